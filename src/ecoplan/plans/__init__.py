@@ -1,0 +1,52 @@
+"""The plan domain: plans, indicators, the target grammar, regions, built-in plans."""
+
+from ecoplan.plans.builtin import builtin_plans
+from ecoplan.plans.model import (
+    Attribute,
+    Baseline,
+    Basis,
+    CumulativeMode,
+    Direction,
+    Indicator,
+    IndicatorRef,
+    Plan,
+    PlanLevel,
+    PlanSettings,
+    Project,
+    Source,
+    Task,
+    TargetSpec,
+    Text,
+)
+from ecoplan.plans.regions import Region, bundled_regions, is_known_region, region_lineage
+from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
+from ecoplan.plans.targets import Op, Target, TargetKind, parse_target
+
+__all__ = [
+    "Attribute",
+    "Baseline",
+    "Basis",
+    "CumulativeMode",
+    "Direction",
+    "Indicator",
+    "IndicatorRef",
+    "Op",
+    "Plan",
+    "PlanLevel",
+    "PlanSettings",
+    "Project",
+    "Region",
+    "Source",
+    "Target",
+    "TargetKind",
+    "TargetSpec",
+    "Task",
+    "Text",
+    "builtin_plans",
+    "bundled_regions",
+    "is_known_region",
+    "parse_target",
+    "plan_from_mapping",
+    "plan_to_mapping",
+    "region_lineage",
+]

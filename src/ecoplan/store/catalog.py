@@ -1,0 +1,428 @@
+"""The catalog: one DuckDB file holding regions, plans, values and histories.
+
+This module (with the rest of ``ecoplan.store``) is the only place that knows
+DuckDB. Every write runs in one transaction: a failed import leaves the file
+as it was. Indicator values are append-only revisions; the value in force at
+a moment is the latest revision recorded at or before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ecoplan.assess.evaluate import Observation, TargetResolver
+from ecoplan.errors import NotFound, PlanError, SchemaVersionError, StoreError
+from ecoplan.ingest.values import ValueRow
+from ecoplan.plans.builtin import builtin_plans
+from ecoplan.plans.model import Basis, IndicatorRef, Plan, TargetSpec
+from ecoplan.plans.regions import Region, bundled_regions
+from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
+from ecoplan.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["DEFAULT_DB", "Catalog", "ImportResult", "default_db_path"]
+
+DEFAULT_DB = "ecoplan.duckdb"
+
+
+def default_db_path() -> str:
+    """``$ECOPLAN_DB`` or ``./ecoplan.duckdb``."""
+    return os.environ.get("ECOPLAN_DB") or DEFAULT_DB
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: new rows, revised rows, rows already stored as they are."""
+
+    inserted: int
+    revised: int
+    unchanged: int
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.revised
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def as_of_moment(as_of: str | dt.date | dt.datetime | None) -> dt.datetime | None:
+    """The end of an as-of date (``2019-06-30`` -> before 2019-07-01 00:00), or a moment."""
+    if as_of is None:
+        return None
+    if isinstance(as_of, dt.datetime):
+        return as_of
+    if isinstance(as_of, dt.date):
+        return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()) - dt.timedelta(microseconds=1)
+    text = str(as_of).strip()
+    try:
+        if len(text) == 10:
+            return as_of_moment(dt.date.fromisoformat(text))
+        return dt.datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError as exc:
+        raise ValueError(f"--as-of {text!r}: expected a date YYYY-MM-DD or an ISO timestamp") from exc
+
+
+class Catalog:
+    """An open ecoplan database file.
+
+    Opening creates the file when missing and upgrades an older schema;
+    a file written by a newer ecoplan is refused.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = str(path or default_db_path())
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc
+        if not read_only:
+            self._migrate()
+        else:
+            self._check_version()
+
+    # -- lifecycle ---------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()
+        if not has_meta or not has_meta[0]:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _check_version(self) -> int:
+        v = self.schema_version()
+        if v > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{self.path}: schema version {v} was written by a newer ecoplan "
+                f"(this one reads up to {SCHEMA_VERSION}); upgrade ecoplan"
+            )
+        return v
+
+    def _migrate(self) -> None:
+        v = self._check_version()
+        if v == SCHEMA_VERSION:
+            return
+        with self.transaction() as con:
+            for sql in MIGRATIONS[v:]:
+                con.execute(sql)
+            con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+            )
+
+    # -- regions -----------------------------------------------------------
+    def load_regions(self, regions: Iterable[Region] | None = None) -> int:
+        rows = [
+            (r.code, r.name_zh, r.name_en, r.level, r.parent)
+            for r in (regions or bundled_regions().values())
+        ]
+        with self.transaction() as con:
+            con.executemany("INSERT OR REPLACE INTO regions VALUES (?, ?, ?, ?, ?)", rows)
+        return len(rows)
+
+    def regions(self, level: str | None = None, parent: str | None = None) -> list[Region]:
+        sql = "SELECT code, name_zh, name_en, level, parent FROM regions WHERE 1=1"
+        args: list[Any] = []
+        if level:
+            sql += " AND level = ?"
+            args.append(level)
+        if parent:
+            sql += " AND parent = ?"
+            args.append(parent)
+        return [Region(*r) for r in self.con.execute(sql + " ORDER BY code", args).fetchall()]
+
+    def region(self, code: str) -> Region:
+        r = self.con.execute(
+            "SELECT code, name_zh, name_en, level, parent FROM regions WHERE code = ?", [code]
+        ).fetchone()
+        if r is None:
+            raise NotFound(f"unknown region {code!r} (run `ecoplan init`, or see `ecoplan regions list`)")
+        return Region(*r)
+
+    def region_codes(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT code FROM regions").fetchall()}
+
+    # -- plans -------------------------------------------------------------
+    def init(self) -> tuple[int, int]:
+        """Register the bundled regions and the built-in plans (idempotent)."""
+        n_regions = self.load_regions()
+        n_plans = 0
+        for plan in builtin_plans():
+            if self.save_plan(plan, builtin=True, replace=True):
+                n_plans += 1
+        return n_regions, n_plans
+
+    def save_plan(self, plan: Plan, *, builtin: bool = False, replace: bool = False) -> bool:
+        """Store ``plan``; returns False when the same definition is already stored.
+
+        Raises
+        ------
+        PlanError
+            Another definition with this id exists and ``replace`` is False.
+        """
+        definition = json.dumps(plan_to_mapping(plan), ensure_ascii=False, sort_keys=True)
+        row = self.con.execute("SELECT definition FROM plans WHERE id = ?", [plan.id]).fetchone()
+        if row is not None:
+            if json.loads(row[0]) == json.loads(definition):
+                return False
+            if not replace:
+                raise PlanError(
+                    f"plan {plan.id!r} is already stored with a different definition; "
+                    "use --replace to overwrite it (its indicator values are kept)"
+                )
+        with self.transaction() as con:
+            for table in ("plans", "indicators", "targets", "tasks", "projects"):
+                key = "id" if table == "plans" else "plan_id"
+                con.execute(f"DELETE FROM {table} WHERE {key} = ?", [plan.id])
+            con.execute(
+                "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    plan.id, plan.title.zh, plan.title.en, plan.issuer.zh, plan.document_number,
+                    plan.level.value, plan.region, plan.start, plan.end, plan.base_year,
+                    plan.parent, builtin, definition, _now(),
+                ],
+            )
+            for i, ind in enumerate(plan.indicators):
+                con.execute(
+                    "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        plan.id, ind.id, i, ind.code, ind.category.zh, ind.name.zh, ind.name.en,
+                        ind.unit, ind.direction.value, ind.attribute.value, ind.baseline.year,
+                        ind.baseline.value, ind.is_cumulative,
+                        ind.parent.plan if ind.parent else None,
+                        ind.parent.indicator if ind.parent else None,
+                        ind.source.file, ind.source.quote,
+                    ],
+                )
+                specs = [(plan.region, s) for s in ind.targets] + [
+                    (region, s) for region, ss in ind.allocations.items() for s in ss
+                ]
+                con.executemany(
+                    "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            plan.id, ind.id, region, s.year, s.target.text or s.target.canonical(),
+                            s.target.kind.value, s.target.canonical(),
+                            None if s.stretch is None else s.stretch.canonical(),
+                        )
+                        for region, s in specs
+                    ],
+                )
+            for t in plan.tasks:
+                con.execute(
+                    "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [plan.id, t.id, t.text.zh, t.text.en, t.due, "; ".join(t.responsible), t.source.quote],
+                )
+            for p in plan.projects:
+                con.execute(
+                    "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [plan.id, p.id, p.name.zh, p.name.en, p.category, p.region, p.investment],
+                )
+        return True
+
+    def plan_ids(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT id FROM plans ORDER BY id").fetchall()]
+
+    def plan(self, plan_id: str) -> Plan:
+        row = self.con.execute("SELECT definition FROM plans WHERE id = ?", [plan_id]).fetchone()
+        if row is None:
+            known = ", ".join(self.plan_ids()) or "none; run `ecoplan init`"
+            raise NotFound(f"unknown plan {plan_id!r} (known: {known})")
+        return plan_from_mapping(json.loads(row[0]), file=f"store:{plan_id}")
+
+    def plans(self) -> list[Plan]:
+        return [self.plan(i) for i in self.plan_ids()]
+
+    def resolver(self) -> TargetResolver:
+        """Targets handed down by parent plans: the parent indicator's allocation
+        to the region, or the parent's own target when the parent plan is the
+        region's own plan. Milestone of the same year first, else the next one."""
+        cache: dict[str, Plan | None] = {}
+
+        def resolve(ref: IndicatorRef, region: str, year: int) -> TargetSpec | None:
+            if ref.plan not in cache:
+                try:
+                    cache[ref.plan] = self.plan(ref.plan)
+                except NotFound:
+                    cache[ref.plan] = None
+            parent = cache[ref.plan]
+            if parent is None:
+                return None
+            try:
+                ind = parent.indicator(ref.indicator)
+            except KeyError:
+                return None
+            specs = ind.targets_for(region, parent.region)
+            same = [s for s in specs if s.year == year]
+            later = [s for s in specs if s.year > year]
+            return (same or later or [None])[0]
+
+        return resolve
+
+    # -- values ------------------------------------------------------------
+    def add_values(
+        self,
+        rows: Sequence[ValueRow],
+        *,
+        recorded_at: dt.datetime | None = None,
+        actor: str | None = None,
+        origin: str | None = None,
+    ) -> ImportResult:
+        """Append revisions for rows whose value differs from the one in force.
+
+        All or nothing: the whole batch is one transaction. A row equal to the
+        latest stored revision (value, unit, basis, source, note) is skipped,
+        so re-importing a file changes nothing.
+        """
+        when = recorded_at or _now()
+        inserted = revised = unchanged = 0
+        with self.transaction() as con:
+            for r in rows:
+                last = con.execute(
+                    "SELECT revision, value, unit, basis, source, note, recorded_at FROM value_revisions "
+                    "WHERE plan_id=? AND indicator_id=? AND region=? AND year=? "
+                    "ORDER BY revision DESC LIMIT 1",
+                    [r.plan, r.indicator, r.region, r.year],
+                ).fetchone()
+                if last is not None and tuple(last[1:6]) == (r.value, r.unit, r.basis.value, r.source, r.note):
+                    unchanged += 1
+                    continue
+                if last is not None and last[6] > when:
+                    raise StoreError(
+                        f"{r.plan}/{r.indicator}/{r.region}/{r.year}: a revision recorded at "
+                        f"{last[6]} is newer than {when}; revisions are append-only in time"
+                    )
+                rev = 1 if last is None else int(last[0]) + 1
+                con.execute(
+                    "INSERT INTO value_revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        r.plan, r.indicator, r.region, r.year, rev, r.value, r.unit, r.basis.value,
+                        r.source, r.note, when, actor, origin,
+                    ],
+                )
+                if last is None:
+                    inserted += 1
+                else:
+                    revised += 1
+        return ImportResult(inserted, revised, unchanged)
+
+    def observations(
+        self, plan_id: str, region: str, as_of: str | dt.date | dt.datetime | None = None
+    ) -> dict[str, list[Observation]]:
+        """Values in force at ``as_of`` (default: now), by indicator id."""
+        moment = as_of_moment(as_of)
+        sql = """
+            SELECT indicator_id, year, value, basis, source, revision, recorded_at, note
+            FROM value_revisions
+            WHERE plan_id = ? AND region = ? {cond}
+            QUALIFY row_number() OVER (PARTITION BY indicator_id, year ORDER BY revision DESC) = 1
+            ORDER BY indicator_id, year
+        """
+        args: list[Any] = [plan_id, region]
+        cond = ""
+        if moment is not None:
+            cond = "AND recorded_at <= ?"
+            args.append(moment)
+        out: dict[str, list[Observation]] = {}
+        for ind, year, value, basis, source, rev, rec, note in self.con.execute(
+            sql.format(cond=cond), args
+        ).fetchall():
+            out.setdefault(ind, []).append(
+                Observation(int(year), float(value), Basis(basis), source, int(rev), str(rec), note)
+            )
+        return out
+
+    def regions_with_values(self, plan_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.con.execute(
+                "SELECT DISTINCT region FROM value_revisions WHERE plan_id = ? ORDER BY region",
+                [plan_id],
+            ).fetchall()
+        ]
+
+    def value_rows(
+        self, plan_id: str | None = None, region: str | None = None, indicator: str | None = None,
+        *, history: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Stored values (the latest revision, or every revision with ``history``)."""
+        sql = "SELECT * FROM value_revisions WHERE 1=1"
+        args: list[Any] = []
+        for col, val in (("plan_id", plan_id), ("region", region), ("indicator_id", indicator)):
+            if val:
+                sql += f" AND {col} = ?"
+                args.append(val)
+        if not history:
+            sql += (" QUALIFY row_number() OVER (PARTITION BY plan_id, indicator_id, region, year "
+                    "ORDER BY revision DESC) = 1")
+        sql += " ORDER BY plan_id, indicator_id, region, year, revision"
+        cur = self.con.execute(sql, args)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    # -- tasks -------------------------------------------------------------
+    def tasks(self, plan_id: str | None = None) -> list[dict[str, Any]]:
+        sql = """
+            SELECT t.plan_id, t.id, t.text_zh, t.text_en, t.due, t.responsible,
+                   s.status, s.note, s.evidence, s.recorded_at
+            FROM tasks t LEFT JOIN (
+                SELECT * FROM task_status
+                QUALIFY row_number() OVER (PARTITION BY plan_id, task_id ORDER BY seq DESC) = 1
+            ) s ON s.plan_id = t.plan_id AND s.task_id = t.id
+            {where} ORDER BY t.plan_id, t.due NULLS LAST, t.id
+        """
+        args = [plan_id] if plan_id else []
+        cur = self.con.execute(sql.format(where="WHERE t.plan_id = ?" if plan_id else ""), args)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def update_task(
+        self, plan_id: str, task_id: str, status: str, *, note: str | None = None,
+        evidence: str | None = None, actor: str | None = None,
+    ) -> int:
+        """Append a status to a task's history; returns its sequence number."""
+        known = self.con.execute(
+            "SELECT 1 FROM tasks WHERE plan_id = ? AND id = ?", [plan_id, task_id]
+        ).fetchone()
+        if known is None:
+            raise NotFound(f"unknown task {task_id!r} of plan {plan_id!r} (see `ecoplan tasks list`)")
+        with self.transaction() as con:
+            row = con.execute(
+                "SELECT coalesce(max(seq), 0) FROM task_status WHERE plan_id = ? AND task_id = ?",
+                [plan_id, task_id],
+            ).fetchone()
+            seq = int(row[0] if row else 0) + 1
+            con.execute(
+                "INSERT INTO task_status VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [plan_id, task_id, seq, status, note, evidence, _now(), actor],
+            )
+        return seq

@@ -1,0 +1,75 @@
+"""Versioned schema of the ecoplan DuckDB file.
+
+Each entry of :data:`MIGRATIONS` moves the schema one version up; opening an
+older file applies the missing ones in one transaction; opening a file of a
+newer version than :data:`SCHEMA_VERSION` fails (``SchemaVersionError``).
+Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+MIGRATIONS: list[str] = [
+    # 1: regions, plans (definition JSON is the source of truth; the other
+    # plan tables are a queryable projection of it), indicator values with an
+    # append-only revision history, tasks and projects with their histories.
+    """
+    CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+    CREATE TABLE regions (
+        code VARCHAR PRIMARY KEY, name_zh VARCHAR NOT NULL, name_en VARCHAR,
+        level VARCHAR NOT NULL, parent VARCHAR
+    );
+    CREATE TABLE plans (
+        id VARCHAR PRIMARY KEY, title_zh VARCHAR NOT NULL, title_en VARCHAR,
+        issuer_zh VARCHAR, document_number VARCHAR, level VARCHAR NOT NULL,
+        region VARCHAR NOT NULL, period_start INTEGER NOT NULL, period_end INTEGER NOT NULL,
+        base_year INTEGER NOT NULL, parent VARCHAR, builtin BOOLEAN NOT NULL,
+        definition JSON NOT NULL, imported_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE indicators (
+        plan_id VARCHAR NOT NULL, id VARCHAR NOT NULL, ord INTEGER NOT NULL, code VARCHAR,
+        category_zh VARCHAR, name_zh VARCHAR NOT NULL, name_en VARCHAR, unit VARCHAR NOT NULL,
+        direction VARCHAR NOT NULL, attribute VARCHAR NOT NULL, baseline_year INTEGER,
+        baseline_value DOUBLE, cumulative BOOLEAN NOT NULL, parent_plan VARCHAR,
+        parent_indicator VARCHAR, source_file VARCHAR, source_quote VARCHAR,
+        PRIMARY KEY (plan_id, id)
+    );
+    CREATE TABLE targets (
+        plan_id VARCHAR NOT NULL, indicator_id VARCHAR NOT NULL, region VARCHAR NOT NULL,
+        year INTEGER NOT NULL, expr VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+        canonical VARCHAR NOT NULL, stretch VARCHAR,
+        PRIMARY KEY (plan_id, indicator_id, region, year)
+    );
+    CREATE TABLE tasks (
+        plan_id VARCHAR NOT NULL, id VARCHAR NOT NULL, text_zh VARCHAR NOT NULL,
+        text_en VARCHAR, due DATE, responsible VARCHAR, source_quote VARCHAR,
+        PRIMARY KEY (plan_id, id)
+    );
+    CREATE TABLE task_status (
+        plan_id VARCHAR NOT NULL, task_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+        status VARCHAR NOT NULL, note VARCHAR, evidence VARCHAR,
+        recorded_at TIMESTAMP NOT NULL, actor VARCHAR,
+        PRIMARY KEY (plan_id, task_id, seq)
+    );
+    CREATE TABLE projects (
+        plan_id VARCHAR NOT NULL, id VARCHAR NOT NULL, name_zh VARCHAR NOT NULL,
+        name_en VARCHAR, category VARCHAR, region VARCHAR, investment DOUBLE,
+        PRIMARY KEY (plan_id, id)
+    );
+    CREATE TABLE project_progress (
+        plan_id VARCHAR NOT NULL, project_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+        progress_pct DOUBLE, note VARCHAR, recorded_at TIMESTAMP NOT NULL, actor VARCHAR,
+        PRIMARY KEY (plan_id, project_id, seq)
+    );
+    CREATE TABLE value_revisions (
+        plan_id VARCHAR NOT NULL, indicator_id VARCHAR NOT NULL, region VARCHAR NOT NULL,
+        year INTEGER NOT NULL, revision INTEGER NOT NULL, value DOUBLE NOT NULL,
+        unit VARCHAR NOT NULL, basis VARCHAR NOT NULL, source VARCHAR, note VARCHAR,
+        recorded_at TIMESTAMP NOT NULL, actor VARCHAR, origin VARCHAR,
+        PRIMARY KEY (plan_id, indicator_id, region, year, revision)
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
