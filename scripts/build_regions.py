@@ -16,17 +16,49 @@ import sys
 from pathlib import Path
 
 PROVINCE_EN = {
-    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia",
-    "21": "Liaoning", "22": "Jilin", "23": "Heilongjiang", "31": "Shanghai", "32": "Jiangsu",
-    "33": "Zhejiang", "34": "Anhui", "35": "Fujian", "36": "Jiangxi", "37": "Shandong",
-    "41": "Henan", "42": "Hubei", "43": "Hunan", "44": "Guangdong", "45": "Guangxi",
-    "46": "Hainan", "50": "Chongqing", "51": "Sichuan", "52": "Guizhou", "53": "Yunnan",
-    "54": "Tibet", "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia",
+    "11": "Beijing",
+    "12": "Tianjin",
+    "13": "Hebei",
+    "14": "Shanxi",
+    "15": "Inner Mongolia",
+    "21": "Liaoning",
+    "22": "Jilin",
+    "23": "Heilongjiang",
+    "31": "Shanghai",
+    "32": "Jiangsu",
+    "33": "Zhejiang",
+    "34": "Anhui",
+    "35": "Fujian",
+    "36": "Jiangxi",
+    "37": "Shandong",
+    "41": "Henan",
+    "42": "Hubei",
+    "43": "Hunan",
+    "44": "Guangdong",
+    "45": "Guangxi",
+    "46": "Hainan",
+    "50": "Chongqing",
+    "51": "Sichuan",
+    "52": "Guizhou",
+    "53": "Yunnan",
+    "54": "Tibet",
+    "61": "Shaanxi",
+    "62": "Gansu",
+    "63": "Qinghai",
+    "64": "Ningxia",
     "65": "Xinjiang",
 }
-SUFFIXES = [("自治州", " Autonomous Prefecture"), ("自治县", " Autonomous County"), ("地区", " Prefecture"),
-            ("林区", " Forest District"), ("盟", " League"), ("市", ""), ("区", " District"),
-            ("县", " County"), ("旗", " Banner")]
+SUFFIXES = [
+    ("自治州", " Autonomous Prefecture"),
+    ("自治县", " Autonomous County"),
+    ("地区", " Prefecture"),
+    ("林区", " Forest District"),
+    ("盟", " League"),
+    ("市", ""),
+    ("区", " District"),
+    ("县", " County"),
+    ("旗", " Banner"),
+]
 
 
 # Place-name readings that differ from the everyday reading pypinyin picks.
@@ -38,7 +70,7 @@ def _pinyin(text: str) -> str:
 
     for zh, py in READINGS.items():
         if text.startswith(zh):
-            return py + "".join(lazy_pinyin(text[len(zh):]))
+            return py + "".join(lazy_pinyin(text[len(zh) :]))
     return "".join(lazy_pinyin(text))
 
 
@@ -58,8 +90,9 @@ def main(src: Path, out: Path) -> None:
         for r in csv.DictReader(f):
             if r["name"] in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
                 continue  # municipality rows and county-level groupings are not prefectures
-            rows.append((r["code"] + "00", r["name"], romanise(r["name"]), "prefecture",
-                         r["provinceCode"] + "0000"))
+            rows.append(
+                (r["code"] + "00", r["name"], romanise(r["name"]), "prefecture", r["provinceCode"] + "0000")
+            )
     prefectures = {row[0] for row in rows if row[3] == "prefecture"}
     with open(src / "areas.csv", encoding="utf-8") as f:
         for r in csv.DictReader(f):

@@ -35,7 +35,9 @@ app.add_typer(tasks_app, name="tasks")
 out = Console(soft_wrap=False, width=200)
 err = Console(stderr=True)
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="Database file [env ECOPLAN_DB, default ./ecoplan.duckdb]")]
+DbOpt = Annotated[
+    str | None, typer.Option("--db", help="Database file [env ECOPLAN_DB, default ./ecoplan.duckdb]")
+]
 LangOpt = Annotated[str, typer.Option("--lang", help="zh or en")]
 
 
@@ -48,8 +50,12 @@ class Fmt(StrEnum):
 
 
 STATUS_STYLE = {
-    "achieved": "green", "on_track": "cyan", "at_risk": "yellow", "off_track": "red",
-    "insufficient_data": "dim", "not_assessable": "dim",
+    "achieved": "green",
+    "on_track": "cyan",
+    "at_risk": "yellow",
+    "off_track": "red",
+    "insufficient_data": "dim",
+    "not_assessable": "dim",
 }
 
 
@@ -67,22 +73,30 @@ def _dump_json(obj: Any) -> None:
 
 
 @app.command()
-def init(db: DbOpt = None, demo: Annotated[bool, typer.Option(help="Also load the demo values")] = False) -> None:
+def init(
+    db: DbOpt = None, demo: Annotated[bool, typer.Option(help="Also load the demo values")] = False
+) -> None:
     """Create the store; register regions and the built-in plans. / 初始化数据库"""
     try:
         with _session(db) as ep:
             n_regions, n_plans = ep.init()
-            out.print(f"store {ep.catalog.path}: {n_regions} regions, {len(ep.catalog.plan_ids())} plans "
-                      f"({n_plans} newly stored)")
+            out.print(
+                f"store {ep.catalog.path}: {n_regions} regions, {len(ep.catalog.plan_ids())} plans "
+                f"({n_plans} newly stored)"
+            )
             if demo:
                 res = ep.import_values(demo_values_path(), recorded_at="2021-06-30", actor="ecoplan demo")
-                out.print(f"demo values: {res.inserted} new, {res.revised} revised, {res.unchanged} unchanged")
+                out.print(
+                    f"demo values: {res.inserted} new, {res.revised} revised, {res.unchanged} unchanged"
+                )
     except EcoplanError as exc:
         _fail(exc)
 
 
 @plans_app.command("list")
-def plans_list(db: DbOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table, lang: LangOpt = "zh") -> None:
+def plans_list(
+    db: DbOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table, lang: LangOpt = "zh"
+) -> None:
     """List stored plans. / 规划列表"""
     try:
         with _session(db) as ep:
@@ -90,9 +104,15 @@ def plans_list(db: DbOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] =
     except EcoplanError as exc:
         _fail(exc)
     rows = [
-        {"id": p.id, "title": p.title.get(lang), "level": p.level.value, "region": p.region,
-         "period": f"{p.start}-{p.end}", "indicators": len(p.indicators),
-         "binding": sum(i.attribute.value == "binding" for i in p.indicators)}
+        {
+            "id": p.id,
+            "title": p.title.get(lang),
+            "level": p.level.value,
+            "region": p.region,
+            "period": f"{p.start}-{p.end}",
+            "indicators": len(p.indicators),
+            "binding": sum(i.attribute.value == "binding" for i in p.indicators),
+        }
         for p in plans
     ]
     if fmt is Fmt.json:
@@ -111,36 +131,66 @@ def plan_json(plan: Any) -> dict[str, Any]:
         targets = []
         for s in ind.targets:
             t = s.target
-            targets.append({
-                "year": s.year, "expr": t.text or t.canonical(), "canonical": t.canonical(),
-                "kind": t.kind.value, "value": t.cumulative if t.kind.value == "cumulative" and t.value is None else t.value,
-                "cumulative": t.cumulative,
-                "stretch": None if s.stretch is None else s.stretch.canonical(),
-            })
-        inds.append({
-            "id": ind.id, "code": ind.code, "category_zh": ind.category.zh, "category_en": ind.category.en,
-            "name_zh": ind.name.zh, "name_en": ind.name.en, "unit": ind.unit,
-            "attribute": ind.attribute.value, "direction": ind.direction.value,
-            "baseline": {"year": ind.baseline.year, "value": ind.baseline.value},
-            "targets": targets, "cumulative": ind.is_cumulative,
-            "cumulative_mode": None if ind.cumulative is None else ind.cumulative.value,
-            "value_basis": ind.default_basis.value,
-            "footnotes": list(ind.footnotes), "scope": ind.scope,
-            "parent": None if ind.parent is None else {"plan": ind.parent.plan, "indicator": ind.parent.indicator},
-            "source": {"file": ind.source.file, "quote": ind.source.quote},
-        })
+            targets.append(
+                {
+                    "year": s.year,
+                    "expr": t.text or t.canonical(),
+                    "canonical": t.canonical(),
+                    "kind": t.kind.value,
+                    "value": t.cumulative if t.kind.value == "cumulative" and t.value is None else t.value,
+                    "cumulative": t.cumulative,
+                    "stretch": None if s.stretch is None else s.stretch.canonical(),
+                }
+            )
+        inds.append(
+            {
+                "id": ind.id,
+                "code": ind.code,
+                "category_zh": ind.category.zh,
+                "category_en": ind.category.en,
+                "name_zh": ind.name.zh,
+                "name_en": ind.name.en,
+                "unit": ind.unit,
+                "attribute": ind.attribute.value,
+                "direction": ind.direction.value,
+                "baseline": {"year": ind.baseline.year, "value": ind.baseline.value},
+                "targets": targets,
+                "cumulative": ind.is_cumulative,
+                "cumulative_mode": None if ind.cumulative is None else ind.cumulative.value,
+                "value_basis": ind.default_basis.value,
+                "footnotes": list(ind.footnotes),
+                "scope": ind.scope,
+                "parent": None
+                if ind.parent is None
+                else {"plan": ind.parent.plan, "indicator": ind.parent.indicator},
+                "source": {"file": ind.source.file, "quote": ind.source.quote},
+            }
+        )
     return {
-        "id": plan.id, "title": plan.title.zh, "title_en": plan.title.en, "issuer": plan.issuer.zh,
-        "document_number": plan.document_number, "level": plan.level.value, "region": plan.region,
-        "parent": plan.parent, "period": {"start": plan.start, "end": plan.end},
-        "base_year": plan.base_year, "indicators": inds,
-        "tasks": [{"id": t.id, "text": t.text.zh, "due": t.due.isoformat() if t.due else None} for t in plan.tasks],
+        "id": plan.id,
+        "title": plan.title.zh,
+        "title_en": plan.title.en,
+        "issuer": plan.issuer.zh,
+        "document_number": plan.document_number,
+        "level": plan.level.value,
+        "region": plan.region,
+        "parent": plan.parent,
+        "period": {"start": plan.start, "end": plan.end},
+        "base_year": plan.base_year,
+        "indicators": inds,
+        "tasks": [
+            {"id": t.id, "text": t.text.zh, "due": t.due.isoformat() if t.due else None} for t in plan.tasks
+        ],
     }
 
 
 @plans_app.command("show")
-def plans_show(plan_id: str, db: DbOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
-               lang: LangOpt = "zh") -> None:
+def plans_show(
+    plan_id: str,
+    db: DbOpt = None,
+    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    lang: LangOpt = "zh",
+) -> None:
     """Show a plan's indicators and targets. / 查看规划指标"""
     try:
         with _session(db) as ep:
@@ -155,14 +205,23 @@ def plans_show(plan_id: str, db: DbOpt = None, fmt: Annotated[Fmt, typer.Option(
     for ind in plan.indicators:
         base = "-" if ind.baseline.value is None else f"{ind.baseline.value:g} ({ind.baseline.year})"
         tg = "; ".join(f"{s.year}: {s.target.text or s.target.canonical()}" for s in ind.targets)
-        t.add_row(ind.id, ind.name.get(lang), ind.unit, base, tg,
-                  ind.attribute.zh if lang == "zh" else ind.attribute.value)
+        t.add_row(
+            ind.id,
+            ind.name.get(lang),
+            ind.unit,
+            base,
+            tg,
+            ind.attribute.zh if lang == "zh" else ind.attribute.value,
+        )
     out.print(t)
 
 
 @plans_app.command("import")
-def plans_import(file: Path, db: DbOpt = None,
-                 replace: Annotated[bool, typer.Option(help="Overwrite a stored plan of the same id")] = False) -> None:
+def plans_import(
+    file: Path,
+    db: DbOpt = None,
+    replace: Annotated[bool, typer.Option(help="Overwrite a stored plan of the same id")] = False,
+) -> None:
     """Import a plan from YAML or the Excel template. / 导入规划"""
     try:
         with _session(db) as ep:
@@ -193,9 +252,12 @@ def plans_export(plan_id: str, file: Path, db: DbOpt = None) -> None:
 
 
 @regions_app.command("list")
-def regions_list(db: DbOpt = None, level: Annotated[str | None, typer.Option(help="national|province|prefecture|county")] = None,
-                 parent: Annotated[str | None, typer.Option(help="parent code")] = None,
-                 fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
+def regions_list(
+    db: DbOpt = None,
+    level: Annotated[str | None, typer.Option(help="national|province|prefecture|county")] = None,
+    parent: Annotated[str | None, typer.Option(help="parent code")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+) -> None:
     """List regions. / 行政区划列表"""
     try:
         with _session(db) as ep:
@@ -213,10 +275,15 @@ def regions_list(db: DbOpt = None, level: Annotated[str | None, typer.Option(hel
 
 
 @values_app.command("import")
-def values_import(file: Path, db: DbOpt = None,
-                  recorded_at: Annotated[str | None, typer.Option(help="When these values became known (data vintage), ISO date; default now")] = None,
-                  actor: Annotated[str | None, typer.Option(help="Who imports (kept in the revision history)")] = None,
-                  sheet: Annotated[str | None, typer.Option(help="Excel sheet name")] = None) -> None:
+def values_import(
+    file: Path,
+    db: DbOpt = None,
+    recorded_at: Annotated[
+        str | None, typer.Option(help="When these values became known (data vintage), ISO date; default now")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="Who imports (kept in the revision history)")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet name")] = None,
+) -> None:
     """Import indicator values from CSV/XLSX (all or nothing; idempotent). / 导入指标数据"""
     try:
         with _session(db) as ep:
@@ -229,11 +296,14 @@ def values_import(file: Path, db: DbOpt = None,
 
 
 @values_app.command("list")
-def values_list(db: DbOpt = None, plan: Annotated[str | None, typer.Option()] = None,
-                region: Annotated[str | None, typer.Option()] = None,
-                indicator: Annotated[str | None, typer.Option()] = None,
-                history: Annotated[bool, typer.Option(help="Every revision, not just the latest")] = False,
-                fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
+def values_list(
+    db: DbOpt = None,
+    plan: Annotated[str | None, typer.Option()] = None,
+    region: Annotated[str | None, typer.Option()] = None,
+    indicator: Annotated[str | None, typer.Option()] = None,
+    history: Annotated[bool, typer.Option(help="Every revision, not just the latest")] = False,
+    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+) -> None:
     """List stored values (latest revision, or the whole history). / 指标数据"""
     try:
         with _session(db) as ep:
@@ -248,8 +318,18 @@ def values_list(db: DbOpt = None, plan: Annotated[str | None, typer.Option()] = 
         return
     t = Table("plan", "indicator", "region", "year", "value", "unit", "basis", "rev", "recorded_at", "source")
     for r in rows:
-        t.add_row(r["plan_id"], r["indicator_id"], r["region"], str(r["year"]), f"{r['value']:g}", r["unit"],
-                  r["basis"], str(r["revision"]), str(r["recorded_at"])[:19], r["source"] or "")
+        t.add_row(
+            r["plan_id"],
+            r["indicator_id"],
+            r["region"],
+            str(r["year"]),
+            f"{r['value']:g}",
+            r["unit"],
+            r["basis"],
+            str(r["revision"]),
+            str(r["recorded_at"])[:19],
+            r["source"] or "",
+        )
     out.print(t)
 
 
@@ -264,8 +344,12 @@ def _write_csv(rows: list[dict[str, Any]]) -> None:
 
 
 @tasks_app.command("list")
-def tasks_list(db: DbOpt = None, plan: Annotated[str | None, typer.Option()] = None,
-               fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table, lang: LangOpt = "zh") -> None:
+def tasks_list(
+    db: DbOpt = None,
+    plan: Annotated[str | None, typer.Option()] = None,
+    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    lang: LangOpt = "zh",
+) -> None:
     """List tasks with deadline and latest status. / 任务列表"""
     try:
         with _session(db) as ep:
@@ -283,10 +367,15 @@ def tasks_list(db: DbOpt = None, plan: Annotated[str | None, typer.Option()] = N
 
 
 @tasks_app.command("update")
-def tasks_update(plan: str, task: str, status: Annotated[str, typer.Option(help="e.g. not_started, in_progress, done, overdue")],
-                 note: Annotated[str | None, typer.Option()] = None,
-                 evidence: Annotated[str | None, typer.Option(help="document, link or file backing the status")] = None,
-                 actor: Annotated[str | None, typer.Option()] = None, db: DbOpt = None) -> None:
+def tasks_update(
+    plan: str,
+    task: str,
+    status: Annotated[str, typer.Option(help="e.g. not_started, in_progress, done, overdue")],
+    note: Annotated[str | None, typer.Option()] = None,
+    evidence: Annotated[str | None, typer.Option(help="document, link or file backing the status")] = None,
+    actor: Annotated[str | None, typer.Option()] = None,
+    db: DbOpt = None,
+) -> None:
     """Record a task's status (kept as history, with evidence). / 更新任务进展"""
     allowed = {"not_started", "in_progress", "done", "overdue", "cancelled"}
     if status not in allowed:
@@ -306,7 +395,9 @@ def assess(
     year: Annotated[int | None, typer.Option(help="Evaluation year; default: the plan's end")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Use the values as known on this date")] = None,
     fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File for xlsx (or any format)")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File for xlsx (or any format)")
+    ] = None,
     lang: LangOpt = "zh",
     rules: Annotated[Path | None, typer.Option(help="Scoring rules YAML (default: built-in)")] = None,
     flag: Annotated[list[str] | None, typer.Option(help="Scoring flag, e.g. major_incident")] = None,
@@ -349,40 +440,69 @@ def _print_assessment(pa: Any, data: dict[str, Any], lang: str) -> None:
     from ecoplan.assess.evaluate import STATUS_ZH, VERDICT_ZH, Status, Verdict
 
     zh = lang == "zh"
-    stage = ("终期考核" if zh else "final") if pa.year >= pa.plan.end else ("中期/年度评估" if zh else "interim")
-    out.print(f"[bold]{pa.plan.title.get(lang)}[/] — {pa.region} {pa.year} ({stage})"
-              + (f", as of {pa.as_of}" if pa.as_of else ""))
-    t = Table("指标" if zh else "indicator", "属性" if zh else "attr", "value", "target", "status", "verdict",
-              "原因" if zh else "reason")
+    stage = (
+        ("终期考核" if zh else "final") if pa.year >= pa.plan.end else ("中期/年度评估" if zh else "interim")
+    )
+    out.print(
+        f"[bold]{pa.plan.title.get(lang)}[/] — {pa.region} {pa.year} ({stage})"
+        + (f", as of {pa.as_of}" if pa.as_of else "")
+    )
+    t = Table(
+        "指标" if zh else "indicator",
+        "属性" if zh else "attr",
+        "value",
+        "target",
+        "status",
+        "verdict",
+        "原因" if zh else "reason",
+    )
     for a in pa.indicators:
         d = a.to_dict()
         tgt = d["target"]["expr"] if d["target"] else "-"
         st = STATUS_ZH[Status(d["status"])] if zh else d["status"]
         vd = VERDICT_ZH[Verdict(d["verdict"])] if zh else d["verdict"]
         style = STATUS_STYLE[d["status"]]
-        t.add_row(a.indicator.name.get(lang), a.attribute.zh if zh else a.attribute.value,
-                  "-" if a.value is None else f"{a.value:g}", tgt, f"[{style}]{st}[/]", vd,
-                  a.reason.get("zh" if zh else "en"))
+        t.add_row(
+            a.indicator.name.get(lang),
+            a.attribute.zh if zh else a.attribute.value,
+            "-" if a.value is None else f"{a.value:g}",
+            tgt,
+            f"[{style}]{st}[/]",
+            vd,
+            a.reason.get("zh" if zh else "en"),
+        )
     out.print(t)
     s = data["summary"]
-    out.print(("约束性指标完成 " if zh else "binding met ") + f"{s['binding_met']}/{s['binding_total']}; "
-              + ("达到序时进度 " if zh else "on schedule ") + f"{s['binding_on_schedule']}/{s['binding_total']}; "
-              + ", ".join(f"{k} {v}" for k, v in s["by_status"].items() if v))
+    out.print(
+        ("约束性指标完成 " if zh else "binding met ")
+        + f"{s['binding_met']}/{s['binding_total']}; "
+        + ("达到序时进度 " if zh else "on schedule ")
+        + f"{s['binding_on_schedule']}/{s['binding_total']}; "
+        + ", ".join(f"{k} {v}" for k, v in s["by_status"].items() if v)
+    )
     sc = data["score"]
     if sc["score"] is not None:
         g = sc["grade"]["zh" if zh else "en"]
         veto = f" (veto: {', '.join(sc['vetoed_by'])})" if sc["vetoed_by"] else ""
         out.print(("得分 " if zh else "score ") + f"{sc['score']} → {g}{veto}  \\[{sc['rules']}]")
     for w in data["warnings"]:
-        out.print(f"[{'red' if w['level'] == 'red' else 'yellow'}]⚠ {w['level']}/{w['severity']}[/] "
-                  f"{w['indicator']}: {w['reason_zh'] if zh else w['reason']}")
+        out.print(
+            f"[{'red' if w['level'] == 'red' else 'yellow'}]⚠ {w['level']}/{w['severity']}[/] "
+            f"{w['indicator']}: {w['reason_zh'] if zh else w['reason']}"
+        )
 
 
 @app.command()
-def rank(plan: str, year: Annotated[int, typer.Option()],
-         region: Annotated[list[str] | None, typer.Option(help="Regions to rank (default: all with values)")] = None,
-         as_of: Annotated[str | None, typer.Option("--as-of")] = None,
-         fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table, db: DbOpt = None) -> None:
+def rank(
+    plan: str,
+    year: Annotated[int, typer.Option()],
+    region: Annotated[
+        list[str] | None, typer.Option(help="Regions to rank (default: all with values)")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    db: DbOpt = None,
+) -> None:
     """Rank regions on a plan's indicators. / 地区排名"""
     try:
         with _session(db) as ep:
@@ -394,8 +514,15 @@ def rank(plan: str, year: Annotated[int, typer.Option()],
         return
     t = Table("rank", "region", "score", "grade", "binding met", "assessed", "note")
     for r in rows:
-        t.add_row(str(r.rank or "-"), r.region, "-" if r.score is None else f"{r.score:.2f}", r.grade or "-",
-                  str(r.binding_met), f"{r.assessed}/{r.total}", r.note or "")
+        t.add_row(
+            str(r.rank or "-"),
+            r.region,
+            "-" if r.score is None else f"{r.score:.2f}",
+            r.grade or "-",
+            str(r.binding_met),
+            f"{r.assessed}/{r.total}",
+            r.note or "",
+        )
     out.print(t)
 
 

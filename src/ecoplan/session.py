@@ -98,9 +98,7 @@ class Ecoplan:
         return self.catalog.add_values(rows, recorded_at=when, actor=actor, origin=Path(path).name)
 
     # assessment
-    def assess(
-        self, plan_id: str, region: str, year: int, as_of: str | None = None
-    ) -> PlanAssessment:
+    def assess(self, plan_id: str, region: str, year: int, as_of: str | None = None) -> PlanAssessment:
         plan = self.catalog.plan(plan_id)
         self.catalog.region(region)
         values = self.catalog.observations(plan_id, region, as_of)
@@ -128,7 +126,7 @@ class Ecoplan:
         return rank_regions(results)
 
 
-def open(db: str | Path | None = None, *, read_only: bool = False) -> Ecoplan:  # noqa: A001
+def open(db: str | Path | None = None, *, read_only: bool = False) -> Ecoplan:
     """Open (creating or upgrading) an ecoplan database; ``None`` = ``$ECOPLAN_DB`` or ./ecoplan.duckdb."""
     return Ecoplan(db, read_only=read_only)
 
@@ -142,11 +140,16 @@ def assessment_frame(pa: PlanAssessment) -> pd.DataFrame:
         t = d.pop("target") or {}
         b = d.pop("baseline")
         d.pop("milestone")
-        rows.append({
-            **d,
-            "baseline_year": b["year"], "baseline_value": b["value"],
-            "target_year": t.get("year"), "target_expr": t.get("expr"), "target_value": t.get("value"),
-        })
+        rows.append(
+            {
+                **d,
+                "baseline_year": b["year"],
+                "baseline_value": b["value"],
+                "target_year": t.get("year"),
+                "target_expr": t.get("expr"),
+                "target_value": t.get("value"),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -47,7 +47,7 @@ from ecoplan.plans.model import (
     Plan,
     TargetSpec,
 )
-from ecoplan.plans.targets import Op, Target, TargetKind, format_number
+from ecoplan.plans.targets import Op, TargetKind, format_number
 
 __all__ = [
     "IndicatorAssessment",
@@ -267,9 +267,13 @@ class _Space:
         return self.level_y0 + self.level_sign * change
 
 
-def _space_for(ind: Indicator, observations: Sequence[Observation]) -> _Space:
+def _space_for(ind: Indicator, observations: Sequence[Observation], final: TargetSpec | None) -> _Space:
     sign = ind.direction.sign
     mode = ind.cumulative
+    if mode is None and final is not None and final.target.kind is TargetKind.CUMULATIVE:
+        # a cumulative target handed down by a parent plan (省下达 〔x〕)
+        relative = final.target.value is None and ind.unit in ("%", "％")
+        mode = CumulativeMode.RELATIVE if relative else CumulativeMode.ABSOLUTE
     if mode is not None and (
         ind.baseline.value is None or any(o.basis is Basis.CHANGE for o in observations)
     ):
@@ -408,7 +412,7 @@ def assess_indicator(
     specs, inherit_problem = _resolve(ind, ind.targets_for(region, plan.region), region, resolver)
     if not specs and not inherit_problem and region != plan.region:
         specs = ind.targets
-    sp = _space_for(ind, observations)
+    sp = _space_for(ind, observations, specs[-1] if specs else None)
     series: dict[int, tuple[float, Observation]] = {}
     for o in sorted(observations, key=lambda o: o.year):
         v = sp.convert(o)
@@ -433,11 +437,31 @@ def assess_indicator(
     obs = got[1] if got else None
     milestone = next((s for s in specs if s.year == year and s is not final), None)
     base: dict[str, Any] = dict(
-        plan=plan.id, indicator=ind, region=region, year=year, space=sp.name, value=v,
-        observation=obs, baseline_year=t0, baseline_value=y0, start_note=start_note,
-        target=final, target_value=y_t, milestone=milestone, expected=None, change=None,
-        required_annual=None, actual_annual=None, annual_unit="", rr=None, rr_form="undefined",
-        rr_category=None, cs=None, projected=None, ap=None, within_tolerance=None,
+        plan=plan.id,
+        indicator=ind,
+        region=region,
+        year=year,
+        space=sp.name,
+        value=v,
+        observation=obs,
+        baseline_year=t0,
+        baseline_value=y0,
+        start_note=start_note,
+        target=final,
+        target_value=y_t,
+        milestone=milestone,
+        expected=None,
+        change=None,
+        required_annual=None,
+        actual_annual=None,
+        annual_unit="",
+        rr=None,
+        rr_form="undefined",
+        rr_category=None,
+        cs=None,
+        projected=None,
+        ap=None,
+        within_tolerance=None,
     )
     if inherit_problem is not None and (final is None or final.year < plan.end):
         return IndicatorAssessment(
@@ -589,12 +613,10 @@ def _warning(a: IndicatorAssessment) -> Warning | None:
     if a.required_annual is not None and a.actual_annual is not None:
         u = a.annual_unit
         numbers_en = (
-            f"needs {a.required_annual:+.1f} {u}, achieved {a.actual_annual:+.1f} {u} "
-            f"since {a.baseline_year}"
+            f"needs {a.required_annual:+.1f} {u}, achieved {a.actual_annual:+.1f} {u} since {a.baseline_year}"
         )
         numbers_zh = (
-            f"需年均变化{a.required_annual:+.1f} {u}，{a.baseline_year}年以来实际"
-            f"{a.actual_annual:+.1f} {u}"
+            f"需年均变化{a.required_annual:+.1f} {u}，{a.baseline_year}年以来实际{a.actual_annual:+.1f} {u}"
         )
         if a.projected is not None:
             numbers_en += f"; projected {a.target.year if a.target else ''}: {_fmt(a.projected)}"
@@ -632,9 +654,7 @@ class PlanAssessment:
         return {
             "binding_total": len(binding),
             "binding_met": sum(a.verdict is Verdict.MET for a in binding),
-            "binding_on_schedule": sum(
-                a.status in (Status.ACHIEVED, Status.ON_TRACK) for a in binding
-            ),
+            "binding_on_schedule": sum(a.status in (Status.ACHIEVED, Status.ON_TRACK) for a in binding),
             "indicators_total": len(self.indicators),
             "by_status": by_status,
         }
@@ -678,7 +698,5 @@ def assess_plan(
     """
     out = PlanAssessment(plan, region, year, as_of)
     for ind in plan.indicators:
-        out.indicators.append(
-            assess_indicator(plan, ind, region, year, values.get(ind.id, ()), resolver)
-        )
+        out.indicators.append(assess_indicator(plan, ind, region, year, values.get(ind.id, ()), resolver))
     return out

@@ -8,6 +8,7 @@ labels [DOC], [DOC-VERIFY], [DESIGN] are those of ``assessment.md``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -92,7 +93,7 @@ def expected_on_schedule(
         return None
     if t >= pts[-1][0]:
         return pts[-1][1]
-    for (ta, ya), (tb, yb) in zip(pts, pts[1:], strict=False):
+    for (ta, ya), (tb, yb) in itertools.pairwise(pts):
         if ta <= t <= tb:
             f = (t - ta) / (tb - ta)
             if schedule == "compound" and ya > 0 and yb > 0:

@@ -53,9 +53,7 @@ def rank_regions(
                 ),
             )
         )
-    ranked = sorted(
-        (r for ok, r in rows if ok), key=lambda r: (-(r.score or 0.0), -r.binding_met, r.region)
-    )
+    ranked = sorted((r for ok, r in rows if ok), key=lambda r: (-(r.score or 0.0), -r.binding_met, r.region))
     out = []
     for i, r in enumerate(ranked):
         out.append(RankRow(i + 1, r.region, r.score, r.grade, r.binding_met, r.assessed, r.total, None))

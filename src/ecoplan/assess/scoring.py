@@ -52,12 +52,13 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
         where = "rules/default.yaml"
     else:
         where = str(path)
-        text = Path(path).read_text("utf-8")
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise ScoringRuleError(f"{where}: cannot read the scoring rules ({exc.strerror})") from exc
     try:
         d = yaml.safe_load(text)
-        grades = tuple(
-            Grade(float(g["min"]), str(g["zh"]), str(g.get("en", g["zh"]))) for g in d["grades"]
-        )
+        grades = tuple(Grade(float(g["min"]), str(g["zh"]), str(g.get("en", g["zh"]))) for g in d["grades"])
         rules = ScoringRules(
             name=str(d["name"]),
             weights={k: float(v) for k, v in d["weights"].items()},
@@ -68,6 +69,12 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
         )
     except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise ScoringRuleError(f"{where}: malformed scoring rules ({exc!r})") from exc
+    if not rules.grades:
+        raise ScoringRuleError(f"{where}: grades must list at least one band")
+    names = {n for g in rules.grades for n in (g.zh, g.en)}
+    for flag, cap in rules.caps.items():
+        if cap not in names:
+            raise ScoringRuleError(f"{where}: cap {flag!r} names no grade ({cap!r})")
     if set(rules.weights) != {"binding", "expected"}:
         raise ScoringRuleError(f"{where}: weights must name 'binding' and 'expected'")
     if rules.veto not in (None, "binding_not_met"):
@@ -150,9 +157,7 @@ def score(pa: PlanAssessment, rules: ScoringRules | None = None, flags: set[str]
     vetoed = tuple(
         a.indicator.id
         for a in pa.indicators
-        if rules.veto == "binding_not_met"
-        and a.attribute.value == "binding"
-        and a.verdict is Verdict.NOT_MET
+        if rules.veto == "binding_not_met" and a.attribute.value == "binding" and a.verdict is Verdict.NOT_MET
     )
     g = None if total is None else grade(total, rules, vetoed=bool(vetoed), flags=flags)
     assessed = sum(a.status not in (Status.NOT_ASSESSABLE, Status.INSUFFICIENT_DATA) for a in pa.indicators)

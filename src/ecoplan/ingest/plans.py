@@ -28,12 +28,34 @@ from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
 __all__ = ["read_plan_file", "write_plan_excel", "write_plan_yaml"]
 
 PLAN_KEYS = (
-    "id", "title_zh", "title_en", "issuer_zh", "issuer_en", "document_number", "level", "region",
-    "period_start", "period_end", "base_year", "parent",
+    "id",
+    "title_zh",
+    "title_en",
+    "issuer_zh",
+    "issuer_en",
+    "document_number",
+    "level",
+    "region",
+    "period_start",
+    "period_end",
+    "base_year",
+    "parent",
 )
 INDICATOR_COLUMNS = (
-    "id", "category_zh", "category_en", "name_zh", "name_en", "unit", "direction", "attribute",
-    "baseline_year", "baseline_value", "code", "parent_plan", "parent_indicator", "source_file",
+    "id",
+    "category_zh",
+    "category_en",
+    "name_zh",
+    "name_en",
+    "unit",
+    "direction",
+    "attribute",
+    "baseline_year",
+    "baseline_value",
+    "code",
+    "parent_plan",
+    "parent_indicator",
+    "source_file",
     "source_quote",
 )
 TARGET_COLUMNS = ("indicator", "year", "expr", "stretch", "region")
@@ -84,7 +106,9 @@ def _excel_mapping(p: Path) -> dict[str, Any]:
         raise InputFileError(name, f"not a readable Excel workbook ({exc})") from exc
     missing = {"plan", "indicators", "targets"} - sheets
     if missing:
-        raise InputFileError(name, f"missing sheet(s): {', '.join(sorted(missing))} (see docs/excel-template.md)")
+        raise InputFileError(
+            name, f"missing sheet(s): {', '.join(sorted(missing))} (see docs/excel-template.md)"
+        )
     _, plan_rows = read_table(p, "plan")
     kv = {r.get("key", ""): r.get("value", "") for _, r in plan_rows}
     _, ind_rows = read_table(p, "indicators")
@@ -117,26 +141,34 @@ def _excel_mapping(p: Path) -> dict[str, Any]:
         inds.append(d)
         by_id[str(r["id"])] = d
     for rownum, r in tgt_rows:
-        d = by_id.get(r.get("indicator", ""))
-        if d is None:
+        found = by_id.get(r.get("indicator", ""))
+        if found is None:
             problems.append(
-                Problem(name, "no such indicator on sheet 'indicators'", row=rownum,
-                        field="indicator", text=r.get("indicator"), sheet="targets")
+                Problem(
+                    name,
+                    "no such indicator on sheet 'indicators'",
+                    row=rownum,
+                    field="indicator",
+                    text=r.get("indicator"),
+                    sheet="targets",
+                )
             )
             continue
         item: dict[str, Any] = {"year": r.get("year"), "expr": r.get("expr", "")}
         if r.get("stretch"):
             item["stretch"] = r["stretch"]
         if r.get("region"):
-            d.setdefault("allocations", {}).setdefault(r["region"], []).append(item)
+            found.setdefault("allocations", {}).setdefault(r["region"], []).append(item)
         else:
-            d["targets"].append(item)
+            found["targets"].append(item)
     if problems:
         raise InputFileError(name, problems)
     return {
         "id": kv.get("id"),
         "title": {"zh": kv.get("title_zh", ""), "en": kv.get("title_en", "")},
-        "issuer": {"zh": kv.get("issuer_zh", ""), "en": kv.get("issuer_en", "")} if kv.get("issuer_zh") else None,
+        "issuer": {"zh": kv.get("issuer_zh", ""), "en": kv.get("issuer_en", "")}
+        if kv.get("issuer_zh")
+        else None,
         "document_number": kv.get("document_number") or None,
         "level": kv.get("level"),
         "region": kv.get("region"),
@@ -149,9 +181,7 @@ def _excel_mapping(p: Path) -> dict[str, Any]:
 
 def write_plan_yaml(plan: Plan, path: str | Path) -> None:
     """Write ``plan`` as YAML (round-trips through :func:`read_plan_file`)."""
-    Path(path).write_text(
-        yaml.safe_dump(plan_to_mapping(plan), allow_unicode=True, sort_keys=False), "utf-8"
-    )
+    Path(path).write_text(yaml.safe_dump(plan_to_mapping(plan), allow_unicode=True, sort_keys=False), "utf-8")
 
 
 def write_plan_excel(plan: Plan, path: str | Path) -> None:
@@ -161,15 +191,22 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
 
     m = plan_to_mapping(plan)
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "plan"
+    ws = wb.create_sheet("plan")
+    wb.remove(wb.worksheets[0])
     ws.append(["key", "value"])
     values = {
-        "id": m["id"], "title_zh": m["title"]["zh"], "title_en": m["title"]["en"],
-        "issuer_zh": m["issuer"]["zh"], "issuer_en": m["issuer"]["en"],
-        "document_number": m["document_number"], "level": m["level"], "region": m["region"],
-        "period_start": m["period"]["start"], "period_end": m["period"]["end"],
-        "base_year": m["base_year"], "parent": m["parent"],
+        "id": m["id"],
+        "title_zh": m["title"]["zh"],
+        "title_en": m["title"]["en"],
+        "issuer_zh": m["issuer"]["zh"],
+        "issuer_en": m["issuer"]["en"],
+        "document_number": m["document_number"],
+        "level": m["level"],
+        "region": m["region"],
+        "period_start": m["period"]["start"],
+        "period_end": m["period"]["end"],
+        "base_year": m["base_year"],
+        "parent": m["parent"],
     }
     for k in PLAN_KEYS:
         ws.append([k, values[k]])
@@ -180,11 +217,25 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
     for d in m["indicators"]:
         parent = d.get("parent") or {}
         src = d.get("source") or {}
-        wi.append([
-            d["id"], d["category"]["zh"], d["category"]["en"], d["name"]["zh"], d["name"]["en"],
-            d["unit"], d["direction"], d["attribute"], d["baseline"]["year"], d["baseline"]["value"],
-            d.get("code"), parent.get("plan"), parent.get("indicator"), src.get("file"), src.get("quote"),
-        ])
+        wi.append(
+            [
+                d["id"],
+                d["category"]["zh"],
+                d["category"]["en"],
+                d["name"]["zh"],
+                d["name"]["en"],
+                d["unit"],
+                d["direction"],
+                d["attribute"],
+                d["baseline"]["year"],
+                d["baseline"]["value"],
+                d.get("code"),
+                parent.get("plan"),
+                parent.get("indicator"),
+                src.get("file"),
+                src.get("quote"),
+            ]
+        )
         for t in d["targets"]:
             wt.append([d["id"], t["year"], t["expr"], t.get("stretch"), None])
         for region, items in (d.get("allocations") or {}).items():
@@ -196,8 +247,8 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
         for i, opt in enumerate(options, start=2):
             wl.cell(row=i, column=col, value=opt)
     for key, letter in (("direction", "G"), ("attribute", "H")):
-        col = "AB"[list(LISTS).index(key)]
-        dv = DataValidation(type="list", formula1=f"=lists!${col}$2:${col}${len(LISTS[key]) + 1}")
+        lcol = "AB"[list(LISTS).index(key)]
+        dv = DataValidation(type="list", formula1=f"=lists!${lcol}$2:${lcol}${len(LISTS[key]) + 1}")
         dv.error = f"{key}: choose from the list"
         wi.add_data_validation(dv)
         dv.add(f"{letter}2:{letter}1000")

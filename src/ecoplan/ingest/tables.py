@@ -11,7 +11,9 @@ from ecoplan.errors import InputFileError
 __all__ = ["read_table"]
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+def read_table(
+    path: str | Path, sheet: str | None = None
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Header and ``(row_number, {column: text})`` rows of a ``.csv`` or ``.xlsx`` file.
 
     Row numbers are as a spreadsheet shows them (header = row 1). Blank rows

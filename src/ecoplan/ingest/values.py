@@ -71,6 +71,7 @@ def read_values(
     out: list[ValueRow] = []
     seen: dict[tuple[str, str, str, int], int] = {}
     for rownum, r in rows:
+
         def bad(field: str, reason: str, _row: int = rownum, _r: dict[str, str] = r) -> None:
             problems.append(Problem(name, reason, row=_row, field=field, text=_r.get(field, "")))
 
@@ -117,7 +118,10 @@ def read_values(
             bad("basis", "basis is 'level' or 'change'")
             continue
         if basis is Basis.LEVEL and ind.default_basis is Basis.CHANGE:
-            bad("basis", f"indicator {ind.id!r} has no baseline level: give the change since {ind.baseline.year}")
+            bad(
+                "basis",
+                f"indicator {ind.id!r} has no baseline level: give the change since {ind.baseline.year}",
+            )
             ok = False
         if basis is Basis.CHANGE and not ind.is_cumulative:
             bad("basis", f"indicator {ind.id!r} has no cumulative target: values are levels")
@@ -137,8 +141,15 @@ def read_values(
         if ok:
             out.append(
                 ValueRow(
-                    plan.id, ind.id, region, year, value, ind.unit, basis,
-                    r.get("source") or None, r.get("note") or None,
+                    plan.id,
+                    ind.id,
+                    region,
+                    year,
+                    value,
+                    ind.unit,
+                    basis,
+                    r.get("source") or None,
+                    r.get("note") or None,
                 )
             )
     if problems:

@@ -14,8 +14,8 @@ from ecoplan.plans.model import (
     PlanSettings,
     Project,
     Source,
-    Task,
     TargetSpec,
+    Task,
     Text,
 )
 from ecoplan.plans.regions import Region, bundled_regions, is_known_region, region_lineage

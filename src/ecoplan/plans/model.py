@@ -40,8 +40,8 @@ __all__ = [
     "PlanSettings",
     "Project",
     "Source",
-    "Task",
     "TargetSpec",
+    "Task",
     "Text",
 ]
 

@@ -27,8 +27,8 @@ from ecoplan.plans.model import (
     PlanSettings,
     Project,
     Source,
-    Task,
     TargetSpec,
+    Task,
     Text,
 )
 from ecoplan.plans.regions import is_known_region
@@ -38,12 +38,37 @@ __all__ = ["plan_from_mapping", "plan_to_mapping"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _PLAN_KEYS = {
-    "id", "title", "issuer", "document_number", "level", "region", "period", "base_year",
-    "parent", "source", "settings", "indicators", "tasks", "projects",
+    "id",
+    "title",
+    "issuer",
+    "document_number",
+    "level",
+    "region",
+    "period",
+    "base_year",
+    "parent",
+    "source",
+    "settings",
+    "indicators",
+    "tasks",
+    "projects",
 }
 _INDICATOR_KEYS = {
-    "id", "code", "category", "name", "unit", "direction", "attribute", "baseline", "targets",
-    "cumulative", "footnotes", "scope", "source", "parent", "allocations",
+    "id",
+    "code",
+    "category",
+    "name",
+    "unit",
+    "direction",
+    "attribute",
+    "baseline",
+    "targets",
+    "cumulative",
+    "footnotes",
+    "scope",
+    "source",
+    "parent",
+    "allocations",
 }
 _PERCENT_UNITS = {"%", "％"}
 

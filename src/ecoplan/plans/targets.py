@@ -40,6 +40,7 @@ Full-width forms are folded by Unicode NFKC first (``＞８０`` = ``>80``).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -159,7 +160,17 @@ def format_number(x: float | None) -> str:
 
 _NONE_WORDS = {"", "-", "--", "—", "——", "–", "/", "无", "－"}
 _ELIMINATE = re.compile(r"^(基本|全面)?消除(黑臭水体)?$")
-_MAINTAIN_BARE = {"保持", "稳定", "保持稳定", "不降低", "不下降", "不减少", "只增不减", "不退化", "持续改善并保持稳定"}
+_MAINTAIN_BARE = {
+    "保持",
+    "稳定",
+    "保持稳定",
+    "不降低",
+    "不下降",
+    "不减少",
+    "只增不减",
+    "不退化",
+    "持续改善并保持稳定",
+}
 _NUM = r"(\d+(?:\.\d+)?)"
 # Unit words that may trail a number; the indicator carries the unit, so they
 # are dropped (after NFKC, 'μg/m³' becomes 'μg/m3').
@@ -188,13 +199,9 @@ _PREFIX_OPS = {
 }
 _SUFFIX_OPS = {"以上": Op.GE, "以下": Op.LE, "以内": Op.LE}
 _PREFIX_RE = "|".join(sorted((re.escape(k) for k in _PREFIX_OPS), key=len, reverse=True))
-_LEVEL = re.compile(
-    rf"^(?P<pre>{_PREFIX_RE})?{_NUM}{_UNITS}(?P<suf>以上|以下|以内|左右)?$"
-)
+_LEVEL = re.compile(rf"^(?P<pre>{_PREFIX_RE})?{_NUM}{_UNITS}(?P<suf>以上|以下|以内|左右)?$")
 _CUMULATIVE = re.compile(r"^(?P<level>.*?)[〔\[【]" + _NUM + _UNITS + r"[〕\]】]$")
-_MAINTAIN_AT = re.compile(
-    rf"^(?:稳定在|保持在|稳定于|保持){_NUM}{_UNITS}(?P<suf>以上|以下)?$"
-)
+_MAINTAIN_AT = re.compile(rf"^(?:稳定在|保持在|稳定于|保持){_NUM}{_UNITS}(?P<suf>以上|以下)?$")
 _FILLERS = re.compile(r"^(?:达到|确保|控制在|降至|提高到|提高至|下降到|下降至|不低于达到)")
 
 
@@ -233,6 +240,8 @@ def parse_target(text: str | float | int | None) -> Target:
     if isinstance(text, bool):
         raise TargetSyntaxError(str(text), "a target is a number or an expression")
     if isinstance(text, int | float):
+        if not math.isfinite(text) or text < 0:
+            raise TargetSyntaxError(str(text), "a target value is a finite number, zero or more")
         return Target(TargetKind.LEVEL, Op.REACH, float(text), text=format_number(text))
     raw = str(text)
     s = _normalise(raw)
@@ -254,10 +263,10 @@ def parse_target(text: str | float | int | None) -> Target:
     m = _MAINTAIN_AT.match(s)
     if m:
         op = _SUFFIX_OPS.get(m.group("suf") or "", Op.REACH)
-        return Target(TargetKind.MAINTAIN, op, float(m.group(1)), text=raw)
+        return Target(TargetKind.MAINTAIN, op, _finite(m.group(1), raw), text=raw)
     m = _CUMULATIVE.match(s)
     if m:
-        cumulative = float(m.group(2))
+        cumulative = _finite(m.group(2), raw)
         level_text = m.group("level")
         if not level_text:
             return Target(TargetKind.CUMULATIVE, cumulative=cumulative, text=raw)
@@ -267,7 +276,7 @@ def parse_target(text: str | float | int | None) -> Target:
         m = _LEVEL.match(_FILLERS.sub("", s))
         if not m or m.group("pre") or m.group("suf") != "左右":
             raise TargetSyntaxError(raw, "'左右' (about) follows a plain number, as in '15左右'")
-        return Target(TargetKind.ABOUT, None, float(m.group(2)), text=raw)
+        return Target(TargetKind.ABOUT, None, _finite(m.group(2), raw), text=raw)
     op, value = _parse_level(s, raw)
     return Target(TargetKind.LEVEL, op, value, text=raw)
 
@@ -287,4 +296,11 @@ def _parse_level(s: str, raw: str) -> tuple[Op, float]:
     if pre and suf:
         raise TargetSyntaxError(raw, f"both {pre!r} and {suf!r}: state the comparison once")
     op = _PREFIX_OPS[pre] if pre else _SUFFIX_OPS[suf] if suf else Op.REACH
-    return op, float(m.group(2))
+    return op, _finite(m.group(2), raw)
+
+
+def _finite(digits: str, raw: str) -> float:
+    value = float(digits)
+    if not math.isfinite(value):
+        raise TargetSyntaxError(raw, "number out of range")
+    return value

@@ -135,19 +135,25 @@ class Catalog:
         with self.transaction() as con:
             for sql in MIGRATIONS[v:]:
                 con.execute(sql)
-            con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-            )
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     # -- regions -----------------------------------------------------------
     def load_regions(self, regions: Iterable[Region] | None = None) -> int:
-        rows = [
-            (r.code, r.name_zh, r.name_en, r.level, r.parent)
-            for r in (regions or bundled_regions().values())
-        ]
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            [
+                (r.code, r.name_zh, r.name_en, r.level, r.parent)
+                for r in (regions or bundled_regions().values())
+            ],
+            columns=["code", "name_zh", "name_en", "level", "parent"],
+        )
         with self.transaction() as con:
-            con.executemany("INSERT OR REPLACE INTO regions VALUES (?, ?, ?, ?, ?)", rows)
-        return len(rows)
+            con.register("new_regions", frame)
+            con.execute("DELETE FROM regions WHERE code IN (SELECT code FROM new_regions)")
+            con.execute("INSERT INTO regions SELECT * FROM new_regions")
+            con.unregister("new_regions")
+        return len(frame)
 
     def regions(self, level: str | None = None, parent: str | None = None) -> list[Region]:
         sql = "SELECT code, name_zh, name_en, level, parent FROM regions WHERE 1=1"
@@ -206,21 +212,43 @@ class Catalog:
             con.execute(
                 "INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    plan.id, plan.title.zh, plan.title.en, plan.issuer.zh, plan.document_number,
-                    plan.level.value, plan.region, plan.start, plan.end, plan.base_year,
-                    plan.parent, builtin, definition, _now(),
+                    plan.id,
+                    plan.title.zh,
+                    plan.title.en,
+                    plan.issuer.zh,
+                    plan.document_number,
+                    plan.level.value,
+                    plan.region,
+                    plan.start,
+                    plan.end,
+                    plan.base_year,
+                    plan.parent,
+                    builtin,
+                    definition,
+                    _now(),
                 ],
             )
             for i, ind in enumerate(plan.indicators):
                 con.execute(
                     "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        plan.id, ind.id, i, ind.code, ind.category.zh, ind.name.zh, ind.name.en,
-                        ind.unit, ind.direction.value, ind.attribute.value, ind.baseline.year,
-                        ind.baseline.value, ind.is_cumulative,
+                        plan.id,
+                        ind.id,
+                        i,
+                        ind.code,
+                        ind.category.zh,
+                        ind.name.zh,
+                        ind.name.en,
+                        ind.unit,
+                        ind.direction.value,
+                        ind.attribute.value,
+                        ind.baseline.year,
+                        ind.baseline.value,
+                        ind.is_cumulative,
                         ind.parent.plan if ind.parent else None,
                         ind.parent.indicator if ind.parent else None,
-                        ind.source.file, ind.source.quote,
+                        ind.source.file,
+                        ind.source.quote,
                     ],
                 )
                 specs = [(plan.region, s) for s in ind.targets] + [
@@ -230,8 +258,13 @@ class Catalog:
                     "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         (
-                            plan.id, ind.id, region, s.year, s.target.text or s.target.canonical(),
-                            s.target.kind.value, s.target.canonical(),
+                            plan.id,
+                            ind.id,
+                            region,
+                            s.year,
+                            s.target.text or s.target.canonical(),
+                            s.target.kind.value,
+                            s.target.canonical(),
                             None if s.stretch is None else s.stretch.canonical(),
                         )
                         for region, s in specs
@@ -284,7 +317,8 @@ class Catalog:
             specs = ind.targets_for(region, parent.region)
             same = [s for s in specs if s.year == year]
             later = [s for s in specs if s.year > year]
-            return (same or later or [None])[0]
+            match = same or later
+            return match[0] if match else None
 
         return resolve
 
@@ -313,7 +347,13 @@ class Catalog:
                     "ORDER BY revision DESC LIMIT 1",
                     [r.plan, r.indicator, r.region, r.year],
                 ).fetchone()
-                if last is not None and tuple(last[1:6]) == (r.value, r.unit, r.basis.value, r.source, r.note):
+                if last is not None and tuple(last[1:6]) == (
+                    r.value,
+                    r.unit,
+                    r.basis.value,
+                    r.source,
+                    r.note,
+                ):
                     unchanged += 1
                     continue
                 if last is not None and last[6] > when:
@@ -325,8 +365,19 @@ class Catalog:
                 con.execute(
                     "INSERT INTO value_revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        r.plan, r.indicator, r.region, r.year, rev, r.value, r.unit, r.basis.value,
-                        r.source, r.note, when, actor, origin,
+                        r.plan,
+                        r.indicator,
+                        r.region,
+                        r.year,
+                        rev,
+                        r.value,
+                        r.unit,
+                        r.basis.value,
+                        r.source,
+                        r.note,
+                        when,
+                        actor,
+                        origin,
                     ],
                 )
                 if last is None:
@@ -371,8 +422,12 @@ class Catalog:
         ]
 
     def value_rows(
-        self, plan_id: str | None = None, region: str | None = None, indicator: str | None = None,
-        *, history: bool = False,
+        self,
+        plan_id: str | None = None,
+        region: str | None = None,
+        indicator: str | None = None,
+        *,
+        history: bool = False,
     ) -> list[dict[str, Any]]:
         """Stored values (the latest revision, or every revision with ``history``)."""
         sql = "SELECT * FROM value_revisions WHERE 1=1"
@@ -382,8 +437,10 @@ class Catalog:
                 sql += f" AND {col} = ?"
                 args.append(val)
         if not history:
-            sql += (" QUALIFY row_number() OVER (PARTITION BY plan_id, indicator_id, region, year "
-                    "ORDER BY revision DESC) = 1")
+            sql += (
+                " QUALIFY row_number() OVER (PARTITION BY plan_id, indicator_id, region, year "
+                "ORDER BY revision DESC) = 1"
+            )
         sql += " ORDER BY plan_id, indicator_id, region, year, revision"
         cur = self.con.execute(sql, args)
         cols = [d[0] for d in cur.description]
@@ -406,8 +463,14 @@ class Catalog:
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
     def update_task(
-        self, plan_id: str, task_id: str, status: str, *, note: str | None = None,
-        evidence: str | None = None, actor: str | None = None,
+        self,
+        plan_id: str,
+        task_id: str,
+        status: str,
+        *,
+        note: str | None = None,
+        evidence: str | None = None,
+        actor: str | None = None,
     ) -> int:
         """Append a status to a task's history; returns its sequence number."""
         known = self.con.execute(
