@@ -22,7 +22,7 @@ from ecoplan.errors import NotFound
 from ecoplan.ingest.plans import read_plan_file
 from ecoplan.ingest.values import read_values
 from ecoplan.plans.model import Plan
-from ecoplan.store.catalog import Catalog, ImportResult, as_of_moment
+from ecoplan.store.catalog import Catalog, ImportResult, recorded_moment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,10 +92,9 @@ class Ecoplan:
         """Validate and store a values file (all or nothing; re-import is a no-op)."""
         plans = {p.id: p for p in self.catalog.plans()}
         rows = read_values(path, plans, self.catalog.region_codes(), sheet=sheet)
-        when = as_of_moment(recorded_at) if isinstance(recorded_at, str) else recorded_at
-        if isinstance(recorded_at, str) and len(recorded_at.strip()) == 10:
-            when = dt.datetime.fromisoformat(recorded_at.strip())
-        return self.catalog.add_values(rows, recorded_at=when, actor=actor, origin=Path(path).name)
+        return self.catalog.add_values(
+            rows, recorded_at=recorded_moment(recorded_at), actor=actor, origin=Path(path).name
+        )
 
     # assessment
     def assess(self, plan_id: str, region: str, year: int, as_of: str | None = None) -> PlanAssessment:

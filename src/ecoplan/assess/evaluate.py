@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -431,7 +431,7 @@ def assess_indicator(
             y0 = series[t0][0]
             start_note = f"{t0}"
             if final is not None and final.target.kind is TargetKind.MAINTAIN:
-                y_t = _target_value(final, _Space(**{**sp.__dict__, "y0": y0}), thr)
+                y_t = _target_value(final, replace(sp, y0=y0), thr)
     got = series.get(year)
     v = got[0] if got else None
     obs = got[1] if got else None

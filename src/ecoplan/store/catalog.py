@@ -72,6 +72,16 @@ def as_of_moment(as_of: str | dt.date | dt.datetime | None) -> dt.datetime | Non
         raise ValueError(f"--as-of {text!r}: expected a date YYYY-MM-DD or an ISO timestamp") from exc
 
 
+def recorded_moment(when: str | dt.datetime | None) -> dt.datetime | None:
+    """When values became known: a date means its start (00:00), or an ISO timestamp."""
+    if when is None or isinstance(when, dt.datetime):
+        return when
+    try:
+        return dt.datetime.fromisoformat(str(when).strip()).replace(tzinfo=None)
+    except ValueError as exc:
+        raise ValueError(f"--recorded-at {when!r}: expected a date YYYY-MM-DD or an ISO timestamp") from exc
+
+
 class Catalog:
     """An open ecoplan database file.
 
@@ -339,52 +349,60 @@ class Catalog:
         """
         when = recorded_at or _now()
         inserted = revised = unchanged = 0
-        with self.transaction() as con:
-            for r in rows:
-                last = con.execute(
-                    "SELECT revision, value, unit, basis, source, note, recorded_at FROM value_revisions "
-                    "WHERE plan_id=? AND indicator_id=? AND region=? AND year=? "
-                    "ORDER BY revision DESC LIMIT 1",
-                    [r.plan, r.indicator, r.region, r.year],
-                ).fetchone()
-                if last is not None and tuple(last[1:6]) == (
+        latest = self._latest_revisions({r.plan for r in rows})
+        new_rows = []
+        for r in rows:
+            last = latest.get((r.plan, r.indicator, r.region, r.year))
+            if last is not None and last[1:6] == (r.value, r.unit, r.basis.value, r.source, r.note):
+                unchanged += 1
+                continue
+            if last is not None and last[6] > when:
+                raise StoreError(
+                    f"{r.plan}/{r.indicator}/{r.region}/{r.year}: a revision recorded at "
+                    f"{last[6]} is newer than {when}; revisions are append-only in time"
+                )
+            rev = 1 if last is None else int(last[0]) + 1
+            new_rows.append(
+                (
+                    r.plan,
+                    r.indicator,
+                    r.region,
+                    r.year,
+                    rev,
                     r.value,
                     r.unit,
                     r.basis.value,
                     r.source,
                     r.note,
-                ):
-                    unchanged += 1
-                    continue
-                if last is not None and last[6] > when:
-                    raise StoreError(
-                        f"{r.plan}/{r.indicator}/{r.region}/{r.year}: a revision recorded at "
-                        f"{last[6]} is newer than {when}; revisions are append-only in time"
-                    )
-                rev = 1 if last is None else int(last[0]) + 1
-                con.execute(
-                    "INSERT INTO value_revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        r.plan,
-                        r.indicator,
-                        r.region,
-                        r.year,
-                        rev,
-                        r.value,
-                        r.unit,
-                        r.basis.value,
-                        r.source,
-                        r.note,
-                        when,
-                        actor,
-                        origin,
-                    ],
+                    when,
+                    actor,
+                    origin,
                 )
-                if last is None:
-                    inserted += 1
-                else:
-                    revised += 1
+            )
+            if last is None:
+                inserted += 1
+            else:
+                revised += 1
+        if new_rows:
+            with self.transaction() as con:
+                con.executemany(
+                    "INSERT INTO value_revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new_rows
+                )
         return ImportResult(inserted, revised, unchanged)
+
+    def _latest_revisions(self, plans: set[str]) -> dict[tuple[str, str, str, int], tuple[Any, ...]]:
+        """Latest revision of every stored value of ``plans``, by (plan, indicator, region, year)."""
+        if not plans:
+            return {}
+        marks = ", ".join("?" for _ in plans)
+        rows = self.con.execute(
+            "SELECT plan_id, indicator_id, region, year, revision, value, unit, basis, source, note, "
+            f"recorded_at FROM value_revisions WHERE plan_id IN ({marks}) "
+            "QUALIFY row_number() OVER (PARTITION BY plan_id, indicator_id, region, year "
+            "ORDER BY revision DESC) = 1",
+            sorted(plans),
+        ).fetchall()
+        return {(r[0], r[1], r[2], int(r[3])): tuple(r[4:]) for r in rows}
 
     def observations(
         self, plan_id: str, region: str, as_of: str | dt.date | dt.datetime | None = None
