@@ -33,7 +33,7 @@ app.add_typer(values_app, name="values")
 app.add_typer(tasks_app, name="tasks")
 
 out = Console(soft_wrap=False, width=200)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOpt = Annotated[
     str | None, typer.Option("--db", help="Database file [env ECOPLAN_DB, default ./ecoplan.duckdb]")
