@@ -70,6 +70,39 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (plan_id, indicator_id, region, year, revision)
     );
     """,
+    # 2: ambient air. Hourly observations live in Parquet files (one per region and
+    # year) beside the database; these tables are their registry, the station list,
+    # the import log, rejected values with their reason codes and value revisions.
+    """
+    CREATE TABLE air_stations (
+        code VARCHAR PRIMARY KEY, name VARCHAR, name_zh VARCHAR, region VARCHAR NOT NULL,
+        lat DOUBLE, lon DOUBLE, type VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE air_partitions (
+        region VARCHAR NOT NULL, year INTEGER NOT NULL, path VARCHAR NOT NULL,
+        rows BIGINT NOT NULL, stations INTEGER NOT NULL, first_time TIMESTAMP,
+        last_time TIMESTAMP, updated_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (region, year)
+    );
+    CREATE TABLE air_imports (
+        id INTEGER PRIMARY KEY, recorded_at TIMESTAMP NOT NULL, format VARCHAR NOT NULL,
+        files VARCHAR NOT NULL, rows_in BIGINT NOT NULL, rows_new BIGINT NOT NULL,
+        values_revised BIGINT NOT NULL, rows_unchanged BIGINT NOT NULL,
+        rejects JSON NOT NULL, absent VARCHAR
+    );
+    CREATE TABLE air_rejects (
+        import_id INTEGER NOT NULL, file VARCHAR NOT NULL, row BIGINT, station VARCHAR,
+        time TIMESTAMP, pollutant VARCHAR, value VARCHAR, reason VARCHAR NOT NULL
+    );
+    CREATE TABLE air_revisions (
+        import_id INTEGER NOT NULL, station VARCHAR NOT NULL, time TIMESTAMP NOT NULL,
+        pollutant VARCHAR NOT NULL, old_value DOUBLE, new_value DOUBLE,
+        recorded_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE air_absent (
+        region VARCHAR NOT NULL, pollutant VARCHAR NOT NULL, PRIMARY KEY (region, pollutant)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,429 @@
+"""Hourly observations → city daily AQI → annual evaluation, on any engine.
+
+The heavy steps run as SQL (:mod:`.sql`) on the engine given; the small annual
+assembly (exact percentile interpolation, validity, attainment, composite index)
+is Python on integers the engine returned, so DuckDB and Spark give identical
+results by construction.
+
+Annual evaluation (HJ 663—2013 §3.3 as summarised in ``specs/air-quality.md``):
+SO2/NO2 annual mean and 98th percentile of daily means; PM10/PM2.5 annual mean and
+95th percentile; CO 95th percentile; O3 90th percentile of MDA8. Annual statistics
+are valid with ≥ 324 daily values and ≥ 27 in each month (February ≥ 25; GB 3095
+表4); an invalid statistic is reported as ``null`` with its count and reason, never
+as a number. Good-days and heavy-days ratios are taken over the valid city days
+(spec §5.1) and follow the same 324/27 rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecoplan.pipelines.air.sql import DAILY_COLUMNS, DailyOptions, annual_sql, aqi_counts_sql, city_daily_sql
+from ecoplan.pipelines.engine import Engine, to_dialect
+from ecoplan.standards.air import gb3095, hj663_2013
+from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, POLLUTANT_LABEL
+from ecoplan.standards.air.editions import edition_for_period
+
+__all__ = ["AirEvaluation", "city_daily", "evaluate_year"]
+
+S = 1_000_000
+_CONTRACT = {
+    "pm25": ("pm25_annual_ugm3", "mean"),
+    "pm10": ("pm10_annual_ugm3", "mean"),
+    "so2": ("so2_annual_ugm3", "mean"),
+    "no2": ("no2_annual_ugm3", "mean"),
+    "co": ("co_p95_mgm3", "p95"),
+    "o3": ("o3_8h_p90_ugm3", "p90"),
+}
+
+
+def _r(x: float | None, digits: int) -> float | None:
+    if x is None:
+        return None
+    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    return float(q)
+
+
+def _opt(v: object) -> float | None:
+    return None if v is None else float(v)  # type: ignore[arg-type]
+
+
+def _setup(engine: Engine, stations: pd.DataFrame, paths: Sequence[str]) -> None:
+    engine.register_parquet("air_hourly", paths)
+    st = stations[["code", "region", "type"]].astype(str).reset_index(drop=True)
+    engine.register_frame("air_stations", st)
+
+
+def city_daily(
+    engine: Engine,
+    stations: pd.DataFrame,
+    paths: Sequence[str],
+    start: dt.date,
+    end: dt.date,
+    *,
+    edition: str = "auto",
+    options: DailyOptions | None = None,
+    fetch: bool = True,
+) -> pd.DataFrame:
+    """City daily concentrations, IAQIs and AQI for ``start`` … ``end``.
+
+    Concentrations in the returned frame are floats (µg/m³; CO mg/m³) resolved to
+    10⁻⁶ of the unit; the table also stays in the engine as ``air_city_daily``.
+    """
+    _setup(engine, stations, paths)
+    engine.materialize(
+        "air_city_daily", to_dialect(city_daily_sql(start, end, edition, options), engine.dialect)
+    )
+    if not fetch:
+        return pd.DataFrame()
+    df = engine.fetch(to_dialect("SELECT * FROM air_city_daily ORDER BY region, day", engine.dialect))
+    return _normalise_daily(df)
+
+
+def _normalise_daily(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out["region"] = out["region"].astype(str)
+    out["day"] = pd.to_datetime(out["day"]).dt.date
+    for c in DAILY_COLUMNS:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64") / S
+        out[f"n_{c}"] = pd.to_numeric(out[f"n_{c}"]).astype("int64")
+    for c in [c for c in out.columns if c.startswith("iaqi_")] + ["aqi", "aqi_raw"]:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("Float64").astype("Int64")
+    out["complete"] = out["complete"].astype(bool)
+    out["valid"] = out["valid"].astype(bool)
+    aqi = out["aqi"].to_numpy(dtype="float64", na_value=np.nan)
+    prim = np.full(len(out), "", dtype=object)
+    for c in DAILY_COLUMNS:
+        col = f"iaqi_{c}"
+        if col not in out:
+            continue
+        v = out[col].to_numpy(dtype="float64", na_value=np.nan)
+        m = (aqi > 50) & (v == aqi)
+        lab = POLLUTANT_LABEL[c.split("_")[0]]
+        prim[m] = np.where(
+            prim[m] == "",
+            lab,
+            np.where(np.char.find(prim[m].astype(str), lab) >= 0, prim[m], prim[m] + "," + lab),
+        )
+    out["primary"] = prim
+    lv = np.searchsorted(np.array([50, 100, 150, 200, 300], dtype=float), aqi, side="left")
+    cz = np.array(CATEGORY_ZH, dtype=object)[np.minimum(lv, 5)]
+    ce = np.array(CATEGORY_EN, dtype=object)[np.minimum(lv, 5)]
+    nan = np.isnan(aqi)
+    out["level"] = pd.array(np.where(nan, np.nan, lv + 1), dtype="Float64").astype("Int64")
+    cz[nan] = None
+    ce[nan] = None
+    out["category_zh"] = cz
+    out["category_en"] = ce
+    return out.sort_values(["region", "day"]).reset_index(drop=True)
+
+
+@dataclass
+class AirEvaluation:
+    """One region's annual evaluation."""
+
+    region: str
+    year: int
+    edition: str
+    phase: str
+    straddles: bool
+    stations: int
+    days_total: int
+    days_valid: int
+    good_days: int
+    excellent_days: int
+    heavy_days: int
+    severe_days: int
+    ratios_valid: bool
+    stats: dict[str, dict[str, Any]]
+    attainment: dict[str, Any]
+    composite: dict[str, Any] | None
+    notes: list[dict[str, str]] = field(default_factory=list)
+    engine: str = "duckdb"
+
+    @property
+    def good_days_ratio_pct(self) -> float | None:
+        if not self.ratios_valid or self.days_valid == 0:
+            return None
+        return _r(100.0 * self.good_days / self.days_valid, 1)
+
+    @property
+    def heavy_days_ratio_pct(self) -> float | None:
+        if not self.ratios_valid or self.days_valid == 0:
+            return None
+        return _r(100.0 * self.heavy_days / self.days_valid, 1)
+
+    def stat(self, key: str) -> float | None:
+        """A contract statistic (``pm25_annual_ugm3`` …) or ``so2_p98`` etc., raw."""
+        for p, (name, st) in _CONTRACT.items():
+            if key == name:
+                return _opt(self.stats[p][st]["raw"])
+        p, _, st = key.partition("_")
+        return _opt(self.stats.get(p, {}).get(st, {}).get("raw"))
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "region": self.region,
+            "year": self.year,
+            "edition": self.edition,
+            "standards": {
+                "aqi": f"HJ 633—{self.edition}",
+                "limits": f"GB 3095—{self.edition}" + (f" ({self.phase})" if self.edition == "2026" else ""),
+                "evaluation": "HJ 663—2013" if self.edition == "2012" else "HJ 663—2026",
+            },
+            "straddles_edition_change": self.straddles,
+            "stations": self.stations,
+            "days_total": self.days_total,
+            "days_valid": self.days_valid,
+            "good_days": self.good_days,
+            "good_days_ratio_pct": self.good_days_ratio_pct,
+            "excellent_days": self.excellent_days,
+            "heavy_days": self.heavy_days,
+            "heavy_days_ratio_pct": self.heavy_days_ratio_pct,
+            "severe_days": self.severe_days,
+        }
+        for p, (name, st) in _CONTRACT.items():
+            d[name] = self.stats[p][st]["value"]
+        d["percentiles"] = {
+            f"{p}_{st}": self.stats[p][st]["value"]
+            for p, st in (("so2", "p98"), ("no2", "p98"), ("pm10", "p95"), ("pm25", "p95"))
+        }
+        d["validity"] = {
+            p: {
+                "valid": self.stats[p]["valid"],
+                "days": self.stats[p]["days"],
+                "reason": self.stats[p]["reason"],
+            }
+            for p in self.stats
+        }
+        d["attainment"] = self.attainment
+        d["composite_index"] = self.composite["total"] if self.composite else None
+        d["composite"] = self.composite
+        d["notes"] = self.notes
+        d["engine"] = self.engine
+        return d
+
+
+def _percentile(n: int, p: int, lo: int, hi: int) -> Fraction:
+    """HJ 663 附录A interpolation, exactly, on scaled integers."""
+    pos = (n - 1) * p
+    frac = Fraction(pos % 100, 100)
+    return Fraction(lo) + (Fraction(hi) - Fraction(lo)) * frac
+
+
+def evaluate_year(
+    engine: Engine,
+    stations: pd.DataFrame,
+    paths: Sequence[str],
+    year: int,
+    *,
+    edition: str = "auto",
+    options: DailyOptions | None = None,
+    regions: Sequence[str] | None = None,
+) -> list[AirEvaluation]:
+    """Annual evaluation of every region with city stations in ``paths``."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    pe = edition_for_period(start, end, None if edition == "auto" else edition)
+    city_daily(engine, stations, paths, start, end, edition=edition, options=options, fetch=False)
+    ann = engine.fetch(to_dialect(annual_sql(), engine.dialect))
+    cnt = engine.fetch(to_dialect(aqi_counts_sql(), engine.dialect))
+    nst = engine.fetch(
+        to_dialect(
+            "SELECT region, MAX(GREATEST(n_pm25, n_pm10, n_so2, n_no2, n_co, n_o3_8h)) AS k "
+            "FROM air_city_daily GROUP BY region",
+            engine.dialect,
+        )
+    )
+    ann["region"] = ann["region"].astype(str)
+    cnt["region"] = cnt["region"].astype(str)
+    nst["region"] = nst["region"].astype(str)
+    absent = (options or DailyOptions()).absent
+    out: list[AirEvaluation] = []
+    for _, c in cnt.sort_values("region").iterrows():
+        region = str(c["region"])
+        if regions is not None and region not in regions:
+            continue
+        rows = {str(r["item"]): r for _, r in ann[ann["region"] == region].iterrows()}
+        notes: list[dict[str, str]] = []
+        stats: dict[str, dict[str, Any]] = {}
+        for p in ("pm25", "pm10", "so2", "no2", "co", "o3"):
+            r = rows.get(p)
+            digits = hj663_2013.REPORT_DIGITS[p] + 1
+            entry: dict[str, Any] = {}
+            if r is None:
+                days, ok, reason = 0, False, "not monitored" if p in absent else "no valid daily values"
+            else:
+                days = int(r["n"])
+                ok, reason = hj663_2013.annual_valid({m: int(r[f"m{m}"]) for m in range(1, 13)})
+            entry.update({"valid": ok, "days": days, "reason": reason or None})
+            sts = (
+                ("mean", "p98")
+                if p in ("so2", "no2")
+                else ("mean", "p95")
+                if p in ("pm10", "pm25")
+                else (("p95",) if p == "co" else ("p90",))
+            )
+            for st in sts:
+                raw: float | None = None
+                if r is not None and days > 0:
+                    if st == "mean":
+                        raw = float(Fraction(int(r["s"]), days) / S)
+                    else:
+                        pp = int(st[1:])
+                        raw = float(_percentile(days, pp, int(r[f"p{pp}_lo"]), int(r[f"p{pp}_hi"])) / S)
+                entry[st] = {
+                    "raw": raw if ok else None,
+                    "value": _r(raw, digits) if ok else None,
+                    "unvalidated": raw,
+                }
+            stats[p] = entry
+            if not ok:
+                label = POLLUTANT_LABEL[p]
+                notes.append(
+                    {
+                        "en": f"{label} annual statistics invalid: {reason} (GB 3095 table 4)",
+                        "zh": f"{label} 年评价统计无效：有效日数 {days}，{_zh_reason(reason)}（GB 3095 表4）",
+                    }
+                )
+        aqi_row = rows.get("aqi")
+        ratios_ok, ratio_reason = (False, "no valid days")
+        if aqi_row is not None:
+            ratios_ok, ratio_reason = hj663_2013.annual_valid(
+                {m: int(aqi_row[f"m{m}"]) for m in range(1, 13)}
+            )
+        if not ratios_ok:
+            notes.append(
+                {
+                    "en": f"good-days and heavy-days ratios not reported: {ratio_reason}",
+                    "zh": f"优良天数比例、重度及以上污染天数比例不予报告：{_zh_reason(ratio_reason)}",
+                }
+            )
+        if pe.straddles:
+            notes.append(
+                {
+                    "en": "the year straddles 2026-03-01: daily AQI by each day's edition; annual statistics "
+                    f"judged by GB 3095—{pe.edition.key} ({pe.phase})",
+                    "zh": "评价年跨越2026-03-01：日AQI按当日适用版本计算，"
+                    f"年评价按GB 3095—{pe.edition.key}（{pe.phase}）",
+                }
+            )
+        for p in sorted(absent):
+            notes.append(
+                {
+                    "en": f"{POLLUTANT_LABEL[p]} not monitored (absent from the input): "
+                    "AQI computed without it (HJ 633—2026 §5.3.2); its statistics are unavailable",
+                    "zh": f"{POLLUTANT_LABEL[p]} 未监测（输入中无此项）："
+                    "AQI按其余污染物计算（HJ 633—2026 5.3.2），其统计量缺失",
+                }
+            )
+        attainment = _attainment(stats, pe.phase)
+        composite = _composite(stats, pe.phase)
+        k = nst[nst["region"] == region]["k"]
+        out.append(
+            AirEvaluation(
+                region=region,
+                year=year,
+                edition=pe.edition.key,
+                phase=pe.phase,
+                straddles=pe.straddles,
+                stations=int(k.iloc[0]) if len(k) and not pd.isna(k.iloc[0]) else 0,
+                days_total=int(c["days_total"]),
+                days_valid=int(c["days_valid"]),
+                good_days=int(c["good_days"]),
+                excellent_days=int(c["excellent_days"]),
+                heavy_days=int(c["heavy_days"]),
+                severe_days=int(c["severe_days"]),
+                ratios_valid=ratios_ok,
+                stats=stats,
+                attainment=attainment,
+                composite=composite,
+                notes=notes,
+                engine=engine.name,
+            )
+        )
+    return out
+
+
+def _zh_reason(reason: str) -> str:
+    if reason.startswith("too few valid days in month"):
+        return "月有效日数不足（" + reason.rsplit(" ", 1)[-1] + "月）"
+    if "<" in reason:
+        return "年有效日数不足324天（" + reason.split(" ")[0] + "天）"
+    return {
+        "not monitored": "未监测",
+        "no valid daily values": "无有效日均值",
+        "no valid days": "无有效天",
+    }.get(reason, reason)
+
+
+_LIMIT_OF = {"mean": "annual", "p98": "24h", "p95": "24h", "p90": "8h"}
+
+
+def _attainment(stats: dict[str, dict[str, Any]], phase: str) -> dict[str, Any]:
+    """Per pollutant and statistic: reported value, limit, attains, exceedance multiple.
+
+    The reported statistic (integers, CO one decimal; GB/T 8170) is compared with
+    the class-2 limit (spec §3.5, UNCONFIRMED). A pollutant attains when all its
+    statistics do; the city when all six do (``None`` when any is invalid).
+    """
+    out: dict[str, Any] = {}
+    overall: list[bool | None] = []
+    for p, entry in stats.items():
+        per: dict[str, Any] = {}
+        flags: list[bool | None] = []
+        for st in ("mean", "p98", "p95", "p90"):
+            if st not in entry:
+                continue
+            lim = gb3095.limit(p, _LIMIT_OF[st], phase=phase)  # type: ignore[arg-type]
+            raw = entry[st]["raw"]
+            rep = hj663_2013.round_report(raw, p)
+            ok = hj663_2013.attains(raw, lim, p)
+            flags.append(ok)
+            per[st] = {
+                "value": rep,
+                "limit": lim,
+                "attains": ok,
+                "exceedance_multiple": hj663_2013.exceedance_multiple(rep, lim),
+            }
+        att = None if any(f is None for f in flags) else all(f for f in flags if f is not None)
+        per["attains"] = att
+        overall.append(att)
+        out[p] = per
+    out["city_attains"] = (
+        None if any(f is None for f in overall) else all(f for f in overall if f is not None)
+    )
+    return out
+
+
+def _composite(stats: dict[str, dict[str, Any]], phase: str) -> dict[str, Any] | None:
+    """The 2014 ranking rule's composite index over the reported statistics."""
+    vals: dict[str, float | None] = {}
+    limits: dict[str, float] = {}
+    for p, st in (
+        ("so2", "mean"),
+        ("no2", "mean"),
+        ("pm10", "mean"),
+        ("pm25", "mean"),
+        ("co", "p95"),
+        ("o3", "p90"),
+    ):
+        vals[p] = hj663_2013.round_report(stats[p][st]["raw"], p)
+        limits[p] = gb3095.limit(p, _LIMIT_OF[st], phase=phase)  # type: ignore[arg-type]
+    comp = hj663_2013.composite_index(vals, limits)
+    if comp is None:
+        return None
+    return {
+        "total": comp.total,
+        "single": comp.single,
+        "primary": POLLUTANT_LABEL[comp.primary],
+        "limits": limits,
+        "rule": "环办〔2014〕64号 Σ C_i/S_i (unweighted)",
+    }

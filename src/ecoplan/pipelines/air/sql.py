@@ -1,0 +1,311 @@
+"""The air pipeline's SQL, generated once from the standards' tables.
+
+Every rule comes from :mod:`ecoplan.standards.air` — breakpoints (HJ 633 表1/表3),
+the special > 800 rules, validity (GB 3095 表4, HJ 663 §6.1.2), MDA8 windows — and is
+turned into DuckDB-dialect SQL here; :func:`ecoplan.pipelines.engine.to_dialect`
+transpiles it for Spark. Nothing in this module knows an engine.
+
+Exact arithmetic in SQL. Concentrations are carried as BIGINT in units of 10⁻⁶
+(``FLOOR(c * 1000000 + 0.5)``, the same rule as :mod:`ecoplan.standards.air.aqi`).
+A mean of n scaled values is ``(2·Σ + n) // (2·n)`` (half-up to 10⁻⁶), and an
+IAQI is ``I_lo + ((I_hi − I_lo)·(x − BP_lo) + d − 1) // d`` with
+``d = (BP_hi − BP_lo)·10⁶`` — an exact integer ceiling. Both engines therefore
+produce the same integers, and the numpy calculator gives the same IAQIs.
+
+Station-day aggregation is one GROUP BY: the 24 hourly O3 values are pivoted into
+columns, so the 17 MDA8 windows (hours 0–7 … 16–23, HJ 663—2013) are plain column
+arithmetic and a missing hour (a row absent, not only a NULL) is handled exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ecoplan.standards.air import gb3095, hj633_2012, hj633_2026, hj663_2013
+from ecoplan.standards.air.editions import EDITIONS
+
+__all__ = ["DAILY_COLUMNS", "DailyOptions", "annual_sql", "city_daily_sql"]
+
+S = 1_000_000
+#: City daily concentration columns (scaled BIGINT), in output order.
+DAILY_COLUMNS = ("pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h")
+_MEANS = ("pm25", "pm10", "so2", "no2", "co")
+#: DAILY column → HJ 633 daily indicator.
+_INDICATOR = {
+    "pm25": "pm25_24h",
+    "pm10": "pm10_24h",
+    "so2": "so2_24h",
+    "no2": "no2_24h",
+    "co": "co_24h",
+    "o3_8h": "o3_8h",
+    "o3_1h": "o3_1h",
+}
+_CUT = EDITIONS[1].effective_from  # 2026-03-01
+
+
+@dataclass(frozen=True)
+class DailyOptions:
+    """Choices the standards leave open (``docs/air-quality.md``)."""
+
+    #: A city daily value needs at least this many valid station values
+    #: (HJ 663 sets no number the spec could confirm; UNCONFIRMED).
+    min_stations: int = 1
+    #: Station types whose values form the city value (HJ 663: 城市点).
+    station_types: tuple[str, ...] = ("city",)
+    #: Pollutants not monitored by design (HJ 633—2026 §5.3.2): they do not make a
+    #: day incomplete.
+    absent: frozenset[str] = frozenset()
+
+
+def _scaled(col: str) -> str:
+    return f"CAST(FLOOR({col} * {S} + 0.5) AS BIGINT)"
+
+
+def _mean(s: str, n: str) -> str:
+    return f"(2 * {s} + {n}) // (2 * {n})"
+
+
+def _round_half_even(x: str, digits: int) -> str:
+    """GB/T 8170 rounding of a scaled BIGINT expression (HJ 633—2026 §4.2.2)."""
+    u = 10 ** (6 - digits)
+    h = u // 2
+    return (
+        f"(CASE WHEN {x} % {u} > {h} OR ({x} % {u} = {h} AND ({x} // {u}) % 2 = 1) "
+        f"THEN ({x} // {u} + 1) * {u} ELSE ({x} // {u}) * {u} END)"
+    )
+
+
+def _iaqi(x: str, table: tuple[int | None, ...]) -> str:
+    """CASE expression: exact ceiling IAQI of scaled BIGINT ``x`` (NULL stays NULL)."""
+    levels = hj633_2012.IAQI_LEVELS
+    bps = [(b, levels[i]) for i, b in enumerate(table) if b is not None]
+    parts = [f"CASE WHEN {x} IS NULL THEN NULL"]
+    for (lo, ilo), (hi, ihi) in itertools.pairwise(bps):
+        d = (hi - lo) * S
+        parts.append(f"WHEN {x} <= {hi * S} THEN {ilo} + ({ihi - ilo} * ({x} - {lo * S}) + {d - 1}) // {d}")
+    parts.append("ELSE 500 END")
+    return " ".join(parts)
+
+
+def _edition_iaqi(col: str, edition: str) -> str:
+    """IAQI of city daily column ``col`` under an edition, special rules included."""
+    ind = _INDICATOR[col]
+    spec = hj633_2012 if edition == "2012" else hj633_2026
+    x = col
+    if edition == "2026":
+        x = _round_half_even(col, hj633_2026.ROUND_DIGITS[col.split("_")[0]])
+    expr = _iaqi(x, spec.TABLE[ind])
+    special = spec.SPECIAL.get(ind)
+    if special is not None:
+        limit, repl = special
+        if isinstance(repl, int):
+            sub = str(repl)
+        else:
+            sub = _edition_iaqi({"o3_1h": "o3_1h", "so2_24h": "so2"}[repl], edition)
+        expr = f"(CASE WHEN {x} > {limit * S} THEN {sub} ELSE {expr} END)"
+    return expr
+
+
+def _daily_set(edition: str) -> tuple[str, ...]:
+    spec = hj633_2012 if edition == "2012" else hj633_2026
+    inv = {v: k for k, v in _INDICATOR.items()}
+    return tuple(inv[i] for i in spec.DAILY)
+
+
+def city_daily_sql(start: dt.date, end: dt.date, edition: str, opts: DailyOptions | None = None) -> str:
+    """Hourly rows (table ``air_hourly``) → city daily values, IAQI, AQI.
+
+    ``start`` … ``end`` inclusive. ``edition`` is ``"2012"``, ``"2026"`` or
+    ``"auto"`` (each day by the edition in force that day). Stations come from
+    table ``air_stations`` (code, region, type).
+
+    Output columns: ``region, day, edition``, scaled concentrations
+    :data:`DAILY_COLUMNS`, station counts ``n_<col>``, ``iaqi_<col>`` of the
+    edition's daily indicators, ``aqi_raw`` (max of the available IAQIs),
+    ``complete``, ``valid`` (a day that counts: complete, or AQI > 100 whatever is
+    missing — HJ 633—2026 §5.3.1) and ``aqi`` (the reported AQI: 2012 = max IAQI;
+    2026 = NULL unless complete or > 100, and at least 1, §4.1.1).
+    """
+    o = opts or DailyOptions()
+    t0 = dt.datetime.combine(start, dt.time())
+    t1 = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+    lim_8h = int(gb3095.limit("o3", "8h", phase="2012"))  # 160 in every phase
+    lim_1h = int(gb3095.limit("o3", "1h", phase="2012"))  # 200 in every phase
+    minh = hj663_2013.DAILY_MIN_HOURS
+    types = ", ".join(f"'{t}'" for t in o.station_types)
+
+    h_cols = ", ".join(f"{_scaled(p)} AS {p}" for p in (*_MEANS, "o3"))
+    sd_cols = [f"CAST(SUM({p}) AS BIGINT) AS {p}_s, COUNT({p}) AS {p}_n" for p in _MEANS]
+    sd_cols.append("MAX(o3) AS o3_max, COUNT(o3) AS o3_n")
+    sd_cols += [f"MAX(CASE WHEN hr = {k} THEN o3 END) AS o{k}" for k in range(24)]
+
+    win_cols = []
+    for s in hj663_2013.MDA8_WINDOW_STARTS:
+        hrs = range(s, s + 8)
+        win_cols.append(" + ".join(f"COALESCE(o{k}, 0)" for k in hrs) + f" AS w{s}_s")
+        win_cols.append(
+            " + ".join(f"(CASE WHEN o{k} IS NULL THEN 0 ELSE 1 END)" for k in hrs) + f" AS w{s}_n"
+        )
+    minw = hj663_2013.O3_8H_MIN_HOURS
+    means = ", ".join(
+        f"CASE WHEN w{s}_n >= {minw} THEN {_mean(f'w{s}_s', f'w{s}_n')} END AS m{s}"
+        for s in hj663_2013.MDA8_WINDOW_STARTS
+    )
+    nwin = " + ".join(
+        f"(CASE WHEN w{s}_n >= {minw} THEN 1 ELSE 0 END)" for s in hj663_2013.MDA8_WINDOW_STARTS
+    )
+    greatest = "GREATEST(" + ", ".join(f"m{s}" for s in hj663_2013.MDA8_WINDOW_STARTS) + ")"
+    sv_cols = [f"CASE WHEN {p}_n >= {minh} THEN {_mean(f'{p}_s', f'{p}_n')} END AS {p}" for p in _MEANS]
+    sv_cols.append(f"CASE WHEN o3_n >= {minh} OR o3_max > {lim_1h * S} THEN o3_max END AS o3_1h")
+    sv_cols.append(
+        f"CASE WHEN nwin >= {hj663_2013.MDA8_MIN_WINDOWS} OR mda8 > {lim_8h * S} THEN mda8 END AS o3_8h"
+    )
+
+    cd_cols = []
+    for c in DAILY_COLUMNS:
+        cd_cols.append(f"COUNT(v.{c}) AS n_{c}")
+        mean = _mean(f"SUM(v.{c})", f"COUNT(v.{c})")
+        cd_cols.append(f"CASE WHEN COUNT(v.{c}) >= {o.min_stations} THEN {mean} END AS {c}")
+
+    def edition_block(ed: str) -> dict[str, str]:
+        cols = _daily_set(ed)
+        iaqi = {c: _edition_iaqi(c, ed) for c in DAILY_COLUMNS if c in cols}
+        raw = "GREATEST(" + ", ".join(f"({e})" for e in iaqi.values()) + ")"
+        need = []
+        for p in ("pm25", "pm10", "so2", "no2", "co"):
+            if p not in o.absent:
+                need.append(f"{p} IS NOT NULL")
+        if "o3" not in o.absent:
+            need.append("(o3_8h IS NOT NULL OR o3_1h IS NOT NULL)" if ed == "2012" else "o3_8h IS NOT NULL")
+        complete = " AND ".join(need) if need else "TRUE"
+        return {"raw": raw, "complete": complete, **{f"iaqi_{c}": e for c, e in iaqi.items()}}
+
+    if edition == "auto":
+        if end < _CUT:
+            eds = ["2012"]
+        elif start >= _CUT:
+            eds = ["2026"]
+        else:
+            eds = ["2012", "2026"]
+    else:
+        eds = [edition]
+    blocks = {ed: edition_block(ed) for ed in eds}
+
+    def pick(key: str, default: str = "NULL") -> str:
+        if len(eds) == 1:
+            return blocks[eds[0]].get(key, default)
+        a = blocks["2012"].get(key, default)
+        b = blocks["2026"].get(key, default)
+        return f"(CASE WHEN day < DATE '{_CUT.isoformat()}' THEN {a} ELSE {b} END)"
+
+    ed_expr = (
+        f"'{eds[0]}'"
+        if len(eds) == 1
+        else f"(CASE WHEN day < DATE '{_CUT.isoformat()}' THEN '2012' ELSE '2026' END)"
+    )
+    iaqi_sel = ", ".join(f"{pick(f'iaqi_{c}')} AS iaqi_{c}" for c in DAILY_COLUMNS)
+    is2026 = (
+        "TRUE" if eds == ["2026"] else ("FALSE" if eds == ["2012"] else f"day >= DATE '{_CUT.isoformat()}'")
+    )
+
+    return f"""
+WITH h AS (
+  SELECT station, CAST(time AS DATE) AS day, HOUR(time) AS hr, {h_cols}
+  FROM air_hourly
+  WHERE time >= TIMESTAMP '{t0:%Y-%m-%d %H:%M:%S}' AND time < TIMESTAMP '{t1:%Y-%m-%d %H:%M:%S}'
+),
+sd AS (
+  SELECT station, day, {", ".join(sd_cols)}
+  FROM h GROUP BY station, day
+),
+sw AS (
+  SELECT *, {", ".join(win_cols)} FROM sd
+),
+sm AS (
+  SELECT *, {means}, {nwin} AS nwin FROM sw
+),
+sg AS (
+  SELECT *, {greatest} AS mda8 FROM sm
+),
+sv AS (
+  SELECT station, day, {", ".join(sv_cols)} FROM sg
+),
+cd AS (
+  SELECT s.region AS region, v.day AS day, {", ".join(cd_cols)}
+  FROM sv v JOIN air_stations s ON v.station = s.code
+  WHERE s.type IN ({types})
+  GROUP BY s.region, v.day
+),
+ci AS (
+  SELECT *, {ed_expr} AS edition, {iaqi_sel}, {pick("raw")} AS aqi_raw, {pick("complete")} AS complete
+  FROM cd
+)
+SELECT *,
+  (aqi_raw IS NOT NULL AND (complete OR aqi_raw > 100)) AS valid,
+  CASE WHEN {is2026} THEN
+    (CASE WHEN aqi_raw IS NOT NULL AND (complete OR aqi_raw > 100) THEN GREATEST(aqi_raw, 1) END)
+  ELSE aqi_raw END AS aqi
+FROM ci
+"""
+
+
+def annual_sql(percentiles: Iterable[int] = (90, 95, 98)) -> str:
+    """City daily values (table ``air_city_daily``) → per region and item: the
+    count, exact sum, monthly counts and the two order statistics around each
+    percentile (HJ 663 附录A; the interpolation is done exactly by the caller),
+    plus the AQI day counts (item ``aqi``)."""
+    items = [
+        ("pm25", "pm25"),
+        ("pm10", "pm10"),
+        ("so2", "so2"),
+        ("no2", "no2"),
+        ("co", "co"),
+        ("o3", "o3_8h"),
+    ]
+    long = "\n  UNION ALL ".join(
+        f"SELECT region, '{item}' AS item, CAST({col} AS BIGINT) AS v, MONTH(day) AS mon "
+        f"FROM air_city_daily WHERE {col} IS NOT NULL"
+        for item, col in items
+    )
+    pcols = []
+    for p in percentiles:
+        pcols.append(f"MAX(CASE WHEN rn = 1 + ((n - 1) * {p}) // 100 THEN v END) AS p{p}_lo")
+        pcols.append(f"MAX(CASE WHEN rn = LEAST(2 + ((n - 1) * {p}) // 100, n) THEN v END) AS p{p}_hi")
+    months = ", ".join(f"COUNT(CASE WHEN mon = {m} THEN 1 END) AS m{m}" for m in range(1, 13))
+    return f"""
+WITH long AS (
+  {long}
+),
+r AS (
+  SELECT region, item, v, mon,
+    ROW_NUMBER() OVER (PARTITION BY region, item ORDER BY v) AS rn,
+    COUNT(*) OVER (PARTITION BY region, item) AS n
+  FROM long
+)
+SELECT region, item, MAX(n) AS n, CAST(SUM(v) AS BIGINT) AS s, {", ".join(pcols)}, {months}
+FROM r GROUP BY region, item
+UNION ALL
+SELECT region, 'aqi' AS item,
+  COUNT(CASE WHEN valid THEN 1 END) AS n,
+  COUNT(*) AS s,
+  {", ".join(f"CAST(NULL AS BIGINT) AS p{p}_lo, CAST(NULL AS BIGINT) AS p{p}_hi" for p in percentiles)},
+  {", ".join(f"COUNT(CASE WHEN valid AND MONTH(day) = {m} THEN 1 END) AS m{m}" for m in range(1, 13))}
+FROM air_city_daily GROUP BY region
+"""
+
+
+def aqi_counts_sql() -> str:
+    """Per region: good (AQI ≤ 100), heavy (> 200) and severe (> 300) valid days."""
+    return """
+SELECT region,
+  COUNT(*) AS days_total,
+  COUNT(CASE WHEN valid THEN 1 END) AS days_valid,
+  COUNT(CASE WHEN valid AND aqi_raw <= 100 THEN 1 END) AS good_days,
+  COUNT(CASE WHEN valid AND aqi_raw <= 50 THEN 1 END) AS excellent_days,
+  COUNT(CASE WHEN valid AND aqi_raw > 200 THEN 1 END) AS heavy_days,
+  COUNT(CASE WHEN valid AND aqi_raw > 300 THEN 1 END) AS severe_days
+FROM air_city_daily GROUP BY region
+"""

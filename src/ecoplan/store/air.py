@@ -1,0 +1,354 @@
+"""Hourly ambient-air observations: Parquet partitions registered in the catalog.
+
+Layout, beside the database file ``X.duckdb``::
+
+    X.data/air/hourly/region=110000/year=2015/part-0.parquet
+
+one file per (region, year), rows sorted by station and time, columns ``station``,
+``time`` (timestamp[us], local time, start of the hour), ``pm25 pm10 so2 no2 o3``
+(µg/m³) and ``co`` (mg/m³). The catalog (``air_partitions``) lists the files with
+paths relative to the database's folder, so the pair can be moved together.
+
+Importing merges a batch into the partitions it touches: a station-hour already
+stored is superseded by the new row (the last one wins) and every changed value
+is recorded in ``air_revisions``; a pollutant column absent from the batch keeps
+its stored values. Re-importing identical data writes nothing. Each partition is
+written to a temporary file and renamed into place only after the catalog
+transaction succeeded, so a failure never leaves a half-written partition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ecoplan.errors import StoreError
+from ecoplan.ingest.air import POLLUTANTS, AirBatch
+from ecoplan.store.catalog import Catalog
+
+__all__ = ["AirImportResult", "AirStore"]
+
+_COLS = ["station", "time", *POLLUTANTS]
+
+
+@dataclass
+class AirImportResult:
+    """What one import did."""
+
+    import_id: int
+    rows_in: int
+    rows_new: int
+    values_revised: int
+    rows_unchanged: int
+    partitions_written: list[tuple[str, int]] = field(default_factory=list)
+    rejects: dict[str, int] = field(default_factory=dict)
+    stations_new: int = 0
+    absent: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "import_id": self.import_id,
+            "rows_in": self.rows_in,
+            "rows_new": self.rows_new,
+            "values_revised": self.values_revised,
+            "rows_unchanged": self.rows_unchanged,
+            "partitions_written": [f"{r}/{y}" for r, y in self.partitions_written],
+            "rejects": dict(self.rejects),
+            "stations_new": self.stations_new,
+            "absent": list(self.absent),
+        }
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class AirStore:
+    """Air observations of one :class:`~ecoplan.store.catalog.Catalog`."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.con = catalog.con
+        db = Path(catalog.path)
+        self.base = db.parent
+        self.root = db.parent / (db.stem + ".data") / "air" / "hourly"
+
+    # -- stations -------------------------------------------------------------
+    def stations(self, region: str | None = None) -> pd.DataFrame:
+        sql = "SELECT code, name, name_zh, region, lat, lon, type FROM air_stations"
+        params: list[object] = []
+        if region is not None:
+            sql += " WHERE region = ?"
+            params.append(region)
+        return self.con.execute(sql + " ORDER BY code", params).df()
+
+    def _upsert_stations(self, stations: pd.DataFrame, when: dt.datetime) -> int:
+        if stations.empty:
+            return 0
+        known = set(self.stations()["code"])
+        rows = [
+            (
+                str(r.code),
+                _s(r.name),
+                _s(getattr(r, "name_zh", None)),
+                str(r.region),
+                _f(r.lat),
+                _f(r.lon),
+                str(r.type or "city"),
+                when,
+            )
+            for r in stations.itertuples(index=False)
+        ]
+        self.con.executemany("INSERT OR REPLACE INTO air_stations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        return len({r[0] for r in rows} - known)
+
+    # -- partitions -------------------------------------------------------------
+    def partitions(
+        self, region: str | None = None, years: Iterable[int] | None = None
+    ) -> list[tuple[str, int, Path]]:
+        """(region, year, absolute path) of stored partitions, filtered."""
+        rows = self.con.execute(
+            "SELECT region, year, path FROM air_partitions ORDER BY region, year"
+        ).fetchall()
+        ys = set(years) if years is not None else None
+        out = []
+        for reg, year, path in rows:
+            if region is not None and reg != region:
+                continue
+            if ys is not None and year not in ys:
+                continue
+            out.append((str(reg), int(year), self.base / str(path)))
+        return out
+
+    def paths(self, region: str | None = None, years: Iterable[int] | None = None) -> list[str]:
+        return [str(p) for _, _, p in self.partitions(region, years)]
+
+    def regions(self) -> list[str]:
+        return [
+            r[0] for r in self.con.execute("SELECT DISTINCT region FROM air_partitions ORDER BY 1").fetchall()
+        ]
+
+    def years(self, region: str | None = None) -> list[int]:
+        return sorted({y for _, y, _ in self.partitions(region)})
+
+    def absent(self, region: str) -> set[str]:
+        rows = self.con.execute("SELECT pollutant FROM air_absent WHERE region = ?", [region]).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def summary(self) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT region, year, rows, stations, first_time, last_time FROM air_partitions ORDER BY 1, 2"
+        ).df()
+
+    def rejects(self, reason: str | None = None) -> pd.DataFrame:
+        sql = "SELECT file, row, station, time, pollutant, value, reason FROM air_rejects"
+        if reason:
+            return self.con.execute(sql + " WHERE reason = ? ORDER BY file, row", [reason]).df()
+        return self.con.execute(sql + " ORDER BY file, row").df()
+
+    def reject_counts(self) -> dict[str, int]:
+        rows = self.con.execute("SELECT reason, count(*) FROM air_rejects GROUP BY 1 ORDER BY 1").fetchall()
+        return {str(r): int(n) for r, n in rows}
+
+    # -- import -------------------------------------------------------------------
+    def import_batch(
+        self, batch: AirBatch, *, fmt: str, recorded_at: dt.datetime | None = None
+    ) -> AirImportResult:
+        """Merge ``batch`` into the stored partitions (see module docstring)."""
+        when = recorded_at or _now()
+        hourly = batch.hourly
+        station_region = dict(zip(self.stations()["code"], self.stations()["region"], strict=True))
+        station_region.update(dict(zip(batch.stations["code"], batch.stations["region"], strict=True)))
+        unknown = sorted(set(hourly["station"].unique()) - set(station_region))
+        if unknown:
+            raise StoreError(
+                f"no station metadata for {', '.join(unknown[:10])}"
+                f"{' …' if len(unknown) > 10 else ''}; give a station file (code, name, region)"
+            )
+        present = [p for p in POLLUTANTS if p not in batch.absent]
+        row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM air_imports").fetchone()
+        import_id = int(row[0]) if row else 1
+        result = AirImportResult(
+            import_id, len(hourly), 0, 0, 0, rejects=batch.counts(), absent=sorted(batch.absent)
+        )
+
+        work = hourly[_COLS].copy()
+        work["region"] = work["station"].map(station_region)
+        work["year"] = work["time"].dt.year
+        written: list[tuple[str, int, Path, Path, pd.DataFrame]] = []
+        revisions: list[pd.DataFrame] = []
+        for key, part in work.groupby(["region", "year"], sort=True):
+            region, year = str(key[0]), int(part["year"].iloc[0])
+            new = part[_COLS].reset_index(drop=True)
+            target = self.root / f"region={region}" / f"year={year}" / "part-0.parquet"
+            if target.exists():
+                merged, rev, counts = _merge(pd.read_parquet(target), new, present)
+                result.rows_new += counts[0]
+                result.values_revised += counts[1]
+                result.rows_unchanged += counts[2]
+                if len(rev):
+                    revisions.append(rev)
+                if counts[0] == 0 and counts[1] == 0:
+                    continue
+            else:
+                merged = new.copy()
+                for p in POLLUTANTS:
+                    if p not in present:
+                        merged[p] = np.nan
+                result.rows_new += len(new)
+            merged = merged.sort_values(["station", "time"]).reset_index(drop=True)[_COLS]
+            tmp = target.with_name(f".part-0.{os.getpid()}.tmp")
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            out = merged.copy()
+            out["time"] = out["time"].astype("datetime64[us]")
+            out.to_parquet(tmp, index=False)
+            written.append((region, year, tmp, target, merged))
+
+        try:
+            with self.catalog.transaction() as con:
+                result.stations_new = self._upsert_stations(batch.stations, when)
+                for region, year, _tmp, target, merged in written:
+                    con.execute(
+                        "INSERT OR REPLACE INTO air_partitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            region,
+                            year,
+                            str(target.relative_to(self.base)),
+                            len(merged),
+                            int(merged["station"].nunique()),
+                            merged["time"].min().to_pydatetime(),
+                            merged["time"].max().to_pydatetime(),
+                            when,
+                        ],
+                    )
+                for rev in revisions:
+                    rev = rev.assign(import_id=import_id, recorded_at=when)[
+                        ["import_id", "station", "time", "pollutant", "old_value", "new_value", "recorded_at"]
+                    ]
+                    con.register("_rev", rev)
+                    con.execute("INSERT INTO air_revisions SELECT * FROM _rev")
+                    con.unregister("_rev")
+                files = sorted(set(batch.files))
+                if files:
+                    con.execute(
+                        f"DELETE FROM air_rejects WHERE file IN ({', '.join('?' for _ in files)})", files
+                    )
+                rj = batch.rejects
+                if len(rj):
+                    rj = rj.assign(import_id=import_id)[
+                        ["import_id", "file", "row", "station", "time", "pollutant", "value", "reason"]
+                    ].copy()
+                    rj["value"] = rj["value"].astype(str)
+                    rj["station"] = rj["station"].astype("string")
+                    rj["time"] = pd.to_datetime(rj["time"], errors="coerce")
+                    con.register("_rej", rj)
+                    con.execute("INSERT INTO air_rejects SELECT * FROM _rej")
+                    con.unregister("_rej")
+                regions = {r for r, *_ in written} | set(work["region"].unique())
+                for region in regions:
+                    for p in POLLUTANTS:
+                        if p in batch.absent:
+                            con.execute("INSERT OR IGNORE INTO air_absent VALUES (?, ?)", [region, p])
+                        else:
+                            con.execute(
+                                "DELETE FROM air_absent WHERE region = ? AND pollutant = ?", [region, p]
+                            )
+                con.execute(
+                    "INSERT INTO air_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        import_id,
+                        when,
+                        fmt,
+                        json.dumps(files, ensure_ascii=False),
+                        result.rows_in,
+                        result.rows_new,
+                        result.values_revised,
+                        result.rows_unchanged,
+                        json.dumps(result.rejects),
+                        ",".join(sorted(batch.absent)),
+                    ],
+                )
+                for _region, _year, tmp, target, _m in written:
+                    os.replace(tmp, target)
+        except BaseException:
+            for _region, _year, tmp, _target, _m in written:
+                if tmp.exists():
+                    tmp.unlink()
+            raise
+        result.partitions_written = [(r, y) for r, y, *_ in written]
+        return result
+
+
+def _merge(
+    old: pd.DataFrame, new: pd.DataFrame, present: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int, int]]:
+    """Merge a batch into a stored partition: new rows win for the pollutants the
+    batch carries. Returns the merged rows, the changed cells and the counts
+    (new rows, revised values, unchanged rows)."""
+    old = old.copy()
+    old["time"] = old["time"].astype("datetime64[ns]")
+    new = new.copy()
+    new["time"] = new["time"].astype("datetime64[ns]")
+    m = old.merge(new, on=["station", "time"], how="outer", suffixes=("_old", ""), indicator=True)
+    both = (m["_merge"] == "both").to_numpy()
+    old_only = (m["_merge"] == "left_only").to_numpy()
+    changed_any = np.zeros(len(m), dtype=bool)
+    revs: list[pd.DataFrame] = []
+    n_rev = 0
+    merged = m[["station", "time"]].copy()
+    for p in POLLUTANTS:
+        if p not in present:
+            merged[p] = m[f"{p}_old"] if f"{p}_old" in m else m[p]
+            continue
+        o = m[f"{p}_old"].to_numpy(dtype=np.float64)
+        n = m[p].to_numpy(dtype=np.float64)
+        same = (o == n) | (np.isnan(o) & np.isnan(n))
+        changed = both & ~same
+        n_rev += int(changed.sum())
+        changed_any |= changed
+        if changed.any():
+            revs.append(
+                pd.DataFrame(
+                    {
+                        "station": m.loc[changed, "station"].to_numpy(),
+                        "time": m.loc[changed, "time"].to_numpy(),
+                        "pollutant": p,
+                        "old_value": o[changed],
+                        "new_value": n[changed],
+                    }
+                )
+            )
+        merged[p] = np.where(old_only, o, n)
+    fresh = int((m["_merge"] == "right_only").sum())
+    unchanged = int((both & ~changed_any).sum())
+    rev = pd.concat(revs, ignore_index=True) if revs else pd.DataFrame()
+    return merged, rev, (fresh, n_rev, unchanged)
+
+
+def _s(v: object) -> str | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    return str(v)
+
+
+def _f(v: object) -> float | None:
+    try:
+        x = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(x) else x
+
+
+def paths_for(store: AirStore, regions: Sequence[str] | None, years: Iterable[int] | None) -> list[str]:
+    """Partition files of several regions (all loaded regions when ``None``)."""
+    out: list[str] = []
+    for region in regions or store.regions():
+        out += store.paths(region, years)
+    return out

@@ -1,0 +1,109 @@
+"""SQL engines the pipelines run on: DuckDB (default, in-process) and Apache Spark.
+
+Both implement :class:`ecoplan.pipelines.engine.Engine`. The DuckDB engine works
+in its own in-memory connection (the catalog file stays unlocked); the Spark
+engine starts a local session (``local[2]`` unless ``master`` is given) on first
+use. Spark is optional: ``pip install 'ecoplan[spark]'`` and a Java 17 runtime.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ecoplan.errors import StoreError
+
+__all__ = ["DuckDBEngine", "SparkEngine", "make_engine"]
+
+
+class DuckDBEngine:
+    """DuckDB in-process engine."""
+
+    name = "duckdb"
+    dialect = "duckdb"
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.con = duckdb.connect()
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+
+    def register_parquet(self, name: str, paths: Sequence[str]) -> None:
+        if not paths:
+            raise StoreError(f"no Parquet files for {name}")
+        files = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
+
+    def register_frame(self, name: str, frame: pd.DataFrame) -> None:
+        self.con.register(f"_{name}_df", frame)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}_df")
+        self.con.unregister(f"_{name}_df")
+
+    def materialize(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def fetch(self, sql: str) -> pd.DataFrame:
+        return self.con.execute(sql).df()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class SparkEngine:
+    """Apache Spark (PySpark) engine; local mode by default."""
+
+    name = "spark"
+    dialect = "spark"
+
+    def __init__(self, master: str | None = None) -> None:
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise StoreError("the Spark engine needs PySpark: pip install 'ecoplan[spark]'") from exc
+        os.environ.setdefault("PYSPARK_PYTHON", os.environ.get("PYSPARK_PYTHON", "python3"))
+        builder: Any = SparkSession.builder
+        self.spark = (
+            builder.master(master or os.environ.get("ECOPLAN_SPARK_MASTER", "local[2]"))
+            .appName("ecoplan")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.ansi.enabled", "false")
+            .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
+            .config("spark.driver.memory", os.environ.get("ECOPLAN_SPARK_MEMORY", "4g"))
+            .getOrCreate()
+        )
+        self.spark.sparkContext.setLogLevel("ERROR")
+
+    def register_parquet(self, name: str, paths: Sequence[str]) -> None:
+        if not paths:
+            raise StoreError(f"no Parquet files for {name}")
+        self.spark.read.parquet(*paths).createOrReplaceTempView(name)
+
+    def register_frame(self, name: str, frame: pd.DataFrame) -> None:
+        self.spark.createDataFrame(frame).createOrReplaceTempView(name)
+
+    def materialize(self, name: str, sql: str) -> None:
+        df = self.spark.sql(sql).cache()
+        df.count()
+        df.createOrReplaceTempView(name)
+
+    def fetch(self, sql: str) -> pd.DataFrame:
+        out: pd.DataFrame = self.spark.sql(sql).toPandas()
+        return out
+
+    def close(self) -> None:
+        """Sessions are shared per process; leave it running for the next call."""
+
+
+def make_engine(name: str) -> DuckDBEngine | SparkEngine:
+    """``"duckdb"`` or ``"spark"``."""
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine()
+    raise StoreError(f"unknown engine {name!r}; expected duckdb or spark")
