@@ -14,11 +14,12 @@ the standard gives 55), so neither path here computes the IAQI in floating point
 - :func:`iaqi_array` (vectorised, numpy) uses int64 arithmetic on the concentration
   scaled by 10⁶ and an integer ceiling division.
 
-A concentration enters both as a decimal resolved to 10⁻⁶ of its unit (1 pg/m³
-for µg/m³, 1 ng/m³ for CO in mg/m³): a float ``c`` becomes ``floor(c·10⁶ + 0.5)``, a string
-or :class:`~decimal.Decimal` is rounded half-up to six decimals. Measured data carry
-at most three decimals, so supplied values are used exactly; computed means (daily,
-8-h, city) are resolved to 10⁻⁶, far below any rounding the standards apply.
+A string or :class:`~decimal.Decimal` concentration is used exactly (spec §1.2–1.3:
+the exact ceiling of the decimal). A float — a binary approximation of a decimal —
+is read as the decimal resolved to 10⁻⁶ of its unit, ``floor(c·10⁶ + 0.5)·10⁻⁶``
+(1 pg/m³; 1 ng/m³ for CO in mg/m³), in both paths. Measured data carry at most three
+decimals, so floats are used exactly too; computed means (daily, 8-h, city) are
+resolved to 10⁻⁶, far below any rounding the standards apply.
 HJ 633—2026 §4.2.2 then rounds concentrations (GB/T 8170: half to even) to integers,
 CO to one decimal, before the IAQI; HJ 633—2012 sets no input rounding.
 
@@ -32,9 +33,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from types import ModuleType
 from typing import Any, Final, Literal
@@ -117,14 +118,32 @@ def _indicators(report: Report, edition: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------------------
 
 
+#: Concentrations above this are beyond every table (IAQI 500 or a special rule);
+#: clipping here keeps the int64 arithmetic of the vectorised path from overflowing.
+CLIP: Final = 10**9
+
+
 def _to_fraction(c: float | int | str | Decimal) -> Fraction:
-    """The concentration resolved to 10⁻⁶ of its unit, exactly (see module doc)."""
+    """The concentration as an exact fraction (see module doc).
+
+    Strings, :class:`~decimal.Decimal` and ints are exact; a float is taken as
+    the decimal ``floor(c·10⁶ + 0.5)·10⁻⁶``, the rule of the vectorised path.
+    Values above :data:`CLIP` are clipped (the result is the same).
+    """
     if isinstance(c, float):
-        if math.isnan(c):
-            raise ValueError("NaN is not a concentration")
+        if not math.isfinite(c):
+            raise ValueError(f"{c!r} is not a concentration")
+        if c > CLIP:
+            return Fraction(CLIP)
         return Fraction(math.floor(c * SCALE + 0.5), SCALE)
-    d = Decimal(str(c)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
-    return Fraction(d)
+    try:
+        d = Decimal(str(c))
+    except ArithmeticError:
+        raise ValueError(f"{c!r} is not a concentration") from None
+    if not d.is_finite():
+        raise ValueError(f"{c!r} is not a concentration")
+    f = Fraction(d)
+    return min(f, Fraction(CLIP))
 
 
 def _round_gbt8170(c: Fraction, digits: int) -> Fraction:
@@ -267,7 +286,9 @@ class AQIResult:
         }
 
 
-def _compute_scalar(report: Report, edition: str, conc: Mapping[str, Any]) -> AQIResult:
+def _compute_scalar(
+    report: Report, edition: str, conc: Mapping[str, Any], not_monitored: Iterable[str] = ()
+) -> AQIResult:
     spec = _spec(edition)
     inds = _indicators(report, edition)
     known = set(spec.TABLE) | {"so2_24h"}
@@ -310,7 +331,8 @@ def _compute_scalar(report: Report, edition: str, conc: Mapping[str, Any]) -> AQ
     present = [v for v in sub.values() if v is not None]
     aqi = max(present) if present else None
     have = {pollutant_of(i) for i, v in sub.items() if v is not None}
-    missing = tuple(p for p in BASIC if p not in have)
+    skip = set(not_monitored)
+    missing = tuple(p for p in BASIC if p not in have and p not in skip)
     complete = not missing
     if edition == "2026":
         if aqi is not None and aqi < 1:
@@ -334,6 +356,7 @@ def daily(
     o3_8h: Any = None,
     o3_1h: Any = None,
     edition: str = "2012",
+    not_monitored: Iterable[str] = (),
 ) -> AQIResult:
     """Daily AQI (日报) from daily concentrations.
 
@@ -341,6 +364,8 @@ def daily(
     8-h average, ``o3_1h`` the daily maximum 1-h value (an indicator in HJ 633—2012
     表3; ignored by 2026, except that it is kept in the output). Special rules: 2012
     表1 note 3 (O3 8-h > 800 → the O3 1-h IAQI), 2026 表3 note c (→ 300).
+    ``not_monitored``: pollutants (``"co"`` …) outside the monitoring programme;
+    their absence does not withhold the AQI (HJ 633—2026 §5.3.2).
 
     >>> daily(pm25=158, pm10=205, so2=26, no2=72, co=1.8, o3_1h=40, o3_8h=30).aqi
     208
@@ -354,7 +379,7 @@ def daily(
         "o3_8h": o3_8h,
         "o3_1h": o3_1h,
     }
-    return _compute_scalar("daily", edition, conc)
+    return _compute_scalar("daily", edition, conc, not_monitored)
 
 
 def hourly(
@@ -370,6 +395,7 @@ def hourly(
     pm25_1h: Any = None,
     so2_24h: Any = None,
     edition: str = "2012",
+    not_monitored: Iterable[str] = (),
 ) -> AQIResult:
     """Real-time (hourly) AQI (实时报).
 
@@ -392,7 +418,7 @@ def hourly(
         "so2_24h": so2_24h,
     }
     inds = set(_indicators("hourly", edition)) | {"so2_24h"}
-    return _compute_scalar("hourly", edition, {k: v for k, v in conc.items() if k in inds})
+    return _compute_scalar("hourly", edition, {k: v for k, v in conc.items() if k in inds}, not_monitored)
 
 
 # ---------------------------------------------------------------------------
@@ -407,7 +433,7 @@ def _scaled_array(c: npt.ArrayLike) -> tuple[npt.NDArray[np.int64], npt.NDArray[
     a = np.asarray(c, dtype=np.float64)
     ok = np.isfinite(a) & (a >= 0)
     q = np.zeros(a.shape, dtype=np.int64)
-    q[ok] = np.floor(a[ok] * SCALE + 0.5).astype(np.int64)
+    q[ok] = np.floor(np.minimum(a[ok], CLIP) * SCALE + 0.5).astype(np.int64)
     return q, ok
 
 
@@ -471,7 +497,11 @@ def level_array(aqi: npt.ArrayLike) -> FloatArray:
 
 
 def compute(
-    report: Report, concentrations: Mapping[str, npt.ArrayLike], *, edition: str = "2012"
+    report: Report,
+    concentrations: Mapping[str, npt.ArrayLike],
+    *,
+    edition: str = "2012",
+    not_monitored: Iterable[str] = (),
 ) -> dict[str, FloatArray]:
     """Sub-indices and AQI of many reports at once.
 
@@ -479,6 +509,7 @@ def compute(
     for the 2012 hourly substitution) to equal-length arrays; absent indicators
     are missing. Returns arrays ``iaqi_<indicator>``, ``aqi``, ``level``,
     ``complete`` (1.0/0.0) and ``beyond_<indicator>`` (1.0 where capped at 500).
+    ``not_monitored`` as in :func:`daily`.
     """
     spec = _spec(edition)
     inds = _indicators(report, edition)
@@ -519,7 +550,8 @@ def compute(
     have = {p: np.zeros(n, dtype=bool) for p in BASIC}
     for ind in inds:
         have[pollutant_of(ind)] |= ~np.isnan(out[f"iaqi_{ind}"])
-    complete = np.logical_and.reduce([have[p] for p in BASIC])
+    skip = set(not_monitored)
+    complete = np.logical_and.reduce([have[p] | (p in skip) for p in BASIC])
     if edition == "2026":
         aqi = np.where(aqi < 1, 1.0, aqi)
         aqi = np.where(~complete & ~(aqi > 100), np.nan, aqi)

@@ -22,6 +22,7 @@ from ecoplan.errors import NotFound
 from ecoplan.ingest.plans import read_plan_file
 from ecoplan.ingest.values import read_values
 from ecoplan.plans.model import Plan
+from ecoplan.session.air import AirOps
 from ecoplan.store.catalog import Catalog, ImportResult, recorded_moment
 
 if TYPE_CHECKING:
@@ -53,6 +54,14 @@ class Ecoplan:
 
     def __init__(self, db: str | Path | None = None, *, read_only: bool = False) -> None:
         self.catalog = Catalog(db, read_only=read_only)
+        self._air: AirOps | None = None
+
+    @property
+    def air(self) -> AirOps:
+        """Ambient-air observations, AQI and evaluation (:class:`~ecoplan.session.air.AirOps`)."""
+        if self._air is None:
+            self._air = AirOps(self)
+        return self._air
 
     def close(self) -> None:
         self.catalog.close()
