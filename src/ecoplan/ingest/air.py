@@ -61,6 +61,7 @@ __all__ = [
     "MISSING_MARKERS",
     "POLLUTANTS",
     "REASONS",
+    "REJECT_COLUMNS",
     "STATION_COLUMNS",
     "STATION_TYPES",
     "AirBatch",
@@ -95,21 +96,22 @@ REASONS = ("negative", "impossible", "unparseable", "duplicate", "timezone", "ba
 STATION_TYPES = ("city", "regional", "background", "source", "traffic", "other")
 STATION_COLUMNS = ("code", "name", "name_zh", "region", "lat", "lon", "type")
 
-# (national code, English name, Chinese name, lat, lon). Coordinates are APPROXIMATE
-# (about 100 m, from the published national station list); good enough for maps.
+# (national code, English name, Chinese name, lat, lon). Coordinates are APPROXIMATE: three
+# decimals of the widely circulated CNEMC national station list, whose datum (WGS-84 or the
+# GCJ-02 offset of Chinese web maps) is not stated -- good to a few hundred metres, for maps only.
 BEIJING_STATIONS: tuple[tuple[str, str, str, float, float], ...] = (
-    ("1001A", "Wanshouxigong", "万寿西宫", 39.878, 116.352),
-    ("1002A", "Dingling", "定陵", 40.292, 116.220),
-    ("1003A", "Dongsi", "东四", 39.929, 116.417),
-    ("1004A", "Tiantan", "天坛", 39.886, 116.407),
-    ("1005A", "Nongzhanguan", "农展馆", 39.937, 116.461),
-    ("1006A", "Guanyuan", "官园", 39.929, 116.339),
-    ("1007A", "Wanliu", "海淀区万柳", 39.987, 116.287),
-    ("1008A", "Shunyi", "顺义新城", 40.127, 116.655),
-    ("1009A", "Huairou", "怀柔镇", 40.328, 116.628),
-    ("1010A", "Changping", "昌平镇", 40.217, 116.230),
-    ("1011A", "Aotizhongxin", "奥体中心", 39.982, 116.397),
-    ("1012A", "Gucheng", "古城", 39.914, 116.184),
+    ("1001A", "Wanshouxigong", "万寿西宫", 39.867, 116.366),
+    ("1002A", "Dingling", "定陵", 40.287, 116.170),
+    ("1003A", "Dongsi", "东四", 39.952, 116.434),
+    ("1004A", "Tiantan", "天坛", 39.875, 116.434),
+    ("1005A", "Nongzhanguan", "农展馆", 39.972, 116.473),
+    ("1006A", "Guanyuan", "官园", 39.943, 116.361),
+    ("1007A", "Wanliu", "海淀区万柳", 39.993, 116.315),
+    ("1008A", "Shunyi", "顺义新城", 40.144, 116.720),
+    ("1009A", "Huairou", "怀柔镇", 40.394, 116.644),
+    ("1010A", "Changping", "昌平镇", 40.195, 116.230),
+    ("1011A", "Aotizhongxin", "奥体中心", 40.003, 116.407),
+    ("1012A", "Gucheng", "古城", 39.928, 116.225),
 )
 
 _ALIASES = {"pm2.5": "pm25", **{p: p for p in POLLUTANTS}}
@@ -140,7 +142,7 @@ _TYPE_ALIASES = {
     "other": "other",
     "其他": "other",
 }
-_REJECT_COLUMNS = ("file", "row", "station", "time", "pollutant", "value", "reason")
+REJECT_COLUMNS = ("file", "row", "station", "time", "pollutant", "value", "reason", "time_text")
 _YEARS = (1900, 2100)
 _BEIJING_TZ = "Asia/Shanghai"
 
@@ -164,10 +166,12 @@ class AirBatch:
         Columns :data:`STATION_COLUMNS`. With a station file: every station it
         declares (also those without data); otherwise the stations seen.
     rejects
-        One row per rejected value: ``file``, ``row`` (1-based record number,
-        header = 1 for CSV; -1 if unknown), ``station``, ``time`` (the
-        timestamp text as given), ``pollutant``, ``value`` (text as given) and
-        ``reason`` (one of :data:`REASONS`).
+        One row per rejected value, columns :data:`REJECT_COLUMNS`: ``file``,
+        ``row`` (1-based record number, header = 1 for CSV; -1 if unknown),
+        ``station``, ``time`` (datetime64[ns] like ``hourly.time``; NaT for
+        ``bad_time`` and ``timezone``), ``pollutant``, ``value`` (the cell as
+        written), ``reason`` (one of :data:`REASONS`) and ``time_text`` (the
+        timestamp as written).
     absent
         Pollutants with no column in any input file (not monitored by design),
         as opposed to missing values.
@@ -491,7 +495,8 @@ def _reject_frame(
     rows: npt.ArrayLike,
     station: npt.ArrayLike,
     time: npt.ArrayLike,
-    pollutant: str | npt.ArrayLike,
+    time_text: npt.ArrayLike,
+    pollutant: str,
     value: npt.ArrayLike,
     reason: str | npt.ArrayLike,
 ) -> pd.DataFrame:
@@ -502,16 +507,17 @@ def _reject_frame(
             "file": pd.Series([file] * n, dtype="str"),
             "row": rows_a,
             "station": pd.Series(np.asarray(station, dtype=object), dtype="str"),
-            "time": pd.Series(np.asarray(time, dtype=object), dtype="str"),
-            "pollutant": pd.Series(np.broadcast_to(np.asarray(pollutant, dtype=object), n), dtype="str"),
+            "time": np.asarray(time, dtype="datetime64[ns]"),
+            "pollutant": pd.Series([pollutant] * n, dtype="str"),
             "value": pd.Series(np.asarray(value, dtype=object), dtype="str"),
             "reason": pd.Series(np.broadcast_to(np.asarray(reason, dtype=object), n), dtype="str"),
+            "time_text": pd.Series(np.asarray(time_text, dtype=object), dtype="str"),
         }
     )
 
 
 def _empty_rejects() -> pd.DataFrame:
-    return _reject_frame("", [], [], [], [], [], [])
+    return _reject_frame("", [], [], [], [], "", [], [])
 
 
 def _add_rows(
@@ -570,6 +576,7 @@ def _add_rows(
                     file,
                     rows[bad],
                     station_s[bad].to_numpy(),
+                    times[bad],
                     time_s[bad].to_numpy(),
                     p,
                     raw[bad].to_numpy(),
@@ -624,6 +631,7 @@ def _finish(acc: _Acc, stations: pd.DataFrame) -> AirBatch:
                                 acc.files[int(str(fidx))],
                                 chunk["_row"].to_numpy(),
                                 chunk["station"].to_numpy(),
+                                chunk["time"].to_numpy(),
                                 chunk["_tt"].to_numpy(),
                                 p,
                                 chunk[f"_t_{p}"].to_numpy(),
@@ -659,7 +667,7 @@ def _finish(acc: _Acc, stations: pd.DataFrame) -> AirBatch:
     )
 
 
-def _seen_stations(acc: _Acc, known: pd.DataFrame | None) -> pd.DataFrame:
+def _seen_stations(acc: _Acc, known: pd.DataFrame | None, region: str | None) -> pd.DataFrame:
     """The station table of a batch: the whole station file, or the codes seen (metadata unknown)."""
     if known is not None:
         return known
@@ -669,7 +677,7 @@ def _seen_stations(acc: _Acc, known: pd.DataFrame | None) -> pd.DataFrame:
             "code": codes,
             "name": codes,
             "name_zh": [""] * len(codes),
-            "region": [""] * len(codes),
+            "region": [region or ""] * len(codes),
             "lat": [math.nan] * len(codes),
             "lon": [math.nan] * len(codes),
             "type": ["city"] * len(codes),
@@ -684,6 +692,11 @@ def _station_frame(cols: Mapping[str, Sequence[object]]) -> pd.DataFrame:
     for c in ("lat", "lon"):
         out[c] = out[c].astype("float64")
     return out
+
+
+def _check_region(region: str | None) -> None:
+    if region is not None and not (len(region) == 6 and region.isascii() and region.isdigit()):
+        raise ValueError(f"region must be a six-digit GB/T 2260 code, not {region!r}")
 
 
 def _check_tz(tz: str) -> None:
@@ -910,8 +923,7 @@ def read_beijing_multisite(paths: Sequence[str | Path] | str | Path, *, region: 
     InputFileError
         A file is missing, unreadable or lacks a year/month/day/hour/station column.
     """
-    if not (len(region) == 6 and region.isdigit()):
-        raise ValueError(f"region must be a six-digit GB/T 2260 code, not {region!r}")
+    _check_region(region)
     files = _expand(paths, (".csv", ".csv.gz"))
     lookup: dict[str, str] = {}
     for code, en, zh, _lat, _lon in BEIJING_STATIONS:
@@ -969,6 +981,7 @@ def read_long_csv(
     *,
     stations: str | Path | pd.DataFrame | None = None,
     tz: str = "Asia/Shanghai",
+    region: str | None = None,
 ) -> AirBatch:
     """Read long CSV files: one value per row, ``station, time, pollutant, value, unit``.
 
@@ -985,6 +998,9 @@ def read_long_csv(
         in it are rejected as ``unknown_station``.
     tz
         IANA time zone of the times (naive times are in it; offsets must match it).
+    region
+        Without a station file: the GB/T 2260 code given to every station seen
+        (default: empty, i.e. unknown). Ignored when ``stations`` is given.
 
     Raises
     ------
@@ -993,6 +1009,7 @@ def read_long_csv(
         bad row listed), unreadable file.
     """
     _check_tz(tz)
+    _check_region(region)
     known = _stations_arg(stations)
     acc = _Acc()
     for path in _expand(paths, (".csv", ".csv.gz")):
@@ -1063,7 +1080,7 @@ def read_long_csv(
             columns=columns,
             given=given,
         )
-    return _finish(acc, _seen_stations(acc, known))
+    return _finish(acc, _seen_stations(acc, known, region))
 
 
 def read_wide_csv(
@@ -1072,6 +1089,7 @@ def read_wide_csv(
     units: Mapping[str, str] | None = None,
     stations: str | Path | pd.DataFrame | None = None,
     tz: str = "Asia/Shanghai",
+    region: str | None = None,
 ) -> AirBatch:
     """Read wide CSV files: ``station, time`` and any of the pollutant columns.
 
@@ -1079,6 +1097,7 @@ def read_wide_csv(
     ``PM2.5[ug/m3]``, ``PM2.5(μg/m³)``); otherwise ``units`` declares it
     (``{"co": "mg/m3"}``). An undeclared unit means µg/m³, except for CO,
     whose unit must be declared. Columns that are not pollutants are ignored.
+    ``stations``, ``tz`` and ``region`` are as in :func:`read_long_csv`.
 
     Raises
     ------
@@ -1089,13 +1108,14 @@ def read_wide_csv(
         ``units`` names an unknown pollutant or unit, or ``tz`` is unknown.
     """
     _check_tz(tz)
+    _check_region(region)
     declared = _declared_units(units)
     known = _stations_arg(stations)
     acc = _Acc()
     for path in _expand(paths, (".csv", ".csv.gz")):
         df = _read_csv(path)
         _add_wide(acc, str(path), df, df.index.to_numpy(dtype=np.int64) + 2, declared, known, tz)
-    return _finish(acc, _seen_stations(acc, known))
+    return _finish(acc, _seen_stations(acc, known, region))
 
 
 def read_parquet_hourly(
@@ -1104,14 +1124,17 @@ def read_parquet_hourly(
     units: Mapping[str, str] | None = None,
     stations: str | Path | pd.DataFrame | None = None,
     tz: str = "Asia/Shanghai",
+    region: str | None = None,
 ) -> AirBatch:
     """Read Parquet files with the columns of a wide CSV (see :func:`read_wide_csv`).
 
     Value columns may be numeric or text; ``time`` may be text or a timestamp
     (a time-zone-aware timestamp must be in a zone with the declared offset).
     ``row`` in rejects is the 1-based record number (Parquet has no header row).
+    Folders stand for their ``*.parquet`` / ``*.pq`` files.
     """
     _check_tz(tz)
+    _check_region(region)
     declared = _declared_units(units)
     known = _stations_arg(stations)
     acc = _Acc()
@@ -1124,4 +1147,4 @@ def read_parquet_hourly(
         df = df.reset_index(drop=True)
         df.columns = [str(c).strip() for c in df.columns]
         _add_wide(acc, name, df, df.index.to_numpy(dtype=np.int64) + 1, declared, known, tz)
-    return _finish(acc, _seen_stations(acc, known))
+    return _finish(acc, _seen_stations(acc, known, region))

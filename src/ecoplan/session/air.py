@@ -306,7 +306,11 @@ class AirOps:
         d = e.to_dict()
         if key in ("good_days_ratio_pct", "pm25_annual_ugm3", "heavy_days_ratio_pct"):
             v = d[key]
-            return (None, f"{key} invalid: " + "; ".join(n["en"] for n in e.notes)) if v is None else (v, std)
+            if v is None:
+                want = "ratios" if "ratio" in key else "PM2.5"
+                why = [n["en"] for n in e.notes if want in n["en"]]
+                return None, f"{key} invalid: " + "; ".join(why)
+            return v, std
         if base is None:
             return None, f"no evaluation for the base year {base_year}"
         if key == "pm25_decline":

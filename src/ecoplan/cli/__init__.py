@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, out
 from ecoplan.errors import EcoplanError
-from ecoplan.session import Ecoplan, assessment_frame, demo_values_path
-from ecoplan.store.catalog import default_db_path
+from ecoplan.session import assessment_frame, demo_values_path
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="生态环境规划实施监测评估平台 ecoplan")
 plans_app = typer.Typer(no_args_is_help=True, help="Plans: list, show, import, export / 规划")
@@ -31,14 +30,6 @@ app.add_typer(plans_app, name="plans")
 app.add_typer(regions_app, name="regions")
 app.add_typer(values_app, name="values")
 app.add_typer(tasks_app, name="tasks")
-
-out = Console(soft_wrap=False, width=200)
-err = Console(stderr=True, soft_wrap=True)
-
-DbOpt = Annotated[
-    str | None, typer.Option("--db", help="Database file [env ECOPLAN_DB, default ./ecoplan.duckdb]")
-]
-LangOpt = Annotated[str, typer.Option("--lang", help="zh or en")]
 
 
 class Fmt(StrEnum):
@@ -57,19 +48,6 @@ STATUS_STYLE = {
     "insufficient_data": "dim",
     "not_assessable": "dim",
 }
-
-
-def _session(db: str | None) -> Ecoplan:
-    return Ecoplan(db or default_db_path())
-
-
-def _fail(exc: Exception) -> None:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-    raise typer.Exit(1)
-
-
-def _dump_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 @app.command()
@@ -524,6 +502,12 @@ def rank(
             r.note or "",
         )
     out.print(t)
+
+
+from ecoplan.cli.air import air_app, aqi  # noqa: E402  (registers the air commands)
+
+app.add_typer(air_app, name="air")
+app.command("aqi")(aqi)
 
 
 def main() -> None:
