@@ -27,7 +27,7 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q -m "not slow and not spark"
+	$(BIN)/pytest -q -m "not slow"
 
 test-all: $(STAMP)
 	$(BIN)/pytest -q

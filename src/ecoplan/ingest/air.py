@@ -163,8 +163,10 @@ class AirBatch:
         in :data:`POLLUTANTS` (canonical units; NaN = missing or rejected).
         Unique ``(station, time)``, sorted by station then time.
     stations
-        Columns :data:`STATION_COLUMNS`. With a station file: every station it
-        declares (also those without data); otherwise the stations seen.
+        Metadata of the stations, columns :data:`STATION_COLUMNS`: every station
+        of the station file (also those without data), the shipped metadata of
+        the Beijing stations read, or no rows when no station file was given
+        (codes are then accepted as they are; nothing is invented).
     rejects
         One row per rejected value, columns :data:`REJECT_COLUMNS`: ``file``,
         ``row`` (1-based record number, header = 1 for CSV; -1 if unknown),
@@ -667,22 +669,11 @@ def _finish(acc: _Acc, stations: pd.DataFrame) -> AirBatch:
     )
 
 
-def _seen_stations(acc: _Acc, known: pd.DataFrame | None, region: str | None) -> pd.DataFrame:
-    """The station table of a batch: the whole station file, or the codes seen (metadata unknown)."""
+def _known_stations(known: pd.DataFrame | None) -> pd.DataFrame:
+    """The station table of a batch: the station file, or nothing (no metadata is invented)."""
     if known is not None:
         return known
-    codes = sorted({str(c) for part in acc.parts for c in part["station"].unique()})
-    return _station_frame(
-        {
-            "code": codes,
-            "name": codes,
-            "name_zh": [""] * len(codes),
-            "region": [region or ""] * len(codes),
-            "lat": [math.nan] * len(codes),
-            "lon": [math.nan] * len(codes),
-            "type": ["city"] * len(codes),
-        }
-    )
+    return _station_frame({c: [] for c in STATION_COLUMNS})
 
 
 def _station_frame(cols: Mapping[str, Sequence[object]]) -> pd.DataFrame:
@@ -981,7 +972,6 @@ def read_long_csv(
     *,
     stations: str | Path | pd.DataFrame | None = None,
     tz: str = "Asia/Shanghai",
-    region: str | None = None,
 ) -> AirBatch:
     """Read long CSV files: one value per row, ``station, time, pollutant, value, unit``.
 
@@ -998,9 +988,6 @@ def read_long_csv(
         in it are rejected as ``unknown_station``.
     tz
         IANA time zone of the times (naive times are in it; offsets must match it).
-    region
-        Without a station file: the GB/T 2260 code given to every station seen
-        (default: empty, i.e. unknown). Ignored when ``stations`` is given.
 
     Raises
     ------
@@ -1009,7 +996,6 @@ def read_long_csv(
         bad row listed), unreadable file.
     """
     _check_tz(tz)
-    _check_region(region)
     known = _stations_arg(stations)
     acc = _Acc()
     for path in _expand(paths, (".csv", ".csv.gz")):
@@ -1080,7 +1066,7 @@ def read_long_csv(
             columns=columns,
             given=given,
         )
-    return _finish(acc, _seen_stations(acc, known, region))
+    return _finish(acc, _known_stations(known))
 
 
 def read_wide_csv(
@@ -1089,7 +1075,6 @@ def read_wide_csv(
     units: Mapping[str, str] | None = None,
     stations: str | Path | pd.DataFrame | None = None,
     tz: str = "Asia/Shanghai",
-    region: str | None = None,
 ) -> AirBatch:
     """Read wide CSV files: ``station, time`` and any of the pollutant columns.
 
@@ -1097,7 +1082,7 @@ def read_wide_csv(
     ``PM2.5[ug/m3]``, ``PM2.5(μg/m³)``); otherwise ``units`` declares it
     (``{"co": "mg/m3"}``). An undeclared unit means µg/m³, except for CO,
     whose unit must be declared. Columns that are not pollutants are ignored.
-    ``stations``, ``tz`` and ``region`` are as in :func:`read_long_csv`.
+    ``stations`` and ``tz`` are as in :func:`read_long_csv`.
 
     Raises
     ------
@@ -1108,14 +1093,13 @@ def read_wide_csv(
         ``units`` names an unknown pollutant or unit, or ``tz`` is unknown.
     """
     _check_tz(tz)
-    _check_region(region)
     declared = _declared_units(units)
     known = _stations_arg(stations)
     acc = _Acc()
     for path in _expand(paths, (".csv", ".csv.gz")):
         df = _read_csv(path)
         _add_wide(acc, str(path), df, df.index.to_numpy(dtype=np.int64) + 2, declared, known, tz)
-    return _finish(acc, _seen_stations(acc, known, region))
+    return _finish(acc, _known_stations(known))
 
 
 def read_parquet_hourly(
@@ -1124,7 +1108,6 @@ def read_parquet_hourly(
     units: Mapping[str, str] | None = None,
     stations: str | Path | pd.DataFrame | None = None,
     tz: str = "Asia/Shanghai",
-    region: str | None = None,
 ) -> AirBatch:
     """Read Parquet files with the columns of a wide CSV (see :func:`read_wide_csv`).
 
@@ -1134,7 +1117,6 @@ def read_parquet_hourly(
     Folders stand for their ``*.parquet`` / ``*.pq`` files.
     """
     _check_tz(tz)
-    _check_region(region)
     declared = _declared_units(units)
     known = _stations_arg(stations)
     acc = _Acc()
@@ -1147,4 +1129,4 @@ def read_parquet_hourly(
         df = df.reset_index(drop=True)
         df.columns = [str(c).strip() for c in df.columns]
         _add_wide(acc, name, df, df.index.to_numpy(dtype=np.int64) + 1, declared, known, tz)
-    return _finish(acc, _seen_stations(acc, known, region))
+    return _finish(acc, _known_stations(known))

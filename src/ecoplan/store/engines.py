@@ -9,7 +9,9 @@ use. Spark is optional: ``pip install 'ecoplan[spark]'`` and a Java 17 runtime.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -52,6 +54,15 @@ class DuckDBEngine:
         self.con.close()
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """PySpark 4 warns about pandas 3 (FutureWarning, Pandas4Warning); not ours to fix."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
+
+
 class SparkEngine:
     """Apache Spark (PySpark) engine; local mode by default."""
 
@@ -65,7 +76,13 @@ class SparkEngine:
             raise StoreError("the Spark engine needs PySpark: pip install 'ecoplan[spark]'") from exc
         os.environ.setdefault("PYSPARK_PYTHON", os.environ.get("PYSPARK_PYTHON", "python3"))
         builder: Any = SparkSession.builder
-        self.spark = (
+        with _quiet():
+            self.spark = self._build(builder, master)
+        self.spark.sparkContext.setLogLevel("ERROR")
+
+    @staticmethod
+    def _build(builder: Any, master: str | None) -> Any:
+        return (
             builder.master(master or os.environ.get("ECOPLAN_SPARK_MASTER", "local[2]"))
             .appName("ecoplan")
             .config("spark.ui.enabled", "false")
@@ -77,7 +94,6 @@ class SparkEngine:
             .config("spark.driver.memory", os.environ.get("ECOPLAN_SPARK_MEMORY", "4g"))
             .getOrCreate()
         )
-        self.spark.sparkContext.setLogLevel("ERROR")
 
     def register_parquet(self, name: str, paths: Sequence[str]) -> None:
         if not paths:
@@ -85,7 +101,8 @@ class SparkEngine:
         self.spark.read.parquet(*paths).createOrReplaceTempView(name)
 
     def register_frame(self, name: str, frame: pd.DataFrame) -> None:
-        self.spark.createDataFrame(frame).createOrReplaceTempView(name)
+        with _quiet():
+            self.spark.createDataFrame(frame).createOrReplaceTempView(name)
 
     def materialize(self, name: str, sql: str) -> None:
         df = self.spark.sql(sql).cache()
@@ -93,7 +110,8 @@ class SparkEngine:
         df.createOrReplaceTempView(name)
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        out: pd.DataFrame = self.spark.sql(sql).toPandas()
+        with _quiet():
+            out: pd.DataFrame = self.spark.sql(sql).toPandas()
         return out
 
     def close(self) -> None:

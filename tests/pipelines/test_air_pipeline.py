@@ -1,0 +1,294 @@
+"""The air pipeline on real DuckDB files and Parquet partitions.
+
+Real input: Beijing's 12 national-control stations (``shared/data/beijing-multisite``).
+Synthetic input pins the rules one at a time (validity, city means, MDA8, editions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.conftest import SHARED
+from tests.pipelines.air_helpers import batch, hourly, stations
+
+from ecoplan.errors import NotFound, StoreError
+from ecoplan.ingest.air import read_beijing_multisite
+from ecoplan.session import Ecoplan
+from ecoplan.standards.air import aqi as aqi_std
+from ecoplan.store.air import AirStore
+
+BEIJING = SHARED / "data" / "beijing-multisite"
+
+
+@pytest.fixture(scope="module")
+def bj(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ecoplan]:
+    """A store with the Beijing data loaded once for the module."""
+    db = tmp_path_factory.mktemp("bj") / "bj.duckdb"
+    ep = Ecoplan(db)
+    ep.init()
+    ep.air.load([BEIJING], "beijing-multisite")
+    yield ep
+    ep.close()
+
+
+@pytest.fixture
+def syn(tmp_path: Path) -> Iterator[Ecoplan]:
+    ep = Ecoplan(tmp_path / "syn.duckdb")
+    ep.init()
+    yield ep
+    ep.close()
+
+
+# -- Beijing, real data ---------------------------------------------------------------------------
+
+
+def test_beijing_partitions_are_registered_by_region_and_year(bj: Ecoplan) -> None:
+    summary = bj.air.store.summary()
+    assert list(summary["year"]) == [2013, 2014, 2015, 2016, 2017]
+    assert set(summary["region"]) == {"110000"}
+    assert int(summary["rows"].sum()) == 420_768
+    assert all(Path(p).exists() for p in bj.air.store.paths("110000"))
+
+
+def test_beijing_2015_evaluation_contract(bj: Ecoplan) -> None:
+    d = bj.air.evaluate("110000", 2015).to_dict()
+    for key in (
+        "region",
+        "year",
+        "edition",
+        "stations",
+        "days_valid",
+        "good_days",
+        "good_days_ratio_pct",
+        "heavy_days",
+        "heavy_days_ratio_pct",
+        "pm25_annual_ugm3",
+        "pm10_annual_ugm3",
+        "so2_annual_ugm3",
+        "no2_annual_ugm3",
+        "co_p95_mgm3",
+        "o3_8h_p90_ugm3",
+        "attainment",
+        "composite_index",
+    ):
+        assert key in d, key
+    assert (d["region"], d["year"], d["edition"], d["stations"]) == ("110000", 2015, "2012", 12)
+    # Regression figures for the real data (see the closing note of issue 3 for the
+    # comparison with Beijing's published 2015 bulletin: PM2.5 80.6, 186 good days).
+    assert d["days_total"] == 365 and d["days_valid"] == 364
+    assert d["good_days"] == 186 and d["good_days_ratio_pct"] == 51.1
+    assert d["heavy_days"] == 48 and d["heavy_days_ratio_pct"] == 13.2
+    assert d["pm25_annual_ugm3"] == 79.2
+    assert d["attainment"]["pm25"]["attains"] is False
+    assert d["attainment"]["so2"]["attains"] is True
+    assert d["attainment"]["city_attains"] is False
+    assert d["composite_index"] == pytest.approx(7.27, abs=0.005)
+    assert d["composite"]["primary"] == "PM2.5"
+
+
+def test_partial_year_reports_invalid_figures_with_counts(bj: Ecoplan) -> None:
+    d = bj.air.evaluate("110000", 2013).to_dict()  # the data start on 2013-03-01
+    assert d["days_total"] == 306
+    assert d["pm25_annual_ugm3"] is None and d["good_days_ratio_pct"] is None
+    assert d["validity"]["pm25"] == {"valid": False, "days": 306, "reason": "306 valid days < 324"}
+    assert any("PM2.5" in n["en"] and "306" in n["en"] for n in d["notes"])
+    assert all(n["zh"] for n in d["notes"])
+
+
+def test_city_daily_aqi_equals_the_vectorised_calculator(bj: Ecoplan) -> None:
+    df = bj.air.daily("110000", dt.date(2015, 1, 1), dt.date(2015, 12, 31))
+    assert len(df) == 365
+    conc = {
+        "pm25_24h": df["pm25"],
+        "pm10_24h": df["pm10"],
+        "so2_24h": df["so2"],
+        "no2_24h": df["no2"],
+        "co_24h": df["co"],
+        "o3_8h": df["o3_8h"],
+        "o3_1h": df["o3_1h"],
+    }
+    ref = aqi_std.compute("daily", {k: v.to_numpy(dtype="float64") for k, v in conc.items()}, edition="2012")
+    got = df["aqi_raw"].to_numpy(dtype="float64", na_value=np.nan)
+    np.testing.assert_array_equal(got, ref["aqi"])
+    for col, ind in (("iaqi_pm25", "pm25_24h"), ("iaqi_o3_8h", "o3_8h"), ("iaqi_co", "co_24h")):
+        np.testing.assert_array_equal(df[col].to_numpy(dtype="float64", na_value=np.nan), ref[f"iaqi_{ind}"])
+    # and a day's scalar calculation agrees too (primary pollutant included)
+    r = df.iloc[10]
+    one = aqi_std.daily(pm25=r.pm25, pm10=r.pm10, so2=r.so2, no2=r.no2, co=r.co, o3_8h=r.o3_8h, o3_1h=r.o3_1h)
+    assert one.aqi == r.aqi and ",".join(one.primary_pollutants) == (r.primary or "")
+
+
+def test_station_daily_means_follow_the_hourly_data(bj: Ecoplan) -> None:
+    """City PM2.5 on a day = mean over stations of each station's 24-h mean (HJ 663)."""
+    b = read_beijing_multisite([BEIJING])
+    h = b.hourly[(b.hourly["time"] >= "2015-07-01") & (b.hourly["time"] < "2015-07-02")]
+    per_station = h.groupby("station")["pm25"].agg(["mean", "count"])
+    expected = per_station[per_station["count"] >= 20]["mean"].mean()
+    df = bj.air.daily("110000", dt.date(2015, 7, 1), dt.date(2015, 7, 1))
+    assert df.loc[0, "pm25"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_feed_writes_plan_indicator_values_idempotently(bj: Ecoplan) -> None:
+    fr = bj.air.feed("110000", [2015, 2016])
+    got = {(r.plan, r.indicator, r.year): r.value for r in fr.rows}
+    assert got[("cn-13th-eco", "air-good-days", 2016)] == 54.0
+    assert got[("cn-13th-eco", "air-pm25-decline", 2015)] == 0.0
+    assert got[("cn-13th-eco", "air-pm25-decline", 2016)] == pytest.approx(9.2, abs=0.05)
+    rows = bj.catalog.value_rows("cn-13th-eco", "110000", "air-good-days")
+    assert {r["source"] for r in rows} == {"pipeline air"}
+    again = bj.air.feed("110000", [2015, 2016])
+    assert again.result.inserted == 0 and again.result.revised == 0
+    pa = bj.assess("cn-13th-eco", "110000", 2016)
+    good = next(a for a in pa.indicators if a.indicator.id == "air-good-days")
+    assert good.value == 54.0
+
+
+# -- synthetic: the rules one by one --------------------------------------------------------------
+
+
+def _load(ep: Ecoplan, h: pd.DataFrame, st: pd.DataFrame, absent: tuple[str, ...] = ()) -> None:
+    ep.air.store.import_batch(batch(h, st, absent), fmt="test")
+
+
+def test_city_value_is_mean_of_station_concentrations_not_of_their_aqi(syn: Ecoplan) -> None:
+    """Spec example E3: stations at 80, 90, 100 → city 90 → IAQI 119 (not 132, the worst)."""
+    st = stations(["A", "B", "C"], "110000")
+    h = pd.concat(
+        [hourly([c], dt.date(2015, 1, 1), 1, {"pm25": v}) for c, v in (("A", 80), ("B", 90), ("C", 100))]
+    )
+    _load(syn, h, st)
+    df = syn.air.daily("110000", dt.date(2015, 1, 1), dt.date(2015, 1, 1))
+    assert df.loc[0, "pm25"] == 90.0
+    assert df.loc[0, "iaqi_pm25"] == 119
+
+
+def test_daily_validity_needs_20_hours(syn: Ecoplan) -> None:
+    st = stations(["A"], "110000")
+    h = pd.concat(
+        [
+            hourly(["A"], dt.date(2015, 1, 1), 1, hours=range(20)),  # 20 hours: valid
+            hourly(["A"], dt.date(2015, 1, 2), 1, hours=range(19)),  # 19 hours: invalid
+        ]
+    )
+    _load(syn, h, st)
+    df = syn.air.daily("110000", dt.date(2015, 1, 1), dt.date(2015, 1, 2))
+    assert df.loc[0, "pm25"] == 40.0 and df.loc[0, "valid"]
+    assert np.isnan(df.loc[1, "pm25"]) and not df.loc[1, "valid"]
+
+
+def test_mda8_windows_stay_inside_the_day_and_need_14(syn: Ecoplan) -> None:
+    st = stations(["A"], "110000")
+    h = hourly(["A"], dt.date(2015, 6, 1), 2)
+    # day 1: O3 200 in hours 16-23 only → the 16-23 window is the max: 200
+    h.loc[(h["time"].dt.day == 1) & (h["time"].dt.hour >= 16), "o3"] = 200.0
+    # day 2: O3 only in hours 0-12 → windows 0..5 valid (6 of 8 hours): 6 < 14 and 80 < 160 → invalid
+    h.loc[(h["time"].dt.day == 2) & (h["time"].dt.hour > 12), "o3"] = np.nan
+    _load(syn, h, st)
+    df = syn.air.daily("110000", dt.date(2015, 6, 1), dt.date(2015, 6, 2))
+    assert df.loc[0, "o3_8h"] == 200.0
+    assert np.isnan(df.loc[1, "o3_8h"])
+
+
+def test_absent_pollutant_disables_only_its_statistics(syn: Ecoplan) -> None:
+    st = stations(["A", "B"], "110000")
+    h = hourly(["A", "B"], dt.date(2015, 1, 1), 365, {"co": np.nan})
+    _load(syn, h, st, absent=("co",))
+    d = syn.air.evaluate("110000", 2015).to_dict()
+    assert d["co_p95_mgm3"] is None and d["validity"]["co"]["reason"] == "not monitored"
+    assert d["pm25_annual_ugm3"] == 40.0 and d["good_days"] == 365 and d["good_days_ratio_pct"] == 100.0
+    assert d["composite_index"] is None and d["attainment"]["city_attains"] is None
+    assert any("CO not monitored" in n["en"] for n in d["notes"])
+
+
+def test_month_shortfall_makes_the_year_invalid(syn: Ecoplan) -> None:
+    st = stations(["A"], "110000")
+    days = [dt.date(2015, 1, 1) + dt.timedelta(days=i) for i in range(365)]
+    keep = [d for d in days if not (d.month == 4 and d.day > 20)]  # April: 20 days < 27; total 355
+    h = pd.concat([hourly(["A"], d, 1) for d in keep])
+    _load(syn, h, st)
+    d = syn.air.evaluate("110000", 2015).to_dict()
+    assert d["pm25_annual_ugm3"] is None
+    assert d["validity"]["pm25"] == {
+        "valid": False,
+        "days": 355,
+        "reason": "too few valid days in month(s) 4",
+    }
+
+
+def test_edition_follows_the_date_and_can_be_overridden(syn: Ecoplan) -> None:
+    st = stations(["A"], "110000")
+    h = hourly(["A"], dt.date(2026, 2, 27), 3, {"pm25": 70.0})  # 02-27, 02-28, 03-01
+    _load(syn, h, st)
+    df = syn.air.daily("110000", dt.date(2026, 2, 27), dt.date(2026, 3, 1))
+    assert list(df["edition"]) == ["2012", "2012", "2026"]
+    assert list(df["iaqi_pm25"]) == [94, 94, 110]  # PM2.5 70: 2012 → 93.75 → 94; 2026 → 109.1 → 110
+    assert df["iaqi_o3_1h"].isna().iloc[2]  # 2026 daily report has no O3 1-h indicator
+    forced = syn.air.daily("110000", dt.date(2026, 2, 27), dt.date(2026, 3, 1), edition="2026")
+    assert list(forced["iaqi_pm25"]) == [110, 110, 110]
+
+
+def test_2026_year_uses_transitional_limits(syn: Ecoplan) -> None:
+    st = stations(["A"], "110000")
+    h = hourly(["A"], dt.date(2027, 1, 1), 365, {"pm25": 32.0})
+    _load(syn, h, st)
+    d = syn.air.evaluate("110000", 2027).to_dict()
+    assert d["edition"] == "2026" and "transition" in d["standards"]["limits"]
+    assert d["attainment"]["pm25"]["mean"] == {
+        "value": 32.0,
+        "limit": 30,
+        "attains": False,
+        "exceedance_multiple": 0.07,
+    }
+
+
+def test_year_without_data_is_a_clear_error(bj: Ecoplan) -> None:
+    with pytest.raises(NotFound, match="no air observations for region 110000 in 2020"):
+        bj.air.evaluate("110000", 2020)
+
+
+# -- store: idempotent, revisions, all-or-nothing ------------------------------------------------
+
+
+def test_reimport_is_a_no_op_and_changes_are_revisions(syn: Ecoplan) -> None:
+    st = stations(["A"], "110000")
+    h = hourly(["A"], dt.date(2015, 1, 1), 2)
+    store = syn.air.store
+    first = store.import_batch(batch(h, st), fmt="test")
+    assert first.rows_new == 48
+    path = Path(store.paths("110000", [2015])[0])
+    mtime = path.stat().st_mtime_ns
+    again = store.import_batch(batch(h, st), fmt="test")
+    assert (again.rows_new, again.values_revised, again.rows_unchanged) == (0, 0, 48)
+    assert path.stat().st_mtime_ns == mtime  # nothing rewritten
+    h2 = h.copy()
+    h2.loc[0, "pm25"] = 55.0
+    rev = store.import_batch(batch(h2, st), fmt="test")
+    assert (rev.rows_new, rev.values_revised, rev.rows_unchanged) == (0, 1, 47)
+    revs = syn.catalog.con.execute("SELECT pollutant, old_value, new_value FROM air_revisions").fetchall()
+    assert revs == [("pm25", 40.0, 55.0)]
+    stored = pd.read_parquet(path)
+    assert stored.loc[0, "pm25"] == 55.0 and len(stored) == 48
+
+
+def test_failed_import_leaves_the_store_untouched(syn: Ecoplan) -> None:
+    store = syn.air.store
+    st = stations(["A"], "110000")
+    store.import_batch(batch(hourly(["A"], dt.date(2015, 1, 1), 1), st), fmt="test")
+    before = store.summary()
+    h = pd.concat([hourly(["A"], dt.date(2015, 1, 2), 1), hourly(["Z"], dt.date(2015, 1, 2), 1)])
+    with pytest.raises(StoreError, match="no station metadata for Z"):
+        store.import_batch(batch(h, st), fmt="test")
+    pd.testing.assert_frame_equal(store.summary(), before)
+    assert not list(store.root.rglob("*.tmp"))
+
+
+def test_store_paths_are_relative_to_the_database(syn: Ecoplan, tmp_path: Path) -> None:
+    _load(syn, hourly(["A"], dt.date(2015, 1, 1), 1), stations(["A"], "110000"))
+    rel = syn.catalog.con.execute("SELECT path FROM air_partitions").fetchone()
+    assert rel is not None and not Path(rel[0]).is_absolute()
+    assert isinstance(syn.air.store, AirStore)
