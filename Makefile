@@ -3,9 +3,11 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= ecoplan.duckdb
+# Real data beside the repository (see ../shared/data/beijing-multisite/README.md).
+BEIJING ?= ../shared/data/beijing-multisite
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck fmt imports check test-all clean
+.PHONY: run test install lint typecheck fmt imports check test-all clean bench
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +24,14 @@ run: $(STAMP)
 	$(BIN)/ecoplan plans list --db $(DB)
 	$(BIN)/ecoplan assess cn-13th-eco --region 000000 --year 2018 --db $(DB)
 	$(BIN)/ecoplan assess cn-13th-eco --region 000000 --year 2020 --db $(DB)
+	@echo "== Beijing: 12 national-control air stations, hourly 2013-03 … 2017-02 =="
+	$(BIN)/ecoplan air load $(BEIJING) --format beijing-multisite --db $(DB)
+	$(BIN)/ecoplan air evaluate --region 110000 --year 2014 --db $(DB)
+	$(BIN)/ecoplan air evaluate --region 110000 --year 2015 --db $(DB)
+	$(BIN)/ecoplan air evaluate --region 110000 --year 2016 --db $(DB)
+	@echo "== the plan indicators these evaluations feed (source: pipeline air) =="
+	$(BIN)/ecoplan air feed --region 110000 --year 2015 --year 2016 --db $(DB)
+	$(BIN)/ecoplan values list --plan cn-13th-eco --region 110000 --db $(DB)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests
@@ -47,4 +57,9 @@ imports: $(STAMP)
 check: lint typecheck imports test
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DB)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DB) $(basename $(DB)).data
+
+# Speed goals of issue 3, side by side with the PyPI peers (aqi-hub 0.2.1, python-aqi 0.6.1).
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,spark,bench]'
+	$(BIN)/python benchmarks/air_national.py

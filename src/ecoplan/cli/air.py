@@ -340,7 +340,11 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
     zh = lang == "zh"
 
     def v(x: Any, unit: str = "") -> str:
-        return "无效" if x is None and zh else "invalid" if x is None else f"{x}{unit}"
+        if x is None:
+            return "无效" if zh else "invalid"
+        if isinstance(x, float) and x.is_integer():
+            x = int(x)
+        return f"{x}{unit}"
 
     out.print(
         f"[bold]{name} {d['region']} {d['year']}[/]  {d['standards']['aqi']} · {d['standards']['limits']}"
