@@ -1,0 +1,297 @@
+"""``ecoplan aqi`` and ``ecoplan air …`` end to end on a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from ecoplan.cli import app
+from tests.conftest import SHARED, write_csv
+
+runner = CliRunner()
+BEIJING = SHARED / "data" / "beijing-multisite"
+DONGSI = BEIJING / "PRSA_Data_Dongsi_20130301-20170228.csv.gz"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = str(tmp_path_factory.mktemp("cliair") / "air.duckdb")
+    assert runner.invoke(app, ["init", "--db", path]).exit_code == 0
+    res = runner.invoke(app, ["air", "load", str(BEIJING), "--format", "beijing-multisite", "--db", path])
+    assert res.exit_code == 0, res.output
+    assert "420768 station-hours" in res.output
+    return path
+
+
+def test_aqi_json_contract() -> None:
+    res = runner.invoke(
+        app,
+        [
+            "aqi",
+            "--daily",
+            "--pm25",
+            "35.1",
+            "--pm10",
+            "45",
+            "--so2",
+            "8",
+            "--no2",
+            "30",
+            "--co",
+            "0.8",
+            "--o3-8h",
+            "70",
+            "--o3-1h",
+            "90",
+            "--edition",
+            "2012",
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.output)
+    assert {
+        k: d[k] for k in ("aqi", "level", "category_zh", "category_en", "primary_pollutants", "edition")
+    } == {
+        "aqi": 51,
+        "level": 2,
+        "category_zh": "良",
+        "category_en": "Good",
+        "primary_pollutants": ["PM2.5"],
+        "edition": "2012",
+    }
+    assert d["iaqi"]["pm25_24h"] == 51 and d["iaqi"]["o3_1h"] == 29
+
+
+def test_aqi_editions_differ_on_pm25() -> None:
+    a = json.loads(
+        runner.invoke(app, ["aqi", "--pm25", "75", "--edition", "2012", "--format", "json"]).output
+    )
+    b = json.loads(
+        runner.invoke(app, ["aqi", "--pm25", "75", "--edition", "2026", "--format", "json"]).output
+    )
+    assert (a["aqi"], b["aqi"]) == (100, 114)
+
+
+def test_aqi_hourly_2012_needs_the_pm_moving_average() -> None:
+    res = runner.invoke(app, ["aqi", "--hourly", "--pm25", "150", "--edition", "2012"])
+    assert res.exit_code == 1 and "24-h moving average" in res.output
+    ok = runner.invoke(
+        app,
+        [
+            "aqi",
+            "--hourly",
+            "--pm25",
+            "150",
+            "--pm25-24h",
+            "80",
+            "--so2",
+            "30",
+            "--no2",
+            "20",
+            "--co",
+            "1.5",
+            "--o3-1h",
+            "25",
+            "--o3-8h",
+            "120",
+            "--pm10-24h",
+            "250",
+            "--edition",
+            "2012",
+            "--format",
+            "json",
+        ],
+    )
+    assert json.loads(ok.output)["aqi"] == 107  # spec V13
+
+
+def test_aqi_negative_is_an_error() -> None:
+    res = runner.invoke(app, ["aqi", "--pm25", "-1"])
+    assert res.exit_code == 1 and "negative" in res.output
+
+
+def test_air_evaluate_json_contract(db: str) -> None:
+    res = runner.invoke(
+        app, ["air", "evaluate", "--region", "110000", "--year", "2015", "--format", "json", "--db", db]
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.output)
+    want = {
+        "region",
+        "year",
+        "edition",
+        "stations",
+        "days_valid",
+        "good_days",
+        "good_days_ratio_pct",
+        "heavy_days",
+        "heavy_days_ratio_pct",
+        "pm25_annual_ugm3",
+        "pm10_annual_ugm3",
+        "so2_annual_ugm3",
+        "no2_annual_ugm3",
+        "co_p95_mgm3",
+        "o3_8h_p90_ugm3",
+        "attainment",
+        "composite_index",
+    }
+    assert want <= set(d)
+    assert d["good_days"] == 186 and d["stations"] == 12
+
+
+def test_air_evaluate_table_in_both_languages(db: str) -> None:
+    zh = runner.invoke(app, ["air", "evaluate", "--region", "110000", "--year", "2013", "--db", db])
+    en = runner.invoke(
+        app, ["air", "evaluate", "--region", "110000", "--year", "2013", "--db", db, "--lang", "en"]
+    )
+    assert "年评价统计无效" in zh.output and "无效" in zh.output
+    assert "annual statistics invalid: 306 valid days < 324" in en.output
+
+
+def test_air_daily_csv_and_parquet(db: str, tmp_path: Path) -> None:
+    res = runner.invoke(
+        app,
+        [
+            "air",
+            "daily",
+            "--region",
+            "110000",
+            "--from",
+            "2015-01-01",
+            "--to",
+            "2015-01-31",
+            "--format",
+            "csv",
+            "--db",
+            db,
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    lines = res.output.strip().splitlines()
+    assert lines[0].startswith("region,day,edition,aqi,level") and len(lines) == 32
+    out = tmp_path / "d.parquet"
+    res = runner.invoke(
+        app,
+        [
+            "air",
+            "daily",
+            "--region",
+            "110000",
+            "--from",
+            "2015-01-01",
+            "--to",
+            "2015-12-31",
+            "--format",
+            "parquet",
+            "-o",
+            str(out),
+            "--db",
+            db,
+        ],
+    )
+    assert res.exit_code == 0 and len(pd.read_parquet(out)) == 365
+
+
+def test_air_daily_bad_dates(db: str) -> None:
+    res = runner.invoke(
+        app, ["air", "daily", "--region", "110000", "--from", "2015-13-01", "--to", "2015-01-02", "--db", db]
+    )
+    assert res.exit_code != 0 and "YYYY-MM-DD" in res.output
+
+
+def test_air_rank_and_status(db: str) -> None:
+    res = runner.invoke(app, ["air", "rank", "--year", "2015", "--format", "json", "--db", db])
+    rows = json.loads(res.output)
+    assert rows[0]["region"] == "110000" and rows[0]["rank"] == 1
+    st = runner.invoke(app, ["air", "status", "--format", "json", "--db", db])
+    assert json.loads(st.output)["stations"] == 12
+
+
+def test_air_load_is_idempotent(db: str) -> None:
+    res = runner.invoke(app, ["air", "load", str(DONGSI), "--format", "beijing-multisite", "--db", db])
+    assert res.exit_code == 0, res.output
+    assert "0 new station-hours, 0 values revised, 35064 unchanged" in res.output
+
+
+def test_air_load_bad_values_are_counted_with_reasons(tmp_path: Path) -> None:
+    db = str(tmp_path / "bad.duckdb")
+    runner.invoke(app, ["init", "--db", db])
+    st = write_csv(tmp_path / "st.csv", ["code,name,region", "S1,Station 1,440700"])
+    f = write_csv(
+        tmp_path / "obs.csv",
+        [
+            "station,time,pm25,pm10,so2,no2,co[mg/m3],o3",
+            "S1,2018-01-01 00:00,30,50,8,20,0.6,40",
+            "S1,2018-01-01 01:00,-5,50,8,20,0.6,40",
+            "S1,2018-01-01 02:00,abc,50,8,20,0.6,40",
+            "S1,2018-01-01T03:00:00+00:00,30,50,8,20,0.6,40",
+        ],
+    )
+    res = runner.invoke(
+        app,
+        [
+            "air",
+            "load",
+            str(f),
+            "--format",
+            "wide-csv",
+            "--stations",
+            str(st),
+            "--db",
+            db,
+            "--output-format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.output)
+    rej = d["import"]["rejects"]
+    assert (rej["negative"], rej["unparseable"], rej["timezone"]) == (1, 1, 6)
+    stored = runner.invoke(app, ["air", "status", "--format", "json", "--db", db])
+    assert json.loads(stored.output)["rejects"] == {"negative": 1, "timezone": 6, "unparseable": 1}
+
+
+def test_air_load_undeclared_co_unit_names_file_and_column(tmp_path: Path) -> None:
+    db = str(tmp_path / "u.duckdb")
+    runner.invoke(app, ["init", "--db", db])
+    st = write_csv(tmp_path / "st.csv", ["code,name,region", "S1,Station 1,440700"])
+    f = write_csv(tmp_path / "obs.csv", ["station,time,pm25,co", "S1,2018-01-01 00:00,30,0.6"])
+    res = runner.invoke(
+        app, ["air", "load", str(f), "--format", "wide-csv", "--stations", str(st), "--db", db]
+    )
+    assert res.exit_code == 1
+    assert "obs.csv" in res.output and "co" in res.output and "not declared" in res.output
+    ok = runner.invoke(
+        app,
+        [
+            "air",
+            "load",
+            str(f),
+            "--format",
+            "wide-csv",
+            "--stations",
+            str(st),
+            "--db",
+            db,
+            "--unit",
+            "co=mg/m3",
+        ],
+    )
+    assert ok.exit_code == 0, ok.output
+
+
+def test_air_load_unknown_region_in_station_file(tmp_path: Path) -> None:
+    db = str(tmp_path / "r.duckdb")
+    runner.invoke(app, ["init", "--db", db])
+    st = write_csv(tmp_path / "st.csv", ["code,name,region", "S1,Station 1,999999"])
+    f = write_csv(tmp_path / "obs.csv", ["station,time,pm25", "S1,2018-01-01 00:00,30"])
+    res = runner.invoke(
+        app, ["air", "load", str(f), "--format", "wide-csv", "--stations", str(st), "--db", db]
+    )
+    assert res.exit_code == 1 and "999999" in res.output
