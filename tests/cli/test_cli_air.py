@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.conftest import SHARED, write_csv
 from typer.testing import CliRunner
 
 from ecoplan.cli import app
-from tests.conftest import SHARED, write_csv
 
 runner = CliRunner()
 BEIJING = SHARED / "data" / "beijing-multisite"
@@ -81,33 +81,8 @@ def test_aqi_editions_differ_on_pm25() -> None:
 def test_aqi_hourly_2012_needs_the_pm_moving_average() -> None:
     res = runner.invoke(app, ["aqi", "--hourly", "--pm25", "150", "--edition", "2012"])
     assert res.exit_code == 1 and "24-h moving average" in res.output
-    ok = runner.invoke(
-        app,
-        [
-            "aqi",
-            "--hourly",
-            "--pm25",
-            "150",
-            "--pm25-24h",
-            "80",
-            "--so2",
-            "30",
-            "--no2",
-            "20",
-            "--co",
-            "1.5",
-            "--o3-1h",
-            "25",
-            "--o3-8h",
-            "120",
-            "--pm10-24h",
-            "250",
-            "--edition",
-            "2012",
-            "--format",
-            "json",
-        ],
-    )
+    args = "--so2 30 --no2 250 --co 1.5 --o3-1h 20 --o3-8h 25 --pm10-24h 120 --pm25-24h 80 --pm25 150"
+    ok = runner.invoke(app, ["aqi", "--hourly", *args.split(), "--edition", "2012", "--format", "json"])
     assert json.loads(ok.output)["aqi"] == 107  # spec V13
 
 
