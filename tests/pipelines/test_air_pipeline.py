@@ -292,3 +292,50 @@ def test_store_paths_are_relative_to_the_database(syn: Ecoplan, tmp_path: Path) 
     rel = syn.catalog.con.execute("SELECT path FROM air_partitions").fetchone()
     assert rel is not None and not Path(rel[0]).is_absolute()
     assert isinstance(syn.air.store, AirStore)
+
+
+# -- hourly (real-time) report ----------------------------------------------------------------------
+
+
+def test_hourly_aqi_equals_the_scalar_reference(bj: Ecoplan) -> None:
+    df = bj.air.hourly("110000", dt.datetime(2015, 12, 20), dt.datetime(2015, 12, 25, 23))
+    assert len(df) == 12 * 6 * 24
+    rng = np.random.default_rng(3)
+    for i in rng.choice(len(df), 150, replace=False):
+        r = df.iloc[int(i)]
+
+        def val(c: str) -> float | None:
+            v = r[c]
+            return None if pd.isna(v) else float(v)
+
+        ref = aqi_std.hourly(
+            so2_1h=val("so2_1h"),
+            no2_1h=val("no2_1h"),
+            co_1h=val("co_1h"),
+            o3_1h=val("o3_1h"),
+            o3_8h=val("o3_8h"),
+            pm10_24h=val("pm10_24h"),
+            pm25_24h=val("pm25_24h"),
+            so2_24h=val("so2_24h"),
+        )
+        got = None if pd.isna(r["aqi"]) else int(r["aqi"])
+        assert got == ref.aqi, (r["unit"], r["time"])
+        assert ",".join(ref.primary_pollutants) == r["primary"]
+
+
+def test_hourly_moving_averages_cross_midnight_and_need_enough_hours(syn: Ecoplan) -> None:
+    st = stations(["A"], "110000")
+    h = hourly(["A"], dt.date(2015, 1, 1), 2, {"pm25": 30.0, "o3": 100.0})
+    h.loc[h["time"] >= "2015-01-02 00:00", "pm25"] = 90.0
+    h = h[~((h["time"] >= "2015-01-02 01:00") & (h["time"] <= "2015-01-02 03:00"))]  # 3 hours lost
+    _load(syn, h, st)
+    df = syn.air.hourly("110000", dt.datetime(2015, 1, 2, 0), dt.datetime(2015, 1, 2, 9), station="A")
+    at = df.set_index("time")
+    # 00:00 of day 2: the 24 hours 01:00 day 1 … 00:00 day 2 → (23·30 + 90)/24
+    assert at.loc["2015-01-02 00:00", "pm25_24h"] == pytest.approx((23 * 30 + 90) / 24, abs=1e-6)
+    # 04:00: the window holds 21 hours (3 missing rows) → still valid (≥ 20)
+    assert at.loc["2015-01-02 04:00", "pm25_24h"] == pytest.approx((19 * 30 + 2 * 90) / 21, abs=1e-6)
+    # O3 8-h at 04:00: hours 21:00 … 04:00, of which 01-03 are missing → 5 of 8 < 6 → invalid
+    assert np.isnan(at.loc["2015-01-02 04:00", "o3_8h"])
+    assert np.isnan(at.loc["2015-01-02 08:00", "o3_8h"])  # 01:00 … 08:00 holds 4-8: 5 hours
+    assert at.loc["2015-01-02 09:00", "o3_8h"] == 100.0  # 02:00 … 09:00 holds 4-9: 6 hours

@@ -60,3 +60,14 @@ def test_beijing_2015_evaluation_identical_on_duckdb_and_spark(bj: Ecoplan) -> N
     ):
         assert a[k] == pytest.approx(b[k], abs=1e-9), k
     assert a == b
+
+
+def test_hourly_report_identical_on_duckdb_and_spark(bj: Ecoplan) -> None:
+    t0, t1 = dt.datetime(2015, 12, 24), dt.datetime(2015, 12, 26, 23)
+    duck = bj.air.hourly("110000", t0, t1, engine="duckdb")
+    spark = bj.air.hourly("110000", t0, t1, engine="spark")
+    assert len(duck) == len(spark) == 12 * 3 * 24
+    exact = ["unit", "time", "aqi", "primary", "category_zh", "complete"]
+    exact += [c for c in duck.columns if c.startswith("iaqi_")]
+    pd.testing.assert_frame_equal(duck[exact], spark[exact], check_dtype=False)
+    pd.testing.assert_series_equal(duck["pm25_24h"], spark["pm25_24h"], check_dtype=False, atol=1e-9, rtol=0)

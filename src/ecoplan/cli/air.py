@@ -299,6 +299,76 @@ def air_daily(
         sys.stdout.write(text)
 
 
+def _datetime(text: str, name: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{name}: expected YYYY-MM-DD[THH:MM], got {text!r}") from None
+
+
+@air_app.command("hourly")
+def air_hourly(
+    region: Annotated[str, typer.Option(help="Region code")],
+    start: Annotated[str, typer.Option("--from", help="First hour, YYYY-MM-DDTHH:MM (a date means 00:00)")],
+    end: Annotated[str, typer.Option("--to", help="Last hour (a date means 23:00 of that day)")],
+    station: Annotated[str | None, typer.Option(help="One station code")] = None,
+    city: Annotated[bool, typer.Option("--city", help="The city as a whole (mean over stations)")] = False,
+    edition: EditionOpt = "auto",
+    engine: EngineOpt = EngineName.duckdb,
+    fmt: Annotated[DailyFmt, typer.Option("--format")] = DailyFmt.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Real-time (hourly) AQI per station or city (HJ 633 实时报). / 实时报"""
+    t0 = _datetime(start, "--from")
+    t1 = _datetime(end, "--to")
+    if len(end) == 10:
+        t1 = t1.replace(hour=23)
+    try:
+        with _session(db) as ep, _progress() as prog:
+            prog.add_task(f"computing on {engine.value} / 计算…", total=None)
+            df = ep.air.hourly(
+                region, t0, t1, station=station, city=city, edition=_edition(edition), engine=engine.value
+            )
+    except EcoplanError as exc:
+        _fail(exc)
+    cols = ["unit", "time", "edition", "aqi", "level", "category_zh", "category_en", "primary", "complete"]
+    cols += [c for c in df.columns if c.endswith(("_1h", "_8h", "_24h")) or c.startswith("iaqi_")]
+    df = df[[c for c in dict.fromkeys(cols) if c in df.columns]]
+    if fmt is DailyFmt.parquet:
+        if output is None:
+            _fail(ValueError("--format parquet needs --output FILE"))
+        df.to_parquet(output, index=False)
+        out.print(f"{output}: {len(df)} hours")
+        return
+    if fmt is DailyFmt.table:
+        t = Table("unit", "time", "AQI", "类别", "primary", "PM2.5 1h", "PM2.5 24h", "O3 1h", "O3 8h")
+        for r in df.itertuples(index=False):
+            t.add_row(
+                str(r.unit),
+                f"{r.time:%Y-%m-%d %H:%M}",
+                _s(r.aqi),
+                str(r.category_zh or "-"),
+                str(r.primary or ""),
+                _f(r.pm25_1h),
+                _f(r.pm25_24h),
+                _f(r.o3_1h),
+                _f(r.o3_8h),
+            )
+        out.print(t)
+        return
+    if fmt is DailyFmt.csv:
+        text = df.to_csv(index=False)
+    else:
+        recs = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
+        text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"{output}: {len(df)} hours")
+    else:
+        sys.stdout.write(text)
+
+
 def _s(v: Any) -> str:
     return "NA" if v is None or v is __import__("pandas").NA else str(v)
 

@@ -18,7 +18,7 @@ from ecoplan.errors import EcoplanError, NotFound
 from ecoplan.ingest import air as air_ingest
 from ecoplan.ingest.air import AirBatch
 from ecoplan.ingest.values import ValueRow
-from ecoplan.pipelines.air import AirEvaluation, DailyOptions, city_daily, evaluate_year
+from ecoplan.pipelines.air import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly
 from ecoplan.plans.model import Basis
 from ecoplan.store.air import AirImportResult, AirStore
 from ecoplan.store.catalog import ImportResult
@@ -156,6 +156,46 @@ class AirOps:
             options=self._options(region),
         )
         return df[df["region"] == region].reset_index(drop=True)
+
+    def hourly(
+        self,
+        region: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        station: str | None = None,
+        city: bool = False,
+        edition: str = "auto",
+        engine: str = "duckdb",
+    ) -> pd.DataFrame:
+        """Real-time (hourly) AQI of the region's stations (or one ``station``), or
+        of the city as a whole with ``city=True``."""
+        if end < start:
+            raise EcoplanError(f"--to {end} is before --from {start}")
+        years = sorted({(start - dt.timedelta(hours=23)).year, *range(start.year, end.year + 1)})
+        st = self.store.stations()
+        loaded = set(self.store.years(region))
+        paths = self._paths(region, [y for y in years if y in loaded]) if loaded & set(years) else []
+        if not paths:
+            raise NotFound(f"no air observations for region {region} around {start:%Y-%m-%d}")
+        df = hourly(
+            self.engine(engine),
+            st,
+            paths,
+            start,
+            end,
+            edition=edition,
+            city=city,
+            options=self._options(region),
+        )
+        if city:
+            return df[df["unit"] == region].reset_index(drop=True)
+        mine = set(st[st["region"] == region]["code"])
+        if station is not None:
+            if station not in mine:
+                raise NotFound(f"station {station} is not a station of region {region}")
+            mine = {station}
+        return df[df["unit"].isin(mine)].reset_index(drop=True)
 
     def evaluate(
         self, region: str, year: int, *, edition: str = "auto", engine: str = "duckdb"

@@ -26,13 +26,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ecoplan.pipelines.air.sql import DAILY_COLUMNS, DailyOptions, annual_sql, aqi_counts_sql, city_daily_sql
+from ecoplan.pipelines.air.sql import (
+    DAILY_COLUMNS,
+    HOURLY_COLUMNS,
+    DailyOptions,
+    annual_sql,
+    aqi_counts_sql,
+    city_daily_sql,
+    hourly_sql,
+)
 from ecoplan.pipelines.engine import Engine, to_dialect
 from ecoplan.standards.air import gb3095, hj663_2013
 from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, POLLUTANT_LABEL
 from ecoplan.standards.air.editions import edition_for_period
 
-__all__ = ["AirEvaluation", "city_daily", "evaluate_year"]
+__all__ = ["AirEvaluation", "city_daily", "evaluate_year", "hourly"]
 
 S = 1_000_000
 _CONTRACT = {
@@ -88,6 +96,31 @@ def city_daily(
     return _normalise_daily(df)
 
 
+def hourly(
+    engine: Engine,
+    stations: pd.DataFrame,
+    paths: Sequence[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    edition: str = "auto",
+    city: bool = False,
+    options: DailyOptions | None = None,
+) -> pd.DataFrame:
+    """Real-time (hourly) AQI per station, or per city (``city=True``), for the
+    hours ``start`` … ``end`` (see :func:`ecoplan.pipelines.air.sql.hourly_sql`)."""
+    _setup(engine, stations, paths)
+    sql = hourly_sql(start, end, edition, city=city, opts=options)
+    engine.materialize("air_hourly_report", to_dialect(sql, engine.dialect))
+    df = engine.fetch(to_dialect("SELECT * FROM air_hourly_report ORDER BY unit, time", engine.dialect))
+    out = df.copy()
+    out["unit"] = out["unit"].astype(str)
+    out["time"] = pd.to_datetime(out["time"]).astype("datetime64[ns]")
+    for c in HOURLY_COLUMNS:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64") / S
+    return _finish(out, [c for c in HOURLY_COLUMNS if f"iaqi_{c}" in out.columns], key=["unit", "time"])
+
+
 def _normalise_daily(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     out["region"] = out["region"].astype(str)
@@ -95,13 +128,18 @@ def _normalise_daily(df: pd.DataFrame) -> pd.DataFrame:
     for c in DAILY_COLUMNS:
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64") / S
         out[f"n_{c}"] = pd.to_numeric(out[f"n_{c}"]).astype("int64")
+    out["valid"] = out["valid"].astype(bool)
+    return _finish(out, list(DAILY_COLUMNS), key=["region", "day"])
+
+
+def _finish(out: pd.DataFrame, columns: list[str], key: list[str]) -> pd.DataFrame:
+    """Integer IAQI/AQI columns, primary pollutants, level and category."""
     for c in [c for c in out.columns if c.startswith("iaqi_")] + ["aqi", "aqi_raw"]:
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("Float64").astype("Int64")
     out["complete"] = out["complete"].astype(bool)
-    out["valid"] = out["valid"].astype(bool)
     aqi = out["aqi"].to_numpy(dtype="float64", na_value=np.nan)
     prim = np.full(len(out), "", dtype=object)
-    for c in DAILY_COLUMNS:
+    for c in columns:
         col = f"iaqi_{c}"
         if col not in out:
             continue
@@ -123,7 +161,7 @@ def _normalise_daily(df: pd.DataFrame) -> pd.DataFrame:
     ce[nan] = None
     out["category_zh"] = cz
     out["category_en"] = ce
-    return out.sort_values(["region", "day"]).reset_index(drop=True)
+    return out.sort_values(key).reset_index(drop=True)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from ecoplan.standards.air import gb3095, hj633_2012, hj633_2026, hj663_2013
 from ecoplan.standards.air.editions import EDITIONS
 
-__all__ = ["DAILY_COLUMNS", "DailyOptions", "annual_sql", "city_daily_sql"]
+__all__ = ["DAILY_COLUMNS", "HOURLY_COLUMNS", "DailyOptions", "annual_sql", "city_daily_sql", "hourly_sql"]
 
 S = 1_000_000
 #: City daily concentration columns (scaled BIGINT), in output order.
@@ -90,13 +90,18 @@ def _iaqi(x: str, table: tuple[int | None, ...]) -> str:
     return " ".join(parts)
 
 
-def _edition_iaqi(col: str, edition: str) -> str:
-    """IAQI of city daily column ``col`` under an edition, special rules included."""
-    ind = _INDICATOR[col]
+def _edition_iaqi(col: str, edition: str, columns: dict[str, str] | None = None) -> str:
+    """IAQI of a column under an edition, special rules included.
+
+    ``columns`` maps HJ 633 indicators to the SQL columns holding them (default:
+    the city daily columns, :data:`_INDICATOR` inverted).
+    """
+    cols = columns or {v: k for k, v in _INDICATOR.items()}
+    ind = next(i for i, c in cols.items() if c == col)
     spec = hj633_2012 if edition == "2012" else hj633_2026
     x = col
     if edition == "2026":
-        x = _round_half_even(col, hj633_2026.ROUND_DIGITS[col.split("_")[0]])
+        x = _round_half_even(col, hj633_2026.ROUND_DIGITS[ind.split("_")[0]])
     expr = _iaqi(x, spec.TABLE[ind])
     special = spec.SPECIAL.get(ind)
     if special is not None:
@@ -104,7 +109,7 @@ def _edition_iaqi(col: str, edition: str) -> str:
         if isinstance(repl, int):
             sub = str(repl)
         else:
-            sub = _edition_iaqi({"o3_1h": "o3_1h", "so2_24h": "so2"}[repl], edition)
+            sub = _edition_iaqi(cols[repl], edition, cols) if repl in cols else "NULL"
         expr = f"(CASE WHEN {x} > {limit * S} THEN {sub} ELSE {expr} END)"
     return expr
 
@@ -308,4 +313,148 @@ SELECT region,
   COUNT(CASE WHEN valid AND aqi_raw > 200 THEN 1 END) AS heavy_days,
   COUNT(CASE WHEN valid AND aqi_raw > 300 THEN 1 END) AS severe_days
 FROM air_city_daily GROUP BY region
+"""
+
+
+#: Hourly (real-time) indicator columns: both editions' sets plus the SO2 24-h
+#: moving average the 2012 > 800 rule needs.
+HOURLY_COLUMNS = (
+    "so2_1h",
+    "no2_1h",
+    "co_1h",
+    "o3_1h",
+    "o3_8h",
+    "pm10_24h",
+    "pm25_24h",
+    "pm10_1h",
+    "pm25_1h",
+    "so2_24h",
+)
+#: Minimum hourly values in a moving window (GB 3095 表4 applied to moving
+#: averages; spec §2.4 marks this UNCONFIRMED for real-time reports).
+MOVING_MIN = {
+    "o3_8h": hj663_2013.O3_8H_MIN_HOURS,
+    "pm10_24h": hj663_2013.DAILY_MIN_HOURS,
+    "pm25_24h": hj663_2013.DAILY_MIN_HOURS,
+    "so2_24h": hj663_2013.DAILY_MIN_HOURS,
+}
+
+
+def hourly_sql(
+    start: dt.datetime,
+    end: dt.datetime,
+    edition: str,
+    *,
+    city: bool = False,
+    opts: DailyOptions | None = None,
+) -> str:
+    """Real-time (hourly) report per station — or per city with ``city=True`` —
+    for the hours ``start`` … ``end`` inclusive (HJ 633—2012 表4 / HJ 633—2026 §4.2.3).
+
+    Moving averages (O3 8-h, PM and SO2 24-h; 2012 only) end at the hour and use the
+    hours of the station's own series, so a missing row is a missing hour; they need
+    ≥ 6 of 8 and ≥ 20 of 24 values. A city hour is the mean of its stations' values
+    of each indicator (HJ 663), then the IAQI. Output: ``unit`` (station code or
+    region), ``time``, ``edition``, scaled indicator columns, ``iaqi_<indicator>``,
+    ``aqi_raw``, ``complete``, ``aqi`` (2026: §5.3.1 and the 1～500 range).
+    """
+    o = opts or DailyOptions()
+    t0 = start - dt.timedelta(hours=23)
+    t1 = end + dt.timedelta(hours=1)
+    hk = "DATE_DIFF('hour', TIMESTAMP '2000-01-01 00:00:00', time)"
+
+    def win(n: int) -> str:
+        return f"OVER (PARTITION BY station ORDER BY {hk} RANGE BETWEEN {n - 1} PRECEDING AND CURRENT ROW)"
+
+    moving = []
+    for col, src, n in (
+        ("o3_8h", "o3", 8),
+        ("pm10_24h", "pm10", 24),
+        ("pm25_24h", "pm25", 24),
+        ("so2_24h", "so2", 24),
+    ):
+        moving.append(f"SUM({src}) {win(n)} AS {col}_s, COUNT({src}) {win(n)} AS {col}_n")
+    ind_cols = [f"{p} AS {p}_1h" for p in ("so2", "no2", "co", "o3", "pm10", "pm25")]
+    ind_cols += [
+        f"CASE WHEN {c}_n >= {MOVING_MIN[c]} THEN {_mean(f'{c}_s', f'{c}_n')} END AS {c}" for c in MOVING_MIN
+    ]
+    if city:
+        types = ", ".join(f"'{t}'" for t in o.station_types)
+        means = {c: _mean(f"SUM(v.{c})", f"COUNT(v.{c})") for c in HOURLY_COLUMNS}
+        agg = ", ".join(
+            f"CASE WHEN COUNT(v.{c}) >= {o.min_stations} THEN {means[c]} END AS {c}" for c in HOURLY_COLUMNS
+        )
+        unit = f"""
+u AS (
+  SELECT s.region AS unit, v.time AS time, {agg}
+  FROM iv v JOIN air_stations s ON v.station = s.code
+  WHERE s.type IN ({types})
+  GROUP BY s.region, v.time
+)"""
+    else:
+        unit = f"u AS (SELECT station AS unit, time, {', '.join(HOURLY_COLUMNS)} FROM iv)"
+    cols = {c: c for c in HOURLY_COLUMNS}
+    cut = f"TIMESTAMP '{_CUT.isoformat()} 00:00:00'"
+
+    def block(ed: str) -> dict[str, str]:
+        spec = hj633_2012 if ed == "2012" else hj633_2026
+        iaqi = {c: _edition_iaqi(c, ed, cols) for c in spec.HOURLY}
+        need = []
+        for p in ("so2", "no2", "co", "o3", "pm10", "pm25"):
+            if p in o.absent:
+                continue
+            mine = [c for c in spec.HOURLY if c.split("_")[0] == p]
+            need.append("(" + " OR ".join(f"{c} IS NOT NULL" for c in mine) + ")")
+        raw = "GREATEST(" + ", ".join(f"({e})" for e in iaqi.values()) + ")"
+        return {
+            "raw": raw,
+            "complete": " AND ".join(need) or "TRUE",
+            **{f"iaqi_{c}": e for c, e in iaqi.items()},
+        }
+
+    eds = (
+        [edition]
+        if edition != "auto"
+        else (
+            ["2012"]
+            if end < dt.datetime.combine(_CUT, dt.time())
+            else ["2026"]
+            if start >= dt.datetime.combine(_CUT, dt.time())
+            else ["2012", "2026"]
+        )
+    )
+    blocks = {ed: block(ed) for ed in eds}
+
+    def pick(key: str) -> str:
+        if len(eds) == 1:
+            return blocks[eds[0]].get(key, "NULL")
+        a, b = blocks["2012"].get(key, "NULL"), blocks["2026"].get(key, "NULL")
+        return f"(CASE WHEN time < {cut} THEN {a} ELSE {b} END)"
+
+    ed_expr = f"'{eds[0]}'" if len(eds) == 1 else f"(CASE WHEN time < {cut} THEN '2012' ELSE '2026' END)"
+    is2026 = "TRUE" if eds == ["2026"] else ("FALSE" if eds == ["2012"] else f"time >= {cut}")
+    iaqi_sel = ", ".join(f"{pick(f'iaqi_{c}')} AS iaqi_{c}" for c in HOURLY_COLUMNS if c != "so2_24h")
+    scaled = ", ".join(f"{_scaled(p)} AS {p}" for p in ("so2", "no2", "co", "o3", "pm10", "pm25"))
+    return f"""
+WITH h AS (
+  SELECT station, time, {scaled}
+  FROM air_hourly
+  WHERE time >= TIMESTAMP '{t0:%Y-%m-%d %H:%M:%S}' AND time < TIMESTAMP '{t1:%Y-%m-%d %H:%M:%S}'
+),
+m AS (
+  SELECT station, time, so2, no2, co, o3, pm10, pm25, {", ".join(moving)} FROM h
+),
+iv AS (
+  SELECT station, time, {", ".join(ind_cols)} FROM m
+  WHERE time >= TIMESTAMP '{start:%Y-%m-%d %H:%M:%S}'
+),
+{unit},
+ci AS (
+  SELECT *, {ed_expr} AS edition, {iaqi_sel}, {pick("raw")} AS aqi_raw, {pick("complete")} AS complete FROM u
+)
+SELECT *,
+  CASE WHEN {is2026} THEN
+    (CASE WHEN aqi_raw IS NOT NULL AND (complete OR aqi_raw > 100) THEN GREATEST(aqi_raw, 1) END)
+  ELSE aqi_raw END AS aqi
+FROM ci
 """
