@@ -304,8 +304,8 @@ def test_hourly_aqi_equals_the_scalar_reference(bj: Ecoplan) -> None:
     for i in rng.choice(len(df), 150, replace=False):
         r = df.iloc[int(i)]
 
-        def val(c: str) -> float | None:
-            v = r[c]
+        def val(c: str, row: pd.Series = r) -> float | None:
+            v = row[c]
             return None if pd.isna(v) else float(v)
 
         ref = aqi_std.hourly(
