@@ -339,3 +339,50 @@ def test_hourly_moving_averages_cross_midnight_and_need_enough_hours(syn: Ecopla
     assert np.isnan(at.loc["2015-01-02 04:00", "o3_8h"])
     assert np.isnan(at.loc["2015-01-02 08:00", "o3_8h"])  # 01:00 … 08:00 holds 4-8: 5 hours
     assert at.loc["2015-01-02 09:00", "o3_8h"] == 100.0  # 02:00 … 09:00 holds 4-9: 6 hours
+
+
+# -- exceptional events (例外事件) -----------------------------------------------------------------
+
+
+def test_exceptional_events_are_deducted_in_a_second_set_of_figures(syn: Ecoplan, tmp_path: Path) -> None:
+    st = stations(["A"], "110000")
+    h = hourly(["A"], dt.date(2015, 1, 1), 365, {"pm25": 40.0})
+    dusty = (h["time"] >= "2015-04-15") & (h["time"] < "2015-04-17")
+    h.loc[dusty, "pm25"] = 300.0  # IAQI 325: two severe days
+    _load(syn, h, st)
+    ev = tmp_path / "events.csv"
+    ev.write_text(
+        "region,start,end,kind,pollutants,approved,note\n"
+        "110000,2015-04-15,2015-04-16,dust,,yes,sand-dust\n"
+        "110000,2015-08-01,,fireworks,PM2.5,no,not approved: ignored\n",
+        encoding="utf-8",
+    )
+    assert syn.air.import_events(ev) == (3, 0)
+    assert syn.air.import_events(ev) == (0, 0)
+    d = syn.air.evaluate("110000", 2015).to_dict()
+    assert d["good_days"] == 363 and d["good_days_ratio_pct"] == 99.5
+    assert d["pm25_annual_ugm3"] == pytest.approx((363 * 40 + 2 * 300) / 365, abs=0.05)
+    e = d["exceptional_events"]
+    assert e["flagged_days"] == 2
+    assert e["deducted"]["pm25_annual_ugm3"] == 40.0
+    assert e["deducted"]["days_valid"] == 363 and e["deducted"]["good_days_ratio_pct"] == 100.0
+
+
+def test_bad_events_file_names_rows(syn: Ecoplan, tmp_path: Path) -> None:
+    from ecoplan.errors import InputFileError
+
+    ev = tmp_path / "bad.csv"
+    ev.write_text(
+        "region,start,end,kind,pollutants\n"
+        "999999,2015-04-15,,dust,\n"
+        "110000,2015-04-15,2015-04-01,dust,\n"
+        "110000,2015-04-15,,storm,\n"
+        "110000,2015-04-15,,dust,PM1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as err:
+        syn.air.import_events(ev)
+    text = str(err.value)
+    for row, word in ((2, "region"), (3, "before start"), (4, "kind"), (5, "PM1")):
+        assert f"row {row}" in text and word in text
+    assert syn.air.store.events().empty

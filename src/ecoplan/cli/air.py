@@ -21,6 +21,8 @@ from ecoplan.standards.air.editions import edition_for
 __all__ = ["air_app", "aqi"]
 
 air_app = typer.Typer(no_args_is_help=True, help="Ambient air: load, daily AQI, evaluate, rank / 环境空气")
+events_app = typer.Typer(no_args_is_help=True, help="Exceptional events (sand-dust …) / 例外事件")
+air_app.add_typer(events_app, name="events")
 
 
 class OutFmt(StrEnum):
@@ -464,6 +466,18 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
             ("综合指数 " if zh else "composite index ") + f"{d['composite_index']} "
             f"({'首要' if zh else 'largest'}: {d['composite']['primary']})"
         )
+    ev = d.get("exceptional_events")
+    if ev:
+        dd = ev["deducted"]
+        out.print(
+            ("扣除例外事件后（" if zh else "with exceptional events deducted (")
+            + f"{ev['flagged_days']} {'天' if zh else 'days'}{'）' if zh else ')'}: "
+            + f"PM2.5 {v(dd['pm25_annual_ugm3'])}, PM10 {v(dd['pm10_annual_ugm3'])}, "
+            + ("优良天数比例 " if zh else "good days ")
+            + f"{v(dd['good_days_ratio_pct'], '%')}, "
+            + ("综合指数 " if zh else "composite ")
+            + v(dd["composite_index"])
+        )
     for n in d["notes"]:
         out.print(f"[yellow]• {n['zh'] if zh else n['en']}[/]")
 
@@ -544,3 +558,38 @@ def air_status(db: DbOpt = None, fmt: Annotated[OutFmt, typer.Option("--format")
     out.print(
         f"{nst} stations; rejected values: " + (", ".join(f"{k} {n}" for k, n in rej.items()) or "none")
     )
+
+
+@events_app.command("import")
+def events_import(file: Path, db: DbOpt = None) -> None:
+    """Import exceptional events: region, start[, end], kind[, pollutants, approved, note]. / 导入例外事件"""
+    try:
+        with _session(db) as ep:
+            new, changed = ep.air.import_events(file)
+    except EcoplanError as exc:
+        _fail(exc)
+    out.print(f"{file}: {new} new event-days, {changed} changed")
+
+
+@events_app.command("list")
+def events_list(
+    region: Annotated[str | None, typer.Option(help="Region code")] = None,
+    db: DbOpt = None,
+    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+) -> None:
+    """List exceptional events. / 例外事件列表"""
+    try:
+        with _session(db) as ep:
+            df = ep.air.store.events(region)
+    except EcoplanError as exc:
+        _fail(exc)
+    if fmt is OutFmt.json:
+        _dump_json(json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False)))
+        return
+    t = Table("region", "day", "kind", "approved", "pollutants", "note")
+    for r in df.itertuples(index=False):
+        polls = ",".join(p for p in ("pm25", "pm10", "so2", "no2", "co", "o3") if getattr(r, p))
+        t.add_row(
+            str(r.region), str(r.day), str(r.kind), "yes" if r.approved else "no", polls, str(r.note or "")
+        )
+    out.print(t)

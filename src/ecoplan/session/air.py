@@ -17,6 +17,7 @@ import pandas as pd
 from ecoplan.errors import EcoplanError, NotFound
 from ecoplan.ingest import air as air_ingest
 from ecoplan.ingest.air import AirBatch
+from ecoplan.ingest.events import read_events
 from ecoplan.ingest.values import ValueRow
 from ecoplan.pipelines.air import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly
 from ecoplan.plans.model import Basis
@@ -115,6 +116,15 @@ class AirOps:
             progress("store")
         return batch, self.store.import_batch(batch, fmt=fmt)
 
+    def import_events(self, path: str | Path) -> tuple[int, int]:
+        """Exceptional events from a CSV/XLSX (see :mod:`ecoplan.ingest.events`);
+        returns (new, changed) event-days. Re-importing the same file changes nothing."""
+        return self.store.save_events(read_events(path, self.session.catalog.region_codes()))
+
+    def _events(self) -> pd.DataFrame | None:
+        ev = self.store.events(approved_only=True)
+        return ev if len(ev) else None
+
     # -- compute ----------------------------------------------------------------
     def _options(self, region: str | None) -> DailyOptions:
         absent: set[str] = set()
@@ -210,6 +220,7 @@ class AirOps:
             edition=edition,
             options=self._options(region),
             regions=[region],
+            events=self._events(),
         )
         if not res:
             raise NotFound(f"region {region}: no city-assessment stations with data in {year}")
@@ -226,6 +237,7 @@ class AirOps:
             year,
             edition=edition,
             options=self._options(None),
+            events=self._events(),
         )
 
     def rank(self, year: int, *, edition: str = "auto", engine: str = "duckdb") -> list[dict[str, Any]]:

@@ -157,6 +157,42 @@ class AirStore:
         rows = self.con.execute("SELECT reason, count(*) FROM air_rejects GROUP BY 1 ORDER BY 1").fetchall()
         return {str(r): int(n) for r, n in rows}
 
+    # -- exceptional events -----------------------------------------------------------
+    def save_events(self, events: pd.DataFrame, recorded_at: dt.datetime | None = None) -> tuple[int, int]:
+        """Insert or replace events by (region, day, kind); returns (new, changed)."""
+        when = recorded_at or _now()
+        cols = ["region", "day", "kind", "approved", "note", "pm25", "pm10", "so2", "no2", "co", "o3"]
+        old = self.events()
+        key = ["region", "day", "kind"]
+        merged = events[cols].merge(old[cols], on=key, how="left", suffixes=("", "_old"), indicator=True)
+        new = int((merged["_merge"] == "left_only").sum())
+        both = merged[merged["_merge"] == "both"]
+        diff = pd.Series(False, index=both.index)
+        for c in cols[3:]:
+            a, b = both[c], both[f"{c}_old"]
+            diff |= ~((a == b) | (a.isna() & b.isna()))
+        changed = int(diff.sum())
+        frame = events[cols].assign(recorded_at=when)
+        with self.catalog.transaction() as con:
+            con.register("_ev", frame)
+            con.execute("INSERT OR REPLACE INTO air_events SELECT * FROM _ev")
+            con.unregister("_ev")
+        return new, changed
+
+    def events(self, region: str | None = None, approved_only: bool = False) -> pd.DataFrame:
+        sql = (
+            "SELECT region, day, kind, approved, note, pm25, pm10, so2, no2, co, o3 FROM air_events WHERE 1=1"
+        )
+        params: list[object] = []
+        if region:
+            sql += " AND region = ?"
+            params.append(region)
+        if approved_only:
+            sql += " AND approved"
+        df = self.con.execute(sql + " ORDER BY region, day, kind", params).df()
+        df["day"] = pd.to_datetime(df["day"]).dt.date
+        return df
+
     # -- import -------------------------------------------------------------------
     def import_batch(
         self, batch: AirBatch, *, fmt: str, recorded_at: dt.datetime | None = None

@@ -103,6 +103,18 @@ MIGRATIONS: list[str] = [
         region VARCHAR NOT NULL, pollutant VARCHAR NOT NULL, PRIMARY KEY (region, pollutant)
     );
     """,
+    # 3: exceptional events (例外事件, HJ 663—2026): city-days whose flagged
+    # pollutants are deducted in assessment, kept with their approval state.
+    """
+    CREATE TABLE air_events (
+        region VARCHAR NOT NULL, day DATE NOT NULL, kind VARCHAR NOT NULL,
+        approved BOOLEAN NOT NULL, note VARCHAR,
+        pm25 BOOLEAN NOT NULL, pm10 BOOLEAN NOT NULL, so2 BOOLEAN NOT NULL,
+        no2 BOOLEAN NOT NULL, co BOOLEAN NOT NULL, o3 BOOLEAN NOT NULL,
+        recorded_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (region, day, kind)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -28,17 +28,19 @@ import pandas as pd
 
 from ecoplan.pipelines.air.sql import (
     DAILY_COLUMNS,
+    EVENT_POLLUTANTS,
     HOURLY_COLUMNS,
     DailyOptions,
     annual_sql,
     aqi_counts_sql,
     city_daily_sql,
+    deducted_daily_sql,
     hourly_sql,
 )
 from ecoplan.pipelines.engine import Engine, to_dialect
 from ecoplan.standards.air import gb3095, hj663_2013
 from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, POLLUTANT_LABEL
-from ecoplan.standards.air.editions import edition_for_period
+from ecoplan.standards.air.editions import PeriodEdition, edition_for_period
 
 __all__ = ["AirEvaluation", "city_daily", "evaluate_year", "hourly"]
 
@@ -186,6 +188,8 @@ class AirEvaluation:
     composite: dict[str, Any] | None
     notes: list[dict[str, str]] = field(default_factory=list)
     engine: str = "duckdb"
+    #: ``{"flagged_days": n, "deducted": AirEvaluation}`` when exceptional events were given.
+    events: dict[str, Any] | None = None
 
     @property
     def good_days_ratio_pct(self) -> float | None:
@@ -246,6 +250,28 @@ class AirEvaluation:
         d["composite_index"] = self.composite["total"] if self.composite else None
         d["composite"] = self.composite
         d["notes"] = self.notes
+        d["exceptional_events"] = None
+        if self.events is not None:
+            ded: AirEvaluation = self.events["deducted"]
+            dd = ded.to_dict()
+            keep = (
+                "days_valid",
+                "good_days",
+                "good_days_ratio_pct",
+                "heavy_days",
+                "heavy_days_ratio_pct",
+                *(name for name, _ in _CONTRACT.values()),
+                "percentiles",
+                "validity",
+                "composite_index",
+            )
+            d["exceptional_events"] = {
+                "flagged_days": self.events["flagged_days"],
+                "rule": "flagged pollutants' daily values leave the concentration statistics and the "
+                "composite index; flagged days with AQI > 100 leave the ratio denominators "
+                "(环办监测〔2016〕120号 practice; HJ 663—2026 例外事件 text not yet available)",
+                "deducted": {k: dd[k] for k in keep},
+            }
         d["engine"] = self.engine
         return d
 
@@ -266,17 +292,52 @@ def evaluate_year(
     edition: str = "auto",
     options: DailyOptions | None = None,
     regions: Sequence[str] | None = None,
+    events: pd.DataFrame | None = None,
 ) -> list[AirEvaluation]:
-    """Annual evaluation of every region with city stations in ``paths``."""
+    """Annual evaluation of every region with city stations in ``paths``.
+
+    ``events``: exceptional-event days (columns ``region, day`` and a boolean per
+    pollutant of :data:`~ecoplan.pipelines.air.sql.EVENT_POLLUTANTS`); when given,
+    each evaluation also carries the figures with those days deducted
+    (:func:`~ecoplan.pipelines.air.sql.deducted_daily_sql`).
+    """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     pe = edition_for_period(start, end, None if edition == "auto" else edition)
     city_daily(engine, stations, paths, start, end, edition=edition, options=options, fetch=False)
-    ann = engine.fetch(to_dialect(annual_sql(), engine.dialect))
-    cnt = engine.fetch(to_dialect(aqi_counts_sql(), engine.dialect))
+    out = _assemble(engine, "air_city_daily", year, pe, options, regions)
+    if events is not None:
+        ev = events[(pd.to_datetime(events["day"]).dt.year == year)]
+        if regions is not None:
+            ev = ev[ev["region"].isin(regions)]
+        if len(ev):
+            ev = ev.copy()
+            ev["day"] = pd.to_datetime(ev["day"]).dt.date
+            flags = ev.groupby(["region", "day"], as_index=False)[list(EVENT_POLLUTANTS)].any()
+            engine.register_frame("air_events", flags)
+            engine.materialize("air_city_daily_ded", to_dialect(deducted_daily_sql(), engine.dialect))
+            ded = {e.region: e for e in _assemble(engine, "air_city_daily_ded", year, pe, options, regions)}
+            per_region = flags.groupby("region").size().to_dict()
+            for e in out:
+                if e.region in ded:
+                    e.events = {"flagged_days": int(per_region.get(e.region, 0)), "deducted": ded[e.region]}
+    return out
+
+
+def _assemble(
+    engine: Engine,
+    source: str,
+    year: int,
+    pe: PeriodEdition,
+    options: DailyOptions | None,
+    regions: Sequence[str] | None,
+) -> list[AirEvaluation]:
+    """Annual statistics of the city daily table ``source``, one evaluation per region."""
+    ann = engine.fetch(to_dialect(annual_sql(source=source), engine.dialect))
+    cnt = engine.fetch(to_dialect(aqi_counts_sql(source), engine.dialect))
     nst = engine.fetch(
         to_dialect(
             "SELECT region, MAX(GREATEST(n_pm25, n_pm10, n_so2, n_no2, n_co, n_o3_8h)) AS k "
-            "FROM air_city_daily GROUP BY region",
+            "FROM air_city_daily GROUP BY region",  # station counts: before any deduction
             engine.dialect,
         )
     )

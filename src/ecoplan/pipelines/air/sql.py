@@ -27,7 +27,16 @@ from dataclasses import dataclass
 from ecoplan.standards.air import gb3095, hj633_2012, hj633_2026, hj663_2013
 from ecoplan.standards.air.editions import EDITIONS
 
-__all__ = ["DAILY_COLUMNS", "HOURLY_COLUMNS", "DailyOptions", "annual_sql", "city_daily_sql", "hourly_sql"]
+__all__ = [
+    "DAILY_COLUMNS",
+    "EVENT_POLLUTANTS",
+    "HOURLY_COLUMNS",
+    "DailyOptions",
+    "annual_sql",
+    "city_daily_sql",
+    "deducted_daily_sql",
+    "hourly_sql",
+]
 
 S = 1_000_000
 #: City daily concentration columns (scaled BIGINT), in output order.
@@ -257,7 +266,7 @@ FROM ci
 """
 
 
-def annual_sql(percentiles: Iterable[int] = (90, 95, 98)) -> str:
+def annual_sql(percentiles: Iterable[int] = (90, 95, 98), source: str = "air_city_daily") -> str:
     """City daily values (table ``air_city_daily``) → per region and item: the
     count, exact sum, monthly counts and the two order statistics around each
     percentile (HJ 663 附录A; the interpolation is done exactly by the caller),
@@ -272,7 +281,7 @@ def annual_sql(percentiles: Iterable[int] = (90, 95, 98)) -> str:
     ]
     long = "\n  UNION ALL ".join(
         f"SELECT region, '{item}' AS item, CAST({col} AS BIGINT) AS v, MONTH(day) AS mon "
-        f"FROM air_city_daily WHERE {col} IS NOT NULL"
+        f"FROM {source} WHERE {col} IS NOT NULL"
         for item, col in items
     )
     pcols = []
@@ -298,13 +307,13 @@ SELECT region, 'aqi' AS item,
   COUNT(*) AS s,
   {", ".join(f"CAST(NULL AS BIGINT) AS p{p}_lo, CAST(NULL AS BIGINT) AS p{p}_hi" for p in percentiles)},
   {", ".join(f"COUNT(CASE WHEN valid AND MONTH(day) = {m} THEN 1 END) AS m{m}" for m in range(1, 13))}
-FROM air_city_daily GROUP BY region
+FROM {source} GROUP BY region
 """
 
 
-def aqi_counts_sql() -> str:
+def aqi_counts_sql(source: str = "air_city_daily") -> str:
     """Per region: good (AQI ≤ 100), heavy (> 200) and severe (> 300) valid days."""
-    return """
+    return f"""
 SELECT region,
   COUNT(*) AS days_total,
   COUNT(CASE WHEN valid THEN 1 END) AS days_valid,
@@ -312,7 +321,7 @@ SELECT region,
   COUNT(CASE WHEN valid AND aqi_raw <= 50 THEN 1 END) AS excellent_days,
   COUNT(CASE WHEN valid AND aqi_raw > 200 THEN 1 END) AS heavy_days,
   COUNT(CASE WHEN valid AND aqi_raw > 300 THEN 1 END) AS severe_days
-FROM air_city_daily GROUP BY region
+FROM {source} GROUP BY region
 """
 
 
@@ -457,4 +466,32 @@ SELECT *,
     (CASE WHEN aqi_raw IS NOT NULL AND (complete OR aqi_raw > 100) THEN GREATEST(aqi_raw, 1) END)
   ELSE aqi_raw END AS aqi
 FROM ci
+"""
+
+
+#: Pollutant flag columns of the ``air_events`` table.
+EVENT_POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co", "o3")
+
+
+def deducted_daily_sql() -> str:
+    """City daily values with exceptional-event days deducted (HJ 663—2026 例外事件;
+    sand-dust practice of 环办监测〔2016〕120号): a flagged pollutant's daily value
+    leaves the concentration statistics; a flagged day with AQI > 100 leaves the
+    valid days of the good/heavy-days ratios. Table ``air_events``: ``region, day``
+    and one boolean per pollutant of :data:`EVENT_POLLUTANTS`."""
+    cols = {
+        "pm25": "pm25",
+        "pm10": "pm10",
+        "so2": "so2",
+        "no2": "no2",
+        "co": "co",
+        "o3_8h": "o3",
+        "o3_1h": "o3",
+    }
+    sel = ", ".join(f"CASE WHEN e.{flag} THEN NULL ELSE c.{col} END AS {col}" for col, flag in cols.items())
+    return f"""
+SELECT c.region AS region, c.day AS day, c.aqi_raw AS aqi_raw, {sel},
+  (c.valid AND NOT (e.region IS NOT NULL AND c.aqi_raw > 100)) AS valid,
+  (e.region IS NOT NULL) AS flagged
+FROM air_city_daily c LEFT JOIN air_events e ON c.region = e.region AND c.day = e.day
 """
