@@ -386,3 +386,17 @@ def test_bad_events_file_names_rows(syn: Ecoplan, tmp_path: Path) -> None:
     for row, word in ((2, "region"), (3, "before start"), (4, "kind"), (5, "PM1")):
         assert f"row {row}" in text and word in text
     assert syn.air.store.events().empty
+
+
+def test_three_year_moving_average_is_provisional_and_uses_three_valid_years(bj: Ecoplan) -> None:
+    d = bj.air.evaluate("110000", 2016, three_years=True).to_dict()
+    ty = d["three_year"]
+    assert ty["years"] == [2014, 2015, 2016] and ty["provisional"] is True
+    raws = [bj.air.evaluate("110000", y).stat("pm25_annual_ugm3") for y in (2014, 2015, 2016)]
+    assert ty["statistics"]["pm25_mean"]["value"] == pytest.approx(sum(raws) / 3, abs=0.05)  # type: ignore[arg-type]
+    assert ty["statistics"]["pm25_mean"]["attains"] is False
+    # 2015 needs 2013, which is not a valid year: the averages come out as None
+    d15 = bj.air.evaluate("110000", 2015, three_years=True).to_dict()
+    assert d15["three_year"]["statistics"]["pm25_mean"]["value"] is None
+    # 2012-edition years do not get it unless asked
+    assert bj.air.evaluate("110000", 2016).to_dict()["three_year"] is None

@@ -391,13 +391,21 @@ def air_evaluate(
     engine: EngineOpt = EngineName.duckdb,
     fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
     lang: LangOpt = "zh",
+    three_years: Annotated[
+        bool | None,
+        typer.Option(
+            "--three-year/--no-three-year", help="Three-year moving averages (HJ 663—2026, provisional)"
+        ),
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Annual evaluation of a city (HJ 663): means, percentiles, days, attainment. / 年度评价"""
     try:
         with _session(db) as ep, _progress() as prog:
             prog.add_task(f"evaluating {region} {year} on {engine.value} / 评价…", total=None)
-            ev = ep.air.evaluate(region, year, edition=_edition(edition), engine=engine.value)
+            ev = ep.air.evaluate(
+                region, year, edition=_edition(edition), engine=engine.value, three_years=three_years
+            )
             name = ep.catalog.region(region).name_zh
     except EcoplanError as exc:
         _fail(exc)
@@ -465,6 +473,16 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
         out.print(
             ("综合指数 " if zh else "composite index ") + f"{d['composite_index']} "
             f"({'首要' if zh else 'largest'}: {d['composite']['primary']})"
+        )
+    ty = d.get("three_year")
+    if ty:
+        st = ty["statistics"]
+        out.print(
+            ("三年滑动平均（暂行）" if zh else "three-year moving average (provisional) ")
+            + f"{ty['years'][0]}–{ty['years'][-1]}: PM2.5 {v(st['pm25_mean']['value'])}, "
+            + f"O3-8h P90 {v(st['o3_p90']['value'])}, "
+            + ("优良天数比例 " if zh else "good days ")
+            + v(ty["good_days_ratio_pct"], "%")
         )
     ev = d.get("exceptional_events")
     if ev:

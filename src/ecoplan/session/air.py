@@ -19,7 +19,7 @@ from ecoplan.ingest import air as air_ingest
 from ecoplan.ingest.air import AirBatch
 from ecoplan.ingest.events import read_events
 from ecoplan.ingest.values import ValueRow
-from ecoplan.pipelines.air import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly
+from ecoplan.pipelines.air import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly, three_year
 from ecoplan.plans.model import Basis
 from ecoplan.store.air import AirImportResult, AirStore
 from ecoplan.store.catalog import ImportResult
@@ -208,9 +208,39 @@ class AirOps:
         return df[df["unit"].isin(mine)].reset_index(drop=True)
 
     def evaluate(
-        self, region: str, year: int, *, edition: str = "auto", engine: str = "duckdb"
+        self,
+        region: str,
+        year: int,
+        *,
+        edition: str = "auto",
+        engine: str = "duckdb",
+        three_years: bool | None = None,
     ) -> AirEvaluation:
-        """Annual evaluation of one region."""
+        """Annual evaluation of one region.
+
+        ``three_years``: attach the three-year moving averages (HJ 663—2026,
+        provisional) when the two previous years are loaded; default: for the 2026
+        edition only.
+        """
+        ev = self._evaluate_one(region, year, edition=edition, engine=engine)
+        want = ev.edition == "2026" if three_years is None else three_years
+        loaded = set(self.store.years(region))
+        if want and {year - 2, year - 1} <= loaded:
+            prev = [
+                self._evaluate_one(region, y, edition=edition, engine=engine) for y in (year - 2, year - 1)
+            ]
+            ev.three_year = three_year([*prev, ev])
+        elif want:
+            ev.notes.append(
+                {
+                    "en": "three-year moving average not computed: "
+                    f"{year - 2} and {year - 1} are not both loaded",
+                    "zh": f"未计算三年滑动平均：{year - 2}、{year - 1}年数据不全",
+                }
+            )
+        return ev
+
+    def _evaluate_one(self, region: str, year: int, *, edition: str, engine: str) -> AirEvaluation:
         self.session.catalog.region(region)
         res = evaluate_year(
             self.engine(engine),

@@ -38,11 +38,11 @@ from ecoplan.pipelines.air.sql import (
     hourly_sql,
 )
 from ecoplan.pipelines.engine import Engine, to_dialect
-from ecoplan.standards.air import gb3095, hj663_2013
+from ecoplan.standards.air import gb3095, hj663_2013, hj663_2026
 from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, POLLUTANT_LABEL
 from ecoplan.standards.air.editions import PeriodEdition, edition_for_period
 
-__all__ = ["AirEvaluation", "city_daily", "evaluate_year", "hourly"]
+__all__ = ["AirEvaluation", "city_daily", "evaluate_year", "hourly", "three_year"]
 
 S = 1_000_000
 _CONTRACT = {
@@ -190,6 +190,8 @@ class AirEvaluation:
     engine: str = "duckdb"
     #: ``{"flagged_days": n, "deducted": AirEvaluation}`` when exceptional events were given.
     events: dict[str, Any] | None = None
+    #: Three-year moving averages (HJ 663—2026, PROVISIONAL), see :func:`three_year`.
+    three_year: dict[str, Any] | None = None
 
     @property
     def good_days_ratio_pct(self) -> float | None:
@@ -272,8 +274,45 @@ class AirEvaluation:
                 "(环办监测〔2016〕120号 practice; HJ 663—2026 例外事件 text not yet available)",
                 "deducted": {k: dd[k] for k in keep},
             }
+        d["three_year"] = self.three_year
         d["engine"] = self.engine
         return d
+
+
+def three_year(evals: Sequence[AirEvaluation]) -> dict[str, Any]:
+    """Three-year moving averages of the annual statistics (HJ 663—2026 引入三年滑动
+    平均评价方法). PROVISIONAL: the standard's text was not available; this is the mean
+    of the statistic of years Y−2, Y−1, Y (each valid), compared with the same limit
+    (:func:`ecoplan.standards.air.hj663_2026.three_year_mean`). ``evals`` are the
+    three years' evaluations of one region, oldest first."""
+    if len(evals) != 3 or len({e.region for e in evals}) != 1:
+        raise ValueError("three_year needs the evaluations of one region for three consecutive years")
+    years = [e.year for e in evals]
+    if years != list(range(years[0], years[0] + 3)):
+        raise ValueError(f"three_year needs consecutive years, got {years}")
+    last = evals[-1]
+    stats: dict[str, Any] = {}
+    for p, entry in last.stats.items():
+        for st in entry:
+            if st in ("valid", "days", "reason"):
+                continue
+            vals = [e.stats[p][st]["raw"] for e in evals]
+            m = hj663_2026.three_year_mean(vals)
+            lim = gb3095.limit(p, _LIMIT_OF[st], phase=last.phase)  # type: ignore[arg-type]
+            stats[f"{p}_{st}"] = {
+                "value": _r(m, hj663_2013.REPORT_DIGITS[p] + 1),
+                "years": [None if v is None else _r(v, hj663_2013.REPORT_DIGITS[p] + 1) for v in vals],
+                "limit": lim,
+                "attains": hj663_2013.attains(m, lim, p),
+            }
+    ratios = [e.good_days_ratio_pct for e in evals]
+    return {
+        "years": years,
+        "provisional": True,
+        "rule": "mean of the three annual statistics, each valid (HJ 663—2026 text not yet available)",
+        "statistics": stats,
+        "good_days_ratio_pct": _r(hj663_2026.three_year_mean(ratios), 1),
+    }
 
 
 def _percentile(n: int, p: int, lo: int, hi: int) -> Fraction:
