@@ -13,6 +13,7 @@ from typing import Protocol
 
 import pandas as pd
 import sqlglot
+from sqlglot import exp
 
 __all__ = ["Engine", "to_dialect"]
 
@@ -36,8 +37,17 @@ class Engine(Protocol):
         """Run ``sql`` (already in the engine's dialect) and return the result."""
 
 
+def _one_based_lists(node: exp.Expression) -> exp.Expression:
+    """DuckDB ``LIST_EXTRACT(l, i)`` is 1-based; Spark's ``ELEMENT_AT`` is its twin
+    (SQLGlot leaves the function name as it is)."""
+    if isinstance(node, exp.Anonymous) and str(node.this).upper() == "LIST_EXTRACT":
+        return exp.Anonymous(this="ELEMENT_AT", expressions=node.expressions)
+    return node
+
+
 def to_dialect(sql: str, dialect: str) -> str:
     """Transpile DuckDB-dialect SQL to ``dialect`` (identity for DuckDB)."""
     if dialect == "duckdb":
         return sql
-    return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=dialect))
+    trees = sqlglot.parse(sql, read="duckdb")
+    return ";\n".join(t.transform(_one_based_lists).sql(dialect) for t in trees if t is not None)

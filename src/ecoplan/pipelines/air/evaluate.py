@@ -385,11 +385,15 @@ def _assemble(
     nst["region"] = nst["region"].astype(str)
     absent = (options or DailyOptions()).absent
     out: list[AirEvaluation] = []
-    for _, c in cnt.sort_values("region").iterrows():
+    by_region: dict[str, dict[str, dict[Any, Any]]] = {}
+    for rec in ann.to_dict(orient="records"):
+        by_region.setdefault(str(rec["region"]), {})[str(rec["item"])] = dict(rec)
+    stations_of = dict(zip(nst["region"], nst["k"], strict=True))
+    for c in cnt.sort_values("region").to_dict(orient="records"):
         region = str(c["region"])
         if regions is not None and region not in regions:
             continue
-        rows = {str(r["item"]): r for _, r in ann[ann["region"] == region].iterrows()}
+        rows = by_region.get(region, {})
         notes: list[dict[str, str]] = []
         stats: dict[str, dict[str, Any]] = {}
         for p in ("pm25", "pm10", "so2", "no2", "co", "o3"):
@@ -464,7 +468,7 @@ def _assemble(
             )
         attainment = _attainment(stats, pe.phase)
         composite = _composite(stats, pe.phase)
-        k = nst[nst["region"] == region]["k"]
+        k = stations_of.get(region)
         out.append(
             AirEvaluation(
                 region=region,
@@ -472,7 +476,7 @@ def _assemble(
                 edition=pe.edition.key,
                 phase=pe.phase,
                 straddles=pe.straddles,
-                stations=int(k.iloc[0]) if len(k) and not pd.isna(k.iloc[0]) else 0,
+                stations=0 if k is None or pd.isna(k) else int(k),
                 days_total=int(c["days_total"]),
                 days_valid=int(c["days_valid"]),
                 good_days=int(c["good_days"]),

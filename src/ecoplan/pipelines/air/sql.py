@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 S = 1_000_000
+#: Packing base and cap of the hourly O3 pivot (see :func:`city_daily_sql`).
+PACK = 2**31
+PACK_CAP = 2147
 #: City daily concentration columns (scaled BIGINT), in output order.
 DAILY_COLUMNS = ("pm25", "pm10", "so2", "no2", "co", "o3_8h", "o3_1h")
 _MEANS = ("pm25", "pm10", "so2", "no2", "co")
@@ -151,18 +154,34 @@ def city_daily_sql(start: dt.date, end: dt.date, edition: str, opts: DailyOption
     minh = hj663_2013.DAILY_MIN_HOURS
     types = ", ".join(f"'{t}'" for t in o.station_types)
 
-    h_cols = ", ".join(f"{_scaled(p)} AS {p}" for p in (*_MEANS, "o3"))
-    sd_cols = [f"CAST(SUM({p}) AS BIGINT) AS {p}_s, COUNT({p}) AS {p}_n" for p in _MEANS]
-    sd_cols.append("MAX(o3) AS o3_max, COUNT(o3) AS o3_n")
-    sd_cols += [f"MAX(CASE WHEN hr = {k} THEN o3 END) AS o{k}" for k in range(24)]
+    h_cols = ", ".join([*_MEANS, f"{_scaled('o3')} AS o3"])
+    # Sums of the scaled integers; FLOOR keeps them integral (a double in DuckDB, a
+    # BIGINT in Spark) and ≤ 24 values under the ingest ceilings stay far below 2⁵³,
+    # so the sum is exact in either type and in any order.
+    sd_cols = [f"SUM(FLOOR({p} * {S} + 0.5)) AS {p}_q, COUNT({p}) AS {p}_n" for p in _MEANS]
+    # The 24 hourly O3 values of a station-day, two per BIGINT: hour h goes to slot
+    # h % 12, in the low 31 bits (h < 12) or the high bits (h >= 12), stored as
+    # value + 1 so that 0 means "no value". One BIT_OR per slot (the two hours use
+    # disjoint bits) halves the per-row work of the pivot. O3 is capped at PACK_CAP
+    # (2147 µg/m³), above the ingest ceiling of 2000, so it always fits.
+    sd_cols += [f"BIT_OR(CASE WHEN slot = {j} THEN pk END) AS p{j}" for j in range(12)]
+    # Unpacked: c<h> the hour's value (0 when missing) and f<h> 1 when present.
+    unpack = [f"CAST({p}_q AS BIGINT) AS {p}_s" for p in _MEANS]
+    for j in range(12):
+        lo, hi = f"(COALESCE(p{j}, 0) % {PACK})", f"(COALESCE(p{j}, 0) // {PACK})"
+        unpack.append(f"GREATEST({lo} - 1, 0) AS c{j}, (CASE WHEN {lo} > 0 THEN 1 ELSE 0 END) AS f{j}")
+        unpack.append(
+            f"GREATEST({hi} - 1, 0) AS c{j + 12}, (CASE WHEN {hi} > 0 THEN 1 ELSE 0 END) AS f{j + 12}"
+        )
 
-    win_cols = []
+    win_cols = [
+        "GREATEST(" + ", ".join(f"c{k}" for k in range(24)) + ") AS o3_max",
+        " + ".join(f"f{k}" for k in range(24)) + " AS o3_n",
+    ]
     for s in hj663_2013.MDA8_WINDOW_STARTS:
         hrs = range(s, s + 8)
-        win_cols.append(" + ".join(f"COALESCE(o{k}, 0)" for k in hrs) + f" AS w{s}_s")
-        win_cols.append(
-            " + ".join(f"(CASE WHEN o{k} IS NULL THEN 0 ELSE 1 END)" for k in hrs) + f" AS w{s}_n"
-        )
+        win_cols.append(" + ".join(f"c{k}" for k in hrs) + f" AS w{s}_s")
+        win_cols.append(" + ".join(f"f{k}" for k in hrs) + f" AS w{s}_n")
     minw = hj663_2013.O3_8H_MIN_HOURS
     means = ", ".join(
         f"CASE WHEN w{s}_n >= {minw} THEN {_mean(f'w{s}_s', f'w{s}_n')} END AS m{s}"
@@ -225,24 +244,36 @@ def city_daily_sql(start: dt.date, end: dt.date, edition: str, opts: DailyOption
         "TRUE" if eds == ["2026"] else ("FALSE" if eds == ["2012"] else f"day >= DATE '{_CUT.isoformat()}'")
     )
 
+    # Only the columns the next stage needs travel on.
+    keep_n = ", ".join(f"{p}_n" for p in _MEANS)
+    keep = ", ".join(f"{p}_s, {p}_n" for p in _MEANS)
     return f"""
-WITH h AS (
+WITH h0 AS (
   SELECT station, CAST(time AS DATE) AS day, HOUR(time) AS hr, {h_cols}
   FROM air_hourly
   WHERE time >= TIMESTAMP '{t0:%Y-%m-%d %H:%M:%S}' AND time < TIMESTAMP '{t1:%Y-%m-%d %H:%M:%S}'
 ),
-sd AS (
+h AS (
+  SELECT station, day, {", ".join(_MEANS)}, hr % 12 AS slot,
+    ((CASE WHEN o3 > {PACK_CAP * S} THEN {PACK_CAP * S} ELSE o3 END) + 1)
+      * (CASE WHEN hr >= 12 THEN {PACK} ELSE 1 END) AS pk
+  FROM h0
+),
+sd0 AS (
   SELECT station, day, {", ".join(sd_cols)}
   FROM h GROUP BY station, day
 ),
+sd AS (
+  SELECT station, day, {keep_n}, {", ".join(unpack)} FROM sd0
+),
 sw AS (
-  SELECT *, {", ".join(win_cols)} FROM sd
+  SELECT station, day, {keep}, {", ".join(win_cols)} FROM sd
 ),
 sm AS (
-  SELECT *, {means}, {nwin} AS nwin FROM sw
+  SELECT station, day, {keep}, o3_max, o3_n, {means}, {nwin} AS nwin FROM sw
 ),
 sg AS (
-  SELECT *, {greatest} AS mda8 FROM sm
+  SELECT station, day, {keep}, o3_max, o3_n, nwin, {greatest} AS mda8 FROM sm
 ),
 sv AS (
   SELECT station, day, {", ".join(sv_cols)} FROM sg
@@ -284,23 +315,24 @@ def annual_sql(percentiles: Iterable[int] = (90, 95, 98), source: str = "air_cit
         f"FROM {source} WHERE {col} IS NOT NULL"
         for item, col in items
     )
+    # The order statistics X(s) and X(s+1), s = 1 + ⌊(n − 1)·p/100⌋, from the sorted
+    # list of the year's values (1-based LIST_EXTRACT; Spark: ELEMENT_AT).
     pcols = []
     for p in percentiles:
-        pcols.append(f"MAX(CASE WHEN rn = 1 + ((n - 1) * {p}) // 100 THEN v END) AS p{p}_lo")
-        pcols.append(f"MAX(CASE WHEN rn = LEAST(2 + ((n - 1) * {p}) // 100, n) THEN v END) AS p{p}_hi")
+        pcols.append(f"LIST_EXTRACT(l, CAST(1 + ((n - 1) * {p}) // 100 AS INTEGER)) AS p{p}_lo")
+        pcols.append(f"LIST_EXTRACT(l, CAST(LEAST(2 + ((n - 1) * {p}) // 100, n) AS INTEGER)) AS p{p}_hi")
     months = ", ".join(f"COUNT(CASE WHEN mon = {m} THEN 1 END) AS m{m}" for m in range(1, 13))
+    mcols = ", ".join(f"m{m}" for m in range(1, 13))
     return f"""
 WITH long AS (
   {long}
 ),
-r AS (
-  SELECT region, item, v, mon,
-    ROW_NUMBER() OVER (PARTITION BY region, item ORDER BY v) AS rn,
-    COUNT(*) OVER (PARTITION BY region, item) AS n
-  FROM long
+g AS (
+  SELECT region, item, LIST_SORT(LIST(v)) AS l, COUNT(*) AS n, CAST(SUM(v) AS BIGINT) AS s, {months}
+  FROM long GROUP BY region, item
 )
-SELECT region, item, MAX(n) AS n, CAST(SUM(v) AS BIGINT) AS s, {", ".join(pcols)}, {months}
-FROM r GROUP BY region, item
+SELECT region, item, n, s, {", ".join(pcols)}, {mcols}
+FROM g
 UNION ALL
 SELECT region, 'aqi' AS item,
   COUNT(CASE WHEN valid THEN 1 END) AS n,

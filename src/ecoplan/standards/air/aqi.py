@@ -31,6 +31,7 @@ HJ 633—2026's AQI range is 1～500 (§4.1.1), so an all-zero day reports AQI 1
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -428,41 +429,78 @@ def hourly(
 FloatArray = npt.NDArray[np.float64]
 
 
-def _scaled_array(c: npt.ArrayLike) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """floor(c·10⁶ + 0.5) as int64, and the mask of usable (finite, ≥ 0) values."""
+def _scaled_array(c: npt.ArrayLike) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """floor(c·10⁶ + 0.5) — an integer, held exactly in float64 (< 2⁵³ after the
+    :data:`CLIP`) — and the mask of usable (finite, ≥ 0) values."""
     a = np.asarray(c, dtype=np.float64)
-    ok = np.isfinite(a) & (a >= 0)
-    q = np.zeros(a.shape, dtype=np.int64)
-    q[ok] = np.floor(np.minimum(a[ok], CLIP) * SCALE + 0.5).astype(np.int64)
+    ok = np.isfinite(a)
+    ok &= a >= 0
+    # NaN stays NaN and unusable values are masked by ``ok``; above 2⁵³/10⁶ the float
+    # is no longer an exact integer, but such a value is beyond every table anyway.
+    with np.errstate(over="ignore", invalid="ignore"):
+        q: FloatArray = a * SCALE
+    q += 0.5
+    np.floor(q, out=q)
     return q, ok
 
 
-def _round_scaled(q: npt.NDArray[np.int64], digits: int) -> npt.NDArray[np.int64]:
-    """GB/T 8170 half-to-even rounding of 10⁶-scaled integers to ``digits`` decimals."""
-    unit = 10 ** (6 - digits)
-    r, rem = np.divmod(q, unit)
-    half = unit // 2
-    up = (rem > half) | ((rem == half) & (r % 2 == 1))
-    out: npt.NDArray[np.int64] = (r + up.astype(np.int64)) * unit
+def _round_scaled(q: FloatArray, digits: int) -> FloatArray:
+    """GB/T 8170 half-to-even rounding of 10⁶-scaled integers to ``digits`` decimals.
+
+    All quantities are integers below 2⁵³, and a non-integer quotient ``q/unit`` is
+    at least 10⁻⁶ away from an integer, far above the float spacing, so the floor
+    is exact."""
+    unit = float(10 ** (6 - digits))
+    r = np.floor(q / unit)
+    rem = q - r * unit
+    half = unit / 2
+    up = (rem > half) | ((rem == half) & (np.fmod(r, 2.0) == 1.0))
+    out: FloatArray = (r + up) * unit
     return out
 
 
-def _iaqi_scaled(
-    table: Sequence[int | None], q: npt.NDArray[np.int64]
-) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+#: Half the smallest distance from an integer that a non-integer exact IAQI can
+#: have: the fraction is a multiple of 1/(BP_Hi − BP_Lo) in 10⁻⁶ units, and the widest
+#: segment (NO2 1-h 1200→2340) is 1.14·10⁹ units, so ≥ 8.8·10⁻¹⁰. The float error of
+#: ``slope·C + intercept`` below is under 10⁻¹².
+_NEAR_INTEGER = 1e-10
+
+
+@functools.lru_cache(maxsize=64)
+def _segments(table: tuple[int | None, ...]) -> tuple[FloatArray, FloatArray, FloatArray, float]:
+    """Interior breakpoints (scaled), per-segment slope and intercept of 式1 in
+    scaled units, and the top breakpoint."""
     levels = hj633_2012.IAQI_LEVELS
-    bps = [(b, levels[i]) for i, b in enumerate(table) if b is not None]
-    out = np.full(q.shape, np.nan)
-    done = np.zeros(q.shape, dtype=bool)
-    for (lo, ilo), (hi, ihi) in itertools.pairwise(bps):
-        m = ~done & (q >= lo * SCALE) & (q <= hi * SCALE)
-        if m.any():
-            num = (ihi - ilo) * (q[m] - lo * SCALE)
-            den = (hi - lo) * SCALE
-            out[m] = ilo + (num + den - 1) // den
-        done |= m
-    beyond = ~done
-    out[beyond] = 500.0
+    pairs = [(float(b * SCALE), float(levels[i])) for i, b in enumerate(table) if b is not None]
+    bp = np.array([p[0] for p in pairs])
+    lv = np.array([p[1] for p in pairs])
+    slope = np.diff(lv) / np.diff(bp)
+    intercept = lv[:-1] - slope * bp[:-1]
+    return bp[1:-1], slope, intercept, float(bp[-1])
+
+
+def _iaqi_scaled(table: Sequence[int | None], q: FloatArray) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Ceiling of 式1 for 10⁶-scaled integer concentrations, exact.
+
+    The segment ``BP_Lo < C ≤ BP_Hi`` of each value is counted with comparisons (a
+    value on a breakpoint takes the lower segment; both give the same IAQI), 式1 is
+    evaluated as ``slope·C + intercept`` in float64 and ceiled after subtracting
+    :data:`_NEAR_INTEGER`: a result that close to an integer *is* that integer (no
+    exact non-integer value comes that close), and every other result keeps its
+    ceiling. Equal to the fraction arithmetic of :func:`iaqi` (property-tested)."""
+    inner, slope, intercept, top = _segments(tuple(table))
+    k = np.zeros(q.shape, dtype=np.intp)
+    for b in inner:
+        k += q > b
+    x = slope.take(k) * q
+    x += intercept.take(k)
+    x -= _NEAR_INTEGER
+    out: FloatArray = np.ceil(x, out=x)
+    beyond = q > top
+    # beyond the top the last segment extrapolates above its label: cap at 500 (for
+    # the two tables whose top label is lower, SO2 1-h and O3 8-h, the special
+    # rule replaces these values afterwards)
+    np.minimum(out, 500.0, out=out)
     return out, beyond
 
 
@@ -490,8 +528,9 @@ def iaqi_array(indicator: str, concentration: npt.ArrayLike, *, edition: str = "
 def level_array(aqi: npt.ArrayLike) -> FloatArray:
     """Vectorised :func:`level_of` (NaN stays NaN)."""
     a = np.asarray(aqi, dtype=np.float64)
-    idx = np.searchsorted(np.asarray(LEVEL_UPPER, dtype=np.float64), a, side="left")
-    lv: FloatArray = idx.astype(np.float64) + 1.0
+    lv: FloatArray = np.ones(a.shape, dtype=np.float64)
+    for upper in LEVEL_UPPER:
+        lv += a > upper
     lv[np.isnan(a)] = np.nan
     return lv
 
@@ -508,7 +547,7 @@ def compute(
     ``concentrations`` maps indicator names (as in :func:`iaqi`; plus ``so2_24h``
     for the 2012 hourly substitution) to equal-length arrays; absent indicators
     are missing. Returns arrays ``iaqi_<indicator>``, ``aqi``, ``level``,
-    ``complete`` (1.0/0.0) and ``beyond_<indicator>`` (1.0 where capped at 500).
+    ``complete`` (1.0/0.0) and ``beyond_<indicator>`` (boolean: capped at 500).
     ``not_monitored`` as in :func:`daily`.
     """
     spec = _spec(edition)
@@ -520,36 +559,41 @@ def compute(
     if n is None:
         raise ValueError("no concentrations given")
     nan = np.full(n, np.nan)
-    out: dict[str, FloatArray] = {}
-    scaled: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]] = {}
+    out: dict[str, npt.NDArray[Any]] = {}
+    scaled: dict[str, tuple[FloatArray, npt.NDArray[np.bool_]]] = {}
     for ind in inds:
         q, ok = _scaled_array(concentrations.get(ind, nan))
         if edition == "2026":
             q = _round_scaled(q, hj633_2026.ROUND_DIGITS[pollutant_of(ind)])
         scaled[ind] = (q, ok)
-    for ind in inds:
+    # indicators with a special rule last, so their substitute is already computed
+    for ind in sorted(inds, key=lambda i: i in spec.SPECIAL):
         q, ok = scaled[ind]
         sub, beyond = _iaqi_scaled(spec.TABLE[ind], q)
         special = spec.SPECIAL.get(ind)
         if special is not None:
             over = ok & (q > special[0] * SCALE)
             repl = special[1]
-            if isinstance(repl, int):
-                sub[over] = float(repl)
-            else:
-                alt = iaqi_array(repl, concentrations.get(repl, nan), edition=edition)
-                sub[over] = alt[over]
-            beyond &= ~over
-        sub[~ok] = np.nan
+            if over.any():
+                if isinstance(repl, int):
+                    sub[over] = float(repl)
+                else:
+                    if f"iaqi_{repl}" in out:
+                        alt = out[f"iaqi_{repl}"]
+                    else:
+                        alt = iaqi_array(repl, concentrations.get(repl, nan), edition=edition)
+                    sub[over] = alt[over]
+                beyond &= ~over
+        np.copyto(sub, np.nan, where=~ok)
         beyond &= ok
         out[f"iaqi_{ind}"] = sub
-        out[f"beyond_{ind}"] = beyond.astype(np.float64)
-    stack = np.vstack([out[f"iaqi_{i}"] for i in inds])
-    with np.errstate(invalid="ignore"):
-        aqi = np.fmax.reduce(stack, axis=0)
+        out[f"beyond_{ind}"] = beyond
+    aqi = np.full(n, np.nan)
     have = {p: np.zeros(n, dtype=bool) for p in BASIC}
     for ind in inds:
-        have[pollutant_of(ind)] |= ~np.isnan(out[f"iaqi_{ind}"])
+        sub = out[f"iaqi_{ind}"]
+        np.fmax(aqi, sub, out=aqi)
+        have[pollutant_of(ind)] |= sub == sub  # not NaN
     skip = set(not_monitored)
     complete = np.logical_and.reduce([have[p] | (p in skip) for p in BASIC])
     if edition == "2026":
