@@ -99,6 +99,10 @@ def main(src: Path, out: Path) -> None:
             parent = r["cityCode"] + "00"
             if parent not in prefectures:
                 parent = r["provinceCode"] + "0000"
+            if r["code"] in prefectures:
+                # 东莞, 中山, 儋州: prefecture-level cities without counties appear in
+                # the county list under their own code; keep the prefecture row only.
+                continue
             rows.append((r["code"], r["name"], romanise(r["name"]), "county", parent))
     with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)

@@ -400,3 +400,16 @@ def test_three_year_moving_average_is_provisional_and_uses_three_valid_years(bj:
     assert d15["three_year"]["statistics"]["pm25_mean"]["value"] is None
     # 2012-edition years do not get it unless asked
     assert bj.air.evaluate("110000", 2016).to_dict()["three_year"] is None
+
+
+def test_missing_values_are_stored_as_parquet_nulls(syn: Ecoplan) -> None:
+    """The SQL treats NULL as missing; a NaN must never reach it."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    h = hourly(["A"], dt.date(2015, 1, 1), 1)
+    h.loc[3, "pm25"] = np.nan
+    _load(syn, h, stations(["A"], "110000"))
+    table = pq.read_table(syn.air.store.paths("110000", [2015])[0])
+    assert table.column("pm25").null_count == 1
+    assert pc.sum(pc.is_nan(table.column("pm25").fill_null(0.0))).as_py() == 0

@@ -1,7 +1,7 @@
 """Administrative regions (GB/T 2260 six-digit codes) shipped with ecoplan.
 
 ``000000`` is the nation (a project convention; GB/T 2260 has none), then the
-31 provincial units, 333 prefecture-level units and 2,978 county-level units of
+31 provincial units, 333 prefecture-level units and 2,975 county-level units of
 the National Bureau of Statistics' 2023 statistical division codes
 (统计用区划代码, cut-off 2023-06-30). Counties of the four municipalities and
 directly administered county-level cities hang from their province.
@@ -34,8 +34,10 @@ class Region:
 def bundled_regions() -> dict[str, Region]:
     """All bundled regions by code."""
     text = resources.files("ecoplan.plans").joinpath("data/regions.csv").read_text("utf-8")
-    out = {}
+    out: dict[str, Region] = {}
     for r in csv.DictReader(io.StringIO(text)):
+        if r["code"] in out:  # a code listed twice keeps its first (higher-level) row
+            continue
         out[r["code"]] = Region(r["code"], r["name_zh"], r["name_en"], r["level"], r["parent"] or None)
     return out
 

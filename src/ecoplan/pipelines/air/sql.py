@@ -12,6 +12,8 @@ IAQI is ``I_lo + ((I_hi − I_lo)·(x − BP_lo) + d − 1) // d`` with
 ``d = (BP_hi − BP_lo)·10⁶`` — an exact integer ceiling. Both engines therefore
 produce the same integers, and the numpy calculator gives the same IAQIs.
 
+Missing values are SQL NULLs (the store writes Parquet nulls, never NaN).
+
 Station-day aggregation is one GROUP BY: the 24 hourly O3 values are pivoted into
 columns, so the 17 MDA8 windows (hours 0–7 … 16–23, HJ 663—2013) are plain column
 arithmetic and a missing hour (a row absent, not only a NULL) is handled exactly.
