@@ -413,3 +413,27 @@ def test_missing_values_are_stored_as_parquet_nulls(syn: Ecoplan) -> None:
     table = pq.read_table(syn.air.store.paths("110000", [2015])[0])
     assert table.column("pm25").null_count == 1
     assert pc.sum(pc.is_nan(table.column("pm25").fill_null(0.0))).as_py() == 0
+
+
+# -- monthly evaluation -----------------------------------------------------------------------------
+
+
+def test_monthly_evaluation_needs_27_days_or_25_in_february(syn: Ecoplan) -> None:
+    st = stations(["A"], "110000")
+    h = pd.concat([hourly(["A"], dt.date(2015, 2, 1), 25), hourly(["A"], dt.date(2015, 4, 1), 26)])
+    _load(syn, h, st)
+    feb = syn.air.evaluate("110000", 2015, month=2).to_dict()
+    assert feb["month"] == 2 and feb["pm25_mean_ugm3"] == 40.0 and "pm25_annual_ugm3" not in feb
+    assert feb["good_days_ratio_pct"] == 100.0
+    apr = syn.air.evaluate("110000", 2015, month=4).to_dict()
+    assert apr["pm25_mean_ugm3"] is None
+    assert apr["validity"]["pm25"] == {"valid": False, "days": 26, "reason": "26 valid days < 27"}
+    assert any("monthly statistics invalid" in n["en"] for n in apr["notes"])
+    assert apr["attainment"] == {"city_attains": None}  # GB 3095 has no monthly limits
+
+
+def test_beijing_monthly_ranking_uses_the_composite_index(bj: Ecoplan) -> None:
+    rows = bj.air.rank(2015, month=12)
+    assert rows[0]["region"] == "110000" and rows[0]["composite_index"] > 7
+    d = bj.air.evaluate("110000", 2015, month=12).to_dict()
+    assert d["days_total"] == 31 and d["composite_index"] == rows[0]["composite_index"]

@@ -387,6 +387,7 @@ def _f(v: Any, digits: int = 1) -> str:
 def air_evaluate(
     region: Annotated[str, typer.Option(help="Region code")],
     year: Annotated[int, typer.Option(help="Calendar year")],
+    month: Annotated[int | None, typer.Option(min=1, max=12, help="A month instead of the year")] = None,
     edition: EditionOpt = "auto",
     engine: EngineOpt = EngineName.duckdb,
     fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
@@ -404,7 +405,12 @@ def air_evaluate(
         with _session(db) as ep, _progress() as prog:
             prog.add_task(f"evaluating {region} {year} on {engine.value} / 评价…", total=None)
             ev = ep.air.evaluate(
-                region, year, edition=_edition(edition), engine=engine.value, three_years=three_years
+                region,
+                year,
+                edition=_edition(edition),
+                engine=engine.value,
+                three_years=three_years,
+                month=month,
             )
             name = ep.catalog.region(region).name_zh
     except EcoplanError as exc:
@@ -426,8 +432,9 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
             x = int(x)
         return f"{x}{unit}"
 
+    period = f"{d['year']}-{d['month']:02d}" if d.get("month") else str(d["year"])
     out.print(
-        f"[bold]{name} {d['region']} {d['year']}[/]  {d['standards']['aqi']} · {d['standards']['limits']}"
+        f"[bold]{name} {d['region']} {period}[/]  {d['standards']['aqi']} · {d['standards']['limits']}"
         f" · {d['standards']['evaluation']}  ({d['stations']} stations, engine {d['engine']})"
     )
     if zh:
@@ -443,6 +450,20 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
             f"({v(d['good_days_ratio_pct'], '%')}); heavy+ days {d['heavy_days']} "
             f"({v(d['heavy_days_ratio_pct'], '%')}); severe {d['severe_days']}"
         )
+    if d.get("month"):
+        t = Table("statistic", "value")
+        for key in (
+            "pm25_mean_ugm3",
+            "pm10_mean_ugm3",
+            "so2_mean_ugm3",
+            "no2_mean_ugm3",
+            "co_p95_mgm3",
+            "o3_8h_p90_ugm3",
+        ):
+            t.add_row(key, v(d[key]))
+        for key, val in d["percentiles"].items():
+            t.add_row(key, v(val))
+        out.print(t)
     t = Table("pollutant", "statistic", "value", "limit", "attains" if not zh else "达标", "×limit")
     for p, per in d["attainment"].items():
         if p == "city_attains":
@@ -459,7 +480,8 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
                     ok,
                     "" if s["exceedance_multiple"] in (None, 0.0) else str(s["exceedance_multiple"]),
                 )
-    out.print(t)
+    if not d.get("month"):
+        out.print(t)
     ca = d["attainment"]["city_attains"]
     out.print(
         ("城市达标：" if zh else "city attains: ")
@@ -490,7 +512,8 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
         out.print(
             ("扣除例外事件后（" if zh else "with exceptional events deducted (")
             + f"{ev['flagged_days']} {'天' if zh else 'days'}{'）' if zh else ')'}: "
-            + f"PM2.5 {v(dd['pm25_annual_ugm3'])}, PM10 {v(dd['pm10_annual_ugm3'])}, "
+            + f"PM2.5 {v(dd.get('pm25_annual_ugm3', dd.get('pm25_mean_ugm3')))}, "
+            + f"PM10 {v(dd.get('pm10_annual_ugm3', dd.get('pm10_mean_ugm3')))}, "
             + ("优良天数比例 " if zh else "good days ")
             + f"{v(dd['good_days_ratio_pct'], '%')}, "
             + ("综合指数 " if zh else "composite ")
@@ -503,6 +526,7 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
 @air_app.command("rank")
 def air_rank(
     year: Annotated[int, typer.Option(help="Calendar year")],
+    month: Annotated[int | None, typer.Option(min=1, max=12, help="Monthly ranking")] = None,
     edition: EditionOpt = "auto",
     engine: EngineOpt = EngineName.duckdb,
     fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
@@ -512,7 +536,7 @@ def air_rank(
     try:
         with _session(db) as ep, _progress() as prog:
             prog.add_task(f"evaluating every city {year} / 评价…", total=None)
-            rows = ep.air.rank(year, edition=_edition(edition), engine=engine.value)
+            rows = ep.air.rank(year, edition=_edition(edition), engine=engine.value, month=month)
     except EcoplanError as exc:
         _fail(exc)
     if fmt is OutFmt.json:
@@ -526,7 +550,7 @@ def air_rank(
             r["name_zh"] or "",
             _s(r["composite_index"]),
             r["primary"] or "",
-            _s(r["pm25_annual_ugm3"]),
+            _s(r["pm25_ugm3"]),
             _s(r["good_days_ratio_pct"]),
             str(r["days_valid"]),
         )

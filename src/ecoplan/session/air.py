@@ -215,6 +215,7 @@ class AirOps:
         edition: str = "auto",
         engine: str = "duckdb",
         three_years: bool | None = None,
+        month: int | None = None,
     ) -> AirEvaluation:
         """Annual evaluation of one region.
 
@@ -222,7 +223,9 @@ class AirOps:
         provisional) when the two previous years are loaded; default: for the 2026
         edition only.
         """
-        ev = self._evaluate_one(region, year, edition=edition, engine=engine)
+        ev = self._evaluate_one(region, year, edition=edition, engine=engine, month=month)
+        if month is not None:
+            return ev  # three-year averages are annual
         want = ev.edition == "2026" if three_years is None else three_years
         loaded = set(self.store.years(region))
         if want and {year - 2, year - 1} <= loaded:
@@ -240,7 +243,9 @@ class AirOps:
             )
         return ev
 
-    def _evaluate_one(self, region: str, year: int, *, edition: str, engine: str) -> AirEvaluation:
+    def _evaluate_one(
+        self, region: str, year: int, *, edition: str, engine: str, month: int | None = None
+    ) -> AirEvaluation:
         self.session.catalog.region(region)
         res = evaluate_year(
             self.engine(engine),
@@ -251,13 +256,15 @@ class AirOps:
             options=self._options(region),
             regions=[region],
             events=self._events(),
+            month=month,
         )
         if not res:
-            raise NotFound(f"region {region}: no city-assessment stations with data in {year}")
+            when = f"{year}-{month:02d}" if month else str(year)
+            raise NotFound(f"region {region}: no city-assessment stations with data in {when}")
         return res[0]
 
     def evaluate_all(
-        self, year: int, *, edition: str = "auto", engine: str = "duckdb"
+        self, year: int, *, edition: str = "auto", engine: str = "duckdb", month: int | None = None
     ) -> list[AirEvaluation]:
         """Annual evaluation of every loaded region."""
         return evaluate_year(
@@ -268,11 +275,14 @@ class AirOps:
             edition=edition,
             options=self._options(None),
             events=self._events(),
+            month=month,
         )
 
-    def rank(self, year: int, *, edition: str = "auto", engine: str = "duckdb") -> list[dict[str, Any]]:
+    def rank(
+        self, year: int, *, edition: str = "auto", engine: str = "duckdb", month: int | None = None
+    ) -> list[dict[str, Any]]:
         """Regions ranked by the composite index (ascending; equal values share a rank)."""
-        evs = self.evaluate_all(year, edition=edition, engine=engine)
+        evs = self.evaluate_all(year, edition=edition, engine=engine, month=month)
         rows = []
         for e in evs:
             d = e.to_dict()
@@ -282,7 +292,7 @@ class AirOps:
                     "name_zh": self._name(e.region),
                     "composite_index": d["composite_index"],
                     "primary": (d["composite"] or {}).get("primary"),
-                    "pm25_annual_ugm3": d["pm25_annual_ugm3"],
+                    "pm25_ugm3": d.get("pm25_annual_ugm3", d.get("pm25_mean_ugm3")),
                     "good_days_ratio_pct": d["good_days_ratio_pct"],
                     "days_valid": e.days_valid,
                 }

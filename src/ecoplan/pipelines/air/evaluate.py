@@ -192,6 +192,8 @@ class AirEvaluation:
     events: dict[str, Any] | None = None
     #: Three-year moving averages (HJ 663—2026, PROVISIONAL), see :func:`three_year`.
     three_year: dict[str, Any] | None = None
+    #: The month of a monthly evaluation (``None``: the calendar year).
+    month: int | None = None
 
     @property
     def good_days_ratio_pct(self) -> float | None:
@@ -217,6 +219,7 @@ class AirEvaluation:
         d: dict[str, Any] = {
             "region": self.region,
             "year": self.year,
+            "month": self.month,
             "edition": self.edition,
             "standards": {
                 "aqi": f"HJ 633—{self.edition}",
@@ -235,7 +238,8 @@ class AirEvaluation:
             "severe_days": self.severe_days,
         }
         for p, (name, st) in _CONTRACT.items():
-            d[name] = self.stats[p][st]["value"]
+            # a month's means are not annual means: pm25_mean_ugm3 … in a monthly evaluation
+            d[name.replace("_annual_", "_mean_") if self.month else name] = self.stats[p][st]["value"]
         d["percentiles"] = {
             f"{p}_{st}": self.stats[p][st]["value"]
             for p, st in (("so2", "p98"), ("no2", "p98"), ("pm10", "p95"), ("pm25", "p95"))
@@ -272,7 +276,9 @@ class AirEvaluation:
                 "rule": "flagged pollutants' daily values leave the concentration statistics and the "
                 "composite index; flagged days with AQI > 100 leave the ratio denominators "
                 "(环办监测〔2016〕120号 practice; HJ 663—2026 例外事件 text not yet available)",
-                "deducted": {k: dd[k] for k in keep},
+                "deducted": {
+                    k: dd[k] for k in (*keep, *(n.replace("_annual_", "_mean_") for n in keep)) if k in dd
+                },
             }
         d["three_year"] = self.three_year
         d["engine"] = self.engine
@@ -332,20 +338,29 @@ def evaluate_year(
     options: DailyOptions | None = None,
     regions: Sequence[str] | None = None,
     events: pd.DataFrame | None = None,
+    month: int | None = None,
 ) -> list[AirEvaluation]:
-    """Annual evaluation of every region with city stations in ``paths``.
+    """Annual (or, with ``month``, monthly) evaluation of every region with city
+    stations in ``paths``. A month's statistics need ≥ 27 valid days (February 25).
 
     ``events``: exceptional-event days (columns ``region, day`` and a boolean per
     pollutant of :data:`~ecoplan.pipelines.air.sql.EVENT_POLLUTANTS`); when given,
     each evaluation also carries the figures with those days deducted
     (:func:`~ecoplan.pipelines.air.sql.deducted_daily_sql`).
     """
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if month is None:
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    else:
+        if not 1 <= month <= 12:
+            raise ValueError(f"month must be 1..12, not {month}")
+        start = dt.date(year, month, 1)
+        end = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
     pe = edition_for_period(start, end, None if edition == "auto" else edition)
     city_daily(engine, stations, paths, start, end, edition=edition, options=options, fetch=False)
-    out = _assemble(engine, "air_city_daily", year, pe, options, regions)
+    out = _assemble(engine, "air_city_daily", year, pe, options, regions, month)
     if events is not None:
-        ev = events[(pd.to_datetime(events["day"]).dt.year == year)]
+        days = pd.to_datetime(events["day"])
+        ev = events[(days.dt.date >= start) & (days.dt.date <= end)]
         if regions is not None:
             ev = ev[ev["region"].isin(regions)]
         if len(ev):
@@ -354,7 +369,10 @@ def evaluate_year(
             flags = ev.groupby(["region", "day"], as_index=False)[list(EVENT_POLLUTANTS)].any()
             engine.register_frame("air_events", flags)
             engine.materialize("air_city_daily_ded", to_dialect(deducted_daily_sql(), engine.dialect))
-            ded = {e.region: e for e in _assemble(engine, "air_city_daily_ded", year, pe, options, regions)}
+            ded = {
+                e.region: e
+                for e in _assemble(engine, "air_city_daily_ded", year, pe, options, regions, month)
+            }
             per_region = flags.groupby("region").size().to_dict()
             for e in out:
                 if e.region in ded:
@@ -369,6 +387,7 @@ def _assemble(
     pe: PeriodEdition,
     options: DailyOptions | None,
     regions: Sequence[str] | None,
+    month: int | None = None,
 ) -> list[AirEvaluation]:
     """Annual statistics of the city daily table ``source``, one evaluation per region."""
     ann = engine.fetch(to_dialect(annual_sql(source=source), engine.dialect))
@@ -404,7 +423,7 @@ def _assemble(
                 days, ok, reason = 0, False, "not monitored" if p in absent else "no valid daily values"
             else:
                 days = int(r["n"])
-                ok, reason = hj663_2013.annual_valid({m: int(r[f"m{m}"]) for m in range(1, 13)})
+                ok, reason = _valid({m: int(r[f"m{m}"]) for m in range(1, 13)}, month)
             entry.update({"valid": ok, "days": days, "reason": reason or None})
             sts = (
                 ("mean", "p98")
@@ -431,16 +450,16 @@ def _assemble(
                 label = POLLUTANT_LABEL[p]
                 notes.append(
                     {
-                        "en": f"{label} annual statistics invalid: {reason} (GB 3095 table 4)",
-                        "zh": f"{label} 年评价统计无效：有效日数 {days}，{_zh_reason(reason)}（GB 3095 表4）",
+                        "en": f"{label} {'monthly' if month else 'annual'} statistics invalid: "
+                        f"{reason} (GB 3095 table 4)",
+                        "zh": f"{label} {'月' if month else '年'}评价统计无效："
+                        f"{_zh_reason(reason)}（GB 3095 表4）",
                     }
                 )
         aqi_row = rows.get("aqi")
         ratios_ok, ratio_reason = (False, "no valid days")
         if aqi_row is not None:
-            ratios_ok, ratio_reason = hj663_2013.annual_valid(
-                {m: int(aqi_row[f"m{m}"]) for m in range(1, 13)}
-            )
+            ratios_ok, ratio_reason = _valid({m: int(aqi_row[f"m{m}"]) for m in range(1, 13)}, month)
         if not ratios_ok:
             notes.append(
                 {
@@ -466,13 +485,23 @@ def _assemble(
                     "AQI按其余污染物计算（HJ 633—2026 5.3.2），其统计量缺失",
                 }
             )
-        attainment = _attainment(stats, pe.phase)
+        if month is None:
+            attainment = _attainment(stats, pe.phase)
+        else:
+            attainment = {"city_attains": None}
+            notes.append(
+                {
+                    "en": "attainment is judged on annual statistics; GB 3095 sets no monthly limits",
+                    "zh": "达标评价基于年评价统计量，GB 3095 未规定月均浓度限值",
+                }
+            )
         composite = _composite(stats, pe.phase)
         k = stations_of.get(region)
         out.append(
             AirEvaluation(
                 region=region,
                 year=year,
+                month=month,
                 edition=pe.edition.key,
                 phase=pe.phase,
                 straddles=pe.straddles,
@@ -494,16 +523,20 @@ def _assemble(
     return out
 
 
+def _valid(days_per_month: dict[int, int], month: int | None) -> tuple[bool, str]:
+    if month is None:
+        return hj663_2013.annual_valid(days_per_month)
+    return hj663_2013.monthly_valid(month, days_per_month.get(month, 0))
+
+
 def _zh_reason(reason: str) -> str:
     if reason.startswith("too few valid days in month"):
         return "月有效日数不足（" + reason.rsplit(" ", 1)[-1] + "月）"
     if "<" in reason:
-        return "年有效日数不足324天（" + reason.split(" ")[0] + "天）"
-    return {
-        "not monitored": "未监测",
-        "no valid daily values": "无有效日均值",
-        "no valid days": "无有效天",
-    }.get(reason, reason)
+        got, need = reason.split(" ")[0], reason.rsplit(" ", 1)[-1]
+        return f"有效日数 {got} 天，不足 {need} 天"
+    zh = {"not monitored": "未监测", "no valid daily values": "无有效日均值", "no valid days": "无有效天"}
+    return zh.get(reason, reason)
 
 
 _LIMIT_OF = {"mean": "annual", "p98": "24h", "p95": "24h", "p90": "8h"}

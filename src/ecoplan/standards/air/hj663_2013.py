@@ -37,6 +37,7 @@ __all__ = [
     "composite_index",
     "exceedance_multiple",
     "mda8",
+    "monthly_valid",
     "percentile",
     "round_report",
 ]
@@ -157,6 +158,16 @@ def annual_valid(days_per_month: Mapping[int, int]) -> tuple[bool, str]:
         return False, f"{total} valid days < {ANNUAL_MIN_DAYS}"
     if short:
         return False, "too few valid days in month(s) " + ", ".join(str(m) for m in short)
+    return True, ""
+
+
+def monthly_valid(month: int, days: int) -> tuple[bool, str]:
+    """Monthly statistics: ≥ 27 daily values (February ≥ 25) — the monthly clause of
+    the GB 3095 表4 annual rule, applied to the month itself (the standards set no
+    separate monthly row; UNCONFIRMED)."""
+    need = FEB_MIN_DAYS if month == 2 else MONTH_MIN_DAYS
+    if days < need:
+        return False, f"{days} valid days < {need}"
     return True, ""
 
 
