@@ -1,0 +1,37 @@
+"""What every extractor shares: the loaded document and provenance spans.
+
+Offsets are character offsets into :attr:`Document.text` (the decoded text as
+loaded, line breaks kept), so a span can always be shown in its context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Document", "Span"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A plan document decoded to text."""
+
+    text: str
+    path: str  # as given
+    kind: str  # "text" | "markdown" | "html" | "docx" | "pdf"
+    encoding: str  # "utf-8", "utf-8-sig", "gb18030", or "n/a" for docx/pdf
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where an extracted field comes from: ``text[start:end] == quote``."""
+
+    start: int
+    end: int
+    quote: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        return cls(start, end, text[start:end])
+
+    def to_dict(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "quote": self.quote}
