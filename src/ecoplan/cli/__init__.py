@@ -17,8 +17,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, out
+from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, err, out
 from ecoplan.errors import EcoplanError
+from ecoplan.plans.serialize import plan_json
 from ecoplan.session import assessment_frame, demo_values_path
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="生态环境规划实施监测评估平台 ecoplan")
@@ -102,66 +103,6 @@ def plans_list(
     out.print(t)
 
 
-def plan_json(plan: Any) -> dict[str, Any]:
-    """The stable JSON form of ``plans show`` (docs/json.md)."""
-    inds = []
-    for ind in plan.indicators:
-        targets = []
-        for s in ind.targets:
-            t = s.target
-            targets.append(
-                {
-                    "year": s.year,
-                    "expr": t.text or t.canonical(),
-                    "canonical": t.canonical(),
-                    "kind": t.kind.value,
-                    "value": t.cumulative if t.kind.value == "cumulative" and t.value is None else t.value,
-                    "cumulative": t.cumulative,
-                    "stretch": None if s.stretch is None else s.stretch.canonical(),
-                }
-            )
-        inds.append(
-            {
-                "id": ind.id,
-                "code": ind.code,
-                "category_zh": ind.category.zh,
-                "category_en": ind.category.en,
-                "name_zh": ind.name.zh,
-                "name_en": ind.name.en,
-                "unit": ind.unit,
-                "attribute": ind.attribute.value,
-                "direction": ind.direction.value,
-                "baseline": {"year": ind.baseline.year, "value": ind.baseline.value},
-                "targets": targets,
-                "cumulative": ind.is_cumulative,
-                "cumulative_mode": None if ind.cumulative is None else ind.cumulative.value,
-                "value_basis": ind.default_basis.value,
-                "footnotes": list(ind.footnotes),
-                "scope": ind.scope,
-                "parent": None
-                if ind.parent is None
-                else {"plan": ind.parent.plan, "indicator": ind.parent.indicator},
-                "source": {"file": ind.source.file, "quote": ind.source.quote},
-            }
-        )
-    return {
-        "id": plan.id,
-        "title": plan.title.zh,
-        "title_en": plan.title.en,
-        "issuer": plan.issuer.zh,
-        "document_number": plan.document_number,
-        "level": plan.level.value,
-        "region": plan.region,
-        "parent": plan.parent,
-        "period": {"start": plan.start, "end": plan.end},
-        "base_year": plan.base_year,
-        "indicators": inds,
-        "tasks": [
-            {"id": t.id, "text": t.text.zh, "due": t.due.isoformat() if t.due else None} for t in plan.tasks
-        ],
-    }
-
-
 @plans_app.command("show")
 def plans_show(
     plan_id: str,
@@ -208,6 +149,60 @@ def plans_import(
         _fail(exc)
     state = "stored" if changed else "unchanged (already stored)"
     out.print(f"plan {plan.id}: {len(plan.indicators)} indicators, {len(plan.tasks)} tasks — {state}")
+
+
+class ExtractFmt(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+@plans_app.command("extract")
+def plans_extract(
+    file: Path,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the plan here (else stdout)")
+    ] = None,
+    fmt: Annotated[
+        ExtractFmt, typer.Option("--format", help="yaml (for plans import) or json")
+    ] = ExtractFmt.yaml,
+    report: Annotated[Path | None, typer.Option(help="Write an HTML review page")] = None,
+    plan_id: Annotated[str | None, typer.Option("--id", help="Plan id (default ext-<file name>)")] = None,
+    region: Annotated[str | None, typer.Option(help="Region code, when the document does not say")] = None,
+    start: Annotated[int | None, typer.Option(help="First year of the plan period")] = None,
+    end: Annotated[int | None, typer.Option(help="Last year of the plan period")] = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """Extract a reviewable plan from a plan document (text, Markdown, HTML, .docx, PDF). / 从规划文本提取"""
+    import yaml
+
+    from ecoplan.plans.extract import extract_plan
+    from ecoplan.plans.extract.report import render_report
+
+    try:
+        res = extract_plan(file, id=plan_id, region=region, start=start, end=end)
+    except EcoplanError as exc:
+        _fail(exc)
+    if fmt is ExtractFmt.json:
+        text = json.dumps(res.to_json(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        header = (
+            f"# Extracted by `ecoplan plans extract` from {file.name}: review, then `ecoplan plans import`.\n"
+            f"# {len(res.indicators)} indicators ({res.source}), {len(res.commitments)} dated commitments.\n"
+        )
+        text = header + yaml.safe_dump(res.to_mapping(), allow_unicode=True, sort_keys=False)
+    if out_file is not None:
+        out_file.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    if report is not None:
+        report.write_text(render_report(res, lang), encoding="utf-8")
+    msg = (
+        f"{file}: {len(res.indicators)} indicators ({'table' if res.source == 'table' else 'prose'}), "
+        f"{len(res.commitments)} dated commitments, {len(res.projects)} 专栏 lists"
+    )
+    for w in res.warnings:
+        msg += f"\n  warning: {w}"
+    err.print(msg, highlight=False)
 
 
 @plans_app.command("export")

@@ -34,7 +34,7 @@ from ecoplan.plans.model import (
 from ecoplan.plans.regions import is_known_region
 from ecoplan.plans.targets import Target, TargetKind, parse_target
 
-__all__ = ["plan_from_mapping", "plan_to_mapping"]
+__all__ = ["plan_from_mapping", "plan_json", "plan_to_mapping"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _PLAN_KEYS = {
@@ -470,3 +470,63 @@ def plan_to_mapping(plan: Plan) -> dict[str, Any]:
             for p in plan.projects
         ]
     return out
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """The stable JSON form of ``plans show`` (docs/json.md)."""
+    inds = []
+    for ind in plan.indicators:
+        targets = []
+        for s in ind.targets:
+            t = s.target
+            targets.append(
+                {
+                    "year": s.year,
+                    "expr": t.text or t.canonical(),
+                    "canonical": t.canonical(),
+                    "kind": t.kind.value,
+                    "value": t.cumulative if t.kind.value == "cumulative" and t.value is None else t.value,
+                    "cumulative": t.cumulative,
+                    "stretch": None if s.stretch is None else s.stretch.canonical(),
+                }
+            )
+        inds.append(
+            {
+                "id": ind.id,
+                "code": ind.code,
+                "category_zh": ind.category.zh,
+                "category_en": ind.category.en,
+                "name_zh": ind.name.zh,
+                "name_en": ind.name.en,
+                "unit": ind.unit,
+                "attribute": ind.attribute.value,
+                "direction": ind.direction.value,
+                "baseline": {"year": ind.baseline.year, "value": ind.baseline.value},
+                "targets": targets,
+                "cumulative": ind.is_cumulative,
+                "cumulative_mode": None if ind.cumulative is None else ind.cumulative.value,
+                "value_basis": ind.default_basis.value,
+                "footnotes": list(ind.footnotes),
+                "scope": ind.scope,
+                "parent": None
+                if ind.parent is None
+                else {"plan": ind.parent.plan, "indicator": ind.parent.indicator},
+                "source": {"file": ind.source.file, "quote": ind.source.quote},
+            }
+        )
+    return {
+        "id": plan.id,
+        "title": plan.title.zh,
+        "title_en": plan.title.en,
+        "issuer": plan.issuer.zh,
+        "document_number": plan.document_number,
+        "level": plan.level.value,
+        "region": plan.region,
+        "parent": plan.parent,
+        "period": {"start": plan.start, "end": plan.end},
+        "base_year": plan.base_year,
+        "indicators": inds,
+        "tasks": [
+            {"id": t.id, "text": t.text.zh, "due": t.due.isoformat() if t.due else None} for t in plan.tasks
+        ],
+    }

@@ -18,7 +18,7 @@ class Document:
     text: str
     path: str  # as given
     kind: str  # "text" | "markdown" | "html" | "docx" | "pdf"
-    encoding: str  # "utf-8", "utf-8-sig", "gb18030", or "n/a" for docx/pdf
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "gb18030", or "n/a" for docx/pdf
 
 
 @dataclass(frozen=True)
