@@ -71,15 +71,9 @@ def mismatches(matches: dict[str, dict[str, bool]]) -> set[tuple[str, str]]:
 _NATIONAL_EXCEPTIONS = {
     # the index row has no unit cell; the YAML needs one and writes "1"
     ("eco-function-county-index", "unit"),
-    # note 2 is glued to the phrase 地级及以上城市, which this row repeats; the YAML
-    # attaches it to the PM2.5 row (which repeats it too) but not to this one
-    ("air-heavy-days-decline", "footnotes"),
-    # the 〔累计〕 header note 1 applies to every 〔x〕 value; the YAML lists only the
-    # rows' own notes 5/6/7 for these three
-    ("emission-vocs", "footnotes"),
-    ("emission-tn", "footnotes"),
-    ("emission-tp", "footnotes"),
 }
+# (The built-in YAML once left note 2 off the heavy-days row and note 1 off the VOC,
+# TN and TP rows; the importer showed the inconsistency and the YAML was corrected.)
 _JIANGMEN_ALIASES = {"water-grade-i-iii": "地表水水质优良比例（达到或优于Ⅲ类）比例"}
 _JIANGMEN_EXCEPTIONS = {
     # the table repeats 比例 (…优良比例 (达到或优于 III 类) 比例); the YAML drops the first
