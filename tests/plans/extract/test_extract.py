@@ -153,3 +153,39 @@ def test_json_output_on_the_command_line(tmp_path: Path) -> None:
     d = json.loads(res.output[start : res.output.rindex("}") + 1])
     assert d["region"] == "440700" and len(d["indicators"]) == 19
     assert (tmp_path / "r.html").read_text("utf-8").startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize(
+    ("seed", "plan_id", "unmatched"),
+    [
+        (S000, "cn-13th-eco", set()),
+        (S002, "cn-13th-eco-mee2020", set()),
+        # the table repeats 比例 in this name (…优良比例（达到或优于Ⅲ类）比例); the YAML drops one
+        (S003, "jiangmen-13th-eco", {"water-grade-i-iii"}),
+    ],
+)
+def test_extracted_plan_equals_the_builtin_field_by_field(
+    seed: Path, plan_id: str, unmatched: set[str]
+) -> None:
+    """The plan as built (after validation), not only the table rows."""
+    from ecoplan.plans import builtin_plans
+
+    builtin = next(p for p in builtin_plans() if p.id == plan_id)
+    got = {i.name.zh: i for i in extract_plan(seed).plan.indicators}
+    missing = set()
+    for ind in builtin.indicators:
+        x = got.get(ind.name.zh)
+        if x is None:
+            missing.add(ind.id)
+            continue
+        assert x.unit == ind.unit, ind.id
+        assert (x.baseline.year, x.baseline.value) == (ind.baseline.year, ind.baseline.value), ind.id
+        assert [(t.year, t.target.canonical()) for t in x.targets] == [
+            (t.year, t.target.canonical()) for t in ind.targets
+        ], ind.id
+        assert (x.attribute, x.direction, x.category.zh) == (ind.attribute, ind.direction, ind.category.zh), (
+            ind.id
+        )
+        assert (x.is_cumulative, x.cumulative) == (ind.is_cumulative, ind.cumulative), ind.id
+        assert list(x.footnotes) == list(ind.footnotes), ind.id
+    assert missing == unmatched
