@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Create the store, load the built-in plans and the demo values, assess, print.
-# (Serving the dashboard on 127.0.0.1:8000 lands with the web issue.)
+# Create the store, load the built-in plans, the demo values and the Beijing air data,
+# assess and evaluate, print, then serve the dashboard on 127.0.0.1:8000.
 run: $(STAMP)
 	$(BIN)/ecoplan init --demo --db $(DB)
 	$(BIN)/ecoplan plans list --db $(DB)
@@ -32,6 +32,8 @@ run: $(STAMP)
 	@echo "== the plan indicators these evaluations feed (source: pipeline air) =="
 	$(BIN)/ecoplan air feed --region 110000 --year 2015 --year 2016 --db $(DB)
 	$(BIN)/ecoplan values list --plan cn-13th-eco --region 110000 --db $(DB)
+	@echo "== dashboard and API on http://127.0.0.1:8000/ (Ctrl-C to stop) =="
+	$(BIN)/ecoplan serve --db $(DB) --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -21,6 +21,7 @@ from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, err
 from ecoplan.errors import EcoplanError
 from ecoplan.plans.serialize import plan_json
 from ecoplan.session import assessment_frame, demo_values_path
+from ecoplan.store.catalog import default_db_path
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="生态环境规划实施监测评估平台 ecoplan")
 plans_app = typer.Typer(no_args_is_help=True, help="Plans: list, show, import, export / 规划")
@@ -503,6 +504,33 @@ from ecoplan.cli.air import air_app, aqi  # noqa: E402  (registers the air comma
 
 app.add_typer(air_app, name="air")
 app.command("aqi")(aqi)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    db: DbOpt = None,
+) -> None:
+    """Serve the dashboard and the read-only API. / 启动网页与开放接口"""
+    import uvicorn
+
+    from ecoplan.api import create_app
+    from ecoplan.web import register
+
+    path = db or default_db_path()
+    try:
+        with _session(path):
+            pass  # creates or upgrades the file before the read-only server opens it
+    except EcoplanError as exc:
+        _fail(exc)
+    web = create_app(path)
+    register(web)
+    out.print(
+        f"ecoplan dashboard: http://{host}:{port}/  (English: http://{host}:{port}/?lang=en; "
+        f"API: http://{host}:{port}/api/docs) — Ctrl-C to stop"
+    )
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

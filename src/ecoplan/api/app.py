@@ -1,0 +1,340 @@
+"""The read-only REST API, ``/api/v1`` (FastAPI; OpenAPI at ``/api/openapi.json``).
+
+Writes stay in the CLI until accounts and region-scoped permissions exist. Every
+error is ``{"error": {"code", "message", "details"}}`` with a 4xx status for what
+the caller got wrong; collections use cursor pagination with a stable order
+(``?cursor=&limit=`` → ``next_cursor``; a cursor past the end is a 400, never a
+silent empty page) and can be exported whole with ``?format=csv|parquet``. JSON
+responses carry an ``ETag`` and honour ``If-None-Match``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ecoplan.errors import EcoplanError, NotFound
+from ecoplan.plans.serialize import plan_json
+from ecoplan.session import Ecoplan
+
+__all__ = ["MAX_BODY", "create_app", "error_body", "plan_summary"]
+
+MAX_BODY = 1_000_000  # bytes; the API is read-only, a large body is a mistake or an attack
+MAX_LIMIT = 1000
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details
+
+
+def _json_response(request: Request, data: Any) -> Response:
+    body = json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=60"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json; charset=utf-8", headers=headers)
+
+
+def _export(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
+    frame = pd.DataFrame(rows)
+    if fmt == "csv":
+        return Response(
+            frame.to_csv(index=False).encode("utf-8-sig"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    buf = io.BytesIO()
+    frame.to_parquet(buf, index=False)
+    return Response(
+        buf.getvalue(),
+        media_type="application/vnd.apache.parquet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.parquet"'},
+    )
+
+
+def _page(
+    request: Request,
+    rows: list[dict[str, Any]],
+    key: Callable[[dict[str, Any]], str],
+    cursor: str | None,
+    limit: int,
+    fmt: str,
+    name: str,
+) -> Response:
+    """Cursor pagination over ``rows`` sorted by ``key`` (stable, unique)."""
+    rows = sorted(rows, key=key)
+    if fmt in ("csv", "parquet"):
+        return _export(rows, fmt, name)
+    start = 0
+    if cursor is not None:
+        keys = [key(r) for r in rows]
+        if cursor not in keys:
+            raise ApiError(400, "invalid_cursor", f"cursor {cursor!r} does not point into this collection")
+        start = keys.index(cursor) + 1
+    items = rows[start : start + limit]
+    more = start + limit < len(rows)
+    return _json_response(
+        request,
+        {"items": items, "next_cursor": key(items[-1]) if more and items else None, "total": len(rows)},
+    )
+
+
+def _region(r: Any) -> dict[str, Any]:
+    return {"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "level": r.level, "parent": r.parent}
+
+
+def plan_summary(p: Any) -> dict[str, Any]:
+    """One line of the plan list (API and dashboard)."""
+    return {
+        "id": p.id,
+        "title_zh": p.title.zh,
+        "title_en": p.title.en,
+        "level": p.level.value,
+        "region": p.region,
+        "period": {"start": p.start, "end": p.end},
+        "indicators": len(p.indicators),
+        "binding": sum(i.attribute.value == "binding" for i in p.indicators),
+    }
+
+
+def create_app(db: str | Path | None = None) -> FastAPI:
+    """The API over the database ``db`` (default: ``$ECOPLAN_DB`` or ./ecoplan.duckdb)."""
+    app = FastAPI(
+        title="ecoplan API",
+        version="1",
+        description="生态环境规划实施监测评估平台 — plans, indicator values, assessments, air quality "
+        "(read-only).",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.db = str(db) if db is not None else None
+
+    @contextmanager
+    def session() -> Iterator[Ecoplan]:
+        ep = Ecoplan(app.state.db, read_only=True)
+        try:
+            yield ep
+        finally:
+            ep.close()
+
+    app.state.session = session
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        size = request.headers.get("content-length")
+        if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
+            return JSONResponse(error_body("request_too_large", f"request body over {MAX_BODY} bytes"), 413)
+        response: Response = await call_next(request)
+        return response
+
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, exc.message, exc.details), exc.status)
+
+    @app.exception_handler(NotFound)
+    async def not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse(error_body("not_found", str(exc)), 404)
+
+    @app.exception_handler(EcoplanError)
+    async def bad_request(_: Request, exc: EcoplanError) -> JSONResponse:
+        return JSONResponse(error_body("bad_request", str(exc)), 400)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
+        return JSONResponse(error_body("invalid_request", "invalid query or path parameters", details), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), exc.status_code)
+
+    Fmt = Query("json", pattern="^(json|csv|parquet)$", description="json (paged), csv or parquet (all rows)")
+    Limit = Query(100, ge=1, le=MAX_LIMIT)
+
+    @app.get("/api/v1/regions", tags=["regions"])
+    def regions(
+        request: Request,
+        level: str | None = Query(None, pattern="^(national|province|prefecture|county)$"),
+        parent: str | None = Query(None, pattern=r"^\d{6}$"),
+        cursor: str | None = None,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """GB/T 2260 regions (code order)."""
+        with session() as ep:
+            rows = [
+                {
+                    "code": r.code,
+                    "name_zh": r.name_zh,
+                    "name_en": r.name_en,
+                    "level": r.level,
+                    "parent": r.parent,
+                }
+                for r in ep.catalog.regions(level, parent)
+            ]
+        return _page(request, rows, lambda r: r["code"], cursor, limit, format, "regions")
+
+    @app.get("/api/v1/regions/{code}", tags=["regions"])
+    def region(request: Request, code: str) -> Response:
+        with session() as ep:
+            r = ep.catalog.region(code)
+        return _json_response(
+            request,
+            {
+                "code": r.code,
+                "name_zh": r.name_zh,
+                "name_en": r.name_en,
+                "level": r.level,
+                "parent": r.parent,
+            },
+        )
+
+    @app.get("/api/v1/plans", tags=["plans"])
+    def plans(request: Request) -> Response:
+        with session() as ep:
+            rows = [
+                {
+                    "id": p.id,
+                    "title_zh": p.title.zh,
+                    "title_en": p.title.en,
+                    "level": p.level.value,
+                    "region": p.region,
+                    "period": {"start": p.start, "end": p.end},
+                    "indicators": len(p.indicators),
+                    "binding": sum(i.attribute.value == "binding" for i in p.indicators),
+                }
+                for p in ep.plans()
+            ]
+        return _json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
+
+    @app.get("/api/v1/plans/{plan_id}", tags=["plans"])
+    def plan(request: Request, plan_id: str) -> Response:
+        with session() as ep:
+            return _json_response(request, plan_json(ep.catalog.plan(plan_id)))
+
+    def _assess(ep: Ecoplan, plan_id: str, region: str | None, year: int | None, as_of: str | None) -> Any:
+        p = ep.catalog.plan(plan_id)
+        y = year if year is not None else p.end
+        if not 1900 <= y <= 2200:
+            raise ApiError(400, "bad_year", f"year {y} is out of range")
+        if as_of is not None:
+            try:
+                dt.date.fromisoformat(as_of[:10])
+            except ValueError:
+                raise ApiError(400, "bad_as_of", "as_of must be a date YYYY-MM-DD") from None
+        return ep.assess(plan_id, region or p.region, y, as_of)
+
+    @app.get("/api/v1/plans/{plan_id}/assessment", tags=["assessment"])
+    def assessment(
+        request: Request,
+        plan_id: str,
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        year: int | None = None,
+        as_of: str | None = None,
+        lang: str = Query("zh", pattern="^(zh|en)$"),
+    ) -> Response:
+        """Per-indicator status, verdict and reason; summary; warnings (``?year=&as_of=``)."""
+        with session() as ep:
+            pa = _assess(ep, plan_id, region, year, as_of)
+            return _json_response(request, pa.to_dict())
+
+    @app.get("/api/v1/plans/{plan_id}/warnings", tags=["assessment"])
+    def warnings(
+        request: Request,
+        plan_id: str,
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        year: int | None = None,
+    ) -> Response:
+        with session() as ep:
+            pa = _assess(ep, plan_id, region, year, None)
+            return _json_response(request, {"items": pa.to_dict()["warnings"]})
+
+    @app.get("/api/v1/plans/{plan_id}/ranking", tags=["assessment"])
+    def ranking(request: Request, plan_id: str, year: int | None = None) -> Response:
+        with session() as ep:
+            p = ep.catalog.plan(plan_id)
+            rows = ep.rank(plan_id, year or p.end)
+        return _json_response(request, {"items": [vars(r) for r in rows]})
+
+    @app.get("/api/v1/values", tags=["values"])
+    def values(
+        request: Request,
+        plan: str | None = None,
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        indicator: str | None = None,
+        history: bool = False,
+        cursor: str | None = None,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Indicator values (latest revision, or every revision with ``history``)."""
+        with session() as ep:
+            rows = ep.catalog.value_rows(plan, region, indicator, history=history)
+
+        def key(r: dict[str, Any]) -> str:
+            return (
+                f"{r['plan_id']}|{r['indicator_id']}|{r['region']}|{r['year']:04d}|{r.get('revision', 0):04d}"
+            )
+
+        return _page(request, rows, key, cursor, limit, format, "values")
+
+    @app.get("/api/v1/air/stations", tags=["air"])
+    def air_stations(request: Request, region: str | None = Query(None, pattern=r"^\d{6}$")) -> Response:
+        with session() as ep:
+            st = ep.air.store.stations(region)
+        return _json_response(request, {"items": json.loads(st.to_json(orient="records", force_ascii=False))})
+
+    @app.get("/api/v1/air/evaluations/{region}/{year}", tags=["air"])
+    def air_evaluation(
+        request: Request,
+        region: str,
+        year: int,
+        month: int | None = Query(None, ge=1, le=12),
+        edition: str = Query("auto", pattern="^(auto|2012|2026)$"),
+    ) -> Response:
+        """HJ 663 annual (or monthly) evaluation — the ``ecoplan air evaluate`` JSON."""
+        with session() as ep:
+            ev = ep.air.evaluate(region, year, edition=edition, month=month)
+            return _json_response(request, ev.to_dict())
+
+    @app.get("/api/v1/air/daily/{region}", tags=["air"])
+    def air_daily(
+        request: Request,
+        region: str,
+        start: dt.date = Query(..., alias="from"),
+        end: dt.date = Query(..., alias="to"),
+        format: str = Fmt,
+    ) -> Response:
+        """City daily AQI (HJ 633) with concentrations and primary pollutants."""
+        if (end - start).days > 3660:
+            raise ApiError(400, "range_too_large", "at most ten years per request")
+        with session() as ep:
+            df = ep.air.daily(region, start, end)
+        df["day"] = df["day"].astype(str)
+        rows = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
+        if format != "json":
+            return _export(rows, format, f"air-daily-{region}")
+        return _json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
+
+    return app

@@ -1,0 +1,364 @@
+"""The dashboard: server-rendered pages in zh (default) and en, each with a JSON twin.
+
+``/`` plans and the national binding-indicator summary, the cities with air data;
+``/plans/{id}`` every indicator with baseline, target, latest value, status and
+source; ``/regions/{code}`` its indicator values and its air quality (annual
+evaluations and a calendar of daily AQI in the HJ 633 colours, each cell labelled
+with its number so colour is never the only cue). ``?lang=en`` switches language,
+``?format=json`` returns the data the page shows. No external resources: the pages
+work offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from ecoplan.errors import EcoplanError, NotFound
+from ecoplan.session import Ecoplan
+from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, COLOR_HEX, level_of
+
+__all__ = ["register"]
+
+T: dict[str, dict[str, str]] = {
+    "zh": {
+        "site": "生态环境规划实施监测评估平台",
+        "plans": "规划",
+        "plan": "规划",
+        "indicator": "指标",
+        "attr": "属性",
+        "baseline": "基期值",
+        "target": "目标",
+        "latest": "最新值",
+        "status": "状态",
+        "verdict": "结论",
+        "source": "出处",
+        "binding": "约束性",
+        "expected": "预期性",
+        "summary": "约束性指标完成情况",
+        "air": "环境空气质量",
+        "region": "地区",
+        "year": "年份",
+        "good": "优良天数比例",
+        "heavy": "重度及以上污染天数比例",
+        "pm25": "PM2.5年均浓度",
+        "calendar": "日空气质量指数（AQI）",
+        "values": "指标数据",
+        "none": "暂无数据",
+        "json": "JSON 数据",
+        "api": "开放接口",
+        "invalid": "无效",
+    },
+    "en": {
+        "site": "Eco-environmental plan monitoring and assessment",
+        "plans": "Plans",
+        "plan": "Plan",
+        "indicator": "Indicator",
+        "attr": "Attribute",
+        "baseline": "Baseline",
+        "target": "Target",
+        "latest": "Latest value",
+        "status": "Status",
+        "verdict": "Verdict",
+        "source": "Source",
+        "binding": "binding",
+        "expected": "expected",
+        "summary": "Binding indicators",
+        "air": "Ambient air quality",
+        "region": "Region",
+        "year": "Year",
+        "good": "Good-air days",
+        "heavy": "Heavily polluted days",
+        "pm25": "PM2.5 annual mean",
+        "calendar": "Daily air quality index (AQI)",
+        "values": "Indicator values",
+        "none": "no data yet",
+        "json": "JSON",
+        "api": "API",
+        "invalid": "invalid",
+    },
+}
+STATUS_COLOR = {
+    "achieved": "#1a7f37",
+    "on_track": "#0969da",
+    "at_risk": "#9a6700",
+    "off_track": "#cf222e",
+    "insufficient_data": "#6e7781",
+    "not_assessable": "#6e7781",
+}
+CSS = """
+*{box-sizing:border-box}body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;
+color:#1f2328}header{background:#0b5d3b;color:#fff;padding:.6em 1em;display:flex;flex-wrap:wrap;gap:1em;
+align-items:center}header a{color:#fff}main{padding:1em;max-width:1200px;margin:auto}
+table{border-collapse:collapse;width:100%;font-size:14px;margin:.5em 0 1.5em}
+td,th{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
+.badge{display:inline-block;padding:1px 6px;border-radius:10px;color:#fff;font-size:12px;white-space:nowrap}
+.cal{display:grid;grid-template-columns:repeat(auto-fill,minmax(2.2em,1fr));gap:2px;margin-bottom:1.5em}
+.cal span{font-size:11px;text-align:center;padding:2px 0;border-radius:3px}
+.muted{color:#6e7781}.src{font-size:12px;color:#6e7781}
+@media(max-width:700px){table{font-size:12px}.hide-s{display:none}}
+"""
+
+
+def _e(x: Any) -> str:
+    return html.escape("" if x is None else str(x))
+
+
+def _fmt(v: Any, lang: str) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.2f}".rstrip("0").rstrip(".") if lang == "en" else f"{v:.2f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def _page(title: str, body: str, lang: str, path: str) -> HTMLResponse:
+    t = T[lang]
+    other = "en" if lang == "zh" else "zh"
+    sep = "&" if "?" in path else "?"
+    doc = f"""<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>{_e(title)} · ecoplan</title>
+<style>{CSS}</style></head><body><header><a href="/?lang={lang}"><b>ecoplan</b></a>
+<span>{_e(t["site"])}</span>
+<a href="{_e(path)}{sep}lang={other}" id="lang-switch">{"English" if lang == "zh" else "中文"}</a>
+<a href="/api/docs">{_e(t["api"])}</a></header><main><h1>{_e(title)}</h1>{body}
+<p class="muted"><a href="{_e(path)}{sep}format=json">{_e(t["json"])}</a></p></main></body></html>"""
+    return HTMLResponse(doc)
+
+
+def _badge(status: str, label: str) -> str:
+    return f'<span class="badge" style="background:{STATUS_COLOR.get(status, "#6e7781")}">{_e(label)}</span>'
+
+
+def register(app: FastAPI) -> None:
+    """Add the dashboard pages to ``app`` (whose ``state.db`` names the database)."""
+
+    @contextmanager
+    def session() -> Iterator[Ecoplan]:
+        ep = Ecoplan(getattr(app.state, "db", None), read_only=True)
+        try:
+            yield ep
+        finally:
+            ep.close()
+
+    Lang = Query("zh", pattern="^(zh|en)$")
+    Format = Query("html", pattern="^(html|json)$")
+
+    def respond(
+        request: Request, data: dict[str, Any], fmt: str, render: Callable[[], HTMLResponse]
+    ) -> Response:
+        if fmt == "json":
+            return JSONResponse(json.loads(json.dumps(data, ensure_ascii=False, default=str)))
+        return render()
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request, lang: str = Lang, format: str = Format) -> Response:
+        t = T[lang]
+        with session() as ep:
+            plans = ep.plans()
+            summary = None
+            national = next((p for p in plans if p.id == "cn-13th-eco"), None)
+            if national is not None:
+                pa = ep.assess(national.id, national.region, national.end)
+                summary = {"plan": national.id, "year": national.end, **pa.summary()}
+            air = []
+            for region in ep.air.store.regions():
+                years = ep.air.store.years(region)
+                for y in sorted(years, reverse=True):
+                    d = ep.air.evaluate(region, y).to_dict()
+                    if d["good_days_ratio_pct"] is not None:
+                        air.append({"region": region, "name": ep.catalog.region(region).name(lang), **d})
+                        break
+        data: dict[str, Any] = {
+            "plans": [
+                {
+                    "id": p.id,
+                    "title": p.title.get(lang),
+                    "level": p.level.value,
+                    "region": p.region,
+                    "period": [p.start, p.end],
+                    "indicators": len(p.indicators),
+                }
+                for p in plans
+            ],
+            "national_summary": summary,
+            "air": [
+                {k: a[k] for k in ("region", "name", "year", "good_days_ratio_pct", "pm25_annual_ugm3")}
+                for a in air
+            ],
+        }
+
+        def render() -> HTMLResponse:
+            rows = "".join(
+                f"<tr><td><a href='/plans/{_e(p['id'])}?lang={lang}'>{_e(p['title'])}</a></td>"
+                f"<td>{_e(p['period'][0])}–{_e(p['period'][1])}</td><td>{_e(p['region'])}</td>"
+                f"<td>{p['indicators']}</td></tr>"
+                for p in data["plans"]
+            )
+            body = (
+                f"<h2>{_e(t['plans'])}</h2><table><tr><th>{_e(t['plan'])}</th><th></th>"
+                f"<th>{_e(t['region'])}</th><th>{_e(t['indicator'])}</th></tr>{rows}</table>"
+            )
+            if summary:
+                body += (
+                    f"<h2>{_e(t['summary'])} ({summary['year']})</h2><p id='binding-summary'>"
+                    f"{summary.get('binding_met', '—')} / {summary.get('binding_total', '—')}</p>"
+                )
+            if data["air"]:
+                arows = "".join(
+                    f"<tr><td><a href='/regions/{_e(a['region'])}?lang={lang}'>{_e(a['name'])}</a></td>"
+                    f"<td>{a['year']}</td><td>{_fmt(a['good_days_ratio_pct'], lang)} %</td>"
+                    f"<td>{_fmt(a['pm25_annual_ugm3'], lang)} µg/m³</td></tr>"
+                    for a in data["air"]
+                )
+                body += (
+                    f"<h2>{_e(t['air'])}</h2><table><tr><th>{_e(t['region'])}</th><th>{_e(t['year'])}</th>"
+                    f"<th>{_e(t['good'])}</th><th>{_e(t['pm25'])}</th></tr>{arows}</table>"
+                )
+            return _page(t["site"], body, lang, "/")
+
+        return respond(request, data, format, render)
+
+    @app.get("/plans/{plan_id}", include_in_schema=False)
+    def plan_page(
+        request: Request,
+        plan_id: str,
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        year: int | None = Query(None, ge=1900, le=2200),
+        lang: str = Lang,
+        format: str = Format,
+    ) -> Response:
+        t = T[lang]
+        with session() as ep:
+            plan = ep.catalog.plan(plan_id)
+            pa = ep.assess(plan_id, region or plan.region, year or plan.end)
+            data = pa.to_dict()
+
+        def render() -> HTMLResponse:
+            rows = []
+            for ind, a in zip(plan.indicators, data["indicators"], strict=False):
+                target = (a.get("target") or {}).get("expr", "—")
+                label = a.get("status_zh" if lang == "zh" else "status", a["status"]) or a["status"]
+                reason = a.get("reason_zh") if lang == "zh" else a.get("reason")
+                rows.append(
+                    f"<tr><td>{_e(ind.name.get(lang))}</td><td>{_e(t[ind.attribute.value])}</td>"
+                    f"<td>{_fmt(ind.baseline.value, lang)}</td><td>{_e(target)}</td>"
+                    f"<td>{_fmt(a.get('value'), lang)}</td><td>{_badge(a['status'], label)}</td>"
+                    f"<td class='hide-s'>{_e(reason)}</td>"
+                    f"<td class='src hide-s'>{_e(ind.source.quote)}</td></tr>"
+                )
+            head = (
+                f"<tr><th>{_e(t['indicator'])}</th><th>{_e(t['attr'])}</th><th>{_e(t['baseline'])}</th>"
+                f"<th>{_e(t['target'])}</th><th>{_e(t['latest'])}</th><th>{_e(t['status'])}</th>"
+                f"<th class='hide-s'>{_e(t['verdict'])}</th><th class='hide-s'>{_e(t['source'])}</th></tr>"
+            )
+            table = f"<table id='indicators'>{head}{''.join(rows)}</table>"
+            body = f"<p>{_e(data['region'])} · {data['year']}</p>{table}"
+            return _page(plan.title.get(lang), body, lang, f"/plans/{plan_id}")
+
+        return respond(request, data, format, render)
+
+    @app.get("/regions/{code}", include_in_schema=False)
+    def region_page(request: Request, code: str, lang: str = Lang, format: str = Format) -> Response:
+        t = T[lang]
+        with session() as ep:
+            reg = ep.catalog.region(code)
+            values = ep.catalog.value_rows(None, code, None)
+            evals = []
+            for y in ep.air.store.years(code):
+                evals.append(ep.air.evaluate(code, y).to_dict())
+            valid = [e for e in evals if e["good_days_ratio_pct"] is not None]
+            daily: list[dict[str, Any]] = []
+            if valid:
+                y = valid[-1]["year"]
+                df = ep.air.daily(code, dt.date(y, 1, 1), dt.date(y, 12, 31))
+                aqis = df["aqi"].to_numpy(dtype="float64", na_value=float("nan"))
+                daily = [
+                    {"day": str(day), "aqi": None if a != a else int(a)}
+                    for day, a in zip(df["day"], aqis, strict=True)
+                ]
+        data: dict[str, Any] = {
+            "region": {"code": reg.code, "name": reg.name(lang)},
+            "values": values,
+            "air": [
+                {
+                    k: e[k]
+                    for k in (
+                        "year",
+                        "days_valid",
+                        "good_days_ratio_pct",
+                        "heavy_days_ratio_pct",
+                        "pm25_annual_ugm3",
+                        "composite_index",
+                    )
+                }
+                for e in evals
+            ],
+            "daily": daily,
+        }
+
+        def render() -> HTMLResponse:
+            body = ""
+            if data["air"]:
+
+                def ratio(v: Any) -> str:
+                    return t["invalid"] if v is None else _fmt(v, lang)
+
+                arows = "".join(
+                    f"<tr><td>{a['year']}</td><td>{a['days_valid']}</td><td>{ratio(a['good_days_ratio_pct'])}</td>"
+                    f"<td>{ratio(a['heavy_days_ratio_pct'])}</td><td>{_fmt(a['pm25_annual_ugm3'], lang)}</td>"
+                    f"<td>{_fmt(a['composite_index'], lang)}</td></tr>"
+                    for a in data["air"]
+                )
+                body += (
+                    f"<h2>{_e(t['air'])}</h2><table id='air'><tr><th>{_e(t['year'])}</th><th>days</th>"
+                    f"<th>{_e(t['good'])} %</th><th>{_e(t['heavy'])} %</th><th>{_e(t['pm25'])}</th>"
+                    f"<th>综合指数 / index</th></tr>{arows}</table>"
+                )
+            if daily:
+                cells = []
+                for d in daily:
+                    lv = level_of(d["aqi"])
+                    if lv is None:
+                        cells.append(f"<span title='{_e(d['day'])}' style='background:#eee'>–</span>")
+                        continue
+                    cat = (CATEGORY_ZH if lang == "zh" else CATEGORY_EN)[lv - 1]
+                    fg = "#000" if lv <= 3 else "#fff"
+                    cells.append(
+                        f"<span title='{_e(d['day'])} AQI {d['aqi']} {_e(cat)}' "
+                        f"style='background:{COLOR_HEX[lv - 1]};color:{fg}'>{d['aqi']}</span>"
+                    )
+                cal = f"<div class='cal' id='calendar'>{''.join(cells)}</div>"
+                body += f"<h2>{_e(t['calendar'])} {valid[-1]['year']}</h2>{cal}"
+            if values:
+                vrows = "".join(
+                    f"<tr><td>{_e(v['plan_id'])}</td><td>{_e(v['indicator_id'])}</td><td>{v['year']}</td>"
+                    f"<td>{_fmt(v['value'], lang)} {_e(v['unit'])}</td>"
+                    f"<td class='src'>{_e(v.get('source'))}</td></tr>"
+                    for v in values
+                )
+                body += f"<h2>{_e(t['values'])}</h2><table id='values'>{vrows}</table>"
+            if not body:
+                body = f"<p class='muted'>{_e(t['none'])}</p>"
+            return _page(f"{reg.name(lang)} {reg.code}", body, lang, f"/regions/{code}")
+
+        return respond(request, data, format, render)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": {"code": "not_found", "message": str(exc), "details": None}}, 404)
+        return HTMLResponse(f"<!doctype html><meta charset='utf-8'><h1>404</h1><p>{_e(exc)}</p>", 404)
+
+    @app.exception_handler(EcoplanError)
+    async def bad(request: Request, exc: EcoplanError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": {"code": "bad_request", "message": str(exc), "details": None}}, 400)
+        return HTMLResponse(f"<!doctype html><meta charset='utf-8'><h1>400</h1><p>{_e(exc)}</p>", 400)

@@ -1,0 +1,144 @@
+"""The dashboard and the API on a real server (uvicorn on 127.0.0.1), read with httpx."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from tests.conftest import SHARED
+
+from ecoplan.api import create_app
+from ecoplan.session import Ecoplan, demo_values_path
+from ecoplan.web import register
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("web") / "web.duckdb"
+    with Ecoplan(db) as ep:
+        ep.init()
+        ep.import_values(demo_values_path(), recorded_at="2021-06-30")
+        ep.air.load([SHARED / "data" / "beijing-multisite"], "beijing-multisite")
+        ep.air.feed("110000", [2015, 2016])
+    app = create_app(db)
+    register(app)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def get(base: str, path: str, **kw: object) -> httpx.Response:
+    return httpx.get(base + path, timeout=60, **kw)  # type: ignore[arg-type]
+
+
+def test_openapi_is_published(base: str) -> None:
+    spec = get(base, "/api/openapi.json").json()
+    assert spec["info"]["title"] == "ecoplan API"
+    assert {"/api/v1/plans", "/api/v1/values", "/api/v1/air/evaluations/{region}/{year}"} <= set(
+        spec["paths"]
+    )
+
+
+def test_home_in_both_languages(base: str) -> None:
+    zh = get(base, "/")
+    assert zh.status_code == 200 and "生态环境规划实施监测评估平台" in zh.text and 'lang="zh-CN"' in zh.text
+    assert "binding-summary" in zh.text and "北京市" in zh.text
+    en = get(base, "/?lang=en")
+    assert (
+        "Eco-environmental plan monitoring" in en.text
+        and "Beijing" in en.text
+        and 'id="lang-switch"' in en.text
+    )
+    assert get(base, "/?format=json").json()["national_summary"]["binding_met"] == 12
+
+
+def test_plan_page_and_its_json_twin(base: str) -> None:
+    page = get(base, "/plans/cn-13th-eco?year=2020")
+    assert (
+        page.status_code == 200
+        and "约束性" in page.text
+        and "地级及以上城市空气质量优良天数比率" in page.text
+    )
+    assert "binding" in get(base, "/plans/cn-13th-eco?year=2020&lang=en").text
+    twin = get(base, "/plans/cn-13th-eco?year=2020&format=json").json()
+    assert len(twin["indicators"]) == 26 and twin["summary"]["binding_met"] == 12
+    assert get(base, "/plans/nope").status_code == 404
+
+
+def test_region_page_shows_the_air_calendar(base: str) -> None:
+    page = get(base, "/regions/110000")
+    assert page.status_code == 200 and "id='calendar'" in page.text and "AQI" in page.text
+    twin = get(base, "/regions/110000?format=json").json()
+    assert len(twin["daily"]) == 366  # the latest valid year, 2016
+    assert [a["year"] for a in twin["air"]] == [2013, 2014, 2015, 2016, 2017]
+    assert {v["source"] for v in twin["values"]} == {"pipeline air"}
+
+
+def test_api_errors_have_one_shape(base: str) -> None:
+    for path, status, code in (
+        ("/api/v1/plans/nope", 404, "not_found"),
+        ("/api/v1/regions/999999", 404, "not_found"),
+        ("/api/v1/regions?limit=0", 422, "invalid_request"),
+        ("/api/v1/values?cursor=nowhere", 400, "invalid_cursor"),
+        ("/api/v1/plans/cn-13th-eco/assessment?as_of=yesterday", 400, "bad_as_of"),
+        ("/api/v1/nothing-here", 404, "not_found"),
+    ):
+        r = get(base, path)
+        assert r.status_code == status, path
+        assert r.json()["error"]["code"] == code, path
+    big = httpx.post(base + "/api/v1/plans", content=b"x" * 1_100_000, timeout=30)
+    assert big.status_code == 413 and big.json()["error"]["code"] == "request_too_large"
+
+
+def test_cursor_pagination_is_stable_and_complete(base: str) -> None:
+    seen: list[str] = []
+    cursor = None
+    while True:
+        q = "/api/v1/regions?level=prefecture&limit=100" + (f"&cursor={cursor}" if cursor else "")
+        page = get(base, q).json()
+        seen += [r["code"] for r in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 333 and seen == sorted(seen)
+
+
+def test_bulk_export_and_etags(base: str, tmp_path: Path) -> None:
+    csv = get(base, "/api/v1/values?plan=cn-13th-eco&format=csv")
+    assert csv.headers["content-type"].startswith("text/csv") and "air-good-days" in csv.text
+    parquet = get(base, "/api/v1/air/daily/110000?from=2015-01-01&to=2015-12-31&format=parquet")
+    (tmp_path / "d.parquet").write_bytes(parquet.content)
+    import pandas as pd
+
+    assert len(pd.read_parquet(tmp_path / "d.parquet")) == 365
+    first = get(base, "/api/v1/plans")
+    again = get(base, "/api/v1/plans", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_air_evaluation_endpoint_matches_the_cli_contract(base: str) -> None:
+    d = get(base, "/api/v1/air/evaluations/110000/2015").json()
+    assert d["good_days"] == 186 and d["pm25_annual_ugm3"] == 79.2
+    m = get(base, "/api/v1/air/evaluations/110000/2015?month=2").json()
+    assert m["month"] == 2 and m["pm25_mean_ugm3"] is not None
