@@ -7,7 +7,7 @@ DB ?= ecoplan.duckdb
 BEIJING ?= ../shared/data/beijing-multisite
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck fmt imports check test-all clean bench
+.PHONY: run test install lint typecheck fmt imports check test-all clean bench browser screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,7 +35,7 @@ run: $(STAMP)
 	@echo "== dashboard and API on http://127.0.0.1:8000/ (Ctrl-C to stop) =="
 	$(BIN)/ecoplan serve --db $(DB) --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -65,3 +65,14 @@ clean:
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,spark,bench]'
 	$(BIN)/python benchmarks/air_national.py
+
+# Debian's Chromium (and CJK fonts) for the browser tests; browsers are not downloadable here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium and fonts-noto-cjk (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# Copy the screenshots the browser tests take into docs/screenshots/ (referenced from the README).
+screenshots: $(STAMP) browser
+	$(BIN)/pytest -q -m browser tests/web
+	mkdir -p docs/screenshots && cp build/screenshots/*.png docs/screenshots/

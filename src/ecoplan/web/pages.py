@@ -55,6 +55,8 @@ T: dict[str, dict[str, str]] = {
         "json": "JSON 数据",
         "api": "开放接口",
         "invalid": "无效",
+        "days": "有效天数",
+        "index": "综合指数",
     },
     "en": {
         "site": "Eco-environmental plan monitoring and assessment",
@@ -83,6 +85,8 @@ T: dict[str, dict[str, str]] = {
         "json": "JSON",
         "api": "API",
         "invalid": "invalid",
+        "days": "valid days",
+        "index": "composite index",
     },
 }
 STATUS_COLOR = {
@@ -124,7 +128,8 @@ def _page(title: str, body: str, lang: str, path: str) -> HTMLResponse:
     other = "en" if lang == "zh" else "zh"
     sep = "&" if "?" in path else "?"
     doc = f"""<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1"><title>{_e(title)} · ecoplan</title>
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="icon" href="data:,"><title>{_e(title)} · ecoplan</title>
 <style>{CSS}</style></head><body><header><a href="/?lang={lang}"><b>ecoplan</b></a>
 <span>{_e(t["site"])}</span>
 <a href="{_e(path)}{sep}lang={other}" id="lang-switch">{"English" if lang == "zh" else "中文"}</a>
@@ -318,9 +323,10 @@ def register(app: FastAPI) -> None:
                     for a in data["air"]
                 )
                 body += (
-                    f"<h2>{_e(t['air'])}</h2><table id='air'><tr><th>{_e(t['year'])}</th><th>days</th>"
+                    f"<h2>{_e(t['air'])}</h2><table id='air'><tr><th>{_e(t['year'])}</th>"
+                    f"<th>{_e(t['days'])}</th>"
                     f"<th>{_e(t['good'])} %</th><th>{_e(t['heavy'])} %</th><th>{_e(t['pm25'])}</th>"
-                    f"<th>综合指数 / index</th></tr>{arows}</table>"
+                    f"<th>{_e(t['index'])}</th></tr>{arows}</table>"
                 )
             if daily:
                 cells = []

@@ -1,0 +1,77 @@
+"""The dashboard in headless Debian Chromium, driven by Playwright.
+
+Every page in zh and en; the language switch; a click through from the home page to
+a region; no console errors anywhere. Screenshots go to ``build/screenshots/`` (test
+artefacts; ``make screenshots`` copies them to ``docs/screenshots/``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+PAGES = {
+    "home": "/",
+    "plan": "/plans/cn-13th-eco?year=2020",
+    "plan-jiangmen": "/plans/jiangmen-13th-eco?year=2018",
+    "region-beijing": "/regions/110000",
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make test installs it with apt-get)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def _open(browser: object, url: str) -> tuple[object, list[str]]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="load")
+    return page, errors
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_without_console_errors(browser: object, base: str, name: str, lang: str) -> None:
+    path = PAGES[name]
+    url = base + path + ("&" if "?" in path else "?") + f"lang={lang}"
+    page, errors = _open(browser, url)
+    h1 = page.locator("h1").first.inner_text()  # type: ignore[attr-defined]
+    assert h1.strip()
+    assert page.evaluate("document.documentElement.lang") == ("zh-CN" if lang == "zh" else "en")  # type: ignore[attr-defined]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{lang}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+    assert errors == []
+
+
+def test_language_switch_and_click_through_to_a_region(browser: object, base: str) -> None:
+    page, errors = _open(browser, base + "/")
+    page.click("#lang-switch")  # type: ignore[attr-defined]
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+    assert page.evaluate("document.documentElement.lang") == "en"  # type: ignore[attr-defined]
+    page.click("text=Beijing")  # type: ignore[attr-defined]
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+    assert "/regions/110000" in page.url  # type: ignore[attr-defined]
+    cells = page.locator("#calendar span").count()  # type: ignore[attr-defined]
+    assert cells == 366
+    first = page.locator("#calendar span").first.get_attribute("title")  # type: ignore[attr-defined]
+    assert first.startswith("2016-01-01 AQI")
+    page.close()  # type: ignore[attr-defined]
+    assert errors == []
