@@ -75,3 +75,14 @@ def test_language_switch_and_click_through_to_a_region(browser: object, base: st
     assert first.startswith("2016-01-01 AQI")
     page.close()  # type: ignore[attr-defined]
     assert errors == []
+
+
+def test_download_a_report_from_the_plan_page(browser: object, base: str, tmp_path: Path) -> None:
+    page, errors = _open(browser, base + "/plans/cn-13th-eco?year=2020")
+    with page.expect_download() as info:  # type: ignore[attr-defined]
+        page.click("a.report >> text=XLSX")  # type: ignore[attr-defined]
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.name == "cn-13th-eco-000000-2020-zh.xlsx" and target.read_bytes()[:2] == b"PK"
+    page.close()  # type: ignore[attr-defined]
+    assert errors == []

@@ -507,6 +507,30 @@ app.command("aqi")(aqi)
 
 
 @app.command()
+def report(
+    plan_id: str,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="Output file")],
+    region: Annotated[str | None, typer.Option(help="Region code (default: the plan's)")] = None,
+    year: Annotated[int | None, typer.Option(help="Year (default: the plan's last)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, pdf or xlsx")] = "html",
+    lang: LangOpt = "zh",
+    db: DbOpt = None,
+) -> None:
+    """Mid-term / final assessment report of a plan. / 评估报告"""
+    from ecoplan.reports import FORMATS, build, write_report
+
+    if fmt not in FORMATS:
+        _fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"))
+    try:
+        with _session(db) as ep:
+            data = build(ep, plan_id, region, year, lang)
+        write_report(data, fmt, out_file)
+    except EcoplanError as exc:
+        _fail(exc)
+    out.print(f"{out_file}: {fmt} report, {len(data['indicators'])} indicators")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,

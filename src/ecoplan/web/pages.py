@@ -14,14 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ecoplan.errors import EcoplanError, NotFound
+from ecoplan.reports import FORMATS, build, write_report
 from ecoplan.session import Ecoplan
 from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, COLOR_HEX, level_of
 
@@ -55,6 +58,7 @@ T: dict[str, dict[str, str]] = {
         "json": "JSON 数据",
         "api": "开放接口",
         "invalid": "无效",
+        "report": "评估报告",
         "days": "有效天数",
         "index": "综合指数",
     },
@@ -85,6 +89,7 @@ T: dict[str, dict[str, str]] = {
         "json": "JSON",
         "api": "API",
         "invalid": "invalid",
+        "report": "assessment report",
         "days": "valid days",
         "index": "composite index",
     },
@@ -265,10 +270,41 @@ def register(app: FastAPI) -> None:
                 f"<th class='hide-s'>{_e(t['verdict'])}</th><th class='hide-s'>{_e(t['source'])}</th></tr>"
             )
             table = f"<table id='indicators'>{head}{''.join(rows)}</table>"
-            body = f"<p>{_e(data['region'])} · {data['year']}</p>{table}"
+            q = f"region={_e(data['region'])}&year={data['year']}&lang={lang}"
+            links = " · ".join(
+                f"<a class='report' href='/plans/{_e(plan_id)}/report.{f}?{q}' download>{f.upper()}</a>"
+                for f in ("pdf", "xlsx", "html")
+            )
+            body = f"<p>{_e(data['region'])} · {data['year']} · {_e(t['report'])}: {links}</p>{table}"
             return _page(plan.title.get(lang), body, lang, f"/plans/{plan_id}")
 
         return respond(request, data, format, render)
+
+    @app.get("/plans/{plan_id}/report.{fmt}", include_in_schema=False)
+    def plan_report(
+        plan_id: str,
+        fmt: str,
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        year: int | None = Query(None, ge=1900, le=2200),
+        lang: str = Lang,
+    ) -> Response:
+        """The assessment report (pdf, xlsx or html) for download."""
+        if fmt not in FORMATS:
+            return HTMLResponse("<!doctype html><meta charset='utf-8'><h1>404</h1>", 404)
+        with session() as ep:
+            data = build(ep, plan_id, region, year, lang)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_report(data, fmt, Path(tmp) / f"report.{fmt}")
+            content = path.read_bytes()
+        media = {
+            "pdf": "application/pdf",
+            "html": "text/html; charset=utf-8",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }[fmt]
+        name = f"{plan_id}-{data['region']['code']}-{data['year']}-{lang}.{fmt}"
+        return Response(
+            content, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
 
     @app.get("/regions/{code}", include_in_schema=False)
     def region_page(request: Request, code: str, lang: str = Lang, format: str = Format) -> Response:
