@@ -22,6 +22,9 @@ PAGES = {
     "plan": "/plans/cn-13th-eco?year=2020",
     "plan-jiangmen": "/plans/jiangmen-13th-eco?year=2018",
     "region-beijing": "/regions/110000",
+    "warnings": "/warnings",
+    "rankings": "/rankings",
+    "tasks": "/tasks?plan=cn-13th-eco",
 }
 
 

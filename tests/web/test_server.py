@@ -101,3 +101,18 @@ def test_air_evaluation_endpoint_matches_the_cli_contract(base: str) -> None:
     assert d["good_days"] == 186 and d["pm25_annual_ugm3"] == 79.2
     m = get(base, "/api/v1/air/evaluations/110000/2015?month=2").json()
     assert m["month"] == 2 and m["pm25_mean_ugm3"] is not None
+
+
+def test_warnings_rankings_and_tasks_pages(base: str) -> None:
+    w = get(base, "/warnings?format=json").json()["items"]
+    assert all({"plan", "region", "level", "reason"} <= set(x) for x in w)
+    assert get(base, "/warnings").status_code == 200 and get(base, "/warnings?lang=en").status_code == 200
+    r = get(base, "/rankings?format=json").json()
+    assert {p["plan"] for p in r["plans"]} >= {"cn-13th-eco"}
+    assert r["air"][0]["region"] == "110000" and r["air"][0]["year"] == 2016
+    assert "air-rank" in get(base, "/rankings").text
+    t = get(base, "/tasks?plan=cn-13th-eco&format=json").json()["items"]
+    assert t and all(isinstance(x["overdue"], bool) for x in t)
+    assert any(x["overdue"] for x in t)  # 2017–2020 deadlines with no recorded status
+    assert "已逾期" in get(base, "/tasks?plan=cn-13th-eco").text
+    assert get(base, "/tasks?plan=nope").status_code == 404

@@ -59,6 +59,16 @@ T: dict[str, dict[str, str]] = {
         "api": "开放接口",
         "invalid": "无效",
         "report": "评估报告",
+        "warnings": "预警",
+        "rankings": "排名",
+        "tasks": "重点任务",
+        "due": "完成时限",
+        "overdue": "已逾期",
+        "done": "已完成",
+        "level": "级别",
+        "rank": "名次",
+        "score": "得分",
+        "grade": "等级",
         "days": "有效天数",
         "index": "综合指数",
     },
@@ -90,6 +100,16 @@ T: dict[str, dict[str, str]] = {
         "api": "API",
         "invalid": "invalid",
         "report": "assessment report",
+        "warnings": "Warnings",
+        "rankings": "Rankings",
+        "tasks": "Tasks",
+        "due": "Due",
+        "overdue": "overdue",
+        "done": "done",
+        "level": "Level",
+        "rank": "Rank",
+        "score": "Score",
+        "grade": "Grade",
         "days": "valid days",
         "index": "composite index",
     },
@@ -138,7 +158,8 @@ def _page(title: str, body: str, lang: str, path: str) -> HTMLResponse:
 <style>{CSS}</style></head><body><header><a href="/?lang={lang}"><b>ecoplan</b></a>
 <span>{_e(t["site"])}</span>
 <a href="{_e(path)}{sep}lang={other}" id="lang-switch">{"English" if lang == "zh" else "中文"}</a>
-<a href="/api/docs">{_e(t["api"])}</a></header><main><h1>{_e(title)}</h1>{body}
+<a href="/warnings?lang={lang}">{_e(t["warnings"])}</a><a href="/rankings?lang={lang}">{_e(t["rankings"])}</a>
+<a href="/tasks?lang={lang}">{_e(t["tasks"])}</a><a href="/api/docs">{_e(t["api"])}</a></header><main><h1>{_e(title)}</h1>{body}
 <p class="muted"><a href="{_e(path)}{sep}format=json">{_e(t["json"])}</a></p></main></body></html>"""
     return HTMLResponse(doc)
 
@@ -392,6 +413,127 @@ def register(app: FastAPI) -> None:
             return _page(f"{reg.name(lang)} {reg.code}", body, lang, f"/regions/{code}")
 
         return respond(request, data, format, render)
+
+    def latest_year(ep: Ecoplan, plan_id: str) -> int:
+        plan = ep.catalog.plan(plan_id)
+        years = [r["year"] for r in ep.catalog.value_rows(plan_id, None, None)]
+        return min(max(years), plan.end) if years else plan.end
+
+    @app.get("/warnings", include_in_schema=False)
+    def warnings_page(request: Request, lang: str = Lang, format: str = Format) -> Response:
+        """Dispatch view: every warning of every plan and region with values, latest year."""
+        t = T[lang]
+        items: list[dict[str, Any]] = []
+        with session() as ep:
+            for plan in ep.plans():
+                year = latest_year(ep, plan.id)
+                for region in ep.catalog.regions_with_values(plan.id) or [plan.region]:
+                    for w in ep.assess(plan.id, region, year).to_dict()["warnings"]:
+                        items.append(
+                            {
+                                "plan": plan.id,
+                                "plan_title": plan.title.get(lang),
+                                "region": region,
+                                "year": year,
+                                **w,
+                            }
+                        )
+        order = {"red": 0, "amber": 1, "watch": 2}
+        items.sort(key=lambda w: (order.get(str(w.get("level")), 9), w["plan"], w["region"]))
+        colors = {"red": "#cf222e", "amber": "#9a6700", "watch": "#0969da"}
+
+        def render() -> HTMLResponse:
+            rows = "".join(
+                f"<tr><td><span class='badge' style='background:{colors.get(str(w.get('level')), '#6e7781')}'>"
+                f"{_e(w.get('level'))}</span></td><td><a href='/plans/{_e(w['plan'])}?region={_e(w['region'])}"
+                f"&year={w['year']}&lang={lang}'>{_e(w['plan_title'])}</a></td><td>{_e(w['region'])}</td>"
+                f"<td>{_e(w.get('indicator'))}</td><td>{_e(w.get('reason_zh') if lang == 'zh' else w.get('reason'))}</td></tr>"
+                for w in items
+            )
+            body = (
+                f"<table id='warnings'><tr><th>{_e(t['level'])}</th><th>{_e(t['plan'])}</th><th>{_e(t['region'])}</th>"
+                f"<th>{_e(t['indicator'])}</th><th></th></tr>{rows}</table>"
+                if items
+                else f"<p class='muted'>{_e(t['none'])}</p>"
+            )
+            return _page(t["warnings"], body, lang, "/warnings")
+
+        return respond(request, {"items": items}, format, render)
+
+    @app.get("/rankings", include_in_schema=False)
+    def rankings_page(request: Request, lang: str = Lang, format: str = Format) -> Response:
+        t = T[lang]
+        data: dict[str, Any] = {"plans": [], "air": []}
+        with session() as ep:
+            for plan in ep.plans():
+                year = latest_year(ep, plan.id)
+                rows = [vars(r) for r in ep.rank(plan.id, year)]
+                data["plans"].append(
+                    {"plan": plan.id, "title": plan.title.get(lang), "year": year, "rows": rows}
+                )
+            years = sorted({y for r in ep.air.store.regions() for y in ep.air.store.years(r)})
+            for y in reversed(years):
+                ranked = ep.air.rank(y)
+                if any(r["composite_index"] is not None for r in ranked):
+                    data["air"] = [{"year": y, **r} for r in ranked]
+                    break
+
+        def render() -> HTMLResponse:
+            body = ""
+            for p in data["plans"]:
+                rows = "".join(
+                    f"<tr><td>{_e(r['rank'] or '—')}</td><td>{_e(r['region'])}</td><td>{_fmt(r['score'], lang)}</td>"
+                    f"<td>{_e(r['grade'])}</td><td class='muted'>{_e(r['note'])}</td></tr>"
+                    for r in p["rows"]
+                )
+                body += (
+                    f"<h2>{_e(p['title'])} ({p['year']})</h2><table><tr><th>{_e(t['rank'])}</th>"
+                    f"<th>{_e(t['region'])}</th><th>{_e(t['score'])}</th><th>{_e(t['grade'])}</th><th></th></tr>"
+                    f"{rows}</table>"
+                )
+            if data["air"]:
+                rows = "".join(
+                    f"<tr><td>{_e(r['rank'])}</td><td>{_e(r['name_zh'])}</td><td>{_fmt(r['composite_index'], lang)}</td>"
+                    f"<td>{_e(r['primary'])}</td></tr>"
+                    for r in data["air"]
+                )
+                body += (
+                    f"<h2>{_e(t['air'])} ({data['air'][0]['year']})</h2><table id='air-rank'><tr><th>{_e(t['rank'])}</th>"
+                    f"<th>{_e(t['region'])}</th><th>{_e(t['index'])}</th><th></th></tr>{rows}</table>"
+                )
+            return _page(t["rankings"], body or f"<p class='muted'>{_e(t['none'])}</p>", lang, "/rankings")
+
+        return respond(request, data, format, render)
+
+    @app.get("/tasks", include_in_schema=False)
+    def tasks_page(
+        request: Request, plan: str | None = None, lang: str = Lang, format: str = Format
+    ) -> Response:
+        t = T[lang]
+        today = dt.date.today()
+        with session() as ep:
+            if plan is not None:
+                ep.catalog.plan(plan)
+            rows = ep.catalog.tasks(plan)
+        for r in rows:
+            due = r.get("due")
+            r["overdue"] = bool(due is not None and due < today and r.get("status") != "done")
+
+        def render() -> HTMLResponse:
+            trs = "".join(
+                f"<tr><td>{_e(r['plan_id'])}</td><td>{_e(r['due'])}</td>"
+                f"<td>{_e(r['text_zh'] if lang == 'zh' else (r['text_en'] or r['text_zh']))}</td>"
+                f"<td>{_e(r.get('status') or '')}"
+                f"{(' ' + _badge('off_track', t['overdue'])) if r['overdue'] else ''}</td></tr>"
+                for r in rows
+            )
+            body = (
+                f"<table id='tasks'><tr><th>{_e(t['plan'])}</th><th>{_e(t['due'])}</th><th>{_e(t['tasks'])}</th>"
+                f"<th>{_e(t['status'])}</th></tr>{trs}</table>"
+            )
+            return _page(t["tasks"], body, lang, "/tasks" + (f"?plan={plan}" if plan else ""))
+
+        return respond(request, {"items": rows}, format, render)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
