@@ -170,6 +170,35 @@ def _badge(status: str, label: str) -> str:
 
 def register(app: FastAPI) -> None:
     """Add the dashboard pages to ``app`` (whose ``state.db`` names the database)."""
+    # Air evaluations are pure functions of the stored observations and events: cache
+    # them per state of the store (last import id, events), so pages stay fast.
+    air_cache: dict[tuple[Any, ...], Any] = {}
+
+    def air_state(ep: Ecoplan) -> tuple[Any, ...]:
+        row = ep.catalog.con.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM air_imports), "
+            "(SELECT count(*) FROM air_events), (SELECT max(recorded_at) FROM air_events)"
+        ).fetchone()
+        return tuple(row or ())
+
+    def evaluate(ep: Ecoplan, region: str, year: int) -> dict[str, Any]:
+        key = ("eval", air_state(ep), region, year)
+        if key not in air_cache:
+            air_cache[key] = ep.air.evaluate(region, year).to_dict()
+        result: dict[str, Any] = air_cache[key]
+        return result
+
+    def daily_aqi(ep: Ecoplan, region: str, year: int) -> list[dict[str, Any]]:
+        key = ("daily", air_state(ep), region, year)
+        if key not in air_cache:
+            df = ep.air.daily(region, dt.date(year, 1, 1), dt.date(year, 12, 31))
+            aqis = df["aqi"].to_numpy(dtype="float64", na_value=float("nan"))
+            air_cache[key] = [
+                {"day": str(day), "aqi": None if a != a else int(a)}
+                for day, a in zip(df["day"], aqis, strict=True)
+            ]
+        result: list[dict[str, Any]] = air_cache[key]
+        return result
 
     @contextmanager
     def session() -> Iterator[Ecoplan]:
@@ -203,7 +232,7 @@ def register(app: FastAPI) -> None:
             for region in ep.air.store.regions():
                 years = ep.air.store.years(region)
                 for y in sorted(years, reverse=True):
-                    d = ep.air.evaluate(region, y).to_dict()
+                    d = evaluate(ep, region, y)
                     if d["good_days_ratio_pct"] is not None:
                         air.append({"region": region, "name": ep.catalog.region(region).name(lang), **d})
                         break
@@ -335,17 +364,11 @@ def register(app: FastAPI) -> None:
             values = ep.catalog.value_rows(None, code, None)
             evals = []
             for y in ep.air.store.years(code):
-                evals.append(ep.air.evaluate(code, y).to_dict())
+                evals.append(evaluate(ep, code, y))
             valid = [e for e in evals if e["good_days_ratio_pct"] is not None]
             daily: list[dict[str, Any]] = []
             if valid:
-                y = valid[-1]["year"]
-                df = ep.air.daily(code, dt.date(y, 1, 1), dt.date(y, 12, 31))
-                aqis = df["aqi"].to_numpy(dtype="float64", na_value=float("nan"))
-                daily = [
-                    {"day": str(day), "aqi": None if a != a else int(a)}
-                    for day, a in zip(df["day"], aqis, strict=True)
-                ]
+                daily = daily_aqi(ep, code, valid[-1]["year"])
         data: dict[str, Any] = {
             "region": {"code": reg.code, "name": reg.name(lang)},
             "values": values,
