@@ -9,10 +9,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck fmt imports check test-all clean bench browser screenshots
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml frontend/package-lock.json
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	cd frontend && npm ci --silent --no-audit --no-fund
+	mkdir -p src/ecoplan/web/static && cp frontend/node_modules/echarts/dist/echarts.min.js src/ecoplan/web/static/
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -89,3 +89,19 @@ def test_download_a_report_from_the_plan_page(browser: object, base: str, tmp_pa
     assert target.name == "cn-13th-eco-000000-2020-zh.xlsx" and target.read_bytes()[:2] == b"PK"
     page.close()  # type: ignore[attr-defined]
     assert errors == []
+
+
+def test_charts_render_from_the_packaged_echarts(browser: object, base: str) -> None:
+    page, errors = _open(browser, base + "/plans/cn-13th-eco?year=2020")
+    import httpx
+
+    twin = httpx.get(base + "/plans/cn-13th-eco?year=2020&format=json", timeout=60).json()
+    with_values = sum(1 for v in twin["series"].values() if v)
+    page.wait_for_selector(".chart svg")  # type: ignore[attr-defined]
+    assert with_values >= 15
+    assert page.locator(".chart svg").count() == with_values  # type: ignore[attr-defined]
+    page.goto(base + "/regions/110000")  # type: ignore[attr-defined]
+    page.wait_for_selector("#aqi-chart svg")  # type: ignore[attr-defined]
+    assert page.evaluate("typeof window.echarts") == "object"  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+    assert errors == []

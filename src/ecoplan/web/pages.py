@@ -59,6 +59,7 @@ T: dict[str, dict[str, str]] = {
         "api": "开放接口",
         "invalid": "无效",
         "report": "评估报告",
+        "trend": "趋势",
         "warnings": "预警",
         "rankings": "排名",
         "tasks": "重点任务",
@@ -100,6 +101,7 @@ T: dict[str, dict[str, str]] = {
         "api": "API",
         "invalid": "invalid",
         "report": "assessment report",
+        "trend": "Trend",
         "warnings": "Warnings",
         "rankings": "Rankings",
         "tasks": "Tasks",
@@ -112,6 +114,24 @@ T: dict[str, dict[str, str]] = {
         "grade": "Grade",
         "days": "valid days",
         "index": "composite index",
+    },
+}
+STATUS_LABEL = {
+    "zh": {
+        "achieved": "已实现",
+        "on_track": "达到序时进度",
+        "at_risk": "存在风险",
+        "off_track": "偏离目标",
+        "insufficient_data": "数据不足",
+        "not_assessable": "无法评估",
+    },
+    "en": {
+        "achieved": "achieved",
+        "on_track": "on track",
+        "at_risk": "at risk",
+        "off_track": "off track",
+        "insufficient_data": "insufficient data",
+        "not_assessable": "not assessable",
     },
 }
 STATUS_COLOR = {
@@ -131,7 +151,7 @@ td,th{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-a
 .badge{display:inline-block;padding:1px 6px;border-radius:10px;color:#fff;font-size:12px;white-space:nowrap}
 .cal{display:grid;grid-template-columns:repeat(auto-fill,minmax(2.2em,1fr));gap:2px;margin-bottom:1.5em}
 .cal span{font-size:11px;text-align:center;padding:2px 0;border-radius:3px}
-.muted{color:#6e7781}.src{font-size:12px;color:#6e7781}
+.chart{width:160px;height:40px}.muted{color:#6e7781}.src{font-size:12px;color:#6e7781}
 @media(max-width:700px){table{font-size:12px}.hide-s{display:none}}
 """
 
@@ -154,7 +174,8 @@ def _page(title: str, body: str, lang: str, path: str) -> HTMLResponse:
     sep = "&" if "?" in path else "?"
     doc = f"""<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<link rel="icon" href="data:,"><title>{_e(title)} · ecoplan</title>
+<link rel="icon" href="data:,">
+<script src="/static/echarts.min.js" defer></script><script src="/static/ecoplan.js" defer></script><title>{_e(title)} · ecoplan</title>
 <style>{CSS}</style></head><body><header><a href="/?lang={lang}"><b>ecoplan</b></a>
 <span>{_e(t["site"])}</span>
 <a href="{_e(path)}{sep}lang={other}" id="lang-switch">{"English" if lang == "zh" else "中文"}</a>
@@ -207,6 +228,20 @@ def register(app: FastAPI) -> None:
             yield ep
         finally:
             ep.close()
+
+    static = Path(__file__).with_name("static")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static_file(name: str) -> Response:
+        """Packaged browser assets (ECharts from npm, ecoplan.js): no CDN, works offline."""
+        path = static / name
+        if name not in {"echarts.min.js", "ecoplan.js"} or not path.exists():
+            return Response("/* not found */", status_code=404, media_type="text/javascript")
+        return Response(
+            path.read_bytes(),
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     Lang = Query("zh", pattern="^(zh|en)$")
     Format = Query("html", pattern="^(html|json)$")
@@ -300,24 +335,30 @@ def register(app: FastAPI) -> None:
             plan = ep.catalog.plan(plan_id)
             pa = ep.assess(plan_id, region or plan.region, year or plan.end)
             data = pa.to_dict()
+            obs = ep.catalog.observations(plan_id, region or plan.region)
+            data["series"] = {k: [[o.year, o.value] for o in v] for k, v in obs.items()}
 
         def render() -> HTMLResponse:
             rows = []
             for ind, a in zip(plan.indicators, data["indicators"], strict=False):
                 target = (a.get("target") or {}).get("expr", "—")
-                label = a.get("status_zh" if lang == "zh" else "status", a["status"]) or a["status"]
+                label = STATUS_LABEL[lang].get(a["status"], a["status"])
                 reason = a.get("reason_zh") if lang == "zh" else a.get("reason")
+                series = json.dumps(data["series"].get(ind.id, []))
+                tv = (a.get("target") or {}).get("value")
+                chart = f"<div class='chart' data-series='{_e(series)}' data-target='{'' if tv is None else tv}'></div>"
                 rows.append(
                     f"<tr><td>{_e(ind.name.get(lang))}</td><td>{_e(t[ind.attribute.value])}</td>"
                     f"<td>{_fmt(ind.baseline.value, lang)}</td><td>{_e(target)}</td>"
                     f"<td>{_fmt(a.get('value'), lang)}</td><td>{_badge(a['status'], label)}</td>"
-                    f"<td class='hide-s'>{_e(reason)}</td>"
+                    f"<td class='hide-s'>{chart}</td><td class='hide-s'>{_e(reason)}</td>"
                     f"<td class='src hide-s'>{_e(ind.source.quote)}</td></tr>"
                 )
             head = (
                 f"<tr><th>{_e(t['indicator'])}</th><th>{_e(t['attr'])}</th><th>{_e(t['baseline'])}</th>"
                 f"<th>{_e(t['target'])}</th><th>{_e(t['latest'])}</th><th>{_e(t['status'])}</th>"
-                f"<th class='hide-s'>{_e(t['verdict'])}</th><th class='hide-s'>{_e(t['source'])}</th></tr>"
+                f"<th class='hide-s'>{_e(t['trend'])}</th><th class='hide-s'>{_e(t['verdict'])}</th>"
+                f"<th class='hide-s'>{_e(t['source'])}</th></tr>"
             )
             table = f"<table id='indicators'>{head}{''.join(rows)}</table>"
             q = f"region={_e(data['region'])}&year={data['year']}&lang={lang}"
@@ -421,7 +462,13 @@ def register(app: FastAPI) -> None:
                         f"<span title='{_e(d['day'])} AQI {d['aqi']} {_e(cat)}' "
                         f"style='background:{COLOR_HEX[lv - 1]};color:{fg}'>{d['aqi']}</span>"
                     )
-                cal = f"<div class='cal' id='calendar'>{''.join(cells)}</div>"
+                cats = json.dumps(list(CATEGORY_ZH if lang == "zh" else CATEGORY_EN), ensure_ascii=False)
+                points = json.dumps([[d["day"], d["aqi"]] for d in daily if d["aqi"] is not None])
+                chart = (
+                    f"<div id='aqi-chart' style='height:180px' data-year='{valid[-1]['year']}' "
+                    f"data-days='{_e(points)}' data-labels='{_e(cats)}'></div>"
+                )
+                cal = chart + f"<div class='cal' id='calendar'>{''.join(cells)}</div>"
                 body += f"<h2>{_e(t['calendar'])} {valid[-1]['year']}</h2>{cal}"
             if values:
                 vrows = "".join(
