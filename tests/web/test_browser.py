@@ -105,3 +105,18 @@ def test_charts_render_from_the_packaged_echarts(browser: object, base: str) -> 
     assert page.evaluate("typeof window.echarts") == "object"  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
     assert errors == []
+
+
+def test_open_the_map_and_click_a_region(browser: object, base: str) -> None:
+    page, errors = _open(browser, base + "/?lang=en")
+    page.wait_for_selector("#map svg path")  # type: ignore[attr-defined]
+    page.wait_for_function("document.getElementById('map').ecoplanChart !== undefined")  # type: ignore[attr-defined]
+    xy = page.evaluate(  # type: ignore[attr-defined]
+        "document.getElementById('map').ecoplanChart.convertToPixel({seriesIndex: 0}, [116.40, 40.05])"
+    )
+    box = page.locator("#map").bounding_box()  # type: ignore[attr-defined]
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])  # type: ignore[attr-defined]
+    page.wait_for_url("**/regions/110000?lang=en")  # type: ignore[attr-defined]
+    assert page.locator("h1").first.inner_text().startswith("Beijing")  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+    assert errors == []

@@ -27,6 +27,7 @@ from ecoplan.errors import EcoplanError, NotFound
 from ecoplan.reports import FORMATS, build, write_report
 from ecoplan.session import Ecoplan
 from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, COLOR_HEX, level_of
+from ecoplan.web.geo import province_geojson
 
 __all__ = ["register"]
 
@@ -60,6 +61,8 @@ T: dict[str, dict[str, str]] = {
         "invalid": "无效",
         "report": "评估报告",
         "trend": "趋势",
+        "map": "各地规划实施进展",
+        "map_legend": "国家规划指标中已实现或达到序时进度的比例（%）",
         "warnings": "预警",
         "rankings": "排名",
         "tasks": "重点任务",
@@ -102,6 +105,8 @@ T: dict[str, dict[str, str]] = {
         "invalid": "invalid",
         "report": "assessment report",
         "trend": "Trend",
+        "map": "Progress by region",
+        "map_legend": "share of the national plan's indicators achieved or on track (%)",
         "warnings": "Warnings",
         "rankings": "Rankings",
         "tasks": "Tasks",
@@ -243,6 +248,14 @@ def register(app: FastAPI) -> None:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    @app.get("/geo/provinces.json", include_in_schema=False)
+    def provinces_geo() -> Response:
+        """Province boundaries for the map (:mod:`ecoplan.web.geo`)."""
+        body = json.dumps(province_geojson(), ensure_ascii=False, separators=(",", ":"))
+        return Response(
+            body, media_type="application/json", headers={"Cache-Control": "public, max-age=86400"}
+        )
+
     Lang = Query("zh", pattern="^(zh|en)$")
     Format = Query("html", pattern="^(html|json)$")
 
@@ -260,9 +273,29 @@ def register(app: FastAPI) -> None:
             plans = ep.plans()
             summary = None
             national = next((p for p in plans if p.id == "cn-13th-eco"), None)
+            regions_map: list[dict[str, Any]] = []
             if national is not None:
                 pa = ep.assess(national.id, national.region, national.end)
                 summary = {"plan": national.id, "year": national.end, **pa.summary()}
+                for code in ep.catalog.regions_with_values(national.id):
+                    if ep.catalog.region(code).level != "province":
+                        continue
+                    year = max(r["year"] for r in ep.catalog.value_rows(national.id, code, None))
+                    sm = ep.assess(national.id, code, min(year, national.end)).summary()
+                    assessed = sum(
+                        v
+                        for k, v in sm["by_status"].items()
+                        if k not in ("insufficient_data", "not_assessable")
+                    )
+                    good = sm["by_status"].get("achieved", 0) + sm["by_status"].get("on_track", 0)
+                    regions_map.append(
+                        {
+                            "name": code,
+                            "value": round(100 * good / assessed, 1) if assessed else None,
+                            "year": min(year, national.end),
+                            "assessed": assessed,
+                        }
+                    )
             air = []
             for region in ep.air.store.regions():
                 years = ep.air.store.years(region)
@@ -284,6 +317,7 @@ def register(app: FastAPI) -> None:
                 for p in plans
             ],
             "national_summary": summary,
+            "map": regions_map,
             "air": [
                 {k: a[k] for k in ("region", "name", "year", "good_days_ratio_pct", "pm25_annual_ugm3")}
                 for a in air
@@ -297,7 +331,16 @@ def register(app: FastAPI) -> None:
                 f"<td>{p['indicators']}</td></tr>"
                 for p in data["plans"]
             )
-            body = (
+            names = {
+                f["properties"]["name"]: f["properties"]["name_zh" if lang == "zh" else "name_en"]
+                for f in province_geojson()["features"]
+            }
+            map_div = (
+                f"<h2>{_e(t['map'])}</h2><div id='map' style='height:440px' data-lang='{lang}' "
+                f"data-values='{_e(json.dumps(data['map']))}' data-names='{_e(json.dumps(names, ensure_ascii=False))}' "
+                f"data-title='{_e(t['map_legend'])}'></div>"
+            )
+            body = map_div + (
                 f"<h2>{_e(t['plans'])}</h2><table><tr><th>{_e(t['plan'])}</th><th></th>"
                 f"<th>{_e(t['region'])}</th><th>{_e(t['indicator'])}</th></tr>{rows}</table>"
             )

@@ -50,3 +50,46 @@
     }
   });
 })();
+/* the home map: provinces coloured by the share of national-plan indicators achieved or
+   on track; a click opens the region's page. Boundaries from /geo/provinces.json. */
+(function () {
+  "use strict";
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+  ready(function () {
+    var el = document.getElementById("map");
+    if (!el || !window.echarts) return;
+    var values = JSON.parse(el.dataset.values || "[]");
+    var names = JSON.parse(el.dataset.names || "{}");
+    var lang = el.dataset.lang || "zh";
+    fetch("/geo/provinces.json").then(function (r) { return r.json(); }).then(function (geo) {
+      window.echarts.registerMap("cn-provinces", geo);
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      el.ecoplanChart = chart;
+      chart.setOption({
+        animation: false,
+        tooltip: {
+          formatter: function (p) {
+            var v = p.value === undefined || isNaN(p.value) ? (lang === "zh" ? "暂无数据" : "no data") : p.value + " %";
+            return (names[p.name] || p.name) + ": " + v;
+          }
+        },
+        visualMap: {
+          min: 0, max: 100, left: 10, bottom: 10, calculable: false, text: ["100 %", "0 %"],
+          inRange: { color: ["#cf222e", "#f0b400", "#1a7f37"] }
+        },
+        series: [{
+          type: "map", map: "cn-provinces", roam: false, selectedMode: false,
+          itemStyle: { areaColor: "#eaeef2", borderColor: "#8c959f" },
+          emphasis: { label: { show: false }, itemStyle: { areaColor: "#0969da" } },
+          data: values.filter(function (v) { return v.value !== null; })
+        }]
+      });
+      chart.on("click", function (p) {
+        window.location.href = "/regions/" + p.name + "?lang=" + lang;
+      });
+    });
+  });
+})();
