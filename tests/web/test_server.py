@@ -52,6 +52,8 @@ def test_region_page_shows_the_air_calendar(base: str) -> None:
     assert len(twin["daily"]) == 366  # the latest valid year, 2016
     assert [a["year"] for a in twin["air"]] == [2013, 2014, 2015, 2016, 2017]
     assert {v["source"] for v in twin["values"]} == {"pipeline air"}
+    assert {p["plan"] for p in twin["plans"]} == {"cn-13th-eco", "cn-13th-eco-mee2020"}
+    assert "region-plans" in page.text
 
 
 def test_api_errors_have_one_shape(base: str) -> None:
@@ -91,6 +93,9 @@ def test_bulk_export_and_etags(base: str, tmp_path: Path) -> None:
     import pandas as pd
 
     assert len(pd.read_parquet(tmp_path / "d.parquet")) == 365
+    plans_csv = get(base, "/api/v1/plans?format=csv")
+    assert plans_csv.status_code == 200 and "cn-13th-eco" in plans_csv.text
+    assert get(base, "/api/v1/air/stations?format=csv").text.count("\n") == 13  # header + 12 stations
     first = get(base, "/api/v1/plans")
     again = get(base, "/api/v1/plans", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304

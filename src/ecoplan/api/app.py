@@ -211,22 +211,20 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         )
 
     @app.get("/api/v1/plans", tags=["plans"])
-    def plans(request: Request) -> Response:
+    def plans(request: Request, cursor: str | None = None, limit: int = Limit, format: str = Fmt) -> Response:
         with session() as ep:
-            rows = [
+            rows = [plan_summary(p) for p in ep.plans()]
+        if format != "json":
+            flat = [
                 {
-                    "id": p.id,
-                    "title_zh": p.title.zh,
-                    "title_en": p.title.en,
-                    "level": p.level.value,
-                    "region": p.region,
-                    "period": {"start": p.start, "end": p.end},
-                    "indicators": len(p.indicators),
-                    "binding": sum(i.attribute.value == "binding" for i in p.indicators),
+                    **{k: v for k, v in r.items() if k != "period"},
+                    "start": r["period"]["start"],
+                    "end": r["period"]["end"],
                 }
-                for p in ep.plans()
+                for r in rows
             ]
-        return _json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
+            return _export(flat, format, "plans")
+        return _page(request, rows, lambda r: str(r["id"]), cursor, limit, format, "plans")
 
     @app.get("/api/v1/plans/{plan_id}", tags=["plans"])
     def plan(request: Request, plan_id: str) -> Response:
@@ -265,17 +263,23 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         plan_id: str,
         region: str | None = Query(None, pattern=r"^\d{6}$"),
         year: int | None = None,
+        format: str = Fmt,
     ) -> Response:
         with session() as ep:
             pa = _assess(ep, plan_id, region, year, None)
-            return _json_response(request, {"items": pa.to_dict()["warnings"]})
+            items = pa.to_dict()["warnings"]
+        if format != "json":
+            return _export(items, format, f"warnings-{plan_id}")
+        return _json_response(request, {"items": items, "next_cursor": None, "total": len(items)})
 
     @app.get("/api/v1/plans/{plan_id}/ranking", tags=["assessment"])
-    def ranking(request: Request, plan_id: str, year: int | None = None) -> Response:
+    def ranking(request: Request, plan_id: str, year: int | None = None, format: str = Fmt) -> Response:
         with session() as ep:
             p = ep.catalog.plan(plan_id)
-            rows = ep.rank(plan_id, year or p.end)
-        return _json_response(request, {"items": [vars(r) for r in rows]})
+            rows = [vars(r) for r in ep.rank(plan_id, year or p.end)]
+        if format != "json":
+            return _export(rows, format, f"ranking-{plan_id}")
+        return _json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
 
     @app.get("/api/v1/values", tags=["values"])
     def values(
@@ -300,10 +304,17 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         return _page(request, rows, key, cursor, limit, format, "values")
 
     @app.get("/api/v1/air/stations", tags=["air"])
-    def air_stations(request: Request, region: str | None = Query(None, pattern=r"^\d{6}$")) -> Response:
+    def air_stations(
+        request: Request,
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        cursor: str | None = None,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
         with session() as ep:
             st = ep.air.store.stations(region)
-        return _json_response(request, {"items": json.loads(st.to_json(orient="records", force_ascii=False))})
+        rows = json.loads(st.to_json(orient="records", force_ascii=False))
+        return _page(request, rows, lambda r: str(r["code"]), cursor, limit, format, "air-stations")
 
     @app.get("/api/v1/air/evaluations/{region}/{year}", tags=["air"])
     def air_evaluation(

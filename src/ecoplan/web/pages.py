@@ -24,6 +24,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ecoplan.errors import EcoplanError, NotFound
+from ecoplan.plans.regions import bundled_regions
 from ecoplan.reports import FORMATS, build, write_report
 from ecoplan.session import Ecoplan
 from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, COLOR_HEX, level_of
@@ -277,8 +278,9 @@ def register(app: FastAPI) -> None:
             if national is not None:
                 pa = ep.assess(national.id, national.region, national.end)
                 summary = {"plan": national.id, "year": national.end, **pa.summary()}
+                known = bundled_regions()
                 for code in ep.catalog.regions_with_values(national.id):
-                    if ep.catalog.region(code).level != "province":
+                    if code not in known or known[code].level != "province":
                         continue
                     year = max(r["year"] for r in ep.catalog.value_rows(national.id, code, None))
                     sm = ep.assess(national.id, code, min(year, national.end)).summary()
@@ -446,6 +448,21 @@ def register(app: FastAPI) -> None:
         with session() as ep:
             reg = ep.catalog.region(code)
             values = ep.catalog.value_rows(None, code, None)
+            region_plans: list[dict[str, Any]] = []
+            for plan in ep.plans():
+                if code not in ep.catalog.regions_with_values(plan.id):
+                    continue
+                year = min(max(r["year"] for r in values if r["plan_id"] == plan.id), plan.end)
+                pa = ep.assess(plan.id, code, year).to_dict()
+                region_plans.append(
+                    {
+                        "plan": plan.id,
+                        "title": plan.title.get(lang),
+                        "year": year,
+                        "summary": pa["summary"],
+                        "warnings": pa["warnings"],
+                    }
+                )
             evals = []
             for y in ep.air.store.years(code):
                 evals.append(evaluate(ep, code, y))
@@ -455,6 +472,7 @@ def register(app: FastAPI) -> None:
                 daily = daily_aqi(ep, code, valid[-1]["year"])
         data: dict[str, Any] = {
             "region": {"code": reg.code, "name": reg.name(lang)},
+            "plans": region_plans,
             "values": values,
             "air": [
                 {
@@ -475,6 +493,28 @@ def register(app: FastAPI) -> None:
 
         def render() -> HTMLResponse:
             body = ""
+            if region_plans:
+                prow = "".join(
+                    f"<tr><td><a href='/plans/{_e(p['plan'])}?region={_e(code)}&year={p['year']}&lang={lang}'>"
+                    f"{_e(p['title'])}</a></td><td>{p['year']}</td>"
+                    f"<td>{p['summary'].get('binding_met', 0)} / {p['summary'].get('binding_total', 0)}</td>"
+                    f"<td>{len(p['warnings'])}</td></tr>"
+                    for p in region_plans
+                )
+                body += (
+                    f"<h2>{_e(t['plans'])}</h2><table id='region-plans'><tr><th>{_e(t['plan'])}</th>"
+                    f"<th>{_e(t['year'])}</th><th>{_e(t['summary'])}</th><th>{_e(t['warnings'])}</th></tr>{prow}</table>"
+                )
+                warns = [w for p in region_plans for w in p["warnings"]]
+                if warns:
+                    body += (
+                        "<ul id='region-warnings'>"
+                        + "".join(
+                            f"<li>{_e(w.get('indicator'))}: {_e(w.get('reason_zh') if lang == 'zh' else w.get('reason'))}</li>"
+                            for w in warns
+                        )
+                        + "</ul>"
+                    )
             if data["air"]:
 
                 def ratio(v: Any) -> str:
