@@ -11,6 +11,14 @@ def get(base: str, path: str, **kw: object) -> httpx.Response:
     return httpx.get(base + path, timeout=60, **kw)  # type: ignore[arg-type]
 
 
+def test_indicators_collection_pages_in_plan_order(base: str) -> None:
+    first = get(base, "/api/v1/plans/cn-13th-eco/indicators?limit=10").json()
+    assert first["total"] == 26 and first["items"][0]["id"] == "air-good-days"
+    rest = get(base, f"/api/v1/plans/cn-13th-eco/indicators?limit=100&cursor={first['next_cursor']}").json()
+    assert len(first["items"]) + len(rest["items"]) == 26 and rest["next_cursor"] is None
+    assert "air-good-days" in get(base, "/api/v1/plans/cn-13th-eco/indicators?format=csv").text
+
+
 def test_openapi_is_published(base: str) -> None:
     spec = get(base, "/api/openapi.json").json()
     assert spec["info"]["title"] == "ecoplan API"

@@ -231,6 +231,20 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         with session() as ep:
             return _json_response(request, plan_json(ep.catalog.plan(plan_id)))
 
+    @app.get("/api/v1/plans/{plan_id}/indicators", tags=["plans"])
+    def indicators(
+        request: Request, plan_id: str, cursor: str | None = None, limit: int = Limit, format: str = Fmt
+    ) -> Response:
+        """The plan's indicators (the ``indicators`` of ``plans show``), in plan order."""
+        with session() as ep:
+            rows = plan_json(ep.catalog.plan(plan_id))["indicators"]
+        for i, r in enumerate(rows):
+            r["order"] = i + 1
+        if format != "json":
+            flat = [{k: v for k, v in r.items() if not isinstance(v, dict | list)} for r in rows]
+            return _export(flat, format, f"indicators-{plan_id}")
+        return _page(request, rows, lambda r: f"{r['order']:04d}", cursor, limit, format, "indicators")
+
     def _assess(ep: Ecoplan, plan_id: str, region: str | None, year: int | None, as_of: str | None) -> Any:
         p = ep.catalog.plan(plan_id)
         y = year if year is not None else p.end

@@ -62,6 +62,7 @@ T: dict[str, dict[str, str]] = {
         "invalid": "无效",
         "report": "评估报告",
         "trend": "趋势",
+        "milestone": "阶段目标",
         "map": "各地规划实施进展",
         "map_legend": "国家规划指标中已实现或达到序时进度的比例（%）",
         "warnings": "预警",
@@ -106,6 +107,7 @@ T: dict[str, dict[str, str]] = {
         "invalid": "invalid",
         "report": "assessment report",
         "trend": "Trend",
+        "milestone": "Milestone",
         "map": "Progress by region",
         "map_legend": "share of the national plan's indicators achieved or on track (%)",
         "warnings": "Warnings",
@@ -387,6 +389,8 @@ def register(app: FastAPI) -> None:
             rows = []
             for ind, a in zip(plan.indicators, data["indicators"], strict=False):
                 target = (a.get("target") or {}).get("expr", "—")
+                ms = a.get("milestone")
+                milestone = f"{ms['year']}: {ms['expr']}" if ms else "—"
                 label = STATUS_LABEL[lang].get(a["status"], a["status"])
                 reason = a.get("reason_zh") if lang == "zh" else a.get("reason")
                 series = json.dumps(data["series"].get(ind.id, []))
@@ -394,14 +398,14 @@ def register(app: FastAPI) -> None:
                 chart = f"<div class='chart' data-series='{_e(series)}' data-target='{'' if tv is None else tv}'></div>"
                 rows.append(
                     f"<tr><td>{_e(ind.name.get(lang))}</td><td>{_e(t[ind.attribute.value])}</td>"
-                    f"<td>{_fmt(ind.baseline.value, lang)}</td><td>{_e(target)}</td>"
+                    f"<td>{_fmt(ind.baseline.value, lang)}</td><td class='hide-s'>{_e(milestone)}</td><td>{_e(target)}</td>"
                     f"<td>{_fmt(a.get('value'), lang)}</td><td>{_badge(a['status'], label)}</td>"
                     f"<td class='hide-s'>{chart}</td><td class='hide-s'>{_e(reason)}</td>"
                     f"<td class='src hide-s'>{_e(ind.source.quote)}</td></tr>"
                 )
             head = (
                 f"<tr><th>{_e(t['indicator'])}</th><th>{_e(t['attr'])}</th><th>{_e(t['baseline'])}</th>"
-                f"<th>{_e(t['target'])}</th><th>{_e(t['latest'])}</th><th>{_e(t['status'])}</th>"
+                f"<th class='hide-s'>{_e(t['milestone'])}</th><th>{_e(t['target'])}</th><th>{_e(t['latest'])}</th><th>{_e(t['status'])}</th>"
                 f"<th class='hide-s'>{_e(t['trend'])}</th><th class='hide-s'>{_e(t['verdict'])}</th>"
                 f"<th class='hide-s'>{_e(t['source'])}</th></tr>"
             )
