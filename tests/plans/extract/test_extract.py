@@ -199,3 +199,23 @@ def test_seed_000_dated_commitments_match_the_reviewed_list(national: ExtractRes
     got = [(c.due_date, c.text[:40]) for c in national.commitments if c.due_date]
     assert len(want) >= 60
     assert got == want
+
+
+def test_prose_stretch_goals_match_the_builtin_hebei_plan() -> None:
+    """力争 clauses become the target's stretch goal, as the hand-written plan has them."""
+    from ecoplan.plans import builtin_plans
+
+    builtin = next(p for p in builtin_plans() if p.id == "hebei-14th-eco")
+    want = {
+        (t.year, t.target.canonical(), t.stretch.canonical())
+        for ind in builtin.indicators
+        for t in ind.targets
+        if t.stretch is not None
+    }
+    got = {
+        (t.year, t.target.canonical(), t.stretch.canonical())
+        for ind in extract_plan(S004).plan.indicators
+        for t in ind.targets
+        if t.stretch is not None
+    }
+    assert want == got and len(got) == 3

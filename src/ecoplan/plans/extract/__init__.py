@@ -262,7 +262,10 @@ def extract_text(doc: Document, **overrides: Any) -> ExtractResult:
                 "direction": _direction(ex.name_zh, list(ex.targets)),
                 "attribute": attribute,
                 "baseline": {"year": by, "value": bv},
-                "targets": [{"year": y, "expr": e} for y, e in ex.targets],
+                "targets": [
+                    {"year": y, "expr": e, **({"stretch": ex.stretch[y]} if y in ex.stretch else {})}
+                    for y, e in ex.targets
+                ],
                 "footnotes": list(ex.footnotes),
                 "source": {"file": fname, "quote": ex.span.quote},
             }

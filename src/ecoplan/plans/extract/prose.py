@@ -152,6 +152,10 @@ def _sentences(t: _Text) -> list[list[_Clause]]:
     return out
 
 
+#: "力争降至35微克/立方米", "力争达到80%", "力争35%": the stretch goal's number.
+_STRETCH = re.compile(r"^力争(?:[^0-9，。；]{0,6}?)(\d+(?:\.\d+)?)")
+
+
 def _targets_of(clause: str) -> list[tuple[str, str, str]]:
     """(name, expr, unit) for each indicator target stated in one clause."""
     if clause.startswith("力争"):
@@ -224,10 +228,17 @@ def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> lis
     t = _squash(doc.text)
     sentences = _sentences(t)
     found: list[tuple[str, str, str, int, _Clause]] = []
+    stretch: dict[tuple[str, int], str] = {}
     for clauses in sentences:
         year: int | None = None
+        last: tuple[str, int] | None = None  # the target a following 力争 clause raises
         for cl in clauses:
             text = cl.text
+            if text.startswith("力争") and last is not None:
+                m = _STRETCH.match(text)
+                if m:
+                    stretch.setdefault(last, m.group(1))
+                continue
             d = _DEADLINE.match(text)
             if d:
                 year = int(d.group(1) or d.group(2))
@@ -239,6 +250,7 @@ def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> lis
             for name, expr, unit in _targets_of(text):
                 if _plausible(name):
                     found.append((name, expr, unit, year, cl))
+                    last = (name, year)
     if base_year is None:
         years = Counter(y for *_, y, _ in found)
         base_year = years.most_common(1)[0][0] - 5 if years else None
@@ -277,6 +289,7 @@ def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> lis
                 span=t.span(doc.text, cl.start, cl.end),
                 confidence=conf,
                 cells=[cl.text],
+                stretch={year: stretch[(name, year)]} if (name, year) in stretch else {},
             )
         )
     return out

@@ -78,6 +78,8 @@ class ExtractedIndicator:
     span: Span
     confidence: float
     cells: list[str]
+    #: Stretch goals (力争 …) by target year, as a plain expression ("35").
+    stretch: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
