@@ -1,7 +1,7 @@
 """Reference data transcribed from the specs, independent of ``src/``.
 
-- ``TABLE_2012``: ``/work/shared/specs/air-quality.md`` §1.1 (HJ 633—2012 表1).
-- ``TABLE_2026``: ``/work/shared/specs/air-quality-2026.md`` §2.3 (HJ 633—2026 表3);
+- ``TABLE_2012``: ``../shared/specs/air-quality.md`` §1.1 (HJ 633—2012 表1).
+- ``TABLE_2026``: ``../shared/specs/air-quality-2026.md`` §2.3 (HJ 633—2026 表3);
   the PM 1-h indicators of the real-time report use the daily columns (§2.4).
 - ``exact_iaqi``: 式1 with exact fractions and the ceiling of §1.3 / 2026 §4.2.6.
 - ``gbt8170``: GB/T 8170 rounding (四舍六入五成双) of a decimal string.
