@@ -214,6 +214,26 @@ def air_load(
     )
 
 
+def _write_frame(df: Any, fmt: DailyFmt, output: Path | None, noun: str) -> None:
+    """csv/json to ``output`` or stdout; parquet to ``output`` (required)."""
+    if fmt is DailyFmt.parquet:
+        if output is None:
+            _fail(ValueError("--format parquet needs --output FILE"))
+        df.to_parquet(output, index=False)
+        out.print(f"{output}: {len(df)} {noun}")
+        return
+    if fmt is DailyFmt.csv:
+        text = df.to_csv(index=False)
+    else:
+        recs = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
+        text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"{output}: {len(df)} {noun}")
+    else:
+        sys.stdout.write(text)
+
+
 def _date(text: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -263,42 +283,21 @@ def air_daily(
     ]
     cols += [c for c in df.columns if c.startswith(("iaqi_", "n_"))]
     df = df[[c for c in cols if c in df.columns]]
-    if fmt is DailyFmt.parquet:
-        if output is None:
-            _fail(ValueError("--format parquet needs --output FILE"))
-        df.to_parquet(output, index=False)
-        out.print(f"{output}: {len(df)} days")
+    if fmt is not DailyFmt.table:
+        _write_frame(df, fmt, output, "days")
         return
-    if fmt is DailyFmt.csv:
-        text = df.to_csv(index=False)
-    elif fmt is DailyFmt.json:
-        text = (
-            json.dumps(
-                json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False)),
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n"
+    t = Table("day", "AQI", "类别", "primary", "PM2.5", "PM10", "SO2", "NO2", "CO", "O3-8h")
+    for r in df.itertuples(index=False):
+        t.add_row(
+            str(r.day),
+            _s(r.aqi),
+            str(r.category_zh or "-"),
+            str(r.primary or ""),
+            *(_f(getattr(r, c)) for c in ("pm25", "pm10", "so2", "no2")),
+            _f(r.co, 2),
+            _f(r.o3_8h),
         )
-    else:
-        t = Table("day", "AQI", "类别", "primary", "PM2.5", "PM10", "SO2", "NO2", "CO", "O3-8h")
-        for r in df.itertuples(index=False):
-            t.add_row(
-                str(r.day),
-                _s(r.aqi),
-                str(r.category_zh or "-"),
-                str(r.primary or ""),
-                *(_f(getattr(r, c)) for c in ("pm25", "pm10", "so2", "no2")),
-                _f(r.co, 2),
-                _f(r.o3_8h),
-            )
-        out.print(t)
-        return
-    if output:
-        output.write_text(text, encoding="utf-8")
-        out.print(f"{output}: {len(df)} days")
-    else:
-        sys.stdout.write(text)
+    out.print(t)
 
 
 def _datetime(text: str, name: str) -> dt.datetime:
@@ -337,38 +336,23 @@ def air_hourly(
     cols = ["unit", "time", "edition", "aqi", "level", "category_zh", "category_en", "primary", "complete"]
     cols += [c for c in df.columns if c.endswith(("_1h", "_8h", "_24h")) or c.startswith("iaqi_")]
     df = df[[c for c in dict.fromkeys(cols) if c in df.columns]]
-    if fmt is DailyFmt.parquet:
-        if output is None:
-            _fail(ValueError("--format parquet needs --output FILE"))
-        df.to_parquet(output, index=False)
-        out.print(f"{output}: {len(df)} hours")
+    if fmt is not DailyFmt.table:
+        _write_frame(df, fmt, output, "hours")
         return
-    if fmt is DailyFmt.table:
-        t = Table("unit", "time", "AQI", "类别", "primary", "PM2.5 1h", "PM2.5 24h", "O3 1h", "O3 8h")
-        for r in df.itertuples(index=False):
-            t.add_row(
-                str(r.unit),
-                f"{r.time:%Y-%m-%d %H:%M}",
-                _s(r.aqi),
-                str(r.category_zh or "-"),
-                str(r.primary or ""),
-                _f(r.pm25_1h),
-                _f(r.pm25_24h),
-                _f(r.o3_1h),
-                _f(r.o3_8h),
-            )
-        out.print(t)
-        return
-    if fmt is DailyFmt.csv:
-        text = df.to_csv(index=False)
-    else:
-        recs = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
-        text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
-    if output:
-        output.write_text(text, encoding="utf-8")
-        out.print(f"{output}: {len(df)} hours")
-    else:
-        sys.stdout.write(text)
+    t = Table("unit", "time", "AQI", "类别", "primary", "PM2.5 1h", "PM2.5 24h", "O3 1h", "O3 8h")
+    for r in df.itertuples(index=False):
+        t.add_row(
+            str(r.unit),
+            f"{r.time:%Y-%m-%d %H:%M}",
+            _s(r.aqi),
+            str(r.category_zh or "-"),
+            str(r.primary or ""),
+            _f(r.pm25_1h),
+            _f(r.pm25_24h),
+            _f(r.o3_1h),
+            _f(r.o3_8h),
+        )
+    out.print(t)
 
 
 def _s(v: Any) -> str:
