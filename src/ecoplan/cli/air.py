@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -356,7 +357,7 @@ def air_hourly(
 
 
 def _s(v: Any) -> str:
-    return "NA" if v is None or v is __import__("pandas").NA else str(v)
+    return "NA" if v is None or v is pd.NA else str(v)
 
 
 def _f(v: Any, digits: int = 1) -> str:
