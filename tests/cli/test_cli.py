@@ -200,3 +200,65 @@ def test_tasks_and_regions_and_rank(db: str) -> None:
         runner.invoke(app, ["rank", "cn-13th-eco", "--year", "2020", "--format", "json", "--db", db]).output
     )
     assert ranked[0]["region"] == "000000"
+
+
+def test_init_demo_runs_again_and_never_revises_stored_values(db: str, tmp_path: Path) -> None:
+    """`make run` twice, or after a user's import: the demo values fill only empty keys."""
+    n_demo = len(demo_rows())
+    again = runner.invoke(app, ["init", "--demo", "--db", db])
+    assert again.exit_code == 0, again.output
+    assert f"demo values: 0 new, {n_demo} already stored, left as they are" in again.output
+    # a user revises a demo value (recorded now, later than the demo's 2021-06-30) ...
+    f = write_csv(
+        tmp_path / "rev.csv",
+        [
+            "plan,indicator,region,year,value,unit,source,note",
+            "cn-13th-eco,air-good-days,000000,2020,79.0,%,user revision,",
+        ],
+    )
+    res = runner.invoke(app, ["values", "import", str(f), "--db", db])
+    assert res.exit_code == 0 and "1 revised" in res.output
+    # ... and deletes nothing; init --demo again neither fails nor undoes the revision
+    third = runner.invoke(app, ["init", "--demo", "--db", db])
+    assert third.exit_code == 0, third.output
+    assert f"demo values: 0 new, {n_demo} already stored, left as they are" in third.output
+    rows = json.loads(
+        runner.invoke(
+            app,
+            ["values", "list", "--indicator", "air-good-days", "--history", "--format", "json", "--db", db],
+        ).output
+    )
+    y2020 = [r for r in rows if r["year"] == 2020 and r["region"] == "000000"]
+    assert [(r["revision"], r["value"]) for r in y2020] == [(1, 87.0), (2, 79.0)]
+
+
+def test_init_demo_fills_only_keys_without_values(tmp_path: Path) -> None:
+    """A user's value imported before the demo is kept; the other demo values are added."""
+    db = str(tmp_path / "first.duckdb")
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    f = write_csv(
+        tmp_path / "mine.csv",
+        [
+            "plan,indicator,region,year,value,unit,source,note",
+            "cn-13th-eco,air-good-days,000000,2020,86.0,%,my figure,",
+        ],
+    )
+    assert runner.invoke(app, ["values", "import", str(f), "--db", db]).exit_code == 0
+    res = runner.invoke(app, ["init", "--demo", "--db", db])
+    assert res.exit_code == 0, res.output
+    n_demo = len(demo_rows())
+    assert f"demo values: {n_demo - 1} new, 1 already stored, left as they are" in res.output
+    rows = json.loads(
+        runner.invoke(
+            app, ["values", "list", "--indicator", "air-good-days", "--format", "json", "--db", db]
+        ).output
+    )
+    mine = next(r for r in rows if r["year"] == 2020 and r["region"] == "000000")
+    assert (mine["value"], mine["revision"], mine["source"]) == (86.0, 1, "my figure")
+
+
+def demo_rows() -> list[str]:
+    from ecoplan.session import demo_values_path
+
+    lines = demo_values_path().read_text(encoding="utf-8").splitlines()[1:]
+    return [line for line in lines if line.strip()]

@@ -65,9 +65,13 @@ def init(
                 f"({n_plans} newly stored)"
             )
             if demo:
-                res = ep.import_values(demo_values_path(), recorded_at="2021-06-30", actor="ecoplan demo")
+                # Demo values never revise a stored value (a user's import, `air feed`): only
+                # keys with no revision at all are filled, so `init --demo` can run again.
+                res = ep.import_values(
+                    demo_values_path(), recorded_at="2021-06-30", actor="ecoplan demo", only_new=True
+                )
                 out.print(
-                    f"demo values: {res.inserted} new, {res.revised} revised, {res.unchanged} unchanged"
+                    f"demo values: {res.inserted} new, {res.unchanged} already stored, left as they are"
                 )
     except EcoplanError as exc:
         _fail(exc)

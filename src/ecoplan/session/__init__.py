@@ -97,12 +97,21 @@ class Ecoplan:
         recorded_at: str | dt.datetime | None = None,
         actor: str | None = None,
         sheet: str | None = None,
+        only_new: bool = False,
     ) -> ImportResult:
-        """Validate and store a values file (all or nothing; re-import is a no-op)."""
+        """Validate and store a values file (all or nothing; re-import is a no-op).
+
+        ``only_new``: store only values of keys (plan, indicator, region, year) with
+        no stored revision at all; the others are left as they are (the demo values).
+        """
         plans = {p.id: p for p in self.catalog.plans()}
         rows = read_values(path, plans, self.catalog.region_codes(), sheet=sheet)
         return self.catalog.add_values(
-            rows, recorded_at=recorded_moment(recorded_at), actor=actor, origin=Path(path).name
+            rows,
+            recorded_at=recorded_moment(recorded_at),
+            actor=actor,
+            origin=Path(path).name,
+            only_new=only_new,
         )
 
     # assessment

@@ -340,12 +340,15 @@ class Catalog:
         recorded_at: dt.datetime | None = None,
         actor: str | None = None,
         origin: str | None = None,
+        only_new: bool = False,
     ) -> ImportResult:
         """Append revisions for rows whose value differs from the one in force.
 
         All or nothing: the whole batch is one transaction. A row equal to the
         latest stored revision (value, unit, basis, source, note) is skipped,
-        so re-importing a file changes nothing.
+        so re-importing a file changes nothing. With ``only_new`` (the demo
+        values) a row whose key has any stored revision is left as it is and
+        counted as unchanged: nothing stored is ever revised.
         """
         when = recorded_at or _now()
         inserted = revised = unchanged = 0
@@ -353,7 +356,9 @@ class Catalog:
         new_rows = []
         for r in rows:
             last = latest.get((r.plan, r.indicator, r.region, r.year))
-            if last is not None and last[1:6] == (r.value, r.unit, r.basis.value, r.source, r.note):
+            if last is not None and (
+                only_new or last[1:6] == (r.value, r.unit, r.basis.value, r.source, r.note)
+            ):
                 unchanged += 1
                 continue
             if last is not None and last[6] > when:
