@@ -262,3 +262,22 @@ def demo_rows() -> list[str]:
 
     lines = demo_values_path().read_text(encoding="utf-8").splitlines()[1:]
     return [line for line in lines if line.strip()]
+
+
+def test_values_import_refuses_fractional_years_and_short_region_codes(db: str, tmp_path: Path) -> None:
+    f = write_csv(
+        tmp_path / "coerce.csv",
+        [
+            "plan,indicator,region,year,value,unit",
+            "cn-13th-eco,air-good-days,110000,2018.5,79.3,%",
+            "cn-13th-eco,air-good-days,11,2018,79.3,%",
+            "cn-13th-eco,air-good-days,110000,2019.0,82.0,%",
+        ],
+    )
+    res = runner.invoke(app, ["values", "import", str(f), "--db", db])
+    assert res.exit_code == 1
+    assert "coerce.csv, row 2, field 'year' ('2018.5'): not a whole year" in res.output
+    assert "coerce.csv, row 3, field 'region' ('11')" in res.output
+    assert "did you mean 110000 北京市?" in res.output
+    listed = runner.invoke(app, ["values", "list", "--region", "110000", "--format", "json", "--db", db])
+    assert json.loads(listed.output) == []  # nothing was imported, not even the good row

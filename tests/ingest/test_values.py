@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from tests.conftest import write_csv
 
 from ecoplan.errors import ValuesImportError
-from ecoplan.ingest.values import read_values
+from ecoplan.ingest.values import parse_year, read_values, region_hint
 from ecoplan.plans import Basis, builtin_plans, bundled_regions
 
 PLANS = {p.id: p for p in builtin_plans()}
@@ -23,12 +25,13 @@ def test_reads_ids_and_chinese_names(tmp_path: Path) -> None:
             HEADER,
             "cn-13th-eco,air-good-days,000000,2016,78.8,%,公报,",
             "cn-13th-eco,细颗粒物未达标地级及以上城市浓度下降,000000,2020,28.8,,,",
-            "jiangmen-13th-eco,城市空气质量优良天数比例,4407,2018,89.5,%,,",
+            "jiangmen-13th-eco,城市空气质量优良天数比例,440700,2018.0,89.5,%,,",
         ],
     )
     rows = read_values(f, PLANS, REGIONS)
     assert [r.indicator for r in rows] == ["air-good-days", "air-pm25-decline", "air-good-days"]
     assert rows[1].basis is Basis.CHANGE and rows[2].region == "440700"
+    assert rows[2].year == 2018  # 2018.0, as a spreadsheet may write a whole number
 
 
 def test_every_bad_row_is_reported(tmp_path: Path) -> None:
@@ -89,3 +92,99 @@ def test_unknown_file_type(tmp_path: Path) -> None:
     (tmp_path / "v.json").write_text("{}")
     with pytest.raises(ValuesImportError.__mro__[1], match="unknown file type"):
         read_values(tmp_path / "v.json", PLANS, REGIONS)
+
+
+def _problems(tmp_path: Path, lines: list[str]) -> list[tuple[int | None, str | None, str | None, str]]:
+    f = write_csv(tmp_path / "c.csv", [HEADER, *lines])
+    with pytest.raises(ValuesImportError) as exc:
+        read_values(f, PLANS, REGIONS)
+    assert "c.csv" in str(exc.value) and "nothing was imported" in str(exc.value)
+    return [(p.row, p.field, p.text, p.reason) for p in exc.value.problems]
+
+
+def test_a_fractional_year_is_an_error_never_truncated(tmp_path: Path) -> None:
+    got = _problems(
+        tmp_path,
+        [
+            "cn-13th-eco,air-good-days,000000,2018.5,79.3,%,,",  # row 2: was stored as 2018
+            "cn-13th-eco,air-good-days,000000,2018a,79.3,%,,",  # row 3
+            "cn-13th-eco,air-good-days,000000,2e3,79.3,%,,",  # row 4: a float, not a year as written
+            "cn-13th-eco,air-good-days,000000,2019.00,80.0,%,,",  # fine
+        ],
+    )
+    assert got == [
+        (2, "year", "2018.5", "not a whole year"),
+        (3, "year", "2018a", "not a year (a whole number such as 2018)"),
+        (4, "year", "2e3", "not a year (a whole number such as 2018)"),
+    ]
+
+
+def test_a_region_code_is_never_padded(tmp_path: Path) -> None:
+    got = _problems(
+        tmp_path,
+        [
+            "cn-13th-eco,air-good-days,11,2018,79.3,%,,",  # row 2: was taken as 110000
+            "jiangmen-13th-eco,air-good-days,4407,2018,89.5,%,,",  # row 3: was 440700
+            "cn-13th-eco,air-good-days,0,2017,78.0,%,,",  # row 4: was 000000
+            "cn-13th-eco,air-good-days,110000.0,2016,78.8,%,,",  # row 5: a spreadsheet number
+            "cn-13th-eco,air-good-days,110000000000,2019,82.0,%,,",  # row 6: 12-digit statistical code
+            "cn-13th-eco,air-good-days,7,2020,87.0,%,,",  # row 7: nothing to suggest
+            "cn-13th-eco,air-good-days,999999,2020,87.0,%,,",  # row 8: six digits, unknown
+        ],
+    )
+    assert [(row, field, text) for row, field, text, _ in got] == [
+        (2, "region", "11"),
+        (3, "region", "4407"),
+        (4, "region", "0"),
+        (5, "region", "110000.0"),
+        (6, "region", "110000000000"),
+        (7, "region", "7"),
+        (8, "region", "999999"),
+    ]
+    reasons = [r for *_, r in got]
+    assert reasons[0].endswith("did you mean 110000 北京市?")
+    assert reasons[1].endswith("did you mean 440700 江门市?")
+    assert reasons[2].endswith("did you mean 000000 全国?")
+    assert reasons[3].endswith("did you mean 110000 北京市?")
+    assert reasons[4].endswith("did you mean 110000 北京市?")
+    assert reasons[5] == "not a six-digit GB/T 2260 region code (000000 = national)"
+    assert reasons[6] == "unknown region code (GB/T 2260, six digits; 000000 = national)"
+
+
+def test_region_hint_names_come_from_the_mapping_given() -> None:
+    assert region_hint("44", {"440000": "广东"}).endswith("did you mean 440000 广东?")
+    assert region_hint("44", {"440000"}).endswith("did you mean 440000 广东省?")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).filter(lambda x: not x.is_integer()))
+def test_any_non_integral_year_is_rejected(x: float) -> None:
+    for text in (repr(x), f"{x:.3f}".rstrip("0"), f"{x:f}"):
+        if text.rstrip("0").endswith("."):
+            continue  # the format rounded it to a whole number
+        with pytest.raises(ValueError, match="not a"):
+            parse_year(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12) | st.from_regex(r"\s*[0-9０-９]{0,5}([.,][0-9]{0,3})?\s*", fullmatch=True))
+@example("2018.")
+@example("２０１８")
+@example("2018,0")
+def test_a_year_is_digits_or_digits_point_zeros(text: str) -> None:
+    stripped = text.strip()
+    head, dot, tail = stripped.partition(".")
+    whole = head.isascii() and head.isdigit() and (not dot or (tail != "" and set(tail) == {"0"}))
+    try:
+        year = parse_year(text)
+    except ValueError:
+        assert not whole
+        return
+    assert whole and year == int(head)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"[0-9]{1,12}", fullmatch=True).filter(lambda t: len(t) != 6))
+def test_a_code_that_is_not_six_digits_is_never_accepted(code: str) -> None:
+    assert code not in REGIONS
+    assert region_hint(code, REGIONS).startswith("not a six-digit GB/T 2260 region code")

@@ -105,7 +105,8 @@ class Ecoplan:
         no stored revision at all; the others are left as they are (the demo values).
         """
         plans = {p.id: p for p in self.catalog.plans()}
-        rows = read_values(path, plans, self.catalog.region_codes(), sheet=sheet)
+        names = {r.code: r.name_zh for r in self.catalog.regions()}
+        rows = read_values(path, plans, names, sheet=sheet)
         return self.catalog.add_values(
             rows,
             recorded_at=recorded_moment(recorded_at),
