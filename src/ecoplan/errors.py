@@ -14,7 +14,9 @@ Exception tree::
     │   │                          rows; carries every problem found, not just the first
     │   └── ValuesImportError      an indicator-values file has bad rows
     ├── NotFound                   an unknown plan, indicator, region or task id
+    ├── OutOfScope                 a year outside a plan's period, a region outside its territory
     ├── StoreError                 the database file cannot be used
+    │   ├── StoreBusy              another process holds the file (DuckDB's lock)
     │   └── SchemaVersionError     the file was written by a newer ecoplan
     └── ScoringRuleError           a scoring rule set is malformed
 """
@@ -28,10 +30,12 @@ __all__ = [
     "EcoplanError",
     "InputFileError",
     "NotFound",
+    "OutOfScope",
     "PlanError",
     "Problem",
     "SchemaVersionError",
     "ScoringRuleError",
+    "StoreBusy",
     "StoreError",
     "TargetSyntaxError",
     "ValuesImportError",
@@ -65,8 +69,26 @@ class NotFound(EcoplanError, LookupError):
     """An id (plan, indicator, region, task) is not in the store."""
 
 
+class OutOfScope(EcoplanError, ValueError):
+    """A question the plan cannot answer: a year outside its period, a region outside its territory."""
+
+
 class StoreError(EcoplanError):
     """The store cannot be opened or written."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the database file (one writer process per file).
+
+    ``pid`` is the holder's process id when DuckDB names it; ``waited`` the
+    seconds spent waiting for it before giving up.
+    """
+
+    def __init__(self, path: str, pid: int | None = None, waited: float = 0.0) -> None:
+        self.path, self.pid, self.waited = path, pid, waited
+        held = f" (held by process {pid})" if pid else ""
+        after = f" after waiting {waited:.0f} s" if waited else ""
+        super().__init__(f"{path}: the store is in use by another process{held}{after}")
 
 
 class SchemaVersionError(StoreError):

@@ -21,7 +21,7 @@ def rules() -> ScoringRules:
 VALID = """\
 name: test-rules
 weights: {binding: 3, expected: 2}
-missing_score: 50
+min_assessed_share: 0.5
 grades:
   - {min: 60, zh: 合格, en: pass}
   - {min: 90, zh: 优秀, en: excellent}
@@ -44,7 +44,7 @@ def write(tmp_path: Path, text: str, name: str = "rules.yaml") -> Path:
 def test_default_rules(rules):
     assert rules.name == "ecoplan-default-1"
     assert rules.weights == {"binding": 3.0, "expected": 2.0}
-    assert rules.missing_score == 60.0
+    assert rules.min_assessed_share == 0.8
     assert [(g.min, g.zh) for g in rules.grades] == [
         (90.0, "优秀"),
         (70.0, "良好"),
@@ -109,7 +109,7 @@ def test_unknown_flag_raises(rules):
 def test_load_rules_from_file(tmp_path):
     r = load_rules(write(tmp_path, VALID))
     assert r.name == "test-rules"
-    assert r.missing_score == 50.0
+    assert r.min_assessed_share == 0.5
     assert [g.min for g in r.grades] == [90.0, 60.0, 0.0]  # sorted best first
     assert r.grades[-1].en == "不合格"  # en defaults to zh
     assert grade(95, r, flags={"major_incident"}).zh == "合格"
@@ -120,9 +120,15 @@ def test_load_rules_accepts_str_path(tmp_path):
     assert load_rules(str(write(tmp_path, VALID))).name == "test-rules"
 
 
-def test_missing_score_defaults_to_60(tmp_path):
-    r = load_rules(write(tmp_path, VALID.replace("missing_score: 50\n", "")))
-    assert r.missing_score == 60.0
+def test_min_assessed_share_defaults_to_80_percent(tmp_path):
+    r = load_rules(write(tmp_path, VALID.replace("min_assessed_share: 0.5\n", "")))
+    assert r.min_assessed_share == 0.8
+
+
+def test_missing_score_is_refused_with_the_reason(tmp_path):
+    path = write(tmp_path, VALID.replace("min_assessed_share: 0.5\n", "missing_score: 60\n"))
+    with pytest.raises(ScoringRuleError, match="no longer supported"):
+        load_rules(path)
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,8 @@ __all__ = [
     "Warning",
     "assess_indicator",
     "assess_plan",
+    "warning_level",
+    "warning_reason",
 ]
 
 
@@ -163,6 +165,8 @@ class IndicatorAssessment:
     verdict: Verdict
     reason: Message
     warning: Warning | None = None
+    target_source: str = "own"
+    baseline_source: str | None = None
 
     @property
     def attribute(self) -> Attribute:
@@ -181,7 +185,12 @@ class IndicatorAssessment:
             "value": self.value,
             "value_source": None if self.observation is None else self.observation.source,
             "value_revision": None if self.observation is None else self.observation.revision,
-            "baseline": {"year": self.baseline_year, "value": self.baseline_value},
+            "baseline": {
+                "year": self.baseline_year,
+                "value": self.baseline_value,
+                "source": self.baseline_source,
+            },
+            "target_source": self.target_source,
             "target": None
             if t is None
             else {
@@ -267,18 +276,19 @@ class _Space:
         return self.level_y0 + self.level_sign * change
 
 
-def _space_for(ind: Indicator, observations: Sequence[Observation], final: TargetSpec | None) -> _Space:
+def _space_for(
+    ind: Indicator, observations: Sequence[Observation], final: TargetSpec | None, base_level: float | None
+) -> _Space:
+    """The assessment space of ``ind`` for one region whose baseline level is ``base_level``."""
     sign = ind.direction.sign
     mode = ind.cumulative
     if mode is None and final is not None and final.target.kind is TargetKind.CUMULATIVE:
         # a cumulative target handed down by a parent plan (省下达 〔x〕)
         relative = final.target.value is None and ind.unit in ("%", "％")
         mode = CumulativeMode.RELATIVE if relative else CumulativeMode.ABSOLUTE
-    if mode is not None and (
-        ind.baseline.value is None or any(o.basis is Basis.CHANGE for o in observations)
-    ):
-        return _Space("change", 1, 0.0, mode, ind.baseline.value, sign)
-    return _Space("level", sign, ind.baseline.value, mode, ind.baseline.value, sign)
+    if mode is not None and (base_level is None or any(o.basis is Basis.CHANGE for o in observations)):
+        return _Space("change", 1, 0.0, mode, base_level, sign)
+    return _Space("level", sign, base_level, mode, base_level, sign)
 
 
 def _target_value(spec: TargetSpec, sp: _Space, settings_thr: tuple[float, float]) -> float | None:
@@ -394,25 +404,52 @@ def assess_indicator(
     resolver: TargetResolver | None = None,
     *,
     weights: str = "linear",
+    decomposed: Sequence[TargetSpec] | None = None,
+    region_name: Message | None = None,
 ) -> IndicatorAssessment:
-    """Assess ``ind`` for ``region`` in evaluation ``year``.
+    """Assess ``ind`` for ``region`` in evaluation ``year``, on the region's own numbers.
 
     Parameters
     ----------
     plan, ind : the plan and one of its indicators.
-    region : GB/T 2260 code. Targets: the indicator's allocation for that
-        region, else the plan's own targets (a plan-wide target applied to a
-        sub-region, e.g. cities ranked against the national bar).
+    region : GB/T 2260 code. The rule of ``docs/assessment.md`` "Whose
+        baseline, whose target":
+
+        * target: ``decomposed`` (a stored 逐级分解 row) or the plan's own
+          allocation to the region (``target_source`` ``decomposed``); the
+          plan's targets for the plan's own region (``own``); otherwise the
+          plan's targets, inherited (``inherited``; a cumulative 〔x〕 then
+          applies to the region's own change since the base year).
+        * baseline: the plan's printed baseline for the plan's own region;
+          for any other region its own stored value of the base year, never
+          the plan region's. Without it the statuses that need a baseline
+          are ``insufficient_data`` ("no 2015 value for 北京市").
     year : evaluation year (mid-term or final).
     observations : the indicator's values for this region (any years, one
         per year: the revision in force at the as-of date).
     resolver : looks up targets handed down by a parent plan.
     weights : weight function of the ESCAP projection (linear, uniform, exponential).
+    decomposed : the region's decomposed targets from the store, if any.
+    region_name : the region's name (en, zh) for the reasons; default its code.
     """
-    specs, inherit_problem = _resolve(ind, ind.targets_for(region, plan.region), region, resolver)
-    if not specs and not inherit_problem and region != plan.region:
-        specs = ind.targets
-    sp = _space_for(ind, observations, specs[-1] if specs else None)
+    own_region = region == plan.region
+    if decomposed:
+        raw, target_source = tuple(decomposed), "decomposed"
+    elif region in ind.allocations:
+        raw, target_source = ind.allocations[region], "decomposed"
+    else:
+        raw, target_source = ind.targets, "own" if own_region else "inherited"
+    specs, inherit_problem = _resolve(
+        ind, raw, plan.region if target_source == "inherited" else region, resolver
+    )
+    t0 = ind.baseline.year
+    base_obs: Observation | None = None
+    if own_region:
+        base_level = ind.baseline.value
+    else:
+        base_obs = next((o for o in observations if o.year == t0 and o.basis is Basis.LEVEL), None)
+        base_level = None if base_obs is None else base_obs.value
+    sp = _space_for(ind, observations, specs[-1] if specs else None, base_level)
     series: dict[int, tuple[float, Observation]] = {}
     for o in sorted(observations, key=lambda o: o.year):
         v = sp.convert(o)
@@ -421,10 +458,9 @@ def assess_indicator(
     final = specs[-1] if specs else None
     thr = (plan.settings.eliminate_basic, plan.settings.eliminate_full)
     y_t = _target_value(final, sp, thr) if final is not None else None
-    t0 = ind.baseline.year
     y0 = sp.y0
     start_note = None
-    if y0 is None and sp.name == "level":
+    if y0 is None and sp.name == "level" and own_region:
         later = [y for y in series if t0 <= y < year]
         if later:
             t0 = min(later)
@@ -462,7 +498,17 @@ def assess_indicator(
         projected=None,
         ap=None,
         within_tolerance=None,
+        target_source=target_source,
+        baseline_source=(
+            "plan"
+            if own_region and ind.baseline.value is not None
+            else None
+            if base_obs is None
+            else base_obs.source or "store"
+        ),
     )
+    who = region_name or Message(region, region)
+    no_baseline = Message(f"no {t0} value for {who.en}", f"缺少{who.zh}{t0}年基期值")
     if inherit_problem is not None and (final is None or final.year < plan.end):
         return IndicatorAssessment(
             **base, status=Status.NOT_ASSESSABLE, verdict=Verdict.PENDING, reason=inherit_problem
@@ -523,10 +569,10 @@ def assess_indicator(
         unit = "%" if sp.mode is CumulativeMode.RELATIVE else f" {ind.unit}"
     expr = final.target.text or final.target.canonical()
     if met is None:
-        status, verdict = Status.NOT_ASSESSABLE, Verdict.PENDING
+        status, verdict = Status.INSUFFICIENT_DATA, Verdict.PENDING
         reason = Message(
-            f"target {expr} cannot be judged without a baseline value",
-            f"目标“{expr}”需基期值才能判断",
+            f"{no_baseline.en}: the target {expr} is measured from it",
+            f"{no_baseline.zh}，目标“{expr}”须据此衡量",
         )
     elif met:
         status = Status.ACHIEVED
@@ -562,8 +608,8 @@ def assess_indicator(
         if on_schedule is None:
             status = Status.INSUFFICIENT_DATA
             reason = Message(
-                f"no baseline or earlier value to measure progress toward {expr}",
-                f"缺少基期值或早期数据，无法衡量进度（目标“{expr}”）",
+                f"{no_baseline.en}: progress toward {expr} is measured from it",
+                f"{no_baseline.zh}，无法衡量进度（目标“{expr}”）",
             )
         elif on_schedule:
             status = Status.ON_TRACK
@@ -595,39 +641,63 @@ def assess_indicator(
 
 def _warning(a: IndicatorAssessment) -> Warning | None:
     """Early-warning level per ``assessment.md`` §5 [DESIGN]."""
-    if a.status in (Status.ACHIEVED, Status.NOT_ASSESSABLE, Status.INSUFFICIENT_DATA):
-        return None
     binding = a.attribute is Attribute.BINDING
-    rr, ap = a.rr, a.ap
-    final_missed = a.verdict is Verdict.NOT_MET
-    behind = a.status in (Status.AT_RISK, Status.OFF_TRACK)
-    if binding and (final_missed or (ap is not None and ap < 0) or (rr is not None and rr < 0)):
-        level = "red"
-    elif behind or (ap is not None and 0 <= ap < 1) or (rr is not None and 0 <= rr < 0.6):
-        level = "amber"
-    elif rr is not None and 0.6 <= rr < 0.95:
-        level = "watch"
-    else:
+    level = warning_level(a.status, a.verdict, binding, a.rr, a.ap)
+    if level is None:
         return None
-    numbers_en, numbers_zh = a.reason.en, a.reason.zh
-    if a.required_annual is not None and a.actual_annual is not None:
-        u = a.annual_unit
-        numbers_en = (
-            f"needs {a.required_annual:+.1f} {u}, achieved {a.actual_annual:+.1f} {u} since {a.baseline_year}"
-        )
-        numbers_zh = (
-            f"需年均变化{a.required_annual:+.1f} {u}，{a.baseline_year}年以来实际{a.actual_annual:+.1f} {u}"
-        )
-        if a.projected is not None:
-            numbers_en += f"; projected {a.target.year if a.target else ''}: {_fmt(a.projected)}"
-            numbers_zh += f"；预计{a.target.year if a.target else ''}年{_fmt(a.projected)}"
+    reason = warning_reason(
+        a.required_annual,
+        a.actual_annual,
+        a.annual_unit,
+        a.baseline_year,
+        a.projected,
+        a.target.year if a.target else None,
+    )
     return Warning(
         indicator=a.indicator.id,
         region=a.region,
         level=level,
         severity="high" if binding else "medium",
-        reason=Message(numbers_en, numbers_zh),
+        reason=reason or a.reason,
     )
+
+
+def warning_level(status: str, verdict: str, binding: bool, rr: float | None, ap: float | None) -> str | None:
+    """Early-warning level per ``assessment.md`` §5 [DESIGN]: red, amber, watch or None.
+
+    red: a binding indicator that missed its final target, or whose
+    projection or progress ratio points away from it; amber: behind
+    schedule, or projected/progressing short of it; watch: moderate progress.
+    """
+    if status in (Status.ACHIEVED, Status.NOT_ASSESSABLE, Status.INSUFFICIENT_DATA):
+        return None
+    behind = status in (Status.AT_RISK, Status.OFF_TRACK)
+    if binding and (verdict == Verdict.NOT_MET or (ap is not None and ap < 0) or (rr is not None and rr < 0)):
+        return "red"
+    if behind or (ap is not None and 0 <= ap < 1) or (rr is not None and 0 <= rr < 0.6):
+        return "amber"
+    if rr is not None and 0.6 <= rr < 0.95:
+        return "watch"
+    return None
+
+
+def warning_reason(
+    required: float | None,
+    actual: float | None,
+    unit: str,
+    baseline_year: int,
+    projected: float | None,
+    target_year: int | None,
+) -> Message | None:
+    """The numbers of a warning: required vs achieved annual change, and the projection."""
+    if required is None or actual is None:
+        return None
+    en = f"needs {required:+.1f} {unit}, achieved {actual:+.1f} {unit} since {baseline_year}"
+    zh = f"需年均变化{required:+.1f} {unit}，{baseline_year}年以来实际{actual:+.1f} {unit}"
+    if projected is not None:
+        en += f"; projected {target_year or ''}: {_fmt(projected)}"
+        zh += f"；预计{target_year or ''}年{_fmt(projected)}"
+    return Message(en, zh)
 
 
 @dataclass
@@ -691,12 +761,27 @@ def assess_plan(
     resolver: TargetResolver | None = None,
     *,
     as_of: str | None = None,
+    decomposed: Mapping[str, Sequence[TargetSpec]] | None = None,
+    region_name: Message | None = None,
 ) -> PlanAssessment:
     """Assess every indicator of ``plan`` for ``region`` in ``year``.
 
-    ``values`` maps indicator id to its observations for that region.
+    ``values`` maps indicator id to its observations for that region;
+    ``decomposed`` maps indicator id to the region's stored decomposed targets.
     """
     out = PlanAssessment(plan, region, year, as_of)
+    dec = decomposed or {}
     for ind in plan.indicators:
-        out.indicators.append(assess_indicator(plan, ind, region, year, values.get(ind.id, ()), resolver))
+        out.indicators.append(
+            assess_indicator(
+                plan,
+                ind,
+                region,
+                year,
+                values.get(ind.id, ()),
+                resolver,
+                decomposed=dec.get(ind.id),
+                region_name=region_name,
+            )
+        )
     return out

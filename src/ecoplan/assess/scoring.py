@@ -2,9 +2,15 @@
 
 The default rule set (``rules/default.yaml``) is documented line by line; it
 is a [DESIGN] of this project built from documented Chinese practice
-(``assessment.md`` §6.2–6.7): attribute weights 3:2, missing data scored 60
-with its weight kept, grade bands 90/70/60, a binding-indicator veto and an
-incident cap.
+(``assessment.md`` §6.2–6.7): attribute weights 3:2, grade bands 90/70/60, a
+binding-indicator veto and an incident cap. An indicator without data scores
+nothing and is counted as not assessed; a plan with fewer assessed indicators
+than the rule set's minimum share gets no score and no grade ("not gradable:
+3 of 26 assessed") — never a pass mark for data nobody reported.
+
+:func:`score` scores one assessment; :func:`score_frame` scores every region
+of a table of assessment rows (:mod:`ecoplan.assess.table`) at once, by the
+same rules (a test holds them equal).
 """
 
 from __future__ import annotations
@@ -14,12 +20,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from ecoplan.assess.evaluate import IndicatorAssessment, PlanAssessment, Status, Verdict
 from ecoplan.errors import ScoringRuleError
 
-__all__ = ["Grade", "ScoreCard", "ScoringRules", "grade", "load_rules", "score"]
+__all__ = ["Grade", "ScoreCard", "ScoringRules", "grade", "load_rules", "score", "score_frame"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class Grade:
 class ScoringRules:
     name: str
     weights: dict[str, float]
-    missing_score: float
+    min_assessed_share: float
     grades: tuple[Grade, ...]
     veto: str | None
     caps: dict[str, str]
@@ -62,7 +69,7 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
         rules = ScoringRules(
             name=str(d["name"]),
             weights={k: float(v) for k, v in d["weights"].items()},
-            missing_score=float(d.get("missing_score", 60)),
+            min_assessed_share=float(d.get("min_assessed_share", 0.8)),
             grades=tuple(sorted(grades, key=lambda g: -g.min)),
             veto=d.get("veto"),
             caps={str(k): str(v) for k, v in (d.get("caps") or {}).items()},
@@ -75,6 +82,13 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
     for flag, cap in rules.caps.items():
         if cap not in names:
             raise ScoringRuleError(f"{where}: cap {flag!r} names no grade ({cap!r})")
+    if "missing_score" in d:
+        raise ScoringRuleError(
+            f"{where}: 'missing_score' is no longer supported: an indicator without data scores "
+            "nothing; set 'min_assessed_share' instead"
+        )
+    if not 0 < rules.min_assessed_share <= 1:
+        raise ScoringRuleError(f"{where}: min_assessed_share lies in (0, 1], not {rules.min_assessed_share}")
     if set(rules.weights) != {"binding", "expected"}:
         raise ScoringRuleError(f"{where}: weights must name 'binding' and 'expected'")
     if rules.veto not in (None, "binding_not_met"):
@@ -83,11 +97,9 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
 
 
 def indicator_score(a: IndicatorAssessment, rules: ScoringRules) -> float | None:
-    """Score 0–100 of one indicator, or None when it is left out (not assessable)."""
-    if a.status is Status.NOT_ASSESSABLE:
+    """Score 0–100 of one indicator, or None when it is not assessed (no data, no target)."""
+    if a.status in (Status.NOT_ASSESSABLE, Status.INSUFFICIENT_DATA):
         return None
-    if a.status is Status.INSUFFICIENT_DATA:
-        return rules.missing_score
     if a.status in (Status.ACHIEVED, Status.ON_TRACK):
         return 100.0
     made = a.cs
@@ -119,6 +131,8 @@ def grade(score: float, rules: ScoringRules, *, vetoed: bool = False, flags: set
 
 @dataclass(frozen=True)
 class ScoreCard:
+    """The score of one plan assessment; ``score`` and ``grade`` are None when not gradable."""
+
     rules: str
     score: float | None
     grade: Grade | None
@@ -126,14 +140,36 @@ class ScoreCard:
     indicator_scores: dict[str, float | None]
     assessed: int
     total: int
+    assessable: int = 0
+    min_share: float = 0.8
+
+    @property
+    def gradable(self) -> bool:
+        return self.score is not None
+
+    def note(self, lang: str = "en") -> str | None:
+        """Why there is no grade, or None."""
+        if self.gradable:
+            return None
+        if lang == "zh":
+            share = f"{self.min_share:.0%}"
+            return f"不予评分：{self.total}项指标中仅{self.assessed}项可评估（规则要求不少于{share}）"
+        return (
+            f"not gradable: {self.assessed} of {self.total} assessed "
+            f"(the rules need at least {self.min_share:.0%})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rules": self.rules,
             "score": None if self.score is None else round(self.score, 2),
             "grade": None if self.grade is None else {"zh": self.grade.zh, "en": self.grade.en},
+            "gradable": self.gradable,
+            "note": self.note("en"),
+            "note_zh": self.note("zh"),
             "vetoed_by": list(self.vetoed_by),
             "assessed": self.assessed,
+            "assessable": self.assessable,
             "total": self.total,
             "indicator_scores": {
                 k: None if v is None else round(v, 2) for k, v in self.indicator_scores.items()
@@ -141,8 +177,12 @@ class ScoreCard:
         }
 
 
+def _gradable(assessed: int, assessable: int, share: float) -> bool:
+    return assessed > 0 and assessed >= share * assessable - 1e-9
+
+
 def score(pa: PlanAssessment, rules: ScoringRules | None = None, flags: set[str] | None = None) -> ScoreCard:
-    """Weighted score and grade of a plan assessment."""
+    """Weighted score and grade of a plan assessment (None when not gradable)."""
     rules = rules or load_rules()
     scores: dict[str, float | None] = {}
     num = den = 0.0
@@ -153,12 +193,93 @@ def score(pa: PlanAssessment, rules: ScoringRules | None = None, flags: set[str]
             w = rules.weights[a.attribute.value]
             num += w * s
             den += w
-    total = num / den if den else None
     vetoed = tuple(
         a.indicator.id
         for a in pa.indicators
         if rules.veto == "binding_not_met" and a.attribute.value == "binding" and a.verdict is Verdict.NOT_MET
     )
-    g = None if total is None else grade(total, rules, vetoed=bool(vetoed), flags=flags)
     assessed = sum(a.status not in (Status.NOT_ASSESSABLE, Status.INSUFFICIENT_DATA) for a in pa.indicators)
-    return ScoreCard(rules.name, total, g, vetoed, scores, assessed, len(pa.indicators))
+    assessable = sum(a.status is not Status.NOT_ASSESSABLE for a in pa.indicators)
+    ok = den > 0 and _gradable(assessed, assessable, rules.min_assessed_share)
+    total = num / den if ok else None
+    g = None if total is None else grade(total, rules, vetoed=bool(vetoed), flags=flags)
+    return ScoreCard(
+        rules.name,
+        total,
+        g,
+        vetoed,
+        scores,
+        assessed,
+        len(pa.indicators),
+        assessable,
+        rules.min_assessed_share,
+    )
+
+
+def score_frame(rows: pd.DataFrame, rules: ScoringRules | None = None) -> pd.DataFrame:
+    """Score every region of a table of assessment rows of one plan and year.
+
+    ``rows`` has the columns of :data:`ecoplan.assess.table.COLUMNS`. Returns
+    one row per region: ``region, score, grade_zh, grade_en, vetoed,
+    binding_met, assessed, assessable, total`` (score and grade NaN/None when
+    not gradable), by the rules of :func:`score`.
+    """
+    import numpy as np
+
+    rules = rules or load_rules()
+    st = rows["status"].astype(str).to_numpy()
+    verdict = rows["verdict"].astype(str).to_numpy()
+    binding = (rows["attribute"].astype(str) == "binding").to_numpy()
+    out_of = np.isin(st, [Status.NOT_ASSESSABLE.value, Status.INSUFFICIENT_DATA.value])
+    full = np.isin(st, [Status.ACHIEVED.value, Status.ON_TRACK.value])
+    cs = rows["cs"].to_numpy(dtype=float)
+    made = np.where(np.isnan(cs), 0.0, cs)
+    ty = rows["target_year"].to_numpy(dtype=float, na_value=np.nan)
+    by = rows["baseline_year"].to_numpy(dtype=float)
+    yr = rows["year"].to_numpy(dtype=float)
+    elapsed = (yr - by) / np.maximum(1.0, ty - by)
+    final = (verdict == Verdict.NOT_MET.value) | np.isnan(ty)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(final, made, np.where(elapsed > 0, made / elapsed, 0.0))
+    s = np.where(full, 100.0, 100.0 * np.clip(share, 0.0, 1.0))
+    s = np.where(out_of, np.nan, s)
+    w = np.where(binding, rules.weights["binding"], rules.weights["expected"])
+    frame = pd.DataFrame(
+        {
+            "region": rows["region"].astype(str).to_numpy(),
+            "num": np.where(out_of, 0.0, w * s),
+            "den": np.where(out_of, 0.0, w),
+            "assessed": ~out_of,
+            "assessable": st != Status.NOT_ASSESSABLE.value,
+            "total": 1,
+            "veto": binding & (verdict == Verdict.NOT_MET.value) & (rules.veto == "binding_not_met"),
+            "binding_met": binding & (verdict == Verdict.MET.value),
+        }
+    )
+    g = frame.groupby("region", sort=True).sum()
+    ok = (
+        (g["den"] > 0)
+        & (g["assessed"] > 0)
+        & (g["assessed"] >= rules.min_assessed_share * g["assessable"] - 1e-9)
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.where(ok, g["num"] / g["den"].where(g["den"] > 0, 1.0), np.nan)
+    mins = np.array([gr.min for gr in rules.grades])
+    idx = np.array([int(np.argmax(t >= mins - 1e-9)) if t == t else -1 for t in total])
+    idx = np.where(g["veto"].to_numpy() > 0, len(rules.grades) - 1, idx)
+    idx = np.where(np.isnan(total), -1, idx)
+    zh = [None if i < 0 else rules.grades[i].zh for i in idx]
+    en = [None if i < 0 else rules.grades[i].en for i in idx]
+    return pd.DataFrame(
+        {
+            "region": g.index.to_numpy(),
+            "score": total,
+            "grade_zh": zh,
+            "grade_en": en,
+            "vetoed": g["veto"].to_numpy() > 0,
+            "binding_met": g["binding_met"].to_numpy().astype(int),
+            "assessed": g["assessed"].to_numpy().astype(int),
+            "assessable": g["assessable"].to_numpy().astype(int),
+            "total": g["total"].to_numpy().astype(int),
+        }
+    )

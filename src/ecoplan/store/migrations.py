@@ -115,6 +115,30 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (region, day, kind)
     );
     """,
+    # 4: targets decomposed to regions (逐级分解: plan x indicator x region -> target), and
+    # the materialised assessment of every region (rows computed by the writer after each
+    # write that touches their inputs; pages, rankings and warnings read them).
+    """
+    CREATE TABLE target_decompositions (
+        plan_id VARCHAR NOT NULL, indicator_id VARCHAR NOT NULL, region VARCHAR NOT NULL,
+        year INTEGER NOT NULL, expr VARCHAR NOT NULL, stretch VARCHAR, source VARCHAR,
+        note VARCHAR, recorded_at TIMESTAMP NOT NULL, actor VARCHAR, origin VARCHAR,
+        PRIMARY KEY (plan_id, indicator_id, region, year)
+    );
+    CREATE TABLE assessments (
+        plan_id VARCHAR NOT NULL, region VARCHAR NOT NULL, indicator_id VARCHAR NOT NULL,
+        year INTEGER NOT NULL, attribute VARCHAR NOT NULL, target_source VARCHAR NOT NULL,
+        space VARCHAR NOT NULL, value DOUBLE, baseline_year INTEGER, baseline_value DOUBLE,
+        target_year INTEGER, target_value DOUBLE, expected DOUBLE, change DOUBLE,
+        required_annual DOUBLE, actual_annual DOUBLE, annual_unit VARCHAR, rr DOUBLE, cs DOUBLE,
+        projected DOUBLE, ap DOUBLE, within_tolerance BOOLEAN, status VARCHAR NOT NULL,
+        verdict VARCHAR NOT NULL, warning VARCHAR
+    );
+    CREATE TABLE assessment_runs (
+        plan_id VARCHAR PRIMARY KEY, computed_at TIMESTAMP NOT NULL, data_as_of TIMESTAMP,
+        regions INTEGER NOT NULL, rows BIGINT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
