@@ -23,7 +23,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     assert runner.invoke(app, ["init", "--db", path]).exit_code == 0
     res = runner.invoke(app, ["air", "load", str(BEIJING), "--format", "beijing-multisite", "--db", path])
     assert res.exit_code == 0, res.output
-    assert "420768 station-hours" in res.output
+    assert "420768 个站点小时" in res.output and "剔除数值：无" in res.output
     return path
 
 
@@ -189,9 +189,11 @@ def test_air_rank_and_status(db: str) -> None:
 
 
 def test_air_load_is_idempotent(db: str) -> None:
-    res = runner.invoke(app, ["air", "load", str(DONGSI), "--format", "beijing-multisite", "--db", db])
+    args = ["air", "load", str(DONGSI), "--format", "beijing-multisite", "--db", db, "--lang", "en"]
+    res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     assert "0 new station-hours, 0 values revised, 35064 unchanged" in res.output
+    assert "rejected values: none" in res.output and "warning" not in res.output
 
 
 def test_air_load_bad_values_are_counted_with_reasons(tmp_path: Path) -> None:
@@ -270,3 +272,100 @@ def test_air_load_unknown_region_in_station_file(tmp_path: Path) -> None:
         app, ["air", "load", str(f), "--format", "wide-csv", "--stations", str(st), "--db", db]
     )
     assert res.exit_code == 1 and "999999" in res.output
+
+
+def _messy(tmp_path: Path, n_bad: int) -> tuple[str, Path, Path]:
+    """A store, a station file and a wide file whose rows 2.. give n_bad bad PM2.5 values."""
+    db = str(tmp_path / "messy.duckdb")
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    st = write_csv(tmp_path / "st.csv", ["code,name,region", "S1,Station 1,440700"])
+    rows = ["station,time,pm25,co[mg/m3]"]
+    for i in range(n_bad):
+        rows.append(f"S1,2018-01-{1 + i // 24:02d} {i % 24:02d}:00,{-i - 1 if i % 2 else '[x]'},0.6")
+    rows.append("S9,2018-03-01 00:00,35,0.7")  # unknown station: both values rejected
+    return db, st, write_csv(tmp_path / "obs.csv", rows)
+
+
+def test_air_load_lists_rejected_rows_in_table_and_json(tmp_path: Path) -> None:
+    db, st, f = _messy(tmp_path, 24)
+    base = ["air", "load", str(f), "--format", "wide-csv", "--stations", str(st), "--db", db]
+    res = runner.invoke(app, [*base, "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "rejected values: negative 12, unparseable 12, unknown_station 2" in res.output
+    lines = res.output.splitlines()
+    header = next(i for i, line in enumerate(lines) if "reason" in line and "pollutant" in line)
+    listed = [line for line in lines[header:] if line.startswith("│")]
+    assert len(listed) == 20  # the first 20 …
+    first = [c.strip() for c in listed[0].strip("│").split("│")]
+    assert first == ["obs.csv", "2", "unparseable", "S1", "2018-01-01 00:00:00", "pm25", "[x]"]
+    assert "… and 6 more; `ecoplan air rejects` lists all" in res.output
+    zh = runner.invoke(app, base)
+    assert "剔除数值：negative（负值）12" in zh.output and "… 另有 6 个剔除数值" in zh.output
+    assert "unparseable（无法解析）" in zh.output and "污染物" in zh.output
+    js = runner.invoke(app, [*base, "--output-format", "json"])
+    d = json.loads(js.output)
+    assert d["rejected"]["total"] == 26 and len(d["rejected"]["rows"]) == 26
+    assert d["rejected"]["rows"][0] == {
+        "file": str(f),
+        "row": 2,
+        "reason": "unparseable",
+        "station": "S1",
+        "time": "2018-01-01T00:00:00.000",
+        "pollutant": "pm25",
+        "value": "[x]",
+        "time_text": "2018-01-01 00:00",
+    }
+    last = d["rejected"]["rows"][-2:]
+    assert [(r["row"], r["reason"], r["station"], r["pollutant"]) for r in last] == [
+        (26, "unknown_station", "S9", "pm25"),
+        (26, "unknown_station", "S9", "co"),
+    ]
+    assert d["warnings"] == []
+
+
+def test_air_rejects_lists_the_stored_rejects(tmp_path: Path) -> None:
+    db, st, f = _messy(tmp_path, 24)
+    assert (
+        runner.invoke(
+            app, ["air", "load", str(f), "--format", "wide-csv", "--stations", str(st), "--db", db]
+        ).exit_code
+        == 0
+    )
+    js = json.loads(runner.invoke(app, ["air", "rejects", "--format", "json", "--db", db]).output)
+    assert len(js) == 26 and set(js[0]) == {"file", "row", "reason", "station", "time", "pollutant", "value"}
+    neg = runner.invoke(app, ["air", "rejects", "--reason", "negative", "--format", "csv", "--db", db])
+    csv_lines = neg.output.splitlines()
+    assert csv_lines[0] == "file,row,reason,station,time,pollutant,value" and len(csv_lines) == 13
+    assert csv_lines[1].endswith(",3,negative,S1,2018-01-01 01:00:00,pm25,-2")
+    table = runner.invoke(app, ["air", "rejects", "--limit", "3", "--lang", "en", "--db", db])
+    assert table.exit_code == 0 and "26 rejected values (first 3 shown)" in table.output
+    zh = runner.invoke(app, ["air", "rejects", "--reason", "unknown_station", "--db", db])
+    assert "2 个剔除数值" in zh.output and "未知站点" in zh.output
+    bad = runner.invoke(app, ["air", "rejects", "--reason", "nope", "--db", db])
+    assert bad.exit_code == 1 and "unknown reason 'nope'" in bad.output
+
+
+def test_air_load_warns_when_co_looks_like_the_other_unit(tmp_path: Path) -> None:
+    db, st, _ = _messy(tmp_path, 0)
+    f = write_csv(
+        tmp_path / "co.csv",
+        ["station,time,co[ug/m3]", *(f"S1,2018-01-01 {h:02d}:00,0.{h + 1}" for h in range(8))],
+    )
+    base = ["air", "load", str(f), "--format", "wide-csv", "--stations", str(st), "--db", db]
+    res = runner.invoke(app, [*base, "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    warning = next(line for line in res.output.splitlines() if line.startswith("⚠ warning"))
+    assert f"{f}: column 'co[ug/m3]': CO declared µg/m³" in warning and "looks like mg/m³" in warning
+    assert "8 values below 20 (row 2: 0.1, row 3: 0.2" in warning and "… 3 more" in warning
+    zh = runner.invoke(app, base)
+    assert "⚠ 警告" in zh.output and "第2行 0.1" in zh.output
+    d = json.loads(runner.invoke(app, [*base, "--output-format", "json"]).output)
+    (w,) = d["warnings"]
+    assert (w["code"], w["file"], w["column"], w["count"], w["total"]) == (
+        "co_unit",
+        str(f),
+        "co[ug/m3]",
+        8,
+        8,
+    )
+    assert w["rows"][:2] == [{"row": 2, "value": "0.1"}, {"row": 3, "value": "0.2"}]

@@ -26,6 +26,7 @@ from ecoplan.ingest.air import (
     REJECT_COLUMNS,
     STATION_COLUMNS,
     AirBatch,
+    UnitWarning,
     read_beijing_multisite,
     read_long_csv,
     read_parquet_hourly,
@@ -91,6 +92,7 @@ def test_beijing_values_units_and_missing(beijing: AirBatch) -> None:
     assert math.isnan(value(beijing, "1003A", "2013-03-01 03:00", "co"))  # "NA" in the file
     # NA is missing, not rejected: the real data has no bad value at all
     assert len(beijing.rejects) == 0 and sum(beijing.counts().values()) == 0
+    assert beijing.warnings == []  # its CO is in µg/m³ as the format declares (median ~900)
     raw = pd.read_csv(BEIJING / "PRSA_Data_Dongsi_20130301-20170228.csv.gz")
     dongsi = beijing.hourly[beijing.hourly["station"] == "1003A"]
     for col, p in (("PM2.5", "pm25"), ("CO", "co"), ("O3", "o3")):
@@ -514,3 +516,110 @@ def test_junk_never_crashes(junk: list[str], junk_time: str) -> None:
     assert (
         len(b.rejects) - len(bad) == b.counts()["bad_time"] + b.counts()["timezone"] + b.counts()["duplicate"]
     )
+
+
+# --------------------------------------------------------------------------- CO unit plausibility
+
+
+def _hours(n: int) -> list[str]:
+    return [f"2018-01-{1 + i // 24:02d} {i % 24:02d}:00" for i in range(n)]
+
+
+def test_co_declared_ug_that_looks_like_mg_is_warned_with_rows(tmp_path: Path) -> None:
+    cos = ["0.9", "1.1", "NA", "0.7", "850", "1.4", "0.8", "1.0"]
+    f = write_csv(
+        tmp_path / "ug.csv",
+        ["station,time,pm25,co[ug/m3]", *(f"S1,{t},30,{c}" for t, c in zip(_hours(8), cos, strict=True))],
+    )
+    b = read_wide_csv(f)
+    assert len(b.warnings) == 1
+    w = b.warnings[0]
+    assert (w.code, w.file, w.column, w.declared, w.likely) == (
+        "co_unit",
+        str(f),
+        "co[ug/m3]",
+        "µg/m³",
+        "mg/m³",
+    )
+    assert (w.total, w.count, w.median) == (7, 6, 1.0)
+    assert w.rows == (2, 3, 5, 7, 8, 9) and w.values == ("0.9", "1.1", "0.7", "1.4", "0.8", "1.0")
+    msg = w.message()
+    assert str(f) in msg and "'co[ug/m3]'" in msg and "6 values below 20" in msg
+    assert "row 2: 0.9, row 3: 1.1, row 5: 0.7, row 7: 1.4, row 8: 0.8, … 1 more" in msg
+    zh = w.message("zh")
+    assert "第2行 0.9" in zh and "中位数为 1" in zh and "另 1 行" in zh
+    d = w.to_dict(limit=2)
+    assert d["count"] == 6 and d["rows"] == [{"row": 2, "value": "0.9"}, {"row": 3, "value": "1.1"}]
+    # taken as declared, never guessed: 0.9 µg/m³ is 0.0009 mg/m³
+    assert value(b, "S1", "2018-01-01 00:00", "co") == pytest.approx(0.0009)
+    # the same file declared by --unit instead of the header
+    g = write_csv(
+        tmp_path / "plain.csv", [line.replace("co[ug/m3]", "co") for line in f.read_text().splitlines()]
+    )
+    w2 = read_wide_csv(g, units={"co": "ug/m3"}).warnings
+    assert [(x.column, x.rows) for x in w2] == [("co", w.rows)]
+    # declared mg/m³, the same numbers are plausible: no warning
+    assert read_wide_csv(g, units={"co": "mg/m3"}).warnings == []
+
+
+def test_co_declared_mg_that_looks_like_ug_is_warned(tmp_path: Path) -> None:
+    cos = ["900", "1200", "140", "1.2", "700"]
+    f = write_csv(
+        tmp_path / "mg.csv",
+        ["station,time,CO(mg/m³)", *(f"S1,{t},{c}" for t, c in zip(_hours(5), cos, strict=True))],
+    )
+    b = read_wide_csv(f)
+    (w,) = b.warnings
+    assert (w.declared, w.likely, w.median, w.total) == ("mg/m³", "µg/m³", 700.0, 5)
+    assert w.rows == (2, 3, 4, 6) and "4 values above 20" in w.message()
+    # above the 150 mg/m³ ceiling they are rejected as impossible too, and listed there
+    assert [r for r, _, _ in rejects_of(b, "impossible")] == [2, 3, 6]
+
+
+def test_co_unit_warning_per_declared_unit_in_long_files(tmp_path: Path) -> None:
+    f = write_csv(
+        tmp_path / "long.csv",
+        [
+            LONG,
+            "A,2015-01-01 13:00,CO,300,µg/m³",
+            "A,2015-01-01 14:00,CO,1.2,mg/m³",
+            "A,2015-01-01 15:00,CO,0.8,ug/m3",  # rows 4-5: mg/m³ values declared µg/m³
+            "A,2015-01-01 16:00,CO,0.6,ug/m3",
+            "A,2015-01-01 16:00,PM2.5,3,ug/m3",  # other pollutants are never checked this way
+        ],
+    )
+    (w,) = read_long_csv(f).warnings
+    assert (w.column, w.declared, w.total, w.rows, w.values) == ("value", "µg/m³", 3, (4, 5), ("0.8", "0.6"))
+
+
+def test_co_unit_warning_in_beijing_and_parquet_files(tmp_path: Path) -> None:
+    f = tmp_path / "PRSA_Data_Test.csv.gz"
+    lines = [BJ_HEADER, *(f'{i},2013,3,1,{i},9,9,3,17,0.{i + 1},89,-0.5,"Dongsi"' for i in range(4))]
+    f.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    (w,) = read_beijing_multisite(f).warnings
+    assert (w.column, w.declared, w.rows) == ("CO", "µg/m³", (2, 3, 4, 5))
+    df = pd.DataFrame({"station": ["A"] * 3, "time": _hours(3), "co": [0.5, np.nan, 0.7]})
+    df.to_parquet(tmp_path / "h.parquet")
+    (w,) = read_parquet_hourly([tmp_path / "h.parquet"], units={"co": "ug/m3"}).warnings
+    assert (w.rows, w.values, w.total) == ((1, 3), ("0.5", "0.7"), 2)
+    assert read_parquet_hourly([tmp_path / "h.parquet"], units={"co": "mg/m3"}).warnings == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(min_value=0.0, max_value=19.99), min_size=1, max_size=30),
+    st.lists(st.floats(min_value=100.0, max_value=20000.0), min_size=1, max_size=30),
+)
+def test_co_unit_rule(small: list[float], large: list[float]) -> None:
+    """Declared µg/m³: all values below 20 → every row warned; hundreds and more → never."""
+    with tempfile.TemporaryDirectory() as d:
+        for values, warned in ((small, True), (large, False)):
+            f = Path(d) / "c.csv"
+            rows = [f"A,{t},{v!r}" for t, v in zip(_hours(len(values)), values, strict=True)]
+            write_csv(f, ["station,time,co[ug/m3]", *rows])
+            got = read_wide_csv(f).warnings
+            if warned:
+                assert [(w.count, w.total) for w in got] == [(len(values), len(values))]
+                assert all(isinstance(w, UnitWarning) for w in got)
+            else:
+                assert got == []

@@ -31,6 +31,9 @@ is a row of ``AirBatch.rejects`` with one of the reason codes in
 :data:`REASONS`. Schema errors (a missing column, an undeclared or unknown
 unit, an unknown pollutant name in a long file, an unreadable file) reject the
 whole input with :class:`~ecoplan.errors.InputFileError` listing every problem.
+Values that are kept but look wrong are not changed silently either: a CO column
+whose numbers look like the other unit (:data:`CO_UNIT_SPLIT`) is a
+:class:`UnitWarning` of ``AirBatch.warnings``, listing its rows.
 See ``docs/air-input.md``.
 """
 
@@ -58,6 +61,7 @@ __all__ = [
     "BEIJING_STATIONS",
     "CANONICAL_UNITS",
     "CEILINGS",
+    "CO_UNIT_SPLIT",
     "MISSING_MARKERS",
     "POLLUTANTS",
     "REASONS",
@@ -65,6 +69,7 @@ __all__ = [
     "STATION_COLUMNS",
     "STATION_TYPES",
     "AirBatch",
+    "UnitWarning",
     "read_beijing_multisite",
     "read_long_csv",
     "read_parquet_hourly",
@@ -92,6 +97,12 @@ MISSING_MARKERS = frozenset({"", "NA", "NaN", "nan", "null", "-", "—"})
 
 REASONS = ("negative", "impossible", "unparseable", "duplicate", "timezone", "bad_time", "unknown_station")
 """Reason codes of ``AirBatch.rejects``."""
+
+CO_UNIT_SPLIT = 20.0
+"""CO as written, in its declared unit: hourly CO is hundreds to thousands in µg/m³ and
+about 0.1 to 10 in mg/m³, so 20 separates the two. CO declared µg/m³ whose median (per
+file and declared unit) is below 20, or declared mg/m³ whose median is above 20, gets a
+:class:`UnitWarning` (code ``co_unit``); the values are still taken as declared."""
 
 STATION_TYPES = ("city", "regional", "background", "source", "traffic", "other")
 STATION_COLUMNS = ("code", "name", "name_zh", "region", "lat", "lon", "type")
@@ -151,6 +162,74 @@ ObjArray = npt.NDArray[np.object_]
 BoolArray = npt.NDArray[np.bool_]
 
 
+@dataclass(frozen=True)
+class UnitWarning:
+    """CO values of one file that do not look like their declared unit.
+
+    They are taken as declared (nothing is guessed: converted, or rejected as
+    ``impossible`` above the ceiling); declaring the other unit and loading
+    the file again revises them. ``rows`` and ``values`` are the
+    rows (numbered as in ``AirBatch.rejects``) whose value lies on the other
+    side of :data:`CO_UNIT_SPLIT`, and the values as written; ``total`` is the
+    number of CO values of the file in that declared unit, ``median`` their median.
+    """
+
+    file: str
+    column: str
+    declared: str
+    likely: str
+    median: float
+    total: int
+    rows: tuple[int, ...]
+    values: tuple[str, ...]
+    pollutant: str = "co"
+    code: str = "co_unit"
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    def message(self, lang: str = "en", show: int = 5) -> str:
+        """One line naming the file, the column, the count and the first ``show`` rows."""
+        zh = lang == "zh"
+        first = list(zip(self.rows[:show], self.values[:show], strict=True))
+        more = self.count - len(first)
+        side = ("低于" if zh else "below") if self.declared == "µg/m³" else ("高于" if zh else "above")
+        if zh:
+            sample = "、".join(f"第{r}行 {v}" for r, v in first) + (f" 等，另 {more} 行" if more else "")
+            return (
+                f"{self.file}：列 {self.column} 的 CO 声明为 {self.declared}，但其 {self.total} 个数值的"
+                f"中位数为 {self.median:g}，像是 {self.likely}；{self.count} 个数值{side} "
+                f"{CO_UNIT_SPLIT:g}（{sample}）。已按声明单位处理；如确为 {self.likely}，"
+                "请声明该单位后重新导入（后一次导入将修订这些数值）"
+            )
+        sample = ", ".join(f"row {r}: {v}" for r, v in first) + (f", … {more} more" if more else "")
+        return (
+            f"{self.file}: column {self.column!r}: CO declared {self.declared}, but the median of its "
+            f"{self.total} values is {self.median:g}, which looks like {self.likely}; {self.count} values "
+            f"{side} {CO_UNIT_SPLIT:g} ({sample}). Taken as declared; if they are {self.likely}, "
+            "declare that unit and load the file again (the later load revises them)"
+        )
+
+    def to_dict(self, limit: int | None = None) -> dict[str, object]:
+        """JSON form; ``rows`` lists at most ``limit`` rows (``count`` says how many there are)."""
+        pairs = list(zip(self.rows, self.values, strict=True))[:limit]
+        return {
+            "code": self.code,
+            "file": self.file,
+            "column": self.column,
+            "pollutant": self.pollutant,
+            "declared": self.declared,
+            "likely": self.likely,
+            "median": self.median,
+            "total": self.total,
+            "count": self.count,
+            "rows": [{"row": r, "value": v} for r, v in pairs],
+            "message": self.message("en"),
+            "message_zh": self.message("zh"),
+        }
+
+
 @dataclass
 class AirBatch:
     """Canonical hourly observations read from one or more files.
@@ -179,6 +258,9 @@ class AirBatch:
         as opposed to missing values.
     files
         The files read, in reading order.
+    warnings
+        Values kept but suspicious: :class:`UnitWarning` (CO that looks like
+        the other unit), in reading order.
     """
 
     hourly: pd.DataFrame
@@ -186,6 +268,7 @@ class AirBatch:
     rejects: pd.DataFrame
     absent: frozenset[str]
     files: list[str] = field(default_factory=list)
+    warnings: list[UnitWarning] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Number of rejected values per reason code (every code, zeros included)."""
@@ -223,6 +306,7 @@ class _Column:
     raw: pd.Series
     mul: float | FloatArray = 1.0
     div: float | FloatArray = 1.0
+    name: str = ""  # the header as written (named in warnings)
 
 
 @dataclass
@@ -233,6 +317,7 @@ class _Acc:
     parts: list[pd.DataFrame] = field(default_factory=list)
     rejects: list[pd.DataFrame] = field(default_factory=list)
     given: set[str] = field(default_factory=set)
+    warnings: list[UnitWarning] = field(default_factory=list)
 
 
 def _unit_key(text: str) -> str | None:
@@ -347,29 +432,67 @@ def _text(s: pd.Series) -> pd.Series:
     return out.where(s.notna(), "")
 
 
-def _parse_values(col: _Column, ceiling: float | FloatArray) -> tuple[FloatArray, ObjArray]:
-    """Canonical values (NaN if missing or rejected) and reason codes (None if accepted/missing)."""
+def _parse_values(col: _Column, ceiling: float | FloatArray) -> tuple[FloatArray, ObjArray, FloatArray]:
+    """Canonical values (NaN if missing or rejected), reason codes (None if accepted/missing)
+    and the numbers as written, before conversion and checks (NaN if missing or unparseable)."""
     raw = col.raw
     n = len(raw)
     reasons: ObjArray = np.full(n, None, dtype=object)
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        values = raw.to_numpy(dtype=np.float64, na_value=np.nan)
+        written = raw.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         text = _text(raw).str.strip()
         missing = text.str.lower().isin(_MISSING_LOWER).to_numpy()
         number = text.str.fullmatch(_NUMBER).to_numpy(dtype=bool, na_value=False) & ~missing
-        values = np.full(n, np.nan)
+        written = np.full(n, np.nan)
         if number.any():
-            values[number] = text[number].astype("float64").to_numpy()
+            written[number] = text[number].astype("float64").to_numpy()
         reasons[~missing & ~number] = "unparseable"
     with np.errstate(invalid="ignore", over="ignore"):
-        values = values * col.mul / col.div
+        values = written * col.mul / col.div
         negative = values < 0
         impossible = values > ceiling
     reasons[negative] = "negative"
     reasons[impossible] = "impossible"
     values[negative | impossible] = np.nan
-    return values, reasons
+    return values, reasons, written
+
+
+def _co_unit_warnings(
+    file: str,
+    col: _Column,
+    rows: npt.NDArray[np.int64],
+    written: FloatArray,
+    given: BoolArray,
+    raw: pd.Series,
+) -> list[UnitWarning]:
+    """CO of one file whose values, per declared unit, sit on the wrong side of :data:`CO_UNIT_SPLIT`."""
+    div = np.broadcast_to(np.asarray(col.div, dtype=np.float64), written.shape)
+    with np.errstate(invalid="ignore"):
+        ok = given & np.isfinite(written) & (written >= 0)
+        out = []
+        for ug in (True, False):
+            mask = ok & ((div == 1000.0) if ug else (div != 1000.0))
+            if not mask.any():
+                continue
+            median = float(np.median(written[mask]))
+            if (median >= CO_UNIT_SPLIT) if ug else (median <= CO_UNIT_SPLIT):
+                continue
+            odd = np.flatnonzero(mask & ((written < CO_UNIT_SPLIT) if ug else (written > CO_UNIT_SPLIT)))
+            texts = raw.to_numpy(dtype=object)[odd]
+            out.append(
+                UnitWarning(
+                    file=file,
+                    column=col.name or "co",
+                    declared="µg/m³" if ug else "mg/m³",
+                    likely="mg/m³" if ug else "µg/m³",
+                    median=median,
+                    total=int(mask.sum()),
+                    rows=tuple(int(r) for r in rows[odd]),
+                    values=tuple(str(v).strip() for v in texts),
+                )
+            )
+    return out
 
 
 def _missing_cell(col: _Column) -> BoolArray:
@@ -565,8 +688,10 @@ def _add_rows(
             continue
         acc.given.add(p)
         g = np.ones(n, dtype=bool) if given is None else given[p]
-        values, why = _parse_values(col, CEILINGS[p])
+        values, why, written = _parse_values(col, CEILINGS[p])
         raw = _text(col.raw).reset_index(drop=True)
+        if p == "co":
+            acc.warnings.extend(_co_unit_warnings(file, col, rows, written, g, raw))
         # a dropped row rejects every value it gave, whatever its content, under the row's reason
         dropped = ~usable & g & ~_missing_cell(col)
         keep_why: ObjArray = np.where(usable & g, why, np.full(n, None, dtype=object))
@@ -666,6 +791,7 @@ def _finish(acc: _Acc, stations: pd.DataFrame) -> AirBatch:
         rejects=rej,
         absent=frozenset(p for p in POLLUTANTS if p not in acc.given),
         files=list(acc.files),
+        warnings=list(acc.warnings),
     )
 
 
@@ -766,7 +892,7 @@ def _wide_columns(name: str, df: pd.DataFrame, units: Mapping[str, str]) -> dict
                 continue
             unit = "ug"
         mul, div = _conversion(p, unit)
-        found[p] = _Column(df[c], mul, div)
+        found[p] = _Column(df[c], mul, div, name=str(c))
         header_of[p] = str(c)
     if problems:
         raise InputFileError(name, problems)
@@ -939,7 +1065,7 @@ def read_beijing_multisite(paths: Sequence[str | Path] | str | Path, *, region: 
         for c in df.columns:
             p = _pollutant(c)
             if p is not None and p not in columns:
-                columns[p] = _Column(df[c], *_conversion(p, "ug"))
+                columns[p] = _Column(df[c], *_conversion(p, "ug"), name=str(c))
         _add_rows(
             acc,
             file=name,
@@ -1052,7 +1178,7 @@ def read_long_csv(
                 mul[mask & (unit_a == u)] = m
                 div[mask & (unit_a == u)] = d
             # cells of other pollutants are blank in this column: missing, not given
-            columns[p] = _Column(value.where(mask, ""), mul, div)
+            columns[p] = _Column(value.where(mask, ""), mul, div, name=cols["value"])
             given[p] = mask
         _add_rows(
             acc,

@@ -116,6 +116,13 @@ class AirOps:
             progress("store")
         return batch, self.store.import_batch(batch, fmt=fmt)
 
+    def rejects(self, reason: str | None = None) -> pd.DataFrame:
+        """Stored rejected values, by file and row: ``file, row, station, time, pollutant,
+        value, reason`` (the latest load of each file; see ``docs/air-input.md``)."""
+        if reason is not None and reason not in air_ingest.REASONS:
+            raise EcoplanError(f"unknown reason {reason!r}: one of {', '.join(air_ingest.REASONS)}")
+        return self.store.rejects(reason)
+
     def import_events(self, path: str | Path) -> tuple[int, int]:
         """Exceptional events from a CSV/XLSX (see :mod:`ecoplan.ingest.events`);
         returns (new, changed) event-days. Re-importing the same file changes nothing."""
