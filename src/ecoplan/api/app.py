@@ -5,17 +5,22 @@ error is ``{"error": {"code", "message", "details"}}`` with a 4xx status for wha
 the caller got wrong; collections use cursor pagination with a stable order
 (``?cursor=&limit=`` → ``next_cursor``; a cursor past the end is a 400, never a
 silent empty page) and can be exported whole with ``?format=csv|parquet``. JSON
-responses carry an ``ETag`` and honour ``If-None-Match``.
+responses carry an ``ETag`` and honour ``If-None-Match``. A request the store cannot
+serve (busy, gone, damaged) is a 503 with ``Retry-After`` and a fixed message, never
+the store's path, a process id or a stack trace; anything unexpected is a bare 500.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +29,22 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ecoplan.errors import EcoplanError, NotFound
+from ecoplan.errors import EcoplanError, NotFound, StoreError
 from ecoplan.plans.serialize import plan_json
 from ecoplan.session import Ecoplan
 
-__all__ = ["MAX_BODY", "create_app", "error_body", "plan_summary"]
+__all__ = [
+    "MAX_BODY",
+    "STORE_UNAVAILABLE",
+    "StoreHolder",
+    "create_app",
+    "error_body",
+    "plan_summary",
+]
+
+_log = logging.getLogger("ecoplan.api")
 
 MAX_BODY = 1_000_000  # bytes; the API is read-only, a large body is a mistake or an attack
 MAX_LIMIT = 1000
@@ -37,6 +52,77 @@ MAX_LIMIT = 1000
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
+
+
+#: The answer to a request the store could not serve (busy, gone, damaged): never its
+#: path, a process id or a stack trace; the details go to the server's log.
+STORE_UNAVAILABLE = error_body("store_unavailable", "the data store is busy or unavailable; retry shortly")
+RETRY_AFTER = "5"
+
+
+class StoreHolder:
+    """The app the server reads through: given (``ecoplan serve`` owns it), or opened on
+    first use (read-write, this process then owns the store) and closed with the server."""
+
+    def __init__(self, db: str | None, ecoplan: Ecoplan | None = None) -> None:
+        self.db, self._ep, self._owned = db, ecoplan, False
+        self._lock = threading.Lock()
+
+    def app(self) -> Ecoplan:
+        if self._ep is None:
+            with self._lock:
+                if self._ep is None:
+                    self._ep, self._owned = Ecoplan(self.db), True
+        return self._ep
+
+    def reader(self) -> AbstractContextManager[Ecoplan]:
+        return self.app().reader()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._owned and self._ep is not None:
+                self._ep.close()
+                self._ep = None
+
+
+class RetryReads:
+    """A GET or HEAD the store could not serve (a 503 with ``Retry-After``) is run again
+    after a moment, twice at most, before its 503 goes out: a reader that met a busy or
+    changing store (say, a data file replaced by a commit after its snapshot) retries on a
+    fresh snapshot."""
+
+    def __init__(self, app: ASGIApp, attempts: int = 3, pause: float = 0.2) -> None:
+        self.app, self.attempts, self.pause = app, attempts, pause
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        for attempt in range(1, self.attempts + 1):
+            retry = False
+            last = attempt == self.attempts
+
+            async def guarded(message: Message, last: bool = last) -> None:
+                nonlocal retry
+                if message["type"] == "http.response.start" and not last:
+                    headers = dict(message.get("headers", []))
+                    retry = message["status"] == 503 and b"retry-after" in headers
+                if not retry:
+                    await send(message)
+
+            replayed = attempt > 1
+
+            async def replay() -> Message:
+                nonlocal replayed
+                if replayed:
+                    replayed = False
+                    return {"type": "http.request", "body": b"", "more_body": False}
+                return await receive()
+
+            await self.app(scope, replay, guarded)
+            if not retry:
+                return
+            await asyncio.sleep(self.pause * attempt)
 
 
 class ApiError(Exception):
@@ -116,8 +202,21 @@ def plan_summary(p: Any) -> dict[str, Any]:
     }
 
 
-def create_app(db: str | Path | None = None) -> FastAPI:
-    """The API over the database ``db`` (default: ``$ECOPLAN_DB`` or ./ecoplan.duckdb)."""
+def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) -> FastAPI:
+    """The API over the database ``db`` (default: ``$ECOPLAN_DB`` or ./ecoplan.duckdb).
+
+    Requests read through one app: ``ecoplan`` when given (``ecoplan serve`` passes the
+    app it owns), else one opened on the first request and closed at shutdown. Each
+    request reads a snapshot (:meth:`~ecoplan.session.Ecoplan.reader`), so readers
+    never wait for or fail on a writer. ``app.state.reader()`` gives the dashboard the same.
+    """
+    store = StoreHolder(str(db) if db is not None else None, ecoplan)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
     app = FastAPI(
         title="ecoplan API",
         version="1",
@@ -126,18 +225,17 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=lifespan,
     )
-    app.state.db = str(db) if db is not None else None
+    app.state.db = store.db
+    app.state.store = store
+    app.state.reader = store.reader
 
-    @contextmanager
-    def session() -> Iterator[Ecoplan]:
-        ep = Ecoplan(app.state.db, read_only=True)
-        try:
-            yield ep
-        finally:
-            ep.close()
+    def session() -> AbstractContextManager[Ecoplan]:
+        return store.reader()
 
     app.state.session = session
+    app.add_middleware(RetryReads)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Any]) -> Response:
@@ -158,6 +256,16 @@ def create_app(db: str | Path | None = None) -> FastAPI:
     @app.exception_handler(EcoplanError)
     async def bad_request(_: Request, exc: EcoplanError) -> JSONResponse:
         return JSONResponse(error_body("bad_request", str(exc)), 400)
+
+    @app.exception_handler(StoreError)
+    async def store_unavailable(request: Request, exc: StoreError) -> JSONResponse:
+        _log.warning("%s %s: store error: %s", request.method, request.url.path, exc)
+        return JSONResponse(STORE_UNAVAILABLE, 503, headers={"Retry-After": RETRY_AFTER})
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        _log.error("%s %s failed: %r", request.method, request.url.path, exc)  # traceback: uvicorn's log
+        return JSONResponse(error_body("internal_error", "internal server error"), 500)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -269,7 +377,9 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         """Per-indicator status, verdict and reason; summary; warnings (``?year=&as_of=``)."""
         with session() as ep:
             pa = _assess(ep, plan_id, region, year, as_of)
-            return _json_response(request, pa.to_dict())
+            data = pa.to_dict()
+            data["score"] = ep.score(pa).to_dict()
+            return _json_response(request, data)
 
     @app.get("/api/v1/plans/{plan_id}/warnings", tags=["assessment"])
     def warnings(
@@ -279,18 +389,49 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         year: int | None = None,
         format: str = Fmt,
     ) -> Response:
+        """Warnings of one region (``?region=``), or of every region of the plan in ``?year=``
+        (default: each region's latest year with a value), most severe first."""
         with session() as ep:
-            pa = _assess(ep, plan_id, region, year, None)
-            items = pa.to_dict()["warnings"]
+            if region is not None:
+                pa = _assess(ep, plan_id, region, year, None)
+                items = pa.to_dict()["warnings"]
+            else:
+                items = ep.warnings(plan_id, year)
         if format != "json":
             return _export(items, format, f"warnings-{plan_id}")
         return _json_response(request, {"items": items, "next_cursor": None, "total": len(items)})
 
+    @app.get("/api/v1/warnings", tags=["assessment"])
+    def all_warnings(request: Request, year: int | None = None, format: str = Fmt) -> Response:
+        """Every plan's warnings of every region (the dispatch view), most severe first."""
+        with session() as ep:
+            items = ep.warnings(None, year)
+        if format != "json":
+            return _export(items, format, "warnings")
+        return _json_response(request, {"items": items, "next_cursor": None, "total": len(items)})
+
+    @app.get("/api/v1/plans/{plan_id}/decompositions", tags=["plans"])
+    def decompositions(request: Request, plan_id: str, format: str = Fmt) -> Response:
+        """Targets the plan hands down to regions (逐级分解), with their source."""
+        with session() as ep:
+            ep.catalog.plan(plan_id)
+            rows = ep.catalog.decomposition_rows(plan_id)
+        if format != "json":
+            return _export(rows, format, f"decompositions-{plan_id}")
+        return _json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
+
     @app.get("/api/v1/plans/{plan_id}/ranking", tags=["assessment"])
-    def ranking(request: Request, plan_id: str, year: int | None = None, format: str = Fmt) -> Response:
+    def ranking(
+        request: Request,
+        plan_id: str,
+        year: int | None = None,
+        level: str | None = Query(None, pattern="^(province|prefecture|county)$"),
+        format: str = Fmt,
+    ) -> Response:
+        """Regions of one level ranked (default level: the highest below the plan's region)."""
         with session() as ep:
             p = ep.catalog.plan(plan_id)
-            rows = [vars(r) for r in ep.rank(plan_id, year or p.end)]
+            rows = [vars(r) for r in ep.rank(plan_id, year or p.end, level=level)]
         if format != "json":
             return _export(rows, format, f"ranking-{plan_id}")
         return _json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})

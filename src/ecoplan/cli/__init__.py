@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -17,7 +18,19 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, err, out
+from ecoplan.cli import _server
+from ecoplan.cli._common import (
+    DEFAULT_WAIT,
+    DbOpt,
+    LangOpt,
+    _dump_json,
+    _fail,
+    _session,
+    err,
+    open_store,
+    out,
+    set_wait,
+)
 from ecoplan.errors import EcoplanError
 from ecoplan.plans.serialize import plan_json
 from ecoplan.session import assessment_frame, demo_values_path
@@ -32,6 +45,21 @@ app.add_typer(plans_app, name="plans")
 app.add_typer(regions_app, name="regions")
 app.add_typer(values_app, name="values")
 app.add_typer(tasks_app, name="tasks")
+
+
+@app.callback()
+def _options(
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            envvar="ECOPLAN_WAIT",
+            min=0,
+            help="Seconds to wait while another process holds the store, saying so; then fail",
+        ),
+    ] = DEFAULT_WAIT,
+) -> None:
+    set_wait(wait)
 
 
 class Fmt(StrEnum):
@@ -428,21 +456,32 @@ def _print_assessment(pa: Any, data: dict[str, Any], lang: str) -> None:
     t = Table(
         "指标" if zh else "indicator",
         "属性" if zh else "attr",
-        "value",
-        "target",
-        "status",
-        "verdict",
+        "基期值" if zh else "baseline",
+        "数值" if zh else "value",
+        "目标" if zh else "target",
+        "状态" if zh else "status",
+        "结论" if zh else "verdict",
         "原因" if zh else "reason",
     )
+    source_label = {
+        "own": ("", ""),
+        "inherited": ("（沿用上级）", " (inherited)"),
+        "decomposed": ("（分解）", " (decomposed)"),
+    }
     for a in pa.indicators:
         d = a.to_dict()
         tgt = d["target"]["expr"] if d["target"] else "-"
+        tgt += source_label[a.target_source][0 if zh else 1]
+        base = "-"
+        if a.baseline_value is not None and a.space == "level":
+            base = f"{a.baseline_value:g} ({a.baseline_year})"
         st = STATUS_ZH[Status(d["status"])] if zh else d["status"]
         vd = VERDICT_ZH[Verdict(d["verdict"])] if zh else d["verdict"]
         style = STATUS_STYLE[d["status"]]
         t.add_row(
             a.indicator.name.get(lang),
             a.attribute.zh if zh else a.attribute.value,
+            base,
             "-" if a.value is None else f"{a.value:g}",
             tgt,
             f"[{style}]{st}[/]",
@@ -463,6 +502,8 @@ def _print_assessment(pa: Any, data: dict[str, Any], lang: str) -> None:
         g = sc["grade"]["zh" if zh else "en"]
         veto = f" (veto: {', '.join(sc['vetoed_by'])})" if sc["vetoed_by"] else ""
         out.print(("得分 " if zh else "score ") + f"{sc['score']} → {g}{veto}  \\[{sc['rules']}]")
+    else:
+        out.print(sc["note_zh"] if zh else sc["note"], markup=False)
     for w in data["warnings"]:
         out.print(
             f"[{'red' if w['level'] == 'red' else 'yellow'}]⚠ {w['level']}/{w['severity']}[/] "
@@ -478,36 +519,48 @@ def rank(
         list[str] | None, typer.Option(help="Regions to rank (default: all with values)")
     ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    level: Annotated[
+        str | None,
+        typer.Option(help="province, prefecture or county (default: the highest level below the plan's)"),
+    ] = None,
     fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    lang: LangOpt = "zh",
     db: DbOpt = None,
 ) -> None:
-    """Rank regions on a plan's indicators. / 地区排名"""
+    """Rank the regions of one level on a plan's indicators. / 同级地区排名"""
+    if level is not None and level not in ("province", "prefecture", "county"):
+        _fail(ValueError(f"--level {level!r}: province, prefecture or county"))
     try:
         with _session(db) as ep:
-            rows = ep.rank(plan, year, region, as_of)
+            rows = ep.rank(plan, year, region, as_of, level=level)
     except (EcoplanError, ValueError) as exc:
         _fail(exc)
     if fmt is Fmt.json:
         _dump_json([vars(r) for r in rows])
         return
-    t = Table("rank", "region", "score", "grade", "binding met", "assessed", "note")
+    zh = lang == "zh"
+    heads = ("名次", "地区", "得分", "等级", "约束性达标", "已评估", "说明")
+    t = Table(*(heads if zh else ("rank", "region", "score", "grade", "binding met", "assessed", "note")))
     for r in rows:
         t.add_row(
             str(r.rank or "-"),
-            r.region,
+            f"{(r.name_zh if zh else r.name_en) or ''} {r.region}".strip(),
             "-" if r.score is None else f"{r.score:.2f}",
-            r.grade or "-",
+            (r.grade if zh else r.grade_en) or "-",
             str(r.binding_met),
             f"{r.assessed}/{r.total}",
-            r.note or "",
+            (r.note_zh if zh else r.note) or "",
         )
     out.print(t)
 
 
 from ecoplan.cli.air import air_app, aqi  # noqa: E402  (registers the air commands)
+from ecoplan.cli.targets import targets_app, warnings  # noqa: E402
 
 app.add_typer(air_app, name="air")
 app.command("aqi")(aqi)
+app.add_typer(targets_app, name="targets")
+app.command("warnings")(warnings)
 
 
 @app.command()
@@ -534,34 +587,90 @@ def report(
     out.print(f"{out_file}: {fmt} report, {len(data['indicators'])} indicators")
 
 
+class _Stop(Exception):
+    """SIGINT or SIGTERM, after uvicorn's graceful shutdown."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stop(signum)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    port: Annotated[int, typer.Option(help="Port (0: any free port)")] = 8000,
     db: DbOpt = None,
 ) -> None:
-    """Serve the dashboard and the read-only API. / 启动网页与开放接口"""
+    """Serve the dashboard and the read-only API; other commands run through it. / 启动网页与开放接口
+
+    The server owns the store: it opens it once, read-write, and answers every request
+    from a snapshot. Other ecoplan commands on the same store are sent to it (through an
+    admin endpoint on 127.0.0.1, with the token of the file <db>.serve.json) and run in it.
+    """
+    import signal
+    import threading
+    import time
+
     import uvicorn
 
     from ecoplan.api import create_app
+    from ecoplan.api.admin import AdminHook, create_admin_app
     from ecoplan.web import register
 
-    path = db or default_db_path()
+    path = _server.store_key(db or default_db_path())
+    running = _server.live_server(path)
+    if running is not None:
+        _fail(f"{path} is already served by process {running.pid} ({running.url}); stop that server first")
     try:
-        with _session(path):
-            pass  # creates or upgrades the file before the read-only server opens it
+        ep = open_store(path, forward=False)  # creates or upgrades the file
     except EcoplanError as exc:
         _fail(exc)
-    web = create_app(path)
+    web = create_app(path, ecoplan=ep)
     register(web)
-    out.print(
-        f"ecoplan dashboard: http://{host}:{port}/  (English: http://{host}:{port}/?lang=en; "
-        f"API: http://{host}:{port}/api/docs) — Ctrl-C to stop"
+    hook = AdminHook(_server.new_token(), path, _server.make_runner(ep, app))
+    admin = uvicorn.Server(
+        uvicorn.Config(create_admin_app(hook), host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     )
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    public = uvicorn.Server(uvicorn.Config(web, host=host, port=port, log_level="warning"))
+
+    def announce() -> None:
+        while not (admin.started and public.started):
+            if public.should_exit or admin.should_exit:
+                return
+            time.sleep(0.02)
+        bound = public.servers[0].sockets[0].getsockname()[1]
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        url = f"http://{shown}:{bound}"
+        admin_port = admin.servers[0].sockets[0].getsockname()[1]
+        _server.write_server_file(
+            _server.ServerInfo(os.getpid(), f"http://127.0.0.1:{admin_port}", hook.token, url, path)
+        )
+        out.print(
+            f"ecoplan dashboard: {url}/  (English: {url}/?lang=en; API: {url}/api/docs) — Ctrl-C to stop\n"
+            f"this server owns {path}: other ecoplan commands on it run here"
+        )
+
+    admin_thread = threading.Thread(target=admin.run, name="ecoplan-admin", daemon=True)
+    old = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with _server.thread_streams():
+            admin_thread.start()
+            threading.Thread(target=announce, name="ecoplan-announce", daemon=True).start()
+            public.run()
+    except _Stop:
+        pass
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        _server.remove_server_file(path)
+        admin.should_exit = True
+        admin_thread.join(timeout=10)
+        with ep.writer():  # a forwarded command still running ends first
+            ep.close()
 
 
 def main() -> None:
+    _server.ARGV.set(sys.argv[1:])
     app()
 
 

@@ -10,20 +10,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecoplan.assess.evaluate import PlanAssessment, assess_plan
-from ecoplan.assess.ranking import RankRow, rank_regions
+from ecoplan.assess.evaluate import PlanAssessment
+from ecoplan.assess.ranking import RankRow
 from ecoplan.assess.scoring import ScoreCard, ScoringRules, load_rules, score
-from ecoplan.errors import NotFound
+from ecoplan.errors import NotFound, StoreBusy
 from ecoplan.ingest.plans import read_plan_file
 from ecoplan.ingest.values import read_values
 from ecoplan.plans.model import Plan
+from ecoplan.session import assessment
 from ecoplan.session.air import AirOps
-from ecoplan.store.catalog import Catalog, ImportResult, recorded_moment
+from ecoplan.store.catalog import Catalog, ImportResult, recorded_moment, store_errors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,12 +54,61 @@ class PlanHandle:
         return self.session.assess(self.plan.id, region or self.plan.region, year or self.plan.end, as_of)
 
 
-class Ecoplan:
-    """An ecoplan database and the operations on it."""
+#: Idle snapshot cursors an app keeps for the next readers.
+_IDLE_READERS = 8
 
-    def __init__(self, db: str | Path | None = None, *, read_only: bool = False) -> None:
-        self.catalog = Catalog(db, read_only=read_only)
+
+def _open_catalog(
+    db: str | Path | None,
+    read_only: bool,
+    wait: float,
+    on_wait: Callable[[float, StoreBusy], None] | None,
+) -> Catalog:
+    """Open the file, retrying every quarter second for up to ``wait`` seconds while
+    another process holds it; ``on_wait(seconds waited, error)`` is called before each retry."""
+    start = time.monotonic()
+    while True:
+        try:
+            return Catalog(db, read_only=read_only)
+        except StoreBusy as exc:
+            waited = time.monotonic() - start
+            if waited >= wait:
+                raise StoreBusy(exc.path, exc.pid, waited if wait else 0.0) from None
+            if on_wait is not None:
+                on_wait(waited, exc)
+            time.sleep(min(0.25, max(0.0, wait - waited)))
+
+
+class Ecoplan:
+    """An ecoplan database and the operations on it: the app.
+
+    The app holds the path, one read-write connection and a writer lock. Within one
+    process, threads read through :meth:`reader` (a consistent snapshot on a cursor of
+    its own, which never waits for a writer) and write through :meth:`writer` (one at a
+    time). DuckDB allows one read-write process per file: opening a file another
+    process holds raises :class:`~ecoplan.errors.StoreBusy`, after retrying for up to
+    ``wait`` seconds (``on_wait`` hears of each retry).
+    """
+
+    def __init__(
+        self,
+        db: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        wait: float = 0.0,
+        on_wait: Callable[[float, StoreBusy], None] | None = None,
+        catalog: Catalog | None = None,
+        owner: Ecoplan | None = None,
+    ) -> None:
+        #: The catalog of this object: the app's own, or a reader's snapshot view.
+        self.catalog = catalog if catalog is not None else _open_catalog(db, read_only, wait, on_wait)
         self._air: AirOps | None = None
+        # A reader view (``owner`` set) borrows its owner's connection, lock and cursors.
+        self._app: Ecoplan = owner if owner is not None else self
+        if owner is None:
+            self._write_lock = threading.RLock()
+            self._idle: list[Catalog] = []
+            self._idle_lock = threading.Lock()
 
     @property
     def air(self) -> AirOps:
@@ -64,6 +118,14 @@ class Ecoplan:
         return self._air
 
     def close(self) -> None:
+        """Close the app's connection (and its idle reader cursors); a reader view's
+        close does nothing: its app owns the connection."""
+        if self._app is not self:
+            return
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for cat in idle:
+            cat.close()
         self.catalog.close()
 
     def __enter__(self) -> Ecoplan:
@@ -71,6 +133,47 @@ class Ecoplan:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def reader(self) -> Iterator[Ecoplan]:
+        """A read view for one thread: its queries see the store as it was when the
+        view opened, whatever writers commit meanwhile; DuckDB errors (and a data
+        file deleted under the reader) surface as :class:`~ecoplan.errors.StoreError`."""
+        app = self._app
+        with app._idle_lock:
+            idle = app._idle.pop() if app._idle else None
+        # a reused cursor gets a new catalog object: no cache outlives its snapshot
+        cat = idle.fresh() if idle is not None else app.catalog.snapshot_view()
+        try:
+            cat.begin_snapshot()
+        except BaseException:
+            cat.close()
+            raise
+        try:
+            with store_errors(app.catalog.path):
+                yield Ecoplan(catalog=cat, owner=app)
+        finally:
+            app._release(cat)
+
+    def _release(self, cat: Catalog) -> None:
+        try:
+            cat.end_snapshot()
+        except Exception:
+            cat.close()  # a cursor that cannot roll back is not reused
+            return
+        with self._idle_lock:
+            if len(self._idle) < _IDLE_READERS:
+                self._idle.append(cat)
+                return
+        cat.close()
+
+    @contextmanager
+    def writer(self) -> Iterator[Ecoplan]:
+        """The app, for one writer at a time (re-entrant within a thread): imports,
+        task updates, air loads and feeds of a shared app go through here."""
+        app = self._app
+        with app._write_lock:
+            yield app
 
     # plans and regions
     def init(self) -> tuple[int, int]:
@@ -117,10 +220,8 @@ class Ecoplan:
 
     # assessment
     def assess(self, plan_id: str, region: str, year: int, as_of: str | None = None) -> PlanAssessment:
-        plan = self.catalog.plan(plan_id)
-        self.catalog.region(region)
-        values = self.catalog.observations(plan_id, region, as_of)
-        return assess_plan(plan, region, year, values, self.catalog.resolver(), as_of=as_of)
+        """Assess one region on its own baseline and target (:mod:`ecoplan.session.assessment`)."""
+        return assessment.assess(self.catalog, plan_id, region, year, as_of)
 
     def score(
         self, pa: PlanAssessment, rules: ScoringRules | None = None, flags: set[str] | None = None
@@ -134,19 +235,34 @@ class Ecoplan:
         regions: list[str] | None = None,
         as_of: str | None = None,
         rules: ScoringRules | None = None,
+        *,
+        level: str | None = None,
     ) -> list[RankRow]:
-        """Rank regions (default: every region with values for the plan)."""
-        codes = regions or self.catalog.regions_with_values(plan_id)
-        results = []
-        for code in codes:
-            pa = self.assess(plan_id, code, year, as_of)
-            results.append((pa, self.score(pa, rules)))
-        return rank_regions(results)
+        """Rank the regions of one level (default: the highest below the plan's region)."""
+        return assessment.rank(self.catalog, plan_id, year, regions, as_of, rules, level=level)
+
+    def warnings(self, plan_id: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+        """Every warning of every region for ``year`` (default: each plan's latest year with data)."""
+        return assessment.warnings(self.catalog, plan_id, year)
+
+    def progress(self, plan_id: str, level: str) -> list[dict[str, Any]]:
+        """Share of assessed indicators achieved or on track, per region of ``level``, latest year."""
+        return assessment.progress(self.catalog, plan_id, level)
+
+    def import_decompositions(self, path: str | Path, *, actor: str | None = None) -> ImportResult:
+        """Store the decomposed targets of a file (:mod:`ecoplan.ingest.decompositions`)."""
+        return assessment.import_decompositions(self.catalog, path, actor=actor)
+
+    def remove_decompositions(self, path: str | Path) -> int:
+        """Delete the decomposed targets a file lists; those regions inherit again."""
+        return assessment.remove_decompositions(self.catalog, path)
 
 
-def open(db: str | Path | None = None, *, read_only: bool = False) -> Ecoplan:
-    """Open (creating or upgrading) an ecoplan database; ``None`` = ``$ECOPLAN_DB`` or ./ecoplan.duckdb."""
-    return Ecoplan(db, read_only=read_only)
+def open(db: str | Path | None = None, *, read_only: bool = False, wait: float = 0.0) -> Ecoplan:
+    """Open (creating or upgrading) an ecoplan database; ``None`` = ``$ECOPLAN_DB`` or ./ecoplan.duckdb.
+
+    ``wait``: seconds to keep retrying while another process holds the file."""
+    return Ecoplan(db, read_only=read_only, wait=wait)
 
 
 def assessment_frame(pa: PlanAssessment) -> pd.DataFrame:

@@ -25,7 +25,15 @@ from ecoplan.plans.model import Plan
 from ecoplan.store.assessments import assessment_frame, in_territory, plan_years
 from ecoplan.store.catalog import Catalog, ImportResult, as_of_moment
 
-__all__ = ["assess", "check_scope", "import_decompositions", "rank", "remove_decompositions", "warnings"]
+__all__ = [
+    "assess",
+    "check_scope",
+    "import_decompositions",
+    "progress",
+    "rank",
+    "remove_decompositions",
+    "warnings",
+]
 
 _LEVEL_ORDER = {"red": 0, "amber": 1, "watch": 2}
 
@@ -176,6 +184,35 @@ def warnings(cat: Catalog, plan_id: str | None = None, year: int | None = None) 
         )
     )
     return out
+
+
+def progress(cat: Catalog, plan_id: str, level: str) -> list[dict[str, Any]]:
+    """Per region of ``level``, in its latest year with a value: the share (%) of assessed
+    indicators achieved or on track (the home map)."""
+    rows = cat.assessment_rows(plan_id, level=level, latest=True)
+    if not len(rows):
+        return []
+    st = rows["status"].astype(str)
+    frame = pd.DataFrame(
+        {
+            "region": rows["region"].astype(str),
+            "year": rows["year"].astype(int),
+            "assessed": ~st.isin(["insufficient_data", "not_assessable"]),
+            "good": st.isin(["achieved", "on_track"]),
+        }
+    )
+    g = frame.groupby("region", sort=True).agg(
+        year=("year", "max"), assessed=("assessed", "sum"), good=("good", "sum")
+    )
+    return [
+        {
+            "name": str(code),
+            "value": round(100 * int(r["good"]) / int(r["assessed"]), 1) if int(r["assessed"]) else None,
+            "year": int(r["year"]),
+            "assessed": int(r["assessed"]),
+        }
+        for code, r in g.iterrows()
+    ]
 
 
 def _num(x: Any) -> float | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,17 +19,20 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
-from ecoplan.assess.evaluate import Observation, TargetResolver
-from ecoplan.errors import NotFound, PlanError, SchemaVersionError, StoreError
+from ecoplan.assess.evaluate import Message, Observation, TargetResolver
+from ecoplan.errors import NotFound, PlanError, SchemaVersionError, StoreBusy, StoreError
+from ecoplan.ingest.decompositions import Decomposition
 from ecoplan.ingest.values import ValueRow
 from ecoplan.plans.builtin import builtin_plans
 from ecoplan.plans.model import Basis, IndicatorRef, Plan, TargetSpec
 from ecoplan.plans.regions import Region, bundled_regions
 from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
+from ecoplan.store import assessments
 from ecoplan.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["DEFAULT_DB", "Catalog", "ImportResult", "default_db_path"]
+__all__ = ["DEFAULT_DB", "Catalog", "ImportResult", "default_db_path", "store_errors"]
 
 DEFAULT_DB = "ecoplan.duckdb"
 
@@ -36,6 +40,24 @@ DEFAULT_DB = "ecoplan.duckdb"
 def default_db_path() -> str:
     """``$ECOPLAN_DB`` or ``./ecoplan.duckdb``."""
     return os.environ.get("ECOPLAN_DB") or DEFAULT_DB
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    """DuckDB's "another process holds this file" (one read-write process per file)."""
+    text = str(exc)
+    return "Could not set lock on file" in text or "Conflicting lock" in text
+
+
+@contextmanager
+def store_errors(path: str = "the store") -> Iterator[None]:
+    """Turn DuckDB's errors (and a data file gone from under a reader) into :class:`StoreError`,
+    so that the edges never see a driver exception."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise StoreError(f"{path}: {exc}") from exc
+    except FileNotFoundError as exc:
+        raise StoreError(f"{path}: a data file is missing ({exc})") from exc
 
 
 @dataclass(frozen=True)
@@ -89,18 +111,67 @@ class Catalog:
     a file written by a newer ecoplan is refused.
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> None:
         self.path = str(path or default_db_path())
+        self._names: dict[str, Message] | None = None
+        #: True when this catalog must not write: a read-only open, or a snapshot view.
+        self.read_only = read_only
+        if con is not None:  # a connection (or cursor) of an open, migrated file
+            self.con = con
+            return
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                m = re.search(r"\(PID (\d+)\)", str(exc))
+                raise StoreBusy(self.path, int(m[1]) if m else None) from exc
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc
-        if not read_only:
-            self._migrate()
-        else:
-            self._check_version()
+        with store_errors(self.path):
+            if not read_only:
+                self._migrate()
+            else:
+                self._check_version()
+
+    @classmethod
+    def from_connection(
+        cls, con: duckdb.DuckDBPyConnection, path: str | Path, *, read_only: bool = False
+    ) -> Catalog:
+        """A catalog on an open connection (or cursor) of the file ``path``; no migration runs."""
+        return cls(path, read_only=read_only, con=con)
+
+    def fresh(self) -> Catalog:
+        """A new catalog object on this same connection: nothing cached."""
+        return Catalog(self.path, read_only=self.read_only, con=self.con)
 
     # -- lifecycle ---------------------------------------------------------
+    def snapshot_view(self) -> Catalog:
+        """A read view on a new cursor of this connection (see :meth:`begin_snapshot`).
+
+        DuckDB cursors of one connection may each be used by one thread while
+        another thread writes through the connection; :meth:`close` closes the cursor.
+        """
+        with store_errors(self.path):
+            return Catalog.from_connection(self.con.cursor(), self.path, read_only=True)
+
+    def begin_snapshot(self) -> None:
+        """Start a transaction that only reads: every query until :meth:`end_snapshot`
+        sees the store as it was now (MVCC), never waits for a writer and never fails
+        because one commits meanwhile."""
+        with store_errors(self.path):
+            self.con.execute("BEGIN TRANSACTION")
+            # DuckDB takes the snapshot when the transaction first reads the file, not at BEGIN
+            self.con.execute("SELECT 1 FROM meta LIMIT 0").fetchall()
+
+    def end_snapshot(self) -> None:
+        with store_errors(self.path):
+            self.con.execute("ROLLBACK")
+
     def close(self) -> None:
         self.con.close()
 
@@ -146,6 +217,8 @@ class Catalog:
             for sql in MIGRATIONS[v:]:
                 con.execute(sql)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            if 0 < v < 4:  # a store from before the materialised assessments: compute them
+                assessments.refresh(self)
 
     # -- regions -----------------------------------------------------------
     def load_regions(self, regions: Iterable[Region] | None = None) -> int:
@@ -186,6 +259,13 @@ class Catalog:
 
     def region_codes(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT code FROM regions").fetchall()}
+
+    def region_names(self) -> dict[str, Message]:
+        """Every region's name (en, zh) by code, for reasons and tables."""
+        if self._names is None:
+            rows = self.con.execute("SELECT code, name_zh, name_en FROM regions").fetchall()
+            self._names = {c: Message(en or zh, zh) for c, zh, en in rows}
+        return self._names
 
     # -- plans -------------------------------------------------------------
     def init(self) -> tuple[int, int]:
@@ -290,7 +370,16 @@ class Catalog:
                     "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [plan.id, p.id, p.name.zh, p.name.en, p.category, p.region, p.investment],
                 )
+            assessments.refresh(self, plan_ids=[plan.id, *self.child_plans(plan.id)])
         return True
+
+    def child_plans(self, plan_id: str) -> list[str]:
+        """Plans with an indicator whose parent indicator belongs to ``plan_id``."""
+        rows = self.con.execute(
+            "SELECT DISTINCT plan_id FROM indicators WHERE parent_plan = ? AND plan_id <> ? ORDER BY 1",
+            [plan_id, plan_id],
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def plan_ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM plans ORDER BY id").fetchall()]
@@ -324,13 +413,173 @@ class Catalog:
                 ind = parent.indicator(ref.indicator)
             except KeyError:
                 return None
-            specs = ind.targets_for(region, parent.region)
+            stored = assessments.decomposed_targets(self.con, ref.plan, [region]).get((ref.indicator, region))
+            specs = stored or ind.targets_for(region, parent.region)
             same = [s for s in specs if s.year == year]
             later = [s for s in specs if s.year > year]
             match = same or later
             return match[0] if match else None
 
         return resolve
+
+    # -- decomposed targets (逐级分解) ----------------------------------------
+    def save_decompositions(
+        self,
+        rows: Sequence[Decomposition],
+        *,
+        recorded_at: dt.datetime | None = None,
+        actor: str | None = None,
+        origin: str | None = None,
+    ) -> ImportResult:
+        """Store decomposed targets (insert or replace by plan, indicator, region, year).
+
+        All or nothing, in one transaction with the refreshed assessment of
+        the regions named (in the plan and its child plans). A row equal to
+        the stored one is counted unchanged, so re-importing changes nothing.
+        """
+        when = recorded_at or _now()
+        stored = {
+            tuple(r[:4]): tuple(r[4:])
+            for r in self.con.execute(
+                "SELECT plan_id, indicator_id, region, year, expr, stretch, source, note "
+                "FROM target_decompositions"
+            ).fetchall()
+        }
+        inserted = revised = unchanged = 0
+        new: list[tuple[Any, ...]] = []
+        for d in rows:
+            key = (d.plan, d.indicator, d.region, d.year)
+            old = stored.get(key)
+            if old == (d.expr, d.stretch, d.source, d.note):
+                unchanged += 1
+                continue
+            inserted += old is None
+            revised += old is not None
+            new.append((*key, d.expr, d.stretch, d.source, d.note, when, actor, origin))
+        if new:
+            with self.transaction() as con:
+                con.executemany(
+                    "INSERT OR REPLACE INTO target_decompositions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    new,
+                )
+                self._refresh_decomposed({(str(r[0]), str(r[2])) for r in new})
+        return ImportResult(inserted, revised, unchanged)
+
+    def remove_decompositions(self, keys: Iterable[tuple[str, str, str, int | None]]) -> int:
+        """Delete decomposed targets by (plan, indicator, region, year or None = every year).
+
+        The regions named return to the plan's inherited targets.
+        """
+        removed = 0
+        touched: set[tuple[str, str]] = set()
+        with self.transaction() as con:
+            for plan, ind, region, year in keys:
+                sql = (
+                    "DELETE FROM target_decompositions "
+                    "WHERE plan_id = ? AND indicator_id = ? AND region = ?"
+                )
+                args: list[Any] = [plan, ind, region]
+                if year is not None:
+                    sql += " AND year = ?"
+                    args.append(year)
+                row = con.execute(sql + " RETURNING 1", args).fetchall()
+                if row:
+                    removed += len(row)
+                    touched.add((plan, region))
+            if touched:
+                self._refresh_decomposed(touched)
+        return removed
+
+    def _refresh_decomposed(self, touched: set[tuple[str, str]]) -> None:
+        by_plan: dict[str, set[str]] = {}
+        for plan, region in touched:
+            by_plan.setdefault(plan, set()).add(region)
+            for child in self.child_plans(plan):
+                by_plan.setdefault(child, set()).add(region)
+        assessments.refresh(self, regions=by_plan)
+
+    def decomposition_rows(
+        self, plan_id: str | None = None, region: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Stored decomposed targets, by plan, indicator, region and year."""
+        sql = "SELECT * FROM target_decompositions WHERE 1=1"
+        args: list[Any] = []
+        for col, val in (("plan_id", plan_id), ("region", region)):
+            if val:
+                sql += f" AND {col} = ?"
+                args.append(val)
+        cur = self.con.execute(sql + " ORDER BY plan_id, indicator_id, region, year", args)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def decomposed(self, plan_id: str, region: str) -> dict[str, tuple[TargetSpec, ...]]:
+        """A region's stored decomposed targets of a plan, by indicator id."""
+        got = assessments.decomposed_targets(self.con, plan_id, [region])
+        return {ind: specs for (ind, _), specs in got.items()}
+
+    # -- materialised assessments -------------------------------------------
+    def assessment_rows(
+        self,
+        plan_id: str,
+        *,
+        year: int | None = None,
+        region: str | None = None,
+        level: str | None = None,
+        warnings_only: bool = False,
+        latest: bool = False,
+    ) -> pd.DataFrame:
+        """Stored assessment rows joined with region names and levels.
+
+        ``latest``: each region's latest year with a value (instead of ``year``).
+        """
+        src = "assessments"
+        if latest:
+            src = (
+                "(SELECT * FROM assessments WHERE plan_id = ? QUALIFY year = coalesce(max(CASE WHEN "
+                "value IS NOT NULL THEN year END) OVER (PARTITION BY region), max(year) OVER "
+                "(PARTITION BY region)))"
+            )
+        sql = (
+            "SELECT a.*, r.name_zh AS region_zh, r.name_en AS region_en, r.level AS region_level "
+            f"FROM {src} a JOIN regions r ON r.code = a.region WHERE a.plan_id = ?"
+        )
+        args: list[Any] = [plan_id, plan_id] if latest else [plan_id]
+        if year is not None:
+            sql += " AND a.year = ?"
+            args.append(year)
+        if region is not None:
+            sql += " AND a.region = ?"
+            args.append(region)
+        if level is not None:
+            sql += " AND r.level = ?"
+            args.append(level)
+        if warnings_only:
+            sql += " AND a.warning IS NOT NULL"
+        return self.con.execute(sql + " ORDER BY a.region, a.year", args).df()
+
+    def latest_assessed_year(self, plan_id: str, region: str) -> int:
+        """The region's latest year with a value under the plan (the plan's end year if none)."""
+        row = self.con.execute(
+            "SELECT max(year) FILTER (WHERE value IS NOT NULL), max(year) FROM assessments "
+            "WHERE plan_id = ? AND region = ?",
+            [plan_id, region],
+        ).fetchone()
+        if row is None or row[1] is None:
+            return self.plan(plan_id).end
+        return int(row[0] if row[0] is not None else row[1])
+
+    def assessment_years(self, plan_id: str) -> list[int]:
+        """Years with at least one assessed value (a status other than missing data)."""
+        rows = self.con.execute(
+            "SELECT DISTINCT year FROM assessments WHERE plan_id = ? AND value IS NOT NULL ORDER BY 1",
+            [plan_id],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def refresh_assessments(self, plan_ids: Iterable[str] | None = None) -> int:
+        """Recompute the stored assessment of ``plan_ids`` (default: every plan)."""
+        with self.transaction():
+            return assessments.refresh(self, plan_ids=list(plan_ids) if plan_ids is not None else None)
 
     # -- values ------------------------------------------------------------
     def add_values(
@@ -389,10 +638,23 @@ class Catalog:
             else:
                 revised += 1
         if new_rows:
+            touched: dict[str, set[str]] = {}
+            for nr in new_rows:
+                touched.setdefault(str(nr[0]), set()).add(str(nr[2]))
             with self.transaction() as con:
-                con.executemany(
-                    "INSERT INTO value_revisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new_rows
+                con.register(
+                    "_new_values",
+                    pd.DataFrame(
+                        new_rows,
+                        columns=[
+                            "plan_id", "indicator_id", "region", "year", "revision", "value", "unit",
+                            "basis", "source", "note", "recorded_at", "actor", "origin",
+                        ],
+                    ),
                 )
+                con.execute("INSERT INTO value_revisions SELECT * FROM _new_values")
+                con.unregister("_new_values")
+                assessments.refresh(self, regions=touched)
         return ImportResult(inserted, revised, unchanged)
 
     def _latest_revisions(self, plans: set[str]) -> dict[tuple[str, str, str, int], tuple[Any, ...]]:

@@ -14,23 +14,30 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import logging
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from ecoplan.errors import EcoplanError, NotFound
-from ecoplan.plans.regions import bundled_regions
+from ecoplan.errors import EcoplanError, NotFound, StoreError
 from ecoplan.reports import FORMATS, build, write_report
 from ecoplan.session import Ecoplan
 from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, COLOR_HEX, level_of
 from ecoplan.web.geo import province_geojson
 
 __all__ = ["register"]
+
+_log = logging.getLogger("ecoplan.web")
+#: What a page says when the store cannot serve it (nothing about the store itself).
+UNAVAILABLE = {
+    "zh": ("数据暂时无法访问", "数据存储正忙或暂不可用，请稍后重试。"),
+    "en": ("Data temporarily unavailable", "The data store is busy or unavailable; retry shortly."),
+}
 
 T: dict[str, dict[str, str]] = {
     "zh": {
@@ -77,6 +84,7 @@ T: dict[str, dict[str, str]] = {
         "grade": "等级",
         "days": "有效天数",
         "index": "综合指数",
+        "all_years": "各地最新年份",
     },
     "en": {
         "site": "Eco-environmental plan monitoring and assessment",
@@ -122,6 +130,21 @@ T: dict[str, dict[str, str]] = {
         "grade": "Grade",
         "days": "valid days",
         "index": "composite index",
+        "all_years": "each region's latest year",
+    },
+}
+LEVELS_PATTERN = "^(province|prefecture|county)(,(province|prefecture|county))*$"
+WARNING_LABEL = {
+    "zh": {"red": "红色", "amber": "橙色", "watch": "关注"},
+    "en": {"red": "red", "amber": "amber", "watch": "watch"},
+}
+REGION_LEVEL_LABEL = {
+    "zh": {"national": "全国", "province": "省级", "prefecture": "地市级", "county": "区县级"},
+    "en": {
+        "national": "national",
+        "province": "provinces",
+        "prefecture": "prefecture-level cities",
+        "county": "counties",
     },
 }
 STATUS_LABEL = {
@@ -198,7 +221,11 @@ def _badge(status: str, label: str) -> str:
 
 
 def register(app: FastAPI) -> None:
-    """Add the dashboard pages to ``app`` (whose ``state.db`` names the database)."""
+    """Add the dashboard pages to ``app``, an API from :func:`ecoplan.api.create_app`
+    (the pages read through its ``state.reader()``: a snapshot of the app's store)."""
+    reader: Callable[[], AbstractContextManager[Ecoplan]] | None = getattr(app.state, "reader", None)
+    if reader is None:
+        raise TypeError("register(app): app must come from ecoplan.api.create_app (it owns the store)")
     # Air evaluations are pure functions of the stored observations and events: cache
     # them per state of the store (last import id, events), so pages stay fast.
     air_cache: dict[tuple[Any, ...], Any] = {}
@@ -229,13 +256,9 @@ def register(app: FastAPI) -> None:
         result: list[dict[str, Any]] = air_cache[key]
         return result
 
-    @contextmanager
-    def session() -> Iterator[Ecoplan]:
-        ep = Ecoplan(getattr(app.state, "db", None), read_only=True)
-        try:
-            yield ep
-        finally:
-            ep.close()
+    def session() -> AbstractContextManager[Ecoplan]:
+        assert reader is not None
+        return reader()
 
     static = Path(__file__).with_name("static")
 
@@ -280,26 +303,7 @@ def register(app: FastAPI) -> None:
             if national is not None:
                 pa = ep.assess(national.id, national.region, national.end)
                 summary = {"plan": national.id, "year": national.end, **pa.summary()}
-                known = bundled_regions()
-                for code in ep.catalog.regions_with_values(national.id):
-                    if code not in known or known[code].level != "province":
-                        continue
-                    year = max(r["year"] for r in ep.catalog.value_rows(national.id, code, None))
-                    sm = ep.assess(national.id, code, min(year, national.end)).summary()
-                    assessed = sum(
-                        v
-                        for k, v in sm["by_status"].items()
-                        if k not in ("insufficient_data", "not_assessable")
-                    )
-                    good = sm["by_status"].get("achieved", 0) + sm["by_status"].get("on_track", 0)
-                    regions_map.append(
-                        {
-                            "name": code,
-                            "value": round(100 * good / assessed, 1) if assessed else None,
-                            "year": min(year, national.end),
-                            "assessed": assessed,
-                        }
-                    )
+                regions_map = ep.progress(national.id, "province")
             air = []
             for region in ep.air.store.regions():
                 years = ep.air.store.years(region)
@@ -447,7 +451,9 @@ def register(app: FastAPI) -> None:
         )
 
     @app.get("/regions/{code}", include_in_schema=False)
-    def region_page(request: Request, code: str, lang: str = Lang, format: str = Format) -> Response:
+    def region_page(
+        request: Request, code: str, lang: str = Lang, format: str = Format, year: int | None = None
+    ) -> Response:
         t = T[lang]
         with session() as ep:
             reg = ep.catalog.region(code)
@@ -456,13 +462,16 @@ def register(app: FastAPI) -> None:
             for plan in ep.plans():
                 if code not in ep.catalog.regions_with_values(plan.id):
                     continue
-                year = min(max(r["year"] for r in values if r["plan_id"] == plan.id), plan.end)
-                pa = ep.assess(plan.id, code, year).to_dict()
+                latest = ep.catalog.latest_assessed_year(plan.id, code)
+                if year is not None and year not in range(min(plan.base_year, plan.start), plan.end + 1):
+                    continue
+                pa = ep.assess(plan.id, code, year if year is not None else latest).to_dict()
+                year_shown = pa["year"]
                 region_plans.append(
                     {
                         "plan": plan.id,
                         "title": plan.title.get(lang),
-                        "year": year,
+                        "year": year_shown,
                         "summary": pa["summary"],
                         "warnings": pa["warnings"],
                     }
@@ -572,62 +581,77 @@ def register(app: FastAPI) -> None:
         return respond(request, data, format, render)
 
     def latest_year(ep: Ecoplan, plan_id: str) -> int:
+        """The plan's latest year with an assessed value (any region), else its end year."""
         plan = ep.catalog.plan(plan_id)
-        years = [r["year"] for r in ep.catalog.value_rows(plan_id, None, None)]
+        years = ep.catalog.assessment_years(plan_id)
         return min(max(years), plan.end) if years else plan.end
 
     @app.get("/warnings", include_in_schema=False)
-    def warnings_page(request: Request, lang: str = Lang, format: str = Format) -> Response:
-        """Dispatch view: every warning of every plan and region with values, latest year."""
+    def warnings_page(
+        request: Request, lang: str = Lang, format: str = Format, year: int | None = None
+    ) -> Response:
+        """Dispatch view: the warnings the region pages show, for ``year`` (default: each
+        region's latest year with a value), by severity."""
         t = T[lang]
-        items: list[dict[str, Any]] = []
         with session() as ep:
-            for plan in ep.plans():
-                year = latest_year(ep, plan.id)
-                for region in ep.catalog.regions_with_values(plan.id) or [plan.region]:
-                    for w in ep.assess(plan.id, region, year).to_dict()["warnings"]:
-                        items.append(
-                            {
-                                "plan": plan.id,
-                                "plan_title": plan.title.get(lang),
-                                "region": region,
-                                "year": year,
-                                **w,
-                            }
-                        )
-        order = {"red": 0, "amber": 1, "watch": 2}
-        items.sort(key=lambda w: (order.get(str(w.get("level")), 9), w["plan"], w["region"]))
+            items = ep.warnings(year=year)
         colors = {"red": "#cf222e", "amber": "#9a6700", "watch": "#0969da"}
+        levels = WARNING_LABEL[lang]
 
         def render() -> HTMLResponse:
+            en = lang == "en"
             rows = "".join(
-                f"<tr><td><span class='badge' style='background:{colors.get(str(w.get('level')), '#6e7781')}'>"
-                f"{_e(w.get('level'))}</span></td><td><a href='/plans/{_e(w['plan'])}?region={_e(w['region'])}"
-                f"&year={w['year']}&lang={lang}'>{_e(w['plan_title'])}</a></td><td>{_e(w['region'])}</td>"
-                f"<td>{_e(w.get('indicator'))}</td><td>{_e(w.get('reason_zh') if lang == 'zh' else w.get('reason'))}</td></tr>"
+                f"<tr><td><span class='badge' style='background:{colors.get(w['level'], '#6e7781')}'>"
+                f"{_e(levels.get(w['level'], w['level']))}</span></td>"
+                f"<td><a href='/plans/{_e(w['plan'])}?region={_e(w['region'])}&year={w['year']}&lang={lang}'>"
+                f"{_e(w['plan_title_en'] if en else w['plan_title_zh'])}</a></td>"
+                f"<td><a href='/regions/{_e(w['region'])}?lang={lang}'>"
+                f"{_e(w['region_en'] if en else w['region_zh'])}</a></td><td>{w['year']}</td>"
+                f"<td>{_e(w['indicator_en'] if en else w['indicator_zh'])}</td>"
+                f"<td>{_e(w['reason'] if en else w['reason_zh'])}</td></tr>"
                 for w in items
             )
-            body = (
-                f"<table id='warnings'><tr><th>{_e(t['level'])}</th><th>{_e(t['plan'])}</th><th>{_e(t['region'])}</th>"
-                f"<th>{_e(t['indicator'])}</th><th></th></tr>{rows}</table>"
+            which = f"{year}" if year is not None else t["all_years"]
+            body = f"<p class='muted'>{_e(t['year'])}: {_e(which)} · {len(items)}</p>" + (
+                f"<table id='warnings'><tr><th>{_e(t['level'])}</th><th>{_e(t['plan'])}</th>"
+                f"<th>{_e(t['region'])}</th><th>{_e(t['year'])}</th><th>{_e(t['indicator'])}</th>"
+                f"<th></th></tr>{rows}</table>"
                 if items
                 else f"<p class='muted'>{_e(t['none'])}</p>"
             )
             return _page(t["warnings"], body, lang, "/warnings")
 
-        return respond(request, {"items": items}, format, render)
+        return respond(request, {"year": year, "items": items}, format, render)
 
     @app.get("/rankings", include_in_schema=False)
-    def rankings_page(request: Request, lang: str = Lang, format: str = Format) -> Response:
+    def rankings_page(
+        request: Request,
+        lang: str = Lang,
+        format: str = Format,
+        year: int | None = None,
+        level: str = Query("province,prefecture", pattern=LEVELS_PATTERN),
+    ) -> Response:
+        """Regions ranked within their level (provinces with provinces, cities with cities)."""
         t = T[lang]
         data: dict[str, Any] = {"plans": [], "air": []}
+        levels = level.split(",")
         with session() as ep:
             for plan in ep.plans():
-                year = latest_year(ep, plan.id)
-                rows = [vars(r) for r in ep.rank(plan.id, year)]
-                data["plans"].append(
-                    {"plan": plan.id, "title": plan.title.get(lang), "year": year, "rows": rows}
-                )
+                y = year if year is not None else latest_year(ep, plan.id)
+                if y not in range(min(plan.base_year, plan.start), plan.end + 1):
+                    continue
+                for lv in levels:
+                    rows = [vars(r) for r in ep.rank(plan.id, y, level=lv)]
+                    if rows:
+                        data["plans"].append(
+                            {
+                                "plan": plan.id,
+                                "title": plan.title.get(lang),
+                                "year": y,
+                                "level": lv,
+                                "rows": rows,
+                            }
+                        )
             years = sorted({y for r in ep.air.store.regions() for y in ep.air.store.years(r)})
             for y in reversed(years):
                 ranked = ep.air.rank(y)
@@ -637,16 +661,21 @@ def register(app: FastAPI) -> None:
 
         def render() -> HTMLResponse:
             body = ""
+            en = lang == "en"
             for p in data["plans"]:
                 rows = "".join(
-                    f"<tr><td>{_e(r['rank'] or '—')}</td><td>{_e(r['region'])}</td><td>{_fmt(r['score'], lang)}</td>"
-                    f"<td>{_e(r['grade'])}</td><td class='muted'>{_e(r['note'])}</td></tr>"
+                    f"<tr><td>{_e(r['rank'] or '—')}</td><td><a href='/regions/{_e(r['region'])}?lang={lang}'>"
+                    f"{_e((r['name_en'] if en else r['name_zh']) or r['region'])}</a></td>"
+                    f"<td>{_fmt(r['score'], lang)}</td><td>{_e(r['grade_en'] if en else r['grade'])}</td>"
+                    f"<td>{r['assessed']}/{r['total']}</td>"
+                    f"<td class='muted'>{_e(r['note'] if en else r['note_zh'])}</td></tr>"
                     for r in p["rows"]
                 )
                 body += (
-                    f"<h2>{_e(p['title'])} ({p['year']})</h2><table><tr><th>{_e(t['rank'])}</th>"
-                    f"<th>{_e(t['region'])}</th><th>{_e(t['score'])}</th><th>{_e(t['grade'])}</th><th></th></tr>"
-                    f"{rows}</table>"
+                    f"<h2>{_e(p['title'])} · {_e(REGION_LEVEL_LABEL[lang][p['level']])} ({p['year']})</h2>"
+                    f"<table class='rank' data-level='{_e(p['level'])}'><tr><th>{_e(t['rank'])}</th>"
+                    f"<th>{_e(t['region'])}</th><th>{_e(t['score'])}</th><th>{_e(t['grade'])}</th><th></th>"
+                    f"<th></th></tr>{rows}</table>"
                 )
             if data["air"]:
                 rows = "".join(
@@ -703,3 +732,33 @@ def register(app: FastAPI) -> None:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": {"code": "bad_request", "message": str(exc), "details": None}}, 400)
         return HTMLResponse(f"<!doctype html><meta charset='utf-8'><h1>400</h1><p>{_e(exc)}</p>", 400)
+
+    def _html_only(request: Request) -> bool:
+        return not request.url.path.startswith(("/api/", "/admin/")) and (
+            request.query_params.get("format") != "json"
+        )
+
+    @app.exception_handler(StoreError)
+    async def unavailable(request: Request, exc: StoreError) -> Response:
+        _log.warning("%s %s: store error: %s", request.method, request.url.path, exc)
+        headers = {"Retry-After": "5"}
+        if not _html_only(request):
+            message = "the data store is busy or unavailable; retry shortly"
+            body = {"error": {"code": "store_unavailable", "message": message, "details": None}}
+            return JSONResponse(body, 503, headers=headers)
+        lang = "en" if request.query_params.get("lang") == "en" else "zh"
+        title, text = UNAVAILABLE[lang]
+        return HTMLResponse(
+            f"<!doctype html><html lang='{'en' if lang == 'en' else 'zh-CN'}'><meta charset='utf-8'>"
+            f"<title>503</title><h1>{title}</h1><p>{text}</p></html>",
+            503,
+            headers=headers,
+        )
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        _log.error("%s %s failed: %r", request.method, request.url.path, exc)  # traceback: uvicorn's log
+        if not _html_only(request):
+            body = {"error": {"code": "internal_error", "message": "internal server error", "details": None}}
+            return JSONResponse(body, 500)
+        return HTMLResponse("<!doctype html><meta charset='utf-8'><h1>500</h1>", 500)
