@@ -271,7 +271,9 @@ def test_reimport_is_a_no_op_and_changes_are_revisions(syn: Ecoplan) -> None:
     assert (rev.rows_new, rev.values_revised, rev.rows_unchanged) == (0, 1, 47)
     revs = syn.catalog.con.execute("SELECT pollutant, old_value, new_value FROM air_revisions").fetchall()
     assert revs == [("pm25", 40.0, 55.0)]
-    stored = pd.read_parquet(path)
+    new_path = Path(store.paths("110000", [2015])[0])  # a revision writes a new file
+    assert new_path != path and not path.exists()
+    stored = pd.read_parquet(new_path)
     assert stored.loc[0, "pm25"] == 55.0 and len(stored) == 48
 
 

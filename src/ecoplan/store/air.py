@@ -2,7 +2,7 @@
 
 Layout, beside the database file ``X.duckdb``::
 
-    X.data/air/hourly/region=110000/year=2015/part-0.parquet
+    X.data/air/hourly/region=110000/year=2015/part-7.parquet
 
 one file per (region, year), rows sorted by station and time, columns ``station``,
 ``time`` (timestamp[us], local time, start of the hour), ``pm25 pm10 so2 no2 o3``
@@ -12,17 +12,34 @@ paths relative to the database's folder, so the pair can be moved together.
 Importing merges a batch into the partitions it touches: a station-hour already
 stored is superseded by the new row (the last one wins) and every changed value
 is recorded in ``air_revisions``; a pollutant column absent from the batch keeps
-its stored values. Re-importing identical data writes nothing. Each partition is
-written to a temporary file and renamed into place only after the catalog
-transaction succeeded, so a failure never leaves a half-written partition.
+its stored values. Re-importing identical data writes nothing.
+
+Crash safety: the catalog is the only source of truth, and its commit is the one
+atomic step of an import. Partition files are never overwritten: a rewritten
+partition is a new file ``part-<import id>.parquet`` (written to a hidden
+``.part-….tmp``, fsynced, renamed, its folder fsynced), and only then does the
+catalog transaction (partitions, stations, revisions, rejects, the import log)
+switch ``air_partitions.path`` to it. The superseded file is deleted after the
+commit. A merge reads the file the catalog names, never whatever lies on disk.
+So a process killed at any point leaves either the old catalog with its old
+files, or the new catalog with its new files, plus garbage: temporary files and
+partition files no catalog row names. :meth:`AirStore.repair`, run whenever a
+store is opened for writing, deletes that garbage (rolling a crashed import back
+before the commit, forward after it); no journal is needed, and re-running the
+interrupted load stores what it had not committed. ``ecoplan.store.faults``
+marks each step for the crash tests (``tests/store/test_crash.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
+import re
+import threading
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,11 +48,20 @@ import pandas as pd
 
 from ecoplan.errors import StoreError
 from ecoplan.ingest.air import POLLUTANTS, AirBatch
+from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog
 
-__all__ = ["AirImportResult", "AirStore"]
+__all__ = ["AirImportResult", "AirStore", "RepairReport"]
 
 _COLS = ["station", "time", *POLLUTANTS]
+_log = logging.getLogger(__name__)
+#: Names the store writes in a partition folder: partitions and their temporary files.
+_PART = re.compile(r"part-\d+\.parquet")
+_TMP = re.compile(r"\.part-.*\.tmp")
+#: Files of imports under way in this process (absolute paths), which a repair
+#: run by another connection of the same process must not take for garbage.
+_in_flight: set[str] = set()
+_in_flight_lock = threading.Lock()
 
 
 @dataclass
@@ -66,6 +92,17 @@ class AirImportResult:
         }
 
 
+@dataclass
+class RepairReport:
+    """What :meth:`AirStore.repair` deleted (paths relative to the database's folder)."""
+
+    temporary: list[str] = field(default_factory=list)
+    unreferenced: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.temporary or self.unreferenced)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
@@ -79,6 +116,11 @@ class AirStore:
         db = Path(catalog.path)
         self.base = db.parent
         self.root = db.parent / (db.stem + ".data") / "air" / "hourly"
+        mode = self.con.execute("SELECT current_setting('access_mode')").fetchone()
+        # A reader's snapshot view (catalog.read_only) must never repair: files it does not
+        # see named may belong to an import committed after its snapshot began.
+        self.read_only = getattr(catalog, "read_only", False) or bool(mode and mode[0] == "read_only")
+        self.last_repair = RepairReport() if self.read_only else self.repair()
 
     # -- stations -------------------------------------------------------------
     def stations(self, region: str | None = None) -> pd.DataFrame:
@@ -129,6 +171,98 @@ class AirStore:
 
     def paths(self, region: str | None = None, years: Iterable[int] | None = None) -> list[str]:
         return [str(p) for _, _, p in self.partitions(region, years)]
+
+    def _referenced(self) -> dict[tuple[str, int], tuple[str, int]]:
+        """(region, year) -> (absolute path, rows) of every partition the catalog names."""
+        rows = self.con.execute("SELECT region, year, path, rows FROM air_partitions").fetchall()
+        return {(str(r), int(y)): (os.path.normpath(self.base / str(p)), int(n)) for r, y, p, n in rows}
+
+    def _files(self) -> list[Path]:
+        """Every file in the partition folders."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.glob("region=*/year=*/*") if p.is_file())
+
+    def repair(self) -> RepairReport:
+        """Delete what an interrupted import left: temporary files and partition
+        files the catalog does not name (new files of an import that did not
+        commit, or old ones an import that did commit had not deleted yet).
+
+        Run when the store is opened for writing; idempotent. Only names the store
+        writes (``part-N.parquet``, ``.part-….tmp``) are touched, never the files of
+        an import under way in this process (it holds the lock while it runs).
+        """
+        with _in_flight_lock:
+            return self._repair(set(_in_flight))
+
+    def _repair(self, busy: set[str]) -> RepairReport:
+        report = RepairReport()
+        files = self._files()
+        if not files:
+            return report
+        referenced = {p for p, _ in self._referenced().values()}
+        root = os.path.normpath(self.root) + os.sep
+        foreign = sorted(p for p in referenced if not p.startswith(root))
+        if foreign:
+            # the catalog names files of another folder (a database file renamed or
+            # copied without its X.data folder?): what lies here is not known garbage
+            _log.warning(
+                "%s: the catalog names partition files outside %s (%s …); nothing is deleted",
+                self.catalog.path,
+                self.root,
+                foreign[0],
+            )
+            return report
+        for f in files:
+            if _TMP.fullmatch(f.name) and os.path.normpath(f) not in busy:
+                f.unlink(missing_ok=True)
+                report.temporary.append(str(f.relative_to(self.base)))
+        faults.point("air.repair")
+        for f in files:
+            if _PART.fullmatch(f.name) and os.path.normpath(f) not in referenced | busy:
+                f.unlink(missing_ok=True)
+                report.unreferenced.append(str(f.relative_to(self.base)))
+        self._remove_empty_folders(busy)
+        if report:
+            _log.warning(
+                "%s: removed %d temporary and %d unreferenced partition file(s) "
+                "left by an interrupted import",
+                self.catalog.path,
+                len(report.temporary),
+                len(report.unreferenced),
+            )
+        return report
+
+    def _remove_empty_folders(self, busy: Iterable[str]) -> None:
+        """Remove empty partition folders, except those of files in ``busy``."""
+        keep = {os.path.dirname(b) for b in busy}
+        keep |= {os.path.dirname(k) for k in keep}
+        for d in [*self.root.glob("region=*/year=*"), *self.root.glob("region=*")]:
+            if os.path.normpath(d) not in keep:
+                with suppress(OSError):
+                    d.rmdir()  # only when empty
+
+    def check(self) -> list[str]:
+        """Problems between the catalog and the files, as sentences (empty: consistent):
+        a named file missing or holding another number of rows than recorded, a
+        temporary file, a partition file no catalog row names."""
+        problems = []
+        referenced = self._referenced()
+        for (region, year), (path, rows) in sorted(referenced.items()):
+            if not os.path.exists(path):
+                problems.append(f"{region}/{year}: {path} is missing")
+                continue
+            got = self.con.execute("SELECT count(*) FROM read_parquet(?)", [path]).fetchone()
+            n = int(got[0]) if got else 0
+            if n != rows:
+                problems.append(f"{region}/{year}: {path} holds {n} rows, the catalog says {rows}")
+        named = {p for p, _ in referenced.values()}
+        for f in self._files():
+            if os.path.normpath(f) in named:
+                continue
+            kind = "temporary" if f.name.endswith(".tmp") else "unreferenced"
+            problems.append(f"{kind} file {f}")
+        return problems
 
     def regions(self) -> list[str]:
         return [
@@ -198,6 +332,8 @@ class AirStore:
         self, batch: AirBatch, *, fmt: str, recorded_at: dt.datetime | None = None
     ) -> AirImportResult:
         """Merge ``batch`` into the stored partitions (see module docstring)."""
+        if self.read_only:
+            raise StoreError(f"{self.catalog.path}: opened read-only; cannot import")
         when = recorded_at or _now()
         hourly = batch.hourly
         station_region = dict(zip(self.stations()["code"], self.stations()["region"], strict=True))
@@ -218,14 +354,26 @@ class AirStore:
         work = hourly[_COLS].copy()
         work["region"] = work["station"].map(station_region)
         work["year"] = work["time"].dt.year
-        written: list[tuple[str, int, Path, Path, pd.DataFrame]] = []
+        current = self._referenced()
+        # (region, year, new file, superseded file or None, merged rows)
+        written: list[tuple[str, int, Path, Path | None, pd.DataFrame]] = []
         revisions: list[pd.DataFrame] = []
         for key, part in work.groupby(["region", "year"], sort=True):
             region, year = str(key[0]), int(part["year"].iloc[0])
             new = part[_COLS].reset_index(drop=True)
-            target = self.root / f"region={region}" / f"year={year}" / "part-0.parquet"
-            if target.exists():
-                merged, rev, counts = _merge(pd.read_parquet(target), new, present)
+            target = self.root / f"region={region}" / f"year={year}" / f"part-{import_id}.parquet"
+            stored = current.get((region, year))
+            old_path = Path(stored[0]) if stored else None
+            if old_path is not None:
+                if os.path.normpath(target) == os.path.normpath(old_path):
+                    raise StoreError(f"{target}: already the stored partition; the import log is damaged")
+                try:
+                    old = pd.read_parquet(old_path)
+                except (OSError, ValueError) as exc:
+                    raise StoreError(
+                        f"{region}/{year}: cannot read the stored partition {old_path} ({exc})"
+                    ) from exc
+                merged, rev, counts = _merge(old, new, present)
                 result.rows_new += counts[0]
                 result.values_revised += counts[1]
                 result.rows_unchanged += counts[2]
@@ -240,17 +388,31 @@ class AirStore:
                         merged[p] = np.nan
                 result.rows_new += len(new)
             merged = merged.sort_values(["station", "time"]).reset_index(drop=True)[_COLS]
-            tmp = target.with_name(f".part-0.{os.getpid()}.tmp")
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            out = merged.copy()
-            out["time"] = out["time"].astype("datetime64[us]")
-            out.to_parquet(tmp, index=False)
-            written.append((region, year, tmp, target, merged))
+            written.append((region, year, target, old_path, merged))
 
+        # 1. new partitions under new names, durable, not yet referenced
+        tmps = [t.with_name(f".{t.stem}.{os.getpid()}.tmp") for _r, _y, t, _o, _m in written]
+        mine = {os.path.normpath(p) for p in [*tmps, *(t for _r, _y, t, _o, _m in written)]}
+        with _in_flight_lock:
+            _in_flight.update(mine)
         try:
+            for tmp, (_region, _year, target, _old, merged) in zip(tmps, written, strict=True):
+                tmp.parent.mkdir(parents=True, exist_ok=True)
+                out = merged.copy()
+                out["time"] = out["time"].astype("datetime64[us]")
+                out.to_parquet(tmp, index=False)
+                _fsync(tmp)
+                faults.point("air.after_tmp_write")
+                os.replace(tmp, target)
+            for d in sorted({p for _r, _y, t, _o, _m in written for p in (t.parent, t.parent.parent)}):
+                _fsync(d)
+            if written:
+                _fsync(self.root)
+            faults.point("air.after_rename")
+            # 2. the one atomic step: the catalog switches to the new files
             with self.catalog.transaction() as con:
                 result.stations_new = self._upsert_stations(batch.stations, when)
-                for region, year, _tmp, target, merged in written:
+                for region, year, target, _old, merged in written:
                     con.execute(
                         "INSERT OR REPLACE INTO air_partitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [
@@ -311,13 +473,27 @@ class AirStore:
                         ",".join(sorted(batch.absent)),
                     ],
                 )
-                for _region, _year, tmp, target, _m in written:
-                    os.replace(tmp, target)
+                faults.point("air.before_commit")
         except BaseException:
-            for _region, _year, tmp, _target, _m in written:
-                if tmp.exists():
-                    tmp.unlink()
+            for tmp, (_r, _y, target, _o, _m) in zip(tmps, written, strict=True):
+                tmp.unlink(missing_ok=True)
+                target.unlink(missing_ok=True)
+            with _in_flight_lock:
+                _in_flight.difference_update(mine)
+                self._remove_empty_folders(_in_flight)
             raise
+        finally:
+            with _in_flight_lock:
+                _in_flight.difference_update(mine)
+        faults.point("air.after_commit")
+        # 3. superseded files are garbage now (a later repair deletes what is left)
+        for _r, _y, _t, old_path, _m in written:
+            if old_path is not None:
+                try:
+                    old_path.unlink(missing_ok=True)
+                except OSError as exc:
+                    _log.warning("%s: not deleted (%s); the next repair will", old_path, exc)
+        faults.point("air.after_gc")
         result.partitions_written = [(r, y) for r, y, *_ in written]
         return result
 
@@ -366,6 +542,17 @@ def _merge(
     unchanged = int((both & ~changed_any).sum())
     rev = pd.concat(revs, ignore_index=True) if revs else pd.DataFrame()
     return merged, rev, (fresh, n_rev, unchanged)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk (folders: POSIX only)."""
+    if path.is_dir() and os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _s(v: object) -> str | None:
