@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-        threading.Thread(target=server.run, daemon=True).start()
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
         while not server.started:
             time.sleep(0.05)
         base = f"http://127.0.0.1:{port}"
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 p95 = times[max(0, round(0.95 * len(times)) - 1)]
                 results[name] = {"median_ms": statistics.median(times), "p95_ms": p95, "n": len(times)}
         server.should_exit = True
+        thread.join(timeout=30)  # the server's app owns the store until it has stopped
         with Ecoplan(db, read_only=True) as ep:
             data = build(ep, "cn-13th-eco", None, 2020, "zh")
         pdf_times = []

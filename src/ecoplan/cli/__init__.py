@@ -642,9 +642,16 @@ def serve(
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         url = f"http://{shown}:{bound}"
         admin_port = admin.servers[0].sockets[0].getsockname()[1]
-        _server.write_server_file(
-            _server.ServerInfo(os.getpid(), f"http://127.0.0.1:{admin_port}", hook.token, url, path)
-        )
+        try:
+            _server.write_server_file(
+                _server.ServerInfo(os.getpid(), f"http://127.0.0.1:{admin_port}", hook.token, url, path)
+            )
+        except OSError as exc:
+            err.print(
+                f"warning: cannot write the server file beside {path} ({exc}); other ecoplan "
+                "commands on this store will wait until the server stops",
+                highlight=False,
+            )
         out.print(
             f"ecoplan dashboard: {url}/  (English: {url}/?lang=en; API: {url}/api/docs) — Ctrl-C to stop\n"
             f"this server owns {path}: other ecoplan commands on it run here"
