@@ -31,6 +31,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ecoplan.api.cache import ResponseCache
 from ecoplan.errors import EcoplanError, NotFound, StoreError
 from ecoplan.plans.serialize import plan_json
 from ecoplan.session import Ecoplan
@@ -236,6 +237,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
 
     app.state.session = session
     app.add_middleware(RetryReads)
+    app.add_middleware(ResponseCache, generation=lambda: store.app().catalog.state())
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Any]) -> Response:
@@ -381,34 +383,85 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
             data["score"] = ep.score(pa).to_dict()
             return _json_response(request, data)
 
+    WarnLevel = Query(None, pattern="^(red|amber|watch)$", description="red, amber or watch")
+    RegionLevel = Query(None, pattern="^(national|province|prefecture|county)$")
+
+    def _warning_page(
+        request: Request,
+        plan_id: str | None,
+        year: int | None,
+        level: str | None,
+        region_level: str | None,
+        cursor: str | None,
+        limit: int,
+        format: str,
+    ) -> Response:
+        offset = 0
+        if cursor is not None:
+            if not cursor.isdigit():
+                raise ApiError(
+                    400, "invalid_cursor", f"cursor {cursor!r} does not point into this collection"
+                )
+            offset = int(cursor)
+        with session() as ep:
+            page = ep.warnings(
+                plan_id,
+                year,
+                level=level,
+                region_level=region_level,
+                offset=0 if format != "json" else offset,
+                limit=None if format != "json" else limit,
+            )
+        if format != "json":
+            return _export(page.items, format, f"warnings-{plan_id or 'all'}")
+        if cursor is not None and offset >= max(page.total, 1):
+            raise ApiError(400, "invalid_cursor", f"cursor {cursor!r} does not point into this collection")
+        nxt = offset + len(page.items)
+        return _json_response(
+            request,
+            {
+                "items": page.items,
+                "next_cursor": str(nxt) if nxt < page.total else None,
+                "total": page.total,
+                "counts": page.counts,
+            },
+        )
+
     @app.get("/api/v1/plans/{plan_id}/warnings", tags=["assessment"])
     def warnings(
         request: Request,
         plan_id: str,
         region: str | None = Query(None, pattern=r"^\d{6}$"),
         year: int | None = None,
+        level: str | None = WarnLevel,
+        region_level: str | None = RegionLevel,
+        cursor: str | None = None,
+        limit: int = Limit,
         format: str = Fmt,
     ) -> Response:
         """Warnings of one region (``?region=``), or of every region of the plan in ``?year=``
         (default: each region's latest year with a value), most severe first."""
+        if region is None:
+            return _warning_page(request, plan_id, year, level, region_level, cursor, limit, format)
         with session() as ep:
-            if region is not None:
-                pa = _assess(ep, plan_id, region, year, None)
-                items = pa.to_dict()["warnings"]
-            else:
-                items = ep.warnings(plan_id, year)
+            pa = _assess(ep, plan_id, region, year, None)
+            items = pa.to_dict()["warnings"]
         if format != "json":
             return _export(items, format, f"warnings-{plan_id}")
         return _json_response(request, {"items": items, "next_cursor": None, "total": len(items)})
 
     @app.get("/api/v1/warnings", tags=["assessment"])
-    def all_warnings(request: Request, year: int | None = None, format: str = Fmt) -> Response:
-        """Every plan's warnings of every region (the dispatch view), most severe first."""
-        with session() as ep:
-            items = ep.warnings(None, year)
-        if format != "json":
-            return _export(items, format, "warnings")
-        return _json_response(request, {"items": items, "next_cursor": None, "total": len(items)})
+    def all_warnings(
+        request: Request,
+        year: int | None = None,
+        level: str | None = WarnLevel,
+        region_level: str | None = RegionLevel,
+        cursor: str | None = None,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Every plan's warnings of every region (the dispatch view), most severe first, paged."""
+        return _warning_page(request, None, year, level, region_level, cursor, limit, format)
 
     @app.get("/api/v1/plans/{plan_id}/decompositions", tags=["plans"])
     def decompositions(request: Request, plan_id: str, format: str = Fmt) -> Response:

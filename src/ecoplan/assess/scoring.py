@@ -15,6 +15,8 @@ same rules (a test holds them equal).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -54,6 +56,17 @@ def load_rules(path: str | Path | None = None) -> ScoringRules:
     ScoringRuleError
         A missing or malformed field, named.
     """
+    if path is None:
+        return _default_rules()
+    return _load(path)
+
+
+@functools.cache
+def _default_rules() -> ScoringRules:
+    return _load(None)
+
+
+def _load(path: str | Path | None) -> ScoringRules:
     if path is None:
         text = resources.files("ecoplan.assess").joinpath("rules/default.yaml").read_text("utf-8")
         where = "rules/default.yaml"
@@ -216,13 +229,22 @@ def score(pa: PlanAssessment, rules: ScoringRules | None = None, flags: set[str]
     )
 
 
-def score_frame(rows: pd.DataFrame, rules: ScoringRules | None = None) -> pd.DataFrame:
+def score_frame(
+    rows: pd.DataFrame,
+    rules: ScoringRules | None = None,
+    *,
+    indicators: int | None = None,
+    regions: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Score every region of a table of assessment rows of one plan and year.
 
-    ``rows`` has the columns of :data:`ecoplan.assess.table.COLUMNS`. Returns
-    one row per region: ``region, score, grade_zh, grade_en, vetoed,
-    binding_met, assessed, assessable, total`` (score and grade NaN/None when
-    not gradable), by the rules of :func:`score`.
+    ``rows`` has the columns of :data:`ecoplan.assess.table.COLUMNS`; when it
+    is sparse (rows without a value left out, as stored), ``indicators`` is
+    the plan's indicator count and ``regions`` every region to score (a region
+    without rows scores as having no data). Returns one row per region:
+    ``region, score, grade_zh, grade_en, vetoed, binding_met, assessed,
+    assessable, total`` (score and grades NaN/None when not gradable), by the
+    rules of :func:`score`.
     """
     import numpy as np
 
@@ -257,6 +279,11 @@ def score_frame(rows: pd.DataFrame, rules: ScoringRules | None = None) -> pd.Dat
         }
     )
     g = frame.groupby("region", sort=True).sum()
+    if regions is not None:
+        g = g.reindex(sorted(set(regions) | set(g.index)), fill_value=0)
+    if indicators is not None:  # sparse rows: the missing ones are insufficient data
+        g["assessable"] = g["assessable"] + (indicators - g["total"])
+        g["total"] = indicators
     ok = (
         (g["den"] > 0)
         & (g["assessed"] > 0)

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ecoplan.assess.evaluate import (
     _EPS,
@@ -40,7 +42,7 @@ from ecoplan.assess.evaluate import (
 from ecoplan.plans.model import Attribute, Basis, CumulativeMode, Indicator, Plan, TargetSpec
 from ecoplan.plans.targets import Op, TargetKind
 
-__all__ = ["COLUMNS", "assess_table", "rows_from_assessments"]
+__all__ = ["COLUMNS", "assess_arrow", "assess_table", "rows_from_assessments"]
 
 COLUMNS = [
     "plan_id",
@@ -449,7 +451,12 @@ def _mode_for(ind: Indicator, final: TargetSpec | None) -> CumulativeMode | None
     return mode
 
 
-def assess_table(
+def assess_table(plan: Plan, values: pd.DataFrame, years: Sequence[int], **kw: Any) -> pd.DataFrame:
+    """:func:`assess_arrow` as a pandas DataFrame (categorical string columns), every row."""
+    return assess_arrow(plan, values, years, **kw).to_pandas()
+
+
+def assess_arrow(
     plan: Plan,
     values: pd.DataFrame,
     years: Sequence[int],
@@ -459,7 +466,8 @@ def assess_table(
     resolver: TargetResolver | None = None,
     region_names: Mapping[str, Message] | None = None,
     weights: str = "linear",
-) -> pd.DataFrame:
+    sparse: bool = False,
+) -> pa.Table:
     """Assess every indicator of ``plan`` for ``regions`` in every year of ``years``.
 
     Parameters
@@ -478,8 +486,12 @@ def assess_table(
     chunks: list[dict[str, Any]] = []
     scalar_items: list[IndicatorAssessment] = []
     if not codes or not years:
-        return pd.DataFrame(columns=COLUMNS)
-    ridx_all = pd.Categorical(values["region"], categories=codes).codes
+        return _arrow([], codes, plan, sparse)
+    ridx_all = (
+        pc.index_in(pa.array(values["region"], type=pa.string()), value_set=pa.array(codes, type=pa.string()))
+        .fill_null(-1)
+        .to_numpy()
+    )
     vals = values[ridx_all >= 0].assign(_ridx=ridx_all[ridx_all >= 0])
     first = [int(vals["year"].min())] if len(vals) else []
     ymin = min([*first, *(i.baseline.year for i in plan.indicators), *years])
@@ -593,7 +605,7 @@ def assess_table(
                     chunks.append(ch)
     for a in scalar_items:
         chunks.append(_chunk_of(a, codes, plan))
-    return _frame(chunks, codes, plan)
+    return _arrow(chunks, codes, plan, sparse)
 
 
 def _chunk_of(a: IndicatorAssessment, codes: list[str], plan: Plan) -> dict[str, Any]:
@@ -626,49 +638,61 @@ def _chunk_of(a: IndicatorAssessment, codes: list[str], plan: Plan) -> dict[str,
 _ATTR = {"required_annual": "required_annual", "actual_annual": "actual_annual"}
 
 
-def _frame(chunks: list[dict[str, Any]], codes: list[str], plan: Plan) -> pd.DataFrame:
-    """Concatenate chunks into the table, sorted by region, indicator (plan order) and year."""
+def _arrow(chunks: list[dict[str, Any]], codes: list[str], plan: Plan, sparse: bool) -> pa.Table:
+    """Concatenate chunks into one Arrow table (strings dictionary-encoded, NaN as null).
+
+    ``sparse`` leaves out the rows that only say "no value" (status
+    insufficient_data without a value): a missing row reads as that.
+    """
     if not chunks:
-        return pd.DataFrame(columns=COLUMNS)
+        return pa.Table.from_pandas(pd.DataFrame(columns=COLUMNS), preserve_index=False)
 
     def cat(key: str) -> np.ndarray:
         return np.concatenate([np.broadcast_to(c[key], (len(c["ridx"]),)) for c in chunks])
 
-    ridx, iidx, year = cat("ridx"), cat("iidx"), cat("year")
-    order = np.lexsort((year, iidx, ridx))
+    value = cat("value")
+    status = cat("status")
+    keep = None
+    if sparse:
+        keep = ~(np.isnan(value) & (status == _ST[Status.INSUFFICIENT_DATA]))
+
+    def col(key: str) -> np.ndarray:
+        x = value if key == "value" else status if key == "status" else cat(key)
+        return x if keep is None else x[keep]
+
+    def dictionary(idx: np.ndarray, cats: list[str], mask: np.ndarray | None = None) -> pa.Array[Any]:
+        indices = pa.array(idx.astype(np.int32), type=pa.int32(), mask=mask)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(cats, type=pa.string()))
+
+    iidx = col("iidx")
+    n = len(iidx)
     ids = [i.id for i in plan.indicators]
-    attrs = [i.attribute.value for i in plan.indicators]
+    attr_of = np.array([int(i.attribute is not Attribute.BINDING) for i in plan.indicators], dtype=np.int32)
     units = ["", "%/yr", *sorted({c["unit_text"] for c in chunks} - {"%/yr"})]
     unit_code = cat("annual_unit").astype(np.int64)
-    per_chunk_text = np.concatenate([np.full(len(c["ridx"]), units.index(c["unit_text"])) for c in chunks])
-    unit_code = np.where(unit_code == 2, per_chunk_text, unit_code)
-    wt = cat("within_tolerance")
-    ty = cat("target_year")
-
-    def categorical(codes_: np.ndarray, cats: list[Any]) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes_[order].astype(np.int64), categories=pd.Index(cats))
-
-    warn = cat("warning")[order]
-    out = pd.DataFrame(
-        {
-            "plan_id": plan.id,
-            "region": categorical(ridx, codes),
-            "indicator_id": categorical(iidx, ids),
-            "year": year[order],
-            "attribute": pd.Categorical(np.asarray(attrs)[iidx[order]], categories=["binding", "expected"]),
-            "target_source": categorical(cat("target_source"), _SOURCES),
-            "space": categorical(cat("space"), _SPACES),
-            **{k: cat(k)[order] for k in ("value", "baseline_value")},
-            "baseline_year": cat("baseline_year")[order],
-            "target_year": pd.arrays.IntegerArray(np.where(ty < 0, 0, ty)[order], ty[order] < 0),
-            **{k: cat(k)[order] for k in _FLOATS if k not in ("value", "baseline_value")},
-            "annual_unit": categorical(unit_code, units),
-            "within_tolerance": pd.arrays.BooleanArray(wt[order] == 1, wt[order] < 0),
-            "status": categorical(cat("status"), _STATUSES),
-            "verdict": categorical(cat("verdict"), _VERDICTS),
-            "warning": pd.Categorical.from_codes(
-                (warn - 1).astype(np.int64), categories=pd.Index(["watch", "amber", "red"])
-            ),
-        }
-    )
-    return out[COLUMNS]
+    per_chunk = np.concatenate([np.full(len(c["ridx"]), units.index(c["unit_text"])) for c in chunks])
+    unit_code = np.where(unit_code == 2, per_chunk, unit_code)
+    if keep is not None:
+        unit_code = unit_code[keep]
+    wt, ty, warn = col("within_tolerance"), col("target_year"), col("warning")
+    floats = {k: pa.array(col(k), type=pa.float64(), from_pandas=True) for k in _FLOATS}
+    data = {
+        "plan_id": dictionary(np.zeros(n, dtype=np.int32), [plan.id]),
+        "region": dictionary(col("ridx"), codes),
+        "indicator_id": dictionary(iidx, ids),
+        "year": pa.array(col("year"), type=pa.int32()),
+        "attribute": dictionary(attr_of[iidx], ["binding", "expected"]),
+        "target_source": dictionary(col("target_source"), _SOURCES),
+        "space": dictionary(col("space"), _SPACES),
+        "value": floats["value"],
+        "baseline_year": pa.array(col("baseline_year"), type=pa.int32()),
+        "baseline_value": floats["baseline_value"],
+        "target_year": pa.array(ty, type=pa.int32(), mask=ty < 0),
+        **{k: v for k, v in floats.items() if k not in ("value", "baseline_value")},
+        "annual_unit": dictionary(unit_code, units),
+        "within_tolerance": pa.array(wt == 1, type=pa.bool_(), mask=wt < 0),
+        "status": dictionary(col("status"), _STATUSES),
+        "verdict": dictionary(col("verdict"), _VERDICTS),
+        "warning": dictionary(np.maximum(warn - 1, 0), ["watch", "amber", "red"], mask=warn == 0),
+    }
+    return pa.table({k: data[k] for k in COLUMNS})

@@ -106,16 +106,21 @@ def warnings(
     year: Annotated[
         int | None, typer.Option(help="Evaluation year (default: each region's latest year with a value)")
     ] = None,
+    level: Annotated[str | None, typer.Option(help="red, amber or watch")] = None,
+    limit: Annotated[int, typer.Option(help="Show the first N (0 = all)")] = 50,
     fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.table,
     lang: LangOpt = "zh",
     db: DbOpt = None,
 ) -> None:
     """Early warnings of every region, most severe first. / 预警清单"""
+    if level is not None and level not in ("red", "amber", "watch"):
+        _fail(ValueError(f"--level {level!r}: red, amber or watch"))
     try:
         with _session(db) as ep:
-            items = ep.warnings(plan, year)
+            page = ep.warnings(plan, year, level=level, limit=limit or None)
     except EcoplanError as exc:
         _fail(exc)
+    items = page.items
     if fmt is ListFmt.json:
         _dump_json(items)
         return
@@ -125,18 +130,19 @@ def warnings(
         sys.stdout.write(pd.DataFrame(items).to_csv(index=False))
         return
     zh = lang == "zh"
-    level = {"red": "红色", "amber": "橙色", "watch": "关注"} if zh else {}
+    label = {"red": "红色", "amber": "橙色", "watch": "关注"} if zh else {}
     heads = (
         ("级别", "地区", "年份", "指标", "依据") if zh else ("level", "region", "year", "indicator", "why")
     )
     t = Table(*heads)
     for w in items:
         t.add_row(
-            level.get(w["level"], w["level"]),
+            label.get(w["level"], w["level"]),
             w["region_zh"] if zh else w["region_en"],
             str(w["year"]),
             w["indicator_zh"] if zh else w["indicator_en"],
             w["reason_zh"] if zh else w["reason"],
         )
     out.print(t)
-    out.print(f"{len(items)} 条预警" if zh else f"{len(items)} warnings")
+    shown = f"{len(items)}/{page.total}"
+    out.print(f"显示{shown}条预警" if zh else f"{shown} warnings shown")

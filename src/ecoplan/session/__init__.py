@@ -241,9 +241,21 @@ class Ecoplan:
         """Rank the regions of one level (default: the highest below the plan's region)."""
         return assessment.rank(self.catalog, plan_id, year, regions, as_of, rules, level=level)
 
-    def warnings(self, plan_id: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
-        """Every warning of every region for ``year`` (default: each plan's latest year with data)."""
-        return assessment.warnings(self.catalog, plan_id, year)
+    def warnings(
+        self,
+        plan_id: str | None = None,
+        year: int | None = None,
+        *,
+        level: str | None = None,
+        region_level: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> assessment.WarningPage:
+        """The warnings of every region for ``year`` (default: each region's latest year with
+        a value), most severe first; filtered and paged (:func:`assessment.warnings`)."""
+        return assessment.warnings(
+            self.catalog, plan_id, year, level=level, region_level=region_level, offset=offset, limit=limit
+        )
 
     def progress(self, plan_id: str, level: str) -> list[dict[str, Any]]:
         """Share of assessed indicators achieved or on track, per region of ``level``, latest year."""

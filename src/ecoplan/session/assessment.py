@@ -11,6 +11,7 @@ for a past ``--as-of``. Both follow the same rules; a test holds them equal.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from ecoplan.store.assessments import assessment_frame, in_territory, plan_years
 from ecoplan.store.catalog import Catalog, ImportResult, as_of_moment
 
 __all__ = [
+    "WarningPage",
     "assess",
     "check_scope",
     "import_decompositions",
@@ -102,24 +104,46 @@ def rank(
     rules = rules or load_rules()
     rows = _rows(cat, plan, year, regions, as_of)
     rows = rows[rows["region"].astype(str) != plan.region] if len(rows) else rows
-    if not len(rows):
+    listed = set(regions) if regions is not None else set(cat.assessed_regions(plan.id))
+    listed.discard(plan.region)
+    if not listed:
         return []
-    scores = score_frame(rows, rules)
+    scores = score_frame(rows, rules, indicators=len(plan.indicators), regions=sorted(listed))
     levels = {r.code: r.level for r in cat.regions()}
     names: dict[str, tuple[str | None, str | None]] = {c: (m.zh, m.en) for c, m in cat.region_names().items()}
     return rank_frame(scores, levels, names, level=level, min_share=rules.min_assessed_share)
 
 
-def warnings(cat: Catalog, plan_id: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class WarningPage:
+    """One page of the warnings, most severe first, and how many there are in all."""
+
+    items: list[dict[str, Any]]
+    total: int
+    counts: dict[str, int]
+    offset: int
+    limit: int
+
+
+def warnings(
+    cat: Catalog,
+    plan_id: str | None = None,
+    year: int | None = None,
+    *,
+    level: str | None = None,
+    region_level: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> WarningPage:
     """Warnings of every region: in ``year``, or in each region's latest year with a value.
 
     The same warnings the region pages show (same year rule), sorted by
     severity: red, amber, watch; binding before expected; then plan, region,
-    indicator.
+    indicator. ``level`` (red/amber/watch) and ``region_level`` filter;
+    ``offset``/``limit`` page (only the page's reasons are formatted).
     """
     plans = [cat.plan(plan_id)] if plan_id else cat.plans()
-    names = cat.region_names()
-    out: list[dict[str, Any]] = []
+    frames = []
     for plan in plans:
         if year is not None:
             if plan_id is not None:
@@ -127,63 +151,73 @@ def warnings(cat: Catalog, plan_id: str | None = None, year: int | None = None) 
             elif year not in plan_years(plan):
                 continue
         rows = cat.assessment_rows(plan.id, year=year, latest=year is None, warnings_only=True)
-        inds = {i.id: i for i in plan.indicators}
-        for r in (dict(x) for x in rows.to_dict("records")):
-            ind = inds.get(str(r["indicator_id"]))
-            if ind is None:
-                continue
-            reason = warning_reason(
-                _num(r["required_annual"]),
-                _num(r["actual_annual"]),
-                str(r["annual_unit"] or ""),
-                int(r["baseline_year"]),
-                _num(r["projected"]),
-                None if pd.isna(r["target_year"]) else int(r["target_year"]),
-            )
-            if reason is None:  # no annual numbers: the status reason says it
-                obs = cat.observations(plan.id, str(r["region"])).get(ind.id, [])
-                a = assess_indicator(
-                    plan,
-                    ind,
-                    str(r["region"]),
-                    int(r["year"]),
-                    obs,
-                    cat.resolver(),
-                    decomposed=cat.decomposed(plan.id, str(r["region"])).get(ind.id),
-                    region_name=names.get(str(r["region"])),
-                )
-                reason = a.warning.reason if a.warning is not None else a.reason
-            out.append(
-                {
-                    "plan": plan.id,
-                    "plan_title_zh": plan.title.zh,
-                    "plan_title_en": plan.title.en or plan.title.zh,
-                    "region": str(r["region"]),
-                    "region_zh": r["region_zh"],
-                    "region_en": r["region_en"] or r["region_zh"],
-                    "region_level": r["region_level"],
-                    "year": int(r["year"]),
-                    "indicator": ind.id,
-                    "indicator_zh": ind.name.zh,
-                    "indicator_en": ind.name.en or ind.name.zh,
-                    "level": str(r["warning"]),
-                    "severity": "high" if str(r["attribute"]) == "binding" else "medium",
-                    "status": str(r["status"]),
-                    "target_source": str(r["target_source"]),
-                    "reason": reason.en,
-                    "reason_zh": reason.zh,
-                }
-            )
-    out.sort(
-        key=lambda w: (
-            _LEVEL_ORDER[w["level"]],
-            w["severity"] != "high",
-            w["plan"],
-            w["region"],
-            w["indicator"],
-        )
+        if len(rows):
+            frames.append(rows)
+    if not frames:
+        return WarningPage([], 0, {}, offset, limit or 0)
+    df = pd.concat(frames, ignore_index=True)
+    counts = {str(k): int(v) for k, v in df["warning"].astype(str).value_counts().items()}
+    if region_level is not None:
+        df = df[df["region_level"] == region_level]
+    if level is not None:
+        df = df[df["warning"].astype(str) == level]
+    df = df.assign(
+        _lv=df["warning"].astype(str).map(_LEVEL_ORDER),
+        _bind=(df["attribute"].astype(str) != "binding").astype(int),
+    ).sort_values(["_lv", "_bind", "plan_id", "region", "indicator_id"], kind="stable")
+    total = len(df)
+    page = df.iloc[offset : offset + limit] if limit is not None else df.iloc[offset:]
+    by_id = {p.id: p for p in plans}
+    names = cat.region_names()
+    items = [
+        _warning_item(cat, by_id[str(r["plan_id"])], {str(k): v for k, v in r.items()}, names)
+        for r in page.to_dict("records")
+    ]
+    return WarningPage(items, total, counts, offset, limit if limit is not None else total)
+
+
+def _warning_item(cat: Catalog, plan: Plan, r: dict[str, Any], names: Any) -> dict[str, Any]:
+    ind = plan.indicator(str(r["indicator_id"]))
+    reason = warning_reason(
+        _num(r["required_annual"]),
+        _num(r["actual_annual"]),
+        str(r["annual_unit"] or ""),
+        int(r["baseline_year"]),
+        _num(r["projected"]),
+        None if pd.isna(r["target_year"]) else int(r["target_year"]),
     )
-    return out
+    if reason is None:  # no annual numbers: the status reason says it
+        obs = cat.observations(plan.id, str(r["region"])).get(ind.id, [])
+        a = assess_indicator(
+            plan,
+            ind,
+            str(r["region"]),
+            int(r["year"]),
+            obs,
+            cat.resolver(),
+            decomposed=cat.decomposed(plan.id, str(r["region"])).get(ind.id),
+            region_name=names.get(str(r["region"])),
+        )
+        reason = a.warning.reason if a.warning is not None else a.reason
+    return {
+        "plan": plan.id,
+        "plan_title_zh": plan.title.zh,
+        "plan_title_en": plan.title.en or plan.title.zh,
+        "region": str(r["region"]),
+        "region_zh": r["region_zh"],
+        "region_en": r["region_en"] or r["region_zh"],
+        "region_level": r["region_level"],
+        "year": int(r["year"]),
+        "indicator": ind.id,
+        "indicator_zh": ind.name.zh,
+        "indicator_en": ind.name.en or ind.name.zh,
+        "level": str(r["warning"]),
+        "severity": "high" if str(r["attribute"]) == "binding" else "medium",
+        "status": str(r["status"]),
+        "target_source": str(r["target_source"]),
+        "reason": reason.en,
+        "reason_zh": reason.zh,
+    }
 
 
 def progress(cat: Catalog, plan_id: str, level: str) -> list[dict[str, Any]]:

@@ -3,7 +3,11 @@
 The ``assessments`` table holds, for every plan, the assessment of every
 region of the plan's territory that has values (and of the plan's own region),
 indicator and year from the base year to the end year, computed with
-:func:`ecoplan.assess.table.assess_table` on the values in force. The writer
+:func:`ecoplan.assess.table.assess_arrow` on the values in force. It is
+sparse: a row that would only say "no value for that year" (status
+``insufficient_data`` without a value) is not stored, and a missing row
+reads as exactly that — at national scale most region-indicator-years are
+empty, and storing them would double the time of every refresh. The writer
 refreshes it inside the transaction of every write that touches its inputs:
 
 * values (``Catalog.add_values``): the (plan, region) pairs written;
@@ -25,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from ecoplan.assess.table import COLUMNS, assess_table
+from ecoplan.assess.table import COLUMNS, assess_arrow
 from ecoplan.errors import NotFound
 from ecoplan.ingest.decompositions import Decomposition
 from ecoplan.plans.model import Plan, TargetSpec
@@ -39,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Decomposition",
     "assessment_frame",
+    "assessment_table",
     "decomposed_targets",
     "plan_years",
     "refresh",
@@ -108,7 +114,19 @@ def assessment_frame(
     regions: Sequence[str] | None = None,
     years: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """Compute (not store) the assessment rows of ``plan``; see :func:`refresh`."""
+    """Compute (not store) the sparse assessment rows of ``plan``; see :func:`refresh`."""
+    return assessment_table(cat, plan, as_of=as_of, regions=regions, years=years).to_pandas()
+
+
+def assessment_table(
+    cat: Catalog,
+    plan: Plan,
+    *,
+    as_of: dt.datetime | None = None,
+    regions: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+) -> pa.Table:
+    """The sparse assessment rows of ``plan`` as an Arrow table."""
     con = cat.con
     vals = values_frame(con, plan.id, as_of, regions)
     codes = set(vals["region"]) | {plan.region}
@@ -116,7 +134,7 @@ def assessment_frame(
         codes = set(regions)
     codes = {c for c in codes if in_territory(plan, c)}
     names = cat.region_names()
-    return assess_table(
+    return assess_arrow(
         plan,
         vals,
         years or plan_years(plan),
@@ -124,6 +142,7 @@ def assessment_frame(
         decomposed=decomposed_targets(con, plan.id, sorted(codes) if regions is not None else None),
         resolver=cat.resolver(),
         region_names={c: names[c] for c in codes if c in names},
+        sparse=True,
     )
 
 
@@ -147,19 +166,19 @@ def refresh(
         except NotFound:  # a plan removed meanwhile: drop its rows
             con.execute("DELETE FROM assessments WHERE plan_id = ?", [pid])
             continue
-        subset = None if pid in whole else sorted(parts[pid] | {plan.region})
-        frame = assessment_frame(cat, plan, regions=subset)
+        subset = None if pid in whole else sorted(parts[pid])
+        frame = assessment_table(cat, plan, regions=subset)
         if subset is None:
             con.execute("DELETE FROM assessments WHERE plan_id = ?", [pid])
         else:
             con.execute(
                 "DELETE FROM assessments WHERE plan_id = ? AND region IN (SELECT unnest(?))", [pid, subset]
             )
-        if len(frame):
-            con.register("_new_assessments", frame[COLUMNS])
+        if frame.num_rows:
+            con.register("_new_assessments", frame)
             con.execute(f"INSERT INTO assessments SELECT {', '.join(COLUMNS)} FROM _new_assessments")
             con.unregister("_new_assessments")
-        written += len(frame)
+        written += frame.num_rows
         row = con.execute(
             "SELECT max(recorded_at), count(DISTINCT region) FROM value_revisions WHERE plan_id = ?", [pid]
         ).fetchone()

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 import pandas as pd
@@ -104,12 +104,22 @@ def recorded_moment(when: str | dt.datetime | None) -> dt.datetime | None:
         raise ValueError(f"--recorded-at {when!r}: expected a date YYYY-MM-DD or an ISO timestamp") from exc
 
 
+#: Parsed plans by (id, stored definition); region names by file, with the commit count.
+_PLANS: dict[tuple[str, str], Plan] = {}
+_NAMES: dict[str, tuple[int, dict[str, Message]]] = {}
+
+
 class Catalog:
     """An open ecoplan database file.
+
+    ``commits`` counts the write transactions this process committed (to any
+    catalog): a state number for caches of what the store shows.
 
     Opening creates the file when missing and upgrades an older schema;
     a file written by a newer ecoplan is refused.
     """
+
+    commits: ClassVar[int] = 0
 
     def __init__(
         self,
@@ -120,6 +130,7 @@ class Catalog:
     ) -> None:
         self.path = str(path or default_db_path())
         self._names: dict[str, Message] | None = None
+        self.closed = False
         #: True when this catalog must not write: a read-only open, or a snapshot view.
         self.read_only = read_only
         if con is not None:  # a connection (or cursor) of an open, migrated file
@@ -173,7 +184,13 @@ class Catalog:
             self.con.execute("ROLLBACK")
 
     def close(self) -> None:
+        self.closed = True
         self.con.close()
+
+    def state(self) -> int | None:
+        """A number that changes with every commit of this process, or None once closed
+        (for caches of what the store shows)."""
+        return None if self.closed else Catalog.commits
 
     def __enter__(self) -> Catalog:
         return self
@@ -190,6 +207,7 @@ class Catalog:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+        Catalog.commits += 1
 
     def schema_version(self) -> int:
         has_meta = self.con.execute(
@@ -236,6 +254,7 @@ class Catalog:
             con.execute("DELETE FROM regions WHERE code IN (SELECT code FROM new_regions)")
             con.execute("INSERT INTO regions SELECT * FROM new_regions")
             con.unregister("new_regions")
+        self._names = None
         return len(frame)
 
     def regions(self, level: str | None = None, parent: str | None = None) -> list[Region]:
@@ -261,10 +280,16 @@ class Catalog:
         return {r[0] for r in self.con.execute("SELECT code FROM regions").fetchall()}
 
     def region_names(self) -> dict[str, Message]:
-        """Every region's name (en, zh) by code, for reasons and tables."""
+        """Every region's name (en, zh) by code, for reasons and tables (kept until the
+        process commits a write)."""
         if self._names is None:
-            rows = self.con.execute("SELECT code, name_zh, name_en FROM regions").fetchall()
-            self._names = {c: Message(en or zh, zh) for c, zh, en in rows}
+            got = _NAMES.get(self.path)
+            if got is not None and got[0] == Catalog.commits:
+                self._names = got[1]
+            else:
+                rows = self.con.execute("SELECT code, name_zh, name_en FROM regions").fetchall()
+                self._names = {c: Message(en or zh, zh) for c, zh, en in rows}
+                _NAMES[self.path] = (Catalog.commits, self._names)
         return self._names
 
     # -- plans -------------------------------------------------------------
@@ -389,7 +414,14 @@ class Catalog:
         if row is None:
             known = ", ".join(self.plan_ids()) or "none; run `ecoplan init`"
             raise NotFound(f"unknown plan {plan_id!r} (known: {known})")
-        return plan_from_mapping(json.loads(row[0]), file=f"store:{plan_id}")
+        key = (plan_id, str(row[0]))
+        plan = _PLANS.get(key)
+        if plan is None:  # parsed once per stored definition
+            plan = plan_from_mapping(json.loads(row[0]), file=f"store:{plan_id}")
+            if len(_PLANS) > 256:
+                _PLANS.clear()
+            _PLANS[key] = plan
+        return plan
 
     def plans(self) -> list[Plan]:
         return [self.plan(i) for i in self.plan_ids()]
@@ -475,8 +507,7 @@ class Catalog:
         with self.transaction() as con:
             for plan, ind, region, year in keys:
                 sql = (
-                    "DELETE FROM target_decompositions "
-                    "WHERE plan_id = ? AND indicator_id = ? AND region = ?"
+                    "DELETE FROM target_decompositions WHERE plan_id = ? AND indicator_id = ? AND region = ?"
                 )
                 args: list[Any] = [plan, ind, region]
                 if year is not None:
@@ -557,6 +588,13 @@ class Catalog:
             sql += " AND a.warning IS NOT NULL"
         return self.con.execute(sql + " ORDER BY a.region, a.year", args).df()
 
+    def assessed_regions(self, plan_id: str) -> list[str]:
+        """Regions with stored assessment rows (any year) under the plan."""
+        rows = self.con.execute(
+            "SELECT DISTINCT region FROM assessments WHERE plan_id = ? ORDER BY 1", [plan_id]
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
     def latest_assessed_year(self, plan_id: str, region: str) -> int:
         """The region's latest year with a value under the plan (the plan's end year if none)."""
         row = self.con.execute(
@@ -601,7 +639,7 @@ class Catalog:
         """
         when = recorded_at or _now()
         inserted = revised = unchanged = 0
-        latest = self._latest_revisions({r.plan for r in rows})
+        latest = self._latest_revisions({r.plan for r in rows}, {r.region for r in rows})
         new_rows = []
         for r in rows:
             last = latest.get((r.plan, r.indicator, r.region, r.year))
@@ -647,8 +685,19 @@ class Catalog:
                     pd.DataFrame(
                         new_rows,
                         columns=[
-                            "plan_id", "indicator_id", "region", "year", "revision", "value", "unit",
-                            "basis", "source", "note", "recorded_at", "actor", "origin",
+                            "plan_id",
+                            "indicator_id",
+                            "region",
+                            "year",
+                            "revision",
+                            "value",
+                            "unit",
+                            "basis",
+                            "source",
+                            "note",
+                            "recorded_at",
+                            "actor",
+                            "origin",
                         ],
                     ),
                 )
@@ -657,17 +706,20 @@ class Catalog:
                 assessments.refresh(self, regions=touched)
         return ImportResult(inserted, revised, unchanged)
 
-    def _latest_revisions(self, plans: set[str]) -> dict[tuple[str, str, str, int], tuple[Any, ...]]:
-        """Latest revision of every stored value of ``plans``, by (plan, indicator, region, year)."""
+    def _latest_revisions(
+        self, plans: set[str], regions: set[str]
+    ) -> dict[tuple[str, str, str, int], tuple[Any, ...]]:
+        """Latest revision of every stored value of ``plans`` and ``regions``, by
+        (plan, indicator, region, year)."""
         if not plans:
             return {}
-        marks = ", ".join("?" for _ in plans)
         rows = self.con.execute(
             "SELECT plan_id, indicator_id, region, year, revision, value, unit, basis, source, note, "
-            f"recorded_at FROM value_revisions WHERE plan_id IN ({marks}) "
+            "recorded_at FROM value_revisions WHERE plan_id IN (SELECT unnest(?)) "
+            "AND region IN (SELECT unnest(?)) "
             "QUALIFY row_number() OVER (PARTITION BY plan_id, indicator_id, region, year "
             "ORDER BY revision DESC) = 1",
-            sorted(plans),
+            [sorted(plans), sorted(regions)],
         ).fetchall()
         return {(r[0], r[1], r[2], int(r[3])): tuple(r[4:]) for r in rows}
 

@@ -588,15 +588,31 @@ def register(app: FastAPI) -> None:
 
     @app.get("/warnings", include_in_schema=False)
     def warnings_page(
-        request: Request, lang: str = Lang, format: str = Format, year: int | None = None
+        request: Request,
+        lang: str = Lang,
+        format: str = Format,
+        year: int | None = None,
+        level: str | None = Query(None, pattern="^(red|amber|watch)$"),
+        region_level: str | None = Query(None, pattern="^(province|prefecture|county)$"),
+        page: int = Query(1, ge=1),
     ) -> Response:
         """Dispatch view: the warnings the region pages show, for ``year`` (default: each
-        region's latest year with a value), by severity."""
+        region's latest year with a value), most severe first, 200 a page."""
         t = T[lang]
+        size = 200
         with session() as ep:
-            items = ep.warnings(year=year)
+            wp = ep.warnings(
+                year=year, level=level, region_level=region_level, offset=(page - 1) * size, limit=size
+            )
+        items = wp.items
         colors = {"red": "#cf222e", "amber": "#9a6700", "watch": "#0969da"}
         levels = WARNING_LABEL[lang]
+        pages = max(1, -(-wp.total // size))
+
+        def link(**kw: Any) -> str:
+            q = {"lang": lang, "year": year, "level": level, "region_level": region_level, "page": page}
+            q.update(kw)
+            return "/warnings?" + "&".join(f"{k}={v}" for k, v in q.items() if v is not None)
 
         def render() -> HTMLResponse:
             en = lang == "en"
@@ -612,16 +628,33 @@ def register(app: FastAPI) -> None:
                 for w in items
             )
             which = f"{year}" if year is not None else t["all_years"]
-            body = f"<p class='muted'>{_e(t['year'])}: {_e(which)} · {len(items)}</p>" + (
+            filters = " · ".join(
+                f"<a href='{_e(link(level=lv, page=1))}'>{_e(levels[lv])} {wp.counts.get(lv, 0)}</a>"
+                for lv in ("red", "amber", "watch")
+            )
+            nav = ""
+            if pages > 1:
+                prev = f"<a href='{_e(link(page=page - 1))}'>‹</a> " if page > 1 else ""
+                nxt = f" <a href='{_e(link(page=page + 1))}'>›</a>" if page < pages else ""
+                nav = f"<p id='pages'>{prev}{page} / {pages}{nxt}</p>"
+            body = f"<p class='muted'>{_e(t['year'])}: {_e(which)} · {wp.total} · {filters}</p>" + (
                 f"<table id='warnings'><tr><th>{_e(t['level'])}</th><th>{_e(t['plan'])}</th>"
                 f"<th>{_e(t['region'])}</th><th>{_e(t['year'])}</th><th>{_e(t['indicator'])}</th>"
-                f"<th></th></tr>{rows}</table>"
+                f"<th></th></tr>{rows}</table>{nav}"
                 if items
                 else f"<p class='muted'>{_e(t['none'])}</p>"
             )
             return _page(t["warnings"], body, lang, "/warnings")
 
-        return respond(request, {"year": year, "items": items}, format, render)
+        data = {
+            "year": year,
+            "total": wp.total,
+            "counts": wp.counts,
+            "page": page,
+            "pages": pages,
+            "items": items,
+        }
+        return respond(request, data, format, render)
 
     @app.get("/rankings", include_in_schema=False)
     def rankings_page(
