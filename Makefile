@@ -67,6 +67,7 @@ clean:
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,spark,bench]'
 	$(BIN)/python benchmarks/air_national.py
+	$(BIN)/python benchmarks/assess_national.py
 
 # Debian's Chromium (and CJK fonts) for the browser tests; browsers are not downloadable here.
 # Without root or a package mirror the browser tests are skipped (they say why), never failed.

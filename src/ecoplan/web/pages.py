@@ -458,9 +458,10 @@ def register(app: FastAPI) -> None:
         with session() as ep:
             reg = ep.catalog.region(code)
             values = ep.catalog.value_rows(None, code, None)
+            with_values = {str(v["plan_id"]) for v in values}
             region_plans: list[dict[str, Any]] = []
             for plan in ep.plans():
-                if code not in ep.catalog.regions_with_values(plan.id):
+                if plan.id not in with_values:
                     continue
                 latest = ep.catalog.latest_assessed_year(plan.id, code)
                 if year is not None and year not in range(min(plan.base_year, plan.start), plan.end + 1):
