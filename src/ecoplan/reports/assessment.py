@@ -185,7 +185,7 @@ def render_html(data: ReportData) -> str:
         rows.append(
             f"<tr><td>{_e(a['name_zh'] if zh else (a['name_en'] or a['name_zh']))}</td>"
             f"<td>{_e(t[a['attribute']] if a['attribute'] in t else a['attribute'])}</td>"
-            f"<td>{_e(a['baseline']['value'])}</td><td>{_e(tgt.get('expr'))}</td><td>{_e(a['value'])}</td>"
+            f"<td>{_e(_baseline(a))}</td><td>{_e(_target_text(a, zh))}</td><td>{_e(a['value'])}</td>"
             f"<td><span class='b' style='background:{st[2]}'>{_e(st[0] if zh else st[1])}</span></td>"
             f"<td>{_e(vd[0] if zh else vd[1])}</td><td>{chart}</td>"
             f"<td class='r'>{_e(a['reason_zh'] if zh else a['reason'])}</td></tr>"
@@ -268,8 +268,8 @@ def write_xlsx(data: ReportData, path: Path) -> None:
                 a["name_zh"] if zh else (a["name_en"] or a["name_zh"]),
                 a["attribute"],
                 a["unit"],
-                a["baseline"]["value"],
-                (a.get("target") or {}).get("expr"),
+                _baseline(a),
+                _target_text(a, zh),
                 a["value"],
                 STATUS.get(a["status"], (a["status"],) * 2)[0 if zh else 1],
                 a["verdict"],
@@ -320,3 +320,18 @@ def write_report(data: ReportData, fmt: str, out: Path) -> Path:
     else:
         raise EcoplanError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return out
+
+
+def _baseline(a: dict[str, Any]) -> Any:
+    """The region's own baseline level, "—" when it has none (or the values are changes)."""
+    value = a["baseline"]["value"]
+    return "—" if value is None or a.get("space") != "level" else value
+
+
+def _target_text(a: dict[str, Any], zh: bool) -> str:
+    """The target expression, marked when inherited from the plan or decomposed to the region."""
+    expr = str((a.get("target") or {}).get("expr") or "—")
+    mark = {"inherited": ("沿用上级", "inherited"), "decomposed": ("分解目标", "decomposed")}.get(
+        str(a.get("target_source"))
+    )
+    return expr if mark is None else f"{expr} ({mark[0] if zh else mark[1]})"

@@ -606,11 +606,15 @@ class Catalog:
             return self.plan(plan_id).end
         return int(row[0] if row[0] is not None else row[1])
 
-    def assessment_years(self, plan_id: str) -> list[int]:
-        """Years with at least one assessed value (a status other than missing data)."""
+    def assessment_years(self, plan_id: str, level: str | None = None) -> list[int]:
+        """Years with at least one value (of a region of ``level``, when given)."""
+        sql = "SELECT DISTINCT a.year FROM assessments a"
+        args: list[Any] = [plan_id]
+        if level is not None:
+            sql += " JOIN regions r ON r.code = a.region AND r.level = ?"
+            args.insert(0, level)
         rows = self.con.execute(
-            "SELECT DISTINCT year FROM assessments WHERE plan_id = ? AND value IS NOT NULL ORDER BY 1",
-            [plan_id],
+            sql + " WHERE a.plan_id = ? AND a.value IS NOT NULL ORDER BY 1", args
         ).fetchall()
         return [int(r[0]) for r in rows]
 

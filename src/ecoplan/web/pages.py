@@ -133,6 +133,10 @@ T: dict[str, dict[str, str]] = {
         "all_years": "each region's latest year",
     },
 }
+TARGET_SOURCE_LABEL = {
+    "zh": {"own": "", "inherited": "沿用上级", "decomposed": "分解目标"},
+    "en": {"own": "", "inherited": "inherited", "decomposed": "decomposed"},
+}
 LEVELS_PATTERN = "^(province|prefecture|county)(,(province|prefecture|county))*$"
 WARNING_LABEL = {
     "zh": {"red": "红色", "amber": "橙色", "watch": "关注"},
@@ -388,6 +392,7 @@ def register(app: FastAPI) -> None:
             data = pa.to_dict()
             obs = ep.catalog.observations(plan_id, region or plan.region)
             data["series"] = {k: [[o.year, o.value] for o in v] for k, v in obs.items()}
+            region_name = ep.catalog.region(region or plan.region).name(lang)
 
         def render() -> HTMLResponse:
             rows = []
@@ -400,9 +405,13 @@ def register(app: FastAPI) -> None:
                 series = json.dumps(data["series"].get(ind.id, []))
                 tv = (a.get("target") or {}).get("value")
                 chart = f"<div class='chart' data-series='{_e(series)}' data-target='{'' if tv is None else tv}'></div>"
+                base = a["baseline"]["value"] if a.get("space") == "level" else None
+                source = TARGET_SOURCE_LABEL[lang].get(a.get("target_source", "own"), "")
+                if source:
+                    target = f"{target} ({source})"
                 rows.append(
                     f"<tr><td>{_e(ind.name.get(lang))}</td><td>{_e(t[ind.attribute.value])}</td>"
-                    f"<td>{_fmt(ind.baseline.value, lang)}</td><td class='hide-s'>{_e(milestone)}</td><td>{_e(target)}</td>"
+                    f"<td>{_fmt(base, lang)}</td><td class='hide-s'>{_e(milestone)}</td><td>{_e(target)}</td>"
                     f"<td>{_fmt(a.get('value'), lang)}</td><td>{_badge(a['status'], label)}</td>"
                     f"<td class='hide-s'>{chart}</td><td class='hide-s'>{_e(reason)}</td>"
                     f"<td class='src hide-s'>{_e(ind.source.quote)}</td></tr>"
@@ -419,7 +428,7 @@ def register(app: FastAPI) -> None:
                 f"<a class='report' href='/plans/{_e(plan_id)}/report.{f}?{q}' download>{f.upper()}</a>"
                 for f in ("pdf", "xlsx", "html")
             )
-            body = f"<p>{_e(data['region'])} · {data['year']} · {_e(t['report'])}: {links}</p>{table}"
+            body = f"<p>{_e(region_name)} {_e(data['region'])} · {data['year']} · {_e(t['report'])}: {links}</p>{table}"
             return _page(plan.title.get(lang), body, lang, f"/plans/{plan_id}")
 
         return respond(request, data, format, render)
@@ -468,6 +477,9 @@ def register(app: FastAPI) -> None:
                     continue
                 pa = ep.assess(plan.id, code, year if year is not None else latest).to_dict()
                 year_shown = pa["year"]
+                by_id = {i["id"]: i["name_en" if lang == "en" else "name_zh"] for i in pa["indicators"]}
+                for w in pa["warnings"]:
+                    w["indicator_name"] = by_id.get(w["indicator"]) or w["indicator"]
                 region_plans.append(
                     {
                         "plan": plan.id,
@@ -520,11 +532,13 @@ def register(app: FastAPI) -> None:
                     f"<th>{_e(t['year'])}</th><th>{_e(t['summary'])}</th><th>{_e(t['warnings'])}</th></tr>{prow}</table>"
                 )
                 warns = [w for p in region_plans for w in p["warnings"]]
+                names = {w["indicator"]: w.get("indicator_name", w["indicator"]) for w in warns}
                 if warns:
                     body += (
                         "<ul id='region-warnings'>"
                         + "".join(
-                            f"<li>{_e(w.get('indicator'))}: {_e(w.get('reason_zh') if lang == 'zh' else w.get('reason'))}</li>"
+                            f"<li>{_e(names.get(w['indicator'], w['indicator']))}: "
+                            f"{_e(w.get('reason_zh') if lang == 'zh' else w.get('reason'))}</li>"
                             for w in warns
                         )
                         + "</ul>"
@@ -671,10 +685,11 @@ def register(app: FastAPI) -> None:
         levels = level.split(",")
         with session() as ep:
             for plan in ep.plans():
-                y = year if year is not None else latest_year(ep, plan.id)
-                if y not in range(min(plan.base_year, plan.start), plan.end + 1):
-                    continue
                 for lv in levels:
+                    known = ep.catalog.assessment_years(plan.id, lv)
+                    y = year if year is not None else (max(known) if known else None)
+                    if y is None or y not in range(min(plan.base_year, plan.start), plan.end + 1):
+                        continue
                     rows = [vars(r) for r in ep.rank(plan.id, y, level=lv)]
                     if rows:
                         data["plans"].append(
