@@ -206,3 +206,26 @@ def test_an_older_store_gets_its_assessments_on_open(db_path: Path, tmp_path: Pa
     with Ecoplan(db_path) as ep:
         row = stored(ep, "110000", 2016).loc["air-good-days"]
         assert row["baseline_value"] == 51.1 and row["status"] == "at_risk"
+
+
+def test_a_decomposition_of_the_parent_plan_resolves_a_child_plans_handed_down_target(
+    ep: Ecoplan, tmp_path: Path
+) -> None:
+    # Jiangmen's COD target is "控制在省下达的指标内", linked to the national plan's indicator
+    jm = "jiangmen-13th-eco"
+    before = ep.assess(jm, "440700", 2020)
+    cod = next(a for a in before.indicators if a.indicator.id == "emission-cod")
+    assert cod.status.value == "not_assessable" and "ecoplan targets import" in cod.reason.en
+    rows = ep.catalog.assessment_rows(jm, region="440700", year=2020).set_index("indicator_id")
+    assert rows.loc["emission-cod"]["status"] == "not_assessable"
+    f = write_csv(
+        tmp_path / "gd.csv",
+        ["plan,indicator,region,year,target,source", f"{PLAN},emission-cod,440700,2020,〔9.96〕,粤环分解"],
+    )
+    ep.import_decompositions(f)
+    after = next(a for a in ep.assess(jm, "440700", 2020).indicators if a.indicator.id == "emission-cod")
+    assert after.status.value == "insufficient_data"  # resolved: now it only lacks a value
+    assert after.target is not None and after.target.target.cumulative == 9.96
+    # the child plan's stored rows follow: no longer not assessable, only without a value (not stored)
+    stored = ep.catalog.assessment_rows(jm, region="440700", year=2020).set_index("indicator_id")
+    assert "emission-cod" not in stored.index

@@ -386,9 +386,9 @@ def _resolve(
             problem = Message(
                 f"target handed down by {who[0]}: plan {ind.parent.plan!r}, indicator "
                 f"{ind.parent.indicator!r} has no target for region {region} in {spec.year}; "
-                "add it as an allocation to resolve",
+                "import the decomposed target (`ecoplan targets import`) to resolve it",
                 f"目标为{who[1]}下达：上级规划 {ind.parent.plan} 指标 {ind.parent.indicator} "
-                f"未给出 {region} 的 {spec.year} 年目标，请补充分解目标",
+                f"未给出 {region} 的 {spec.year} 年目标，请导入分解目标（ecoplan targets import）",
             )
             continue
         out.append(TargetSpec(spec.year, got.target, got.stretch))
