@@ -48,6 +48,7 @@ from ecoplan.demo.synthetic import synthetic_values, territory
 from ecoplan.plans import builtin_plans
 from ecoplan.plans.regions import bundled_regions
 from ecoplan.session import Ecoplan
+from ecoplan.store.catalog import VALUE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
@@ -187,6 +188,7 @@ def timed_get(port: int, path: str) -> float:
 OLD_ASSESS = r"""
 import sys, time, json
 from ecoplan.session import Ecoplan
+from ecoplan.store.catalog import VALUE_COLUMNS
 db, plan, years, regions = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
 ep = Ecoplan(db, read_only=True)
 t = time.perf_counter()
@@ -217,30 +219,14 @@ def old_store(src: Path, db: Path, values: pd.DataFrame) -> None:
     import duckdb
 
     con = duckdb.connect(str(db))
-    frame = values.assign(
+    frame = values.rename(columns={"plan": "plan_id", "indicator": "indicator_id"}).assign(
         revision=1,
         source="benchmark",
         note=None,
         recorded_at=pd.Timestamp("2022-01-01"),
         actor=None,
         origin="benchmark",
-    )[
-        [
-            "plan",
-            "indicator",
-            "region",
-            "year",
-            "revision",
-            "value",
-            "unit",
-            "basis",
-            "source",
-            "note",
-            "recorded_at",
-            "actor",
-            "origin",
-        ]
-    ]
+    )[list(VALUE_COLUMNS)]
     con.register("v", frame)
     con.execute("INSERT INTO value_revisions SELECT * FROM v")
     con.close()

@@ -32,7 +32,7 @@ from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
 from ecoplan.store import assessments
 from ecoplan.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["DEFAULT_DB", "Catalog", "ImportResult", "default_db_path", "store_errors"]
+__all__ = ["DEFAULT_DB", "VALUE_COLUMNS", "Catalog", "ImportResult", "default_db_path", "store_errors"]
 
 DEFAULT_DB = "ecoplan.duckdb"
 
@@ -103,6 +103,23 @@ def recorded_moment(when: str | dt.datetime | None) -> dt.datetime | None:
     except ValueError as exc:
         raise ValueError(f"--recorded-at {when!r}: expected a date YYYY-MM-DD or an ISO timestamp") from exc
 
+
+#: The columns of ``value_revisions``, in table order.
+VALUE_COLUMNS = (
+    "plan_id",
+    "indicator_id",
+    "region",
+    "year",
+    "revision",
+    "value",
+    "unit",
+    "basis",
+    "source",
+    "note",
+    "recorded_at",
+    "actor",
+    "origin",
+)
 
 #: Parsed plans by (id, stored definition); region names by file, with the commit count.
 _PLANS: dict[tuple[str, str], Plan] = {}
@@ -688,21 +705,7 @@ class Catalog:
                     "_new_values",
                     pd.DataFrame(
                         new_rows,
-                        columns=[
-                            "plan_id",
-                            "indicator_id",
-                            "region",
-                            "year",
-                            "revision",
-                            "value",
-                            "unit",
-                            "basis",
-                            "source",
-                            "note",
-                            "recorded_at",
-                            "actor",
-                            "origin",
-                        ],
+                        columns=list(VALUE_COLUMNS),
                     ),
                 )
                 con.execute("INSERT INTO value_revisions SELECT * FROM _new_values")
