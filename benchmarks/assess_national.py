@@ -188,7 +188,6 @@ def timed_get(port: int, path: str) -> float:
 OLD_ASSESS = r"""
 import sys, time, json
 from ecoplan.session import Ecoplan
-from ecoplan.store.catalog import VALUE_COLUMNS
 db, plan, years, regions = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
 ep = Ecoplan(db, read_only=True)
 t = time.perf_counter()
