@@ -92,3 +92,18 @@ def test_no_data_scores_nothing_and_too_few_assessed_gets_no_grade() -> None:
 def test_change_values_need_no_baseline_level() -> None:
     a = assess_indicator(NATIONAL, PM25, "110000", 2018, obs((2018, 12.0), basis=Basis.CHANGE))
     assert a.space == "change" and a.status is Status.ON_TRACK
+
+
+def test_a_region_that_met_the_bar_at_baseline_is_not_told_it_needs_to_worsen() -> None:
+    hebei = next(p for p in builtin_plans() if p.id == "hebei-14th-eco")
+    pm25 = hebei.indicators[0]  # PM2.5, lower is better, 37 by 2025
+    assert pm25.direction.sign == -1 and pm25.final is not None and pm25.final.target.value == 37
+    series = obs((2020, 33.0), (2021, 35.0), (2022, 38.0), (2023, 39.9))
+    a = assess_indicator(hebei, pm25, "130102", 2023, series)
+    assert a.required_annual is not None and a.required_annual > 0  # room up to 37
+    assert a.warning is not None
+    assert a.warning.reason.en.startswith("met the target in 2020, moved +")
+    assert "2020年已达到目标" in a.warning.reason.zh and "需年均变化" not in a.warning.reason.zh
+    # a region above the bar is told what it needs
+    b = assess_indicator(hebei, pm25, "130102", 2023, obs((2020, 45.0), (2023, 44.5)))
+    assert b.warning is not None and b.warning.reason.en.startswith("needs -")

@@ -652,6 +652,7 @@ def _warning(a: IndicatorAssessment) -> Warning | None:
         a.baseline_year,
         a.projected,
         a.target.year if a.target else None,
+        sign=1 if a.space == "change" else a.indicator.direction.sign,
     )
     return Warning(
         indicator=a.indicator.id,
@@ -688,12 +689,24 @@ def warning_reason(
     baseline_year: int,
     projected: float | None,
     target_year: int | None,
+    *,
+    sign: int = 1,
 ) -> Message | None:
-    """The numbers of a warning: required vs achieved annual change, and the projection."""
+    """The numbers of a warning: required vs achieved annual change, and the projection.
+
+    ``sign`` is +1 when larger values are better. When the baseline already met the target
+    (the "required" change points away from better: a region below a PM2.5 bar of 37 may
+    rise to it), no change is required: the warning says the target was met and how the
+    value has moved since.
+    """
     if required is None or actual is None:
         return None
-    en = f"needs {required:+.1f} {unit}, achieved {actual:+.1f} {unit} since {baseline_year}"
-    zh = f"需年均变化{required:+.1f} {unit}，{baseline_year}年以来实际{actual:+.1f} {unit}"
+    if sign * required <= 0:
+        en = f"met the target in {baseline_year}, moved {actual:+.1f} {unit} since"
+        zh = f"{baseline_year}年已达到目标，此后年均变化{actual:+.1f} {unit}"
+    else:
+        en = f"needs {required:+.1f} {unit}, achieved {actual:+.1f} {unit} since {baseline_year}"
+        zh = f"需年均变化{required:+.1f} {unit}，{baseline_year}年以来实际{actual:+.1f} {unit}"
     if projected is not None:
         en += f"; projected {target_year or ''}: {_fmt(projected)}"
         zh += f"；预计{target_year or ''}年{_fmt(projected)}"

@@ -185,6 +185,7 @@ def _warning_item(cat: Catalog, plan: Plan, r: dict[str, Any], names: Any) -> di
         int(r["baseline_year"]),
         _num(r["projected"]),
         None if pd.isna(r["target_year"]) else int(r["target_year"]),
+        sign=1 if str(r["space"]) == "change" else ind.direction.sign,
     )
     if reason is None:  # no annual numbers: the status reason says it
         obs = cat.observations(plan.id, str(r["region"])).get(ind.id, [])

@@ -85,6 +85,7 @@ T: dict[str, dict[str, str]] = {
         "days": "有效天数",
         "index": "综合指数",
         "all_years": "各地最新年份",
+        "why": "依据",
     },
     "en": {
         "site": "Eco-environmental plan monitoring and assessment",
@@ -131,6 +132,7 @@ T: dict[str, dict[str, str]] = {
         "days": "valid days",
         "index": "composite index",
         "all_years": "each region's latest year",
+        "why": "Why",
     },
 }
 TARGET_SOURCE_LABEL = {
@@ -655,7 +657,7 @@ def register(app: FastAPI) -> None:
             body = f"<p class='muted'>{_e(t['year'])}: {_e(which)} · {wp.total} · {filters}</p>" + (
                 f"<table id='warnings'><tr><th>{_e(t['level'])}</th><th>{_e(t['plan'])}</th>"
                 f"<th>{_e(t['region'])}</th><th>{_e(t['year'])}</th><th>{_e(t['indicator'])}</th>"
-                f"<th></th></tr>{rows}</table>{nav}"
+                f"<th>{_e(t['why'])}</th></tr>{rows}</table>{nav}"
                 if items
                 else f"<p class='muted'>{_e(t['none'])}</p>"
             )
