@@ -597,12 +597,6 @@ def register(app: FastAPI) -> None:
 
         return respond(request, data, format, render)
 
-    def latest_year(ep: Ecoplan, plan_id: str) -> int:
-        """The plan's latest year with an assessed value (any region), else its end year."""
-        plan = ep.catalog.plan(plan_id)
-        years = ep.catalog.assessment_years(plan_id)
-        return min(max(years), plan.end) if years else plan.end
-
     @app.get("/warnings", include_in_schema=False)
     def warnings_page(
         request: Request,
