@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ecoplan.cli import _server
@@ -132,7 +133,7 @@ def plans_list(
         return
     t = Table("id", "title" if lang == "en" else "名称", "level", "region", "period", "indicators", "binding")
     for r in rows:
-        t.add_row(*(str(v) for v in r.values()))
+        t.add_row(*(escape(str(v)) for v in r.values()))  # user text, not markup
     out.print(t)
 
 
@@ -152,17 +153,20 @@ def plans_show(
     if fmt is Fmt.json:
         _dump_json(plan_json(plan))
         return
-    out.print(f"[bold]{plan.title.get(lang)}[/] {plan.document_number or ''} {plan.start}–{plan.end}")
+    out.print(
+        f"[bold]{escape(plan.title.get(lang))}[/] {escape(plan.document_number or '')} "
+        f"{plan.start}–{plan.end}"
+    )
     t = Table("id", "指标" if lang == "zh" else "indicator", "unit", "baseline", "targets", "attribute")
     for ind in plan.indicators:
         base = "-" if ind.baseline.value is None else f"{ind.baseline.value:g} ({ind.baseline.year})"
         tg = "; ".join(f"{s.year}: {s.target.text or s.target.canonical()}" for s in ind.targets)
         t.add_row(
-            ind.id,
-            ind.name.get(lang),
-            ind.unit,
+            escape(ind.id),
+            escape(ind.name.get(lang)),
+            escape(ind.unit),
             base,
-            tg,
+            escape(tg),
             ind.attribute.zh if lang == "zh" else ind.attribute.value,
         )
     out.print(t)
@@ -181,7 +185,9 @@ def plans_import(
     except EcoplanError as exc:
         _fail(exc)
     state = "stored" if changed else "unchanged (already stored)"
-    out.print(f"plan {plan.id}: {len(plan.indicators)} indicators, {len(plan.tasks)} tasks — {state}")
+    out.print(
+        f"plan {plan.id}: {len(plan.indicators)} indicators, {len(plan.tasks)} tasks — {state}", markup=False
+    )
 
 
 class ExtractFmt(StrEnum):
@@ -235,7 +241,7 @@ def plans_extract(
     )
     for w in res.warnings:
         msg += f"\n  warning: {w}"
-    err.print(msg, highlight=False)
+    err.print(msg, highlight=False, markup=False)
 
 
 @plans_app.command("export")
@@ -254,7 +260,7 @@ def plans_export(plan_id: str, file: Path, db: DbOpt = None) -> None:
         write_plan_yaml(plan, file)
     else:
         _fail(EcoplanError(f"{file}: export to .yaml or .xlsx"))
-    out.print(f"wrote {file}")
+    out.print(f"wrote {file}", markup=False)
 
 
 @regions_app.command("list")
@@ -298,7 +304,7 @@ def values_import(
         _fail(exc)
     except ValueError as exc:
         _fail(exc)
-    out.print(f"{file}: {res.inserted} new, {res.revised} revised, {res.unchanged} unchanged")
+    out.print(f"{file}: {res.inserted} new, {res.revised} revised, {res.unchanged} unchanged", markup=False)
 
 
 @values_app.command("list")
@@ -325,16 +331,16 @@ def values_list(
     t = Table("plan", "indicator", "region", "year", "value", "unit", "basis", "rev", "recorded_at", "source")
     for r in rows:
         t.add_row(
-            r["plan_id"],
-            r["indicator_id"],
+            escape(r["plan_id"]),
+            escape(r["indicator_id"]),
             r["region"],
             str(r["year"]),
             f"{r['value']:g}",
-            r["unit"],
+            escape(r["unit"]),
             r["basis"],
             str(r["revision"]),
             str(r["recorded_at"])[:19],
-            r["source"] or "",
+            escape(r["source"] or ""),
         )
     out.print(t)
 
@@ -368,7 +374,9 @@ def tasks_list(
     t = Table("plan", "task", "text", "due", "status")
     for r in rows:
         text = r["text_en"] if lang == "en" and r["text_en"] else r["text_zh"]
-        t.add_row(r["plan_id"], r["id"], text, str(r["due"] or ""), r["status"] or "-")
+        t.add_row(
+            escape(r["plan_id"]), escape(r["id"]), escape(text), str(r["due"] or ""), r["status"] or "-"
+        )
     out.print(t)
 
 
@@ -391,7 +399,7 @@ def tasks_update(
             seq = ep.catalog.update_task(plan, task, status, note=note, evidence=evidence, actor=actor)
     except EcoplanError as exc:
         _fail(exc)
-    out.print(f"task {plan}/{task}: status {status} recorded (entry {seq})")
+    out.print(f"task {plan}/{task}: status {status} recorded (entry {seq})", markup=False)
 
 
 @app.command()
@@ -433,7 +441,7 @@ def assess(
         if fmt is Fmt.xlsx:
             target = output or Path(f"{plan}-{pa.region}-{pa.year}.xlsx")
             frame.to_excel(target, index=False)
-            out.print(f"wrote {target}")
+            out.print(f"wrote {target}", markup=False)
         elif output:
             frame.to_csv(output, index=False)
         else:
@@ -450,7 +458,7 @@ def _print_assessment(pa: Any, data: dict[str, Any], lang: str) -> None:
         ("终期考核" if zh else "final") if pa.year >= pa.plan.end else ("中期/年度评估" if zh else "interim")
     )
     out.print(
-        f"[bold]{pa.plan.title.get(lang)}[/] — {pa.region} {pa.year} ({stage})"
+        f"[bold]{escape(pa.plan.title.get(lang))}[/] — {pa.region} {pa.year} ({stage})"
         + (f", as of {pa.as_of}" if pa.as_of else "")
     )
     t = Table(
@@ -479,14 +487,14 @@ def _print_assessment(pa: Any, data: dict[str, Any], lang: str) -> None:
         vd = VERDICT_ZH[Verdict(d["verdict"])] if zh else d["verdict"]
         style = STATUS_STYLE[d["status"]]
         t.add_row(
-            a.indicator.name.get(lang),
+            escape(a.indicator.name.get(lang)),
             a.attribute.zh if zh else a.attribute.value,
             base,
             "-" if a.value is None else f"{a.value:g}",
-            tgt,
+            escape(tgt),
             f"[{style}]{st}[/]",
             vd,
-            a.reason.get("zh" if zh else "en"),
+            escape(a.reason.get("zh" if zh else "en")),
         )
     out.print(t)
     s = data["summary"]
@@ -501,13 +509,15 @@ def _print_assessment(pa: Any, data: dict[str, Any], lang: str) -> None:
     if sc["score"] is not None:
         g = sc["grade"]["zh" if zh else "en"]
         veto = f" (veto: {', '.join(sc['vetoed_by'])})" if sc["vetoed_by"] else ""
-        out.print(("得分 " if zh else "score ") + f"{sc['score']} → {g}{veto}  \\[{sc['rules']}]")
+        out.print(
+            ("得分 " if zh else "score ") + f"{sc['score']} → {g}{escape(veto)}  \\[{escape(sc['rules'])}]"
+        )
     else:
         out.print(sc["note_zh"] if zh else sc["note"], markup=False)
     for w in data["warnings"]:
         out.print(
             f"[{'red' if w['level'] == 'red' else 'yellow'}]⚠ {w['level']}/{w['severity']}[/] "
-            f"{w['indicator']}: {w['reason_zh'] if zh else w['reason']}"
+            f"{escape(w['indicator'])}: {escape(w['reason_zh'] if zh else w['reason'])}"
         )
 
 
@@ -549,7 +559,7 @@ def rank(
             (r.grade if zh else r.grade_en) or "-",
             str(r.binding_met),
             f"{r.assessed}/{r.total}",
-            (r.note_zh if zh else r.note) or "",
+            escape((r.note_zh if zh else r.note) or ""),
         )
     out.print(t)
 
@@ -584,7 +594,7 @@ def report(
         write_report(data, fmt, out_file)
     except EcoplanError as exc:
         _fail(exc)
-    out.print(f"{out_file}: {fmt} report, {len(data['indicators'])} indicators")
+    out.print(f"{out_file}: {fmt} report, {len(data['indicators'])} indicators", markup=False)
 
 
 class _Stop(Exception):

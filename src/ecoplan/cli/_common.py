@@ -11,6 +11,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ecoplan.cli import _server
 from ecoplan.errors import StoreBusy
@@ -94,7 +95,9 @@ def _session(db: str | None) -> AbstractContextManager[Ecoplan]:
 
 
 def _fail(exc: Exception | str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    # The message carries user text (file names, plan and indicator names, values):
+    # escaped, so "[/]" or "[red]x" in it print as written instead of being Rich markup.
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
     raise typer.Exit(1)
 
 

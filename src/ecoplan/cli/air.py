@@ -353,7 +353,7 @@ def _write_frame(df: Any, fmt: DailyFmt, output: Path | None, noun: str) -> None
         if output is None:
             _fail(ValueError("--format parquet needs --output FILE"))
         df.to_parquet(output, index=False)
-        out.print(f"{output}: {len(df)} {noun}")
+        out.print(f"{output}: {len(df)} {noun}", markup=False)
         return
     if fmt is DailyFmt.csv:
         text = df.to_csv(index=False)
@@ -362,7 +362,7 @@ def _write_frame(df: Any, fmt: DailyFmt, output: Path | None, noun: str) -> None
         text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
-        out.print(f"{output}: {len(df)} {noun}")
+        out.print(f"{output}: {len(df)} {noun}", markup=False)
     else:
         sys.stdout.write(text)
 
@@ -551,7 +551,8 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
 
     period = f"{d['year']}-{d['month']:02d}" if d.get("month") else str(d["year"])
     out.print(
-        f"[bold]{name} {d['region']} {period}[/]  {d['standards']['aqi']} · {d['standards']['limits']}"
+        f"[bold]{escape(name)} {d['region']} {period}[/]  "
+        f"{d['standards']['aqi']} · {d['standards']['limits']}"
         f" · {d['standards']['evaluation']}  ({d['stations']} stations, engine {d['engine']})"
     )
     if zh:
@@ -689,9 +690,11 @@ def air_feed(
     except EcoplanError as exc:
         _fail(exc)
     for r in fr.rows:
-        out.print(f"{r.plan}/{r.indicator} {r.region} {r.year}: {r.value} {r.unit} ({r.basis.value})")
+        out.print(
+            f"{r.plan}/{r.indicator} {r.region} {r.year}: {r.value} {r.unit} ({r.basis.value})", markup=False
+        )
     for s in fr.skipped:
-        out.print(f"[dim]skipped {s}[/]")
+        out.print(f"[dim]skipped {escape(str(s))}[/]")
     res = fr.result
     out.print(f"indicator values: {res.inserted} new, {res.revised} revised, {res.unchanged} unchanged")
 
@@ -727,7 +730,7 @@ def events_import(file: Path, db: DbOpt = None) -> None:
             new, changed = ep.air.import_events(file)
     except EcoplanError as exc:
         _fail(exc)
-    out.print(f"{file}: {new} new event-days, {changed} changed")
+    out.print(f"{file}: {new} new event-days, {changed} changed", markup=False)
 
 
 @events_app.command("list")
@@ -749,6 +752,11 @@ def events_list(
     for r in df.itertuples(index=False):
         polls = ",".join(p for p in ("pm25", "pm10", "so2", "no2", "co", "o3") if getattr(r, p))
         t.add_row(
-            str(r.region), str(r.day), str(r.kind), "yes" if r.approved else "no", polls, str(r.note or "")
+            str(r.region),
+            str(r.day),
+            escape(str(r.kind)),
+            "yes" if r.approved else "no",
+            polls,
+            escape(str(r.note or "")),
         )
     out.print(t)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, out
@@ -91,12 +92,12 @@ def targets_list(
     t = Table(*heads)
     for r in rows:
         t.add_row(
-            r["plan_id"],
-            r["indicator_id"],
+            escape(r["plan_id"]),
+            escape(r["indicator_id"]),
             f"{r['region_name'] or ''} {r['region']}".strip(),
             str(r["year"]),
-            r["expr"],
-            r["source"] or "",
+            escape(r["expr"]),
+            escape(r["source"] or ""),
         )
     out.print(t)
 
@@ -140,8 +141,8 @@ def warnings(
             label.get(w["level"], w["level"]),
             w["region_zh"] if zh else w["region_en"],
             str(w["year"]),
-            w["indicator_zh"] if zh else w["indicator_en"],
-            w["reason_zh"] if zh else w["reason"],
+            escape(w["indicator_zh"] if zh else w["indicator_en"]),
+            escape(w["reason_zh"] if zh else w["reason"]),
         )
     out.print(t)
     shown = f"{len(items)}/{page.total}"
