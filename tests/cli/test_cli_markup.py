@@ -71,8 +71,9 @@ def test_plan_title_and_indicator_name_with_markup_show_literally(db: str, tmp_p
     f = tmp_path / "ok.yaml"
     f.write_text(
         "id: my-plan\ntitle: '标题[/]尾'\nlevel: city\nregion: '440700'\nperiod: {start: 2021, end: 2025}\n"
-        "base_year: 2020\nindicators:\n  - {id: a, name: '[red]x', category: 质量, unit: '%', direction: higher,"
-        " attribute: binding, baseline: {year: 2020, value: 50}, targets: [{year: 2025, expr: '≥60'}]}\n",
+        "base_year: 2020\nindicators:\n  - {id: a, name: '[red]x', category: 质量, unit: '%',"
+        " direction: higher, attribute: binding, baseline: {year: 2020, value: 50},"
+        " targets: [{year: 2025, expr: '≥60'}]}\n",
         encoding="utf-8",
     )
     res = runner.invoke(app, ["plans", "import", str(f), "--db", db])

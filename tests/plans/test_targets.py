@@ -238,19 +238,25 @@ def test_format_number_none():
     "x",
     [-5, -0.5, math.inf, math.nan, pytest.param("1" + "0" * 400, id="400-digit-string")],
 )
-def test_numeric_input_round_trips_or_is_refused(x):
-    """BUG: numbers skip the grammar, so parse_target accepts what it cannot print back.
+def test_numeric_input_outside_the_grammar_is_refused(x):
+    """Numbers the grammar cannot write are refused, not stored.
 
-    ``parse_target(-5)`` returns a level target whose canonical text '-5' the
-    grammar refuses; likewise inf ('Infinity') and nan ('NaN'), and a
-    400-digit string, which float() turns into inf. The docstring
-    promises ``parse_target(t.canonical()) == t`` for every target; either the
-    number should be refused with TargetSyntaxError or it should round-trip.
+    The grammar (docs/plan-format.md) has no sign and no infinity: a target value
+    is a finite number, zero or more. ``parse_target(-5)`` once returned a level
+    target whose canonical text '-5' the grammar refuses, breaking the promise
+    ``parse_target(t.canonical()) == t``; likewise inf, nan and a 400-digit string
+    (which float() turns into inf). Each must raise TargetSyntaxError quoting it.
     """
-    try:
-        t = parse_target(x)
-    except TargetSyntaxError:
-        return
+    with pytest.raises(TargetSyntaxError) as info:
+        parse_target(x)
+    assert str(x)[:20] in str(info.value)
+
+
+@pytest.mark.parametrize("x", [0, 5, 0.5, 80, 1e6, "1" + "0" * 20])
+def test_numeric_input_in_the_grammar_round_trips(x):
+    """Finite numbers of zero or more are plain level targets and print back."""
+    t = parse_target(x)
+    assert (t.kind, t.op, t.value) == (TargetKind.LEVEL, Op.REACH, float(x))
     assert parse_target(t.canonical()) == t
 
 
