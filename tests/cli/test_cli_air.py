@@ -117,6 +117,10 @@ def test_air_evaluate_json_contract(db: str) -> None:
         "composite_index",
     }
     assert want <= set(d)
+    # Regression value of ecoplan itself on the Beijing data (not an independent figure;
+    # it happens to equal the bulletin's 186): the CLI prints what the pipeline computes.
+    # The comparison with the published figures is tests/pipelines/test_air_pipeline.py::
+    # test_beijing_figures_agree_with_the_published_bulletins.
     assert d["good_days"] == 186 and d["stations"] == 12
 
 
