@@ -9,9 +9,11 @@ import httpx
 import openpyxl
 import pypdf
 import pytest
+from tests.hostile import CMD, LINK, add_hostile_plan, assert_inert_xlsx
 from typer.testing import CliRunner
 
 from ecoplan.cli import app
+from ecoplan.session import Ecoplan
 
 runner = CliRunner()
 
@@ -64,6 +66,28 @@ def test_xlsx_report_keeps_text_as_text(db: str, tmp_path: Path) -> None:
     for row in wb["indicators"].iter_rows():
         for cell in row:
             assert cell.data_type != "f"
+
+
+def test_xlsx_report_of_hostile_text_is_inert(tmp_path: Path) -> None:
+    """A plan title, indicator name and value source that a spreadsheet would run as
+    formulas are written as text (quote prefix), unchanged; numbers stay numbers."""
+    db = tmp_path / "evil.duckdb"
+    with Ecoplan(db) as ep:
+        ep.init()
+        add_hostile_plan(ep, tmp_path)
+    out = tmp_path / "evil.xlsx"
+    res = runner.invoke(
+        app, ["report", "evil", "--year", "2020", "--format", "xlsx", "--out", str(out), "--db", str(db)]
+    )
+    assert res.exit_code == 0, res.output
+    assert_inert_xlsx(out)
+    wb = openpyxl.load_workbook(out)
+    title = wb["summary"]["B1"]
+    assert (title.value, title.data_type, title.quotePrefix) == (CMD, "s", True)
+    row = next(r for r in wb["indicators"].iter_rows(min_row=2) if r[0].value == CMD)
+    assert row[0].quotePrefix and (row[5].value, row[5].data_type) == (87, "n")
+    (source,) = [c for r in wb["sources"].iter_rows() for c in r if c.value == LINK]
+    assert source.data_type == "s" and source.quotePrefix
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian chromium (make test installs it)")

@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecoplan.api.cache import ResponseCache
 from ecoplan.errors import EcoplanError, NotFound, StoreError
+from ecoplan.exports import csv_text
 from ecoplan.plans.serialize import plan_json
 from ecoplan.session import Ecoplan
 
@@ -145,7 +146,7 @@ def _export(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
     frame = pd.DataFrame(rows)
     if fmt == "csv":
         return Response(
-            frame.to_csv(index=False).encode("utf-8-sig"),
+            csv_text(frame).encode("utf-8-sig"),  # text a spreadsheet could run is neutralised
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
@@ -281,6 +282,8 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
 
     Fmt = Query("json", pattern="^(json|csv|parquet)$", description="json (paged), csv or parquet (all rows)")
     Limit = Query(100, ge=1, le=MAX_LIMIT)
+    # A resource with no export still refuses ?format=csv|xml… rather than ignoring it.
+    JsonOnly = Query("json", pattern="^json$", description="json only (this resource has no export)")
 
     @app.get("/api/v1/regions", tags=["regions"])
     def regions(
@@ -306,7 +309,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
         return _page(request, rows, lambda r: r["code"], cursor, limit, format, "regions")
 
     @app.get("/api/v1/regions/{code}", tags=["regions"])
-    def region(request: Request, code: str) -> Response:
+    def region(request: Request, code: str, format: str = JsonOnly) -> Response:
         with session() as ep:
             r = ep.catalog.region(code)
         return _json_response(
@@ -337,7 +340,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
         return _page(request, rows, lambda r: str(r["id"]), cursor, limit, format, "plans")
 
     @app.get("/api/v1/plans/{plan_id}", tags=["plans"])
-    def plan(request: Request, plan_id: str) -> Response:
+    def plan(request: Request, plan_id: str, format: str = JsonOnly) -> Response:
         with session() as ep:
             return _json_response(request, plan_json(ep.catalog.plan(plan_id)))
 
@@ -375,6 +378,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
         year: int | None = None,
         as_of: str | None = None,
         lang: str = Query("zh", pattern="^(zh|en)$"),
+        format: str = JsonOnly,
     ) -> Response:
         """Per-indicator status, verdict and reason; summary; warnings (``?year=&as_of=``)."""
         with session() as ep:
@@ -531,6 +535,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
         year: int,
         month: int | None = Query(None, ge=1, le=12),
         edition: str = Query("auto", pattern="^(auto|2012|2026)$"),
+        format: str = JsonOnly,
     ) -> Response:
         """HJ 663 annual (or monthly) evaluation — the ``ecoplan air evaluate`` JSON."""
         with session() as ep:

@@ -33,6 +33,7 @@ from ecoplan.cli._common import (
     set_wait,
 )
 from ecoplan.errors import EcoplanError
+from ecoplan.exports import csv_text, neutralise_rows, write_xlsx
 from ecoplan.plans.serialize import plan_json
 from ecoplan.session import assessment_frame, demo_values_path
 from ecoplan.store.catalog import default_db_path
@@ -64,11 +65,23 @@ def _options(
 
 
 class Fmt(StrEnum):
+    """``--format`` of the listing commands; each command offers only what it writes."""
+
+    table = "table"
+    json = "json"
+
+
+class ValuesFmt(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class AssessFmt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
-    yaml = "yaml"
 
 
 STATUS_STYLE = {
@@ -314,7 +327,7 @@ def values_list(
     region: Annotated[str | None, typer.Option()] = None,
     indicator: Annotated[str | None, typer.Option()] = None,
     history: Annotated[bool, typer.Option(help="Every revision, not just the latest")] = False,
-    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    fmt: Annotated[ValuesFmt, typer.Option("--format")] = ValuesFmt.table,
 ) -> None:
     """List stored values (latest revision, or the whole history). / 指标数据"""
     try:
@@ -322,10 +335,10 @@ def values_list(
             rows = ep.catalog.value_rows(plan, region, indicator, history=history)
     except EcoplanError as exc:
         _fail(exc)
-    if fmt is Fmt.json:
+    if fmt is ValuesFmt.json:
         _dump_json(rows)
         return
-    if fmt is Fmt.csv:
+    if fmt is ValuesFmt.csv:
         _write_csv(rows)
         return
     t = Table("plan", "indicator", "region", "year", "value", "unit", "basis", "rev", "recorded_at", "source")
@@ -346,12 +359,13 @@ def values_list(
 
 
 def _write_csv(rows: list[dict[str, Any]]) -> None:
+    """Rows as CSV on stdout; text a spreadsheet could run as a formula is neutralised."""
     if not rows:
         return
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]))
     w.writeheader()
-    w.writerows(rows)
+    w.writerows(neutralise_rows(rows))
     sys.stdout.write(buf.getvalue())
 
 
@@ -408,7 +422,7 @@ def assess(
     region: Annotated[str | None, typer.Option(help="Region code; default: the plan's region")] = None,
     year: Annotated[int | None, typer.Option(help="Evaluation year; default: the plan's end")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Use the values as known on this date")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    fmt: Annotated[AssessFmt, typer.Option("--format")] = AssessFmt.table,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File for xlsx (or any format)")
     ] = None,
@@ -429,23 +443,23 @@ def assess(
         _fail(exc)
     data = pa.to_dict()
     data["score"] = card.to_dict()
-    if fmt is Fmt.json:
+    if fmt is AssessFmt.json:
         text = json.dumps(data, ensure_ascii=False, indent=2)
         if output:
             output.write_text(text + "\n", "utf-8")
         else:
             sys.stdout.write(text + "\n")
         return
-    if fmt in (Fmt.csv, Fmt.xlsx):
+    if fmt in (AssessFmt.csv, AssessFmt.xlsx):
         frame = assessment_frame(pa)
-        if fmt is Fmt.xlsx:
+        if fmt is AssessFmt.xlsx:
             target = output or Path(f"{plan}-{pa.region}-{pa.year}.xlsx")
-            frame.to_excel(target, index=False)
+            write_xlsx(frame, target)
             out.print(f"wrote {target}", markup=False)
         elif output:
-            frame.to_csv(output, index=False)
+            output.write_text(csv_text(frame), encoding="utf-8")
         else:
-            sys.stdout.write(frame.to_csv(index=False))
+            sys.stdout.write(csv_text(frame))
         return
     _print_assessment(pa, data, lang)
 

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, err, out
 from ecoplan.errors import EcoplanError
+from ecoplan.exports import csv_text
 from ecoplan.standards.air import aqi as aqi_std
 from ecoplan.standards.air.editions import edition_for
 
@@ -356,7 +357,7 @@ def _write_frame(df: Any, fmt: DailyFmt, output: Path | None, noun: str) -> None
         out.print(f"{output}: {len(df)} {noun}", markup=False)
         return
     if fmt is DailyFmt.csv:
-        text = df.to_csv(index=False)
+        text = csv_text(df)
     else:
         recs = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
         text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"

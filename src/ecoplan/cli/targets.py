@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, out
 from ecoplan.errors import EcoplanError
+from ecoplan.exports import csv_text
 
 __all__ = ["targets_app", "warnings"]
 
@@ -82,7 +83,7 @@ def targets_list(
     if fmt is ListFmt.csv:
         import pandas as pd
 
-        sys.stdout.write(pd.DataFrame(rows).to_csv(index=False))
+        sys.stdout.write(csv_text(pd.DataFrame(rows)))
         return
     heads = (
         ("规划", "指标", "地区", "年份", "目标", "出处")
@@ -128,7 +129,7 @@ def warnings(
     if fmt is ListFmt.csv:
         import pandas as pd
 
-        sys.stdout.write(pd.DataFrame(items).to_csv(index=False))
+        sys.stdout.write(csv_text(pd.DataFrame(items)))
         return
     zh = lang == "zh"
     label = {"red": "红色", "amber": "橙色", "watch": "关注"} if zh else {}

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from ecoplan.errors import InputFileError, Problem
+from ecoplan.exports import append_row
 from ecoplan.ingest.tables import read_table
 from ecoplan.plans.model import Plan
 from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
@@ -185,7 +186,11 @@ def write_plan_yaml(plan: Plan, path: str | Path) -> None:
 
 
 def write_plan_excel(plan: Plan, path: str | Path) -> None:
-    """Write ``plan`` in the Excel template, with data validation from the ``lists`` sheet."""
+    """Write ``plan`` in the Excel template, with data validation from the ``lists`` sheet.
+
+    Text is stored as text, never a formula (:mod:`ecoplan.exports`); the values are
+    unchanged, so the file imports back as the same plan.
+    """
     import openpyxl
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -193,7 +198,7 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.create_sheet("plan")
     wb.remove(wb.worksheets[0])
-    ws.append(["key", "value"])
+    append_row(ws, ["key", "value"])
     values = {
         "id": m["id"],
         "title_zh": m["title"]["zh"],
@@ -209,15 +214,16 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
         "parent": m["parent"],
     }
     for k in PLAN_KEYS:
-        ws.append([k, values[k]])
+        append_row(ws, [k, values[k]])
     wi = wb.create_sheet("indicators")
-    wi.append(list(INDICATOR_COLUMNS))
+    append_row(wi, INDICATOR_COLUMNS)
     wt = wb.create_sheet("targets")
-    wt.append(list(TARGET_COLUMNS))
+    append_row(wt, TARGET_COLUMNS)
     for d in m["indicators"]:
         parent = d.get("parent") or {}
         src = d.get("source") or {}
-        wi.append(
+        append_row(
+            wi,
             [
                 d["id"],
                 d["category"]["zh"],
@@ -234,13 +240,13 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
                 parent.get("indicator"),
                 src.get("file"),
                 src.get("quote"),
-            ]
+            ],
         )
         for t in d["targets"]:
-            wt.append([d["id"], t["year"], t["expr"], t.get("stretch"), None])
+            append_row(wt, [d["id"], t["year"], t["expr"], t.get("stretch"), None])
         for region, items in (d.get("allocations") or {}).items():
             for t in items:
-                wt.append([d["id"], t["year"], t["expr"], t.get("stretch"), region])
+                append_row(wt, [d["id"], t["year"], t["expr"], t.get("stretch"), region])
     wl = wb.create_sheet("lists")
     for col, (key, options) in enumerate(LISTS.items(), start=1):
         wl.cell(row=1, column=col, value=key)

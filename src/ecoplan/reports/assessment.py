@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ecoplan.errors import EcoplanError
+from ecoplan.exports import append_row
 from ecoplan.session import Ecoplan
 
 __all__ = ["FORMATS", "ReportData", "build", "render_html", "write_report", "write_xlsx"]
@@ -229,10 +230,7 @@ def write_xlsx(data: ReportData, path: Path) -> None:
     ws.title = "summary"
 
     def put(sheet: Any, row: list[Any]) -> None:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text: no formula from user-supplied strings
+        append_row(sheet, row)  # text stays text: no formula from user-supplied strings
 
     p = data["plan"]
     for row in (
