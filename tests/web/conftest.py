@@ -6,6 +6,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import uvicorn
@@ -32,6 +34,13 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ep.air.feed("110000", [2015, 2016])
     app = create_app(db)
     register(app)
+    with serving(app) as url:
+        yield url
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """A real uvicorn server of ``app`` on a free port of 127.0.0.1, for the block."""
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -41,6 +50,8 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             break
         time.sleep(0.05)
     assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

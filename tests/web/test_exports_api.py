@@ -3,15 +3,12 @@ resources refuse a ``format`` they do not have."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from tests.hostile import AT, CMD, INDICATOR, LINK, MINUS, PLUS, add_hostile_plan, assert_inert_csv
-from tests.web.conftest import _free_port
+from tests.web.conftest import serving
 
 from ecoplan.api import create_app
 from ecoplan.session import Ecoplan
@@ -25,18 +22,8 @@ def evil_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Ecoplan(db) as ep:
         ep.init()
         add_hostile_plan(ep, tmp)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(db)) as url:
+        yield url
 
 
 def _csv(base: str, path: str) -> list[dict[str, str]]:
