@@ -595,6 +595,9 @@ def report(
     year: Annotated[int | None, typer.Option(help="Year (default: the plan's last)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="html, pdf or xlsx")] = "html",
     lang: LangOpt = "zh",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Use the values as known on this date (the report's date)")
+    ] = None,
     db: DbOpt = None,
 ) -> None:
     """Mid-term / final assessment report of a plan. / 评估报告"""
@@ -604,7 +607,7 @@ def report(
         _fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"))
     try:
         with _session(db) as ep:
-            data = build(ep, plan_id, region, year, lang)
+            data = build(ep, plan_id, region, year, lang, as_of)
         write_report(data, fmt, out_file)
     except EcoplanError as exc:
         _fail(exc)
