@@ -120,3 +120,26 @@ def test_open_the_map_and_click_a_region(browser: object, base: str) -> None:
     assert page.locator("h1").first.inner_text().startswith("Beijing")  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
     assert errors == []
+
+
+def test_map_legend_inset_and_drill_down_to_prefectures(browser: object, base: str) -> None:
+    page, errors = _open(browser, base + "/?lang=en")
+    page.wait_for_function("document.getElementById('map').ecoplanChart !== undefined")  # type: ignore[attr-defined]
+    page.wait_for_selector("#map svg path")  # type: ignore[attr-defined]
+    option = "document.getElementById('map').ecoplanChart.getOption()"
+    title = page.evaluate(option + ".title[0].text")  # type: ignore[attr-defined]
+    assert title == "share of the national plan's indicators achieved or on track (%)"
+    assert page.evaluate(option + ".series[1].data.length") == 11  # type: ignore[attr-defined]  # 10 dashes + frame
+    assert page.locator("#map >> text=South China Sea Islands").count() == 1  # type: ignore[attr-defined]
+    xy = page.evaluate(  # type: ignore[attr-defined]
+        "document.getElementById('map').ecoplanChart.convertToPixel({seriesIndex: 0}, [115.5, 38.0])"
+    )
+    box = page.locator("#map").bounding_box()  # type: ignore[attr-defined]
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])  # type: ignore[attr-defined]
+    page.wait_for_function(option + ".series[0].map === 'cn-130000'")  # type: ignore[attr-defined]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "home-hebei-en.png"))  # type: ignore[attr-defined]
+    page.click("#map >> text=Hebei ›")  # type: ignore[attr-defined]
+    page.wait_for_url("**/regions/130000?lang=en")  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+    assert errors == []

@@ -28,7 +28,7 @@ from ecoplan.errors import EcoplanError, NotFound, StoreError
 from ecoplan.reports import FORMATS, build, write_report
 from ecoplan.session import Ecoplan
 from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, COLOR_HEX, level_of
-from ecoplan.web.geo import province_geojson
+from ecoplan.web.geo import drillable, prefecture_geojson, province_geojson, south_china_sea
 
 __all__ = ["register"]
 
@@ -72,6 +72,8 @@ T: dict[str, dict[str, str]] = {
         "milestone": "阶段目标",
         "map": "各地规划实施进展",
         "map_legend": "国家规划指标中已实现或达到序时进度的比例（%）",
+        "map_inset": "南海诸岛",
+        "map_back": "返回全国",
         "warnings": "预警",
         "rankings": "排名",
         "tasks": "重点任务",
@@ -119,6 +121,8 @@ T: dict[str, dict[str, str]] = {
         "milestone": "Milestone",
         "map": "Progress by region",
         "map_legend": "share of the national plan's indicators achieved or on track (%)",
+        "map_inset": "South China Sea Islands",
+        "map_back": "back to China",
         "warnings": "Warnings",
         "rankings": "Rankings",
         "tasks": "Tasks",
@@ -288,6 +292,25 @@ def register(app: FastAPI) -> None:
             body, media_type="application/json", headers={"Cache-Control": "public, max-age=86400"}
         )
 
+    @app.get("/geo/south-china-sea.json", include_in_schema=False)
+    def south_china_sea_geo() -> Response:
+        """The South China Sea inset and the dashes of the maritime boundary line."""
+        body = json.dumps(south_china_sea(), ensure_ascii=False, separators=(",", ":"))
+        return Response(
+            body, media_type="application/json", headers={"Cache-Control": "public, max-age=86400"}
+        )
+
+    @app.get("/geo/prefectures/{province}.json", include_in_schema=False)
+    def prefectures_geo(province: str) -> Response:
+        """Prefecture boundaries of one province, for the map's drill-down (404 if none)."""
+        geo = prefecture_geojson(province) if province.isdigit() and len(province) == 6 else None
+        if geo is None:
+            return JSONResponse({"detail": "no prefecture boundaries"}, status_code=404)
+        body = json.dumps(geo, ensure_ascii=False, separators=(",", ":"))
+        return Response(
+            body, media_type="application/json", headers={"Cache-Control": "public, max-age=86400"}
+        )
+
     Lang = Query("zh", pattern="^(zh|en)$")
     Format = Query("html", pattern="^(html|json)$")
 
@@ -306,10 +329,12 @@ def register(app: FastAPI) -> None:
             summary = None
             national = next((p for p in plans if p.id == "cn-13th-eco"), None)
             regions_map: list[dict[str, Any]] = []
+            prefectures_map: list[dict[str, Any]] = []
             if national is not None:
                 pa = ep.assess(national.id, national.region, national.end)
                 summary = {"plan": national.id, "year": national.end, **pa.summary()}
                 regions_map = ep.progress(national.id, "province")
+                prefectures_map = ep.progress(national.id, "prefecture")
             air = []
             for region in ep.air.store.regions():
                 years = ep.air.store.years(region)
@@ -332,6 +357,7 @@ def register(app: FastAPI) -> None:
             ],
             "national_summary": summary,
             "map": regions_map,
+            "map_prefectures": prefectures_map,
             "air": [
                 {k: a[k] for k in ("region", "name", "year", "good_days_ratio_pct", "pm25_annual_ugm3")}
                 for a in air
@@ -350,9 +376,12 @@ def register(app: FastAPI) -> None:
                 for f in province_geojson()["features"]
             }
             map_div = (
-                f"<h2>{_e(t['map'])}</h2><div id='map' style='height:440px' data-lang='{lang}' "
+                f"<h2>{_e(t['map'])}</h2><div id='map' style='height:520px' data-lang='{lang}' "
                 f"data-values='{_e(json.dumps(data['map']))}' data-names='{_e(json.dumps(names, ensure_ascii=False))}' "
-                f"data-title='{_e(t['map_legend'])}'></div>"
+                f"data-prefectures='{_e(json.dumps(data['map_prefectures']))}' "
+                f"data-drill='{_e(json.dumps(list(drillable())))}' "
+                f"data-title='{_e(t['map_legend'])}' data-inset='{_e(t['map_inset'])}' "
+                f"data-back='{_e(t['map_back'])}'></div>"
             )
             body = map_div + (
                 f"<h2>{_e(t['plans'])}</h2><table><tr><th>{_e(t['plan'])}</th><th></th>"

