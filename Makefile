@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml frontend/package-lock.json
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	cd frontend && npm ci --silent --no-audit --no-fund
 	mkdir -p src/ecoplan/web/static && cp frontend/node_modules/echarts/dist/echarts.min.js src/ecoplan/web/static/
+	mkdir -p src/ecoplan/api/static && cp frontend/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	  frontend/node_modules/swagger-ui-dist/swagger-ui.css src/ecoplan/api/static/
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,7 +111,7 @@ def test_charts_render_from_the_packaged_echarts(browser: object, base: str) -> 
 def test_open_the_map_and_click_a_region(browser: object, base: str) -> None:
     page, errors = _open(browser, base + "/?lang=en")
     page.wait_for_selector("#map svg path")  # type: ignore[attr-defined]
-    page.wait_for_function("document.getElementById('map').ecoplanChart !== undefined")  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.getElementById('map').ecoplanChart !== undefined")  # type: ignore[attr-defined]
     xy = page.evaluate(  # type: ignore[attr-defined]
         "document.getElementById('map').ecoplanChart.convertToPixel({seriesIndex: 0}, [116.40, 40.05])"
     )
@@ -124,7 +125,7 @@ def test_open_the_map_and_click_a_region(browser: object, base: str) -> None:
 
 def test_map_legend_inset_and_drill_down_to_prefectures(browser: object, base: str) -> None:
     page, errors = _open(browser, base + "/?lang=en")
-    page.wait_for_function("document.getElementById('map').ecoplanChart !== undefined")  # type: ignore[attr-defined]
+    page.wait_for_function("() => document.getElementById('map').ecoplanChart !== undefined")  # type: ignore[attr-defined]
     page.wait_for_selector("#map svg path")  # type: ignore[attr-defined]
     option = "document.getElementById('map').ecoplanChart.getOption()"
     title = page.evaluate(option + ".title[0].text")  # type: ignore[attr-defined]
@@ -136,10 +137,49 @@ def test_map_legend_inset_and_drill_down_to_prefectures(browser: object, base: s
     )
     box = page.locator("#map").bounding_box()  # type: ignore[attr-defined]
     page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])  # type: ignore[attr-defined]
-    page.wait_for_function(option + ".series[0].map === 'cn-130000'")  # type: ignore[attr-defined]
+    page.wait_for_function("() => " + option + ".series[0].map === 'cn-130000'")  # type: ignore[attr-defined]
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "home-hebei-en.png"))  # type: ignore[attr-defined]
     page.click("#map >> text=Hebei ›")  # type: ignore[attr-defined]
     page.wait_for_url("**/regions/130000?lang=en")  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+    assert errors == []
+
+
+def test_api_docs_render_offline_under_the_csp(browser: object, base: str) -> None:
+    """/api/docs: packaged Swagger UI; every request off this origin is refused, and the
+    CSP (no inline script) reports nothing on the console."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def only_local(route: Any) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(base + "/api/docs", wait_until="load")
+    page.wait_for_selector(".swagger-ui .info")
+    assert "ecoplan API" in page.locator(".swagger-ui .info").inner_text()
+    page.locator(".opblock-summary").first.click()  # expand an operation: React re-renders
+    page.wait_for_selector(".opblock-body")
+    page.close()
+    assert outside == []
+    assert errors == []
+
+
+def test_chart_tooltips_under_the_csp(browser: object, base: str) -> None:
+    """Hovering the AQI chart opens an ECharts tooltip (style attributes) without a CSP report."""
+    page, errors = _open(browser, base + "/regions/110000?lang=en")
+    page.wait_for_selector("#aqi-chart svg")  # type: ignore[attr-defined]
+    box = page.locator("#aqi-chart").bounding_box()  # type: ignore[attr-defined]
+    for dx in range(60, 400, 40):
+        page.mouse.move(box["x"] + dx, box["y"] + 60)  # type: ignore[attr-defined]
+    page.wait_for_timeout(300)  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]
     assert errors == []

@@ -27,11 +27,13 @@ from typing import Any
 import pandas as pd
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecoplan.api.cache import ResponseCache
+from ecoplan.api.security import SecurityHeaders
 from ecoplan.errors import EcoplanError, NotFound, StoreError
 from ecoplan.exports import csv_text
 from ecoplan.plans.serialize import plan_json
@@ -204,6 +206,14 @@ def plan_summary(p: Any) -> dict[str, Any]:
     }
 
 
+DOCS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
+<title>ecoplan API</title><link rel="stylesheet" href="/api/static/swagger-ui.css"></head>
+<body><div id="swagger-ui" data-openapi="/api/openapi.json"></div>
+<script src="/api/static/swagger-ui-bundle.js"></script><script src="/api/static/swagger-init.js"></script>
+</body></html>"""
+
+
 def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) -> FastAPI:
     """The API over the database ``db`` (default: ``$ECOPLAN_DB`` or ./ecoplan.duckdb).
 
@@ -225,7 +235,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
         description="生态环境规划实施监测评估平台 — plans, indicator values, assessments, air quality "
         "(read-only).",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # our own /api/docs below: packaged Swagger UI, no CDN, no inline script
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -247,6 +257,16 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
             return JSONResponse(error_body("request_too_large", f"request body over {MAX_BODY} bytes"), 413)
         response: Response = await call_next(request)
         return response
+
+    app.add_middleware(SecurityHeaders)  # outermost: cached answers and 413s carry the headers too
+
+    # Swagger UI (swagger-ui-dist from npm, copied by the Makefile) served from the package.
+    app.mount("/api/static", StaticFiles(directory=Path(__file__).with_name("static")), name="api-static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The API documentation, offline: Swagger UI from /api/static."""
+        return HTMLResponse(DOCS_HTML)
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:

@@ -23,11 +23,12 @@ from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from ecoplan.errors import EcoplanError, NotFound, StoreError
 from ecoplan.reports import FORMATS, build, write_report
 from ecoplan.session import Ecoplan
-from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, COLOR_HEX, level_of
+from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, level_of
 from ecoplan.web.geo import drillable, prefecture_geojson, province_geojson, south_china_sea
 
 __all__ = ["register"]
@@ -175,26 +176,6 @@ STATUS_LABEL = {
         "not_assessable": "not assessable",
     },
 }
-STATUS_COLOR = {
-    "achieved": "#1a7f37",
-    "on_track": "#0969da",
-    "at_risk": "#9a6700",
-    "off_track": "#cf222e",
-    "insufficient_data": "#6e7781",
-    "not_assessable": "#6e7781",
-}
-CSS = """
-*{box-sizing:border-box}body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;
-color:#1f2328}header{background:#0b5d3b;color:#fff;padding:.6em 1em;display:flex;flex-wrap:wrap;gap:1em;
-align-items:center}header a{color:#fff}main{padding:1em;max-width:1200px;margin:auto}
-table{border-collapse:collapse;width:100%;font-size:14px;margin:.5em 0 1.5em}
-td,th{border-bottom:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
-.badge{display:inline-block;padding:1px 6px;border-radius:10px;color:#fff;font-size:12px;white-space:nowrap}
-.cal{display:grid;grid-template-columns:repeat(auto-fill,minmax(2.2em,1fr));gap:2px;margin-bottom:1.5em}
-.cal span{font-size:11px;text-align:center;padding:2px 0;border-radius:3px}
-.chart{width:160px;height:40px}.muted{color:#6e7781}.src{font-size:12px;color:#6e7781}
-@media(max-width:700px){table{font-size:12px}.hide-s{display:none}}
-"""
 
 
 def _e(x: Any) -> str:
@@ -217,7 +198,7 @@ def _page(title: str, body: str, lang: str, path: str) -> HTMLResponse:
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <link rel="icon" href="data:,">
 <script src="/static/echarts.min.js" defer></script><script src="/static/ecoplan.js" defer></script><title>{_e(title)} · ecoplan</title>
-<style>{CSS}</style></head><body><header><a href="/?lang={lang}"><b>ecoplan</b></a>
+<link rel="stylesheet" href="/static/ecoplan.css"></head><body><header><a href="/?lang={lang}"><b>ecoplan</b></a>
 <span>{_e(t["site"])}</span>
 <a href="{_e(path)}{sep}lang={other}" id="lang-switch">{"English" if lang == "zh" else "中文"}</a>
 <a href="/warnings?lang={lang}">{_e(t["warnings"])}</a><a href="/rankings?lang={lang}">{_e(t["rankings"])}</a>
@@ -227,7 +208,7 @@ def _page(title: str, body: str, lang: str, path: str) -> HTMLResponse:
 
 
 def _badge(status: str, label: str) -> str:
-    return f'<span class="badge" style="background:{STATUS_COLOR.get(status, "#6e7781")}">{_e(label)}</span>'
+    return f'<span class="badge s-{_e(status)}">{_e(label)}</span>'
 
 
 def register(app: FastAPI) -> None:
@@ -272,17 +253,8 @@ def register(app: FastAPI) -> None:
 
     static = Path(__file__).with_name("static")
 
-    @app.get("/static/{name}", include_in_schema=False)
-    def static_file(name: str) -> Response:
-        """Packaged browser assets (ECharts from npm, ecoplan.js): no CDN, works offline."""
-        path = static / name
-        if name not in {"echarts.min.js", "ecoplan.js"} or not path.exists():
-            return Response("/* not found */", status_code=404, media_type="text/javascript")
-        return Response(
-            path.read_bytes(),
-            media_type="text/javascript; charset=utf-8",
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
+    # Packaged browser assets (ECharts and Swagger UI from npm, ecoplan.js/.css): no CDN.
+    app.mount("/static", StaticFiles(directory=static), name="static")
 
     @app.get("/geo/provinces.json", include_in_schema=False)
     def provinces_geo() -> Response:
@@ -376,7 +348,7 @@ def register(app: FastAPI) -> None:
                 for f in province_geojson()["features"]
             }
             map_div = (
-                f"<h2>{_e(t['map'])}</h2><div id='map' style='height:520px' data-lang='{lang}' "
+                f"<h2>{_e(t['map'])}</h2><div id='map' data-lang='{lang}' "
                 f"data-values='{_e(json.dumps(data['map']))}' data-names='{_e(json.dumps(names, ensure_ascii=False))}' "
                 f"data-prefectures='{_e(json.dumps(data['map_prefectures']))}' "
                 f"data-drill='{_e(json.dumps(list(drillable())))}' "
@@ -596,18 +568,17 @@ def register(app: FastAPI) -> None:
                 for d in daily:
                     lv = level_of(d["aqi"])
                     if lv is None:
-                        cells.append(f"<span title='{_e(d['day'])}' style='background:#eee'>–</span>")
+                        cells.append(f"<span title='{_e(d['day'])}' class='aqi-0'>–</span>")
                         continue
                     cat = (CATEGORY_ZH if lang == "zh" else CATEGORY_EN)[lv - 1]
-                    fg = "#000" if lv <= 3 else "#fff"
                     cells.append(
                         f"<span title='{_e(d['day'])} AQI {d['aqi']} {_e(cat)}' "
-                        f"style='background:{COLOR_HEX[lv - 1]};color:{fg}'>{d['aqi']}</span>"
+                        f"class='aqi-{lv}'>{d['aqi']}</span>"
                     )
                 cats = json.dumps(list(CATEGORY_ZH if lang == "zh" else CATEGORY_EN), ensure_ascii=False)
                 points = json.dumps([[d["day"], d["aqi"]] for d in daily if d["aqi"] is not None])
                 chart = (
-                    f"<div id='aqi-chart' style='height:180px' data-year='{valid[-1]['year']}' "
+                    f"<div id='aqi-chart' data-year='{valid[-1]['year']}' "
                     f"data-days='{_e(points)}' data-labels='{_e(cats)}'></div>"
                 )
                 cal = chart + f"<div class='cal' id='calendar'>{''.join(cells)}</div>"
@@ -645,7 +616,6 @@ def register(app: FastAPI) -> None:
                 year=year, level=level, region_level=region_level, offset=(page - 1) * size, limit=size
             )
         items = wp.items
-        colors = {"red": "#cf222e", "amber": "#9a6700", "watch": "#0969da"}
         levels = WARNING_LABEL[lang]
         pages = max(1, -(-wp.total // size))
 
@@ -657,7 +627,7 @@ def register(app: FastAPI) -> None:
         def render() -> HTMLResponse:
             en = lang == "en"
             rows = "".join(
-                f"<tr><td><span class='badge' style='background:{colors.get(w['level'], '#6e7781')}'>"
+                f"<tr><td><span class='badge w-{_e(w['level'])}'>"
                 f"{_e(levels.get(w['level'], w['level']))}</span></td>"
                 f"<td><a href='/plans/{_e(w['plan'])}?region={_e(w['region'])}&year={w['year']}&lang={lang}'>"
                 f"{_e(w['plan_title_en'] if en else w['plan_title_zh'])}</a></td>"
