@@ -19,7 +19,7 @@ from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, err
 from ecoplan.errors import EcoplanError
 from ecoplan.exports import csv_text
 from ecoplan.standards.air import aqi as aqi_std
-from ecoplan.standards.air.editions import edition_for
+from ecoplan.standards.air.editions import EDITION_KEYS, edition_for
 
 __all__ = ["air_app", "aqi"]
 
@@ -80,9 +80,10 @@ JSON_REJECTS = 1000
 
 
 def _edition(value: str, allow_auto: bool = True) -> str:
-    if value in ("2012", "2026") or (allow_auto and value == "auto"):
+    if value in EDITION_KEYS or (allow_auto and value == "auto"):
         return value
-    raise typer.BadParameter(f"--edition must be {'auto, ' if allow_auto else ''}2012 or 2026, not {value!r}")
+    keys = " or ".join(EDITION_KEYS)
+    raise typer.BadParameter(f"--edition must be {'auto, ' if allow_auto else ''}{keys}, not {value!r}")
 
 
 def _progress() -> Progress:
@@ -126,7 +127,7 @@ def aqi(
             )
         else:
             if (
-                ed == "2012"
+                "pm25_24h" in aqi_std.indicators("hourly", ed)
                 and (pm25 is not None or pm10 is not None)
                 and pm25_24h is None
                 and pm10_24h is None

@@ -21,6 +21,7 @@ from ecoplan.ingest.events import read_events
 from ecoplan.ingest.values import ValueRow
 from ecoplan.pipelines.air import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly, three_year
 from ecoplan.plans.model import Basis
+from ecoplan.standards.air.editions import get_edition
 from ecoplan.store.air import AirImportResult, AirStore
 from ecoplan.store.catalog import ImportResult
 from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
@@ -233,7 +234,7 @@ class AirOps:
         ev = self._evaluate_one(region, year, edition=edition, engine=engine, month=month)
         if month is not None:
             return ev  # three-year averages are annual
-        want = ev.edition == "2026" if three_years is None else three_years
+        want = get_edition(ev.edition).three_year_mean if three_years is None else three_years
         loaded = set(self.store.years(region))
         if want and {year - 2, year - 1} <= loaded:
             prev = [
@@ -401,7 +402,8 @@ class AirOps:
     def _feed_value(
         key: str, e: AirEvaluation, base: AirEvaluation | None, base_year: int
     ) -> tuple[float | None, str]:
-        std = f"HJ 633—{e.edition}/GB 3095—{e.edition}; {e.stations} stations, {e.days_valid} valid days"
+        ed = get_edition(e.edition)
+        std = f"{ed.aqi}/{ed.limits}; {e.stations} stations, {e.days_valid} valid days"
         d = e.to_dict()
         if key in ("good_days_ratio_pct", "pm25_annual_ugm3", "heavy_days_ratio_pct"):
             v = d[key]

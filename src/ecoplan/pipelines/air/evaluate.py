@@ -39,20 +39,24 @@ from ecoplan.pipelines.air.sql import (
 )
 from ecoplan.pipelines.engine import Engine, to_dialect
 from ecoplan.standards.air import gb3095, hj663_2013, hj663_2026
-from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, POLLUTANT_LABEL
-from ecoplan.standards.air.editions import PeriodEdition, edition_for_period
+from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, POLLUTANT_LABEL, level_array, primary_array
+from ecoplan.standards.air.editions import PeriodEdition, edition_for_period, get_edition
+from ecoplan.standards.air.hj663_2013 import ANNUAL_ITEMS, ANNUAL_POLLUTANTS, annual_item
 
 __all__ = ["AirEvaluation", "city_daily", "evaluate_year", "hourly", "three_year"]
 
 S = 1_000_000
-_CONTRACT = {
-    "pm25": ("pm25_annual_ugm3", "mean"),
-    "pm10": ("pm10_annual_ugm3", "mean"),
-    "so2": ("so2_annual_ugm3", "mean"),
-    "no2": ("no2_annual_ugm3", "mean"),
-    "co": ("co_p95_mgm3", "p95"),
-    "o3": ("o3_8h_p90_ugm3", "p90"),
+#: The output name of each pollutant's headline statistic (the composite item of
+#: :data:`~ecoplan.standards.air.hj663_2013.ANNUAL_ITEMS`).
+_CONTRACT_NAME = {
+    "pm25": "pm25_annual_ugm3",
+    "pm10": "pm10_annual_ugm3",
+    "so2": "so2_annual_ugm3",
+    "no2": "no2_annual_ugm3",
+    "co": "co_p95_mgm3",
+    "o3": "o3_8h_p90_ugm3",
 }
+_CONTRACT = {i.pollutant: (_CONTRACT_NAME[i.pollutant], i.statistic) for i in ANNUAL_ITEMS if i.composite}
 
 
 def _r(x: float | None, digits: int) -> float | None:
@@ -140,25 +144,20 @@ def _finish(out: pd.DataFrame, columns: list[str], key: list[str]) -> pd.DataFra
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("Float64").astype("Int64")
     out["complete"] = out["complete"].astype(bool)
     aqi = out["aqi"].to_numpy(dtype="float64", na_value=np.nan)
-    prim = np.full(len(out), "", dtype=object)
-    for c in columns:
-        col = f"iaqi_{c}"
-        if col not in out:
-            continue
-        v = out[col].to_numpy(dtype="float64", na_value=np.nan)
-        m = (aqi > 50) & (v == aqi)
-        lab = POLLUTANT_LABEL[c.split("_")[0]]
-        prim[m] = np.where(
-            prim[m] == "",
-            lab,
-            np.where(np.char.find(prim[m].astype(str), lab) >= 0, prim[m], prim[m] + "," + lab),
-        )
-    out["primary"] = prim
-    lv = np.searchsorted(np.array([50, 100, 150, 200, 300], dtype=float), aqi, side="left")
-    cz = np.array(CATEGORY_ZH, dtype=object)[np.minimum(lv, 5)]
-    ce = np.array(CATEGORY_EN, dtype=object)[np.minimum(lv, 5)]
+    out["primary"] = primary_array(
+        aqi,
+        [
+            (POLLUTANT_LABEL[c.split("_")[0]], out[f"iaqi_{c}"].to_numpy(dtype="float64", na_value=np.nan))
+            for c in columns
+            if f"iaqi_{c}" in out
+        ],
+    )
+    level = level_array(aqi)
     nan = np.isnan(aqi)
-    out["level"] = pd.array(np.where(nan, np.nan, lv + 1), dtype="Float64").astype("Int64")
+    lv = np.where(nan, 1, level).astype(np.intp) - 1
+    cz = np.array(CATEGORY_ZH, dtype=object)[lv]
+    ce = np.array(CATEGORY_EN, dtype=object)[lv]
+    out["level"] = pd.array(level, dtype="Float64").astype("Int64")
     cz[nan] = None
     ce[nan] = None
     out["category_zh"] = cz
@@ -216,15 +215,16 @@ class AirEvaluation:
         return _opt(self.stats.get(p, {}).get(st, {}).get("raw"))
 
     def to_dict(self) -> dict[str, Any]:
+        ed = get_edition(self.edition)
         d: dict[str, Any] = {
             "region": self.region,
             "year": self.year,
             "month": self.month,
             "edition": self.edition,
             "standards": {
-                "aqi": f"HJ 633—{self.edition}",
-                "limits": f"GB 3095—{self.edition}" + (f" ({self.phase})" if self.edition == "2026" else ""),
-                "evaluation": "HJ 663—2013" if self.edition == "2012" else "HJ 663—2026",
+                "aqi": ed.aqi,
+                "limits": ed.limits + (f" ({self.phase})" if self.phase != ed.key else ""),
+                "evaluation": ed.evaluation,
             },
             "straddles_edition_change": self.straddles,
             "stations": self.stations,
@@ -241,8 +241,7 @@ class AirEvaluation:
             # a month's means are not annual means: pm25_mean_ugm3 … in a monthly evaluation
             d[name.replace("_annual_", "_mean_") if self.month else name] = self.stats[p][st]["value"]
         d["percentiles"] = {
-            f"{p}_{st}": self.stats[p][st]["value"]
-            for p, st in (("so2", "p98"), ("no2", "p98"), ("pm10", "p95"), ("pm25", "p95"))
+            i.key: self.stats[i.pollutant][i.statistic]["value"] for i in ANNUAL_ITEMS if not i.composite
         }
         d["validity"] = {
             p: {
@@ -304,7 +303,7 @@ def three_year(evals: Sequence[AirEvaluation]) -> dict[str, Any]:
                 continue
             vals = [e.stats[p][st]["raw"] for e in evals]
             m = hj663_2026.three_year_mean(vals)
-            lim = gb3095.limit(p, _LIMIT_OF[st], phase=last.phase)  # type: ignore[arg-type]
+            lim = gb3095.limit(p, annual_item(p, st).averaging, phase=last.phase)  # type: ignore[arg-type]
             stats[f"{p}_{st}"] = {
                 "value": _r(m, hj663_2013.REPORT_DIGITS[p] + 1),
                 "years": [None if v is None else _r(v, hj663_2013.REPORT_DIGITS[p] + 1) for v in vals],
@@ -322,10 +321,10 @@ def three_year(evals: Sequence[AirEvaluation]) -> dict[str, Any]:
 
 
 def _percentile(n: int, p: int, lo: int, hi: int) -> Fraction:
-    """HJ 663 附录A interpolation, exactly, on scaled integers."""
-    pos = (n - 1) * p
-    frac = Fraction(pos % 100, 100)
-    return Fraction(lo) + (Fraction(hi) - Fraction(lo)) * frac
+    """HJ 663 附录A interpolation, exactly, on scaled integers: X(s) = ``lo`` and
+    X(s+1) = ``hi`` come from the SQL, the fraction from the standards module."""
+    _, frac = hj663_2013.percentile_position(n, p)
+    return hj663_2013.percentile_interpolate(lo, hi, frac)
 
 
 def evaluate_year(
@@ -392,9 +391,10 @@ def _assemble(
     """Annual statistics of the city daily table ``source``, one evaluation per region."""
     ann = engine.fetch(to_dialect(annual_sql(source=source), engine.dialect))
     cnt = engine.fetch(to_dialect(aqi_counts_sql(source), engine.dialect))
+    series = ", ".join(f"n_{c}" for c in dict.fromkeys(i.series for i in ANNUAL_ITEMS))
     nst = engine.fetch(
         to_dialect(
-            "SELECT region, MAX(GREATEST(n_pm25, n_pm10, n_so2, n_no2, n_co, n_o3_8h)) AS k "
+            f"SELECT region, MAX(GREATEST({series})) AS k "
             "FROM air_city_daily GROUP BY region",  # station counts: before any deduction
             engine.dialect,
         )
@@ -415,7 +415,7 @@ def _assemble(
         rows = by_region.get(region, {})
         notes: list[dict[str, str]] = []
         stats: dict[str, dict[str, Any]] = {}
-        for p in ("pm25", "pm10", "so2", "no2", "co", "o3"):
+        for p in ANNUAL_POLLUTANTS:
             r = rows.get(p)
             digits = hj663_2013.REPORT_DIGITS[p] + 1
             entry: dict[str, Any] = {}
@@ -425,14 +425,7 @@ def _assemble(
                 days = int(r["n"])
                 ok, reason = _valid({m: int(r[f"m{m}"]) for m in range(1, 13)}, month)
             entry.update({"valid": ok, "days": days, "reason": reason or None})
-            sts = (
-                ("mean", "p98")
-                if p in ("so2", "no2")
-                else ("mean", "p95")
-                if p in ("pm10", "pm25")
-                else (("p95",) if p == "co" else ("p90",))
-            )
-            for st in sts:
+            for st in (i.statistic for i in ANNUAL_ITEMS if i.pollutant == p):
                 raw: float | None = None
                 if r is not None and days > 0:
                     if st == "mean":
@@ -470,10 +463,10 @@ def _assemble(
         if pe.straddles:
             notes.append(
                 {
-                    "en": "the year straddles 2026-03-01: daily AQI by each day's edition; annual statistics "
-                    f"judged by GB 3095—{pe.edition.key} ({pe.phase})",
-                    "zh": "评价年跨越2026-03-01：日AQI按当日适用版本计算，"
-                    f"年评价按GB 3095—{pe.edition.key}（{pe.phase}）",
+                    "en": f"the year straddles {pe.change}: daily AQI by each day's edition; annual "
+                    f"statistics judged by {pe.edition.limits} ({pe.phase})",
+                    "zh": f"评价年跨越{pe.change}：日AQI按当日适用版本计算，"
+                    f"年评价按{pe.edition.limits}（{pe.phase}）",
                 }
             )
         for p in sorted(absent):
@@ -539,9 +532,6 @@ def _zh_reason(reason: str) -> str:
     return zh.get(reason, reason)
 
 
-_LIMIT_OF = {"mean": "annual", "p98": "24h", "p95": "24h", "p90": "8h"}
-
-
 def _attainment(stats: dict[str, dict[str, Any]], phase: str) -> dict[str, Any]:
     """Per pollutant and statistic: reported value, limit, attains, exceedance multiple.
 
@@ -554,10 +544,8 @@ def _attainment(stats: dict[str, dict[str, Any]], phase: str) -> dict[str, Any]:
     for p, entry in stats.items():
         per: dict[str, Any] = {}
         flags: list[bool | None] = []
-        for st in ("mean", "p98", "p95", "p90"):
-            if st not in entry:
-                continue
-            lim = gb3095.limit(p, _LIMIT_OF[st], phase=phase)  # type: ignore[arg-type]
+        for st in (i.statistic for i in ANNUAL_ITEMS if i.pollutant == p):
+            lim = gb3095.limit(p, annual_item(p, st).averaging, phase=phase)  # type: ignore[arg-type]
             raw = entry[st]["raw"]
             rep = hj663_2013.round_report(raw, p)
             ok = hj663_2013.attains(raw, lim, p)
@@ -582,16 +570,10 @@ def _composite(stats: dict[str, dict[str, Any]], phase: str) -> dict[str, Any] |
     """The 2014 ranking rule's composite index over the reported statistics."""
     vals: dict[str, float | None] = {}
     limits: dict[str, float] = {}
-    for p, st in (
-        ("so2", "mean"),
-        ("no2", "mean"),
-        ("pm10", "mean"),
-        ("pm25", "mean"),
-        ("co", "p95"),
-        ("o3", "p90"),
-    ):
-        vals[p] = hj663_2013.round_report(stats[p][st]["raw"], p)
-        limits[p] = gb3095.limit(p, _LIMIT_OF[st], phase=phase)  # type: ignore[arg-type]
+    for item in (i for i in ANNUAL_ITEMS if i.composite):
+        p = item.pollutant
+        vals[p] = hj663_2013.round_report(stats[p][item.statistic]["raw"], p)
+        limits[p] = gb3095.limit(p, item.averaging, phase=phase)  # type: ignore[arg-type]
     comp = hj663_2013.composite_index(vals, limits)
     if comp is None:
         return None

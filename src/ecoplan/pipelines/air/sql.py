@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from ecoplan.standards.air import gb3095, hj633_2012, hj633_2026, hj663_2013
-from ecoplan.standards.air.editions import EDITIONS
+from ecoplan.standards.air import aqi as aqi_std
+from ecoplan.standards.air import gb3095, hj633_2012, hj663_2013
+from ecoplan.standards.air.editions import editions_between, get_edition
 
 __all__ = [
     "DAILY_COLUMNS",
@@ -57,7 +59,56 @@ _INDICATOR = {
     "o3_8h": "o3_8h",
     "o3_1h": "o3_1h",
 }
-_CUT = EDITIONS[1].effective_from  # 2026-03-01
+
+
+def _editions(edition: str, start: dt.date, end: dt.date) -> list[str]:
+    """The editions whose rules the SQL needs: the one given, or (``"auto"``) every
+    edition in force on some day of ``start`` … ``end``."""
+    if edition == "auto":
+        return [e.key for e in editions_between(start, end)]
+    return [get_edition(edition).key]
+
+
+def _by_edition(
+    eds: Sequence[str], values: Mapping[str, str], at: str, kind: Literal["DATE", "TIMESTAMP"]
+) -> str:
+    """SQL choosing ``values[edition]`` by the edition in force at column ``at``
+    (a DATE or TIMESTAMP); the change dates come from the editions table."""
+    if len(eds) == 1:
+        return values[eds[0]]
+    parts = ["(CASE"]
+    for ed, nxt in itertools.pairwise(eds):
+        first = get_edition(nxt).effective_from.isoformat()
+        lit = f"DATE '{first}'" if kind == "DATE" else f"TIMESTAMP '{first} 00:00:00'"
+        parts.append(f"WHEN {at} < {lit} THEN {values[ed]}")
+    parts.append(f"ELSE {values[eds[-1]]} END)")
+    return " ".join(parts)
+
+
+def _reported_aqi(edition: str) -> str:
+    """The reported AQI from ``aqi_raw`` and ``complete`` under an edition's rules
+    (HJ 633—2026 §4.1.1 range and §5.3.1 publication; none in 2012)."""
+    spec = aqi_std.spec(edition)
+    expr = "aqi_raw"
+    if spec.AQI_MIN is not None:
+        expr = f"GREATEST(aqi_raw, {spec.AQI_MIN})"
+    if spec.WITHHOLD_INCOMPLETE_UP_TO is not None:
+        w = spec.WITHHOLD_INCOMPLETE_UP_TO
+        expr = f"(CASE WHEN aqi_raw IS NOT NULL AND (complete OR aqi_raw > {w}) THEN {expr} END)"
+    return expr
+
+
+def _complete(indicators: Iterable[str], absent: Iterable[str]) -> str:
+    """A report is complete when each basic pollutant (but the ``absent`` ones) has
+    one of its ``indicators``."""
+    skip = set(absent)
+    need = []
+    for p in aqi_std.BASIC:
+        mine = [c for c in indicators if c.split("_")[0] == p]
+        if p in skip or not mine:
+            continue
+        need.append("(" + " OR ".join(f"{c} IS NOT NULL" for c in mine) + ")")
+    return " AND ".join(need) or "TRUE"
 
 
 @dataclass(frozen=True)
@@ -112,10 +163,10 @@ def _edition_iaqi(col: str, edition: str, columns: dict[str, str] | None = None)
     """
     cols = columns or {v: k for k, v in _INDICATOR.items()}
     ind = next(i for i, c in cols.items() if c == col)
-    spec = hj633_2012 if edition == "2012" else hj633_2026
+    spec = aqi_std.spec(edition)
     x = col
-    if edition == "2026":
-        x = _round_half_even(col, hj633_2026.ROUND_DIGITS[ind.split("_")[0]])
+    if spec.ROUND_DIGITS is not None:
+        x = _round_half_even(col, spec.ROUND_DIGITS[ind.split("_")[0]])
     expr = _iaqi(x, spec.TABLE[ind])
     special = spec.SPECIAL.get(ind)
     if special is not None:
@@ -129,9 +180,8 @@ def _edition_iaqi(col: str, edition: str, columns: dict[str, str] | None = None)
 
 
 def _daily_set(edition: str) -> tuple[str, ...]:
-    spec = hj633_2012 if edition == "2012" else hj633_2026
     inv = {v: k for k, v in _INDICATOR.items()}
-    return tuple(inv[i] for i in spec.DAILY)
+    return tuple(inv[i] for i in aqi_std.indicators("daily", edition))
 
 
 def city_daily_sql(start: dt.date, end: dt.date, edition: str, opts: DailyOptions | None = None) -> str:
@@ -151,8 +201,8 @@ def city_daily_sql(start: dt.date, end: dt.date, edition: str, opts: DailyOption
     o = opts or DailyOptions()
     t0 = dt.datetime.combine(start, dt.time())
     t1 = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
-    lim_8h = int(gb3095.limit("o3", "8h", phase="2012"))  # 160 in every phase
-    lim_1h = int(gb3095.limit("o3", "1h", phase="2012"))  # 200 in every phase
+    lim_8h = int(gb3095.limit("o3", "8h", on=start))  # 160 in every phase
+    lim_1h = int(gb3095.limit("o3", "1h", on=start))  # 200 in every phase
     minh = hj663_2013.DAILY_MIN_HOURS
     types = ", ".join(f"'{t}'" for t in o.station_types)
 
@@ -181,7 +231,7 @@ def city_daily_sql(start: dt.date, end: dt.date, edition: str, opts: DailyOption
         " + ".join(f"f{k}" for k in range(24)) + " AS o3_n",
     ]
     for s in hj663_2013.MDA8_WINDOW_STARTS:
-        hrs = range(s, s + 8)
+        hrs = range(s, s + hj663_2013.MDA8_WINDOW_HOURS)
         win_cols.append(" + ".join(f"c{k}" for k in hrs) + f" AS w{s}_s")
         win_cols.append(" + ".join(f"f{k}" for k in hrs) + f" AS w{s}_n")
     minw = hj663_2013.O3_8H_MIN_HOURS
@@ -209,42 +259,21 @@ def city_daily_sql(start: dt.date, end: dt.date, edition: str, opts: DailyOption
         cols = _daily_set(ed)
         iaqi = {c: _edition_iaqi(c, ed) for c in DAILY_COLUMNS if c in cols}
         raw = "GREATEST(" + ", ".join(f"({e})" for e in iaqi.values()) + ")"
-        need = []
-        for p in ("pm25", "pm10", "so2", "no2", "co"):
-            if p not in o.absent:
-                need.append(f"{p} IS NOT NULL")
-        if "o3" not in o.absent:
-            need.append("(o3_8h IS NOT NULL OR o3_1h IS NOT NULL)" if ed == "2012" else "o3_8h IS NOT NULL")
-        complete = " AND ".join(need) if need else "TRUE"
-        return {"raw": raw, "complete": complete, **{f"iaqi_{c}": e for c, e in iaqi.items()}}
+        return {
+            "raw": raw,
+            "complete": _complete(cols, o.absent),
+            "aqi": _reported_aqi(ed),
+            "edition": f"'{ed}'",
+            **{f"iaqi_{c}": e for c, e in iaqi.items()},
+        }
 
-    if edition == "auto":
-        if end < _CUT:
-            eds = ["2012"]
-        elif start >= _CUT:
-            eds = ["2026"]
-        else:
-            eds = ["2012", "2026"]
-    else:
-        eds = [edition]
+    eds = _editions(edition, start, end)
     blocks = {ed: edition_block(ed) for ed in eds}
 
     def pick(key: str, default: str = "NULL") -> str:
-        if len(eds) == 1:
-            return blocks[eds[0]].get(key, default)
-        a = blocks["2012"].get(key, default)
-        b = blocks["2026"].get(key, default)
-        return f"(CASE WHEN day < DATE '{_CUT.isoformat()}' THEN {a} ELSE {b} END)"
+        return _by_edition(eds, {ed: blocks[ed].get(key, default) for ed in eds}, "day", "DATE")
 
-    ed_expr = (
-        f"'{eds[0]}'"
-        if len(eds) == 1
-        else f"(CASE WHEN day < DATE '{_CUT.isoformat()}' THEN '2012' ELSE '2026' END)"
-    )
     iaqi_sel = ", ".join(f"{pick(f'iaqi_{c}')} AS iaqi_{c}" for c in DAILY_COLUMNS)
-    is2026 = (
-        "TRUE" if eds == ["2026"] else ("FALSE" if eds == ["2012"] else f"day >= DATE '{_CUT.isoformat()}'")
-    )
 
     # Only the columns the next stage needs travel on.
     keep_n = ", ".join(f"{p}_n" for p in _MEANS)
@@ -287,42 +316,39 @@ cd AS (
   GROUP BY s.region, v.day
 ),
 ci AS (
-  SELECT *, {ed_expr} AS edition, {iaqi_sel}, {pick("raw")} AS aqi_raw, {pick("complete")} AS complete
+  SELECT *, {pick("edition")} AS edition, {iaqi_sel}, {pick("raw")} AS aqi_raw,
+    {pick("complete")} AS complete
   FROM cd
 )
 SELECT *,
-  (aqi_raw IS NOT NULL AND (complete OR aqi_raw > 100)) AS valid,
-  CASE WHEN {is2026} THEN
-    (CASE WHEN aqi_raw IS NOT NULL AND (complete OR aqi_raw > 100) THEN GREATEST(aqi_raw, 1) END)
-  ELSE aqi_raw END AS aqi
+  (aqi_raw IS NOT NULL AND (complete OR aqi_raw > {aqi_std.GOOD_MAX})) AS valid,
+  {pick("aqi")} AS aqi
 FROM ci
 """
 
 
-def annual_sql(percentiles: Iterable[int] = (90, 95, 98), source: str = "air_city_daily") -> str:
+def annual_sql(
+    percentiles: Iterable[int] = hj663_2013.ANNUAL_PERCENTILES, source: str = "air_city_daily"
+) -> str:
     """City daily values (table ``air_city_daily``) → per region and item: the
     count, exact sum, monthly counts and the two order statistics around each
     percentile (HJ 663 附录A; the interpolation is done exactly by the caller),
-    plus the AQI day counts (item ``aqi``)."""
-    items = [
-        ("pm25", "pm25"),
-        ("pm10", "pm10"),
-        ("so2", "so2"),
-        ("no2", "no2"),
-        ("co", "co"),
-        ("o3", "o3_8h"),
-    ]
+    plus the AQI day counts (item ``aqi``). The items (pollutant and its daily
+    series) are those of :data:`~ecoplan.standards.air.hj663_2013.ANNUAL_ITEMS`."""
+    items = list(dict.fromkeys((i.pollutant, i.series) for i in hj663_2013.ANNUAL_ITEMS))
     long = "\n  UNION ALL ".join(
         f"SELECT region, '{item}' AS item, CAST({col} AS BIGINT) AS v, MONTH(day) AS mon "
         f"FROM {source} WHERE {col} IS NOT NULL"
         for item, col in items
     )
-    # The order statistics X(s) and X(s+1), s = 1 + ⌊(n − 1)·p/100⌋, from the sorted
-    # list of the year's values (1-based LIST_EXTRACT; Spark: ELEMENT_AT).
+    # The order statistics X(s) and X(min(s + 1, n)) of the sorted list of the year's
+    # values (1-based LIST_EXTRACT; Spark: ELEMENT_AT), s as in
+    # hj663_2013.percentile_position: the integer part of k = 1 + (n − 1)·p/100.
     pcols = []
     for p in percentiles:
-        pcols.append(f"LIST_EXTRACT(l, CAST(1 + ((n - 1) * {p}) // 100 AS INTEGER)) AS p{p}_lo")
-        pcols.append(f"LIST_EXTRACT(l, CAST(LEAST(2 + ((n - 1) * {p}) // 100, n) AS INTEGER)) AS p{p}_hi")
+        s = _percentile_rank("n", p)
+        pcols.append(f"LIST_EXTRACT(l, CAST({s} AS INTEGER)) AS p{p}_lo")
+        pcols.append(f"LIST_EXTRACT(l, CAST(LEAST({s} + 1, n) AS INTEGER)) AS p{p}_hi")
     months = ", ".join(f"COUNT(CASE WHEN mon = {m} THEN 1 END) AS m{m}" for m in range(1, 13))
     mcols = ", ".join(f"m{m}" for m in range(1, 13))
     return f"""
@@ -345,16 +371,27 @@ FROM {source} GROUP BY region
 """
 
 
+def _percentile_rank(n: str, p: int) -> str:
+    """SQL of ``s`` of :func:`ecoplan.standards.air.hj663_2013.percentile_position`
+    for an integer ``p``: ⌊1 + (n − 1)·p/100⌋ = 1 + ((n − 1)·p) // 100 (property-tested
+    against the NumPy reference)."""
+    if int(p) != p:
+        raise ValueError(f"the SQL percentile needs an integer p, not {p!r}")
+    return f"(1 + (({n} - 1) * {int(p)}) // 100)"
+
+
 def aqi_counts_sql(source: str = "air_city_daily") -> str:
-    """Per region: good (AQI ≤ 100), heavy (> 200) and severe (> 300) valid days."""
+    """Per region: good (AQI ≤ 100), excellent (≤ 50), heavy (> 200) and severe
+    (> 300) valid days; the bounds are HJ 633's level table
+    (:data:`ecoplan.standards.air.aqi.LEVEL_UPPER`)."""
     return f"""
 SELECT region,
   COUNT(*) AS days_total,
   COUNT(CASE WHEN valid THEN 1 END) AS days_valid,
-  COUNT(CASE WHEN valid AND aqi_raw <= 100 THEN 1 END) AS good_days,
-  COUNT(CASE WHEN valid AND aqi_raw <= 50 THEN 1 END) AS excellent_days,
-  COUNT(CASE WHEN valid AND aqi_raw > 200 THEN 1 END) AS heavy_days,
-  COUNT(CASE WHEN valid AND aqi_raw > 300 THEN 1 END) AS severe_days
+  COUNT(CASE WHEN valid AND aqi_raw <= {aqi_std.GOOD_MAX} THEN 1 END) AS good_days,
+  COUNT(CASE WHEN valid AND aqi_raw <= {aqi_std.EXCELLENT_MAX} THEN 1 END) AS excellent_days,
+  COUNT(CASE WHEN valid AND aqi_raw > {aqi_std.HEAVY_ABOVE} THEN 1 END) AS heavy_days,
+  COUNT(CASE WHEN valid AND aqi_raw > {aqi_std.SEVERE_ABOVE} THEN 1 END) AS severe_days
 FROM {source} GROUP BY region
 """
 
@@ -411,7 +448,7 @@ def hourly_sql(
 
     moving = []
     for col, src, n in (
-        ("o3_8h", "o3", 8),
+        ("o3_8h", "o3", hj663_2013.MDA8_WINDOW_HOURS),
         ("pm10_24h", "pm10", 24),
         ("pm25_24h", "pm25", 24),
         ("so2_24h", "so2", 24),
@@ -437,45 +474,25 @@ u AS (
     else:
         unit = f"u AS (SELECT station AS unit, time, {', '.join(HOURLY_COLUMNS)} FROM iv)"
     cols = {c: c for c in HOURLY_COLUMNS}
-    cut = f"TIMESTAMP '{_CUT.isoformat()} 00:00:00'"
 
     def block(ed: str) -> dict[str, str]:
-        spec = hj633_2012 if ed == "2012" else hj633_2026
-        iaqi = {c: _edition_iaqi(c, ed, cols) for c in spec.HOURLY}
-        need = []
-        for p in ("so2", "no2", "co", "o3", "pm10", "pm25"):
-            if p in o.absent:
-                continue
-            mine = [c for c in spec.HOURLY if c.split("_")[0] == p]
-            need.append("(" + " OR ".join(f"{c} IS NOT NULL" for c in mine) + ")")
+        inds = aqi_std.indicators("hourly", ed)
+        iaqi = {c: _edition_iaqi(c, ed, cols) for c in inds}
         raw = "GREATEST(" + ", ".join(f"({e})" for e in iaqi.values()) + ")"
         return {
             "raw": raw,
-            "complete": " AND ".join(need) or "TRUE",
+            "complete": _complete(inds, o.absent),
+            "aqi": _reported_aqi(ed),
+            "edition": f"'{ed}'",
             **{f"iaqi_{c}": e for c, e in iaqi.items()},
         }
 
-    eds = (
-        [edition]
-        if edition != "auto"
-        else (
-            ["2012"]
-            if end < dt.datetime.combine(_CUT, dt.time())
-            else ["2026"]
-            if start >= dt.datetime.combine(_CUT, dt.time())
-            else ["2012", "2026"]
-        )
-    )
+    eds = _editions(edition, start.date(), end.date())
     blocks = {ed: block(ed) for ed in eds}
 
     def pick(key: str) -> str:
-        if len(eds) == 1:
-            return blocks[eds[0]].get(key, "NULL")
-        a, b = blocks["2012"].get(key, "NULL"), blocks["2026"].get(key, "NULL")
-        return f"(CASE WHEN time < {cut} THEN {a} ELSE {b} END)"
+        return _by_edition(eds, {ed: blocks[ed].get(key, "NULL") for ed in eds}, "time", "TIMESTAMP")
 
-    ed_expr = f"'{eds[0]}'" if len(eds) == 1 else f"(CASE WHEN time < {cut} THEN '2012' ELSE '2026' END)"
-    is2026 = "TRUE" if eds == ["2026"] else ("FALSE" if eds == ["2012"] else f"time >= {cut}")
     iaqi_sel = ", ".join(f"{pick(f'iaqi_{c}')} AS iaqi_{c}" for c in HOURLY_COLUMNS if c != "so2_24h")
     scaled = ", ".join(f"{_scaled(p)} AS {p}" for p in ("so2", "no2", "co", "o3", "pm10", "pm25"))
     return f"""
@@ -493,12 +510,10 @@ iv AS (
 ),
 {unit},
 ci AS (
-  SELECT *, {ed_expr} AS edition, {iaqi_sel}, {pick("raw")} AS aqi_raw, {pick("complete")} AS complete FROM u
+  SELECT *, {pick("edition")} AS edition, {iaqi_sel}, {pick("raw")} AS aqi_raw,
+    {pick("complete")} AS complete FROM u
 )
-SELECT *,
-  CASE WHEN {is2026} THEN
-    (CASE WHEN aqi_raw IS NOT NULL AND (complete OR aqi_raw > 100) THEN GREATEST(aqi_raw, 1) END)
-  ELSE aqi_raw END AS aqi
+SELECT *, {pick("aqi")} AS aqi
 FROM ci
 """
 

@@ -46,13 +46,20 @@ import numpy.typing as npt
 import pandas as pd
 
 from ecoplan.standards.air import hj633_2012, hj633_2026
+from ecoplan.standards.air.editions import EDITION_KEYS, EDITIONS
 
 __all__ = [
     "CATEGORY_EN",
     "CATEGORY_ZH",
     "COLOR_HEX",
+    "EXCELLENT_MAX",
+    "GOOD_MAX",
+    "HEAVY_ABOVE",
+    "LEVEL_UPPER",
     "LEVEL_ZH",
     "POLLUTANT_LABEL",
+    "PRIMARY_ABOVE",
+    "SEVERE_ABOVE",
     "AQIResult",
     "Report",
     "aqi_frame",
@@ -61,16 +68,33 @@ __all__ = [
     "hourly",
     "iaqi",
     "iaqi_array",
+    "indicators",
+    "is_primary",
     "level_array",
     "level_of",
     "pollutant_of",
+    "primary_array",
+    "spec",
 ]
 
 Report = Literal["daily", "hourly"]
 SCALE: Final = 10**6
 
-#: Levels 1–6 (HJ 633—2012 表2 / HJ 633—2026 表1): upper AQI bound of each level.
-LEVEL_UPPER: Final = (50, 100, 150, 200, 300)
+#: Levels 1–6 (HJ 633—2012 表2 / HJ 633—2026 表1): upper AQI bound of each level,
+#: the one table (:data:`ecoplan.standards.air.hj633_2012.LEVEL_UPPER`); the names
+#: below, :func:`level_of`, :func:`level_array` and the pipeline's SQL all read it.
+LEVEL_UPPER: Final = hj633_2012.LEVEL_UPPER
+#: 优 (level 1): AQI ≤ 50.
+EXCELLENT_MAX: Final = LEVEL_UPPER[0]
+#: 优良天 (levels 1–2): AQI ≤ 100.
+GOOD_MAX: Final = LEVEL_UPPER[1]
+#: 重度污染及以上 (levels 5–6): AQI > 200.
+HEAVY_ABOVE: Final = LEVEL_UPPER[3]
+#: 严重污染 (level 6): AQI > 300.
+SEVERE_ABOVE: Final = LEVEL_UPPER[4]
+#: 首要污染物: the pollutants with the largest IAQI when AQI > 50 (HJ 633—2012 §3.3,
+#: HJ 633—2026 §3.3).
+PRIMARY_ABOVE: Final = LEVEL_UPPER[0]
 LEVEL_ZH: Final = ("一级", "二级", "三级", "四级", "五级", "六级")
 CATEGORY_ZH: Final = ("优", "良", "轻度污染", "中度污染", "重度污染", "严重污染")
 CATEGORY_EN: Final = (
@@ -97,12 +121,29 @@ def pollutant_of(indicator: str) -> str:
     return indicator.split("_", 1)[0]
 
 
-def _spec(edition: str) -> ModuleType:
-    if edition == "2012":
-        return hj633_2012
-    if edition == "2026":
-        return hj633_2026
-    raise ValueError(f"unknown AQI edition {edition!r}; expected 2012 or 2026")
+#: The HJ 633 tables of each edition, matched by the standard an edition row of
+#: :data:`~ecoplan.standards.air.editions.EDITIONS` names.
+_SPECS: Final[dict[str, ModuleType]] = {
+    e.key: m for e in EDITIONS for m in (hj633_2012, hj633_2026) if e.aqi == m.STANDARD
+}
+
+
+def spec(edition: str) -> ModuleType:
+    """The HJ 633 tables (module) of an edition (``"2012"`` …)."""
+    try:
+        return _SPECS[edition]
+    except KeyError:
+        raise ValueError(
+            f"unknown AQI edition {edition!r}; expected one of {', '.join(EDITION_KEYS)}"
+        ) from None
+
+
+_spec = spec
+
+
+def indicators(report: Report, edition: str) -> tuple[str, ...]:
+    """The indicators of a daily or real-time (hourly) report under an edition."""
+    return _indicators(report, edition)
 
 
 def _indicators(report: Report, edition: str) -> tuple[str, ...]:
@@ -210,12 +251,18 @@ def iaqi(
     c = _to_fraction(concentration)
     if c < 0:
         raise ValueError(f"{indicator}: negative concentration {concentration!r}")
-    if edition == "2026":
-        c = _round_gbt8170(c, hj633_2026.ROUND_DIGITS[pollutant_of(indicator)])
+    if spec.ROUND_DIGITS is not None:
+        c = _round_gbt8170(c, spec.ROUND_DIGITS[pollutant_of(indicator)])
     special = spec.SPECIAL.get(indicator)
     if special is not None and c > special[0]:
         return None
     return _iaqi_exact(table, c).value
+
+
+def is_primary(aqi: float | None, sub: float | None) -> bool:
+    """Is a sub-index ``sub`` a 首要污染物's, on a day of AQI ``aqi``? (the largest
+    IAQI, when AQI > :data:`PRIMARY_ABOVE`). :func:`primary_array` vectorises it."""
+    return aqi is not None and sub is not None and aqi > PRIMARY_ABOVE and sub == aqi
 
 
 def level_of(aqi: int | None) -> int | None:
@@ -283,7 +330,7 @@ class AQIResult:
             "complete": self.complete,
             "report": self.report,
             "edition": self.edition,
-            "standard": f"HJ 633—{self.edition}",
+            "standard": spec.STANDARD,
         }
 
 
@@ -313,8 +360,8 @@ def _compute_scalar(
             sub[ind] = None
             continue
         fc = _to_fraction(c)
-        if edition == "2026":
-            fc = _round_gbt8170(fc, hj633_2026.ROUND_DIGITS[pollutant_of(ind)])
+        if spec.ROUND_DIGITS is not None:
+            fc = _round_gbt8170(fc, spec.ROUND_DIGITS[pollutant_of(ind)])
         special = spec.SPECIAL.get(ind)
         if special is not None and fc > special[0]:
             repl = special[1]
@@ -335,12 +382,12 @@ def _compute_scalar(
     skip = set(not_monitored)
     missing = tuple(p for p in BASIC if p not in have and p not in skip)
     complete = not missing
-    if edition == "2026":
-        if aqi is not None and aqi < 1:
-            aqi = 1  # §4.1.1: AQI range 1～500
-        if not complete and (aqi is None or aqi <= 100):
-            aqi = None  # §5.3.1: publish AQI with a pollutant missing only if > 100
-    primary = tuple(i for i, v in sub.items() if aqi is not None and aqi > 50 and v == aqi)
+    if spec.AQI_MIN is not None and aqi is not None and aqi < spec.AQI_MIN:
+        aqi = spec.AQI_MIN  # HJ 633—2026 §4.1.1: AQI range 1～500
+    withhold = spec.WITHHOLD_INCOMPLETE_UP_TO
+    if withhold is not None and not complete and (aqi is None or aqi <= withhold):
+        aqi = None  # HJ 633—2026 §5.3.1: AQI with a pollutant missing only if > 100
+    primary = tuple(i for i, v in sub.items() if is_primary(aqi, v))
     exceeding = tuple(i for i, v in sub.items() if spec.NON_ATTAINMENT and v is not None and v > 100)
     return AQIResult(
         edition, report, aqi, sub, values, primary, exceeding, tuple(beyond), substituted, missing, complete
@@ -515,8 +562,8 @@ def iaqi_array(indicator: str, concentration: npt.ArrayLike, *, edition: str = "
     if table is None:
         raise ValueError(f"unknown indicator {indicator!r} for HJ 633—{edition}")
     q, ok = _scaled_array(concentration)
-    if edition == "2026":
-        q = _round_scaled(q, hj633_2026.ROUND_DIGITS[pollutant_of(indicator)])
+    if spec.ROUND_DIGITS is not None:
+        q = _round_scaled(q, spec.ROUND_DIGITS[pollutant_of(indicator)])
     out, _ = _iaqi_scaled(table, q)
     special = spec.SPECIAL.get(indicator)
     if special is not None:
@@ -563,8 +610,8 @@ def compute(
     scaled: dict[str, tuple[FloatArray, npt.NDArray[np.bool_]]] = {}
     for ind in inds:
         q, ok = _scaled_array(concentrations.get(ind, nan))
-        if edition == "2026":
-            q = _round_scaled(q, hj633_2026.ROUND_DIGITS[pollutant_of(ind)])
+        if spec.ROUND_DIGITS is not None:
+            q = _round_scaled(q, spec.ROUND_DIGITS[pollutant_of(ind)])
         scaled[ind] = (q, ok)
     # indicators with a special rule last, so their substitute is already computed
     for ind in sorted(inds, key=lambda i: i in spec.SPECIAL):
@@ -596,9 +643,10 @@ def compute(
         have[pollutant_of(ind)] |= sub == sub  # not NaN
     skip = set(not_monitored)
     complete = np.logical_and.reduce([have[p] | (p in skip) for p in BASIC])
-    if edition == "2026":
-        aqi = np.where(aqi < 1, 1.0, aqi)
-        aqi = np.where(~complete & ~(aqi > 100), np.nan, aqi)
+    if spec.AQI_MIN is not None:
+        aqi = np.where(aqi < spec.AQI_MIN, float(spec.AQI_MIN), aqi)
+    if spec.WITHHOLD_INCOMPLETE_UP_TO is not None:
+        aqi = np.where(~complete & ~(aqi > spec.WITHHOLD_INCOMPLETE_UP_TO), np.nan, aqi)
     out["aqi"] = aqi
     out["level"] = level_array(aqi)
     out["complete"] = complete.astype(np.float64)
@@ -624,11 +672,7 @@ def aqi_frame(report: Report, frame: pd.DataFrame, *, edition: str = "2012") -> 
     out["level"] = pd.array(res["level"], dtype="Float64").astype("Int64")
     for ind in inds:
         out[f"iaqi_{ind}"] = pd.array(res[f"iaqi_{ind}"], dtype="Float64").astype("Int64")
-    prim = np.full(len(aqi), "", dtype=object)
-    for ind in inds:
-        m = (aqi > 50) & (res[f"iaqi_{ind}"] == aqi)
-        prim[m] = np.where(prim[m] == "", ind, prim[m] + "," + ind)
-    out["primary"] = prim
+    out["primary"] = primary_array(aqi, [(ind, res[f"iaqi_{ind}"]) for ind in inds])
     lv = res["level"]
     cat_zh = np.array(("", *CATEGORY_ZH), dtype=object)
     cat_en = np.array(("", *CATEGORY_EN), dtype=object)
@@ -637,3 +681,27 @@ def aqi_frame(report: Report, frame: pd.DataFrame, *, edition: str = "2012") -> 
     out["category_en"] = cat_en[idx]
     out["complete"] = res["complete"].astype(bool)
     return out
+
+
+def primary_array(aqi: npt.ArrayLike, subs: Iterable[tuple[str, npt.ArrayLike]]) -> npt.NDArray[np.object_]:
+    """Vectorised :func:`is_primary`: per row, the comma-joined labels (in the order
+    of ``subs``, each once) whose sub-index is primary; ``""`` when none.
+
+    ``subs``: (label, sub-indices) pairs; a label is an indicator, or a pollutant
+    label several indicators share (then named once). NaN is missing."""
+    a = np.asarray(aqi, dtype=np.float64)
+    prim = np.full(a.shape, "", dtype=object)
+    done: dict[str, npt.NDArray[np.bool_]] = {}
+    with np.errstate(invalid="ignore"):
+        high = a > PRIMARY_ABOVE
+    for label, sub in subs:
+        m = high & (np.asarray(sub, dtype=np.float64) == a)
+        seen = done.get(label)
+        if seen is not None:
+            m &= ~seen
+            done[label] = seen | m
+        else:
+            done[label] = m
+        if m.any():
+            prim[m] = np.where(prim[m] == "", label, prim[m] + "," + label)
+    return prim

@@ -21,6 +21,7 @@ from typing import Literal
 
 __all__ = [
     "EDITIONS",
+    "EDITION_KEYS",
     "GB3095_PHASES",
     "Edition",
     "EditionKey",
@@ -28,6 +29,7 @@ __all__ = [
     "Phase",
     "edition_for",
     "edition_for_period",
+    "editions_between",
     "gb3095_phase",
     "get_edition",
 ]
@@ -46,6 +48,12 @@ class Edition:
     evaluation: str
     effective_from: dt.date
     effective_until: dt.date | None  # last day in force; None = still in force
+    #: The evaluation standard introduces three-year moving averages (HJ 663—2026).
+    three_year_mean: bool = False
+
+    def covers(self, start: dt.date, end: dt.date) -> bool:
+        """In force on some day of ``start`` … ``end`` (inclusive)."""
+        return self.effective_from <= end and (self.effective_until is None or start <= self.effective_until)
 
 
 EDITIONS: tuple[Edition, ...] = (
@@ -60,8 +68,11 @@ EDITIONS: tuple[Edition, ...] = (
         dt.date(1900, 1, 1),
         dt.date(2026, 2, 28),
     ),
-    Edition("2026", "HJ 633—2026", "GB 3095—2026", "HJ 663—2026", dt.date(2026, 3, 1), None),
+    Edition("2026", "HJ 633—2026", "GB 3095—2026", "HJ 663—2026", dt.date(2026, 3, 1), None, True),
 )
+
+#: The edition keys, oldest first (``"2012"``, ``"2026"``).
+EDITION_KEYS: tuple[EditionKey, ...] = tuple(e.key for e in EDITIONS)
 
 # (phase, first day, last day) of the GB 3095 basic-item limits (GB 3095—2026 §4.4).
 GB3095_PHASES: tuple[tuple[Phase, dt.date, dt.date | None], ...] = (
@@ -84,7 +95,7 @@ def get_edition(key: str) -> Edition:
     for e in EDITIONS:
         if e.key == key:
             return e
-    raise ValueError(f"unknown air-standard edition {key!r}; expected one of 2012, 2026")
+    raise ValueError(f"unknown air-standard edition {key!r}; expected one of {', '.join(EDITION_KEYS)}")
 
 
 def edition_for(day: dt.date | dt.datetime | str) -> Edition:
@@ -94,6 +105,11 @@ def edition_for(day: dt.date | dt.datetime | str) -> Edition:
         if e.effective_from <= d and (e.effective_until is None or d <= e.effective_until):
             return e
     raise ValueError(f"no air-standard edition covers {d}")  # pragma: no cover - table is total
+
+
+def editions_between(start: dt.date, end: dt.date) -> tuple[Edition, ...]:
+    """The editions in force on some day of ``start`` … ``end``, oldest first."""
+    return tuple(e for e in EDITIONS if e.covers(start, end))
 
 
 def gb3095_phase(day: dt.date | dt.datetime | str) -> Phase:
@@ -112,6 +128,8 @@ class PeriodEdition:
     edition: Edition
     phase: Phase
     straddles: bool
+    #: When it straddles: the first day of the edition in force at its end.
+    change: dt.date | None = None
 
 
 def edition_for_period(start: dt.date, end: dt.date, override: str | None = None) -> PeriodEdition:
@@ -122,12 +140,13 @@ def edition_for_period(start: dt.date, end: dt.date, override: str | None = None
     never earlier than the transitional phase.
     """
     straddles = edition_for(start).key != edition_for(end).key
+    change = edition_for(end).effective_from if straddles else None
     if override in (None, "auto"):
-        return PeriodEdition(edition_for(end), gb3095_phase(end), straddles)
+        return PeriodEdition(edition_for(end), gb3095_phase(end), straddles, change)
     ed = get_edition(str(override))
     phase = gb3095_phase(end)
     if ed.key == "2012":
         phase = "2012"
     elif phase == "2012":
         phase = "2026-transition"
-    return PeriodEdition(ed, phase, straddles)
+    return PeriodEdition(ed, phase, straddles, change)

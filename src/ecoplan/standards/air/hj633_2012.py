@@ -13,17 +13,31 @@ from typing import Final
 
 __all__ = [
     "ADVICE_ZH",
+    "AQI_MIN",
     "DAILY",
     "EFFECT_ZH",
     "HOURLY",
     "IAQI_LEVELS",
+    "LEVEL_UPPER",
     "NON_ATTAINMENT",
+    "ROUND_DIGITS",
     "SPECIAL",
+    "STANDARD",
     "TABLE",
+    "WITHHOLD_INCOMPLETE_UP_TO",
 ]
 
-#: The IAQI row labels of 表1.
-IAQI_LEVELS: Final = (0, 50, 100, 150, 200, 300, 400, 500)
+#: The standard these tables are from (:data:`ecoplan.standards.air.editions.EDITIONS`
+#: names it as an edition's ``aqi``).
+STANDARD: Final = "HJ 633—2012"
+
+#: 表2: the upper AQI bound of levels 1–5 (level 6: above 300). Unchanged in
+#: HJ 633—2026 表1. The one table of the level bounds (re-exported by
+#: :mod:`ecoplan.standards.air.aqi`, which names the bounds the rules use).
+LEVEL_UPPER: Final = (50, 100, 150, 200, 300)
+
+#: The IAQI row labels of 表1: 0, the level bounds, 400 and 500.
+IAQI_LEVELS: Final = (0, *LEVEL_UPPER, 400, 500)
 
 #: 表1, one tuple per indicator, aligned with :data:`IAQI_LEVELS`. ``None`` marks a
 #: cell the standard leaves empty (notes 2 and 3 of 表1).
@@ -57,6 +71,14 @@ SPECIAL: Final[dict[str, tuple[int, str | int]]] = {
 
 #: §3.4 / §5.2: a pollutant whose IAQI exceeds 100 is a 超标污染物.
 NON_ATTAINMENT: Final = True
+
+#: No rounding of concentrations before the IAQI (HJ 633—2026 §4.2.2 adds it).
+ROUND_DIGITS: Final[dict[str, int] | None] = None
+#: No lower bound of the AQI range (HJ 633—2026 §4.1.1 adds 1～500).
+AQI_MIN: Final[int | None] = None
+#: The AQI of a day with a pollutant missing is reported as computed (HJ 633—2026
+#: §5.3.1 withholds it up to 100).
+WITHHOLD_INCOMPLETE_UP_TO: Final[int | None] = None
 
 #: 表2 对健康影响情况, levels 1–6 (2012 wording).
 EFFECT_ZH: Final = (

@@ -21,6 +21,7 @@ from ecoplan.standards.air import hj633_2012 as _old
 
 __all__ = [
     "ADVICE_ZH",
+    "AQI_MIN",
     "DAILY",
     "EFFECT_ZH",
     "HOURLY",
@@ -29,8 +30,12 @@ __all__ = [
     "ROUND_DIGITS",
     "SENSITIVE_GROUPS_ZH",
     "SPECIAL",
+    "STANDARD",
     "TABLE",
+    "WITHHOLD_INCOMPLETE_UP_TO",
 ]
+
+STANDARD: Final = "HJ 633—2026"
 
 IAQI_LEVELS: Final = _old.IAQI_LEVELS
 
@@ -56,7 +61,12 @@ SPECIAL: Final[dict[str, tuple[int, str | int]]] = {
 NON_ATTAINMENT: Final = False
 
 #: §4.2.2: decimals kept when rounding concentrations (GB/T 8170) before the IAQI.
-ROUND_DIGITS: Final = {"co": 1, "so2": 0, "no2": 0, "o3": 0, "pm10": 0, "pm25": 0}
+ROUND_DIGITS: Final[dict[str, int] | None] = {"co": 1, "so2": 0, "no2": 0, "o3": 0, "pm10": 0, "pm25": 0}
+#: §4.1.1: the AQI range is 1～500 (an all-zero day reports 1).
+AQI_MIN: Final[int | None] = 1
+#: §5.3.1: with a pollutant missing, the AQI is published only if it exceeds this
+#: (100, the upper bound of level 2 良).
+WITHHOLD_INCOMPLETE_UP_TO: Final[int | None] = _old.LEVEL_UPPER[1]
 
 #: 表1 对健康影响情况 (2026 wording).
 EFFECT_ZH: Final = (

@@ -24,14 +24,18 @@ import numpy.typing as npt
 __all__ = [
     "ANNUAL_ITEMS",
     "ANNUAL_MIN_DAYS",
+    "ANNUAL_PERCENTILES",
+    "ANNUAL_POLLUTANTS",
     "DAILY_MIN_HOURS",
     "FEB_MIN_DAYS",
     "MDA8_MIN_WINDOWS",
+    "MDA8_WINDOW_HOURS",
     "MDA8_WINDOW_STARTS",
     "MONTH_MIN_DAYS",
     "O3_8H_MIN_HOURS",
     "REPORT_DIGITS",
     "AnnualItem",
+    "annual_item",
     "annual_valid",
     "attains",
     "composite_index",
@@ -39,6 +43,8 @@ __all__ = [
     "mda8",
     "monthly_valid",
     "percentile",
+    "percentile_interpolate",
+    "percentile_position",
     "round_report",
 ]
 
@@ -48,7 +54,8 @@ DAILY_MIN_HOURS: Final = 20
 O3_8H_MIN_HOURS: Final = 6
 #: HJ 663—2013 §3 (MDA8): the 8-h windows lie inside the calendar day, ending at
 #: 08:00 … 24:00; with hours labelled by their start, windows start at 0 … 16.
-MDA8_WINDOW_STARTS: Final = tuple(range(17))
+MDA8_WINDOW_HOURS: Final = 8
+MDA8_WINDOW_STARTS: Final = tuple(range(24 - MDA8_WINDOW_HOURS + 1))
 #: HJ 663—2013 §6.1.2: MDA8 valid with ≥ 14 valid 8-h values; with fewer, valid only
 #: if it exceeds the 8-h limit.
 MDA8_MIN_WINDOWS: Final = 14
@@ -68,6 +75,11 @@ class AnnualItem:
     pollutant: str
     statistic: str  # "mean" or "p90" / "p95" / "p98"
     averaging: str  # GB 3095 averaging time of the limit it is compared with
+    #: The city daily series the statistic is taken over (daily means; O3: MDA8).
+    series: str
+    #: The item the composite index (环办〔2014〕64号) uses for the pollutant: its
+    #: headline statistic.
+    composite: bool = False
 
     @property
     def p(self) -> int | None:
@@ -78,18 +90,54 @@ class AnnualItem:
         return f"{self.pollutant}_{self.statistic}"
 
 
+#: The annual (and monthly) evaluation items, in reporting order. The one list: the
+#: pipeline's SQL (:func:`ecoplan.pipelines.air.sql.annual_sql`) and its assembly
+#: (:mod:`ecoplan.pipelines.air.evaluate`) are generated from it.
 ANNUAL_ITEMS: Final = (
-    AnnualItem("so2", "mean", "annual"),
-    AnnualItem("so2", "p98", "24h"),
-    AnnualItem("no2", "mean", "annual"),
-    AnnualItem("no2", "p98", "24h"),
-    AnnualItem("pm10", "mean", "annual"),
-    AnnualItem("pm10", "p95", "24h"),
-    AnnualItem("pm25", "mean", "annual"),
-    AnnualItem("pm25", "p95", "24h"),
-    AnnualItem("co", "p95", "24h"),
-    AnnualItem("o3", "p90", "8h"),
+    AnnualItem("pm25", "mean", "annual", "pm25", composite=True),
+    AnnualItem("pm25", "p95", "24h", "pm25"),
+    AnnualItem("pm10", "mean", "annual", "pm10", composite=True),
+    AnnualItem("pm10", "p95", "24h", "pm10"),
+    AnnualItem("so2", "mean", "annual", "so2", composite=True),
+    AnnualItem("so2", "p98", "24h", "so2"),
+    AnnualItem("no2", "mean", "annual", "no2", composite=True),
+    AnnualItem("no2", "p98", "24h", "no2"),
+    AnnualItem("co", "p95", "24h", "co", composite=True),
+    AnnualItem("o3", "p90", "8h", "o3_8h", composite=True),
 )
+#: The evaluated pollutants, in reporting order.
+ANNUAL_POLLUTANTS: Final = tuple(dict.fromkeys(i.pollutant for i in ANNUAL_ITEMS))
+#: The percentiles the items use (90, 95, 98).
+ANNUAL_PERCENTILES: Final = tuple(sorted({i.p for i in ANNUAL_ITEMS if i.p is not None}))
+
+
+def annual_item(pollutant: str, statistic: str) -> AnnualItem:
+    """The item of ``pollutant`` and ``statistic`` (``"mean"``, ``"p95"`` …)."""
+    for i in ANNUAL_ITEMS:
+        if i.pollutant == pollutant and i.statistic == statistic:
+            return i
+    raise ValueError(f"HJ 663 evaluates no {statistic} of {pollutant}")
+
+
+def percentile_position(n: int, p: float | int | str) -> tuple[int, Fraction]:
+    """HJ 663—2013 附录A: ``k = 1 + (n − 1)·p%`` for n sorted values, as the integer
+    part ``s`` (1-based rank of the lower order statistic) and the exact fraction
+    ``k − s``. The one definition: :func:`percentile` and the pipeline (which takes
+    X(s) and X(min(s + 1, n)) in SQL, then :func:`percentile_interpolate`) use it.
+    """
+    if n < 1:
+        raise ValueError("a percentile needs at least one value")
+    k = 1 + Fraction(n - 1) * Fraction(str(p)) / 100
+    s = math.floor(k)
+    return s, k - s
+
+
+def percentile_interpolate(
+    lo: Fraction | int | float, hi: Fraction | int | float, frac: Fraction
+) -> Fraction:
+    """``m_p = X(s) + (X(s+1) − X(s))·(k − s)`` (附录A), exactly."""
+    flo = Fraction(lo)
+    return flo + (Fraction(hi) - flo) * frac
 
 
 def percentile(values: Sequence[float] | npt.ArrayLike, p: float | int | str) -> float | None:
@@ -107,12 +155,11 @@ def percentile(values: Sequence[float] | npt.ArrayLike, p: float | int | str) ->
     n = len(a)
     if n == 0:
         return None
-    k = 1 + Fraction(n - 1) * Fraction(str(p)) / 100
-    s = math.floor(k)
+    s, frac = percentile_position(n, p)
     if s >= n:
         return float(a[-1])
     lo, hi = float(a[s - 1]), float(a[s])
-    return lo + (hi - lo) * float(k - s)
+    return lo + (hi - lo) * float(frac)
 
 
 def mda8(hours: npt.ArrayLike) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
@@ -128,8 +175,9 @@ def mda8(hours: npt.ArrayLike) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.
         raise ValueError("mda8 expects an (n, 24) array of hourly values")
     valid = ~np.isnan(h)
     vals = np.where(valid, h, 0.0)
-    sums = np.stack([vals[:, s : s + 8].sum(axis=1) for s in MDA8_WINDOW_STARTS], axis=1)
-    cnts = np.stack([valid[:, s : s + 8].sum(axis=1) for s in MDA8_WINDOW_STARTS], axis=1)
+    w = MDA8_WINDOW_HOURS
+    sums = np.stack([vals[:, s : s + w].sum(axis=1) for s in MDA8_WINDOW_STARTS], axis=1)
+    cnts = np.stack([valid[:, s : s + w].sum(axis=1) for s in MDA8_WINDOW_STARTS], axis=1)
     ok = cnts >= O3_8H_MIN_HOURS
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(ok, sums / np.maximum(cnts, 1), np.nan)
