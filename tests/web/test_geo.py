@@ -94,5 +94,5 @@ def test_map_endpoints(base: str) -> None:
     home = httpx.get(base + "/?format=json", timeout=60).json()
     assert isinstance(home["map_prefectures"], list)
     en = httpx.get(base + "/?lang=en", timeout=60).text
-    assert "share of the national plan&#x27;s indicators achieved or on track (%)" in en
+    assert "share of the national plan&#39;s indicators achieved or on track (%)" in en
     assert "国家规划指标中已实现或达到序时进度的比例（%）" in httpx.get(base + "/", timeout=60).text

@@ -12,7 +12,6 @@ work offline.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import logging
 import tempfile
@@ -30,6 +29,7 @@ from ecoplan.reports import FORMATS, build, write_report
 from ecoplan.session import Ecoplan
 from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, level_of
 from ecoplan.web.geo import drillable, prefecture_geojson, province_geojson, south_china_sea
+from ecoplan.web.templating import render
 
 __all__ = ["register"]
 
@@ -178,37 +178,18 @@ STATUS_LABEL = {
 }
 
 
-def _e(x: Any) -> str:
-    return html.escape("" if x is None else str(x))
+def _page(template: str, title: str | None, lang: str, path: str, **context: Any) -> HTMLResponse:
+    """A dashboard page: ``template`` (extending ``base.html``) rendered with ``context``."""
+    return HTMLResponse(render(template, title=title, lang=lang, path=path, t=T[lang], **context))
 
 
-def _fmt(v: Any, lang: str) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:,.2f}".rstrip("0").rstrip(".") if lang == "en" else f"{v:.2f}".rstrip("0").rstrip(".")
-    return str(v)
+def _error(status: int, lang: str, heading: str, text: Any = None, **kw: Any) -> HTMLResponse:
+    body = render("error.html", status=status, lang=lang, heading=heading, text=text)
+    return HTMLResponse(body, status, **kw)
 
 
-def _page(title: str, body: str, lang: str, path: str) -> HTMLResponse:
-    t = T[lang]
-    other = "en" if lang == "zh" else "zh"
-    sep = "&" if "?" in path else "?"
-    doc = f"""<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<link rel="icon" href="data:,">
-<script src="/static/echarts.min.js" defer></script><script src="/static/ecoplan.js" defer></script><title>{_e(title)} · ecoplan</title>
-<link rel="stylesheet" href="/static/ecoplan.css"></head><body><header><a href="/?lang={lang}"><b>ecoplan</b></a>
-<span>{_e(t["site"])}</span>
-<a href="{_e(path)}{sep}lang={other}" id="lang-switch">{"English" if lang == "zh" else "中文"}</a>
-<a href="/warnings?lang={lang}">{_e(t["warnings"])}</a><a href="/rankings?lang={lang}">{_e(t["rankings"])}</a>
-<a href="/tasks?lang={lang}">{_e(t["tasks"])}</a><a href="/api/docs">{_e(t["api"])}</a></header><main><h1>{_e(title)}</h1>{body}
-<p class="muted"><a href="{_e(path)}{sep}format=json">{_e(t["json"])}</a></p></main></body></html>"""
-    return HTMLResponse(doc)
-
-
-def _badge(status: str, label: str) -> str:
-    return f'<span class="badge s-{_e(status)}">{_e(label)}</span>'
+def _lang(request: Request) -> str:
+    return "en" if request.query_params.get("lang") == "en" else "zh"
 
 
 def register(app: FastAPI) -> None:
@@ -337,45 +318,23 @@ def register(app: FastAPI) -> None:
         }
 
         def render() -> HTMLResponse:
-            rows = "".join(
-                f"<tr><td><a href='/plans/{_e(p['id'])}?lang={lang}'>{_e(p['title'])}</a></td>"
-                f"<td>{_e(p['period'][0])}–{_e(p['period'][1])}</td><td>{_e(p['region'])}</td>"
-                f"<td>{p['indicators']}</td></tr>"
-                for p in data["plans"]
-            )
             names = {
                 f["properties"]["name"]: f["properties"]["name_zh" if lang == "zh" else "name_en"]
                 for f in province_geojson()["features"]
             }
-            map_div = (
-                f"<h2>{_e(t['map'])}</h2><div id='map' data-lang='{lang}' "
-                f"data-values='{_e(json.dumps(data['map']))}' data-names='{_e(json.dumps(names, ensure_ascii=False))}' "
-                f"data-prefectures='{_e(json.dumps(data['map_prefectures']))}' "
-                f"data-drill='{_e(json.dumps(list(drillable())))}' "
-                f"data-title='{_e(t['map_legend'])}' data-inset='{_e(t['map_inset'])}' "
-                f"data-back='{_e(t['map_back'])}'></div>"
+            return _page(
+                "home.html",
+                t["site"],
+                lang,
+                "/",
+                plans=data["plans"],
+                summary=summary,
+                air=data["air"],
+                map_values=json.dumps(data["map"]),
+                map_names=json.dumps(names, ensure_ascii=False),
+                map_prefectures=json.dumps(data["map_prefectures"]),
+                drill=json.dumps(list(drillable())),
             )
-            body = map_div + (
-                f"<h2>{_e(t['plans'])}</h2><table><tr><th>{_e(t['plan'])}</th><th></th>"
-                f"<th>{_e(t['region'])}</th><th>{_e(t['indicator'])}</th></tr>{rows}</table>"
-            )
-            if summary:
-                body += (
-                    f"<h2>{_e(t['summary'])} ({summary['year']})</h2><p id='binding-summary'>"
-                    f"{summary.get('binding_met', '—')} / {summary.get('binding_total', '—')}</p>"
-                )
-            if data["air"]:
-                arows = "".join(
-                    f"<tr><td><a href='/regions/{_e(a['region'])}?lang={lang}'>{_e(a['name'])}</a></td>"
-                    f"<td>{a['year']}</td><td>{_fmt(a['good_days_ratio_pct'], lang)} %</td>"
-                    f"<td>{_fmt(a['pm25_annual_ugm3'], lang)} µg/m³</td></tr>"
-                    for a in data["air"]
-                )
-                body += (
-                    f"<h2>{_e(t['air'])}</h2><table><tr><th>{_e(t['region'])}</th><th>{_e(t['year'])}</th>"
-                    f"<th>{_e(t['good'])}</th><th>{_e(t['pm25'])}</th></tr>{arows}</table>"
-                )
-            return _page(t["site"], body, lang, "/")
 
         return respond(request, data, format, render)
 
@@ -402,37 +361,34 @@ def register(app: FastAPI) -> None:
             for ind, a in zip(plan.indicators, data["indicators"], strict=False):
                 target = (a.get("target") or {}).get("expr", "—")
                 ms = a.get("milestone")
-                milestone = f"{ms['year']}: {ms['expr']}" if ms else "—"
-                label = STATUS_LABEL[lang].get(a["status"], a["status"])
-                reason = a.get("reason_zh") if lang == "zh" else a.get("reason")
-                series = json.dumps(data["series"].get(ind.id, []))
-                tv = (a.get("target") or {}).get("value")
-                chart = f"<div class='chart' data-series='{_e(series)}' data-target='{'' if tv is None else tv}'></div>"
-                base = a["baseline"]["value"] if a.get("space") == "level" else None
                 source = TARGET_SOURCE_LABEL[lang].get(a.get("target_source", "own"), "")
-                if source:
-                    target = f"{target} ({source})"
                 rows.append(
-                    f"<tr><td>{_e(ind.name.get(lang))}</td><td>{_e(t[ind.attribute.value])}</td>"
-                    f"<td>{_fmt(base, lang)}</td><td class='hide-s'>{_e(milestone)}</td><td>{_e(target)}</td>"
-                    f"<td>{_fmt(a.get('value'), lang)}</td><td>{_badge(a['status'], label)}</td>"
-                    f"<td class='hide-s'>{chart}</td><td class='hide-s'>{_e(reason)}</td>"
-                    f"<td class='src hide-s'>{_e(ind.source.quote)}</td></tr>"
+                    {
+                        "name": ind.name.get(lang),
+                        "attr": t[ind.attribute.value],
+                        "base": a["baseline"]["value"] if a.get("space") == "level" else None,
+                        "milestone": f"{ms['year']}: {ms['expr']}" if ms else "—",
+                        "target": f"{target} ({source})" if source else target,
+                        "value": a.get("value"),
+                        "status": a["status"],
+                        "label": STATUS_LABEL[lang].get(a["status"], a["status"]),
+                        "series": json.dumps(data["series"].get(ind.id, [])),
+                        "target_value": (a.get("target") or {}).get("value"),
+                        "reason": a.get("reason_zh") if lang == "zh" else a.get("reason"),
+                        "quote": ind.source.quote,
+                    }
                 )
-            head = (
-                f"<tr><th>{_e(t['indicator'])}</th><th>{_e(t['attr'])}</th><th>{_e(t['baseline'])}</th>"
-                f"<th class='hide-s'>{_e(t['milestone'])}</th><th>{_e(t['target'])}</th><th>{_e(t['latest'])}</th><th>{_e(t['status'])}</th>"
-                f"<th class='hide-s'>{_e(t['trend'])}</th><th class='hide-s'>{_e(t['verdict'])}</th>"
-                f"<th class='hide-s'>{_e(t['source'])}</th></tr>"
+            return _page(
+                "plan.html",
+                plan.title.get(lang),
+                lang,
+                f"/plans/{plan_id}",
+                plan_id=plan_id,
+                region=data["region"],
+                region_name=region_name,
+                year=data["year"],
+                rows=rows,
             )
-            table = f"<table id='indicators'>{head}{''.join(rows)}</table>"
-            q = f"region={_e(data['region'])}&year={data['year']}&lang={lang}"
-            links = " · ".join(
-                f"<a class='report' href='/plans/{_e(plan_id)}/report.{f}?{q}' download>{f.upper()}</a>"
-                for f in ("pdf", "xlsx", "html")
-            )
-            body = f"<p>{_e(region_name)} {_e(data['region'])} · {data['year']} · {_e(t['report'])}: {links}</p>{table}"
-            return _page(plan.title.get(lang), body, lang, f"/plans/{plan_id}")
 
         return respond(request, data, format, render)
 
@@ -446,7 +402,7 @@ def register(app: FastAPI) -> None:
     ) -> Response:
         """The assessment report (pdf, xlsx or html) for download."""
         if fmt not in FORMATS:
-            return HTMLResponse("<!doctype html><meta charset='utf-8'><h1>404</h1>", 404)
+            return _error(404, lang, "404")
         with session() as ep:
             data = build(ep, plan_id, region, year, lang)
         with tempfile.TemporaryDirectory() as tmp:
@@ -466,7 +422,6 @@ def register(app: FastAPI) -> None:
     def region_page(
         request: Request, code: str, lang: str = Lang, format: str = Format, year: int | None = None
     ) -> Response:
-        t = T[lang]
         with session() as ep:
             reg = ep.catalog.region(code)
             values = ep.catalog.value_rows(None, code, None)
@@ -521,79 +476,47 @@ def register(app: FastAPI) -> None:
         }
 
         def render() -> HTMLResponse:
-            body = ""
-            if region_plans:
-                prow = "".join(
-                    f"<tr><td><a href='/plans/{_e(p['plan'])}?region={_e(code)}&year={p['year']}&lang={lang}'>"
-                    f"{_e(p['title'])}</a></td><td>{p['year']}</td>"
-                    f"<td>{p['summary'].get('binding_met', 0)} / {p['summary'].get('binding_total', 0)}</td>"
-                    f"<td>{len(p['warnings'])}</td></tr>"
-                    for p in region_plans
-                )
-                body += (
-                    f"<h2>{_e(t['plans'])}</h2><table id='region-plans'><tr><th>{_e(t['plan'])}</th>"
-                    f"<th>{_e(t['year'])}</th><th>{_e(t['summary'])}</th><th>{_e(t['warnings'])}</th></tr>{prow}</table>"
-                )
-                warns = [w for p in region_plans for w in p["warnings"]]
-                names = {w["indicator"]: w.get("indicator_name", w["indicator"]) for w in warns}
-                if warns:
-                    body += (
-                        "<ul id='region-warnings'>"
-                        + "".join(
-                            f"<li>{_e(names.get(w['indicator'], w['indicator']))}: "
-                            f"{_e(w.get('reason_zh') if lang == 'zh' else w.get('reason'))}</li>"
-                            for w in warns
-                        )
-                        + "</ul>"
-                    )
-            if data["air"]:
-
-                def ratio(v: Any) -> str:
-                    return t["invalid"] if v is None else _fmt(v, lang)
-
-                arows = "".join(
-                    f"<tr><td>{a['year']}</td><td>{a['days_valid']}</td><td>{ratio(a['good_days_ratio_pct'])}</td>"
-                    f"<td>{ratio(a['heavy_days_ratio_pct'])}</td><td>{_fmt(a['pm25_annual_ugm3'], lang)}</td>"
-                    f"<td>{_fmt(a['composite_index'], lang)}</td></tr>"
-                    for a in data["air"]
-                )
-                body += (
-                    f"<h2>{_e(t['air'])}</h2><table id='air'><tr><th>{_e(t['year'])}</th>"
-                    f"<th>{_e(t['days'])}</th>"
-                    f"<th>{_e(t['good'])} %</th><th>{_e(t['heavy'])} %</th><th>{_e(t['pm25'])}</th>"
-                    f"<th>{_e(t['index'])}</th></tr>{arows}</table>"
-                )
+            warns = [w for p in region_plans for w in p["warnings"]]
+            names = {w["indicator"]: w.get("indicator_name", w["indicator"]) for w in warns}
+            warnings = [
+                {
+                    "name": names.get(w["indicator"], w["indicator"]),
+                    "reason": w.get("reason_zh") if lang == "zh" else w.get("reason"),
+                }
+                for w in warns
+            ]
+            calendar = None
             if daily:
+                cats = CATEGORY_ZH if lang == "zh" else CATEGORY_EN
                 cells = []
                 for d in daily:
                     lv = level_of(d["aqi"])
-                    if lv is None:
-                        cells.append(f"<span title='{_e(d['day'])}' class='aqi-0'>–</span>")
-                        continue
-                    cat = (CATEGORY_ZH if lang == "zh" else CATEGORY_EN)[lv - 1]
                     cells.append(
-                        f"<span title='{_e(d['day'])} AQI {d['aqi']} {_e(cat)}' "
-                        f"class='aqi-{lv}'>{d['aqi']}</span>"
+                        {
+                            "day": d["day"],
+                            "aqi": d["aqi"],
+                            "level": lv,
+                            "category": None if lv is None else cats[lv - 1],
+                        }
                     )
-                cats = json.dumps(list(CATEGORY_ZH if lang == "zh" else CATEGORY_EN), ensure_ascii=False)
-                points = json.dumps([[d["day"], d["aqi"]] for d in daily if d["aqi"] is not None])
-                chart = (
-                    f"<div id='aqi-chart' data-year='{valid[-1]['year']}' "
-                    f"data-days='{_e(points)}' data-labels='{_e(cats)}'></div>"
-                )
-                cal = chart + f"<div class='cal' id='calendar'>{''.join(cells)}</div>"
-                body += f"<h2>{_e(t['calendar'])} {valid[-1]['year']}</h2>{cal}"
-            if values:
-                vrows = "".join(
-                    f"<tr><td>{_e(v['plan_id'])}</td><td>{_e(v['indicator_id'])}</td><td>{v['year']}</td>"
-                    f"<td>{_fmt(v['value'], lang)} {_e(v['unit'])}</td>"
-                    f"<td class='src'>{_e(v.get('source'))}</td></tr>"
-                    for v in values
-                )
-                body += f"<h2>{_e(t['values'])}</h2><table id='values'>{vrows}</table>"
-            if not body:
-                body = f"<p class='muted'>{_e(t['none'])}</p>"
-            return _page(f"{reg.name(lang)} {reg.code}", body, lang, f"/regions/{code}")
+                calendar = {
+                    "year": valid[-1]["year"],
+                    "cells": cells,
+                    "labels": json.dumps(list(cats), ensure_ascii=False),
+                    "points": json.dumps([[d["day"], d["aqi"]] for d in daily if d["aqi"] is not None]),
+                }
+            return _page(
+                "region.html",
+                f"{reg.name(lang)} {reg.code}",
+                lang,
+                f"/regions/{code}",
+                code=code,
+                plans=region_plans,
+                warnings=warnings,
+                air=data["air"],
+                calendar=calendar,
+                values=values,
+            )
 
         return respond(request, data, format, render)
 
@@ -626,35 +549,38 @@ def register(app: FastAPI) -> None:
 
         def render() -> HTMLResponse:
             en = lang == "en"
-            rows = "".join(
-                f"<tr><td><span class='badge w-{_e(w['level'])}'>"
-                f"{_e(levels.get(w['level'], w['level']))}</span></td>"
-                f"<td><a href='/plans/{_e(w['plan'])}?region={_e(w['region'])}&year={w['year']}&lang={lang}'>"
-                f"{_e(w['plan_title_en'] if en else w['plan_title_zh'])}</a></td>"
-                f"<td><a href='/regions/{_e(w['region'])}?lang={lang}'>"
-                f"{_e(w['region_en'] if en else w['region_zh'])}</a></td><td>{w['year']}</td>"
-                f"<td>{_e(w['indicator_en'] if en else w['indicator_zh'])}</td>"
-                f"<td>{_e(w['reason'] if en else w['reason_zh'])}</td></tr>"
+            rows = [
+                {
+                    "level": w["level"],
+                    "label": levels.get(w["level"], w["level"]),
+                    "plan": w["plan"],
+                    "plan_title": w["plan_title_en"] if en else w["plan_title_zh"],
+                    "region": w["region"],
+                    "region_name": w["region_en"] if en else w["region_zh"],
+                    "year": w["year"],
+                    "indicator": w["indicator_en"] if en else w["indicator_zh"],
+                    "reason": w["reason"] if en else w["reason_zh"],
+                }
                 for w in items
-            )
-            which = f"{year}" if year is not None else t["all_years"]
-            filters = " · ".join(
-                f"<a href='{_e(link(level=lv, page=1))}'>{_e(levels[lv])} {wp.counts.get(lv, 0)}</a>"
+            ]
+            filters = [
+                {"href": link(level=lv, page=1), "label": levels[lv], "count": wp.counts.get(lv, 0)}
                 for lv in ("red", "amber", "watch")
+            ]
+            return _page(
+                "warnings.html",
+                t["warnings"],
+                lang,
+                "/warnings",
+                which=f"{year}" if year is not None else t["all_years"],
+                total=wp.total,
+                filters=filters,
+                items=rows,
+                page=page,
+                pages=pages,
+                prev=link(page=page - 1) if page > 1 else None,
+                next=link(page=page + 1) if page < pages else None,
             )
-            nav = ""
-            if pages > 1:
-                prev = f"<a href='{_e(link(page=page - 1))}'>‹</a> " if page > 1 else ""
-                nxt = f" <a href='{_e(link(page=page + 1))}'>›</a>" if page < pages else ""
-                nav = f"<p id='pages'>{prev}{page} / {pages}{nxt}</p>"
-            body = f"<p class='muted'>{_e(t['year'])}: {_e(which)} · {wp.total} · {filters}</p>" + (
-                f"<table id='warnings'><tr><th>{_e(t['level'])}</th><th>{_e(t['plan'])}</th>"
-                f"<th>{_e(t['region'])}</th><th>{_e(t['year'])}</th><th>{_e(t['indicator'])}</th>"
-                f"<th>{_e(t['why'])}</th></tr>{rows}</table>{nav}"
-                if items
-                else f"<p class='muted'>{_e(t['none'])}</p>"
-            )
-            return _page(t["warnings"], body, lang, "/warnings")
 
         data = {
             "year": year,
@@ -704,34 +630,30 @@ def register(app: FastAPI) -> None:
                     break
 
         def render() -> HTMLResponse:
-            body = ""
             en = lang == "en"
-            for p in data["plans"]:
-                rows = "".join(
-                    f"<tr><td>{_e(r['rank'] or '—')}</td><td><a href='/regions/{_e(r['region'])}?lang={lang}'>"
-                    f"{_e((r['name_en'] if en else r['name_zh']) or r['region'])}</a></td>"
-                    f"<td>{_fmt(r['score'], lang)}</td><td>{_e(r['grade_en'] if en else r['grade'])}</td>"
-                    f"<td>{r['assessed']}/{r['total']}</td>"
-                    f"<td class='muted'>{_e(r['note'] if en else r['note_zh'])}</td></tr>"
-                    for r in p["rows"]
-                )
-                body += (
-                    f"<h2>{_e(p['title'])} · {_e(REGION_LEVEL_LABEL[lang][p['level']])} ({p['year']})</h2>"
-                    f"<table class='rank' data-level='{_e(p['level'])}'><tr><th>{_e(t['rank'])}</th>"
-                    f"<th>{_e(t['region'])}</th><th>{_e(t['score'])}</th><th>{_e(t['grade'])}</th><th></th>"
-                    f"<th></th></tr>{rows}</table>"
-                )
-            if data["air"]:
-                rows = "".join(
-                    f"<tr><td>{_e(r['rank'])}</td><td>{_e(r['name_zh'])}</td><td>{_fmt(r['composite_index'], lang)}</td>"
-                    f"<td>{_e(r['primary'])}</td></tr>"
-                    for r in data["air"]
-                )
-                body += (
-                    f"<h2>{_e(t['air'])} ({data['air'][0]['year']})</h2><table id='air-rank'><tr><th>{_e(t['rank'])}</th>"
-                    f"<th>{_e(t['region'])}</th><th>{_e(t['index'])}</th><th></th></tr>{rows}</table>"
-                )
-            return _page(t["rankings"], body or f"<p class='muted'>{_e(t['none'])}</p>", lang, "/rankings")
+            plans = [
+                {
+                    "title": p["title"],
+                    "level": p["level"],
+                    "level_label": REGION_LEVEL_LABEL[lang][p["level"]],
+                    "year": p["year"],
+                    "rows": [
+                        {
+                            "rank": r["rank"],
+                            "region": r["region"],
+                            "name": (r["name_en"] if en else r["name_zh"]) or r["region"],
+                            "score": r["score"],
+                            "grade": r["grade_en"] if en else r["grade"],
+                            "assessed": r["assessed"],
+                            "total": r["total"],
+                            "note": r["note"] if en else r["note_zh"],
+                        }
+                        for r in p["rows"]
+                    ],
+                }
+                for p in data["plans"]
+            ]
+            return _page("rankings.html", t["rankings"], lang, "/rankings", plans=plans, air=data["air"])
 
         return respond(request, data, format, render)
 
@@ -750,18 +672,19 @@ def register(app: FastAPI) -> None:
             r["overdue"] = bool(due is not None and due < today and r.get("status") != "done")
 
         def render() -> HTMLResponse:
-            trs = "".join(
-                f"<tr><td>{_e(r['plan_id'])}</td><td>{_e(r['due'])}</td>"
-                f"<td>{_e(r['text_zh'] if lang == 'zh' else (r['text_en'] or r['text_zh']))}</td>"
-                f"<td>{_e(r.get('status') or '')}"
-                f"{(' ' + _badge('off_track', t['overdue'])) if r['overdue'] else ''}</td></tr>"
+            items = [
+                {
+                    "plan": r["plan_id"],
+                    "due": r["due"],
+                    "text": r["text_zh"] if lang == "zh" else (r["text_en"] or r["text_zh"]),
+                    "status": r.get("status") or "",
+                    "overdue": r["overdue"],
+                }
                 for r in rows
+            ]
+            return _page(
+                "tasks.html", t["tasks"], lang, "/tasks" + (f"?plan={plan}" if plan else ""), rows=items
             )
-            body = (
-                f"<table id='tasks'><tr><th>{_e(t['plan'])}</th><th>{_e(t['due'])}</th><th>{_e(t['tasks'])}</th>"
-                f"<th>{_e(t['status'])}</th></tr>{trs}</table>"
-            )
-            return _page(t["tasks"], body, lang, "/tasks" + (f"?plan={plan}" if plan else ""))
 
         return respond(request, {"items": rows}, format, render)
 
@@ -769,13 +692,13 @@ def register(app: FastAPI) -> None:
     async def not_found(request: Request, exc: NotFound) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": {"code": "not_found", "message": str(exc), "details": None}}, 404)
-        return HTMLResponse(f"<!doctype html><meta charset='utf-8'><h1>404</h1><p>{_e(exc)}</p>", 404)
+        return _error(404, _lang(request), "404", exc)
 
     @app.exception_handler(EcoplanError)
     async def bad(request: Request, exc: EcoplanError) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": {"code": "bad_request", "message": str(exc), "details": None}}, 400)
-        return HTMLResponse(f"<!doctype html><meta charset='utf-8'><h1>400</h1><p>{_e(exc)}</p>", 400)
+        return _error(400, _lang(request), "400", exc)
 
     def _html_only(request: Request) -> bool:
         return not request.url.path.startswith(("/api/", "/admin/")) and (
@@ -790,14 +713,9 @@ def register(app: FastAPI) -> None:
             message = "the data store is busy or unavailable; retry shortly"
             body = {"error": {"code": "store_unavailable", "message": message, "details": None}}
             return JSONResponse(body, 503, headers=headers)
-        lang = "en" if request.query_params.get("lang") == "en" else "zh"
+        lang = _lang(request)
         title, text = UNAVAILABLE[lang]
-        return HTMLResponse(
-            f"<!doctype html><html lang='{'en' if lang == 'en' else 'zh-CN'}'><meta charset='utf-8'>"
-            f"<title>503</title><h1>{title}</h1><p>{text}</p></html>",
-            503,
-            headers=headers,
-        )
+        return _error(503, lang, title, text, headers=headers)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
@@ -805,4 +723,4 @@ def register(app: FastAPI) -> None:
         if not _html_only(request):
             body = {"error": {"code": "internal_error", "message": "internal server error", "details": None}}
             return JSONResponse(body, 500)
-        return HTMLResponse("<!doctype html><meta charset='utf-8'><h1>500</h1>", 500)
+        return _error(500, _lang(request), "500")
