@@ -14,7 +14,6 @@ numbers with a number format, every text cell written as text (a value starting 
 
 from __future__ import annotations
 
-import html
 import shutil
 import subprocess
 import tempfile
@@ -22,9 +21,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from ecoplan.errors import EcoplanError
 from ecoplan.exports import append_row
 from ecoplan.session import Ecoplan
+from ecoplan.templating import render
 
 __all__ = ["FORMATS", "ReportData", "build", "render_html", "write_report", "write_xlsx"]
 
@@ -164,7 +166,7 @@ body{font-family:"Noto Sans CJK SC","Noto Sans SC",system-ui,sans-serif;margin:2
 .cover{border-bottom:3px solid #0b5d3b;margin-bottom:1.5em;padding-bottom:1em}
 table{border-collapse:collapse;width:100%;font-size:12px}
 td,th{border-bottom:1px solid #d0d7de;padding:3px 5px;text-align:left;vertical-align:top}
-.b{color:#fff;border-radius:8px;padding:0 6px;white-space:nowrap}
+.b{color:#fff;border-radius:8px;padding:0 6px;white-space:nowrap;background:#6e7781}
 .n{white-space:nowrap}.r{font-size:11px;color:#57606a}h2{margin-top:1.6em}
 @media print{body{margin:0}tr{break-inside:avoid}h2{break-after:avoid}}
 """
@@ -249,10 +251,6 @@ def build(
         source_use=used,
         lang=lang,
     )
-
-
-def _e(x: Any) -> str:
-    return html.escape("" if x is None else str(x))
 
 
 def _spark(points: list[tuple[int, float]], target: float | None, start: int, end: int) -> str:
@@ -341,11 +339,10 @@ def _warning_text(w: dict[str, Any], zh: bool) -> str:
 
 
 def render_html(data: ReportData) -> str:
+    """The report as one self-contained HTML page (template ``report.html``)."""
     lang = data["lang"]
     t = L[lang]
     zh = lang == "zh"
-    stage = t["final"] if data["stage"] == "final" else t["mid"]
-    s = data["summary"]
     rows = []
     for a in data["indicators"]:
         st = STATUS.get(a["status"], (a["status"], a["status"], "#6e7781"))
@@ -358,44 +355,39 @@ def render_html(data: ReportData) -> str:
             data["plan"]["period"][1],
         )
         rows.append(
-            f"<tr><td>{_e(_name(a, zh))}</td>"
-            f"<td class='n'>{_e(t[a['attribute']] if a['attribute'] in t else a['attribute'])}</td>"
-            f"<td class='n'>{_e(_baseline(a))}</td><td>{_e(_target_text(a, zh))}</td>"
-            f"<td class='n'>{_e(_value(a['value']))}</td>"
-            f"<td><span class='b' style='background:{st[2]}'>{_e(st[0] if zh else st[1])}</span></td>"
-            f"<td class='n'>{_e(vd[0] if zh else vd[1])}</td><td>{chart}</td>"
-            f"<td class='r'>{_e(a['reason_zh'] if zh else _en_units(a['reason'], zh))}</td></tr>"
+            {
+                "name": _name(a, zh),
+                "attr": t[a["attribute"]] if a["attribute"] in t else a["attribute"],
+                "base": _baseline(a),
+                "target": _target_text(a, zh),
+                "value": _value(a["value"]),
+                "status": a["status"],
+                "label": st[0] if zh else st[1],
+                "verdict": vd[0] if zh else vd[1],
+                "chart": Markup(chart),  # built here from numbers only
+                "reason": a["reason_zh"] if zh else _en_units(a["reason"], zh),
+            }
         )
-    warns = (
-        "".join(f"<li>{_e(_warning_text(w, zh))}</li>" for w in data["warnings"])
-        or f"<li>{_e(t['none'])}</li>"
+    badges = "".join(f".s-{k}{{background:{v[2]}}}" for k, v in STATUS.items())
+    return render(
+        "ecoplan.reports",
+        "report.html",
+        zh=zh,
+        t=t,
+        title=data["plan"]["title"],
+        region_name=data["region"]["name"],
+        year=data["year"],
+        stage=t["final"] if data["stage"] == "final" else t["mid"],
+        cover=_cover_rows(data),
+        score=_score_lines(data),
+        summary=data["summary"],
+        columns=("ind", "attr", "base", "target", "value", "status", "verdict", "trend", "reason"),
+        narrow=("attr", "base", "value", "verdict"),
+        rows=rows,
+        warnings=[_warning_text(w, zh) for w in data["warnings"]],
+        sources=data["sources"],
+        css=Markup(_CSS.replace("__FOOTER__", _page_footer(lang)) + badges + "\n"),
     )
-    sources = "".join(f"<li>{_e(x)}</li>" for x in data["sources"]) or f"<li>{_e(t['none'])}</li>"
-    p = data["plan"]
-    cover = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in _cover_rows(data))
-    score = "".join(f"<tr><th>{_e(k)}</th><td class='grade'>{_e(v)}</td></tr>" for k, v in _score_lines(data))
-    narrow = ("attr", "base", "value", "verdict")
-    head = "".join(
-        f"<th class='n'>{_e(t[k])}</th>" if k in narrow else f"<th>{_e(t[k])}</th>"
-        for k in ("ind", "attr", "base", "target", "value", "status", "verdict", "trend", "reason")
-    )
-    css = _CSS.replace("__FOOTER__", _page_footer(lang))
-    return f"""<!doctype html><html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">
-<title>{_e(p["title"])} {_e(t["report"])}</title><style>{css}
-</style></head><body>
-<div class="cover"><h1>{_e(p["title"])}</h1>
-<h2>{_e(t["report"])} · {_e(data["region"]["name"])} · {data["year"]} · {_e(stage)}</h2>
-<table id="cover">{cover}</table>
-<table id="score">{score}</table></div>
-<h2>{_e(t["summary"])}</h2>
-<p id="summary">{_e(t["met"])}: {s.get("binding_met", 0)} {_e(t["of"])} {s.get("binding_total", 0)};
-{_e(t["on_schedule"])}: {s.get("binding_on_schedule", 0)} {_e(t["of"])} {s.get("binding_total", 0)}</p>
-<h2>{_e(t["all"])}</h2><table id="indicators"><tr>{head}</tr>{"".join(rows)}</table>
-<h2>{_e(t["warnings"])}</h2><ul>{warns}</ul>
-<h2>{_e(t["method"])}</h2><p>{_e(t["method_text"])}</p>
-<h2>{_e(t["sources"])}</h2><ul>{sources}</ul>
-<p class="r">{_e(t["made_by"])}</p></body></html>
-"""
 
 
 def write_xlsx(data: ReportData, path: Path) -> None:

@@ -1,12 +1,12 @@
-"""Jinja2 for every HTML page of the dashboard: autoescape on, ``StrictUndefined`` (a
-missing value is an error, never an empty string), one ``base.html``."""
+"""The dashboard's templates (``ecoplan/web/templates``, one ``base.html``) on the shared
+Jinja2 environment of :mod:`ecoplan.templating`."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from ecoplan.templating import environment
+from ecoplan.templating import render as _render
 
 __all__ = ["fmt", "render"]
 
@@ -21,20 +21,9 @@ def fmt(v: Any, lang: str) -> str:
     return str(v)
 
 
-@cache
-def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("ecoplan.web", "templates"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=lambda x: "" if x is None else x,  # None shows as nothing, as before
-    )
-    env.filters["fmt"] = fmt
-    return env
+environment("ecoplan.web").filters["fmt"] = fmt
 
 
 def render(name: str, **context: Any) -> str:
-    """Render template ``name`` (under ``ecoplan/web/templates``) with ``context``."""
-    return environment().get_template(name).render(**context)
+    """Render the dashboard template ``name`` with ``context``."""
+    return _render("ecoplan.web", name, **context)
