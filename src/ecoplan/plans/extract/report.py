@@ -7,8 +7,11 @@ found, so a reviewer can check each field against its source before importing.
 
 from __future__ import annotations
 
-import html
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup
+
+from ecoplan.templating import render
 
 if TYPE_CHECKING:
     from ecoplan.plans.extract import ExtractResult
@@ -28,12 +31,8 @@ mark:target{outline:3px solid #e4572e}
 """
 
 
-def _e(x: Any) -> str:
-    return html.escape("" if x is None else str(x))
-
-
 def render_report(result: ExtractResult, lang: str = "zh") -> str:
-    """The review page as one HTML string (no external resources)."""
+    """The review page as one HTML string (no external resources; template ``review.html``)."""
     zh = lang == "zh"
     text = result.document.text
     marks: list[tuple[int, int, str, str]] = []
@@ -47,42 +46,34 @@ def render_report(result: ExtractResult, lang: str = "zh") -> str:
     for c in result.commitments:
         marks.append((c.span.start, c.span.end, "task", f"task-{c.id}"))
     marks.sort(key=lambda m: (m[0], -m[1]))
-    body: list[str] = []
+    segments: list[tuple[str, str | None, str | None]] = []
     pos = 0
     for start, end, cls, anchor in marks:
         if start < pos:  # overlaps an earlier highlight: listed in the tables, not marked twice
             continue
-        body.append(_e(text[pos:start]))
-        body.append(f'<mark class="{cls}" id="{anchor}">{_e(text[start:end])}</mark>')
+        segments.append((text[pos:start], None, None))
+        segments.append((text[start:end], cls, anchor))
         pos = end
-    body.append(_e(text[pos:]))
+    segments.append((text[pos:], None, None))
 
     plan = result.plan
-    rows = []
-    for i, (ind, ex) in enumerate(zip(plan.indicators, result.indicators, strict=True)):
-        targets = "; ".join(f"{t.year}: {t.target.text or t.target.canonical()}" for t in ind.targets)
-        low = ' class="low"' if ex.confidence < 0.7 else ""
-        rows.append(
-            f"<tr><td><a href='#ind-{i}'>{_e(ind.id)}</a></td><td>{_e(ind.category.zh)}</td>"
-            f"<td>{_e(ind.name.zh)}</td><td>{_e(ind.unit)}</td>"
-            f"<td>{_e(ind.baseline.year)}: {_e(ind.baseline.value)}</td><td>{_e(targets)}</td>"
-            f"<td>{_e(ind.attribute.value)}</td><td>{_e('; '.join(ind.footnotes))}</td>"
-            f"<td{low}>{ex.confidence:.2f}</td></tr>"
-        )
-    tasks = [
-        f"<tr><td><a href='#task-{_e(c.id)}'>{_e(c.id)}</a></td><td>{_e(c.due_date or c.start_date)}</td>"
-        f"<td>{_e(c.recurrence)}</td><td>{_e(c.quantity)}</td><td>{_e(c.responsible)}</td>"
-        f"<td>{_e(c.text)}</td></tr>"
-        for c in result.commitments
+    indicators = [
+        {
+            "id": ind.id,
+            "category": ind.category.zh,
+            "name": ind.name.zh,
+            "unit": ind.unit,
+            "baseline": ": ".join(
+                "" if x is None else str(x) for x in (ind.baseline.year, ind.baseline.value)
+            ),
+            "targets": "; ".join(f"{t.year}: {t.target.text or t.target.canonical()}" for t in ind.targets),
+            "attribute": ind.attribute.value,
+            "footnotes": "; ".join(ind.footnotes),
+            "confidence": f"{ex.confidence:.2f}",
+            "low": ex.confidence < 0.7,
+        }
+        for ind, ex in zip(plan.indicators, result.indicators, strict=True)
     ]
-    projects = [
-        f"<tr><td><a href='#proj-{_e(p.id)}'>{_e(p.title)}</a></td><td>{len(p.items)}</td>"
-        f"<td>{_e(p.stated_total)}</td><td>{_e(p.counted)}</td>"
-        f"<td>{'' if p.consistent is None else ('✓' if p.consistent else '✗')}</td></tr>"
-        for p in result.projects
-    ]
-    warn = "".join(f"<li class='warn'>{_e(w)}</li>" for w in result.warnings)
-    doc_kind = f"{result.document.kind}, {result.document.encoding}"
     t = {
         "title": "规划文本提取结果（待审核）" if zh else "Plan extraction (for review)",
         "ind": "指标" if zh else "Indicators",
@@ -93,21 +84,21 @@ def render_report(result: ExtractResult, lang: str = "zh") -> str:
         else "Click an id to jump to its source; yellow = indicators, blue = commitments, green = boxes. "
         "Review, then import with ecoplan plans import.",
     }
-    return f"""<!doctype html>
-<html lang="{"zh-CN" if zh else "en"}"><head><meta charset="utf-8">
-<title>{_e(t["title"])} — {_e(plan.title.zh)}</title><style>{_CSS}</style></head>
-<body><section id="found">
-<h1>{_e(t["title"])}</h1>
-<p><b>{_e(plan.title.zh)}</b> · {_e(plan.id)} · {_e(plan.level.value)} {_e(plan.region)} ·
-{plan.start}–{plan.end} · {_e(result.document.path)} ({_e(doc_kind)})</p>
-<p>{_e(t["hint"])}</p><ul>{warn}</ul>
-<h2>{_e(t["ind"])} ({len(rows)})</h2>
-<table><tr><th>id</th><th>类别</th><th>指标</th><th>单位</th><th>基期</th><th>目标</th><th>属性</th><th>注</th>
-<th>conf.</th></tr>{"".join(rows)}</table>
-<h2>{_e(t["task"])} ({len(tasks)})</h2>
-<table><tr><th>id</th><th>due</th><th>recurrence</th><th>quantity</th><th>responsible</th><th>text</th></tr>
-{"".join(tasks)}</table>
-<h2>{_e(t["proj"])} ({len(projects)})</h2>
-<table><tr><th>专栏</th><th>items</th><th>stated</th><th>counted</th><th>ok</th></tr>{"".join(projects)}</table>
-</section><section id="doc">{"".join(body)}</section></body></html>
-"""
+    return (
+        render(
+            "ecoplan.plans.extract",
+            "review.html",
+            zh=zh,
+            t=t,
+            css=Markup(_CSS),
+            plan=plan,
+            path=result.document.path,
+            doc_kind=f"{result.document.kind}, {result.document.encoding}",
+            warnings=result.warnings,
+            indicators=indicators,
+            commitments=result.commitments,
+            projects=result.projects,
+            segments=segments,
+        )
+        + "\n"
+    )
