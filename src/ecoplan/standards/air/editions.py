@@ -144,9 +144,9 @@ def edition_for_period(start: dt.date, end: dt.date, override: str | None = None
     if override in (None, "auto"):
         return PeriodEdition(edition_for(end), gb3095_phase(end), straddles, change)
     ed = get_edition(str(override))
-    phase = gb3095_phase(end)
-    if ed.key == "2012":
-        phase = "2012"
-    elif phase == "2012":
-        phase = "2026-transition"
-    return PeriodEdition(ed, phase, straddles, change)
+    # the phase in force at ``end``, or, when ``end`` lies outside the edition's
+    # validity, the edition's nearest phase
+    day = max(end, ed.effective_from)
+    if ed.effective_until is not None:
+        day = min(day, ed.effective_until)
+    return PeriodEdition(ed, gb3095_phase(day), straddles, change)

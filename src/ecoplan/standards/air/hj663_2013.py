@@ -21,6 +21,9 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from ecoplan.standards.air import gb3095
+from ecoplan.standards.air.editions import EDITIONS
+
 __all__ = [
     "ANNUAL_ITEMS",
     "ANNUAL_MIN_DAYS",
@@ -59,6 +62,9 @@ MDA8_WINDOW_STARTS: Final = tuple(range(24 - MDA8_WINDOW_HOURS + 1))
 #: HJ 663—2013 §6.1.2: MDA8 valid with ≥ 14 valid 8-h values; with fewer, valid only
 #: if it exceeds the 8-h limit.
 MDA8_MIN_WINDOWS: Final = 14
+#: The class-2 O3 8-h limit an MDA8 with few windows must exceed (§6.1.2); the same
+#: in every GB 3095 phase.
+_O3_8H_LIMIT: Final = gb3095.limit("o3", "8h", on=EDITIONS[-1].effective_from)
 #: GB 3095 表4: annual statistics need ≥ 324 daily values and ≥ 27 in every month
 #: (≥ 25 in February).
 ANNUAL_MIN_DAYS: Final = 324
@@ -186,8 +192,11 @@ def mda8(hours: npt.ArrayLike) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.
     return best, ok.sum(axis=1).astype(np.int64)
 
 
-def mda8_valid(value: float, windows: int, limit: float = 160) -> bool:
-    """HJ 663—2013 §6.1.2: ≥ 14 valid 8-h values, or the MDA8 exceeds the limit."""
+def mda8_valid(value: float, windows: int, limit: float | None = None) -> bool:
+    """HJ 663—2013 §6.1.2: ≥ 14 valid 8-h values, or the MDA8 exceeds the limit
+    (default: the GB 3095 class-2 O3 8-h limit, 160 µg/m³ in every phase)."""
+    if limit is None:
+        limit = _O3_8H_LIMIT
     if math.isnan(value):
         return False
     return windows >= MDA8_MIN_WINDOWS or value > limit
