@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 
+from ecoplan.api import create_app
 from ecoplan.api.security import SECURITY_HEADERS
+from ecoplan.web import register
+
+from .conftest import serving
 
 PAGES = [
     "/",
@@ -63,3 +68,24 @@ def test_static_files_have_their_types_and_unknown_names_404(base: str) -> None:
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
     assert httpx.get(base + "/static/no-such-file.js").status_code == 404
     assert httpx.get(base + "/static/../pages.py").status_code == 404
+
+
+def test_a_500_carries_the_security_headers_too(tmp_path: Path) -> None:
+    """A 500 is answered by Starlette's outermost error middleware, outside ours."""
+    app = create_app(tmp_path / "s.duckdb")
+    register(app)
+
+    @app.get("/boom", include_in_schema=False)
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    @app.get("/api/boom", include_in_schema=False)
+    def api_boom() -> None:
+        raise RuntimeError("boom")
+
+    with serving(app) as base:
+        for path in ("/boom", "/api/boom"):
+            r = httpx.get(base + path)
+            assert r.status_code == 500, path
+            for k, v in SECURITY_HEADERS.items():
+                assert r.headers.get(k) == v, (path, k)

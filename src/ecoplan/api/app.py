@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecoplan.api.cache import ResponseCache
-from ecoplan.api.security import SecurityHeaders
+from ecoplan.api.security import SECURITY_HEADERS, SecurityHeaders
 from ecoplan.errors import EcoplanError, NotFound, StoreError
 from ecoplan.exports import csv_text
 from ecoplan.plans.serialize import plan_json
@@ -242,6 +242,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
     app.state.db = store.db
     app.state.store = store
     app.state.reader = store.reader
+    app.state.security_headers = SECURITY_HEADERS  # for the 500 pages the dashboard adds
 
     def session() -> AbstractContextManager[Ecoplan]:
         return store.reader()
@@ -288,7 +289,9 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> JSONResponse:
         _log.error("%s %s failed: %r", request.method, request.url.path, exc)  # traceback: uvicorn's log
-        return JSONResponse(error_body("internal_error", "internal server error"), 500)
+        # a 500 is answered outside the middleware: it carries the security headers itself
+        body = error_body("internal_error", "internal server error")
+        return JSONResponse(body, 500, headers=SECURITY_HEADERS)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -719,8 +719,10 @@ def register(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
+        # answered outside the app's middleware: the security headers are added here
+        security: dict[str, str] = getattr(request.app.state, "security_headers", {})
         _log.error("%s %s failed: %r", request.method, request.url.path, exc)  # traceback: uvicorn's log
         if not _html_only(request):
             body = {"error": {"code": "internal_error", "message": "internal server error", "details": None}}
-            return JSONResponse(body, 500)
-        return _error(500, _lang(request), "500")
+            return JSONResponse(body, 500, headers=security)
+        return _error(500, _lang(request), "500", headers=security)
