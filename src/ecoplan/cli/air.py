@@ -19,6 +19,7 @@ from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, err
 from ecoplan.errors import EcoplanError
 from ecoplan.exports import csv_text
 from ecoplan.standards.air import aqi as aqi_std
+from ecoplan.standards.air import hj663_2013
 from ecoplan.standards.air.editions import EDITION_KEYS, edition_for
 
 __all__ = ["air_app", "aqi"]
@@ -588,7 +589,7 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
     for p, per in d["attainment"].items():
         if p == "city_attains":
             continue
-        for st in ("mean", "p98", "p95", "p90"):
+        for st in (i.statistic for i in hj663_2013.ANNUAL_ITEMS if i.pollutant == p):
             if st in per:
                 s = per[st]
                 ok = {True: "✓", False: "✗", None: "–"}[s["attains"]]

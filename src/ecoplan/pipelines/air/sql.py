@@ -540,7 +540,7 @@ def deducted_daily_sql() -> str:
     sel = ", ".join(f"CASE WHEN e.{flag} THEN NULL ELSE c.{col} END AS {col}" for col, flag in cols.items())
     return f"""
 SELECT c.region AS region, c.day AS day, c.aqi_raw AS aqi_raw, {sel},
-  (c.valid AND NOT (e.region IS NOT NULL AND c.aqi_raw > 100)) AS valid,
+  (c.valid AND NOT (e.region IS NOT NULL AND c.aqi_raw > {aqi_std.GOOD_MAX})) AS valid,
   (e.region IS NOT NULL) AS flagged
 FROM air_city_daily c LEFT JOIN air_events e ON c.region = e.region AND c.day = e.day
 """
