@@ -129,7 +129,8 @@ def test_plan_page_offers_the_report_for_download(base: str) -> None:
 # --- reports a bureau files (issue #9): A4, page numbers, cover, score, sources, one language ---
 
 #: What a repository path or file name in a report's text would look like.
-REPO_PATH = re.compile(r"src/|\.\./|docs/|/work/|/tmp/|file:|\.py\b|\.ya?ml\b|\.md\b")
+# relative repository paths, any absolute path (a slash-led run of path segments), file URLs
+REPO_PATH = re.compile(r"src/|\.\./|docs/|(?:^|[\s(\['\"])/[A-Za-z_][\w.-]*/|file:|\.py\b|\.ya?ml\b|\.md\b")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 

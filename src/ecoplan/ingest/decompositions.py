@@ -32,6 +32,7 @@ import yaml
 
 from ecoplan.errors import InputFileError, Problem, TargetSyntaxError
 from ecoplan.ingest.tables import read_table
+from ecoplan.ingest.values import parse_year, region_hint
 from ecoplan.plans.model import Plan
 from ecoplan.plans.regions import region_lineage
 from ecoplan.plans.targets import TargetKind, parse_target
@@ -122,7 +123,7 @@ def read_decompositions(
         region = (r.get("region") or "").strip()
         ok = True
         if not (len(region) == 6 and region.isdigit()) or region not in regions:
-            bad("region", "not a known six-digit GB/T 2260 region code")
+            bad("region", region_hint(region, regions))
             ok = False
         elif region == plan.region:
             bad("region", f"the plan's own region ({regions[region]}): its targets are the plan's")
@@ -130,14 +131,10 @@ def read_decompositions(
         elif plan.region != "000000" and plan.region not in region_lineage(region):
             bad("region", f"{regions[region]} is outside the plan's territory ({regions[plan.region]})")
             ok = False
-        text = (r.get("year") or "").strip()
         try:
-            yf = float(text)
-            if not yf.is_integer():
-                raise ValueError
-            year = int(yf)
-        except ValueError:
-            bad("year", "not a whole year")
+            year = parse_year(r.get("year") or "")
+        except ValueError as exc:
+            bad("year", str(exc))
             continue
         lo = min(plan.base_year, ind.baseline.year)
         if not lo < year <= plan.end:
