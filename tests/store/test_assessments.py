@@ -141,6 +141,7 @@ def test_a_bad_decomposition_file_names_each_row_and_stores_nothing(ep: Ecoplan,
     assert (
         "own region" in text and "outside the plan period" in text and "outside the plan's territory" in text
     )
+    assert "did you mean 110000 北京市?" in text and "not a whole year" in text
     assert ep.catalog.decomposition_rows() == []
 
 
