@@ -9,6 +9,8 @@ numbers to 1e-9.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecoplan.assess.evaluate import Observation, assess_indicator
-from ecoplan.assess.table import COLUMNS, assess_table, rows_from_assessments
+from ecoplan.assess.evaluate import IndicatorAssessment, Observation, assess_indicator
+from ecoplan.assess.table import COLUMNS, assess_table
 from ecoplan.demo.synthetic import synthetic_values, territory
 from ecoplan.plans import Basis, builtin_plans, plan_from_mapping
 from ecoplan.plans.model import Plan, TargetSpec
@@ -37,6 +39,49 @@ FLOATS = [
     "projected",
     "ap",
 ]
+
+
+NAN = float("nan")
+
+
+def rows_from_assessments(items: Sequence[IndicatorAssessment]) -> list[dict[str, Any]]:
+    """Table rows of scalar assessments (the same columns as :func:`assess_table`)."""
+
+    def f(x: float | None) -> float:
+        return NAN if x is None else float(x)
+
+    out = []
+    for a in items:
+        out.append(
+            {
+                "plan_id": a.plan,
+                "region": a.region,
+                "indicator_id": a.indicator.id,
+                "year": a.year,
+                "attribute": a.attribute.value,
+                "target_source": a.target_source,
+                "space": a.space,
+                "value": f(a.value),
+                "baseline_year": a.baseline_year,
+                "baseline_value": f(a.baseline_value),
+                "target_year": None if a.target is None else a.target.year,
+                "target_value": f(a.target_value),
+                "expected": f(a.expected),
+                "change": f(a.change),
+                "required_annual": f(a.required_annual),
+                "actual_annual": f(a.actual_annual),
+                "annual_unit": a.annual_unit,
+                "rr": f(a.rr),
+                "cs": f(a.cs),
+                "projected": f(a.projected),
+                "ap": f(a.ap),
+                "within_tolerance": a.within_tolerance,
+                "status": a.status.value,
+                "verdict": a.verdict.value,
+                "warning": None if a.warning is None else a.warning.level,
+            }
+        )
+    return out
 
 
 def scalar_rows(

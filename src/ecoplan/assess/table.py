@@ -42,7 +42,7 @@ from ecoplan.assess.evaluate import (
 from ecoplan.plans.model import Attribute, Basis, CumulativeMode, Indicator, Plan, TargetSpec
 from ecoplan.plans.targets import Op, TargetKind
 
-__all__ = ["COLUMNS", "assess_arrow", "assess_table", "rows_from_assessments"]
+__all__ = ["COLUMNS", "assess_arrow", "assess_table"]
 
 COLUMNS = [
     "plan_id",
@@ -96,46 +96,6 @@ _FLOATS = [
     "projected",
     "ap",
 ]
-
-
-def rows_from_assessments(items: Sequence[IndicatorAssessment]) -> list[dict[str, Any]]:
-    """Table rows of scalar assessments (the same columns as :func:`assess_table`)."""
-
-    def f(x: float | None) -> float:
-        return _NAN if x is None else float(x)
-
-    out = []
-    for a in items:
-        out.append(
-            {
-                "plan_id": a.plan,
-                "region": a.region,
-                "indicator_id": a.indicator.id,
-                "year": a.year,
-                "attribute": a.attribute.value,
-                "target_source": a.target_source,
-                "space": a.space,
-                "value": f(a.value),
-                "baseline_year": a.baseline_year,
-                "baseline_value": f(a.baseline_value),
-                "target_year": None if a.target is None else a.target.year,
-                "target_value": f(a.target_value),
-                "expected": f(a.expected),
-                "change": f(a.change),
-                "required_annual": f(a.required_annual),
-                "actual_annual": f(a.actual_annual),
-                "annual_unit": a.annual_unit,
-                "rr": f(a.rr),
-                "cs": f(a.cs),
-                "projected": f(a.projected),
-                "ap": f(a.ap),
-                "within_tolerance": a.within_tolerance,
-                "status": a.status.value,
-                "verdict": a.verdict.value,
-                "warning": None if a.warning is None else a.warning.level,
-            }
-        )
-    return out
 
 
 # -- vector helpers mirroring the scalar ones -------------------------------------------
@@ -498,7 +458,8 @@ def assess_arrow(
     ny = plan.end - ymin + 1
     by_ind = dict(tuple(vals.groupby("indicator_id", sort=False)))
     eval_years = sorted(set(years))
-    own = codes.index(plan.region) if plan.region in codes else -1
+    pos = {c: i for i, c in enumerate(codes)}
+    own = pos.get(plan.region, -1)
 
     def observations_of(ind_id: str, region: str) -> list[Observation]:
         df = by_ind.get(ind_id)
@@ -529,8 +490,8 @@ def assess_arrow(
 
     dec_regions: dict[str, list[int]] = {}
     for ind_id, code in dec:
-        if code in codes:
-            dec_regions.setdefault(ind_id, []).append(codes.index(code))
+        if code in pos:
+            dec_regions.setdefault(ind_id, []).append(pos[code])
     for ind in plan.indicators:
         t0 = ind.baseline.year
         Vl = np.full((len(codes), ny), _NAN)
@@ -552,7 +513,7 @@ def assess_arrow(
             inherit[own] = False
             scalar(ind, plan.region)
         groups: dict[tuple[str, tuple[TargetSpec, ...]], list[int]] = {}
-        special = set(dec_regions.get(ind.id, ())) | {codes.index(c) for c in ind.allocations if c in codes}
+        special = set(dec_regions.get(ind.id, ())) | {pos[c] for c in ind.allocations if c in pos}
         for i in sorted(special - {own}):
             d = dec.get((ind.id, codes[i]))
             key = ("decomposed", tuple(d) if d else ind.allocations[codes[i]])
@@ -604,11 +565,11 @@ def assess_arrow(
                     ch["unit_text"] = f"{ind.unit}/yr"
                     chunks.append(ch)
     for a in scalar_items:
-        chunks.append(_chunk_of(a, codes, plan))
+        chunks.append(_chunk_of(a, pos, plan))
     return _arrow(chunks, codes, plan, sparse)
 
 
-def _chunk_of(a: IndicatorAssessment, codes: list[str], plan: Plan) -> dict[str, Any]:
+def _chunk_of(a: IndicatorAssessment, pos: Mapping[str, int], plan: Plan) -> dict[str, Any]:
     """One scalar assessment as a chunk of one row."""
 
     def f(x: float | None) -> np.ndarray:
@@ -616,7 +577,7 @@ def _chunk_of(a: IndicatorAssessment, codes: list[str], plan: Plan) -> dict[str,
 
     unit = 0 if not a.annual_unit else 1 if a.annual_unit == "%/yr" else 2
     return {
-        "ridx": np.array([codes.index(a.region)]),
+        "ridx": np.array([pos[a.region]]),
         "iidx": np.array([plan.indicators.index(a.indicator)], dtype=np.int32),
         "unit_text": f"{a.indicator.unit}/yr",
         "year": np.array([a.year], dtype=np.int32),
