@@ -1,0 +1,123 @@
+r"""Indicator tables in plan text: find them whatever the layout, split the cells.
+
+Plans print their indicator table (专栏1, 表1, 附件) in many shapes once
+converted to text:
+
+* **flattened** — the whole table on one line, cells glued together
+  (``…比率（%）76.7＞80-约束性细颗粒物…``);
+* **one cell per line** — the same cells, each on its own line;
+* **grid** — tab-separated or Markdown ``|`` rows with explicit (possibly
+  empty) cells.
+
+Both the flattened and the one-cell-per-line layouts are read by one *stream*
+parser that ignores line breaks and spacing (whitespace only separates cells);
+grids are read row by row.
+
+Reading rules
+-------------
+* The header row (``指标 2015年 2020年 〔累计〕1 属性``) gives the column years;
+  the first year is the baseline column, the later ones milestones/targets; a
+  ``〔累计〕`` column holds the five-year cumulative value and is merged into the
+  last year's target (``23.04`` + ``〔1.38〕`` → ``23.04〔1.38〕``).
+* A name ends at its unit in parentheses (``（%）``, ``(μg/m³)``); text before a
+  numbered item (``生态环境质量1.空气质量…``) is a category heading carried
+  down to the following rows; a numbered heading with a unit followed by
+  sub-items (``5.主要污染物排放总量减少（%）化学需氧量…氨氮…``) is a group whose
+  sub-items are named after it (``氨氮排放总量减少``) and share its unit.
+* Glued cells (``70.570左右``, ``151165〔14〕``, ``5456``) are split by scoring
+  every reading: numbers have at most two decimals and no padding zeros,
+  percentages stay within 0–100, baseline and target are of similar size, and
+  ``target − baseline = 〔cumulative〕`` when all three are printed.
+* Footnote digits glued to names (``地级及以上城市2``) are removed and the
+  note attached; the note also applies to later rows of the same sub-heading
+  that repeat the marked phrase (``地表水质量3…`` / ``地表水质量劣Ⅴ类…``).
+  A note that no name or header refers to must be glued to a number between
+  the neighbouring notes' rows (``15.74`` = 15.7 with note 4); a note reading
+  ``为2013年数据`` moves the baseline year. The ``〔累计〕`` header note goes to
+  every row with a cumulative value. A ``*`` note is keyed ``0`` in
+  :attr:`ExtractedTable.notes`; a value whose note gives another unit
+  (``单位为万吨`` in a ``%`` row) is not a baseline of the indicator.
+* ``-``/``--``/``—`` and empty cells mean no value; a missing attribute is
+  inherited from the previous row of the same group (merged cell); in grids an
+  empty target cell right of an inherited target (``控制在省下达的指标内``), or a
+  row with all target cells empty, takes the merged cell's value.
+* A plain-number target of a ``…减少/下降/降低（%）`` indicator is a change since
+  the base year and is written as a cumulative target (``12`` → ``〔12〕``).
+
+Every target is checked against :func:`~ecoplan.plans.targets.parse_target`;
+one the grammar rejects is dropped and lowers the row's confidence.
+
+Modules
+-------
+:mod:`.model` (the result types), :mod:`.text` (cells, names, units),
+:mod:`.target_cells` (targets against the grammar), :mod:`.notes` (``注：``),
+:mod:`.cells` (lexing a value chunk), :mod:`.segment` (splitting glued values),
+:mod:`.header` (header row and title), :mod:`.rows` (cells to indicators),
+:mod:`.stream` and :mod:`.grid` (the two parsers).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ecoplan.plans.extract.spans import Document
+from ecoplan.plans.extract.tables.grid import _YEAR_CELL, _parse_grid, _split_grid
+from ecoplan.plans.extract.tables.header import _HEADER
+from ecoplan.plans.extract.tables.model import ExtractedIndicator, ExtractedTable
+from ecoplan.plans.extract.tables.stream import _parse_stream
+from ecoplan.plans.extract.tables.target_cells import as_cumulative_change
+from ecoplan.plans.extract.tables.text import _squash
+
+__all__ = ["ExtractedIndicator", "ExtractedTable", "as_cumulative_change", "extract_tables"]
+
+
+def extract_tables(doc: Document) -> list[ExtractedTable]:
+    """Every indicator table of ``doc`` (a header row with column years and 属性).
+
+    Returns
+    -------
+    list of ExtractedTable
+        In document order; empty when the document has no indicator table.
+    """
+    text = doc.text
+    found: list[tuple[int, ExtractedTable]] = []
+    covered: list[tuple[int, int]] = []
+    lines: list[tuple[int, str]] = []
+    off = 0
+    for ln in text.splitlines(keepends=True):
+        lines.append((off, ln.rstrip("\r\n")))
+        off += len(ln)
+    for i, (off, line) in enumerate(lines):
+        cells = _split_grid(line)
+        if cells is None or any(a <= off < b for a, b in covered):
+            continue
+        years = [c for c in cells if _YEAR_CELL.match(_squash(c))]
+        if len(years) >= 2 and any("属性" in c for c in cells):
+            grid = _parse_grid(doc, _nonblank_run(lines, i), 0)
+            if grid is not None:
+                found.append((off, grid))
+                covered.append((grid.span.start, grid.span.end))
+    for m in _HEADER.finditer(text):
+        if any(a <= m.start() < b for a, b in covered):
+            continue
+        cols = m.group("cols")
+        col_years = [int(y) for y in re.findall(r"((?:19|20)\d{2})[\s\u3000]*年", cols)]
+        if len(col_years) < 2:
+            continue
+        cum = re.search(r"累[\s\u3000]*计[\s\u3000]*[〕\]】]([1-9])?", cols)
+        cum_fn = int(cum.group(1)) if cum and cum.group(1) else None
+        table = _parse_stream(doc, m, col_years, cum is not None, cum_fn)
+        if table is not None:
+            found.append((m.start(), table))
+            covered.append((table.span.start, table.span.end))
+    return [t for _, t in sorted(found, key=lambda x: x[0])]
+
+
+def _nonblank_run(lines: list[tuple[int, str]], i: int) -> list[tuple[int, str]]:
+    """The header line and the lines after it up to the first blank line (a grid's rows)."""
+    run = [lines[i]]
+    for off, ln in lines[i + 1 :]:
+        if not ln.strip():
+            break
+        run.append((off, ln))
+    return run

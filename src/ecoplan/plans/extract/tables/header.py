@@ -1,0 +1,36 @@
+"""The header row of a flattened or one-cell-per-line table, and the table's title.
+
+The header (``指标 2015年 2020年 〔累计〕1 属性``) gives the column years — the
+first is the baseline column, the later ones milestones/targets — and may
+have a ``〔累计〕`` column with its note number; the title is the nearest
+heading before it (专栏1, 表1, 附表, 附件), else the last non-empty line.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HEADER = re.compile(
+    r"指[\s\u3000]*标(?:[\s\u3000]*名[\s\u3000]*称)?"
+    r"(?P<cols>(?:[\s\u3000]*(?:(?:19|20)\d{2}[\s\u3000]*年(?:[\s\u3000]*[（(][^）)\n]{0,8}[)）])?"
+    r"|[〔\[【][\s\u3000]*累[\s\u3000]*计[\s\u3000]*[〕\]】])(?:[1-9](?![0-9年]))?)+)"
+    r"[\s\u3000]*(?:指[\s\u3000]*标[\s\u3000]*)?属[\s\u3000]*性"
+)
+_HEADING = re.compile(
+    r"(?:^|(?<=[\s。；]))[#\s]*((?:专栏|附表|附件|表)[\s\u3000]*[0-9０-９一二三四五六七八九十]*)", re.M
+)
+
+
+def _title(text: str, header_start: int) -> tuple[str, int]:
+    window_start = max(0, header_start - 300)
+    window = text[window_start:header_start]
+    found = list(_HEADING.finditer(window))
+    if found:
+        start = window_start + found[-1].start(1)
+    else:
+        lines = [ln for ln in re.finditer(r"[^\n]+", window) if ln.group().strip()]
+        if not lines:
+            return "", header_start
+        start = window_start + lines[-1].start()
+    title = re.sub(r"[\s\u3000\u2002#]+", " ", text[start:header_start]).strip()
+    return title, start

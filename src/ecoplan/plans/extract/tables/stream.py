@@ -1,0 +1,290 @@
+"""The stream parser: flattened and one-cell-per-line tables.
+
+Line breaks and spacing are ignored (whitespace only separates cells); a row is
+a name, a value chunk and optionally its attribute (约束性/预期性). Text before a
+numbered item (``生态环境质量1.空气质量…``) is a category heading carried down to
+the following rows; a numbered heading with a unit followed by sub-items
+(``5.主要污染物排放总量减少（%）化学需氧量…氨氮…``) is a group whose sub-items are
+named after it (``氨氮排放总量减少``), share its unit and inherit a missing
+attribute. A footnote mark also applies to later rows of the same sub-heading
+that repeat the marked phrase (``地表水质量3…`` / ``地表水质量劣Ⅴ类…``), and a note
+no name or header refers to is glued to a number between the neighbouring
+notes' rows (``15.74`` = 15.7 with note 4).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from ecoplan.plans.extract.spans import Document, Span
+from ecoplan.plans.extract.tables.cells import _CHUNK, _Item, _lex
+from ecoplan.plans.extract.tables.header import _title
+from ecoplan.plans.extract.tables.model import ExtractedIndicator, ExtractedTable
+from ecoplan.plans.extract.tables.notes import _BODY_END, _parse_notes
+from ecoplan.plans.extract.tables.rows import _build, _name_markers, _RowBuild
+from ecoplan.plans.extract.tables.segment import _ORPHAN_GAIN, _Seg, _segment
+from ecoplan.plans.extract.tables.text import (
+    _ATTRS,
+    _CJK,
+    _UNIT_AT_END,
+    _UNIT_PAREN,
+    _clean_name,
+    _norm_unit,
+    _split_unit,
+    _squash,
+)
+
+_ATTR_AFTER = re.compile(r"\s*(约束性|预期性)")
+_NUMBERED = re.compile(r"(?<![0-9０-９.．A-Za-z])([0-9０-９]{1,2})[.．、](?![0-9０-９])")
+_TRAILING_NUMBERED = re.compile(r"(?<![0-9０-９.．])[0-9０-９]{1,2}[.．、]$")
+_SUBHEAD = re.compile(
+    r"(?:大气环境|空气|大气|水环境|地表水|地下水|水|海洋环境|海洋|近岸海域|土壤环境|土壤|"
+    r"声环境|声|生态环境|生态|城市环境|农村环境|辐射环境)(?:环境)?(?:质量|状况)"
+)
+_NAME_CONTINUES = (
+    *("优良", "达标", "综合", "指数", "平均", "年均"),
+    *("浓度", "天数", "比例", "比率", "改善", "达到"),
+)
+
+
+@dataclass
+class _StreamRow:
+    name_start: int
+    name_raw: str
+    core_start: int
+    items: list[_Item]
+    attr: str | None
+    end: int
+    lead_ok: bool
+
+
+def _stream_rows(
+    text: str, start: int, end: int, ny: int, has_cum: bool, notes: frozenset[int]
+) -> list[_StreamRow]:
+    rows: list[_StreamRow] = []
+    pos = start
+    for m in _CHUNK.finditer(text, start, end):
+        if m.start() < pos:
+            continue
+        raw = m.group()
+        lstrip = len(raw) - len(raw.lstrip())
+        core = raw.strip()
+        trail = _TRAILING_NUMBERED.search(core)
+        if trail is not None:
+            core = core[: trail.start()].rstrip()
+        if not core:
+            continue
+        core_start = m.start() + lstrip
+        core_end = core_start + len(core)
+        before = text[core_start - 1] if core_start > 0 else ""
+        if before.isascii() and before.isalpha():
+            continue
+        name_raw = text[pos:core_start]
+        squashed = _squash(name_raw)
+        if not squashed:
+            continue
+        if "。" in squashed or len(squashed) > 80:
+            break
+        items = _lex(core)
+        if not items:
+            continue
+        lead_ok = bool(re.match(rf"[{_CJK}]", before))
+        attr_m = _ATTR_AFTER.match(text, core_end) if trail is None else None
+        seg = _segment(
+            items, ny=ny, has_cum=has_cum, percent=False, lead_ok=lead_ok, notes=notes, value_fns=frozenset()
+        )
+        if seg is None:
+            continue
+        if attr_m is None and len(seg.cells) < 2:
+            continue
+        row_end = attr_m.end() if attr_m else core_end
+        attr = attr_m.group(1) if attr_m else None
+        rows.append(_StreamRow(pos, name_raw, core_start, items, attr, row_end, lead_ok))
+        pos = row_end
+    return rows
+
+
+@dataclass
+class _NameInfo:
+    name: str
+    unit: str
+    category: str | None
+    subcategory: str | None
+    group: tuple[str, str] | None
+    marks: list[tuple[int, str]]
+    text_start: int
+    row_text: str
+
+
+def _read_names(rows: list[_StreamRow], notes: dict[int, str]) -> list[_NameInfo]:
+    infos: list[_NameInfo] = []
+    category: str | None = None
+    subcategory: str | None = None
+    group: tuple[str, str] | None = None
+    for r in rows:
+        nt = r.name_raw
+        parts = list(_NUMBERED.finditer(nt))
+        offset = 0
+        numbered = False
+        if parts:
+            pre = _squash(nt[: parts[0].start()])
+            if pre:
+                category, subcategory, group = _clean_name(pre), None, None
+            for p, q in itertools.pairwise(parts):
+                head = _squash(nt[p.end() : q.start()])
+                if head:
+                    subcategory, group = _clean_name(_split_unit(head)[0]), None
+            offset = parts[-1].start()
+            numbered = True
+        last_raw = nt[parts[-1].end() :] if parts else nt
+        last_off = parts[-1].end() if parts else 0
+        lead_ws = len(last_raw) - len(last_raw.lstrip())
+        last_raw, last_off = last_raw.lstrip(), last_off + lead_ws
+        sub = _SUBHEAD.match(last_raw) if numbered else None
+        if sub is not None:
+            rest = last_raw[sub.end() :]
+            rest_sq = _squash(rest)
+            if rest_sq and not rest_sq.startswith(_NAME_CONTINUES) and not _UNIT_AT_END.fullmatch(rest_sq):
+                subcategory, group = sub.group(), None
+                ws = len(rest) - len(rest.lstrip())
+                last_raw, last_off = rest.lstrip(), last_off + sub.end() + ws
+                offset, numbered = last_off, False
+        if not numbered:
+            offset = last_off
+        text = _squash(last_raw)
+        unit_m = _UNIT_PAREN.search(text)
+        if unit_m is not None and text[unit_m.end() :]:
+            title, _ = _name_markers(_clean_name(text[: unit_m.start()]), notes)
+            group = (title, _norm_unit(unit_m.group(1)))
+            text = text[unit_m.end() :]
+        elif numbered:
+            group = None
+        name_text, unit = _split_unit(text)
+        name, marks = _name_markers(_clean_name(name_text), notes)
+        if unit:
+            group = None
+        elif group is not None:
+            name, unit = _group_item_name(group[0], name), group[1]
+        infos.append(
+            _NameInfo(name, unit, category, subcategory, group, marks, r.name_start + offset, nt[offset:])
+        )
+    return infos
+
+
+def _group_item_name(title: str, item: str) -> str:
+    if item in title:
+        return title
+    if "污染物" in title:
+        return item + title.split("污染物", 1)[1]
+    return title + item
+
+
+def _parse_stream(
+    doc: Document, header: re.Match[str], years: list[int], has_cum: bool, cum_fn: int | None
+) -> ExtractedTable | None:
+    text = doc.text
+    body_start = header.end()
+    limit = min(len(text), body_start + 12000)
+    head = _BODY_END.search(text, body_start, limit)
+    body_end = head.start() if head else limit
+    notes, notes_end = _parse_notes(text, body_end) if head else ({}, body_end)
+    ny = len(years)
+    keys = frozenset(notes)
+    rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys)
+    if len(rows) < 2:
+        return None
+    if head is not None and text[rows[-1].end : body_end].strip():
+        notes, notes_end = {}, rows[-1].end
+        keys = frozenset()
+        rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys)
+    infos = _read_names(rows, notes)
+
+    # pass 1: segment without value footnotes; collect the notes names and the header refer to
+    def seg(i: int, value_fns: frozenset[int]) -> _Seg | None:
+        return _segment(
+            rows[i].items,
+            ny=ny,
+            has_cum=has_cum,
+            percent=infos[i].unit == "%",
+            lead_ok=rows[i].lead_ok,
+            notes=keys,
+            value_fns=value_fns,
+        )
+
+    segs = [seg(i, frozenset()) for i in range(len(rows))]
+    where: dict[int, int] = {}  # note -> row index (-1: header)
+    if cum_fn is not None:
+        where[cum_fn] = -1
+    for i, (info, sg) in enumerate(zip(infos, segs, strict=True)):
+        for k, _ in info.marks:
+            where.setdefault(k, i)
+        if sg is not None and sg.lead_fn is not None:
+            where.setdefault(sg.lead_fn, i)
+    value_fn_rows: dict[int, _Seg] = {}
+    for k in sorted(set(notes) - set(where) - {0}):
+        lo = max((r for n, r in where.items() if n < k), default=-1)
+        hi = min((r for n, r in where.items() if n > k), default=len(rows) - 1)
+        best: tuple[float, int, _Seg] | None = None
+        for i in range(max(lo, 0), hi + 1):
+            alt = seg(i, frozenset({k}))
+            old = segs[i]
+            if alt is None or not any(c.fn == k for c in alt.cells):
+                continue
+            gain = alt.score - (old.score if old is not None else -10.0)
+            if gain > _ORPHAN_GAIN:  # notes are numbered in reading order: the first plausible cell
+                best = (gain, i, alt)
+                break
+        if best is not None:
+            value_fn_rows[best[1]] = best[2]
+            where[k] = best[1]
+    segs = [value_fn_rows.get(i, s) for i, s in enumerate(segs)]
+
+    out: list[ExtractedIndicator] = []
+    carry: list[tuple[int, str, tuple[str | None, str | None]]] = []
+    prev: tuple[_NameInfo, str | None] | None = None
+    for row, info, sg in zip(rows, infos, segs, strict=True):
+        if sg is None:
+            continue
+        scope = (info.category, info.subcategory)
+        carry = [c for c in carry if c[2] == scope]
+        fns: set[int] = set()
+        for k, phrase in info.marks:
+            fns.add(k)
+            if phrase:
+                carry.append((k, phrase, scope))
+        for k, phrase, _ in carry:
+            if phrase in info.name:
+                fns.add(k)
+        if sg.lead_fn is not None:
+            fns.add(sg.lead_fn)
+            carry.append((sg.lead_fn, info.name, scope))
+        conf = 1.0
+        attribute = _ATTRS.get(row.attr or "")
+        if attribute is None and prev is not None and info.group is not None and prev[0].group == info.group:
+            attribute = prev[1]
+            conf -= 0.1
+        if sg.margin < 1.0:
+            conf -= 0.1
+        if any(c.fn is not None for c in sg.cells):
+            conf -= 0.1
+        name_cell = re.sub(r"\s+", "", info.row_text) + (str(sg.lead_fn) if sg.lead_fn is not None else "")
+        cells = [name_cell] + [c.raw for c in sg.cells] + ([row.attr] if row.attr else [])
+        build = _RowBuild(
+            name=info.name,
+            unit=info.unit,
+            category=info.category,
+            attribute=attribute,
+            slots=sg.slots,
+            fns=fns,
+            start=info.text_start,
+            end=row.end,
+            cells=cells,
+            confidence=conf,
+        )
+        out.append(_build(text, build, years, has_cum, cum_fn, notes))
+        prev = (info, attribute)
+    title, title_start = _title(text, header.start())
+    end = notes_end if notes else rows[-1].end
+    return ExtractedTable(title, years, out, notes, Span.of(text, title_start, end))
