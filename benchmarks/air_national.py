@@ -4,7 +4,7 @@ Builds the input by tiling the real Beijing multi-site data (12 national-control
 stations, hourly) into ``--stations`` synthetic stations for ``--year`` (station i
 copies Beijing station i mod 12, each pollutant scaled by a deterministic factor
 0.8 + 0.4·u, u from a seeded RNG) spread over the real prefecture-level cities of
-``ecoplan.plans.regions`` (plus the four municipalities), and writes it as Parquet
+``ecoplan.core.regions`` (plus the four municipalities), and writes it as Parquet
 (one file per 100 stations; reused when already built with the same parameters).
 
 Then times, side by side, medians of ``--repeat`` runs:
@@ -49,10 +49,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ecoplan.ingest.air import read_beijing_multisite
-from ecoplan.pipelines.air import city_daily, evaluate_year
-from ecoplan.standards.air import aqi as ecoaqi
-from ecoplan.standards.air import hj633_2012
+from ecoplan.air.readers.hourly import read_beijing_multisite
+from ecoplan.air.pipeline import city_daily, evaluate_year
+from ecoplan.air.standards import aqi as ecoaqi
+from ecoplan.air.standards import hj633_2012
 from ecoplan.store.engines import DuckDBEngine
 
 POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co", "o3")
@@ -181,7 +181,7 @@ def city_codes() -> list[str]:
     lists 东莞 441900, 中山 442000 and 儋州 460400 twice (prefecture and county level,
     same code) and the dict keeps the county row, which would drop three real cities.
     """
-    text = resources.files("ecoplan.plans").joinpath("data/regions.csv").read_text("utf-8")
+    text = resources.files("ecoplan.core").joinpath("data/regions.csv").read_text("utf-8")
     rows = list(csv.DictReader(io.StringIO(text)))
     pref = {r["code"] for r in rows if r["level"] == "prefecture"}
     known = {r["code"] for r in rows}

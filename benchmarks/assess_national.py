@@ -46,8 +46,8 @@ import pandas as pd
 
 from ecoplan.demo.synthetic import synthetic_values, territory
 from ecoplan.plans import builtin_plans
-from ecoplan.plans.regions import bundled_regions
-from ecoplan.session import Ecoplan
+from ecoplan.core.regions import bundled_regions
+from ecoplan.app import Ecoplan
 from ecoplan.store.catalog import VALUE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,7 +187,7 @@ def timed_get(port: int, path: str) -> float:
 
 OLD_ASSESS = r"""
 import sys, time, json
-from ecoplan.session import Ecoplan
+from ecoplan.app import Ecoplan
 db, plan, years, regions = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
 ep = Ecoplan(db, read_only=True)
 t = time.perf_counter()
@@ -213,7 +213,7 @@ def old_tree(rev: str, work: Path) -> Path:
 def old_store(src: Path, db: Path, values: pd.DataFrame) -> None:
     """Create a store with the old code and put the values in its table directly."""
     env = {**os.environ, "PYTHONPATH": str(src)}
-    code = "import sys; from ecoplan.session import Ecoplan; Ecoplan(sys.argv[1]).init()"
+    code = "import sys; from ecoplan.app import Ecoplan; Ecoplan(sys.argv[1]).init()"
     subprocess.run([sys.executable, "-c", code, str(db)], env=env, check=True)
     import duckdb
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ecoplan.session import Ecoplan
+from ecoplan.app import Ecoplan
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

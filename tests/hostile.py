@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from ecoplan.plans.serialize import plan_to_mapping
-from ecoplan.session import Ecoplan
+from ecoplan.app import Ecoplan
 
 CMD = "=cmd|' /C calc'!A0"
 PLUS = "+1+1"

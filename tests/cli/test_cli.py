@@ -126,7 +126,7 @@ def test_unknown_plan_and_region(db: str) -> None:
 
 
 def test_plan_yaml_and_excel_round_trip(db: str, tmp_path: Path) -> None:
-    from ecoplan.session import Ecoplan
+    from ecoplan.app import Ecoplan
 
     with Ecoplan(db) as ep:
         original = ep.catalog.plan("jiangmen-13th-eco")
@@ -258,7 +258,7 @@ def test_init_demo_fills_only_keys_without_values(tmp_path: Path) -> None:
 
 
 def demo_rows() -> list[str]:
-    from ecoplan.session import demo_values_path
+    from ecoplan.app import demo_values_path
 
     lines = demo_values_path().read_text(encoding="utf-8").splitlines()[1:]
     return [line for line in lines if line.strip()]

@@ -20,10 +20,10 @@ from tests.hostile import (
 from typer.testing import CliRunner
 
 from ecoplan.cli import app
-from ecoplan.exports import csv_text, is_hostile, neutralise
+from ecoplan.core.exports import csv_text, is_hostile, neutralise
 from ecoplan.ingest.plans import read_plan_file
 from ecoplan.plans.serialize import plan_to_mapping
-from ecoplan.session import Ecoplan
+from ecoplan.app import Ecoplan
 
 runner = CliRunner()
 
@@ -105,7 +105,7 @@ def test_plans_export_xlsx_is_inert_and_imports_back(db: str, tmp_path: Path) ->
 def test_tab_led_text_is_inert_in_xlsx(tmp_path: Path) -> None:
     import pandas as pd
 
-    from ecoplan.exports import write_xlsx
+    from ecoplan.core.exports import write_xlsx
 
     write_xlsx(pd.DataFrame({"t": [TAB, "\r=1"], "n": [-5, 1.5]}), tmp_path / "t.xlsx")
     cells = assert_inert_xlsx(tmp_path / "t.xlsx")

@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.conftest import write_csv
 
-from ecoplan.errors import ValuesImportError
+from ecoplan.core.errors import ValuesImportError
 from ecoplan.ingest.values import parse_year, read_values, region_hint
 from ecoplan.plans import Basis, builtin_plans, bundled_regions
 

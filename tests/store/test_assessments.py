@@ -14,8 +14,8 @@ from tests.conftest import write_csv
 
 from ecoplan.assess.scoring import load_rules, score
 from ecoplan.demo.synthetic import synthetic_values
-from ecoplan.errors import InputFileError, OutOfScope
-from ecoplan.session import Ecoplan
+from ecoplan.core.errors import InputFileError, OutOfScope
+from ecoplan.app import Ecoplan
 
 PLAN = "cn-13th-eco"
 PROVINCES = ["110000", "120000", "130000", "310000", "440000"]

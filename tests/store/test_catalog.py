@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from tests.conftest import write_csv
 
-from ecoplan.errors import PlanError, SchemaVersionError, ValuesImportError
-from ecoplan.session import Ecoplan, demo_values_path
+from ecoplan.core.errors import PlanError, SchemaVersionError, ValuesImportError
+from ecoplan.app import Ecoplan, demo_values_path
 from ecoplan.store.catalog import Catalog
 from ecoplan.store.migrations import SCHEMA_VERSION
 
@@ -94,7 +94,7 @@ def test_revision_history_and_as_of(ep: Ecoplan, tmp_path: Path) -> None:
 
 
 def test_backdated_revision_is_refused(ep: Ecoplan, tmp_path: Path) -> None:
-    from ecoplan.errors import StoreError
+    from ecoplan.core.errors import StoreError
 
     v1 = write_csv(tmp_path / "v1.csv", [HEADER, "cn-13th-eco,air-good-days,000000,2020,79.5,%,,"])
     v2 = write_csv(tmp_path / "v2.csv", [HEADER, "cn-13th-eco,air-good-days,000000,2020,80.5,%,,"])

@@ -14,7 +14,7 @@ import duckdb
 from typer.testing import CliRunner
 
 from ecoplan.cli import app
-from ecoplan.session import Ecoplan
+from ecoplan.app import Ecoplan
 from ecoplan.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 PLAN = "cn-13th-eco"

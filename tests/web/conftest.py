@@ -14,7 +14,7 @@ import uvicorn
 from tests.conftest import SHARED
 
 from ecoplan.api import create_app
-from ecoplan.session import Ecoplan, demo_values_path
+from ecoplan.app import Ecoplan, demo_values_path
 from ecoplan.web import register
 
 

@@ -11,7 +11,7 @@ from tests.hostile import AT, CMD, INDICATOR, LINK, MINUS, PLUS, add_hostile_pla
 from tests.web.conftest import serving
 
 from ecoplan.api import create_app
-from ecoplan.session import Ecoplan
+from ecoplan.app import Ecoplan
 
 
 @pytest.fixture(scope="module")

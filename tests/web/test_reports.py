@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from ecoplan.assess.scoring import ScoreCard
 from ecoplan.cli import app
 from ecoplan.reports import build
-from ecoplan.session import Ecoplan
+from ecoplan.app import Ecoplan
 
 runner = CliRunner()
 

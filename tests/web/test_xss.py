@@ -17,7 +17,7 @@ import yaml
 
 from ecoplan.api import create_app
 from ecoplan.plans.serialize import plan_to_mapping
-from ecoplan.session import Ecoplan, demo_values_path
+from ecoplan.app import Ecoplan, demo_values_path
 from ecoplan.web import register
 
 from .conftest import serving

@@ -34,10 +34,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecoplan.api.cache import ResponseCache
 from ecoplan.api.security import SECURITY_HEADERS, SecurityHeaders
-from ecoplan.errors import EcoplanError, NotFound, StoreError
-from ecoplan.exports import csv_text
+from ecoplan.core.errors import EcoplanError, NotFound, StoreError
+from ecoplan.core.exports import csv_text
 from ecoplan.plans.serialize import plan_json
-from ecoplan.session import Ecoplan
+from ecoplan.app import Ecoplan
 
 __all__ = [
     "MAX_BODY",
@@ -219,7 +219,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
 
     Requests read through one app: ``ecoplan`` when given (``ecoplan serve`` passes the
     app it owns), else one opened on the first request and closed at shutdown. Each
-    request reads a snapshot (:meth:`~ecoplan.session.Ecoplan.reader`), so readers
+    request reads a snapshot (:meth:`~ecoplan.app.Ecoplan.reader`), so readers
     never wait for or fail on a writer. ``app.state.reader()`` gives the dashboard the same.
     """
     store = StoreHolder(str(db) if db is not None else None, ecoplan)

@@ -26,7 +26,7 @@ import pandas as pd
 import yaml
 
 from ecoplan.assess.evaluate import IndicatorAssessment, PlanAssessment, Status, Verdict
-from ecoplan.errors import ScoringRuleError
+from ecoplan.core.errors import ScoringRuleError
 
 __all__ = ["Grade", "ScoreCard", "ScoringRules", "grade", "load_rules", "score", "score_frame"]
 

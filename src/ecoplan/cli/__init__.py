@@ -32,10 +32,10 @@ from ecoplan.cli._common import (
     out,
     set_wait,
 )
-from ecoplan.errors import EcoplanError
-from ecoplan.exports import csv_text, neutralise_rows, write_xlsx
+from ecoplan.core.errors import EcoplanError
+from ecoplan.core.exports import csv_text, neutralise_rows, write_xlsx
 from ecoplan.plans.serialize import plan_json
-from ecoplan.session import assessment_frame, demo_values_path
+from ecoplan.app import assessment_frame, demo_values_path
 from ecoplan.store.catalog import default_db_path
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="生态环境规划实施监测评估平台 ecoplan")
@@ -578,7 +578,7 @@ def rank(
     out.print(t)
 
 
-from ecoplan.cli.air import air_app, aqi  # noqa: E402  (registers the air commands)
+from ecoplan.air.commands import air_app, aqi  # noqa: E402  (registers the air commands)
 from ecoplan.cli.targets import targets_app, warnings  # noqa: E402
 
 app.add_typer(air_app, name="air")

@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from ecoplan.cli import _server
-from ecoplan.errors import StoreBusy
-from ecoplan.session import Ecoplan
+from ecoplan.core.errors import StoreBusy
+from ecoplan.app import Ecoplan
 from ecoplan.store.catalog import default_db_path
 
 __all__ = ["DbOpt", "LangOpt", "_dump_json", "_fail", "_session", "err", "open_store", "out", "set_wait"]

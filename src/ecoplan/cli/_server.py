@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from ecoplan.session import Ecoplan
+from ecoplan.app import Ecoplan
 
 __all__ = [
     "ARGV",

@@ -12,8 +12,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, out
-from ecoplan.errors import EcoplanError
-from ecoplan.exports import csv_text
+from ecoplan.core.errors import EcoplanError
+from ecoplan.core.exports import csv_text
 
 __all__ = ["targets_app", "warnings"]
 

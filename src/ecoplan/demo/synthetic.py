@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ecoplan.plans.model import Basis, Indicator, Plan
-from ecoplan.plans.regions import Region, region_lineage
+from ecoplan.core.regions import Region, region_lineage
 from ecoplan.plans.targets import TargetKind
 
 __all__ = ["synthetic_values", "territory"]

@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from ecoplan.errors import InputFileError, Problem
-from ecoplan.exports import append_row
+from ecoplan.core.errors import InputFileError, Problem
+from ecoplan.core.exports import append_row
 from ecoplan.ingest.tables import read_table
 from ecoplan.plans.model import Plan
 from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
@@ -188,7 +188,7 @@ def write_plan_yaml(plan: Plan, path: str | Path) -> None:
 def write_plan_excel(plan: Plan, path: str | Path) -> None:
     """Write ``plan`` in the Excel template, with data validation from the ``lists`` sheet.
 
-    Text is stored as text, never a formula (:mod:`ecoplan.exports`); the values are
+    Text is stored as text, never a formula (:mod:`ecoplan.core.exports`); the values are
     unchanged, so the file imports back as the same plan.
     """
     import openpyxl

@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from ecoplan.errors import InputFileError
+from ecoplan.core.errors import InputFileError
 
 __all__ = ["read_table"]
 

@@ -22,10 +22,10 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecoplan.errors import Problem, ValuesImportError
+from ecoplan.core.errors import Problem, ValuesImportError
 from ecoplan.ingest.tables import read_table
 from ecoplan.plans.model import Basis, Plan
-from ecoplan.plans.regions import bundled_regions
+from ecoplan.core.regions import bundled_regions
 
 __all__ = ["REQUIRED_COLUMNS", "ValueRow", "parse_year", "read_values", "region_hint"]
 

@@ -18,7 +18,7 @@ from ecoplan.plans.model import (
     Task,
     Text,
 )
-from ecoplan.plans.regions import Region, bundled_regions, is_known_region, region_lineage
+from ecoplan.core.regions import Region, bundled_regions, is_known_region, region_lineage
 from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
 from ecoplan.plans.targets import Op, Target, TargetKind, parse_target
 

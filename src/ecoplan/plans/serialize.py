@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from ecoplan.errors import InputFileError, Problem, TargetSyntaxError
+from ecoplan.core.errors import InputFileError, Problem, TargetSyntaxError
 from ecoplan.plans.model import (
     Attribute,
     Baseline,
@@ -31,7 +31,7 @@ from ecoplan.plans.model import (
     Task,
     Text,
 )
-from ecoplan.plans.regions import is_known_region
+from ecoplan.core.regions import is_known_region
 from ecoplan.plans.targets import Target, TargetKind, parse_target
 
 __all__ = ["plan_from_mapping", "plan_json", "plan_to_mapping"]
@@ -283,7 +283,7 @@ def plan_from_mapping(data: Any, file: str = "<plan>") -> Plan:
     Raises
     ------
     InputFileError
-        With one :class:`~ecoplan.errors.Problem` per bad field.
+        With one :class:`~ecoplan.core.errors.Problem` per bad field.
     """
     c = _Collector(file)
     if not isinstance(data, Mapping):

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from ecoplan.errors import TargetSyntaxError
+from ecoplan.core.errors import TargetSyntaxError
 
 __all__ = [
     "Op",

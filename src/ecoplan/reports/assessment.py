@@ -23,10 +23,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ecoplan.errors import EcoplanError
-from ecoplan.exports import append_row
-from ecoplan.session import Ecoplan
-from ecoplan.templating import render
+from ecoplan.core.errors import EcoplanError
+from ecoplan.core.exports import append_row
+from ecoplan.app import Ecoplan
+from ecoplan.core.templating import render
 
 __all__ = ["FORMATS", "ReportData", "build", "render_html", "write_report", "write_xlsx"]
 

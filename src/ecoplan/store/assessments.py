@@ -32,10 +32,10 @@ import pandas as pd
 import pyarrow as pa
 
 from ecoplan.assess.table import COLUMNS, assess_arrow
-from ecoplan.errors import NotFound
+from ecoplan.core.errors import NotFound
 from ecoplan.ingest.decompositions import Decomposition
 from ecoplan.plans.model import Plan, TargetSpec
-from ecoplan.plans.regions import region_lineage
+from ecoplan.core.regions import region_lineage
 from ecoplan.plans.targets import parse_target
 
 if TYPE_CHECKING:

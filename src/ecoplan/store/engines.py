@@ -1,6 +1,6 @@
 """SQL engines the pipelines run on: DuckDB (default, in-process) and Apache Spark.
 
-Both implement :class:`ecoplan.pipelines.engine.Engine`. The DuckDB engine works
+Both implement :class:`ecoplan.core.sql.Engine`. The DuckDB engine works
 in its own in-memory connection (the catalog file stays unlocked); the Spark
 engine starts a local session (``local[2]`` unless ``master`` is given) on first
 use. Spark is optional: ``pip install 'ecoplan[spark]'`` and a Java 17 runtime.
@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ecoplan.errors import StoreError
+from ecoplan.core.errors import StoreError
 
 __all__ = ["DuckDBEngine", "SparkEngine", "make_engine"]
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 __all__ = ["AIR_POINTS", "EXIT_CODE", "InjectedFault", "armed", "point"]
 
-#: Steps of :meth:`ecoplan.store.air.AirStore.import_batch` and ``repair``, in order.
+#: Steps of :meth:`ecoplan.air.storage.AirStore.import_batch` and ``repair``, in order.
 AIR_POINTS = (
     "air.after_tmp_write",  # the first new partition is in its temporary file
     "air.after_rename",  # every new partition has its new (not yet referenced) name

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ecoplan.plans.regions import bundled_regions
+from ecoplan.core.regions import bundled_regions
 
 __all__ = [
     "INSET_BOX",

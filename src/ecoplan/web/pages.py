@@ -24,10 +24,10 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from ecoplan.errors import EcoplanError, NotFound, StoreError
+from ecoplan.core.errors import EcoplanError, NotFound, StoreError
 from ecoplan.reports import FORMATS, build, write_report
-from ecoplan.session import Ecoplan
-from ecoplan.standards.air.aqi import CATEGORY_EN, CATEGORY_ZH, level_of
+from ecoplan.app import Ecoplan
+from ecoplan.air.standards.aqi import CATEGORY_EN, CATEGORY_ZH, level_of
 from ecoplan.web.geo import drillable, prefecture_geojson, province_geojson, south_china_sea
 from ecoplan.web.templating import render
 

@@ -1,12 +1,12 @@
 """The dashboard's templates (``ecoplan/web/templates``, one ``base.html``) on the shared
-Jinja2 environment of :mod:`ecoplan.templating`."""
+Jinja2 environment of :mod:`ecoplan.core.templating`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ecoplan.templating import environment
-from ecoplan.templating import render as _render
+from ecoplan.core.templating import environment
+from ecoplan.core.templating import render as _render
 
 __all__ = ["fmt", "render"]
 

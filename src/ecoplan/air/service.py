@@ -1,0 +1,432 @@
+"""Air operations of a session: load observations, daily AQI, evaluate, rank, feed plans.
+
+``ep.air.load(...)``, ``ep.air.evaluate("110000", 2015)`` … — what ``ecoplan air …``
+does, as methods. Engines: ``"duckdb"`` (default) or ``"spark"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ecoplan.core.errors import EcoplanError, NotFound
+from ecoplan.air.readers import hourly as air_ingest
+from ecoplan.air.readers.hourly import AirBatch
+from ecoplan.air.readers.events import read_events
+from ecoplan.ingest.values import ValueRow
+from ecoplan.air.pipeline import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly, three_year
+from ecoplan.plans.model import Basis
+from ecoplan.air.standards.editions import get_edition
+from ecoplan.air.storage import AirImportResult, AirStore
+from ecoplan.store.catalog import ImportResult
+from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
+
+if TYPE_CHECKING:
+    from ecoplan.app import Ecoplan
+
+__all__ = ["FORMATS", "AirOps", "FeedResult"]
+
+#: ``ecoplan air load --format`` values.
+FORMATS = ("beijing-multisite", "long-csv", "wide-csv", "parquet")
+#: Indicator codes the air pipeline can feed, and how.
+FEEDS = {
+    "air.good_days_ratio": "good_days_ratio_pct",
+    "air.pm25_concentration": "pm25_annual_ugm3",
+    "air.heavy_pollution_days_ratio": "heavy_days_ratio_pct",
+    "air.pm25_noncompliant_decline": "pm25_decline",
+    "air.heavy_pollution_days_decline": "heavy_ratio_decline",
+}
+SOURCE = "pipeline air"
+
+
+@dataclass
+class FeedResult:
+    """Values written to the indicator-values table, and what could not be."""
+
+    result: ImportResult
+    rows: list[ValueRow]
+    skipped: list[str]
+
+
+class AirOps:
+    """The air part of an :class:`~ecoplan.app.Ecoplan` session."""
+
+    def __init__(self, session: Ecoplan) -> None:
+        self.session = session
+        self.store = AirStore(session.catalog)
+        self._engines: dict[str, DuckDBEngine | SparkEngine] = {}
+
+    def engine(self, name: str = "duckdb") -> DuckDBEngine | SparkEngine:
+        if name not in self._engines:
+            self._engines[name] = make_engine(name)
+        return self._engines[name]
+
+    # -- load -----------------------------------------------------------------
+    def read(
+        self,
+        paths: Sequence[str | Path],
+        fmt: str,
+        *,
+        region: str | None = None,
+        stations: str | Path | None = None,
+        units: Mapping[str, str] | None = None,
+        tz: str = "Asia/Shanghai",
+    ) -> AirBatch:
+        """Read observation files of a named format into one checked batch."""
+        if fmt == "beijing-multisite":
+            return air_ingest.read_beijing_multisite(paths, region=region or "110000")
+        if fmt == "long-csv":
+            return air_ingest.read_long_csv(paths, stations=stations, tz=tz)
+        if fmt == "wide-csv":
+            return air_ingest.read_wide_csv(paths, units=units, stations=stations, tz=tz)
+        if fmt == "parquet":
+            return air_ingest.read_parquet_hourly(paths, units=units, stations=stations, tz=tz)
+        raise EcoplanError(f"unknown air format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+    def load(
+        self,
+        paths: Sequence[str | Path],
+        fmt: str,
+        *,
+        region: str | None = None,
+        stations: str | Path | None = None,
+        units: Mapping[str, str] | None = None,
+        tz: str = "Asia/Shanghai",
+        progress: Callable[[str], None] | None = None,
+    ) -> tuple[AirBatch, AirImportResult]:
+        """Read, validate and store observations (idempotent; the last value wins)."""
+        if progress:
+            progress("read")
+        batch = self.read(paths, fmt, region=region, stations=stations, units=units, tz=tz)
+        known = self.session.catalog.region_codes()
+        bad = sorted(set(batch.stations["region"].astype(str)) - known)
+        if bad:
+            raise NotFound(f"station region(s) {', '.join(bad)} not in the store (run `ecoplan init`)")
+        if region is not None and fmt != "beijing-multisite":
+            other = sorted(set(batch.stations["region"].astype(str)) - {region})
+            if other:
+                raise EcoplanError(
+                    f"--region {region} given, but the station file places stations in {other}"
+                )
+        if progress:
+            progress("store")
+        return batch, self.store.import_batch(batch, fmt=fmt)
+
+    def rejects(self, reason: str | None = None) -> pd.DataFrame:
+        """Stored rejected values, by file and row: ``file, row, station, time, pollutant,
+        value, reason`` (the latest load of each file; see ``docs/air-input.md``)."""
+        if reason is not None and reason not in air_ingest.REASONS:
+            raise EcoplanError(f"unknown reason {reason!r}: one of {', '.join(air_ingest.REASONS)}")
+        return self.store.rejects(reason)
+
+    def import_events(self, path: str | Path) -> tuple[int, int]:
+        """Exceptional events from a CSV/XLSX (see :mod:`ecoplan.air.readers.events`);
+        returns (new, changed) event-days. Re-importing the same file changes nothing."""
+        return self.store.save_events(read_events(path, self.session.catalog.region_codes()))
+
+    def _events(self) -> pd.DataFrame | None:
+        ev = self.store.events(approved_only=True)
+        return ev if len(ev) else None
+
+    # -- compute ----------------------------------------------------------------
+    def _options(self, region: str | None) -> DailyOptions:
+        absent: set[str] = set()
+        for r in [region] if region else self.store.regions():
+            absent |= self.store.absent(r)
+        return DailyOptions(absent=frozenset(absent))
+
+    def _paths(self, region: str | None, years: Sequence[int]) -> list[str]:
+        regions = [region] if region else self.store.regions()
+        paths = [p for r in regions for p in self.store.paths(r, years)]
+        if not paths:
+            where = f"region {region}" if region else "any region"
+            raise NotFound(
+                f"no air observations for {where} in {', '.join(map(str, years))}; "
+                "load some with `ecoplan air load`"
+            )
+        return paths
+
+    def daily(
+        self,
+        region: str,
+        start: dt.date,
+        end: dt.date,
+        *,
+        edition: str = "auto",
+        engine: str = "duckdb",
+    ) -> pd.DataFrame:
+        """City daily concentrations, IAQI, AQI, level and primary pollutants."""
+        if end < start:
+            raise EcoplanError(f"--to {end} is before --from {start}")
+        years = list(range(start.year, end.year + 1))
+        df = city_daily(
+            self.engine(engine),
+            self.store.stations(),
+            self._paths(region, years),
+            start,
+            end,
+            edition=edition,
+            options=self._options(region),
+        )
+        return df[df["region"] == region].reset_index(drop=True)
+
+    def hourly(
+        self,
+        region: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        station: str | None = None,
+        city: bool = False,
+        edition: str = "auto",
+        engine: str = "duckdb",
+    ) -> pd.DataFrame:
+        """Real-time (hourly) AQI of the region's stations (or one ``station``), or
+        of the city as a whole with ``city=True``."""
+        if end < start:
+            raise EcoplanError(f"--to {end} is before --from {start}")
+        years = sorted({(start - dt.timedelta(hours=23)).year, *range(start.year, end.year + 1)})
+        st = self.store.stations()
+        loaded = set(self.store.years(region))
+        paths = self._paths(region, [y for y in years if y in loaded]) if loaded & set(years) else []
+        if not paths:
+            raise NotFound(f"no air observations for region {region} around {start:%Y-%m-%d}")
+        df = hourly(
+            self.engine(engine),
+            st,
+            paths,
+            start,
+            end,
+            edition=edition,
+            city=city,
+            options=self._options(region),
+        )
+        if city:
+            return df[df["unit"] == region].reset_index(drop=True)
+        mine = set(st[st["region"] == region]["code"])
+        if station is not None:
+            if station not in mine:
+                raise NotFound(f"station {station} is not a station of region {region}")
+            mine = {station}
+        return df[df["unit"].isin(mine)].reset_index(drop=True)
+
+    def evaluate(
+        self,
+        region: str,
+        year: int,
+        *,
+        edition: str = "auto",
+        engine: str = "duckdb",
+        three_years: bool | None = None,
+        month: int | None = None,
+    ) -> AirEvaluation:
+        """Annual evaluation of one region.
+
+        ``three_years``: attach the three-year moving averages (HJ 663—2026,
+        provisional) when the two previous years are loaded; default: for the 2026
+        edition only.
+        """
+        ev = self._evaluate_one(region, year, edition=edition, engine=engine, month=month)
+        if month is not None:
+            return ev  # three-year averages are annual
+        want = get_edition(ev.edition).three_year_mean if three_years is None else three_years
+        loaded = set(self.store.years(region))
+        if want and {year - 2, year - 1} <= loaded:
+            prev = [
+                self._evaluate_one(region, y, edition=edition, engine=engine) for y in (year - 2, year - 1)
+            ]
+            ev.three_year = three_year([*prev, ev])
+        elif want:
+            ev.notes.append(
+                {
+                    "en": "three-year moving average not computed: "
+                    f"{year - 2} and {year - 1} are not both loaded",
+                    "zh": f"未计算三年滑动平均：{year - 2}、{year - 1}年数据不全",
+                }
+            )
+        return ev
+
+    def _evaluate_one(
+        self, region: str, year: int, *, edition: str, engine: str, month: int | None = None
+    ) -> AirEvaluation:
+        self.session.catalog.region(region)
+        res = evaluate_year(
+            self.engine(engine),
+            self.store.stations(),
+            self._paths(region, [year]),
+            year,
+            edition=edition,
+            options=self._options(region),
+            regions=[region],
+            events=self._events(),
+            month=month,
+        )
+        if not res:
+            when = f"{year}-{month:02d}" if month else str(year)
+            raise NotFound(f"region {region}: no city-assessment stations with data in {when}")
+        return res[0]
+
+    def evaluate_all(
+        self, year: int, *, edition: str = "auto", engine: str = "duckdb", month: int | None = None
+    ) -> list[AirEvaluation]:
+        """Annual evaluation of every loaded region."""
+        return evaluate_year(
+            self.engine(engine),
+            self.store.stations(),
+            self._paths(None, [year]),
+            year,
+            edition=edition,
+            options=self._options(None),
+            events=self._events(),
+            month=month,
+        )
+
+    def rank(
+        self, year: int, *, edition: str = "auto", engine: str = "duckdb", month: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Regions ranked by the composite index (ascending; equal values share a rank)."""
+        evs = self.evaluate_all(year, edition=edition, engine=engine, month=month)
+        rows = []
+        for e in evs:
+            d = e.to_dict()
+            rows.append(
+                {
+                    "region": e.region,
+                    "name_zh": self._name(e.region),
+                    "composite_index": d["composite_index"],
+                    "primary": (d["composite"] or {}).get("primary"),
+                    "pm25_ugm3": d.get("pm25_annual_ugm3", d.get("pm25_mean_ugm3")),
+                    "good_days_ratio_pct": d["good_days_ratio_pct"],
+                    "days_valid": e.days_valid,
+                }
+            )
+        ranked = sorted(rows, key=lambda r: (r["composite_index"] is None, r["composite_index"] or 0.0))
+        prev: float | None = None
+        rank = 0
+        for i, r in enumerate(ranked, start=1):
+            if r["composite_index"] is None:
+                r["rank"] = None
+                continue
+            if r["composite_index"] != prev:
+                rank = i
+                prev = r["composite_index"]
+            r["rank"] = rank
+        return ranked
+
+    def _name(self, code: str) -> str | None:
+        try:
+            return self.session.catalog.region(code).name_zh
+        except NotFound:
+            return None
+
+    # -- plans ------------------------------------------------------------------
+    def feed(
+        self,
+        region: str,
+        years: Sequence[int] | None = None,
+        *,
+        edition: str = "auto",
+        engine: str = "duckdb",
+    ) -> FeedResult:
+        """Write the plan indicators the air evaluation measures (good-days ratio,
+        PM2.5 annual mean and its decline since the base year, heavy-days ratio and
+        its decline) to the indicator values, source ``pipeline air``.
+
+        Plans considered: every stored plan whose region is ``region`` or one of its
+        ancestors (a national plan's indicators are measured in every region).
+        Re-running with the same data writes nothing new.
+        """
+        cat = self.session.catalog
+        years = sorted(years or self.store.years(region))
+        evals: dict[int, AirEvaluation | None] = {}
+
+        def ev(y: int) -> AirEvaluation | None:
+            if y not in evals:
+                try:
+                    evals[y] = self.evaluate(region, y, edition=edition, engine=engine)
+                except NotFound:
+                    evals[y] = None
+            return evals[y]
+
+        chain = {region}
+        code: str | None = region
+        while code:
+            parent = cat.region(code).parent
+            code = parent
+            if parent:
+                chain.add(parent)
+        chain.add("000000")
+        rows: list[ValueRow] = []
+        skipped: list[str] = []
+        for plan in cat.plans():
+            if plan.region not in chain:
+                continue
+            for ind in plan.indicators:
+                key = FEEDS.get(ind.code or "")
+                if key is None:
+                    continue
+                for y in years:
+                    if not (plan.base_year <= y <= plan.end):
+                        continue
+                    e = ev(y)
+                    if e is None:
+                        continue
+                    value, note = self._feed_value(key, e, ev(plan.base_year), plan.base_year)
+                    label = f"{plan.id}/{ind.id}/{y}"
+                    if value is None:
+                        skipped.append(f"{label}: {note}")
+                        continue
+                    basis = Basis.CHANGE if key in ("pm25_decline", "heavy_ratio_decline") else Basis.LEVEL
+                    rows.append(
+                        ValueRow(
+                            plan=plan.id,
+                            indicator=ind.id,
+                            region=region,
+                            year=y,
+                            value=value,
+                            unit=ind.unit,
+                            basis=basis,
+                            source=SOURCE,
+                            note=note,
+                        )
+                    )
+        result = cat.add_values(rows, actor="ecoplan air", origin=SOURCE)
+        return FeedResult(result, rows, skipped)
+
+    @staticmethod
+    def _feed_value(
+        key: str, e: AirEvaluation, base: AirEvaluation | None, base_year: int
+    ) -> tuple[float | None, str]:
+        ed = get_edition(e.edition)
+        std = f"{ed.aqi}/{ed.limits}; {e.stations} stations, {e.days_valid} valid days"
+        d = e.to_dict()
+        if key in ("good_days_ratio_pct", "pm25_annual_ugm3", "heavy_days_ratio_pct"):
+            v = d[key]
+            if v is None:
+                want = "ratios" if "ratio" in key else "PM2.5"
+                why = [n["en"] for n in e.notes if want in n["en"]]
+                return None, f"{key} invalid: " + "; ".join(why)
+            return v, std
+        if base is None:
+            return None, f"no evaluation for the base year {base_year}"
+        if key == "pm25_decline":
+            b, c = base.stat("pm25_annual_ugm3"), e.stat("pm25_annual_ugm3")
+            if b is None or c is None:
+                return None, "PM2.5 annual mean invalid in the base year or this year"
+            if b <= 35:
+                return (
+                    None,
+                    f"PM2.5 {b:.1f} µg/m³ in {base_year} attains the 35 limit: not a non-attainment city",
+                )
+            return round((b - c) / b * 100, 1), f"{std}; PM2.5 {b:.1f} → {c:.1f} µg/m³ since {base_year}"
+        b2, c2 = base.heavy_days_ratio_pct, e.heavy_days_ratio_pct
+        if b2 is None or c2 is None:
+            return None, "heavy-days ratio invalid in the base year or this year"
+        if b2 == 0:
+            return None, f"no heavy-pollution days in {base_year}: relative decline undefined"
+        return round((b2 - c2) / b2 * 100, 1), f"{std}; heavy-days ratio {b2} → {c2} % since {base_year}"

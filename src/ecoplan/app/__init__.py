@@ -1,0 +1,302 @@
+"""The Python API: ``ecoplan.open(db)`` and what the CLI does, as methods.
+
+>>> import ecoplan
+>>> ep = ecoplan.open("ecoplan.duckdb")            # doctest: +SKIP
+>>> ep.init()                                       # doctest: +SKIP
+>>> res = ep.plan("cn-13th-eco").assess("000000", 2020)   # doctest: +SKIP
+>>> res.to_frame()[["id", "value", "status", "verdict"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ecoplan.assess.evaluate import PlanAssessment
+from ecoplan.assess.ranking import RankRow
+from ecoplan.assess.scoring import ScoreCard, ScoringRules, load_rules, score
+from ecoplan.core.errors import NotFound, StoreBusy
+from ecoplan.ingest.plans import read_plan_file
+from ecoplan.ingest.values import read_values
+from ecoplan.plans.model import Plan
+from ecoplan.app import assessment
+from ecoplan.air.service import AirOps
+from ecoplan.store.catalog import Catalog, ImportResult, recorded_moment, store_errors
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Ecoplan", "PlanHandle", "demo_values_path", "open"]
+
+
+def demo_values_path() -> Path:
+    """The bundled demo values: published national figures 2015–2020 (see its ``source`` column)."""
+    return Path(str(resources.files("ecoplan.demo").joinpath("cn_13th_values.csv")))
+
+
+@dataclass
+class PlanHandle:
+    """A stored plan bound to its session."""
+
+    session: Ecoplan
+    plan: Plan
+
+    def assess(
+        self, region: str | None = None, year: int | None = None, as_of: str | None = None
+    ) -> PlanAssessment:
+        return self.session.assess(self.plan.id, region or self.plan.region, year or self.plan.end, as_of)
+
+
+#: Idle snapshot cursors an app keeps for the next readers.
+_IDLE_READERS = 8
+
+
+def _open_catalog(
+    db: str | Path | None,
+    read_only: bool,
+    wait: float,
+    on_wait: Callable[[float, StoreBusy], None] | None,
+) -> Catalog:
+    """Open the file, retrying every quarter second for up to ``wait`` seconds while
+    another process holds it; ``on_wait(seconds waited, error)`` is called before each retry."""
+    start = time.monotonic()
+    while True:
+        try:
+            return Catalog(db, read_only=read_only)
+        except StoreBusy as exc:
+            waited = time.monotonic() - start
+            if waited >= wait:
+                raise StoreBusy(exc.path, exc.pid, waited if wait else 0.0) from None
+            if on_wait is not None:
+                on_wait(waited, exc)
+            time.sleep(min(0.25, max(0.0, wait - waited)))
+
+
+class Ecoplan:
+    """An ecoplan database and the operations on it: the app.
+
+    The app holds the path, one read-write connection and a writer lock. Within one
+    process, threads read through :meth:`reader` (a consistent snapshot on a cursor of
+    its own, which never waits for a writer) and write through :meth:`writer` (one at a
+    time). DuckDB allows one read-write process per file: opening a file another
+    process holds raises :class:`~ecoplan.core.errors.StoreBusy`, after retrying for up to
+    ``wait`` seconds (``on_wait`` hears of each retry).
+    """
+
+    def __init__(
+        self,
+        db: str | Path | None = None,
+        *,
+        read_only: bool = False,
+        wait: float = 0.0,
+        on_wait: Callable[[float, StoreBusy], None] | None = None,
+        catalog: Catalog | None = None,
+        owner: Ecoplan | None = None,
+    ) -> None:
+        #: The catalog of this object: the app's own, or a reader's snapshot view.
+        self.catalog = catalog if catalog is not None else _open_catalog(db, read_only, wait, on_wait)
+        self._air: AirOps | None = None
+        # A reader view (``owner`` set) borrows its owner's connection, lock and cursors.
+        self._app: Ecoplan = owner if owner is not None else self
+        if owner is None:
+            self._write_lock = threading.RLock()
+            self._idle: list[Catalog] = []
+            self._idle_lock = threading.Lock()
+
+    @property
+    def air(self) -> AirOps:
+        """Ambient-air observations, AQI and evaluation (:class:`~ecoplan.air.service.AirOps`)."""
+        if self._air is None:
+            self._air = AirOps(self)
+        return self._air
+
+    def close(self) -> None:
+        """Close the app's connection (and its idle reader cursors); a reader view's
+        close does nothing: its app owns the connection."""
+        if self._app is not self:
+            return
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for cat in idle:
+            cat.close()
+        self.catalog.close()
+
+    def __enter__(self) -> Ecoplan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def reader(self) -> Iterator[Ecoplan]:
+        """A read view for one thread: its queries see the store as it was when the
+        view opened, whatever writers commit meanwhile; DuckDB errors (and a data
+        file deleted under the reader) surface as :class:`~ecoplan.core.errors.StoreError`."""
+        app = self._app
+        with app._idle_lock:
+            idle = app._idle.pop() if app._idle else None
+        # a reused cursor gets a new catalog object: no cache outlives its snapshot
+        cat = idle.fresh() if idle is not None else app.catalog.snapshot_view()
+        try:
+            cat.begin_snapshot()
+        except BaseException:
+            cat.close()
+            raise
+        try:
+            with store_errors(app.catalog.path):
+                yield Ecoplan(catalog=cat, owner=app)
+        finally:
+            app._release(cat)
+
+    def _release(self, cat: Catalog) -> None:
+        try:
+            cat.end_snapshot()
+        except Exception:
+            cat.close()  # a cursor that cannot roll back is not reused
+            return
+        with self._idle_lock:
+            if len(self._idle) < _IDLE_READERS:
+                self._idle.append(cat)
+                return
+        cat.close()
+
+    @contextmanager
+    def writer(self) -> Iterator[Ecoplan]:
+        """The app, for one writer at a time (re-entrant within a thread): imports,
+        task updates, air loads and feeds of a shared app go through here."""
+        app = self._app
+        with app._write_lock:
+            yield app
+
+    # plans and regions
+    def init(self) -> tuple[int, int]:
+        """Register regions and built-in plans; returns (regions, plans newly stored)."""
+        return self.catalog.init()
+
+    def plans(self) -> list[Plan]:
+        return self.catalog.plans()
+
+    def plan(self, plan_id: str) -> PlanHandle:
+        return PlanHandle(self, self.catalog.plan(plan_id))
+
+    def import_plan(self, path: str | Path, *, replace: bool = False) -> tuple[Plan, bool]:
+        plan = read_plan_file(path)
+        if plan.region not in self.catalog.region_codes():
+            raise NotFound(f"{path}: region {plan.region} is not in the store (run `ecoplan init`)")
+        return plan, self.catalog.save_plan(plan, replace=replace)
+
+    # values
+    def import_values(
+        self,
+        path: str | Path,
+        *,
+        recorded_at: str | dt.datetime | None = None,
+        actor: str | None = None,
+        sheet: str | None = None,
+        only_new: bool = False,
+    ) -> ImportResult:
+        """Validate and store a values file (all or nothing; re-import is a no-op).
+
+        ``only_new``: store only values of keys (plan, indicator, region, year) with
+        no stored revision at all; the others are left as they are (the demo values).
+        """
+        plans = {p.id: p for p in self.catalog.plans()}
+        names = {r.code: r.name_zh for r in self.catalog.regions()}
+        rows = read_values(path, plans, names, sheet=sheet)
+        return self.catalog.add_values(
+            rows,
+            recorded_at=recorded_moment(recorded_at),
+            actor=actor,
+            origin=Path(path).name,
+            only_new=only_new,
+        )
+
+    # assessment
+    def assess(self, plan_id: str, region: str, year: int, as_of: str | None = None) -> PlanAssessment:
+        """Assess one region on its own baseline and target (:mod:`ecoplan.app.assessment`)."""
+        return assessment.assess(self.catalog, plan_id, region, year, as_of)
+
+    def score(
+        self, pa: PlanAssessment, rules: ScoringRules | None = None, flags: set[str] | None = None
+    ) -> ScoreCard:
+        return score(pa, rules or load_rules(), flags)
+
+    def rank(
+        self,
+        plan_id: str,
+        year: int,
+        regions: list[str] | None = None,
+        as_of: str | None = None,
+        rules: ScoringRules | None = None,
+        *,
+        level: str | None = None,
+    ) -> list[RankRow]:
+        """Rank the regions of one level (default: the highest below the plan's region)."""
+        return assessment.rank(self.catalog, plan_id, year, regions, as_of, rules, level=level)
+
+    def warnings(
+        self,
+        plan_id: str | None = None,
+        year: int | None = None,
+        *,
+        level: str | None = None,
+        region_level: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> assessment.WarningPage:
+        """The warnings of every region for ``year`` (default: each region's latest year with
+        a value), most severe first; filtered and paged (:func:`assessment.warnings`)."""
+        return assessment.warnings(
+            self.catalog, plan_id, year, level=level, region_level=region_level, offset=offset, limit=limit
+        )
+
+    def progress(self, plan_id: str, level: str) -> list[dict[str, Any]]:
+        """Share of assessed indicators achieved or on track, per region of ``level``, latest year."""
+        return assessment.progress(self.catalog, plan_id, level)
+
+    def import_decompositions(self, path: str | Path, *, actor: str | None = None) -> ImportResult:
+        """Store the decomposed targets of a file (:mod:`ecoplan.ingest.decompositions`)."""
+        return assessment.import_decompositions(self.catalog, path, actor=actor)
+
+    def remove_decompositions(self, path: str | Path) -> int:
+        """Delete the decomposed targets a file lists; those regions inherit again."""
+        return assessment.remove_decompositions(self.catalog, path)
+
+
+def open(db: str | Path | None = None, *, read_only: bool = False, wait: float = 0.0) -> Ecoplan:
+    """Open (creating or upgrading) an ecoplan database; ``None`` = ``$ECOPLAN_DB`` or ./ecoplan.duckdb.
+
+    ``wait``: seconds to keep retrying while another process holds the file."""
+    return Ecoplan(db, read_only=read_only, wait=wait)
+
+
+def assessment_frame(pa: PlanAssessment) -> pd.DataFrame:
+    """One row per indicator, the columns of the JSON form (flattened)."""
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    for d in (a.to_dict() for a in pa.indicators):
+        t = d.pop("target") or {}
+        b = d.pop("baseline")
+        d.pop("milestone")
+        rows.append(
+            {
+                **d,
+                "baseline_year": b["year"],
+                "baseline_value": b["value"],
+                "target_year": t.get("year"),
+                "target_expr": t.get("expr"),
+                "target_value": t.get("value"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+PlanAssessment.to_frame = assessment_frame  # type: ignore[attr-defined]

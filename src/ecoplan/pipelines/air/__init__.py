@@ -1,6 +1,0 @@
-"""Ambient-air pipeline: hourly observations → daily AQI → annual evaluation → plan values."""
-
-from ecoplan.pipelines.air.evaluate import AirEvaluation, city_daily, evaluate_year, hourly, three_year
-from ecoplan.pipelines.air.sql import DailyOptions
-
-__all__ = ["AirEvaluation", "DailyOptions", "city_daily", "evaluate_year", "hourly", "three_year"]
