@@ -151,7 +151,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        k = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        k = loader.construct_object(key_node, deep=deep)
         if k in seen:
             raise CatalogError(f"key {k!r} given twice (line {key_node.start_mark.line + 1})")
         seen.add(k)
@@ -175,7 +175,7 @@ def _read(source: Source) -> tuple[str, dict[str, dict[str, str]]]:
     except OSError as exc:
         raise CatalogError(f"{name}: cannot read ({exc})") from exc
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except CatalogError as exc:
         raise CatalogError(f"{name}: {exc}") from None
     except yaml.YAMLError as exc:

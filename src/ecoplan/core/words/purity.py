@@ -29,7 +29,7 @@ ALLOWED_LATIN: Final = frozenset(
         # standards
         "GB", "HJ", "GB/T", "HJ/T", "ISO",
         # file formats and the product
-        "JSON", "CSV", "XLSX", "PDF", "HTML", "YAML", "Excel", "ecoplan",
+        "JSON", "CSV", "XLSX", "PDF", "HTML", "YAML", "Excel", "UTF-8", "ecoplan",
     }
 )  # fmt: skip
 
