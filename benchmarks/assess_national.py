@@ -44,10 +44,10 @@ from typing import Any
 
 import pandas as pd
 
+from ecoplan.app import Ecoplan
+from ecoplan.core.regions import bundled_regions
 from ecoplan.demo.synthetic import synthetic_values, territory
 from ecoplan.plans import builtin_plans
-from ecoplan.core.regions import bundled_regions
-from ecoplan.app import Ecoplan
 from ecoplan.store.catalog import VALUE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -27,9 +27,9 @@ import httpx
 import uvicorn
 
 from ecoplan.api import create_app
+from ecoplan.app import Ecoplan, demo_values_path
 from ecoplan.core.regions import bundled_regions
 from ecoplan.reports import build, write_report
-from ecoplan.app import Ecoplan, demo_values_path
 from ecoplan.web import register
 
 BEIJING = Path(__file__).resolve().parents[2] / "shared" / "data" / "beijing-multisite"

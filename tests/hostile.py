@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from ecoplan.plans.serialize import plan_to_mapping
 from ecoplan.app import Ecoplan
+from ecoplan.plans.serialize import plan_to_mapping
 
 CMD = "=cmd|' /C calc'!A0"
 PLUS = "+1+1"

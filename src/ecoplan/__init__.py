@@ -5,8 +5,8 @@ plans and their target expressions, indicator values with revision history,
 and the assessment engine (progress, verdicts, scores, ranking, warnings).
 """
 
-from ecoplan.core.errors import EcoplanError
 from ecoplan.app import Ecoplan, PlanHandle, open
+from ecoplan.core.errors import EcoplanError
 
 __all__ = ["Ecoplan", "EcoplanError", "PlanHandle", "open"]
 __version__ = "0.1.0"

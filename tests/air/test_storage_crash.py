@@ -22,9 +22,9 @@ import pandas as pd
 import pytest
 from tests.conftest import SHARED
 
+from ecoplan.air.storage import AirStore
 from ecoplan.app import Ecoplan
 from ecoplan.store import faults
-from ecoplan.air.storage import AirStore
 
 BEIJING = SHARED / "data" / "beijing-multisite"
 ECOPLAN = Path(sys.executable).with_name("ecoplan")

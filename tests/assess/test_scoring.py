@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ecoplan.assess.scoring import ScoringRules, grade, load_rules
-from ecoplan.errors import ScoringRuleError
+from ecoplan.core.errors import ScoringRuleError
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from ecoplan.assess.evaluate import IndicatorAssessment, Observation, assess_indicator
 from ecoplan.assess.table import COLUMNS, assess_table
+from ecoplan.core.regions import bundled_regions
 from ecoplan.demo.synthetic import synthetic_values, territory
 from ecoplan.plans import Basis, builtin_plans, plan_from_mapping
 from ecoplan.plans.model import Plan, TargetSpec
-from ecoplan.plans.regions import bundled_regions
 from ecoplan.plans.targets import parse_target
 
 FLOATS = [

@@ -19,11 +19,11 @@ from tests.hostile import (
 )
 from typer.testing import CliRunner
 
+from ecoplan.app import Ecoplan
 from ecoplan.cli import app
 from ecoplan.core.exports import csv_text, is_hostile, neutralise
 from ecoplan.ingest.plans import read_plan_file
 from ecoplan.plans.serialize import plan_to_mapping
-from ecoplan.app import Ecoplan
 
 runner = CliRunner()
 

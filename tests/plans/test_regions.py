@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ecoplan.plans.regions import bundled_regions, region_lineage
+from ecoplan.core.regions import bundled_regions, region_lineage
 
 
 def test_levels_are_counted_once() -> None:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecoplan.errors import TargetSyntaxError
+from ecoplan.core.errors import TargetSyntaxError
 from ecoplan.plans.targets import Op, Target, TargetKind, format_number, parse_target
 
 K = TargetKind

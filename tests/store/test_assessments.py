@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from tests.conftest import write_csv
 
-from ecoplan.assess.scoring import load_rules, score
-from ecoplan.demo.synthetic import synthetic_values
-from ecoplan.core.errors import InputFileError, OutOfScope
 from ecoplan.app import Ecoplan
+from ecoplan.assess.scoring import load_rules, score
+from ecoplan.core.errors import InputFileError, OutOfScope
+from ecoplan.demo.synthetic import synthetic_values
 
 PLAN = "cn-13th-eco"
 PROVINCES = ["110000", "120000", "130000", "310000", "440000"]

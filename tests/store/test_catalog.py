@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from tests.conftest import write_csv
 
-from ecoplan.core.errors import PlanError, SchemaVersionError, ValuesImportError
 from ecoplan.app import Ecoplan, demo_values_path
+from ecoplan.core.errors import PlanError, SchemaVersionError, ValuesImportError
 from ecoplan.store.catalog import Catalog
 from ecoplan.store.migrations import SCHEMA_VERSION
 

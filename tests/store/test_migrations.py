@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 from typer.testing import CliRunner
 
-from ecoplan.cli import app
 from ecoplan.app import Ecoplan
+from ecoplan.cli import app
 from ecoplan.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 PLAN = "cn-13th-eco"

@@ -15,10 +15,10 @@ import pytest
 from tests.hostile import CMD, LINK, add_hostile_plan, assert_inert_xlsx
 from typer.testing import CliRunner
 
+from ecoplan.app import Ecoplan
 from ecoplan.assess.scoring import ScoreCard
 from ecoplan.cli import app
 from ecoplan.reports import build
-from ecoplan.app import Ecoplan
 
 runner = CliRunner()
 

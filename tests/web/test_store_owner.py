@@ -25,8 +25,8 @@ import uvicorn
 from tests.conftest import SHARED, write_csv
 
 from ecoplan.api import create_app
-from ecoplan.core.errors import StoreError
 from ecoplan.app import Ecoplan
+from ecoplan.core.errors import StoreError
 from ecoplan.web import register
 
 BEIJING = SHARED / "data" / "beijing-multisite"

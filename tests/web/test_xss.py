@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from ecoplan.api import create_app
-from ecoplan.plans.serialize import plan_to_mapping
 from ecoplan.app import Ecoplan, demo_values_path
+from ecoplan.plans.serialize import plan_to_mapping
 from ecoplan.web import register
 
 from .conftest import serving

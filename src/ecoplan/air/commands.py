@@ -15,12 +15,12 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, err, out
-from ecoplan.core.errors import EcoplanError
-from ecoplan.core.exports import csv_text
 from ecoplan.air.standards import aqi as aqi_std
 from ecoplan.air.standards import hj663_2013
 from ecoplan.air.standards.editions import EDITION_KEYS, edition_for
+from ecoplan.core.errors import EcoplanError
+from ecoplan.core.exports import csv_text
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, err, out
 
 __all__ = ["air_app", "aqi"]
 
@@ -235,7 +235,7 @@ def air_load(
         )
         return
     zh = lang == "zh"
-    shares: dict[str, float | None] = summary["missing_share"]  # type: ignore[assignment]
+    shares: dict[str, float | None] = summary["missing_share"]
     miss = ", ".join(f"{p} {v:.1%}" for p, v in shares.items() if v is not None)
     rej = {k: v for k, v in res.rejects.items() if v}
     written = ", ".join(f"{r}/{y}" for r, y in res.partitions_written) or ("无" if zh else "none")
@@ -532,7 +532,7 @@ def air_evaluate(
                 three_years=three_years,
                 month=month,
             )
-            name = ep.catalog.region(region).name_zh
+            name = ep.region(region).name_zh
     except EcoplanError as exc:
         _fail(exc)
     d = ev.to_dict()
@@ -707,9 +707,9 @@ def air_status(db: DbOpt = None, fmt: Annotated[OutFmt, typer.Option("--format")
     """What is loaded: partitions, stations, rejected values by reason. / 数据概况"""
     try:
         with _session(db) as ep:
-            parts = ep.air.store.summary()
-            rej = ep.air.store.reject_counts()
-            nst = len(ep.air.store.stations())
+            parts = ep.air.summary()
+            rej = ep.air.reject_counts()
+            nst = len(ep.air.stations())
     except EcoplanError as exc:
         _fail(exc)
     if fmt is OutFmt.json:
@@ -745,7 +745,7 @@ def events_list(
     """List exceptional events. / 例外事件列表"""
     try:
         with _session(db) as ep:
-            df = ep.air.store.events(region)
+            df = ep.air.events(region)
     except EcoplanError as exc:
         _fail(exc)
     if fmt is OutFmt.json:

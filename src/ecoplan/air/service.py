@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ecoplan.core.errors import EcoplanError, NotFound
-from ecoplan.air.readers import hourly as air_ingest
-from ecoplan.air.readers.hourly import AirBatch
-from ecoplan.air.readers.events import read_events
-from ecoplan.ingest.values import ValueRow
 from ecoplan.air.pipeline import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly, three_year
-from ecoplan.plans.model import Basis
+from ecoplan.air.readers import hourly as air_ingest
+from ecoplan.air.readers.events import read_events
+from ecoplan.air.readers.hourly import AirBatch
 from ecoplan.air.standards.editions import get_edition
 from ecoplan.air.storage import AirImportResult, AirStore
+from ecoplan.core.errors import EcoplanError, NotFound
+from ecoplan.ingest.values import ValueRow
+from ecoplan.plans.model import Basis
 from ecoplan.store.catalog import ImportResult
 from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
 
@@ -65,6 +65,35 @@ class AirOps:
         if name not in self._engines:
             self._engines[name] = make_engine(name)
         return self._engines[name]
+
+    # -- read -----------------------------------------------------------------
+    def stations(self, region: str | None = None) -> pd.DataFrame:
+        """Stored stations (of ``region``): code, names, region, position, type."""
+        return self.store.stations(region)
+
+    def regions(self) -> list[str]:
+        """Regions with stored observations."""
+        return self.store.regions()
+
+    def years(self, region: str | None = None) -> list[int]:
+        """Years with stored observations (of ``region``)."""
+        return self.store.years(region)
+
+    def summary(self) -> pd.DataFrame:
+        """Stored partitions: region, year, rows."""
+        return self.store.summary()
+
+    def reject_counts(self) -> dict[str, int]:
+        """Stored rejected values by reason code."""
+        return self.store.reject_counts()
+
+    def events(self, region: str | None = None, approved_only: bool = False) -> pd.DataFrame:
+        """Stored exceptional-event days."""
+        return self.store.events(region, approved_only)
+
+    def state(self) -> tuple[Any, ...]:
+        """Changes whenever observations or events change: a key for caching evaluations."""
+        return self.store.state()
 
     # -- load -----------------------------------------------------------------
     def read(

@@ -46,8 +46,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecoplan.core.errors import StoreError
 from ecoplan.air.readers.hourly import POLLUTANTS, AirBatch
+from ecoplan.core.errors import StoreError
 from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog
 
@@ -263,6 +263,14 @@ class AirStore:
             kind = "temporary" if f.name.endswith(".tmp") else "unreferenced"
             problems.append(f"{kind} file {f}")
         return problems
+
+    def state(self) -> tuple[object, ...]:
+        """(last import id, event count, last event change): changes with every write."""
+        row = self.con.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM air_imports), "
+            "(SELECT count(*) FROM air_events), (SELECT max(recorded_at) FROM air_events)"
+        ).fetchone()
+        return tuple(row or ())
 
     def regions(self) -> list[str]:
         return [

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
-import io
-import json
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -24,7 +21,6 @@ from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -34,10 +30,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecoplan.api.cache import ResponseCache
 from ecoplan.api.security import SECURITY_HEADERS, SecurityHeaders
-from ecoplan.core.errors import EcoplanError, NotFound, StoreError
-from ecoplan.core.exports import csv_text
-from ecoplan.plans.serialize import plan_json
 from ecoplan.app import Ecoplan
+from ecoplan.core.domain import load
+from ecoplan.core.errors import EcoplanError, NotFound, StoreError
+from ecoplan.domains import domains
+from ecoplan.kit.http import ApiError, Fmt, JsonOnly, Limit, export, json_response, page
+from ecoplan.plans.serialize import plan_json
 
 __all__ = [
     "MAX_BODY",
@@ -51,7 +49,6 @@ __all__ = [
 _log = logging.getLogger("ecoplan.api")
 
 MAX_BODY = 1_000_000  # bytes; the API is read-only, a large body is a mistake or an attack
-MAX_LIMIT = 1000
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -129,65 +126,6 @@ class RetryReads:
             await asyncio.sleep(self.pause * attempt)
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
-
-
-def _json_response(request: Request, data: Any) -> Response:
-    body = json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
-    etag = '"' + hashlib.sha1(body).hexdigest() + '"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=60"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="application/json; charset=utf-8", headers=headers)
-
-
-def _export(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
-    frame = pd.DataFrame(rows)
-    if fmt == "csv":
-        return Response(
-            csv_text(frame).encode("utf-8-sig"),  # text a spreadsheet could run is neutralised
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    buf = io.BytesIO()
-    frame.to_parquet(buf, index=False)
-    return Response(
-        buf.getvalue(),
-        media_type="application/vnd.apache.parquet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.parquet"'},
-    )
-
-
-def _page(
-    request: Request,
-    rows: list[dict[str, Any]],
-    key: Callable[[dict[str, Any]], str],
-    cursor: str | None,
-    limit: int,
-    fmt: str,
-    name: str,
-) -> Response:
-    """Cursor pagination over ``rows`` sorted by ``key`` (stable, unique)."""
-    rows = sorted(rows, key=key)
-    if fmt in ("csv", "parquet"):
-        return _export(rows, fmt, name)
-    start = 0
-    if cursor is not None:
-        keys = [key(r) for r in rows]
-        if cursor not in keys:
-            raise ApiError(400, "invalid_cursor", f"cursor {cursor!r} does not point into this collection")
-        start = keys.index(cursor) + 1
-    items = rows[start : start + limit]
-    more = start + limit < len(rows)
-    return _json_response(
-        request,
-        {"items": items, "next_cursor": key(items[-1]) if more and items else None, "total": len(rows)},
-    )
-
-
 def _region(r: Any) -> dict[str, Any]:
     return {"code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "level": r.level, "parent": r.parent}
 
@@ -249,7 +187,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
 
     app.state.session = session
     app.add_middleware(RetryReads)
-    app.add_middleware(ResponseCache, generation=lambda: store.app().catalog.state())
+    app.add_middleware(ResponseCache, generation=lambda: store.app().state())
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Any]) -> Response:
@@ -303,11 +241,6 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), exc.status_code)
 
-    Fmt = Query("json", pattern="^(json|csv|parquet)$", description="json (paged), csv or parquet (all rows)")
-    Limit = Query(100, ge=1, le=MAX_LIMIT)
-    # A resource with no export still refuses ?format=csv|xml… rather than ignoring it.
-    JsonOnly = Query("json", pattern="^json$", description="json only (this resource has no export)")
-
     @app.get("/api/v1/regions", tags=["regions"])
     def regions(
         request: Request,
@@ -327,15 +260,15 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
                     "level": r.level,
                     "parent": r.parent,
                 }
-                for r in ep.catalog.regions(level, parent)
+                for r in ep.regions(level, parent)
             ]
-        return _page(request, rows, lambda r: r["code"], cursor, limit, format, "regions")
+        return page(request, rows, lambda r: r["code"], cursor, limit, format, "regions")
 
     @app.get("/api/v1/regions/{code}", tags=["regions"])
     def region(request: Request, code: str, format: str = JsonOnly) -> Response:
         with session() as ep:
-            r = ep.catalog.region(code)
-        return _json_response(
+            r = ep.region(code)
+        return json_response(
             request,
             {
                 "code": r.code,
@@ -359,13 +292,13 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
                 }
                 for r in rows
             ]
-            return _export(flat, format, "plans")
-        return _page(request, rows, lambda r: str(r["id"]), cursor, limit, format, "plans")
+            return export(flat, format, "plans")
+        return page(request, rows, lambda r: str(r["id"]), cursor, limit, format, "plans")
 
     @app.get("/api/v1/plans/{plan_id}", tags=["plans"])
     def plan(request: Request, plan_id: str, format: str = JsonOnly) -> Response:
         with session() as ep:
-            return _json_response(request, plan_json(ep.catalog.plan(plan_id)))
+            return json_response(request, plan_json(ep.definition(plan_id)))
 
     @app.get("/api/v1/plans/{plan_id}/indicators", tags=["plans"])
     def indicators(
@@ -373,16 +306,16 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
     ) -> Response:
         """The plan's indicators (the ``indicators`` of ``plans show``), in plan order."""
         with session() as ep:
-            rows = plan_json(ep.catalog.plan(plan_id))["indicators"]
+            rows = plan_json(ep.definition(plan_id))["indicators"]
         for i, r in enumerate(rows):
             r["order"] = i + 1
         if format != "json":
             flat = [{k: v for k, v in r.items() if not isinstance(v, dict | list)} for r in rows]
-            return _export(flat, format, f"indicators-{plan_id}")
-        return _page(request, rows, lambda r: f"{r['order']:04d}", cursor, limit, format, "indicators")
+            return export(flat, format, f"indicators-{plan_id}")
+        return page(request, rows, lambda r: f"{r['order']:04d}", cursor, limit, format, "indicators")
 
     def _assess(ep: Ecoplan, plan_id: str, region: str | None, year: int | None, as_of: str | None) -> Any:
-        p = ep.catalog.plan(plan_id)
+        p = ep.definition(plan_id)
         y = year if year is not None else p.end
         if not 1900 <= y <= 2200:
             raise ApiError(400, "bad_year", f"year {y} is out of range")
@@ -408,7 +341,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
             pa = _assess(ep, plan_id, region, year, as_of)
             data = pa.to_dict()
             data["score"] = ep.score(pa).to_dict()
-            return _json_response(request, data)
+            return json_response(request, data)
 
     WarnLevel = Query(None, pattern="^(red|amber|watch)$", description="red, amber or watch")
     RegionLevel = Query(None, pattern="^(national|province|prefecture|county)$")
@@ -431,7 +364,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
                 )
             offset = int(cursor)
         with session() as ep:
-            page = ep.warnings(
+            wp = ep.warnings(
                 plan_id,
                 year,
                 level=level,
@@ -440,17 +373,17 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
                 limit=None if format != "json" else limit,
             )
         if format != "json":
-            return _export(page.items, format, f"warnings-{plan_id or 'all'}")
-        if cursor is not None and offset >= max(page.total, 1):
+            return export(wp.items, format, f"warnings-{plan_id or 'all'}")
+        if cursor is not None and offset >= max(wp.total, 1):
             raise ApiError(400, "invalid_cursor", f"cursor {cursor!r} does not point into this collection")
-        nxt = offset + len(page.items)
-        return _json_response(
+        nxt = offset + len(wp.items)
+        return json_response(
             request,
             {
-                "items": page.items,
-                "next_cursor": str(nxt) if nxt < page.total else None,
-                "total": page.total,
-                "counts": page.counts,
+                "items": wp.items,
+                "next_cursor": str(nxt) if nxt < wp.total else None,
+                "total": wp.total,
+                "counts": wp.counts,
             },
         )
 
@@ -474,8 +407,8 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
             pa = _assess(ep, plan_id, region, year, None)
             items = pa.to_dict()["warnings"]
         if format != "json":
-            return _export(items, format, f"warnings-{plan_id}")
-        return _json_response(request, {"items": items, "next_cursor": None, "total": len(items)})
+            return export(items, format, f"warnings-{plan_id}")
+        return json_response(request, {"items": items, "next_cursor": None, "total": len(items)})
 
     @app.get("/api/v1/warnings", tags=["assessment"])
     def all_warnings(
@@ -494,11 +427,11 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
     def decompositions(request: Request, plan_id: str, format: str = Fmt) -> Response:
         """Targets the plan hands down to regions (逐级分解), with their source."""
         with session() as ep:
-            ep.catalog.plan(plan_id)
-            rows = ep.catalog.decomposition_rows(plan_id)
+            ep.definition(plan_id)
+            rows = ep.decompositions(plan_id)
         if format != "json":
-            return _export(rows, format, f"decompositions-{plan_id}")
-        return _json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
+            return export(rows, format, f"decompositions-{plan_id}")
+        return json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
 
     @app.get("/api/v1/plans/{plan_id}/ranking", tags=["assessment"])
     def ranking(
@@ -510,11 +443,11 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
     ) -> Response:
         """Regions of one level ranked (default level: the highest below the plan's region)."""
         with session() as ep:
-            p = ep.catalog.plan(plan_id)
+            p = ep.definition(plan_id)
             rows = [vars(r) for r in ep.rank(plan_id, year or p.end, level=level)]
         if format != "json":
-            return _export(rows, format, f"ranking-{plan_id}")
-        return _json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
+            return export(rows, format, f"ranking-{plan_id}")
+        return json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
 
     @app.get("/api/v1/values", tags=["values"])
     def values(
@@ -529,59 +462,17 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
     ) -> Response:
         """Indicator values (latest revision, or every revision with ``history``)."""
         with session() as ep:
-            rows = ep.catalog.value_rows(plan, region, indicator, history=history)
+            rows = ep.values(plan, region, indicator, history=history)
 
         def key(r: dict[str, Any]) -> str:
             return (
                 f"{r['plan_id']}|{r['indicator_id']}|{r['region']}|{r['year']:04d}|{r.get('revision', 0):04d}"
             )
 
-        return _page(request, rows, key, cursor, limit, format, "values")
+        return page(request, rows, key, cursor, limit, format, "values")
 
-    @app.get("/api/v1/air/stations", tags=["air"])
-    def air_stations(
-        request: Request,
-        region: str | None = Query(None, pattern=r"^\d{6}$"),
-        cursor: str | None = None,
-        limit: int = Limit,
-        format: str = Fmt,
-    ) -> Response:
-        with session() as ep:
-            st = ep.air.store.stations(region)
-        rows = json.loads(st.to_json(orient="records", force_ascii=False))
-        return _page(request, rows, lambda r: str(r["code"]), cursor, limit, format, "air-stations")
-
-    @app.get("/api/v1/air/evaluations/{region}/{year}", tags=["air"])
-    def air_evaluation(
-        request: Request,
-        region: str,
-        year: int,
-        month: int | None = Query(None, ge=1, le=12),
-        edition: str = Query("auto", pattern="^(auto|2012|2026)$"),
-        format: str = JsonOnly,
-    ) -> Response:
-        """HJ 663 annual (or monthly) evaluation — the ``ecoplan air evaluate`` JSON."""
-        with session() as ep:
-            ev = ep.air.evaluate(region, year, edition=edition, month=month)
-            return _json_response(request, ev.to_dict())
-
-    @app.get("/api/v1/air/daily/{region}", tags=["air"])
-    def air_daily(
-        request: Request,
-        region: str,
-        start: dt.date = Query(..., alias="from"),
-        end: dt.date = Query(..., alias="to"),
-        format: str = Fmt,
-    ) -> Response:
-        """City daily AQI (HJ 633) with concentrations and primary pollutants."""
-        if (end - start).days > 3660:
-            raise ApiError(400, "range_too_large", "at most ten years per request")
-        with session() as ep:
-            df = ep.air.daily(region, start, end)
-        df["day"] = df["day"].astype(str)
-        rows = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
-        if format != "json":
-            return _export(rows, format, f"air-daily-{region}")
-        return _json_response(request, {"items": rows, "next_cursor": None, "total": len(rows)})
+    for d in domains():
+        if d.routes is not None:
+            app.include_router(load(d.routes)(session), prefix=f"/api/v1/{d.name}", tags=[d.name])
 
     return app

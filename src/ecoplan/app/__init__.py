@@ -19,21 +19,23 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecoplan.assess.evaluate import PlanAssessment
+from ecoplan.app import assessment
+from ecoplan.assess.evaluate import Message, Observation, PlanAssessment
 from ecoplan.assess.ranking import RankRow
 from ecoplan.assess.scoring import ScoreCard, ScoringRules, load_rules, score
+from ecoplan.core.domain import load
 from ecoplan.core.errors import NotFound, StoreBusy
+from ecoplan.core.regions import Region
+from ecoplan.domains import domain, domains
 from ecoplan.ingest.plans import read_plan_file
 from ecoplan.ingest.values import read_values
 from ecoplan.plans.model import Plan
-from ecoplan.app import assessment
-from ecoplan.air.service import AirOps
-from ecoplan.store.catalog import Catalog, ImportResult, recorded_moment, store_errors
+from ecoplan.store.catalog import Catalog, ImportResult, default_db_path, recorded_moment, store_errors
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Ecoplan", "PlanHandle", "demo_values_path", "open"]
+__all__ = ["Ecoplan", "PlanHandle", "default_db_path", "demo_values_path", "open"]
 
 
 def demo_values_path() -> Path:
@@ -102,20 +104,13 @@ class Ecoplan:
     ) -> None:
         #: The catalog of this object: the app's own, or a reader's snapshot view.
         self.catalog = catalog if catalog is not None else _open_catalog(db, read_only, wait, on_wait)
-        self._air: AirOps | None = None
+        self._domains: dict[str, Any] = {}
         # A reader view (``owner`` set) borrows its owner's connection, lock and cursors.
         self._app: Ecoplan = owner if owner is not None else self
         if owner is None:
             self._write_lock = threading.RLock()
             self._idle: list[Catalog] = []
             self._idle_lock = threading.Lock()
-
-    @property
-    def air(self) -> AirOps:
-        """Ambient-air observations, AQI and evaluation (:class:`~ecoplan.air.service.AirOps`)."""
-        if self._air is None:
-            self._air = AirOps(self)
-        return self._air
 
     def close(self) -> None:
         """Close the app's connection (and its idle reader cursors); a reader view's
@@ -175,7 +170,97 @@ class Ecoplan:
         with app._write_lock:
             yield app
 
+    # the store's state and the domains
+    @property
+    def path(self) -> str:
+        """The database file."""
+        return self.catalog.path
+
+    def state(self) -> int | None:
+        """A number that changes with every committed write (None once closed): a cache key."""
+        return self.catalog.state()
+
+    def domain(self, name: str) -> Any:
+        """The service of the registered domain ``name`` (:mod:`ecoplan.domains`), made on first use."""
+        ops = self._domains.get(name)
+        if ops is None:
+            d = domain(name)
+            if d.service is None:
+                raise NotFound(f"domain {name!r} has no service")
+            ops = self._domains[name] = load(d.service)(self)
+        return ops
+
+    def __getattr__(self, name: str) -> Any:
+        # ``ep.air`` is ``ep.domain("air")``: the shells name no domain, tests and users may
+        if name.startswith("_") or name not in {d.name for d in domains()}:
+            raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+        return self.domain(name)
+
     # plans and regions
+    def regions(self, level: str | None = None, parent: str | None = None) -> list[Region]:
+        return self.catalog.regions(level, parent)
+
+    def region(self, code: str) -> Region:
+        """The region ``code`` (:class:`~ecoplan.core.errors.NotFound` if unknown)."""
+        return self.catalog.region(code)
+
+    def region_names(self) -> dict[str, Message]:
+        """Every region's name (en, zh) by code."""
+        return self.catalog.region_names()
+
+    def plan_ids(self) -> list[str]:
+        return self.catalog.plan_ids()
+
+    def definition(self, plan_id: str) -> Plan:
+        """The stored plan ``plan_id`` (:class:`~ecoplan.core.errors.NotFound` naming the known ones)."""
+        return self.catalog.plan(plan_id)
+
+    def observations(
+        self, plan_id: str, region: str, as_of: str | dt.date | dt.datetime | None = None
+    ) -> dict[str, list[Observation]]:
+        """The values of a plan's indicators for one region, by indicator, as known on ``as_of``."""
+        return self.catalog.observations(plan_id, region, as_of)
+
+    def values(
+        self,
+        plan_id: str | None = None,
+        region: str | None = None,
+        indicator: str | None = None,
+        *,
+        history: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Stored values (the latest revision, or every revision with ``history``)."""
+        return self.catalog.value_rows(plan_id, region, indicator, history=history)
+
+    def tasks(self, plan_id: str | None = None) -> list[dict[str, Any]]:
+        """Tasks with their latest status."""
+        return self.catalog.tasks(plan_id)
+
+    def update_task(
+        self,
+        plan_id: str,
+        task_id: str,
+        status: str,
+        *,
+        note: str | None = None,
+        evidence: str | None = None,
+        actor: str | None = None,
+    ) -> int:
+        """Append a status to a task's history; returns its sequence number."""
+        return self.catalog.update_task(plan_id, task_id, status, note=note, evidence=evidence, actor=actor)
+
+    def decompositions(self, plan_id: str | None = None, region: str | None = None) -> list[dict[str, Any]]:
+        """Stored decomposed targets, by plan, indicator, region and year."""
+        return self.catalog.decomposition_rows(plan_id, region)
+
+    def latest_assessed_year(self, plan_id: str, region: str) -> int:
+        """The last year with a value of the plan for ``region`` (else the plan's end)."""
+        return self.catalog.latest_assessed_year(plan_id, region)
+
+    def assessment_years(self, plan_id: str, level: str | None = None) -> list[int]:
+        """Years with at least one value (of a region of ``level``, when given)."""
+        return self.catalog.assessment_years(plan_id, level)
+
     def init(self) -> tuple[int, int]:
         """Register regions and built-in plans; returns (regions, plans newly stored)."""
         return self.catalog.init()

@@ -19,8 +19,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ecoplan.cli import _server
-from ecoplan.cli._common import (
+from ecoplan.app import assessment_frame, default_db_path, demo_values_path
+from ecoplan.core.domain import load
+from ecoplan.core.errors import EcoplanError
+from ecoplan.core.exports import csv_text, neutralise_rows, write_xlsx
+from ecoplan.domains import domains
+from ecoplan.kit import server as _server
+from ecoplan.kit.cli import (
     DEFAULT_WAIT,
     DbOpt,
     LangOpt,
@@ -32,11 +37,7 @@ from ecoplan.cli._common import (
     out,
     set_wait,
 )
-from ecoplan.core.errors import EcoplanError
-from ecoplan.core.exports import csv_text, neutralise_rows, write_xlsx
 from ecoplan.plans.serialize import plan_json
-from ecoplan.app import assessment_frame, demo_values_path
-from ecoplan.store.catalog import default_db_path
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="生态环境规划实施监测评估平台 ecoplan")
 plans_app = typer.Typer(no_args_is_help=True, help="Plans: list, show, import, export / 规划")
@@ -103,8 +104,7 @@ def init(
         with _session(db) as ep:
             n_regions, n_plans = ep.init()
             out.print(
-                f"store {ep.catalog.path}: {n_regions} regions, {len(ep.catalog.plan_ids())} plans "
-                f"({n_plans} newly stored)"
+                f"store {ep.path}: {n_regions} regions, {len(ep.plan_ids())} plans ({n_plans} newly stored)"
             )
             if demo:
                 # Demo values never revise a stored value (a user's import, `air feed`): only
@@ -286,7 +286,7 @@ def regions_list(
     """List regions. / 行政区划列表"""
     try:
         with _session(db) as ep:
-            regions = ep.catalog.regions(level, parent)
+            regions = ep.regions(level, parent)
     except EcoplanError as exc:
         _fail(exc)
     if fmt is Fmt.json:
@@ -332,7 +332,7 @@ def values_list(
     """List stored values (latest revision, or the whole history). / 指标数据"""
     try:
         with _session(db) as ep:
-            rows = ep.catalog.value_rows(plan, region, indicator, history=history)
+            rows = ep.values(plan, region, indicator, history=history)
     except EcoplanError as exc:
         _fail(exc)
     if fmt is ValuesFmt.json:
@@ -379,7 +379,7 @@ def tasks_list(
     """List tasks with deadline and latest status. / 任务列表"""
     try:
         with _session(db) as ep:
-            rows = ep.catalog.tasks(plan)
+            rows = ep.tasks(plan)
     except EcoplanError as exc:
         _fail(exc)
     if fmt is Fmt.json:
@@ -410,7 +410,7 @@ def tasks_update(
         _fail(EcoplanError(f"--status {status!r}: choose one of {', '.join(sorted(allowed))}"))
     try:
         with _session(db) as ep:
-            seq = ep.catalog.update_task(plan, task, status, note=note, evidence=evidence, actor=actor)
+            seq = ep.update_task(plan, task, status, note=note, evidence=evidence, actor=actor)
     except EcoplanError as exc:
         _fail(exc)
     out.print(f"task {plan}/{task}: status {status} recorded (entry {seq})", markup=False)
@@ -578,11 +578,15 @@ def rank(
     out.print(t)
 
 
-from ecoplan.air.commands import air_app, aqi  # noqa: E402  (registers the air commands)
 from ecoplan.cli.targets import targets_app, warnings  # noqa: E402
 
-app.add_typer(air_app, name="air")
-app.command("aqi")(aqi)
+# Each registered domain adds its command group (``ecoplan air …``) and top-level commands.
+for _domain in domains():
+    if _domain.commands is not None:
+        app.add_typer(load(_domain.commands), name=_domain.name)
+    for _ref in _domain.top_commands:
+        _command = load(_ref)
+        app.command(_command.__name__)(_command)
 app.add_typer(targets_app, name="targets")
 app.command("warnings")(warnings)
 

@@ -11,9 +11,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ecoplan.cli._common import DbOpt, LangOpt, _dump_json, _fail, _session, out
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import csv_text
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out
 
 __all__ = ["targets_app", "warnings"]
 
@@ -69,8 +69,8 @@ def targets_list(
     """List stored decomposed targets. / 列出分解目标"""
     try:
         with _session(db) as ep:
-            rows = ep.catalog.decomposition_rows(plan, region)
-            names = ep.catalog.region_names()
+            rows = ep.decompositions(plan, region)
+            names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc)
     zh = lang == "zh"

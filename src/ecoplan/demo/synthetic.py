@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ecoplan.plans.model import Basis, Indicator, Plan
 from ecoplan.core.regions import Region, region_lineage
+from ecoplan.plans.model import Basis, Indicator, Plan
 from ecoplan.plans.targets import TargetKind
 
 __all__ = ["synthetic_values", "territory"]

@@ -31,10 +31,10 @@ from typing import Any
 import yaml
 
 from ecoplan.core.errors import InputFileError, Problem, TargetSyntaxError
+from ecoplan.core.regions import region_lineage
 from ecoplan.ingest.tables import read_table
 from ecoplan.ingest.values import parse_year, region_hint
 from ecoplan.plans.model import Plan
-from ecoplan.core.regions import region_lineage
 from ecoplan.plans.targets import TargetKind, parse_target
 
 __all__ = ["Decomposition", "read_decompositions"]

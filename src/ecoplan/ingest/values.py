@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ecoplan.core.errors import Problem, ValuesImportError
+from ecoplan.core.regions import bundled_regions
 from ecoplan.ingest.tables import read_table
 from ecoplan.plans.model import Basis, Plan
-from ecoplan.core.regions import bundled_regions
 
 __all__ = ["REQUIRED_COLUMNS", "ValueRow", "parse_year", "read_values", "region_hint"]
 

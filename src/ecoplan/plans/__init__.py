@@ -1,5 +1,6 @@
 """The plan domain: plans, indicators, the target grammar, regions, built-in plans."""
 
+from ecoplan.core.regions import Region, bundled_regions, is_known_region, region_lineage
 from ecoplan.plans.builtin import builtin_plans
 from ecoplan.plans.model import (
     Attribute,
@@ -18,7 +19,6 @@ from ecoplan.plans.model import (
     Task,
     Text,
 )
-from ecoplan.core.regions import Region, bundled_regions, is_known_region, region_lineage
 from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
 from ecoplan.plans.targets import Op, Target, TargetKind, parse_target
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ecoplan.core.errors import InputFileError, Problem, TargetSyntaxError
+from ecoplan.core.regions import is_known_region
 from ecoplan.plans.model import (
     Attribute,
     Baseline,
@@ -31,7 +32,6 @@ from ecoplan.plans.model import (
     Task,
     Text,
 )
-from ecoplan.core.regions import is_known_region
 from ecoplan.plans.targets import Target, TargetKind, parse_target
 
 __all__ = ["plan_from_mapping", "plan_json", "plan_to_mapping"]

@@ -23,9 +23,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ecoplan.app import Ecoplan
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import append_row
-from ecoplan.app import Ecoplan
 from ecoplan.core.templating import render
 
 __all__ = ["FORMATS", "ReportData", "build", "render_html", "write_report", "write_xlsx"]
@@ -199,13 +199,13 @@ def build(
     The data sources are those of the values the assessment used (the assessed
     year's value and the baseline), not every source ever stored for the plan.
     """
-    plan = ep.catalog.plan(plan_id)
+    plan = ep.definition(plan_id)
     reg = region or plan.region
     y = year or plan.end
     pa = ep.assess(plan_id, reg, y, as_of)
     card = ep.score(pa).to_dict()
     d = pa.to_dict()
-    obs = ep.catalog.observations(plan_id, reg)
+    obs = ep.observations(plan_id, reg)
     series = {k: [(o.year, o.value) for o in v if o.year <= y] for k, v in obs.items()}
     title = plan.title.get(lang)
     number = plan.document_number or ""
@@ -237,7 +237,7 @@ def build(
             "document_number": plan.document_number,
             "period": [plan.start, plan.end],
         },
-        region={"code": reg, "name": ep.catalog.region(reg).name(lang)},
+        region={"code": reg, "name": ep.region(reg).name(lang)},
         year=y,
         stage=d.get("stage"),
         date=as_of or (today or date.today()).isoformat(),

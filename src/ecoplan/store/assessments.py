@@ -33,9 +33,9 @@ import pyarrow as pa
 
 from ecoplan.assess.table import COLUMNS, assess_arrow
 from ecoplan.core.errors import NotFound
+from ecoplan.core.regions import region_lineage
 from ecoplan.ingest.decompositions import Decomposition
 from ecoplan.plans.model import Plan, TargetSpec
-from ecoplan.core.regions import region_lineage
 from ecoplan.plans.targets import parse_target
 
 if TYPE_CHECKING:

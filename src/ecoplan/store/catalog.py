@@ -23,11 +23,11 @@ import pandas as pd
 
 from ecoplan.assess.evaluate import Message, Observation, TargetResolver
 from ecoplan.core.errors import NotFound, PlanError, SchemaVersionError, StoreBusy, StoreError
+from ecoplan.core.regions import Region, bundled_regions
 from ecoplan.ingest.decompositions import Decomposition
 from ecoplan.ingest.values import ValueRow
 from ecoplan.plans.builtin import builtin_plans
 from ecoplan.plans.model import Basis, IndicatorRef, Plan, TargetSpec
-from ecoplan.core.regions import Region, bundled_regions
 from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
 from ecoplan.store import assessments
 from ecoplan.store.migrations import MIGRATIONS, SCHEMA_VERSION

@@ -1,10 +1,9 @@
 """The dashboard: server-rendered pages in zh (default) and en, each with a JSON twin.
 
-``/`` plans and the national binding-indicator summary, the cities with air data;
-``/plans/{id}`` every indicator with baseline, target, latest value, status and
-source; ``/regions/{code}`` its indicator values and its air quality (annual
-evaluations and a calendar of daily AQI in the HJ 633 colours, each cell labelled
-with its number so colour is never the only cue). ``?lang=en`` switches language,
+``/`` plans and the national binding-indicator summary; ``/plans/{id}`` every
+indicator with baseline, target, latest value, status and source; ``/regions/{code}``
+its indicator values; each registered domain adds its sections to the home, region
+and rankings pages (:mod:`ecoplan.web.sections`). ``?lang=en`` switches language,
 ``?format=json`` returns the data the page shows. No external resources: the pages
 work offline.
 """
@@ -24,11 +23,12 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from ecoplan.core.errors import EcoplanError, NotFound, StoreError
-from ecoplan.reports import FORMATS, build, write_report
 from ecoplan.app import Ecoplan
-from ecoplan.air.standards.aqi import CATEGORY_EN, CATEGORY_ZH, level_of
+from ecoplan.core.errors import EcoplanError, NotFound, StoreError
+from ecoplan.core.words import Words
+from ecoplan.reports import FORMATS, build, write_report
 from ecoplan.web.geo import drillable, prefecture_geojson, province_geojson, south_china_sea
+from ecoplan.web.sections import domain_sections, section_html
 from ecoplan.web.templating import render
 
 __all__ = ["register"]
@@ -56,18 +56,12 @@ T: dict[str, dict[str, str]] = {
         "binding": "约束性",
         "expected": "预期性",
         "summary": "约束性指标完成情况",
-        "air": "环境空气质量",
         "region": "地区",
         "year": "年份",
-        "good": "优良天数比例",
-        "heavy": "重度及以上污染天数比例",
-        "pm25": "PM2.5年均浓度",
-        "calendar": "日空气质量指数（AQI）",
         "values": "指标数据",
         "none": "暂无数据",
         "json": "JSON 数据",
         "api": "开放接口",
-        "invalid": "无效",
         "report": "评估报告",
         "trend": "趋势",
         "milestone": "阶段目标",
@@ -85,8 +79,6 @@ T: dict[str, dict[str, str]] = {
         "rank": "名次",
         "score": "得分",
         "grade": "等级",
-        "days": "有效天数",
-        "index": "综合指数",
         "all_years": "各地最新年份",
         "why": "依据",
     },
@@ -105,18 +97,12 @@ T: dict[str, dict[str, str]] = {
         "binding": "binding",
         "expected": "expected",
         "summary": "Binding indicators",
-        "air": "Ambient air quality",
         "region": "Region",
         "year": "Year",
-        "good": "Good-air days",
-        "heavy": "Heavily polluted days",
-        "pm25": "PM2.5 annual mean",
-        "calendar": "Daily air quality index (AQI)",
         "values": "Indicator values",
         "none": "no data yet",
         "json": "JSON",
         "api": "API",
-        "invalid": "invalid",
         "report": "assessment report",
         "trend": "Trend",
         "milestone": "Milestone",
@@ -134,8 +120,6 @@ T: dict[str, dict[str, str]] = {
         "rank": "Rank",
         "score": "Score",
         "grade": "Grade",
-        "days": "valid days",
-        "index": "composite index",
         "all_years": "each region's latest year",
         "why": "Why",
     },
@@ -180,7 +164,9 @@ STATUS_LABEL = {
 
 def _page(template: str, title: str | None, lang: str, path: str, **context: Any) -> HTMLResponse:
     """A dashboard page: ``template`` (extending ``base.html``) rendered with ``context``."""
-    return HTMLResponse(render(template, title=title, lang=lang, path=path, t=T[lang], **context))
+    return HTMLResponse(
+        render(template, title=title, lang=lang, path=path, t=T[lang], w=Words(lang), **context)
+    )
 
 
 def _error(status: int, lang: str, heading: str, text: Any = None, **kw: Any) -> HTMLResponse:
@@ -198,35 +184,6 @@ def register(app: FastAPI) -> None:
     reader: Callable[[], AbstractContextManager[Ecoplan]] | None = getattr(app.state, "reader", None)
     if reader is None:
         raise TypeError("register(app): app must come from ecoplan.api.create_app (it owns the store)")
-    # Air evaluations are pure functions of the stored observations and events: cache
-    # them per state of the store (last import id, events), so pages stay fast.
-    air_cache: dict[tuple[Any, ...], Any] = {}
-
-    def air_state(ep: Ecoplan) -> tuple[Any, ...]:
-        row = ep.catalog.con.execute(
-            "SELECT (SELECT coalesce(max(id), 0) FROM air_imports), "
-            "(SELECT count(*) FROM air_events), (SELECT max(recorded_at) FROM air_events)"
-        ).fetchone()
-        return tuple(row or ())
-
-    def evaluate(ep: Ecoplan, region: str, year: int) -> dict[str, Any]:
-        key = ("eval", air_state(ep), region, year)
-        if key not in air_cache:
-            air_cache[key] = ep.air.evaluate(region, year).to_dict()
-        result: dict[str, Any] = air_cache[key]
-        return result
-
-    def daily_aqi(ep: Ecoplan, region: str, year: int) -> list[dict[str, Any]]:
-        key = ("daily", air_state(ep), region, year)
-        if key not in air_cache:
-            df = ep.air.daily(region, dt.date(year, 1, 1), dt.date(year, 12, 31))
-            aqis = df["aqi"].to_numpy(dtype="float64", na_value=float("nan"))
-            air_cache[key] = [
-                {"day": str(day), "aqi": None if a != a else int(a)}
-                for day, a in zip(df["day"], aqis, strict=True)
-            ]
-        result: list[dict[str, Any]] = air_cache[key]
-        return result
 
     def session() -> AbstractContextManager[Ecoplan]:
         assert reader is not None
@@ -288,14 +245,7 @@ def register(app: FastAPI) -> None:
                 summary = {"plan": national.id, "year": national.end, **pa.summary()}
                 regions_map = ep.progress(national.id, "province")
                 prefectures_map = ep.progress(national.id, "prefecture")
-            air = []
-            for region in ep.air.store.regions():
-                years = ep.air.store.years(region)
-                for y in sorted(years, reverse=True):
-                    d = evaluate(ep, region, y)
-                    if d["good_days_ratio_pct"] is not None:
-                        air.append({"region": region, "name": ep.catalog.region(region).name(lang), **d})
-                        break
+            sections = domain_sections(lambda pages: pages.home(ep, lang))
         data: dict[str, Any] = {
             "plans": [
                 {
@@ -311,10 +261,7 @@ def register(app: FastAPI) -> None:
             "national_summary": summary,
             "map": regions_map,
             "map_prefectures": prefectures_map,
-            "air": [
-                {k: a[k] for k in ("region", "name", "year", "good_days_ratio_pct", "pm25_annual_ugm3")}
-                for a in air
-            ],
+            **{k: v for s in sections.values() for k, v in s.json.items()},
         }
 
         def render() -> HTMLResponse:
@@ -329,7 +276,7 @@ def register(app: FastAPI) -> None:
                 "/",
                 plans=data["plans"],
                 summary=summary,
-                air=data["air"],
+                sections=section_html(sections, lang),
                 map_values=json.dumps(data["map"]),
                 map_names=json.dumps(names, ensure_ascii=False),
                 map_prefectures=json.dumps(data["map_prefectures"]),
@@ -349,12 +296,12 @@ def register(app: FastAPI) -> None:
     ) -> Response:
         t = T[lang]
         with session() as ep:
-            plan = ep.catalog.plan(plan_id)
+            plan = ep.definition(plan_id)
             pa = ep.assess(plan_id, region or plan.region, year or plan.end)
             data = pa.to_dict()
-            obs = ep.catalog.observations(plan_id, region or plan.region)
+            obs = ep.observations(plan_id, region or plan.region)
             data["series"] = {k: [[o.year, o.value] for o in v] for k, v in obs.items()}
-            region_name = ep.catalog.region(region or plan.region).name(lang)
+            region_name = ep.region(region or plan.region).name(lang)
 
         def render() -> HTMLResponse:
             rows = []
@@ -423,14 +370,14 @@ def register(app: FastAPI) -> None:
         request: Request, code: str, lang: str = Lang, format: str = Format, year: int | None = None
     ) -> Response:
         with session() as ep:
-            reg = ep.catalog.region(code)
-            values = ep.catalog.value_rows(None, code, None)
+            reg = ep.region(code)
+            values = ep.values(None, code, None)
             with_values = {str(v["plan_id"]) for v in values}
             region_plans: list[dict[str, Any]] = []
             for plan in ep.plans():
                 if plan.id not in with_values:
                     continue
-                latest = ep.catalog.latest_assessed_year(plan.id, code)
+                latest = ep.latest_assessed_year(plan.id, code)
                 if year is not None and year not in range(min(plan.base_year, plan.start), plan.end + 1):
                     continue
                 pa = ep.assess(plan.id, code, year if year is not None else latest).to_dict()
@@ -447,32 +394,12 @@ def register(app: FastAPI) -> None:
                         "warnings": pa["warnings"],
                     }
                 )
-            evals = []
-            for y in ep.air.store.years(code):
-                evals.append(evaluate(ep, code, y))
-            valid = [e for e in evals if e["good_days_ratio_pct"] is not None]
-            daily: list[dict[str, Any]] = []
-            if valid:
-                daily = daily_aqi(ep, code, valid[-1]["year"])
+            sections = domain_sections(lambda pages: pages.region(ep, code, lang, year))
         data: dict[str, Any] = {
             "region": {"code": reg.code, "name": reg.name(lang)},
             "plans": region_plans,
             "values": values,
-            "air": [
-                {
-                    k: e[k]
-                    for k in (
-                        "year",
-                        "days_valid",
-                        "good_days_ratio_pct",
-                        "heavy_days_ratio_pct",
-                        "pm25_annual_ugm3",
-                        "composite_index",
-                    )
-                }
-                for e in evals
-            ],
-            "daily": daily,
+            **{k: v for s in sections.values() for k, v in s.json.items()},
         }
 
         def render() -> HTMLResponse:
@@ -485,26 +412,6 @@ def register(app: FastAPI) -> None:
                 }
                 for w in warns
             ]
-            calendar = None
-            if daily:
-                cats = CATEGORY_ZH if lang == "zh" else CATEGORY_EN
-                cells = []
-                for d in daily:
-                    lv = level_of(d["aqi"])
-                    cells.append(
-                        {
-                            "day": d["day"],
-                            "aqi": d["aqi"],
-                            "level": lv,
-                            "category": None if lv is None else cats[lv - 1],
-                        }
-                    )
-                calendar = {
-                    "year": valid[-1]["year"],
-                    "cells": cells,
-                    "labels": json.dumps(list(cats), ensure_ascii=False),
-                    "points": json.dumps([[d["day"], d["aqi"]] for d in daily if d["aqi"] is not None]),
-                }
             return _page(
                 "region.html",
                 f"{reg.name(lang)} {reg.code}",
@@ -513,8 +420,7 @@ def register(app: FastAPI) -> None:
                 code=code,
                 plans=region_plans,
                 warnings=warnings,
-                air=data["air"],
-                calendar=calendar,
+                sections=section_html(sections, lang),
                 values=values,
             )
 
@@ -602,12 +508,12 @@ def register(app: FastAPI) -> None:
     ) -> Response:
         """Regions ranked within their level (provinces with provinces, cities with cities)."""
         t = T[lang]
-        data: dict[str, Any] = {"plans": [], "air": []}
+        data: dict[str, Any] = {"plans": []}
         levels = level.split(",")
         with session() as ep:
             for plan in ep.plans():
                 for lv in levels:
-                    known = ep.catalog.assessment_years(plan.id, lv)
+                    known = ep.assessment_years(plan.id, lv)
                     y = year if year is not None else (max(known) if known else None)
                     if y is None or y not in range(min(plan.base_year, plan.start), plan.end + 1):
                         continue
@@ -622,12 +528,8 @@ def register(app: FastAPI) -> None:
                                 "rows": rows,
                             }
                         )
-            years = sorted({y for r in ep.air.store.regions() for y in ep.air.store.years(r)})
-            for y in reversed(years):
-                ranked = ep.air.rank(y)
-                if any(r["composite_index"] is not None for r in ranked):
-                    data["air"] = [{"year": y, **r} for r in ranked]
-                    break
+            sections = domain_sections(lambda pages: pages.rankings(ep, year, lang))
+        data.update({k: v for s in sections.values() for k, v in s.json.items()})
 
         def render() -> HTMLResponse:
             en = lang == "en"
@@ -653,7 +555,14 @@ def register(app: FastAPI) -> None:
                 }
                 for p in data["plans"]
             ]
-            return _page("rankings.html", t["rankings"], lang, "/rankings", plans=plans, air=data["air"])
+            return _page(
+                "rankings.html",
+                t["rankings"],
+                lang,
+                "/rankings",
+                plans=plans,
+                sections=section_html(sections, lang),
+            )
 
         return respond(request, data, format, render)
 
@@ -665,8 +574,8 @@ def register(app: FastAPI) -> None:
         today = dt.date.today()
         with session() as ep:
             if plan is not None:
-                ep.catalog.plan(plan)
-            rows = ep.catalog.tasks(plan)
+                ep.definition(plan)
+            rows = ep.tasks(plan)
         for r in rows:
             due = r.get("due")
             r["overdue"] = bool(due is not None and due < today and r.get("status") != "done")

@@ -19,7 +19,7 @@ from pypdf.generic import (
 )
 from tests.conftest import SHARED
 
-from ecoplan.errors import InputFileError
+from ecoplan.core.errors import InputFileError
 from ecoplan.plans.extract.document import (
     display_text,
     find_headings,

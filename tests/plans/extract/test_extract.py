@@ -10,7 +10,7 @@ from tests.conftest import SHARED
 from typer.testing import CliRunner
 
 from ecoplan.cli import app
-from ecoplan.errors import EcoplanError, InputFileError
+from ecoplan.core.errors import EcoplanError, InputFileError
 from ecoplan.ingest.plans import read_plan_file
 from ecoplan.plans.extract import ExtractResult, extract_plan
 from ecoplan.plans.extract.report import render_report

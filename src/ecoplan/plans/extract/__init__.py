@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ecoplan.errors import EcoplanError
+from ecoplan.core.errors import EcoplanError
+from ecoplan.core.regions import bundled_regions
 from ecoplan.plans.extract.spans import Document, Span
 from ecoplan.plans.model import Plan
-from ecoplan.plans.regions import bundled_regions
 from ecoplan.plans.serialize import plan_from_mapping, plan_json, plan_to_mapping
 from ecoplan.plans.targets import Op, parse_target
 

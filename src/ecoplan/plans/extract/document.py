@@ -23,7 +23,7 @@ a UTF-16 BOM ``utf-16``; otherwise strict UTF-8, then strict GB18030 (which
 covers GBK and GB2312), else the file is refused. HTML also honours a declared
 ``<meta charset>``. Empty files, whitespace-only files and binary files (NUL
 bytes, many control characters, or "GB18030" that is mostly characters no
-Chinese text uses) are refused with :class:`~ecoplan.errors.InputFileError`.
+Chinese text uses) are refused with :class:`~ecoplan.core.errors.InputFileError`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ecoplan.errors import InputFileError
+from ecoplan.core.errors import InputFileError
 from ecoplan.plans.extract.spans import Document
 
 __all__ = [

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from ecoplan.templating import render
+from ecoplan.core.templating import render
 
 if TYPE_CHECKING:
     from ecoplan.plans.extract import ExtractResult

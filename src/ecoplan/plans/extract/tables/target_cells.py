@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ecoplan.errors import TargetSyntaxError
+from ecoplan.core.errors import TargetSyntaxError
 from ecoplan.plans.extract.tables.text import _nfkc
 from ecoplan.plans.targets import Op, TargetKind, parse_target
 

@@ -13,10 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ecoplan.cli import _server
+from ecoplan.app import Ecoplan, default_db_path
 from ecoplan.core.errors import StoreBusy
-from ecoplan.app import Ecoplan
-from ecoplan.store.catalog import default_db_path
+from ecoplan.kit import server as _server
 
 __all__ = ["DbOpt", "LangOpt", "_dump_json", "_fail", "_session", "err", "open_store", "out", "set_wait"]
 

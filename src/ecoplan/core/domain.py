@@ -1,0 +1,67 @@
+"""What an environmental domain (air, water, soil, …) declares about itself.
+
+A domain is one package beside the core (``ecoplan/air/``, ``ecoplan/water/``, …) and
+one :class:`Domain` object in it, registered in :mod:`ecoplan.domains`. The object names
+its parts by reference (``"package.module:attribute"``), loaded only when a shell or
+the app asks for them, so the core and the shells never import a domain: they read the
+registry. Every part is optional; a domain without pages simply adds none.
+
+The parts, and who calls them:
+
+``service``
+    A class taking the app (:class:`ecoplan.app.Ecoplan`): the domain's read and write
+    methods (``ep.domain("air")``, or ``ep.air`` for short). Only the service and the
+    domain's storage module may use the store.
+``commands``
+    A :class:`typer.Typer`, added to the ``ecoplan`` CLI as ``ecoplan <name> …``;
+    ``top_commands`` are plain functions added at the top level (``ecoplan aqi``).
+``routes``
+    ``routes(session) -> fastapi.APIRouter``, mounted at ``/api/v1/<name>``; ``session()``
+    gives the read snapshot of the app for one request.
+``pages``
+    An object with ``home(ep, lang)``, ``region(ep, code, lang, year)`` and
+    ``rankings(ep, year, lang)``, each returning a :class:`ecoplan.kit.web.Section` or
+    ``None``: the dashboard shows the sections of every domain that has data.
+``words``
+    The domain's ``words.yaml`` (keys under ``<name>.``), added to the catalog of words.
+``migrations``
+    The domain's tables, as SQL statements applied in order and tracked per domain
+    (never edit a released one: append).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Domain", "load"]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One environmental domain (see the module docstring for the parts)."""
+
+    name: str
+    package: str
+    title_key: str
+    service: str | None = None
+    commands: str | None = None
+    top_commands: tuple[str, ...] = ()
+    routes: str | None = None
+    pages: str | None = None
+    words: str | None = None
+    migrations: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier() or self.name != self.name.lower():
+            raise ValueError(f"domain name {self.name!r}: lower-case identifier expected")
+
+
+def load(ref: str) -> Any:
+    """The object ``"package.module:attribute"`` names (imported on first use)."""
+    module, _, attr = ref.partition(":")
+    obj: Any = importlib.import_module(module)
+    for part in attr.split(".") if attr else ():
+        obj = getattr(obj, part)
+    return obj
