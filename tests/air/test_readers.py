@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import inspect
+import io
 import math
 import re
 import tempfile
@@ -16,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import SHARED, write_csv
 
-from ecoplan.core.errors import InputFileError
-from ecoplan.air.readers.hourly import (
-    BEIJING_STATIONS,
+from ecoplan.air import readers
+from ecoplan.air.readers import beijing_multisite, long_csv, parquet_hourly, wide_csv
+from ecoplan.air.readers.batch import (
     CEILINGS,
     MISSING_MARKERS,
     POLLUTANTS,
@@ -27,12 +29,13 @@ from ecoplan.air.readers.hourly import (
     STATION_COLUMNS,
     AirBatch,
     UnitWarning,
-    read_beijing_multisite,
-    read_long_csv,
-    read_parquet_hourly,
-    read_stations,
-    read_wide_csv,
 )
+from ecoplan.air.readers.beijing_multisite import read_beijing_multisite
+from ecoplan.air.readers.long_csv import read_long_csv
+from ecoplan.air.readers.parquet_hourly import read_parquet_hourly
+from ecoplan.air.readers.stations import BEIJING_STATIONS, read_stations
+from ecoplan.air.readers.wide_csv import read_wide_csv
+from ecoplan.core.errors import EcoplanError, InputFileError
 
 BEIJING = SHARED / "data" / "beijing-multisite"
 BJ_HEADER = '"No","year","month","day","hour","PM2.5","PM10","SO2","NO2","CO","O3","TEMP","station"'
@@ -623,3 +626,65 @@ def test_co_unit_rule(small: list[float], large: list[float]) -> None:
                 assert all(isinstance(w, UnitWarning) for w in got)
             else:
                 assert got == []
+
+
+# --------------------------------------------------------------------------- format registry
+
+
+def test_read_refuses_an_unknown_format_naming_the_known_ones(tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "w.csv", ["station,time,pm25", "A,2015-01-01 13:00,10"])
+    with pytest.raises(readers.UnknownFormat) as err:
+        readers.read("xlsx", [f])
+    assert isinstance(err.value, EcoplanError) and isinstance(err.value, ValueError)
+    message = str(err.value)
+    assert "'xlsx'" in message
+    for name in ("beijing-multisite", "long-csv", "wide-csv", "parquet"):
+        assert name in message
+    with pytest.raises(TypeError, match=r"does not take option.*units.*takes: stations, tz"):
+        readers.read("long-csv", [f], units={"co": "mg/m3"})
+
+
+def test_every_format_reader_is_the_function_its_module_exports() -> None:
+    expected = {
+        "beijing-multisite": (beijing_multisite, "read_beijing_multisite"),
+        "long-csv": (long_csv, "read_long_csv"),
+        "wide-csv": (wide_csv, "read_wide_csv"),
+        "parquet": (parquet_hourly, "read_parquet_hourly"),
+    }
+    assert set(readers.FORMATS) == set(expected)
+    for fmt, reader in readers.FORMATS.items():
+        module, name = expected[fmt]
+        assert reader.read is getattr(module, name), fmt
+        assert name in module.__all__ and "VARIABLE_MAP" in module.__all__
+        canonical = set(module.VARIABLE_MAP.values())
+        assert canonical >= (
+            {"station", "pollutant", "value", "unit"} if fmt == "long-csv" else set(POLLUTANTS)
+        )
+        keyword_only = {
+            p.name for p in inspect.signature(reader.read).parameters.values() if p.kind is p.KEYWORD_ONLY
+        }
+        assert reader.options == keyword_only, fmt
+        assert reader.description and "\n" not in reader.description
+
+
+def test_read_dispatches_and_takes_file_like_objects(tmp_path: Path) -> None:
+    lines = ["station,time,PM2.5,co[mg/m3]", "A,2015-01-01 13:00,10,0.5", "A,2015-01-01 14:00,-1,0.6"]
+    f = write_csv(tmp_path / "w.csv", lines)
+    by_path = readers.read("wide-csv", [f], tz="Asia/Shanghai")
+    text = "\n".join(lines) + "\n"
+    for stream in (
+        io.StringIO(text),
+        io.BytesIO(text.encode("gb18030")),
+        io.BytesIO(gzip.compress(text.encode())),
+    ):
+        b = readers.read("wide-csv", stream)
+        pd.testing.assert_frame_equal(b.hourly, by_path.hourly)
+        assert rejects_of(b, "negative") == [(3, "pm25", "-1")] and b.files == ["<stream>"]
+    named = io.BytesIO(text.encode())
+    named.name = "upload.csv"
+    assert readers.read("wide-csv", [named]).rejects["file"].tolist() == ["upload.csv"]
+    buf = io.BytesIO()
+    pd.read_csv(f, dtype=str).to_parquet(buf)
+    buf.seek(0)
+    pq = readers.read("parquet", buf, units={"co": "mg/m3"})
+    pd.testing.assert_frame_equal(pq.hourly, by_path.hourly)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ecoplan.air.readers.hourly import POLLUTANTS, REJECT_COLUMNS, STATION_COLUMNS, AirBatch
+from ecoplan.air.readers.batch import POLLUTANTS, REJECT_COLUMNS, STATION_COLUMNS, AirBatch
 
 BASE = {"pm25": 40.0, "pm10": 70.0, "so2": 10.0, "no2": 30.0, "co": 0.8, "o3": 80.0}
 

@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import SHARED
 from tests.air.pipeline.air_helpers import batch, hourly, stations
+from tests.conftest import SHARED
 
-from ecoplan.core.errors import NotFound, StoreError
-from ecoplan.air.readers.hourly import read_beijing_multisite
-from ecoplan.app import Ecoplan
+from ecoplan.air.readers.beijing_multisite import read_beijing_multisite
 from ecoplan.air.standards import aqi as aqi_std
 from ecoplan.air.storage import AirStore
+from ecoplan.app import Ecoplan
+from ecoplan.core.errors import NotFound, StoreError
 
 BEIJING = SHARED / "data" / "beijing-multisite"
 
