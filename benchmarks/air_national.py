@@ -50,7 +50,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ecoplan.air.pipeline import city_daily, evaluate_year
-from ecoplan.air.readers.hourly import read_beijing_multisite
+from ecoplan.air.readers import read_beijing_multisite
 from ecoplan.air.standards import aqi as ecoaqi
 from ecoplan.air.standards import hj633_2012
 from ecoplan.store.engines import DuckDBEngine

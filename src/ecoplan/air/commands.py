@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ecoplan.air.readers import FORMATS as INPUT_FORMATS
 from ecoplan.air.standards import aqi as aqi_std
 from ecoplan.air.standards import hj663_2013
 from ecoplan.air.standards.editions import EDITION_KEYS, edition_for
@@ -47,11 +48,9 @@ class ListFmt(StrEnum):
     csv = "csv"
 
 
-class LoadFmt(StrEnum):
-    beijing_multisite = "beijing-multisite"
-    long_csv = "long-csv"
-    wide_csv = "wide-csv"
-    parquet = "parquet"
+#: ``--format`` of ``ecoplan air load``: the names of :data:`ecoplan.air.readers.FORMATS`.
+LoadFmt = StrEnum("LoadFmt", {name.replace("-", "_"): name for name in INPUT_FORMATS})  # type: ignore[misc]
+_LOAD_HELP = "Input format: " + "; ".join(f"{k}: {r.description}" for k, r in INPUT_FORMATS.items())
 
 
 class EngineName(StrEnum):
@@ -180,7 +179,7 @@ def aqi(
 @air_app.command("load")
 def air_load(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders")],
-    fmt: Annotated[LoadFmt, typer.Option("--format", help="Input format")],
+    fmt: Annotated[LoadFmt, typer.Option("--format", help=_LOAD_HELP)],
     region: Annotated[
         str | None, typer.Option(help="Region code (beijing-multisite: default 110000)")
     ] = None,

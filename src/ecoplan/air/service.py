@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ecoplan.air import readers as air_readers
 from ecoplan.air.pipeline import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly, three_year
-from ecoplan.air.readers import hourly as air_ingest
+from ecoplan.air.readers import AirBatch
 from ecoplan.air.readers.events import read_events
-from ecoplan.air.readers.hourly import AirBatch
 from ecoplan.air.standards.editions import get_edition
 from ecoplan.air.storage import AirImportResult, AirStore
 from ecoplan.core.errors import EcoplanError, NotFound
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "AirOps", "FeedResult"]
 
-#: ``ecoplan air load --format`` values.
-FORMATS = ("beijing-multisite", "long-csv", "wide-csv", "parquet")
+#: ``ecoplan air load --format`` values: the readers' registry.
+FORMATS = tuple(air_readers.FORMATS)
 #: Indicator codes the air pipeline can feed, and how.
 FEEDS = {
     "air.good_days_ratio": "good_days_ratio_pct",
@@ -106,16 +106,14 @@ class AirOps:
         units: Mapping[str, str] | None = None,
         tz: str = "Asia/Shanghai",
     ) -> AirBatch:
-        """Read observation files of a named format into one checked batch."""
-        if fmt == "beijing-multisite":
-            return air_ingest.read_beijing_multisite(paths, region=region or "110000")
-        if fmt == "long-csv":
-            return air_ingest.read_long_csv(paths, stations=stations, tz=tz)
-        if fmt == "wide-csv":
-            return air_ingest.read_wide_csv(paths, units=units, stations=stations, tz=tz)
-        if fmt == "parquet":
-            return air_ingest.read_parquet_hourly(paths, units=units, stations=stations, tz=tz)
-        raise EcoplanError(f"unknown air format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        """Read observation files of a named format (:data:`ecoplan.air.readers.FORMATS`)
+        into one checked batch; each format takes the options it declares."""
+        reader = air_readers.FORMATS.get(fmt)
+        given = {"region": region, "stations": stations, "units": units, "tz": tz}
+        options = {
+            k: v for k, v in given.items() if v is not None and reader is not None and k in reader.options
+        }
+        return air_readers.read(fmt, paths, **options)  # UnknownFormat (an EcoplanError) for an unknown fmt
 
     def load(
         self,
@@ -149,8 +147,8 @@ class AirOps:
     def rejects(self, reason: str | None = None) -> pd.DataFrame:
         """Stored rejected values, by file and row: ``file, row, station, time, pollutant,
         value, reason`` (the latest load of each file; see ``docs/air-input.md``)."""
-        if reason is not None and reason not in air_ingest.REASONS:
-            raise EcoplanError(f"unknown reason {reason!r}: one of {', '.join(air_ingest.REASONS)}")
+        if reason is not None and reason not in air_readers.REASONS:
+            raise EcoplanError(f"unknown reason {reason!r}: one of {', '.join(air_readers.REASONS)}")
         return self.store.rejects(reason)
 
     def import_events(self, path: str | Path) -> tuple[int, int]:

@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ecoplan.air.readers.hourly import POLLUTANTS, AirBatch
+from ecoplan.air.readers import POLLUTANTS, AirBatch
 from ecoplan.core.errors import StoreError
 from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog

@@ -37,11 +37,11 @@ from ecoplan.air.pipeline.sql import (
     deducted_daily_sql,
     hourly_sql,
 )
-from ecoplan.core.sql import Engine, to_dialect
 from ecoplan.air.standards import gb3095, hj663_2013, hj663_2026
 from ecoplan.air.standards.aqi import CATEGORY_EN, CATEGORY_ZH, POLLUTANT_LABEL, level_array, primary_array
 from ecoplan.air.standards.editions import PeriodEdition, edition_for_period, get_edition
 from ecoplan.air.standards.hj663_2013 import ANNUAL_ITEMS, ANNUAL_POLLUTANTS, annual_item
+from ecoplan.core.sql import Engine, to_dialect
 
 __all__ = ["AirEvaluation", "city_daily", "evaluate_year", "hourly", "three_year"]
 
