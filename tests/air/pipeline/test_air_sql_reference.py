@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from ecoplan.air.pipeline.evaluate import _percentile
 from ecoplan.air.pipeline.sql import annual_sql, city_daily_sql
-from ecoplan.core.sql import to_dialect
 from ecoplan.air.standards import gb3095, hj663_2013
+from ecoplan.core.sql import to_dialect
 from ecoplan.store.engines import DuckDBEngine
 
 S = 1_000_000
