@@ -21,6 +21,7 @@ from ecoplan.air.readers.events import read_events
 from ecoplan.air.standards.editions import get_edition
 from ecoplan.air.storage import AirImportResult, AirStore
 from ecoplan.core.errors import EcoplanError, NotFound
+from ecoplan.core.rounding import round_half_even
 from ecoplan.ingest.values import ValueRow
 from ecoplan.plans.model import Basis
 from ecoplan.store.catalog import ImportResult
@@ -450,10 +451,14 @@ class AirOps:
                     None,
                     f"PM2.5 {b:.1f} µg/m³ in {base_year} attains the 35 limit: not a non-attainment city",
                 )
-            return round((b - c) / b * 100, 1), f"{std}; PM2.5 {b:.1f} → {c:.1f} µg/m³ since {base_year}"
+            return round_half_even(
+                (b - c) / b * 100, 1
+            ), f"{std}; PM2.5 {b:.1f} → {c:.1f} µg/m³ since {base_year}"
         b2, c2 = base.heavy_days_ratio_pct, e.heavy_days_ratio_pct
         if b2 is None or c2 is None:
             return None, "heavy-days ratio invalid in the base year or this year"
         if b2 == 0:
             return None, f"no heavy-pollution days in {base_year}: relative decline undefined"
-        return round((b2 - c2) / b2 * 100, 1), f"{std}; heavy-days ratio {b2} → {c2} % since {base_year}"
+        return round_half_even(
+            (b2 - c2) / b2 * 100, 1
+        ), f"{std}; heavy-days ratio {b2} → {c2} % since {base_year}"

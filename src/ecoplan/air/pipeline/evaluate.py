@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -41,6 +40,7 @@ from ecoplan.air.standards import gb3095, hj663_2013, hj663_2026
 from ecoplan.air.standards.aqi import CATEGORY_EN, CATEGORY_ZH, POLLUTANT_LABEL, level_array, primary_array
 from ecoplan.air.standards.editions import PeriodEdition, edition_for_period, get_edition
 from ecoplan.air.standards.hj663_2013 import ANNUAL_ITEMS, ANNUAL_POLLUTANTS, annual_item
+from ecoplan.core.rounding import round_half_even
 from ecoplan.core.sql import Engine, to_dialect
 
 __all__ = ["AirEvaluation", "city_daily", "evaluate_year", "hourly", "three_year"]
@@ -60,10 +60,7 @@ _CONTRACT = {i.pollutant: (_CONTRACT_NAME[i.pollutant], i.statistic) for i in AN
 
 
 def _r(x: float | None, digits: int) -> float | None:
-    if x is None:
-        return None
-    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
-    return float(q)
+    return round_half_even(x, digits)
 
 
 def _opt(v: object) -> float | None:

@@ -24,6 +24,7 @@ from typing import Literal
 from ecoplan.air.standards import aqi as aqi_std
 from ecoplan.air.standards import hj633_2012
 from ecoplan.air.standards.editions import editions_between, get_edition
+from ecoplan.core.rounding import round_scaled_sql
 
 __all__ = ["DailyOptions", "S"]
 
@@ -104,12 +105,7 @@ def _mean(s: str, n: str) -> str:
 
 def _round_half_even(x: str, digits: int) -> str:
     """GB/T 8170 rounding of a scaled BIGINT expression (HJ 633—2026 §4.2.2)."""
-    u = 10 ** (6 - digits)
-    h = u // 2
-    return (
-        f"(CASE WHEN {x} % {u} > {h} OR ({x} % {u} = {h} AND ({x} // {u}) % 2 = 1) "
-        f"THEN ({x} // {u} + 1) * {u} ELSE ({x} // {u}) * {u} END)"
-    )
+    return round_scaled_sql(x, digits)
 
 
 def _iaqi(x: str, table: tuple[int | None, ...]) -> str:

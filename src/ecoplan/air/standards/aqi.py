@@ -47,6 +47,7 @@ import pandas as pd
 
 from ecoplan.air.standards import hj633_2012, hj633_2026
 from ecoplan.air.standards.editions import EDITION_KEYS, EDITIONS
+from ecoplan.core.rounding import round_fraction, round_scaled
 
 __all__ = [
     "CATEGORY_EN",
@@ -190,13 +191,7 @@ def _to_fraction(c: float | int | str | Decimal) -> Fraction:
 
 def _round_gbt8170(c: Fraction, digits: int) -> Fraction:
     """GB/T 8170 rounding (四舍六入五成双, half to even) of an exact value."""
-    unit = Fraction(1, 10**digits)
-    q = c / unit
-    lo = math.floor(q)
-    rem = q - lo
-    if rem > Fraction(1, 2) or (rem == Fraction(1, 2) and lo % 2 == 1):
-        lo += 1
-    return lo * unit
+    return round_fraction(c, digits)
 
 
 @dataclass(frozen=True)
@@ -497,13 +492,7 @@ def _round_scaled(q: FloatArray, digits: int) -> FloatArray:
     All quantities are integers below 2⁵³, and a non-integer quotient ``q/unit`` is
     at least 10⁻⁶ away from an integer, far above the float spacing, so the floor
     is exact."""
-    unit = float(10 ** (6 - digits))
-    r = np.floor(q / unit)
-    rem = q - r * unit
-    half = unit / 2
-    up = (rem > half) | ((rem == half) & (np.fmod(r, 2.0) == 1.0))
-    out: FloatArray = (r + up) * unit
-    return out
+    return round_scaled(q, digits)
 
 
 #: Half the smallest distance from an integer that a non-integer exact IAQI can

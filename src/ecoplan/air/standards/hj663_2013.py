@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from ecoplan.air.standards import gb3095
 from ecoplan.air.standards.editions import EDITIONS
+from ecoplan.core.rounding import round_half_even
 
 __all__ = [
     "ANNUAL_ITEMS",
@@ -230,11 +231,7 @@ def monthly_valid(month: int, days: int) -> tuple[bool, str]:
 
 def round_report(value: float | None, pollutant: str) -> float | None:
     """Round a statistic to its reported digits (GB/T 8170, half to even)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    digits = REPORT_DIGITS[pollutant]
-    q = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
-    return float(q)
+    return round_half_even(value, REPORT_DIGITS[pollutant])
 
 
 def attains(value: float | None, limit: float, pollutant: str, *, rounded: bool = True) -> bool | None:
