@@ -207,7 +207,8 @@ def _read(source: Source) -> tuple[str, dict[str, dict[str, str]]]:
 
 @dataclass
 class Catalog:
-    """Words from the built-in ``words.yaml`` and the files registered after it.
+    """Words from the built-in files (``words.yaml`` and the other ``*.yaml`` beside it)
+    and the files registered after them.
 
     The built-in file is read on first use. ``builtin=False`` gives an empty catalog
     (tests).
@@ -227,7 +228,11 @@ class Catalog:
             if self._loaded:
                 return
             if self.builtin:
-                self._add(resources.files(__name__) / "words.yaml", None)
+                # words.yaml, then one file per surface (cli.yaml, web.yaml, …): a key once in all
+                here = resources.files(__name__)
+                files = sorted((f for f in here.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+                for f in sorted(files, key=lambda f: f.name != "words.yaml"):
+                    self._add(f, None)
             self._loaded = True
 
     def _add(self, source: Source, prefix: str | None) -> list[str]:
