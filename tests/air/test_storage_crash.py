@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from tests.conftest import SHARED
 
-from ecoplan.air.storage import AirStore
+from ecoplan.air.storage import FAULT_POINTS, AirStore
 from ecoplan.app import Ecoplan
 from ecoplan.store import faults
 
@@ -128,7 +128,7 @@ def _reopen_and_finish(db: Path, nxt: Path, want: dict[str, pd.DataFrame]) -> No
 # -- every fault point, as an exception ------------------------------------------------------
 
 
-@pytest.mark.parametrize("point", [p for p in faults.AIR_POINTS if p != "air.repair"])
+@pytest.mark.parametrize("point", [p for p in FAULT_POINTS if p != "air.repair"])
 def test_exception_at_each_point(
     point: str, template: Path, inputs: tuple[Path, Path], reference: dict[str, pd.DataFrame], tmp_path: Path
 ) -> None:

@@ -11,10 +11,13 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
+from ecoplan.air.schema import MIGRATIONS as AIR_MIGRATIONS
 from ecoplan.app import Ecoplan
 from ecoplan.cli import app
+from ecoplan.core.errors import SchemaVersionError
 from ecoplan.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 PLAN = "cn-13th-eco"
@@ -149,3 +152,50 @@ def test_v1_file_is_upgraded_on_open_and_assessed(tmp_path: Path) -> None:
     d = json.loads(res.output)
     good = next(i for i in d["indicators"] if i["id"] == "air-good-days")
     assert good["value"] == 87.0 and good["status"] == "achieved"
+
+
+def _meta(path: Path) -> dict[str, str]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return dict(con.execute("SELECT key, value FROM meta").fetchall())
+    finally:
+        con.close()
+
+
+def test_a_domain_versions_its_own_tables(tmp_path: Path) -> None:
+    """The air tables come from the air domain's migrations, versioned on their own."""
+    path = tmp_path / "new.duckdb"
+    Ecoplan(path).close()
+    meta = _meta(path)
+    assert meta["schema_version"] == str(SCHEMA_VERSION)
+    assert meta["schema_version:air"] == str(len(AIR_MIGRATIONS)) and len(AIR_MIGRATIONS) >= 1
+
+
+def test_a_file_from_before_domain_migrations_keeps_its_air_rows(tmp_path: Path) -> None:
+    """A v4 file made when core migrations 2-3 held the air tables: the domain's first
+    migration finds them (IF NOT EXISTS) and every row stays."""
+    path = tmp_path / "v4.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(MIGRATIONS[0])
+    con.execute(AIR_MIGRATIONS[0])  # what core migrations 2 and 3 created, verbatim
+    for sql in MIGRATIONS[3:]:
+        con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '4')")
+    con.execute(
+        "INSERT INTO air_stations VALUES ('1001A', 'Wanshouxigong', '万寿西宫', '110000', 39.88, 116.37, "
+        "'city', TIMESTAMP '2024-01-01')"
+    )
+    con.close()
+    with Ecoplan(path) as ep:
+        assert list(ep.air.stations()["code"]) == ["1001A"]
+    assert _meta(path)["schema_version:air"] == str(len(AIR_MIGRATIONS))
+
+
+def test_domain_tables_from_a_newer_ecoplan_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "newer.duckdb"
+    Ecoplan(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version:air'")
+    con.close()
+    with pytest.raises(SchemaVersionError, match="air tables are at version 99"):
+        Ecoplan(path)

@@ -17,6 +17,7 @@ Inside, each layer stands on the ones above it in this list:
     ``ecoplan air …``, ``/api/v1/air/…`` and the dashboard's air sections.
 """
 
+from ecoplan.air.schema import MIGRATIONS
 from ecoplan.core.domain import Domain
 
 __all__ = ["DOMAIN"]
@@ -31,4 +32,5 @@ DOMAIN = Domain(
     routes="ecoplan.air.routes:routes",
     pages="ecoplan.air.pages:PAGES",
     words="words.yaml",
+    migrations=MIGRATIONS,
 )

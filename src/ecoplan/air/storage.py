@@ -51,8 +51,18 @@ from ecoplan.core.errors import StoreError
 from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog
 
-__all__ = ["AirImportResult", "AirStore", "RepairReport"]
+__all__ = ["FAULT_POINTS", "AirImportResult", "AirStore", "RepairReport"]
 
+#: Fault points (:mod:`ecoplan.store.faults`): the steps of :meth:`AirStore.import_batch`
+#: and ``repair``, in order.
+FAULT_POINTS = (
+    "air.after_tmp_write",  # the first new partition is in its temporary file
+    "air.after_rename",  # every new partition has its new (not yet referenced) name
+    "air.before_commit",  # catalog rows written, transaction not committed
+    "air.after_commit",  # catalog committed, superseded files still on disk
+    "air.after_gc",  # superseded files deleted
+    "air.repair",  # repair: temporary files deleted, unreferenced ones not yet
+)
 _COLS = ["station", "time", *POLLUTANTS]
 _log = logging.getLogger(__name__)
 #: Names the store writes in a partition folder: partitions and their temporary files.

@@ -30,7 +30,7 @@ from ecoplan.plans.builtin import builtin_plans
 from ecoplan.plans.model import Basis, IndicatorRef, Plan, TargetSpec
 from ecoplan.plans.serialize import plan_from_mapping, plan_to_mapping
 from ecoplan.store import assessments
-from ecoplan.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from ecoplan.store.migrations import MIGRATIONS, SCHEMA_VERSION, domain_migrations
 
 __all__ = ["DEFAULT_DB", "VALUE_COLUMNS", "Catalog", "ImportResult", "default_db_path", "store_errors"]
 
@@ -244,14 +244,40 @@ class Catalog:
             )
         return v
 
+    def _domain_versions(self, core: int) -> list[tuple[str, int, tuple[str, ...]]]:
+        """``(domain, stored version, migrations)`` of every domain with tables."""
+        out = []
+        for name, migrations in domain_migrations():
+            row = None
+            if core > 0:
+                row = self.con.execute(
+                    "SELECT value FROM meta WHERE key = ?", [f"schema_version:{name}"]
+                ).fetchone()
+            v = int(row[0]) if row else 0
+            if v > len(migrations):
+                raise SchemaVersionError(
+                    f"{self.path}: the {name} tables are at version {v}, written by a newer "
+                    f"ecoplan (this one reads up to {len(migrations)}); upgrade ecoplan"
+                )
+            out.append((name, v, migrations))
+        return out
+
     def _migrate(self) -> None:
         v = self._check_version()
-        if v == SCHEMA_VERSION:
+        pending = [(n, dv, m) for n, dv, m in self._domain_versions(v) if dv < len(m)]
+        if v == SCHEMA_VERSION and not pending:
             return
         with self.transaction() as con:
             for sql in MIGRATIONS[v:]:
                 con.execute(sql)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            for name, dv, migrations in pending:
+                for sql in migrations[dv:]:
+                    con.execute(sql)
+                con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                    [f"schema_version:{name}", str(len(migrations))],
+                )
             if 0 < v < 4:  # a store from before the materialised assessments: compute them
                 assessments.refresh(self)
 

@@ -9,7 +9,7 @@ imported, e.g. by a child process) or, in the same process, with :func:`armed`:
 - ``NAME:exit``: the process ends there and then with ``os._exit(EXIT_CODE)``, as
   a ``kill -9`` would (no clean-up runs, nothing is flushed).
 
-The points of the air store are listed in :data:`AIR_POINTS`.
+A store module lists its points beside its code (e.g. a domain's storage module's ``FAULT_POINTS``).
 """
 
 from __future__ import annotations
@@ -18,17 +18,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["AIR_POINTS", "EXIT_CODE", "InjectedFault", "armed", "point"]
+__all__ = ["EXIT_CODE", "InjectedFault", "armed", "point"]
 
-#: Steps of :meth:`ecoplan.air.storage.AirStore.import_batch` and ``repair``, in order.
-AIR_POINTS = (
-    "air.after_tmp_write",  # the first new partition is in its temporary file
-    "air.after_rename",  # every new partition has its new (not yet referenced) name
-    "air.before_commit",  # catalog rows written, transaction not committed
-    "air.after_commit",  # catalog committed, superseded files still on disk
-    "air.after_gc",  # superseded files deleted
-    "air.repair",  # repair: temporary files deleted, unreferenced ones not yet
-)
 #: Exit status of a process ended by a ``NAME:exit`` point.
 EXIT_CODE = 86
 

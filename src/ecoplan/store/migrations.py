@@ -1,14 +1,20 @@
 """Versioned schema of the ecoplan DuckDB file.
 
-Each entry of :data:`MIGRATIONS` moves the schema one version up; opening an
+Each entry of :data:`MIGRATIONS` moves the core schema one version up; opening an
 older file applies the missing ones in one transaction; opening a file of a
 newer version than :data:`SCHEMA_VERSION` fails (``SchemaVersionError``).
 Never edit a released migration: append a new one.
+
+Each registered domain (:mod:`ecoplan.domains`) brings its own list, applied after the
+core's in the same transaction and versioned under ``meta`` key ``schema_version:<name>``
+(:func:`domain_migrations`): adding a domain adds its tables without touching this file.
 """
 
 from __future__ import annotations
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+from ecoplan.domains import domains
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "domain_migrations"]
 
 MIGRATIONS: list[str] = [
     # 1: regions, plans (definition JSON is the source of truth; the other
@@ -70,51 +76,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (plan_id, indicator_id, region, year, revision)
     );
     """,
-    # 2: ambient air. Hourly observations live in Parquet files (one per region and
-    # year) beside the database; these tables are their registry, the station list,
-    # the import log, rejected values with their reason codes and value revisions.
-    """
-    CREATE TABLE air_stations (
-        code VARCHAR PRIMARY KEY, name VARCHAR, name_zh VARCHAR, region VARCHAR NOT NULL,
-        lat DOUBLE, lon DOUBLE, type VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL
-    );
-    CREATE TABLE air_partitions (
-        region VARCHAR NOT NULL, year INTEGER NOT NULL, path VARCHAR NOT NULL,
-        rows BIGINT NOT NULL, stations INTEGER NOT NULL, first_time TIMESTAMP,
-        last_time TIMESTAMP, updated_at TIMESTAMP NOT NULL,
-        PRIMARY KEY (region, year)
-    );
-    CREATE TABLE air_imports (
-        id INTEGER PRIMARY KEY, recorded_at TIMESTAMP NOT NULL, format VARCHAR NOT NULL,
-        files VARCHAR NOT NULL, rows_in BIGINT NOT NULL, rows_new BIGINT NOT NULL,
-        values_revised BIGINT NOT NULL, rows_unchanged BIGINT NOT NULL,
-        rejects JSON NOT NULL, absent VARCHAR
-    );
-    CREATE TABLE air_rejects (
-        import_id INTEGER NOT NULL, file VARCHAR NOT NULL, row BIGINT, station VARCHAR,
-        time TIMESTAMP, pollutant VARCHAR, value VARCHAR, reason VARCHAR NOT NULL
-    );
-    CREATE TABLE air_revisions (
-        import_id INTEGER NOT NULL, station VARCHAR NOT NULL, time TIMESTAMP NOT NULL,
-        pollutant VARCHAR NOT NULL, old_value DOUBLE, new_value DOUBLE,
-        recorded_at TIMESTAMP NOT NULL
-    );
-    CREATE TABLE air_absent (
-        region VARCHAR NOT NULL, pollutant VARCHAR NOT NULL, PRIMARY KEY (region, pollutant)
-    );
-    """,
-    # 3: exceptional events (例外事件, HJ 663—2026): city-days whose flagged
-    # pollutants are deducted in assessment, kept with their approval state.
-    """
-    CREATE TABLE air_events (
-        region VARCHAR NOT NULL, day DATE NOT NULL, kind VARCHAR NOT NULL,
-        approved BOOLEAN NOT NULL, note VARCHAR,
-        pm25 BOOLEAN NOT NULL, pm10 BOOLEAN NOT NULL, so2 BOOLEAN NOT NULL,
-        no2 BOOLEAN NOT NULL, co BOOLEAN NOT NULL, o3 BOOLEAN NOT NULL,
-        recorded_at TIMESTAMP NOT NULL,
-        PRIMARY KEY (region, day, kind)
-    );
-    """,
+    # 2 and 3 created the air tables; they moved to the air domain's own migrations
+    # (ecoplan/air/schema.py, CREATE TABLE IF NOT EXISTS): a file that applied them has
+    # the tables, a new file gets them from the domain.
+    "SELECT 1",
+    "SELECT 1",
     # 4: targets decomposed to regions (逐级分解: plan x indicator x region -> target), and
     # the materialised assessment of every region (rows computed by the writer after each
     # write that touches their inputs; pages, rankings and warnings read them).
@@ -142,3 +108,8 @@ MIGRATIONS: list[str] = [
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def domain_migrations() -> list[tuple[str, tuple[str, ...]]]:
+    """``(domain name, its migrations)`` for every registered domain that has tables."""
+    return [(d.name, d.migrations) for d in domains() if d.migrations]
