@@ -35,7 +35,11 @@ from ecoplan.kit.cli import (
     err,
     open_store,
     out,
+    place,
     set_wait,
+    unit_text,
+    with_unit,
+    words,
 )
 from ecoplan.plans.serialize import plan_json
 
@@ -125,10 +129,11 @@ def plans_list(
 ) -> None:
     """List stored plans. / 规划列表"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             plans = ep.plans()
+            names = ep.region_names()
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     rows = [
         {
             "id": p.id,
@@ -144,9 +149,27 @@ def plans_list(
     if fmt is Fmt.json:
         _dump_json(rows)
         return
-    t = Table("id", "title" if lang == "en" else "名称", "level", "region", "period", "indicators", "binding")
+    w = words(lang)
+    t = Table(
+        w("header.code"),
+        w("header.plan"),
+        w("header.level_of_region"),
+        w("header.region"),
+        w("header.period"),
+        w("header.indicators"),
+        w("cli.header.binding"),
+    )
     for r in rows:
-        t.add_row(*(escape(str(v)) for v in r.values()))  # user text, not markup
+        cells = (
+            r["id"],
+            r["title"],
+            w.get(f"cli.plan_level.{r['level']}", str(r["level"])),
+            place(names.get(str(r["region"])), str(r["region"]), lang),
+            str(r["period"]).replace("-", "–"),
+            r["indicators"],
+            r["binding"],
+        )
+        t.add_row(*(escape(str(v)) for v in cells))  # user text, not markup
     out.print(t)
 
 
@@ -159,28 +182,39 @@ def plans_show(
 ) -> None:
     """Show a plan's indicators and targets. / 查看规划指标"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             plan = ep.plan(plan_id).plan
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if fmt is Fmt.json:
         _dump_json(plan_json(plan))
         return
+    w = words(lang)
     out.print(
         f"[bold]{escape(plan.title.get(lang))}[/] {escape(plan.document_number or '')} "
         f"{plan.start}–{plan.end}"
     )
-    t = Table("id", "指标" if lang == "zh" else "indicator", "unit", "baseline", "targets", "attribute")
+    t = Table(
+        w("header.indicator"),
+        w("header.unit"),
+        w("header.baseline"),
+        w("header.target"),
+        w("header.attribute"),
+    )
+    sep = "；" if lang == "zh" else "; "
     for ind in plan.indicators:
-        base = "-" if ind.baseline.value is None else f"{ind.baseline.value:g} ({ind.baseline.year})"
-        tg = "; ".join(f"{s.year}: {s.target.text or s.target.canonical()}" for s in ind.targets)
+        base = "—"
+        if ind.baseline.value is not None:
+            base = w("cli.with_year", value=f"{ind.baseline.value:g}", year=ind.baseline.year)
+        tg = sep.join(
+            w("cli.pair", label=s.year, value=s.target.text or s.target.canonical()) for s in ind.targets
+        )
         t.add_row(
-            escape(ind.id),
             escape(ind.name.get(lang)),
-            escape(ind.unit),
+            escape(unit_text(ind.unit, lang)),
             base,
             escape(tg),
-            ind.attribute.zh if lang == "zh" else ind.attribute.value,
+            w(f"attribute.{ind.attribute.value}"),
         )
     out.print(t)
 
@@ -233,7 +267,7 @@ def plans_extract(
     try:
         res = extract_plan(file, id=plan_id, region=region, start=start, end=end)
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if fmt is ExtractFmt.json:
         text = json.dumps(res.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
@@ -282,21 +316,26 @@ def regions_list(
     level: Annotated[str | None, typer.Option(help="national|province|prefecture|county")] = None,
     parent: Annotated[str | None, typer.Option(help="parent code")] = None,
     fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    lang: LangOpt = "zh",
 ) -> None:
     """List regions. / 行政区划列表"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             regions = ep.regions(level, parent)
+            names = ep.region_names()
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if fmt is Fmt.json:
         _dump_json([vars(r) for r in regions])
         return
-    t = Table("code", "名称", "name", "level", "parent")
+    w = words(lang)
+    t = Table(w("header.code"), w("header.name"), w("header.level_of_region"), w("header.parent"))
     for r in regions:
-        t.add_row(r.code, r.name_zh, r.name_en, r.level, r.parent or "")
+        name = r.name_en if lang == "en" and r.name_en else r.name_zh
+        up = "" if not r.parent else place(names.get(r.parent), r.parent, lang)
+        t.add_row(r.code, escape(name), w.get(f"cli.region_level.{r.level}", r.level), escape(up))
     out.print(t)
-    out.print(f"{len(regions)} regions")
+    out.print(w("cli.regions.count", count=len(regions)))
 
 
 @values_app.command("import")
@@ -328,29 +367,45 @@ def values_list(
     indicator: Annotated[str | None, typer.Option()] = None,
     history: Annotated[bool, typer.Option(help="Every revision, not just the latest")] = False,
     fmt: Annotated[ValuesFmt, typer.Option("--format")] = ValuesFmt.table,
+    lang: LangOpt = "zh",
 ) -> None:
     """List stored values (latest revision, or the whole history). / 指标数据"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             rows = ep.values(plan, region, indicator, history=history)
+            plans = {p.id: p for p in ep.plans()} if fmt is ValuesFmt.table else {}
+            names = ep.region_names() if fmt is ValuesFmt.table else {}
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if fmt is ValuesFmt.json:
         _dump_json(rows)
         return
     if fmt is ValuesFmt.csv:
         _write_csv(rows)
         return
-    t = Table("plan", "indicator", "region", "year", "value", "unit", "basis", "rev", "recorded_at", "source")
+    w = words(lang)
+    t = Table(
+        w("header.plan"),
+        w("header.indicator"),
+        w("header.region"),
+        w("header.year"),
+        w("header.value"),
+        w("cli.header.basis"),
+        w("cli.header.revision"),
+        w("cli.header.recorded_at"),
+        w("header.source"),
+    )
+    inds = {(p.id, i.id): i for p in plans.values() for i in p.indicators}
     for r in rows:
+        p = plans.get(r["plan_id"])
+        ind = inds.get((r["plan_id"], r["indicator_id"]))
         t.add_row(
-            escape(r["plan_id"]),
-            escape(r["indicator_id"]),
-            r["region"],
+            escape(p.title.get(lang) if p else r["plan_id"]),
+            escape(ind.name.get(lang) if ind else r["indicator_id"]),
+            escape(place(names.get(r["region"]), r["region"], lang)),
             str(r["year"]),
-            f"{r['value']:g}",
-            escape(r["unit"]),
-            r["basis"],
+            escape(with_unit(r["value"], r["unit"], lang)),
+            w.get(f"cli.basis.{r['basis']}", r["basis"]),
             str(r["revision"]),
             str(r["recorded_at"])[:19],
             escape(r["source"] or ""),
@@ -378,20 +433,33 @@ def tasks_list(
 ) -> None:
     """List tasks with deadline and latest status. / 任务列表"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             rows = ep.tasks(plan)
+            titles = {p.id: p.title.get(lang) for p in ep.plans()}
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if fmt is Fmt.json:
         _dump_json(rows)
         return
-    t = Table("plan", "task", "text", "due", "status")
+    w = words(lang)
+    t = Table(w("header.plan"), w("cli.header.task"), w("header.due"), w("header.status"))
     for r in rows:
         text = r["text_en"] if lang == "en" and r["text_en"] else r["text_zh"]
         t.add_row(
-            escape(r["plan_id"]), escape(r["id"]), escape(text), str(r["due"] or ""), r["status"] or "-"
+            escape(titles.get(r["plan_id"], r["plan_id"])),
+            escape(text),
+            str(r["due"] or ""),
+            task_status(r["status"], lang),
         )
     out.print(t)
+
+
+def task_status(code: str | None, lang: str) -> str:
+    """A task status in ``lang`` (``status.done``, ``cli.task_status.in_progress`` …; ``—`` for none)."""
+    if not code:
+        return "—"
+    w = words(lang)
+    return w.get(f"status.{code}", w.get(f"cli.task_status.{code}", code))
 
 
 @tasks_app.command("update")
@@ -435,12 +503,13 @@ def assess(
     from ecoplan.assess.scoring import load_rules
 
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             p = ep.plan(plan).plan
             pa = ep.assess(plan, region or p.region, year or p.end, as_of)
             card = ep.score(pa, load_rules(rules), set(flag or ()))
+            region_name = ep.region_names().get(pa.region)
     except (EcoplanError, ValueError) as exc:
-        _fail(exc)
+        _fail(exc, lang)
     data = pa.to_dict()
     data["score"] = card.to_dict()
     if fmt is AssessFmt.json:
@@ -461,78 +530,87 @@ def assess(
         else:
             sys.stdout.write(csv_text(frame))
         return
-    _print_assessment(pa, data, lang)
+    _print_assessment(pa, data, lang, place(region_name, pa.region, lang))
 
 
-def _print_assessment(pa: Any, data: dict[str, Any], lang: str) -> None:
-    from ecoplan.assess.evaluate import STATUS_ZH, VERDICT_ZH, Status, Verdict
+def status_cell(code: str, lang: str) -> str:
+    """The status word of ``code`` (``status.<code>`` of the catalog), coloured."""
+    return f"[{STATUS_STYLE.get(code, 'default')}]{escape(words(lang)(f'status.{code}'))}[/]"
 
-    zh = lang == "zh"
-    stage = (
-        ("终期考核" if zh else "final") if pa.year >= pa.plan.end else ("中期/年度评估" if zh else "interim")
-    )
-    out.print(
-        f"[bold]{escape(pa.plan.title.get(lang))}[/] — {pa.region} {pa.year} ({stage})"
-        + (f", as of {pa.as_of}" if pa.as_of else "")
-    )
+
+def _print_assessment(pa: Any, data: dict[str, Any], lang: str, region: str) -> None:
+    w = words(lang)
+    stage = w("stage.final") if pa.year >= pa.plan.end else w("stage.mid")
+    title = w("cli.assess.title", title=pa.plan.title.get(lang), region=region, year=pa.year, stage=stage)
+    if pa.as_of:
+        title += w("cli.assess.as_of", date=pa.as_of)
+    out.print(f"[bold]{escape(title)}[/]")
     t = Table(
-        "指标" if zh else "indicator",
-        "属性" if zh else "attr",
-        "基期值" if zh else "baseline",
-        "数值" if zh else "value",
-        "目标" if zh else "target",
-        "状态" if zh else "status",
-        "结论" if zh else "verdict",
-        "原因" if zh else "reason",
+        w("header.indicator"),
+        w("header.attribute"),
+        w("header.baseline"),
+        w("header.value"),
+        w("header.target"),
+        w("header.status"),
+        w("header.verdict"),
+        w("header.reason"),
     )
-    source_label = {
-        "own": ("", ""),
-        "inherited": ("（沿用上级）", " (inherited)"),
-        "decomposed": ("（分解）", " (decomposed)"),
-    }
+    names = {}
     for a in pa.indicators:
         d = a.to_dict()
-        tgt = d["target"]["expr"] if d["target"] else "-"
-        tgt += source_label[a.target_source][0 if zh else 1]
-        base = "-"
+        names[a.indicator.id] = a.indicator.name.get(lang)
+        tgt = d["target"]["expr"] if d["target"] else "—"
+        if a.target_source != "own":
+            tgt = w("cli.assess.target_source", target=tgt, source=w(f"target_source.{a.target_source}"))
+        base = "—"
         if a.baseline_value is not None and a.space == "level":
-            base = f"{a.baseline_value:g} ({a.baseline_year})"
-        st = STATUS_ZH[Status(d["status"])] if zh else d["status"]
-        vd = VERDICT_ZH[Verdict(d["verdict"])] if zh else d["verdict"]
-        style = STATUS_STYLE[d["status"]]
+            base = w(
+                "cli.with_year",
+                value=with_unit(a.baseline_value, a.indicator.unit, lang),
+                year=a.baseline_year,
+            )
         t.add_row(
             escape(a.indicator.name.get(lang)),
-            a.attribute.zh if zh else a.attribute.value,
-            base,
-            "-" if a.value is None else f"{a.value:g}",
+            w(f"attribute.{a.attribute.value}"),
+            escape(base),
+            escape(with_unit(a.value, a.indicator.unit, lang)),
             escape(tgt),
-            f"[{style}]{st}[/]",
-            vd,
-            escape(a.reason.get("zh" if zh else "en")),
+            status_cell(d["status"], lang),
+            w(f"verdict.{d['verdict']}"),
+            escape(a.reason.get(lang)),
         )
     out.print(t)
     s = data["summary"]
-    out.print(
-        ("约束性指标完成 " if zh else "binding met ")
-        + f"{s['binding_met']}/{s['binding_total']}; "
-        + ("达到序时进度 " if zh else "on schedule ")
-        + f"{s['binding_on_schedule']}/{s['binding_total']}; "
-        + ", ".join(f"{k} {v}" for k, v in s["by_status"].items() if v)
+    counts = w("cli.list_sep").join(
+        w("cli.assess.count", status=w(f"status.{k}"), count=v) for k, v in s["by_status"].items() if v
     )
+    summary = w(
+        "cli.assess.summary",
+        met=s["binding_met"],
+        on_schedule=s["binding_on_schedule"],
+        total=s["binding_total"],
+        by_status=counts,
+    )
+    out.print(summary, markup=False)
     sc = data["score"]
     if sc["score"] is not None:
-        g = sc["grade"]["zh" if zh else "en"]
-        veto = f" (veto: {', '.join(sc['vetoed_by'])})" if sc["vetoed_by"] else ""
-        out.print(
-            ("得分 " if zh else "score ") + f"{sc['score']} → {g}{escape(veto)}  \\[{escape(sc['rules'])}]"
-        )
+        line = w("cli.assess.score", score=sc["score"], grade=sc["grade"][lang])
+        if sc["vetoed_by"]:
+            vetoed = w("cli.list_sep").join(names.get(i, i) for i in sc["vetoed_by"])
+            line += w("cli.assess.vetoed", indicators=vetoed)
+        out.print(line + w("cli.assess.rules", rules=sc["rules"]), markup=False)
     else:
-        out.print(sc["note_zh"] if zh else sc["note"], markup=False)
-    for w in data["warnings"]:
-        out.print(
-            f"[{'red' if w['level'] == 'red' else 'yellow'}]⚠ {w['level']}/{w['severity']}[/] "
-            f"{escape(w['indicator'])}: {escape(w['reason_zh'] if zh else w['reason'])}"
+        out.print(sc["note_zh"] if lang == "zh" else sc["note"], markup=False)
+    for wn in data["warnings"]:
+        head = w(
+            "cli.assess.warning", level=w(f"warning.{wn['level']}"), severity=w(f"severity.{wn['severity']}")
         )
+        why = w(
+            "cli.pair",
+            label=names.get(wn["indicator"], wn["indicator"]),
+            value=wn["reason_zh"] if lang == "zh" else wn["reason"],
+        )
+        out.print(f"[{'red' if wn['level'] == 'red' else 'yellow'}]{escape(head)}[/] {escape(why)}")
 
 
 @app.command()
@@ -553,23 +631,24 @@ def rank(
 ) -> None:
     """Rank the regions of one level on a plan's indicators. / 同级地区排名"""
     if level is not None and level not in ("province", "prefecture", "county"):
-        _fail(ValueError(f"--level {level!r}: province, prefecture or county"))
+        _fail(ValueError(f"--level {level!r}: province, prefecture or county"), lang)
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             rows = ep.rank(plan, year, region, as_of, level=level)
     except (EcoplanError, ValueError) as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if fmt is Fmt.json:
         _dump_json([vars(r) for r in rows])
         return
     zh = lang == "zh"
-    heads = ("名次", "地区", "得分", "等级", "约束性达标", "已评估", "说明")
-    t = Table(*(heads if zh else ("rank", "region", "score", "grade", "binding met", "assessed", "note")))
+    w = words(lang)
+    keys = ("rank", "region", "total_score", "grade", "binding_met", "assessed", "note")
+    t = Table(*(w(f"header.{k}") for k in keys))
     for r in rows:
         t.add_row(
-            str(r.rank or "-"),
-            f"{(r.name_zh if zh else r.name_en) or ''} {r.region}".strip(),
-            "-" if r.score is None else f"{r.score:.2f}",
+            str(r.rank or "—"),
+            escape(place(r.name_zh if zh else (r.name_en or r.name_zh), r.region, lang)),
+            "—" if r.score is None else f"{r.score:.2f}",
             (r.grade if zh else r.grade_en) or "-",
             str(r.binding_met),
             f"{r.assessed}/{r.total}",
@@ -608,13 +687,13 @@ def report(
     from ecoplan.reports import FORMATS, build, write_report
 
     if fmt not in FORMATS:
-        _fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"))
+        _fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"), lang)
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             data = build(ep, plan_id, region, year, lang, as_of)
         write_report(data, fmt, out_file)
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     out.print(f"{out_file}: {fmt} report, {len(data['indicators'])} indicators", markup=False)
 
 

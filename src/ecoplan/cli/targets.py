@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import csv_text
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, words
 
 __all__ = ["targets_app", "warnings"]
 
@@ -68,11 +68,12 @@ def targets_list(
 ) -> None:
     """List stored decomposed targets. / 列出分解目标"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             rows = ep.decompositions(plan, region)
             names = ep.region_names()
+            plans = {p.id: p for p in ep.plans()} if fmt is ListFmt.table else {}
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     zh = lang == "zh"
     for r in rows:
         n = names.get(r["region"])
@@ -85,17 +86,16 @@ def targets_list(
 
         sys.stdout.write(csv_text(pd.DataFrame(rows)))
         return
-    heads = (
-        ("规划", "指标", "地区", "年份", "目标", "出处")
-        if zh
-        else ("plan", "indicator", "region", "year", "target", "source")
-    )
-    t = Table(*heads)
+    w = words(lang)
+    t = Table(*(w(f"header.{k}") for k in ("plan", "indicator", "region", "year", "target", "source")))
+    inds = {(p.id, i.id): i for p in plans.values() for i in p.indicators}
     for r in rows:
+        p = plans.get(r["plan_id"])
+        ind = inds.get((r["plan_id"], r["indicator_id"]))
         t.add_row(
-            escape(r["plan_id"]),
-            escape(r["indicator_id"]),
-            f"{r['region_name'] or ''} {r['region']}".strip(),
+            escape(p.title.get(lang) if p else r["plan_id"]),
+            escape(ind.name.get(lang) if ind else r["indicator_id"]),
+            escape(place(r["region_name"], r["region"], lang)),
             str(r["year"]),
             escape(r["expr"]),
             escape(r["source"] or ""),
@@ -116,12 +116,12 @@ def warnings(
 ) -> None:
     """Early warnings of every region, most severe first. / 预警清单"""
     if level is not None and level not in ("red", "amber", "watch"):
-        _fail(ValueError(f"--level {level!r}: red, amber or watch"))
+        _fail(ValueError(f"--level {level!r}: red, amber or watch"), lang)
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             page = ep.warnings(plan, year, level=level, limit=limit or None)
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     items = page.items
     if fmt is ListFmt.json:
         _dump_json(items)
@@ -132,19 +132,20 @@ def warnings(
         sys.stdout.write(csv_text(pd.DataFrame(items)))
         return
     zh = lang == "zh"
-    label = {"red": "红色", "amber": "橙色", "watch": "关注"} if zh else {}
-    heads = (
-        ("级别", "地区", "年份", "指标", "依据") if zh else ("level", "region", "year", "indicator", "why")
-    )
-    t = Table(*heads)
-    for w in items:
+    w = words(lang)
+    heads = ("warning_level", "severity", "plan", "region", "year", "indicator", "why")
+    t = Table(*(w(f"header.{k}") for k in heads))
+    for it in items:
         t.add_row(
-            label.get(w["level"], w["level"]),
-            w["region_zh"] if zh else w["region_en"],
-            str(w["year"]),
-            escape(w["indicator_zh"] if zh else w["indicator_en"]),
-            escape(w["reason_zh"] if zh else w["reason"]),
+            w.get(f"warning.{it['level']}", it["level"]),
+            w.get(f"severity.{it['severity']}", it["severity"]),
+            escape(it["plan_title_zh"] if zh else it["plan_title_en"]),
+            escape(
+                place(it["region_zh"] if zh else (it["region_en"] or it["region_zh"]), it["region"], lang)
+            ),
+            str(it["year"]),
+            escape(it["indicator_zh"] if zh else it["indicator_en"]),
+            escape(it["reason_zh"] if zh else it["reason"]),
         )
     out.print(t)
-    shown = f"{len(items)}/{page.total}"
-    out.print(f"显示{shown}条预警" if zh else f"{shown} warnings shown")
+    out.print(w("note.warnings_shown", count=f"{len(items)}/{page.total}"))
