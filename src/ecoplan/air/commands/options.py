@@ -1,0 +1,122 @@
+"""What the ``ecoplan air …`` commands share: the command groups, the options, the
+formats, progress, frames to files, and the air words (pollutant symbols, AQI items)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ecoplan.air.readers import FORMATS as INPUT_FORMATS
+from ecoplan.air.standards.editions import EDITION_KEYS
+from ecoplan.core.exports import csv_text
+from ecoplan.kit.cli import _fail, err, out
+
+air_app = typer.Typer(no_args_is_help=True, help="Ambient air: load, daily AQI, evaluate, rank / 环境空气")
+events_app = typer.Typer(no_args_is_help=True, help="Exceptional events (sand-dust …) / 例外事件")
+air_app.add_typer(events_app, name="events")
+
+
+class OutFmt(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class DailyFmt(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+class ListFmt(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+#: ``--format`` of ``ecoplan air load``: the names of :data:`ecoplan.air.readers.FORMATS`.
+LoadFmt = StrEnum("LoadFmt", {name.replace("-", "_"): name for name in INPUT_FORMATS})  # type: ignore[misc]
+_LOAD_HELP = "Input format: " + "; ".join(f"{k}: {r.description}" for k, r in INPUT_FORMATS.items())
+
+
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EditionOpt = Annotated[
+    str, typer.Option("--edition", help="auto (by the date the data describe), 2012 or 2026 / 标准版本")
+]
+EngineOpt = Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark")]
+Num = Annotated[float | None, typer.Option()]
+
+#: Rejected values listed by ``air load``: in the table, and in the JSON output.
+SHOW_REJECTS = 20
+JSON_REJECTS = 1000
+
+
+def _edition(value: str, allow_auto: bool = True) -> str:
+    if value in EDITION_KEYS or (allow_auto and value == "auto"):
+        return value
+    keys = " or ".join(EDITION_KEYS)
+    raise typer.BadParameter(f"--edition must be {'auto, ' if allow_auto else ''}{keys}, not {value!r}")
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    )
+
+
+def _write_frame(df: Any, fmt: DailyFmt, output: Path | None, noun: str) -> None:
+    """csv/json to ``output`` or stdout; parquet to ``output`` (required)."""
+    if fmt is DailyFmt.parquet:
+        if output is None:
+            _fail(ValueError("--format parquet needs --output FILE"))
+        df.to_parquet(output, index=False)
+        out.print(f"{output}: {len(df)} {noun}", markup=False)
+        return
+    if fmt is DailyFmt.csv:
+        text = csv_text(df)
+    else:
+        recs = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
+        text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"{output}: {len(df)} {noun}", markup=False)
+    else:
+        sys.stdout.write(text)
+
+
+def _date(text: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{name}: expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _datetime(text: str, name: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{name}: expected YYYY-MM-DD[THH:MM], got {text!r}") from None
+
+
+def _s(v: Any) -> str:
+    return "NA" if v is None or v is pd.NA else str(v)
+
+
+def _f(v: Any, digits: int = 1) -> str:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return "NA"
+    return "NA" if x != x else f"{x:.{digits}f}"
