@@ -42,7 +42,7 @@ run: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
-	$(BIN)/lint-imports
+	$(BIN)/python scripts/import_contracts.py
 	$(BIN)/pytest -q -m "not slow"
 
 test-all: $(STAMP)
@@ -58,7 +58,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 imports: $(STAMP)
-	$(BIN)/lint-imports
+	$(BIN)/python scripts/import_contracts.py
 
 check: lint typecheck imports test
 
