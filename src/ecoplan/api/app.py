@@ -1,7 +1,7 @@
 """The read-only REST API, ``/api/v1`` (FastAPI; OpenAPI at ``/api/openapi.json``).
 
 Writes stay in the CLI until accounts and region-scoped permissions exist. Every
-error is ``{"error": {"code", "message", "details"}}`` with a 4xx status for what
+error is ``{"error": {"code", "message", "message_zh", "details"}}`` with a 4xx status for what
 the caller got wrong; collections use cursor pagination with a stable order
 (``?cursor=&limit=`` → ``next_cursor``; a cursor past the end is a 400, never a
 silent empty page) and can be exported whole with ``?format=csv|parquet``. JSON
@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ecoplan.api.cache import ResponseCache
 from ecoplan.api.security import SECURITY_HEADERS, SecurityHeaders
 from ecoplan.app import Ecoplan
+from ecoplan.core import words
 from ecoplan.core.domain import load
 from ecoplan.core.errors import EcoplanError, NotFound, StoreError
 from ecoplan.domains import domains
@@ -52,7 +53,12 @@ MAX_BODY = 1_000_000  # bytes; the API is read-only, a large body is a mistake o
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details}}
+    """``{"error": {code, message, message_zh, details}}``: ``message`` in English with
+    the request's context; ``message_zh`` the fixed Chinese text of ``code`` from the
+    catalog of words (``api.error.<code>``), or the English message for a code without one."""
+    key = f"api.error.{code}"
+    message_zh = words.word(key, "zh") if words.has(key) else message
+    return {"error": {"code": code, "message": message, "message_zh": message_zh, "details": details}}
 
 
 #: The answer to a request the store could not serve (busy, gone, damaged): never its
@@ -170,8 +176,10 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
     app = FastAPI(
         title="ecoplan API",
         version="1",
-        description="生态环境规划实施监测评估平台 — plans, indicator values, assessments, air quality "
-        "(read-only).",
+        description="生态环境规划实施监测评估平台 — plans, indicator values, assessments and the "
+        "environmental domains' data (read-only). Errors answer "
+        '`{"error": {"code", "message", "message_zh", "details"}}`: `code` is stable, `message` '
+        "English with the request's context, `message_zh` the code's fixed Chinese text.",
         openapi_url="/api/openapi.json",
         docs_url=None,  # our own /api/docs below: packaged Swagger UI, no CDN, no inline script
         redoc_url=None,
