@@ -436,8 +436,7 @@ class AirOps:
         if key in ("good_days_ratio_pct", "pm25_annual_ugm3", "heavy_days_ratio_pct"):
             v = d[key]
             if v is None:
-                want = "ratios" if "ratio" in key else "PM2.5"
-                why = [n["en"] for n in e.notes if want in n["en"]]
+                why = [n["en"] for n in e.notes if _explains(n, key)]
                 return None, f"{key} invalid: " + "; ".join(why)
             return v, std
         if base is None:
@@ -462,3 +461,12 @@ class AirOps:
         return round_half_even(
             (b2 - c2) / b2 * 100, 1
         ), f"{std}; heavy-days ratio {b2} → {c2} % since {base_year}"
+
+
+def _explains(note: dict[str, Any], key: str) -> bool:
+    """Does an evaluation's note say why the feed's figure ``key`` is missing?"""
+    if "ratio" in key:
+        return note.get("key") == "note.air.ratios_not_reported"
+    return note.get("key") in ("note.air.annual_invalid", "note.air.monthly_invalid") and (
+        note.get("params", {}).get("pollutant") == "PM2.5"
+    )

@@ -9,7 +9,9 @@ annual change and the projection.
 
 from __future__ import annotations
 
-from ecoplan.assess.model import IndicatorAssessment, Message, Status, Verdict, Warning, _fmt
+from ecoplan.assess.model import IndicatorAssessment, Message, Status, Verdict, Warning
+from ecoplan.assess.reasons import annual_unit_param, message, number
+from ecoplan.core.words import Reason
 from ecoplan.plans.model import Attribute
 
 __all__ = ["warning_level", "warning_reason"]
@@ -77,13 +79,21 @@ def warning_reason(
     """
     if required is None or actual is None:
         return None
+    per_year = annual_unit_param(unit)
     if sign * required <= 0:
-        en = f"met the target in {baseline_year}, moved {actual:+.1f} {unit} since"
-        zh = f"{baseline_year}年已达到目标，此后年均变化{actual:+.1f} {unit}"
+        moved = {"base_year": baseline_year, "actual": actual, "unit": per_year}
+        reason = Reason("warning.met_before", moved)
     else:
-        en = f"needs {required:+.1f} {unit}, achieved {actual:+.1f} {unit} since {baseline_year}"
-        zh = f"需年均变化{required:+.1f} {unit}，{baseline_year}年以来实际{actual:+.1f} {unit}"
+        reason = Reason(
+            "warning.needs",
+            {"required": required, "actual": actual, "unit": per_year, "base_year": baseline_year},
+        )
     if projected is not None:
-        en += f"; projected {target_year or ''}: {_fmt(projected)}"
-        zh += f"；预计{target_year or ''}年{_fmt(projected)}"
-    return Message(en, zh)
+        if target_year is None:
+            reason = Reason("warning.projected_undated", {"reason": reason, "projected": number(projected)})
+        else:
+            reason = Reason(
+                "warning.projected",
+                {"reason": reason, "target_year": target_year, "projected": number(projected)},
+            )
+    return message(reason)

@@ -166,9 +166,8 @@ def assess_indicator(
     base.update(_measures(plan, ind, course, final, series, year, v, weights))
     met, within = _meets(final, v, sp, y_t, plan)
     base["within_tolerance"] = within
-    who = region_name or Message(region, region)
     status, verdict, reason = _status(
-        plan, ind, course, final, year, v, milestone, base["expected"], met, within, who
+        plan, ind, course, final, year, v, milestone, base["expected"], met, within, region_name, region
     )
     result = IndicatorAssessment(
         **base, status=status, verdict=verdict, reason=_with_start_note(reason, start_note)

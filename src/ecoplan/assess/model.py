@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ecoplan.core.words import Reason
 from ecoplan.plans.model import Attribute, Basis, Indicator, IndicatorRef, Plan, TargetSpec
 from ecoplan.plans.targets import format_number
 
@@ -63,13 +64,31 @@ VERDICT_ZH = {Verdict.MET: "完成", Verdict.NOT_MET: "未完成", Verdict.PENDI
 
 @dataclass(frozen=True)
 class Message:
-    """A user-facing sentence in English and Chinese."""
+    """A user-facing sentence in English and Chinese, and the reason it renders.
+
+    The rules build a :class:`~ecoplan.core.words.Reason` (a code and parameters) and
+    render it from the catalog of words (:func:`ecoplan.assess.reasons.message`);
+    ``en``/``zh`` stay for the surfaces that print them. ``reason`` is None for a
+    plain pair of names (a region's name).
+    """
 
     en: str
     zh: str
+    reason: Reason | None = field(default=None, compare=False)
 
     def get(self, lang: str = "en") -> str:
         return self.zh if lang == "zh" else self.en
+
+    def fields(self) -> dict[str, Any]:
+        """The JSON fields of a reason: ``reason`` (en), ``reason_zh``, ``reason_code``
+        and ``reason_params`` (``None`` without a reason)."""
+        d = None if self.reason is None else self.reason.to_dict()
+        return {
+            "reason": self.en,
+            "reason_zh": self.zh,
+            "reason_code": None if d is None else d["code"],
+            "reason_params": None if d is None else d["params"],
+        }
 
 
 @dataclass(frozen=True)
@@ -184,8 +203,7 @@ class IndicatorAssessment:
             "within_tolerance": self.within_tolerance,
             "status": self.status.value,
             "verdict": self.verdict.value,
-            "reason": self.reason.en,
-            "reason_zh": self.reason.zh,
+            **self.reason.fields(),
         }
 
 
@@ -244,8 +262,7 @@ class PlanAssessment:
                     "region": w.region,
                     "level": w.level,
                     "severity": w.severity,
-                    "reason": w.reason.en,
-                    "reason_zh": w.reason.zh,
+                    **w.reason.fields(),
                 }
                 for w in self.warnings
             ],

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ecoplan.assess.model import Message, TargetResolver
+from ecoplan.assess.reasons import authority, message
+from ecoplan.core.words import Reason
 from ecoplan.plans.model import Indicator, Plan, TargetSpec
 from ecoplan.plans.targets import TargetKind
 
@@ -49,25 +51,24 @@ def _resolve(
         if spec.target.kind is not TargetKind.INHERITED:
             out.append(spec)
             continue
-        who = {"province": ("the province", "省"), "city": ("the city", "市")}.get(
-            spec.target.scope or "", ("the nation", "国家")
-        )
+        by = authority(spec.target.scope)
         if ind.parent is None:
-            problem = Message(
-                f"target handed down by {who[0]} ({spec.target.text or spec.target.canonical()}); "
-                "no parent indicator is linked, so it cannot be resolved",
-                f"目标为{who[1]}下达（{spec.target.text or spec.target.canonical()}），"
-                "未关联上级规划指标，无法确定",
-            )
+            expr = spec.target.text or spec.target.canonical()
+            problem = message(Reason("inherited_unlinked", {"by": by, "target": expr}))
             continue
         got = resolver(ind.parent, region, spec.year) if resolver is not None else None
         if got is None:
-            problem = Message(
-                f"target handed down by {who[0]}: plan {ind.parent.plan!r}, indicator "
-                f"{ind.parent.indicator!r} has no target for region {region} in {spec.year}; "
-                "import the decomposed target (`ecoplan targets import`) to resolve it",
-                f"目标为{who[1]}下达：上级规划 {ind.parent.plan} 指标 {ind.parent.indicator} "
-                f"未给出 {region} 的 {spec.year} 年目标，请导入分解目标（ecoplan targets import）",
+            problem = message(
+                Reason(
+                    "inherited_unresolved",
+                    {
+                        "by": by,
+                        "plan": ind.parent.plan,
+                        "indicator": ind.parent.indicator,
+                        "region": region,
+                        "year": spec.year,
+                    },
+                )
             )
             continue
         out.append(TargetSpec(spec.year, got.target, got.stretch))

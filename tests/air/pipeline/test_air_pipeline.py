@@ -129,7 +129,14 @@ def test_partial_year_reports_invalid_figures_with_counts(bj: Ecoplan) -> None:
     d = bj.air.evaluate("110000", 2013).to_dict()  # the data start on 2013-03-01
     assert d["days_total"] == 306
     assert d["pm25_annual_ugm3"] is None and d["good_days_ratio_pct"] is None
-    assert d["validity"]["pm25"] == {"valid": False, "days": 306, "reason": "306 valid days < 324"}
+    assert d["validity"]["pm25"] == {
+        "valid": False,
+        "days": 306,
+        "reason": "306 valid days < 324",
+        "reason_zh": "有效日数 306 天，不足 324 天",
+        "reason_code": "air.too_few_days",
+        "reason_params": {"days": 306, "need": 324},
+    }
     assert any("PM2.5" in n["en"] and "306" in n["en"] for n in d["notes"])
     assert all(n["zh"] for n in d["notes"])
 
@@ -251,6 +258,9 @@ def test_month_shortfall_makes_the_year_invalid(syn: Ecoplan) -> None:
         "valid": False,
         "days": 355,
         "reason": "too few valid days in month(s) 4",
+        "reason_zh": "月有效日数不足（4月）",
+        "reason_code": "air.too_few_days_in_months",
+        "reason_params": {"months": {"zh": "4", "en": "4"}, "month_list": [4]},
     }
 
 
@@ -491,7 +501,8 @@ def test_monthly_evaluation_needs_27_days_or_25_in_february(syn: Ecoplan) -> Non
     assert feb["good_days_ratio_pct"] == 100.0
     apr = syn.air.evaluate("110000", 2015, month=4).to_dict()
     assert apr["pm25_mean_ugm3"] is None
-    assert apr["validity"]["pm25"] == {"valid": False, "days": 26, "reason": "26 valid days < 27"}
+    assert apr["validity"]["pm25"]["reason"] == "26 valid days < 27"
+    assert apr["validity"]["pm25"]["reason_zh"] == "有效日数 26 天，不足 27 天"
     assert any("monthly statistics invalid" in n["en"] for n in apr["notes"])
     assert apr["attainment"] == {"city_attains": None}  # GB 3095 has no monthly limits
 

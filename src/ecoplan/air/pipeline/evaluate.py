@@ -42,6 +42,7 @@ from ecoplan.air.standards.editions import PeriodEdition, edition_for_period, ge
 from ecoplan.air.standards.hj663_2013 import ANNUAL_ITEMS, ANNUAL_POLLUTANTS, annual_item
 from ecoplan.core.rounding import round_half_even
 from ecoplan.core.sql import Engine, to_dialect
+from ecoplan.core.words import Reason, word
 
 __all__ = ["AirEvaluation", "city_daily", "evaluate_year", "hourly", "three_year"]
 
@@ -182,7 +183,9 @@ class AirEvaluation:
     stats: dict[str, dict[str, Any]]
     attainment: dict[str, Any]
     composite: dict[str, Any] | None
-    notes: list[dict[str, str]] = field(default_factory=list)
+    #: ``{"en", "zh", "key", "params"}``: the texts and the catalog key (``note.air.*``)
+    #: with its parameters (nested reasons as ``{"code", "params"}``), see :func:`_note`.
+    notes: list[dict[str, Any]] = field(default_factory=list)
     engine: str = "duckdb"
     #: ``{"flagged_days": n, "deducted": AirEvaluation}`` when exceptional events were given.
     events: dict[str, Any] | None = None
@@ -240,14 +243,7 @@ class AirEvaluation:
         d["percentiles"] = {
             i.key: self.stats[i.pollutant][i.statistic]["value"] for i in ANNUAL_ITEMS if not i.composite
         }
-        d["validity"] = {
-            p: {
-                "valid": self.stats[p]["valid"],
-                "days": self.stats[p]["days"],
-                "reason": self.stats[p]["reason"],
-            }
-            for p in self.stats
-        }
+        d["validity"] = {p: _validity(self.stats[p]) for p in self.stats}
         d["attainment"] = self.attainment
         d["composite_index"] = self.composite["total"] if self.composite else None
         d["composite"] = self.composite
@@ -296,7 +292,7 @@ def three_year(evals: Sequence[AirEvaluation]) -> dict[str, Any]:
     stats: dict[str, Any] = {}
     for p, entry in last.stats.items():
         for st in entry:
-            if st in ("valid", "days", "reason"):
+            if st in ("valid", "days", "reason", "why"):
                 continue
             vals = [e.stats[p][st]["raw"] for e in evals]
             m = hj663_2026.three_year_mean(vals)
@@ -410,18 +406,20 @@ def _assemble(
         if regions is not None and region not in regions:
             continue
         rows = by_region.get(region, {})
-        notes: list[dict[str, str]] = []
+        notes: list[dict[str, Any]] = []
         stats: dict[str, dict[str, Any]] = {}
         for p in ANNUAL_POLLUTANTS:
             r = rows.get(p)
             digits = hj663_2013.REPORT_DIGITS[p] + 1
             entry: dict[str, Any] = {}
+            why: Reason | None
             if r is None:
-                days, ok, reason = 0, False, "not monitored" if p in absent else "no valid daily values"
+                days, ok = 0, False
+                why = Reason("air.not_monitored") if p in absent else Reason("air.no_valid_daily_values")
             else:
                 days = int(r["n"])
-                ok, reason = _valid({m: int(r[f"m{m}"]) for m in range(1, 13)}, month)
-            entry.update({"valid": ok, "days": days, "reason": reason or None})
+                ok, why = _valid({m: int(r[f"m{m}"]) for m in range(1, 13)}, month)
+            entry.update({"valid": ok, "days": days, "reason": _en(why), "why": why})
             for st in (i.statistic for i in ANNUAL_ITEMS if i.pollutant == p):
                 raw: float | None = None
                 if r is not None and days > 0:
@@ -436,55 +434,32 @@ def _assemble(
                     "unvalidated": raw,
                 }
             stats[p] = entry
-            if not ok:
-                label = POLLUTANT_LABEL[p]
-                notes.append(
-                    {
-                        "en": f"{label} {'monthly' if month else 'annual'} statistics invalid: "
-                        f"{reason} (GB 3095 table 4)",
-                        "zh": f"{label} {'月' if month else '年'}评价统计无效："
-                        f"{_zh_reason(reason)}（GB 3095 表4）",
-                    }
-                )
+            if not ok and why is not None:
+                key = "note.air.monthly_invalid" if month else "note.air.annual_invalid"
+                notes.append(_note(key, pollutant=POLLUTANT_LABEL[p], reason=why))
         aqi_row = rows.get("aqi")
-        ratios_ok, ratio_reason = (False, "no valid days")
+        ratio_why: Reason | None = Reason("air.no_valid_days")
+        ratios_ok = False
         if aqi_row is not None:
-            ratios_ok, ratio_reason = _valid({m: int(aqi_row[f"m{m}"]) for m in range(1, 13)}, month)
-        if not ratios_ok:
-            notes.append(
-                {
-                    "en": f"good-days and heavy-days ratios not reported: {ratio_reason}",
-                    "zh": f"优良天数比例、重度及以上污染天数比例不予报告：{_zh_reason(ratio_reason)}",
-                }
-            )
+            ratios_ok, ratio_why = _valid({m: int(aqi_row[f"m{m}"]) for m in range(1, 13)}, month)
+        if not ratios_ok and ratio_why is not None:
+            notes.append(_note("note.air.ratios_not_reported", reason=ratio_why))
         if pe.straddles:
             notes.append(
-                {
-                    "en": f"the year straddles {pe.change}: daily AQI by each day's edition; annual "
-                    f"statistics judged by {pe.edition.limits} ({pe.phase})",
-                    "zh": f"评价年跨越{pe.change}：日AQI按当日适用版本计算，"
-                    f"年评价按{pe.edition.limits}（{pe.phase}）",
-                }
+                _note(
+                    "note.air.straddles",
+                    change=str(pe.change),
+                    limits=pe.edition.limits,
+                    phase=_PHASE.get(pe.phase, {"zh": pe.phase, "en": pe.phase}),
+                )
             )
         for p in sorted(absent):
-            notes.append(
-                {
-                    "en": f"{POLLUTANT_LABEL[p]} not monitored (absent from the input): "
-                    "AQI computed without it (HJ 633—2026 §5.3.2); its statistics are unavailable",
-                    "zh": f"{POLLUTANT_LABEL[p]} 未监测（输入中无此项）："
-                    "AQI按其余污染物计算（HJ 633—2026 5.3.2），其统计量缺失",
-                }
-            )
+            notes.append(_note("note.air.not_monitored", pollutant=POLLUTANT_LABEL[p]))
         if month is None:
             attainment = _attainment(stats, pe.phase)
         else:
             attainment = {"city_attains": None}
-            notes.append(
-                {
-                    "en": "attainment is judged on annual statistics; GB 3095 sets no monthly limits",
-                    "zh": "达标评价基于年评价统计量，GB 3095 未规定月均浓度限值",
-                }
-            )
+            notes.append(_note("note.air.monthly_attainment"))
         composite = _composite(stats, pe.phase)
         k = stations_of.get(region)
         out.append(
@@ -513,20 +488,63 @@ def _assemble(
     return out
 
 
-def _valid(days_per_month: dict[int, int], month: int | None) -> tuple[bool, str]:
-    if month is None:
-        return hj663_2013.annual_valid(days_per_month)
-    return hj663_2013.monthly_valid(month, days_per_month.get(month, 0))
+#: GB 3095 phases as a note names them (the transition of GB 3095—2026 §4.4 runs to 2030).
+_PHASE: dict[str, dict[str, str]] = {
+    "2012": {"zh": "2012年版限值", "en": "2012"},
+    "2026-transition": {"zh": "过渡期限值", "en": "2026-transition"},
+    "2026-final": {"zh": "过渡期后限值", "en": "2026-final"},
+}
 
 
-def _zh_reason(reason: str) -> str:
-    if reason.startswith("too few valid days in month"):
-        return "月有效日数不足（" + reason.rsplit(" ", 1)[-1] + "月）"
-    if "<" in reason:
-        got, need = reason.split(" ")[0], reason.rsplit(" ", 1)[-1]
-        return f"有效日数 {got} 天，不足 {need} 天"
-    zh = {"not monitored": "未监测", "no valid daily values": "无有效日均值", "no valid days": "无有效天"}
-    return zh.get(reason, reason)
+def _need(month: int) -> int:
+    return hj663_2013.FEB_MIN_DAYS if month == 2 else hj663_2013.MONTH_MIN_DAYS
+
+
+def _valid(days_per_month: dict[int, int], month: int | None) -> tuple[bool, Reason | None]:
+    """GB 3095 表4 validity of a year (or of ``month``) and, when invalid, why: the first
+    shortfall, as :func:`~ecoplan.air.standards.hj663_2013.annual_valid` names it."""
+    if month is not None:
+        days = days_per_month.get(month, 0)
+        ok, _ = hj663_2013.monthly_valid(month, days)
+        return ok, None if ok else Reason("air.too_few_days", {"days": days, "need": _need(month)})
+    ok, _ = hj663_2013.annual_valid(days_per_month)
+    if ok:
+        return True, None
+    total = sum(days_per_month.get(m, 0) for m in range(1, 13))
+    if total < hj663_2013.ANNUAL_MIN_DAYS:
+        return False, Reason("air.too_few_days", {"days": total, "need": hj663_2013.ANNUAL_MIN_DAYS})
+    short = [m for m in range(1, 13) if days_per_month.get(m, 0) < _need(m)]
+    months = {"zh": "、".join(map(str, short)), "en": ", ".join(map(str, short))}
+    return False, Reason("air.too_few_days_in_months", {"months": months, "month_list": short})
+
+
+def _en(reason: Reason | None) -> str | None:
+    return None if reason is None else reason.text("en")
+
+
+def _validity(entry: dict[str, Any]) -> dict[str, Any]:
+    """The JSON validity of one pollutant: valid, days, reason (en), reason_zh, reason_code
+    and reason_params (the last four ``None`` when valid)."""
+    why: Reason | None = entry.get("why")
+    d = None if why is None else why.to_dict()
+    return {
+        "valid": entry["valid"],
+        "days": entry["days"],
+        "reason": entry["reason"],
+        "reason_zh": None if why is None else why.text("zh"),
+        "reason_code": None if d is None else d["code"],
+        "reason_params": None if d is None else d["params"],
+    }
+
+
+def _note(key: str, **params: Any) -> dict[str, Any]:
+    """A note of the evaluation: its texts from the catalog, its key and parameters."""
+    return {
+        "en": word(key, "en", **params),
+        "zh": word(key, "zh", **params),
+        "key": key,
+        "params": {k: v.to_dict() if isinstance(v, Reason) else v for k, v in params.items()},
+    }
 
 
 def _attainment(stats: dict[str, dict[str, Any]], phase: str) -> dict[str, Any]:
