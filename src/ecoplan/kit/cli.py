@@ -63,6 +63,7 @@ _UNITS = dict(
         {
             "万平方公里": "cli.unit.wan_km2",
             "平方公里": "cli.unit.km2",
+            "平方米": "cli.unit.m2",
             "万公顷": "cli.unit.wan_ha",
             "亿立方米": "cli.unit.yi_m3",
             "万立方米": "cli.unit.wan_m3",

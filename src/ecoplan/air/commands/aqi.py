@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from ecoplan.air.commands.options import Num, OutFmt, _edition
+from ecoplan.air.commands.options import Num, OutFmt, _edition, item_label, symbol, unit_of
 from ecoplan.air.standards import aqi as aqi_std
 from ecoplan.air.standards.editions import edition_for
-from ecoplan.kit.cli import LangOpt, _dump_json, _fail, out
+from ecoplan.kit.cli import LangOpt, _dump_json, _fail, out, with_unit, words
 
 __all__ = ["aqi"]
 
@@ -74,27 +75,28 @@ def aqi(
                 edition=ed,
             )
     except ValueError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     d = res.to_dict()
     if fmt is OutFmt.json:
         _dump_json(d)
         return
-    zh = lang == "zh"
+    w = words(lang)
+    sep = w("cli.list_sep")
     if d["aqi"] is None:
-        out.print(
-            ("AQI: NA（缺测：" if zh else "AQI: NA (missing: ")
-            + ", ".join(d["missing"])
-            + ("）" if zh else ")")
-        )
+        missing = sep.join(item_label(m, lang) for m in d["missing"])
+        out.print(w("air.cli.aqi_missing", pollutants=missing), markup=False)
     else:
-        cat = d["category_zh"] if zh else d["category_en"]
-        prim = ", ".join(d["primary_pollutants"]) or ("无" if zh else "none")
-        out.print(
-            f"AQI {d['aqi']}  {d['level_zh'] if zh else 'level ' + str(d['level'])}  {cat}  "
-            f"[{d['color']}]■[/]  {'首要污染物' if zh else 'primary'}: {prim}  ({d['standard']})"
+        line = w(
+            "air.cli.aqi_line",
+            aqi=d["aqi"],
+            level=w(f"aqi.level.{d['level']}"),
+            category=w(f"aqi.category.{d['level']}"),
         )
-    t = Table("indicator", "C", "IAQI")
+        prim = sep.join(symbol(p) for p in d["primary_pollutants"]) or w("label.none")
+        primary = w("cli.pair", label=w("header.primary_pollutant"), value=prim)
+        out.print(f"{escape(line)}  [{d['color']}]■[/]  {escape(primary)}  ({d['standard']})")
+    t = Table(w("header.pollutant"), w("air.cli.header.concentration"), w("air.cli.header.iaqi"))
     for ind, v in d["iaqi"].items():
         c = d["concentrations"].get(ind)
-        t.add_row(ind, "NA" if c is None else f"{c:g}", "NA" if v is None else str(v))
+        t.add_row(item_label(ind, lang), with_unit(c, unit_of(ind), lang), "—" if v is None else str(v))
     out.print(t)

@@ -18,10 +18,12 @@ from ecoplan.air.commands.options import (
     _progress,
     _s,
     air_app,
+    symbol,
+    unit_of,
 )
 from ecoplan.air.standards import hj663_2013
 from ecoplan.core.errors import EcoplanError
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, with_unit, words
 
 
 @air_app.command("evaluate")
@@ -43,7 +45,7 @@ def air_evaluate(
 ) -> None:
     """Annual evaluation of a city (HJ 663): means, percentiles, days, attainment. / 年度评价"""
     try:
-        with _session(db) as ep, _progress() as prog:
+        with _session(db, lang) as ep, _progress() as prog:
             prog.add_task(f"evaluating {region} {year} on {engine.value} / 评价…", total=None)
             ev = ep.air.evaluate(
                 region,
@@ -53,9 +55,10 @@ def air_evaluate(
                 three_years=three_years,
                 month=month,
             )
-            name = ep.region(region).name_zh
+            r = ep.region(region)
+            name = r.name_en if lang == "en" and r.name_en else r.name_zh
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     d = ev.to_dict()
     if fmt is OutFmt.json:
         _dump_json(d)
@@ -63,50 +66,62 @@ def air_evaluate(
     _print_evaluation(d, name, lang)
 
 
+#: The monthly statistics: (key, pollutant, statistic word).
+_MONTHLY = (
+    ("pm25_mean_ugm3", "pm25", "month_mean"),
+    ("pm10_mean_ugm3", "pm10", "month_mean"),
+    ("so2_mean_ugm3", "so2", "month_mean"),
+    ("no2_mean_ugm3", "no2", "month_mean"),
+    ("co_p95_mgm3", "co", "p95"),
+    ("o3_8h_p90_ugm3", "o3", "p90"),
+)
+
+
 def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
-    zh = lang == "zh"
+    w = words(lang)
 
     def v(x: Any, unit: str = "") -> str:
         if x is None:
-            return "无效" if zh else "invalid"
+            return w("label.invalid")
         if isinstance(x, float) and x.is_integer():
             x = int(x)
-        return f"{x}{unit}"
+        if unit == "%":
+            return f"{x}%"
+        return with_unit(x, unit, lang) if unit else str(x)
 
     period = f"{d['year']}-{d['month']:02d}" if d.get("month") else str(d["year"])
+    std = d["standards"]
+    engine = w("air.cli.stations_engine", stations=d["stations"], engine=d["engine"])
     out.print(
         f"[bold]{escape(name)} {d['region']} {period}[/]  "
-        f"{d['standards']['aqi']} · {d['standards']['limits']}"
-        f" · {d['standards']['evaluation']}  ({d['stations']} stations, engine {d['engine']})"
+        f"{std['aqi']} · {std['limits']} · {std['evaluation']}  ({escape(engine)})"
     )
-    if zh:
-        out.print(
-            f"有效天数 {d['days_valid']}/{d['days_total']}；"
-            f"优良天数 {d['good_days']}（{v(d['good_days_ratio_pct'], '%')}）；"
-            f"重度及以上污染 {d['heavy_days']} 天（{v(d['heavy_days_ratio_pct'], '%')}）；"
-            f"严重污染 {d['severe_days']} 天"
-        )
-    else:
-        out.print(
-            f"valid days {d['days_valid']}/{d['days_total']}; good days {d['good_days']} "
-            f"({v(d['good_days_ratio_pct'], '%')}); heavy+ days {d['heavy_days']} "
-            f"({v(d['heavy_days_ratio_pct'], '%')}); severe {d['severe_days']}"
-        )
+    days = w(
+        "air.cli.days",
+        valid=d["days_valid"],
+        total=d["days_total"],
+        good=d["good_days"],
+        good_pct=v(d["good_days_ratio_pct"], "%"),
+        heavy=d["heavy_days"],
+        heavy_pct=v(d["heavy_days_ratio_pct"], "%"),
+        severe=d["severe_days"],
+    )
+    out.print(days, markup=False)
     if d.get("month"):
-        t = Table("statistic", "value")
-        for key in (
-            "pm25_mean_ugm3",
-            "pm10_mean_ugm3",
-            "so2_mean_ugm3",
-            "no2_mean_ugm3",
-            "co_p95_mgm3",
-            "o3_8h_p90_ugm3",
-        ):
-            t.add_row(key, v(d[key]))
+        t = Table(w("header.statistic"), w("header.value"))
+        for key, p, st in _MONTHLY:
+            t.add_row(f"{symbol(p)} {w(f'air.cli.statistic.{st}')}", v(d[key], unit_of(p)))
         for key, val in d["percentiles"].items():
-            t.add_row(key, v(val))
+            t.add_row(escape(key), v(val))
         out.print(t)
-    t = Table("pollutant", "statistic", "value", "limit", "attains" if not zh else "达标", "×limit")
+    t = Table(
+        w("header.pollutant"),
+        w("header.statistic"),
+        w("header.value"),
+        w("header.limit"),
+        w("header.attains"),
+        w("air.cli.header.exceedance"),
+    )
     for p, per in d["attainment"].items():
         if p == "city_attains":
             continue
@@ -115,54 +130,48 @@ def _print_evaluation(d: dict[str, Any], name: str, lang: str) -> None:
                 s = per[st]
                 ok = {True: "✓", False: "✗", None: "–"}[s["attains"]]
                 t.add_row(
-                    p,
-                    st,
-                    v(s["value"]),
-                    f"{s['limit']:g}",
+                    symbol(p),
+                    w(f"air.cli.statistic.{st}"),
+                    v(s["value"], unit_of(p)),
+                    with_unit(s["limit"], unit_of(p), lang),
                     ok,
                     "" if s["exceedance_multiple"] in (None, 0.0) else str(s["exceedance_multiple"]),
                 )
     if not d.get("month"):
         out.print(t)
     ca = d["attainment"]["city_attains"]
-    out.print(
-        ("城市达标：" if zh else "city attains: ")
-        + {
-            True: "是" if zh else "yes",
-            False: "否" if zh else "no",
-            None: "无法判定" if zh else "undetermined",
-        }[ca]
-    )
+    answer = w({True: "label.yes", False: "label.no", None: "label.undetermined"}[ca])
+    out.print(w("cli.pair", label=w("label.city_attains"), value=answer), markup=False)
     if d["composite_index"] is not None:
-        out.print(
-            ("综合指数 " if zh else "composite index ") + f"{d['composite_index']} "
-            f"({'首要' if zh else 'largest'}: {d['composite']['primary']})"
-        )
+        primary = symbol(d["composite"]["primary"])
+        out.print(w("air.cli.composite", index=d["composite_index"], primary=primary), markup=False)
     ty = d.get("three_year")
     if ty:
-        st = ty["statistics"]
-        out.print(
-            ("三年滑动平均（暂行）" if zh else "three-year moving average (provisional) ")
-            + f"{ty['years'][0]}–{ty['years'][-1]}: PM2.5 {v(st['pm25_mean']['value'])}, "
-            + f"O3-8h P90 {v(st['o3_p90']['value'])}, "
-            + ("优良天数比例 " if zh else "good days ")
-            + v(ty["good_days_ratio_pct"], "%")
+        st3 = ty["statistics"]
+        line = w(
+            "air.cli.three_year",
+            label=w("label.three_year_mean"),
+            first=ty["years"][0],
+            last=ty["years"][-1],
+            pm25=v(st3["pm25_mean"]["value"], "µg/m³"),
+            o3=v(st3["o3_p90"]["value"], "µg/m³"),
+            good=v(ty["good_days_ratio_pct"], "%"),
         )
+        out.print(line, markup=False)
     ev = d.get("exceptional_events")
     if ev:
         dd = ev["deducted"]
-        out.print(
-            ("扣除例外事件后（" if zh else "with exceptional events deducted (")
-            + f"{ev['flagged_days']} {'天' if zh else 'days'}{'）' if zh else ')'}: "
-            + f"PM2.5 {v(dd.get('pm25_annual_ugm3', dd.get('pm25_mean_ugm3')))}, "
-            + f"PM10 {v(dd.get('pm10_annual_ugm3', dd.get('pm10_mean_ugm3')))}, "
-            + ("优良天数比例 " if zh else "good days ")
-            + f"{v(dd['good_days_ratio_pct'], '%')}, "
-            + ("综合指数 " if zh else "composite ")
-            + v(dd["composite_index"])
+        line = w(
+            "air.cli.deducted",
+            label=w("label.events_deducted", days=ev["flagged_days"]),
+            pm25=v(dd.get("pm25_annual_ugm3", dd.get("pm25_mean_ugm3")), "µg/m³"),
+            pm10=v(dd.get("pm10_annual_ugm3", dd.get("pm10_mean_ugm3")), "µg/m³"),
+            good=v(dd["good_days_ratio_pct"], "%"),
+            composite=v(dd["composite_index"]),
         )
+        out.print(line, markup=False)
     for n in d["notes"]:
-        out.print(f"[yellow]• {n['zh'] if zh else n['en']}[/]")
+        out.print(f"[yellow]• {escape(n[lang])}[/]")
 
 
 @air_app.command("rank")
@@ -224,23 +233,35 @@ def air_feed(
 
 
 @air_app.command("status")
-def air_status(db: DbOpt = None, fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table) -> None:
+def air_status(
+    db: DbOpt = None, fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table, lang: LangOpt = "zh"
+) -> None:
     """What is loaded: partitions, stations, rejected values by reason. / 数据概况"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             parts = ep.air.summary()
             rej = ep.air.reject_counts()
             nst = len(ep.air.stations())
+            names = ep.region_names()
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if fmt is OutFmt.json:
         _dump_json({"stations": nst, "partitions": parts.to_dict(orient="records"), "rejects": rej})
         return
-    t = Table("region", "year", "station-hours", "stations", "first", "last")
-    for r in parts.itertuples(index=False):
-        cells = (r.region, r.year, r.rows, r.stations, r.first_time, r.last_time)
-        t.add_row(*(str(c) for c in cells))
-    out.print(t)
-    out.print(
-        f"{nst} stations; rejected values: " + (", ".join(f"{k} {n}" for k, n in rej.items()) or "none")
+    w = words(lang)
+    t = Table(
+        w("header.region"),
+        w("header.year"),
+        w("air.cli.header.station_hours"),
+        w("air.cli.header.stations"),
+        w("air.cli.header.first"),
+        w("air.cli.header.last"),
     )
+    for r in parts.itertuples(index=False):
+        region = place(names.get(str(r.region)), str(r.region), lang)
+        cells = (region, r.year, r.rows, r.stations, r.first_time, r.last_time)
+        t.add_row(*(escape(str(c)) for c in cells))
+    out.print(t)
+    sep = w("cli.list_sep")
+    counts = sep.join(f"{w.get(f'reason.reject.{k}', k)} {n}" for k, n in rej.items()) or w("label.none")
+    out.print(w("air.cli.status_summary", stations=nst, rejects=counts), markup=False)

@@ -17,7 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from ecoplan.air.readers import FORMATS as INPUT_FORMATS
 from ecoplan.air.standards.editions import EDITION_KEYS
 from ecoplan.core.exports import csv_text
-from ecoplan.kit.cli import _fail, err, out
+from ecoplan.kit.cli import _fail, err, out, words
 
 air_app = typer.Typer(no_args_is_help=True, help="Ambient air: load, daily AQI, evaluate, rank / 环境空气")
 events_app = typer.Typer(no_args_is_help=True, help="Exceptional events (sand-dust …) / 例外事件")
@@ -120,3 +120,26 @@ def _f(v: Any, digits: int = 1) -> str:
     except (TypeError, ValueError):
         return "NA"
     return "NA" if x != x else f"{x:.{digits}f}"
+
+
+#: Pollutant codes as the standards write them (symbols, the same in every language).
+SYMBOL = {"pm25": "PM2.5", "pm10": "PM10", "so2": "SO2", "no2": "NO2", "co": "CO", "o3": "O3"}
+
+
+def symbol(code: str | None) -> str:
+    """``pm25`` -> ``PM2.5``; ``o3_8h`` -> ``O3``; an unknown code as given."""
+    if not code:
+        return ""
+    return SYMBOL.get(code.split("_")[0], code)
+
+
+def unit_of(code: str) -> str:
+    """The unit of a pollutant's concentration: CO in mg/m³, the others in µg/m³."""
+    return "mg/m³" if code.split("_")[0] == "co" else "µg/m³"
+
+
+def item_label(code: str, lang: str) -> str:
+    """An AQI item (``pm25_24h``, ``o3_8h``) as ``PM2.5 24小时平均`` / ``PM2.5 24-h mean``."""
+    _, _, period = code.partition("_")
+    w = words(lang)
+    return f"{symbol(code)} {w(f'air.cli.avg.{period}')}" if w.has(f"air.cli.avg.{period}") else symbol(code)

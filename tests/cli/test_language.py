@@ -1,0 +1,136 @@
+"""Every word the command line prints in ``--lang zh`` is Chinese and in ``--lang en``
+English (``ecoplan.core.words.purity.foreign``), except names quoted from documents:
+plan titles, target expressions (``15左右``, ``〔18〕``), document numbers, data sources,
+region and task texts that have no English form. The statuses print the catalog's words.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import SHARED
+from typer.testing import CliRunner
+
+from ecoplan.cli import app
+from ecoplan.core.words import word
+from ecoplan.core.words.purity import foreign
+
+runner = CliRunner()
+DONGSI = SHARED / "data" / "beijing-multisite" / "PRSA_Data_Dongsi_20130301-20170228.csv.gz"
+#: What assess/ (not the command line) writes into its warning reasons: "%/yr" on zh.
+LEFT_TO_ASSESS = ("%/yr",)
+
+
+def _run(*args: str) -> str:
+    res = runner.invoke(app, list(args))
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = str(tmp_path_factory.mktemp("lang") / "lang.duckdb")
+    _run("init", "--demo", "--db", path)
+    _run("air", "load", str(DONGSI), "--format", "beijing-multisite", "--db", path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def quoted(db: str) -> list[str]:
+    """Names quoted from documents: what an English surface may show in Chinese."""
+    names: list[str] = [*LEFT_TO_ASSESS]
+    for p in json.loads(_run("plans", "list", "--format", "json", "--db", db)):
+        plan = json.loads(_run("plans", "show", p["id"], "--format", "json", "--db", db))
+        names += [plan.get("document_number") or "", plan.get("title_zh") or ""]
+        for ind in plan["indicators"]:
+            names += [t.get("expr") or t.get("text") or "" for t in ind["targets"]]
+            names += [ind["name_en"] or ind["name_zh"], ind["name_zh"]]
+    for r in json.loads(_run("values", "list", "--format", "json", "--db", db)):
+        names.append(r["source"] or "")
+    for t in json.loads(_run("tasks", "list", "--format", "json", "--db", db)):
+        names.append(t["text_zh"] if not t["text_en"] else "")
+    a = json.loads(_run("assess", "hebei-14th-eco", "--format", "json", "--db", db))
+    names += [i["target"]["expr"] for i in a["indicators"] if i["target"]]
+    for r in json.loads(_run("regions", "list", "--format", "json", "--db", db)):
+        if not r["name_en"]:
+            names.append(r["name_zh"])
+    return [n for n in names if len(n) > 1]
+
+
+COMMANDS: list[tuple[str, ...]] = [
+    ("plans", "list"),
+    ("plans", "show", "cn-13th-eco"),
+    ("plans", "show", "hebei-14th-eco"),
+    ("assess", "cn-13th-eco", "--year", "2018"),
+    ("assess", "hebei-14th-eco"),
+    ("values", "list"),
+    ("regions", "list", "--parent", "130000"),
+    ("warnings", "--limit", "0"),
+    ("targets", "list"),
+    ("tasks", "list"),
+    ("air", "evaluate", "--region", "110000", "--year", "2015"),
+    ("air", "status"),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_output_is_in_the_language(db: str, quoted: list[str], args: tuple[str, ...], lang: str) -> None:
+    out = _run(*args, "--lang", lang, "--db", db)
+    assert _foreign(out, lang, quoted) == [], out
+
+
+def _foreign(out: str, lang: str, quoted: list[str]) -> list[str]:
+    """The fragments of another language in ``out`` that no quoted name holds (a table
+    may cut a long name short: its fragments still come from the name)."""
+    return [f for f in foreign(out, lang, allowed=quoted) if not any(f in q for q in quoted)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("mode", ["--daily", "--hourly"])
+def test_aqi_is_in_the_language(lang: str, mode: str) -> None:
+    out = _run(
+        "aqi", mode, "--pm25", "80", "--pm10", "45", "--pm25-24h", "80", "--so2", "8", "--no2", "30",
+        "--co", "0.8", "--o3-8h", "70", "--o3-1h", "90", "--edition", "2012", "--lang", lang,
+    )  # fmt: skip
+    assert foreign(out, lang) == [], out
+
+
+def _status_cells(out: str) -> list[str]:
+    return [
+        c.strip() for line in out.splitlines() if line.startswith("│") for c in line.strip("│").split("│")
+    ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_statuses_are_the_catalogs_words(db: str, lang: str) -> None:
+    data: dict[str, Any] = json.loads(
+        _run("assess", "cn-13th-eco", "--year", "2018", "--format", "json", "--db", db)
+    )
+    codes = {i["status"] for i in data["indicators"]}
+    assert {"achieved", "on_track", "insufficient_data"} <= codes
+    out = _run("assess", "cn-13th-eco", "--year", "2018", "--lang", lang, "--db", db)
+    cells = _status_cells(out)
+    for code in codes:
+        assert word(f"status.{code}", lang) in cells, (code, out)
+    if lang == "zh":  # the old CLI words (assess/evaluate.py STATUS_ZH) are gone
+        assert "已达标" not in out and "滞后" not in out
+
+
+def test_json_keeps_codes(db: str) -> None:
+    data = json.loads(
+        _run("assess", "cn-13th-eco", "--year", "2018", "--format", "json", "--lang", "en", "--db", db)
+    )
+    assert {i["status"] for i in data["indicators"]} <= {
+        "achieved", "on_track", "at_risk", "off_track", "insufficient_data", "not_assessable"
+    }  # fmt: skip
+
+
+def test_error_word_follows_the_language(db: str, tmp_path: Path) -> None:
+    zh = runner.invoke(app, ["plans", "show", "nope", "--db", db])
+    en = runner.invoke(app, ["plans", "show", "nope", "--lang", "en", "--db", db])
+    assert zh.exit_code == en.exit_code == 1
+    assert zh.output.startswith(word("cli.error", "zh")) and en.output.startswith("error:")
