@@ -30,6 +30,7 @@ CATALOG_ALLOWED_EN = ("〔x〕",)
 AREAS = {
     "status", "verdict", "attribute", "grade", "warning", "severity", "aqi", "region_level",
     "target_source", "authority", "stage", "header", "label", "note", "reason", "error",
+    "cli", "api",  # the command line's and the API's own words (cli.yaml, api.yaml)
 }  # fmt: skip
 
 
