@@ -9,7 +9,9 @@ values the assessment used). ``pdf``: that page printed on A4 by headless Chromi
 footer from CSS ``@page`` margin boxes (``counter(page)``/``counter(pages)``).
 ``xlsx``: the same content in sheets named in the report language, header row frozen,
 numbers with a number format, every text cell written as text (a value starting with
-= + - @ can never become a formula). One language per file: indicator names, not ids.
+= + - @ can never become a formula). One language per file: indicator names, not ids,
+and every word (status, verdict, attribute, warning level, unit) from the catalog of
+words (:mod:`ecoplan.reports.labels`).
 """
 
 from __future__ import annotations
@@ -24,137 +26,41 @@ from typing import Any
 from markupsafe import Markup
 
 from ecoplan.app import Ecoplan
+from ecoplan.assess.scoring import load_rules
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import append_row
 from ecoplan.core.templating import render
+from ecoplan.core.words import Words, word
+from ecoplan.kit.web import fmt
+from ecoplan.reports import labels
 
 __all__ = ["FORMATS", "ReportData", "build", "render_html", "write_report", "write_xlsx"]
 
 FORMATS = ("html", "pdf", "xlsx")
-STATUS = {
-    "achieved": ("已实现", "achieved", "#1a7f37"),
-    "on_track": ("达到序时进度", "on track", "#0969da"),
-    "at_risk": ("存在风险", "at risk", "#9a6700"),
-    "off_track": ("偏离目标", "off track", "#cf222e"),
-    "insufficient_data": ("数据不足", "insufficient data", "#6e7781"),
-    "not_assessable": ("无法评估", "not assessable", "#6e7781"),
+#: The badge colour of each status (the word is the catalog's ``status.*``).
+STATUS_COLOR = {
+    "achieved": "#1a7f37",
+    "on_track": "#0969da",
+    "at_risk": "#9a6700",
+    "off_track": "#cf222e",
+    "insufficient_data": "#6e7781",
+    "not_assessable": "#6e7781",
 }
-VERDICT = {"met": ("完成", "met"), "not_met": ("未完成", "not met"), "pending": ("待定", "pending")}
-SHEETS = {"zh": ("概要", "指标", "预警", "数据来源"), "en": ("summary", "indicators", "warnings", "sources")}
-#: Units of Chinese documents as an English report writes them (longest first when replacing).
-UNIT_EN = {
-    "万平方公里": "10⁴ km²",
-    "平方公里": "km²",
-    "万公顷": "10⁴ ha",
-    "亿立方米": "10⁸ m³",
-    "万立方米": "10⁴ m³",
-    "亿亩": "10⁸ mu",
-    "万亩": "10⁴ mu",
-    "万吨标准煤": "10⁴ tce",
-    "万吨": "10⁴ t",
-    "微克/立方米": "µg/m³",
-    "毫克/升": "mg/L",
-    "个百分点": "percentage points",
-}
-LEVEL = {"red": ("红色", "red"), "amber": ("黄色", "amber"), "watch": ("关注", "watch")}
-L = {
-    "zh": {
-        "report": "评估报告",
-        "final": "终期考核",
-        "mid": "中期/年度评估",
-        "summary": "约束性指标完成情况",
-        "all": "全部指标",
-        "warnings": "预警",
-        "method": "方法说明",
-        "sources": "数据来源",
-        "ind": "指标",
-        "attr": "属性",
-        "base": "基期值",
-        "target": "目标",
-        "value": "评估值",
-        "status": "状态",
-        "verdict": "结论",
-        "reason": "说明",
-        "trend": "趋势",
-        "binding": "约束性",
-        "expected": "预期性",
-        "met": "完成",
-        "on_schedule": "达到序时进度",
-        "of": "/",
-        "none": "无",
-        "method_text": "状态依据序时进度（线性或复合增长）、目标区间与容差判定；"
-        "累计指标〔x〕按基期以来的累计变化评价。"
-        "评分规则为本项目默认规则（约束性:预期性 = 3:2；缺失数据计60分；约束性未完成一票否决），"
-        "详见本项目文档《评估方法》。",
-        "unit": "单位",
-        "issuer": "发文机关",
-        "docno": "文号",
-        "period": "规划期",
-        "region": "评估地区",
-        "year": "评估年度",
-        "stage": "评估阶段",
-        "date": "报告日期",
-        "as_of": "数据截至",
-        "score": "综合得分",
-        "grade": "等级",
-        "vetoed": "一票否决",
-        "level": "预警级别",
-        "source": "数据来源",
-        "used_by": "所用指标",
-        "item": "项目",
-        "content": "内容",
-        "made_by": "本报告由 ecoplan 依据已入库数据自动生成。",
-        "page": "第 {page} 页 / 共 {pages} 页",
-    },
-    "en": {
-        "report": "Assessment report",
-        "final": "final assessment",
-        "mid": "mid-term / annual assessment",
-        "summary": "Binding indicators",
-        "all": "All indicators",
-        "warnings": "Warnings",
-        "method": "Methodology",
-        "sources": "Data sources",
-        "ind": "Indicator",
-        "attr": "Attribute",
-        "base": "Baseline",
-        "target": "Target",
-        "value": "Value",
-        "status": "Status",
-        "verdict": "Verdict",
-        "reason": "Reason",
-        "trend": "Trend",
-        "binding": "binding",
-        "expected": "expected",
-        "met": "met",
-        "on_schedule": "on schedule",
-        "of": "of",
-        "none": "none",
-        "method_text": "Status follows the schedule (linear or compound progress), the target band and its "
-        "tolerance; cumulative 〔x〕 targets are judged on the change since the base year. Scores use "
-        "ecoplan's default rules (binding : expected = 3 : 2; missing data 60; a missed binding "
-        "target fails the plan) — see the ecoplan documentation, “Assessment method”.",
-        "unit": "Unit",
-        "issuer": "Issued by",
-        "docno": "Document number",
-        "period": "Plan period",
-        "region": "Region",
-        "year": "Assessed year",
-        "stage": "Stage",
-        "date": "Report date",
-        "as_of": "Values as of",
-        "score": "Score",
-        "grade": "Grade",
-        "vetoed": "Vetoed by",
-        "level": "Level",
-        "source": "Source",
-        "used_by": "Used for",
-        "item": "Item",
-        "content": "Content",
-        "made_by": "Generated by ecoplan from the stored values.",
-        "page": "Page {page} of {pages}",
-    },
-}
+#: The sheets of the workbook, in order (``label.sheet.*``).
+SHEETS = ("summary", "indicators", "warnings", "sources")
+#: The indicator table's columns: key of the header word, and narrow ones.
+COLUMNS = (
+    "header.indicator",
+    "header.attribute",
+    "header.baseline",
+    "header.target",
+    "header.value",
+    "header.status",
+    "header.verdict",
+    "header.trend",
+    "header.reason",
+)
+NARROW = ("header.attribute", "header.baseline", "header.value", "header.verdict")
 
 
 _CSS = """
@@ -174,7 +80,7 @@ td,th{border-bottom:1px solid #d0d7de;padding:3px 5px;text-align:left;vertical-a
 
 def _page_footer(lang: str) -> str:
     """The CSS ``content`` of the page footer: "第 N 页 / 共 M 页" or "Page N of M"."""
-    text = L[lang]["page"].replace("{page}", "\x00page\x00").replace("{pages}", "\x00pages\x00")
+    text = word("note.page", lang, page="\x00page\x00", pages="\x00pages\x00")
     parts = [p for p in text.split("\x00") if p]
     return " ".join(
         f"counter({p})" if p in ("page", "pages") else '"' + p.replace('"', "") + '"' for p in parts
@@ -208,24 +114,19 @@ def build(
     obs = ep.observations(plan_id, reg)
     series = {k: [(o.year, o.value) for o in v if o.year <= y] for k, v in obs.items()}
     title = plan.title.get(lang)
-    number = plan.document_number or ""
+    number = plan.document_number
+    named = word("label.report.name_code", lang, name=title, code=number) if number else title
     # the baseline's source codes as text: "plan" is the plan document's own table
-    special = {
-        "plan": f"{title}{number and '（' + number + '）'}基期值"
-        if lang == "zh"
-        else f"{title}{number and ' (' + number + ')'}, baseline",
-        "store": "已入库数据（未注明来源）" if lang == "zh" else "stored values (source not recorded)",
-    }
+    special = {"plan": word("label.source.plan_baseline", lang, title=named, number="")}
     used: dict[str, list[str]] = {}
     for a in d["indicators"]:
-        name = a["name_zh"] if lang == "zh" else (a["name_en"] or a["name_zh"])
+        name = labels.indicator_name(a, lang)
         base = (a.get("baseline") or {}).get("source")
         for src in (a.get("value_source"), special.get(str(base), base)):
-            if src and name not in used.setdefault(src, []):
-                used[src].append(name)
-    names = {
-        a["id"]: (a["name_zh"] if lang == "zh" else (a["name_en"] or a["name_zh"])) for a in d["indicators"]
-    }
+            text = labels.source(src, lang)
+            if text and name not in used.setdefault(text, []):
+                used[text].append(name)
+    names = {a["id"]: labels.indicator_name(a, lang) for a in d["indicators"]}
     warnings = [
         {**w, "name": names.get(w.get("indicator"), w.get("indicator"))} for w in d.get("warnings", [])
     ]
@@ -276,77 +177,79 @@ def _spark(points: list[tuple[int, float]], target: float | None, start: int, en
     return out + "</svg>"
 
 
-def _en_units(text: Any, zh: bool) -> Any:
-    """``text`` with its Chinese units in English when the report is English."""
-    if zh or not isinstance(text, str):
-        return text
-    for cn in sorted(UNIT_EN, key=len, reverse=True):
-        text = text.replace(cn, UNIT_EN[cn])
-    return text
-
-
-def _name(a: dict[str, Any], zh: bool) -> str:
-    return str(a["name_zh"] if zh else (a["name_en"] or a["name_zh"]))
-
-
-def _value(v: Any) -> Any:
-    return "—" if v is None else v
+def _value(v: Any, unit: str, lang: str) -> str:
+    """A value with its unit beside it (``—`` for none)."""
+    if v is None:
+        return "—"
+    return f"{fmt(v, lang)} {unit}".strip()
 
 
 def _score_lines(data: ReportData) -> list[tuple[str, str]]:
     """(label, text) of the score and grade, or of the note why there is none."""
-    t = L[data["lang"]]
-    zh = data["lang"] == "zh"
+    lang = data["lang"]
     card = data["score"]
     if not card["gradable"]:
-        return [(t["grade"], str(card["note_zh"] if zh else card["note"]))]
-    out = [(t["score"], f"{card['score']:.1f}"), (t["grade"], str(card["grade"]["zh" if zh else "en"]))]
+        return [(word("header.grade", lang), str(card["note_zh"] if lang == "zh" else card["note"]))]
+    out = [
+        (word("header.total_score", lang), f"{card['score']:.1f}"),
+        (word("header.grade", lang), str(card["grade"][lang])),
+    ]
     if card["vetoed_by"]:
-        names = {a["id"]: _name(a, zh) for a in data["indicators"]}
-        out.append((t["vetoed"], "、".join(names.get(i, i) for i in card["vetoed_by"])))
+        names = {a["id"]: labels.indicator_name(a, lang) for a in data["indicators"]}
+        sep = word("label.report.list_sep", lang)
+        out.append((word("header.vetoed_by", lang), sep.join(names.get(i, i) for i in card["vetoed_by"])))
     return out
+
+
+def _stage(data: ReportData) -> str:
+    return word("stage.final" if data["stage"] == "final" else "stage.mid", data["lang"])
 
 
 def _cover_rows(data: ReportData) -> list[tuple[str, Any]]:
     """The cover facts, label and value, in the report language (shared by HTML and XLSX)."""
-    t = L[data["lang"]]
-    zh = data["lang"] == "zh"
+    lang = data["lang"]
     p = data["plan"]
-    stage = t["final"] if data["stage"] == "final" else t["mid"]
+    reg = data["region"]
     rows: list[tuple[str, Any]] = [
-        (t["issuer"], p["issuer"]),
-        (t["docno"], p["document_number"] or "—"),
-        (t["period"], f"{p['period'][0]}–{p['period'][1]}"),
-        (t["region"], f"{data['region']['name']}{'（%s）' if zh else ' (%s)'}" % data["region"]["code"]),
-        (t["year"], data["year"]),
-        (t["stage"], stage),
-        (t["date"], data["date"]),
+        (word("header.issuer", lang), p["issuer"]),
+        (word("header.document_number", lang), p["document_number"] or "—"),
+        (word("header.period", lang), f"{p['period'][0]}–{p['period'][1]}"),
+        (word("header.assessed_region", lang), word("label.report.name_code", lang, **reg)),
+        (word("header.assessed_year", lang), data["year"]),
+        (word("header.stage", lang), _stage(data)),
+        (word("header.report_date", lang), data["date"]),
     ]
     if data.get("as_of"):
-        rows.append((t["as_of"], data["as_of"]))
+        rows.append((word("header.as_of", lang), data["as_of"]))
     return rows
 
 
-def _level(w: dict[str, Any], zh: bool) -> str:
-    level = str(w.get("level"))
-    return LEVEL.get(level, (level, level))[0 if zh else 1]
+def _warning_text(w: dict[str, Any], lang: str) -> str:
+    level = labels.warning_level(str(w.get("level")), lang)
+    return word("label.report.warning", lang, name=w.get("name"), level=level, reason=labels.reason(w, lang))
 
 
-def _warning_text(w: dict[str, Any], zh: bool) -> str:
-    if zh:
-        return f"{w.get('name')}（{_level(w, zh)}）：{w.get('reason_zh')}"
-    return f"{w.get('name')} ({_level(w, zh)}): {_en_units(w.get('reason'), zh)}"
+def _method(lang: str) -> str:
+    """The method note, with the share of assessed indicators the default rules need."""
+    return word("note.report.method", lang, share=load_rules().min_assessed_share)
+
+
+def _summary(data: ReportData) -> str:
+    s = data["summary"]
+    return word(
+        "label.report.summary",
+        data["lang"],
+        met=s.get("binding_met", 0),
+        on_schedule=s.get("binding_on_schedule", 0),
+        total=s.get("binding_total", 0),
+    )
 
 
 def render_html(data: ReportData) -> str:
     """The report as one self-contained HTML page (template ``report.html``)."""
     lang = data["lang"]
-    t = L[lang]
-    zh = lang == "zh"
     rows = []
     for a in data["indicators"]:
-        st = STATUS.get(a["status"], (a["status"], a["status"], "#6e7781"))
-        vd = VERDICT.get(a["verdict"], (a["verdict"], a["verdict"]))
         tgt = a.get("target") or {}
         chart = _spark(
             data["series"].get(a["id"], []),
@@ -354,55 +257,56 @@ def render_html(data: ReportData) -> str:
             data["plan"]["period"][0] - 1,
             data["plan"]["period"][1],
         )
+        unit = labels.unit(a.get("unit"), lang)
         rows.append(
             {
-                "name": _name(a, zh),
-                "attr": t[a["attribute"]] if a["attribute"] in t else a["attribute"],
-                "base": _baseline(a),
-                "target": _target_text(a, zh),
-                "value": _value(a["value"]),
+                "name": labels.indicator_name(a, lang),
+                "attr": labels.attribute(a["attribute"], lang),
+                "base": _value(_baseline(a), unit, lang),
+                "target": labels.target(a, lang),
+                "value": _value(a["value"], unit, lang),
                 "status": a["status"],
-                "label": st[0] if zh else st[1],
-                "verdict": vd[0] if zh else vd[1],
+                "label": labels.status(a["status"], lang),
+                "verdict": labels.verdict(a["verdict"], lang),
                 "chart": Markup(chart),  # built here from numbers only
-                "reason": a["reason_zh"] if zh else _en_units(a["reason"], zh),
+                "reason": labels.reason(a, lang),
             }
         )
-    badges = "".join(f".s-{k}{{background:{v[2]}}}" for k, v in STATUS.items())
+    badges = "".join(f".s-{k}{{background:{v}}}" for k, v in STATUS_COLOR.items())
     return render(
         "ecoplan.reports",
         "report.html",
-        zh=zh,
-        t=t,
+        lang=lang,
+        w=Words(lang),
         title=data["plan"]["title"],
         region_name=data["region"]["name"],
         year=data["year"],
-        stage=t["final"] if data["stage"] == "final" else t["mid"],
+        stage=_stage(data),
         cover=_cover_rows(data),
         score=_score_lines(data),
-        summary=data["summary"],
-        columns=("ind", "attr", "base", "target", "value", "status", "verdict", "trend", "reason"),
-        narrow=("attr", "base", "value", "verdict"),
+        summary=_summary(data),
+        columns=COLUMNS,
+        narrow=NARROW,
         rows=rows,
-        warnings=[_warning_text(w, zh) for w in data["warnings"]],
+        warnings=[_warning_text(w, lang) for w in data["warnings"]],
+        method=_method(lang),
         sources=data["sources"],
         css=Markup(_CSS.replace("__FOOTER__", _page_footer(lang)) + badges + "\n"),
     )
 
 
 def write_xlsx(data: ReportData, path: Path) -> None:
-    """The report as a workbook: sheet names and headers in the report language, the
-    header row frozen in every sheet, numbers with a number format, text never a formula."""
+    """The report as a workbook, one language throughout: sheet names, headers and the
+    words in the cells (status, attribute, verdict, warning level) in the report language;
+    the header row frozen in every sheet, numbers with a number format, text never a formula."""
     import openpyxl
 
     lang = data["lang"]
-    t = L[lang]
-    zh = lang == "zh"
-    names = SHEETS[lang]
+    w = Words(lang)
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = names[0]
+    ws.title = w(f"label.sheet.{SHEETS[0]}")
 
     def put(sheet: Any, row: list[Any]) -> None:
         append_row(sheet, row)  # text stays text: no formula from user-supplied strings
@@ -415,55 +319,43 @@ def write_xlsx(data: ReportData, path: Path) -> None:
                 cell.number_format = "0.0##"
 
     p = data["plan"]
-    s = data["summary"]
-    put(ws, [t["report"], p["title"]])  # the header row: what this workbook is
+    put(ws, [w("label.report"), p["title"]])  # the header row: what this workbook is
     for label, value in _cover_rows(data):
         put(ws, [label, value])
     card = data["score"]
     if card["gradable"]:
-        put(ws, [t["score"], round(float(card["score"]), 1)])
+        put(ws, [w("header.total_score"), round(float(card["score"]), 1)])
         for label, text in _score_lines(data)[1:]:
             put(ws, [label, text])
     else:
-        put(ws, [t["grade"], card["note_zh"] if zh else card["note"]])
-    put(ws, [t["summary"], f"{s.get('binding_met', 0)} / {s.get('binding_total', 0)}"])
-    ind = wb.create_sheet(names[1])
-    put(
-        ind,
-        [
-            t["ind"],
-            t["attr"],
-            t["unit"],
-            t["base"],
-            t["target"],
-            t["value"],
-            t["status"],
-            t["verdict"],
-            t["reason"],
-        ],
-    )
+        put(ws, [w("header.grade"), card["note_zh"] if lang == "zh" else card["note"]])
+    put(ws, [w("label.binding_summary"), _summary(data)])
+    put(ws, [w("label.method"), _method(lang)])
+    ind = wb.create_sheet(w(f"label.sheet.{SHEETS[1]}"))
+    head = ("indicator", "attribute", "unit", "baseline", "target", "value", "status", "verdict", "reason")
+    put(ind, [w(f"header.{k}") for k in head])
     for a in data["indicators"]:
         put(
             ind,
             [
-                _name(a, zh),
-                t[a["attribute"]] if a["attribute"] in t else a["attribute"],
-                _en_units(a["unit"], zh),
-                _baseline(a),
-                _target_text(a, zh),
-                _value(a["value"]),
-                STATUS.get(a["status"], (a["status"],) * 2)[0 if zh else 1],
-                VERDICT.get(a["verdict"], (a["verdict"],) * 2)[0 if zh else 1],
-                a["reason_zh"] if zh else _en_units(a["reason"], zh),
+                labels.indicator_name(a, lang),
+                labels.attribute(a["attribute"], lang),
+                labels.unit(a.get("unit"), lang) or "—",
+                "—" if _baseline(a) is None else _baseline(a),
+                labels.target(a, lang),
+                "—" if a["value"] is None else a["value"],
+                labels.status(a["status"], lang),
+                labels.verdict(a["verdict"], lang),
+                labels.reason(a, lang),
             ],
         )
-    w = wb.create_sheet(names[2])
-    put(w, [t["ind"], t["level"], t["reason"]])
+    warn = wb.create_sheet(w(f"label.sheet.{SHEETS[2]}"))
+    put(warn, [w("header.indicator"), w("header.warning_level"), w("header.reason")])
     for x in data["warnings"]:
-        put(w, [x.get("name"), _level(x, zh), x.get("reason_zh") if zh else _en_units(x.get("reason"), zh)])
-    src = wb.create_sheet(names[3])
-    put(src, [t["source"], t["used_by"]])
-    sep = "、" if zh else "; "
+        put(warn, [x.get("name"), labels.warning_level(str(x.get("level")), lang), labels.reason(x, lang)])
+    src = wb.create_sheet(w(f"label.sheet.{SHEETS[3]}"))
+    put(src, [w("header.data_source"), w("header.used_by")])
+    sep = w("label.report.list_sep")
     for x in data["sources"]:
         put(src, [x, sep.join(data["source_use"].get(x, []))])
     for sheet in wb.worksheets:
@@ -509,15 +401,6 @@ def write_report(data: ReportData, fmt: str, out: Path) -> Path:
 
 
 def _baseline(a: dict[str, Any]) -> Any:
-    """The region's own baseline level, "—" when it has none (or the values are changes)."""
+    """The region's own baseline level, None when it has none (or the values are changes)."""
     value = a["baseline"]["value"]
-    return "—" if value is None or a.get("space") != "level" else value
-
-
-def _target_text(a: dict[str, Any], zh: bool) -> str:
-    """The target expression, marked when inherited from the plan or decomposed to the region."""
-    expr = str((a.get("target") or {}).get("expr") or "—")
-    mark = {"inherited": ("沿用上级", "inherited"), "decomposed": ("分解目标", "decomposed")}.get(
-        str(a.get("target_source"))
-    )
-    return expr if mark is None else f"{expr} ({mark[0] if zh else mark[1]})"
+    return None if a.get("space") != "level" else value

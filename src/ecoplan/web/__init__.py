@@ -1,5 +1,5 @@
-"""The dashboard (server-rendered, zh/en, JSON twins)."""
+"""The dashboard (server-rendered, zh/en, JSON twins): :func:`register` adds it to an API app."""
 
-from ecoplan.web.pages import register
+from ecoplan.web.app import register
 
 __all__ = ["register"]

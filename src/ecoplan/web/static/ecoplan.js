@@ -89,7 +89,7 @@
       tooltip: {
         formatter: function (p) {
           if (p.seriesIndex !== 0) return "";
-          var v = p.value === undefined || isNaN(p.value) ? (lang === "zh" ? "暂无数据" : "no data") : p.value + " %";
+          var v = p.value === undefined || isNaN(p.value) ? (el.dataset.none || "—") : p.value + " %";
           return (names[p.name] || p.name) + ": " + v;
         }
       },

@@ -1,0 +1,99 @@
+"""``/plans/{id}``: every indicator of a plan for a region and year (baseline, milestone,
+target, latest value with its unit, status, trend, why, the plan's own words), and
+``/plans/{id}/report.{pdf,xlsx,html}``, the assessment report for download."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ecoplan.reports import FORMATS, build, labels, write_report
+from ecoplan.web.common import Format, Lang, Session, page, respond
+from ecoplan.web.errors import error_page
+
+__all__ = ["register"]
+
+_MEDIA = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def register(app: FastAPI, session: Session) -> None:
+    @app.get("/plans/{plan_id}", include_in_schema=False)
+    def plan_page(
+        request: Request,
+        plan_id: str,
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        year: int | None = Query(None, ge=1900, le=2200),
+        lang: str = Lang,
+        format: str = Format,
+    ) -> Response:
+        with session() as ep:
+            plan = ep.definition(plan_id)
+            pa = ep.assess(plan_id, region or plan.region, year or plan.end)
+            data = pa.to_dict()
+            obs = ep.observations(plan_id, region or plan.region)
+            data["series"] = {k: [[o.year, o.value] for o in v] for k, v in obs.items()}
+            region_name = ep.region(region or plan.region).name(lang)
+
+        def html() -> HTMLResponse:
+            rows = []
+            for ind, a in zip(plan.indicators, data["indicators"], strict=False):
+                ms = a.get("milestone")
+                rows.append(
+                    {
+                        "name": labels.indicator_name(a, lang),
+                        "attr": labels.attribute(ind.attribute.value, lang),
+                        "unit": labels.unit(a.get("unit"), lang),
+                        "base": a["baseline"]["value"] if a.get("space") == "level" else None,
+                        "milestone": f"{ms['year']}: {ms['expr']}" if ms else "—",
+                        "target": labels.target(a, lang),
+                        "value": a.get("value"),
+                        "status": a["status"],
+                        "label": labels.status(a["status"], lang),
+                        "series": json.dumps(data["series"].get(ind.id, [])),
+                        "target_value": (a.get("target") or {}).get("value"),
+                        "reason": labels.reason(a, lang),
+                        "quote": ind.source.quote,
+                    }
+                )
+            return page(
+                "plan.html",
+                plan.title.get(lang),
+                lang,
+                f"/plans/{plan_id}",
+                plan_id=plan_id,
+                region=data["region"],
+                region_name=region_name,
+                year=data["year"],
+                rows=rows,
+                formats=FORMATS,
+            )
+
+        return respond(data, format, html)
+
+    @app.get("/plans/{plan_id}/report.{fmt}", include_in_schema=False)
+    def plan_report(
+        plan_id: str,
+        fmt: str,
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        year: int | None = Query(None, ge=1900, le=2200),
+        lang: str = Lang,
+    ) -> Response:
+        """The assessment report (pdf, xlsx or html) for download."""
+        if fmt not in FORMATS:
+            return error_page(404, lang)
+        with session() as ep:
+            data = build(ep, plan_id, region, year, lang)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = write_report(data, fmt, Path(tmp) / f"report.{fmt}")
+            content = path.read_bytes()
+        name = f"{plan_id}-{data['region']['code']}-{data['year']}-{lang}.{fmt}"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(content, media_type=_MEDIA[fmt], headers=headers)
