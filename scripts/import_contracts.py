@@ -10,6 +10,7 @@ domain's own layers and the edges' ban on the store follow from the registry.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -19,8 +20,16 @@ from pathlib import Path
 
 from ecoplan.domains import domains
 
-#: The layers of every domain, top to bottom (its views are its edges).
-DOMAIN_LAYERS = ["commands | routes | pages", "service", "storage", "pipeline", "readers", "standards"]
+#: The layers of every domain, top to bottom (its views are its edges); a domain may lack any.
+DOMAIN_LAYERS = [
+    "(commands) | (routes) | (pages)",
+    "(service)",
+    "(storage)",
+    "(feed)",
+    "(pipeline)",
+    "(readers)",
+    "(standards)",
+]
 VIEWS = ("commands", "routes", "pages")
 SHELLS = ["ecoplan.cli", "ecoplan.api", "ecoplan.web", "ecoplan.reports", "ecoplan.kit"]
 BELOW = [
@@ -40,11 +49,18 @@ def _toml(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _exists(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def config() -> str:
     """The import-linter configuration (TOML) for the registered domains."""
     names = [f"ecoplan.{d.name}" for d in domains()]
-    views = [f"{n}.{v}" for n in names for v in VIEWS]
-    storage = [f"{n}.storage" for n in names]
+    views = [f"{n}.{v}" for n in names for v in VIEWS if _exists(f"{n}.{v}")]
+    storage = [f"{n}.storage" for n in names if _exists(f"{n}.storage")]
     contracts = [
         {
             "name": "Layers point inward: shells -> domains -> kit -> app -> store -> ... -> core",
@@ -59,7 +75,7 @@ def config() -> str:
         },
         {"name": "Domains are independent", "type": "independence", "modules": names},
         {
-            "name": "A domain's layers: views -> service -> storage -> pipeline -> readers -> standards",
+            "name": "A domain's layers: views, service, storage, feed, pipeline, readers, standards",
             "type": "layers",
             "containers": names,
             "layers": DOMAIN_LAYERS,

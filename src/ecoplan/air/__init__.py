@@ -9,6 +9,8 @@ Inside, each layer stands on the ones above it in this list:
     One module per input format (``FORMATS``), data plus rejects with reason codes.
 ``pipeline/``
     The daily and annual SQL, written once and run on DuckDB or (through SQLGlot) Spark.
+``feed``
+    The plan indicators the evaluation measures, declared as data (:data:`FEEDS`).
 ``storage``
     Hourly observations as crash-safe Parquet partitions registered in the catalog.
 ``service``

@@ -15,15 +15,14 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ecoplan.air import readers as air_readers
+from ecoplan.air.feed import FEEDS, feed_value
 from ecoplan.air.pipeline import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly, three_year
 from ecoplan.air.readers import AirBatch
 from ecoplan.air.readers.events import read_events
 from ecoplan.air.standards.editions import get_edition
 from ecoplan.air.storage import AirImportResult, AirStore
 from ecoplan.core.errors import EcoplanError, NotFound
-from ecoplan.core.rounding import round_half_even
 from ecoplan.ingest.values import ValueRow
-from ecoplan.plans.model import Basis
 from ecoplan.store.catalog import ImportResult
 from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
 
@@ -34,14 +33,6 @@ __all__ = ["FORMATS", "AirOps", "FeedResult"]
 
 #: ``ecoplan air load --format`` values: the readers' registry.
 FORMATS = tuple(air_readers.FORMATS)
-#: Indicator codes the air pipeline can feed, and how.
-FEEDS = {
-    "air.good_days_ratio": "good_days_ratio_pct",
-    "air.pm25_concentration": "pm25_annual_ugm3",
-    "air.heavy_pollution_days_ratio": "heavy_days_ratio_pct",
-    "air.pm25_noncompliant_decline": "pm25_decline",
-    "air.heavy_pollution_days_decline": "heavy_ratio_decline",
-}
 SOURCE = "pipeline air"
 
 
@@ -395,8 +386,8 @@ class AirOps:
             if plan.region not in chain:
                 continue
             for ind in plan.indicators:
-                key = FEEDS.get(ind.code or "")
-                if key is None:
+                feed = FEEDS.get(ind.code or "")
+                if feed is None:
                     continue
                 for y in years:
                     if not (plan.base_year <= y <= plan.end):
@@ -404,12 +395,11 @@ class AirOps:
                     e = ev(y)
                     if e is None:
                         continue
-                    value, note = self._feed_value(key, e, ev(plan.base_year), plan.base_year)
+                    value, note = feed_value(feed, e, ev(plan.base_year), plan.base_year)
                     label = f"{plan.id}/{ind.id}/{y}"
                     if value is None:
                         skipped.append(f"{label}: {note}")
                         continue
-                    basis = Basis.CHANGE if key in ("pm25_decline", "heavy_ratio_decline") else Basis.LEVEL
                     rows.append(
                         ValueRow(
                             plan=plan.id,
@@ -418,55 +408,10 @@ class AirOps:
                             year=y,
                             value=value,
                             unit=ind.unit,
-                            basis=basis,
+                            basis=feed.basis,
                             source=SOURCE,
                             note=note,
                         )
                     )
         result = cat.add_values(rows, actor="ecoplan air", origin=SOURCE)
         return FeedResult(result, rows, skipped)
-
-    @staticmethod
-    def _feed_value(
-        key: str, e: AirEvaluation, base: AirEvaluation | None, base_year: int
-    ) -> tuple[float | None, str]:
-        ed = get_edition(e.edition)
-        std = f"{ed.aqi}/{ed.limits}; {e.stations} stations, {e.days_valid} valid days"
-        d = e.to_dict()
-        if key in ("good_days_ratio_pct", "pm25_annual_ugm3", "heavy_days_ratio_pct"):
-            v = d[key]
-            if v is None:
-                why = [n["en"] for n in e.notes if _explains(n, key)]
-                return None, f"{key} invalid: " + "; ".join(why)
-            return v, std
-        if base is None:
-            return None, f"no evaluation for the base year {base_year}"
-        if key == "pm25_decline":
-            b, c = base.stat("pm25_annual_ugm3"), e.stat("pm25_annual_ugm3")
-            if b is None or c is None:
-                return None, "PM2.5 annual mean invalid in the base year or this year"
-            if b <= 35:
-                return (
-                    None,
-                    f"PM2.5 {b:.1f} µg/m³ in {base_year} attains the 35 limit: not a non-attainment city",
-                )
-            return round_half_even(
-                (b - c) / b * 100, 1
-            ), f"{std}; PM2.5 {b:.1f} → {c:.1f} µg/m³ since {base_year}"
-        b2, c2 = base.heavy_days_ratio_pct, e.heavy_days_ratio_pct
-        if b2 is None or c2 is None:
-            return None, "heavy-days ratio invalid in the base year or this year"
-        if b2 == 0:
-            return None, f"no heavy-pollution days in {base_year}: relative decline undefined"
-        return round_half_even(
-            (b2 - c2) / b2 * 100, 1
-        ), f"{std}; heavy-days ratio {b2} → {c2} % since {base_year}"
-
-
-def _explains(note: dict[str, Any], key: str) -> bool:
-    """Does an evaluation's note say why the feed's figure ``key`` is missing?"""
-    if "ratio" in key:
-        return note.get("key") == "note.air.ratios_not_reported"
-    return note.get("key") in ("note.air.annual_invalid", "note.air.monthly_invalid") and (
-        note.get("params", {}).get("pollutant") == "PM2.5"
-    )
