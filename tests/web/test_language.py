@@ -24,7 +24,7 @@ import openpyxl
 import pytest
 
 from ecoplan.core.regions import bundled_regions
-from ecoplan.core.words import word
+from ecoplan.core.words import keys, word
 from ecoplan.core.words.purity import foreign
 from ecoplan.plans import builtin_plans
 
@@ -281,3 +281,30 @@ def test_a_status_reads_the_same_on_the_page_the_report_and_the_workbook(base: s
         for where, html in (("page", page), ("report", report)):
             shown = set(re.findall(rf'class="[^"]*\bs-{code}\b[^"]*">([^<]*)<', html))
             assert shown == {expected}, (where, code, shown)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_workbook_writes_words_not_codes_and_the_method_note_is_true(base: str, lang: str) -> None:
+    """No status, verdict, attribute or level code (``insufficient_data``, ``not_met``) in
+    a cell; the method note is the catalog's, which does not score missing data 60."""
+    wb = openpyxl.load_workbook(io.BytesIO(_report(base, "national", "xlsx", lang)))
+    sheet = wb.worksheets[1]
+    header = [c.value for c in sheet[1]]
+    columns = {k: header.index(word(f"header.{k}", lang)) for k in ("attribute", "status", "verdict")}
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        for area, i in columns.items():
+            assert row[i] in {word(key, lang) for key in _keys(area)}, (area, row[i])
+    codes = re.compile(r"^[a-z]+(_[a-z]+)+$")
+    for ws in wb.worksheets:
+        for r in ws.iter_rows(values_only=True):
+            assert not any(isinstance(v, str) and codes.match(v) for v in r), r
+    html = _report(base, "national", "html", lang).decode("utf-8")
+    cells = [str(v) for r in wb.worksheets[0].iter_rows(values_only=True) for v in r if v is not None]
+    method = word("note.report.method", lang, share=0.8)
+    for text in (visible_text(html, lang), "\n".join(cells)):
+        assert method in text
+        assert "计60分" not in text and "missing data 60" not in text
+
+
+def _keys(area: str) -> list[str]:
+    return [k for k in keys() if k.startswith(area + ".")]
