@@ -57,10 +57,7 @@ ERRORS = {
 #: the assessment writes the parent plan's and indicator's ids into the Chinese reason
 #: of an unresolved inherited target (assess/evaluate.py, reason.inherited_unresolved
 #: wants names). strict: when it is fixed, the XPASS says to remove the entry.
-KNOWN: dict[tuple[str, str], str] = {
-    ("plan-jiangmen", "zh"): "assess: ids in reason.inherited_unresolved (zh)",
-    ("jiangmen", "zh"): "assess: ids in reason.inherited_unresolved (zh)",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _known(request: pytest.FixtureRequest, name: str, lang: str) -> None:

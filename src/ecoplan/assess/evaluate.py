@@ -38,8 +38,6 @@ from typing import Any
 from ecoplan.assess.baseline import _base_level, _baseline_source, _start
 from ecoplan.assess.early_warning import _warning, warning_level, warning_reason
 from ecoplan.assess.measures import _measures
-from ecoplan.assess.model import STATUS_ZH as STATUS_ZH
-from ecoplan.assess.model import VERDICT_ZH as VERDICT_ZH
 from ecoplan.assess.model import (
     IndicatorAssessment,
     Message,

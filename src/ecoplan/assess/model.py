@@ -4,8 +4,8 @@
 :data:`TargetResolver` finds a target a parent plan hands down;
 :class:`IndicatorAssessment` and :class:`PlanAssessment` are the results, with
 their stable JSON forms (``docs/json.md``); :class:`Warning` is an early
-warning (``assessment.md`` §5). Status and verdict labels in Chinese are
-:data:`STATUS_ZH` and :data:`VERDICT_ZH`.
+warning (``assessment.md`` §5). Status and verdict words (zh and en) are the
+catalog's ``status.*`` and ``verdict.*`` (:mod:`ecoplan.core.words`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from ecoplan.plans.model import Attribute, Basis, Indicator, IndicatorRef, Plan,
 from ecoplan.plans.targets import format_number
 
 __all__ = [
-    "STATUS_ZH",
-    "VERDICT_ZH",
     "IndicatorAssessment",
     "Message",
     "Observation",
@@ -43,23 +41,10 @@ class Status(StrEnum):
     NOT_ASSESSABLE = "not_assessable"
 
 
-STATUS_ZH = {
-    Status.ACHIEVED: "已达标",
-    Status.ON_TRACK: "达到序时进度",
-    Status.AT_RISK: "滞后",
-    Status.OFF_TRACK: "偏离目标",
-    Status.INSUFFICIENT_DATA: "数据不足",
-    Status.NOT_ASSESSABLE: "无法评估",
-}
-
-
 class Verdict(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     PENDING = "pending"
-
-
-VERDICT_ZH = {Verdict.MET: "完成", Verdict.NOT_MET: "未完成", Verdict.PENDING: "待定"}
 
 
 @dataclass(frozen=True)

@@ -58,18 +58,18 @@ def _resolve(
             continue
         got = resolver(ind.parent, region, spec.year) if resolver is not None else None
         if got is None:
-            problem = message(
-                Reason(
-                    "inherited_unresolved",
-                    {
-                        "by": by,
-                        "plan": ind.parent.plan,
-                        "indicator": ind.parent.indicator,
-                        "region": region,
-                        "year": spec.year,
-                    },
-                )
-            )
+            params: dict[str, object] = {
+                "by": by,
+                "plan": ind.parent.plan,
+                "indicator": ind.parent.indicator,
+                "region": region,
+                "year": spec.year,
+            }
+            # names per language instead of ids, when the resolver knows them (the store's does)
+            names = getattr(resolver, "names", None)
+            if names is not None:
+                params.update(names(ind.parent, region))
+            problem = message(Reason("inherited_unresolved", params))
             continue
         out.append(TargetSpec(spec.year, got.target, got.stretch))
     return tuple(out), problem

@@ -495,6 +495,24 @@ class Catalog:
             match = same or later
             return match[0] if match else None
 
+        def names(ref: IndicatorRef, region: str) -> dict[str, dict[str, str]]:
+            """The parent plan's title, its indicator's name and the region's name, per
+            language, for the reason a target could not be resolved."""
+            out: dict[str, dict[str, str]] = {}
+            parent = cache.get(ref.plan)
+            if parent is not None:
+                out["plan"] = {"zh": parent.title.zh, "en": parent.title.en or parent.title.zh}
+                try:
+                    ind = parent.indicator(ref.indicator)
+                    out["indicator"] = {"zh": ind.name.zh, "en": ind.name.en or ind.name.zh}
+                except KeyError:
+                    pass
+            reg = self.region_names().get(region)
+            if reg is not None:
+                out["region"] = {"zh": reg.zh, "en": reg.en}
+            return out
+
+        resolve.names = names  # type: ignore[attr-defined]
         return resolve
 
     # -- decomposed targets (逐级分解) ----------------------------------------
