@@ -1,0 +1,219 @@
+"""``ecoplan plans …``: list, show, import, extract, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ecoplan.cli.root import Fmt, app
+from ecoplan.core.errors import EcoplanError
+from ecoplan.kit.cli import (
+    DbOpt,
+    LangOpt,
+    _dump_json,
+    _fail,
+    _session,
+    err,
+    out,
+    place,
+    unit_text,
+    words,
+)
+from ecoplan.plans.serialize import plan_json
+
+plans_app = typer.Typer(no_args_is_help=True, help="Plans: list, show, import, export / 规划")
+app.add_typer(plans_app, name="plans")
+
+
+@plans_app.command("list")
+def plans_list(
+    db: DbOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table, lang: LangOpt = "zh"
+) -> None:
+    """List stored plans. / 规划列表"""
+    try:
+        with _session(db, lang) as ep:
+            plans = ep.plans()
+            names = ep.region_names()
+    except EcoplanError as exc:
+        _fail(exc, lang)
+    rows = [
+        {
+            "id": p.id,
+            "title": p.title.get(lang),
+            "level": p.level.value,
+            "region": p.region,
+            "period": f"{p.start}-{p.end}",
+            "indicators": len(p.indicators),
+            "binding": sum(i.attribute.value == "binding" for i in p.indicators),
+        }
+        for p in plans
+    ]
+    if fmt is Fmt.json:
+        _dump_json(rows)
+        return
+    w = words(lang)
+    t = Table(
+        w("header.code"),
+        w("header.plan"),
+        w("header.level_of_region"),
+        w("header.region"),
+        w("header.period"),
+        w("header.indicators"),
+        w("cli.header.binding"),
+    )
+    for r in rows:
+        cells = (
+            r["id"],
+            r["title"],
+            w.get(f"cli.plan_level.{r['level']}", str(r["level"])),
+            place(names.get(str(r["region"])), str(r["region"]), lang),
+            str(r["period"]).replace("-", "–"),
+            r["indicators"],
+            r["binding"],
+        )
+        t.add_row(*(escape(str(v)) for v in cells))  # user text, not markup
+    out.print(t)
+
+
+@plans_app.command("show")
+def plans_show(
+    plan_id: str,
+    db: DbOpt = None,
+    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    lang: LangOpt = "zh",
+) -> None:
+    """Show a plan's indicators and targets. / 查看规划指标"""
+    try:
+        with _session(db, lang) as ep:
+            plan = ep.plan(plan_id).plan
+    except EcoplanError as exc:
+        _fail(exc, lang)
+    if fmt is Fmt.json:
+        _dump_json(plan_json(plan))
+        return
+    w = words(lang)
+    out.print(
+        f"[bold]{escape(plan.title.get(lang))}[/] {escape(plan.document_number or '')} "
+        f"{plan.start}–{plan.end}"
+    )
+    t = Table(
+        w("header.indicator"),
+        w("header.unit"),
+        w("header.baseline"),
+        w("header.target"),
+        w("header.attribute"),
+    )
+    sep = "；" if lang == "zh" else "; "
+    for ind in plan.indicators:
+        base = "—"
+        if ind.baseline.value is not None:
+            base = w("cli.with_year", value=f"{ind.baseline.value:g}", year=ind.baseline.year)
+        tg = sep.join(
+            w("cli.pair", label=s.year, value=s.target.text or s.target.canonical()) for s in ind.targets
+        )
+        t.add_row(
+            escape(ind.name.get(lang)),
+            escape(unit_text(ind.unit, lang)),
+            base,
+            escape(tg),
+            w(f"attribute.{ind.attribute.value}"),
+        )
+    out.print(t)
+
+
+@plans_app.command("import")
+def plans_import(
+    file: Path,
+    db: DbOpt = None,
+    replace: Annotated[bool, typer.Option(help="Overwrite a stored plan of the same id")] = False,
+) -> None:
+    """Import a plan from YAML or the Excel template. / 导入规划"""
+    try:
+        with _session(db) as ep:
+            plan, changed = ep.import_plan(file, replace=replace)
+    except EcoplanError as exc:
+        _fail(exc)
+    state = "stored" if changed else "unchanged (already stored)"
+    out.print(
+        f"plan {plan.id}: {len(plan.indicators)} indicators, {len(plan.tasks)} tasks — {state}", markup=False
+    )
+
+
+class ExtractFmt(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+@plans_app.command("extract")
+def plans_extract(
+    file: Path,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the plan here (else stdout)")
+    ] = None,
+    fmt: Annotated[
+        ExtractFmt, typer.Option("--format", help="yaml (for plans import) or json")
+    ] = ExtractFmt.yaml,
+    report: Annotated[Path | None, typer.Option(help="Write an HTML review page")] = None,
+    plan_id: Annotated[str | None, typer.Option("--id", help="Plan id (default ext-<file name>)")] = None,
+    region: Annotated[str | None, typer.Option(help="Region code, when the document does not say")] = None,
+    start: Annotated[int | None, typer.Option(help="First year of the plan period")] = None,
+    end: Annotated[int | None, typer.Option(help="Last year of the plan period")] = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """Extract a reviewable plan from a plan document (text, Markdown, HTML, .docx, PDF). / 从规划文本提取"""
+    import yaml
+
+    from ecoplan.plans.extract import extract_plan
+    from ecoplan.plans.extract.report import render_report
+
+    try:
+        res = extract_plan(file, id=plan_id, region=region, start=start, end=end)
+    except EcoplanError as exc:
+        _fail(exc, lang)
+    if fmt is ExtractFmt.json:
+        text = json.dumps(res.to_json(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        header = (
+            f"# Extracted by `ecoplan plans extract` from {file.name}: review, then `ecoplan plans import`.\n"
+            f"# {len(res.indicators)} indicators ({res.source}), {len(res.commitments)} dated commitments.\n"
+        )
+        text = header + yaml.safe_dump(res.to_mapping(), allow_unicode=True, sort_keys=False)
+    if out_file is not None:
+        out_file.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    if report is not None:
+        report.write_text(render_report(res, lang), encoding="utf-8")
+    msg = (
+        f"{file}: {len(res.indicators)} indicators ({'table' if res.source == 'table' else 'prose'}), "
+        f"{len(res.commitments)} dated commitments, {len(res.projects)} 专栏 lists"
+    )
+    for w in res.warnings:
+        msg += f"\n  warning: {w}"
+    err.print(msg, highlight=False, markup=False)
+
+
+@plans_app.command("export")
+def plans_export(plan_id: str, file: Path, db: DbOpt = None) -> None:
+    """Export a plan to .yaml or .xlsx (the import template). / 导出规划"""
+    from ecoplan.ingest.plans import write_plan_excel, write_plan_yaml
+
+    try:
+        with _session(db) as ep:
+            plan = ep.plan(plan_id).plan
+    except EcoplanError as exc:
+        _fail(exc)
+    if file.suffix.lower() == ".xlsx":
+        write_plan_excel(plan, file)
+    elif file.suffix.lower() in (".yaml", ".yml"):
+        write_plan_yaml(plan, file)
+    else:
+        _fail(EcoplanError(f"{file}: export to .yaml or .xlsx"))
+    out.print(f"wrote {file}", markup=False)

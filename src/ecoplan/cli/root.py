@@ -1,0 +1,90 @@
+"""The ``ecoplan`` app: the global options, the shared output formats and ``init``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from ecoplan.app import demo_values_path
+from ecoplan.core.errors import EcoplanError
+from ecoplan.kit.cli import (
+    DEFAULT_WAIT,
+    DbOpt,
+    _fail,
+    _session,
+    out,
+    set_wait,
+)
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="生态环境规划实施监测评估平台 ecoplan")
+
+
+@app.callback()
+def _options(
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            envvar="ECOPLAN_WAIT",
+            min=0,
+            help="Seconds to wait while another process holds the store, saying so; then fail",
+        ),
+    ] = DEFAULT_WAIT,
+) -> None:
+    set_wait(wait)
+
+
+class Fmt(StrEnum):
+    """``--format`` of the listing commands; each command offers only what it writes."""
+
+    table = "table"
+    json = "json"
+
+
+class ValuesFmt(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class AssessFmt(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+STATUS_STYLE = {
+    "achieved": "green",
+    "on_track": "cyan",
+    "at_risk": "yellow",
+    "off_track": "red",
+    "insufficient_data": "dim",
+    "not_assessable": "dim",
+}
+
+
+@app.command()
+def init(
+    db: DbOpt = None, demo: Annotated[bool, typer.Option(help="Also load the demo values")] = False
+) -> None:
+    """Create the store; register regions and the built-in plans. / 初始化数据库"""
+    try:
+        with _session(db) as ep:
+            n_regions, n_plans = ep.init()
+            out.print(
+                f"store {ep.path}: {n_regions} regions, {len(ep.plan_ids())} plans ({n_plans} newly stored)"
+            )
+            if demo:
+                # Demo values never revise a stored value (a user's import, `air feed`): only
+                # keys with no revision at all are filled, so `init --demo` can run again.
+                res = ep.import_values(
+                    demo_values_path(), recorded_at="2021-06-30", actor="ecoplan demo", only_new=True
+                )
+                out.print(
+                    f"demo values: {res.inserted} new, {res.unchanged} already stored, left as they are"
+                )
+    except EcoplanError as exc:
+        _fail(exc)

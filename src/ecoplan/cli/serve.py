@@ -1,0 +1,139 @@
+"""``ecoplan report`` and ``ecoplan serve``: the report files and the server that owns the store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecoplan.app import default_db_path
+from ecoplan.cli.root import app
+from ecoplan.core.errors import EcoplanError
+from ecoplan.kit import server as _server
+from ecoplan.kit.cli import (
+    DbOpt,
+    LangOpt,
+    _fail,
+    _session,
+    err,
+    open_store,
+    out,
+)
+
+
+@app.command()
+def report(
+    plan_id: str,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="Output file")],
+    region: Annotated[str | None, typer.Option(help="Region code (default: the plan's)")] = None,
+    year: Annotated[int | None, typer.Option(help="Year (default: the plan's last)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, pdf or xlsx")] = "html",
+    lang: LangOpt = "zh",
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Use the values as known on this date (the report's date)")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Mid-term / final assessment report of a plan. / 评估报告"""
+    from ecoplan.reports import FORMATS, build, write_report
+
+    if fmt not in FORMATS:
+        _fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"), lang)
+    try:
+        with _session(db, lang) as ep:
+            data = build(ep, plan_id, region, year, lang, as_of)
+        write_report(data, fmt, out_file)
+    except EcoplanError as exc:
+        _fail(exc, lang)
+    out.print(f"{out_file}: {fmt} report, {len(data['indicators'])} indicators", markup=False)
+
+
+class _Stop(Exception):
+    """SIGINT or SIGTERM, after uvicorn's graceful shutdown."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stop(signum)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free port)")] = 8000,
+    db: DbOpt = None,
+) -> None:
+    """Serve the dashboard and the read-only API; other commands run through it. / 启动网页与开放接口
+
+    The server owns the store: it opens it once, read-write, and answers every request
+    from a snapshot. Other ecoplan commands on the same store are sent to it (through an
+    admin endpoint on 127.0.0.1, with the token of the file <db>.serve.json) and run in it.
+    """
+    import signal
+    import threading
+    import time
+
+    import uvicorn
+
+    from ecoplan.api import create_app
+    from ecoplan.api.admin import AdminHook, create_admin_app
+    from ecoplan.web import register
+
+    path = _server.store_key(db or default_db_path())
+    running = _server.live_server(path)
+    if running is not None:
+        _fail(f"{path} is already served by process {running.pid} ({running.url}); stop that server first")
+    try:
+        ep = open_store(path, forward=False)  # creates or upgrades the file
+    except EcoplanError as exc:
+        _fail(exc)
+    web = create_app(path, ecoplan=ep)
+    register(web)
+    hook = AdminHook(_server.new_token(), path, _server.make_runner(ep, app))
+    admin = uvicorn.Server(
+        uvicorn.Config(create_admin_app(hook), host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    )
+    public = uvicorn.Server(uvicorn.Config(web, host=host, port=port, log_level="warning"))
+
+    def announce() -> None:
+        while not (admin.started and public.started):
+            if public.should_exit or admin.should_exit:
+                return
+            time.sleep(0.02)
+        bound = public.servers[0].sockets[0].getsockname()[1]
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        url = f"http://{shown}:{bound}"
+        admin_port = admin.servers[0].sockets[0].getsockname()[1]
+        try:
+            _server.write_server_file(
+                _server.ServerInfo(os.getpid(), f"http://127.0.0.1:{admin_port}", hook.token, url, path)
+            )
+        except OSError as exc:
+            err.print(
+                f"warning: cannot write the server file beside {path} ({exc}); other ecoplan "
+                "commands on this store will wait until the server stops",
+                highlight=False,
+            )
+        out.print(
+            f"ecoplan dashboard: {url}/  (English: {url}/?lang=en; API: {url}/api/docs) — Ctrl-C to stop\n"
+            f"this server owns {path}: other ecoplan commands on it run here"
+        )
+
+    admin_thread = threading.Thread(target=admin.run, name="ecoplan-admin", daemon=True)
+    old = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with _server.thread_streams():
+            admin_thread.start()
+            threading.Thread(target=announce, name="ecoplan-announce", daemon=True).start()
+            public.run()
+    except _Stop:
+        pass
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        _server.remove_server_file(path)
+        admin.should_exit = True
+        admin_thread.join(timeout=10)
+        with ep.writer():  # a forwarded command still running ends first
+            ep.close()
