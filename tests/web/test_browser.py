@@ -132,12 +132,21 @@ def test_map_legend_inset_and_drill_down_to_prefectures(browser: object, base: s
     assert title == "share of the national plan's indicators achieved or on track (%)"
     assert page.evaluate(option + ".series[1].data.length") == 11  # type: ignore[attr-defined]  # 10 dashes + frame
     assert page.locator("#map >> text=South China Sea Islands").count() == 1  # type: ignore[attr-defined]
-    xy = page.evaluate(  # type: ignore[attr-defined]
-        "document.getElementById('map').ecoplanChart.convertToPixel({seriesIndex: 0}, [115.5, 38.0])"
-    )
-    box = page.locator("#map").bounding_box()  # type: ignore[attr-defined]
-    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])  # type: ignore[attr-defined]
-    page.wait_for_function("() => " + option + ".series[0].map === 'cn-130000'")  # type: ignore[attr-defined]
+    # Click Hebei; under load the chart may still be laying out (its first animation), so
+    # the position is taken afresh and the click repeated until the drill-down happens.
+    drilled = "() => " + option + ".series[0].map === 'cn-130000'"
+    for attempt in range(5):
+        xy = page.evaluate(  # type: ignore[attr-defined]
+            "document.getElementById('map').ecoplanChart.convertToPixel({seriesIndex: 0}, [115.5, 38.0])"
+        )
+        box = page.locator("#map").bounding_box()  # type: ignore[attr-defined]
+        page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])  # type: ignore[attr-defined]
+        try:
+            page.wait_for_function(drilled, timeout=3000)  # type: ignore[attr-defined]
+            break
+        except Exception:
+            if attempt == 4:
+                raise
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "home-hebei-en.png"))  # type: ignore[attr-defined]
     page.click("#map >> text=Hebei ›")  # type: ignore[attr-defined]
