@@ -1,3 +1,4 @@
-"""The small core every other package stands on: errors, regions, units, the record
-types passed between layers, GB/T 8170 rounding, SQL dialects, templating, safe
-exports and the catalog of words (zh/en). It imports nothing else of ecoplan."""
+"""The small core every other package stands on: errors, regions (GB/T 2260), GB/T 8170
+rounding, SQL dialects, templating, safe exports, the catalog of words (zh/en) and the
+:class:`~ecoplan.core.domain.Domain` a domain declares itself with. It imports nothing
+else of ecoplan."""
