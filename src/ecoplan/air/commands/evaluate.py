@@ -19,6 +19,7 @@ from ecoplan.air.commands.options import (
     _s,
     air_app,
     symbol,
+    symbols,
     unit_of,
 )
 from ecoplan.air.standards import hj663_2013
@@ -46,7 +47,10 @@ def air_evaluate(
     """Annual evaluation of a city (HJ 663): means, percentiles, days, attainment. / 年度评价"""
     try:
         with _session(db, lang) as ep, _progress() as prog:
-            prog.add_task(f"evaluating {region} {year} on {engine.value} / 评价…", total=None)
+            w = words(lang)
+            prog.add_task(
+                w("air.cli.progress.evaluating", region=region, year=year, engine=engine.value), total=None
+            )
             ev = ep.air.evaluate(
                 region,
                 year,
@@ -181,29 +185,40 @@ def air_rank(
     edition: EditionOpt = "auto",
     engine: EngineOpt = EngineName.duckdb,
     fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    lang: LangOpt = "zh",
     db: DbOpt = None,
 ) -> None:
     """Rank the loaded cities by the composite index (smaller is better). / 城市排名"""
+    w = words(lang)
     try:
-        with _session(db) as ep, _progress() as prog:
-            prog.add_task(f"evaluating every city {year} / 评价…", total=None)
+        with _session(db, lang) as ep, _progress() as prog:
+            prog.add_task(w("air.cli.progress.ranking", year=year), total=None)
             rows = ep.air.rank(year, edition=_edition(edition), engine=engine.value, month=month)
+            names = ep.region_names()
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if fmt is OutFmt.json:
         _dump_json(rows)
         return
-    t = Table("rank", "region", "name", "composite", "primary", "PM2.5", "good days %", "valid days")
+    t = Table(
+        w("header.rank"),
+        w("header.region"),
+        w("header.composite_index"),
+        w("header.primary_pollutant"),
+        w("air.cli.header.pm25_month" if month else "header.pm25_annual"),
+        w("header.good_days_ratio"),
+        w("header.days_valid"),
+    )
     for r in rows:
+        code = str(r["region"])
         t.add_row(
             _s(r["rank"]),
-            r["region"],
-            r["name_zh"] or "",
+            escape(place(names.get(code) or r.get("name_zh"), code, lang)),
             _s(r["composite_index"]),
-            r["primary"] or "",
-            _s(r["pm25_ugm3"]),
-            _s(r["good_days_ratio_pct"]),
-            str(r["days_valid"]),
+            symbols(r["primary"], lang),
+            with_unit(r["pm25_ugm3"], "µg/m³", lang),
+            with_unit(r["good_days_ratio_pct"], "%", lang),
+            _s(r["days_valid"]),
         )
     out.print(t)
 
@@ -214,22 +229,33 @@ def air_feed(
     year: Annotated[list[int] | None, typer.Option(help="Year(s); default every loaded year")] = None,
     edition: EditionOpt = "auto",
     engine: EngineOpt = EngineName.duckdb,
+    lang: LangOpt = "zh",
     db: DbOpt = None,
 ) -> None:
     """Write the plan indicators the air evaluation measures (source "pipeline air"). / 写入规划指标"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             fr = ep.air.feed(region, year, edition=_edition(edition), engine=engine.value)
+            names = ep.region_names()
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
+    w = words(lang)
     for r in fr.rows:
-        out.print(
-            f"{r.plan}/{r.indicator} {r.region} {r.year}: {r.value} {r.unit} ({r.basis.value})", markup=False
+        line = w(
+            "air.cli.feed.row",
+            plan=r.plan,
+            indicator=r.indicator,
+            region=place(names.get(r.region), r.region, lang),
+            year=r.year,
+            value=with_unit(r.value, r.unit, lang),
+            basis=w.get(f"cli.basis.{r.basis.value}", r.basis.value),
         )
+        out.print(line, markup=False)
     for s in fr.skipped:
-        out.print(f"[dim]skipped {escape(str(s))}[/]")
+        out.print(f"[dim]{escape(w('air.cli.feed.skipped', item=s))}[/]")
     res = fr.result
-    out.print(f"indicator values: {res.inserted} new, {res.revised} revised, {res.unchanged} unchanged")
+    summary = w("air.cli.feed.summary", new=res.inserted, revised=res.revised, unchanged=res.unchanged)
+    out.print(summary, markup=False)
 
 
 @air_app.command("status")

@@ -17,6 +17,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from ecoplan.air.readers import FORMATS as INPUT_FORMATS
 from ecoplan.air.standards.editions import EDITION_KEYS
 from ecoplan.core.exports import csv_text
+from ecoplan.core.words import NONE_TEXT
 from ecoplan.kit.cli import _fail, err, out, words
 
 air_app = typer.Typer(no_args_is_help=True, help="Ambient air: load, daily AQI, evaluate, rank / 环境空气")
@@ -76,13 +77,15 @@ def _progress() -> Progress:
     )
 
 
-def _write_frame(df: Any, fmt: DailyFmt, output: Path | None, noun: str) -> None:
-    """csv/json to ``output`` or stdout; parquet to ``output`` (required)."""
+def _write_frame(df: Any, fmt: DailyFmt, output: Path | None, noun: str, lang: str = "en") -> None:
+    """csv/json to ``output`` or stdout; parquet to ``output`` (required). ``noun``: what
+    a row is (``days``, ``hours``, ``rejects``: the word ``air.cli.written.<noun>``)."""
+    written = words(lang)
     if fmt is DailyFmt.parquet:
         if output is None:
-            _fail(ValueError("--format parquet needs --output FILE"))
+            _fail(ValueError("--format parquet needs --output FILE"), lang)
         df.to_parquet(output, index=False)
-        out.print(f"{output}: {len(df)} {noun}", markup=False)
+        out.print(written(f"air.cli.written.{noun}", path=str(output), count=len(df)), markup=False)
         return
     if fmt is DailyFmt.csv:
         text = csv_text(df)
@@ -91,7 +94,7 @@ def _write_frame(df: Any, fmt: DailyFmt, output: Path | None, noun: str) -> None
         text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
-        out.print(f"{output}: {len(df)} {noun}", markup=False)
+        out.print(written(f"air.cli.written.{noun}", path=str(output), count=len(df)), markup=False)
     else:
         sys.stdout.write(text)
 
@@ -111,15 +114,17 @@ def _datetime(text: str, name: str) -> dt.datetime:
 
 
 def _s(v: Any) -> str:
-    return "NA" if v is None or v is pd.NA else str(v)
+    """A cell: the value as text, ``—`` for none (a word of no language)."""
+    return NONE_TEXT if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
 
 
 def _f(v: Any, digits: int = 1) -> str:
+    """A number with ``digits`` decimals, ``—`` for none."""
     try:
         x = float(v)
     except (TypeError, ValueError):
-        return "NA"
-    return "NA" if x != x else f"{x:.{digits}f}"
+        return NONE_TEXT
+    return NONE_TEXT if x != x else f"{x:.{digits}f}"
 
 
 #: Pollutant codes as the standards write them (symbols, the same in every language).
@@ -136,6 +141,19 @@ def symbol(code: str | None) -> str:
 def unit_of(code: str) -> str:
     """The unit of a pollutant's concentration: CO in mg/m³, the others in µg/m³."""
     return "mg/m³" if code.split("_")[0] == "co" else "µg/m³"
+
+
+def symbols(codes: Any, lang: str) -> str:
+    """Pollutant codes (a list, or a text ``pm25,o3``) as symbols joined in ``lang``."""
+    if codes is None or codes is pd.NA or (isinstance(codes, float) and codes != codes):
+        return ""
+    items = codes.split(",") if isinstance(codes, str) else list(codes)
+    return words(lang)("cli.list_sep").join(symbol(c.strip()) for c in items if c and c.strip())
+
+
+def with_unit_header(name: str, unit: str, lang: str) -> str:
+    """A column header with its unit: ``PM2.5（µg/m³）`` / ``PM2.5 (µg/m³)``."""
+    return words(lang)("air.cli.header.with_unit", name=name, unit=unit)
 
 
 def item_label(code: str, lang: str) -> str:
