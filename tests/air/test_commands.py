@@ -192,6 +192,43 @@ def test_air_rank_and_status(db: str) -> None:
     assert json.loads(st.output)["stations"] == 12
 
 
+def _cells(out: str) -> list[list[str]]:
+    return [
+        [c.strip() for c in line.strip("│").split("│")] for line in out.splitlines() if line.startswith("│")
+    ]
+
+
+def test_air_rank_table_in_both_languages(db: str) -> None:
+    zh = runner.invoke(app, ["air", "rank", "--year", "2015", "--db", db])
+    assert zh.exit_code == 0, zh.output
+    assert "名次" in zh.output and "综合指数" in zh.output and "首要污染物" in zh.output
+    assert "PM2.5年均浓度" in zh.output and "优良天数比例" in zh.output and "rank" not in zh.output
+    (row,) = _cells(zh.output)
+    assert row[:2] == ["1", "北京市（110000）"] and row[3] == "PM2.5"
+    assert row[4].endswith(" µg/m³") and row[5].endswith(" %")
+    en = runner.invoke(app, ["air", "rank", "--year", "2015", "--month", "3", "--lang", "en", "--db", db])
+    assert "Composite index" in en.output and "PM2.5 monthly mean" in en.output
+    assert _cells(en.output)[0][1] == "Beijing (110000)"
+
+
+def test_air_daily_and_hourly_tables_in_both_languages(db: str) -> None:
+    args = ["air", "daily", "--region", "110000", "--from", "2015-01-03", "--to", "2015-01-03", "--db", db]
+    zh = runner.invoke(app, args)
+    assert zh.exit_code == 0, zh.output
+    assert "日期" in zh.output and "类别" in zh.output and "首要污染物" in zh.output
+    assert "PM2.5（µg/m³）" in zh.output and "CO（mg/m³）" in zh.output and "primary" not in zh.output
+    (row,) = _cells(zh.output)
+    assert (row[0], row[2], row[3]) == ("2015-01-03", "重度污染", "PM2.5") and row[1].isdigit()
+    en = runner.invoke(app, [*args, "--lang", "en"])
+    assert "Heavily polluted" in en.output and "Primary pollutant" in en.output and "类别" not in en.output
+    hourly = ["air", "hourly", "--region", "110000", "--from", "2015-01-01T00:00", "--to", "2015-01-01T01:00"]
+    zh = runner.invoke(app, [*hourly, "--city", "--db", db])
+    assert zh.exit_code == 0, zh.output
+    assert "PM2.5 24小时平均（µg/m³）" in zh.output and _cells(zh.output)[0][0] == "北京市（110000）"
+    en = runner.invoke(app, [*hourly, "--lang", "en", "--db", db])
+    assert "Station" in en.output and "O3 8-h moving mean (µg/m³)" in en.output and "类别" not in en.output
+
+
 def test_air_load_is_idempotent(db: str) -> None:
     args = ["air", "load", str(DONGSI), "--format", "beijing-multisite", "--db", db, "--lang", "en"]
     res = runner.invoke(app, args)
@@ -295,17 +332,22 @@ def test_air_load_lists_rejected_rows_in_table_and_json(tmp_path: Path) -> None:
     base = ["air", "load", str(f), "--format", "wide-csv", "--stations", str(st), "--db", db]
     res = runner.invoke(app, [*base, "--lang", "en"])
     assert res.exit_code == 0, res.output
-    assert "rejected values: negative 12, unparseable 12, unknown_station 2" in res.output
+    assert "rejected values: negative value 12, not a number 12, unknown station 2" in res.output
     lines = res.output.splitlines()
-    header = next(i for i, line in enumerate(lines) if "reason" in line and "pollutant" in line)
+    header = next(i for i, line in enumerate(lines) if "Reason" in line and "Pollutant" in line)
     listed = [line for line in lines[header:] if line.startswith("│")]
     assert len(listed) == 20  # the first 20 …
     first = [c.strip() for c in listed[0].strip("│").split("│")]
-    assert first == ["obs.csv", "2", "unparseable", "S1", "2018-01-01 00:00:00", "pm25", "[x]"]
-    assert "… and 6 more; `ecoplan air rejects` lists all" in res.output
+    assert first == ["obs.csv", "2", "not a number", "S1", "2018-01-01 00:00:00", "PM2.5", "[x]"]
+    assert "… 6 more rejected values; `ecoplan air rejects` lists them all" in res.output
     zh = runner.invoke(app, base)
-    assert "剔除数值：negative（负值）12" in zh.output and "… 另有 6 个剔除数值" in zh.output
-    assert "unparseable（无法解析）" in zh.output and "污染物" in zh.output
+    assert "剔除数值：负值 12，无法解析 12，未知站点 2" in zh.output and "… 另有 6 个剔除数值" in zh.output
+    zh_lines = zh.output.splitlines()
+    zh_header = next(i for i, line in enumerate(zh_lines) if "剔除原因" in line and "污染物" in line)
+    zh_first = [c.strip() for c in zh_lines[zh_header + 2].strip("│").split("│")]
+    assert zh_first == ["obs.csv", "2", "无法解析", "S1", "2018-01-01 00:00:00", "PM2.5", "[x]"]
+    # the words, not the codes: no "negative（负值）", no "pm25"
+    assert not any(code in zh.output for code in ("negative", "unparseable", "unknown_station", "pm25"))
     js = runner.invoke(app, [*base, "--output-format", "json"])
     d = json.loads(js.output)
     assert d["rejected"]["total"] == 26 and len(d["rejected"]["rows"]) == 26
@@ -344,7 +386,8 @@ def test_air_rejects_lists_the_stored_rejects(tmp_path: Path) -> None:
     table = runner.invoke(app, ["air", "rejects", "--limit", "3", "--lang", "en", "--db", db])
     assert table.exit_code == 0 and "26 rejected values (first 3 shown)" in table.output
     zh = runner.invoke(app, ["air", "rejects", "--reason", "unknown_station", "--db", db])
-    assert "2 个剔除数值" in zh.output and "未知站点" in zh.output
+    assert "2 个剔除数值" in zh.output and "未知站点" in zh.output and "unknown_station" not in zh.output
+    assert "剔除原因" in zh.output and "数值" in zh.output
     bad = runner.invoke(app, ["air", "rejects", "--reason", "nope", "--db", db])
     assert bad.exit_code == 1 and "unknown reason 'nope'" in bad.output
 

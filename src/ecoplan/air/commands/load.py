@@ -13,6 +13,8 @@ from rich.table import Table
 
 from ecoplan.air.commands.options import (
     _LOAD_HELP,
+    JSON_REJECTS,
+    SHOW_REJECTS,
     DailyFmt,
     ListFmt,
     LoadFmt,
@@ -20,23 +22,16 @@ from ecoplan.air.commands.options import (
     _progress,
     _write_frame,
     air_app,
+    symbol,
+    symbols,
 )
 from ecoplan.core.errors import EcoplanError
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, words
 
-#: Reason codes of rejected values (``docs/air-input.md``), in Chinese.
-REASON_ZH = {
-    "negative": "负值",
-    "impossible": "超出上限",
-    "unparseable": "无法解析",
-    "duplicate": "重复",
-    "timezone": "时区不符",
-    "bad_time": "时间无效",
-    "unknown_station": "未知站点",
-}
-#: Rejected values listed by ``air load``: in the table, and in the JSON output.
-SHOW_REJECTS = 20
-JSON_REJECTS = 1000
+
+def _when(x: Any) -> str:
+    """A time as ``2013-03-01 00:00:00`` (ISO text or a timestamp; empty for none)."""
+    return "" if x is None else str(x).replace("T", " ")[:19]
 
 
 @air_app.command("load")
@@ -60,18 +55,24 @@ def air_load(
     Rejected values are counted by reason and the first ones listed (file, row,
     reason, station, time, pollutant, value; `ecoplan air rejects` lists all);
     CO whose values look like the other unit is warned about, with its rows."""
+    w = words(lang)
     units: dict[str, str] = {}
     for u in unit or []:
         k, sep, v = u.partition("=")
         if not sep:
-            _fail(ValueError(f"--unit {u!r}: expected POLLUTANT=UNIT, e.g. co=mg/m3"))
+            _fail(w("air.cli.load.bad_unit", given=u), lang)
         units[k.strip().lower()] = v.strip()
     try:
-        with _session(db) as ep, _progress() as prog:
-            task = prog.add_task("reading / 读取…", total=None)
+        with _session(db, lang) as ep, _progress() as prog:
+            task = prog.add_task(w("air.cli.progress.reading"), total=None)
 
             def step(stage: str) -> None:
-                prog.update(task, description={"read": "reading / 读取…", "store": "storing / 写入…"}[stage])
+                prog.update(
+                    task,
+                    description=w(
+                        "air.cli.progress.storing" if stage == "store" else "air.cli.progress.reading"
+                    ),
+                )
 
             batch, res = ep.air.load(
                 [str(p) for p in paths],
@@ -83,7 +84,7 @@ def air_load(
                 progress=step,
             )
     except (EcoplanError, ValueError) as exc:
-        _fail(exc)
+        _fail(exc, lang)
     summary = batch.summary()
     rejected = _reject_records(batch.rejects)
     if fmt_out is OutFmt.json:
@@ -92,59 +93,46 @@ def air_load(
                 "input": summary,
                 "import": res.to_dict(),
                 "rejected": {"total": len(rejected), "rows": rejected[:JSON_REJECTS]},
-                "warnings": [w.to_dict(limit=JSON_REJECTS) for w in batch.warnings],
+                "warnings": [x.to_dict(limit=JSON_REJECTS) for x in batch.warnings],
             }
         )
         return
-    zh = lang == "zh"
+    sep = w("cli.list_sep")
     shares: dict[str, float | None] = summary["missing_share"]
-    miss = ", ".join(f"{p} {v:.1%}" for p, v in shares.items() if v is not None)
-    rej = {k: v for k, v in res.rejects.items() if v}
-    written = ", ".join(f"{r}/{y}" for r, y in res.partitions_written) or ("无" if zh else "none")
-    if zh:
-        out.print(
-            f"读取 {summary['files']} 个文件：{summary['rows']} 个站点小时，{summary['stations']} 个站点，"
-            f"{summary['first']} … {summary['last']}"
-        )
-        out.print(f"缺测比例：{miss}")
-        out.print("剔除数值：" + ("，".join(f"{k}（{REASON_ZH[k]}）{v}" for k, v in rej.items()) or "无"))
-    else:
-        out.print(
-            f"read {summary['files']} file(s): {summary['rows']} station-hours, "
-            f"{summary['stations']} stations, {summary['first']} … {summary['last']}"
-        )
-        out.print(f"missing values: {miss}")
-        out.print("rejected values: " + (", ".join(f"{k} {v}" for k, v in rej.items()) or "none"))
+    miss = sep.join(f"{symbol(p)} {v:.1%}" for p, v in shares.items() if v is not None) or w("label.none")
+    rej = {k: n for k, n in res.rejects.items() if n}
+    counts = sep.join(f"{w.get(f'reason.reject.{k}', k)} {n}" for k, n in rej.items()) or w("label.none")
+    written = sep.join(f"{r}/{y}" for r, y in res.partitions_written) or w("label.none")
+    read = w(
+        "air.cli.load.read",
+        files=summary["files"],
+        rows=summary["rows"],
+        stations=summary["stations"],
+        first=_when(summary["first"]),
+        last=_when(summary["last"]),
+    )
+    out.print(read, markup=False)
+    out.print(w("air.cli.load.missing", shares=miss), markup=False)
+    out.print(w("air.cli.load.rejected", counts=counts), markup=False)
     if rejected:
-        out.print(_reject_table(rejected[:SHOW_REJECTS], zh))
+        out.print(_reject_table(rejected[:SHOW_REJECTS], lang))
         more = len(rejected) - SHOW_REJECTS
         if more > 0:
-            out.print(
-                f"… 另有 {more} 个剔除数值；`ecoplan air rejects` 列出全部"
-                if zh
-                else f"… and {more} more; `ecoplan air rejects` lists all"
-            )
-    for w in batch.warnings:
+            out.print(w("note.rejects_more", count=more), markup=False)
+    for warning in batch.warnings:
         # one line per warning, never wrapped (greppable in CI logs)
-        out.print(
-            f"[yellow]⚠ {'警告' if zh else 'warning'}: {escape(w.message(lang))}[/]",
-            highlight=False,
-            soft_wrap=True,
-        )
+        line = w("air.cli.load.warning", label=w("label.warning"), message=warning.message(lang))
+        out.print(f"[yellow]{escape(line)}[/]", highlight=False, soft_wrap=True)
     if res.absent:
-        out.print(
-            ("输入中没有（未监测）：" if zh else "not in the input (not monitored): ") + ", ".join(res.absent)
-        )
-    if zh:
-        out.print(
-            f"写入：新增 {res.rows_new} 个站点小时，修订 {res.values_revised} 个数值，"
-            f"{res.rows_unchanged} 个站点小时未变；写入分区：{written}"
-        )
-    else:
-        out.print(
-            f"stored: {res.rows_new} new station-hours, {res.values_revised} values revised, "
-            f"{res.rows_unchanged} unchanged; partitions written: {written}"
-        )
+        out.print(w("note.air.not_in_input", pollutants=symbols(res.absent, lang)), markup=False)
+    stored = w(
+        "air.cli.load.stored",
+        new=res.rows_new,
+        revised=res.values_revised,
+        unchanged=res.rows_unchanged,
+        partitions=written,
+    )
+    out.print(stored, markup=False)
 
 
 def _reject_records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -161,21 +149,26 @@ def _reject_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return recs
 
 
-def _reject_table(rows: list[dict[str, Any]], zh: bool) -> Table:
-    t = (
-        Table("文件", "行", "原因", "站点", "时间", "污染物", "数值")
-        if zh
-        else Table("file", "row", "reason", "station", "time", "pollutant", "value")
+def _reject_table(rows: list[dict[str, Any]], lang: str) -> Table:
+    w = words(lang)
+    t = Table(
+        w("header.file"),
+        w("header.row"),
+        w("air.cli.header.reject_reason"),
+        w("header.station"),
+        w("header.time"),
+        w("header.pollutant"),
+        w("header.stored_value"),
     )
     for r in rows:
-        when = r.get("time") or r.get("time_text") or ""
+        reason = str(r["reason"])
         cells = (
             Path(str(r["file"])).name,
             str(r["row"]),
-            f"{r['reason']}（{REASON_ZH.get(r['reason'], '')}）" if zh else str(r["reason"]),
+            w.get(f"reason.reject.{reason}", reason),
             str(r.get("station") or ""),
-            str(when).replace("T", " ")[:19],
-            str(r["pollutant"]),
+            _when(r.get("time") or r.get("time_text")),
+            symbol(str(r["pollutant"])),
             str(r["value"]),
         )
         t.add_row(*(escape(c) for c in cells))  # cells as written: "[x]" is text, not markup
@@ -192,21 +185,19 @@ def air_rejects(
 ) -> None:
     """List the stored rejected values: file, row, reason, station, time, pollutant, value. / 剔除数值"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             df = ep.air.rejects(reason)
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     total = len(df)
     if limit is not None:
         df = df.head(limit)
     df = df[["file", "row", "reason", "station", "time", "pollutant", "value"]]
     if fmt is not ListFmt.table:
-        _write_frame(df, DailyFmt(fmt.value), None, "rejected values")
+        _write_frame(df, DailyFmt(fmt.value), None, "rejects", lang)
         return
-    zh = lang == "zh"
+    w = words(lang)
     if total:
-        out.print(_reject_table(_reject_records(df), zh))
-    shown = f"（显示前 {len(df)} 个）" if zh else f" (first {len(df)} shown)"
-    out.print(
-        (f"{total} 个剔除数值" if zh else f"{total} rejected values") + (shown if len(df) < total else "")
-    )
+        out.print(_reject_table(_reject_records(df), lang))
+    shown = w("note.rejects_first", count=len(df)) if len(df) < total else ""
+    out.print(w("note.rejects_total", count=total) + shown, markup=False)
