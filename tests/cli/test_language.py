@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import SHARED
+from tests.conftest import SHARED, write_csv
 from typer.testing import CliRunner
 
 from ecoplan.cli import app
@@ -35,6 +35,15 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = str(tmp_path_factory.mktemp("lang") / "lang.duckdb")
     _run("init", "--demo", "--db", path)
     _run("air", "load", str(DONGSI), "--format", "beijing-multisite", "--db", path)
+    events = write_csv(
+        tmp_path_factory.mktemp("events") / "events.csv",
+        [
+            "region,start,end,kind,pollutants,approved,note",
+            "110000,2016-04-15,2016-04-16,dust,,yes,",
+            "110000,2016-02-08,,fireworks,PM2.5,no,",
+        ],
+    )
+    _run("air", "events", "import", str(events), "--db", path)
     return path
 
 
@@ -73,11 +82,18 @@ COMMANDS: list[tuple[str, ...]] = [
     ("tasks", "list"),
     ("air", "evaluate", "--region", "110000", "--year", "2015"),
     ("air", "status"),
+    ("air", "rank", "--year", "2015"),
+    ("air", "rank", "--year", "2015", "--month", "3"),
+    ("air", "daily", "--region", "110000", "--from", "2015-01-01", "--to", "2015-01-10"),
+    ("air", "hourly", "--region", "110000", "--from", "2015-01-01T00:00", "--to", "2015-01-01T06:00"),
+    ("air", "hourly", "--region", "110000", "--from", "2015-01-01", "--to", "2015-01-01", "--city"),
+    ("air", "events", "list"),
+    ("air", "rejects"),
 ]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:3] if a[1] == "events" else a[:2]))
 def test_output_is_in_the_language(db: str, quoted: list[str], args: tuple[str, ...], lang: str) -> None:
     out = _run(*args, "--lang", lang, "--db", db)
     assert _foreign(out, lang, quoted) == [], out
@@ -87,6 +103,31 @@ def _foreign(out: str, lang: str, quoted: list[str]) -> list[str]:
     """The fragments of another language in ``out`` that no quoted name holds (a table
     may cut a long name short: its fragments still come from the name)."""
     return [f for f in foreign(out, lang, allowed=quoted) if not any(f in q for q in quoted)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_air_load_and_rejects_are_in_the_language(tmp_path: Path, lang: str) -> None:
+    """``air load`` with rejected values, a CO unit warning and pollutants not in the
+    input, then ``air rejects``: the reasons and symbols in the language, never codes."""
+    db = str(tmp_path / "load.duckdb")
+    _run("init", "--db", db)
+    st = write_csv(tmp_path / "st.csv", ["code,name,region", "S1,Station 1,440700"])
+    rows = ["station,time,pm25,co[ug/m3]"]
+    rows += [f"S1,2018-01-01 {h:02d}:00,{-h - 1 if h % 2 else 'x'},0.{h + 1}" for h in range(8)]
+    rows.append("S9,2018-01-02 00:00,35,0.7")
+    obs = write_csv(tmp_path / "obs.csv", rows)
+    out = _run(
+        "air", "load", str(obs), "--format", "wide-csv", "--stations", str(st), "--lang", lang, "--db", db
+    )
+    assert word("reason.reject.unknown_station", lang) in out and word("label.warning", lang) in out
+    files = [str(obs), str(st), str(tmp_path), "co[ug/m3]"]  # paths and columns are quoted, not words
+    assert _foreign(out, lang, files) == [], out
+    out = _run("air", "rejects", "--lang", lang, "--db", db)
+    assert word("reason.reject.negative", lang) in out and word("reason.reject.unparseable", lang) in out
+    assert not any(code in out for code in ("unknown_station", "unparseable", "pm25"))  # words, not codes
+    assert _foreign(out, lang, files) == [], out
+    again = _run("air", "load", str(DONGSI), "--format", "beijing-multisite", "--lang", lang, "--db", db)
+    assert _foreign(again, lang, files) == [], again
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
