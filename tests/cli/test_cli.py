@@ -10,6 +10,7 @@ from tests.conftest import write_csv
 from typer.testing import CliRunner
 
 from ecoplan.cli import app
+from ecoplan.core.words import word
 
 runner = CliRunner()
 
@@ -19,7 +20,7 @@ def db(tmp_path: Path) -> str:
     path = str(tmp_path / "cli.duckdb")
     res = runner.invoke(app, ["init", "--demo", "--db", path])
     assert res.exit_code == 0, res.output
-    assert "demo values" in res.output
+    assert word("cli.init.demo", "zh", new=len(demo_rows()), kept=0) in res.output
     return path
 
 
@@ -82,7 +83,7 @@ def test_as_of_reproduces_pre_revision(db: str, tmp_path: Path) -> None:
         ],
     )
     res = runner.invoke(app, ["values", "import", str(f), "--db", db, "--recorded-at", "2022-01-10"])
-    assert res.exit_code == 0 and "1 revised" in res.output
+    assert res.exit_code == 0 and revised_one(f) in res.output
     args = ["assess", "cn-13th-eco", "--year", "2020", "--format", "json", "--db", db]
     now = json.loads(runner.invoke(app, args).output)
     before = json.loads(runner.invoke(app, [*args, "--as-of", "2021-12-31"]).output)
@@ -136,7 +137,7 @@ def test_plan_yaml_and_excel_round_trip(db: str, tmp_path: Path) -> None:
         == 0
     )
     res = runner.invoke(app, ["plans", "import", str(yaml_file), "--db", db])
-    assert res.exit_code == 0 and "unchanged" in res.output
+    assert res.exit_code == 0 and word("cli.plans.unchanged", "zh") in res.output
     # The Excel template carries indicators and targets (not tasks or footnotes):
     # importing it over the stored plan needs --replace, and keeps every target.
     xlsx = tmp_path / "j.xlsx"
@@ -207,7 +208,7 @@ def test_init_demo_runs_again_and_never_revises_stored_values(db: str, tmp_path:
     n_demo = len(demo_rows())
     again = runner.invoke(app, ["init", "--demo", "--db", db])
     assert again.exit_code == 0, again.output
-    assert f"demo values: 0 new, {n_demo} already stored, left as they are" in again.output
+    assert word("cli.init.demo", "zh", new=0, kept=n_demo) in again.output
     # a user revises a demo value (recorded now, later than the demo's 2021-06-30) ...
     f = write_csv(
         tmp_path / "rev.csv",
@@ -217,11 +218,11 @@ def test_init_demo_runs_again_and_never_revises_stored_values(db: str, tmp_path:
         ],
     )
     res = runner.invoke(app, ["values", "import", str(f), "--db", db])
-    assert res.exit_code == 0 and "1 revised" in res.output
+    assert res.exit_code == 0 and revised_one(f) in res.output
     # ... and deletes nothing; init --demo again neither fails nor undoes the revision
     third = runner.invoke(app, ["init", "--demo", "--db", db])
     assert third.exit_code == 0, third.output
-    assert f"demo values: 0 new, {n_demo} already stored, left as they are" in third.output
+    assert word("cli.init.demo", "zh", new=0, kept=n_demo) in third.output
     rows = json.loads(
         runner.invoke(
             app,
@@ -247,7 +248,7 @@ def test_init_demo_fills_only_keys_without_values(tmp_path: Path) -> None:
     res = runner.invoke(app, ["init", "--demo", "--db", db])
     assert res.exit_code == 0, res.output
     n_demo = len(demo_rows())
-    assert f"demo values: {n_demo - 1} new, 1 already stored, left as they are" in res.output
+    assert word("cli.init.demo", "zh", new=n_demo - 1, kept=1) in res.output
     rows = json.loads(
         runner.invoke(
             app, ["values", "list", "--indicator", "air-good-days", "--format", "json", "--db", db]
@@ -255,6 +256,11 @@ def test_init_demo_fills_only_keys_without_values(tmp_path: Path) -> None:
     )
     mine = next(r for r in rows if r["year"] == 2020 and r["region"] == "000000")
     assert (mine["value"], mine["revision"], mine["source"]) == (86.0, 1, "my figure")
+
+
+def revised_one(f: Path) -> str:
+    """What ``values import`` says of a file that revised one stored value (zh, the default)."""
+    return word("cli.values.imported", "zh", file=f, new=0, revised=1, unchanged=0)
 
 
 def demo_rows() -> list[str]:

@@ -13,6 +13,7 @@ from tests.conftest import write_csv
 from typer.testing import CliRunner
 
 from ecoplan.cli import app
+from ecoplan.core.words import word
 
 runner = CliRunner()
 
@@ -25,9 +26,9 @@ def db(tmp_path: Path) -> str:
 
 
 def _error_text(output: str) -> str:
-    """The error message: its "error:" line and the problem lines under it."""
+    """The error message: its "错误：" line (zh, the default) and the problem lines under it."""
     lines = output.splitlines()
-    first = [i for i, line in enumerate(lines) if line.startswith("error:")]
+    first = [i for i, line in enumerate(lines) if line.startswith(word("cli.error", "zh"))]
     assert len(first) == 1, output
     return "\n".join(lines[first[0] :])
 

@@ -27,6 +27,7 @@ from tests.conftest import SHARED, write_csv
 from ecoplan.api import create_app
 from ecoplan.app import Ecoplan
 from ecoplan.core.errors import StoreError
+from ecoplan.core.words import word
 from ecoplan.web import register
 
 BEIJING = SHARED / "data" / "beijing-multisite"
@@ -102,8 +103,10 @@ def test_an_import_during_serve_goes_through_the_server(served: tuple[Path, dict
     # a relative file name: the server resolves it in the caller's directory
     res = ecoplan("values", "import", "during-serve.csv", "--db", db.name, cwd=work)
     assert res.returncode == 0, res.stderr
-    assert f"sent to the running server (pid {info['pid']})" in res.stderr
-    assert "during-serve.csv: 1 new, 0 revised, 0 unchanged" in res.stdout
+    # the words are the command's (zh by default), whether it runs here or in the server
+    assert word("cli.store.sent_to_server", "zh", pid=info["pid"]) in res.stderr
+    imported = word("cli.values.imported", "zh", file="during-serve.csv", new=1, revised=0, unchanged=0)
+    assert imported in res.stdout
     assert "lock" not in res.stderr.lower()
     # the server shows the value at once
     got = httpx.get(f"{info['url']}/api/v1/values?plan=cn-13th-eco&region=000000&indicator=air-good-days")
@@ -116,7 +119,10 @@ def test_an_import_during_serve_goes_through_the_server(served: tuple[Path, dict
     assert bad.returncode == 1 and "unknown plan 'nope'" in bad.stderr
     # `ecoplan serve` on a served store refuses, naming the server
     again = ecoplan("serve", "--db", str(db), "--port", "0", cwd=work)
-    assert again.returncode == 1 and f"already served by process {info['pid']}" in again.stderr
+    served_by = word(
+        "cli.serve.already_served", "zh", path=os.path.realpath(db), pid=info["pid"], url=info["url"]
+    )
+    assert again.returncode == 1 and served_by in again.stderr
 
 
 def test_readers_never_fail_during_a_long_write(served: tuple[Path, dict[str, str]]) -> None:
@@ -138,7 +144,8 @@ def test_readers_never_fail_during_a_long_write(served: tuple[Path, dict[str, st
             args = ("air", "load", str(f), "--format", "beijing-multisite", "--db", str(db))
             res = ecoplan(*args, cwd=db.parent)
             assert res.returncode == 0, res.stderr
-            assert "sent to the running server" in res.stderr and "110000/2016" in res.stdout
+            sent = word("cli.store.sent_to_server", "zh", pid=info["pid"])
+            assert sent in res.stderr and "110000/2016" in res.stdout
         time.sleep(0.5)
     finally:
         stop.set()
@@ -178,7 +185,7 @@ def test_two_imports_at_once_both_end_and_one_says_it_waited(tmp_path: Path) -> 
     procs = []
     for f, out, err in zip((a, b), *logs, strict=True):
         with out.open("w") as o, err.open("w") as e:
-            cmd = [ECOPLAN, "values", "import", str(f), "--db", str(db)]
+            cmd = [ECOPLAN, "values", "import", str(f), "--db", str(db), "--lang", "en"]
             procs.append(subprocess.Popen(cmd, cwd=tmp_path, env=_env(), stdout=o, stderr=e))
     deadline = time.monotonic() + 90
     while not all("waiting for the store" in e.read_text() for e in logs[1]):  # both met the lock
@@ -199,7 +206,8 @@ def test_waiting_ends_with_one_clear_line(tmp_path: Path) -> None:
     values_file(tmp_path / "v.csv", 70.0)
     with Ecoplan(db):
         t = time.monotonic()
-        res = ecoplan("--wait", "1", "values", "import", "v.csv", "--db", str(db), cwd=tmp_path)
+        args = ("--wait", "1", "values", "import", "v.csv", "--db", str(db), "--lang", "en")
+        res = ecoplan(*args, cwd=tmp_path)
         assert time.monotonic() - t < 30
     assert res.returncode == 1
     last = res.stderr.strip().splitlines()[-1]
@@ -219,7 +227,7 @@ def test_a_stale_server_file_is_ignored_and_removed(tmp_path: Path) -> None:
         json.dumps({"pid": dead.pid, "admin": "http://127.0.0.1:9", "token": "t", "url": "", "db": str(db)})
     )
     res = ecoplan("init", "--db", str(db), cwd=tmp_path)
-    assert res.returncode == 0 and "sent to" not in res.stderr
+    assert res.returncode == 0 and word("cli.store.sent_to_server", "zh", pid=dead.pid) not in res.stderr
     assert not f.exists()
 
 

@@ -21,8 +21,10 @@ from ecoplan.kit.cli import (
     _dump_json,
     _fail,
     _session,
+    bad_choice,
     out,
     place,
+    say,
     with_unit,
     words,
 )
@@ -68,7 +70,7 @@ def assess(
         if fmt is AssessFmt.xlsx:
             target = output or Path(f"{plan}-{pa.region}-{pa.year}.xlsx")
             write_xlsx(frame, target)
-            out.print(f"wrote {target}", markup=False)
+            say(words(lang)("cli.wrote", file=target))
         elif output:
             output.write_text(csv_text(frame), encoding="utf-8")
         else:
@@ -157,6 +159,10 @@ def _print_assessment(pa: Any, data: dict[str, Any], lang: str, region: str) -> 
         out.print(f"[{'red' if wn['level'] == 'red' else 'yellow'}]{escape(head)}[/] {escape(why)}")
 
 
+#: The region levels ``rank --level`` takes.
+RANK_LEVELS = ("province", "prefecture", "county")
+
+
 @app.command()
 def rank(
     plan: str,
@@ -174,8 +180,8 @@ def rank(
     db: DbOpt = None,
 ) -> None:
     """Rank the regions of one level on a plan's indicators. / 同级地区排名"""
-    if level is not None and level not in ("province", "prefecture", "county"):
-        _fail(ValueError(f"--level {level!r}: province, prefecture or county"), lang)
+    if level is not None and level not in RANK_LEVELS:
+        bad_choice("--level", level, RANK_LEVELS, lang)
     try:
         with _session(db, lang) as ep:
             rows = ep.rank(plan, year, region, as_of, level=level)

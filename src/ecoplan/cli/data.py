@@ -21,8 +21,10 @@ from ecoplan.kit.cli import (
     _dump_json,
     _fail,
     _session,
+    bad_choice,
     out,
     place,
+    say,
     with_unit,
     words,
 )
@@ -72,16 +74,18 @@ def values_import(
     ] = None,
     actor: Annotated[str | None, typer.Option(help="Who imports (kept in the revision history)")] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet name")] = None,
+    lang: LangOpt = "zh",
 ) -> None:
     """Import indicator values from CSV/XLSX (all or nothing; idempotent). / 导入指标数据"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             res = ep.import_values(file, recorded_at=recorded_at, actor=actor, sheet=sheet)
-    except EcoplanError as exc:
-        _fail(exc)
-    except ValueError as exc:
-        _fail(exc)
-    out.print(f"{file}: {res.inserted} new, {res.revised} revised, {res.unchanged} unchanged", markup=False)
+    except (EcoplanError, ValueError) as exc:
+        _fail(exc, lang)
+    line = words(lang)(
+        "cli.values.imported", file=file, new=res.inserted, revised=res.revised, unchanged=res.unchanged
+    )
+    say(line)
 
 
 @values_app.command("list")
@@ -196,14 +200,28 @@ def tasks_update(
     evidence: Annotated[str | None, typer.Option(help="document, link or file backing the status")] = None,
     actor: Annotated[str | None, typer.Option()] = None,
     db: DbOpt = None,
+    lang: LangOpt = "zh",
 ) -> None:
     """Record a task's status (kept as history, with evidence). / 更新任务进展"""
-    allowed = {"not_started", "in_progress", "done", "overdue", "cancelled"}
-    if status not in allowed:
-        _fail(EcoplanError(f"--status {status!r}: choose one of {', '.join(sorted(allowed))}"))
+    if status not in TASK_STATUSES:
+        bad_choice("--status", status, TASK_STATUSES, lang)
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             seq = ep.update_task(plan, task, status, note=note, evidence=evidence, actor=actor)
+            title = ep.plan(plan).plan.title
+            row = next((r for r in ep.tasks(plan) if r["id"] == task), None)
     except EcoplanError as exc:
-        _fail(exc)
-    out.print(f"task {plan}/{task}: status {status} recorded (entry {seq})", markup=False)
+        _fail(exc, lang)
+    text = task if row is None else (row["text_en"] if lang == "en" and row["text_en"] else row["text_zh"])
+    line = words(lang)(
+        "cli.tasks.updated",
+        plan=place(title, plan, lang),
+        task=text,
+        status=task_status(status, lang),
+        entry=seq,
+    )
+    say(line)
+
+
+#: The statuses ``tasks update --status`` takes.
+TASK_STATUSES = ("not_started", "in_progress", "done", "overdue", "cancelled")

@@ -23,6 +23,7 @@ from ecoplan.kit.cli import (
     err,
     out,
     place,
+    say,
     unit_text,
     words,
 )
@@ -133,17 +134,23 @@ def plans_import(
     file: Path,
     db: DbOpt = None,
     replace: Annotated[bool, typer.Option(help="Overwrite a stored plan of the same id")] = False,
+    lang: LangOpt = "zh",
 ) -> None:
     """Import a plan from YAML or the Excel template. / 导入规划"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             plan, changed = ep.import_plan(file, replace=replace)
     except EcoplanError as exc:
-        _fail(exc)
-    state = "stored" if changed else "unchanged (already stored)"
-    out.print(
-        f"plan {plan.id}: {len(plan.indicators)} indicators, {len(plan.tasks)} tasks — {state}", markup=False
+        _fail(exc, lang)
+    w = words(lang)
+    line = w(
+        "cli.plans.imported",
+        plan=place(plan.title, plan.id, lang),
+        indicators=len(plan.indicators),
+        tasks=len(plan.tasks),
+        state=w("cli.plans.stored" if changed else "cli.plans.unchanged"),
     )
+    say(line)
 
 
 class ExtractFmt(StrEnum):
@@ -177,43 +184,54 @@ def plans_extract(
         res = extract_plan(file, id=plan_id, region=region, start=start, end=end)
     except EcoplanError as exc:
         _fail(exc, lang)
+    w = words(lang)
+    source = w(f"cli.extract.source.{'table' if res.source == 'table' else 'prose'}")
     if fmt is ExtractFmt.json:
         text = json.dumps(res.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
-        header = (
-            f"# Extracted by `ecoplan plans extract` from {file.name}: review, then `ecoplan plans import`.\n"
-            f"# {len(res.indicators)} indicators ({res.source}), {len(res.commitments)} dated commitments.\n"
+        header = w(
+            "cli.extract.header",
+            file=file.name,
+            indicators=len(res.indicators),
+            source=source,
+            commitments=len(res.commitments),
         )
-        text = header + yaml.safe_dump(res.to_mapping(), allow_unicode=True, sort_keys=False)
+        text = header + "\n" + yaml.safe_dump(res.to_mapping(), allow_unicode=True, sort_keys=False)
     if out_file is not None:
         out_file.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     if report is not None:
         report.write_text(render_report(res, lang), encoding="utf-8")
-    msg = (
-        f"{file}: {len(res.indicators)} indicators ({'table' if res.source == 'table' else 'prose'}), "
-        f"{len(res.commitments)} dated commitments, {len(res.projects)} 专栏 lists"
+    msg = w(
+        "cli.extract.summary",
+        file=file,
+        indicators=len(res.indicators),
+        source=source,
+        commitments=len(res.commitments),
+        projects=len(res.projects),
     )
-    for w in res.warnings:
-        msg += f"\n  warning: {w}"
+    for warning in res.warnings:
+        msg += "\n  " + w("cli.pair", label=w("label.warning"), value=warning)
     err.print(msg, highlight=False, markup=False)
 
 
 @plans_app.command("export")
-def plans_export(plan_id: str, file: Path, db: DbOpt = None) -> None:
+def plans_export(plan_id: str, file: Path, db: DbOpt = None, lang: LangOpt = "zh") -> None:
     """Export a plan to .yaml or .xlsx (the import template). / 导出规划"""
     from ecoplan.ingest.plans import write_plan_excel, write_plan_yaml
 
+    w = words(lang)
+    suffix = file.suffix.lower()
+    if suffix not in (".xlsx", ".yaml", ".yml"):
+        _fail(w("cli.plans.export_suffix", file=file), lang)
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             plan = ep.plan(plan_id).plan
     except EcoplanError as exc:
-        _fail(exc)
-    if file.suffix.lower() == ".xlsx":
+        _fail(exc, lang)
+    if suffix == ".xlsx":
         write_plan_excel(plan, file)
-    elif file.suffix.lower() in (".yaml", ".yml"):
-        write_plan_yaml(plan, file)
     else:
-        _fail(EcoplanError(f"{file}: export to .yaml or .xlsx"))
-    out.print(f"wrote {file}", markup=False)
+        write_plan_yaml(plan, file)
+    say(w("cli.plans.exported", plan=place(plan.title, plan.id, lang), file=file))

@@ -12,10 +12,12 @@ from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import (
     DEFAULT_WAIT,
     DbOpt,
+    LangOpt,
     _fail,
     _session,
-    out,
+    say,
     set_wait,
+    words,
 )
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="生态环境规划实施监测评估平台 ecoplan")
@@ -68,23 +70,22 @@ STATUS_STYLE = {
 
 @app.command()
 def init(
-    db: DbOpt = None, demo: Annotated[bool, typer.Option(help="Also load the demo values")] = False
+    db: DbOpt = None,
+    demo: Annotated[bool, typer.Option(help="Also load the demo values")] = False,
+    lang: LangOpt = "zh",
 ) -> None:
     """Create the store; register regions and the built-in plans. / 初始化数据库"""
+    w = words(lang)
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             n_regions, n_plans = ep.init()
-            out.print(
-                f"store {ep.path}: {n_regions} regions, {len(ep.plan_ids())} plans ({n_plans} newly stored)"
-            )
+            say(w("cli.init.stored", path=ep.path, regions=n_regions, plans=len(ep.plan_ids()), new=n_plans))
             if demo:
                 # Demo values never revise a stored value (a user's import, `air feed`): only
                 # keys with no revision at all are filled, so `init --demo` can run again.
                 res = ep.import_values(
                     demo_values_path(), recorded_at="2021-06-30", actor="ecoplan demo", only_new=True
                 )
-                out.print(
-                    f"demo values: {res.inserted} new, {res.unchanged} already stored, left as they are"
-                )
+                say(w("cli.init.demo", new=res.inserted, kept=res.unchanged))
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)

@@ -17,9 +17,12 @@ from ecoplan.kit.cli import (
     LangOpt,
     _fail,
     _session,
+    bad_choice,
     err,
     open_store,
-    out,
+    place,
+    say,
+    words,
 )
 
 
@@ -40,14 +43,23 @@ def report(
     from ecoplan.reports import FORMATS, build, write_report
 
     if fmt not in FORMATS:
-        _fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"), lang)
+        bad_choice("--format", fmt, FORMATS, lang)
     try:
         with _session(db, lang) as ep:
             data = build(ep, plan_id, region, year, lang, as_of)
         write_report(data, fmt, out_file)
     except EcoplanError as exc:
         _fail(exc, lang)
-    out.print(f"{out_file}: {fmt} report, {len(data['indicators'])} indicators", markup=False)
+    line = words(lang)(
+        "cli.report.wrote",
+        file=out_file,
+        plan=place(data["plan"]["title"], data["plan"]["id"], lang),
+        region=place(data["region"]["name"], data["region"]["code"], lang),
+        year=data["year"],
+        format=fmt.upper(),
+        indicators=len(data["indicators"]),
+    )
+    say(line)
 
 
 class _Stop(Exception):
@@ -63,6 +75,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port (0: any free port)")] = 8000,
     db: DbOpt = None,
+    lang: LangOpt = "zh",
 ) -> None:
     """Serve the dashboard and the read-only API; other commands run through it. / 启动网页与开放接口
 
@@ -82,12 +95,13 @@ def serve(
 
     path = _server.store_key(db or default_db_path())
     running = _server.live_server(path)
+    w = words(lang)
     if running is not None:
-        _fail(f"{path} is already served by process {running.pid} ({running.url}); stop that server first")
+        _fail(w("cli.serve.already_served", path=path, pid=running.pid, url=running.url), lang)
     try:
-        ep = open_store(path, forward=False)  # creates or upgrades the file
+        ep = open_store(path, forward=False, lang=lang)  # creates or upgrades the file
     except EcoplanError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     web = create_app(path, ecoplan=ep)
     register(web)
     hook = AdminHook(_server.new_token(), path, _server.make_runner(ep, app))
@@ -110,15 +124,9 @@ def serve(
                 _server.ServerInfo(os.getpid(), f"http://127.0.0.1:{admin_port}", hook.token, url, path)
             )
         except OSError as exc:
-            err.print(
-                f"warning: cannot write the server file beside {path} ({exc}); other ecoplan "
-                "commands on this store will wait until the server stops",
-                highlight=False,
-            )
-        out.print(
-            f"ecoplan dashboard: {url}/  (English: {url}/?lang=en; API: {url}/api/docs) — Ctrl-C to stop\n"
-            f"this server owns {path}: other ecoplan commands on it run here"
-        )
+            err.print(w("cli.serve.no_server_file", path=path, error=exc), highlight=False, markup=False)
+        say(w("cli.serve.dashboard", url=url))
+        say(w("cli.serve.owns", path=path))
 
     admin_thread = threading.Thread(target=admin.run, name="ecoplan-admin", daemon=True)
     old = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}

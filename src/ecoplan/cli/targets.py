@@ -13,13 +13,17 @@ from rich.table import Table
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import csv_text
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, words
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, bad_choice, out, place, say, words
 
 __all__ = ["targets_app", "warnings"]
 
 targets_app = typer.Typer(
     no_args_is_help=True, help="Targets decomposed to regions (逐级分解): import, remove, list / 分解目标"
 )
+
+
+#: The warning levels ``warnings --level`` takes, most severe first.
+WARNING_LEVELS = ("red", "amber", "watch")
 
 
 class ListFmt(StrEnum):
@@ -33,29 +37,29 @@ def targets_import(
     file: Path,
     actor: Annotated[str | None, typer.Option(help="Who imports (kept with each row)")] = None,
     db: DbOpt = None,
+    lang: LangOpt = "zh",
 ) -> None:
     """Import decomposed targets (CSV, XLSX or YAML); the regions' assessments follow. / 导入分解目标"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             res = ep.import_decompositions(file, actor=actor)
     except EcoplanError as exc:
-        _fail(exc)
-    out.print(
-        f"{file.name}: {res.inserted} new, {res.revised} changed, {res.unchanged} unchanged "
-        "decomposed targets; the regions' assessments are updated",
-        markup=False,
+        _fail(exc, lang)
+    line = words(lang)(
+        "cli.targets.imported", file=file.name, new=res.inserted, revised=res.revised, unchanged=res.unchanged
     )
+    say(line)
 
 
 @targets_app.command("remove")
-def targets_remove(file: Path, db: DbOpt = None) -> None:
+def targets_remove(file: Path, db: DbOpt = None, lang: LangOpt = "zh") -> None:
     """Remove the decomposed targets a file lists; those regions inherit again. / 撤销分解目标"""
     try:
-        with _session(db) as ep:
+        with _session(db, lang) as ep:
             n = ep.remove_decompositions(file)
     except EcoplanError as exc:
-        _fail(exc)
-    out.print(f"{file.name}: {n} decomposed targets removed; those regions inherit again", markup=False)
+        _fail(exc, lang)
+    say(words(lang)("cli.targets.removed", file=file.name, count=n))
 
 
 @targets_app.command("list")
@@ -115,8 +119,8 @@ def warnings(
     db: DbOpt = None,
 ) -> None:
     """Early warnings of every region, most severe first. / 预警清单"""
-    if level is not None and level not in ("red", "amber", "watch"):
-        _fail(ValueError(f"--level {level!r}: red, amber or watch"), lang)
+    if level is not None and level not in WARNING_LEVELS:
+        bad_choice("--level", level, WARNING_LEVELS, lang)
     try:
         with _session(db, lang) as ep:
             page = ep.warnings(plan, year, level=level, limit=limit or None)

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Annotated, Any, NoReturn
 
@@ -24,10 +25,12 @@ __all__ = [
     "_dump_json",
     "_fail",
     "_session",
+    "bad_choice",
     "err",
     "open_store",
     "out",
     "place",
+    "say",
     "set_wait",
     "unit_text",
     "with_unit",
@@ -178,6 +181,19 @@ def _fail(exc: Exception | str, lang: str = "en") -> NoReturn:
     label = escape(words(lang)("cli.error"))
     err.print(f"[bold red]{label}[/] {escape(str(exc))}", markup=True, highlight=False)
     raise typer.Exit(1)
+
+
+def say(line: str) -> None:
+    """One line of a command's words on stdout: as written (no markup, no highlighting, no wrap)."""
+    out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def bad_choice(option: str, value: str, choices: Iterable[str], lang: str) -> NoReturn:
+    """A usage error of an option's value the command checks itself (``--level purple``):
+    the choices as `literals`, in ``lang``; exit with status 1."""
+    w = words(lang)
+    shown = w("cli.list_sep").join(f"`{c}`" for c in choices)
+    _fail(w("cli.bad_choice", option=option, value=repr(value), choices=shown), lang)
 
 
 def _dump_json(obj: Any) -> None:

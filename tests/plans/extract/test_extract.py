@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from ecoplan.cli import app
 from ecoplan.core.errors import EcoplanError, InputFileError
+from ecoplan.core.words import word
 from ecoplan.ingest.plans import read_plan_file
 from ecoplan.plans.extract import ExtractResult, extract_plan
 from ecoplan.plans.extract.report import render_report
@@ -77,9 +78,9 @@ def test_extracted_yaml_imports_and_reimport_is_a_no_op(tmp_path: Path) -> None:
     db = str(tmp_path / "x.duckdb")
     assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
     first = runner.invoke(app, ["plans", "import", str(out), "--db", db])
-    assert first.exit_code == 0 and "stored" in first.output
+    assert first.exit_code == 0 and word("cli.plans.stored", "zh") in first.output
     again = runner.invoke(app, ["plans", "import", str(out), "--db", db])
-    assert again.exit_code == 0 and "unchanged" in again.output
+    assert again.exit_code == 0 and word("cli.plans.unchanged", "zh") in again.output
 
 
 def test_report_highlights_every_kind_of_span(national: ExtractResult, tmp_path: Path) -> None:
