@@ -19,9 +19,10 @@ from ecoplan.air.pipeline import AirEvaluation
 from ecoplan.air.standards import gb3095
 from ecoplan.air.standards.editions import get_edition
 from ecoplan.core.rounding import round_half_even
+from ecoplan.core.words import word
 from ecoplan.plans.model import Basis
 
-__all__ = ["FEEDS", "Feed", "feed_value"]
+__all__ = ["FEEDS", "Feed", "Skip", "feed_value"]
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,31 @@ FEEDS: Mapping[str, Feed] = {
     )
 }
 
-_NAMES = {"pm25_annual_ugm3": "PM2.5 annual mean", "heavy_days_ratio_pct": "heavy-days ratio"}
+#: The catalog's name of each statistic a feed reads.
+_NAME_KEYS = {
+    "pm25_annual_ugm3": "air.pm25_annual",
+    "heavy_days_ratio_pct": "air.heavy_days",
+    "good_days_ratio_pct": "air.good_days",
+}
 _UNITS = {"pm25_annual_ugm3": "µg/m³", "heavy_days_ratio_pct": "%", "good_days_ratio_pct": "%"}
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Why a feed gives no value: a key of the air words and its parameters."""
+
+    key: str
+    params: Mapping[str, object]
+
+    def text(self, lang: str) -> str:
+        return word(self.key, lang, **self.params)
+
+
+def _name(statistic: str) -> dict[str, str]:
+    key = _NAME_KEYS.get(statistic)
+    if key is None:
+        return {"zh": statistic, "en": statistic}
+    return {"zh": word(key, "zh"), "en": word(key, "en")}
 
 
 def _explains(note: Mapping[str, Any], statistic: str) -> bool:
@@ -65,28 +89,32 @@ def _explains(note: Mapping[str, Any], statistic: str) -> bool:
 
 def feed_value(
     feed: Feed, e: AirEvaluation, base: AirEvaluation | None, base_year: int
-) -> tuple[float | None, str]:
-    """The value ``feed`` takes from the evaluation ``e`` (``base``: the base year's),
-    with its provenance note; ``None`` and the reason when there is none."""
+) -> tuple[float, str] | Skip:
+    """The value ``feed`` takes from the evaluation ``e`` (``base``: the base year's) with
+    its provenance note (stored with the value), or why there is none."""
     ed = get_edition(e.edition)
     std = f"{ed.aqi}/{ed.limits}; {e.stations} stations, {e.days_valid} valid days"
-    name = _NAMES.get(feed.statistic, feed.statistic)
+    name = _name(feed.statistic)
     if not feed.decline:
         v = e.to_dict()[feed.statistic]
         if v is None:
-            why = [n["en"] for n in e.notes if _explains(n, feed.statistic)]
-            return None, f"{feed.statistic} invalid: " + "; ".join(why)
+            notes = [n for n in e.notes if _explains(n, feed.statistic)]
+            why = {lang: "; ".join(n[lang] for n in notes) for lang in ("zh", "en")}
+            return Skip("air.feed.invalid", {"statistic": name, "why": why})
         return v, std
     if base is None:
-        return None, f"no evaluation for the base year {base_year}"
+        return Skip("air.feed.no_base", {"year": base_year})
     b, c = base.stat(feed.statistic), e.stat(feed.statistic)
     if b is None or c is None:
-        return None, f"{name} invalid in the base year or this year"
+        return Skip("air.feed.invalid_base", {"statistic": name, "year": base_year})
+    unit = _UNITS.get(feed.statistic, "")
     if feed.above_limit_of is not None:
         lim = gb3095.limit(feed.above_limit_of, "annual", on=f"{base_year}-12-31")
         if b <= lim:
-            return None, f"{name} {b:.1f} in {base_year} attains the GB 3095 limit {lim:g}: not counted"
+            params = {"statistic": name, "value": b, "unit": unit, "year": base_year, "limit": lim}
+            return Skip("air.feed.attains", params)
     if b == 0:
-        return None, f"{name} 0 in {base_year}: relative decline undefined"
-    unit = _UNITS.get(feed.statistic, "")
-    return round_half_even((b - c) / b * 100, 1), f"{std}; {name} {b:g} → {c:g} {unit} since {base_year}"
+        return Skip("air.feed.zero_base", {"statistic": name, "year": base_year})
+    decline = round_half_even((b - c) / b * 100, 1)
+    assert decline is not None
+    return decline, f"{std}; {name['en']} {b:g} → {c:g} {unit} since {base_year}"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ecoplan.air import readers as air_readers
-from ecoplan.air.feed import FEEDS, feed_value
+from ecoplan.air.feed import FEEDS, Skip, feed_value
 from ecoplan.air.pipeline import AirEvaluation, DailyOptions, city_daily, evaluate_year, hourly, three_year
 from ecoplan.air.readers import AirBatch
 from ecoplan.air.readers.events import read_events
@@ -29,11 +29,21 @@ from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["FORMATS", "AirOps", "FeedResult"]
+__all__ = ["FORMATS", "AirOps", "FeedResult", "FeedSkip"]
 
 #: ``ecoplan air load --format`` values: the readers' registry.
 FORMATS = tuple(air_readers.FORMATS)
 SOURCE = "pipeline air"
+
+
+@dataclass(frozen=True)
+class FeedSkip:
+    """A plan indicator and year the feed gives no value for, and why."""
+
+    plan: str
+    indicator: str
+    year: int
+    why: Skip
 
 
 @dataclass
@@ -42,7 +52,7 @@ class FeedResult:
 
     result: ImportResult
     rows: list[ValueRow]
-    skipped: list[str]
+    skipped: list[FeedSkip]
 
 
 class AirOps:
@@ -381,7 +391,7 @@ class AirOps:
                 chain.add(parent)
         chain.add("000000")
         rows: list[ValueRow] = []
-        skipped: list[str] = []
+        skipped: list[FeedSkip] = []
         for plan in cat.plans():
             if plan.region not in chain:
                 continue
@@ -395,11 +405,11 @@ class AirOps:
                     e = ev(y)
                     if e is None:
                         continue
-                    value, note = feed_value(feed, e, ev(plan.base_year), plan.base_year)
-                    label = f"{plan.id}/{ind.id}/{y}"
-                    if value is None:
-                        skipped.append(f"{label}: {note}")
+                    got = feed_value(feed, e, ev(plan.base_year), plan.base_year)
+                    if isinstance(got, Skip):
+                        skipped.append(FeedSkip(plan.id, ind.id, y, got))
                         continue
+                    value, note = got
                     rows.append(
                         ValueRow(
                             plan=plan.id,

@@ -16,11 +16,14 @@ import pytest
 from tests.air.pipeline.air_helpers import batch, hourly, stations
 from tests.conftest import SHARED
 
+from ecoplan.air.feed import FEEDS
 from ecoplan.air.readers.beijing_multisite import read_beijing_multisite
 from ecoplan.air.standards import aqi as aqi_std
+from ecoplan.air.standards import gb3095
 from ecoplan.air.storage import AirStore
 from ecoplan.app import Ecoplan
 from ecoplan.core.errors import NotFound, StoreError
+from ecoplan.core.words.purity import foreign
 
 BEIJING = SHARED / "data" / "beijing-multisite"
 
@@ -187,6 +190,30 @@ def test_feed_writes_plan_indicator_values_idempotently(bj: Ecoplan) -> None:
     pa = bj.assess("cn-13th-eco", "110000", 2016)
     good = next(a for a in pa.indicators if a.indicator.id == "air-good-days")
     assert good.value == 54.0
+
+
+def test_feed_says_why_it_skips_in_each_language(bj: Ecoplan) -> None:
+    """2017 (59 valid days: the data end in February) has no good-days ratio: skipped with
+    the evaluation's reason, in words of the catalog in each language; the PM2.5 decline
+    of a city above the GB 3095 limit in the base year (Beijing 2015: 79.2 µg/m³ > 35)
+    is fed."""
+    fr = bj.air.feed("110000", [2016, 2017])
+    skips = {(s.plan, s.indicator, s.year): s.why for s in fr.skipped}
+    why = skips[("cn-13th-eco", "air-good-days", 2017)]
+    assert why.key == "air.feed.invalid"
+    zh, en = why.text("zh"), why.text("en")
+    assert zh.startswith("优良天数比例无效：") and en.startswith("Good-air days invalid: ")
+    assert foreign(zh, "zh") == [] and foreign(en, "en") == []
+    assert ("cn-13th-eco", "air-pm25-decline", 2016) not in skips
+    assert any(r.indicator == "air-pm25-decline" and r.year == 2016 for r in fr.rows)
+
+
+def test_feed_counts_only_cities_above_the_gb3095_limit() -> None:
+    """The non-attainment rule reads the GB 3095 annual PM2.5 limit in force in the base
+    year (35 µg/m³ under GB 3095—2012), not a literal."""
+    pm25 = FEEDS["air.pm25_noncompliant_decline"]
+    assert pm25.decline and pm25.above_limit_of == "pm25"
+    assert gb3095.limit("pm25", "annual", on="2015-12-31") == 35
 
 
 # -- synthetic: the rules one by one --------------------------------------------------------------

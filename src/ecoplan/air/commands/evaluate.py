@@ -237,14 +237,27 @@ def air_feed(
         with _session(db, lang) as ep:
             fr = ep.air.feed(region, year, edition=_edition(edition), engine=engine.value)
             names = ep.region_names()
+            plans = {p.id: p for p in ep.plans()}
     except EcoplanError as exc:
         _fail(exc, lang)
     w = words(lang)
+
+    def names_of(plan_id: str, indicator_id: str) -> tuple[str, str]:
+        """The plan's title and the indicator's name in ``lang`` (ids if unknown)."""
+        p = plans.get(plan_id)
+        if p is None:
+            return plan_id, indicator_id
+        try:
+            return p.title.get(lang), p.indicator(indicator_id).name.get(lang)
+        except KeyError:
+            return p.title.get(lang), indicator_id
+
     for r in fr.rows:
+        plan, indicator = names_of(r.plan, r.indicator)
         line = w(
             "air.cli.feed.row",
-            plan=r.plan,
-            indicator=r.indicator,
+            plan=plan,
+            indicator=indicator,
             region=place(names.get(r.region), r.region, lang),
             year=r.year,
             value=with_unit(r.value, r.unit, lang),
@@ -252,7 +265,9 @@ def air_feed(
         )
         out.print(line, markup=False)
     for s in fr.skipped:
-        out.print(f"[dim]{escape(w('air.cli.feed.skipped', item=s))}[/]")
+        plan, indicator = names_of(s.plan, s.indicator)
+        item = w("air.feed.skip_item", plan=plan, indicator=indicator, year=s.year, why=s.why.text(lang))
+        out.print(f"[dim]{escape(w('air.cli.feed.skipped', item=item))}[/]")
     res = fr.result
     summary = w("air.cli.feed.summary", new=res.inserted, revised=res.revised, unchanged=res.unchanged)
     out.print(summary, markup=False)
