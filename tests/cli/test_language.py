@@ -14,8 +14,9 @@ import pytest
 from tests.conftest import SHARED, write_csv
 from typer.testing import CliRunner
 
+from ecoplan.app import demo_values_path
 from ecoplan.cli import app
-from ecoplan.core.words import word
+from ecoplan.core.words import Words, word
 from ecoplan.core.words.purity import foreign
 
 runner = CliRunner()
@@ -175,3 +176,96 @@ def test_error_word_follows_the_language(db: str, tmp_path: Path) -> None:
     en = runner.invoke(app, ["plans", "show", "nope", "--lang", "en", "--db", db])
     assert zh.exit_code == en.exit_code == 1
     assert zh.output.startswith(word("cli.error", "zh")) and en.output.startswith("error:")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_writing_commands_are_in_the_language(quoted: list[str], tmp_path: Path, lang: str) -> None:
+    """init, plans export|import, values import, targets import|remove, tasks update, report:
+    each says what it did in the command's language; the file names are the user's."""
+    db = str(tmp_path / "w.duckdb")
+
+    def run(*args: str) -> str:
+        return _run(*args, "--db", db, "--lang", lang)
+
+    yaml_file, xlsx_file, report_file = tmp_path / "j.yaml", tmp_path / "j.xlsx", tmp_path / "r.html"
+    values = tmp_path / "v.csv"
+    values.write_text(
+        "plan,indicator,region,year,value,unit,source,note\n"
+        "cn-13th-eco,air-good-days,000000,2019,82.5,%,src,\n",  # revises a demo value
+        encoding="utf-8",
+    )
+    targets = tmp_path / "t.csv"
+    targets.write_text(
+        "plan,indicator,region,year,target,source\ncn-13th-eco,air-good-days,110000,2020,30,src\n",
+        encoding="utf-8",
+    )
+    said = {"init": run("init", "--demo")}
+    task = json.loads(_run("tasks", "list", "--plan", "jiangmen-13th-eco", "--format", "json", "--db", db))[0]
+    said |= {
+        "init again": run("init", "--demo"),
+        "plans export yaml": run("plans", "export", "jiangmen-13th-eco", str(yaml_file)),
+        "plans export xlsx": run("plans", "export", "jiangmen-13th-eco", str(xlsx_file)),
+        "plans import": run("plans", "import", str(yaml_file)),
+        "values import": run("values", "import", str(values)),
+        "targets import": run("targets", "import", str(targets)),
+        "targets remove": run("targets", "remove", str(targets)),
+        "tasks update": run("tasks", "update", "jiangmen-13th-eco", task["id"], "--status", "in_progress"),
+        "report": run("report", "cn-13th-eco", "-o", str(report_file)),
+    }
+    allowed = [*quoted, db, str(yaml_file), str(xlsx_file), str(report_file), values.name, targets.name]
+    for what, out in said.items():
+        assert out.strip(), what
+        assert _foreign(out, lang, allowed) == [], (what, out)
+    w = Words(lang)
+    n_demo = len([line for line in demo_values_path().read_text("utf-8").splitlines()[1:] if line.strip()])
+    assert w("cli.init.demo", new=n_demo, kept=0) in said["init"]
+    assert w("cli.init.demo", new=0, kept=n_demo) in said["init again"]
+    assert w("cli.plans.unchanged") in said["plans import"]
+    assert w("cli.values.imported", file=values, new=0, revised=1, unchanged=0) in said["values import"]
+    assert (
+        w("cli.targets.imported", file=targets.name, new=1, revised=0, unchanged=0) in said["targets import"]
+    )
+    assert w("cli.targets.removed", file=targets.name, count=1) in said["targets remove"]
+    assert w("cli.task_status.in_progress") in said["tasks update"]
+    # plans, tasks and regions are named, not only by their ids
+    plan = json.loads(_run("plans", "show", "jiangmen-13th-eco", "--format", "json", "--db", db))
+    title = plan["title_en"] if lang == "en" else plan["title"]
+    for what in ("plans import", "plans export yaml", "tasks update"):
+        assert title in said[what], (what, said[what])
+    text = task["text_en"] if lang == "en" and task["text_en"] else task["text_zh"]
+    assert text in said["tasks update"]
+    china = json.loads(_run("regions", "list", "--level", "national", "--format", "json", "--db", db))[0]
+    assert china[f"name_{lang}"] in said["report"]
+
+
+USAGE_ERRORS: list[tuple[str, ...]] = [
+    ("tasks", "update", "jiangmen-13th-eco", "t1", "--status", "finished"),
+    ("report", "cn-13th-eco", "-o", "r.doc", "--format", "doc"),
+    ("warnings", "--level", "purple"),
+    ("rank", "cn-13th-eco", "--year", "2020", "--level", "town"),
+    ("plans", "export", "cn-13th-eco", "plan.txt"),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("args", USAGE_ERRORS, ids=lambda a: " ".join(a[:2]))
+def test_usage_errors_are_in_the_language(db: str, args: tuple[str, ...], lang: str) -> None:
+    res = runner.invoke(app, [*args, "--lang", lang, "--db", db])
+    assert res.exit_code == 1, res.output
+    assert res.output.startswith(word("cli.error", lang)), res.output
+    # the user's value is quoted as given; every other word is the language's
+    assert _foreign(res.output, lang, [args[-1], "r.doc"]) == [], res.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plans_extract_says_what_it_found_in_the_language(tmp_path: Path, lang: str) -> None:
+    from ecoplan.plans.extract import extract_plan
+
+    doc = SHARED / "seeds" / "003_ced3bd6005114f5c.txt"
+    out_file = tmp_path / "p.yaml"
+    said = _run("plans", "extract", str(doc), "--out", str(out_file), "--lang", lang)
+    # the extractor's own warnings are not the command line's words
+    warnings = extract_plan(doc).warnings
+    assert _foreign(said, lang, [str(doc), *warnings]) == [], said
+    header = out_file.read_text("utf-8").splitlines()[:2]
+    assert _foreign("\n".join(header), lang, [doc.name]) == [], header
