@@ -90,6 +90,7 @@ COMMANDS: list[tuple[str, ...]] = [
     ("air", "hourly", "--region", "110000", "--from", "2015-01-01", "--to", "2015-01-01", "--city"),
     ("air", "events", "list"),
     ("air", "rejects"),
+    ("air", "feed", "--region", "110000", "--year", "2016", "--year", "2017"),  # 2017 skipped: says why
 ]
 
 

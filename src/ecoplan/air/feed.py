@@ -78,6 +78,15 @@ def _name(statistic: str) -> dict[str, str]:
     return {"zh": word(key, "zh"), "en": word(key, "en")}
 
 
+def _raw(e: AirEvaluation, statistic: str) -> float | None:
+    """The statistic a decline is computed from: a concentration unrounded (``stat``), a
+    days ratio as reported (it has no raw form)."""
+    if statistic.endswith("_ratio_pct"):
+        v = e.to_dict()[statistic]
+        return None if v is None else float(v)
+    return e.stat(statistic)
+
+
 def _explains(note: Mapping[str, Any], statistic: str) -> bool:
     """Does an evaluation's note say why ``statistic`` is missing?"""
     if "ratio" in statistic:
@@ -104,7 +113,7 @@ def feed_value(
         return v, std
     if base is None:
         return Skip("air.feed.no_base", {"year": base_year})
-    b, c = base.stat(feed.statistic), e.stat(feed.statistic)
+    b, c = _raw(base, feed.statistic), _raw(e, feed.statistic)
     if b is None or c is None:
         return Skip("air.feed.invalid_base", {"statistic": name, "year": base_year})
     unit = _UNITS.get(feed.statistic, "")

@@ -206,6 +206,9 @@ def test_feed_says_why_it_skips_in_each_language(bj: Ecoplan) -> None:
     assert foreign(zh, "zh") == [] and foreign(en, "en") == []
     assert ("cn-13th-eco", "air-pm25-decline", 2016) not in skips
     assert any(r.indicator == "air-pm25-decline" and r.year == 2016 for r in fr.rows)
+    # the heavy-days decline 2016 vs 2015: (13.2 - 10.7) / 13.2 = 18.9 %
+    heavy = {r.year: r.value for r in fr.rows if r.indicator == "air-heavy-days-decline"}
+    assert heavy.get(2016) == pytest.approx(18.9, abs=0.05), fr.skipped
 
 
 def test_feed_counts_only_cities_above_the_gb3095_limit() -> None:
