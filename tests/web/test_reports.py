@@ -114,7 +114,9 @@ def test_report_errors(db: str, tmp_path: Path) -> None:
     fmt = runner.invoke(
         app, ["report", "cn-13th-eco", "--format", "doc", "--out", str(tmp_path / "x"), "--db", db]
     )
-    assert fmt.exit_code == 1 and "html, pdf, xlsx" in fmt.output
+    # the choices, in the command's language (zh by default): `html`，`pdf`，`xlsx`
+    assert fmt.exit_code == 1 and all(f"`{f}`" in fmt.output for f in ("html", "pdf", "xlsx"))
+    assert "'doc'" in fmt.output
 
 
 def test_plan_page_offers_the_report_for_download(base: str) -> None:

@@ -125,7 +125,7 @@ def serve(
             )
         except OSError as exc:
             err.print(w("cli.serve.no_server_file", path=path, error=exc), highlight=False, markup=False)
-        say(w("cli.serve.dashboard", url=url))
+        say(w("cli.serve.dashboard", url=url, url_en=f"{url}/?lang=en", url_api=f"{url}/api/docs"))
         say(w("cli.serve.owns", path=path))
 
     admin_thread = threading.Thread(target=admin.run, name="ecoplan-admin", daemon=True)
