@@ -59,7 +59,9 @@ def quoted(db: str) -> list[str]:
             names += [t.get("expr") or t.get("text") or "" for t in ind["targets"]]
             names += [ind["name_en"] or ind["name_zh"], ind["name_zh"]]
     for r in json.loads(_run("values", "list", "--format", "json", "--db", db)):
-        names.append(r["source"] or "")
+        src = r["source"] or ""
+        if not src.startswith("pipeline ") and src != "store":  # ecoplan's own: shown in words
+            names.append(src)
     for t in json.loads(_run("tasks", "list", "--format", "json", "--db", db)):
         names.append(t["text_zh"] if not t["text_en"] else "")
     a = json.loads(_run("assess", "hebei-14th-eco", "--format", "json", "--db", db))

@@ -28,6 +28,7 @@ from ecoplan.kit.cli import (
     with_unit,
     words,
 )
+from ecoplan.reports.labels import source as source_text
 
 regions_app = typer.Typer(no_args_is_help=True, help="Regions (GB/T 2260) / 行政区划")
 values_app = typer.Typer(no_args_is_help=True, help="Indicator values / 指标数据")
@@ -137,7 +138,7 @@ def values_list(
             w.get(f"cli.basis.{r['basis']}", r["basis"]),
             str(r["revision"]),
             str(r["recorded_at"])[:19],
-            escape(r["source"] or ""),
+            escape(source_text(r["source"], lang)),
         )
     out.print(t)
 
