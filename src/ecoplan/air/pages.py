@@ -46,13 +46,18 @@ class AirPages:
                 self._cache.popitem(last=False)
         return value
 
-    def evaluate(self, ep: Ecoplan, region: str, year: int) -> dict[str, Any]:
-        """The annual evaluation of ``region`` (its JSON form), cached per store state."""
-        key = ("eval", ep.path, ep.air.state(), region, year)
+    def evaluate(
+        self, ep: Ecoplan, region: str, year: int, state: tuple[Any, ...] | None = None
+    ) -> dict[str, Any]:
+        """The annual evaluation of ``region`` (its JSON form), cached per store state
+        (``state``: the air store's, when the caller has read it already)."""
+        key = ("eval", ep.path, state if state is not None else ep.air.state(), region, year)
         result: dict[str, Any] = self._cached(key, lambda: ep.air.evaluate(region, year).to_dict())
         return result
 
-    def daily_aqi(self, ep: Ecoplan, region: str, year: int) -> list[dict[str, Any]]:
+    def daily_aqi(
+        self, ep: Ecoplan, region: str, year: int, state: tuple[Any, ...] | None = None
+    ) -> list[dict[str, Any]]:
         """Each day's AQI of ``year`` (None where the day is not valid)."""
 
         def make() -> list[dict[str, Any]]:
@@ -63,15 +68,17 @@ class AirPages:
                 for day, a in zip(df["day"], aqis, strict=True)
             ]
 
-        result: list[dict[str, Any]] = self._cached(("daily", ep.path, ep.air.state(), region, year), make)
+        key = ("daily", ep.path, state if state is not None else ep.air.state(), region, year)
+        result: list[dict[str, Any]] = self._cached(key, make)
         return result
 
     def home(self, ep: Ecoplan, lang: str) -> Section | None:
         """The latest valid year of every region with air data."""
         rows = []
+        state = ep.air.state()  # one read for the page: the evaluations' cache key
         for region in ep.air.regions():
             for y in sorted(ep.air.years(region), reverse=True):
-                d = self.evaluate(ep, region, y)
+                d = self.evaluate(ep, region, y, state)
                 if d["good_days_ratio_pct"] is not None:
                     keep = ("year", "good_days_ratio_pct", "pm25_annual_ugm3")
                     rows.append(
@@ -82,13 +89,14 @@ class AirPages:
 
     def region(self, ep: Ecoplan, code: str, lang: str, year: int | None = None) -> Section | None:
         """The region's evaluations by year and the calendar of its latest valid year."""
-        evals = [self.evaluate(ep, code, y) for y in ep.air.years(code)]
+        state = ep.air.state()
+        evals = [self.evaluate(ep, code, y, state) for y in ep.air.years(code)]
         if not evals:
             return None
         keep = ("year", "days_valid", "good_days_ratio_pct", "heavy_days_ratio_pct", "pm25_annual_ugm3")
         rows = [{**{k: e[k] for k in keep}, "composite_index": e["composite_index"]} for e in evals]
         valid = [e for e in evals if e["good_days_ratio_pct"] is not None]
-        daily = self.daily_aqi(ep, code, valid[-1]["year"]) if valid else []
+        daily = self.daily_aqi(ep, code, valid[-1]["year"], state) if valid else []
         calendar = None
         if daily:
             cells = []

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from ecoplan.core.words import Reason
 from ecoplan.plans.model import Attribute, Basis, Indicator, IndicatorRef, Plan, TargetSpec
@@ -23,6 +23,7 @@ from ecoplan.plans.targets import format_number
 __all__ = [
     "IndicatorAssessment",
     "Message",
+    "NamingResolver",
     "Observation",
     "PlanAssessment",
     "Status",
@@ -101,6 +102,19 @@ class Warning:
 
 
 TargetResolver = Callable[[IndicatorRef, str, int], TargetSpec | None]
+
+
+@runtime_checkable
+class NamingResolver(Protocol):
+    """A :data:`TargetResolver` that also names, per language (``{"zh": …, "en": …}``),
+    the parent plan, its indicator and the region of a target it could not resolve (the
+    store's does); reasons then show names instead of ids."""
+
+    def __call__(self, ref: IndicatorRef, region: str, year: int) -> TargetSpec | None: ...
+
+    def names(self, ref: IndicatorRef, region: str) -> dict[str, dict[str, str]]: ...
+
+
 """Finds the target a parent plan hands down: (parent indicator, region, year) -> spec."""
 
 

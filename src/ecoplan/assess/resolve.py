@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ecoplan.assess.model import Message, TargetResolver
+from ecoplan.assess.model import Message, NamingResolver, TargetResolver
 from ecoplan.assess.reasons import authority, message
 from ecoplan.core.words import Reason
 from ecoplan.plans.model import Indicator, Plan, TargetSpec
@@ -65,10 +65,8 @@ def _resolve(
                 "region": region,
                 "year": spec.year,
             }
-            # names per language instead of ids, when the resolver knows them (the store's does)
-            names = getattr(resolver, "names", None)
-            if names is not None:
-                params.update(names(ind.parent, region))
+            if isinstance(resolver, NamingResolver):  # names per language instead of ids
+                params.update(resolver.names(ind.parent, region))
             problem = message(Reason("inherited_unresolved", params))
             continue
         out.append(TargetSpec(spec.year, got.target, got.stretch))

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import duckdb
 import pandas as pd
 
-from ecoplan.assess.evaluate import Message, Observation, TargetResolver
+from ecoplan.assess.evaluate import Message, Observation
 from ecoplan.core.errors import NotFound, PlanError, SchemaVersionError, StoreBusy, StoreError
 from ecoplan.core.regions import Region, bundled_regions
 from ecoplan.ingest.decompositions import Decomposition
@@ -469,51 +469,9 @@ class Catalog:
     def plans(self) -> list[Plan]:
         return [self.plan(i) for i in self.plan_ids()]
 
-    def resolver(self) -> TargetResolver:
-        """Targets handed down by parent plans: the parent indicator's allocation
-        to the region, or the parent's own target when the parent plan is the
-        region's own plan. Milestone of the same year first, else the next one."""
-        cache: dict[str, Plan | None] = {}
-
-        def resolve(ref: IndicatorRef, region: str, year: int) -> TargetSpec | None:
-            if ref.plan not in cache:
-                try:
-                    cache[ref.plan] = self.plan(ref.plan)
-                except NotFound:
-                    cache[ref.plan] = None
-            parent = cache[ref.plan]
-            if parent is None:
-                return None
-            try:
-                ind = parent.indicator(ref.indicator)
-            except KeyError:
-                return None
-            stored = assessments.decomposed_targets(self.con, ref.plan, [region]).get((ref.indicator, region))
-            specs = stored or ind.targets_for(region, parent.region)
-            same = [s for s in specs if s.year == year]
-            later = [s for s in specs if s.year > year]
-            match = same or later
-            return match[0] if match else None
-
-        def names(ref: IndicatorRef, region: str) -> dict[str, dict[str, str]]:
-            """The parent plan's title, its indicator's name and the region's name, per
-            language, for the reason a target could not be resolved."""
-            out: dict[str, dict[str, str]] = {}
-            parent = cache.get(ref.plan)
-            if parent is not None:
-                out["plan"] = {"zh": parent.title.zh, "en": parent.title.en or parent.title.zh}
-                try:
-                    ind = parent.indicator(ref.indicator)
-                    out["indicator"] = {"zh": ind.name.zh, "en": ind.name.en or ind.name.zh}
-                except KeyError:
-                    pass
-            reg = self.region_names().get(region)
-            if reg is not None:
-                out["region"] = {"zh": reg.zh, "en": reg.en}
-            return out
-
-        resolve.names = names  # type: ignore[attr-defined]
-        return resolve
+    def resolver(self) -> _Resolver:
+        """Targets handed down by parent plans (:class:`_Resolver`)."""
+        return _Resolver(self)
 
     # -- decomposed targets (逐级分解) ----------------------------------------
     def save_decompositions(
@@ -877,3 +835,55 @@ class Catalog:
                 [plan_id, task_id, seq, status, note, evidence, _now(), actor],
             )
         return seq
+
+
+class _Resolver:
+    """Targets handed down by parent plans: the parent indicator's allocation to the
+    region, or the parent's own target when the parent plan is the region's own plan.
+    Milestone of the same year first, else the next one. It also names (per language)
+    the parent plan, its indicator and the region, for the reason a target could not be
+    resolved (:class:`~ecoplan.assess.model.NamingResolver`)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._plans: dict[str, Plan | None] = {}
+
+    def _plan(self, plan_id: str) -> Plan | None:
+        if plan_id not in self._plans:
+            try:
+                self._plans[plan_id] = self._catalog.plan(plan_id)
+            except NotFound:
+                self._plans[plan_id] = None
+        return self._plans[plan_id]
+
+    def __call__(self, ref: IndicatorRef, region: str, year: int) -> TargetSpec | None:
+        parent = self._plan(ref.plan)
+        if parent is None:
+            return None
+        try:
+            ind = parent.indicator(ref.indicator)
+        except KeyError:
+            return None
+        stored = assessments.decomposed_targets(self._catalog.con, ref.plan, [region]).get(
+            (ref.indicator, region)
+        )
+        specs = stored or ind.targets_for(region, parent.region)
+        same = [s for s in specs if s.year == year]
+        later = [s for s in specs if s.year > year]
+        match = same or later
+        return match[0] if match else None
+
+    def names(self, ref: IndicatorRef, region: str) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        parent = self._plan(ref.plan)
+        if parent is not None:
+            out["plan"] = {"zh": parent.title.zh, "en": parent.title.en or parent.title.zh}
+            try:
+                ind = parent.indicator(ref.indicator)
+                out["indicator"] = {"zh": ind.name.zh, "en": ind.name.en or ind.name.zh}
+            except KeyError:
+                pass
+        reg = self._catalog.region_names().get(region)
+        if reg is not None:
+            out["region"] = {"zh": reg.zh, "en": reg.en}
+        return out

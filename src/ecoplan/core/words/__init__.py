@@ -230,8 +230,8 @@ class Catalog:
             if self.builtin:
                 # words.yaml, then one file per surface (cli.yaml, web.yaml, …): a key once in all
                 here = resources.files(__name__)
-                files = sorted((f for f in here.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
-                for f in sorted(files, key=lambda f: f.name != "words.yaml"):
+                files = (f for f in here.iterdir() if f.name.endswith(".yaml"))
+                for f in sorted(files, key=lambda f: (f.name != "words.yaml", f.name)):
                     self._add(f, None)
             self._loaded = True
 
