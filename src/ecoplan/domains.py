@@ -24,7 +24,11 @@ from ecoplan.core.domain import Domain, load
 __all__ = ["BUILTIN", "domain", "domains"]
 
 #: One line per built-in domain: ``"package:DOMAIN"``.
-BUILTIN: tuple[str, ...] = ("ecoplan.air:DOMAIN",)
+BUILTIN: tuple[str, ...] = (
+    "ecoplan.air:DOMAIN",
+    "ecoplan.water:DOMAIN",
+    "ecoplan.soil:DOMAIN",
+)
 
 
 @cache

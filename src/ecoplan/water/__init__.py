@@ -1,5 +1,26 @@
-"""Surface water: GB 3838—2002 classes and the 2011 evaluation method.
+"""Surface water: GB 3838—2002 classes, the 2011 evaluation method, the plans' water indicators.
 
-The water domain is being built (issue 10) and is **not yet registered** in
-:mod:`ecoplan.domains`: so far only the pure standards of :mod:`.standards` exist.
+Inside, each layer stands on the ones above it in this list (as in ``air/``):
+
+``standards/``
+    Pure calculators, one module per standard: GB 3838—2002, the 2011 evaluation method.
+``readers/``
+    One module per input format (``FORMATS``), a :class:`WaterBatch` with rejects.
+``pipeline/``
+    The classification and evaluation SQL, written once, run on DuckDB or Spark.
+``feed``, ``schema``, ``storage``, ``service``
+    Plan indicators (:data:`FEEDS`), the tables, the store, ``ep.water``.
+``commands``, ``routes``, ``pages``
+    ``ecoplan water …``, ``/api/v1/water/…`` and the dashboard's water sections.
 """
+
+from ecoplan.core.domain import Domain
+
+__all__ = ["DOMAIN"]
+
+DOMAIN = Domain(
+    name="water",
+    package="ecoplan.water",
+    title_key="water.title",
+    words="words.yaml",
+)
