@@ -42,8 +42,8 @@ def domains() -> tuple[Domain, ...]:
             raise TypeError(f"{ref}: not an ecoplan.core.domain.Domain")
         if any(d.name == other.name for other in found):
             raise ValueError(f"{ref}: a domain named {d.name!r} is already registered")
-        if d.words is not None:
-            words.register(resources.files(d.package).joinpath(d.words), prefix=d.name)
+        for file in d.word_files:
+            words.register(resources.files(d.package).joinpath(file), prefix=d.name)
         found.append(d)
     return tuple(found)
 

@@ -23,7 +23,9 @@ The parts, and who calls them:
     ``rankings(ep, year, lang)``, each returning a :class:`ecoplan.kit.web.Section` or
     ``None``: the dashboard shows the sections of every domain that has data.
 ``words``
-    The domain's ``words.yaml`` (keys under ``<name>.``), added to the catalog of words.
+    The domain's ``words.yaml`` (keys under ``<name>.``), added to the catalog of words;
+    a tuple of files when the domain keeps one file per surface (``words.yaml``,
+    ``words_cli.yaml``, …). A key is still defined once.
 ``migrations``
     The domain's tables, as SQL statements applied in order and tracked per domain
     (never edit a released one: append).
@@ -50,12 +52,19 @@ class Domain:
     top_commands: tuple[str, ...] = ()
     routes: str | None = None
     pages: str | None = None
-    words: str | None = None
+    words: str | tuple[str, ...] | None = None
     migrations: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or self.name != self.name.lower():
             raise ValueError(f"domain name {self.name!r}: lower-case identifier expected")
+
+    @property
+    def word_files(self) -> tuple[str, ...]:
+        """The domain's words files (none, one or several)."""
+        if self.words is None:
+            return ()
+        return (self.words,) if isinstance(self.words, str) else self.words
 
 
 def load(ref: str) -> Any:

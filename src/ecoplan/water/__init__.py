@@ -22,5 +22,6 @@ DOMAIN = Domain(
     name="water",
     package="ecoplan.water",
     title_key="water.title",
+    commands="ecoplan.water.commands:water_app",
     words="words.yaml",
 )
