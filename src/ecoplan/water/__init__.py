@@ -23,5 +23,5 @@ DOMAIN = Domain(
     package="ecoplan.water",
     title_key="water.title",
     commands="ecoplan.water.commands:water_app",
-    words="words.yaml",
+    words=("words.yaml", "words_readers.yaml", "words_cli.yaml", "words_web.yaml"),
 )
