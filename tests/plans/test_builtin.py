@@ -12,9 +12,15 @@ from ecoplan.plans import TargetKind, builtin_plans
 PLANS = {p.id: p for p in builtin_plans()}
 
 
-def test_four_builtin_plans_parents_first() -> None:
+def test_five_builtin_plans_parents_first() -> None:
     ids = [p.id for p in builtin_plans()]
-    assert set(ids) == {"cn-13th-eco", "cn-13th-eco-mee2020", "jiangmen-13th-eco", "hebei-14th-eco"}
+    assert set(ids) == {
+        "cn-13th-eco",
+        "cn-13th-eco-mee2020",
+        "jiangmen-13th-eco",
+        "hebei-14th-eco",
+        "cn-15th-outline",
+    }
     assert ids.index("cn-13th-eco") < ids.index("jiangmen-13th-eco")
 
 
@@ -77,7 +83,7 @@ def _squash(s: str) -> str:
 
 
 @pytest.mark.skipif(not (SHARED / "seeds").exists(), reason="shared/seeds not beside the repo")
-@pytest.mark.parametrize("plan_id", sorted(PLANS))
+@pytest.mark.parametrize("plan_id", sorted(set(PLANS) - {"cn-15th-outline"}))  # no seed: see test_method
 def test_every_quote_is_in_its_seed(plan_id: str) -> None:
     plan = PLANS[plan_id]
     items = [*plan.indicators, *plan.tasks]

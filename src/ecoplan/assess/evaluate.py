@@ -8,7 +8,11 @@ The rules, in the order they are tried (``assessment.md`` §1 and §5):
 1. No quantitative target (``-``) -> ``not_assessable``.
 2. An inherited target (省下达 / 国家要求) that the plan hierarchy cannot
    resolve -> ``not_assessable``, verdict ``pending``, with the reason.
-3. No value for the evaluation year -> ``insufficient_data``.
+3. No value for the evaluation year -> ``insufficient_data``; for an indicator
+   whose method is not yet published (``Indicator.method``) ``not_assessable``
+   with the reason ``method_unpublished``. Such an indicator never takes a value
+   a domain pipeline computed (source ``pipeline <domain>``, a proxy such as the
+   share of class Ⅰ–Ⅲ sections); a value entered with its own source is assessed.
 4. The value meets the final target -> ``achieved`` (提前完成 before the
    target year; verdict ``met`` from the target year on).
 5. At or after the target year and not met -> ``off_track``, verdict ``not_met``.
@@ -67,6 +71,7 @@ __all__ = [
     "Warning",
     "assess_indicator",
     "assess_plan",
+    "usable",
     "warning_level",
     "warning_reason",
 ]
@@ -109,6 +114,7 @@ def assess_indicator(
     decomposed : the region's decomposed targets from the store, if any.
     region_name : the region's name (en, zh) for the reasons; default its code.
     """
+    observations = usable(ind, observations)
     # whose target, whose baseline, and the course between them in the assessment space
     own_region = region == plan.region
     specs, inherit_problem, target_source = _targets_for(plan, ind, region, resolver, decomposed)
@@ -156,7 +162,7 @@ def assess_indicator(
         baseline_source=_baseline_source(plan, ind, region, base_obs),
     )
     # rules 1-3, then the measures and rules 4-6
-    stop = _not_assessed(plan, final, inherit_problem, year, v)
+    stop = _not_assessed(plan, final, inherit_problem, year, v, ind)
     if stop is not None:
         status, verdict, reason = stop
         return IndicatorAssessment(**base, status=status, verdict=verdict, reason=reason)
@@ -172,6 +178,18 @@ def assess_indicator(
     )
     result.warning = _warning(result)
     return result
+
+
+#: How the source of a value a domain's pipeline computed starts (``pipeline air``).
+PIPELINE_SOURCE = "pipeline "
+
+
+def usable(ind: Indicator, observations: Sequence[Observation]) -> Sequence[Observation]:
+    """The observations the assessment may use: all of them, except, for an indicator
+    whose method is not yet published, those a domain pipeline computed."""
+    if not ind.method.unpublished:
+        return observations
+    return [o for o in observations if not (o.source or "").startswith(PIPELINE_SOURCE)]
 
 
 def assess_plan(

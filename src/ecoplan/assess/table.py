@@ -9,8 +9,10 @@ milestones, the Eurostat ratio, the ESCAP indices and the warning levels —
 computed with NumPy over all regions of an indicator that share their targets,
 instead of a Python call per region and year. The plan's own region, and the
 rare region whose values mix forms the vector path does not take (a change
-value for an indicator without a cumulative target), go through
-``assess_indicator`` itself; a test holds both paths equal on every row.
+value for an indicator without a cumulative target), and every region of an
+indicator whose method is not yet published, go through ``assess_indicator``
+itself (``values`` may carry a ``source`` column for its pipeline filter); a
+test holds both paths equal on every row.
 
 The rows are what the store materialises (``assessments``) and what rankings,
 warnings and the home map read.
@@ -466,9 +468,10 @@ def assess_arrow(
         if df is None:
             return []
         d = df[df["region"] == region]
+        src = d["source"] if "source" in d else [None] * len(d)
         return [
-            Observation(int(y), float(v), Basis(b))
-            for y, v, b in zip(d["year"], d["value"], d["basis"], strict=True)
+            Observation(int(y), float(v), Basis(b), None if pd.isna(s) else str(s))
+            for y, v, b, s in zip(d["year"], d["value"], d["basis"], src, strict=True)
         ]
 
     def scalar(ind: Indicator, region: str) -> None:
@@ -493,6 +496,10 @@ def assess_arrow(
         if code in pos:
             dec_regions.setdefault(ind_id, []).append(pos[code])
     for ind in plan.indicators:
+        if ind.method.unpublished:  # rule 3's variant and the pipeline filter: one by one
+            for code in codes:
+                scalar(ind, code)
+            continue
         t0 = ind.baseline.year
         Vl = np.full((len(codes), ny), _NAN)
         Vc = np.full((len(codes), ny), _NAN)

@@ -18,13 +18,26 @@ from ecoplan.plans.targets import TargetKind
 
 
 def _not_assessed(
-    plan: Plan, final: TargetSpec | None, inherit_problem: Message | None, year: int, v: float | None
+    plan: Plan,
+    final: TargetSpec | None,
+    inherit_problem: Message | None,
+    year: int,
+    v: float | None,
+    ind: Indicator | None = None,
 ) -> tuple[Status, Verdict, Message] | None:
-    """Rules 1–3: the status, verdict and reason when ``v`` cannot be judged at all, else None."""
+    """Rules 1–3: the status, verdict and reason when ``v`` cannot be judged at all, else None.
+
+    Rule 3 has a variant: without a value, an indicator whose method is not yet
+    published (``Indicator.method``) is ``not_assessable`` with the reason
+    ``method_unpublished`` rather than "no value" — nobody can compute the value yet.
+    """
     if inherit_problem is not None and (final is None or final.year < plan.end):
         return Status.NOT_ASSESSABLE, Verdict.PENDING, inherit_problem
     if final is None or final.target.kind is TargetKind.NONE:
         return Status.NOT_ASSESSABLE, Verdict.PENDING, message(Reason("no_target"))
+    if v is None and ind is not None and ind.method.unpublished:
+        note = {"zh": ind.method.note.zh, "en": ind.method.note.get("en")}
+        return Status.NOT_ASSESSABLE, Verdict.PENDING, message(Reason("method_unpublished", {"note": note}))
     if v is None:
         return Status.INSUFFICIENT_DATA, Verdict.PENDING, message(Reason("no_value", {"year": year}))
     return None

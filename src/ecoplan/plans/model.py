@@ -35,6 +35,8 @@ __all__ = [
     "Direction",
     "Indicator",
     "IndicatorRef",
+    "Method",
+    "MethodStatus",
     "Plan",
     "PlanLevel",
     "PlanSettings",
@@ -158,6 +160,33 @@ class PlanSettings:
         return max(abs(x) * self.about_tolerance_pct / 100.0, self.about_tolerance_min)
 
 
+class MethodStatus(StrEnum):
+    """Whether the rule that computes an indicator's value is published."""
+
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+
+
+@dataclass(frozen=True)
+class Method:
+    """How an indicator's value is computed, when the plan or its issuer says.
+
+    ``unpublished`` marks an indicator whose computation rule is not yet public (the
+    15th FYP outline's 优良水体比例: a broader measure than the 2011 share of class
+    Ⅰ–Ⅲ sections, ``water-soil-updates.md`` §2). Such an indicator is never fed by a
+    domain pipeline's proxy; without a value entered with its own source it is not
+    assessed, with the reason ``method_unpublished`` (:mod:`ecoplan.assess.verdict`).
+    """
+
+    status: MethodStatus = MethodStatus.PUBLISHED
+    note: Text = Text("")
+    source: Source = Source()
+
+    @property
+    def unpublished(self) -> bool:
+        return self.status is MethodStatus.UNPUBLISHED
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One plan indicator (a row of the plan's indicator table)."""
@@ -177,6 +206,7 @@ class Indicator:
     source: Source = Source()
     parent: IndicatorRef | None = None
     allocations: Mapping[str, tuple[TargetSpec, ...]] = field(default_factory=dict)
+    method: Method = Method()
 
     @property
     def final(self) -> TargetSpec | None:

@@ -23,6 +23,8 @@ from ecoplan.plans.model import (
     Direction,
     Indicator,
     IndicatorRef,
+    Method,
+    MethodStatus,
     Plan,
     PlanLevel,
     PlanSettings,
@@ -69,6 +71,7 @@ _INDICATOR_KEYS = {
     "source",
     "parent",
     "allocations",
+    "method",
 }
 _PERCENT_UNITS = {"%", "％"}
 
@@ -154,6 +157,21 @@ def _source(value: Any) -> Source:
     if not isinstance(value, Mapping):
         return Source(note=str(value)) if value else Source()
     return Source(value.get("file"), value.get("quote"), value.get("note"))
+
+
+def _method(c: _Collector, value: Any) -> Method:
+    """``method: {status: unpublished, note: {zh, en}, source: …}`` (``docs/plan-format.md``)."""
+    if value is None:
+        return Method()
+    if not isinstance(value, Mapping) or "status" not in value:
+        c.add("expected {status, note, source}", "method", value)
+        return Method()
+    with c.at("method"):
+        for key in sorted(set(value) - {"status", "note", "source"}):
+            c.add("unknown field (known: note, source, status)", key)
+        status = _enum(c, MethodStatus, value.get("status"), "status")
+        note = _text(c, value.get("note"), "note", required=status is MethodStatus.UNPUBLISHED)
+    return Method(status, note, _source(value.get("source")))
 
 
 def _target(c: _Collector, value: Any, key: str) -> Target:
@@ -264,6 +282,7 @@ def _indicator(c: _Collector, d: Any, plan_start: int, plan_end: int) -> Indicat
         source=_source(d.get("source")),
         parent=parent_ref,
         allocations=allocations,
+        method=_method(c, d.get("method")),
     )
 
 
@@ -388,6 +407,13 @@ def _source_out(s: Source) -> dict[str, str] | None:
     return out or None
 
 
+def _method_out(m: Method) -> dict[str, Any]:
+    out: dict[str, Any] = {"status": m.status.value, "note": _text_out(m.note)}
+    if (src := _source_out(m.source)) is not None:
+        out["source"] = src
+    return out
+
+
 def _specs_out(specs: tuple[TargetSpec, ...]) -> list[dict[str, Any]]:
     out = []
     for s in specs:
@@ -431,6 +457,8 @@ def plan_to_mapping(plan: Plan) -> dict[str, Any]:
             d["parent"] = {"plan": ind.parent.plan, "indicator": ind.parent.indicator}
         if ind.allocations:
             d["allocations"] = {k: _specs_out(v) for k, v in ind.allocations.items()}
+        if ind.method != Method():
+            d["method"] = _method_out(ind.method)
         inds.append(d)
     out: dict[str, Any] = {
         "id": plan.id,
@@ -512,6 +540,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                 if ind.parent is None
                 else {"plan": ind.parent.plan, "indicator": ind.parent.indicator},
                 "source": {"file": ind.source.file, "quote": ind.source.quote},
+                "method": _method_out(ind.method),
             }
         )
     return {
