@@ -1,0 +1,379 @@
+"""Parsing helpers shared by the water readers: inputs, tables, items, units, cells, times.
+
+Files: :func:`expand` turns a reader's ``sources`` (files, folders, file-like objects)
+into inputs; :func:`read_tables` reads a CSV (UTF-8 or GB18030, gzip recognised) or
+every sheet of an XLSX as text, or raises :class:`~ecoplan.core.errors.InputFileError`
+naming the file and why — nothing is half-read. Items: :func:`item_key` knows the
+GB 3838—2002 Table 1 items by code (``NH3N``, ``NH3-N``) and by Chinese name (``氨氮``),
+and the lake/river rows of 总磷 (``TP_lake``, ``总磷（湖、库）``). Units are declared,
+never guessed: :func:`unit_factor` gives the exact decimal factor from a declared unit to
+the item's canonical unit (:data:`~.batch.ITEM_UNITS`), or ``None`` (``unknown_unit``).
+Cells: :func:`parse_number` reads a decimal exactly (``Decimal``), with ``<0.05`` and
+``0.05L`` read as "below the detection limit 0.05". Internal to :mod:`ecoplan.water.readers`.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO, Any, TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from ecoplan.core.errors import InputFileError, Problem
+from ecoplan.water.readers.batch import EXTRA_ITEMS, ITEM_UNITS
+from ecoplan.water.standards import gb3838_2002 as gb
+
+__all__ = [
+    "CEILINGS",
+    "MISSING_MARKERS",
+    "ND_FLAG",
+    "Input",
+    "Number",
+    "Source",
+    "Sources",
+    "expand",
+    "item_key",
+    "name_of",
+    "parse_number",
+    "parse_time",
+    "read_tables",
+    "require",
+    "unit_factor",
+]
+
+Source: TypeAlias = str | Path | IO[str] | IO[bytes]
+"""One input: a file or folder path, or an open file-like object (text or binary)."""
+Sources: TypeAlias = Source | Sequence[Source]
+"""What a reader's ``sources`` takes: one input or a sequence of them."""
+Input: TypeAlias = Path | IO[str] | IO[bytes]
+
+#: Cells meaning "no value" (compared case-insensitively after stripping blanks):
+#: CNEMC writes ``*`` (not measured) and ``--`` (no value).
+MISSING_MARKERS = frozenset({"", "-", "--", "—", "*", "na", "nan", "null", "none"})
+
+#: The flag of a value written below its detection limit (``<0.05``, ``0.05L``): the
+#: value stored is the detection limit; the pipeline decides what to average (spec §2.2).
+ND_FLAG = "nd"
+
+#: Generous ceilings in the canonical unit (:data:`~.batch.ITEM_UNITS`); above → ``impossible``.
+#: Far above any surface water (raw sewage: COD ~ 1,000 mg/L, NH3-N ~ 100 mg/L): they
+#: catch unit slips (µg/L given as mg/L) and typing errors, not pollution.
+CEILINGS: dict[str, float] = {
+    "WT": 60.0, "pH": 14.0, "DO": 50.0, "CODMn": 1000.0, "COD": 10000.0, "BOD5": 5000.0,
+    "NH3N": 1000.0, "TP": 100.0, "TN": 1000.0, "Cu": 100.0, "Zn": 100.0, "F": 100.0,
+    "Se": 10.0, "As": 10.0, "Hg": 1.0, "Cd": 10.0, "Cr6": 10.0, "Pb": 10.0, "CN": 10.0,
+    "Phenol": 100.0, "Oil": 1000.0, "LAS": 100.0, "S": 100.0, "FC": 1e10,
+    "Cond": 200000.0, "Turb": 100000.0, "Chla": 10.0, "Algae": 1e12, "SD": 100.0,
+}  # fmt: skip
+
+_SEP = re.compile(r"[\s_\-—–·.]+")
+
+
+def _norm(text: str) -> str:
+    """Lower case, full-width brackets and commas made ASCII, blanks and dashes dropped."""
+    t = str(text).strip().translate(str.maketrans("（）【】［］，、：", "()[][],,:"))
+    return _SEP.sub("", t).lower()
+
+
+_ALIASES: dict[str, str] = {}
+for _code in (*gb.ITEMS, *EXTRA_ITEMS):
+    _ALIASES[_norm(_code)] = _code
+for _code, _zh in gb.ITEM_ZH.items():
+    _ALIASES[_norm(_zh)] = _code
+_ALIASES.update(
+    {
+        _norm(k): v
+        for k, v in {
+            "pH值": "pH", "水温": "WT", "溶解氧": "DO", "CODCr": "COD", "化学需氧量(COD)": "COD",
+            "BOD₅": "BOD5", "NH3-N": "NH3N", "NH₃-N": "NH3N", "氨氮(NH3-N)": "NH3N",
+            "总磷(以P计)": "TP", "总氮(以N计)": "TN", "六价铬": "Cr6", "铬(六价)": "Cr6",
+            "Cr(VI)": "Cr6", "氟化物(以F-计)": "F", "volatile phenol": "Phenol",
+            "petroleum": "Oil", "sulfide": "S", "fecal coliform": "FC", "电导率": "Cond",
+            "浊度": "Turb", "叶绿素a": "Chla", "叶绿素α": "Chla", "chlorophyll a": "Chla",
+            "藻密度": "Algae", "透明度": "SD", "conductivity": "Cond", "turbidity": "Turb",
+        }.items()
+    }
+)  # fmt: skip
+
+#: Items naming the lake or the river row of Table 1 row 8 (总磷): ``(item, water body)``.
+_QUALIFIED: dict[str, tuple[str, str]] = {
+    _norm(k): v
+    for k, v in {
+        "TP_lake": ("TP", "lake"), "TP_river": ("TP", "river"), "总磷(湖、库)": ("TP", "lake"),
+        "总磷(湖库)": ("TP", "lake"), "总磷(湖泊、水库)": ("TP", "lake"), "总磷(河流)": ("TP", "river"),
+    }.items()
+}  # fmt: skip
+
+
+def item_key(text: str) -> tuple[str, str | None] | None:
+    """``(item, water body named by the item or None)`` for an item as written, else ``None``.
+
+    >>> item_key("氨氮"), item_key("NH3-N"), item_key("总磷（湖、库）"), item_key("x")
+    (('NH3N', None), ('NH3N', None), ('TP', 'lake'), None)
+    """
+    n = _norm(text)
+    if n in _QUALIFIED:
+        return _QUALIFIED[n]
+    code = _ALIASES.get(n)
+    return None if code is None else (code, None)
+
+
+_UNIT_SPELLINGS: dict[str, str] = {
+    "mg/l": "mg/L", "毫克/升": "mg/L", "ug/l": "µg/L", "µg/l": "µg/L", "μg/l": "µg/L",
+    "微克/升": "µg/L", "mg/m3": "µg/L", "mg/m³": "µg/L", "°c": "°C", "℃": "°C", "c": "°C",
+    "": "", "无量纲": "", "dimensionless": "", "个/l": "个/L", "mpn/l": "个/L",
+    "us/cm": "µS/cm", "µs/cm": "µS/cm", "μs/cm": "µS/cm", "ms/cm": "mS/cm", "ntu": "NTU",
+    "cells/l": "cells/L", "m": "m", "cm": "cm", "米": "m", "厘米": "cm",
+}  # fmt: skip
+"""Unit spellings (normalised) -> unit. ``mg/m³`` is µg/L (chlorophyll a in TLI use)."""
+
+#: Exact factors from a declared unit to the canonical unit, per canonical unit.
+_FACTORS: dict[str, dict[str, Decimal]] = {
+    "mg/L": {"mg/L": Decimal(1), "µg/L": Decimal("0.001")},
+    "°C": {"°C": Decimal(1)},
+    "": {"": Decimal(1)},
+    "个/L": {"个/L": Decimal(1)},
+    "µS/cm": {"µS/cm": Decimal(1), "mS/cm": Decimal(1000)},
+    "NTU": {"NTU": Decimal(1)},
+    "cells/L": {"cells/L": Decimal(1), "个/L": Decimal(1)},
+    "m": {"m": Decimal(1), "cm": Decimal("0.01")},
+}
+
+
+def unit_factor(item: str, unit: str) -> Decimal | None:
+    """The exact factor from ``unit`` (as declared) to ``item``'s canonical unit, or
+    ``None`` when the unit is unknown or does not fit the item (``unknown_unit``).
+    Only pH (dimensionless) takes an empty unit.
+
+    >>> unit_factor("NH3N", "µg/L"), unit_factor("pH", ""), unit_factor("TP", "NTU")
+    (Decimal('0.001'), Decimal('1'), None)
+    """
+    t = str(unit).strip().replace(" ", "").lower()
+    declared = _UNIT_SPELLINGS.get(t)
+    if declared is None:
+        return None
+    return _FACTORS.get(ITEM_UNITS.get(item, "?"), {}).get(declared)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A cell read as a number: ``value`` exact; ``nd`` when written below a detection limit."""
+
+    value: Decimal
+    nd: bool = False
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_ND = re.compile(r"(?:<\s*(?P<a>.+)|(?P<b>.+?)\s*[lL])")
+
+
+def parse_number(text: object) -> Number | None | str:
+    """A cell as a :class:`Number`, ``None`` when missing, ``"unparseable"`` otherwise.
+
+    >>> parse_number("0.025"), parse_number("--"), parse_number("1,2")
+    (Number(value=Decimal('0.025'), nd=False), None, 'unparseable')
+    >>> parse_number("<0.05").nd, parse_number("0.01L").value
+    (True, Decimal('0.01'))
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return None
+    t = str(text).strip()
+    if t.lower() in MISSING_MARKERS:
+        return None
+    if _NUMBER.fullmatch(t):
+        try:
+            d = Decimal(t)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+            return "unparseable"
+        return Number(d) if d.is_finite() else "unparseable"
+    m = _ND.fullmatch(t)
+    if m:
+        inner = (m.group("a") or m.group("b") or "").strip()
+        if _NUMBER.fullmatch(inner):
+            return Number(Decimal(inner), nd=True)
+    return "unparseable"
+
+
+_TIME = re.compile(
+    r"(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?|月)?"
+)
+
+
+def parse_time(text: object) -> pd.Timestamp | None:
+    """A naive local time (UTC+8) from ``YYYY-MM-DD[ HH:MM[:SS]]``, ``YYYY/MM/DD``,
+    ``YYYY-MM`` or ``2025年11月`` (a month: its first day); ``None`` when not a time.
+
+    >>> parse_time("2025-11-06 04:00"), parse_time("2025-11"), parse_time("2025-13-01")
+    (Timestamp('2025-11-06 04:00:00'), Timestamp('2025-11-01 00:00:00'), None)
+    """
+    if isinstance(text, pd.Timestamp):
+        return None if pd.isna(text) else text.tz_localize(None) if text.tz else text
+    m = _TIME.fullmatch(str(text).strip())
+    if m is None:
+        return None
+    y, mo, d, h, mi, s = (int(g) if g else None for g in m.groups())
+    try:
+        return pd.Timestamp(year=y or 0, month=mo or 0, day=d or 1, hour=h or 0, minute=mi or 0, second=s or 0)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _is_stream(item: object) -> bool:
+    return not isinstance(item, str | Path) and callable(getattr(item, "read", None))
+
+
+def name_of(item: Input) -> str:
+    """How an input is named in rejects and errors: its path, or a stream's ``name``."""
+    if isinstance(item, Path):
+        return str(item)
+    return str(getattr(item, "name", None) or "<stream>")
+
+
+_SUFFIXES = (".csv", ".csv.gz", ".txt", ".xlsx")
+
+
+def expand(sources: Sources) -> list[Input]:
+    """The inputs named in ``sources``; a folder stands for its CSV/XLSX files, sorted."""
+    single = isinstance(sources, str | Path) or _is_stream(sources)
+    items: list[Any] = [sources] if single else list(sources)  # type: ignore[arg-type]
+    if not items:
+        raise ValueError("no input files given")
+    out: list[Input] = []
+    for item in items:
+        if _is_stream(item):
+            out.append(item)
+            continue
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.name.lower().endswith(_SUFFIXES))
+            if not found:
+                raise InputFileError(str(item), "folder has no .csv or .xlsx files")
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputFileError(str(item), "file not found")
+    return out
+
+
+def _bytes(item: Input) -> bytes:
+    name = name_of(item)
+    try:
+        data = item.read_bytes() if isinstance(item, Path) else item.read()
+    except OSError as exc:
+        raise InputFileError(name, f"cannot be read ({exc.strerror or exc})") from exc
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _csv(name: str, data: bytes) -> pd.DataFrame:
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputFileError(name, f"not a readable gzip file ({exc})") from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputFileError(name, "not UTF-8 or GB18030 text")
+    if "\x00" in text:
+        raise InputFileError(name, "not a text file (NUL bytes)")
+    try:
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False, header=None
+        )
+    except pd.errors.EmptyDataError as exc:
+        raise InputFileError(name, "empty file: expected a header row") from exc
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise InputFileError(name, f"not a readable CSV file ({exc})") from exc
+
+
+def _xlsx(name: str, data: bytes) -> dict[str, pd.DataFrame]:
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile, TypeError) as exc:
+        raise InputFileError(name, f"not a readable XLSX file ({exc})") from exc
+    out = {}
+    for sheet, df in sheets.items():
+        cells = df.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else _cell_text(v))
+        out[str(sheet)] = cells
+    return out
+
+
+def _cell_text(v: object) -> str:
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat(sep=" ")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+@dataclass
+class Table:
+    """One table of an input: header (stripped), cells as text, and each row's number
+    as a spreadsheet shows it (header = 1)."""
+
+    name: str
+    header: list[str]
+    cells: pd.DataFrame
+    rows: np.ndarray[Any, np.dtype[np.int64]]
+
+
+def read_tables(item: Input) -> list[Table]:
+    """The tables of one input: a CSV's one table, or each non-empty sheet of an XLSX
+    (named ``file [sheet]``). Blank rows are dropped (their numbers kept)."""
+    name = name_of(item)
+    data = _bytes(item)
+    raw: dict[str, pd.DataFrame]
+    if data[:4] == b"PK\x03\x04":
+        raw = {f"{name} [{k}]": v for k, v in _xlsx(name, data).items()}
+    else:
+        raw = {name: _csv(name, data)}
+    out = []
+    for tname, df in raw.items():
+        df = df.fillna("").astype(str)
+        if df.empty:
+            continue
+        header = [str(c).strip() for c in df.iloc[0]]
+        body = df.iloc[1:]
+        body.columns = pd.RangeIndex(len(header))
+        rows = np.arange(2, len(df) + 1, dtype=np.int64)
+        keep = ~(body.apply(lambda s: s.str.strip() == "")).all(axis=1).to_numpy()
+        seen: set[str] = set()
+        twice = [h for h in header if h and (h in seen or seen.add(h))]  # type: ignore[func-returns-value]
+        if twice:
+            raise InputFileError(
+                name, [Problem(tname, "column given twice", row=1, field=h) for h in sorted(set(twice))]
+            )
+        out.append(Table(tname, header, body[keep].reset_index(drop=True), rows[keep]))
+    if not out:
+        raise InputFileError(name, "empty file: expected a header row")
+    return out
+
+
+def require(table: Table, columns: Sequence[str]) -> dict[str, int]:
+    """Column positions by lower-cased name; :class:`InputFileError` when one of ``columns`` is missing."""
+    pos: dict[str, int] = {}
+    for i, h in enumerate(table.header):
+        pos.setdefault(h.lower(), i)
+    missing = [c for c in columns if c not in pos]
+    if missing:
+        got = ", ".join(table.header)
+        raise InputFileError(
+            table.name,
+            [Problem(table.name, f"missing column(s) {', '.join(missing)}; header is {got}", row=1)],
+        )
+    return pos
