@@ -15,6 +15,7 @@ Inside, each layer stands on the ones above it in this list (as in ``air/``):
 """
 
 from ecoplan.core.domain import Domain
+from ecoplan.water.schema import MIGRATIONS
 
 __all__ = ["DOMAIN"]
 
@@ -22,6 +23,8 @@ DOMAIN = Domain(
     name="water",
     package="ecoplan.water",
     title_key="water.title",
+    service="ecoplan.water.service:WaterOps",
     commands="ecoplan.water.commands:water_app",
     words=("words.yaml", "words_readers.yaml", "words_cli.yaml", "words_web.yaml"),
+    migrations=MIGRATIONS,
 )

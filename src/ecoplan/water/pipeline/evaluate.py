@@ -1,0 +1,258 @@
+"""Run the water SQL on an engine: samples → station periods → sections → shares.
+
+Each function registers its inputs on the engine (``water_samples``,
+``water_stations``), runs the SQL of :mod:`.sql` (transpiled with
+:func:`ecoplan.core.sql.to_dialect`) and shapes the result with pandas: labels,
+grades, the main pollutants as JSON and shares rounded half to even (GB/T 8170).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ecoplan.core.rounding import round_half_even
+from ecoplan.core.sql import Engine, to_dialect
+from ecoplan.water.pipeline.sql import (
+    GRADE_CODES,
+    PeriodOptions,
+    item_periods_sql,
+    sample_classes_sql,
+    shares_sql,
+)
+from ecoplan.water.standards import gb3838_2002 as gb
+
+__all__ = [
+    "SECTION_COLUMNS",
+    "SHARE_COLUMNS",
+    "TARGET_RESULT_COLUMNS",
+    "register",
+    "sample_classes",
+    "sections",
+    "shares",
+    "targets",
+]
+
+SECTION_COLUMNS: tuple[str, ...] = (
+    "station", "name", "region", "province", "city", "basin", "river", "water_body", "lat", "lon",
+    "period", "n_samples", "class", "class_label", "grade", "main_pollutants",
+)  # fmt: skip
+SHARE_COLUMNS: tuple[str, ...] = (
+    "key", "name", "period", "n_sections", *(f"n_class_{k}" for k in range(1, 7)),
+    "share_i_iii_pct", "share_worse_v_pct", "grade",
+)  # fmt: skip
+TARGET_RESULT_COLUMNS: tuple[str, ...] = ("station", "name", "plan", "year", "target_class", "class", "met")
+
+_SAMPLE_TYPES = {"station": "string", "item": "string", "flag": "string"}
+
+
+def register(engine: Engine, samples: pd.DataFrame, stations: pd.DataFrame) -> None:
+    """Expose samples and the registry to ``engine`` (NULLs for missing values)."""
+    s = samples[["station", "time", "item", "value", "published", "flag"]].copy()
+    s["time"] = pd.to_datetime(s["time"]).astype("datetime64[us]")
+    for c in _SAMPLE_TYPES:
+        s[c] = s[c].astype(object).where(s[c].notna(), None)
+    for c in ("value", "published"):
+        s[c] = s[c].astype(object).where(s[c].notna(), None)
+    st = stations[["code", "region", "basin", "river", "water_body"]].copy()
+    for c in st.columns:
+        st[c] = st[c].astype(object).where(st[c].notna(), None)
+    if engine.name == "spark":
+        s = _spark_safe(s)
+        st = _spark_safe(st)
+    engine.register_frame("water_samples", s)
+    engine.register_frame("water_stations", st)
+
+
+def _spark_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Spark infers no type from an all-NULL object column: give it strings/doubles."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object and out[c].isna().all():
+            out[c] = out[c].astype("float64") if c in ("value", "published") else ""
+    return out
+
+
+def _run(engine: Engine, sql: str) -> pd.DataFrame:
+    return engine.fetch(to_dialect(sql, engine.dialect))
+
+
+def _materialize(engine: Engine, name: str, sql: str) -> None:
+    engine.materialize(name, to_dialect(sql, engine.dialect))
+
+
+def _items(engine: Engine, year: int, period: str, month: int | None, o: PeriodOptions) -> pd.DataFrame:
+    _materialize(engine, "water_items", item_periods_sql(year, month, o, period=period))
+    df = engine.fetch("SELECT * FROM water_items")
+    for c in ("cls", "main_rank", "month", "n_values", "n_months", "evaluated"):
+        df[c] = pd.to_numeric(df[c]).astype("Int64")
+    for c in ("mean", "multiple"):
+        df[c] = pd.to_numeric(df[c]).astype("float64")
+    return df
+
+
+def _period(year: int, month: int) -> str:
+    return str(year) if month == 0 else f"{year}-{month:02d}"
+
+
+def sections(
+    engine: Engine,
+    stations: pd.DataFrame,
+    *,
+    year: int,
+    period: str = "year",
+    month: int | None = None,
+    options: PeriodOptions | None = None,
+) -> pd.DataFrame:
+    """Sections of a period (registered samples, :func:`register`): the registry's
+    columns, ``period`` (``2025`` or ``2025-11``), ``n_samples``, ``class`` (1..6, the
+    worst evaluation item, 环办〔2011〕22号 §二(一)1), ``class_label``, ``grade`` (code),
+    ``main_pollutants`` (JSON list of ``{item, multiple}``, §二(一)3) and
+    ``mean_<item>``/``class_<item>`` per item with a value (GB 3838—2002 Table 1)."""
+    o = options or PeriodOptions()
+    items = _items(engine, year, period, month, o)
+    _materialize(
+        engine,
+        "water_sections",
+        "SELECT station, month, MAX(CASE WHEN evaluated = 1 THEN cls END) AS cls FROM water_items "
+        "GROUP BY station, month",
+    )
+    return _shape_sections(items, stations, year)
+
+
+def _shape_sections(items: pd.DataFrame, stations: pd.DataFrame, year: int) -> pd.DataFrame:
+    reg = stations.set_index("code")
+    present = [i for i in gb.ITEMS if i in set(items["item"])]
+    out_rows: list[dict[str, object]] = []
+    for key, g in items.groupby(["station", "month"], sort=True):
+        k: tuple[Any, ...] = key  # type: ignore[assignment]
+        station, month = str(k[0]), int(k[1])
+        ev_cls = g.loc[g["evaluated"] == 1, "cls"].dropna()
+        cls = int(ev_cls.max()) if len(ev_cls) else None
+        mains = g[g["main_rank"].notna() & (g["main_rank"] <= 3)].sort_values("main_rank")
+        main = [
+            {"item": str(it), "multiple": None if pd.isna(m) else float(m)}
+            for it, m in zip(mains["item"], mains["multiple"], strict=True)
+        ]
+        row: dict[str, object] = {
+            "station": station,
+            "period": _period(year, month),
+            "n_samples": int(g["n_values"].max()),
+            "class": cls,
+            "class_label": gb.class_label(cls),
+            "grade": GRADE_CODES[cls - 1] if cls is not None else None,
+            "main_pollutants": json.dumps(main, ensure_ascii=False),
+        }
+        means: dict[str, Any] = dict(zip(g["item"], g["mean"], strict=True))
+        classes: dict[str, Any] = dict(zip(g["item"], g["cls"], strict=True))
+        for it in present:
+            row[f"mean_{it}"] = float(means[it]) if it in means else np.nan
+            c = classes.get(it)
+            row[f"class_{it}"] = None if c is None or pd.isna(c) else int(c)
+        out_rows.append(row)
+    df = pd.DataFrame(out_rows)
+    if df.empty:
+        return pd.DataFrame(columns=list(SECTION_COLUMNS))
+    meta = reg.reindex(df["station"])[
+        ["name", "region", "province", "city", "basin", "river", "water_body", "lat", "lon"]
+    ].reset_index(drop=True)
+    df = pd.concat([df[["station"]], meta, df.drop(columns=["station"])], axis=1)
+    df["class"] = df["class"].astype("Int64")
+    for it in present:
+        df[f"class_{it}"] = df[f"class_{it}"].astype("Int64")
+    rest = [c for c in df.columns if c not in SECTION_COLUMNS]
+    return df[[*SECTION_COLUMNS, *rest]].sort_values(["period", "station"]).reset_index(drop=True)
+
+
+def _pct(n: int, d: int) -> float | None:
+    if d == 0:
+        return None
+    return round_half_even(100.0 * n / d, 1)
+
+
+def shares(
+    engine: Engine,
+    *,
+    year: int,
+    by: str = "region",
+    period: str = "year",
+    month: int | None = None,
+    options: PeriodOptions | None = None,
+) -> pd.DataFrame:
+    """Shares per region (province and city, GB/T 2260), basin or river and period:
+    ``n_sections``, ``n_class_1`` … ``n_class_6``, ``share_i_iii_pct``,
+    ``share_worse_v_pct`` (one decimal, GB/T 8170 half to even), ``grade`` (环办〔2011〕22号
+    §二(一)2) and ``n_months`` (the months the period's data cover). ``name`` is
+    left to the caller (region names are the catalog's)."""
+    o = options or PeriodOptions()
+    items = _items(engine, year, period, month, o)
+    _materialize(
+        engine,
+        "water_sections",
+        "SELECT station, month, MAX(CASE WHEN evaluated = 1 THEN cls END) AS cls FROM water_items "
+        "GROUP BY station, month",
+    )
+    df = _run(engine, shares_sql(by, o))
+    months = _run(
+        engine,
+        "SELECT COUNT(DISTINCT MONTH(time)) AS n FROM water_samples WHERE YEAR(time) = " + str(int(year)),
+    )
+    n_months = int(months["n"].iloc[0]) if len(months) else 0
+    if df.empty:
+        return pd.DataFrame(columns=[*SHARE_COLUMNS, "n_months"])
+    for c in ["n_sections", "n13", *(f"n_class_{k}" for k in range(1, 7))]:
+        df[c] = pd.to_numeric(df[c]).astype("int64")
+    df["month"] = pd.to_numeric(df["month"]).astype("int64")
+    df["period"] = [_period(year, int(m)) for m in df["month"]]
+    df["share_i_iii_pct"] = [_pct(int(a), int(b)) for a, b in zip(df["n13"], df["n_sections"], strict=True)]
+    df["share_worse_v_pct"] = [
+        _pct(int(a), int(b)) for a, b in zip(df["n_class_6"], df["n_sections"], strict=True)
+    ]
+    df["grade"] = df["grade"].astype(object).where(df["grade"].notna(), None)
+    df["name"] = df["key"]
+    df["n_months"] = 1 if period == "month" else n_months
+    del items
+    df = df[df["n_sections"] > 0]
+    return df[[*SHARE_COLUMNS, "n_months"]].sort_values(["period", "key"]).reset_index(drop=True)
+
+
+def sample_classes(
+    engine: Engine, *, value: str = "value", items: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Per registered sample (station, time): its single-factor class (``cls``) over
+    ``items`` (default the 21 evaluation items) on ``value`` or ``published``."""
+    from ecoplan.water.standards.evaluation_2011 import EVALUATION_ITEMS
+
+    df = _run(engine, sample_classes_sql(value, items or EVALUATION_ITEMS))
+    df["cls"] = pd.to_numeric(df["cls"]).astype("Int64")
+    df["time"] = pd.to_datetime(df["time"]).astype("datetime64[ns]")
+    return df.sort_values(["station", "time"]).reset_index(drop=True)
+
+
+def targets(sections_year: pd.DataFrame, targets: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Control-unit attainment: a section meets its plan's target when its annual class
+    is at or better than the target class (class ≤ target class, GB 3838—2002 §3);
+    ``met`` is ``None`` when the section has no class for the year."""
+    t = targets[targets["year"] == year]
+    if t.empty:
+        return pd.DataFrame(columns=list(TARGET_RESULT_COLUMNS))
+    s = sections_year[["station", "name", "class"]] if len(sections_year) else None
+    if s is None:
+        s = pd.DataFrame(
+            {
+                "station": pd.Series(dtype=object),
+                "name": pd.Series(dtype=object),
+                "class": pd.Series(dtype="Int64"),
+            }
+        )
+    out = t.merge(s, on="station", how="left")
+    out["class"] = out["class"].astype("Int64")
+    out["target_class"] = out["target_class"].astype("int64")
+    out["met"] = [
+        None if pd.isna(c) else bool(int(c) <= int(tc))
+        for c, tc in zip(out["class"], out["target_class"], strict=True)
+    ]
+    return out[list(TARGET_RESULT_COLUMNS)].sort_values(["plan", "station"]).reset_index(drop=True)

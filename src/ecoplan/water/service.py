@@ -1,0 +1,278 @@
+"""Water operations of a session (``ep.water``): load samples, classify sections,
+shares by region, basin and river, control-unit targets, feed plan indicators.
+
+Engines: ``"duckdb"`` (default) or ``"spark"``; the SQL is the same
+(:mod:`ecoplan.water.pipeline`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ecoplan.core.errors import EcoplanError, NotFound
+from ecoplan.ingest.values import ValueRow
+from ecoplan.store.catalog import ImportResult
+from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
+from ecoplan.water import pipeline
+from ecoplan.water.feed import SOURCE, FeedSkip, plan_rows
+from ecoplan.water.pipeline import PeriodOptions
+from ecoplan.water.readers.batch import REASONS, SAMPLE_COLUMNS, WaterBatch
+from ecoplan.water.storage import WaterImportResult, WaterStore
+
+if TYPE_CHECKING:
+    from ecoplan.app import Ecoplan
+
+__all__ = ["SOURCE", "FeedResult", "WaterLoad", "WaterOps"]
+
+
+@dataclass
+class WaterLoad:
+    """What ``ep.water.load`` did: values added, revised, unchanged, rejected per reason
+    code, and the files read."""
+
+    added: int
+    revised: int
+    unchanged: int
+    rejected: dict[str, int]
+    files: list[str]
+    stations_new: int = 0
+    targets: int = 0
+    import_id: int = 0
+
+    @classmethod
+    def of(cls, r: WaterImportResult) -> WaterLoad:
+        return cls(
+            r.added,
+            r.revised,
+            r.unchanged,
+            dict(r.rejected),
+            list(r.files),
+            r.stations_new,
+            r.targets,
+            r.import_id,
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added,
+            "revised": self.revised,
+            "unchanged": self.unchanged,
+            "rejected": dict(self.rejected),
+            "files": list(self.files),
+            "stations_new": self.stations_new,
+            "targets": self.targets,
+            "import_id": self.import_id,
+        }
+
+
+@dataclass
+class FeedResult:
+    """Values written (or, with ``dry_run``, that would be), and those skipped with why."""
+
+    rows: list[ValueRow]
+    skipped: list[FeedSkip]
+    result: ImportResult | None = None
+    years: list[int] = field(default_factory=list)
+
+
+def _readers() -> Any:
+    return importlib.import_module("ecoplan.water.readers")
+
+
+class WaterOps:
+    """The water part of an :class:`~ecoplan.app.Ecoplan` session."""
+
+    def __init__(self, session: Ecoplan) -> None:
+        self.session = session
+        self.store = WaterStore(session.catalog)
+        self._engines: dict[str, DuckDBEngine | SparkEngine] = {}
+        self.options = PeriodOptions()
+
+    def engine(self, name: str = "duckdb") -> DuckDBEngine | SparkEngine:
+        if name not in self._engines:
+            self._engines[name] = make_engine(name)
+        return self._engines[name]
+
+    # -- load -------------------------------------------------------------------------
+    def read(
+        self, sources: Sequence[str | Path], *, format: str, stations: str | Path | None = None,
+        targets: str | Path | None = None,
+    ) -> WaterBatch:  # fmt: skip
+        """Read files of a named format (the readers' ``FORMATS``) into one batch; a
+        ``stations`` file (format ``stations``) adds to and overrides the registry, a
+        ``targets`` file (format ``targets`` when the readers offer it) the plan targets."""
+        readers = _readers()
+        if not hasattr(readers, "read"):
+            raise EcoplanError("no water readers are installed yet")
+        batch: WaterBatch = readers.read(format, [str(s) for s in sources])
+        if stations is not None:
+            reg: WaterBatch = readers.read("stations", [str(stations)])
+            st = pd.concat([batch.stations, reg.stations], ignore_index=True)
+            batch.stations = st.drop_duplicates("code", keep="last").reset_index(drop=True)
+            batch.rejects = pd.concat([batch.rejects, reg.rejects], ignore_index=True)
+            batch.files = [*batch.files, *reg.files]
+        if targets is not None:
+            if "targets" not in getattr(readers, "FORMATS", {}):
+                raise EcoplanError("the water readers offer no 'targets' format yet")
+            tg: WaterBatch = readers.read("targets", [str(targets)])
+            batch.targets = pd.concat([batch.targets, tg.targets], ignore_index=True)
+            batch.files = [*batch.files, *tg.files]
+        return batch
+
+    def load(
+        self, sources: Sequence[str | Path], *, format: str, stations: str | Path | None = None,
+        targets: str | Path | None = None,
+    ) -> WaterLoad:  # fmt: skip
+        """Read, check and store samples (idempotent; a revised value replaces the old
+        one, which is kept in the revisions table)."""
+        return self.load_batch(
+            self.read(sources, format=format, stations=stations, targets=targets), format=format
+        )
+
+    def load_batch(self, batch: WaterBatch, *, format: str) -> WaterLoad:
+        """Store a batch already read (see :meth:`load`)."""
+        known = self.session.catalog.region_codes()
+        regions = {str(r) for r in batch.stations["region"].dropna()}
+        bad = sorted(regions - known)
+        if bad:
+            raise NotFound(f"station region(s) {', '.join(bad)} not in the store (run `ecoplan init`)")
+        return WaterLoad.of(self.store.import_batch(batch, fmt=format))
+
+    # -- read -------------------------------------------------------------------------
+    def stations(self) -> pd.DataFrame:
+        """The registry (STATION_COLUMNS)."""
+        return self.store.stations()
+
+    def samples(
+        self, station: str, *, start: dt.datetime | None = None, end: dt.datetime | None = None,
+        items: Sequence[str] | None = None,
+    ) -> pd.DataFrame:  # fmt: skip
+        """Stored samples of one station (SAMPLE_COLUMNS), in time order."""
+        if station not in set(self.store.stations()["code"]):
+            raise NotFound(f"no water station {station!r}")
+        return self.store.samples(station, start=start, end=end, items=list(items) if items else None)[
+            list(SAMPLE_COLUMNS)
+        ]
+
+    def years(self) -> list[int]:
+        """Years with stored samples."""
+        return self.store.years()
+
+    def status(self) -> dict[str, Any]:
+        """Counts of the stored tables, the years, rejects per reason code."""
+        out = dict(self.store.status())
+        out["rejects_by_reason"] = self.store.reject_counts()
+        return out
+
+    def rejects(self, reason: str | None = None) -> pd.DataFrame:
+        """Stored rejected values (the latest load of each file)."""
+        if reason is not None and reason not in REASONS:
+            raise EcoplanError(f"unknown reason {reason!r}: one of {', '.join(REASONS)}")
+        return self.store.rejects(reason)
+
+    def state(self) -> tuple[object, ...]:
+        return self.store.state()
+
+    # -- compute ----------------------------------------------------------------------
+    def _prepare(self, year: int, engine: str) -> DuckDBEngine | SparkEngine:
+        samples = self.store.samples(year=year)
+        if samples.empty:
+            raise NotFound(f"no water samples in {year}; load some with `ecoplan water load`")
+        eng = self.engine(engine)
+        pipeline.register(eng, samples, self.store.stations())
+        return eng
+
+    def sections(
+        self, *, year: int, period: str = "year", month: int | None = None, region: str | None = None,
+        basin: str | None = None, engine: str = "duckdb",
+    ) -> pd.DataFrame:  # fmt: skip
+        """Sections of a year or its months: class, label, grade, main pollutants, item
+        means and classes (:data:`ecoplan.water.pipeline.SECTION_COLUMNS`)."""
+        if period not in ("year", "month"):
+            raise EcoplanError(f"period must be 'year' or 'month', not {period!r}")
+        eng = self._prepare(year, engine)
+        df = pipeline.sections(
+            eng, self.store.stations(), year=year, period=period, month=month, options=self.options
+        )
+        if region is not None:
+            code = str(region)
+            prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+            df = df[df["region"].fillna("").astype(str).str.startswith(prefix)]
+        if basin is not None:
+            df = df[df["basin"] == basin]
+        return df.reset_index(drop=True)
+
+    def shares(
+        self, *, year: int, by: str = "region", period: str = "year", month: int | None = None,
+        engine: str = "duckdb",
+    ) -> pd.DataFrame:  # fmt: skip
+        """Shares of sections per class by region (province and city), basin or river
+        (:data:`ecoplan.water.pipeline.SHARE_COLUMNS` and ``n_months``)."""
+        if by not in ("region", "basin", "river"):
+            raise EcoplanError(f"by must be region, basin or river, not {by!r}")
+        if period not in ("year", "month"):
+            raise EcoplanError(f"period must be 'year' or 'month', not {period!r}")
+        eng = self._prepare(year, engine)
+        df = pipeline.shares(eng, year=year, by=by, period=period, month=month, options=self.options)
+        if by == "region" and len(df):
+            df["name"] = [self._name(str(k)) for k in df["key"]]
+        return df
+
+    def rank(self, *, year: int, engine: str = "duckdb") -> pd.DataFrame:
+        """Regions ranked by the Ⅰ–Ⅲ share (descending; equal shares share a rank)."""
+        df = self.shares(year=year, by="region", engine=engine)
+        df = df.sort_values(["share_i_iii_pct", "share_worse_v_pct", "key"], ascending=[False, True, True])
+        df = df.reset_index(drop=True)
+        df.insert(0, "rank", df["share_i_iii_pct"].rank(method="min", ascending=False).astype("Int64"))
+        return df
+
+    def targets(self, *, year: int) -> pd.DataFrame:
+        """Control-unit attainment: station, name, plan, year, target_class, class, met."""
+        t = self.store.targets(year)
+        if t.empty:
+            return pd.DataFrame(columns=list(pipeline.TARGET_RESULT_COLUMNS))
+        try:
+            sec = self.sections(year=year)
+        except NotFound:
+            sec = pd.DataFrame(columns=["station", "name", "class"])
+        out = pipeline.targets(sec, t, year)
+        names = self.store.stations().set_index("code")["name"]
+        out["name"] = out["station"].map(names)
+        return out
+
+    def _name(self, code: str) -> str | None:
+        try:
+            return self.session.catalog.region(code).name_zh
+        except NotFound:
+            return None
+
+    # -- plans ------------------------------------------------------------------------
+    def feed(self, *, year: int | None = None, dry_run: bool = False, engine: str = "duckdb") -> FeedResult:
+        """Write ``water.grade_i_iii_share`` and ``water.worse_than_v_share`` (:data:`FEEDS`)
+        of every province and city the data cover, for every year (or ``year``), to the
+        plan indicator values, source ``pipeline water``. A value a user entered (any
+        other source in force) is never overwritten: it is skipped with the reason
+        ``water.feed.manual``. Re-running with the same data writes nothing new."""
+        years = [year] if year is not None else self.years()
+        if year is not None and year not in self.years():
+            raise NotFound(f"no water samples in {year}; load some with `ecoplan water load`")
+        cat = self.session.catalog
+        rows: list[ValueRow] = []
+        skipped: list[FeedSkip] = []
+        for y in years:
+            df = self.shares(year=y, by="region", engine=engine)
+            months = self.store.months(y)
+            got_rows, got_skips = plan_rows(cat, df, y, months)
+            rows += got_rows
+            skipped += got_skips
+        if dry_run or not rows:
+            return FeedResult(rows, skipped, None, years)
+        result = cat.add_values(rows, actor="ecoplan water", origin=SOURCE)
+        return FeedResult(rows, skipped, result, years)
