@@ -26,9 +26,21 @@ from ecoplan.water.readers.parsing import CEILINGS
 __all__ = ["CANDIDATE_COLUMNS", "empty_stations", "finish", "rejects_frame"]
 
 CANDIDATE_COLUMNS = (
-    "file", "row", "field", "station", "time_text", "time", "item", "named_body", "raw",
-    "value", "published", "flag", "revised_at", "reason",
-)  # fmt: skip
+    "file",
+    "row",
+    "field",
+    "station",
+    "time_text",
+    "time",
+    "item",
+    "named_body",
+    "raw",
+    "value",
+    "published",
+    "flag",
+    "revised_at",
+    "reason",
+)
 
 
 def empty_stations() -> pd.DataFrame:

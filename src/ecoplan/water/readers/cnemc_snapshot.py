@@ -88,11 +88,13 @@ def station_code(province: str, basin: str, station: str, region: str | None = N
     return f"cnemc-{prov}-{hashlib.sha1(key).hexdigest()[:8]}"
 
 
-def _float(n: Number | None | str) -> float:
+def _float(n: Number | str | None) -> float:
     return float(n.value) if isinstance(n, Number) else float("nan")
 
 
-def _read_table(t: Table, parts: list[pd.DataFrame], meta: list[pd.DataFrame], pcs: list[pd.DataFrame]) -> None:
+def _read_table(
+    t: Table, parts: list[pd.DataFrame], meta: list[pd.DataFrame], pcs: list[pd.DataFrame]
+) -> None:
     pos = require(t, _REQUIRED)
     cells = t.cells
 
@@ -111,45 +113,101 @@ def _read_table(t: Table, parts: list[pd.DataFrame], meta: list[pd.DataFrame], p
     revised = pd.Series([parse_time(x) for x in col("snapshot_time")], dtype="datetime64[ns]")
     status = col("station_status")
     flag = status.where((status != "") & (status != _NORMAL), None)
-    meta.append(pd.DataFrame({"code": codes, "name": st, "province": prov, "city": col("city"),
-                              "region": region, "basin": basin, "river": col("river")}))  # fmt: skip
-    base = {"file": t.name, "row": t.rows, "station": codes, "time_text": time_text.to_numpy(),
-            "time": times.to_numpy(), "named_body": None, "flag": flag.to_numpy(),
-            "revised_at": revised.to_numpy()}  # fmt: skip
+    meta.append(
+        pd.DataFrame(
+            {
+                "code": codes,
+                "name": st,
+                "province": prov,
+                "city": col("city"),
+                "region": region,
+                "basin": basin,
+                "river": col("river"),
+            }
+        )
+    )
+    base = {
+        "file": t.name,
+        "row": t.rows,
+        "station": codes,
+        "time_text": time_text.to_numpy(),
+        "time": times.to_numpy(),
+        "named_body": None,
+        "flag": flag.to_numpy(),
+        "revised_at": revised.to_numpy(),
+    }
     disp_of = {v: k for k, v in PUBLISHED_MAP.items()}
     for column, item in VARIABLE_MAP.items():
         if column not in pos:
             continue
         raw = col(column)
         parsed = [parse_number(x) for x in raw]
-        shown = [parse_number(x) for x in col(disp_of[item])] if disp_of.get(item) in pos else [None] * len(raw)
+        shown = (
+            [parse_number(x) for x in col(disp_of[item])] if disp_of.get(item) in pos else [None] * len(raw)
+        )
         given = np.array([p is not None or s is not None for p, s in zip(parsed, shown, strict=True)])
         if not given.any():
             continue
         # the tooltip value is the value; without one the printed value stands in
-        value = np.array([_float(p) if p is not None else _float(s) for p, s in zip(parsed, shown, strict=True)])
+        value = np.array(
+            [_float(p) if p is not None else _float(s) for p, s in zip(parsed, shown, strict=True)]
+        )
         reason = np.array(
             [
-                "unparseable" if isinstance(p, str) or isinstance(s, str) else ("bad_time" if pd.isna(tm) else None)
+                "unparseable"
+                if isinstance(p, str) or isinstance(s, str)
+                else ("bad_time" if pd.isna(tm) else None)
                 for p, s, tm in zip(parsed, shown, times, strict=True)
             ],
             dtype=object,
         )
-        part = pd.DataFrame({**base, "field": column, "item": item, "raw": raw.to_numpy(), "value": value,
-                             "published": [_float(s) for s in shown], "reason": reason})  # fmt: skip
+        part = pd.DataFrame(
+            {
+                **base,
+                "field": column,
+                "item": item,
+                "raw": raw.to_numpy(),
+                "value": value,
+                "published": [_float(s) for s in shown],
+                "reason": reason,
+            }
+        )
         parts.append(part[given])
     if "published_class" in pos:
         pc = col("published_class")
         has = ~pc.isin(["", "--", "-", "*"]) & times.notna().to_numpy()
-        cls = [gb.parse_class(x) if x in gb.CLASS_LABELS or x.upper() in ("I", "II", "III", "IV", "V", "劣V") else None for x in pc]
+        cls = [
+            gb.parse_class(x)
+            if x in gb.CLASS_LABELS or x.upper() in ("I", "II", "III", "IV", "V", "劣V")
+            else None
+            for x in pc
+        ]
         bad = has & pd.Series([c is None for c in cls])
         if bad.any():
-            parts.append(pd.DataFrame({**base, "field": "published_class", "item": None, "raw": pc.to_numpy(),
-                                       "value": np.nan, "published": np.nan, "reason": "unparseable"})[bad.to_numpy()])  # fmt: skip
+            parts.append(
+                pd.DataFrame(
+                    {
+                        **base,
+                        "field": "published_class",
+                        "item": None,
+                        "raw": pc.to_numpy(),
+                        "value": np.nan,
+                        "published": np.nan,
+                        "reason": "unparseable",
+                    }
+                )[bad.to_numpy()]
+            )
         ok = (has & ~bad).to_numpy()
-        pcs.append(pd.DataFrame({"station": np.asarray(codes)[ok], "time": times[ok].to_numpy(),
-                                 "published_class": np.asarray([c or 0 for c in cls])[ok],
-                                 "_rev": revised[ok].to_numpy()}))  # fmt: skip
+        pcs.append(
+            pd.DataFrame(
+                {
+                    "station": np.asarray(codes)[ok],
+                    "time": times[ok].to_numpy(),
+                    "published_class": np.asarray([c or 0 for c in cls])[ok],
+                    "_rev": revised[ok].to_numpy(),
+                }
+            )
+        )
 
 
 def _most_frequent(s: pd.Series) -> str | None:
@@ -168,17 +226,29 @@ def _registry(meta: pd.DataFrame, override: pd.DataFrame | None) -> pd.DataFrame
         river = _most_frequent(g["river"])
         name = str(g["name"].iloc[0])
         rows.append(
-            {"code": code, "name": name, "province": g["province"].iloc[0], "city": city,
-             "region": resolve_region(str(g["province"].iloc[0]), city or ""), "basin": g["basin"].iloc[0] or None,
-             "river": river, "water_body": infer_water_body(river, name), "control_level": "national",
-             "drinking_source": None, "lat": np.nan, "lon": np.nan}
-        )  # fmt: skip
+            {
+                "code": code,
+                "name": name,
+                "province": g["province"].iloc[0],
+                "city": city,
+                "region": resolve_region(str(g["province"].iloc[0]), city or ""),
+                "basin": g["basin"].iloc[0] or None,
+                "river": river,
+                "water_body": infer_water_body(river, name),
+                "control_level": "national",
+                "drinking_source": None,
+                "lat": np.nan,
+                "lon": np.nan,
+            }
+        )
     if override is not None:
         given = {str(r["code"]): r for r in override.to_dict("records")}
         for r in rows:
             o = given.get(str(r["code"]))
             if o is not None:
-                r.update({c: o[c] for c in STATION_COLUMNS if c != "code" and not pd.isna(o[c]) and o[c] != ""})
+                r.update(
+                    {c: o[c] for c in STATION_COLUMNS if c != "code" and not pd.isna(o[c]) and o[c] != ""}
+                )
     return station_frame(rows)
 
 
@@ -201,9 +271,12 @@ def read_cnemc_snapshot(
         for t in read_tables(item):
             _read_table(t, parts, meta, pcs)
     reg = _registry(pd.concat(meta, ignore_index=True), override)
-    pc = pd.concat(pcs, ignore_index=True) if pcs else pd.DataFrame(columns=["station", "time", "published_class", "_rev"])
+    pc = (
+        pd.concat(pcs, ignore_index=True)
+        if pcs
+        else pd.DataFrame(columns=["station", "time", "published_class", "_rev"])
+    )
     pc = pc.assign(_seq=np.arange(len(pc))).sort_values(["_rev", "_seq"], kind="stable", na_position="first")
     pc = pc.drop_duplicates(["station", "time"], keep="last").sort_values(["station", "time"], kind="stable")
     pc = pc[["station", "time", "published_class"]].astype({"published_class": "int64"})
     return finish(parts, reg, registry_given=False, files=files, published_class=pc)
-

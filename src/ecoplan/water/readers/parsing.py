@@ -69,12 +69,36 @@ ND_FLAG = "nd"
 #: Far above any surface water (raw sewage: COD ~ 1,000 mg/L, NH3-N ~ 100 mg/L): they
 #: catch unit slips (µg/L given as mg/L) and typing errors, not pollution.
 CEILINGS: dict[str, float] = {
-    "WT": 60.0, "pH": 14.0, "DO": 50.0, "CODMn": 1000.0, "COD": 10000.0, "BOD5": 5000.0,
-    "NH3N": 1000.0, "TP": 100.0, "TN": 1000.0, "Cu": 100.0, "Zn": 100.0, "F": 100.0,
-    "Se": 10.0, "As": 10.0, "Hg": 1.0, "Cd": 10.0, "Cr6": 10.0, "Pb": 10.0, "CN": 10.0,
-    "Phenol": 100.0, "Oil": 1000.0, "LAS": 100.0, "S": 100.0, "FC": 1e10,
-    "Cond": 200000.0, "Turb": 100000.0, "Chla": 10.0, "Algae": 1e12, "SD": 100.0,
-}  # fmt: skip
+    "WT": 60.0,
+    "pH": 14.0,
+    "DO": 50.0,
+    "CODMn": 1000.0,
+    "COD": 10000.0,
+    "BOD5": 5000.0,
+    "NH3N": 1000.0,
+    "TP": 100.0,
+    "TN": 1000.0,
+    "Cu": 100.0,
+    "Zn": 100.0,
+    "F": 100.0,
+    "Se": 10.0,
+    "As": 10.0,
+    "Hg": 1.0,
+    "Cd": 10.0,
+    "Cr6": 10.0,
+    "Pb": 10.0,
+    "CN": 10.0,
+    "Phenol": 100.0,
+    "Oil": 1000.0,
+    "LAS": 100.0,
+    "S": 100.0,
+    "FC": 1e10,
+    "Cond": 200000.0,
+    "Turb": 100000.0,
+    "Chla": 10.0,
+    "Algae": 1e12,
+    "SD": 100.0,
+}
 
 _SEP = re.compile(r"[\s_\-—–·.]+")
 
@@ -94,25 +118,50 @@ _ALIASES.update(
     {
         _norm(k): v
         for k, v in {
-            "pH值": "pH", "水温": "WT", "溶解氧": "DO", "CODCr": "COD", "化学需氧量(COD)": "COD",
-            "BOD₅": "BOD5", "NH3-N": "NH3N", "NH₃-N": "NH3N", "氨氮(NH3-N)": "NH3N",
-            "总磷(以P计)": "TP", "总氮(以N计)": "TN", "六价铬": "Cr6", "铬(六价)": "Cr6",
-            "Cr(VI)": "Cr6", "氟化物(以F-计)": "F", "volatile phenol": "Phenol",
-            "petroleum": "Oil", "sulfide": "S", "fecal coliform": "FC", "电导率": "Cond",
-            "浊度": "Turb", "叶绿素a": "Chla", "叶绿素α": "Chla", "chlorophyll a": "Chla",
-            "藻密度": "Algae", "透明度": "SD", "conductivity": "Cond", "turbidity": "Turb",
+            "pH值": "pH",
+            "水温": "WT",
+            "溶解氧": "DO",
+            "CODCr": "COD",
+            "化学需氧量(COD)": "COD",
+            "BOD₅": "BOD5",
+            "NH3-N": "NH3N",
+            "NH₃-N": "NH3N",
+            "氨氮(NH3-N)": "NH3N",
+            "总磷(以P计)": "TP",
+            "总氮(以N计)": "TN",
+            "六价铬": "Cr6",
+            "铬(六价)": "Cr6",
+            "Cr(VI)": "Cr6",
+            "氟化物(以F-计)": "F",
+            "volatile phenol": "Phenol",
+            "petroleum": "Oil",
+            "sulfide": "S",
+            "fecal coliform": "FC",
+            "电导率": "Cond",
+            "浊度": "Turb",
+            "叶绿素a": "Chla",
+            "叶绿素α": "Chla",
+            "chlorophyll a": "Chla",
+            "藻密度": "Algae",
+            "透明度": "SD",
+            "conductivity": "Cond",
+            "turbidity": "Turb",
         }.items()
     }
-)  # fmt: skip
+)
 
 #: Items naming the lake or the river row of Table 1 row 8 (总磷): ``(item, water body)``.
 _QUALIFIED: dict[str, tuple[str, str]] = {
     _norm(k): v
     for k, v in {
-        "TP_lake": ("TP", "lake"), "TP_river": ("TP", "river"), "总磷(湖、库)": ("TP", "lake"),
-        "总磷(湖库)": ("TP", "lake"), "总磷(湖泊、水库)": ("TP", "lake"), "总磷(河流)": ("TP", "river"),
+        "TP_lake": ("TP", "lake"),
+        "TP_river": ("TP", "river"),
+        "总磷(湖、库)": ("TP", "lake"),
+        "总磷(湖库)": ("TP", "lake"),
+        "总磷(湖泊、水库)": ("TP", "lake"),
+        "总磷(河流)": ("TP", "river"),
     }.items()
-}  # fmt: skip
+}
 
 
 def item_key(text: str) -> tuple[str, str | None] | None:
@@ -129,12 +178,33 @@ def item_key(text: str) -> tuple[str, str | None] | None:
 
 
 _UNIT_SPELLINGS: dict[str, str] = {
-    "mg/l": "mg/L", "毫克/升": "mg/L", "ug/l": "µg/L", "µg/l": "µg/L", "μg/l": "µg/L",
-    "微克/升": "µg/L", "mg/m3": "µg/L", "mg/m³": "µg/L", "°c": "°C", "℃": "°C", "c": "°C",
-    "": "", "无量纲": "", "dimensionless": "", "个/l": "个/L", "mpn/l": "个/L",
-    "us/cm": "µS/cm", "µs/cm": "µS/cm", "μs/cm": "µS/cm", "ms/cm": "mS/cm", "ntu": "NTU",
-    "cells/l": "cells/L", "m": "m", "cm": "cm", "米": "m", "厘米": "cm",
-}  # fmt: skip
+    "mg/l": "mg/L",
+    "毫克/升": "mg/L",
+    "ug/l": "µg/L",
+    "µg/l": "µg/L",
+    "μg/l": "µg/L",
+    "微克/升": "µg/L",
+    "mg/m3": "µg/L",
+    "mg/m³": "µg/L",
+    "°c": "°C",
+    "℃": "°C",
+    "c": "°C",
+    "": "",
+    "无量纲": "",
+    "dimensionless": "",
+    "个/l": "个/L",
+    "mpn/l": "个/L",
+    "us/cm": "µS/cm",
+    "µs/cm": "µS/cm",
+    "μs/cm": "µS/cm",
+    "ms/cm": "mS/cm",
+    "ntu": "NTU",
+    "cells/l": "cells/L",
+    "m": "m",
+    "cm": "cm",
+    "米": "m",
+    "厘米": "cm",
+}
 """Unit spellings (normalised) -> unit. ``mg/m³`` is µg/L (chlorophyll a in TLI use)."""
 
 #: Exact factors from a declared unit to the canonical unit, per canonical unit.
@@ -177,7 +247,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _ND = re.compile(r"(?:<\s*(?P<a>.+)|(?P<b>.+?)\s*[lL])")
 
 
-def parse_number(text: object) -> Number | None | str:
+def parse_number(text: object) -> Number | str | None:
     """A cell as a :class:`Number`, ``None`` when missing, ``"unparseable"`` otherwise.
 
     >>> parse_number("0.025"), parse_number("--"), parse_number("1,2")
@@ -223,7 +293,9 @@ def parse_time(text: object) -> pd.Timestamp | None:
         return None
     y, mo, d, h, mi, s = (int(g) if g else None for g in m.groups())
     try:
-        return pd.Timestamp(year=y or 0, month=mo or 0, day=d or 1, hour=h or 0, minute=mi or 0, second=s or 0)
+        return pd.Timestamp(
+            year=y or 0, month=mo or 0, day=d or 1, hour=h or 0, minute=mi or 0, second=s or 0
+        )
     except (ValueError, OverflowError):
         return None
 
@@ -303,7 +375,9 @@ def _csv(name: str, data: bytes) -> pd.DataFrame:
 
 def _xlsx(name: str, data: bytes) -> dict[str, pd.DataFrame]:
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        sheets = pd.read_excel(
+            io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl"
+        )
     except (ValueError, OSError, KeyError, zipfile.BadZipFile, TypeError) as exc:
         raise InputFileError(name, f"not a readable XLSX file ({exc})") from exc
     out = {}

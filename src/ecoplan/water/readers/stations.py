@@ -91,12 +91,39 @@ def resolve_region(province: str, city: str = "") -> str | None:
     return pcode
 
 
-_BODY = {"river": "river", "lake": "lake", "河流": "river", "河": "river", "湖库": "lake",
-         "湖泊": "lake", "水库": "lake", "湖": "lake", "库": "lake", "reservoir": "lake"}  # fmt: skip
-_LEVEL = {"national": "national", "provincial": "provincial", "city": "city", "国控": "national",
-          "省控": "provincial", "市控": "city"}  # fmt: skip
-_BOOL = {"true": True, "yes": True, "1": True, "是": True, "y": True,
-         "false": False, "no": False, "0": False, "否": False, "n": False, "": None}  # fmt: skip
+_BODY = {
+    "river": "river",
+    "lake": "lake",
+    "河流": "river",
+    "河": "river",
+    "湖库": "lake",
+    "湖泊": "lake",
+    "水库": "lake",
+    "湖": "lake",
+    "库": "lake",
+    "reservoir": "lake",
+}
+_LEVEL = {
+    "national": "national",
+    "provincial": "provincial",
+    "city": "city",
+    "国控": "national",
+    "省控": "provincial",
+    "市控": "city",
+}
+_BOOL = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "是": True,
+    "y": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "否": False,
+    "n": False,
+    "": None,
+}
 
 
 def _registry_rows(t: Any, pos: dict[str, int], problems: list[Problem]) -> list[dict[str, object]]:
@@ -141,13 +168,19 @@ def _registry_rows(t: Any, pos: dict[str, int], problems: list[Problem]) -> list
                 bad(col, f"outside ±{lim:g}")
         rows.append(
             {
-                "code": code, "name": name, "province": cell("province") or None,
-                "city": cell("city") or None, "region": region or None, "basin": cell("basin") or None,
+                "code": code,
+                "name": name,
+                "province": cell("province") or None,
+                "city": cell("city") or None,
+                "region": region or None,
+                "basin": cell("basin") or None,
                 "river": cell("river") or None,
                 "water_body": body or infer_water_body(cell("river"), name),
-                "control_level": level, "drinking_source": None if drink == "bad" else drink, **coords,
+                "control_level": level,
+                "drinking_source": None if drink == "bad" else drink,
+                **coords,
             }
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -159,14 +192,26 @@ def _target_rows(t: Any, pos: dict[str, int], problems: list[Problem]) -> list[d
         if not st or not plan:
             problems.append(Problem(reason="empty station or plan", field="station", text=st, **where))
         if not (year.isdigit() and 1900 <= int(year) <= 2100):
-            problems.append(Problem(reason="year must be a four-digit year", field="year", text=year, **where))
+            problems.append(
+                Problem(reason="year must be a four-digit year", field="year", text=year, **where)
+            )
         try:
             target = gb.parse_class(cls)
         except ValueError:
-            problems.append(Problem(reason="not a class Ⅰ…劣Ⅴ / I…V", field="target_class", text=cls, **where))
+            problems.append(
+                Problem(reason="not a class Ⅰ…劣Ⅴ / I…V", field="target_class", text=cls, **where)
+            )
             continue
-        rows.append({"station": st, "plan": plan, "year": int(year) if year.isdigit() else 0,
-                     "target_class": target, "_file": t.name, "_row": int(r)})  # fmt: skip
+        rows.append(
+            {
+                "station": st,
+                "plan": plan,
+                "year": int(year) if year.isdigit() else 0,
+                "target_class": target,
+                "_file": t.name,
+                "_row": int(r),
+            }
+        )
     return rows
 
 
@@ -195,7 +240,11 @@ def read_stations(sources: Sources) -> WaterBatch:
             else:
                 pos = {h: lower.index(h) for h in STATION_COLUMNS if h in lower}
                 if "code" not in pos or "name" not in pos:
-                    problems.append(Problem(t.name, f"missing column(s) code, name; header is {', '.join(t.header)}", row=1))
+                    problems.append(
+                        Problem(
+                            t.name, f"missing column(s) code, name; header is {', '.join(t.header)}", row=1
+                        )
+                    )
                     continue
                 regs += _registry_rows(t, pos, problems)
         if problems:
@@ -208,12 +257,25 @@ def read_stations(sources: Sources) -> WaterBatch:
     known = set(codes)
     cand = pd.DataFrame(
         [
-            {"file": t["_file"], "row": t["_row"], "field": "station", "station": t["station"],
-             "time_text": str(t["year"]), "time": pd.NaT, "item": None, "named_body": None,
-             "raw": t["station"], "value": float("nan"), "published": float("nan"), "flag": None,
-             "revised_at": pd.NaT, "reason": "unknown_station"}
-            for t in tgts if regs and t["station"] not in known
-        ]  # fmt: skip
+            {
+                "file": t["_file"],
+                "row": t["_row"],
+                "field": "station",
+                "station": t["station"],
+                "time_text": str(t["year"]),
+                "time": pd.NaT,
+                "item": None,
+                "named_body": None,
+                "raw": t["station"],
+                "value": float("nan"),
+                "published": float("nan"),
+                "flag": None,
+                "revised_at": pd.NaT,
+                "reason": "unknown_station",
+            }
+            for t in tgts
+            if regs and t["station"] not in known
+        ]
     )
     targets = pd.DataFrame(
         [{c: t[c] for c in TARGET_COLUMNS} for t in tgts if not regs or t["station"] in known],
