@@ -26,6 +26,11 @@ def test_tables() -> None:
     assert len(ds.TABLE3_LIMITS) == 80
     spots = {"三氯甲烷": 0.06, "苯": 0.01, "甲醛": 0.9, "苯并(a)芘": 2.8e-6, "钴": 1.0, "铊": 0.0001}
     assert {k: ds.TABLE3_LIMITS[k] for k in spots} == spots
+    names = list(ds.TABLE3_LIMITS)
+    assert (names[19], names[38], names[79]) == ("甲苯", "苯胺", "铊")  # table order
+    conf = ds.TABLE3_CONFIDENCE
+    assert sum(1 for c in conf.values() if c == "S×2") == 38
+    assert conf["甲苯"] == conf["联苯胺"] == "S×1" and conf["苯胺"] == conf["三氯甲烷"] == "S×2"
 
 
 def test_attains_rule() -> None:

@@ -4,8 +4,10 @@ Sources: the 指南's 表1 as reproduced in 周道静 & 王传胜 2017 (``progre
 the detection rules quoted at ``ahhmxh.com/xwdt/003001/20220413/…``, the C# code of
 GitHub ``sm1lewc/Silence.Water`` (``CityService.cs``) [S×3], and a standards digest at
 ``ryyc.cn/wenku/rdaac/Q2KN6reGmX`` that prints the same 表1 with its footnote
-"※水深不足25cm时，透明度指标按水深的40%取值" [R]. The 指南's issuing number
-(commonly 建城〔2015〕130号) was not read.
+"※水深不足25cm时，透明度指标按水深的40%取值" [R]. The 指南 (2015年8月) "由住房城乡建设部
+会同环境保护部、水利部、农业部组织编制" (its 前言, web copies ``m.imdsx.com/news/201509/12/
+37367.html`` and ``2011df.com/html/1082439072content_1163455.html`` [R]); its issuing
+number (commonly 建城〔2015〕130号) was not read.
 
 表1 (:data:`LIGHT_BAND`, :data:`HEAVY`):
 

@@ -5,10 +5,14 @@ and 3, and the attainment rule behind 集中式饮用水水源地水质达标率
   standard (S1 of the spec) and again in GitHub ``thincen/WorkHelper``
   ``bin/template/stdTpl/sur.csv`` and ``sm1lewc/Silence.Water``
   ``Silence.Water/SurfaceWater/Data/GB_3838_2002.json`` (:data:`TABLE2_LIMITS`).
-- 表3 集中式生活饮用水地表水源地特定项目标准限值 (80 items, mg/L) [S×1]: the Silence.Water
-  transcription only (commit 907c6d3); no second transcription was found
-  (:data:`TABLE3_LIMITS`). §5.3 [P]: Table 3 items are "selected" by the local
-  authority — here the caller names them (``table3_items``).
+- 表3 集中式生活饮用水地表水源地特定项目标准限值 (80 items, mg/L): the Silence.Water
+  transcription (commit 907c6d3) for all 80; items 1–19 and 21–39 agree with a web
+  reproduction of the table (``tezngx.com/yggc/43955.htm``, stored copy cut after item
+  39) [S×2]; 甲苯 (item 20, cut in that copy) and items 40–80 are [S×1]
+  (:data:`TABLE3_LIMITS`, :data:`TABLE3_CONFIDENCE`). §5.3 [P] and the 前言 [R,
+  ``eadiag.com/news_detail/246.html``]: Table 3 items are selected by the local
+  authority ("根据本地区地表水水质特点和环境管理的需要进行选择") — the caller names them
+  (``table3_items``).
 - §5.3 [P]: a source is evaluated on Table 1 + Table 2 + the selected Table 3 items.
   Attainment [S×2, spec S16: a Quzhou monthly report and the ``thincen/WorkHelper``
   README]: the Table 1 items evaluated per the 2011 method (its 21 items, single
@@ -42,6 +46,7 @@ __all__ = [
     "REFERENCE_ITEMS",
     "TABLE2_LIMITS",
     "TABLE2_ZH",
+    "TABLE3_CONFIDENCE",
     "TABLE3_LIMITS",
     "Attainment",
     "Rates",
@@ -148,8 +153,13 @@ TABLE3_LIMITS: Final[dict[str, float]] = {
     "铊": 0.0001,
 }
 
-#: Confidence label of each table.
-CONFIDENCE: Final[dict[str, str]] = {"table1": "P", "table2": "P", "table3": "S×1"}
+#: Confidence label of each table (Table 3 per item: :data:`TABLE3_CONFIDENCE`).
+CONFIDENCE: Final[dict[str, str]] = {"table1": "P", "table2": "P", "table3": "S×1 / S×2"}
+
+#: Table 3 per item: items 1–19 and 21–39 read in two transcriptions, the rest in one.
+TABLE3_CONFIDENCE: Final[dict[str, str]] = {
+    name: ("S×2" if n <= 39 and n != 20 else "S×1") for n, name in enumerate(TABLE3_LIMITS, 1)
+}
 
 #: Reference items reported beside the verdict, per source type [S×1].
 REFERENCE_ITEMS: Final[dict[str, tuple[str, ...]]] = {"river": ("FC",), "lake": ("TN", "FC")}

@@ -1,8 +1,9 @@
 """《地表水环境质量评价办法（试行）》(环办〔2011〕22号), as ``water-soil.md`` §2 distills it.
 
 - §一 evaluation items: GB 3838—2002 Table 1 minus 水温、总氮、粪大肠菌群 = 21 items,
-  for rivers and lakes alike (:data:`EVALUATION_ITEMS`) [S×3]; 水温, 总氮 and
-  粪大肠菌群 are reference indicators reported beside the class
+  for rivers and lakes alike (:data:`EVALUATION_ITEMS`) [S×4: also a training quiz on
+  the 办法 in the page index, no address stored: "表1中除水温、总氮、粪大肠菌群以外的
+  21项指标"]; 水温, 总氮 and 粪大肠菌群 are reference indicators reported beside the class
   (:func:`reference_classes`; the 办法's verbatim wording is UNCONFIRMED — a river's
   TN has no class, a lake's TN is classed with Table 1 row 9 but kept out of the class).
 - §二(一)1 period statistics: the arithmetic mean of the valid values of the period,
@@ -34,6 +35,12 @@ Options for rules the spec marks UNCONFIRMED (§10), each with the spec's defaul
   CNEMC automatic-station practice (§2.8, verified on 8,552 rows [E]) is
   ``"cnemc_autostation"`` (GB/T 8170 half-to-even, :data:`CNEMC_AUTOSTATION_DIGITS`);
 - ``equal_limits="best"`` of :mod:`.gb3838_2002` (§10 item 1), passed through.
+
+Not in the 办法 (so the options above stay options): a 2016 review of its use
+(《环境监测管理与技术》2016(6), copy at ``meizhang.com/nongyezazhi/hjjcglyjszz/701956.html``)
+asks to add "数据修约方式、检出限以下测值的评价方法及水质类别不同而标准限值相同的指标评价方法" —
+i.e. the 办法 fixes neither rounding, nor non-detects, nor the shared-limit class. The
+same quiz gives the 劣Ⅴ colour as 红 (the other colour names stay UNCONFIRMED).
 
 The exceedance multiple is kept at full precision; :func:`format_multiple` displays it
 with one decimal, half to even (the 办法's example "高锰酸盐指数(1.2)"; the rounding

@@ -16,8 +16,10 @@ numerals the CNEMC data use (:data:`CLASS_LABELS`).
 
 Option (UNCONFIRMED, spec §1.1 and §10 item 1): where several classes share one
 limit (COD 15 for Ⅰ and Ⅱ, …) the **best** class is returned (COD 15 → Ⅰ), as the
-groundwater rule "从优不从劣" (GB/T 14848—2017 §6.2) does; no official statement for
-surface water was read. ``equal_limits="worst"`` gives the other reading (COD 15 → Ⅱ).
+groundwater rule "从优不从劣" (GB/T 14848—2017 §6.2, quoted in two code bases) does; no
+official statement for surface water was read, and a 2016 review of the 2011 method
+lists "水质类别不同而标准限值相同的指标评价方法" among the rules it lacks.
+``equal_limits="worst"`` gives the other reading (COD 15 → Ⅱ).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Lake/reservoir trophic state: 综合营养状态指数 TLI(Σ) (``water-soil.md`` §3).
 
-Source: 《湖泊（水库）富营养化评价方法及分级技术规定》(中国环境监测总站, 2001; "此规定由
-中国环境监测总站生态室负责解释"), read in four web copies and two papers [R×4 + S×2];
+Source: 《湖泊（水库）富营养化评价方法及分级技术规定》(中国环境监测总站, 总站生字〔2001〕090号
+per the copy ``m.zhuangpeitu.com/p-9056091.html``; "此规定由中国环境监测总站生态室负责解释"),
+read in five web copies and two papers [R×5 + S×2];
 the 2011 method (环办〔2011〕22号 §一(一)2) names the same five trophic items
 (叶绿素a、总磷、总氮、透明度、高锰酸盐指数).
 
