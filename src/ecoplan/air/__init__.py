@@ -33,6 +33,7 @@ DOMAIN = Domain(
     top_commands=("ecoplan.air.commands:aqi",),
     routes="ecoplan.air.routes:routes",
     pages="ecoplan.air.pages:PAGES",
+    report="ecoplan.air.report:section",
     words="words.yaml",
     migrations=MIGRATIONS,
 )

@@ -22,6 +22,13 @@ The parts, and who calls them:
     An object with ``home(ep, lang)``, ``region(ep, code, lang, year)`` and
     ``rankings(ep, year, lang)``, each returning a :class:`ecoplan.kit.web.Section` or
     ``None``: the dashboard shows the sections of every domain that has data.
+``report``
+    ``section(ep, plan, region, year, lang) -> ReportSection | None``: the domain's part
+    of a plan's assessment report (:mod:`ecoplan.reports`) for the report's region and
+    year, in the report's language; ``None`` when the domain has nothing for them. A
+    :class:`ReportSection` is a title, a table (header and rows: the HTML/PDF report
+    shows it, the XLSX workbook gives it a sheet of its own) and a note, or an HTML
+    fragment of the domain's own (autoescaped template) in place of the table in HTML.
 ``words``
     The domain's ``words.yaml`` (keys under ``<name>.``), added to the catalog of words;
     a tuple of files when the domain keeps one file per surface (``words.yaml``,
@@ -37,7 +44,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Domain", "load"]
+__all__ = ["Domain", "ReportSection", "load"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class Domain:
     top_commands: tuple[str, ...] = ()
     routes: str | None = None
     pages: str | None = None
+    report: str | None = None
     words: str | tuple[str, ...] | None = None
     migrations: tuple[str, ...] = field(default=())
 
@@ -65,6 +73,41 @@ class Domain:
         if self.words is None:
             return ()
         return (self.words,) if isinstance(self.words, str) else self.words
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One domain's part of the assessment report (``Domain.report``).
+
+    Every text is already in the report's language. ``rows`` keep numbers as numbers
+    (``None`` for no value): the workbook writes them with a number format, the HTML
+    report formats them. ``html``, when given, is an HTML fragment the domain rendered
+    with an autoescaping template; the HTML and PDF reports show it instead of the
+    table (the workbook still takes the rows).
+    """
+
+    title: str
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[Any, ...], ...] = ()
+    note: str = ""
+    html: str | None = None
+
+    def __post_init__(self) -> None:
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.header):
+                raise ValueError(
+                    f"report section {self.title!r}: row {i} has {len(row)} cells, header {len(self.header)}"
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (the report data's ``domains`` entries)."""
+        return {
+            "title": self.title,
+            "header": list(self.header),
+            "rows": [list(r) for r in self.rows],
+            "note": self.note,
+            "html": self.html,
+        }
 
 
 def load(ref: str) -> Any:

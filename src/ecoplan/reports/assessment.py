@@ -3,10 +3,12 @@
 ``html``: one self-contained page (cover with issuer, document number, region by
 name and code, year, stage, report date and the score and grade of the default rules
 or why there is none; binding-indicator summary, every indicator with status and a
-small trajectory chart as inline SVG, warnings, methodology and the sources of the
-values the assessment used). ``pdf``: that page printed on A4 by headless Chromium
-(Debian package ``chromium``; CJK fonts from ``fonts-noto-cjk``), page numbers in the
-footer from CSS ``@page`` margin boxes (``counter(page)``/``counter(pages)``).
+small trajectory chart as inline SVG, warnings, the domains' sections
+(:mod:`ecoplan.reports.domains`, each for the report's region and year, found through
+the registry), methodology and the sources of the values the assessment used).
+``pdf``: that page printed on A4 by headless Chromium (Debian package ``chromium``; CJK
+fonts from ``fonts-noto-cjk``), page numbers in the footer from CSS ``@page`` margin
+boxes (``counter(page)``/``counter(pages)``).
 ``xlsx``: the same content in sheets named in the report language, header row frozen,
 numbers with a number format, every text cell written as text (a value starting with
 = + - @ can never become a formula). One language per file: indicator names, not ids,
@@ -33,6 +35,7 @@ from ecoplan.core.templating import render
 from ecoplan.core.words import Words, word
 from ecoplan.kit.web import fmt
 from ecoplan.reports import labels
+from ecoplan.reports.domains import domain_sections, section_html, sheet_name
 
 __all__ = ["FORMATS", "ReportData", "build", "render_html", "write_report", "write_xlsx"]
 
@@ -151,6 +154,7 @@ def build(
         sources=sorted(used),
         source_use=used,
         lang=lang,
+        domains=domain_sections(ep, plan, reg, y, lang),
     )
 
 
@@ -289,6 +293,7 @@ def render_html(data: ReportData) -> str:
         narrow=NARROW,
         rows=rows,
         warnings=[_warning_text(w, lang) for w in data["warnings"]],
+        domains=[(s["title"], section_html(s, lang)) for s in data.get("domains", [])],
         method=_method(lang),
         sources=data["sources"],
         css=Markup(_CSS.replace("__FOOTER__", _page_footer(lang)) + badges + "\n"),
@@ -358,6 +363,15 @@ def write_xlsx(data: ReportData, path: Path) -> None:
     sep = w("label.report.list_sep")
     for x in data["sources"]:
         put(src, [x, sep.join(data["source_use"].get(x, []))])
+    taken = set(wb.sheetnames)
+    for section in data.get("domains", []):  # one sheet per domain section
+        sheet = wb.create_sheet(sheet_name(section["title"], taken))
+        taken.add(sheet.title)
+        put(sheet, list(section["header"]))
+        for row in section["rows"]:
+            put(sheet, list(row))
+        if section.get("note"):
+            put(sheet, [section["note"]])
     for sheet in wb.worksheets:
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["A"].width = 36
