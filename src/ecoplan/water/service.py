@@ -107,21 +107,24 @@ class WaterOps:
     ) -> WaterBatch:  # fmt: skip
         """Read files of a named format (the readers' ``FORMATS``) into one batch; a
         ``stations`` file (format ``stations``) adds to and overrides the registry, a
-        ``targets`` file (format ``targets`` when the readers offer it) the plan targets."""
+        ``targets`` file (format ``stations``: station, plan, year, target_class) the
+        plan target classes."""
         readers = _readers()
-        if not hasattr(readers, "read"):
-            raise EcoplanError("no water readers are installed yet")
-        batch: WaterBatch = readers.read(format, [str(s) for s in sources])
-        if stations is not None:
+        reader = readers.FORMATS.get(format)
+        opts: dict[str, Any] = {}
+        if stations is not None and reader is not None and "stations" in reader.options:
+            opts["stations"] = str(stations)
+        batch: WaterBatch = readers.read(format, [str(s) for s in sources], **opts)
+        if stations is not None and not opts:
             reg: WaterBatch = readers.read("stations", [str(stations)])
             st = pd.concat([batch.stations, reg.stations], ignore_index=True)
             batch.stations = st.drop_duplicates("code", keep="last").reset_index(drop=True)
+            batch.targets = pd.concat([batch.targets, reg.targets], ignore_index=True)
             batch.rejects = pd.concat([batch.rejects, reg.rejects], ignore_index=True)
             batch.files = [*batch.files, *reg.files]
         if targets is not None:
-            if "targets" not in getattr(readers, "FORMATS", {}):
-                raise EcoplanError("the water readers offer no 'targets' format yet")
-            tg: WaterBatch = readers.read("targets", [str(targets)])
+            # the registry format also reads target classes (station, plan, year, target_class)
+            tg: WaterBatch = readers.read("stations", [str(targets)])
             batch.targets = pd.concat([batch.targets, tg.targets], ignore_index=True)
             batch.files = [*batch.files, *tg.files]
         return batch
