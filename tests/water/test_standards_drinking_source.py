@@ -11,12 +11,15 @@
 from __future__ import annotations
 
 import doctest
+import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecoplan.water.standards import drinking_source as ds
+from ecoplan.water.standards import evaluation_2011 as ev
 
 GOOD = {"pH": 7.5, "DO": 6.8, "CODMn": 3.1, "NH3N": 0.3, "TP": 0.06, "COD": 12.0}
 
@@ -46,6 +49,22 @@ def test_attains_rule() -> None:
     # target class option
     assert ds.attains(GOOD, target_class=2).meets is True
     assert ds.attains(GOOD, target_class=1).failing == ["DO", "CODMn", "NH3N", "TP"]  # TP 0.06 river → Ⅱ
+
+
+def test_cod_not_classed_by_default() -> None:
+    """Recent source reports class 20 items ("23项，化学需氧量除外"); the 21-item reading is
+    an option."""
+    assert "COD" not in ds.SOURCE_ITEMS and len(ds.SOURCE_ITEMS) == 20
+    sample = {**GOOD, "COD": 35.0}  # COD 35 → Ⅴ
+    assert ds.attains(sample).meets is True
+    assert ds.attains(sample, items=ev.EVALUATION_ITEMS).failing == ["COD"]
+
+
+@pytest.mark.parametrize("item", sorted(ds.TABLE2_LIMITS))
+def test_table2_limits_inclusive(item: str) -> None:
+    limit = ds.TABLE2_LIMITS[item]
+    assert ds.attains({**GOOD, item: limit}).meets is True
+    assert ds.attains({**GOOD, item: float(np.nextafter(limit, math.inf))}).failing == [item]
 
 
 def test_attains_period_rules() -> None:

@@ -14,13 +14,22 @@ and 3, and the attainment rule behind 集中式饮用水水源地水质达标率
   authority ("根据本地区地表水水质特点和环境管理的需要进行选择") — the caller names them
   (``table3_items``).
 - §5.3 [P]: a source is evaluated on Table 1 + Table 2 + the selected Table 3 items.
-  Attainment [S×2, spec S16: a Quzhou monthly report and the ``thincen/WorkHelper``
-  README]: the Table 1 items evaluated per the 2011 method (its 21 items, single
-  factor) are at or better than Ⅲ, and no Table 2 or selected Table 3 item exceeds
-  its limit. Reference items reported beside (not in) the verdict: 粪大肠菌群 for a
-  river-type source, 总氮 and 粪大肠菌群 for a lake-type one [S×1].
-- 达标率 [S×1, S16]: by count (sources meeting ÷ sources monitored) and by volume
-  (water taken from compliant sources ÷ all water taken) (:func:`rates`).
+  Attainment [S×4: official monthly source reports — Quzhou 2016-06
+  (``360docs.net/doc/761761476.html``), Hunan 2022-10 (a mirror of the 湖南省生态环境厅
+  page, ``prpwpmw.cn/sthjt/xxgk/zdly/hjjc/hjzl/shjzl/yys/202303/t20230323_29289907.html``),
+  Wenshan 2021 Q1 (``ynwss.gov.cn/info/2421/84625.htm``); the ``thincen/WorkHelper``
+  README]: "基本项目按照《地表水环境质量评价办法（试行）》进行评价（水温、总氮、粪大肠菌群作为
+  参考指标单独评价，不参与水质类别评价），补充项目、特定项目采用单因子评价法" against the Ⅲ
+  class: Table 1 at or better than Ⅲ and no Table 2 or selected Table 3 item above its
+  limit. Reference items (:data:`REFERENCE_ITEMS`) are reported beside the verdict.
+- Table 1 items: the recent reports monitor "表1的基本项目（23项，化学需氧量除外）" and
+  class "按照20项基本指标" (Hunan 2022, Wenshan 2021, a 2018 county report) [S×3] — the
+  2011 method's 21 items without COD (:data:`SOURCE_ITEMS`, the default ``items``).
+  The spec (§6) says the 21 items; the Quzhou 2016 report still monitored COD. Pass
+  ``items=evaluation_2011.EVALUATION_ITEMS`` for that reading.
+- 达标率 [S×2: Quzhou 2016, Jinyun 2016 Q2 in the page index]: by count (sources
+  meeting ÷ sources monitored) and by volume ("实际取水量…达标水量…水量达标率")
+  (:func:`rates`).
 
 Options for rules the spec marks UNCONFIRMED (§10 item 15):
 
@@ -44,6 +53,7 @@ from ecoplan.water.standards import gb3838_2002 as gb
 __all__ = [
     "CONFIDENCE",
     "REFERENCE_ITEMS",
+    "SOURCE_ITEMS",
     "TABLE2_LIMITS",
     "TABLE2_ZH",
     "TABLE3_CONFIDENCE",
@@ -161,6 +171,10 @@ TABLE3_CONFIDENCE: Final[dict[str, str]] = {
     name: ("S×2" if n <= 39 and n != 20 else "S×1") for n, name in enumerate(TABLE3_LIMITS, 1)
 }
 
+#: The Table 1 items classed for a drinking source: the 2011 method's 21 without
+#: 化学需氧量 ("23项，化学需氧量除外"; "按照20项基本指标进行水质类别评价") [S×3].
+SOURCE_ITEMS: Final = tuple(i for i in ev.EVALUATION_ITEMS if i != "COD")
+
 #: Reference items reported beside the verdict, per source type [S×1].
 REFERENCE_ITEMS: Final[dict[str, tuple[str, ...]]] = {"river": ("FC",), "lake": ("TN", "FC")}
 
@@ -198,6 +212,7 @@ def attains(
     source_type: SourceType = "river",
     *,
     table3_items: Iterable[str] = (),
+    items: Iterable[str] = SOURCE_ITEMS,
     target_class: int = 3,
     rounding: ev.Rounding = "none",
 ) -> Attainment:
@@ -206,7 +221,8 @@ def attains(
     ``sample`` mixes Table 1 keys (:data:`ecoplan.water.standards.gb3838_2002.ITEMS`),
     Table 2 keys (:data:`TABLE2_LIMITS`) and Table 3 names; the Table 3 items that
     count are ``table3_items`` (a selected item missing from the sample is not
-    judged). A sample with no Table 1 evaluation item raises ``ValueError``.
+    judged); ``items`` — the Table 1 items classed (default :data:`SOURCE_ITEMS`).
+    A sample with no Table 1 evaluation item raises ``ValueError``.
 
     >>> attains({"pH": 7.5, "DO": 6.1, "CODMn": 3.2, "NH3N": 0.4, "TP": 0.08, "Fe": 0.35}).failing
     ['Fe']
@@ -218,10 +234,11 @@ def attains(
     if unknown:
         raise ValueError(f"not GB 3838 Table 3 items: {unknown}")
     t1, other = _split(sample)
-    classes = ev.item_classes(t1, source_type, rounding=rounding)
+    wanted = tuple(items)
+    classes = ev.item_classes(t1, source_type, items=wanted, rounding=rounding)
     if not classes:
         raise ValueError("no GB 3838 Table 1 evaluation item in the sample")
-    failing = [i for i in ev.EVALUATION_ITEMS if classes.get(i, 0) > target_class]
+    failing = [i for i in wanted if classes.get(i, 0) > target_class]
     limits = {**TABLE2_LIMITS, **{i: TABLE3_LIMITS[i] for i in selected}}
     for item, limit in limits.items():
         value = other.get(item)
@@ -240,6 +257,7 @@ def attains_period(
     source_type: SourceType = "river",
     *,
     table3_items: Iterable[str] = (),
+    items: Iterable[str] = SOURCE_ITEMS,
     target_class: int = 3,
     rule: Literal["mean", "every_sample"] = "mean",
 ) -> Attainment:
@@ -248,10 +266,11 @@ def attains_period(
     failing item once). UNCONFIRMED option (§10 item 15)."""
     if not samples:
         raise ValueError("no sample in the period")
-    selected = tuple(table3_items)
+    selected, wanted = tuple(table3_items), tuple(items)
     if rule == "every_sample":
         verdicts = [
-            attains(s, source_type, table3_items=selected, target_class=target_class) for s in samples
+            attains(s, source_type, table3_items=selected, items=wanted, target_class=target_class)
+            for s in samples
         ]
         failing = list(dict.fromkeys(i for v in verdicts for i in v.failing))
         worst = gb.worst_class(v.cls for v in verdicts)
@@ -263,7 +282,7 @@ def attains_period(
     for k in keys:
         vals = [v for s in samples if (v := s.get(k)) is not None and not math.isnan(v)]
         means[k] = ev.period_mean(vals) if vals else None
-    return attains(means, source_type, table3_items=selected, target_class=target_class)
+    return attains(means, source_type, table3_items=selected, items=wanted, target_class=target_class)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,11 @@
   for rivers and lakes alike (:data:`EVALUATION_ITEMS`) [S×4: also a training quiz on
   the 办法 in the page index, no address stored: "表1中除水温、总氮、粪大肠菌群以外的
   21项指标"]; 水温, 总氮 and 粪大肠菌群 are reference indicators reported beside the class
-  (:func:`reference_classes`; the 办法's verbatim wording is UNCONFIRMED — a river's
-  TN has no class, a lake's TN is classed with Table 1 row 9 but kept out of the class).
+  (:func:`reference_classes`): "水温、总氮、粪大肠菌群作为参考指标单独评价，不参与水质类别评价",
+  as an official source report restates the 办法 (Wenshan 2021, ``ynwss.gov.cn/info/
+  2421/84625.htm``) [S×1; the 办法's own sentence not read]; a river's TN has no class
+  ("总氮不做评价" in a 2018 county report), a lake's TN is classed with Table 1 row 9
+  but kept out of the class.
 - §二(一)1 period statistics: the arithmetic mean of the valid values of the period,
   classed afterwards (:func:`period_mean`).
 - §二(一)1 section class: single-factor, the worst item (:func:`section_class`).
