@@ -116,7 +116,7 @@ def _print_one(res: dict[str, Any], lang: str) -> None:
         say(
             w(
                 "water.cli.class_line",
-                cls=res["class"],
+                cls=_label(res["class"], lang),
                 grade=w(f"water.grade.{gb.parse_class(res['class'])}"),
             )
         )
