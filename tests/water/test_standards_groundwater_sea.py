@@ -112,6 +112,16 @@ def test_gw_section_is_max_and_array_matches(sample: dict[str, float]) -> None:
         assert math.isnan(gw.item_class_array(k, np.array([v, math.nan]))[1])
 
 
+def test_gw_grade_share() -> None:
+    assert gw.grade_share([1, 2, 3, 4, 5]) == 0.2
+    assert gw.grade_share([1, 2, 3, 4, 5], "poor") == 0.2
+    assert gw.grade_share([4, 4, 5, None]) == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="grade"):
+        gw.grade_share([1], "bad")
+    with pytest.raises(ValueError, match="no classed"):
+        gw.grade_share([None])
+
+
 def test_gw_invalid_input_raises() -> None:
     with pytest.raises(ValueError, match="unknown"):
         gw.item_class("TN", 1.0)

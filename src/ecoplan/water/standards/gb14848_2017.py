@@ -36,7 +36,8 @@ keyword option of :func:`grade`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from typing import Final
 
 import numpy as np
@@ -57,6 +58,7 @@ __all__ = [
     "PRESENCE_ITEMS",
     "STANDARD",
     "grade",
+    "grade_share",
     "item_class",
     "item_class_array",
     "section_class",
@@ -237,3 +239,25 @@ def grade(cls: int, *, grade_of_class: Mapping[int, str] = GRADE_OF_CLASS) -> st
     if cls not in (1, 2, 3, 4, 5):
         raise ValueError(f"class must be 1..5, got {cls!r}")
     return grade_of_class[cls]
+
+
+def grade_share(
+    classes: Iterable[int | None],
+    code: str = "very_poor",
+    *,
+    grade_of_class: Mapping[int, str] = GRADE_OF_CLASS,
+) -> float:
+    """Share of the classed points whose grade is ``code`` — 地下水质量极差比例 with the
+    default (plain count; points without a class are left out).
+
+    >>> grade_share([3, 4, 5, 5, None])
+    0.5
+    """
+    if code not in set(grade_of_class.values()):
+        raise ValueError(f"not a grade of the mapping: {code!r}")
+    present = [c for c in classes if c is not None]
+    if not present:
+        raise ValueError("no classed point")
+    return float(
+        Fraction(sum(1 for c in present if grade(c, grade_of_class=grade_of_class) == code), len(present))
+    )
