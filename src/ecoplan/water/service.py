@@ -226,6 +226,7 @@ class WaterOps:
         df = pipeline.shares(eng, year=year, by=by, period=period, month=month, options=self.options)
         if by == "region" and len(df):
             df["name"] = [self._name(str(k)) for k in df["key"]]
+            df["name_en"] = [self._name(str(k), "en") for k in df["key"]]
         return df
 
     def rank(self, *, year: int, engine: str = "duckdb") -> pd.DataFrame:
@@ -250,9 +251,10 @@ class WaterOps:
         out["name"] = out["station"].map(names)
         return out
 
-    def _name(self, code: str) -> str | None:
+    def _name(self, code: str, lang: str = "zh") -> str | None:
         try:
-            return self.session.catalog.region(code).name_zh
+            r = self.session.catalog.region(code)
+            return r.name_zh if lang == "zh" else (r.name_en or r.name_zh)
         except NotFound:
             return None
 
