@@ -48,7 +48,15 @@ def test_qiyang_counts(samples: pd.DataFrame) -> None:
 def test_sql_agrees_with_the_calculator(samples: pd.DataFrame) -> None:
     extra = pd.DataFrame(
         [
-            {"sample_id": "x1", "region": "431181", "land_use": "orchard", "ph": 6.0, "Cu": 180.0, "Zn": 150.0, "Cd": 0.2},
+            {
+                "sample_id": "x1",
+                "region": "431181",
+                "land_use": "orchard",
+                "ph": 6.0,
+                "Cu": 180.0,
+                "Zn": 150.0,
+                "Cd": 0.2,
+            },
             {"sample_id": "x2", "region": "431181", "land_use": "other", "ph": 7.8, "As": 110.0},
             {"sample_id": "x3", "region": "431181", "land_use": "paddy", "ph": None, "Cd": 0.3},
             {"sample_id": "x4", "region": "431181", "land_use": "paddy", "ph": 5.5, "Hg": 0.5, "Pb": 400.0},
@@ -60,7 +68,12 @@ def test_sql_agrees_with_the_calculator(samples: pd.DataFrame) -> None:
         for r in allrows.itertuples(index=False):
             metals = {m: getattr(r, m) for m in g.BASIC}
             ph = None if pd.isna(r.ph) else r.ph
-            want = g.classify(r.land_use, ph, {k: (None if pd.isna(v) else v) for k, v in metals.items()}, include_cu_ni_zn=inc)
+            want = g.classify(
+                r.land_use,
+                ph,
+                {k: (None if pd.isna(v) else v) for k, v in metals.items()},
+                include_cu_ni_zn=inc,
+            )
             got = sql.loc[r.sample_id, "category"]
             assert (None if pd.isna(got) else got) == want.category, r.sample_id
     x3 = classify_samples(DuckDBEngine(), allrows).set_index("sample_id").loc["x3"]
@@ -71,8 +84,14 @@ def test_rates_agree_with_the_calculator(register: tuple[pd.DataFrame, pd.DataFr
     units, plots = register
     table = rates_table(DuckDBEngine(), units, plots).set_index("year")
     for y in (2018, 2019, 2020):
-        u = [su.Unit(r.unit_id, r.area_hm2, r.level, r.measure, r.crop_compliant) for r in units[units.year == y].itertuples()]
-        p = [su.Plot(r.plot_id, r.contaminated, r.status, r.planned_reuse, r.reuse_compliant, r.key) for r in plots[plots.year == y].itertuples()]
+        u = [
+            su.Unit(r.unit_id, r.area_hm2, r.level, r.measure, r.crop_compliant)
+            for r in units[units.year == y].itertuples()
+        ]
+        p = [
+            su.Plot(r.plot_id, r.contaminated, r.status, r.planned_reuse, r.reuse_compliant, r.key)
+            for r in plots[plots.year == y].itertuples()
+        ]
         assert table.loc[y, "farmland_safe_use_pct"] == su.farmland_rate(u).value_pct
         assert table.loc[y, "site_safe_use_pct"] == su.site_rate(p).value_pct
         assert table.loc[y, "key_site_safe_use_pct"] == su.site_rate(p, key_only=True).value_pct
@@ -85,10 +104,15 @@ def test_rates_agree_with_the_calculator(register: tuple[pd.DataFrame, pd.DataFr
 def test_duckdb_and_spark_agree(samples: pd.DataFrame, register: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     pytest.importorskip("pyspark")
     duck, spark = DuckDBEngine(), SparkEngine()
-    a = classify_samples(duck, samples)[["sample_id", "band", "Cd_screening", "Cd_intervention", "Cd_level", "level", "category"]]
+    a = classify_samples(duck, samples)[
+        ["sample_id", "band", "Cd_screening", "Cd_intervention", "Cd_level", "level", "category"]
+    ]
     b = classify_samples(spark, samples)[list(a.columns)]
     pd.testing.assert_frame_equal(a.astype(str), b.astype(str))
-    ca, cb = class_counts(duck, classify_samples(duck, samples)), class_counts(spark, classify_samples(spark, samples))
+    ca, cb = (
+        class_counts(duck, classify_samples(duck, samples)),
+        class_counts(spark, classify_samples(spark, samples)),
+    )
     pd.testing.assert_frame_equal(ca.astype(str), cb.astype(str))
     ra, rb = rates_table(duck, *register), rates_table(spark, *register)
     pd.testing.assert_frame_equal(ra, rb, check_dtype=False)

@@ -22,8 +22,12 @@ def test_qiyang_as_laid_out() -> None:
     assert b.rows["land_use"].value_counts().to_dict() == {"paddy": 83, "other": 53}
     first = b.rows.iloc[0]  # file line 4: 111.8052778,26.56888889,Upland,4.4,0.2826324
     assert (first["lon"], first["lat"], first["land_use"], first["ph"], first["Cd"]) == (
-        111.8052778, 26.56888889, "other", 4.4, 0.2826324,
-    )  # fmt: skip
+        111.8052778,
+        26.56888889,
+        "other",
+        4.4,
+        0.2826324,
+    )
     assert first["region"] == "431181"
     assert b.rows["crop_cd"].notna().sum() == 61
 
@@ -126,12 +130,25 @@ def test_formats_and_errors(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.one_of(st.floats(-10, 20, allow_nan=False).map(lambda v: f"{v:g}"), st.sampled_from(["NA", "", "x", "1e3"])), min_size=1, max_size=8))
-def test_parser_never_crashes_and_explains_every_drop(tmp_path_factory: pytest.TempPathFactory, cells: list[str]) -> None:
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(-10, 20, allow_nan=False).map(lambda v: f"{v:g}"),
+            st.sampled_from(["NA", "", "x", "1e3"]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_parser_never_crashes_and_explains_every_drop(
+    tmp_path_factory: pytest.TempPathFactory, cells: list[str]
+) -> None:
     d = tmp_path_factory.mktemp("h")
-    rows = ["sample_id,region,land_use,ph,Cd [mg/kg]"] + [f"s{i},431181,paddy,{v},{v}" for i, v in enumerate(cells)]
+    rows = ["sample_id,region,land_use,ph,Cd [mg/kg]"] + [
+        f"s{i},431181,paddy,{v},{v}" for i, v in enumerate(cells)
+    ]
     b = read("samples", [write_csv(d / "h.csv", rows)])
     assert len(b.rows) == len(cells)  # values are dropped with a reason, samples kept
     assert set(b.rejects["reason"]) <= {"not_a_number", "negative", "ph_out_of_range"}
-    assert ((b.rows["Cd"].dropna() >= 0)).all()
+    assert (b.rows["Cd"].dropna() >= 0).all()
     assert b.rows["ph"].dropna().between(0, 14).all()

@@ -35,7 +35,9 @@ def test_load_is_idempotent_and_keeps_revisions(ep: Ecoplan, tmp_path: Path) -> 
     _b, r1 = ep.soil.load([QIYANG], "qiyang-cd")
     _b, r2 = ep.soil.load([QIYANG], "qiyang-cd")
     assert (r1.rows_new, r2.rows_new, r2.rows_unchanged, r2.rows_revised) == (136, 0, 136, 0)
-    f = write_csv(tmp_path / "u.csv", ["unit_id,region,year,area [亩],level,measure", "u1,431181,2020,15,轻微,优先保护"])
+    f = write_csv(
+        tmp_path / "u.csv", ["unit_id,region,year,area [亩],level,measure", "u1,431181,2020,15,轻微,优先保护"]
+    )
     ep.soil.load([f], "farmland-units")
     write_csv(f, ["unit_id,region,year,area [亩],level,measure", "u1,431181,2020,30,轻微,优先保护"])
     _b, r3 = ep.soil.load([f], "farmland-units")
@@ -74,7 +76,9 @@ runner = CliRunner()
 
 
 def test_class_contract_json() -> None:
-    res = runner.invoke(cli_app, ["soil", "class", "--cd", "0.5", "--pb", "35", "--ph", "6.0", "--land-use", "paddy"])
+    res = runner.invoke(
+        cli_app, ["soil", "class", "--cd", "0.5", "--pb", "35", "--ph", "6.0", "--land-use", "paddy"]
+    )
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
     assert d["category"] == "safe_use"
@@ -93,7 +97,9 @@ def test_class_file_csv_adds_columns() -> None:
     res = runner.invoke(cli_app, ["soil", "class", str(QIYANG), "--format", "csv"])
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert lines[0].startswith("X,Y,land_use,pH,SoilCdtot") and lines[0].endswith("soil_category,soil_reason,Cd_category,Cd_screening,Cd_intervention")
+    assert lines[0].startswith("X,Y,land_use,pH,SoilCdtot") and lines[0].endswith(
+        "soil_category,soil_reason,Cd_category,Cd_screening,Cd_intervention"
+    )
     assert len(lines) == 137
     assert lines[1].endswith(",priority_protection,,priority_protection,0.3,1.5")  # pH 4.4, Cd 0.2826 ≤ 0.3
     js = json.loads(runner.invoke(cli_app, ["soil", "class", str(QIYANG)]).stdout)
@@ -133,7 +139,10 @@ def _soil_part(html: str) -> str:
 def test_region_page_in_one_language(base: str, lang: str) -> None:
     html = httpx.get(f"{base}/regions/431181?lang={lang}").text
     assert "soil-map" in html and "soil-rates" in html
-    words = {"zh": ["优先保护类", "安全利用类", "受污染耕地安全利用率"], "en": ["Priority protection", "Safe use", "polluted farmland"]}
+    words = {
+        "zh": ["优先保护类", "安全利用类", "受污染耕地安全利用率"],
+        "en": ["Priority protection", "Safe use", "polluted farmland"],
+    }
     for w in words[lang]:
         assert w in html
     part = _soil_part(html)

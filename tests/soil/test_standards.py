@@ -13,7 +13,11 @@ from ecoplan.soil.standards import gb15618_2018 as g
 from ecoplan.soil.standards import gb36600_2018 as c
 from ecoplan.soil.standards import safe_use as su
 
-VECTORS = [v for v in json.loads((SHARED / "specs" / "water-soil-vectors.json").read_text()) if v["kind"] == "soil_GB15618"]
+VECTORS = [
+    v
+    for v in json.loads((SHARED / "specs" / "water-soil-vectors.json").read_text())
+    if v["kind"] == "soil_GB15618"
+]
 ZH = {"优先保护类": "priority_protection", "安全利用类": "safe_use", "严格管控类": "strict_control"}
 LEVEL = {"<=screening": 1, "screening<x<=control": 2, ">control": 3}
 
@@ -77,7 +81,9 @@ def test_negative_content_raises() -> None:
 
 
 def test_crop_hook_is_applied() -> None:
-    r = g.classify("paddy", 4.35, {"Cd": 0.5035359}, crop_adjust=lambda lv, crop: 3 if crop > 0.2 else lv, crop=2.63)
+    r = g.classify(
+        "paddy", 4.35, {"Cd": 0.5035359}, crop_adjust=lambda lv, crop: 3 if crop > 0.2 else lv, crop=2.63
+    )
     assert r.category == "strict_control"
 
 
@@ -88,7 +94,9 @@ _c = st.floats(0, 5000, allow_nan=False)
 
 
 @given(_lu, _ph, _metal, _c, _c, st.booleans())
-def test_higher_concentration_never_gives_a_better_class(lu: str, ph: float, m: str, a: float, b: float, inc: bool) -> None:
+def test_higher_concentration_never_gives_a_better_class(
+    lu: str, ph: float, m: str, a: float, b: float, inc: bool
+) -> None:
     lo, hi = sorted((a, b))
     low = g.classify(lu, ph, {m: lo}, include_cu_ni_zn=inc)
     high = g.classify(lu, ph, {m: hi}, include_cu_ni_zn=inc)

@@ -34,7 +34,11 @@ FEEDS: Mapping[str, Feed] = {
         Feed("soil.polluted_farmland_safe_use", "farmland_safe_use_pct", FARMLAND_RULE),
         Feed("soil.contaminated_site_safe_use", "site_safe_use_pct", SITE_RULE),
         Feed("soil.key_construction_land_safe_use", "key_site_safe_use_pct", f"{SITE_RULE}; key plots only"),
-        Feed("soil.polluted_farmland_and_site_safe_use", "combined_safe_use_pct", "min(farmland, site); UNCONFIRMED"),
+        Feed(
+            "soil.polluted_farmland_and_site_safe_use",
+            "combined_safe_use_pct",
+            "min(farmland, site); UNCONFIRMED",
+        ),
     )
 }
 
@@ -45,9 +49,9 @@ def feed_value(feed: Feed, row: Mapping[str, Any]) -> tuple[float, str] | None:
     v = row.get(feed.statistic)
     if v is None or v != v:
         return None
+    safe = row["farmland_b_hm2"] + row["farmland_c_hm2"] + row["farmland_d_hm2"]
     parts = {
-        "farmland_safe_use_pct": f"B+C+D={row['farmland_b_hm2'] + row['farmland_c_hm2'] + row['farmland_d_hm2']:.4g} hm², "
-        f"E={row['farmland_e_hm2']:.4g} hm²",
+        "farmland_safe_use_pct": f"B+C+D={safe:.4g} hm², E={row['farmland_e_hm2']:.4g} hm²",
         "site_safe_use_pct": f"{row['sites_safe']}/{row['sites_counted']} plots",
         "key_site_safe_use_pct": f"{row['key_sites_safe']}/{row['key_sites_counted']} key plots",
     }

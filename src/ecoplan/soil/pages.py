@@ -71,7 +71,9 @@ class SoilPages:
         counts = self._counts(ep, code, lang)
         try:
             rates = ep.soil.rates(code)
-            rate_rows = [{k: (None if v != v else v) for k, v in r.items()} for r in rates.to_dict(orient="records")]
+            rate_rows = [
+                {k: (None if v != v else v) for k, v in r.items()} for r in rates.to_dict(orient="records")
+            ]
         except NotFound:
             rate_rows = []
         if not counts and not rate_rows:
@@ -79,7 +81,14 @@ class SoilPages:
         points: list[dict[str, Any]] = []
         if counts:
             points = _points(ep.soil.classify(code))
-        ctx = {"counts": counts, "rates": rate_rows, "points": points, "categories": CATEGORIES, "w_box": _W, "h_box": _H}
+        ctx = {
+            "counts": counts,
+            "rates": rate_rows,
+            "points": points,
+            "categories": CATEGORIES,
+            "w_box": _W,
+            "h_box": _H,
+        }
         return Section({"soil": {"counts": counts, "rates": rate_rows}}, "soil/region.html", ctx)
 
     def rankings(self, ep: Ecoplan, year: int | None, lang: str) -> Section | None:

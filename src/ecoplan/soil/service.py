@@ -106,18 +106,30 @@ class SoilOps:
         """Each stored sample's GB 15618—2018 class (the pipeline's SQL)."""
         s = self.store.samples(region)
         if s.empty:
-            raise NotFound("no soil samples stored" + (f" for region {region}" if region else "") + "; load some with `ecoplan soil load`")
+            raise NotFound(
+                "no soil samples stored"
+                + (f" for region {region}" if region else "")
+                + "; load some with `ecoplan soil load`"
+            )
         return classify_samples(self.engine(engine), s, include_cu_ni_zn=include_cu_ni_zn, rotation=rotation)
 
-    def counts(self, region: str | None = None, *, include_cu_ni_zn: bool = False, engine: str = "duckdb") -> pd.DataFrame:
+    def counts(
+        self, region: str | None = None, *, include_cu_ni_zn: bool = False, engine: str = "duckdb"
+    ) -> pd.DataFrame:
         """Samples per region, land use and category."""
-        return class_counts(self.engine(engine), self.classify(region, include_cu_ni_zn=include_cu_ni_zn, engine=engine))
+        return class_counts(
+            self.engine(engine), self.classify(region, include_cu_ni_zn=include_cu_ni_zn, engine=engine)
+        )
 
     def rates(self, region: str | None = None, *, engine: str = "duckdb") -> pd.DataFrame:
         """The safe-use rates per region and year (from the stored register)."""
         u, p = self.store.units(region), self.store.plots(region)
         if u.empty and p.empty:
-            raise NotFound("no farmland units or plots stored" + (f" for region {region}" if region else "") + "; load a register with `ecoplan soil load`")
+            raise NotFound(
+                "no farmland units or plots stored"
+                + (f" for region {region}" if region else "")
+                + "; load a register with `ecoplan soil load`"
+            )
         return rates_table(self.engine(engine), u, p)
 
     # -- plans -----------------------------------------------------------------
@@ -130,7 +142,7 @@ class SoilOps:
         table = self.rates(region, engine=engine)
         if years:
             table = table[table["year"].isin(list(years))]
-        by_year = {int(r["year"]): r.to_dict() for _, r in table.iterrows()}
+        by_year = {int(r["year"]): {str(k): v for k, v in r.items()} for _, r in table.iterrows()}
         chain = {"000000"}
         code: str | None = region
         while code:
@@ -153,8 +165,17 @@ class SoilOps:
                         skipped.append((plan.id, ind.id, y))
                         continue
                     rows.append(
-                        ValueRow(plan=plan.id, indicator=ind.id, region=region, year=y, value=got[0],
-                                 unit=ind.unit, basis=feed.basis, source=SOURCE, note=got[1])
-                    )  # fmt: skip
+                        ValueRow(
+                            plan=plan.id,
+                            indicator=ind.id,
+                            region=region,
+                            year=y,
+                            value=got[0],
+                            unit=ind.unit,
+                            basis=feed.basis,
+                            source=SOURCE,
+                            note=got[1],
+                        )
+                    )
         result = cat.add_values(rows, actor="ecoplan soil", origin=SOURCE)
         return FeedResult(result, rows, skipped)

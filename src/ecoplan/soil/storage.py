@@ -126,7 +126,9 @@ class SoilStore:
             "ORDER BY import_id, kind, id, year"
         ).df()
 
-    def import_batch(self, batch: SoilBatch, *, fmt: str, recorded_at: dt.datetime | None = None) -> SoilImportResult:
+    def import_batch(
+        self, batch: SoilBatch, *, fmt: str, recorded_at: dt.datetime | None = None
+    ) -> SoilImportResult:
         """Store ``batch`` (see the module docstring)."""
         if getattr(self.catalog, "read_only", False):
             raise StoreError(f"{self.catalog.path}: opened read-only; cannot import")
@@ -152,9 +154,17 @@ class SoilStore:
                 res.rows_new += 1
             else:
                 res.rows_revised += 1
-                year = new.get("year") if batch.kind != "samples" else new.get("year")
+                year = new.get("year")
                 revisions.append(
-                    (import_id, batch.kind, str(key[0]), year, json.dumps(old, default=str), json.dumps(new, default=str), when)
+                    (
+                        import_id,
+                        batch.kind,
+                        str(key[0]),
+                        year,
+                        json.dumps(old, default=str),
+                        json.dumps(new, default=str),
+                        when,
+                    )
                 )
             upserts.append(new)
         with self.catalog.transaction() as con:
@@ -167,17 +177,36 @@ class SoilStore:
                 con.executemany("INSERT INTO soil_revisions VALUES (?, ?, ?, ?, ?, ?, ?)", revisions)
             files = sorted(set(batch.files))
             if files:
-                con.execute(f"DELETE FROM soil_rejects WHERE file IN ({', '.join('?' for _ in files)})", files)
+                con.execute(
+                    f"DELETE FROM soil_rejects WHERE file IN ({', '.join('?' for _ in files)})", files
+                )
             for rj in batch.rejects.itertuples(index=False):
                 con.execute(
                     "INSERT INTO soil_rejects VALUES (?, ?, ?, ?, ?, ?)",
-                    [import_id, rj.file, None if rj.row is None else int(rj.row), rj.field, rj.value, rj.reason],
+                    [
+                        import_id,
+                        rj.file,
+                        _plain(rj.row),
+                        rj.field,
+                        rj.value,
+                        rj.reason,
+                    ],
                 )
             con.execute(
                 "INSERT INTO soil_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [import_id, when, fmt, batch.kind, json.dumps(files, ensure_ascii=False), res.rows_in,
-                 res.rows_new, res.rows_revised, res.rows_unchanged, json.dumps(res.rejects)],
-            )  # fmt: skip
+                [
+                    import_id,
+                    when,
+                    fmt,
+                    batch.kind,
+                    json.dumps(files, ensure_ascii=False),
+                    res.rows_in,
+                    res.rows_new,
+                    res.rows_revised,
+                    res.rows_unchanged,
+                    json.dumps(res.rejects),
+                ],
+            )
             faults.point("soil.before_commit")
         faults.point("soil.after_commit")
         return res

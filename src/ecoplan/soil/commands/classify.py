@@ -33,14 +33,23 @@ def result(c: SoilClass, lang: str) -> dict[str, Any]:
     return d
 
 
-def _rows(path: Path, land_use: str | None, ph: float | None, unit: str, lang: str, **opts: bool) -> tuple[list[str], list[list[str]], list[dict[str, Any]]]:
+def _rows(
+    path: Path, land_use: str | None, ph: float | None, unit: str, lang: str, **opts: bool
+) -> tuple[list[str], list[list[str]], list[dict[str, Any]]]:
     """The file's header, data rows and each row's class (its error as reason_text)."""
     t = Table(path)
     colmap = {**VARIABLE_MAP, **QIYANG_MAP}
     h = t.header(set(colmap))
     head = t.cells[h]
     cols = {i: colmap[key_of(c)] for i, c in enumerate(head) if key_of(c) in colmap}
-    urow = next((r for r in t.cells[max(0, h - 2) : h + 2] if r and r[0].lower().rstrip(":：") in ("unit", "units", "单位")), None)
+    urow = next(
+        (
+            r
+            for r in t.cells[max(0, h - 2) : h + 2]
+            if r and r[0].lower().rstrip(":：") in ("unit", "units", "单位")
+        ),
+        None,
+    )
     factor: dict[int, float | None] = {}
     for i, canon in cols.items():
         if canon in BASIC:
@@ -62,10 +71,31 @@ def _rows(path: Path, land_use: str | None, ph: float | None, unit: str, lang: s
                     metals[canon] = float(vals[canon]) * f
             p = vals.get("ph", "")
             pv = float(p) if p.strip() and p.strip().upper() != "NA" else ph
-            out.append(result(classify(vals.get("land_use") or land_use or "", pv, metals, **opts), lang))
+            out.append(
+                result(
+                    classify(
+                        vals.get("land_use") or land_use or "",
+                        pv,
+                        metals,
+                        include_cu_ni_zn=opts.get("include_cu_ni_zn", False),
+                        rotation=opts.get("rotation", False),
+                    ),
+                    lang,
+                )
+            )
         except ValueError as exc:
-            out.append({"category": None, "computable": False, "reason": "invalid", "reason_text": str(exc),
-                        "items": {}, "screening": {}, "intervention": {}, "flags": []})  # fmt: skip
+            out.append(
+                {
+                    "category": None,
+                    "computable": False,
+                    "reason": "invalid",
+                    "reason_text": str(exc),
+                    "items": {},
+                    "screening": {},
+                    "intervention": {},
+                    "flags": [],
+                }
+            )
     return head, rows, out
 
 
@@ -81,10 +111,18 @@ def soil_class(
     ni: Conc = None,
     zn: Conc = None,
     ph: Annotated[float | None, typer.Option("--ph", help="Soil pH (a file's pH column wins)")] = None,
-    land_use: Annotated[str | None, typer.Option("--land-use", help="paddy (水田), other (其他) or orchard (果园)")] = None,
-    unit: Annotated[str, typer.Option("--unit", help="Unit of a file's metal columns that declare none")] = "mg/kg",
-    include_cu_ni_zn: Annotated[bool, typer.Option("--include-cu-ni-zn", help="Cu, Ni, Zn count in the class (UNCONFIRMED rule)")] = False,
-    rotation: Annotated[bool, typer.Option("--rotation", help="水旱轮作: the stricter row (UNCONFIRMED rule)")] = False,
+    land_use: Annotated[
+        str | None, typer.Option("--land-use", help="paddy (水田), other (其他) or orchard (果园)")
+    ] = None,
+    unit: Annotated[
+        str, typer.Option("--unit", help="Unit of a file's metal columns that declare none")
+    ] = "mg/kg",
+    include_cu_ni_zn: Annotated[
+        bool, typer.Option("--include-cu-ni-zn", help="Cu, Ni, Zn count in the class (UNCONFIRMED rule)")
+    ] = False,
+    rotation: Annotated[
+        bool, typer.Option("--rotation", help="水旱轮作: the stricter row (UNCONFIRMED rule)")
+    ] = False,
     fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.json,
     lang: LangOpt = "zh",
 ) -> None:
@@ -93,9 +131,20 @@ def soil_class(
     if file is None:
         if land_use is None:
             _fail(words(lang)("soil.cli.need_land_use"), lang)
-        metals = {"Cd": cd, "Hg": hg, "As": as_, "Pb": pb, "Cr": cr, "Cu": cu, "Ni": ni, "Zn": zn}
+        given: dict[str, float | None] = {
+            "Cd": cd,
+            "Hg": hg,
+            "As": as_,
+            "Pb": pb,
+            "Cr": cr,
+            "Cu": cu,
+            "Ni": ni,
+            "Zn": zn,
+        }
         try:
-            d = result(classify(land_use, ph, metals, **opts), lang)
+            d = result(
+                classify(land_use, ph, given, include_cu_ni_zn=include_cu_ni_zn, rotation=rotation), lang
+            )
         except ValueError as exc:
             _fail(exc, lang)
         if fmt is OutFmt.json:
@@ -112,16 +161,26 @@ def soil_class(
     except EcoplanError as exc:
         _fail(exc, lang)
     if fmt is OutFmt.json:
-        sys.stdout.write(json.dumps([{"row": i + 1, **r} for i, r in enumerate(res)], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps([{"row": i + 1, **r} for i, r in enumerate(res)], ensure_ascii=False, indent=2) + "\n"
+        )
         return
-    metals = [m for m in BASIC if any(m in r["items"] for r in res)]
-    extra = ["soil_category", "soil_reason", *(f"{m}_{k}" for m in metals for k in ("category", "screening", "intervention"))]
+    present = [m for m in BASIC if any(m in r["items"] for r in res)]
+    extra = [
+        "soil_category",
+        "soil_reason",
+        *(f"{m}_{k}" for m in present for k in ("category", "screening", "intervention")),
+    ]
     buf = io.StringIO()
     wr = csv.writer(buf)
     wr.writerow([*head, *extra])
     for r, d in zip(rows, res, strict=True):
         cells = [d["category"] or "", d["reason"] or ""]
-        for m in metals:
-            cells += [d["items"].get(m, ""), d["screening"].get(m, ""), d["intervention"].get(m, "") if d["intervention"].get(m) is not None else ""]
+        for m in present:
+            cells += [
+                d["items"].get(m, ""),
+                d["screening"].get(m, ""),
+                d["intervention"].get(m, "") if d["intervention"].get(m) is not None else "",
+            ]
         wr.writerow([*r, *[("" if c is None else c) for c in cells]])
     sys.stdout.write(buf.getvalue())

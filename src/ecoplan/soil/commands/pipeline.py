@@ -10,7 +10,15 @@ from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, with_unit, words
-from ecoplan.soil.commands.options import LOAD_HELP, EngineName, EngineOpt, FrameFmt, LoadFmt, soil_app, write_frame
+from ecoplan.soil.commands.options import (
+    LOAD_HELP,
+    EngineName,
+    EngineOpt,
+    FrameFmt,
+    LoadFmt,
+    soil_app,
+    write_frame,
+)
 
 __all__ = ["soil_classify", "soil_feed", "soil_load", "soil_rates"]
 
@@ -24,7 +32,9 @@ def soil_load(
     region: Region = None,
     year: Annotated[int | None, typer.Option(help="Survey year of samples that give none")] = None,
     unit: Annotated[list[str] | None, typer.Option(help="Declare a unit, e.g. Cd=mg/kg (repeatable)")] = None,
-    area_unit: Annotated[str | None, typer.Option(help="Area unit of a register without one (亩, hm2)")] = None,
+    area_unit: Annotated[
+        str | None, typer.Option(help="Area unit of a register without one (亩, hm2)")
+    ] = None,
     db: DbOpt = None,
     json_out: Annotated[bool, typer.Option("--json", help="JSON summary")] = False,
     lang: LangOpt = "zh",
@@ -40,15 +50,28 @@ def soil_load(
     try:
         with _session(db, lang) as ep:
             batch, res = ep.soil.load(
-                [str(p) for p in paths], fmt.value, region=region, year=year, units=units or None, area_unit=area_unit
+                [str(p) for p in paths],
+                fmt.value,
+                region=region,
+                year=year,
+                units=units or None,
+                area_unit=area_unit,
             )
     except (EcoplanError, TypeError) as exc:
         _fail(exc, lang)
     if json_out:
         _dump_json({**res.to_dict(), "rejected": batch.rejects.head(50).to_dict(orient="records")})
         return
-    say(w("soil.cli.loaded", kind=w(f"soil.kind.{res.kind}"), rows=res.rows_in, new=res.rows_new,
-          revised=res.rows_revised, unchanged=res.rows_unchanged))  # fmt: skip
+    say(
+        w(
+            "soil.cli.loaded",
+            kind=w(f"soil.kind.{res.kind}"),
+            rows=res.rows_in,
+            new=res.rows_new,
+            revised=res.rows_revised,
+            unchanged=res.rows_unchanged,
+        )
+    )
     for r in batch.rejects.head(20).itertuples(index=False):
         say(w("soil.cli.reject", file=r.file, row=r.row, field=r.field, value=r.value, reason=r.reason))
 
@@ -78,12 +101,16 @@ def soil_classify(
     if counts:
         t = RichTable(w("header.region"), w("soil.land_use"), w("soil.category"), w("soil.samples"))
         for r in df.itertuples(index=False):
-            t.add_row(r.region, w(f"soil.land_use.{r.land_use}"), w(f"soil.category.{r.category}"), str(r.samples))
+            t.add_row(
+                r.region, w(f"soil.land_use.{r.land_use}"), w(f"soil.category.{r.category}"), str(r.samples)
+            )
     else:
         t = RichTable(w("soil.sample"), w("soil.land_use"), "pH", w("soil.category"))
         for r in df.itertuples(index=False):
             cat = w(f"soil.category.{r.category}") if r.category else w(f"soil.reason.{r.reason}")
-            t.add_row(str(r.sample_id), w(f"soil.land_use.{r.land_use}"), "—" if r.ph != r.ph else f"{r.ph:g}", cat)
+            t.add_row(
+                str(r.sample_id), w(f"soil.land_use.{r.land_use}"), "—" if r.ph != r.ph else f"{r.ph:g}", cat
+            )
     out.print(t)
 
 
@@ -105,9 +132,22 @@ def soil_rates(
         write_frame(df, fmt.value)
         return
     w = words(lang)
-    t = RichTable(w("header.region"), w("header.year"), w("soil.rate.farmland"), w("soil.rate.site"), w("soil.rate.key_site"))
+    t = RichTable(
+        w("header.region"),
+        w("header.year"),
+        w("soil.rate.farmland"),
+        w("soil.rate.site"),
+        w("soil.rate.key_site"),
+    )
     for r in df.itertuples(index=False):
-        t.add_row(r.region, str(r.year), *(with_unit(v, "%", lang) for v in (r.farmland_safe_use_pct, r.site_safe_use_pct, r.key_site_safe_use_pct)))
+        t.add_row(
+            r.region,
+            str(r.year),
+            *(
+                with_unit(v, "%", lang)
+                for v in (r.farmland_safe_use_pct, r.site_safe_use_pct, r.key_site_safe_use_pct)
+            ),
+        )
     out.print(t)
     say(w("soil.rate.unconfirmed"))
 
@@ -115,7 +155,9 @@ def soil_rates(
 @soil_app.command("feed")
 def soil_feed(
     region: Annotated[str, typer.Option(help="Region code")] = "431181",
-    year: Annotated[list[int] | None, typer.Option(help="Year(s); default every year of the register")] = None,
+    year: Annotated[
+        list[int] | None, typer.Option(help="Year(s); default every year of the register")
+    ] = None,
     engine: EngineOpt = EngineName.duckdb,
     db: DbOpt = None,
     lang: LangOpt = "zh",
@@ -129,8 +171,16 @@ def soil_feed(
         _fail(exc, lang)
     w = words(lang)
     for r in fr.rows:
-        say(w("soil.cli.feed.row", plan=r.plan, indicator=r.indicator, region=place(names.get(r.region), r.region, lang),
-              year=r.year, value=with_unit(r.value, r.unit, lang)))  # fmt: skip
+        say(
+            w(
+                "soil.cli.feed.row",
+                plan=r.plan,
+                indicator=r.indicator,
+                region=place(names.get(r.region), r.region, lang),
+                year=r.year,
+                value=with_unit(r.value, r.unit, lang),
+            )
+        )
     for plan, ind, y in fr.skipped:
         say(w("soil.cli.feed.skipped", plan=plan, indicator=ind, year=y))
     res = fr.result

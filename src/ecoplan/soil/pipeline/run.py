@@ -93,18 +93,43 @@ def rates_table(engine: Engine, units: pd.DataFrame, plots: pd.DataFrame) -> pd.
             _register(engine, "soil_plots", p, folder)
             sc = _run(engine, sites_sql())
     keys = sorted(
-        {(str(r), int(y)) for df in (fm, sc) if len(df) for r, y in zip(df["region"], df["year"], strict=True)}
+        {
+            (str(r), int(y))
+            for df in (fm, sc)
+            if len(df)
+            for r, y in zip(df["region"], df["year"], strict=True)
+        }
     )
-    fmi = {(str(r["region"]), int(r["year"])): r for _, r in fm.iterrows()} if len(fm) else {}
-    sci = {(str(r["region"]), int(r["year"])): r for _, r in sc.iterrows()} if len(sc) else {}
+    fmi: dict[tuple[str, int], pd.Series] = (
+        {(str(r["region"]), int(r["year"])): r for _, r in fm.iterrows()} if len(fm) else {}
+    )
+    sci: dict[tuple[str, int], pd.Series] = (
+        {(str(r["region"]), int(r["year"])): r for _, r in sc.iterrows()} if len(sc) else {}
+    )
     rows = []
     for k in keys:
         f, s = fmi.get(k), sci.get(k)
-        b, c, d, e = (float(f[x]) if f is not None else 0.0 for x in ("b", "c", "d", "e"))
-        n, m, kn, km = (float(s[x]) if s is not None else 0.0 for x in ("safe", "counted", "key_safe", "key_counted"))
-        farm, site, key = _pct(b + c + d, e), _pct(n, m), _pct(kn, km)
+        fb, fc, fd, fe = (0.0 if f is None else float(f[x]) for x in ("b", "c", "d", "e"))
+        n, m, kn, km = (
+            float(s[x]) if s is not None else 0.0 for x in ("safe", "counted", "key_safe", "key_counted")
+        )
+        farm, site, key = _pct(fb + fc + fd, fe), _pct(n, m), _pct(kn, km)
         rows.append(
-            (k[0], k[1], farm.value_pct, site.value_pct, key.value_pct, combined_rate(farm, site).value_pct,
-             b, c, d, e, int(n), int(m), int(kn), int(km))
-        )  # fmt: skip
+            (
+                k[0],
+                k[1],
+                farm.value_pct,
+                site.value_pct,
+                key.value_pct,
+                combined_rate(farm, site).value_pct,
+                fb,
+                fc,
+                fd,
+                fe,
+                int(n),
+                int(m),
+                int(kn),
+                int(km),
+            )
+        )
     return pd.DataFrame(rows, columns=list(RATE_COLUMNS))

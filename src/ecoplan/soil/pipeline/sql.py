@@ -35,7 +35,8 @@ def _screening(metal: str, rotation: bool) -> str:
     if "all" in rows:
         return _by_band(rows["all"])
     if metal == "Cu":
-        return f"CASE WHEN land_use = 'orchard' THEN {_by_band(rows['orchard'])} ELSE {_by_band(rows['other'])} END"
+        orchard, other = _by_band(rows["orchard"]), _by_band(rows["other"])
+        return f"CASE WHEN land_use = 'orchard' THEN {orchard} ELSE {other} END"
     if rotation:
         return _by_band(tuple(min(a, b) for a, b in zip(rows["paddy"], rows["other"], strict=True)))
     return f"CASE WHEN land_use = 'paddy' THEN {_by_band(rows['paddy'])} ELSE {_by_band(rows['other'])} END"
@@ -59,8 +60,8 @@ def sample_classes_sql(*, include_cu_ni_zn: bool = False, rotation: bool = False
     cats = " ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(CATEGORIES, start=1))
     return f"""
 WITH b AS (SELECT *, {_BAND} AS band FROM soil_samples),
-v AS (SELECT *, {', '.join(cols)} FROM b),
-l AS (SELECT *, {', '.join(levels)} FROM v),
+v AS (SELECT *, {", ".join(cols)} FROM b),
+l AS (SELECT *, {", ".join(levels)} FROM v),
 s AS (SELECT *, CASE WHEN band IS NULL OR {worst} = 0 THEN NULL ELSE {worst} END AS level FROM l)
 SELECT *, CASE level {cats} END AS category,
   CASE WHEN ph IS NULL THEN 'ph_missing' WHEN level IS NULL THEN 'no_metals' END AS reason

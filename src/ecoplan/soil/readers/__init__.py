@@ -58,27 +58,37 @@ class Reader:
 FORMATS: Mapping[str, Reader] = MappingProxyType(
     {
         "qiyang-cd": Reader(
-            read_qiyang, "samples", "Qiyang (Hunan) Cd samples file as published (title, units row, header)",
+            read_qiyang,
+            "samples",
+            "Qiyang (Hunan) Cd samples file as published (title, units row, header)",
             frozenset({"region", "year"}),
         ),
         "samples": Reader(
-            read_wide, "samples", "CSV/XLSX, one sample per row; metal units in [brackets] or a units row",
+            read_wide,
+            "samples",
+            "CSV/XLSX, one sample per row; metal units in [brackets] or a units row",
             frozenset({"region", "year", "units"}),
         ),
         "samples-long": Reader(
-            read_long, "samples", "CSV/XLSX, one value per row: sample columns, item, value, unit",
+            read_long,
+            "samples",
+            "CSV/XLSX, one value per row: sample columns, item, value, unit",
             frozenset({"region", "year"}),
         ),
         "farmland-units": Reader(
-            read_units, "units", "Farmland units: unit_id, region, year, area [亩|hm2], level, measure, crop_compliant",
+            read_units,
+            "units",
+            "Farmland units: unit_id, region, year, area [亩|hm2], level, measure, crop_compliant",
             frozenset({"region", "area_unit"}),
         ),
         "plots": Reader(
-            read_plots, "plots", "Construction-land plots: plot_id, region, year, land_type, contaminated, status, …",
+            read_plots,
+            "plots",
+            "Construction-land plots: plot_id, region, year, land_type, contaminated, status, …",
             frozenset({"region"}),
         ),
     }
-)  # fmt: skip
+)
 """Input formats by the name ``ecoplan soil load --format`` uses."""
 
 

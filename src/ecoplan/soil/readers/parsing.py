@@ -15,17 +15,28 @@ from ecoplan.soil.readers.batch import Rejects
 __all__ = [
     "MISSING",
     "Table",
+    "column_unit",
     "concentration_factor",
     "expand",
+    "key_of",
     "number",
-    "read_table",
     "yes_no",
 ]
 
 #: Cells read as "no value".
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "—", "/"})
 #: Factors to mg/kg.
-_CONC = {"mg/kg": 1.0, "µg/g": 1.0, "ug/g": 1.0, "μg/g": 1.0, "ppm": 1.0, "µg/kg": 0.001, "ug/kg": 0.001, "μg/kg": 0.001, "g/kg": 1000.0}
+_CONC = {
+    "mg/kg": 1.0,
+    "µg/g": 1.0,
+    "ug/g": 1.0,
+    "μg/g": 1.0,
+    "ppm": 1.0,
+    "µg/kg": 0.001,
+    "ug/kg": 0.001,
+    "μg/kg": 0.001,
+    "g/kg": 1000.0,
+}
 _YES = {"yes", "y", "true", "1", "是", "已", "合格", "达标"}
 _NO = {"no", "n", "false", "0", "否", "未", "不合格", "超标"}
 
@@ -68,7 +79,9 @@ class Table:
         for i, row in enumerate(self.cells[:20]):
             if sum(_key(c) in known for c in row) >= 2:
                 return i
-        raise EcoplanError(f"{self.name}: no header row naming the expected columns ({', '.join(sorted(known))})")
+        raise EcoplanError(
+            f"{self.name}: no header row naming the expected columns ({', '.join(sorted(known))})"
+        )
 
 
 def _key(text: str) -> str:
@@ -82,7 +95,9 @@ def column_unit(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def number(text: str, file: str, row: int, fld: str, rejects: Rejects, *, signed: bool = False) -> float | None:
+def number(
+    text: str, file: str, row: int, fld: str, rejects: Rejects, *, signed: bool = False
+) -> float | None:
     """A number, None for a missing cell; a reject for text or (unless ``signed``) < 0."""
     if text.strip().lower() in MISSING:
         return None

@@ -29,12 +29,45 @@ from ecoplan.soil.standards.safe_use import LEVELS, MEASURES, STATUSES
 __all__ = ["AREA_UNITS", "read_plots", "read_units"]
 
 #: Factors to hm².
-AREA_UNITS: Mapping[str, float] = {"亩": 1 / 15, "mu": 1 / 15, "hm2": 1.0, "hm²": 1.0, "公顷": 1.0, "ha": 1.0, "m2": 1e-4, "m²": 1e-4}
-_LEVEL = {"无": "none", "未污染": "none", "轻微": "slight", "轻微污染": "slight", "轻中度": "light_moderate", "轻度": "light_moderate", "中度": "light_moderate", "轻中度污染": "light_moderate", "重度": "severe", "重度污染": "severe"}
-_MEASURE = {"无": "none", "优先保护": "priority_protection", "安全利用": "safe_use", "治理修复": "remediation", "严格管控": "strict_control"}
-_STATUS = {"调查": "investigated", "风险评估": "risk_assessed", "风险管控": "controlled", "修复": "remediated", "治理修复": "remediated", "再利用": "reused", "再开发利用": "reused"}
+AREA_UNITS: Mapping[str, float] = {
+    "亩": 1 / 15,
+    "mu": 1 / 15,
+    "hm2": 1.0,
+    "hm²": 1.0,
+    "公顷": 1.0,
+    "ha": 1.0,
+    "m2": 1e-4,
+    "m²": 1e-4,
+}
+_LEVEL = {
+    "无": "none",
+    "未污染": "none",
+    "轻微": "slight",
+    "轻微污染": "slight",
+    "轻中度": "light_moderate",
+    "轻度": "light_moderate",
+    "中度": "light_moderate",
+    "轻中度污染": "light_moderate",
+    "重度": "severe",
+    "重度污染": "severe",
+}
+_MEASURE = {
+    "无": "none",
+    "优先保护": "priority_protection",
+    "安全利用": "safe_use",
+    "治理修复": "remediation",
+    "严格管控": "strict_control",
+}
+_STATUS = {
+    "调查": "investigated",
+    "风险评估": "risk_assessed",
+    "风险管控": "controlled",
+    "修复": "remediated",
+    "治理修复": "remediated",
+    "再利用": "reused",
+    "再开发利用": "reused",
+}
 _LAND = {"1": 1, "第一类": 1, "第一类用地": 1, "2": 2, "第二类": 2, "第二类用地": 2}
-# fmt: skip
 
 
 def _vocab(text: str, table: Mapping[str, str], keys: tuple[str, ...]) -> str | None:
@@ -84,7 +117,9 @@ def _read(
     return SoilBatch(kind, pd.DataFrame(records, columns=list(columns)), rej.frame(), files)
 
 
-def _common(cells: dict[str, str], id_col: str, file: str, row: int, rej: Rejects, region: str | None) -> dict[str, Any] | None:
+def _common(
+    cells: dict[str, str], id_col: str, file: str, row: int, rej: Rejects, region: str | None
+) -> dict[str, Any] | None:
     rid = cells.get(id_col, "").strip()
     if not rid:
         rej.add(file, row, id_col, None, "missing_id")
@@ -109,10 +144,14 @@ def _yn(cells: dict[str, str], col: str, file: str, row: int, rej: Rejects) -> t
         return False, None
 
 
-def read_units(paths: list[str | Path], *, region: str | None = None, area_unit: str | None = None) -> SoilBatch:
+def read_units(
+    paths: list[str | Path], *, region: str | None = None, area_unit: str | None = None
+) -> SoilBatch:
     """Farmland units of the register (see the module docstring)."""
 
-    def row_of(cells: dict[str, str], units: dict[str, str | None], file: str, row: int, rej: Rejects) -> dict[str, Any] | None:
+    def row_of(
+        cells: dict[str, str], units: dict[str, str | None], file: str, row: int, rej: Rejects
+    ) -> dict[str, Any] | None:
         rec = _common(cells, "unit_id", file, row, rej, region)
         if rec is None:
             return None
@@ -146,7 +185,9 @@ def read_units(paths: list[str | Path], *, region: str | None = None, area_unit:
 def read_plots(paths: list[str | Path], *, region: str | None = None) -> SoilBatch:
     """Construction-land plots of the register (see the module docstring)."""
 
-    def row_of(cells: dict[str, str], units: dict[str, str | None], file: str, row: int, rej: Rejects) -> dict[str, Any] | None:
+    def row_of(
+        cells: dict[str, str], units: dict[str, str | None], file: str, row: int, rej: Rejects
+    ) -> dict[str, Any] | None:
         rec = _common(cells, "plot_id", file, row, rej, region)
         if rec is None:
             return None
@@ -172,4 +213,11 @@ def read_plots(paths: list[str | Path], *, region: str | None = None) -> SoilBat
             "key": land == 1 if flags["key"] is None else flags["key"],
         }
 
-    return _read(paths, "plots", PLOT_COLUMNS, ("plot_id", "year", "land_type", "contaminated", "status"), row_of, "plot_id")
+    return _read(
+        paths,
+        "plots",
+        PLOT_COLUMNS,
+        ("plot_id", "year", "land_type", "contaminated", "status"),
+        row_of,
+        "plot_id",
+    )

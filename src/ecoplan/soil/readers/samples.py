@@ -22,28 +22,64 @@ from typing import Any
 import pandas as pd
 
 from ecoplan.soil.readers.batch import SAMPLE_COLUMNS, Rejects, SoilBatch
-from ecoplan.soil.readers.parsing import MISSING, Table, column_unit, concentration_factor, expand, key_of, number
+from ecoplan.soil.readers.parsing import (
+    MISSING,
+    Table,
+    column_unit,
+    concentration_factor,
+    expand,
+    key_of,
+    number,
+)
 from ecoplan.soil.standards.gb15618_2018 import BASIC, land_use_of
 
 __all__ = ["QIYANG_MAP", "VARIABLE_MAP", "read_long", "read_qiyang", "read_wide"]
 
 #: Column names (lower case) → canonical sample columns.
 VARIABLE_MAP: Mapping[str, str] = {
-    "sample_id": "sample_id", "sample": "sample_id", "id": "sample_id", "样品编号": "sample_id", "点位编号": "sample_id",
-    "lon": "lon", "longitude": "lon", "x": "lon", "经度": "lon",
-    "lat": "lat", "latitude": "lat", "y": "lat", "纬度": "lat",
-    "region": "region", "区划代码": "region",
-    "year": "year", "年份": "year",
-    "land_use": "land_use", "landuse": "land_use", "土地利用": "land_use", "用地类型": "land_use",
+    "sample_id": "sample_id",
+    "sample": "sample_id",
+    "id": "sample_id",
+    "样品编号": "sample_id",
+    "点位编号": "sample_id",
+    "lon": "lon",
+    "longitude": "lon",
+    "x": "lon",
+    "经度": "lon",
+    "lat": "lat",
+    "latitude": "lat",
+    "y": "lat",
+    "纬度": "lat",
+    "region": "region",
+    "区划代码": "region",
+    "year": "year",
+    "年份": "year",
+    "land_use": "land_use",
+    "landuse": "land_use",
+    "土地利用": "land_use",
+    "用地类型": "land_use",
     "ph": "ph",
-    "crop_cd": "crop_cd", "ricecd": "crop_cd",
+    "crop_cd": "crop_cd",
+    "ricecd": "crop_cd",
     **{m.lower(): m for m in BASIC},
-    "镉": "Cd", "汞": "Hg", "砷": "As", "铅": "Pb", "铬": "Cr", "铜": "Cu", "镍": "Ni", "锌": "Zn",
-}  # fmt: skip
+    "镉": "Cd",
+    "汞": "Hg",
+    "砷": "As",
+    "铅": "Pb",
+    "铬": "Cr",
+    "铜": "Cu",
+    "镍": "Ni",
+    "锌": "Zn",
+}
 #: The Qiyang file's columns (spec: ``shared/data/soil/README.md``).
 QIYANG_MAP: Mapping[str, str] = {
-    "x": "lon", "y": "lat", "land_use": "land_use", "ph": "ph", "soilcdtot": "Cd", "ricecd": "crop_cd",
-}  # fmt: skip
+    "x": "lon",
+    "y": "lat",
+    "land_use": "land_use",
+    "ph": "ph",
+    "soilcdtot": "Cd",
+    "ricecd": "crop_cd",
+}
 _CONC_COLUMNS = (*BASIC, "crop_cd")
 
 
@@ -107,7 +143,9 @@ def _sample(
     return out
 
 
-def _finish(records: list[dict[str, Any]], rej: Rejects, files: list[str], seen_rows: list[tuple[str, int]]) -> SoilBatch:
+def _finish(
+    records: list[dict[str, Any]], rej: Rejects, files: list[str], seen_rows: list[tuple[str, int]]
+) -> SoilBatch:
     seen: set[str] = set()
     keep = []
     for rec, (file, row) in zip(records, seen_rows, strict=True):
@@ -144,7 +182,9 @@ def _wide(
         declared: dict[str, str | None] = {}
         urow = next((r for r in t.cells[max(0, h - 2) : h + 2] if _units_row(r)), None)
         for i, canon in cols.items():
-            declared[canon] = column_unit(head[i]) or (urow[i] if urow and i < len(urow) and urow[i] else None)
+            declared[canon] = column_unit(head[i]) or (
+                urow[i] if urow and i < len(urow) and urow[i] else None
+            )
         for k, v in (units or {}).items():
             declared[k if k in BASIC else k.capitalize()] = v
         if "land_use" not in cols.values():
@@ -173,7 +213,9 @@ def read_wide(
     return _wide(paths, VARIABLE_MAP, region=region, year=year, units=units)
 
 
-def read_qiyang(paths: list[str | Path], *, region: str | None = "431181", year: int | None = None) -> SoilBatch:
+def read_qiyang(
+    paths: list[str | Path], *, region: str | None = "431181", year: int | None = None
+) -> SoilBatch:
     """The Qiyang file (region 431181 祁阳市 unless given; the survey year is not in the file)."""
     return _wide(paths, QIYANG_MAP, region=region or "431181", year=year, units=None)
 
@@ -207,7 +249,11 @@ def read_long(paths: list[str | Path], *, region: str | None = None, year: int |
             if item not in _CONC_COLUMNS:
                 rej.add(t.name, i + 1, "item", cells.get("item"), "bad_value")
                 continue
-            base = {VARIABLE_MAP[c]: v for c, v in cells.items() if c in VARIABLE_MAP and VARIABLE_MAP[c] not in _CONC_COLUMNS}
+            base = {
+                VARIABLE_MAP[c]: v
+                for c, v in cells.items()
+                if c in VARIABLE_MAP and VARIABLE_MAP[c] not in _CONC_COLUMNS
+            }
             got = by_id.setdefault(sid, (base, {}, t.name, i + 1))
             got[0][item] = cells.get("value", "")
             got[1][item] = cells.get("unit") or None
