@@ -6,6 +6,7 @@ Pure functions, no I/O; every rule cites its clause and carries a confidence lab
 - :mod:`.gb3838_2002` — GB 3838—2002 Table 1, single-item and single-factor classes;
 - :mod:`.evaluation_2011` — 《地表水环境质量评价办法（试行）》(环办〔2011〕22号):
   evaluation items, main pollutants, qualitative grades, river/basin grading;
+- :mod:`.evaluation_2011_river` — the same method's river main pollutants (断面超标率);
 - :mod:`.drinking_source` — GB 3838—2002 Tables 2 and 3 and the drinking-water source
   attainment rule and rates;
 - :mod:`.tli` — lake/reservoir trophic state TLI(Σ);
