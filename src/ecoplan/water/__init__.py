@@ -25,6 +25,9 @@ DOMAIN = Domain(
     title_key="water.title",
     service="ecoplan.water.service:WaterOps",
     commands="ecoplan.water.commands:water_app",
+    routes="ecoplan.water.routes:routes",
+    pages="ecoplan.water.pages:PAGES",
+    report="ecoplan.water.report:section",
     words=("words.yaml", "words_readers.yaml", "words_cli.yaml", "words_web.yaml"),
     migrations=MIGRATIONS,
 )

@@ -1,0 +1,53 @@
+"""The water section of a plan's assessment report (``Domain.report``).
+
+For the report's region, every year the water store holds from the plan's base year to
+the report's year: the sections classed (GB 3838—2002 Table 1, period means per the 2011
+evaluation method 环办〔2011〕22号), the sections in each class, and the shares of class
+Ⅰ–Ⅲ and worse than Ⅴ (§3.2). These are the 2011-method shares; they never stand for the
+15th FYP 优良水体比例, whose method is not yet published (``docs/plan-format.md``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ecoplan.core.domain import ReportSection
+from ecoplan.core.words import word
+from ecoplan.water.pages import PAGES, in_region
+
+if TYPE_CHECKING:
+    from ecoplan.app import Ecoplan
+    from ecoplan.plans.model import Plan
+
+__all__ = ["section"]
+
+
+def _pct(part: int, n: int) -> float | None:
+    return round(100.0 * part / n, 1) if n else None
+
+
+def section(ep: Ecoplan, plan: Plan, region: str, year: int, lang: str) -> ReportSection | None:
+    """The region's section classes by year from the plan's base year to ``year``; None
+    without water data for them."""
+    state = ep.water.state()
+    rows: list[tuple[Any, ...]] = []
+    for y in ep.water.years():
+        if not plan.base_year <= y <= year:
+            continue
+        secs = [r for r in PAGES.sections(ep, y, state=state) if in_region(r["region"], region)]
+        counts = [sum(1 for r in secs if r["class"] == c) for c in range(1, 7)]
+        n = sum(counts)
+        if n:
+            rows.append((y, n, *counts, _pct(sum(counts[:3]), n), _pct(counts[5], n)))
+    if not rows:
+        return None
+    header = (
+        word("header.year", lang),
+        word("water.web.n_sections", lang),
+        *(word(f"water.web.class.{c}", lang) for c in range(1, 7)),
+        word("water.web.pct", lang, name=word("water.web.share_i_iii", lang)),
+        word("water.web.pct", lang, name=word("water.web.share_worse_v", lang)),
+    )
+    title = word("water.web.report_title", lang, region=ep.region(region).name(lang))
+    note = word("label.report.domain_standards", lang, standards="GB 3838—2002")
+    return ReportSection(title, header, tuple(rows), note)
