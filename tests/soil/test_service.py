@@ -119,11 +119,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_api_exports(base: str) -> None:
-    r = httpx.get(f"{base}/api/v1/soil/counts?region=431181")
+    r = httpx.get(f"{base}/api/v1/soil/counts?region=431181", timeout=60)
     assert r.status_code == 200 and r.json()["total"] == 4
-    csv = httpx.get(f"{base}/api/v1/soil/rates?format=csv")
+    csv = httpx.get(f"{base}/api/v1/soil/rates?format=csv", timeout=60)
     assert csv.status_code == 200 and "farmland_safe_use_pct" in csv.text
-    pq = httpx.get(f"{base}/api/v1/soil/classes?format=parquet")
+    pq = httpx.get(f"{base}/api/v1/soil/classes?format=parquet", timeout=60)
     assert pq.status_code == 200 and pq.content[:4] == b"PAR1"
 
 
@@ -137,7 +137,7 @@ def _soil_part(html: str) -> str:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_region_page_in_one_language(base: str, lang: str) -> None:
-    html = httpx.get(f"{base}/regions/431181?lang={lang}").text
+    html = httpx.get(f"{base}/regions/431181?lang={lang}", timeout=120).text
     assert "soil-map" in html and "soil-rates" in html
     words = {
         "zh": ["优先保护类", "安全利用类", "受污染耕地安全利用率"],
@@ -149,3 +149,12 @@ def test_region_page_in_one_language(base: str, lang: str) -> None:
     body = re.sub(r"<title>.*?</title>", " ", part)  # sample ids and pH in tooltips
     body = re.sub(r"<[^>]+>", " ", body)
     assert foreign(body, lang, allowed=["docs/soil.md"]) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_home_page_lists_the_region(base: str, lang: str) -> None:
+    html = httpx.get(f"{base}/?lang={lang}", timeout=120).text
+    start = html.index("<table id='soil'>")
+    part = html[html.rindex("<h2>", 0, start) : html.index("</table>", start)]
+    assert "/regions/431181" in part and ">136<" in part
+    assert foreign(re.sub(r"<[^>]+>", " ", part), lang) == []
