@@ -9,9 +9,7 @@ grades, the main pollutants as JSON and shares rounded half to even (GB/T 8170).
 from __future__ import annotations
 
 import json
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ecoplan.core.rounding import round_half_even
@@ -24,6 +22,7 @@ from ecoplan.water.pipeline.sql import (
     shares_sql,
 )
 from ecoplan.water.standards import gb3838_2002 as gb
+from ecoplan.water.standards.evaluation_2011 import EVALUATION_ITEMS
 
 __all__ = [
     "SECTION_COLUMNS",
@@ -46,16 +45,12 @@ SHARE_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 TARGET_RESULT_COLUMNS: tuple[str, ...] = ("station", "name", "plan", "year", "target_class", "class", "met")
 
-_SAMPLE_TYPES = {"station": "string", "item": "string", "flag": "string"}
-
 
 def register(engine: Engine, samples: pd.DataFrame, stations: pd.DataFrame) -> None:
     """Expose samples and the registry to ``engine`` (NULLs for missing values)."""
     s = samples[["station", "time", "item", "value", "published", "flag"]].copy()
     s["time"] = pd.to_datetime(s["time"]).astype("datetime64[us]")
-    for c in _SAMPLE_TYPES:
-        s[c] = s[c].astype(object).where(s[c].notna(), None)
-    for c in ("value", "published"):
+    for c in ("station", "item", "flag", "value", "published"):
         s[c] = s[c].astype(object).where(s[c].notna(), None)
     st = stations[["code", "region", "basin", "river", "water_body"]].copy()
     for c in st.columns:
@@ -94,6 +89,18 @@ def _items(engine: Engine, year: int, period: str, month: int | None, o: PeriodO
     return df
 
 
+def _prepare(engine: Engine, year: int, period: str, month: int | None, o: PeriodOptions) -> pd.DataFrame:
+    """Materialise ``water_items`` and ``water_sections`` (station, month, cls); return the items."""
+    items = _items(engine, year, period, month, o)
+    _materialize(
+        engine,
+        "water_sections",
+        "SELECT station, month, MAX(CASE WHEN evaluated = 1 THEN cls END) AS cls FROM water_items "
+        "GROUP BY station, month",
+    )
+    return items
+
+
 def _period(year: int, month: int) -> str:
     return str(year) if month == 0 else f"{year}-{month:02d}"
 
@@ -113,56 +120,47 @@ def sections(
     ``main_pollutants`` (JSON list of ``{item, multiple}``, §二(一)3) and
     ``mean_<item>``/``class_<item>`` per item with a value (GB 3838—2002 Table 1)."""
     o = options or PeriodOptions()
-    items = _items(engine, year, period, month, o)
-    _materialize(
-        engine,
-        "water_sections",
-        "SELECT station, month, MAX(CASE WHEN evaluated = 1 THEN cls END) AS cls FROM water_items "
-        "GROUP BY station, month",
-    )
-    return _shape_sections(items, stations, year)
+    return _shape_sections(_prepare(engine, year, period, month, o), stations, year)
+
+
+def _mains_json(items: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per section: its main pollutants (rank ≤ 3) as a JSON list of {item, multiple}."""
+    m = items[items["main_rank"].notna() & (items["main_rank"] <= 3)].sort_values([*keys, "main_rank"])
+    if m.empty:
+        return pd.Series(dtype=object)
+    parts = [
+        json.dumps({"item": str(i), "multiple": None if pd.isna(x) else float(x)}, ensure_ascii=False)
+        for i, x in zip(m["item"], m["multiple"], strict=True)
+    ]
+    joined = pd.Series(parts, index=pd.MultiIndex.from_frame(m[keys])).groupby(level=[0, 1]).agg(", ".join)
+    return "[" + joined + "]"
 
 
 def _shape_sections(items: pd.DataFrame, stations: pd.DataFrame, year: int) -> pd.DataFrame:
-    reg = stations.set_index("code")
-    present = [i for i in gb.ITEMS if i in set(items["item"])]
-    out_rows: list[dict[str, object]] = []
-    for key, g in items.groupby(["station", "month"], sort=True):
-        k: tuple[Any, ...] = key  # type: ignore[assignment]
-        station, month = str(k[0]), int(k[1])
-        ev_cls = g.loc[g["evaluated"] == 1, "cls"].dropna()
-        cls = int(ev_cls.max()) if len(ev_cls) else None
-        mains = g[g["main_rank"].notna() & (g["main_rank"] <= 3)].sort_values("main_rank")
-        main = [
-            {"item": str(it), "multiple": None if pd.isna(m) else float(m)}
-            for it, m in zip(mains["item"], mains["multiple"], strict=True)
-        ]
-        row: dict[str, object] = {
-            "station": station,
-            "period": _period(year, month),
-            "n_samples": int(g["n_values"].max()),
-            "class": cls,
-            "class_label": gb.class_label(cls),
-            "grade": GRADE_CODES[cls - 1] if cls is not None else None,
-            "main_pollutants": json.dumps(main, ensure_ascii=False),
-        }
-        means: dict[str, Any] = dict(zip(g["item"], g["mean"], strict=True))
-        classes: dict[str, Any] = dict(zip(g["item"], g["cls"], strict=True))
-        for it in present:
-            row[f"mean_{it}"] = float(means[it]) if it in means else np.nan
-            c = classes.get(it)
-            row[f"class_{it}"] = None if c is None or pd.isna(c) else int(c)
-        out_rows.append(row)
-    df = pd.DataFrame(out_rows)
-    if df.empty:
+    """The long item rows as one row per section and period (vectorised)."""
+    if items.empty:
         return pd.DataFrame(columns=list(SECTION_COLUMNS))
-    meta = reg.reindex(df["station"])[
-        ["name", "region", "province", "city", "basin", "river", "water_body", "lat", "lon"]
-    ].reset_index(drop=True)
-    df = pd.concat([df[["station"]], meta, df.drop(columns=["station"])], axis=1)
-    df["class"] = df["class"].astype("Int64")
+    keys = ["station", "month"]
+    present = [i for i in gb.ITEMS if i in set(items["item"])]
+    grouped = items.groupby(keys, sort=True)
+    df = grouped["n_values"].max().rename("n_samples").to_frame()
+    df["class"] = items[items["evaluated"] == 1].groupby(keys)["cls"].max().reindex(df.index).astype("Int64")
+    df["main_pollutants"] = _mains_json(items, keys).reindex(df.index).fillna("[]")
+    means = items.pivot(index=keys, columns="item", values="mean").reindex(index=df.index, columns=present)
+    classes = items.pivot(index=keys, columns="item", values="cls").reindex(index=df.index, columns=present)
     for it in present:
-        df[f"class_{it}"] = df[f"class_{it}"].astype("Int64")
+        df[f"mean_{it}"] = means[it].astype("float64")
+        df[f"class_{it}"] = classes[it].astype("Int64")
+    df = df.reset_index()
+    cls = df["class"]
+    df["class_label"] = cls.map(lambda c: None if pd.isna(c) else gb.class_label(int(c))).astype(object)
+    df["grade"] = cls.map(lambda c: None if pd.isna(c) else GRADE_CODES[int(c) - 1]).astype(object)
+    df["period"] = [_period(year, int(m)) for m in df["month"]]
+    df["n_samples"] = df["n_samples"].astype("int64")
+    meta = stations.set_index("code").reindex(df["station"])[
+        ["name", "region", "province", "city", "basin", "river", "water_body", "lat", "lon"]
+    ]
+    df = pd.concat([df.drop(columns=["month"]), meta.reset_index(drop=True)], axis=1)
     rest = [c for c in df.columns if c not in SECTION_COLUMNS]
     return df[[*SECTION_COLUMNS, *rest]].sort_values(["period", "station"]).reset_index(drop=True)
 
@@ -181,20 +179,17 @@ def shares(
     period: str = "year",
     month: int | None = None,
     options: PeriodOptions | None = None,
+    fresh: bool = True,
 ) -> pd.DataFrame:
     """Shares per region (province and city, GB/T 2260), basin or river and period:
     ``n_sections``, ``n_class_1`` … ``n_class_6``, ``share_i_iii_pct``,
     ``share_worse_v_pct`` (one decimal, GB/T 8170 half to even), ``grade`` (环办〔2011〕22号
     §二(一)2) and ``n_months`` (the months the period's data cover). ``name`` is
-    left to the caller (region names are the catalog's)."""
+    left to the caller (region names are the catalog's). ``fresh=False`` reuses the
+    period tables a :func:`sections` call of the same year and period left."""
     o = options or PeriodOptions()
-    items = _items(engine, year, period, month, o)
-    _materialize(
-        engine,
-        "water_sections",
-        "SELECT station, month, MAX(CASE WHEN evaluated = 1 THEN cls END) AS cls FROM water_items "
-        "GROUP BY station, month",
-    )
+    if fresh:
+        _prepare(engine, year, period, month, o)
     df = _run(engine, shares_sql(by, o))
     months = _run(
         engine,
@@ -214,7 +209,6 @@ def shares(
     df["grade"] = df["grade"].astype(object).where(df["grade"].notna(), None)
     df["name"] = df["key"]
     df["n_months"] = 1 if period == "month" else n_months
-    del items
     df = df[df["n_sections"] > 0]
     return df[[*SHARE_COLUMNS, "n_months"]].sort_values(["period", "key"]).reset_index(drop=True)
 
@@ -224,8 +218,6 @@ def sample_classes(
 ) -> pd.DataFrame:
     """Per registered sample (station, time): its single-factor class (``cls``) over
     ``items`` (default the 21 evaluation items) on ``value`` or ``published``."""
-    from ecoplan.water.standards.evaluation_2011 import EVALUATION_ITEMS
-
     df = _run(engine, sample_classes_sql(value, items or EVALUATION_ITEMS))
     df["cls"] = pd.to_numeric(df["cls"]).astype("Int64")
     df["time"] = pd.to_datetime(df["time"]).astype("datetime64[ns]")
