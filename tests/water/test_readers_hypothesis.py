@@ -100,3 +100,28 @@ def test_times_round_trip(t: object) -> None:
     ts = pd.Timestamp(t).floor("min")
     assert parse_time(ts.strftime("%Y-%m-%d %H:%M")) == ts
     assert parse_time(ts.strftime("%Y/%m/%d")) == ts.normalize()
+
+
+BELOW_CEILINGS = st.decimals(min_value=0, max_value=99, places=6, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(BELOW_CEILINGS, BELOW_CEILINGS)
+def test_cnemc_value_and_published_round_trip(value: Decimal, shown: Decimal) -> None:
+    header = HEADERS["cnemc_snapshot"]
+    row = ["北京市", "海河流域", "甲", "2025-11-06 04:00", "Ⅱ", "", "", str(value), "2025-11-06T05:00:00"]
+    b = read("cnemc_snapshot", _csv(header, [row]))
+    assert b.samples[["item", "value"]].values.tolist() == [["TP", float(value)]]
+    row[5:7] = [str(value / 100), str(shown / 100)]
+    b = read("cnemc_snapshot", _csv(header, [row]))
+    ph = b.samples[b.samples["item"] == "pH"]
+    assert (ph["value"].tolist(), ph["published"].tolist()) == ([float(value / 100)], [float(shown / 100)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(DECIMALS, min_size=1, max_size=4))
+def test_wide_numbers_round_trip(values: list[Decimal]) -> None:
+    rows = [[f"S{i}", "2025-11-01", str(v), "", ""] for i, v in enumerate(values)]
+    b = read("wide", _csv(HEADERS["wide"], rows))
+    got = b.samples.sort_values("station")["value"].tolist()
+    assert got == [float(v) for v in values if float(v) <= 1000]
