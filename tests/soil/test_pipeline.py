@@ -80,6 +80,17 @@ def test_sql_agrees_with_the_calculator(samples: pd.DataFrame) -> None:
     assert x3["reason"] == "ph_missing"
 
 
+def test_unit_means(samples: pd.DataFrame) -> None:
+    units = classify_samples(DuckDBEngine(), samples, per_unit=True).set_index("sample_id")
+    assert list(units.index) == ["431181:other", "431181:paddy"]
+    for lu in ("other", "paddy"):
+        sub = samples[samples["land_use"] == lu]
+        row = units.loc[f"431181:{lu}"]
+        assert row["samples"] == len(sub)
+        assert row["Cd"] == pytest.approx(sub["Cd"].mean()) and row["ph"] == pytest.approx(sub["ph"].mean())
+        assert row["category"] == g.classify(lu, sub["ph"].mean(), {"Cd": sub["Cd"].mean()}).category
+
+
 def test_rates_agree_with_the_calculator(register: tuple[pd.DataFrame, pd.DataFrame]) -> None:
     units, plots = register
     table = rates_table(DuckDBEngine(), units, plots).set_index("year")
@@ -114,5 +125,9 @@ def test_duckdb_and_spark_agree(samples: pd.DataFrame, register: tuple[pd.DataFr
         class_counts(spark, classify_samples(spark, samples)),
     )
     pd.testing.assert_frame_equal(ca.astype(str), cb.astype(str))
+    ua, ub = (classify_samples(e, samples, per_unit=True) for e in (duck, spark))
+    cols = ["sample_id", "samples", "level", "category"]
+    pd.testing.assert_frame_equal(ua[cols].astype(str), ub[cols].astype(str))
+    assert ua["Cd"].to_numpy() == pytest.approx(ub["Cd"].to_numpy(), rel=1e-12)
     ra, rb = rates_table(duck, *register), rates_table(spark, *register)
     pd.testing.assert_frame_equal(ra, rb, check_dtype=False)

@@ -48,11 +48,16 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
 
     @router.get("/classes")
     def soil_classes(
-        request: Request, region: str | None = Region, include_cu_ni_zn: bool = False, format: str = Fmt
+        request: Request,
+        region: str | None = Region,
+        include_cu_ni_zn: bool = False,
+        per_unit: bool = False,
+        format: str = Fmt,
     ) -> Response:
-        """Each sample's GB 15618—2018 class, with each metal's values and level."""
+        """Each sample's GB 15618—2018 class, with each metal's values and level
+        (``per_unit``: each region × land-use unit, from mean contents)."""
         with session() as ep:
-            df = ep.soil.classify(region, include_cu_ni_zn=include_cu_ni_zn)
+            df = ep.soil.classify(region, include_cu_ni_zn=include_cu_ni_zn, per_unit=per_unit)
         return _reply(request, df, format, "soil-classes")
 
     @router.get("/counts")

@@ -101,9 +101,11 @@ class SoilOps:
         *,
         include_cu_ni_zn: bool = False,
         rotation: bool = False,
+        per_unit: bool = False,
         engine: str = "duckdb",
     ) -> pd.DataFrame:
-        """Each stored sample's GB 15618—2018 class (the pipeline's SQL)."""
+        """Each stored sample's GB 15618—2018 class (the pipeline's SQL); ``per_unit``: the
+        class of each region × land-use unit from its mean contents (spec §5.4)."""
         s = self.store.samples(region)
         if s.empty:
             raise NotFound(
@@ -111,7 +113,9 @@ class SoilOps:
                 + (f" for region {region}" if region else "")
                 + "; load some with `ecoplan soil load`"
             )
-        return classify_samples(self.engine(engine), s, include_cu_ni_zn=include_cu_ni_zn, rotation=rotation)
+        return classify_samples(
+            self.engine(engine), s, include_cu_ni_zn=include_cu_ni_zn, rotation=rotation, per_unit=per_unit
+        )
 
     def counts(
         self, region: str | None = None, *, include_cu_ni_zn: bool = False, engine: str = "duckdb"

@@ -81,6 +81,9 @@ def soil_classify(
     region: Region = None,
     counts: Annotated[bool, typer.Option("--counts", help="Counts per region, land use and class")] = False,
     include_cu_ni_zn: Annotated[bool, typer.Option("--include-cu-ni-zn")] = False,
+    per_unit: Annotated[
+        bool, typer.Option("--per-unit", help="One class per region × land use, from mean contents")
+    ] = False,
     engine: EngineOpt = EngineName.duckdb,
     fmt: Annotated[FrameFmt, typer.Option("--format")] = FrameFmt.table,
     db: DbOpt = None,
@@ -89,7 +92,9 @@ def soil_classify(
     """GB 15618—2018 class of every stored sample (or the counts). / 样品分类"""
     try:
         with _session(db, lang) as ep:
-            df = ep.soil.classify(region, include_cu_ni_zn=include_cu_ni_zn, engine=engine.value)
+            df = ep.soil.classify(
+                region, include_cu_ni_zn=include_cu_ni_zn, per_unit=per_unit, engine=engine.value
+            )
             if counts:
                 df = ep.soil.counts(region, include_cu_ni_zn=include_cu_ni_zn, engine=engine.value)
     except EcoplanError as exc:

@@ -49,14 +49,23 @@ def _run(engine: Engine, sql: str) -> pd.DataFrame:
 
 
 def classify_samples(
-    engine: Engine, samples: pd.DataFrame, *, include_cu_ni_zn: bool = False, rotation: bool = False
+    engine: Engine,
+    samples: pd.DataFrame,
+    *,
+    include_cu_ni_zn: bool = False,
+    rotation: bool = False,
+    per_unit: bool = False,
 ) -> pd.DataFrame:
-    """Every sample with its per-metal values and levels, ``level``, ``category``, ``reason``."""
+    """Every sample (``per_unit``: every region × land-use unit, by mean contents) with its
+    per-metal values and levels, ``level``, ``category`` and ``reason``."""
     with tempfile.TemporaryDirectory(prefix="ecoplan-soil-") as tmp:
         frame = samples[list(SAMPLE_COLUMNS)].copy()
         frame["year"] = frame["year"].astype("Int64")
         _register(engine, "soil_samples", frame, Path(tmp))
-        out = _run(engine, sample_classes_sql(include_cu_ni_zn=include_cu_ni_zn, rotation=rotation))
+        out = _run(
+            engine,
+            sample_classes_sql(include_cu_ni_zn=include_cu_ni_zn, rotation=rotation, per_unit=per_unit),
+        )
     return out.sort_values("sample_id").reset_index(drop=True)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ecoplan.soil.standards.gb15618_2018 import BASIC, CATEGORIES, CONTROLLED, INTERVENTION, SCREENING
 
-__all__ = ["counts_sql", "farmland_sql", "sample_classes_sql", "sites_sql"]
+__all__ = ["counts_sql", "farmland_sql", "sample_classes_sql", "sites_sql", "unit_means_sql"]
 
 
 def _d(v: float) -> str:
@@ -42,9 +42,24 @@ def _screening(metal: str, rotation: bool) -> str:
     return f"CASE WHEN land_use = 'paddy' THEN {_by_band(rows['paddy'])} ELSE {_by_band(rows['other'])} END"
 
 
-def sample_classes_sql(*, include_cu_ni_zn: bool = False, rotation: bool = False) -> str:
-    """Each sample with its band, each metal's screening, intervention and level, and the
-    sample's ``level`` (1..3, NULL when pH or every metal is missing) and ``category``."""
+def unit_means_sql() -> str:
+    """Evaluation units (spec §5.4 "per evaluation unit mean"): one row per region and land
+    use, the mean of each metal and of pH over its samples, ``samples`` counted. Taking the
+    arithmetic mean of pH (not of H⁺) is a design choice: UNCONFIRMED."""
+    means = ", ".join(f'AVG("{m}") AS "{m}"' for m in (*BASIC, "crop_cd"))
+    return f"""
+SELECT region || ':' || land_use AS sample_id, region, CAST(NULL AS INTEGER) AS year,
+  AVG(lon) AS lon, AVG(lat) AS lat, land_use, AVG(ph) AS ph, {means}, COUNT(*) AS samples
+FROM soil_samples GROUP BY region, land_use
+"""
+
+
+def sample_classes_sql(
+    *, include_cu_ni_zn: bool = False, rotation: bool = False, per_unit: bool = False
+) -> str:
+    """Each sample (or, ``per_unit``, each region × land-use unit of mean contents) with its
+    band, each metal's screening, intervention and level, and its ``level`` (1..3, NULL when
+    pH or every metal is missing) and ``category``."""
     cols = []
     for m in BASIC:
         ctl = _by_band(INTERVENTION[m]) if m in INTERVENTION else "CAST(NULL AS DOUBLE)"
@@ -59,7 +74,8 @@ def sample_classes_sql(*, include_cu_ni_zn: bool = False, rotation: bool = False
     worst = "GREATEST(" + ", ".join(f"COALESCE({m}_level, 0)" for m in counted) + ")"
     cats = " ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(CATEGORIES, start=1))
     return f"""
-WITH b AS (SELECT *, {_BAND} AS band FROM soil_samples),
+WITH src AS ({unit_means_sql() if per_unit else "SELECT * FROM soil_samples"}),
+b AS (SELECT *, {_BAND} AS band FROM src),
 v AS (SELECT *, {", ".join(cols)} FROM b),
 l AS (SELECT *, {", ".join(levels)} FROM v),
 s AS (SELECT *, CASE WHEN band IS NULL OR {worst} = 0 THEN NULL ELSE {worst} END AS level FROM l)
