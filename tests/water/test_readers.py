@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -58,9 +59,10 @@ def test_cnemc_real_file_shape(real: WaterBatch) -> None:
 def test_cnemc_value_published_and_revision(real: WaterBatch) -> None:
     st = real.stations.set_index("name").loc["洱海湖心"]
     s = real.samples[(real.samples["station"] == st["code"]) & (real.samples["time"] == "2025-11-06 20:00")]
-    got = {r.item: (r.value, r.published) for r in s.itertuples()}
+    cols = zip(s["item"], s["value"], s["published"], strict=True)
+    got = {str(i): (float(v), float(p)) for i, v, p in cols}
     assert got["pH"] == (8.867, 9.0) and got["TP"] == (0.0175, 0.018) and got["NH3N"] == (0.025, 0.02)
-    assert pd.isna(got["WT"][1]) and got["WT"][0] == 19.08
+    assert math.isnan(got["WT"][1]) and got["WT"][0] == 19.08
     assert (s["revised_at"] == pd.Timestamp("2025-11-06 23:51:29")).all()
     assert (real.samples["flag"].dropna() == "维护").all() and real.samples["flag"].notna().sum() > 0
 
@@ -68,7 +70,7 @@ def test_cnemc_value_published_and_revision(real: WaterBatch) -> None:
 def test_cnemc_registry(real: WaterBatch) -> None:
     st = real.stations.set_index("name")
     assert st.loc["洱海湖心", "region"] == "532900" and st.loc["洱海湖心", "water_body"] == "lake"
-    assert st.loc["兰山嘴", ["river", "region", "water_body"]].tolist() == ["太湖", "320200", "lake"]
+    assert [st.loc["兰山嘴", c] for c in ("river", "region", "water_body")] == ["太湖", "320200", "lake"]
     assert st.loc["南大荒桥", "water_body"] == "river"
     assert st.loc["采蒲台", "river"] == "白洋淀"  # from the 2025 rows; the 2026 rows leave it empty
     assert st.loc["采蒲台", "region"] == "130000"  # 雄安新区: no GB/T 2260 code, the province's
@@ -245,8 +247,16 @@ def test_stations_and_targets(tmp_path: Path) -> None:
     )
     b = read("stations", [st, tg])
     s = b.stations.set_index("code")
-    assert s.loc["S1", ["region", "water_body", "control_level"]].tolist() == ["320200", "lake", "national"]
-    assert s.loc["S2", ["region", "water_body", "control_level"]].tolist() == ["110105", "lake", "provincial"]
+    assert [s.loc["S1", c] for c in ("region", "water_body", "control_level")] == [
+        "320200",
+        "lake",
+        "national",
+    ]
+    assert [s.loc["S2", c] for c in ("region", "water_body", "control_level")] == [
+        "110105",
+        "lake",
+        "provincial",
+    ]
     assert bool(s.loc["S1", "drinking_source"]) and not bool(s.loc["S2", "drinking_source"])
     assert b.targets.values.tolist() == [["S1", "p14", 2025, 3], ["S2", "p14", 2025, 4]]
     assert _rejects(b) == [(4, "", "unknown_station")]

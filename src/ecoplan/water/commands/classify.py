@@ -52,7 +52,7 @@ class ClassFmt(StrEnum):
 
 
 def _opt(flag: str, item: str) -> Any:
-    unit = "pH" if item == "pH" else ("个/L" if item == "FC" else "mg/L")
+    unit = "无量纲" if item == "pH" else ("个/L" if item == "FC" else "mg/L")
     return typer.Option(flag, help=f"{gb.ITEM_ZH[item]} ({unit})")
 
 
