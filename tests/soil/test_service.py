@@ -158,3 +158,19 @@ def test_home_page_lists_the_region(base: str, lang: str) -> None:
     part = html[html.rindex("<h2>", 0, start) : html.index("</table>", start)]
     assert "/regions/431181" in part and ">136<" in part
     assert foreign(re.sub(r"<[^>]+>", " ", part), lang) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_section(ep: Ecoplan, lang: str) -> None:
+    from ecoplan.soil.report import section
+
+    plan = ep.catalog.plan("cn-13th-eco")
+    assert section(ep, plan, "431181", 2020, lang) is None  # nothing stored yet
+    _load_all(ep)
+    s = section(ep, plan, "431181", 2020, lang)
+    assert s is not None
+    assert [r[0] for r in s.rows] == [2018, 2019, 2020]
+    assert s.rows[-1][1:] == (89.8, 66.7, 50.0)
+    text = " ".join([s.title, *s.header, s.note])
+    assert foreign(text, lang, allowed=["docs/soil.md"]) == []
+    assert section(ep, plan, "431181", 2018, lang).rows == ((2018, 39.3, 0.0, 0.0),)  # type: ignore[union-attr]

@@ -15,8 +15,9 @@ Laid out as ``air/`` is:
     The tables, and crash-safe idempotent imports with revisions.
 ``service``
     ``ep.soil``: load, samples, classify, rates, feed.
-``commands``, ``routes``, ``pages``
-    ``ecoplan soil …``, ``/api/v1/soil/…`` and the dashboard's soil sections.
+``commands``, ``routes``, ``pages``, ``report``
+    ``ecoplan soil …``, ``/api/v1/soil/…``, the dashboard's soil sections and the soil
+    section of a plan's assessment report.
 """
 
 from ecoplan.core.domain import Domain
@@ -32,6 +33,7 @@ DOMAIN = Domain(
     commands="ecoplan.soil.commands:soil_app",
     routes="ecoplan.soil.routes:routes",
     pages="ecoplan.soil.pages:PAGES",
+    report="ecoplan.soil.report:section",
     words=("words.yaml", "words_cli.yaml"),
     migrations=MIGRATIONS,
 )
