@@ -152,3 +152,25 @@ def test_parser_never_crashes_and_explains_every_drop(
     assert set(b.rejects["reason"]) <= {"not_a_number", "negative", "ph_out_of_range"}
     assert (b.rows["Cd"].dropna() >= 0).all()
     assert b.rows["ph"].dropna().between(0, 14).all()
+
+
+def test_xlsx_samples_with_units_row(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in (
+        ["样品编号", "区划代码", "土地利用", "pH", "镉", "铅"],
+        ["单位", None, None, None, "mg/kg", "mg/kg"],
+        ["k1", "431181", "水田", 5.2, 0.31, 20],
+        ["k2", "431181", "果园", 6.8, 0.2, "NA"],
+    ):
+        ws.append(row)
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    b = read("samples", [path])
+    assert b.rejects.empty
+    r = b.rows.set_index("sample_id")
+    assert (r.loc["k1", "land_use"], r.loc["k1", "Cd"], r.loc["k1", "Pb"]) == ("paddy", 0.31, 20.0)
+    assert r.loc["k2", "land_use"] == "orchard" and r.loc["k2", "Pb"] != r.loc["k2", "Pb"]
