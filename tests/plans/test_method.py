@@ -10,6 +10,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import SHARED
 
 from ecoplan.core.errors import InputFileError
@@ -98,3 +100,14 @@ def test_bad_method_names_the_field(method: Any, field: str, reason: str) -> Non
         plan_from_mapping(_plan(method), file="p.yaml")
     problems = exc.value.problems
     assert any(p.field == field and reason in p.reason for p in problems), problems
+
+
+@given(
+    st.sampled_from(["published", "unpublished"]),
+    st.text(min_size=1, max_size=30).filter(str.strip),
+    st.text(max_size=30),
+)
+def test_any_method_round_trips(status: str, zh: str, en: str) -> None:
+    plan = plan_from_mapping(_plan({"status": status, "note": {"zh": zh, "en": en}}))
+    assert plan.indicators[0].method.status.value == status
+    assert plan_from_mapping(plan_to_mapping(plan)) == plan

@@ -18,6 +18,8 @@ from pathlib import Path
 import openpyxl
 import pypdf
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import SHARED
 
 from ecoplan.app import Ecoplan, demo_values_path
@@ -133,3 +135,13 @@ def test_a_domain_report_part_must_return_a_section(ep: Ecoplan, monkeypatch: py
     monkeypatch.setattr(shell, "load", lambda ref: lambda *args: {"title": "x"})
     with pytest.raises(TypeError, match=r"bad\.report:section: returned dict, not a ReportSection"):
         shell.domain_sections(ep, ep.definition("cn-13th-eco"), BEIJING, 2016, "zh")
+
+
+@given(st.lists(st.text(min_size=0, max_size=40), min_size=1, max_size=8))
+def test_sheet_names_stay_valid_and_unique(titles: list[str]) -> None:
+    taken = {"概要", "指标", "预警", "数据来源"}
+    for t in titles:
+        name = sheet_name(t, taken)
+        assert name not in taken and 0 < len(name) <= 31
+        assert not set(name) & set("[]:*?/\\")
+        taken.add(name)

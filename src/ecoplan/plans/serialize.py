@@ -110,6 +110,8 @@ def _text(c: _Collector, value: Any, key: str, required: bool = True) -> Text:
         return Text(value)
     if isinstance(value, Mapping):
         zh, en = value.get("zh"), value.get("en")
+        if not required and not zh and not en:  # an optional text left empty ({zh: "", en: ""})
+            return Text("")
         if not isinstance(zh, str) or not zh:
             c.add("needs a Chinese text under 'zh'", key, value)
             return Text("")
