@@ -188,3 +188,17 @@ def test_report_has_the_water_section(base: str, lang: str, words: list[str]) ->
     assert not foreign(text, lang, allowed=quoted_names(lang)), foreign(
         text, lang, allowed=quoted_names(lang)
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "why"), [("zh", "计算方法尚未公布"), ("en", "computation method not yet published")]
+)
+def test_plan_page_says_good_water_bodies_method_unpublished(base: str, lang: str, why: str) -> None:
+    """The 15th FYP outline's 优良水体比例 on its plan page: not assessed, and why — even
+    with 2011-method classes in the store."""
+    html = page(base, "/plans/cn-15th-outline?year=2026", lang)
+    row = next(r for r in html.split("<tr") if ("优良水体比例" if lang == "zh" else "good water bodies") in r)
+    assert why in row
+    data = httpx.get(f"{base}/plans/cn-15th-outline?year=2026&format=json", timeout=60).json()
+    (ind,) = [i for i in data["indicators"] if i["id"] == "water-good-bodies"]
+    assert (ind["status"], ind["reason_code"], ind["value"]) == ("not_assessable", "method_unpublished", None)
