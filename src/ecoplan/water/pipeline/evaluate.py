@@ -9,10 +9,11 @@ grades, the main pollutants as JSON and shares rounded half to even (GB/T 8170).
 from __future__ import annotations
 
 import json
+from decimal import ROUND_HALF_EVEN, Decimal
 
+import numpy as np
 import pandas as pd
 
-from ecoplan.core.rounding import round_half_even
 from ecoplan.core.sql import Engine, to_dialect
 from ecoplan.water.pipeline.sql import (
     GRADE_CODES,
@@ -132,8 +133,13 @@ def _mains_json(items: pd.DataFrame, keys: list[str]) -> pd.Series:
         json.dumps({"item": str(i), "multiple": None if pd.isna(x) else float(x)}, ensure_ascii=False)
         for i, x in zip(m["item"], m["multiple"], strict=True)
     ]
-    joined = pd.Series(parts, index=pd.MultiIndex.from_frame(m[keys])).groupby(level=[0, 1]).agg(", ".join)
-    return "[" + joined + "]"
+    # rows are sorted by section: join each run of equal keys (no Python call per group)
+    k = m[keys].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (k[1:] != k[:-1]).any(axis=1)])
+    ends = np.r_[starts[1:], len(parts)]
+    texts = ["[" + ", ".join(parts[a:b]) + "]" for a, b in zip(starts, ends, strict=True)]
+    index = pd.MultiIndex.from_arrays([k[starts, 0], k[starts, 1]], names=keys)
+    return pd.Series(texts, index=index, dtype=object)
 
 
 def _shape_sections(items: pd.DataFrame, stations: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -141,7 +147,8 @@ def _shape_sections(items: pd.DataFrame, stations: pd.DataFrame, year: int) -> p
     if items.empty:
         return pd.DataFrame(columns=list(SECTION_COLUMNS))
     keys = ["station", "month"]
-    present = [i for i in gb.ITEMS if i in set(items["item"])]
+    found = set(items["item"].unique())
+    present = [i for i in gb.ITEMS if i in found]
     grouped = items.groupby(keys, sort=True)
     df = grouped["n_values"].max().rename("n_samples").to_frame()
     df["class"] = items[items["evaluated"] == 1].groupby(keys)["cls"].max().reindex(df.index).astype("Int64")
@@ -166,9 +173,11 @@ def _shape_sections(items: pd.DataFrame, stations: pd.DataFrame, year: int) -> p
 
 
 def _pct(n: int, d: int) -> float | None:
+    """100·n/d to one decimal, half to even (GB/T 8170) on the exact quotient."""
     if d == 0:
         return None
-    return round_half_even(100.0 * n / d, 1)
+    q = (Decimal(100 * n) / Decimal(d)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+    return float(q)
 
 
 def shares(
