@@ -16,7 +16,7 @@ import pandas as pd
 from ecoplan.core.sql import Engine, to_dialect
 from ecoplan.soil.pipeline.sql import counts_sql, farmland_sql, sample_classes_sql, sites_sql
 from ecoplan.soil.readers.batch import PLOT_COLUMNS, SAMPLE_COLUMNS, UNIT_COLUMNS
-from ecoplan.soil.standards.safe_use import Rate, combined_rate
+from ecoplan.soil.standards.safe_use import Rate, combined_rate, pct
 
 __all__ = ["RATE_COLUMNS", "class_counts", "classify_samples", "rates_table"]
 
@@ -80,8 +80,6 @@ def class_counts(engine: Engine, classes: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pct(num: float, den: float) -> Rate:
-    from ecoplan.soil.standards.safe_use import _pct as pct
-
     return Rate(pct(num, den), num, den, {}, "")
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "Unit",
     "combined_rate",
     "farmland_rate",
+    "pct",
     "site_rate",
 ]
 
@@ -110,7 +111,8 @@ class Rate:
         }
 
 
-def _pct(num: float, den: float) -> float | None:
+def pct(num: float, den: float) -> float | None:
+    """``num / den`` in % to 0.1 (GB/T 8170, round half even); None when ``den`` ≤ 0."""
     return None if den <= 0 else round_half_even(num / den * 100, 1)
 
 
@@ -141,7 +143,7 @@ def farmland_rate(units: Iterable[Unit]) -> Rate:
         if got:
             parts[got] += u.area_hm2
     num = parts["B"] + parts["C"] + parts["D"]
-    return Rate(_pct(num, parts["E"]), num, parts["E"], parts, FARMLAND_RULE)
+    return Rate(pct(num, parts["E"]), num, parts["E"], parts, FARMLAND_RULE)
 
 
 def site_rate(plots: Iterable[Plot], *, key_only: bool = False) -> Rate:
@@ -156,7 +158,7 @@ def site_rate(plots: Iterable[Plot], *, key_only: bool = False) -> Rate:
         if p.status == "reused" and p.reuse_compliant:
             num += 1
     parts = {"safe": float(num), "contaminated_reused_or_planned": float(den)}
-    return Rate(_pct(num, den), float(num), float(den), parts, SITE_RULE)
+    return Rate(pct(num, den), float(num), float(den), parts, SITE_RULE)
 
 
 def combined_rate(farmland: Rate, site: Rate) -> Rate:
