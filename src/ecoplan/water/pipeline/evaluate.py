@@ -19,7 +19,9 @@ from ecoplan.water.pipeline.sql import (
     GRADE_CODES,
     PeriodOptions,
     item_periods_sql,
+    main_pollutants_sql,
     sample_classes_sql,
+    sections_sql,
     shares_sql,
 )
 from ecoplan.water.standards import gb3838_2002 as gb
@@ -80,26 +82,11 @@ def _materialize(engine: Engine, name: str, sql: str) -> None:
     engine.materialize(name, to_dialect(sql, engine.dialect))
 
 
-def _items(engine: Engine, year: int, period: str, month: int | None, o: PeriodOptions) -> pd.DataFrame:
+def _prepare(engine: Engine, year: int, period: str, month: int | None, o: PeriodOptions) -> None:
+    """Materialise ``water_items`` (:func:`item_periods_sql`) and ``water_sections``
+    (:func:`sections_sql`) for the period."""
     _materialize(engine, "water_items", item_periods_sql(year, month, o, period=period))
-    df = engine.fetch("SELECT * FROM water_items")
-    for c in ("cls", "main_rank", "month", "n_values", "n_months", "evaluated"):
-        df[c] = pd.to_numeric(df[c]).astype("Int64")
-    for c in ("mean", "multiple"):
-        df[c] = pd.to_numeric(df[c]).astype("float64")
-    return df
-
-
-def _prepare(engine: Engine, year: int, period: str, month: int | None, o: PeriodOptions) -> pd.DataFrame:
-    """Materialise ``water_items`` and ``water_sections`` (station, month, cls); return the items."""
-    items = _items(engine, year, period, month, o)
-    _materialize(
-        engine,
-        "water_sections",
-        "SELECT station, month, MAX(CASE WHEN evaluated = 1 THEN cls END) AS cls FROM water_items "
-        "GROUP BY station, month",
-    )
-    return items
+    _materialize(engine, "water_sections", sections_sql())
 
 
 def _period(year: int, month: int) -> str:
@@ -121,55 +108,72 @@ def sections(
     ``main_pollutants`` (JSON list of ``{item, multiple}``, §二(一)3) and
     ``mean_<item>``/``class_<item>`` per item with a value (GB 3838—2002 Table 1)."""
     o = options or PeriodOptions()
-    return _shape_sections(_prepare(engine, year, period, month, o), stations, year)
+    _prepare(engine, year, period, month, o)
+    wide = engine.fetch("SELECT * FROM water_sections")
+    mains = _run(engine, main_pollutants_sql(o))
+    return _shape_sections(wide, mains, stations, year)
 
 
-def _mains_json(items: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Per section: its main pollutants (rank ≤ 3) as a JSON list of {item, multiple}."""
-    m = items[items["main_rank"].notna() & (items["main_rank"] <= 3)].sort_values([*keys, "main_rank"])
+def _mains_json(m: pd.DataFrame) -> pd.Series:
+    """Per section: its main pollutants as a JSON list of {item, multiple}, in rank order."""
     if m.empty:
         return pd.Series(dtype=object)
+    m = m.assign(month=pd.to_numeric(m["month"]).astype("int64"), main_rank=pd.to_numeric(m["main_rank"]))
+    m = m.sort_values(["station", "month", "main_rank"])
     parts = [
         json.dumps({"item": str(i), "multiple": None if pd.isna(x) else float(x)}, ensure_ascii=False)
         for i, x in zip(m["item"], m["multiple"], strict=True)
     ]
     # rows are sorted by section: join each run of equal keys (no Python call per group)
-    k = m[keys].to_numpy()
-    starts = np.flatnonzero(np.r_[True, (k[1:] != k[:-1]).any(axis=1)])
+    st = m["station"].to_numpy(dtype=object)
+    mo = m["month"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (st[1:] != st[:-1]) | (mo[1:] != mo[:-1])])
     ends = np.r_[starts[1:], len(parts)]
     texts = ["[" + ", ".join(parts[a:b]) + "]" for a, b in zip(starts, ends, strict=True)]
-    index = pd.MultiIndex.from_arrays([k[starts, 0], k[starts, 1]], names=keys)
+    index = pd.MultiIndex.from_arrays([st[starts], mo[starts]], names=["station", "month"])
     return pd.Series(texts, index=index, dtype=object)
 
 
-def _shape_sections(items: pd.DataFrame, stations: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The long item rows as one row per section and period (vectorised)."""
-    if items.empty:
+_LABELS = np.array([None, *gb.CLASS_LABELS], dtype=object)
+_GRADES = np.array([None, *GRADE_CODES], dtype=object)
+
+
+def _shape_sections(
+    wide: pd.DataFrame, mains: pd.DataFrame, stations: pd.DataFrame, year: int
+) -> pd.DataFrame:
+    """The wide rows of :func:`sections_sql` with labels, grades, main pollutants and
+    the registry's columns (vectorised; items without any value dropped)."""
+    if wide.empty:
         return pd.DataFrame(columns=list(SECTION_COLUMNS))
-    keys = ["station", "month"]
-    found = set(items["item"].unique())
-    present = [i for i in gb.ITEMS if i in found]
-    grouped = items.groupby(keys, sort=True)
-    df = grouped["n_values"].max().rename("n_samples").to_frame()
-    df["class"] = items[items["evaluated"] == 1].groupby(keys)["cls"].max().reindex(df.index).astype("Int64")
-    df["main_pollutants"] = _mains_json(items, keys).reindex(df.index).fillna("[]")
-    means = items.pivot(index=keys, columns="item", values="mean").reindex(index=df.index, columns=present)
-    classes = items.pivot(index=keys, columns="item", values="cls").reindex(index=df.index, columns=present)
-    for it in present:
-        df[f"mean_{it}"] = means[it].astype("float64")
-        df[f"class_{it}"] = classes[it].astype("Int64")
-    df = df.reset_index()
-    cls = df["class"]
-    df["class_label"] = cls.map(lambda c: None if pd.isna(c) else gb.class_label(int(c))).astype(object)
-    df["grade"] = cls.map(lambda c: None if pd.isna(c) else GRADE_CODES[int(c) - 1]).astype(object)
-    df["period"] = [_period(year, int(m)) for m in df["month"]]
-    df["n_samples"] = df["n_samples"].astype("int64")
+    df = wide.copy()
+    df["month"] = pd.to_numeric(df["month"]).astype("int64")
+    df["station"] = df["station"].astype(object)
+    cls = pd.to_numeric(df.pop("cls")).astype("Int64")
+    df["class"] = cls
+    code = cls.fillna(0).to_numpy(dtype=np.int64)
+    df["class_label"] = _LABELS[code]
+    df["grade"] = _GRADES[code]
+    df["n_samples"] = pd.to_numeric(df["n_samples"]).astype("int64")
+    key = pd.MultiIndex.from_arrays([df["station"], df["month"]])
+    df["main_pollutants"] = _mains_json(mains).reindex(key).fillna("[]").to_numpy()
+    months = df["month"].to_numpy()
+    df["period"] = str(year) if (months == 0).all() else [_period(year, int(m)) for m in months]
+    item_cols = []
+    for it in gb.ITEMS:
+        mc, cc = f"mean_{it}", f"class_{it}"
+        if mc in df.columns:
+            mean = pd.to_numeric(df[mc]).astype("float64")
+            if mean.isna().all():
+                df = df.drop(columns=[mc, cc])
+                continue
+            df[mc] = mean
+            df[cc] = pd.to_numeric(df[cc]).astype("Int64")
+            item_cols += [mc, cc]
     meta = stations.set_index("code").reindex(df["station"])[
         ["name", "region", "province", "city", "basin", "river", "water_body", "lat", "lon"]
     ]
-    df = pd.concat([df.drop(columns=["month"]), meta.reset_index(drop=True)], axis=1)
-    rest = [c for c in df.columns if c not in SECTION_COLUMNS]
-    return df[[*SECTION_COLUMNS, *rest]].sort_values(["period", "station"]).reset_index(drop=True)
+    df = pd.concat([df.reset_index(drop=True), meta.reset_index(drop=True)], axis=1)
+    return df[[*SECTION_COLUMNS, *item_cols]].sort_values(["period", "station"]).reset_index(drop=True)
 
 
 def _pct(n: int, d: int) -> float | None:

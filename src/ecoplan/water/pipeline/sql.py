@@ -24,7 +24,9 @@ __all__ = [
     "PeriodOptions",
     "class_case",
     "item_periods_sql",
+    "main_pollutants_sql",
     "sample_classes_sql",
+    "sections_sql",
     "shares_sql",
 ]
 
@@ -147,8 +149,8 @@ def _order_case(item: str) -> str:
 def item_periods_sql(year: int, month: int | None, o: PeriodOptions, *, period: str) -> str:
     """Per station, period and item: the period mean (环办〔2011〕22号 §二(一)1, spec
     §2.2: monthly mean of the valid values; annual = mean of the monthly means), the
-    item class (GB 3838—2002 Table 1), the multiple, the main-pollutant rank (§二(一)3)
-    and whether the item counts in the section class (§一 evaluation items).
+    item class (GB 3838—2002 Table 1), the multiple (§二(一)3) and whether the item
+    counts in the section class (§一 evaluation items).
 
     ``period`` is ``"month"`` (every month of ``year``, or only ``month``) or ``"year"``.
     """
@@ -174,12 +176,6 @@ def item_periods_sql(year: int, month: int | None, o: PeriodOptions, *, period: 
     cls = class_case("p.mean", "p.item", "w.water_body", o.equal_limits)
     mult = _multiple_case("p.mean", "p.item", "w.water_body")
     evaluated = _in("item", o.items)
-    # main pollutants: evaluated items worse than Ⅲ; priority items first, then worst
-    # class, items with a multiple before those without, larger multiple, table order
-    rank = f"""CASE WHEN {evaluated} AND cls > 3 THEN ROW_NUMBER() OVER (
-      PARTITION BY station, month, CASE WHEN {evaluated} AND cls > 3 THEN 1 ELSE 0 END
-      ORDER BY {_prio_case("item", o.heavy_metal_priority)}, cls DESC,
-        CASE WHEN multiple IS NULL THEN 1 ELSE 0 END, multiple DESC, {_order_case("item")}) END"""
     return f"""
 WITH m AS ({monthly}
 ),
@@ -191,9 +187,44 @@ c AS (
   FROM p JOIN water_stations w ON w.code = p.station
 )
 SELECT station, month, item, mean, n_values, n_months, water_body, cls, multiple,
-  CASE WHEN {evaluated} THEN 1 ELSE 0 END AS evaluated,
-  {rank} AS main_rank
+  CASE WHEN {evaluated} THEN 1 ELSE 0 END AS evaluated
 FROM c
+"""
+
+
+def sections_sql(items: str = "water_items") -> str:
+    """One row per station and period from the item rows of :func:`item_periods_sql`:
+    the section class = the worst evaluated item (环办〔2011〕22号 §二(一)1, GB 3838—2002
+    §5.1), the number of values, and ``mean_<item>``/``class_<item>`` of every Table 1
+    item (NULL where the item has no value)."""
+    wide = ",\n  ".join(
+        f"MAX(CASE WHEN item = {_q(it)} THEN mean END) AS mean_{it}, "
+        f"MAX(CASE WHEN item = {_q(it)} THEN cls END) AS class_{it}"
+        for it in gb.CLASSED_ITEMS["lake"]
+    )
+    return f"""
+SELECT station, month, MAX(n_values) AS n_samples,
+  MAX(CASE WHEN evaluated = 1 THEN cls END) AS cls,
+  {wide}
+FROM {items} GROUP BY station, month
+"""
+
+
+def main_pollutants_sql(o: PeriodOptions, items: str = "water_items") -> str:
+    """主要污染指标 (环办〔2011〕22号 §二(一)3): per station and period, the evaluated items
+    worse than Ⅲ, ranked — priority items (CN, heavy metals) first when
+    ``heavy_metal_priority``, then the worst class, items with a multiple before those
+    without (pH, DO), the larger multiple, Table 1 order — at most three."""
+    order = (
+        f"{_prio_case('item', o.heavy_metal_priority)}, cls DESC, "
+        f"CASE WHEN multiple IS NULL THEN 1 ELSE 0 END, multiple DESC, {_order_case('item')}"
+    )
+    return f"""
+SELECT station, month, item, multiple, main_rank FROM (
+  SELECT station, month, item, multiple,
+    ROW_NUMBER() OVER (PARTITION BY station, month ORDER BY {order}) AS main_rank
+  FROM {items} WHERE evaluated = 1 AND cls > 3
+) r WHERE main_rank <= {ev.MAX_MAIN_POLLUTANTS}
 """
 
 
