@@ -9,6 +9,7 @@ from ecoplan.app import Ecoplan
 from ecoplan.ingest.values import ValueRow
 from ecoplan.plans.model import Basis
 from ecoplan.water.feed import FEEDS, SOURCE
+from ecoplan.water.readers.batch import WaterBatch
 
 
 def test_no_feed_maps_to_the_15th_fyp_good_water_bodies_share() -> None:
@@ -18,7 +19,7 @@ def test_no_feed_maps_to_the_15th_fyp_good_water_bodies_share() -> None:
     assert set(FEEDS) == {"water.grade_i_iii_share", "water.worse_than_v_share"}
 
 
-def _hebei() -> object:
+def _hebei() -> WaterBatch:
     # 5 sections of Hebei (Shijiazhuang): 4 at Ⅱ (NH3N 0.4), 1 劣Ⅴ (NH3N 2.5) → 80.0 % and 20.0 %
     sts = [station(f"H{i}", "130102") for i in range(5)]
     rows = [sample(f"H{i}", "2025-11-10 08:00", "NH3N", 0.4 if i < 4 else 2.5) for i in range(5)]
@@ -27,7 +28,7 @@ def _hebei() -> object:
 
 
 def test_feed_writes_idempotently_with_the_months_in_the_note(ep: Ecoplan) -> None:
-    ep.water.load_batch(_hebei(), format="long")  # type: ignore[arg-type]
+    ep.water.load_batch(_hebei(), format="long")
     dry = ep.water.feed(dry_run=True)
     assert dry.result is None and dry.rows
     res = ep.water.feed()
@@ -44,11 +45,11 @@ def test_feed_writes_idempotently_with_the_months_in_the_note(ep: Ecoplan) -> No
 
 
 def test_a_revised_sample_revises_the_value_and_keeps_the_old(ep: Ecoplan) -> None:
-    ep.water.load_batch(_hebei(), format="long")  # type: ignore[arg-type]
+    ep.water.load_batch(_hebei(), format="long")
     ep.water.feed()
     b = _hebei()
-    b.samples.loc[b.samples["station"] == "H4", "value"] = 0.3  # type: ignore[attr-defined]
-    ep.water.load_batch(b, format="long")  # type: ignore[arg-type]
+    b.samples.loc[b.samples["station"] == "H4", "value"] = 0.3
+    ep.water.load_batch(b, format="long")
     res = ep.water.feed()
     assert res.result is not None and res.result.revised >= 1
     hist = ep.catalog.value_rows("hebei-14th-eco", "130000", "water-grade-i-iii", history=True)
@@ -60,7 +61,7 @@ def test_a_hand_entered_value_is_never_overwritten(ep: Ecoplan) -> None:
         [ValueRow("hebei-14th-eco", "water-grade-i-iii", "130000", 2025, 75.5, "%", Basis.LEVEL, "省公报")],
         actor="user",
     )
-    ep.water.load_batch(_hebei(), format="long")  # type: ignore[arg-type]
+    ep.water.load_batch(_hebei(), format="long")
     res = ep.water.feed()
     assert all(not (r.region == "130000" and r.plan == "hebei-14th-eco") for r in res.rows)
     skip = [s for s in res.skipped if s.region == "130000" and s.plan == "hebei-14th-eco"]

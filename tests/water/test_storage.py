@@ -8,7 +8,7 @@ from tests.water.pipeline.water_helpers import batch, sample, station
 
 from ecoplan.app import Ecoplan
 from ecoplan.core.errors import NotFound, StoreError
-from ecoplan.water.readers.batch import REJECT_COLUMNS
+from ecoplan.water.readers.batch import REJECT_COLUMNS, WaterBatch
 
 
 def _rejects(file: str, n: int) -> pd.DataFrame:
@@ -16,7 +16,7 @@ def _rejects(file: str, n: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(REJECT_COLUMNS))
 
 
-def _first():  # type: ignore[no-untyped-def]
+def _first() -> WaterBatch:
     return batch(
         [station("A", "130102"), station("B", "130203", "lake")],
         [

@@ -16,6 +16,7 @@ from tests.water.pipeline.water_helpers import batch, sample, station
 
 from ecoplan.app import Ecoplan
 from ecoplan.store import faults
+from ecoplan.water.readers.batch import WaterBatch
 from ecoplan.water.storage import FAULT_POINTS
 
 DB = "water.duckdb"
@@ -30,14 +31,14 @@ ep.water.load_batch(second(), format="long")
 """
 
 
-def first():  # type: ignore[no-untyped-def]
+def first() -> WaterBatch:
     return batch(
         [station("A", "130102"), station("B", "130203")],
         [sample(c, f"2025-03-0{d}", "NH3N", 0.1 * d) for c in "AB" for d in (1, 2)],
     )
 
 
-def second():  # type: ignore[no-untyped-def]
+def second() -> WaterBatch:
     rows = [
         sample(c, f"2025-03-0{d}", "NH3N", 0.1 * d + (0.5 if d == 2 else 0)) for c in "AB" for d in (1, 2, 3)
     ]

@@ -8,7 +8,6 @@ Engines: ``"duckdb"`` (default) or ``"spark"``; the SQL is the same
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from ecoplan.ingest.values import ValueRow
 from ecoplan.store.catalog import ImportResult
 from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
 from ecoplan.water import pipeline
+from ecoplan.water import readers as water_readers
 from ecoplan.water.feed import SOURCE, FeedSkip, plan_rows
 from ecoplan.water.pipeline import PeriodOptions
 from ecoplan.water.readers.batch import REASONS, SAMPLE_COLUMNS, WaterBatch
@@ -82,10 +82,6 @@ class FeedResult:
     years: list[int] = field(default_factory=list)
 
 
-def _readers() -> Any:
-    return importlib.import_module("ecoplan.water.readers")
-
-
 class WaterOps:
     """The water part of an :class:`~ecoplan.app.Ecoplan` session."""
 
@@ -109,7 +105,7 @@ class WaterOps:
         ``stations`` file (format ``stations``) adds to and overrides the registry, a
         ``targets`` file (format ``stations``: station, plan, year, target_class) the
         plan target classes."""
-        readers = _readers()
+        readers = water_readers
         reader = readers.FORMATS.get(format)
         opts: dict[str, Any] = {}
         if stations is not None and reader is not None and "stations" in reader.options:
