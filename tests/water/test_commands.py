@@ -76,6 +76,7 @@ def test_feed_then_assess_shows_pipeline_water_for_hebei_2025(db: str) -> None:
         ("water", "classify", "--year", "2025", "--region", "130000"),
         ("water", "status"),
         ("water", "feed", "--dry-run"),
+        ("water", "load", str(CNEMC), "--format", "cnemc_snapshot"),
     ],
 )
 def test_language_purity(db: str, quoted: list[str], args: tuple[str, ...], lang: str) -> None:
