@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,17 @@ from rich.table import Table
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, say, words
 from ecoplan.water.commands.options import FmtOpt, OutFmt, OutputOpt, water_app, write_frame
+from ecoplan.water.readers import FORMATS as INPUT_FORMATS
 
+
+class LoadOut(StrEnum):
+    """``--output-format`` of ``water load``."""
+
+    table = "table"
+    json = "json"
+
+
+_FORMATS_HELP = "Input format: " + "; ".join(f"{k}: {r.description}" for k, r in INPUT_FORMATS.items())
 #: Rejected values the table shows (all of them with --format json/csv).
 SHOW_REJECTS = 20
 
@@ -19,13 +30,13 @@ SHOW_REJECTS = 20
 @water_app.command("load")
 def water_load(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders")],
-    fmt: Annotated[str, typer.Option("--format", help="Input format: cnemc_snapshot, long, wide, stations")],
+    fmt: Annotated[str, typer.Option("--format", help=_FORMATS_HELP)],
     stations: Annotated[Path | None, typer.Option(help="Station registry file")] = None,
     targets: Annotated[
         Path | None, typer.Option(help="Target classes: station, plan, year, target_class")
     ] = None,
     db: DbOpt = None,
-    fmt_out: Annotated[OutFmt, typer.Option("--output-format", help="table or json")] = OutFmt.table,
+    fmt_out: Annotated[LoadOut, typer.Option("--output-format", help="table or json")] = LoadOut.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Load surface-water samples (checked; re-loading is idempotent). / 导入地表水监测数据"""
@@ -35,7 +46,7 @@ def water_load(
             res = ep.water.load([str(p) for p in paths], format=fmt, stations=stations, targets=targets)
     except (EcoplanError, OSError, TypeError, ValueError) as exc:
         _fail(exc, lang)
-    if fmt_out is not OutFmt.table:
+    if fmt_out is LoadOut.json:
         _dump_json(res.to_dict())
         return
     say(
