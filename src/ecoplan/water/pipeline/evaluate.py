@@ -8,7 +8,6 @@ grades, the main pollutants as JSON and shares rounded half to even (GB/T 8170).
 
 from __future__ import annotations
 
-import json
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import numpy as np
@@ -109,7 +108,7 @@ def sections(
     ``mean_<item>``/``class_<item>`` per item with a value (GB 3838—2002 Table 1)."""
     o = options or PeriodOptions()
     _prepare(engine, year, period, month, o)
-    wide = engine.fetch("SELECT * FROM water_sections")
+    wide = engine.fetch("SELECT * FROM water_sections ORDER BY month, station")
     mains = _run(engine, main_pollutants_sql(o))
     return _shape_sections(wide, mains, stations, year)
 
@@ -120,8 +119,9 @@ def _mains_json(m: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype=object)
     m = m.assign(month=pd.to_numeric(m["month"]).astype("int64"), main_rank=pd.to_numeric(m["main_rank"]))
     m = m.sort_values(["station", "month", "main_rank"])
+    # items are Table 1 codes (plain ASCII), multiples finite floats: their repr is JSON
     parts = [
-        json.dumps({"item": str(i), "multiple": None if pd.isna(x) else float(x)}, ensure_ascii=False)
+        f'{{"item": "{i}", "multiple": {"null" if pd.isna(x) else repr(float(x))}}}'
         for i, x in zip(m["item"], m["multiple"], strict=True)
     ]
     # rows are sorted by section: join each run of equal keys (no Python call per group)
@@ -173,7 +173,8 @@ def _shape_sections(
         ["name", "region", "province", "city", "basin", "river", "water_body", "lat", "lon"]
     ]
     df = pd.concat([df.reset_index(drop=True), meta.reset_index(drop=True)], axis=1)
-    return df[[*SECTION_COLUMNS, *item_cols]].sort_values(["period", "station"]).reset_index(drop=True)
+    # already in period (month) and station order (the fetch's ORDER BY)
+    return df[[*SECTION_COLUMNS, *item_cols]]
 
 
 def _pct(n: int, d: int) -> float | None:
