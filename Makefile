@@ -3,8 +3,11 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= ecoplan.duckdb
-# Real data beside the repository (see ../shared/data/beijing-multisite/README.md).
+# Real data beside the repository (see each folder's README.md).
 BEIJING ?= ../shared/data/beijing-multisite
+CNEMC ?= ../shared/data/water/cnemc_autostation_snapshots_2025-11_2026-02.csv
+QIYANG ?= ../shared/data/soil/qiyang_hunan_soil_cd_pri_Cd_data.csv
+SOIL_EXAMPLE := src/ecoplan/soil/data
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck fmt imports check test-all clean bench browser screenshots
@@ -21,8 +24,9 @@ $(STAMP): pyproject.toml frontend/package-lock.json
 
 install: $(STAMP)
 
-# Create the store, load the built-in plans, the demo values and the Beijing air data,
-# assess and evaluate, print, then serve the dashboard on 127.0.0.1:8000.
+# Create the store, load the built-in plans, the demo values, the Beijing air data, the
+# CNEMC surface-water snapshots and the Qiyang soil samples, assess and evaluate, print,
+# then serve the dashboard on 127.0.0.1:8000.
 run: $(STAMP)
 	$(BIN)/ecoplan init --demo --db $(DB)
 	$(BIN)/ecoplan plans list --db $(DB)
@@ -36,6 +40,17 @@ run: $(STAMP)
 	@echo "== the plan indicators these evaluations feed (source: pipeline air) =="
 	$(BIN)/ecoplan air feed --region 110000 --year 2015 --year 2016 --db $(DB)
 	$(BIN)/ecoplan values list --plan cn-13th-eco --region 110000 --db $(DB)
+	@echo "== surface water: CNEMC automatic stations, snapshots 2025-11 … 2026-02 (GB 3838-2002) =="
+	$(BIN)/ecoplan water load $(CNEMC) --format cnemc-snapshot --db $(DB)
+	$(BIN)/ecoplan water evaluate --year 2025 --db $(DB)
+	$(BIN)/ecoplan water feed --db $(DB)
+	$(BIN)/ecoplan assess hebei-14th-eco --region 130000 --year 2025 --db $(DB)
+	@echo "== soil: Qiyang (Hunan) farmland Cd samples (GB 15618-2018), example parcel register =="
+	$(BIN)/ecoplan soil load $(QIYANG) --format qiyang-cd --db $(DB)
+	$(BIN)/ecoplan soil load $(SOIL_EXAMPLE)/qiyang_farmland_units_example.csv --format farmland-units --db $(DB)
+	$(BIN)/ecoplan soil load $(SOIL_EXAMPLE)/qiyang_plots_example.csv --format plots --db $(DB)
+	$(BIN)/ecoplan soil classify --counts --db $(DB)
+	$(BIN)/ecoplan soil feed --db $(DB)
 	@echo "== dashboard and API on http://127.0.0.1:8000/ (Ctrl-C to stop) =="
 	$(BIN)/ecoplan serve --db $(DB) --host 127.0.0.1 --port 8000
 

@@ -2,7 +2,7 @@
 ~10 M section-samples (long form: one value per station, time and item).
 
 Builds the input by tiling the real CNEMC automatic-station snapshots
-(``shared/data/water/``, read with the ``cnemc_snapshot`` reader): copy *k* of every
+(``shared/data/water/``, read with the ``cnemc-snapshot`` reader): copy *k* of every
 station is a new station ``<code>~<k>`` of the same region and water body, its times
 moved into month ``(month + k) mod 12`` of ``--year`` (day capped at 28) and every value
 but pH scaled by a deterministic factor 0.8 + 0.4·u (u from ``numpy.random.default_rng
@@ -58,7 +58,7 @@ STATION_COLS = ["code", "region", "basin", "river", "water_body", "name", "provi
 
 def build(rows: int, year: int, seed: int, work: Path) -> tuple[list[str], pd.DataFrame, int]:
     """Tile the CNEMC rows to about ``rows`` section-samples; Parquet files + registry."""
-    b = readers.read("cnemc_snapshot", [CNEMC])
+    b = readers.read("cnemc-snapshot", [CNEMC])
     base = b.samples[["station", "time", "item", "value", "published", "flag"]].reset_index(drop=True)
     copies = max(1, math.ceil(rows / len(base)))
     key = hashlib.sha256(f"{CNEMC.stat().st_size}-{rows}-{year}-{seed}".encode()).hexdigest()[:10]

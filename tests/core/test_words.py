@@ -31,6 +31,7 @@ AREAS = {
     "status", "verdict", "attribute", "grade", "warning", "severity", "aqi", "region_level",
     "target_source", "authority", "stage", "header", "label", "note", "reason", "error",
     "cli", "api",  # the command line's and the API's own words (cli.yaml, api.yaml)
+    "method",  # an indicator whose computation method is not published (method.yaml)
 }  # fmt: skip
 
 

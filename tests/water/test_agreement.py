@@ -29,7 +29,7 @@ DOC = Path(__file__).parents[2] / "docs" / "water-quality.md"
 
 @pytest.fixture(scope="module")
 def batch() -> WaterBatch:
-    return read("cnemc_snapshot", DATA)
+    return read("cnemc-snapshot", DATA)
 
 
 def _compare(batch: WaterBatch, *, printed: bool = True, body: str | None = None) -> pd.DataFrame:

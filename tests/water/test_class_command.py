@@ -226,7 +226,7 @@ ZH_ALLOWED = ["pH"]
 def test_table_is_in_the_language(tmp_path: Path, lang: str) -> None:
     res = runner.invoke(app, ["water", "class", *W1, "--type", "lake", "--lang", lang])
     assert res.exit_code == 0, res.output
-    assert word("water.grade.6", lang) in res.output and word("water.cli.item.nh3n", lang) in res.output
+    assert word("water.grade.severe", lang) in res.output and word("water.cli.item.nh3n", lang) in res.output
     assert foreign(res.output, lang, allowed=ZH_ALLOWED) == [], res.output
     worst = runner.invoke(app, ["water", "class", "--ph", "9.5", "--lang", lang])
     assert word("water.cli.class_label.6", lang) in worst.output

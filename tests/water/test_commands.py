@@ -31,7 +31,7 @@ def _run(*args: str) -> str:
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = str(tmp_path_factory.mktemp("water-cli") / "w.duckdb")
     _run("init", "--db", path)
-    out = _run("water", "load", str(CNEMC), "--format", "cnemc_snapshot", "--db", path, "--lang", "en")
+    out = _run("water", "load", str(CNEMC), "--format", "cnemc-snapshot", "--db", path, "--lang", "en")
     assert word("water.reason.unparseable", "en") in out
     return path
 
@@ -49,7 +49,7 @@ def quoted(db: str) -> list[str]:
 
 def test_load_is_idempotent_and_reports_json(db: str) -> None:
     got = json.loads(
-        _run("water", "load", str(CNEMC), "--format", "cnemc_snapshot", "--db", db, "--output-format", "json")
+        _run("water", "load", str(CNEMC), "--format", "cnemc-snapshot", "--db", db, "--output-format", "json")
     )
     assert got["added"] == 0 and got["revised"] == 0 and got["unchanged"] > 79000
     assert got["rejected"]["unparseable"] > 0
@@ -76,7 +76,7 @@ def test_feed_then_assess_shows_pipeline_water_for_hebei_2025(db: str) -> None:
         ("water", "classify", "--year", "2025", "--region", "130000"),
         ("water", "status"),
         ("water", "feed", "--dry-run"),
-        ("water", "load", str(CNEMC), "--format", "cnemc_snapshot"),
+        ("water", "load", str(CNEMC), "--format", "cnemc-snapshot"),
     ],
 )
 def test_language_purity(db: str, quoted: list[str], args: tuple[str, ...], lang: str) -> None:

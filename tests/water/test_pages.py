@@ -32,7 +32,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp / "w.duckdb"
     with Ecoplan(db) as ep:
         ep.init()
-        ep.water.load([src], format="cnemc_snapshot")
+        ep.water.load([src], format="cnemc-snapshot")
     app = create_app(db)
     register(app)
     with serving(app) as url:

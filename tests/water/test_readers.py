@@ -33,7 +33,7 @@ HEAD = (
 
 @pytest.fixture(scope="module")
 def real() -> WaterBatch:
-    return read("cnemc_snapshot", CNEMC)
+    return read("cnemc-snapshot", CNEMC)
 
 
 def _rejects(b: WaterBatch) -> list[tuple[int, str, str]]:
@@ -102,7 +102,7 @@ def test_cnemc_later_snapshot_wins_and_override(tmp_path: Path) -> None:
     )
     early = late.replace("0.108", "0.090").replace(",Ⅴ,", ",Ⅳ,").replace("T20:00:00", "T18:00:00")
     path = _snapshot(tmp_path, [late, early])  # the later revision is read first
-    b = read("cnemc_snapshot", path)
+    b = read("cnemc-snapshot", path)
     tp = b.samples[b.samples["item"] == "TP"]
     assert tp["value"].tolist() == [0.108]
     assert _rejects(b) == [(3, "CODMn", "duplicate"), (3, "DO", "duplicate"), (3, "NH3N", "duplicate"),
@@ -112,7 +112,7 @@ def test_cnemc_later_snapshot_wins_and_override(tmp_path: Path) -> None:
     reg = pd.DataFrame(
         [{c: None for c in STATION_COLUMNS} | {"code": code, "name": "兰山嘴", "water_body": "river"}]
     )
-    again = read("cnemc_snapshot", path, stations=reg)
+    again = read("cnemc-snapshot", path, stations=reg)
     assert again.stations["water_body"].tolist() == ["river"]
     assert again.stations["river"].tolist() == ["太湖"]  # only the fields the override fills
 
@@ -121,7 +121,7 @@ def test_cnemc_bad_cells(tmp_path: Path) -> None:
     row = "北京市,北京市,海河流域,永定河,南大荒桥,{t},{c},,{ph},-1,,,abc,,,,,,,,,,,,维护,2025-11-18T20:00:00"
     path = _snapshot(tmp_path, [row.format(t="2025-11-18 16:00", c="X", ph="15"),
                                 row.format(t="11-18 16:00", c="--", ph="7")])  # fmt: skip
-    b = read("cnemc_snapshot", path)
+    b = read("cnemc-snapshot", path)
     got = sorted(zip(b.rejects["row"], b.rejects["field"], b.rejects["reason"], strict=True))
     assert got == [
         (2, "codmn_mg_l", "unparseable"), (2, "do_mg_l", "negative"), (2, "ph", "ph_range"),
@@ -134,7 +134,7 @@ def test_cnemc_bad_cells(tmp_path: Path) -> None:
 def test_cnemc_missing_column(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", ["province,station,ph", "北京市,a,7"])
     with pytest.raises(InputFileError, match=r"x\.csv.*missing column\(s\) basin, monitor_time"):
-        read("cnemc_snapshot", path)
+        read("cnemc-snapshot", path)
 
 
 # --- long ---------------------------------------------------------------------------
@@ -275,7 +275,7 @@ def test_bad_registry_lists_every_problem(tmp_path: Path) -> None:
 # --- whole files --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["cnemc_snapshot", "long", "wide", "stations"])
+@pytest.mark.parametrize("fmt", ["cnemc-snapshot", "long", "wide", "stations"])
 def test_unreadable_files_are_errors_naming_the_file(tmp_path: Path, fmt: str) -> None:
     bad = tmp_path / "bin.csv"
     bad.write_bytes(b"\xff\xfe\x00\x01garbage\x00")
@@ -297,8 +297,8 @@ def test_streams_and_registry_of_formats() -> None:
     s = io.StringIO("station,time,item,value,unit\nS,2025-01,DO,5,mg/L\n")
     s.name = "in-memory.csv"
     assert read("long", s).samples["value"].tolist() == [5.0]
-    assert set(readers.FORMATS) == {"cnemc_snapshot", "long", "wide", "stations"}
-    with pytest.raises(readers.UnknownFormat, match="expected one of cnemc_snapshot"):
+    assert set(readers.FORMATS) == {"cnemc-snapshot", "long", "wide", "stations"}
+    with pytest.raises(readers.UnknownFormat, match="expected one of cnemc-snapshot"):
         read("nope", s)
     with pytest.raises(TypeError, match="does not take option"):
         read("stations", s, stations=None)

@@ -21,7 +21,7 @@ CELL = st.text(alphabet=st.characters(codec="utf-8"), max_size=12)
 HEADERS = {
     "long": "station,time,item,value,unit,flag",
     "wide": "station,time,氨氮(mg/L),pH,总磷",
-    "cnemc_snapshot": "province,basin,station,monitor_time,published_class,ph,ph_disp,tp_mg_l,snapshot_time",
+    "cnemc-snapshot": "province,basin,station,monitor_time,published_class,ph,ph_disp,tp_mg_l,snapshot_time",
     "stations": "code,name,water_body,region,lat,lon",
 }
 
@@ -109,12 +109,12 @@ BELOW_CEILINGS = st.decimals(min_value=0, max_value=99, places=6, allow_nan=Fals
 @settings(max_examples=60, deadline=None)
 @given(BELOW_CEILINGS, BELOW_CEILINGS)
 def test_cnemc_value_and_published_round_trip(value: Decimal, shown: Decimal) -> None:
-    header = HEADERS["cnemc_snapshot"]
+    header = HEADERS["cnemc-snapshot"]
     row = ["北京市", "海河流域", "甲", "2025-11-06 04:00", "Ⅱ", "", "", str(value), "2025-11-06T05:00:00"]
-    b = read("cnemc_snapshot", _csv(header, [row]))
+    b = read("cnemc-snapshot", _csv(header, [row]))
     assert b.samples[["item", "value"]].values.tolist() == [["TP", float(value)]]
     row[5:7] = [str(value / 100), str(shown / 100)]
-    b = read("cnemc_snapshot", _csv(header, [row]))
+    b = read("cnemc-snapshot", _csv(header, [row]))
     ph = b.samples[b.samples["item"] == "pH"]
     assert (ph["value"].tolist(), ph["published"].tolist()) == ([float(value / 100)], [float(shown / 100)])
 

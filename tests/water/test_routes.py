@@ -42,7 +42,7 @@ def water_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
     db = tmp / "w.duckdb"
     with Ecoplan(db) as ep:
         ep.init()
-        ep.water.load([src], format="cnemc_snapshot")
+        ep.water.load([src], format="cnemc-snapshot")
     return db, names
 
 

@@ -33,7 +33,7 @@ def _reference(samples: pd.DataFrame, stations: pd.DataFrame, column: str) -> pd
 @pytest.mark.parametrize("column", ["value", "published"])
 def test_sql_class_equals_section_class_on_every_row(column: str) -> None:
     readers = pytest.importorskip("ecoplan.water.readers")
-    b = readers.read("cnemc_snapshot", [CNEMC])
+    b = readers.read("cnemc-snapshot", [CNEMC])
     eng = DuckDBEngine()
     register(eng, b.samples, b.stations)
     got = sample_classes(eng, value=column, items=ev.CNEMC_AUTOSTATION_ITEMS).set_index(["station", "time"])[

@@ -26,6 +26,7 @@ ALLOWED_LATIN: Final = frozenset(
         # pollutants and indices
         "AQI", "IAQI", "PM2.5", "PM₂.₅", "PM10", "PM₁₀", "SO2", "SO₂", "NO2", "NO₂", "NOx",
         "NOₓ", "O3", "O₃", "CO", "CO2", "CO₂", "COD", "BOD", "BOD5", "BOD₅", "NH3-N", "TP", "TN",
+        "pH", "DO", "CODMn", "NH3N", "Cd", "Hg", "As", "Pb", "Cr", "Cu", "Ni", "Zn", "TLI",
         # standards
         "GB", "HJ", "GB/T", "HJ/T", "ISO",
         # file formats and the product

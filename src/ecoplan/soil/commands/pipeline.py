@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,12 @@ from ecoplan.soil.commands.options import (
 
 __all__ = ["soil_classify", "soil_feed", "soil_load", "soil_rates"]
 
+
+class LoadOut(StrEnum):
+    table = "table"
+    json = "json"
+
+
 Region = Annotated[str | None, typer.Option(help="Region code (GB/T 2260)")]
 
 
@@ -36,7 +43,9 @@ def soil_load(
         str | None, typer.Option(help="Area unit of a register without one (亩, hm2)")
     ] = None,
     db: DbOpt = None,
-    json_out: Annotated[bool, typer.Option("--json", help="JSON summary")] = False,
+    output: Annotated[
+        LoadOut, typer.Option("--output-format", help="table or json (as air and water load)")
+    ] = LoadOut.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Load samples or the parcel register (checked; re-loading is idempotent). / 导入土壤数据"""
@@ -59,7 +68,7 @@ def soil_load(
             )
     except (EcoplanError, TypeError) as exc:
         _fail(exc, lang)
-    if json_out:
+    if output is LoadOut.json:
         _dump_json({**res.to_dict(), "rejected": batch.rejects.head(50).to_dict(orient="records")})
         return
     say(

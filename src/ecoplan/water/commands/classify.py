@@ -25,6 +25,7 @@ from rich.table import Table
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import csv_text
 from ecoplan.core.rounding import round_half_even
+from ecoplan.core.words import word
 from ecoplan.kit.cli import LangOpt, _dump_json, _fail, err, out, say, words
 from ecoplan.water.commands.options import water_app
 from ecoplan.water.readers import read_cnemc_snapshot, read_long, station_code
@@ -59,6 +60,11 @@ def _opt(flag: str, item: str) -> Any:
 Val = float | None
 
 
+def _grade(cls: int | None, lang: str) -> str | None:
+    """水质状况 of a class (环办〔2011〕22号 §二(一)2) in ``lang``; ``None`` without a class."""
+    return None if cls is None else word(f"water.grade.{ev.GRADE_CODES[cls - 1]}", lang)
+
+
 def classify_sample(
     sample: dict[str, float], water_body: str = "river", rounding: str = "none", *, rounded: bool = False
 ) -> dict[str, Any]:
@@ -74,8 +80,8 @@ def classify_sample(
     mains = ev.main_pollutants(s, body)
     res: dict[str, Any] = {
         "class": gb.class_label(cls),
-        "grade": ev.grade(cls, "zh"),
-        "grade_en": ev.grade(cls, "en"),
+        "grade": _grade(cls, "zh"),
+        "grade_en": _grade(cls, "en"),
         "main_pollutants": [
             {"item": p.item, "class": gb.class_label(p.cls), "multiple": p.multiple} for p in mains
         ],
@@ -117,7 +123,7 @@ def _print_one(res: dict[str, Any], lang: str) -> None:
             w(
                 "water.cli.class_line",
                 cls=_label(res["class"], lang),
-                grade=w(f"water.grade.{gb.parse_class(res['class'])}"),
+                grade=_grade(gb.parse_class(res["class"]), lang),
             )
         )
         if res["main_pollutants"]:
@@ -143,7 +149,7 @@ def _detect(path: Path, lang: str) -> tuple[str, list[Any]]:
     tables = read_tables(path)
     lower = {h.lower() for h in tables[0].header}
     if {"province", "basin", "station", "monitor_time"} <= lower:
-        return "cnemc_snapshot", tables
+        return "cnemc-snapshot", tables
     if {"station", "time", "item", "value", "unit"} <= lower:
         return "long", tables
     raise EcoplanError(
@@ -152,9 +158,9 @@ def _detect(path: Path, lang: str) -> tuple[str, list[Any]]:
 
 
 def _samples(path: Path, fmt: str, body: str | None, rounding: str) -> tuple[dict[Any, dict[str, Any]], int]:
-    batch = read_cnemc_snapshot(path) if fmt == "cnemc_snapshot" else read_long(path)
+    batch = read_cnemc_snapshot(path) if fmt == "cnemc-snapshot" else read_long(path)
     s = batch.samples[batch.samples["item"].isin(gb.ITEMS)]
-    use_published = rounding == "cnemc" and fmt == "cnemc_snapshot"
+    use_published = rounding == "cnemc" and fmt == "cnemc-snapshot"
     values = [
         float(pv) if use_published and not math.isnan(pv)
         else (_round(item, v) if rounding == "cnemc" else float(v))
@@ -183,7 +189,7 @@ def _samples(path: Path, fmt: str, body: str | None, rounding: str) -> tuple[dic
 def _row_keys(fmt: str, t: Any) -> list[tuple[str, pd.Timestamp | None]]:
     cols = {h.lower(): i for i, h in enumerate(t.header)}
     cells = t.cells
-    if fmt == "cnemc_snapshot":
+    if fmt == "cnemc-snapshot":
         return [
             (station_code(p, b, s), parse_time(tm))
             for p, b, s, tm in zip(
@@ -208,7 +214,7 @@ def _file(path: Path, body: str | None, rounding: str, fmt: ClassFmt, lang: str)
             df = pd.DataFrame(t.cells.to_numpy(), columns=t.header)
             got = [results.get(k, {}) for k in keys]
             df["class"] = [r.get("class") for r in got]
-            df["grade"] = [r.get("grade") for r in got]
+            df["grade"] = [r.get("grade" if lang == "zh" else "grade_en") for r in got]
             df["main_pollutants"] = [_mains_text(r.get("main_pollutants", []), None) for r in got]
             df["water_body"] = [r.get("water_body") for r in got]
             df["reason"] = [r.get("reason", "no_evaluated_item" if not r else None) for r in got]
@@ -226,7 +232,7 @@ def _file(path: Path, body: str | None, rounding: str, fmt: ClassFmt, lang: str)
         t = Table(*(w(f"water.cli.header.{h}") for h in ("station", "time", "class", "grade", "main")))
         for r in results.values():
             cls = r["class"]
-            grade = w(f"water.grade.{gb.parse_class(cls)}") if cls else w("water.cli.no_item")
+            grade = _grade(gb.parse_class(cls), lang) if cls else w("water.cli.no_item")
             t.add_row(
                 r["name"] or r["station"],
                 r["time"].replace("T", " ")[:16],
@@ -305,7 +311,8 @@ def water_class(
     if fmt is ClassFmt.json:
         _dump_json(res)
     elif fmt is ClassFmt.csv:
-        row = {**{k: v for k, v in res["values"].items()}, "class": res["class"], "grade": res["grade"],
+        grade = res["grade" if lang == "zh" else "grade_en"]
+        row = {**{k: v for k, v in res["values"].items()}, "class": res["class"], "grade": grade,
                "main_pollutants": _mains_text(res["main_pollutants"], None), "water_body": res["water_body"],
                "reason": res.get("reason")}  # fmt: skip
         sys.stdout.write(csv_text(pd.DataFrame([row])))

@@ -31,8 +31,8 @@ __all__ = [
 ]
 
 #: Section grade codes of classes 1..6 (环办〔2011〕22号 §二(一)2: Ⅰ–Ⅱ 优, Ⅲ 良好,
-#: Ⅳ 轻度污染, Ⅴ 中度污染, 劣Ⅴ 重度污染; :data:`evaluation_2011.GRADE_ZH`).
-GRADE_CODES: tuple[str, ...] = ("excellent", "excellent", "good", "light", "moderate", "severe")
+#: Ⅳ 轻度污染, Ⅴ 中度污染, 劣Ⅴ 重度污染).
+GRADE_CODES: tuple[str, ...] = ev.GRADE_CODES
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ class Reader:
 
 FORMATS: Mapping[str, Reader] = MappingProxyType(
     {
-        "cnemc_snapshot": Reader(
+        "cnemc-snapshot": Reader(
             read_cnemc_snapshot,
             "CNEMC automatic-station snapshots (CSV/XLSX): province, basin, station, monitor_time, …",
             frozenset({"stations"}),

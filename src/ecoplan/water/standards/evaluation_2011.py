@@ -71,6 +71,7 @@ __all__ = [
     "CNEMC_AUTOSTATION_ITEMS",
     "CNEMC_COLOR_HEX",
     "EVALUATION_ITEMS",
+    "GRADE_CODES",
     "GRADE_EN",
     "GRADE_ZH",
     "MAX_MAIN_POLLUTANTS",
@@ -118,7 +119,10 @@ MAX_MAIN_POLLUTANTS: Final = 3
 #: §二(一)2: the share method applies from 5 sections ("少于5个" → means) [S×2].
 SHARE_METHOD_MIN_SECTIONS: Final = 5
 
-#: 水质状况 of a section by class 1..6 [S×2].
+#: 水质状况 of a section by class 1..6 as codes (words ``water.grade.<code>``) [S×2].
+GRADE_CODES: Final = ("excellent", "excellent", "good", "light", "moderate", "severe")
+
+#: 水质状况 of a section by class 1..6, the method's own terms [S×2].
 GRADE_ZH: Final = ("优", "优", "良好", "轻度污染", "中度污染", "重度污染")
 GRADE_EN: Final = (
     "excellent",
