@@ -27,6 +27,8 @@ from ecoplan.domains import domains
 #: Symbols the catalog itself quotes on the other language's surface: the plans'
 #: cumulative-target brackets 〔x〕 in the English method text.
 CATALOG_ALLOWED_EN = ("〔x〕",)
+domains()  # register every domain's words before the keys are collected
+
 AREAS = {
     "status", "verdict", "attribute", "grade", "warning", "severity", "aqi", "region_level",
     "target_source", "authority", "stage", "header", "label", "note", "reason", "error",

@@ -230,3 +230,34 @@ def test_a_decomposition_of_the_parent_plan_resolves_a_child_plans_handed_down_t
     # the child plan's stored rows follow: no longer not assessable, only without a value (not stored)
     stored = ep.catalog.assessment_rows(jm, region="440700", year=2020).set_index("indicator_id")
     assert "emission-cod" not in stored.index
+
+
+def test_a_pipeline_value_of_an_unpublished_method_is_dropped_on_both_paths(
+    ep: Ecoplan, tmp_path: Path
+) -> None:
+    """优良水体比例 (15th FYP) fed 91.4 by a pipeline (the class Ⅰ–Ⅲ share): neither the
+    stored rows nor the on-demand assessment take it; an entered value is taken by both."""
+    f = write_csv(
+        tmp_path / "v.csv",
+        [
+            "plan,indicator,region,year,value,source",
+            "cn-15th-outline,water-good-bodies,110000,2026,91.4,pipeline water",
+            "cn-15th-outline,water-good-bodies,000000,2026,82.0,中国生态环境状况公报",
+        ],
+    )
+    ep.import_values(f)
+    for region, value, status in (("110000", None, "not_assessable"), ("000000", 82.0, "on_track")):
+        a = next(
+            i
+            for i in ep.assess("cn-15th-outline", region, 2026).indicators
+            if i.indicator.id == "water-good-bodies"
+        )
+        assert (a.value, a.status.value) == (value, status)
+        rows = ep.catalog.assessment_rows("cn-15th-outline", region=region, year=2026).set_index(
+            "indicator_id"
+        )
+        if value is None:  # sparse: no row, or a row without the value
+            assert "water-good-bodies" not in rows.index or pd.isna(rows.loc["water-good-bodies", "value"])
+        else:
+            assert rows.loc["water-good-bodies", "value"] == value
+            assert rows.loc["water-good-bodies", "status"] == status

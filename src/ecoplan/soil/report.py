@@ -66,7 +66,7 @@ def section(ep: Ecoplan, plan: Plan, region: str, year: int, lang: str) -> Repor
         word("soil.report.with_unit", lang, name=word("soil.rate.site", lang)),
         word("soil.report.with_unit", lang, name=word("soil.rate.key_site", lang)),
     )
-    note = word("soil.rate.unconfirmed", lang)
+    note = word("soil.rate.unconfirmed", lang, doc="docs/soil.md")
     if counts_text:
         note = f"{word('soil.report.counts', lang, counts=counts_text)} {note}"
     title = f"{word('soil.title', lang)} · {ep.region(region).name(lang)}"

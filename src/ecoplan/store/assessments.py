@@ -72,9 +72,11 @@ def values_frame(
     moment: dt.datetime | None = None,
     regions: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """The values in force at ``moment`` (default now): indicator_id, region, year, value, basis."""
+    """The values in force at ``moment`` (default now): indicator_id, region, year, value,
+    basis and source (the assessment drops a pipeline's values of an indicator whose
+    method is not published, :mod:`ecoplan.assess.evaluate`)."""
     sql = (
-        "SELECT indicator_id, region, year, value, basis FROM value_revisions WHERE plan_id = ?"
+        "SELECT indicator_id, region, year, value, basis, source FROM value_revisions WHERE plan_id = ?"
         "{cond} QUALIFY row_number() OVER (PARTITION BY indicator_id, region, year "
         "ORDER BY revision DESC) = 1"
     )

@@ -130,7 +130,10 @@ def soil_class(
     opts = {"include_cu_ni_zn": include_cu_ni_zn, "rotation": rotation}
     if file is None:
         if land_use is None:
-            _fail(words(lang)("soil.cli.need_land_use"), lang)
+            _fail(
+                words(lang)("soil.cli.need_land_use", option="--land-use", choices="paddy | other | orchard"),
+                lang,
+            )
         given: dict[str, float | None] = {
             "Cd": cd,
             "Hg": hg,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table as RichTable
@@ -106,6 +107,7 @@ def soil_classify(
             )
             if counts:
                 df = ep.soil.counts(region, include_cu_ni_zn=include_cu_ni_zn, engine=engine.value)
+            names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
     if fmt is not FrameFmt.table:
@@ -116,7 +118,10 @@ def soil_classify(
         t = RichTable(w("header.region"), w("soil.land_use"), w("soil.category"), w("soil.samples"))
         for r in df.itertuples(index=False):
             t.add_row(
-                r.region, w(f"soil.land_use.{r.land_use}"), w(f"soil.category.{r.category}"), str(r.samples)
+                place(names.get(r.region), r.region, lang),
+                w(f"soil.land_use.{r.land_use}"),
+                w(f"soil.category.{r.category}"),
+                str(r.samples),
             )
     else:
         t = RichTable(w("soil.sample"), w("soil.land_use"), "pH", w("soil.category"))
@@ -140,6 +145,7 @@ def soil_rates(
     try:
         with _session(db, lang) as ep:
             df = ep.soil.rates(region, engine=engine.value)
+            names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
     if fmt is not FrameFmt.table:
@@ -155,7 +161,7 @@ def soil_rates(
     )
     for r in df.itertuples(index=False):
         t.add_row(
-            r.region,
+            place(names.get(r.region), r.region, lang),
             str(r.year),
             *(
                 with_unit(v, "%", lang)
@@ -163,12 +169,14 @@ def soil_rates(
             ),
         )
     out.print(t)
-    say(w("soil.rate.unconfirmed"))
+    say(w("soil.rate.unconfirmed", doc="docs/soil.md"))
 
 
 @soil_app.command("feed")
 def soil_feed(
-    region: Annotated[str, typer.Option(help="Region code")] = "431181",
+    region: Annotated[
+        str | None, typer.Option(help="Region code; default every region the register covers")
+    ] = None,
     year: Annotated[
         list[int] | None, typer.Option(help="Year(s); default every year of the register")
     ] = None,
@@ -179,10 +187,26 @@ def soil_feed(
     """Write the plan indicators the safe-use rates measure (source "pipeline soil"). / 写入规划指标"""
     try:
         with _session(db, lang) as ep:
-            fr = ep.soil.feed(region, year, engine=engine.value)
+            regions = [region] if region else sorted(set(ep.soil.rates(None, engine=engine.value)["region"]))
+            fed = [ep.soil.feed(code, year, engine=engine.value) for code in regions]
             names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
+    w = words(lang)
+    for fr in fed:
+        _say_feed(fr, names, lang)
+    say(
+        w(
+            "soil.cli.feed.summary",
+            new=sum(fr.result.inserted for fr in fed),
+            revised=sum(fr.result.revised for fr in fed),
+            unchanged=sum(fr.result.unchanged for fr in fed),
+        )
+    )
+
+
+def _say_feed(fr: Any, names: Mapping[str, Any], lang: str) -> None:
+    """The rows one region's feed wrote and the plan indicators it skipped."""
     w = words(lang)
     for r in fr.rows:
         say(
@@ -197,5 +221,3 @@ def soil_feed(
         )
     for plan, ind, y in fr.skipped:
         say(w("soil.cli.feed.skipped", plan=plan, indicator=ind, year=y))
-    res = fr.result
-    say(w("soil.cli.feed.summary", new=res.inserted, revised=res.revised, unchanged=res.unchanged))

@@ -76,7 +76,7 @@ def _shares_table(df: pd.DataFrame, lang: str, by: str, rank: bool = False) -> N
     w = words(lang)
     t = Table()
     cols = ["rank"] if rank else []
-    cols += ["key", "period", "n_sections", "share_i_iii", "share_worse_v", "grade"]
+    cols += [by, "period", "n_sections", "share_i_iii", "share_worse_v", "grade"]
     for key in cols:
         t.add_column(w(f"water.eval.header.{key}"))
     for r in df.to_dict("records"):
@@ -153,6 +153,7 @@ def water_feed(
         with _session(db, lang) as ep:
             res = ep.water.feed(year=year, dry_run=dry_run, engine=engine.value)
             plans = {p.id: p for p in ep.plans()}
+            names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
     if fmt is not OutFmt.table:
@@ -180,10 +181,15 @@ def water_feed(
         return str(p.title.get(lang)), str(ind)
 
     t = Table()
-    for key in ("plan", "indicator", "key", "year", "value"):
+    for key in ("plan", "indicator", "region", "year", "value"):
         t.add_column(w(f"water.eval.header.{key}"))
     for r in res.rows:
-        t.add_row(*named(r.plan, r.indicator), r.region, str(r.year), f"{r.value:.1f}%")
+        t.add_row(
+            *named(r.plan, r.indicator),
+            place(names.get(r.region), r.region, lang),
+            str(r.year),
+            f"{r.value:.1f}%",
+        )
     out.print(t)
     if res.result is None:
         say(w("water.eval.dry_run", count=len(res.rows)))

@@ -58,7 +58,7 @@ def write_frame(df: pd.DataFrame, fmt: OutFmt, output: Path | None, lang: str) -
     w = words(lang)
     if fmt is OutFmt.parquet:
         if output is None:
-            _fail(w("water.eval.parquet_needs_output"), lang)
+            _fail(w("water.eval.parquet_needs_output", fmt="--format parquet", option="--output"), lang)
         df.to_parquet(output, index=False)
         out.print(w("water.eval.written", path=str(output), count=len(df)), markup=False)
         return

@@ -83,6 +83,8 @@ def resolve_region(province: str, city: str = "") -> str | None:
     prov = [c for c in names.get(province.strip(), []) if bundled_regions()[c].level == "province"]
     pcode = prov[0] if len(prov) == 1 else None
     city = city.strip()
+    if city in (province.strip(), province.strip().removesuffix("市")):
+        return pcode  # a municipality (北京市 in 北京市): the province-level code
     if city and pcode:
         for name in (city, city + "市", city + "地区"):
             inside = [c for c in names.get(name, []) if c != pcode and pcode in region_lineage(c)]
