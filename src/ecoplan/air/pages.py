@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from ecoplan.air.standards.aqi import level_of
 from ecoplan.core.words import word
-from ecoplan.kit.web import Section
+from ecoplan.kit.web import Cache, Section
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -31,20 +29,7 @@ class AirPages:
     """The air sections (home, region, rankings), with their evaluations cached."""
 
     def __init__(self) -> None:
-        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _cached(self, key: tuple[Any, ...], make: Any) -> Any:
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        value = make()
-        with self._lock:
-            self._cache[key] = value
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return value
+        self._cached = Cache(_CACHE_SIZE)
 
     def evaluate(
         self, ep: Ecoplan, region: str, year: int, state: tuple[Any, ...] | None = None

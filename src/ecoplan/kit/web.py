@@ -9,10 +9,13 @@ domain's ``templates/`` folder, named
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Section", "fmt"]
+__all__ = ["Cache", "Section", "fmt"]
 
 
 @dataclass(frozen=True)
@@ -32,3 +35,26 @@ def fmt(v: Any, lang: str) -> str:
     if isinstance(v, float):
         return f"{v:,.2f}".rstrip("0").rstrip(".") if lang == "en" else f"{v:.2f}".rstrip("0").rstrip(".")
     return str(v)
+
+
+class Cache:
+    """A thread-safe LRU cache of a domain's page results: ``cache(key, make)`` is the
+    value kept for ``key``, else ``make()`` (kept, the least recently used of more than
+    ``size`` dropped). ``make`` runs outside the lock."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value

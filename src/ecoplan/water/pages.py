@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import json
 import math
-import threading
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from ecoplan.core.words import word
-from ecoplan.kit.web import Section
+from ecoplan.kit.web import Cache, Section
 from ecoplan.water.standards import gb3838_2002 as gb
 from ecoplan.water.standards.evaluation_2011 import CNEMC_COLOR_HEX
 
@@ -150,20 +148,7 @@ class WaterPages:
     """The water sections (home, region, rankings), with their results cached."""
 
     def __init__(self) -> None:
-        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _cached(self, key: tuple[Any, ...], make: Any) -> Any:
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        value = make()
-        with self._lock:
-            self._cache[key] = value
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return value
+        self._cached = Cache(_CACHE_SIZE)
 
     def sections(
         self, ep: Ecoplan, year: int, period: str = "year", state: Any = None
