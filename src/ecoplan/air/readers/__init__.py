@@ -30,10 +30,10 @@ from ecoplan.air.readers.batch import (
 from ecoplan.air.readers.beijing_multisite import read_beijing_multisite
 from ecoplan.air.readers.long_csv import read_long_csv
 from ecoplan.air.readers.parquet_hourly import read_parquet_hourly
-from ecoplan.air.readers.parsing import Source, Sources
 from ecoplan.air.readers.stations import BEIJING_STATIONS, read_stations
 from ecoplan.air.readers.wide_csv import read_wide_csv
 from ecoplan.core.errors import EcoplanError
+from ecoplan.core.sources import Source, Sources
 
 __all__ = [
     "BEIJING_STATIONS",

@@ -24,13 +24,10 @@ from ecoplan.air.readers.batch import (
     _station_frame,
 )
 from ecoplan.air.readers.parsing import (
-    Sources,
     _check_region,
     _Column,
     _conversion,
-    _expand,
     _map_unique,
-    _name,
     _pollutant,
     _read_csv,
     _require,
@@ -40,6 +37,9 @@ from ecoplan.air.readers.stations import (
     BEIJING_STATIONS,
 )
 from ecoplan.air.readers.times import _assemble
+from ecoplan.core.sources import Sources
+from ecoplan.core.sources import expand as _expand
+from ecoplan.core.sources import name_of as _name
 
 __all__ = ["VARIABLE_MAP", "read_beijing_multisite"]
 

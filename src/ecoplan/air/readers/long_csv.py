@@ -24,12 +24,9 @@ from ecoplan.air.readers.batch import (
 )
 from ecoplan.air.readers.parsing import (
     _MISSING_LOWER,
-    Sources,
     _Column,
     _conversion,
-    _expand,
     _map_unique,
-    _name,
     _pollutant,
     _read_csv,
     _require,
@@ -42,6 +39,9 @@ from ecoplan.air.readers.stations import (
 )
 from ecoplan.air.readers.times import _check_tz, _parse_times
 from ecoplan.core.errors import InputFileError, Problem
+from ecoplan.core.sources import Sources
+from ecoplan.core.sources import expand as _expand
+from ecoplan.core.sources import name_of as _name
 
 __all__ = ["VARIABLE_MAP", "read_long_csv"]
 

@@ -20,10 +20,7 @@ from ecoplan.air.readers.batch import (
     AirBatch,
 )
 from ecoplan.air.readers.parsing import (
-    Sources,
     _declared_units,
-    _expand,
-    _name,
 )
 from ecoplan.air.readers.stations import (
     _known_stations,
@@ -33,6 +30,9 @@ from ecoplan.air.readers.times import _check_tz
 from ecoplan.air.readers.wide_csv import VARIABLE_MAP as WIDE_VARIABLE_MAP
 from ecoplan.air.readers.wide_csv import _add_wide
 from ecoplan.core.errors import InputFileError
+from ecoplan.core.sources import Sources
+from ecoplan.core.sources import expand as _expand
+from ecoplan.core.sources import name_of as _name
 
 __all__ = ["VARIABLE_MAP", "read_parquet_hourly"]
 

@@ -1,7 +1,7 @@
 """Parsing helpers shared by the hourly readers: input files, cells, units, pollutant names.
 
-Files: :func:`_expand` turns the ``paths`` argument of a reader (files, folders,
-or file-like objects) into the inputs to read, :func:`_read_csv` reads a CSV as
+Files: :func:`ecoplan.core.sources.expand` turns the ``paths`` argument of a reader
+(files, folders, or file-like objects) into the inputs to read, :func:`_read_csv` reads a CSV as
 text (UTF-8 or GB18030, gzip decompressed). Cells: :func:`_parse_values` turns
 the cells of one pollutant column into canonical values (µg/m³; CO mg/m³,
 HJ 633-2012) and reason codes (``unparseable``, ``negative``, ``impossible``);
@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeAlias
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -37,13 +37,8 @@ from ecoplan.air.readers.batch import (
     UnitWarning,
 )
 from ecoplan.core.errors import InputFileError, Problem
-
-Source: TypeAlias = str | Path | IO[str] | IO[bytes]
-"""One input: a file or folder path, or an open file-like object (text or binary)."""
-Sources: TypeAlias = Source | Sequence[Source]
-"""What a reader's ``paths`` takes: one input or a sequence of them."""
-Input: TypeAlias = Path | IO[str] | IO[bytes]
-"""One input to read, after folders are expanded."""
+from ecoplan.core.sources import Input
+from ecoplan.core.sources import name_of as _name
 
 _ALIASES = {**{k.lower(): v for k, v in POLLUTANT_NAMES.items()}, **{p: p for p in POLLUTANTS}}
 _MISSING_LOWER = frozenset(m.lower() for m in MISSING_MARKERS)
@@ -83,43 +78,6 @@ def _map_unique(s: pd.Series, func: Callable[[str], str | None]) -> ObjArray:
     codes, uniques = pd.factorize(_text(s))
     mapped = np.array([func(str(u)) for u in uniques] + [None], dtype=object)
     return mapped[codes]  # code -1 (none here, as _text has no NaN) would pick the trailing None
-
-
-def _is_stream(item: object) -> bool:
-    return not isinstance(item, str | Path) and callable(getattr(item, "read", None))
-
-
-def _name(item: Input) -> str:
-    """How an input is named in rejects and errors: its path, or a stream's ``name``."""
-    if isinstance(item, Path):
-        return str(item)
-    return str(getattr(item, "name", None) or "<stream>")
-
-
-def _expand(paths: Sources, suffixes: tuple[str, ...]) -> list[Input]:
-    """Inputs named in ``paths``; a folder stands for its files ending in one of ``suffixes``;
-    file-like objects are read as they are."""
-    single = isinstance(paths, str | Path) or _is_stream(paths)
-    items: list[Any] = [paths] if single else list(paths)  # type: ignore[arg-type]
-    if not items:
-        raise ValueError("no input files given")
-    out: list[Input] = []
-    for item in items:
-        if _is_stream(item):
-            out.append(item)
-            continue
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.name.lower().endswith(suffixes))
-            if not found:
-                wanted = " or ".join("*" + s for s in suffixes)
-                raise InputFileError(str(item), f"folder has no {wanted} files")
-            out.extend(found)
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise InputFileError(str(item), "file not found")
-    return out
 
 
 def _read_csv(path: Input, usecols: Callable[[str], bool] | None = None) -> pd.DataFrame:

@@ -25,12 +25,9 @@ from ecoplan.air.readers.batch import (
     AirBatch,
 )
 from ecoplan.air.readers.parsing import (
-    Sources,
     _Column,
     _conversion,
     _declared_units,
-    _expand,
-    _name,
     _pollutant,
     _read_csv,
     _require,
@@ -44,6 +41,9 @@ from ecoplan.air.readers.stations import (
 )
 from ecoplan.air.readers.times import _check_tz, _datetimes, _parse_times
 from ecoplan.core.errors import InputFileError, Problem
+from ecoplan.core.sources import Sources
+from ecoplan.core.sources import expand as _expand
+from ecoplan.core.sources import name_of as _name
 
 __all__ = ["VARIABLE_MAP", "read_wide_csv"]
 

@@ -20,12 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Any, TypeAlias
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ecoplan.core.errors import InputFileError, Problem
+from ecoplan.core.sources import Input, Source, Sources, name_of
+from ecoplan.core.sources import expand as expand_sources
 from ecoplan.water.readers.items import CEILINGS, item_key, unit_factor
 
 __all__ = [
@@ -45,12 +47,6 @@ __all__ = [
     "require",
     "unit_factor",
 ]
-
-Source: TypeAlias = str | Path | IO[str] | IO[bytes]
-"""One input: a file or folder path, or an open file-like object (text or binary)."""
-Sources: TypeAlias = Source | Sequence[Source]
-"""What a reader's ``sources`` takes: one input or a sequence of them."""
-Input: TypeAlias = Path | IO[str] | IO[bytes]
 
 #: Cells meaning "no value" (compared case-insensitively after stripping blanks):
 #: CNEMC writes ``*`` (not measured) and ``--`` (no value).
@@ -126,42 +122,12 @@ def parse_time(text: object) -> pd.Timestamp | None:
         return None
 
 
-def _is_stream(item: object) -> bool:
-    return not isinstance(item, str | Path) and callable(getattr(item, "read", None))
-
-
-def name_of(item: Input) -> str:
-    """How an input is named in rejects and errors: its path, or a stream's ``name``."""
-    if isinstance(item, Path):
-        return str(item)
-    return str(getattr(item, "name", None) or "<stream>")
-
-
 _SUFFIXES = (".csv", ".csv.gz", ".txt", ".xlsx")
 
 
 def expand(sources: Sources) -> list[Input]:
     """The inputs named in ``sources``; a folder stands for its CSV/XLSX files, sorted."""
-    single = isinstance(sources, str | Path) or _is_stream(sources)
-    items: list[Any] = [sources] if single else list(sources)  # type: ignore[arg-type]
-    if not items:
-        raise ValueError("no input files given")
-    out: list[Input] = []
-    for item in items:
-        if _is_stream(item):
-            out.append(item)
-            continue
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.name.lower().endswith(_SUFFIXES))
-            if not found:
-                raise InputFileError(str(item), "folder has no .csv or .xlsx files")
-            out.extend(found)
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise InputFileError(str(item), "file not found")
-    return out
+    return expand_sources(sources, _SUFFIXES, ".csv or .xlsx")
 
 
 def _bytes(item: Input) -> bytes:
