@@ -9,10 +9,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ecoplan.air.commands.options import Num, OutFmt, _edition, item_label, symbol, unit_of
+from ecoplan.air.commands.options import Num, _edition, item_label, symbol, unit_of
 from ecoplan.air.standards import aqi as aqi_std
 from ecoplan.air.standards.editions import edition_for
 from ecoplan.kit.cli import LangOpt, _dump_json, _fail, out, with_unit, words
+from ecoplan.kit.options import TableFmt
 
 __all__ = ["aqi"]
 
@@ -40,7 +41,7 @@ def aqi(
     edition: Annotated[
         str | None, typer.Option("--edition", help="2012 or 2026 (default: the edition in force today)")
     ] = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """One AQI calculation (HJ 633). Concentrations in µg/m³, CO in mg/m³. / 计算空气质量指数"""
@@ -77,7 +78,7 @@ def aqi(
     except ValueError as exc:
         _fail(exc, lang)
     d = res.to_dict()
-    if fmt is OutFmt.json:
+    if fmt is TableFmt.json:
         _dump_json(d)
         return
     w = words(lang)

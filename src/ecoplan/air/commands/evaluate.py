@@ -11,9 +11,6 @@ from rich.table import Table
 
 from ecoplan.air.commands.options import (
     EditionOpt,
-    EngineName,
-    EngineOpt,
-    OutFmt,
     _edition,
     _progress,
     _s,
@@ -25,6 +22,7 @@ from ecoplan.air.commands.options import (
 from ecoplan.air.standards import hj663_2013
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, with_unit, words
+from ecoplan.kit.options import EngineName, EngineOpt, TableFmt
 
 
 @air_app.command("evaluate")
@@ -34,7 +32,7 @@ def air_evaluate(
     month: Annotated[int | None, typer.Option(min=1, max=12, help="A month instead of the year")] = None,
     edition: EditionOpt = "auto",
     engine: EngineOpt = EngineName.duckdb,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
     lang: LangOpt = "zh",
     three_years: Annotated[
         bool | None,
@@ -64,7 +62,7 @@ def air_evaluate(
     except EcoplanError as exc:
         _fail(exc, lang)
     d = ev.to_dict()
-    if fmt is OutFmt.json:
+    if fmt is TableFmt.json:
         _dump_json(d)
         return
     _print_evaluation(d, name, lang)
@@ -184,7 +182,7 @@ def air_rank(
     month: Annotated[int | None, typer.Option(min=1, max=12, help="Monthly ranking")] = None,
     edition: EditionOpt = "auto",
     engine: EngineOpt = EngineName.duckdb,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
     lang: LangOpt = "zh",
     db: DbOpt = None,
 ) -> None:
@@ -197,7 +195,7 @@ def air_rank(
             names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is OutFmt.json:
+    if fmt is TableFmt.json:
         _dump_json(rows)
         return
     t = Table(
@@ -275,7 +273,9 @@ def air_feed(
 
 @air_app.command("status")
 def air_status(
-    db: DbOpt = None, fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table, lang: LangOpt = "zh"
+    db: DbOpt = None,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
+    lang: LangOpt = "zh",
 ) -> None:
     """What is loaded: partitions, stations, rejected values by reason. / 数据概况"""
     try:
@@ -286,7 +286,7 @@ def air_status(
             names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is OutFmt.json:
+    if fmt is TableFmt.json:
         _dump_json({"stations": nst, "partitions": parts.to_dict(orient="records"), "rejects": rej})
         return
     w = words(lang)

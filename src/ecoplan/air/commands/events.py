@@ -10,9 +10,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ecoplan.air.commands.options import OutFmt, events_app, symbols
+from ecoplan.air.commands.options import events_app, symbols
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, words
+from ecoplan.kit.options import TableFmt
 
 POLLUTANTS = ("pm25", "pm10", "so2", "no2", "co", "o3")
 
@@ -32,7 +33,7 @@ def events_import(file: Path, lang: LangOpt = "zh", db: DbOpt = None) -> None:
 def events_list(
     region: Annotated[str | None, typer.Option(help="Region code")] = None,
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """List exceptional events. / 例外事件列表"""
@@ -42,7 +43,7 @@ def events_list(
             names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is OutFmt.json:
+    if fmt is TableFmt.json:
         _dump_json(json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False)))
         return
     w = words(lang)

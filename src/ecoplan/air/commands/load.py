@@ -16,9 +16,7 @@ from ecoplan.air.commands.options import (
     JSON_REJECTS,
     SHOW_REJECTS,
     DailyFmt,
-    ListFmt,
     LoadFmt,
-    OutFmt,
     _progress,
     _write_frame,
     air_app,
@@ -27,6 +25,7 @@ from ecoplan.air.commands.options import (
 )
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, words
+from ecoplan.kit.options import ListFmt, TableFmt
 
 
 def _when(x: Any) -> str:
@@ -47,7 +46,7 @@ def air_load(
     unit: Annotated[list[str] | None, typer.Option(help="Declare a unit, e.g. co=mg/m3 (repeatable)")] = None,
     tz: Annotated[str, typer.Option(help="Time zone of naive timestamps")] = "Asia/Shanghai",
     db: DbOpt = None,
-    fmt_out: Annotated[OutFmt, typer.Option("--output-format")] = OutFmt.table,
+    fmt_out: Annotated[TableFmt, typer.Option("--output-format")] = TableFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Load hourly observations (validated; re-loading is idempotent). / 导入小时监测数据
@@ -87,7 +86,7 @@ def air_load(
         _fail(exc, lang)
     summary = batch.summary()
     rejected = _reject_records(batch.rejects)
-    if fmt_out is OutFmt.json:
+    if fmt_out is TableFmt.json:
         _dump_json(
             {
                 "input": summary,

@@ -4,8 +4,6 @@ formats, progress, frames to files, and the air words (pollutant symbols, AQI it
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,18 +14,13 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ecoplan.air.readers import FORMATS as INPUT_FORMATS
 from ecoplan.air.standards.editions import EDITION_KEYS
-from ecoplan.core.exports import csv_text
 from ecoplan.core.words import NONE_TEXT
-from ecoplan.kit.cli import _fail, err, out, words
+from ecoplan.kit.cli import err, words
+from ecoplan.kit.options import write_frame
 
 air_app = typer.Typer(no_args_is_help=True, help="Ambient air: load, daily AQI, evaluate, rank / 环境空气")
 events_app = typer.Typer(no_args_is_help=True, help="Exceptional events (sand-dust …) / 例外事件")
 air_app.add_typer(events_app, name="events")
-
-
-class OutFmt(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class DailyFmt(StrEnum):
@@ -37,26 +30,14 @@ class DailyFmt(StrEnum):
     parquet = "parquet"
 
 
-class ListFmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 #: ``--format`` of ``ecoplan air load``: the names of :data:`ecoplan.air.readers.FORMATS`.
 LoadFmt = StrEnum("LoadFmt", {name.replace("-", "_"): name for name in INPUT_FORMATS})  # type: ignore[misc]
 _LOAD_HELP = "Input format: " + "; ".join(f"{k}: {r.description}" for k, r in INPUT_FORMATS.items())
 
 
-class EngineName(StrEnum):
-    duckdb = "duckdb"
-    spark = "spark"
-
-
 EditionOpt = Annotated[
     str, typer.Option("--edition", help="auto (by the date the data describe), 2012 or 2026 / 标准版本")
 ]
-EngineOpt = Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark")]
 Num = Annotated[float | None, typer.Option()]
 
 #: Rejected values listed by ``air load``: in the table, and in the JSON output.
@@ -80,23 +61,7 @@ def _progress() -> Progress:
 def _write_frame(df: Any, fmt: DailyFmt, output: Path | None, noun: str, lang: str = "en") -> None:
     """csv/json to ``output`` or stdout; parquet to ``output`` (required). ``noun``: what
     a row is (``days``, ``hours``, ``rejects``: the word ``air.cli.written.<noun>``)."""
-    written = words(lang)
-    if fmt is DailyFmt.parquet:
-        if output is None:
-            _fail(ValueError("--format parquet needs --output FILE"), lang)
-        df.to_parquet(output, index=False)
-        out.print(written(f"air.cli.written.{noun}", path=str(output), count=len(df)), markup=False)
-        return
-    if fmt is DailyFmt.csv:
-        text = csv_text(df)
-    else:
-        recs = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
-        text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
-    if output:
-        output.write_text(text, encoding="utf-8")
-        out.print(written(f"air.cli.written.{noun}", path=str(output), count=len(df)), markup=False)
-    else:
-        sys.stdout.write(text)
+    write_frame(df, fmt, output, lang, f"air.cli.written.{noun}", "--format parquet needs --output FILE")
 
 
 def _date(text: str, name: str) -> dt.date:

@@ -11,8 +11,6 @@ from rich.table import Table
 from ecoplan.air.commands.options import (
     DailyFmt,
     EditionOpt,
-    EngineName,
-    EngineOpt,
     _date,
     _datetime,
     _edition,
@@ -29,6 +27,7 @@ from ecoplan.air.commands.options import (
 )
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _fail, _session, out, place, words
+from ecoplan.kit.options import EngineName, EngineOpt
 
 
 def _category(level: object, lang: str) -> str:

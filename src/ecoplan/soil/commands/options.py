@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import sys
 from enum import StrEnum
-from typing import Annotated
 
 import pandas as pd
 import typer
@@ -13,7 +12,7 @@ import typer
 from ecoplan.core.exports import csv_text
 from ecoplan.soil.readers import FORMATS as INPUT_FORMATS
 
-__all__ = ["EngineOpt", "FrameFmt", "LoadFmt", "OutFmt", "soil_app", "write_frame"]
+__all__ = ["LoadFmt", "OutFmt", "soil_app", "write_frame"]
 
 soil_app = typer.Typer(
     no_args_is_help=True, help="Soil: GB 15618/GB 36600 classes, safe-use rates / 土壤环境"
@@ -25,21 +24,8 @@ class OutFmt(StrEnum):
     csv = "csv"
 
 
-class FrameFmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    parquet = "parquet"
-
-
-class EngineName(StrEnum):
-    duckdb = "duckdb"
-    spark = "spark"
-
-
 LoadFmt = StrEnum("LoadFmt", {n.replace("-", "_"): n for n in INPUT_FORMATS})  # type: ignore[misc]
 LOAD_HELP = "Input format: " + "; ".join(f"{k}: {r.description}" for k, r in INPUT_FORMATS.items())
-EngineOpt = Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark")]
 
 
 def write_frame(df: pd.DataFrame, fmt: str) -> None:

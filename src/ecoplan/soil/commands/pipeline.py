@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,22 +11,10 @@ from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, with_unit, words
-from ecoplan.soil.commands.options import (
-    LOAD_HELP,
-    EngineName,
-    EngineOpt,
-    FrameFmt,
-    LoadFmt,
-    soil_app,
-    write_frame,
-)
+from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt, TableFmt
+from ecoplan.soil.commands.options import LOAD_HELP, LoadFmt, soil_app, write_frame
 
 __all__ = ["soil_classify", "soil_feed", "soil_load", "soil_rates"]
-
-
-class LoadOut(StrEnum):
-    table = "table"
-    json = "json"
 
 
 Region = Annotated[str | None, typer.Option(help="Region code (GB/T 2260)")]
@@ -45,8 +32,8 @@ def soil_load(
     ] = None,
     db: DbOpt = None,
     output: Annotated[
-        LoadOut, typer.Option("--output-format", help="table or json (as air and water load)")
-    ] = LoadOut.table,
+        TableFmt, typer.Option("--output-format", help="table or json (as air and water load)")
+    ] = TableFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Load samples or the parcel register (checked; re-loading is idempotent). / 导入土壤数据"""
@@ -69,7 +56,7 @@ def soil_load(
             )
     except (EcoplanError, TypeError) as exc:
         _fail(exc, lang)
-    if output is LoadOut.json:
+    if output is TableFmt.json:
         _dump_json({**res.to_dict(), "rejected": batch.rejects.head(50).to_dict(orient="records")})
         return
     say(

@@ -27,6 +27,7 @@ from ecoplan.core.exports import csv_text
 from ecoplan.core.rounding import round_half_even
 from ecoplan.core.words import word
 from ecoplan.kit.cli import LangOpt, _dump_json, _fail, err, out, say, words
+from ecoplan.kit.options import ListFmt
 from ecoplan.water.commands.options import water_app
 from ecoplan.water.readers import read_cnemc_snapshot, read_long, station_code
 from ecoplan.water.readers.parsing import item_key, parse_time, read_tables
@@ -44,12 +45,6 @@ class BodyOpt(StrEnum):
 class RoundingOpt(StrEnum):
     none = "none"
     cnemc = "cnemc"
-
-
-class ClassFmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def _opt(flag: str, item: str) -> Any:
@@ -203,11 +198,11 @@ def _row_keys(fmt: str, t: Any) -> list[tuple[str, pd.Timestamp | None]]:
     ]
 
 
-def _file(path: Path, body: str | None, rounding: str, fmt: ClassFmt, lang: str) -> None:
+def _file(path: Path, body: str | None, rounding: str, fmt: ListFmt, lang: str) -> None:
     kind, tables = _detect(path, lang)
     results, rejected = _samples(path, kind, body, rounding)
     w = words(lang)
-    if fmt is ClassFmt.csv:
+    if fmt is ListFmt.csv:
         frames = []
         for t in tables:
             keys = _row_keys(kind, t)
@@ -226,7 +221,7 @@ def _file(path: Path, body: str | None, rounding: str, fmt: ClassFmt, lang: str)
                 ]
             frames.append(df)
         sys.stdout.write(csv_text(pd.concat(frames, ignore_index=True)))
-    elif fmt is ClassFmt.json:
+    elif fmt is ListFmt.json:
         _dump_json(list(results.values()))
     else:
         t = Table(*(w(f"water.cli.header.{h}") for h in ("station", "time", "class", "grade", "main")))
@@ -288,7 +283,7 @@ def water_class(
     s: Annotated[Val, _opt("--s", "S")] = None,
     fc: Annotated[Val, _opt("--fc", "FC")] = None,
     rounding: Annotated[RoundingOpt, typer.Option("--rounding", help="none or cnemc")] = RoundingOpt.none,
-    fmt: Annotated[ClassFmt, typer.Option("--format")] = ClassFmt.table,
+    fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """GB 3838—2002 class of a sample (mg/L) or of every sample of a file. / 地表水水质类别"""
@@ -308,9 +303,9 @@ def water_class(
         res = classify_sample(sample, body or "river", rounding.value)
     except (ValueError, EcoplanError) as exc:
         _fail(exc, lang)
-    if fmt is ClassFmt.json:
+    if fmt is ListFmt.json:
         _dump_json(res)
-    elif fmt is ClassFmt.csv:
+    elif fmt is ListFmt.csv:
         grade = res["grade" if lang == "zh" else "grade_en"]
         row = {**{k: v for k, v in res["values"].items()}, "class": res["class"], "grade": grade,
                "main_pollutants": _mains_text(res["main_pollutants"], None), "water_body": res["water_body"],

@@ -13,13 +13,11 @@ from rich.table import Table
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import NONE_TEXT
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, words
+from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt
 from ecoplan.water.commands.options import (
     By,
-    EngineName,
-    EngineOpt,
     FmtOpt,
     MonthOpt,
-    OutFmt,
     OutputOpt,
     Period,
     YearOpt,
@@ -44,7 +42,7 @@ def water_classify(
     basin: Annotated[str | None, typer.Option(help="Basin name")] = None,
     engine: EngineOpt = EngineName.duckdb,
     db: DbOpt = None,
-    fmt: FmtOpt = OutFmt.table,
+    fmt: FmtOpt = FrameFmt.table,
     output: OutputOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
@@ -57,7 +55,7 @@ def water_classify(
             )
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is not OutFmt.table:
+    if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
     t = Table()
@@ -99,7 +97,7 @@ def water_evaluate(
     month: MonthOpt = None,
     engine: EngineOpt = EngineName.duckdb,
     db: DbOpt = None,
-    fmt: FmtOpt = OutFmt.table,
+    fmt: FmtOpt = FrameFmt.table,
     output: OutputOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
@@ -111,7 +109,7 @@ def water_evaluate(
             )
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is not OutFmt.table:
+    if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
     _shares_table(df, lang, by.value)
@@ -122,7 +120,7 @@ def water_rank(
     year: YearOpt,
     engine: EngineOpt = EngineName.duckdb,
     db: DbOpt = None,
-    fmt: FmtOpt = OutFmt.table,
+    fmt: FmtOpt = FrameFmt.table,
     output: OutputOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
@@ -132,7 +130,7 @@ def water_rank(
             df = ep.water.rank(year=year, engine=engine.value)
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is not OutFmt.table:
+    if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
     _shares_table(df, lang, "region", rank=True)
@@ -144,7 +142,7 @@ def water_feed(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, write nothing")] = False,
     engine: EngineOpt = EngineName.duckdb,
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format", help="table or json")] = OutFmt.table,
+    fmt: Annotated[FrameFmt, typer.Option("--format", help="table or json")] = FrameFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Write the Ⅰ–Ⅲ and worse-than-Ⅴ shares to the plans (source "pipeline water"). / 写入规划指标"""
@@ -156,7 +154,7 @@ def water_feed(
             names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is not OutFmt.table:
+    if fmt is not FrameFmt.table:
         _dump_json(
             {
                 "written": None if res.result is None else res.result.__dict__,
@@ -217,7 +215,7 @@ def water_feed(
 @water_app.command("status")
 def water_status(
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format", help="table or json")] = OutFmt.table,
+    fmt: Annotated[FrameFmt, typer.Option("--format", help="table or json")] = FrameFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """What the store holds: stations, samples, years, imports, rejects. / 数据概况"""
@@ -227,7 +225,7 @@ def water_status(
             st = ep.water.status()
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is not OutFmt.table:
+    if fmt is not FrameFmt.table:
         _dump_json(st)
         return
     for key in ("stations", "samples", "imports", "rejects", "revisions", "targets"):

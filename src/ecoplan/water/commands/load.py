@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,16 +10,9 @@ from rich.table import Table
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, say, words
-from ecoplan.water.commands.options import FmtOpt, OutFmt, OutputOpt, water_app, write_frame
+from ecoplan.kit.options import FrameFmt, TableFmt
+from ecoplan.water.commands.options import FmtOpt, OutputOpt, water_app, write_frame
 from ecoplan.water.readers import FORMATS as INPUT_FORMATS
-
-
-class LoadOut(StrEnum):
-    """``--output-format`` of ``water load``."""
-
-    table = "table"
-    json = "json"
-
 
 _FORMATS_HELP = "Input format: " + "; ".join(f"{k}: {r.description}" for k, r in INPUT_FORMATS.items())
 #: Rejected values the table shows (all of them with --format json/csv).
@@ -36,7 +28,7 @@ def water_load(
         Path | None, typer.Option(help="Target classes: station, plan, year, target_class")
     ] = None,
     db: DbOpt = None,
-    fmt_out: Annotated[LoadOut, typer.Option("--output-format", help="table or json")] = LoadOut.table,
+    fmt_out: Annotated[TableFmt, typer.Option("--output-format", help="table or json")] = TableFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Load surface-water samples (checked; re-loading is idempotent). / 导入地表水监测数据"""
@@ -46,7 +38,7 @@ def water_load(
             res = ep.water.load([str(p) for p in paths], format=fmt, stations=stations, targets=targets)
     except (EcoplanError, OSError, TypeError, ValueError) as exc:
         _fail(exc, lang)
-    if fmt_out is LoadOut.json:
+    if fmt_out is TableFmt.json:
         _dump_json(res.to_dict())
         return
     say(
@@ -73,7 +65,7 @@ def water_load(
 def water_rejects(
     reason: Annotated[str | None, typer.Option(help="Only this reason code")] = None,
     db: DbOpt = None,
-    fmt: FmtOpt = OutFmt.table,
+    fmt: FmtOpt = FrameFmt.table,
     output: OutputOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
@@ -84,7 +76,7 @@ def water_rejects(
             df = ep.water.rejects(reason)
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is not OutFmt.table:
+    if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
     if df.empty:

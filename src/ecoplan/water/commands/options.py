@@ -4,7 +4,6 @@ frames to files, and the water words the commands print (items, grades, classes)
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,27 +11,14 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from ecoplan.core.exports import csv_text
 from ecoplan.core.words import NONE_TEXT
-from ecoplan.kit.cli import _fail, out, words
+from ecoplan.kit.cli import words
+from ecoplan.kit.options import FrameFmt
+from ecoplan.kit.options import write_frame as kit_write_frame
 
 water_app = typer.Typer(
     no_args_is_help=True, help="Surface water: classify, load, evaluate, rank, feed / 地表水"
 )
-
-
-class OutFmt(StrEnum):
-    """``--format`` of the listing commands."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    parquet = "parquet"
-
-
-class EngineName(StrEnum):
-    duckdb = "duckdb"
-    spark = "spark"
 
 
 class Period(StrEnum):
@@ -46,32 +32,16 @@ class By(StrEnum):
     river = "river"
 
 
-FmtOpt = Annotated[OutFmt, typer.Option("--format", help="table, json, csv or parquet (with --output)")]
-EngineOpt = Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark")]
+FmtOpt = Annotated[FrameFmt, typer.Option("--format", help="table, json, csv or parquet (with --output)")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")]
 YearOpt = Annotated[int, typer.Option("--year", help="Year evaluated / 评价年份")]
 MonthOpt = Annotated[int | None, typer.Option("--month", min=1, max=12, help="One month (1..12)")]
 
 
-def write_frame(df: pd.DataFrame, fmt: OutFmt, output: Path | None, lang: str) -> None:
+def write_frame(df: pd.DataFrame, fmt: FrameFmt, output: Path | None, lang: str) -> None:
     """csv/json to ``output`` or stdout; parquet to ``output`` (required)."""
-    w = words(lang)
-    if fmt is OutFmt.parquet:
-        if output is None:
-            _fail(w("water.eval.parquet_needs_output", fmt="--format parquet", option="--output"), lang)
-        df.to_parquet(output, index=False)
-        out.print(w("water.eval.written", path=str(output), count=len(df)), markup=False)
-        return
-    if fmt is OutFmt.csv:
-        text = csv_text(df)
-    else:
-        recs = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
-        text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
-    if output:
-        output.write_text(text, encoding="utf-8")
-        out.print(w("water.eval.written", path=str(output), count=len(df)), markup=False)
-    else:
-        sys.stdout.write(text)
+    needs = words(lang)("water.eval.parquet_needs_output", fmt="--format parquet", option="--output")
+    kit_write_frame(df, fmt, output, lang, "water.eval.written", needs)
 
 
 def item_word(item: str, lang: str) -> str:

@@ -1,0 +1,75 @@
+"""What the domains' commands share beside :mod:`ecoplan.kit.cli`: the engine option,
+the output formats, and frames written to files or stdout."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from ecoplan.core.exports import csv_text
+from ecoplan.kit.cli import _fail, out, words
+
+__all__ = ["EngineName", "EngineOpt", "FrameFmt", "ListFmt", "TableFmt", "write_frame"]
+
+
+class EngineName(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOpt = Annotated[EngineName, typer.Option("--engine", help="duckdb (default) or spark")]
+
+
+class TableFmt(StrEnum):
+    """A command printing one result: a table, or its JSON form."""
+
+    table = "table"
+    json = "json"
+
+
+class ListFmt(StrEnum):
+    """A command listing rows: a table, JSON or CSV."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class FrameFmt(StrEnum):
+    """A command listing rows that may be many: a table, JSON, CSV or Parquet (to a file)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    parquet = "parquet"
+
+
+def write_frame(
+    df: pd.DataFrame, fmt: str, output: Path | None, lang: str, written: str, needs_output: str
+) -> None:
+    """csv/json to ``output`` or stdout; parquet to ``output`` (required: else the error
+    ``needs_output``). ``written``: the key of the words saying where the rows went
+    (``path``, ``count``)."""
+    w = words(lang)
+    if fmt == "parquet":
+        if output is None:
+            _fail(needs_output, lang)
+        df.to_parquet(output, index=False)
+        out.print(w(written, path=str(output), count=len(df)), markup=False)
+        return
+    if fmt == "csv":
+        text = csv_text(df)
+    else:
+        recs = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
+        text = json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(w(written, path=str(output), count=len(df)), markup=False)
+    else:
+        sys.stdout.write(text)
