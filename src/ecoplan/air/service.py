@@ -24,7 +24,7 @@ from ecoplan.air.storage import AirImportResult, AirStore
 from ecoplan.core.errors import EcoplanError, NotFound
 from ecoplan.ingest.values import ValueRow
 from ecoplan.store.catalog import ImportResult
-from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
+from ecoplan.store.engines import Engines
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -61,12 +61,7 @@ class AirOps:
     def __init__(self, session: Ecoplan) -> None:
         self.session = session
         self.store = AirStore(session.catalog)
-        self._engines: dict[str, DuckDBEngine | SparkEngine] = {}
-
-    def engine(self, name: str = "duckdb") -> DuckDBEngine | SparkEngine:
-        if name not in self._engines:
-            self._engines[name] = make_engine(name)
-        return self._engines[name]
+        self.engine = Engines()
 
     # -- read -----------------------------------------------------------------
     def stations(self, region: str | None = None) -> pd.DataFrame:

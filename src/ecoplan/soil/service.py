@@ -21,7 +21,7 @@ from ecoplan.soil.pipeline import class_counts, classify_samples, rates_table
 from ecoplan.soil.readers import SoilBatch
 from ecoplan.soil.storage import SoilImportResult, SoilStore
 from ecoplan.store.catalog import ImportResult
-from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
+from ecoplan.store.engines import Engines
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -48,12 +48,7 @@ class SoilOps:
     def __init__(self, session: Ecoplan) -> None:
         self.session = session
         self.store = SoilStore(session.catalog)
-        self._engines: dict[str, DuckDBEngine | SparkEngine] = {}
-
-    def engine(self, name: str = "duckdb") -> DuckDBEngine | SparkEngine:
-        if name not in self._engines:
-            self._engines[name] = make_engine(name)
-        return self._engines[name]
+        self.engine = Engines()
 
     # -- load ------------------------------------------------------------------
     def read(self, paths: Sequence[str | Path], fmt: str, **options: Any) -> SoilBatch:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ecoplan.core.errors import StoreError
 
-__all__ = ["DuckDBEngine", "SparkEngine", "make_engine"]
+__all__ = ["DuckDBEngine", "Engines", "SparkEngine", "make_engine"]
 
 
 class DuckDBEngine:
@@ -125,3 +125,16 @@ def make_engine(name: str) -> DuckDBEngine | SparkEngine:
     if name == "spark":
         return SparkEngine()
     raise StoreError(f"unknown engine {name!r}; expected duckdb or spark")
+
+
+class Engines:
+    """The engines of a domain's part of a session: ``engines("spark")`` is made on first
+    use (:func:`make_engine`) and kept."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, DuckDBEngine | SparkEngine] = {}
+
+    def __call__(self, name: str = "duckdb") -> DuckDBEngine | SparkEngine:
+        if name not in self._made:
+            self._made[name] = make_engine(name)
+        return self._made[name]

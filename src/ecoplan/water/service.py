@@ -18,7 +18,7 @@ import pandas as pd
 from ecoplan.core.errors import EcoplanError, NotFound
 from ecoplan.ingest.values import ValueRow
 from ecoplan.store.catalog import ImportResult
-from ecoplan.store.engines import DuckDBEngine, SparkEngine, make_engine
+from ecoplan.store.engines import DuckDBEngine, Engines, SparkEngine
 from ecoplan.water import pipeline
 from ecoplan.water import readers as water_readers
 from ecoplan.water.feed import SOURCE, FeedSkip, plan_rows
@@ -88,13 +88,8 @@ class WaterOps:
     def __init__(self, session: Ecoplan) -> None:
         self.session = session
         self.store = WaterStore(session.catalog)
-        self._engines: dict[str, DuckDBEngine | SparkEngine] = {}
+        self.engine = Engines()
         self.options = PeriodOptions()
-
-    def engine(self, name: str = "duckdb") -> DuckDBEngine | SparkEngine:
-        if name not in self._engines:
-            self._engines[name] = make_engine(name)
-        return self._engines[name]
 
     # -- load -------------------------------------------------------------------------
     def read(
