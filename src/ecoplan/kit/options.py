@@ -13,9 +13,10 @@ import pandas as pd
 import typer
 
 from ecoplan.core.exports import csv_text
+from ecoplan.core.words import Words
 from ecoplan.kit.cli import _fail, out, words
 
-__all__ = ["EngineName", "EngineOpt", "FrameFmt", "ListFmt", "TableFmt", "write_frame"]
+__all__ = ["EngineName", "EngineOpt", "FrameFmt", "ListFmt", "TableFmt", "unit_options", "write_frame"]
 
 
 class EngineName(StrEnum):
@@ -73,3 +74,15 @@ def write_frame(
         out.print(w(written, path=str(output), count=len(df)), markup=False)
     else:
         sys.stdout.write(text)
+
+
+def unit_options(given: list[str] | None, w: Words, bad: str, *, lower: bool = False) -> dict[str, str]:
+    """``--unit co=mg/m3`` options as ``{"co": "mg/m3"}`` (names lower-cased when ``lower``);
+    one without ``=`` is an error: the words ``bad`` with ``given``."""
+    units: dict[str, str] = {}
+    for u in given or []:
+        k, sep, v = u.partition("=")
+        if not sep:
+            _fail(w(bad, given=u), w.lang)
+        units[k.strip().lower() if lower else k.strip()] = v.strip()
+    return units

@@ -25,7 +25,7 @@ from ecoplan.air.commands.options import (
 )
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, words
-from ecoplan.kit.options import ListFmt, TableFmt
+from ecoplan.kit.options import ListFmt, TableFmt, unit_options
 
 
 def _when(x: Any) -> str:
@@ -55,12 +55,7 @@ def air_load(
     reason, station, time, pollutant, value; `ecoplan air rejects` lists all);
     CO whose values look like the other unit is warned about, with its rows."""
     w = words(lang)
-    units: dict[str, str] = {}
-    for u in unit or []:
-        k, sep, v = u.partition("=")
-        if not sep:
-            _fail(w("air.cli.load.bad_unit", given=u), lang)
-        units[k.strip().lower()] = v.strip()
+    units = unit_options(unit, w, "air.cli.load.bad_unit", lower=True)
     try:
         with _session(db, lang) as ep, _progress() as prog:
             task = prog.add_task(w("air.cli.progress.reading"), total=None)

@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, with_unit, words
-from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt, TableFmt
+from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt, TableFmt, unit_options
 from ecoplan.soil.commands.options import LOAD_HELP, LoadFmt, soil_app, write_frame
 
 __all__ = ["soil_classify", "soil_feed", "soil_load", "soil_rates"]
@@ -38,12 +38,7 @@ def soil_load(
 ) -> None:
     """Load samples or the parcel register (checked; re-loading is idempotent). / 导入土壤数据"""
     w = words(lang)
-    units: dict[str, str] = {}
-    for u in unit or []:
-        k, sep, v = u.partition("=")
-        if not sep:
-            _fail(w("soil.cli.bad_unit", given=u), lang)
-        units[k.strip()] = v.strip()
+    units = unit_options(unit, w, "soil.cli.bad_unit")
     try:
         with _session(db, lang) as ep:
             batch, res = ep.soil.load(
