@@ -13,8 +13,7 @@ Exceptional events (:mod:`.events`) are a separate, non-hourly input.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -32,7 +31,7 @@ from ecoplan.air.readers.long_csv import read_long_csv
 from ecoplan.air.readers.parquet_hourly import read_parquet_hourly
 from ecoplan.air.readers.stations import BEIJING_STATIONS, read_stations
 from ecoplan.air.readers.wide_csv import read_wide_csv
-from ecoplan.core.errors import EcoplanError
+from ecoplan.core.formats import Reader, UnknownFormat, reader_for
 from ecoplan.core.sources import Source, Sources
 
 __all__ = [
@@ -58,20 +57,7 @@ __all__ = [
 ]
 
 
-class UnknownFormat(EcoplanError, ValueError):
-    """An input format name that is not a key of :data:`FORMATS`."""
-
-
-@dataclass(frozen=True)
-class Reader:
-    """One input format: its reader, a one-line description, the keyword options it takes."""
-
-    read: Callable[..., AirBatch]
-    description: str
-    options: frozenset[str]
-
-
-FORMATS: Mapping[str, Reader] = MappingProxyType(
+FORMATS: Mapping[str, Reader[AirBatch]] = MappingProxyType(
     {
         "beijing-multisite": Reader(
             read_beijing_multisite,
@@ -111,11 +97,5 @@ def read(fmt: str, paths: Sources, **options: Any) -> AirBatch:
     TypeError
         An option the format does not take.
     """
-    reader = FORMATS.get(fmt)
-    if reader is None:
-        raise UnknownFormat(f"unknown air format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    extra = sorted(set(options) - reader.options)
-    if extra:
-        takes = ", ".join(sorted(reader.options)) or "none"
-        raise TypeError(f"air format {fmt!r} does not take option(s) {', '.join(extra)} (it takes: {takes})")
+    reader = reader_for(FORMATS, "air", fmt, options)
     return reader.read(paths, **options)

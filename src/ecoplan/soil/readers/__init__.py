@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from ecoplan.core.errors import EcoplanError
+from ecoplan.core.formats import UnknownFormat
 from ecoplan.soil.readers.batch import (
     KINDS,
     PLOT_COLUMNS,
@@ -39,10 +39,6 @@ __all__ = [
     "UnknownFormat",
     "read",
 ]
-
-
-class UnknownFormat(EcoplanError, ValueError):
-    """An input format name that is not a key of :data:`FORMATS`."""
 
 
 @dataclass(frozen=True)

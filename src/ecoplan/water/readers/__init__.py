@@ -11,12 +11,12 @@ dispatches on the name: a new format is one module plus one entry. See
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ecoplan.core.errors import EcoplanError
+from ecoplan.core.formats import Reader, UnknownFormat, reader_for
+from ecoplan.core.sources import Source, Sources
 from ecoplan.water.readers.batch import (
     EXTRA_ITEMS,
     ITEM_UNITS,
@@ -30,7 +30,6 @@ from ecoplan.water.readers.batch import (
 )
 from ecoplan.water.readers.cnemc_snapshot import read_cnemc_snapshot, station_code
 from ecoplan.water.readers.long import read_long
-from ecoplan.water.readers.parsing import Source, Sources
 from ecoplan.water.readers.stations import infer_water_body, read_stations, resolve_region
 from ecoplan.water.readers.wide import read_wide
 
@@ -60,20 +59,7 @@ __all__ = [
 ]
 
 
-class UnknownFormat(EcoplanError, ValueError):
-    """An input format name that is not a key of :data:`FORMATS`."""
-
-
-@dataclass(frozen=True)
-class Reader:
-    """One input format: its reader, a one-line description, the keyword options it takes."""
-
-    read: Callable[..., WaterBatch]
-    description: str
-    options: frozenset[str]
-
-
-FORMATS: Mapping[str, Reader] = MappingProxyType(
+FORMATS: Mapping[str, Reader[WaterBatch]] = MappingProxyType(
     {
         "cnemc-snapshot": Reader(
             read_cnemc_snapshot,
@@ -108,13 +94,5 @@ def read(name: str, sources: Sources, **options: Any) -> WaterBatch:
     Raises ``UnknownFormat`` for an unknown name (listing the known ones) and
     ``TypeError`` for an option the format does not take.
     """
-    reader = FORMATS.get(name)
-    if reader is None:
-        raise UnknownFormat(f"unknown water format {name!r}; expected one of {', '.join(FORMATS)}")
-    extra = sorted(set(options) - reader.options)
-    if extra:
-        takes = ", ".join(sorted(reader.options)) or "none"
-        raise TypeError(
-            f"water format {name!r} does not take option(s) {', '.join(extra)} (it takes: {takes})"
-        )
+    reader = reader_for(FORMATS, "water", name, options)
     return reader.read(sources, **options)
