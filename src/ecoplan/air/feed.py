@@ -18,6 +18,7 @@ from typing import Any
 from ecoplan.air.pipeline import AirEvaluation
 from ecoplan.air.standards import gb3095
 from ecoplan.air.standards.editions import get_edition
+from ecoplan.core.feeds import Skip
 from ecoplan.core.rounding import round_half_even
 from ecoplan.core.words import word
 from ecoplan.plans.model import Basis
@@ -58,17 +59,6 @@ _NAME_KEYS = {
     "good_days_ratio_pct": "air.good_days",
 }
 _UNITS = {"pm25_annual_ugm3": "µg/m³", "heavy_days_ratio_pct": "%", "good_days_ratio_pct": "%"}
-
-
-@dataclass(frozen=True)
-class Skip:
-    """Why a feed gives no value: a key of the air words and its parameters."""
-
-    key: str
-    params: Mapping[str, object]
-
-    def text(self, lang: str) -> str:
-        return word(self.key, lang, **self.params)
 
 
 def _name(statistic: str) -> dict[str, str]:

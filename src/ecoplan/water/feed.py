@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from ecoplan.core.errors import NotFound
-from ecoplan.core.words import word
+from ecoplan.core.feeds import Skip
 from ecoplan.ingest.values import ValueRow
 from ecoplan.plans.model import Basis
 
@@ -50,17 +50,6 @@ FEEDS: Mapping[str, Feed] = {
         Feed("water.worse_than_v_share", "share_worse_v_pct"),
     )
 }
-
-
-@dataclass(frozen=True)
-class Skip:
-    """Why a feed gives no value: a key of the water words and its parameters."""
-
-    key: str
-    params: Mapping[str, object]
-
-    def text(self, lang: str) -> str:
-        return word(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
