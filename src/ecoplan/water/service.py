@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,16 +60,8 @@ class WaterLoad:
         )
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "added": self.added,
-            "revised": self.revised,
-            "unchanged": self.unchanged,
-            "rejected": dict(self.rejected),
-            "files": list(self.files),
-            "stations_new": self.stations_new,
-            "targets": self.targets,
-            "import_id": self.import_id,
-        }
+        """The fields in order, JSON-ready."""
+        return asdict(self)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
@@ -53,17 +53,8 @@ class WaterImportResult:
     targets: int = 0
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "import_id": self.import_id,
-            "rows_in": self.rows_in,
-            "added": self.added,
-            "revised": self.revised,
-            "unchanged": self.unchanged,
-            "rejected": dict(self.rejected),
-            "files": list(self.files),
-            "stations_new": self.stations_new,
-            "targets": self.targets,
-        }
+        """The fields in order, JSON-ready."""
+        return asdict(self)
 
 
 def _now() -> dt.datetime:
