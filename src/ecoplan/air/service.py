@@ -25,6 +25,7 @@ from ecoplan.core.errors import EcoplanError, NotFound
 from ecoplan.ingest.values import ValueRow
 from ecoplan.store.catalog import ImportResult
 from ecoplan.store.engines import Engines
+from ecoplan.store.feeds import fed_indicators
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -377,46 +378,32 @@ class AirOps:
                     evals[y] = None
             return evals[y]
 
-        chain = {region}
-        code: str | None = region
-        while code:
-            parent = cat.region(code).parent
-            code = parent
-            if parent:
-                chain.add(parent)
-        chain.add("000000")
         rows: list[ValueRow] = []
         skipped: list[FeedSkip] = []
-        for plan in cat.plans():
-            if plan.region not in chain:
-                continue
-            for ind in plan.indicators:
-                feed = FEEDS.get(ind.code or "")
-                if feed is None:
+        for plan, ind, feed in fed_indicators(cat, region, FEEDS):
+            for y in years:
+                if not (plan.base_year <= y <= plan.end):
                     continue
-                for y in years:
-                    if not (plan.base_year <= y <= plan.end):
-                        continue
-                    e = ev(y)
-                    if e is None:
-                        continue
-                    got = feed_value(feed, e, ev(plan.base_year), plan.base_year)
-                    if isinstance(got, Skip):
-                        skipped.append(FeedSkip(plan.id, ind.id, y, got))
-                        continue
-                    value, note = got
-                    rows.append(
-                        ValueRow(
-                            plan=plan.id,
-                            indicator=ind.id,
-                            region=region,
-                            year=y,
-                            value=value,
-                            unit=ind.unit,
-                            basis=feed.basis,
-                            source=SOURCE,
-                            note=note,
-                        )
+                e = ev(y)
+                if e is None:
+                    continue
+                got = feed_value(feed, e, ev(plan.base_year), plan.base_year)
+                if isinstance(got, Skip):
+                    skipped.append(FeedSkip(plan.id, ind.id, y, got))
+                    continue
+                value, note = got
+                rows.append(
+                    ValueRow(
+                        plan=plan.id,
+                        indicator=ind.id,
+                        region=region,
+                        year=y,
+                        value=value,
+                        unit=ind.unit,
+                        basis=feed.basis,
+                        source=SOURCE,
+                        note=note,
                     )
+                )
         result = cat.add_values(rows, actor="ecoplan air", origin=SOURCE)
         return FeedResult(result, rows, skipped)

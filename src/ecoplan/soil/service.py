@@ -22,6 +22,7 @@ from ecoplan.soil.readers import SoilBatch
 from ecoplan.soil.storage import SoilImportResult, SoilStore
 from ecoplan.store.catalog import ImportResult
 from ecoplan.store.engines import Engines
+from ecoplan.store.feeds import fed_indicators
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -142,39 +143,28 @@ class SoilOps:
         if years:
             table = table[table["year"].isin(list(years))]
         by_year = {int(r["year"]): {str(k): v for k, v in r.items()} for _, r in table.iterrows()}
-        chain = {"000000"}
-        code: str | None = region
-        while code:
-            chain.add(code)
-            code = cat.region(code).parent
         rows: list[ValueRow] = []
         skipped: list[tuple[str, str, int]] = []
-        for plan in cat.plans():
-            if plan.region not in chain:
-                continue
-            for ind in plan.indicators:
-                feed = FEEDS.get(ind.code or "")
-                if feed is None:
+        for plan, ind, feed in fed_indicators(cat, region, FEEDS):
+            for y, row in sorted(by_year.items()):
+                if not plan.base_year <= y <= plan.end:
                     continue
-                for y, row in sorted(by_year.items()):
-                    if not plan.base_year <= y <= plan.end:
-                        continue
-                    got = feed_value(feed, row)
-                    if got is None:
-                        skipped.append((plan.id, ind.id, y))
-                        continue
-                    rows.append(
-                        ValueRow(
-                            plan=plan.id,
-                            indicator=ind.id,
-                            region=region,
-                            year=y,
-                            value=got[0],
-                            unit=ind.unit,
-                            basis=feed.basis,
-                            source=SOURCE,
-                            note=got[1],
-                        )
+                got = feed_value(feed, row)
+                if got is None:
+                    skipped.append((plan.id, ind.id, y))
+                    continue
+                rows.append(
+                    ValueRow(
+                        plan=plan.id,
+                        indicator=ind.id,
+                        region=region,
+                        year=y,
+                        value=got[0],
+                        unit=ind.unit,
+                        basis=feed.basis,
+                        source=SOURCE,
+                        note=got[1],
                     )
+                )
         result = cat.add_values(rows, actor="ecoplan soil", origin=SOURCE)
         return FeedResult(result, rows, skipped)
