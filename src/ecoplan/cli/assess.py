@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecoplan.app import assessment_frame
-from ecoplan.cli.root import STATUS_STYLE, AssessFmt, Fmt, app
+from ecoplan.cli.root import STATUS_STYLE, AssessFmt, app
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import csv_text, write_xlsx
 from ecoplan.kit.cli import (
@@ -28,6 +28,7 @@ from ecoplan.kit.cli import (
     with_unit,
     words,
 )
+from ecoplan.kit.options import TableFmt
 
 
 @app.command()
@@ -175,7 +176,7 @@ def rank(
         str | None,
         typer.Option(help="province, prefecture or county (default: the highest level below the plan's)"),
     ] = None,
-    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
     lang: LangOpt = "zh",
     db: DbOpt = None,
 ) -> None:
@@ -187,7 +188,7 @@ def rank(
             rows = ep.rank(plan, year, region, as_of, level=level)
     except (EcoplanError, ValueError) as exc:
         _fail(exc, lang)
-    if fmt is Fmt.json:
+    if fmt is TableFmt.json:
         _dump_json([vars(r) for r in rows])
         return
     zh = lang == "zh"

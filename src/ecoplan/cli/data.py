@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ecoplan.cli.root import Fmt, ValuesFmt, app
+from ecoplan.cli.root import app
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import neutralise_rows
 from ecoplan.kit.cli import (
@@ -28,6 +28,7 @@ from ecoplan.kit.cli import (
     with_unit,
     words,
 )
+from ecoplan.kit.options import ListFmt, TableFmt
 from ecoplan.reports.labels import source as source_text
 
 regions_app = typer.Typer(no_args_is_help=True, help="Regions (GB/T 2260) / 行政区划")
@@ -43,7 +44,7 @@ def regions_list(
     db: DbOpt = None,
     level: Annotated[str | None, typer.Option(help="national|province|prefecture|county")] = None,
     parent: Annotated[str | None, typer.Option(help="parent code")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """List regions. / 行政区划列表"""
@@ -53,7 +54,7 @@ def regions_list(
             names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is Fmt.json:
+    if fmt is TableFmt.json:
         _dump_json([vars(r) for r in regions])
         return
     w = words(lang)
@@ -96,21 +97,21 @@ def values_list(
     region: Annotated[str | None, typer.Option()] = None,
     indicator: Annotated[str | None, typer.Option()] = None,
     history: Annotated[bool, typer.Option(help="Every revision, not just the latest")] = False,
-    fmt: Annotated[ValuesFmt, typer.Option("--format")] = ValuesFmt.table,
+    fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """List stored values (latest revision, or the whole history). / 指标数据"""
     try:
         with _session(db, lang) as ep:
             rows = ep.values(plan, region, indicator, history=history)
-            plans = {p.id: p for p in ep.plans()} if fmt is ValuesFmt.table else {}
-            names = ep.region_names() if fmt is ValuesFmt.table else {}
+            plans = {p.id: p for p in ep.plans()} if fmt is ListFmt.table else {}
+            names = ep.region_names() if fmt is ListFmt.table else {}
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is ValuesFmt.json:
+    if fmt is ListFmt.json:
         _dump_json(rows)
         return
-    if fmt is ValuesFmt.csv:
+    if fmt is ListFmt.csv:
         _write_csv(rows)
         return
     w = words(lang)
@@ -158,7 +159,7 @@ def _write_csv(rows: list[dict[str, Any]]) -> None:
 def tasks_list(
     db: DbOpt = None,
     plan: Annotated[str | None, typer.Option()] = None,
-    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """List tasks with deadline and latest status. / 任务列表"""
@@ -168,7 +169,7 @@ def tasks_list(
             titles = {p.id: p.title.get(lang) for p in ep.plans()}
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is Fmt.json:
+    if fmt is TableFmt.json:
         _dump_json(rows)
         return
     w = words(lang)

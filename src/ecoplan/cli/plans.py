@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ecoplan.cli.root import Fmt, app
+from ecoplan.cli.root import app
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import (
     DbOpt,
@@ -27,6 +27,7 @@ from ecoplan.kit.cli import (
     unit_text,
     words,
 )
+from ecoplan.kit.options import TableFmt
 from ecoplan.plans.serialize import plan_json
 
 plans_app = typer.Typer(no_args_is_help=True, help="Plans: list, show, import, export / 规划")
@@ -35,7 +36,9 @@ app.add_typer(plans_app, name="plans")
 
 @plans_app.command("list")
 def plans_list(
-    db: DbOpt = None, fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table, lang: LangOpt = "zh"
+    db: DbOpt = None,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
+    lang: LangOpt = "zh",
 ) -> None:
     """List stored plans. / 规划列表"""
     try:
@@ -56,7 +59,7 @@ def plans_list(
         }
         for p in plans
     ]
-    if fmt is Fmt.json:
+    if fmt is TableFmt.json:
         _dump_json(rows)
         return
     w = words(lang)
@@ -87,7 +90,7 @@ def plans_list(
 def plans_show(
     plan_id: str,
     db: DbOpt = None,
-    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Show a plan's indicators and targets. / 查看规划指标"""
@@ -96,7 +99,7 @@ def plans_show(
             plan = ep.plan(plan_id).plan
     except EcoplanError as exc:
         _fail(exc, lang)
-    if fmt is Fmt.json:
+    if fmt is TableFmt.json:
         _dump_json(plan_json(plan))
         return
     w = words(lang)

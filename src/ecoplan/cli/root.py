@@ -38,19 +38,6 @@ def _options(
     set_wait(wait)
 
 
-class Fmt(StrEnum):
-    """``--format`` of the listing commands; each command offers only what it writes."""
-
-    table = "table"
-    json = "json"
-
-
-class ValuesFmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
 class AssessFmt(StrEnum):
     table = "table"
     json = "json"

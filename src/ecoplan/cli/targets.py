@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from rich.table import Table
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import csv_text
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, bad_choice, out, place, say, words
+from ecoplan.kit.options import ListFmt
 
 __all__ = ["targets_app", "warnings"]
 
@@ -24,12 +24,6 @@ targets_app = typer.Typer(
 
 #: The warning levels ``warnings --level`` takes, most severe first.
 WARNING_LEVELS = ("red", "amber", "watch")
-
-
-class ListFmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 @targets_app.command("import")

@@ -28,14 +28,14 @@ EngineOpt = Annotated[EngineName, typer.Option("--engine", help="duckdb (default
 
 
 class TableFmt(StrEnum):
-    """A command printing one result: a table, or its JSON form."""
+    """``--format`` table or json: what the command prints as a table, or its JSON form."""
 
     table = "table"
     json = "json"
 
 
 class ListFmt(StrEnum):
-    """A command listing rows: a table, JSON or CSV."""
+    """``--format`` table, json or csv."""
 
     table = "table"
     json = "json"
@@ -43,7 +43,7 @@ class ListFmt(StrEnum):
 
 
 class FrameFmt(StrEnum):
-    """A command listing rows that may be many: a table, JSON, CSV or Parquet (to a file)."""
+    """``--format`` table, json, csv or parquet (to a file): rows that may be many."""
 
     table = "table"
     json = "json"
