@@ -238,3 +238,34 @@ def test_table_is_in_the_language(tmp_path: Path, lang: str) -> None:
     res = runner.invoke(app, ["water", "class", str(path), "--rounding", "cnemc", "--lang", lang])
     assert res.exit_code == 0, res.output
     assert foreign(res.output, lang, allowed=names) == [], res.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_s_rejected_values_are_named_on_stderr(
+    tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each rejected value of a long file: file, row, the column at fault and why."""
+    f = tmp_path / "bad.csv"
+    f.write_text(
+        "station,time,item,value,unit,flag\n"
+        "S1,2025-01-15,溶解氧,7.1,mg/L,\n"
+        "S1,2025-01-15,氨氮,-0.2,mg/L,\n"
+        "S1,2025-01-15,铜锣,1,mg/L,\n"
+        "S1,2025-01-15,高锰酸盐指数,3,g/m3x,\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["water", "class", f.name, "--format", "json", "--lang", lang])
+    assert res.exit_code == 0, res.stderr
+    assert [r["items"] for r in json.loads(res.stdout)] == [
+        {"DO": "Ⅱ"}
+    ]  # 7.1 mg/L: Ⅱ (GB 3838 Table 1: Ⅰ ≥ 7.5, Ⅱ ≥ 6)
+    lines = [ln for ln in res.stderr.splitlines() if ln.startswith("bad.csv")]
+    if lang == "en":
+        assert lines == [
+            "bad.csv: row 3, column value: -0.2 (negative value)",
+            "bad.csv: row 4, column item: 铜锣 (unknown item)",
+            "bad.csv: row 5, column unit: 3 (unknown or unfitting unit)",
+        ]
+    else:
+        assert lines[1] == "bad.csv：第 4 行，列 item：铜锣（未知监测项目）" and len(lines) == 3

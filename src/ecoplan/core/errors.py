@@ -23,8 +23,10 @@ Exception tree::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Self
 
 __all__ = [
     "EcoplanError",
@@ -43,7 +45,32 @@ __all__ = [
 
 
 class EcoplanError(Exception):
-    """Base class of every error ecoplan raises on purpose."""
+    """Base class of every error ecoplan raises on purpose.
+
+    An error raised with :meth:`worded` carries the catalog key of its message and its
+    parameters: ``str(exc)`` is the English text, :meth:`message` the text in the user's
+    language (the edges call it). Other errors show ``str(exc)`` in every language.
+    """
+
+    key: str | None = None
+    params: Mapping[str, object] = MappingProxyType({})
+
+    @classmethod
+    def worded(cls, key: str, /, **params: object) -> Self:
+        """The error whose message is the word ``key`` with ``params`` (English in ``str``)."""
+        from ecoplan.core.words import word  # the catalog imports nothing of ecoplan
+
+        exc = cls(word(key, "en", **params))
+        exc.key, exc.params = key, MappingProxyType(dict(params))
+        return exc
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang`` (``zh`` or ``en``)."""
+        if self.key is None:
+            return str(self)
+        from ecoplan.core.words import word
+
+        return word(self.key, lang, **self.params)
 
 
 class TargetSyntaxError(EcoplanError, ValueError):

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ecoplan.app import Ecoplan, default_db_path
-from ecoplan.core.errors import StoreBusy
+from ecoplan.core.errors import EcoplanError, StoreBusy
 from ecoplan.core.words import LANGS, Words
 from ecoplan.kit import server as _server
 
@@ -179,7 +179,8 @@ def _fail(exc: Exception | str, lang: str = "en") -> NoReturn:
     # The message carries user text (file names, plan and indicator names, values):
     # escaped, so "[/]" or "[red]x" in it print as written instead of being Rich markup.
     label = escape(words(lang)("cli.error"))
-    err.print(f"[bold red]{label}[/] {escape(str(exc))}", markup=True, highlight=False)
+    text = exc.message(lang) if isinstance(exc, EcoplanError) else str(exc)
+    err.print(f"[bold red]{label}[/] {escape(text)}", markup=True, highlight=False)
     raise typer.Exit(1)
 
 

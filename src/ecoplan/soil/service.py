@@ -70,7 +70,9 @@ class SoilOps:
         batch = self.read(paths, fmt, region=region, year=year, units=units, area_unit=area_unit)
         bad = sorted(set(batch.rows["region"].astype(str)) - self.session.catalog.region_codes())
         if bad:
-            raise NotFound(f"region(s) {', '.join(bad)} not in the store (run `ecoplan init`)")
+            raise NotFound.worded(
+                "soil.error.regions_unknown", regions=", ".join(bad), command="ecoplan init"
+            )
         return batch, self.store.import_batch(batch, fmt=fmt)
 
     # -- read ------------------------------------------------------------------
@@ -84,7 +86,9 @@ class SoilOps:
 
     def rejects(self, reason: str | None = None) -> pd.DataFrame:
         if reason is not None and reason not in soil_readers.REASONS:
-            raise EcoplanError(f"unknown reason {reason!r}: one of {', '.join(soil_readers.REASONS)}")
+            raise EcoplanError.worded(
+                "soil.error.bad_reason", reason=reason, choices=", ".join(soil_readers.REASONS)
+            )
         return self.store.rejects(reason)
 
     def state(self) -> tuple[object, ...]:
@@ -104,11 +108,7 @@ class SoilOps:
         class of each region × land-use unit from its mean contents (spec §5.4)."""
         s = self.store.samples(region)
         if s.empty:
-            raise NotFound(
-                "no soil samples stored"
-                + (f" for region {region}" if region else "")
-                + "; load some with `ecoplan soil load`"
-            )
+            raise NotFound.worded("soil.error.no_samples", region=region or "—", command="ecoplan soil load")
         return classify_samples(
             self.engine(engine), s, include_cu_ni_zn=include_cu_ni_zn, rotation=rotation, per_unit=per_unit
         )
@@ -125,11 +125,7 @@ class SoilOps:
         """The safe-use rates per region and year (from the stored register)."""
         u, p = self.store.units(region), self.store.plots(region)
         if u.empty and p.empty:
-            raise NotFound(
-                "no farmland units or plots stored"
-                + (f" for region {region}" if region else "")
-                + "; load a register with `ecoplan soil load`"
-            )
+            raise NotFound.worded("soil.error.no_register", region=region or "—", command="ecoplan soil load")
         return rates_table(self.engine(engine), u, p)
 
     # -- plans -----------------------------------------------------------------

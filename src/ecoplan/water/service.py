@@ -128,7 +128,9 @@ class WaterOps:
         regions = {str(r) for r in batch.stations["region"].dropna()}
         bad = sorted(regions - known)
         if bad:
-            raise NotFound(f"station region(s) {', '.join(bad)} not in the store (run `ecoplan init`)")
+            raise NotFound.worded(
+                "water.error.regions_unknown", regions=", ".join(bad), command="ecoplan init"
+            )
         return WaterLoad.of(self.store.import_batch(batch, fmt=format))
 
     # -- read -------------------------------------------------------------------------
@@ -142,7 +144,7 @@ class WaterOps:
     ) -> pd.DataFrame:  # fmt: skip
         """Stored samples of one station (SAMPLE_COLUMNS), in time order."""
         if station not in set(self.store.stations()["code"]):
-            raise NotFound(f"no water station {station!r}")
+            raise NotFound.worded("water.error.no_station", station=station)
         return self.store.samples(station, start=start, end=end, items=list(items) if items else None)[
             list(SAMPLE_COLUMNS)
         ]
@@ -160,7 +162,7 @@ class WaterOps:
     def rejects(self, reason: str | None = None) -> pd.DataFrame:
         """Stored rejected values (the latest load of each file)."""
         if reason is not None and reason not in REASONS:
-            raise EcoplanError(f"unknown reason {reason!r}: one of {', '.join(REASONS)}")
+            raise EcoplanError.worded("water.error.bad_reason", reason=reason, choices=", ".join(REASONS))
         return self.store.rejects(reason)
 
     def state(self) -> tuple[object, ...]:
@@ -170,7 +172,7 @@ class WaterOps:
     def _prepare(self, year: int, engine: str) -> DuckDBEngine | SparkEngine:
         samples = self.store.samples(year=year)
         if samples.empty:
-            raise NotFound(f"no water samples in {year}; load some with `ecoplan water load`")
+            raise NotFound.worded("water.error.no_samples", year=year, command="ecoplan water load")
         eng = self.engine(engine)
         pipeline.register(eng, samples, self.store.stations())
         return eng
@@ -182,7 +184,9 @@ class WaterOps:
         """Sections of a year or its months: class, label, grade, main pollutants, item
         means and classes (:data:`ecoplan.water.pipeline.SECTION_COLUMNS`)."""
         if period not in ("year", "month"):
-            raise EcoplanError(f"period must be 'year' or 'month', not {period!r}")
+            raise EcoplanError.worded(
+                "water.error.bad_choice", option="period", value=period, choices="year, month"
+            )
         eng = self._prepare(year, engine)
         df = pipeline.sections(
             eng, self.store.stations(), year=year, period=period, month=month, options=self.options
@@ -202,9 +206,13 @@ class WaterOps:
         """Shares of sections per class by region (province and city), basin or river
         (:data:`ecoplan.water.pipeline.SHARE_COLUMNS` and ``n_months``)."""
         if by not in ("region", "basin", "river"):
-            raise EcoplanError(f"by must be region, basin or river, not {by!r}")
+            raise EcoplanError.worded(
+                "water.error.bad_choice", option="by", value=by, choices="region, basin, river"
+            )
         if period not in ("year", "month"):
-            raise EcoplanError(f"period must be 'year' or 'month', not {period!r}")
+            raise EcoplanError.worded(
+                "water.error.bad_choice", option="period", value=period, choices="year, month"
+            )
         eng = self._prepare(year, engine)
         df = pipeline.shares(eng, year=year, by=by, period=period, month=month, options=self.options)
         if by == "region" and len(df):
@@ -250,7 +258,7 @@ class WaterOps:
         ``water.feed.manual``. Re-running with the same data writes nothing new."""
         years = [year] if year is not None else self.years()
         if year is not None and year not in self.years():
-            raise NotFound(f"no water samples in {year}; load some with `ecoplan water load`")
+            raise NotFound.worded("water.error.no_samples", year=year, command="ecoplan water load")
         cat = self.session.catalog
         rows: list[ValueRow] = []
         skipped: list[FeedSkip] = []

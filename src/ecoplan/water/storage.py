@@ -205,10 +205,8 @@ class WaterStore:
         known = stored | set(batch.stations["code"].astype(str))
         unknown = sorted(set(batch.samples["station"].astype(str)) - known)
         if unknown:
-            raise StoreError(
-                f"no station metadata for {', '.join(unknown[:10])}{' …' if len(unknown) > 10 else ''}; "
-                "give a station file (--stations)"
-            )
+            shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+            raise StoreError.worded("water.error.no_station_metadata", stations=shown, option="--stations")
         row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM water_imports").fetchone()
         import_id = int(row[0]) if row else 1
         files = sorted(set(batch.files))

@@ -152,7 +152,9 @@ def _detect(path: Path, lang: str) -> tuple[str, list[Any]]:
     )
 
 
-def _samples(path: Path, fmt: str, body: str | None, rounding: str) -> tuple[dict[Any, dict[str, Any]], int]:
+def _samples(
+    path: Path, fmt: str, body: str | None, rounding: str
+) -> tuple[dict[Any, dict[str, Any]], pd.DataFrame]:
     batch = read_cnemc_snapshot(path) if fmt == "cnemc-snapshot" else read_long(path)
     s = batch.samples[batch.samples["item"].isin(gb.ITEMS)]
     use_published = rounding == "cnemc" and fmt == "cnemc-snapshot"
@@ -178,7 +180,7 @@ def _samples(path: Path, fmt: str, body: str | None, rounding: str) -> tuple[dic
         if key in pub:
             res["published_class"] = gb.class_label(pub[key])
         results[key] = {"station": key[0], "name": names.get(key[0]), "time": key[1].isoformat(), **res}
-    return results, len(batch.rejects)
+    return results, batch.rejects
 
 
 def _row_keys(fmt: str, t: Any) -> list[tuple[str, pd.Timestamp | None]]:
@@ -200,7 +202,8 @@ def _row_keys(fmt: str, t: Any) -> list[tuple[str, pd.Timestamp | None]]:
 
 def _file(path: Path, body: str | None, rounding: str, fmt: ListFmt, lang: str) -> None:
     kind, tables = _detect(path, lang)
-    results, rejected = _samples(path, kind, body, rounding)
+    results, rejects = _samples(path, kind, body, rounding)
+    rejected = len(rejects)
     w = words(lang)
     if fmt is ListFmt.csv:
         frames = []
@@ -242,6 +245,31 @@ def _file(path: Path, body: str | None, rounding: str, fmt: ListFmt, lang: str) 
         markup=False,
         highlight=False,
     )
+    _say_rejects(rejects, lang)
+
+
+#: How many rejected values ``water class FILE`` lists on stderr (``water load`` keeps all).
+_SHOW_REJECTS = 20
+
+
+def _say_rejects(rejects: pd.DataFrame, lang: str) -> None:
+    """The first rejected values on stderr: file, row, column, value and why."""
+    w = words(lang)
+    for r in rejects.head(_SHOW_REJECTS).itertuples(index=False):
+        cell = {"item": r.item, "time": r.time, "station": r.station}.get(str(r.field), r.value)
+        line = w(
+            "water.cli.reject_line",
+            file=r.file,
+            row=r.row,
+            field=r.field,
+            value=cell,
+            reason=w(f"water.reason.{r.reason}"),
+        )
+        err.print(line, markup=False, highlight=False)
+    if len(rejects) > _SHOW_REJECTS:
+        err.print(
+            w("water.cli.more_rejects", count=len(rejects) - _SHOW_REJECTS), markup=False, highlight=False
+        )
 
 
 def _round(item: str, v: float) -> float:

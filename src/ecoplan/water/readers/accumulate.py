@@ -88,6 +88,15 @@ def _candidates(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return c
 
 
+#: The column of long data a reject names, by reason (the others name ``value``).
+_FIELD_OF_REASON: dict[str, str] = {
+    "unknown_item": "item",
+    "unknown_unit": "unit",
+    "bad_time": "time",
+    "unknown_station": "station",
+}
+
+
 def finish(
     parts: Sequence[pd.DataFrame],
     stations: pd.DataFrame,
@@ -134,6 +143,13 @@ def finish(
     reason[earlier] = "duplicate"
     ok[earlier] = False
     c["reason"] = reason
+    # Long data keep station, time, item and unit in columns of their own: a reject names
+    # the column at fault, not the value column (wide data name the item's column).
+    long_rows = (c["field"] == "value").to_numpy()
+    for why, column in _FIELD_OF_REASON.items():
+        at = long_rows & (reason == why)
+        if at.any():
+            c.loc[at, "field"] = column
     samples = c[ok].copy()
     samples["flag"] = samples["flag"].astype(object).where(samples["flag"].notna(), None)
     samples = samples[list(SAMPLE_COLUMNS)].sort_values(["station", "time", "item"], kind="stable")
