@@ -77,6 +77,7 @@ def test_feed_then_assess_shows_pipeline_water_for_hebei_2025(db: str) -> None:
         ("water", "status"),
         ("water", "feed", "--dry-run"),
         ("water", "load", str(CNEMC), "--format", "cnemc-snapshot"),
+        ("water", "trophic", "--year", "2025", "--min-params", "4"),
     ],
 )
 def test_language_purity(db: str, quoted: list[str], args: tuple[str, ...], lang: str) -> None:
@@ -102,3 +103,20 @@ def test_rejects_listed_with_file_row_field(db: str) -> None:
 def test_parquet_needs_an_output(db: str) -> None:
     res = runner.invoke(app, ["water", "evaluate", "--year", "2025", "--db", db, "--format", "parquet"])
     assert res.exit_code == 1
+
+
+def test_trophic_of_the_real_lakes(db: str) -> None:
+    """The CNEMC lakes and reservoirs publish no transparency: with the method's five
+    parameters none has a TLI (each says why); with four (the documented option) most do."""
+    five = json.loads(_run("water", "trophic", "--year", "2025", "--db", db, "--format", "json"))
+    assert five and all(r["tli"] is None and r["reason"] == "too_few_params" for r in five)
+    four = json.loads(
+        _run("water", "trophic", "--year", "2025", "--min-params", "4", "--db", db, "--format", "json")
+    )
+    graded = [r for r in four if r["tli"] is not None]
+    assert len(four) == len(five) and len(graded) > len(four) // 2
+    assert {r["grade"] for r in graded} <= {
+        "oligotrophic", "mesotrophic", "light_eutrophic", "middle_eutrophic", "hyper_eutrophic"
+    }  # fmt: skip
+    chla = [r["chla_mg_m3"] for r in four if r["chla_mg_m3"] is not None]
+    assert min(chla) > 0 and max(chla) > 10  # mg/m³: CNEMC's mg/L (all < 0.1 here) × 1000

@@ -228,6 +228,18 @@ class WaterOps:
         df.insert(0, "rank", df["share_i_iii_pct"].rank(method="min", ascending=False).astype("Int64"))
         return df
 
+    def trophic(
+        self, *, year: int, month: int | None = None, min_params: int = 5, engine: str = "duckdb"
+    ) -> pd.DataFrame:
+        """TLI(Σ) and trophic grade per lake/reservoir station (:func:`pipeline.trophic`),
+        with the registry's name, region, basin and river."""
+        eng = self._prepare(year, engine)
+        df = pipeline.trophic(eng, year=year, month=month, min_params=min_params)
+        reg = self.store.stations().set_index("code")
+        for at, col in enumerate(("name", "region", "basin", "river"), start=1):
+            df.insert(at, col, df["station"].map(reg[col]))
+        return df
+
     def targets(self, *, year: int) -> pd.DataFrame:
         """Control-unit attainment: station, name, plan, year, target_class, class, met."""
         t = self.store.targets(year)
