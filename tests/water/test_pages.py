@@ -182,6 +182,11 @@ def test_report_has_the_water_section(base: str, lang: str, words: list[str]) ->
     for w in words:
         assert w in part, w
     assert re.search(r"<td>2025</td><td>\d+</td>", part) and re.search(r"<td>2026</td><td>\d+</td>", part)
+    # the last column: how many months the year's classes rest on (the data: Nov 2025, Feb 2026)
+    assert ("有监测数据的月数" if lang == "zh" else "Months with data") in part
+    rows = re.findall(r"<tr><td>(2025|2026)</td>(.*?)</tr>", part, flags=re.S)
+    last = [(y, re.findall(r"<td>([^<]*)</td>", cells)[-1]) for y, cells in rows]
+    assert last == [("2025", "1"), ("2026", "1")]
     why = "计算方法尚未公布" if lang == "zh" else "computation method not yet published"
     assert why in html
     text = visible_text(html, lang)

@@ -1,7 +1,8 @@
 """The water section of a plan's assessment report (``Domain.report``).
 
 For the report's region, every year the water store holds from the plan's base year to
-the report's year: the sections classed (GB 3838—2002 Table 1, period means per the 2011
+the report's year: the months with samples (a year's value from few months is shown
+as such), the sections classed (GB 3838—2002 Table 1, period means per the 2011
 evaluation method 环办〔2011〕22号), the sections in each class, and the shares of class
 Ⅰ–Ⅲ and worse than Ⅴ (§3.2). These are the 2011-method shares; they never stand for the
 15th FYP 优良水体比例, whose method is not yet published (``docs/plan-format.md``).
@@ -9,9 +10,11 @@ evaluation method 环办〔2011〕22号), the sections in each class, and the sh
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ecoplan.core.domain import ReportSection
+from ecoplan.core.rounding import round_fraction
 from ecoplan.core.words import word
 from ecoplan.water.pages import PAGES, in_region
 
@@ -23,7 +26,8 @@ __all__ = ["section"]
 
 
 def _pct(part: int, n: int) -> float | None:
-    return round(100.0 * part / n, 1) if n else None
+    """100·part/n to one decimal, half to even (GB/T 8170) on the exact quotient."""
+    return float(round_fraction(Fraction(100 * part, n), 1)) if n else None
 
 
 def section(ep: Ecoplan, plan: Plan, region: str, year: int, lang: str) -> ReportSection | None:
@@ -38,7 +42,8 @@ def section(ep: Ecoplan, plan: Plan, region: str, year: int, lang: str) -> Repor
         counts = [sum(1 for r in secs if r["class"] == c) for c in range(1, 7)]
         n = sum(counts)
         if n:
-            rows.append((y, n, *counts, _pct(sum(counts[:3]), n), _pct(counts[5], n)))
+            months = len(ep.water.months(y))
+            rows.append((y, n, *counts, _pct(sum(counts[:3]), n), _pct(counts[5], n), months))
     if not rows:
         return None
     header = (
@@ -47,6 +52,7 @@ def section(ep: Ecoplan, plan: Plan, region: str, year: int, lang: str) -> Repor
         *(word(f"water.web.class.{c}", lang) for c in range(1, 7)),
         word("water.web.pct", lang, name=word("water.web.share_i_iii", lang)),
         word("water.web.pct", lang, name=word("water.web.share_worse_v", lang)),
+        word("water.web.months_monitored", lang),
     )
     title = word("water.web.report_title", lang, region=ep.region(region).name(lang))
     note = word("label.report.domain_standards", lang, standards="GB 3838—2002")

@@ -153,6 +153,10 @@ class WaterOps:
         """Years with stored samples."""
         return self.store.years()
 
+    def months(self, year: int) -> list[int]:
+        """The months of ``year`` with stored samples (1..12)."""
+        return self.store.months(year)
+
     def status(self) -> dict[str, Any]:
         """Counts of the stored tables, the years, rejects per reason code."""
         out = dict(self.store.status())
