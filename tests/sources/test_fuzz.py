@@ -1,0 +1,115 @@
+"""Fuzzing the decoder and the parser: no crash (only the documented events and
+:class:`RemoteProtocolError`), bounded memory, chunking invariance.
+
+A quick 2,000-input run is in the normal suite; ``@pytest.mark.slow`` runs ≥ 1,000,000
+inputs (``pytest -m slow tests/sources/test_fuzz.py``).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.sources.packets import PACKETS, PACKETS_2025
+
+from ecoplan.sources.protocol.errors import RemoteProtocolError
+from ecoplan.sources.protocol.frame import DEFAULT_CAP, Frame, FrameDecoder, FrameError, encode_frame
+from ecoplan.sources.protocol.segment import Segment
+
+_SEEDS = [p + b"\r\n" for p in PACKETS + PACKETS_2025] or [
+    encode_frame(b"QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=A;Flag=5;CP=&&RtdInterval=30&&")
+]
+_ALPHABET = b"#&;,=-\r\n0123456789ABCDEFabcdefCPQNSTFlag{}x \x00\xff"
+
+
+def mutate(rng: random.Random) -> bytes:
+    """A real packet (or two) with random edits, or plain random bytes."""
+    pick = rng.random()
+    if pick < 0.1:
+        return bytes(rng.choice(_ALPHABET) for _ in range(rng.randrange(0, 200)))
+    data = bytearray(rng.choice(_SEEDS))
+    if pick < 0.2:
+        data += rng.choice(_SEEDS)
+    for _ in range(rng.randrange(0, 4)):
+        op = rng.randrange(4)
+        at = rng.randrange(len(data) + 1)
+        if op == 0 and data:
+            data[min(at, len(data) - 1)] = rng.choice(_ALPHABET)
+        elif op == 1:
+            data[at:at] = bytes(rng.choice(_ALPHABET) for _ in range(rng.randrange(1, 6)))
+        elif op == 2:
+            del data[at : at + rng.randrange(1, 8)]
+        else:
+            data = data[:at]
+    return bytes(data)
+
+
+def check(data: bytes, rng: random.Random) -> tuple[int, int]:
+    """Decode ``data`` whole and in random chunks; parse every frame; return (frames, errors)."""
+    decoder = FrameDecoder()
+    events = decoder.feed(data) + decoder.close()
+    assert decoder.buffered == 0
+    chunked = FrameDecoder()
+    again = []
+    at = 0
+    while at < len(data):
+        size = rng.randrange(1, 40)
+        again += chunked.feed(data[at : at + size])
+        assert chunked.buffered <= DEFAULT_CAP
+        at += size
+    assert again + chunked.close() == events
+    covered = 0
+    frames = 0
+    for event in events:
+        assert isinstance(event, Frame | FrameError)
+        if isinstance(event, Frame):
+            frames += 1
+            covered += len(event.raw)
+            try:
+                seg = Segment.parse(event.segment)
+            except RemoteProtocolError:
+                continue
+            assert seg.to_bytes() == event.segment
+        elif event.reason == "garbage":
+            covered += event.size
+    assert covered <= len(data)
+    return frames, len(events) - frames
+
+
+def run(n: int, seed: int) -> tuple[int, int]:
+    rng = random.Random(seed)
+    frames = errors = 0
+    for _ in range(n):
+        f, e = check(mutate(rng), rng)
+        frames += f
+        errors += e
+    return frames, errors
+
+
+def test_quick_fuzz_2000() -> None:
+    frames, errors = run(2000, seed=212)
+    assert frames > 200 and errors > 200  # both paths exercised
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400), st.randoms(use_true_random=False))
+def test_hypothesis_bytes(data: bytes, rng: random.Random) -> None:
+    check(data, rng)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_parser_never_crashes(text: str) -> None:
+    try:
+        seg = Segment.parse(text)
+    except RemoteProtocolError:
+        return
+    assert seg.encode() == text
+
+
+@pytest.mark.slow
+def test_fuzz_one_million() -> None:
+    frames, errors = run(1_000_000, seed=11)
+    assert frames + errors > 1_000_000
