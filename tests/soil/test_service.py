@@ -67,6 +67,8 @@ def test_feed_writes_pipeline_soil_values(ep: Ecoplan) -> None:
     assert fr.result.inserted == len(fr.rows) > 0
     again = ep.soil.feed("431181")
     assert again.result.inserted == 0 and again.result.unchanged == len(fr.rows)
+    every = ep.soil.feed()  # every region the register covers: here Qiyang only, the same rows
+    assert sorted(every.rows, key=str) == sorted(fr.rows, key=str) and every.result.inserted == 0
     a = ep.assess("cn-13th-eco", region="431181", year=2020)
     text = json.dumps(a.to_dict() if hasattr(a, "to_dict") else str(a), ensure_ascii=False, default=str)
     assert "89.8" in text

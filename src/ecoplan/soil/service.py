@@ -129,19 +129,35 @@ class SoilOps:
         return rates_table(self.engine(engine), u, p)
 
     # -- plans -----------------------------------------------------------------
-    def feed(self, region: str, years: Sequence[int] | None = None, *, engine: str = "duckdb") -> FeedResult:
+    def feed(
+        self, region: str | None = None, years: Sequence[int] | None = None, *, engine: str = "duckdb"
+    ) -> FeedResult:
         """Write the plan indicators the rates measure to the indicator values, source
-        ``pipeline soil``, for ``region`` only (the register covers it; its parents are
-        not covered). Plans considered: those of ``region`` or one of its ancestors.
-        Re-running with the same data writes nothing new."""
+        ``pipeline soil``, for ``region`` (default: every region the register covers; a
+        region's parents are not covered by its register). Plans considered: those of the
+        region or one of its ancestors. One transaction; re-running with the same data
+        writes nothing new."""
         cat = self.session.catalog
         table = self.rates(region, engine=engine)
         if years:
             table = table[table["year"].isin(list(years))]
-        by_year = {int(r["year"]): {str(k): v for k, v in r.items()} for _, r in table.iterrows()}
         rows: list[ValueRow] = []
         skipped: list[tuple[str, str, int]] = []
-        for plan, ind, feed in fed_indicators(cat, region, FEEDS):
+        for code, part in table.groupby("region", sort=True):
+            by_year = {int(r["year"]): {str(k): v for k, v in r.items()} for _, r in part.iterrows()}
+            self._feed_region(str(code), by_year, rows, skipped)
+        result = cat.add_values(rows, actor="ecoplan soil", origin=SOURCE)
+        return FeedResult(result, rows, skipped)
+
+    def _feed_region(
+        self,
+        region: str,
+        by_year: dict[int, dict[str, Any]],
+        rows: list[ValueRow],
+        skipped: list[tuple[str, str, int]],
+    ) -> None:
+        """The value rows of one region's rates (appended to ``rows``/``skipped``)."""
+        for plan, ind, feed in fed_indicators(self.session.catalog, region, FEEDS):
             for y, row in sorted(by_year.items()):
                 if not plan.base_year <= y <= plan.end:
                     continue
@@ -162,5 +178,3 @@ class SoilOps:
                         note=got[1],
                     )
                 )
-        result = cat.add_values(rows, actor="ecoplan soil", origin=SOURCE)
-        return FeedResult(result, rows, skipped)

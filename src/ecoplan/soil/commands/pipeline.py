@@ -169,22 +169,14 @@ def soil_feed(
     """Write the plan indicators the safe-use rates measure (source "pipeline soil"). / 写入规划指标"""
     try:
         with _session(db, lang) as ep:
-            regions = [region] if region else sorted(set(ep.soil.rates(None, engine=engine.value)["region"]))
-            fed = [ep.soil.feed(code, year, engine=engine.value) for code in regions]
+            fr = ep.soil.feed(region, year, engine=engine.value)
             names = ep.region_names()
     except EcoplanError as exc:
         _fail(exc, lang)
     w = words(lang)
-    for fr in fed:
-        _say_feed(fr, names, lang)
-    say(
-        w(
-            "soil.cli.feed.summary",
-            new=sum(fr.result.inserted for fr in fed),
-            revised=sum(fr.result.revised for fr in fed),
-            unchanged=sum(fr.result.unchanged for fr in fed),
-        )
-    )
+    _say_feed(fr, names, lang)
+    res = fr.result
+    say(w("soil.cli.feed.summary", new=res.inserted, revised=res.revised, unchanged=res.unchanged))
 
 
 def _say_feed(fr: Any, names: Mapping[str, Any], lang: str) -> None:
