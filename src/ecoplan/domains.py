@@ -28,6 +28,7 @@ BUILTIN: tuple[str, ...] = (
     "ecoplan.air:DOMAIN",
     "ecoplan.water:DOMAIN",
     "ecoplan.soil:DOMAIN",
+    "ecoplan.sources:DOMAIN",
 )
 
 

@@ -56,9 +56,17 @@ def mentions(source: str, names: list[str]) -> list[str]:
     return found
 
 
+#: Strings that use a domain's name as an ordinary word, file by file: the assessment
+#: report's "sources" sheet and data key list the sources of the values it used, not the
+#: pollution-sources domain. Keep this list short and explicit.
+ORDINARY_WORDS: dict[str, set[str]] = {"reports/assessment.py": {"'sources'"}}
+
+
 @pytest.mark.parametrize("path", OUTSIDE, ids=lambda p: str(p.relative_to(SRC)))
 def test_no_domain_named_outside_its_package(path: Path) -> None:
-    assert mentions(path.read_text(encoding="utf-8"), DOMAINS) == []
+    allowed = ORDINARY_WORDS.get(str(path.relative_to(SRC)), set())
+    found = mentions(path.read_text(encoding="utf-8"), DOMAINS)
+    assert [m for m in found if m.split(": ", 1)[1] not in allowed] == []
 
 
 def test_every_domain_is_one_registration_line() -> None:

@@ -31,12 +31,12 @@ def name_of(item: Input) -> str:
     return str(getattr(item, "name", None) or "<stream>")
 
 
-def expand(sources: Sources, suffixes: tuple[str, ...], wanted: str | None = None) -> list[Input]:
-    """Inputs named in ``sources``; a folder stands for its files ending in one of
+def expand(given: Sources, suffixes: tuple[str, ...], wanted: str | None = None) -> list[Input]:
+    """Inputs named in ``given``; a folder stands for its files ending in one of
     ``suffixes``, sorted; file-like objects are read as they are. A folder without such
     files is an error naming ``wanted`` (default ``*.csv or *.csv.gz``-style, from ``suffixes``)."""
-    single = isinstance(sources, str | Path) or is_stream(sources)
-    items: list[Any] = [sources] if single else list(sources)  # type: ignore[arg-type]
+    single = isinstance(given, str | Path) or is_stream(given)
+    items: list[Any] = [given] if single else list(given)  # type: ignore[arg-type]
     if not items:
         raise ValueError("no input files given")
     out: list[Input] = []
