@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tests.sources.packets import PACKETS, PACKETS_2025, needs_data
 
 from ecoplan.sources.protocol.codes import ExeRtn, QnRtn
-from ecoplan.sources.protocol.frame import FrameDecoder
+from ecoplan.sources.protocol.frame import Frame, FrameDecoder
 from ecoplan.sources.protocol.replies import (
     data_reply,
     execution_result,
@@ -111,7 +111,7 @@ def test_nonstandard_qn_is_echoed_as_sent() -> None:
 @needs_data
 def test_real_packets_replies_reparse() -> None:
     dec = FrameDecoder()
-    frames = [e for line in PACKETS + PACKETS_2025 for e in dec.feed(line + b"\r\n") if hasattr(e, "segment")]
+    frames = [e for line in PACKETS + PACKETS_2025 for e in dec.feed(line + b"\r\n") if isinstance(e, Frame)]
     answered = 0
     for frame in frames:
         try:
