@@ -22,6 +22,16 @@ The parts, and who calls them:
     An object with ``home(ep, lang)``, ``region(ep, code, lang, year)`` and
     ``rankings(ep, year, lang)``, each returning a :class:`ecoplan.kit.web.Section` or
     ``None``: the dashboard shows the sections of every domain that has data.
+``web``
+    ``routes(session, render) -> fastapi.APIRouter``: the domain's own dashboard pages
+    (an enterprise, a list of its own), mounted by the web shell at ``/<name>/…`` and
+    left out of the API schema. ``session()`` is the read snapshot, as for ``routes``;
+    ``render(template, title, lang, path, data, fmt="html", **context)`` is the shell's
+    page: the domain's template (``templates/<name>/….html``, extending the shell's
+    ``base.html``, so the page has its layout, header and language switch) rendered with
+    ``context`` and the shell's ``w`` and ``fmt``, or ``data`` as the page's JSON twin
+    when ``fmt == "json"``. Errors (``NotFound``, a worded ``EcoplanError``) become the
+    shell's error pages in the visitor's language.
 ``report``
     ``section(ep, plan, region, year, lang) -> ReportSection | None``: the domain's part
     of a plan's assessment report (:mod:`ecoplan.reports`) for the report's region and
@@ -59,6 +69,7 @@ class Domain:
     top_commands: tuple[str, ...] = ()
     routes: str | None = None
     pages: str | None = None
+    web: str | None = None
     report: str | None = None
     words: str | tuple[str, ...] | None = None
     migrations: tuple[str, ...] = field(default=())

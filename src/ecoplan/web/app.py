@@ -6,7 +6,9 @@ and its reports (:mod:`~ecoplan.web.plans`); ``/regions/{code}`` its indicator v
 (:mod:`~ecoplan.web.regions`); ``/warnings``, ``/rankings``, ``/tasks``
 (:mod:`~ecoplan.web.dispatch`); the map's boundaries (:mod:`~ecoplan.web.geo_routes`);
 error pages (:mod:`~ecoplan.web.errors`). Each registered domain adds its sections to
-the home, region and rankings pages (:mod:`ecoplan.web.sections`). ``?lang=en``
+the home, region and rankings pages (:mod:`ecoplan.web.sections`), and a domain with
+pages of its own (``Domain.web``) gets them mounted at ``/<name>/…`` with the shell's
+layout (:func:`domain_page`). ``?lang=en``
 switches language, ``?format=json`` returns the data the page shows. Every word comes
 from the catalog (:mod:`ecoplan.core.words`). No external resources: the pages work
 offline.
@@ -15,14 +17,33 @@ offline.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
+from ecoplan.core.domain import load
+from ecoplan.domains import domains
 from ecoplan.web import dispatch, errors, geo_routes, home, plans, regions
-from ecoplan.web.common import session_of
+from ecoplan.web.common import page, respond, session_of
 
-__all__ = ["register"]
+__all__ = ["domain_page", "register"]
+
+
+def domain_page(
+    template: str,
+    title: str | None,
+    lang: str,
+    path: str,
+    data: dict[str, Any],
+    fmt: str = "html",
+    **context: Any,
+) -> Response:
+    """A domain's own page (``Domain.web``'s ``render``): ``template`` extending the shell's
+    ``base.html`` (layout, header, language switch) with ``context``, or ``data`` as the
+    page's JSON twin when ``fmt`` is ``json``."""
+    return respond(data, fmt, lambda: page(template, title, lang, path, **context))
 
 
 def register(app: FastAPI) -> None:
@@ -36,4 +57,8 @@ def register(app: FastAPI) -> None:
     plans.register(app, session)
     regions.register(app, session)
     dispatch.register(app, session)
+    for d in domains():
+        if d.web is not None:
+            router = load(d.web)(session, domain_page)
+            app.include_router(router, prefix=f"/{d.name}", include_in_schema=False)
     errors.register(app)
