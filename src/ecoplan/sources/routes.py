@@ -1,19 +1,401 @@
-"""The sources API, mounted at ``/api/v1/sources`` (being built, issue 11)."""
+"""The sources API, mounted at ``/api/v1/sources`` by the API shell (found through the
+registry): the register (enterprises, outlets, devices, permits, limits, permitted
+quantities), live values, hourly series, exceedance events with their evidence frames,
+abnormal-data alarms, the quarterly yellow/red cards and annual emission totals.
+
+Collections are paged JSON (``items``, ``next_cursor``, ``total``; the cursor is the
+position of the last row given, in the service's order) or, with
+``?format=csv|parquet``, every row as a download (text a spreadsheet could run is
+neutralised, :func:`ecoplan.kit.http.export`). Parameters are checked before the store
+is read: a malformed region, credit code, date, quarter or year, or a start after the
+end, is a 422 ``invalid_request`` naming the parameter. A device's password and SM4 key
+(HJ 212-2017 §6.3.1 PW; HJ 212-2025 SM4) never leave the store through the API.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter
+import pandas as pd
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from ecoplan.core.words import word
+from ecoplan.kit.http import ApiError, Fmt, JsonOnly, Limit, export, json_response
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["routes"]
+__all__ = ["SECRET_COLUMNS", "records", "routes", "span"]
+
+#: Register columns the API never shows (a device's access password and SM4 key).
+SECRET_COLUMNS = ("pw", "sm4_key")
+#: 统一社会信用代码 (GB 32100—2015 §4: 18 characters of the code's alphabet, no I/O/Z/S/V).
+CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+_ID = r"^[0-9A-Za-z_.:-]{1,64}$"
+
+Region = Query(None, pattern=r"^\d{6}$", description="6-digit region code (that region and those under it)")
+Enterprise = Query(None, pattern=CREDIT_CODE, description="the enterprise's credit code (统一社会信用代码)")
+Outlet = Query(None, pattern=_ID, description="outlet id")
+Factor = Query(None, pattern=r"^[A-Za-z0-9-]{1,16}$", description="factor code (HJ 212-2017 Annex B)")
+Start = Query(None, max_length=19, description="from (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
+End = Query(None, max_length=19, description="to, included (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
+Quarter = Query(None, pattern=r"^\d{4}Q[1-4]$", description="quarter like 2020Q2 (default: the latest)")
+Year = Query(None, ge=1900, le=2200)
+Cursor = Query(None, pattern=r"^\d{1,9}$", description="next_cursor of the previous page")
+
+
+def records(df: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Rows as JSON records (NaN as null, times as ISO text), secrets dropped."""
+    if df is None or df.empty:
+        return []
+    df = df.drop(columns=[c for c in SECRET_COLUMNS if c in df.columns])
+    out: list[dict[str, Any]] = json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))
+    return out
+
+
+def _when(value: str | None, name: str, *, end: bool = False) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            return dt.datetime.combine(day, dt.time.max if end else dt.time.min)
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        message = word("sources.web.api.bad_time", "en", name=name, value=value)
+        raise ApiError(422, "invalid_request", message, [{"loc": ["query", name], "msg": message}]) from None
+
+
+def span(start: str | None, end: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """``start`` and ``end`` as times (a date is its whole day); 422 when either is
+    malformed or ``start`` is after ``end``."""
+    s, e = _when(start, "start"), _when(end, "end", end=True)
+    if s is not None and e is not None and s > e:
+        message = word("sources.web.api.start_after_end", "en", start=start, end=end)
+        raise ApiError(422, "invalid_request", message, [{"loc": ["query", "start"], "msg": message}])
+    return s, e
+
+
+def _call(ep: Ecoplan, part: str, method: str, /, *args: Any, **kw: Any) -> Any:
+    """``ep.sources.<part>.<method>(…)``; ``None`` while that part has no such method yet."""
+    fn = getattr(getattr(ep.sources, part), method, None)
+    return None if fn is None else fn(*args, **kw)
+
+
+def _reply(
+    request: Request, rows: list[dict[str, Any]], cursor: str | None, limit: int, fmt: str, name: str
+) -> Response:
+    """``rows`` paged by position, or all of them as CSV/Parquet."""
+    if fmt != "json":
+        return export(rows, fmt, name)
+    start = 0 if cursor is None else int(cursor) + 1
+    if cursor is not None and start > len(rows):
+        raise ApiError(400, "invalid_cursor", f"cursor {cursor!r} does not point into this collection")
+    items = rows[start : start + limit]
+    more = start + limit < len(rows)
+    nxt = str(start + len(items) - 1) if more and items else None
+    return json_response(request, {"items": items, "next_cursor": nxt, "total": len(rows)})
 
 
 def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
-    """The sources routes, each reading through ``session()``."""
-    return APIRouter()
+    """The sources routes, each reading through ``session()`` (one snapshot per request)."""
+    router = APIRouter()
+
+    def listing(
+        request: Request,
+        part: str,
+        method: str,
+        name: str,
+        cursor: str | None,
+        limit: int,
+        fmt: str,
+        **kw: Any,
+    ) -> Response:
+        with session() as ep:
+            rows = records(_call(ep, part, method, **kw))
+        return _reply(request, rows, cursor, limit, fmt, name)
+
+    @router.get("/enterprises")
+    def sources_enterprises(
+        request: Request,
+        region: str | None = Region,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Registered enterprises (credit code, name, region, industry, position)."""
+        return listing(
+            request, "registry", "enterprises", "sources-enterprises", cursor, limit, format, region=region
+        )
+
+    @router.get("/enterprises/{credit_code}")
+    def sources_enterprise(
+        request: Request, credit_code: str = Path(pattern=CREDIT_CODE), format: str = JsonOnly
+    ) -> Response:
+        """One enterprise with its outlets and permits (404 when not registered)."""
+        with session() as ep:
+            found = _call(ep, "registry", "enterprise", credit_code)
+            if found is None:
+                raise ApiError(
+                    404, "not_found", word("sources.web.api.no_enterprise", "en", code=credit_code)
+                )
+            data = {
+                **json.loads(json.dumps(found, ensure_ascii=False, default=str)),
+                "outlets": records(_call(ep, "registry", "outlets", credit_code=credit_code)),
+                "permits": records(_call(ep, "registry", "permits", credit_code=credit_code)),
+            }
+        return json_response(request, data)
+
+    @router.get("/outlets")
+    def sources_outlets(
+        request: Request,
+        enterprise: str | None = Enterprise,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Outlets (medium air|water, the standard and its reference O₂)."""
+        return listing(
+            request, "registry", "outlets", "sources-outlets", cursor, limit, format, credit_code=enterprise
+        )
+
+    @router.get("/devices")
+    def sources_devices(
+        request: Request,
+        outlet: str | None = Outlet,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Monitoring devices (MN, ST, edition, outlet); never their password or key."""
+        return listing(
+            request, "registry", "devices", "sources-devices", cursor, limit, format, outlet_id=outlet
+        )
+
+    @router.get("/permits")
+    def sources_permits(
+        request: Request,
+        enterprise: str | None = Enterprise,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Discharge permits (排污许可证): number, holder, validity, report cycle."""
+        return listing(
+            request, "registry", "permits", "sources-permits", cursor, limit, format, credit_code=enterprise
+        )
+
+    @router.get("/limits")
+    def sources_limits(
+        request: Request,
+        outlet: str | None = Outlet,
+        at: str | None = Query(None, max_length=10, description="in force on this date (YYYY-MM-DD)"),
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Permitted concentration limits per outlet and factor, with their basis and reference O₂."""
+        day = None if at is None else _when(at, "at")
+        return listing(
+            request,
+            "registry",
+            "limits",
+            "sources-limits",
+            cursor,
+            limit,
+            format,
+            outlet_id=outlet,
+            at=None if day is None else day.date(),
+        )
+
+    @router.get("/quantities")
+    def sources_quantities(
+        request: Request,
+        enterprise: str | None = Enterprise,
+        year: int | None = Year,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Permitted annual quantities (许可排放量, t) per permit, factor and year."""
+        return listing(
+            request,
+            "registry",
+            "quantities",
+            "sources-quantities",
+            cursor,
+            limit,
+            format,
+            credit_code=enterprise,
+            year=year,
+        )
+
+    @router.get("/live")
+    def sources_live(
+        request: Request,
+        enterprise: str | None = Enterprise,
+        outlet: str | None = Outlet,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """The newest value of every outlet and factor (of one enterprise or outlet)."""
+        return listing(
+            request,
+            "frames",
+            "latest",
+            "sources-live",
+            cursor,
+            limit,
+            format,
+            outlet_id=outlet,
+            credit_code=enterprise,
+        )
+
+    @router.get("/hourly")
+    def sources_hourly(
+        request: Request,
+        outlet: str = Query(..., pattern=_ID, description="outlet id"),
+        factor: str | None = Factor,
+        start: str | None = Start,
+        end: str | None = End,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """An outlet's hourly series: mean, converted (折算) mean, valid minutes, status."""
+        s, e = span(start, end)
+        return listing(
+            request,
+            "facts",
+            "hourly",
+            "sources-hourly",
+            cursor,
+            limit,
+            format,
+            outlet_id=outlet,
+            factor=factor,
+            start=s,
+            end=e,
+        )
+
+    @router.get("/exceedances")
+    def sources_exceedances(
+        request: Request,
+        region: str | None = Region,
+        enterprise: str | None = Enterprise,
+        start: str | None = Start,
+        end: str | None = End,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Exceedance events (each with its ``event_id``; its frames at ``…/evidence``)."""
+        s, e = span(start, end)
+        return listing(
+            request,
+            "facts",
+            "exceedances",
+            "sources-exceedances",
+            cursor,
+            limit,
+            format,
+            region=region,
+            credit_code=enterprise,
+            start=s,
+            end=e,
+        )
+
+    @router.get("/exceedances/{event_id}/evidence")
+    def sources_evidence(
+        request: Request,
+        event_id: str = Path(pattern=_ID),
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """The frames an exceedance event rests on (frame id, data time, raw text)."""
+        return listing(
+            request,
+            "facts",
+            "evidence",
+            f"sources-evidence-{event_id}",
+            cursor,
+            limit,
+            format,
+            event_id=event_id,
+        )
+
+    @router.get("/alarms")
+    def sources_alarms(
+        request: Request,
+        region: str | None = Region,
+        enterprise: str | None = Enterprise,
+        kind: str | None = Query(None, pattern=r"^[a-z_]{1,32}$", description="alarm kind"),
+        start: str | None = Start,
+        end: str | None = End,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Abnormal-data alarms: silence, flatline, impossible values, flag storms, zero flow."""
+        s, e = span(start, end)
+        return listing(
+            request,
+            "facts",
+            "alarms",
+            "sources-alarms",
+            cursor,
+            limit,
+            format,
+            region=region,
+            credit_code=enterprise,
+            kind=kind,
+            start=s,
+            end=e,
+        )
+
+    @router.get("/cards")
+    def sources_cards(
+        request: Request,
+        quarter: str | None = Quarter,
+        region: str | None = Region,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """The quarterly yellow/red list (黄牌/红牌) with each card's reasons."""
+        return listing(
+            request, "facts", "cards", "sources-cards", cursor, limit, format, quarter=quarter, region=region
+        )
+
+    @router.get("/totals")
+    def sources_totals(
+        request: Request,
+        year: int | None = Year,
+        region: str | None = Region,
+        by: str = Query("enterprise", pattern="^(enterprise|region)$"),
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Annual emissions (t) per enterprise or region and factor, beside the permitted quantity."""
+        return listing(
+            request,
+            "facts",
+            "totals",
+            "sources-totals",
+            cursor,
+            limit,
+            format,
+            year=year,
+            region=region,
+            by=by,
+        )
+
+    return router

@@ -1,0 +1,183 @@
+"""The sources sections of the dashboard and the sources pages of their own.
+
+Sections (:data:`PAGES`, found by the web shell through the registry): on the home page,
+each region's enterprises, outlets, devices, devices reporting on the newest day, and the
+exceedance events and alarms of the newest quarter; on a region's page, the sources map
+(enterprises placed by longitude/latitude in an SVG, coloured by their card of the
+quarter), the quarterly yellow/red list, the latest exceedances and alarms, and the
+emission totals of the year beside the permitted quantities.
+
+The pages of their own (:mod:`.web`, ``Domain.web``): an enterprise (its outlets, live
+values against the permit's limits, its hourly history chart, its exceedances and
+alarms) and the quarterly yellow/red list. Every word comes from ``words_web.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from ecoplan.kit.web import Section
+from ecoplan.sources.pages.common import MAP_BOX, Col, frame, map_points, quarter_of, records, table
+
+if TYPE_CHECKING:
+    from ecoplan.app import Ecoplan
+
+__all__ = ["ALARM_COLS", "CARD_COLS", "EXCEEDANCE_COLS", "PAGES", "SourcesPages", "latest_period"]
+
+#: How many exceedances and alarms a region's section lists (the rest: the API).
+LATEST = 10
+
+EXCEEDANCE_COLS = (
+    Col("credit_code", "sources.web.col.enterprise", "enterprise"),
+    Col("outlet_id", "sources.web.col.outlet"),
+    Col("factor", "sources.web.col.factor", "factor"),
+    Col("start", "sources.web.col.start", "time"),
+    Col("end", "sources.web.col.end", "time"),
+    Col("hours", "sources.web.col.hours", "number"),
+    Col("peak", "sources.web.col.peak", "number"),
+    Col("limit_value", "sources.web.col.limit", "number"),
+    Col("basis", "sources.web.col.basis", "status"),
+)
+ALARM_COLS = (
+    Col("credit_code", "sources.web.col.enterprise", "enterprise"),
+    Col("outlet_id", "sources.web.col.outlet"),
+    Col("mn", "sources.web.col.mn"),
+    Col("kind", "sources.web.col.alarm", "alarm"),
+    Col("factor", "sources.web.col.factor", "factor"),
+    Col("start", "sources.web.col.start", "time"),
+    Col("end", "sources.web.col.end", "time"),
+)
+CARD_COLS = (
+    Col("credit_code", "sources.web.col.enterprise", "enterprise"),
+    Col("region_name", "sources.web.col.region", "name"),
+    Col("card", "sources.web.col.card", "card"),
+    Col("exceedance_hours", "sources.web.col.exceedance_hours", "number"),
+    Col("over_quantity", "sources.web.col.over_quantity", "text"),
+    Col("reason", "sources.web.col.reason", "text"),
+)
+TOTAL_COLS = (
+    Col("credit_code", "sources.web.col.enterprise", "enterprise"),
+    Col("factor", "sources.web.col.factor", "factor"),
+    Col("quantity_t", "sources.web.col.quantity_t", "number"),
+    Col("permitted_t", "sources.web.col.permitted_t", "number"),
+    Col("share_pct", "sources.web.col.share_pct", "number"),
+)
+
+
+def _newest(ep: Ecoplan, region: str | None = None) -> dt.datetime | None:
+    """The newest data time among the live values (of ``region``'s enterprises)."""
+    live = frame(ep, "frames", "latest")
+    if live.empty or "data_time" not in live:
+        return None
+    if region is not None and "credit_code" in live:
+        codes = set(frame(ep, "registry", "enterprises", region=region).get("credit_code", []))
+        live = live[live["credit_code"].isin(codes)]
+    t = live["data_time"].max()
+    return None if t is None or t != t else t.to_pydatetime()
+
+
+def latest_period(ep: Ecoplan) -> tuple[str | None, dt.datetime | None, dt.datetime | None]:
+    """The newest quarter with data (``2020Q2``), its first moment and its last one."""
+    t = _newest(ep)
+    if t is None:
+        return None, None, None
+    q0 = dt.datetime(t.year, 3 * ((t.month - 1) // 3) + 1, 1)
+    q1 = dt.datetime(q0.year + (q0.month == 10), (q0.month + 3 - 1) % 12 + 1, 1) - dt.timedelta(
+        microseconds=1
+    )
+    return quarter_of(t.date()), q0, q1
+
+
+class SourcesPages:
+    """The sources sections (home, region); sources has no ranking yet."""
+
+    def home(self, ep: Ecoplan, lang: str) -> Section | None:
+        regions = ep.sources.registry.regions() if hasattr(ep.sources.registry, "regions") else []
+        if not regions:
+            return None
+        quarter, q0, q1 = latest_period(ep)
+        live = frame(ep, "frames", "latest")
+        newest = None if live.empty or "data_time" not in live else live["data_time"].max()
+        all_outlets = records(frame(ep, "registry", "outlets"))
+        all_devices = records(frame(ep, "registry", "devices"))
+        recent: set[str] = set()
+        if newest is not None and "mn" in live:
+            recent = {str(m) for m in live[live["data_time"] >= newest - dt.timedelta(days=1)]["mn"]}
+        rows = []
+        for code in regions:
+            codes = set(frame(ep, "registry", "enterprises", region=code).get("credit_code", []))
+            outlets = {str(o["outlet_id"]) for o in all_outlets if o.get("credit_code") in codes}
+            devices = {str(d["mn"]) for d in all_devices if d.get("outlet_id") in outlets}
+            exc = alarms = 0
+            if q0 is not None:
+                exc = len(frame(ep, "facts", "exceedances", region=code, start=q0, end=q1))
+                alarms = len(frame(ep, "facts", "alarms", region=code, start=q0, end=q1))
+            rows.append(
+                {
+                    "region": code,
+                    "name": ep.region(code).name(lang),
+                    "enterprises": len(codes),
+                    "outlets": len(outlets),
+                    "devices": len(devices),
+                    "reporting": len(devices & recent),
+                    "exceedances": exc,
+                    "alarms": alarms,
+                }
+            )
+        data = {"sources": {"quarter": quarter, "regions": rows}}
+        return Section(data, "sources/home.html", {"rows": rows, "quarter": quarter})
+
+    def region(self, ep: Ecoplan, code: str, lang: str, year: int | None = None) -> Section | None:
+        ents = records(frame(ep, "registry", "enterprises", region=code))
+        if not ents:
+            return None
+        quarter, _, _ = latest_period(ep)
+        cards = records(frame(ep, "facts", "cards", quarter=quarter, region=code)) if quarter else []
+        card_of = {str(c["credit_code"]): str(c.get("card")) for c in cards if c.get("credit_code")}
+        names = {str(e["credit_code"]): e.get("name") for e in ents}
+        for rows in (cards,):
+            for r in rows:
+                r.setdefault("name", names.get(str(r.get("credit_code"))))
+        exc = records(frame(ep, "facts", "exceedances", region=code))
+        alarms = records(frame(ep, "facts", "alarms", region=code))
+        exc = sorted(exc, key=lambda r: str(r.get("start") or ""), reverse=True)[:LATEST]
+        alarms = sorted(alarms, key=lambda r: str(r.get("start") or ""), reverse=True)[:LATEST]
+        for r in (*exc, *alarms):
+            r.setdefault("name", names.get(str(r.get("credit_code"))))
+        totals_df = frame(ep, "facts", "totals", year=year, region=code, by="enterprise")
+        totals = records(totals_df)
+        if year is None and totals and "year" in totals_df:
+            newest_year = max(int(r["year"]) for r in totals if r.get("year") is not None)
+            totals = [r for r in totals if r.get("year") == newest_year]
+        for r in totals:
+            r.setdefault("name", names.get(str(r.get("credit_code"))))
+        ctx = {
+            "code": code,
+            "quarter": quarter,
+            "points": map_points(ents, card_of, lang),
+            "w_box": MAP_BOX[0],
+            "h_box": MAP_BOX[1],
+            "cards": table("sources-cards", CARD_COLS, cards, lang),
+            "exceedances": table("sources-exceedances", EXCEEDANCE_COLS, exc, lang),
+            "alarms": table("sources-alarms", ALARM_COLS, alarms, lang),
+            "totals": table("sources-totals", TOTAL_COLS, totals, lang),
+            "enterprises": len(ents),
+        }
+        data = {
+            "sources": {
+                "enterprises": ents,
+                "quarter": quarter,
+                "cards": cards,
+                "exceedances": exc,
+                "alarms": alarms,
+                "totals": totals,
+            }
+        }
+        return Section(data, "sources/region.html", ctx)
+
+    def rankings(self, ep: Ecoplan, year: int | None, lang: str) -> Section | None:
+        return None
+
+
+PAGES = SourcesPages()
