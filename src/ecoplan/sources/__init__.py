@@ -41,6 +41,7 @@ DOMAIN = Domain(
     top_commands=("ecoplan.sources.commands.receive:receive",),
     routes="ecoplan.sources.routes:routes",
     pages="ecoplan.sources.pages:PAGES",
+    web="ecoplan.sources.pages.web:routes",
     report="ecoplan.sources.report:section",
     words=(
         "words.yaml",
