@@ -65,7 +65,7 @@ def test_a_hand_entered_value_is_never_overwritten(ep: Ecoplan) -> None:
     res = ep.water.feed()
     assert all(not (r.region == "130000" and r.plan == "hebei-14th-eco") for r in res.rows)
     skip = [s for s in res.skipped if s.region == "130000" and s.plan == "hebei-14th-eco"]
-    assert skip and skip[0].why.key == "water.feed.manual"
+    assert skip and skip[0].why.key == "feeds.manual"
     assert "省公报" in skip[0].why.text("en")
     obs = ep.catalog.observations("hebei-14th-eco", "130000")["water-grade-i-iii"]
     assert [(o.value, o.source) for o in obs if o.year == 2025] == [(75.5, "省公报")]

@@ -25,7 +25,7 @@ from ecoplan.core.errors import EcoplanError, NotFound
 from ecoplan.ingest.values import ValueRow
 from ecoplan.store.catalog import ImportResult
 from ecoplan.store.engines import Engines
-from ecoplan.store.feeds import fed_indicators
+from ecoplan.store.feeds import fed_indicators, manual_skip
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -386,6 +386,10 @@ class AirOps:
                     continue
                 e = ev(y)
                 if e is None:
+                    continue
+                kept = manual_skip(cat, plan.id, ind.id, region, y, SOURCE)
+                if kept is not None:
+                    skipped.append(FeedSkip(plan.id, ind.id, y, kept))
                     continue
                 got = feed_value(feed, e, ev(plan.base_year), plan.base_year)
                 if isinstance(got, Skip):

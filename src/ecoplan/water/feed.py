@@ -24,6 +24,7 @@ from ecoplan.core.errors import NotFound
 from ecoplan.core.feeds import Skip
 from ecoplan.ingest.values import ValueRow
 from ecoplan.plans.model import Basis
+from ecoplan.store.feeds import manual_skip
 
 __all__ = ["FEEDS", "SOURCE", "Feed", "FeedSkip", "Skip", "plan_rows"]
 
@@ -114,10 +115,9 @@ def plan_rows(
                     why = Skip("water.feed.no_sections", {"region": key, "year": year})
                     skipped.append(FeedSkip(plan.id, ind.id, key, year, why))
                     continue
-                manual = _manual(cat, plan.id, ind.id, key, year)
-                if manual is not None:
-                    why = Skip("water.feed.manual", {"source": manual, "year": year})
-                    skipped.append(FeedSkip(plan.id, ind.id, key, year, why))
+                kept = manual_skip(cat, plan.id, ind.id, key, year, SOURCE)
+                if kept is not None:
+                    skipped.append(FeedSkip(plan.id, ind.id, key, year, kept))
                     continue
                 rows.append(
                     ValueRow(
@@ -134,10 +134,3 @@ def plan_rows(
                 )
     return rows, skipped
 
-
-def _manual(cat: Any, plan: str, indicator: str, region: str, year: int) -> str | None:
-    """The source of the value in force when a user entered it (not this pipeline)."""
-    for r in cat.value_rows(plan, region, indicator):
-        if int(r["year"]) == year and r.get("source") != SOURCE:
-            return str(r.get("source") or "—")
-    return None

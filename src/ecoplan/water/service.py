@@ -271,7 +271,7 @@ class WaterOps:
         of every province and city the data cover, for every year (or ``year``), to the
         plan indicator values, source ``pipeline water``. A value a user entered (any
         other source in force) is never overwritten: it is skipped with the reason
-        ``water.feed.manual``. Re-running with the same data writes nothing new."""
+        ``feeds.manual``. Re-running with the same data writes nothing new."""
         years = [year] if year is not None else self.years()
         if year is not None and year not in self.years():
             raise NotFound.worded("water.error.no_samples", year=year, command="ecoplan water load")

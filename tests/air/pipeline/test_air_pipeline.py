@@ -542,3 +542,25 @@ def test_beijing_monthly_ranking_uses_the_composite_index(bj: Ecoplan) -> None:
     assert rows[0]["region"] == "110000" and rows[0]["composite_index"] > 7
     d = bj.air.evaluate("110000", 2015, month=12).to_dict()
     assert d["days_total"] == 31 and d["composite_index"] == rows[0]["composite_index"]
+
+
+def test_feed_keeps_a_value_entered_by_hand(bj: Ecoplan) -> None:
+    """A value someone entered (a bulletin's figure) is never overwritten by the feed: the
+    feed skips it with ``feeds.manual`` naming the source, and the entered value stays in
+    force (the same guard as the water feed's)."""
+    from ecoplan.ingest.values import ValueRow
+    from ecoplan.plans.model import Basis
+
+    source = "北京市环境状况公报"
+    row = ValueRow("cn-13th-eco", "air-good-days", "110000", 2016, 54.1, "%", Basis.LEVEL, source)
+    bj.catalog.add_values([row], actor="user")
+    fr = bj.air.feed("110000", [2016])
+    fed = {(r.plan, r.indicator) for r in fr.rows if r.year == 2016}
+    assert ("cn-13th-eco", "air-good-days") not in fed
+    assert ("cn-13th-eco-mee2020", "air-good-days") in fed  # the other plan's value is fed
+    skip = next(
+        s for s in fr.skipped if (s.plan, s.indicator, s.year) == ("cn-13th-eco", "air-good-days", 2016)
+    )
+    assert skip.why.key == "feeds.manual" and "北京市环境状况公报" in skip.why.text("en")
+    obs = bj.catalog.observations("cn-13th-eco", "110000")["air-good-days"]
+    assert [(o.value, o.source) for o in obs if o.year == 2016] == [(54.1, "北京市环境状况公报")]
