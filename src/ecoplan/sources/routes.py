@@ -137,7 +137,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
     def sources_enterprise(
         request: Request, credit_code: str = Path(pattern=CREDIT_CODE), format: str = JsonOnly
     ) -> Response:
-        """One enterprise with its outlets and permits (404 when not registered)."""
+        """One enterprise with its outlets, devices and permits (404 when not registered)."""
         with session() as ep:
             found = _call(ep, "registry", "enterprise", credit_code)
             if found is None:
@@ -147,6 +147,9 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
             data = {
                 **json.loads(json.dumps(found, ensure_ascii=False, default=str)),
                 "outlets": records(_call(ep, "registry", "outlets", credit_code=credit_code)),
+                "devices": [
+                    {k: v for k, v in d.items() if k not in SECRET_COLUMNS} for d in found.get("devices", [])
+                ],
                 "permits": records(_call(ep, "registry", "permits", credit_code=credit_code)),
             }
         return json_response(request, data)

@@ -52,9 +52,8 @@ CARD_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),
     Col("region_name", "sources.web.col.region", "name"),
     Col("card", "sources.web.col.card", "card"),
-    Col("exceedance_hours", "sources.web.col.exceedance_hours", "number"),
-    Col("over_quantity", "sources.web.col.over_quantity", "text"),
-    Col("reason", "sources.web.col.reason", "text"),
+    Col("causes", "sources.web.col.causes", "causes"),
+    Col("persisting", "sources.web.col.persisting", "causes"),
 )
 TOTAL_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),

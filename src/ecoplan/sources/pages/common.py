@@ -16,6 +16,7 @@ import pandas as pd
 from ecoplan.core.errors import NotFound
 from ecoplan.core.words import has, word
 from ecoplan.kit.web import fmt
+from ecoplan.sources.standards.emission_standards import FACTORS
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -67,9 +68,27 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def factor_name(code: str, lang: str) -> str:
-    """The factor's name (HJ 212-2017 Annex B) when the catalog has it, else its code."""
+    """The factor's name (HJ 212-2017 Annex B Tables B.1/B.2, as the register's code table
+    names it) in ``lang``, else its code."""
     key = f"sources.factor.{code}"
-    return word(key, lang) if has(key) else code
+    if has(key):
+        return word(key, lang)
+    f = FACTORS.get(code)
+    return code if f is None else (f.zh if lang == "zh" else f.en)
+
+
+def causes(value: Any, lang: str) -> str:
+    """A card's causes (``exceedance:a21026``, ``quantity:w01018``) in words."""
+    items = value if isinstance(value, list | tuple) else str(value).replace(";", ",").split(",")
+    out = []
+    for item in items:
+        kind, _, factor = str(item).strip().partition(":")
+        if not kind:
+            continue
+        key = f"sources.web.cause.{kind}"
+        text = word(key, lang) if has(key) else kind
+        out.append(f"{text} {factor_name(factor, lang)}" if factor else text)
+    return word("label.report.list_sep", lang).join(out)
 
 
 def quarter_of(t: dt.date) -> str:
@@ -105,7 +124,7 @@ class Col:
 
     column: str
     header: str
-    kind: str = "text"  # text | number | time | name | enterprise | medium | card | status | factor | alarm
+    kind: str = "text"  # text|number|time|name|enterprise|medium|card|status|factor|alarm|causes|cycle
 
 
 @dataclass(frozen=True)
@@ -137,7 +156,9 @@ def _cell(col: Col, row: dict[str, Any], lang: str) -> Cell:
         return Cell(str(name), href=f"/sources/enterprises/{v}?lang={lang}", quoted=name != v)
     if col.kind == "factor":
         return Cell(factor_name(str(v), lang))
-    if col.kind in ("medium", "card", "status", "alarm"):
+    if col.kind == "causes":
+        return Cell(causes(v, lang))
+    if col.kind in ("medium", "card", "status", "alarm", "cycle"):
         return Cell(_word_or(f"sources.web.{col.kind}.{v}", v, lang), cls=f"{col.kind}-{v}")
     return Cell(str(v))
 

@@ -67,7 +67,7 @@ PERMIT_COLS = (
     Col("permit_no", "sources.web.col.permit_no"),
     Col("valid_from", "sources.web.col.valid_from", "time"),
     Col("valid_to", "sources.web.col.valid_to", "time"),
-    Col("report_cycle", "sources.web.col.report_cycle"),
+    Col("report_cycle", "sources.web.col.report_cycle", "cycle"),
 )
 
 
@@ -191,7 +191,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             region_name = ep.region(str(ent["region"])).name(lang)
             outlets = records(frame(ep, "registry", "outlets", credit_code=credit_code))
             ids = [str(o["outlet_id"]) for o in outlets]
-            devices = [d for o in ids for d in records(frame(ep, "registry", "devices", outlet_id=o))]
+            devices = list(ent.get("devices") or [])
             for o in outlets:
                 o["devices"] = ", ".join(
                     str(d["mn"]) for d in devices if d.get("outlet_id") == o["outlet_id"]
@@ -204,7 +204,8 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             permits = records(frame(ep, "registry", "permits", credit_code=credit_code))
         exc.sort(key=lambda r: str(r.get("start") or ""), reverse=True)
         alarms.sort(key=lambda r: str(r.get("start") or ""), reverse=True)
-        ent = {k: v for k, v in ent.items() if k not in ("import_id",)}
+        ent = {k: v for k, v in ent.items() if k not in ("import_id", "outlets", "devices", "permits")}
+        outlets = [{k: v for k, v in o.items() if k != "import_id"} for o in outlets]
         data = {
             "enterprise": ent,
             "outlets": outlets,

@@ -1,0 +1,194 @@
+"""``/api/v1/sources`` on a real server (uvicorn on 127.0.0.1) over a real DuckDB file
+holding a small register (three enterprises in Hebei and Tianjin, their outlets,
+devices, permits, limits and permitted quantities) loaded through ``ep.sources``:
+paged JSON, CSV and Parquet; 404 for an unregistered enterprise; 422 naming the
+parameter for malformed input; a device's password and SM4 key never in an answer."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyarrow.parquet as pq
+import pytest
+from tests.web.conftest import serving
+
+from ecoplan.api import create_app
+from ecoplan.app import Ecoplan
+from ecoplan.sources.standards.credit_code import check_char
+from ecoplan.web import register
+
+
+def code(first17: str) -> str:
+    """A valid 统一社会信用代码 (GB 32100-2015) from its first 17 characters."""
+    return first17 + check_char(first17)
+
+
+#: Two enterprises in Hebei (石家庄 130100, 唐山 130200), one in Tianjin (120000).
+E1, E2, E3 = code("91130100MA0A1B2C3"), code("91130200MA0D4E5F6"), code("91120000MA0G7H8J9")
+MN1, MN2, MN3 = "0A1B2C3D4E5F60718293A4B5", "1A1B2C3D4E5F60718293A4B6", "2A1B2C3D4E5F60718293A4B7"
+PW = "481516"
+SM4_KEY = "00112233445566778899AABBCCDDEEFF"
+
+REGISTER: dict[str, list[tuple[str, ...]]] = {
+    "enterprises.csv": [
+        ("credit_code", "name", "region", "industry", "address", "lon", "lat", "key_unit"),
+        (E1, "石家庄热电有限公司", "130100", "电力", "石家庄市长安区", "114.52", "38.05", "yes"),
+        (E2, "唐山钢铁有限公司", "130200", "钢铁", "唐山市路北区", "118.18", "39.63", "yes"),
+        (E3, "天津化工有限公司", "120000", "化工", "天津市滨海新区", "117.70", "39.03", "no"),
+    ],
+    "outlets.csv": [
+        ("outlet_id", "credit_code", "medium", "name", "lon", "lat", "standard", "ref_o2"),
+        ("SJZ-DA001", E1, "air", "1号锅炉烟囱", "114.52", "38.05", "GB 13223-2011", "6"),
+        ("TS-DA001", E2, "air", "烧结机头", "118.18", "39.63", "GB 28662-2012", "16"),
+        ("TJ-DW001", E3, "water", "总排口", "117.70", "39.03", "GB 8978-1996", ""),
+    ],
+    "devices.csv": [
+        ("mn", "outlet_id", "st", "pw", "edition", "sm4_key", "active"),
+        (MN1, "SJZ-DA001", "31", PW, "2017", "", "true"),
+        (MN2, "TS-DA001", "31", PW, "2025", SM4_KEY, "true"),
+        (MN3, "TJ-DW001", "32", PW, "2017", "", "true"),
+    ],
+    "permits.csv": [
+        ("permit_no", "credit_code", "valid_from", "valid_to", "report_cycle"),
+        ("91130100MA0A1B2C3X001P", E1, "2018-01-01", "2022-12-31", "year"),
+        ("91130200MA0D4E5F6X001P", E2, "2019-01-01", "2023-12-31", "quarter"),
+        ("91120000MA0G7H8J9X001V", E3, "2020-01-01", "2024-12-31", "year"),
+    ],
+    "limits.csv": [
+        ("permit_no", "outlet_id", "factor", "limit_value", "unit", "basis", "ref_o2", "standard"),
+        ("91130100MA0A1B2C3X001P", "SJZ-DA001", "a21026", "35", "mg/m3", "hour", "6", "GB 13223-2011"),
+        ("91130100MA0A1B2C3X001P", "SJZ-DA001", "a21002", "50", "mg/m3", "hour", "6", "GB 13223-2011"),
+        ("91130200MA0D4E5F6X001P", "TS-DA001", "a21026", "200", "mg/m3", "hour", "16", "GB 28662-2012"),
+        ("91120000MA0G7H8J9X001V", "TJ-DW001", "w01018", "50", "mg/L", "day", "", "GB 8978-1996"),
+    ],
+    "quantities.csv": [
+        ("permit_no", "factor", "year", "quantity_t"),
+        ("91130100MA0A1B2C3X001P", "a21026", "2020", "120.5"),
+        ("91130100MA0A1B2C3X001P", "a21002", "2020", "180"),
+        ("91120000MA0G7H8J9X001V", "w01018", "2020", "40"),
+    ],
+}
+
+
+def write_register(folder: Path) -> Path:
+    """The register above as CSV files in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in REGISTER.items():
+        with (folder / name).open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(rows)
+    return folder
+
+
+def make_db(tmp: Path) -> Path:
+    """A store with the register loaded (every row accepted)."""
+    db = tmp / "sources.duckdb"
+    with Ecoplan(db) as ep:
+        ep.init()
+        done = ep.sources.registry.load_folder(write_register(tmp / "register"))
+        assert all(not getattr(r, "rejects", None) for r in done), done
+    return db
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(make_db(tmp_path_factory.mktemp("sources-api")))
+    register(app)
+    with serving(app) as url:
+        yield url + "/api/v1/sources"
+
+
+def get(url: str, **params: str | int) -> httpx.Response:
+    return httpx.get(url, params=params, timeout=120)
+
+
+def test_enterprises_paged_and_by_region(api: str) -> None:
+    first = get(f"{api}/enterprises", limit=2).json()
+    assert first["total"] == 3 and len(first["items"]) == 2 and first["next_cursor"] is not None
+    second = get(f"{api}/enterprises", limit=2, cursor=first["next_cursor"]).json()
+    assert len(second["items"]) == 1 and second["next_cursor"] is None
+    seen = [e["credit_code"] for e in first["items"] + second["items"]]
+    assert sorted(seen) == sorted([E1, E2, E3])
+    hebei = get(f"{api}/enterprises", region="130000").json()["items"]
+    assert {e["credit_code"] for e in hebei} == {E1, E2}
+    assert [e["name"] for e in get(f"{api}/enterprises", region="130200").json()["items"]] == [
+        "唐山钢铁有限公司"
+    ]
+    assert get(f"{api}/enterprises", cursor="7").status_code == 400  # past the end
+
+
+def test_enterprises_as_csv_and_parquet(api: str) -> None:
+    r = get(f"{api}/enterprises", format="csv")
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert {row["credit_code"] for row in rows} == {E1, E2, E3}
+    assert {row["name"] for row in rows} >= {"天津化工有限公司"}
+    table = pq.read_table(io.BytesIO(get(f"{api}/enterprises", format="parquet").content))
+    assert table.num_rows == 3 and "region" in table.column_names
+
+
+def test_one_enterprise_with_outlets_devices_permits(api: str) -> None:
+    body = get(f"{api}/enterprises/{E1}").json()
+    assert body["name"] == "石家庄热电有限公司" and body["region"] == "130100"
+    assert [o["outlet_id"] for o in body["outlets"]] == ["SJZ-DA001"]
+    assert [d["mn"] for d in body["devices"]] == [MN1]
+    assert [p["permit_no"] for p in body["permits"]] == ["91130100MA0A1B2C3X001P"]
+    missing = get(f"{api}/enterprises/{code('91110000MA0K1L2M3')}")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    bad = get(f"{api}/enterprises/not-a-code")
+    assert bad.status_code == 422 and bad.json()["error"]["details"][0]["loc"] == ["path", "credit_code"]
+
+
+def test_no_password_or_key_leaves_the_api(api: str) -> None:
+    for path in ("/devices", f"/enterprises/{E2}", "/devices?format=csv"):
+        text = httpx.get(api + path, timeout=60).text
+        assert MN2 in text
+        assert PW not in text and SM4_KEY not in text and "sm4_key" not in text
+    items = get(f"{api}/devices", outlet="TS-DA001").json()["items"]
+    assert [(d["mn"], d["st"], d["edition"]) for d in items] == [(MN2, "31", "2025")]
+    assert not {"pw", "sm4_key"} & set(items[0])
+
+
+def test_outlets_permits_limits_quantities(api: str) -> None:
+    outlets = get(f"{api}/outlets", enterprise=E3).json()["items"]
+    assert [(o["outlet_id"], o["medium"]) for o in outlets] == [("TJ-DW001", "water")]
+    permits = get(f"{api}/permits", enterprise=E2).json()["items"]
+    assert [p["permit_no"] for p in permits] == ["91130200MA0D4E5F6X001P"]
+    limits = get(f"{api}/limits", outlet="SJZ-DA001").json()["items"]
+    assert sorted((x["factor"], x["limit_value"], x["basis"]) for x in limits) == [
+        ("a21002", 50.0, "hour"),
+        ("a21026", 35.0, "hour"),
+    ]
+    assert get(f"{api}/limits", outlet="SJZ-DA001", at="2017-06-30").json()["total"] == 0  # before the permit
+    assert get(f"{api}/limits", outlet="SJZ-DA001", at="2020-06-30").json()["total"] == 2
+    q = get(f"{api}/quantities", enterprise=E1, year=2020).json()["items"]
+    assert sorted((x["factor"], x["quantity_t"]) for x in q) == [("a21002", 180.0), ("a21026", 120.5)]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/hourly", {"outlet": "SJZ-DA001", "start": "2020-05-02", "end": "2020-05-01"}, "start"),
+        ("/hourly", {"outlet": "SJZ-DA001", "start": "2020-13-01"}, "start"),
+        ("/hourly", {"start": "2020-05-01"}, "outlet"),
+        ("/exceedances", {"end": "yesterday"}, "end"),
+        ("/alarms", {"start": "2020-05-01T25:00:00"}, "start"),
+        ("/cards", {"quarter": "2020Q5"}, "quarter"),
+        ("/totals", {"by": "province"}, "by"),
+        ("/totals", {"year": 1800}, "year"),
+        ("/enterprises", {"region": "1301"}, "region"),
+        ("/limits", {"at": "30/06/2020"}, "at"),
+        ("/exceedances", {"enterprise": "91130100MA0A1B2C3O"}, "enterprise"),
+    ],
+)
+def test_malformed_parameters_are_422_naming_the_parameter(
+    api: str, path: str, params: dict[str, str | int], field: str
+) -> None:
+    r = get(api + path, **params)
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"] == "invalid_request"
+    assert [d["loc"][-1] for d in err["details"]] == [field]
