@@ -1,13 +1,36 @@
-"""``ep.sources.frames`` (being built, issue 11)."""
+"""``ep.sources.frames``: the receiver's raw logs and frame files into the store, and the
+frames, values and quarantine read back (hj212 spec §11; ``docs/sources-receiver.md``).
+
+``ingest(log_dir)`` reads every receiver log under ``log_dir`` from its stored offset, in
+batches, each batch one transaction (frames, values, quarantine, offset): a crash at any
+point loses nothing and stores nothing twice; the next run resumes. ``load_file(path)``
+takes a text file of packets, one per line, through the same path.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import pandas as pd
+
+from ecoplan.core.errors import EcoplanError, NotFound
+from ecoplan.sources.readers.frames_file import Decoded, FrameRow, decode, file_log, file_records
+from ecoplan.sources.readers.rawlog import Position, read_log, receivers
+from ecoplan.sources.receiver.auth import DeviceAuth
+from ecoplan.sources.storage.frames import FramesStore, IngestResult
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["FramesOps"]
+__all__ = ["EDITIONS", "FramesOps", "IngestResult"]
+
+#: Accepted ``edition`` arguments of :meth:`FramesOps.load_file`.
+EDITIONS: Final = ("auto", "2005", "2017", "2025")
+#: Records per transaction.
+BATCH: Final = 5000
 
 
 class FramesOps:
@@ -15,3 +38,116 @@ class FramesOps:
 
     def __init__(self, session: Ecoplan) -> None:
         self.session = session
+        self.store = FramesStore(session.catalog)
+
+    # -- write ----------------------------------------------------------------------------
+    def ingest(
+        self, log_dir: str | Path, *, logs: list[str] | None = None, batch: int = BATCH
+    ) -> IngestResult:
+        """Every receiver log under ``log_dir`` (or the named ``logs``) from its stored offset."""
+        root = Path(log_dir)
+        if not root.is_dir():
+            raise NotFound.worded("sources.receiver.error.no_log_dir", path=str(root))
+        names = receivers(root) if logs is None else list(logs)
+        total = IngestResult()
+        for name in names:
+            start = self.store.offset(name)
+            total.logs.setdefault(name, (start, start))
+            chunk: list[Decoded] = []
+            first = start
+            for at, nxt, record in read_log(root, name, start):
+                chunk.append(decode(name, at, record))
+                if len(chunk) >= batch:
+                    total.add(self.store.store_batch(name, chunk, first, nxt))
+                    chunk, first = [], nxt
+                last = nxt
+            if chunk:
+                total.add(self.store.store_batch(name, chunk, first, last))
+        return total
+
+    def load_file(self, path: str | Path, *, edition: str = "auto", batch: int = BATCH) -> IngestResult:
+        """A text file of packets, one per line (``packets.txt`` style): log ``file:<name>``,
+        position (0, line). Re-loading stores nothing twice (duplicate keys, quarantine by
+        line). ``edition`` other than ``auto`` is recorded for packets without a Flag."""
+        if edition not in EDITIONS:
+            raise EcoplanError.worded(
+                "sources.receiver.error.bad_edition", edition=edition, choices=", ".join(EDITIONS)
+            )
+        target = Path(path)
+        if not target.is_file():
+            raise NotFound.worded("sources.receiver.error.no_file", path=str(target))
+        log = file_log(target)
+        total = IngestResult()
+        chunk: list[Decoded] = []
+        first = last = Position(0, 0)
+        for at, record in file_records(target):
+            item = decode(log, at, record)
+            if edition != "auto" and item.frame is not None and item.frame.flag is None:
+                item.frame = _with_edition(item.frame, edition)
+            chunk.append(item)
+            last = Position(0, at.pos + 1)
+            if len(chunk) >= batch:
+                total.add(self.store.store_batch(log, chunk, first, last))
+                chunk, first = [], last
+        if chunk or not total.batches:
+            total.add(self.store.store_batch(log, chunk, first, last))
+        return total
+
+    # -- read -----------------------------------------------------------------------------
+    def frames(
+        self,
+        mn: str | None = None,
+        cn: str | None = None,
+        start: str | dt.datetime | None = None,
+        end: str | dt.datetime | None = None,
+        limit: int = 1000,
+    ) -> pd.DataFrame:
+        """Stored frames (oldest first), by MN, CN and DataTime in [start, end)."""
+        return self.store.frames(mn, cn, _moment(start), _moment(end), limit)
+
+    def frame(self, frame_id: int) -> dict[str, Any]:
+        """One frame with its ``values`` (a DataFrame); NotFound when there is none."""
+        row = self.store.frame(frame_id)
+        if row is None:
+            raise NotFound.worded("sources.receiver.error.no_frame", frame_id=frame_id)
+        return row
+
+    def values(self, frame_ids: list[int] | None = None) -> pd.DataFrame:
+        """The wide values of the given frames (all when None)."""
+        return self.store.values(frame_ids)
+
+    def latest(self, outlet_id: str | None = None, credit_code: str | None = None) -> pd.DataFrame:
+        """The newest value per registered device and factor, with its outlet and enterprise."""
+        return self.store.latest(outlet_id, credit_code)
+
+    def quarantine(self, limit: int = 1000) -> pd.DataFrame:
+        """Quarantined records: where they were logged, the reason code, the bytes."""
+        return self.store.quarantine(limit)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of frames, values, quarantine by reason, and each log's offset."""
+        return self.store.stats()
+
+    def offsets(self) -> dict[str, Position]:
+        """How far each log has been ingested."""
+        return self.store.offsets()
+
+    def device_auth(self) -> dict[str, DeviceAuth]:
+        """MN → :class:`DeviceAuth` of every registered device (the receiver's snapshot)."""
+        return {
+            mn: DeviceAuth(mn, pw, st, edition, key, active)
+            for mn, pw, st, edition, key, active in self.store.devices()
+        }
+
+
+def _moment(value: str | dt.datetime | None) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise EcoplanError.worded("sources.receiver.error.bad_time", value=value) from None
+
+
+def _with_edition(frame: FrameRow, edition: str) -> FrameRow:
+    return replace(frame, edition=edition)

@@ -1,0 +1,309 @@
+"""Frames, their values and the quarantine in the catalog; how far each raw log is ingested.
+
+One catalog transaction per batch writes the new frames, their values, the quarantine
+rows **and** the log's new offset (``sources_log_offsets``): a process killed at any point
+leaves the store as it was before the batch or after it, and the next ingest resumes at
+the stored offset, so nothing is stored twice and nothing acknowledged is skipped.
+
+Duplicates — a device resending a frame whose 9014 it missed, or a frame already
+ingested from another log — are recognised by (MN, CN, QN, DataTime) (hj212 spec §11
+item 4), skipped and counted; so are values whose (MN, CN, DataTime, factor) is already
+stored from another frame (``value_conflicts``: the first frame's values are kept).
+``ecoplan.store.faults`` marks the steps for crash tests (:data:`FAULT_POINTS`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ecoplan.core.errors import StoreError
+from ecoplan.sources.readers.frames_file import VALUE_KINDS, Decoded
+from ecoplan.sources.readers.rawlog import Position
+from ecoplan.store import faults
+from ecoplan.store.catalog import Catalog
+
+__all__ = ["FAULT_POINTS", "FramesStore", "IngestResult"]
+
+FAULT_POINTS = ("sources.ingest.before_commit", "sources.ingest.after_commit")
+
+_FRAME_COLS = (
+    "frame_id", "log", "seg", "pos", "received_at", "peer", "mn", "st", "cn", "qn",
+    "data_time", "flag", "edition", "rf", "status", "raw",
+)  # fmt: skip
+_VALUE_COLS = ("frame_id", "mn", "cn", "data_time", "factor", *VALUE_KINDS, "flag", "eflag", "extra")
+_QUARANTINE_COLS = ("log", "seg", "pos", "received_at", "peer", "mn", "reason", "detail", "raw")
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did, over all its logs and batches."""
+
+    records: int = 0
+    frames_new: int = 0
+    duplicates: int = 0
+    values: int = 0
+    value_conflicts: int = 0
+    quarantined: int = 0
+    batches: int = 0
+    logs: dict[str, tuple[Position, Position]] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: IngestResult) -> None:
+        for name in (
+            "records",
+            "frames_new",
+            "duplicates",
+            "values",
+            "value_conflicts",
+            "quarantined",
+            "batches",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for log, (a, b) in other.logs.items():
+            self.logs[log] = (self.logs[log][0] if log in self.logs else a, b)
+        for reason, n in other.reasons.items():
+            self.reasons[reason] = self.reasons.get(reason, 0) + n
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "records": self.records,
+            "frames_new": self.frames_new,
+            "duplicates": self.duplicates,
+            "values": self.values,
+            "value_conflicts": self.value_conflicts,
+            "quarantined": self.quarantined,
+            "batches": self.batches,
+            "logs": {k: {"from": list(a), "to": list(b)} for k, (a, b) in sorted(self.logs.items())},
+            "reasons": dict(sorted(self.reasons.items())),
+        }
+
+
+def _count(con: Any, sql: str) -> int:
+    rows = con.execute(sql).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+class FramesStore:
+    """The frame tables of one :class:`~ecoplan.store.catalog.Catalog`."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.con = catalog.con
+
+    # -- offsets -------------------------------------------------------------------------
+    def offsets(self) -> dict[str, Position]:
+        rows = self.con.execute("SELECT log, seg, pos FROM sources_log_offsets").fetchall()
+        return {str(r[0]): Position(int(r[1]), int(r[2])) for r in rows}
+
+    def offset(self, log: str) -> Position:
+        return self.offsets().get(log, Position(0, 0))
+
+    # -- write ---------------------------------------------------------------------------
+    def store_batch(
+        self,
+        log: str,
+        decoded: Sequence[Decoded],
+        start: Position,
+        end: Position,
+        *,
+        move_offset: bool = True,
+    ) -> IngestResult:
+        """Store the rows of one batch of ``log`` (records from ``start`` to ``end``) and
+        move its offset to ``end``, in one transaction."""
+        if self.catalog.read_only:
+            raise StoreError(f"{self.catalog.path}: opened read-only; cannot ingest")
+        res = IngestResult(records=len(decoded), batches=1, logs={log: (start, end)})
+        frames: list[tuple[Any, ...]] = []
+        values: list[tuple[Any, ...]] = []
+        quarantine: list[tuple[Any, ...]] = []
+        seen: set[tuple[Any, ...]] = set()
+        with self.catalog.transaction() as con:
+            next_id = _count(con, "SELECT coalesce(max(frame_id), 0) FROM sources_frames") + 1
+            for item in decoded:
+                if item.quarantine is not None:
+                    q = item.quarantine
+                    quarantine.append(
+                        (q.log, q.seg, q.pos, q.received_at, q.peer, q.mn, q.reason, q.detail, q.raw)
+                    )
+                    res.reasons[q.reason] = res.reasons.get(q.reason, 0) + 1
+                    continue
+                f = item.frame
+                if f is None:
+                    continue
+                if f.key in seen:
+                    res.duplicates += 1
+                    continue
+                seen.add(f.key)
+                fid = next_id
+                next_id += 1
+                frames.append(
+                    (fid, f.log, f.seg, f.pos, f.received_at, f.peer, f.mn, f.st, f.cn, f.qn,
+                     f.data_time, f.flag, f.edition, f.rf, f.status, f.raw)
+                )  # fmt: skip
+                for v in item.values:
+                    values.append(
+                        (fid, f.mn, f.cn, f.data_time, v.factor, *v.numbers, v.flag, v.eflag, v.extra)
+                    )
+            if frames:
+                df = pd.DataFrame(frames, columns=list(_FRAME_COLS))
+                df["received_at"] = pd.to_datetime(df["received_at"])
+                df["data_time"] = pd.to_datetime(df["data_time"])
+                df["flag"] = df["flag"].astype("Int32")
+                con.register("_sf_new", df)
+                before = _count(con, "SELECT count(*) FROM sources_frames")
+                con.execute(
+                    "INSERT INTO sources_frames SELECT n.* FROM _sf_new n WHERE NOT EXISTS ("
+                    "SELECT 1 FROM sources_frames f WHERE f.mn IS NOT DISTINCT FROM n.mn "
+                    "AND f.cn IS NOT DISTINCT FROM n.cn AND f.qn IS NOT DISTINCT FROM n.qn "
+                    "AND f.data_time IS NOT DISTINCT FROM n.data_time)"
+                )
+                con.unregister("_sf_new")
+                res.frames_new = _count(con, "SELECT count(*) FROM sources_frames") - before
+                res.duplicates += len(frames) - res.frames_new
+            if values:
+                vf = pd.DataFrame(values, columns=list(_VALUE_COLS))
+                vf["data_time"] = pd.to_datetime(vf["data_time"])
+                for col in VALUE_KINDS:
+                    vf[col] = vf[col].astype("float64")
+                con.register("_sv_new", vf)
+                before = _count(con, "SELECT count(*) FROM sources_values")
+                con.execute(
+                    f"INSERT OR IGNORE INTO sources_values SELECT {', '.join('v.' + c for c in _VALUE_COLS)} "
+                    "FROM _sv_new v WHERE v.frame_id >= ? AND EXISTS "
+                    "(SELECT 1 FROM sources_frames f WHERE f.frame_id = v.frame_id)",
+                    [frames[0][0]],
+                )
+                con.unregister("_sv_new")
+                res.values = _count(con, "SELECT count(*) FROM sources_values") - before
+                kept = {row[0] for row in con.execute(
+                    "SELECT frame_id FROM sources_frames WHERE frame_id >= ?", [frames[0][0]]
+                ).fetchall()}  # fmt: skip
+                res.value_conflicts = sum(1 for v in values if v[0] in kept) - res.values
+            if quarantine:
+                qf = pd.DataFrame(quarantine, columns=list(_QUARANTINE_COLS))
+                qf["received_at"] = pd.to_datetime(qf["received_at"])
+                con.register("_sq_new", qf)
+                before = _count(con, "SELECT count(*) FROM sources_quarantine")
+                con.execute("INSERT OR IGNORE INTO sources_quarantine SELECT * FROM _sq_new")
+                con.unregister("_sq_new")
+                res.quarantined = _count(con, "SELECT count(*) FROM sources_quarantine") - before
+            if move_offset:
+                con.execute(
+                    "INSERT OR REPLACE INTO sources_log_offsets VALUES (?, ?, ?, ?)",
+                    [log, end.seg, end.pos, dt.datetime.now().replace(microsecond=0)],
+                )
+            faults.point("sources.ingest.before_commit")
+        faults.point("sources.ingest.after_commit")
+        return res
+
+    # -- read ----------------------------------------------------------------------------
+    def frames(
+        self,
+        mn: str | None = None,
+        cn: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        limit: int = 1000,
+    ) -> pd.DataFrame:
+        where, params = _where(mn=mn, cn=cn, start=start, end=end)
+        return self.con.execute(
+            "SELECT frame_id, log, seg, pos, received_at, peer, mn, st, cn, qn, data_time, flag, "
+            f"edition, rf, status, raw FROM sources_frames{where} ORDER BY frame_id LIMIT ?",
+            [*params, limit],
+        ).df()
+
+    def frame(self, frame_id: int) -> dict[str, Any] | None:
+        df = self.con.execute("SELECT * FROM sources_frames WHERE frame_id = ?", [frame_id]).df()
+        if df.empty:
+            return None
+        row: dict[str, Any] = {str(k): v for k, v in df.iloc[0].to_dict().items()}
+        row["values"] = self.con.execute(
+            "SELECT * EXCLUDE (frame_id) FROM sources_values WHERE frame_id = ? ORDER BY factor", [frame_id]
+        ).df()
+        return row
+
+    def values(self, frame_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        if frame_ids is None:
+            return self.con.execute("SELECT * FROM sources_values ORDER BY frame_id, factor").df()
+        if not frame_ids:
+            return self.con.execute("SELECT * FROM sources_values LIMIT 0").df()
+        marks = ", ".join("?" for _ in frame_ids)
+        return self.con.execute(
+            f"SELECT * FROM sources_values WHERE frame_id IN ({marks}) ORDER BY frame_id, factor",
+            list(frame_ids),
+        ).df()
+
+    def latest(self, outlet_id: str | None = None, credit_code: str | None = None) -> pd.DataFrame:
+        """The newest value of each device's factors (by DataTime), with the device's outlet."""
+        conds, params = ["v.k = 1"], []
+        if outlet_id is not None:
+            conds.append("d.outlet_id = ?")
+            params.append(outlet_id)
+        if credit_code is not None:
+            conds.append("o.credit_code = ?")
+            params.append(credit_code)
+        return self.con.execute(
+            "SELECT o.credit_code, d.outlet_id, v.mn, v.factor, v.cn, v.data_time, "
+            "v.rtd, v.avg, v.min, v.max, v.cou, v.zs_rtd, v.zs_avg, v.flag FROM ("
+            "SELECT *, row_number() OVER (PARTITION BY mn, factor ORDER BY data_time DESC, "
+            "CASE cn WHEN '2011' THEN 0 WHEN '2051' THEN 1 WHEN '2061' THEN 2 ELSE 3 END) AS k "
+            "FROM sources_values) v JOIN sources_devices d ON d.mn = v.mn "
+            "LEFT JOIN sources_outlets o ON o.outlet_id = d.outlet_id "
+            f"WHERE {' AND '.join(conds)} ORDER BY d.outlet_id, v.factor",
+            params,
+        ).df()
+
+    def quarantine(self, limit: int = 1000) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT log, seg, pos, received_at, peer, mn, reason, detail, raw FROM sources_quarantine "
+            "ORDER BY log, seg, pos LIMIT ?",
+            [limit],
+        ).df()
+
+    def stats(self) -> dict[str, Any]:
+        con = self.con
+        by_reason = con.execute(
+            "SELECT reason, count(*) FROM sources_quarantine GROUP BY reason ORDER BY reason"
+        ).fetchall()
+        return {
+            "frames": _count(con, "SELECT count(*) FROM sources_frames"),
+            "devices_seen": _count(con, "SELECT count(DISTINCT mn) FROM sources_frames"),
+            "values": _count(con, "SELECT count(*) FROM sources_values"),
+            "quarantined": _count(con, "SELECT count(*) FROM sources_quarantine"),
+            "quarantine_reasons": {str(r): int(n) for r, n in by_reason},
+            "logs": {k: list(v) for k, v in sorted(self.offsets().items())},
+        }
+
+    def devices(self) -> list[tuple[str, str, str, str, str | None, bool]]:
+        """(mn, pw, st, edition, sm4_key, active) of every registered device."""
+        rows = self.con.execute(
+            "SELECT mn, pw, st, edition, sm4_key, active FROM sources_devices ORDER BY mn"
+        ).fetchall()
+        return [
+            (str(a), str(b), str(c), str(d), None if e is None else str(e), bool(f))
+            for a, b, c, d, e, f in rows
+        ]
+
+    def state(self) -> tuple[object, ...]:
+        return ("sources.frames", _count(self.con, "SELECT coalesce(max(frame_id), 0) FROM sources_frames"))
+
+
+def _where(**conds: object) -> tuple[str, list[object]]:
+    parts: list[str] = []
+    params: list[object] = []
+    for name, value in conds.items():
+        if value is None:
+            continue
+        if name == "start":
+            parts.append("data_time >= ?")
+        elif name == "end":
+            parts.append("data_time < ?")
+        else:
+            parts.append(f"{name} = ?")
+        params.append(value)
+    return (" WHERE " + " AND ".join(parts) if parts else ""), params
