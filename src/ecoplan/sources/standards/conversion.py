@@ -15,13 +15,14 @@ pressure) raises :class:`ValueError` naming the argument.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 __all__ = [
     "AIR_O2",
     "MOLAR_VOLUME",
     "M_NO",
     "M_NO2",
+    "POLLUTANTS",
     "converted",
     "converted_excess_air",
     "daily_emission_kg",
@@ -48,6 +49,14 @@ MOLAR_VOLUME = 22.4
 #: Molar masses, g/mol (formula (21): M_NO2 / M_NO).
 M_NO2 = 46.0055
 M_NO = 30.0061
+#: The factors whose ``-Cou`` is an emitted mass in kg (HJ 212-2017 Tables B.1, B.2), summed
+#: into emission totals, with their medium: COD, NH3-N, TP, TN, SS, petroleum; SO2, NOx,
+#: particulate, CO, NMHC.
+POLLUTANTS: Mapping[str, str] = {
+    "w01018": "water", "w21003": "water", "w21011": "water", "w21001": "water",
+    "w01012": "water", "w22001": "water",
+    "a21026": "air", "a21002": "air", "a34013": "air", "a21005": "air", "a24088": "air",
+}  # fmt: skip
 #: Standard atmosphere, Pa (formula (18)).
 P_STANDARD = 101325.0
 #: 0 °C in K as Annex D writes it (formula (18): 273).
