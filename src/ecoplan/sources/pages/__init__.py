@@ -30,7 +30,7 @@ LATEST = 10
 
 EXCEEDANCE_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),
-    Col("outlet_id", "sources.web.col.outlet"),
+    Col("outlet_id", "sources.web.col.outlet", "id"),
     Col("factor", "sources.web.col.factor", "factor"),
     Col("start", "sources.web.col.start", "time"),
     Col("end", "sources.web.col.end", "time"),
@@ -41,8 +41,8 @@ EXCEEDANCE_COLS = (
 )
 ALARM_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),
-    Col("outlet_id", "sources.web.col.outlet"),
-    Col("mn", "sources.web.col.mn"),
+    Col("outlet_id", "sources.web.col.outlet", "id"),
+    Col("mn", "sources.web.col.mn", "id"),
     Col("kind", "sources.web.col.alarm", "alarm"),
     Col("factor", "sources.web.col.factor", "factor"),
     Col("start", "sources.web.col.start", "time"),

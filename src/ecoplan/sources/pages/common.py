@@ -110,12 +110,14 @@ def when(v: Any) -> str:
 @dataclass(frozen=True)
 class Cell:
     """One table cell: its text, a link, a class, and whether it is a name quoted from
-    the register (an enterprise's Chinese name on an English page is marked ``lang="zh"``)."""
+    the register (an enterprise's Chinese name on an English page is marked ``lang="zh"``)
+    or an identifier (marked ``lang="zxx"``, no linguistic content)."""
 
     text: str
     href: str | None = None
     cls: str | None = None
     quoted: bool = False
+    code: bool = False  #: an identifier (credit code, outlet id, MN): no language, lang="zxx"
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class Col:
 
     column: str
     header: str
-    kind: str = "text"  # text|number|time|name|enterprise|medium|card|status|factor|alarm|causes|cycle
+    kind: str = "text"  # text|id|number|time|name|enterprise|medium|card|status|factor|alarm|causes|cycle
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ def _cell(col: Col, row: dict[str, Any], lang: str) -> Cell:
         return Cell(when(v))
     if col.kind == "name":
         return Cell(str(v), quoted=True)
+    if col.kind == "id":
+        return Cell(str(v), code=True)
     if col.kind == "enterprise":
         name = row.get("name") or row.get("enterprise_name") or v
         return Cell(str(name), href=f"/sources/enterprises/{v}?lang={lang}", quoted=name != v)

@@ -45,15 +45,15 @@ MAX_CHARTS = 12
 MAX_EVENTS = 500
 
 OUTLET_COLS = (
-    Col("outlet_id", "sources.web.col.outlet"),
+    Col("outlet_id", "sources.web.col.outlet", "id"),
     Col("name", "sources.web.col.outlet_name", "name"),
     Col("medium", "sources.web.col.medium", "medium"),
     Col("standard", "sources.web.col.standard"),
     Col("ref_o2", "sources.web.col.ref_o2", "number"),
-    Col("devices", "sources.web.col.mn"),
+    Col("devices", "sources.web.col.mn", "id"),
 )
 LIVE_COLS = (
-    Col("outlet_id", "sources.web.col.outlet"),
+    Col("outlet_id", "sources.web.col.outlet", "id"),
     Col("factor", "sources.web.col.factor", "factor"),
     Col("data_time", "sources.web.col.data_time", "time"),
     Col("value", "sources.web.col.value", "number"),
@@ -64,7 +64,7 @@ LIVE_COLS = (
     Col("status", "sources.web.col.status", "status"),
 )
 PERMIT_COLS = (
-    Col("permit_no", "sources.web.col.permit_no"),
+    Col("permit_no", "sources.web.col.permit_no", "id"),
     Col("valid_from", "sources.web.col.valid_from", "time"),
     Col("valid_to", "sources.web.col.valid_to", "time"),
     Col("report_cycle", "sources.web.col.report_cycle", "cycle"),
