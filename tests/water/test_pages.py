@@ -93,7 +93,21 @@ def test_rankings_and_json(base: str) -> None:
     part = page(base, "/rankings", "en")
     assert 'id="water-rank"' in part and "Beijing" in part and "Tianjin" in part
     data = httpx.get(f"{base}/?format=json", timeout=60).json()
-    assert data["water"]["year"] == 2026 and sum(data["water"]["distribution"].values()) > 0
+    # one month each in 2025 (November: 38 Beijing/Tianjin sections) and 2026 (February:
+    # 26): the home page shows the year with more sections, and says how many months it
+    # rests on
+    assert data["water"]["year"] == 2025 and data["water"]["months"] == 1
+    assert sum(data["water"]["distribution"].values()) == 38
+
+
+def test_home_year_prefers_years_with_months_then_sections() -> None:
+    from ecoplan.water.pages import home_year
+
+    assert home_year({2024: 12, 2025: 1}, lambda y: 0) == 2024
+    assert home_year({2023: 4, 2024: 12, 2025: 1}, lambda y: 0) == 2024
+    assert home_year({2025: 1, 2026: 1}, {2025: 1700, 2026: 300}.__getitem__) == 2025
+    assert home_year({2025: 1, 2026: 1}, {2025: 300, 2026: 300}.__getitem__) == 2026
+    assert home_year({2025: 2, 2026: 1}, lambda y: 0) == 2025
 
 
 def test_two_pages_at_once(base: str) -> None:

@@ -133,4 +133,3 @@ def plan_rows(
                     )
                 )
     return rows, skipped
-

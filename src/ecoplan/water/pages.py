@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ecoplan.core.words import word
@@ -144,6 +145,24 @@ def series_chart(points: list[tuple[str, float]], limits: tuple[float, ...], lan
     return {"width": w, "height": h, "lines": lines, "points": pts, "path": path}
 
 
+#: A year with data in fewer months than this is shown on the home page only when no
+#: year has more (a snapshot of a month or two says little about a year).
+HOME_MIN_MONTHS = 3
+
+
+def home_year(months: dict[int, int], sections: Callable[[int], int]) -> int:
+    """The year the home page shows, from the number of months with data per year: the
+    latest year with at least :data:`HOME_MIN_MONTHS` months; else the year with the most
+    months, then the most sections (``sections(year)``, asked only for those tied), then
+    the latest."""
+    full = [y for y, n in months.items() if n >= HOME_MIN_MONTHS]
+    if full:
+        return max(full)
+    most = max(months.values())
+    tied = [y for y, n in months.items() if n == most]
+    return max(tied, key=lambda y: (sections(y), y)) if len(tied) > 1 else tied[0]
+
+
 class WaterPages:
     """The water sections (home, region, rankings), with their results cached."""
 
@@ -176,19 +195,40 @@ class WaterPages:
         return result
 
     def home(self, ep: Ecoplan, lang: str) -> Section | None:
-        """The latest year: the map of sections by class, the class distribution, the basins."""
+        """The year shown (:func:`home_year`): the map of sections by class, the class
+        distribution, the basins, and how many months of that year have data."""
         years = ep.water.years()
         if not years:
             return None
         state = ep.water.state()
-        y = years[-1]
-        rows = self.sections(ep, y, state=state)
+        months = {y: len(ep.water.months(y)) for y in years}
+        seen: dict[int, list[dict[str, Any]]] = {}
+
+        def sections(year: int) -> list[dict[str, Any]]:
+            if year not in seen:
+                seen[year] = self.sections(ep, year, state=state)
+            return seen[year]
+
+        y = home_year(months, lambda year: len(sections(year)))
+        rows = sections(y)
         dist = _distribution(rows, lang)
         basins = sorted(self.shares(ep, y, "basin", state), key=lambda b: (-b["n_sections"], str(b["key"])))
         for b in basins:
             b["grade_word"] = word(f"water.grade.{b['grade']}", lang) if b.get("grade") else None
-        ctx = {"year": y, "dist": dist, "basins": basins, "map": _map(rows, lang), "classes": classes(lang)}
-        data = {"year": y, "distribution": {str(p["cls"]): p["n"] for p in dist["parts"]}, "basins": basins}
+        ctx = {
+            "year": y,
+            "months": months[y],
+            "dist": dist,
+            "basins": basins,
+            "map": _map(rows, lang),
+            "classes": classes(lang),
+        }
+        data = {
+            "year": y,
+            "months": months[y],
+            "distribution": {str(p["cls"]): p["n"] for p in dist["parts"]},
+            "basins": basins,
+        }
         return Section({"water": data}, "water/home.html", ctx)
 
     def region(self, ep: Ecoplan, code: str, lang: str, year: int | None = None) -> Section | None:
