@@ -6,7 +6,9 @@ parameter for malformed input; a device's password and SM4 key never in an answe
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +20,8 @@ from tests.web.conftest import serving
 
 from ecoplan.api import create_app
 from ecoplan.app import Ecoplan
+from ecoplan.core.errors import NotFound
+from ecoplan.sources.protocol.frame import encode_frame
 from ecoplan.sources.standards.credit_code import check_char
 from ecoplan.web import register
 
@@ -83,13 +87,51 @@ def write_register(folder: Path) -> Path:
     return folder
 
 
-def make_db(tmp: Path) -> Path:
-    """A store with the register loaded (every row accepted)."""
+#: The hour of 2020-05-01 whose SO2 minutes are over the limit (converted 64 > 35 mg/m3).
+OVER_HOUR = 3
+HOURS = 6
+
+
+def _frame(t: dt.datetime, cn: str, mn: str, cp: str) -> str:
+    qn = t.strftime("%Y%m%d%H%M%S") + "000"
+    seg = f"QN={qn};ST=31;CN={cn};PW={PW};MN={mn};Flag=4;CP=&&DataTime={t:%Y%m%d%H%M%S};{cp}&&"
+    return encode_frame(seg).decode("ascii").rstrip("\r\n")
+
+
+def write_frames(path: Path) -> Path:
+    """HJ 212-2017 frames of the first boiler (MN1), 2020-05-01 00:00–05:59: minute data
+    (CN 2051) of SO2, NOx and O2, SO2 over its hourly limit in hour :data:`OVER_HOUR`
+    only, and one real-time frame (CN 2011) at 05:59:30 with SO2 converted 36 mg/m3."""
+    day = dt.datetime(2020, 5, 1)
+    lines = []
+    for minute in range(HOURS * 60):
+        t = day + dt.timedelta(minutes=minute)
+        so2, zs = (60.0, 64.0) if minute // 60 == OVER_HOUR else (30.0, 32.0)
+        cp = (
+            f"a21026-Avg={so2},a21026-ZsAvg={zs},a21026-Min={so2 - 1},a21026-Max={so2 + 1},"
+            f"a21026-Cou=0.05,a21026-Flag=N;a21002-Avg=40.0,a21002-ZsAvg=42.0,a21002-Min=39.0,"
+            "a21002-Max=41.0,a21002-Cou=0.07,a21002-Flag=N;a19001-Avg=9.0,a19001-Flag=N"
+        )
+        lines.append(_frame(t, "2051", MN1, cp))
+    rt = "a21026-Rtd=33.0,a21026-ZsRtd=36.0,a21026-Flag=N;a21002-Rtd=40.5,a21002-ZsRtd=43.0,a21002-Flag=N"
+    lines.append(_frame(day + dt.timedelta(hours=HOURS - 1, minutes=59, seconds=30), "2011", MN1, rt))
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")
+    return path
+
+
+def make_db(tmp: Path, *, frames: bool = True) -> Path:
+    """A store with the register loaded (every row accepted) and, with ``frames``, the
+    frames of :func:`write_frames` and the facts computed from them."""
     db = tmp / "sources.duckdb"
     with Ecoplan(db) as ep:
         ep.init()
         done = ep.sources.registry.load_folder(write_register(tmp / "register"))
         assert all(not getattr(r, "rejects", None) for r in done), done
+        if frames:
+            got = ep.sources.frames.load_file(write_frames(tmp / "frames.txt"))
+            assert ep.sources.frames.stats()["quarantined"] == 0, got
+            with contextlib.suppress(NotFound):  # the facts part not built yet
+                ep.sources.facts.compute(start="2020-05-01", end="2020-05-02")
     return db
 
 
@@ -166,6 +208,17 @@ def test_outlets_permits_limits_quantities(api: str) -> None:
     assert get(f"{api}/limits", outlet="SJZ-DA001", at="2020-06-30").json()["total"] == 2
     q = get(f"{api}/quantities", enterprise=E1, year=2020).json()["items"]
     assert sorted((x["factor"], x["quantity_t"]) for x in q) == [("a21002", 180.0), ("a21026", 120.5)]
+
+
+def test_live_values_of_an_enterprise(api: str) -> None:
+    items = get(f"{api}/live", enterprise=E1).json()["items"]
+    by = {i["factor"]: i for i in items}
+    assert set(by) == {"a21026", "a21002", "a19001"}
+    assert by["a21026"]["zs_rtd"] == 36.0 and by["a21026"]["data_time"].startswith("2020-05-01T05:59:30")
+    assert by["a19001"]["avg"] == 9.0 and by["a19001"]["data_time"].startswith("2020-05-01T05:59:00")
+    assert {i["outlet_id"] for i in items} == {"SJZ-DA001"}
+    assert get(f"{api}/live", enterprise=E3).json()["total"] == 0  # registered, never reported
+    assert get(f"{api}/live", outlet="SJZ-DA001", limit=1).json()["total"] == 3
 
 
 @pytest.mark.parametrize(

@@ -32,12 +32,13 @@ EXCEEDANCE_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),
     Col("outlet_id", "sources.web.col.outlet", "id"),
     Col("factor", "sources.web.col.factor", "factor"),
+    Col("basis", "sources.web.col.basis", "status"),
     Col("start", "sources.web.col.start", "time"),
     Col("end", "sources.web.col.end", "time"),
-    Col("hours", "sources.web.col.hours", "number"),
-    Col("peak", "sources.web.col.peak", "number"),
+    Col("periods", "sources.web.col.periods", "number"),
+    Col("max_value", "sources.web.col.peak", "number"),
+    Col("mean_value", "sources.web.col.mean", "number"),
     Col("limit_value", "sources.web.col.limit", "number"),
-    Col("basis", "sources.web.col.basis", "status"),
 )
 ALARM_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),
@@ -47,6 +48,8 @@ ALARM_COLS = (
     Col("factor", "sources.web.col.factor", "factor"),
     Col("start", "sources.web.col.start", "time"),
     Col("end", "sources.web.col.end", "time"),
+    Col("value", "sources.web.col.value", "number"),
+    Col("records", "sources.web.col.records", "number"),
 )
 CARD_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),

@@ -130,9 +130,7 @@ def _history(
         start = end - dt.timedelta(days=HISTORY_DAYS) + dt.timedelta(hours=1)
         hourly = [r for r in hourly if r["hour"] >= start]
     hour_limit = {
-        (str(x.get("outlet_id")), str(x.get("factor"))): x
-        for x in limits
-        if str(x.get("basis")) in ("hour", "None")
+        (str(x.get("outlet_id")), str(x.get("factor"))): x for x in limits if str(x.get("basis")) == "hour"
     }
     series: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in hourly:
@@ -140,18 +138,20 @@ def _history(
     charts = []
     for (outlet, factor), rows in sorted(series.items()):
         lim = hour_limit.get((outlet, factor))
+        # the value the hour is judged on (the converted mean where the limit has a
+        # reference O2, hj212 spec §9.4), as the facts store it; else the same choice here
         converted = lim is not None and lim.get("ref_o2") is not None
-        pts = [(r["hour"], _first(r, "zs_avg", "avg") if converted else r.get("avg")) for r in rows]
-        c = chart(
-            [(t, float(v)) for t, v in pts if v is not None], None if lim is None else lim.get("limit_value")
-        )
+        pts = [
+            (r["hour"], _first(r, "value", "zs_avg", "avg") if converted else _first(r, "value", "avg"))
+            for r in rows
+        ]
+        limit = next((r["limit_value"] for r in rows if r.get("limit_value") is not None), None)
+        if limit is None and lim is not None:
+            limit = lim.get("limit_value")
+        c = chart([(t, float(v)) for t, v in pts if v is not None], limit)
         if c is not None:
-            c.update(
-                outlet=outlet,
-                factor=factor_name(factor, lang),
-                code=factor,
-                unit=None if lim is None else lim.get("unit"),
-            )
+            unit = None if lim is None else lim.get("unit")
+            c.update(outlet=outlet, factor=factor_name(factor, lang), code=factor, unit=unit)
             charts.append(c)
     return charts[:MAX_CHARTS], start, end
 
