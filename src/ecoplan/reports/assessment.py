@@ -76,7 +76,8 @@ body{font-family:"Noto Sans CJK SC","Noto Sans SC",system-ui,sans-serif;margin:2
 table{border-collapse:collapse;width:100%;font-size:12px}
 td,th{border-bottom:1px solid #d0d7de;padding:3px 5px;text-align:left;vertical-align:top}
 .b{color:#fff;border-radius:8px;padding:0 6px;white-space:nowrap;background:#6e7781}
-.n{white-space:nowrap}.r{font-size:11px;color:#57606a}h2{margin-top:1.6em}
+.n{white-space:nowrap}.r{font-size:11px;color:#57606a;min-width:14em}h2{margin-top:1.6em}
+#indicators td:first-child{min-width:8em}
 @media print{body{margin:0}tr{break-inside:avoid}h2{break-after:avoid}}
 """
 
