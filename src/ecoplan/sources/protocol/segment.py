@@ -318,7 +318,7 @@ class DataArea:
             pieces: list[str] = []
             for key, value in item:
                 if _BAD_KEY.search(key):
-                    raise LocalProtocolError("bad_key", f"key {key!r} contains a separator", key)
+                    raise LocalProtocolError("bad_field_name", f"key {key!r} contains a separator", key)
                 if value is not None and (
                     ";" in value or "," in value or "&&" in value or value.endswith("&")
                 ):
@@ -483,7 +483,7 @@ class Segment:
         out: list[str] = []
         for key, value in self.header():
             if _BAD_KEY.search(key) or not key:
-                raise LocalProtocolError("bad_key", f"header key {key!r}", key)
+                raise LocalProtocolError("bad_field_name", f"header key {key!r}", key)
             if ";" in value or "CP=&&" in value:
                 raise LocalProtocolError("bad_value", f"header value of {key} contains ';' or 'CP=&&'", value)
             out.append(f"{key}={value};")
