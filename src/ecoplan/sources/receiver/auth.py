@@ -9,10 +9,14 @@ few seconds, so that it never keeps the store open while it serves.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["DeviceAuth", "check"]
+from ecoplan.core.errors import EcoplanError
+
+__all__ = ["DeviceAuth", "check", "load_csv"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +42,29 @@ def check(devices: Mapping[str, DeviceAuth] | None, mn: str | None, pw: str | No
     if device.pw != (pw or ""):
         return "bad_password"
     return None
+
+
+def load_csv(path: str | Path) -> dict[str, DeviceAuth]:
+    """The devices of a registry CSV (``mn,outlet_id,st,pw,edition,sm4_key,active``, the
+    file ``ecoplan sources simulate --register`` writes): for a receiver run without a
+    store. :class:`EcoplanError` naming the row when a row has no MN or PW."""
+    out: dict[str, DeviceAuth] = {}
+    target = Path(path)
+    try:
+        text = target.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise EcoplanError.worded(
+            "sources.receiver.error.no_devices", path=str(target), reason=str(exc)
+        ) from None
+    for row_no, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        mn, pw = (row.get("mn") or "").strip(), (row.get("pw") or "").strip()
+        if not mn or not pw:
+            raise EcoplanError.worded(
+                "sources.receiver.error.bad_devices_file", path=str(target), row=row_no, reason="mn/pw"
+            )
+        active = (row.get("active") or "true").strip().lower() not in ("false", "0", "no", "否")
+        out[mn] = DeviceAuth(
+            mn, pw, (row.get("st") or "").strip(), (row.get("edition") or "2017").strip() or "2017",
+            (row.get("sm4_key") or "").strip() or None, active,
+        )  # fmt: skip
+    return out
