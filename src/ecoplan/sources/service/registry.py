@@ -198,9 +198,7 @@ def _day(at: dt.date | str) -> dt.date:
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for r in df.astype(object).where(df.notna(), None).to_dict(orient="records"):
-        out.append(
-            {str(k): (v.isoformat() if isinstance(v, dt.date | pd.Timestamp) else v) for k, v in r.items()}
-        )
+        out.append({str(k): _iso(v) for k, v in r.items()})
     return out
 
 
