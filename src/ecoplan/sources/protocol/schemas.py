@@ -245,15 +245,13 @@ def _directions(seg: Segment) -> list[Schema]:
 
 
 def _pick(seg: Segment, candidates: list[Schema]) -> Schema:
-    """The schema the area fits best: the first with every required field present and
-    the fewest foreign fields (an upload and its request share a CN)."""
+    """The schema the area fits best (an upload and its request share a CN): the fewest
+    missing and foreign fields; on a tie the upload."""
     plain = {f.kind for f in seg.cp.fields if not f.code}
-    coded = any(f.code for f in seg.cp.fields)
+    kinds = [f.kind for f in seg.cp.fields if f.code]
 
-    def score(s: Schema) -> tuple[int, int]:
-        missing = len(s.required - plain)
-        foreign = len(plain - s.allowed) + (1 if coded and not s.kinds else 0)
-        return (missing, foreign)
+    def score(s: Schema) -> int:
+        return len(s.required - plain) + len(plain - s.allowed) + sum(k not in s.kinds for k in kinds)
 
     return min(candidates, key=score)
 
