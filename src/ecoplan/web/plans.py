@@ -5,17 +5,33 @@ target, latest value with its unit, status, trend, why, the plan's own words), a
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
 
 from ecoplan.reports import FORMATS, build, labels, write_report
 from ecoplan.web.common import Format, Lang, Session, page, respond
 from ecoplan.web.errors import error_page
 
-__all__ = ["register"]
+__all__ = ["quote_html", "register"]
+
+#: The only markup a plan's quoted words keep: the sub- and superscripts of text taken
+#: from HTML editions (``PM <sub>2.5</sub>``, ``m <sup>3</sup>``), shown as such.
+_SCRIPT = re.compile(r"\s*&lt;(/?)(sub|sup)&gt;")
+
+
+def quote_html(quote: str | None) -> Markup | None:
+    """A quote from the plan's document, escaped, with its ``<sub>``/``<sup>`` (and no
+    other tag) shown as sub- and superscripts and the space the HTML put before them
+    dropped; the stored quote stays verbatim."""
+    if quote is None:
+        return None
+    return Markup(_SCRIPT.sub(lambda m: f"<{m.group(1)}{m.group(2)}>", str(escape(quote))))
+
 
 _MEDIA = {
     "pdf": "application/pdf",
@@ -60,7 +76,7 @@ def register(app: FastAPI, session: Session) -> None:
                         "series": json.dumps(data["series"].get(ind.id, [])),
                         "target_value": (a.get("target") or {}).get("value"),
                         "reason": labels.reason(a, lang),
-                        "quote": ind.source.quote,
+                        "quote": quote_html(ind.source.quote),
                     }
                 )
             return page(
