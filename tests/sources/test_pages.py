@@ -1,0 +1,89 @@
+"""The sources sections of the dashboard (home, region) on a real server over a real
+store: the register of ``test_routes`` and real HJ 212 frames, in zh and en, one
+language per page, with their JSON twins."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from tests.sources.test_routes import E1, E2, E3, make_db
+from tests.web.conftest import serving
+from tests.web.test_language import quoted_names, visible_text
+
+from ecoplan.api import create_app
+from ecoplan.core.words.purity import foreign
+from ecoplan.web import register
+
+NAMES = {"石家庄热电有限公司", "唐山钢铁有限公司", "天津化工有限公司"}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(make_db(tmp_path_factory.mktemp("sources-pages")))
+    register(app)
+    with serving(app) as url:
+        yield url
+
+
+def page(base: str, path: str, lang: str) -> str:
+    r = httpx.get(f"{base}{path}{'&' if '?' in path else '?'}lang={lang}", timeout=120)
+    assert r.status_code == 200, r.text[:300]
+    return r.text
+
+
+def part(html: str, lang: str) -> str:
+    title = "污染源在线监控" if lang == "zh" else "Pollution sources (online monitoring)"
+    return html.split(f"<h2>{title}</h2>", 1)[1]
+
+
+def cells(html: str, table: str) -> list[list[str]]:
+    body = html.split(f'<table id="{table}">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)[1:]
+    return [
+        [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows
+    ]
+
+
+@pytest.mark.parametrize(("lang", "name"), [("zh", "石家庄市"), ("en", "Shijiazhuang")])
+def test_home_counts_each_region(base: str, lang: str, name: str) -> None:
+    rows = {r[0]: r[1:] for r in cells(part(page(base, "/", lang), lang), "sources")}
+    # enterprises, outlets, devices, reporting on the newest day (MN1 only), ...
+    assert rows[name][:4] == ["1", "1", "1", "1"]
+    assert len(rows) == 3 and all(r[:3] == ["1", "1", "1"] for r in rows.values())
+    assert sorted(r[3] for r in rows.values()) == ["0", "0", "1"]  # only the boiler reports
+
+
+def test_home_twin_and_period(base: str) -> None:
+    twin = httpx.get(f"{base}/?format=json", timeout=120).json()["sources"]
+    assert twin["quarter"] == "2020Q2"  # the newest frame is of 2020-05-01
+    by = {r["region"]: r for r in twin["regions"]}
+    assert set(by) == {"130100", "130200", "120000"}
+    assert by["130100"]["reporting"] == 1 and by["130200"]["reporting"] == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_region_map_links_each_enterprise(base: str, lang: str) -> None:
+    html = part(page(base, "/regions/130000", lang), lang)
+    svg = html.split('<svg id="sources-map"', 1)[1].split("</svg>", 1)[0]
+    links = re.findall(r'<a href="/sources/enterprises/(\w+)\?lang=(\w+)">', svg)
+    assert sorted(links) == sorted([(E1, lang), (E2, lang)])  # Hebei's two, not Tianjin's
+    assert E3 not in html
+
+
+def test_region_twin(base: str) -> None:
+    twin = httpx.get(f"{base}/regions/130000?format=json", timeout=120).json()["sources"]
+    assert {e["credit_code"] for e in twin["enterprises"]} == {E1, E2}
+    assert twin["quarter"] == "2020Q2"
+    none = httpx.get(f"{base}/regions/440000?format=json", timeout=120).json()
+    assert "sources" not in none  # no enterprise registered in Guangdong: no section
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", ["/", "/regions/130000", "/regions/120000", "/regions/130100"])
+def test_pages_speak_one_language(base: str, path: str, lang: str) -> None:
+    text = visible_text(page(base, path, lang), lang)
+    allowed = quoted_names(lang) | NAMES
+    assert not foreign(text, lang, allowed=allowed), foreign(text, lang, allowed=allowed)

@@ -1,0 +1,154 @@
+"""The sources pages of their own (``Domain.web``: ``/sources/…``) on a real server over
+a real store (the register of ``test_routes`` and real HJ 212 frames): the enterprise
+page (outlets, live values against the permit's limits, history, events, permits), the
+quarterly yellow/red list and the event lists, in zh and en, in the dashboard's layout,
+with their JSON twins and the dashboard's error pages; the live-vs-limit rule as a pure
+function."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from tests.sources.test_pages import NAMES, cells
+from tests.sources.test_routes import E1, E3, MN1, PW, code, make_db
+from tests.web.conftest import serving
+from tests.web.test_language import quoted_names, visible_text
+
+from ecoplan.api import create_app
+from ecoplan.core.words.purity import foreign
+from ecoplan.web import register
+
+from ecoplan.sources.pages.web import live_vs_limits  # isort: skip
+
+PAGES = [
+    f"/sources/enterprises/{E1}",
+    f"/sources/enterprises/{E3}",
+    "/sources/cards",
+    "/sources/cards?quarter=2020Q1&region=130000",
+    "/sources/exceedances",
+    "/sources/alarms?region=130000",
+]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(make_db(tmp_path_factory.mktemp("sources-web")))
+    register(app)
+    with serving(app) as url:
+        yield url
+
+
+def get(base: str, path: str, lang: str = "zh", **params: str) -> httpx.Response:
+    return httpx.get(f"{base}{path}", params={"lang": lang, **params}, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("lang", "over", "within"), [("zh", "超限", "未超限"), ("en", "Over the limit", "Within the limit")]
+)
+def test_enterprise_page(base: str, lang: str, over: str, within: str) -> None:
+    r = get(base, f"/sources/enterprises/{E1}", lang)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert "<h1>石家庄热电有限公司</h1>" in html
+    assert f'href="/sources/enterprises/{E1}?lang={"en" if lang == "zh" else "zh"}" id="lang-switch"' in html
+    assert [row[0] for row in cells(html, "sources-outlets")] == ["SJZ-DA001"]
+    assert MN1 in html
+    live = {row[1]: row for row in cells(html, "sources-live")}
+    so2, nox = ("二氧化硫", "氮氧化物") if lang == "zh" else ("SO2", "NOx")
+    # SO2: converted 36 against 35 (reference O2 6 %) is over; NOx 43 against 50 within
+    assert live[so2][3:6] == ["33", "36", "35"] and live[so2][-1] == over
+    assert live[nox][4:6] == ["43", "50"] and live[nox][-1] == within
+    o2 = "氧气含量" if lang == "zh" else "O2"
+    assert live[o2][-1] == ("无限值" if lang == "zh" else "No limit")
+    assert [row[0] for row in cells(html, "sources-permits")] == ["91130100MA0A1B2C3X001P"]
+
+
+def test_enterprise_twin_has_no_secret(base: str) -> None:
+    r = get(base, f"/sources/enterprises/{E1}", format="json")
+    assert r.headers["content-type"].startswith("application/json")
+    twin = r.json()
+    assert twin["enterprise"]["credit_code"] == E1 and twin["enterprise"]["region"] == "130100"
+    assert [o["outlet_id"] for o in twin["outlets"]] == ["SJZ-DA001"]
+    assert {x["factor"]: x["status"] for x in twin["live"]} == {
+        "a21026": "over",
+        "a21002": "within",
+        "a19001": "no_limit",
+    }
+    assert PW not in r.text and '"pw"' not in r.text
+
+
+def test_enterprise_without_data(base: str) -> None:
+    html = get(base, f"/sources/enterprises/{E3}", "en").text
+    assert 'id="sources-live-none"' in html and 'id="sources-history-none"' in html
+    assert [row[0] for row in cells(html, "sources-outlets")] == ["TJ-DW001"]
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("zh", "未找到"), ("en", "not found")])
+def test_unknown_enterprise_is_the_dashboard_404(base: str, lang: str, heading: str) -> None:
+    r = get(base, f"/sources/enterprises/{code('91110000MA0K1L2M3')}", lang)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert heading in r.text and f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in r.text
+
+
+def test_bad_time_is_a_400_page(base: str) -> None:
+    r = get(base, f"/sources/enterprises/{E1}", "en", start="2020-02-30")
+    assert r.status_code == 400 and "start must be a date" in r.text
+
+
+def test_cards_page_defaults_to_the_newest_quarter(base: str) -> None:
+    html = get(base, "/sources/cards", "en").text
+    nav = html.split('id="sources-quarters">', 1)[1].split("</p>", 1)[0]
+    assert "<b>2020Q2</b>" in nav and "quarter=2020Q1" in nav and "quarter=2020Q3" in nav
+    twin = get(base, "/sources/cards", format="json", quarter="2020Q1", region="130000").json()
+    assert twin == {"quarter": "2020Q1", "region": "130000", "cards": []}
+    assert get(base, "/sources/cards", quarter="2020Q9").status_code == 422
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_speak_one_language(base: str, path: str, lang: str) -> None:
+    r = httpx.get(f"{base}{path}{'&' if '?' in path else '?'}lang={lang}", timeout=120)
+    assert r.status_code == 200
+    allowed = quoted_names(lang) | NAMES
+    text = visible_text(r.text, lang)
+    assert not foreign(text, lang, allowed=allowed), foreign(text, lang, allowed=allowed)
+
+
+def test_pages_are_not_in_the_api_schema(base: str) -> None:
+    paths = httpx.get(f"{base}/api/openapi.json", timeout=60).json()["paths"]
+    assert not [p for p in paths if p.startswith("/sources")]
+    assert "/api/v1/sources/enterprises" in paths
+
+
+T = dt.datetime(2020, 5, 1, 5)
+
+
+@pytest.mark.parametrize(
+    ("live", "limit", "status"),
+    [
+        ({"rtd": 30.0, "zs_rtd": 36.0}, {"limit_value": 35.0, "ref_o2": 6.0}, "over"),  # converted compared
+        ({"rtd": 36.0, "zs_rtd": 30.0}, {"limit_value": 35.0, "ref_o2": 6.0}, "within"),
+        ({"rtd": 36.0, "zs_rtd": 30.0}, {"limit_value": 35.0, "ref_o2": None}, "over"),  # measured compared
+        ({"avg": 35.0}, {"limit_value": 35.0, "ref_o2": None}, "within"),  # at the limit is not over
+        ({"rtd": 99.0}, None, "no_limit"),
+    ],
+)
+def test_live_vs_limits(live: dict[str, float], limit: dict[str, object] | None, status: str) -> None:
+    row = {"outlet_id": "O1", "factor": "a21026", "data_time": T, **live}
+    limits = [] if limit is None else [{"outlet_id": "O1", "factor": "a21026", "basis": "hour", **limit}]
+    (got,) = live_vs_limits([row], limits)
+    assert got["status"] == status
+
+
+def test_live_vs_limits_takes_the_hourly_limit_first() -> None:
+    limits = [
+        {"outlet_id": "O1", "factor": "w01018", "basis": "day", "limit_value": 50.0, "ref_o2": None},
+        {"outlet_id": "O1", "factor": "w01018", "basis": "hour", "limit_value": 80.0, "ref_o2": None},
+    ]
+    (got,) = live_vs_limits([{"outlet_id": "O1", "factor": "w01018", "data_time": T, "rtd": 60.0}], limits)
+    assert (got["limit_value"], got["basis"], got["status"]) == (80.0, "hour", "within")
+    assert re.fullmatch(r"\w+", got["status"])
