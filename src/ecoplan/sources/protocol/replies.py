@@ -30,7 +30,8 @@ from datetime import datetime
 from typing import Final
 
 from ecoplan.sources.protocol.codes import ExeRtn, QnRtn
-from ecoplan.sources.protocol.segment import DataArea, Flag, Segment
+from ecoplan.sources.protocol.frame import encode_frame
+from ecoplan.sources.protocol.segment import DataArea, Flag, Segment, format_qn
 
 __all__ = [
     "DATA_REPLY",
@@ -41,6 +42,7 @@ __all__ = [
     "REPLY_ST",
     "REQUEST_REPLY",
     "data_reply",
+    "encode_reply",
     "execution_result",
     "notification_reply",
     "reply_flag",
@@ -108,6 +110,24 @@ def request_reply(segment: Segment, rtn: QnRtn | int = QnRtn.READY) -> Segment:
 def execution_result(segment: Segment, rtn: ExeRtn | int = ExeRtn.SUCCESS) -> Segment:
     """9012 to the request ``segment``: ``CP=&&ExeRtn=<rtn>&&`` (C.1, spec §6.3)."""
     return _reply(segment, EXECUTION_RESULT, DataArea(((("ExeRtn", str(int(rtn))),),)))
+
+
+def encode_reply(reply: Segment) -> bytes:
+    """The packet (``##`` … CRC ``\\r\\n``) of a reply built here: the same bytes as
+    ``encode_frame(reply.encode())``, written without the general encoder's checks (a
+    reply's fields come from a segment that parsed, spec §2)."""
+    parts = [f"QN={_qn_text(reply.qn)};"] if reply.qn is not None else []
+    for key, value in (("ST", reply.st), ("CN", reply.cn), ("PW", reply.pw), ("MN", reply.mn)):
+        if value is not None:
+            parts.append(f"{key}={value};")
+    if reply.flag is not None:
+        parts.append(f"Flag={reply.flag.value};")
+    parts.append(f"CP=&&{reply.cp.encode()}&&")
+    return encode_frame("".join(parts))
+
+
+def _qn_text(qn: datetime | str) -> str:
+    return format_qn(qn) if isinstance(qn, datetime) else qn
 
 
 def reply_for(segment: Segment, *, verified: bool = True) -> Segment | None:

@@ -29,12 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecoplan.sources.protocol.errors import RemoteProtocolError
-from ecoplan.sources.protocol.frame import MAX_LENGTH_FIELD, Frame, FrameDecoder, FrameError, encode_frame
+from ecoplan.sources.protocol.frame import MAX_LENGTH_FIELD, Frame, FrameDecoder, FrameError
 from ecoplan.sources.protocol.reassembly import Reassembler, ReassemblyError
-from ecoplan.sources.protocol.replies import reply_for
+from ecoplan.sources.protocol.replies import encode_reply, reply_for
 from ecoplan.sources.protocol.segment import Segment
 from ecoplan.sources.readers.rawlog import LogWriter, Record
 from ecoplan.sources.receiver.auth import DeviceAuth, check
+from ecoplan.sources.receiver.header import read_header
 from ecoplan.sources.receiver.pump import DEFAULT_BATCH, DEFAULT_INTERVAL, LogPump
 
 __all__ = ["Receiver", "ReceiverConfig", "ReceiverStats", "serve"]
@@ -252,20 +253,23 @@ class Receiver:
             return self._quarantine(conn, now, event.excerpt, event.reason, event.detail), None
         raw = event.raw
         try:
-            segment = Segment.parse(event.segment)
+            segment = read_header(event.segment)
+            if segment.pnum is not None or segment.pno is not None:
+                segment = Segment.parse(event.segment)  # split: the reassembly needs DataTime
         except RemoteProtocolError as exc:
             return self._quarantine(conn, now, raw, exc.reason, exc.detail), None
         refused = check(self.devices, segment.mn, segment.pw)
         if refused is not None:
             return self._quarantine(conn, now, raw, refused, f"MN {segment.mn!r}"), None
-        for out in conn.reassembler.feed(segment, time.monotonic()):
-            if isinstance(out, ReassemblyError) and out.segment is segment:
-                return self._quarantine(conn, now, raw, out.reason, out.detail), None
+        if segment.pnum is not None or segment.pno is not None:
+            for out in conn.reassembler.feed(segment, time.monotonic()):
+                if isinstance(out, ReassemblyError) and out.segment is segment:
+                    return self._quarantine(conn, now, raw, out.reason, out.detail), None
         stats.frames += 1
         if event.encrypted:
             return Record(now, conn.peer, "ok", raw, "encrypted_unverified"), None
         reply = reply_for(segment)
-        return Record(now, conn.peer, "ok", raw), None if reply is None else _frame(reply)
+        return Record(now, conn.peer, "ok", raw), None if reply is None else encode_reply(reply)
 
     def _quarantine(self, conn: _Conn, now: float, data: bytes, reason: str, detail: str) -> Record:
         self.stats.quarantined += 1
@@ -284,10 +288,6 @@ class _Ack:
 
     def __call__(self) -> None:
         self.conn.acked(self.reply)
-
-
-def _frame(segment: Segment) -> bytes:
-    return encode_frame(segment.to_bytes())
 
 
 async def serve(
