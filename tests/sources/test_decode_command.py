@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ from tests.sources.packets import DATA, INVALID, VALID, needs_data
 from typer.testing import CliRunner
 
 from ecoplan.cli import app as cli_app
+from ecoplan.core.words import CATALOG, keys
+from ecoplan.core.words.purity import foreign
+from ecoplan.domains import domains
 from ecoplan.sources.protocol.crc import crc16_hex
 from ecoplan.sources.protocol.frame import encode_frame
 
@@ -33,7 +37,7 @@ def test_packets_txt_as_the_readme_says() -> None:
     assert [r["line"] for r in recs] == list(range(1, 52))
     assert [r["ok"] for r in recs] == [n in VALID for n in range(1, 52)]
     assert {r["line"]: r["reason"] for r in recs if not r["ok"]} == {n: v[0] for n, v in INVALID.items()}
-    assert "51 packets: 39 valid, 12 rejected (bad_crc 7, length_mismatch 5)" in stderr
+    assert "51 packets: 39 valid, 12 rejected (`bad_crc` 7, `length_mismatch` 5)" in stderr
     # spot checks of decoded fields (README table)
     r1, r28, r9, r18 = recs[0], recs[27], recs[8], recs[17]
     assert (r1["qn"], r1["st"], r1["cn"], r1["pw"], r1["flag"], r1["edition"]) == (
@@ -70,7 +74,7 @@ def test_packets_2025_with_and_without_the_key() -> None:
     as17, stderr17, _ = _run(path, "--edition", "2017", "--key", KEY, "--lang", "en")
     assert [r["reason"] for r in as17] == [None, None, "length_mismatch", None, "length_mismatch"]
     assert all(r["edition"] == "2017" for r in as17)
-    assert "5 packets: 3 valid, 2 rejected (length_mismatch 2)" in stderr17
+    assert "5 packets: 3 valid, 2 rejected (`length_mismatch` 2)" in stderr17
 
 
 @needs_data
@@ -139,3 +143,18 @@ def test_unreadable_file_and_bad_key(tmp_path: Path) -> None:
     path.write_bytes(b"")
     _, stderr, code = _run(str(path), "--key", "nonsense", "--lang", "en")
     assert code == 1 and "--key nonsense" in stderr
+
+
+#: Protocol terms the standard's Chinese text itself writes in Latin (CRC校验码, SM4加密算法, MN).
+TERMS = frozenset({"MN", "SM4", "GBK", "CRC", "ASCII"})
+
+
+def test_words_are_in_their_language() -> None:
+    """Every sources.protocol word: zh Chinese, en English (fields and `literals` aside)."""
+    domains()
+    mine = [k for k in keys() if k.startswith("sources.protocol.")]
+    assert len(mine) > 80
+    for k in mine:
+        for lang in ("zh", "en"):
+            text = re.sub(r"\{[^}]*\}", "", CATALOG.raw(k, lang))
+            assert not foreign(text, lang, allowed=TERMS), (k, lang, foreign(text, lang, allowed=TERMS))

@@ -1,5 +1,6 @@
-"""Fuzzing the decoder and the parser: no crash (only the documented events and
-:class:`RemoteProtocolError`), bounded memory, chunking invariance.
+"""Fuzzing the decoder, the parser, SM4 opening, the schemas and the decode path: no crash
+(only the documented events and :class:`RemoteProtocolError`), bounded memory, chunking
+invariance.
 
 A quick 2,000-input run is in the normal suite; ``@pytest.mark.slow`` runs ≥ 1,000,000
 inputs (``pytest -m slow tests/sources/test_fuzz.py``).
@@ -14,13 +15,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.sources.packets import PACKETS, PACKETS_2025
 
+from ecoplan.sources.protocol.crypto import KeyRing, open_frame
+from ecoplan.sources.protocol.decoding import decode_packet
 from ecoplan.sources.protocol.errors import RemoteProtocolError
 from ecoplan.sources.protocol.frame import DEFAULT_CAP, Frame, FrameDecoder, FrameError, encode_frame
+from ecoplan.sources.protocol.schemas import validate
 from ecoplan.sources.protocol.segment import Segment
 
 _SEEDS = [p + b"\r\n" for p in PACKETS + PACKETS_2025] or [
     encode_frame(b"QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=A;Flag=5;CP=&&RtdInterval=30&&")
 ]
+_RING = KeyRing()
+_RING.add("010000A8900016F000169DC0", b"0" * 16)
 _ALPHABET = b"#&;,=-\r\n0123456789ABCDEFabcdefCPQNSTFlag{}x \x00\xff"
 
 
@@ -67,6 +73,13 @@ def check(data: bytes, rng: random.Random) -> tuple[int, int]:
         if isinstance(event, Frame):
             frames += 1
             covered += len(event.raw)
+            opened = open_frame(event, _RING)  # SM4 with the Annex A.2 key, CRC over the plaintext
+            assert opened.ok == (opened.reason is None) == (opened.segment is not None)
+            if opened.segment is not None:
+                for strict in (False, True):
+                    assert all(
+                        i.level in ("error", "warning") for i in validate(opened.segment, strict=strict)
+                    )
             try:
                 seg = Segment.parse(event.segment)
             except RemoteProtocolError:
@@ -75,6 +88,8 @@ def check(data: bytes, rng: random.Random) -> tuple[int, int]:
         elif event.reason == "garbage":
             covered += event.size
     assert covered <= len(data)
+    line = decode_packet(data.split(b"\n", 1)[0], keys=_RING)  # the decode command's path
+    assert line.ok == (line.reason is None)
     return frames, len(events) - frames
 
 
