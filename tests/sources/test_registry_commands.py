@@ -78,7 +78,7 @@ def test_load_reports_rejects_in_the_users_language(db: str, tmp_path: Path) -> 
     )
     code, out = run("sources", "registry", "load", str(p), "--kind", "enterprises", "--db", db)
     assert code == 0
-    assert "企业：读入 1 行，新增 1" in out
+    assert "企业：读入 2 行，新增 1，修订 0，未变 0，拒收 1（导入 #1）" in out
     assert "拒收 企业.csv 第3行 credit_code=91130102MA00000A10：统一社会信用代码校验码错误" in out
     code, out = run("sources", "registry", "rejects", "--db", db, "--format", "json")
     assert [(r["row"], r["reason"]) for r in json.loads(out)] == [(3, "credit_code_check")]

@@ -183,6 +183,21 @@ def test_mn_is_24_hex_characters(mn: str) -> None:
     assert (len(b.rejects) == 1) == (len(mn) != 24)
 
 
+cell = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters='\r\n,"\x00'), max_size=20
+)
+
+
+@given(st.lists(st.tuples(cell, cell, cell, cell, cell), min_size=1, max_size=8))
+def test_every_row_is_kept_or_rejected(rows: list[tuple[str, ...]]) -> None:
+    # arbitrary cells never crash the reader; each non-blank row is either a row or one reject
+    text = "credit_code,name,region,lon,key_unit\n" + "".join(",".join(r) + "\n" for r in rows)
+    b = read(io.StringIO(text), "enterprises")
+    filled = sum(1 for r in rows if any(c.strip() for c in r))
+    assert len(b.rows) + len(b.rejects) == filled
+    assert set(b.rejects["reason"]) <= set(REASONS)
+
+
 def test_permits_dates(tmp_path: Path) -> None:
     p = csv_file(
         tmp_path,

@@ -116,6 +116,9 @@ def test_references_are_rejected_not_crashed(ep: Ecoplan, tmp_path: Path) -> Non
         ("limits.csv", 5, "factor_medium"),
         ("quantities.csv", 2, "unknown_permit"),
     }
+    for r in res.values():  # every row read is new, revised, unchanged or rejected
+        assert r.rows_in == r.rows_new + r.rows_revised + r.rows_unchanged + len(r.rejected)
+    assert res["limits"].rows_in == 4
     assert res["limits"].rows_new == 0 and res["limits"].rejects == {
         "factor_medium": 1,
         "outlet_not_of_permit": 1,

@@ -89,6 +89,7 @@ class RegistryOps:
 
     def enterprise(self, credit_code: str) -> dict[str, Any]:
         """One enterprise with its outlets, devices and permits (lists of dicts)."""
+        credit_code = credit_code.strip().upper()
         df = self.store.frame("enterprises", "credit_code = ?", [credit_code])
         if df.empty:
             raise NotFound.worded("sources.registry.error.no_enterprise", credit_code=credit_code)

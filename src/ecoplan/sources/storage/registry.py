@@ -44,7 +44,8 @@ TABLES = {
 
 @dataclass
 class RegistryImport:
-    """What one import did; ``rejected``: the rejected rows (file, row, field, value, reason)."""
+    """What one import did: ``rows_in`` data rows read = new + revised + unchanged + rejected
+    rows; ``rejected``: the rejected rows (file, row, field, value, reason)."""
 
     import_id: int
     kind: str
@@ -229,7 +230,10 @@ class RegistryStore:
         rej_df = pd.DataFrame(rejected, columns=list(REJECT_COLUMNS))
         counts = {str(k): int(v) for k, v in rej_df["reason"].value_counts().sort_index().items()}
         files = sorted(set(batch.files))
-        res = RegistryImport(import_id, kind, fmt, files, len(batch.rows), rejects=counts, rejected=rej_df)
+        # rows read: the rows the reader kept and those it rejected (one reject per row;
+        # a missing column rejects a file, not a row)
+        rows_in = len(batch.rows) + int((batch.rejects["reason"] != "missing_column").sum())
+        res = RegistryImport(import_id, kind, fmt, files, rows_in, rejects=counts, rejected=rej_df)
         stored = {
             tuple(_plain(r[k]) for k in keys): {c: _plain(r[c]) for c in cols}
             for r in self.frame(kind).to_dict(orient="records")
