@@ -184,7 +184,7 @@ def test_mn_is_24_hex_characters(mn: str) -> None:
 
 
 cell = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters='\r\n,"\x00'), max_size=20
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters='\r\n,"\x00'), max_size=20
 )
 
 
