@@ -65,6 +65,9 @@ def test_load_folder_then_lists(db: str) -> None:
     assert "hourly mean" in out and "mg/m3" in out
     code, out = run("sources", "devices", "--db", db, "--outlet", outlet)
     assert [d["st"] for d in json.loads(out)] == ["31"]
+    assert "pw" not in json.loads(out)[0] and "sm4_key" not in json.loads(out)[0]
+    code, out = run("sources", "devices", "--db", db, "--outlet", outlet, "--show-secrets")
+    assert len(json.loads(out)[0]["pw"]) == 6
     code, out = run("sources", "outlets", "--db", db, "--enterprise", ent, "--format", "csv")
     assert out.startswith("outlet_id,credit_code,medium")
     code, out = run("sources", "quantities", "--db", db, "--enterprise", ent, "--year", "2020")

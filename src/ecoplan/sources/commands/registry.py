@@ -205,13 +205,22 @@ def sources_outlets(
 @sources_app.command("devices")
 def sources_devices(
     outlet: Annotated[str | None, typer.Option("--outlet", help="Outlet id")] = None,
+    secrets: Annotated[
+        bool, typer.Option("--show-secrets", help="Include the password (PW) and the SM4 key")
+    ] = False,
     fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.json,
     output: Output = None,
     db: DbOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
-    """Registered devices: MN, ST, PW, edition (json or csv). / 监测设备"""
-    _list(lambda ep: ep.sources.registry.devices(outlet), fmt, output, db, lang)
+    """Registered devices: MN, ST, edition, active (json or csv); PW and SM4 key only with
+    --show-secrets. / 监测设备"""
+
+    def get(ep: Any) -> pd.DataFrame:
+        df: pd.DataFrame = ep.sources.registry.devices(outlet)
+        return df if secrets else df.drop(columns=["pw", "sm4_key"])
+
+    _list(get, fmt, output, db, lang)
 
 
 @sources_app.command("quantities")
