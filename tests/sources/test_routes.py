@@ -87,7 +87,9 @@ def write_register(folder: Path) -> Path:
     return folder
 
 
-#: The hour of 2020-05-01 whose SO2 minutes are over the limit (converted 64 > 35 mg/m3).
+#: The hour of 2020-05-01 whose SO2 minutes are over the limit: 60 mg/m3 at 9 % O2 is
+#: 60 × (21 − 6) / (21 − 9) = 75 mg/m3 at the reference 6 % (HJ 212-2017 Annex D.2.3),
+#: over 35; the other hours 20 → 25 are within it.
 OVER_HOUR = 3
 HOURS = 6
 
@@ -100,17 +102,18 @@ def _frame(t: dt.datetime, cn: str, mn: str, cp: str) -> str:
 
 def write_frames(path: Path) -> Path:
     """HJ 212-2017 frames of the first boiler (MN1), 2020-05-01 00:00–05:59: minute data
-    (CN 2051) of SO2, NOx and O2, SO2 over its hourly limit in hour :data:`OVER_HOUR`
-    only, and one real-time frame (CN 2011) at 05:59:30 with SO2 converted 36 mg/m3."""
+    (CN 2051) of SO2, NOx (32 → 40 converted, within 50) and O2 (9 %), SO2 over its hourly
+    limit in hour :data:`OVER_HOUR` only, each minute emitting 0.05 kg SO2 and 0.07 kg NOx;
+    and one real-time frame (CN 2011) at 05:59:30 with SO2 converted 36 mg/m3."""
     day = dt.datetime(2020, 5, 1)
     lines = []
     for minute in range(HOURS * 60):
         t = day + dt.timedelta(minutes=minute)
-        so2, zs = (60.0, 64.0) if minute // 60 == OVER_HOUR else (30.0, 32.0)
+        so2, zs = (60.0, 75.0) if minute // 60 == OVER_HOUR else (20.0, 25.0)
         cp = (
             f"a21026-Avg={so2},a21026-ZsAvg={zs},a21026-Min={so2 - 1},a21026-Max={so2 + 1},"
-            f"a21026-Cou=0.05,a21026-Flag=N;a21002-Avg=40.0,a21002-ZsAvg=42.0,a21002-Min=39.0,"
-            "a21002-Max=41.0,a21002-Cou=0.07,a21002-Flag=N;a19001-Avg=9.0,a19001-Flag=N"
+            f"a21026-Cou=0.05,a21026-Flag=N;a21002-Avg=32.0,a21002-ZsAvg=40.0,a21002-Min=31.0,"
+            "a21002-Max=33.0,a21002-Cou=0.07,a21002-Flag=N;a19001-Avg=9.0,a19001-Flag=N"
         )
         lines.append(_frame(t, "2051", MN1, cp))
     rt = "a21026-Rtd=33.0,a21026-ZsRtd=36.0,a21026-Flag=N;a21002-Rtd=40.5,a21002-ZsRtd=43.0,a21002-Flag=N"
@@ -221,6 +224,81 @@ def test_live_values_of_an_enterprise(api: str) -> None:
     assert get(f"{api}/live", outlet="SJZ-DA001", limit=1).json()["total"] == 3
 
 
+def test_hourly_series_of_an_outlet(api: str) -> None:
+    body = get(f"{api}/hourly", outlet="SJZ-DA001", factor="a21026").json()
+    items = body["items"]
+    assert body["total"] == HOURS
+    assert [i["hour"][:13] for i in items] == [f"2020-05-01T{h:02d}" for h in range(HOURS)]
+    # the judged value: the mean converted to the reference O2 (60 → 75, 20 → 25)
+    assert [i["value"] for i in items] == [75.0 if h == OVER_HOUR else 25.0 for h in range(HOURS)]
+    assert [i["exceed"] for i in items] == [h == OVER_HOUR for h in range(HOURS)]
+    assert {i["valid_minutes"] for i in items} == {60}
+    some = get(
+        f"{api}/hourly", outlet="SJZ-DA001", start="2020-05-01T02:00:00", end="2020-05-01T03:59:59"
+    ).json()
+    assert {i["hour"][:13] for i in some["items"]} == {"2020-05-01T02", "2020-05-01T03"}
+    assert get(f"{api}/hourly", outlet="SJZ-DA001", start="2020-05-02").json()["total"] == 0
+
+
+def test_one_exceedance_with_its_frames_as_evidence(api: str) -> None:
+    (event,) = get(f"{api}/exceedances", region="130000").json()["items"]
+    assert (event["credit_code"], event["outlet_id"], event["factor"], event["basis"]) == (
+        E1,
+        "SJZ-DA001",
+        "a21026",
+        "hour",
+    )
+    assert event["start"].startswith(f"2020-05-01T{OVER_HOUR:02d}:00") and event["max_value"] == 75.0
+    assert get(f"{api}/exceedances", region="120000").json()["total"] == 0
+    assert get(f"{api}/exceedances", enterprise=E1, start="2020-05-02").json()["total"] == 0
+    frames = get(f"{api}/exceedances/{event['event_id']}/evidence", limit=1000).json()
+    assert frames["total"] == 60  # the minutes of the hour over the limit
+    times = sorted(f["data_time"][11:16] for f in frames["items"])
+    assert times[0] == f"{OVER_HOUR:02d}:00" and times[-1] == f"{OVER_HOUR:02d}:59"
+    assert all("CN=2051" in f["raw"] and "a21026-Avg=60.0" in f["raw"] for f in frames["items"])
+    assert all(f";PW=******;MN={MN1};" in f["raw"] and PW not in f["raw"] for f in frames["items"])
+    csv_text = get(f"{api}/exceedances/{event['event_id']}/evidence", format="csv").content.decode(
+        "utf-8-sig"
+    )
+    assert len(list(csv.DictReader(io.StringIO(csv_text)))) == 60
+    missing = get(f"{api}/exceedances/SJZ-DA001:a21026:hour:2020050104/evidence")
+    assert missing.status_code == 404
+
+
+def test_alarms_filtered(api: str) -> None:
+    items = get(f"{api}/alarms", enterprise=E1).json()["items"]
+    assert items and {i["credit_code"] for i in items} == {E1}
+    kinds = {i["kind"] for i in items}
+    for kind in kinds:
+        some = get(f"{api}/alarms", enterprise=E1, kind=kind).json()["items"]
+        assert some and {i["kind"] for i in some} == {kind}
+    assert get(f"{api}/alarms", region="120000").json()["total"] == 0
+
+
+def test_the_quarter_yellow_list(api: str) -> None:
+    (card,) = get(f"{api}/cards", quarter="2020Q2").json()["items"]
+    assert (card["credit_code"], card["card"], card["causes"]) == (E1, "yellow", "exceedance:a21026")
+    assert get(f"{api}/cards", quarter="2020Q1").json()["total"] == 0
+    assert get(f"{api}/cards", quarter="2020Q2", region="120000").json()["total"] == 0
+
+
+def test_totals_by_enterprise_and_region(api: str) -> None:
+    rows = get(f"{api}/totals", year=2020, region="130100").json()["items"]
+    got = {r["factor"]: r["tonnes"] for r in rows if r["credit_code"] == E1}
+    # 360 minutes × 0.05 kg SO2 and × 0.07 kg NOx
+    assert got == {"a21026": pytest.approx(0.018), "a21002": pytest.approx(0.0252)}
+    by_region = get(f"{api}/totals", year=2020, by="region", region="130000").json()["items"]
+    hebei = {r["factor"]: r["tonnes"] for r in by_region if r["region"] == "130000"}
+    assert hebei["a21026"] == pytest.approx(0.018)
+    assert get(f"{api}/totals", year=2019).json()["total"] == 0
+
+
+def test_credit_rating_inputs(api: str) -> None:
+    rows = {r["credit_code"]: r for r in get(f"{api}/credit", year=2020).json()["items"]}
+    assert rows[E1]["exceedance_events"] == 1 and rows[E1]["exceedance_hours"] == 1
+    assert rows[E1]["yellow_cards"] == 1 and rows[E1]["red_cards"] == 0
+
+
 @pytest.mark.parametrize(
     ("path", "params", "field"),
     [
@@ -229,6 +307,7 @@ def test_live_values_of_an_enterprise(api: str) -> None:
         ("/hourly", {"start": "2020-05-01"}, "outlet"),
         ("/exceedances", {"end": "yesterday"}, "end"),
         ("/alarms", {"start": "2020-05-01T25:00:00"}, "start"),
+        ("/alarms", {"kind": "smoke"}, "kind"),
         ("/cards", {"quarter": "2020Q5"}, "quarter"),
         ("/totals", {"by": "province"}, "by"),
         ("/totals", {"year": 1800}, "year"),

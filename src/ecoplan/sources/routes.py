@@ -9,13 +9,15 @@ position of the last row given, in the service's order) or, with
 neutralised, :func:`ecoplan.kit.http.export`). Parameters are checked before the store
 is read: a malformed region, credit code, date, quarter or year, or a start after the
 end, is a 422 ``invalid_request`` naming the parameter. A device's password and SM4 key
-(HJ 212-2017 §6.3.1 PW; HJ 212-2025 SM4) never leave the store through the API.
+(HJ 212-2017 §6.3.1 PW; HJ 212-2025 SM4) never leave the store through the API: not as
+register columns, not inside an evidence frame's text (``PW=******``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -26,17 +28,27 @@ from fastapi.responses import Response
 
 from ecoplan.core.words import word
 from ecoplan.kit.http import ApiError, Fmt, JsonOnly, Limit, export, json_response
+from ecoplan.sources.standards.alarms import KINDS
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["SECRET_COLUMNS", "records", "routes", "span"]
+__all__ = ["SECRET_COLUMNS", "masked", "records", "routes", "span"]
 
 #: Register columns the API never shows (a device's access password and SM4 key).
 SECRET_COLUMNS = ("pw", "sm4_key")
 #: 统一社会信用代码 (GB 32100—2015 §4: 18 characters of the code's alphabet, no I/O/Z/S/V).
 CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 _ID = r"^[0-9A-Za-z_.:-]{1,64}$"
+_PW = re.compile(r"(?<![A-Za-z])(PW=)[^;&]*")
+
+
+def masked(raw: str) -> str:
+    """A frame's text with its access password hidden (``PW=******``): the evidence shows
+    what the device sent but not the credential (the stored frame, whose CRC covers the
+    password, keeps it)."""
+    return _PW.sub(r"\1******", raw)
+
 
 Region = Query(None, pattern=r"^\d{6}$", description="6-digit region code (that region and those under it)")
 Enterprise = Query(None, pattern=CREDIT_CODE, description="the enterprise's credit code (统一社会信用代码)")
@@ -322,24 +334,21 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
         limit: int = Limit,
         format: str = Fmt,
     ) -> Response:
-        """The frames an exceedance event rests on (frame id, data time, raw text)."""
-        return listing(
-            request,
-            "facts",
-            "evidence",
-            f"sources-evidence-{event_id}",
-            cursor,
-            limit,
-            format,
-            event_id=event_id,
-        )
+        """The frames an exceedance event rests on (frame id, data time, raw text with the
+        device's password masked)."""
+        with session() as ep:
+            rows = records(_call(ep, "facts", "evidence", event_id))
+        for r in rows:
+            if isinstance(r.get("raw"), str):
+                r["raw"] = masked(r["raw"])
+        return _reply(request, rows, cursor, limit, format, f"sources-evidence-{event_id}")
 
     @router.get("/alarms")
     def sources_alarms(
         request: Request,
         region: str | None = Region,
         enterprise: str | None = Enterprise,
-        kind: str | None = Query(None, pattern=r"^[a-z_]{1,32}$", description="alarm kind"),
+        kind: str | None = Query(None, pattern=f"^({'|'.join(KINDS)})$", description=", ".join(KINDS)),
         start: str | None = Start,
         end: str | None = End,
         cursor: str | None = Cursor,
@@ -375,6 +384,21 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
         """The quarterly yellow/red list (黄牌/红牌) with each card's reasons."""
         return listing(
             request, "facts", "cards", "sources-cards", cursor, limit, format, quarter=quarter, region=region
+        )
+
+    @router.get("/credit")
+    def sources_credit(
+        request: Request,
+        year: int | None = Year,
+        region: str | None = Region,
+        cursor: str | None = Cursor,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """Credit-rating inputs per enterprise and year: exceedance events and hours, alarms
+        per kind, yellow and red cards, hours stored and valid."""
+        return listing(
+            request, "facts", "credit", "sources-credit", cursor, limit, format, year=year, region=region
         )
 
     @router.get("/totals")

@@ -15,8 +15,10 @@ alarms) and the quarterly yellow/red list. Every word comes from ``words_web.yam
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
+from ecoplan.core.rounding import round_fraction
 from ecoplan.kit.web import Section
 from ecoplan.sources.pages.common import MAP_BOX, Col, frame, map_points, quarter_of, records, table
 
@@ -53,7 +55,7 @@ ALARM_COLS = (
 )
 CARD_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),
-    Col("region_name", "sources.web.col.region", "name"),
+    Col("region_name", "sources.web.col.region"),
     Col("card", "sources.web.col.card", "card"),
     Col("causes", "sources.web.col.causes", "causes"),
     Col("persisting", "sources.web.col.persisting", "causes"),
@@ -61,7 +63,7 @@ CARD_COLS = (
 TOTAL_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),
     Col("factor", "sources.web.col.factor", "factor"),
-    Col("quantity_t", "sources.web.col.quantity_t", "number"),
+    Col("tonnes", "sources.web.col.quantity_t", "number"),
     Col("permitted_t", "sources.web.col.permitted_t", "number"),
     Col("share_pct", "sources.web.col.share_pct", "number"),
 )
@@ -89,6 +91,26 @@ def latest_period(ep: Ecoplan) -> tuple[str | None, dt.datetime | None, dt.datet
         microseconds=1
     )
     return quarter_of(t.date()), q0, q1
+
+
+def with_permitted(ep: Ecoplan, totals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each enterprise's annual emission (t) beside its permitted quantity for the year and
+    factor (the sum over its permits) and the share emitted (%, GB/T 8170 on the exact
+    quotient)."""
+    years = {int(r["year"]) for r in totals if r.get("year") is not None}
+    permitted: dict[tuple[str, int, str], float] = {}
+    for y in years:
+        for q in records(frame(ep, "registry", "quantities", year=y)):
+            key = (str(q.get("credit_code")), y, str(q.get("factor")))
+            permitted[key] = permitted.get(key, 0.0) + float(q["quantity_t"])
+    out = []
+    for r in totals:
+        p = permitted.get((str(r.get("credit_code")), int(r.get("year") or 0), str(r.get("factor"))))
+        share = None
+        if p and r.get("tonnes") is not None:
+            share = float(round_fraction(100 * Fraction(r["tonnes"]) / Fraction(p), 1))
+        out.append({**r, "permitted_t": p, "share_pct": share})
+    return out
 
 
 class SourcesPages:
@@ -138,22 +160,22 @@ class SourcesPages:
         cards = records(frame(ep, "facts", "cards", quarter=quarter, region=code)) if quarter else []
         card_of = {str(c["credit_code"]): str(c.get("card")) for c in cards if c.get("credit_code")}
         names = {str(e["credit_code"]): e.get("name") for e in ents}
-        for rows in (cards,):
-            for r in rows:
-                r.setdefault("name", names.get(str(r.get("credit_code"))))
         exc = records(frame(ep, "facts", "exceedances", region=code))
         alarms = records(frame(ep, "facts", "alarms", region=code))
         exc = sorted(exc, key=lambda r: str(r.get("start") or ""), reverse=True)[:LATEST]
         alarms = sorted(alarms, key=lambda r: str(r.get("start") or ""), reverse=True)[:LATEST]
         for r in (*exc, *alarms):
             r.setdefault("name", names.get(str(r.get("credit_code"))))
-        totals_df = frame(ep, "facts", "totals", year=year, region=code, by="enterprise")
-        totals = records(totals_df)
-        if year is None and totals and "year" in totals_df:
+        totals = with_permitted(
+            ep, records(frame(ep, "facts", "totals", year=year, region=code, by="enterprise"))
+        )
+        if year is None and totals:
             newest_year = max(int(r["year"]) for r in totals if r.get("year") is not None)
             totals = [r for r in totals if r.get("year") == newest_year]
-        for r in totals:
+        for r in (*cards, *totals):
             r.setdefault("name", names.get(str(r.get("credit_code"))))
+            if r.get("region"):
+                r["region_name"] = ep.region(str(r["region"])).name(lang)
         ctx = {
             "code": code,
             "quarter": quarter,

@@ -126,7 +126,9 @@ class Col:
 
     column: str
     header: str
-    kind: str = "text"  # text|id|number|time|name|enterprise|medium|card|status|factor|alarm|causes|cycle
+    kind: str = (
+        "text"  # text|id|number|time|date|name|enterprise|medium|card|status|factor|alarm|causes|cycle
+    )
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ def _cell(col: Col, row: dict[str, Any], lang: str) -> Cell:
         return Cell(fmt(float(v), lang), cls="num")
     if col.kind == "time":
         return Cell(when(v))
+    if col.kind == "date":
+        return Cell(v.date().isoformat() if isinstance(v, dt.datetime) else when(v))
     if col.kind == "name":
         return Cell(str(v), quoted=True)
     if col.kind == "id":

@@ -65,8 +65,8 @@ LIVE_COLS = (
 )
 PERMIT_COLS = (
     Col("permit_no", "sources.web.col.permit_no", "id"),
-    Col("valid_from", "sources.web.col.valid_from", "time"),
-    Col("valid_to", "sources.web.col.valid_to", "time"),
+    Col("valid_from", "sources.web.col.valid_from", "date"),
+    Col("valid_to", "sources.web.col.valid_to", "date"),
     Col("report_cycle", "sources.web.col.report_cycle", "cycle"),
 )
 
@@ -255,8 +255,10 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
                 str(x["credit_code"]): x.get("name")
                 for x in records(frame(ep, "registry", "enterprises", region=region))
             }
-        for c in cards:
-            c.setdefault("name", names.get(str(c.get("credit_code"))))
+            for c in cards:
+                c.setdefault("name", names.get(str(c.get("credit_code"))))
+                if c.get("region"):
+                    c["region_name"] = ep.region(str(c["region"])).name(lang)
         cards.sort(key=lambda c: (c.get("card") != "red", str(c.get("credit_code"))))
         data = {"quarter": q, "region": region, "cards": cards}
         path = (
