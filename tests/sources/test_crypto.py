@@ -62,6 +62,9 @@ def test_annex_a2_examples(plain_n: int, cipher_n: int, crc: str) -> None:
     assert decrypt_segment(TEST_KEY, cipher) == plain
     assert crc16_hex(plain.encode()) == crc == PACKETS_2025[cipher_n - 1][-4:].decode()
     assert encrypt_segment(TEST_KEY, plain) == cipher
+    # the whole printed frame: plaintext length and CRC around the encrypted segment (A.2)
+    printed = b"##%04d%s%s" % (len(plain), encrypt_segment(TEST_KEY, plain).encode(), crc.encode())
+    assert printed == PACKETS_2025[cipher_n - 1]
     # the printed length field is the plaintext's (§25.4 item 5)
     assert PACKETS_2025[cipher_n - 1][2:6] == b"%04d" % len(plain)
 
