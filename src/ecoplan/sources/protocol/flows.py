@@ -359,7 +359,8 @@ class Platform:
     # feeding
 
     def receive(self, seg: Segment, now: datetime) -> list[Action]:
-        """A segment from the device."""
+        """A segment from the device, its CRC verified (:func:`.crypto.open_frame` ok): a
+        frame that could not be checked is never answered (spec §25.9 item 3)."""
         if seg.cn in replies.REPLY_CODES:
             return self._reply(seg, now)
         actions: list[Action] = []
