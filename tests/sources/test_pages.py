@@ -87,3 +87,20 @@ def test_pages_speak_one_language(base: str, path: str, lang: str) -> None:
     text = visible_text(page(base, path, lang), lang)
     allowed = quoted_names(lang) | NAMES
     assert not foreign(text, lang, allowed=allowed), foreign(text, lang, allowed=allowed)
+
+
+@pytest.mark.parametrize(
+    ("lang", "yellow", "so2"), [("zh", "黄牌警示", "二氧化硫"), ("en", "Yellow card", "SO2")]
+)
+def test_region_facts(base: str, lang: str, yellow: str, so2: str) -> None:
+    html = part(page(base, "/regions/130000", lang), lang)
+    # the boiler's dot is yellow on the map, the steel works' is not
+    assert re.search(rf'enterprises/{E1}\?lang={lang}"><circle [^>]*class="card-yellow"', html)
+    assert re.search(rf'enterprises/{E2}\?lang={lang}"><circle [^>]*class="card-none"', html)
+    (card,) = cells(html, "sources-cards")
+    assert card[0] == "石家庄热电有限公司" and yellow in card
+    (event,) = cells(html, "sources-exceedances")
+    assert event[:3] == ["石家庄热电有限公司", "SJZ-DA001", so2] and "2020-05-01 03:00" in event
+    totals = {(r[0], r[1]): r[2:] for r in cells(html, "sources-totals")}
+    # 0.018 t emitted of 120.5 permitted: 0.015 % → 0 at one decimal
+    assert totals[("石家庄热电有限公司", so2)] == ["0.02", "120.5", "0"]

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -152,3 +155,74 @@ def test_live_vs_limits_takes_the_hourly_limit_first() -> None:
     (got,) = live_vs_limits([{"outlet_id": "O1", "factor": "w01018", "data_time": T, "rtd": 60.0}], limits)
     assert (got["limit_value"], got["basis"], got["status"]) == (80.0, "hour", "within")
     assert re.fullmatch(r"\w+", got["status"])
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+BROWSER_PAGES = {
+    "sources-home": "/",
+    "sources-region": "/regions/130000",
+    "sources-enterprise": f"/sources/enterprises/{E1}",
+    "sources-cards": "/sources/cards",
+    "sources-exceedances": "/sources/exceedances",
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian chromium is not installed (make test installs it with apt-get)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(BROWSER_PAGES))
+def test_pages_in_chromium(browser: Any, base: str, name: str, lang: str) -> None:
+    path = BROWSER_PAGES[name]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}{path}{'&' if '?' in path else '?'}lang={lang}", wait_until="load")
+    assert page.evaluate("document.documentElement.lang") == ("zh-CN" if lang == "zh" else "en")
+    assert page.locator("h1").first.inner_text().strip()
+    if name == "sources-region":
+        assert page.locator("#sources-map circle").count() == 2
+    if name == "sources-enterprise":
+        assert page.locator("#sources-live tr").count() == 4  # header and three factors
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{lang}.png"), full_page=True)
+    page.close()
+    assert errors == []
+
+
+def test_enterprise_history_and_events(base: str) -> None:
+    html = get(base, f"/sources/enterprises/{E1}", "en").text
+    charts = html.split("<h2>Hourly history</h2>", 1)[1].split("<h2>", 1)[0]
+    so2 = charts.split("· SO2 (mg/m3)</h3>", 1)[1].split("</svg>", 1)[0]
+    assert so2.count("<circle") == 1  # one hour over the dashed limit
+    assert "Limit 35" in so2 and "stroke-dasharray" in so2
+    assert "2020-04-24 06:00 to 2020-05-01 05:00" in charts  # the newest week of hours
+    (event,) = cells(html, "sources-exceedances")
+    assert event[:2] == ["SJZ-DA001", "SO2"] and event[-3:] == ["75", "75", "35"]
+    assert cells(html, "sources-alarms")
+    narrow = get(
+        base, f"/sources/enterprises/{E1}", "en", start="2020-05-01T02:00:00", end="2020-05-01T03:59:59"
+    )
+    assert "2020-05-01 02:00 to 2020-05-01 03:59" in narrow.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts"), [("zh", "黄牌 1 家，红牌 0 家。"), ("en", "Yellow cards: 1; red cards: 0.")]
+)
+def test_cards_page_lists_the_yellow_card(base: str, lang: str, counts: str) -> None:
+    html = get(base, "/sources/cards", lang, quarter="2020Q2").text
+    assert counts in html
+    (row,) = cells(html, "sources-card-list")
+    assert row[0] == "石家庄热电有限公司" and row[1] == ("石家庄市" if lang == "zh" else "Shijiazhuang")
