@@ -34,6 +34,7 @@ AREAS = {
     "target_source", "authority", "stage", "header", "label", "note", "reason", "error",
     "cli", "api",  # the command line's and the API's own words (cli.yaml, api.yaml)
     "method",  # an indicator whose computation method is not published (method.yaml)
+    "feeds",  # what every domain's feed shares (words.yaml: a value kept from a person)
 }  # fmt: skip
 
 
