@@ -272,7 +272,7 @@ def _gather(data: U8, at: I64) -> I64:
 
 def _pa(values: Any, mask: Any = None) -> Any:
     """``pa.array`` of a NumPy array (typed ``Any``: the stubs do not follow NumPy dtypes)."""
-    return _pa(values, mask=mask)
+    return pa.array(values, mask=mask)
 
 
 def _strings(buf: pa.Buffer, bounds: I64) -> Any:
