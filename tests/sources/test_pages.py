@@ -101,6 +101,8 @@ def test_region_facts(base: str, lang: str, yellow: str, so2: str) -> None:
     assert card[0] == "石家庄热电有限公司" and yellow in card
     (event,) = cells(html, "sources-exceedances")
     assert event[:3] == ["石家庄热电有限公司", "SJZ-DA001", so2] and "2020-05-01 03:00" in event
-    totals = {(r[0], r[1]): r[2:] for r in cells(html, "sources-totals")}
-    # 0.018 t emitted of 120.5 permitted: 0.015 % → 0 at one decimal
-    assert totals[("石家庄热电有限公司", so2)] == ["0.02", "120.5", "0"]
+    totals = {r[0]: r[1:] for r in cells(html, "sources-totals")}
+    # SO2 of the boiler and the (silent) steel works: 0.018 t of the boiler's 120.5 permitted
+    # (0.015 % → 0 at one decimal); the steel works has no permitted quantity for 2020
+    assert totals[so2] == ["2", "0.02", "120.5", "0"]
+    assert totals["氮氧化物" if lang == "zh" else "NOx"] == ["1", "0.03", "180", "0"]

@@ -212,6 +212,8 @@ def test_enterprise_history_and_events(base: str) -> None:
     (event,) = cells(html, "sources-exceedances")
     assert event[:2] == ["SJZ-DA001", "SO2"] and event[-3:] == ["75", "75", "35"]
     assert cells(html, "sources-alarms")
+    totals = {r[1]: r for r in cells(html, "sources-ent-totals")}
+    assert totals["SO2"] == ["2020", "SO2", "0.02", "120.5", "0"]
     narrow = get(
         base, f"/sources/enterprises/{E1}", "en", start="2020-05-01T02:00:00", end="2020-05-01T03:59:59"
     )

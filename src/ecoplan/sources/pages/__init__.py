@@ -25,7 +25,16 @@ from ecoplan.sources.pages.common import MAP_BOX, Col, frame, map_points, quarte
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["ALARM_COLS", "CARD_COLS", "EXCEEDANCE_COLS", "PAGES", "SourcesPages", "latest_period"]
+__all__ = [
+    "ALARM_COLS",
+    "CARD_COLS",
+    "EXCEEDANCE_COLS",
+    "PAGES",
+    "SourcesPages",
+    "latest_period",
+    "per_factor",
+    "with_permitted",
+]
 
 #: How many exceedances and alarms a region's section lists (the rest: the API).
 LATEST = 10
@@ -61,8 +70,8 @@ CARD_COLS = (
     Col("persisting", "sources.web.col.persisting", "causes"),
 )
 TOTAL_COLS = (
-    Col("credit_code", "sources.web.col.enterprise", "enterprise"),
     Col("factor", "sources.web.col.factor", "factor"),
+    Col("enterprises", "sources.web.col.enterprises", "number"),
     Col("tonnes", "sources.web.col.quantity_t", "number"),
     Col("permitted_t", "sources.web.col.permitted_t", "number"),
     Col("share_pct", "sources.web.col.share_pct", "number"),
@@ -106,11 +115,33 @@ def with_permitted(ep: Ecoplan, totals: list[dict[str, Any]]) -> list[dict[str, 
     out = []
     for r in totals:
         p = permitted.get((str(r.get("credit_code")), int(r.get("year") or 0), str(r.get("factor"))))
-        share = None
-        if p and r.get("tonnes") is not None:
-            share = float(round_fraction(100 * Fraction(r["tonnes"]) / Fraction(p), 1))
-        out.append({**r, "permitted_t": p, "share_pct": share})
+        out.append({**r, "permitted_t": p, "share_pct": _share(r.get("tonnes"), p)})
     return out
+
+
+def _share(part: float | None, whole: float | None) -> float | None:
+    if part is None or not whole:
+        return None
+    return float(round_fraction(100 * Fraction(part) / Fraction(whole), 1))
+
+
+def per_factor(totals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The enterprises' emissions of one year summed per factor, beside the sum of their
+    permitted quantities (of the enterprises with a permitted quantity for it)."""
+    out: dict[tuple[int, str], dict[str, Any]] = {}
+    for r in totals:
+        key = (int(r.get("year") or 0), str(r.get("factor")))
+        row = out.setdefault(
+            key, {"year": key[0], "factor": key[1], "enterprises": 0, "tonnes": 0.0, "permitted_t": None}
+        )
+        row["enterprises"] += 1
+        row["tonnes"] += float(r.get("tonnes") or 0.0)
+        if r.get("permitted_t") is not None:
+            row["permitted_t"] = (row["permitted_t"] or 0.0) + float(r["permitted_t"])
+    rows = [out[k] for k in sorted(out)]
+    for row in rows:
+        row["share_pct"] = _share(row["tonnes"], row["permitted_t"])
+    return rows
 
 
 class SourcesPages:
@@ -172,7 +203,8 @@ class SourcesPages:
         if year is None and totals:
             newest_year = max(int(r["year"]) for r in totals if r.get("year") is not None)
             totals = [r for r in totals if r.get("year") == newest_year]
-        for r in (*cards, *totals):
+        by_factor = per_factor(totals)
+        for r in cards:
             r.setdefault("name", names.get(str(r.get("credit_code"))))
             if r.get("region"):
                 r["region_name"] = ep.region(str(r["region"])).name(lang)
@@ -185,7 +217,8 @@ class SourcesPages:
             "cards": table("sources-cards", CARD_COLS, cards, lang),
             "exceedances": table("sources-exceedances", EXCEEDANCE_COLS, exc, lang),
             "alarms": table("sources-alarms", ALARM_COLS, alarms, lang),
-            "totals": table("sources-totals", TOTAL_COLS, totals, lang),
+            "totals": table("sources-totals", TOTAL_COLS, by_factor, lang),
+            "totals_year": by_factor[0]["year"] if by_factor else None,
             "enterprises": len(ents),
         }
         data = {
@@ -195,7 +228,7 @@ class SourcesPages:
                 "cards": cards,
                 "exceedances": exc,
                 "alarms": alarms,
-                "totals": totals,
+                "totals": by_factor,
             }
         }
         return Section(data, "sources/region.html", ctx)

@@ -23,7 +23,7 @@ from fastapi.responses import Response
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import word
-from ecoplan.sources.pages import ALARM_COLS, CARD_COLS, EXCEEDANCE_COLS, latest_period
+from ecoplan.sources.pages import ALARM_COLS, CARD_COLS, EXCEEDANCE_COLS, latest_period, with_permitted
 from ecoplan.sources.pages.common import Col, chart, factor_name, frame, records, table
 
 if TYPE_CHECKING:
@@ -62,6 +62,13 @@ LIVE_COLS = (
     Col("unit", "sources.web.col.unit"),
     Col("basis", "sources.web.col.basis", "status"),
     Col("status", "sources.web.col.status", "status"),
+)
+TOTAL_COLS = (
+    Col("year", "header.year"),
+    Col("factor", "sources.web.col.factor", "factor"),
+    Col("tonnes", "sources.web.col.quantity_t", "number"),
+    Col("permitted_t", "sources.web.col.permitted_t", "number"),
+    Col("share_pct", "sources.web.col.share_pct", "number"),
 )
 PERMIT_COLS = (
     Col("permit_no", "sources.web.col.permit_no", "id"),
@@ -202,6 +209,15 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             exc = records(frame(ep, "facts", "exceedances", credit_code=credit_code))
             alarms = records(frame(ep, "facts", "alarms", credit_code=credit_code))
             permits = records(frame(ep, "registry", "permits", credit_code=credit_code))
+            totals = with_permitted(
+                ep,
+                [
+                    r
+                    for r in records(frame(ep, "facts", "totals", region=str(ent["region"])))
+                    if r.get("credit_code") == credit_code
+                ],
+            )
+        totals.sort(key=lambda r: (-int(r.get("year") or 0), str(r.get("factor"))))
         exc.sort(key=lambda r: str(r.get("start") or ""), reverse=True)
         alarms.sort(key=lambda r: str(r.get("start") or ""), reverse=True)
         ent = {k: v for k, v in ent.items() if k not in ("import_id", "outlets", "devices", "permits")}
@@ -218,6 +234,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             "exceedances": exc,
             "alarms": alarms,
             "permits": permits,
+            "totals": totals,
         }
         ex_cols = tuple(c for c in EXCEEDANCE_COLS if c.column != "credit_code")
         al_cols = tuple(c for c in ALARM_COLS if c.column != "credit_code")
@@ -238,6 +255,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             exceedances=table("sources-exceedances", ex_cols, exc, lang),
             alarms=table("sources-alarms", al_cols, alarms, lang),
             permits=table("sources-permits", PERMIT_COLS, permits, lang),
+            totals=table("sources-ent-totals", TOTAL_COLS, totals, lang),
         )
 
     @router.get("/cards")
