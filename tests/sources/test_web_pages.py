@@ -205,10 +205,11 @@ def test_pages_in_chromium(browser: Any, base: str, name: str, lang: str) -> Non
 def test_enterprise_history_and_events(base: str) -> None:
     html = get(base, f"/sources/enterprises/{E1}", "en").text
     charts = html.split("<h2>Hourly history</h2>", 1)[1].split("<h2>", 1)[0]
-    so2 = charts.split("· SO2 (mg/m3)</h3>", 1)[1].split("</svg>", 1)[0]
+    so2 = charts.split("· SO2 (mg/m3)</b></figcaption>", 1)[1].split("</svg>", 1)[0]
     assert so2.count("<circle") == 1  # one hour over the dashed limit
     assert "Limit 35" in so2 and "stroke-dasharray" in so2
     assert "2020-04-24 06:00 to 2020-05-01 05:00" in charts  # the newest week of hours
+    assert "· O2" not in charts and "· NOx (mg/m3)" in charts  # only the limited pollutants
     (event,) = cells(html, "sources-exceedances")
     assert event[:2] == ["SJZ-DA001", "SO2"] and event[-3:] == ["75", "75", "35"]
     assert cells(html, "sources-alarms")

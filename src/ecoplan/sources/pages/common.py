@@ -208,11 +208,11 @@ def map_points(enterprises: list[dict[str, Any]], cards: dict[str, str], lang: s
 
 
 MAP_BOX = (_W, _H)
-_CW, _CH, _L, _R, _T, _B = 640.0, 220.0, 56.0, 12.0, 12.0, 28.0
+_CW, _CH, _L, _R, _T, _B = 540.0, 200.0, 56.0, 12.0, 12.0, 28.0
 
 
 def chart(points: list[tuple[dt.datetime, float]], limit: float | None) -> dict[str, Any] | None:
-    """An hourly series as an SVG polyline in a 640×220 box, with the limit as a dashed
+    """An hourly series as an SVG polyline in a 540×200 box, with the limit as a dashed
     line and the axes' end labels (times and values); ``None`` without points."""
     pts = sorted(p for p in points if p[1] is not None and not math.isnan(p[1]))
     if not pts:
@@ -220,7 +220,7 @@ def chart(points: list[tuple[dt.datetime, float]], limit: float | None) -> dict[
     t0, t1 = pts[0][0], pts[-1][0]
     values = [v for _, v in pts] + ([limit] if limit is not None else [])
     lo, hi = min(0.0, min(values)), max(values)
-    hi = hi if hi > lo else lo + 1.0
+    hi = round(hi * 1.1, 6) if hi > lo else lo + 1.0  # headroom above the highest point or limit
     dt_span = max((t1 - t0).total_seconds(), 1.0)
 
     def x(t: dt.datetime) -> float:

@@ -39,8 +39,8 @@ CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
 
 #: The history an enterprise page shows by default: the newest week of hours.
 HISTORY_DAYS = 7
-#: The most charts an enterprise page draws (outlets × factors).
-MAX_CHARTS = 12
+#: The most charts an enterprise page draws (outlets × factors with a limit).
+MAX_CHARTS = 24
 #: The most events a list page shows (the API pages through all of them).
 MAX_EVENTS = 500
 
@@ -143,7 +143,12 @@ def _history(
     for r in hourly:
         series.setdefault((str(r["outlet_id"]), str(r["factor"])), []).append(r)
     charts = []
-    for (outlet, factor), rows in sorted(series.items()):
+    limited = {(str(x.get("outlet_id")), str(x.get("factor"))) for x in limits}
+    keys = sorted(series)
+    # the pollutants the permit limits (not O2, flow, temperature …), unless none is limited
+    keys = [k for k in keys if k in limited] or keys
+    for outlet, factor in keys:
+        rows = series[(outlet, factor)]
         lim = hour_limit.get((outlet, factor))
         # the value the hour is judged on (the converted mean where the limit has a
         # reference O2, hj212 spec §9.4), as the facts store it; else the same choice here
