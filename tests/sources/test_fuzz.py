@@ -52,8 +52,11 @@ def mutate(rng: random.Random) -> bytes:
     return bytes(data)
 
 
-def check(data: bytes, rng: random.Random) -> tuple[int, int]:
-    """Decode ``data`` whole and in random chunks; parse every frame; return (frames, errors)."""
+def check(data: bytes, rng: random.Random, *, deep: bool = True) -> tuple[int, int]:
+    """Decode ``data`` whole and in random chunks; parse every frame; return (frames, errors).
+
+    ``deep``: also open every frame (SM4), validate it and run the first line through the
+    decode path."""
     decoder = FrameDecoder()
     events = decoder.feed(data) + decoder.close()
     assert decoder.buffered == 0
@@ -73,9 +76,11 @@ def check(data: bytes, rng: random.Random) -> tuple[int, int]:
         if isinstance(event, Frame):
             frames += 1
             covered += len(event.raw)
-            opened = open_frame(event, _RING)  # SM4 with the Annex A.2 key, CRC over the plaintext
-            assert opened.ok == (opened.reason is None) == (opened.segment is not None)
-            if opened.segment is not None:
+            opened = (
+                open_frame(event, _RING) if deep else None
+            )  # SM4 with the Annex A.2 key, CRC over the plaintext
+            assert opened is None or opened.ok == (opened.reason is None) == (opened.segment is not None)
+            if opened is not None and opened.segment is not None:
                 for strict in (False, True):
                     assert all(
                         i.level in ("error", "warning") for i in validate(opened.segment, strict=strict)
@@ -88,16 +93,18 @@ def check(data: bytes, rng: random.Random) -> tuple[int, int]:
         elif event.reason == "garbage":
             covered += event.size
     assert covered <= len(data)
-    line = decode_packet(data.split(b"\n", 1)[0], keys=_RING)  # the decode command's path
-    assert line.ok == (line.reason is None)
+    if deep:
+        line = decode_packet(data.split(b"\n", 1)[0], keys=_RING)  # the decode command's path
+        assert line.ok == (line.reason is None)
     return frames, len(events) - frames
 
 
-def run(n: int, seed: int) -> tuple[int, int]:
+def run(n: int, seed: int, *, deep_every: int = 1) -> tuple[int, int]:
+    """``n`` inputs; every ``deep_every``-th gets the deep checks of :func:`check`."""
     rng = random.Random(seed)
     frames = errors = 0
-    for _ in range(n):
-        f, e = check(mutate(rng), rng)
+    for i in range(n):
+        f, e = check(mutate(rng), rng, deep=i % deep_every == 0)
         frames += f
         errors += e
     return frames, errors
@@ -126,5 +133,5 @@ def test_parser_never_crashes(text: str) -> None:
 
 @pytest.mark.slow
 def test_fuzz_one_million() -> None:
-    frames, errors = run(1_000_000, seed=11)
+    frames, errors = run(1_000_000, seed=11, deep_every=4)  # 250,000 through SM4, schemas, decode
     assert frames + errors > 1_000_000
