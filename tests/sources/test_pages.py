@@ -47,21 +47,25 @@ def cells(html: str, table: str) -> list[list[str]]:
     ]
 
 
-@pytest.mark.parametrize(("lang", "name"), [("zh", "石家庄市"), ("en", "Shijiazhuang")])
-def test_home_counts_each_region(base: str, lang: str, name: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "hebei", "tianjin"), [("zh", "河北省", "天津市"), ("en", "Hebei", "Tianjin")]
+)
+def test_home_counts_each_province(base: str, lang: str, hebei: str, tianjin: str) -> None:
     rows = {r[0]: r[1:] for r in cells(part(page(base, "/", lang), lang), "sources")}
-    # enterprises, outlets, devices, reporting on the newest day (MN1 only), ...
-    assert rows[name][:4] == ["1", "1", "1", "1"]
-    assert len(rows) == 3 and all(r[:3] == ["1", "1", "1"] for r in rows.values())
-    assert sorted(r[3] for r in rows.values()) == ["0", "0", "1"]  # only the boiler reports
+    # enterprises, outlets, devices, reporting on the newest day (the boiler only),
+    # exceedances and alarms of the newest quarter (the boiler's one event)
+    assert set(rows) == {hebei, tianjin}
+    assert rows[hebei][:5] == ["2", "2", "2", "1", "1"]
+    assert rows[tianjin][:5] == ["1", "1", "1", "0", "0"]
+    assert int(rows[hebei][5]) > 0 and rows[tianjin][5] == "0"  # the boiler's alarms
 
 
 def test_home_twin_and_period(base: str) -> None:
     twin = httpx.get(f"{base}/?format=json", timeout=120).json()["sources"]
     assert twin["quarter"] == "2020Q2"  # the newest frame is of 2020-05-01
     by = {r["region"]: r for r in twin["regions"]}
-    assert set(by) == {"130100", "130200", "120000"}
-    assert by["130100"]["reporting"] == 1 and by["130200"]["reporting"] == 0
+    assert set(by) == {"130000", "120000"}
+    assert by["130000"]["reporting"] == 1 and by["120000"]["reporting"] == 0
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

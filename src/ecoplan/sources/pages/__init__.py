@@ -1,7 +1,7 @@
 """The sources sections of the dashboard and the sources pages of their own.
 
 Sections (:data:`PAGES`, found by the web shell through the registry): on the home page,
-each region's enterprises, outlets, devices, devices reporting on the newest day, and the
+each province's enterprises, outlets, devices, devices reporting on the newest day, and the
 exceedance events and alarms of the newest quarter; on a region's page, the sources map
 (enterprises placed by longitude/latitude in an SVG, coloured by their card of the
 quarter), the quarterly yellow/red list, the latest exceedances and alarms, and the
@@ -160,7 +160,8 @@ class SourcesPages:
         if newest is not None and "mn" in live:
             recent = {str(m) for m in live[live["data_time"] >= newest - dt.timedelta(days=1)]["mn"]}
         rows = []
-        for code in regions:
+        # one row per province (GB/T 2260: the code's first two digits) the enterprises lie in
+        for code in sorted({str(c)[:2] + "0000" for c in regions}):
             codes = set(frame(ep, "registry", "enterprises", region=code).get("credit_code", []))
             outlets = {str(o["outlet_id"]) for o in all_outlets if o.get("credit_code") in codes}
             devices = {str(d["mn"]) for d in all_devices if d.get("outlet_id") in outlets}
