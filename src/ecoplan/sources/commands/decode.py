@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -79,9 +80,14 @@ def _keys(given: list[str] | None, lang: str) -> KeyRing:
     return ring
 
 
-def _read(file: str, lang: str) -> bytes:
+def _lines(file: str, lang: str) -> Iterator[bytes]:
+    """The lines of FILE (``-`` = stdin), streamed; exit 2 when it cannot be read."""
     try:
-        return sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        if file == "-":
+            yield from sys.stdin.buffer
+            return
+        with Path(file).open("rb") as fh:
+            yield from fh
     except OSError as exc:
         err.print(
             words(lang)("sources.protocol.cli.unreadable", file=file, error=exc.strerror or str(exc)),
@@ -127,17 +133,15 @@ def _table(recs: list[dict[str, Any]], lang: str) -> None:
     out.print(t)
 
 
-def _summary(recs: list[dict[str, Any]], lang: str) -> None:
+def _summary(total: int, bad: Counter[str], gbk: int, lang: str) -> None:
     w = words(lang)
-    bad = Counter(str(r["reason"]) for r in recs if not r["ok"])
     items = w("cli.list_sep").join(
         w("sources.protocol.cli.summary_item", reason=reason, count=n) for reason, n in sorted(bad.items())
     )
     reasons = w("sources.protocol.cli.summary_reasons", items=items) if bad else ""
-    ok = sum(1 for r in recs if r["ok"])
-    line = w("sources.protocol.cli.summary", lines=len(recs), ok=ok, bad=len(recs) - ok, reasons=reasons)
+    rejected = sum(bad.values())
+    line = w("sources.protocol.cli.summary", lines=total, ok=total - rejected, bad=rejected, reasons=reasons)
     err.print(line, markup=False, highlight=False)
-    gbk = sum(1 for r in recs if r["encoding"] == "gbk")
     if gbk:
         err.print(w("sources.protocol.cli.gbk_lines", count=gbk), markup=False, highlight=False)
 
@@ -157,16 +161,22 @@ def decode(
 ) -> None:
     """Decode HJ 212 packets, one per line: verdict, header and data area. / 解析 HJ 212 报文"""
     ring = _keys(key, lang)
-    data = _read(file, lang)
     ed: Edition = edition.value
-    recs: list[dict[str, Any]] = []
-    for n, raw in enumerate(data.split(b"\n"), start=1):
+    recs: list[dict[str, Any]] = []  # kept for the table only: jsonl streams
+    total = gbk = 0
+    bad: Counter[str] = Counter()
+    for n, raw in enumerate(_lines(file, lang), start=1):
         if not raw.strip():
             continue
         rec = record(n, decode_packet(raw, edition=ed, keys=ring), strict=strict)
-        recs.append(rec)
+        total += 1
+        gbk += rec["encoding"] == "gbk"
+        if not rec["ok"]:
+            bad[str(rec["reason"])] += 1
         if fmt is DecodeFmt.jsonl:
             sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        else:
+            recs.append(rec)
     if fmt is DecodeFmt.table:
         _table(recs, lang)
-    _summary(recs, lang)
+    _summary(total, bad, gbk, lang)
