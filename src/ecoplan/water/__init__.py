@@ -28,6 +28,6 @@ DOMAIN = Domain(
     routes="ecoplan.water.routes:routes",
     pages="ecoplan.water.pages:PAGES",
     report="ecoplan.water.report:section",
-    words=("words.yaml", "words_readers.yaml", "words_cli.yaml", "words_web.yaml"),
+    words=("words.yaml", "words_readers.yaml", "words_cli.yaml", "words_web.yaml", "words_drinking.yaml"),
     migrations=MIGRATIONS,
 )

@@ -6,7 +6,10 @@ day × a dozen items) to live in the database itself, so an import is one DuckDB
 transaction (:mod:`ecoplan.water.storage`). Tables: the station registry, samples in
 long form (GB 3838—2002 Table 1 units), the classes a source published, plan target
 classes of sections (control units), the import log, rejected values with reason codes
-and every revised value.
+and every revised value. Version 2 adds the drinking-water sources (register, monthly
+samples of GB 3838—2002 Tables 1–3) and the urban black-odorous water bodies (register,
+point measurements); their imports are logged in ``water_imports`` (format ``drinking`` or
+``black-odorous``) and their rejects in ``water_rejects`` (``station`` = source or body).
 """
 
 from __future__ import annotations
@@ -49,6 +52,27 @@ MIGRATIONS: tuple[str, ...] = (
         import_id INTEGER NOT NULL, station VARCHAR NOT NULL, time TIMESTAMP NOT NULL,
         item VARCHAR NOT NULL, old_value DOUBLE, new_value DOUBLE, old_published DOUBLE,
         new_published DOUBLE, recorded_at TIMESTAMP NOT NULL
+    );
+    """,
+    # 2: drinking-water sources and black-odorous water bodies
+    """
+    CREATE TABLE water_drinking_sources (
+        code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR NOT NULL,
+        type VARCHAR NOT NULL, level VARCHAR NOT NULL, supply_m3d DOUBLE, updated_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE water_drinking_samples (
+        source VARCHAR NOT NULL, time TIMESTAMP NOT NULL, item VARCHAR NOT NULL,
+        value DOUBLE NOT NULL, flag VARCHAR, import_id INTEGER NOT NULL,
+        PRIMARY KEY (source, time, item)
+    );
+    CREATE TABLE water_black_bodies (
+        code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR NOT NULL,
+        area VARCHAR NOT NULL, listed_year INTEGER NOT NULL, updated_at TIMESTAMP NOT NULL
+    );
+    CREATE TABLE water_black_measures (
+        body VARCHAR NOT NULL, point VARCHAR NOT NULL, seq INTEGER, date DATE NOT NULL,
+        item VARCHAR NOT NULL, value DOUBLE NOT NULL, import_id INTEGER NOT NULL,
+        PRIMARY KEY (body, point, date, item)
     );
     """,
 )

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ecoplan.water.standards import drinking_source as ds
 from ecoplan.water.standards import gb3838_2002 as gb
 
 __all__ = [
+    "DRINKING_ITEMS",
     "EXTRA_ITEMS",
     "ITEM_UNITS",
     "REASONS",
@@ -34,6 +36,12 @@ __all__ = [
 #: ×1000 for the mg/m³ of the TLI formulas), algal density (cells/L), transparency SD (m).
 EXTRA_ITEMS: tuple[str, ...] = ("Cond", "Turb", "Chla", "Algae", "SD")
 
+#: GB 3838—2002 Table 2 (集中式生活饮用水地表水源地补充项目: SO4, Cl, NO3N, Fe, Mn) and
+#: Table 3 (特定项目, keyed by the table's Chinese names) items, all in mg/L — read for
+#: drinking-water sources (:mod:`ecoplan.water.standards.drinking_source`); the section
+#: classification ignores them (it classes Table 1 items only).
+DRINKING_ITEMS: tuple[str, ...] = (*ds.TABLE2_LIMITS, *ds.TABLE3_LIMITS)
+
 #: The canonical unit of every item (values in other declared units are converted by
 #: the reader when the conversion is exact — µg/L → mg/L — and rejected otherwise).
 ITEM_UNITS: Mapping[str, str] = {
@@ -46,6 +54,7 @@ ITEM_UNITS: Mapping[str, str] = {
     "Chla": "mg/L",
     "Algae": "cells/L",
     "SD": "m",
+    **{i: "mg/L" for i in DRINKING_ITEMS},
 }
 
 WATER_BODIES: tuple[str, ...] = ("river", "lake")

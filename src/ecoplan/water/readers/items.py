@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ecoplan.water.readers.batch import EXTRA_ITEMS, ITEM_UNITS
+from ecoplan.water.readers.batch import DRINKING_ITEMS, EXTRA_ITEMS, ITEM_UNITS
+from ecoplan.water.standards import drinking_source as ds
 from ecoplan.water.standards import gb3838_2002 as gb
 
 __all__ = ["CEILINGS", "item_key", "unit_factor"]
@@ -52,6 +53,14 @@ CEILINGS: dict[str, float] = {
     "Chla": 10.0,
     "Algae": 1e12,
     "SD": 100.0,
+    # GB 3838 Table 2: far above any raw water (seawater: Cl ~ 19,000, SO4 ~ 2,700 mg/L)
+    "SO4": 10000.0,
+    "Cl": 50000.0,
+    "NO3N": 1000.0,
+    "Fe": 1000.0,
+    "Mn": 100.0,
+    # GB 3838 Table 3: 10,000 × the limit, at least 10 mg/L (a unit slip µg/L → mg/L is ×1,000)
+    **{k: max(10.0, 10000.0 * v) for k, v in ds.TABLE3_LIMITS.items()},
 }
 
 _SEP = re.compile(r"[\s_\-—–·.]+")
@@ -67,6 +76,10 @@ _ALIASES: dict[str, str] = {}
 for _code in (*gb.ITEMS, *EXTRA_ITEMS):
     _ALIASES[_norm(_code)] = _code
 for _code, _zh in gb.ITEM_ZH.items():
+    _ALIASES[_norm(_zh)] = _code
+for _code in DRINKING_ITEMS:  # Table 3 items are keyed by their Chinese names
+    _ALIASES.setdefault(_norm(_code), _code)
+for _code, _zh in ds.TABLE2_ZH.items():
     _ALIASES[_norm(_zh)] = _code
 _ALIASES.update(
     {
@@ -98,6 +111,12 @@ _ALIASES.update(
             "chlorophyll a": "Chla",
             "藻密度": "Algae",
             "透明度": "SD",
+            "硫酸盐(以SO42-计)": "SO4",
+            "硫酸盐(以SO4计)": "SO4",
+            "氯化物(以Cl-计)": "Cl",
+            "硝酸盐(以N计)": "NO3N",
+            "硝酸盐氮": "NO3N",
+            "NO3-N": "NO3N",
             "conductivity": "Cond",
             "turbidity": "Turb",
         }.items()

@@ -82,6 +82,10 @@ class WaterOps:
         self.store = WaterStore(session.catalog)
         self.engine = Engines()
         self.options = PeriodOptions()
+        from ecoplan.water.service.drinking import BlackOdorousOps, DrinkingOps
+
+        self.drinking = DrinkingOps(session)
+        self.black_odorous = BlackOdorousOps(session)
 
     # -- load -------------------------------------------------------------------------
     def read(
