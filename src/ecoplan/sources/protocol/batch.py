@@ -166,7 +166,7 @@ def _segment_crcs(data: U8, seg_start: I64, seg_len: I64) -> npt.NDArray[np.uint
     dist = np.repeat(starts + lens - 1, lens) - pos
     dist <<= 8
     dist |= data[pos]
-    contrib = g[dist]
+    contrib = np.take(g, dist)
     out[has] ^= np.bitwise_xor.reduceat(contrib, first)
     return out
 
@@ -253,6 +253,7 @@ _HSTART, _HEND, _BSTART, _BEND = 7, 8, 9, 10
 _CLASS = np.zeros(256, dtype=np.uint8)
 for _sep, _k in ((b";", _SEMI), (b",", _COMMA), (b"=", _EQ), (b"-", _DASH), (b"&", _AMP), (b" ", _SPACE)):
     _CLASS[_sep[0]] = _k
+_CLASS_BYTES: Final = _CLASS.tobytes()
 _PRINTABLE: Final = bytes(range(0x20, 0x7F))
 #: ``(k - 1 - j) << 8`` for the byte ``j`` of a ``k``-byte segment is ``_DESC[-k:][j]``.
 _DESC: Final = (np.arange(MAX_LENGTH_FIELD, dtype=np.int32)[::-1] << 8).astype(np.int32)
@@ -267,7 +268,7 @@ _KNOWN: Final = np.array([_pack(k.encode()) for k in HEADER_ORDER], dtype=np.int
 
 
 def _gather(data: U8, at: I64) -> I64:
-    return data[np.clip(at, 0, len(data) - 1)].astype(np.int64)
+    return np.take(data, at, mode="clip").astype(np.int64)
 
 
 def _pa(values: Any, mask: Any = None) -> Any:
@@ -312,7 +313,7 @@ def _block_crcs(data: U8, starts: I64, lens: I64) -> I64:
         s0 = int(starts[b0])
         rows = data[s0 : s0 + (b1 - b0) * size].reshape(b1 - b0, size)
         index = rows[:, 6 : size - 4] + _DESC[-k:]
-        crc[b0:b1] = np.bitwise_xor.reduce(g[index], axis=1) ^ z[k]
+        crc[b0:b1] = np.bitwise_xor.reduce(np.take(g, index), axis=1) ^ z[k]
     return crc
 
 
@@ -377,13 +378,13 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
     # "CP=&&", its last '&', the first closing '&'); the markers seen so far give every
     # separator its candidate (count // 4) and region (count % 4: 1 header, 3 area)
     cidx = np.flatnonzero(cand)
-    cls = _CLASS[data]
+    cls = np.frombuffer(bytearray(sbuf).translate(_CLASS_BYTES), dtype=np.uint8)
     for where, mark in ((hs - 1, _HSTART), (cp - 1, _HEND), (bs - 1, _BSTART), (be, _BEND)):
         cls[where[cidx]] = mark
     for where in (cp + 2, cp + 3, be + 1):
         cls[where[cidx]] = 0
     ev = np.flatnonzero(cls)
-    ec = cls[ev]
+    ec = np.take(cls, ev)
     count = np.cumsum(ec >= _HSTART, dtype=np.int32)
     tag = ec | ((count & 3).astype(np.uint8) << 4)
     owner = count >> 2
@@ -393,7 +394,7 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
         for c in codes[1:]:
             hit |= tag == c
         at = np.flatnonzero(hit)
-        return ev[at], owner[at]
+        return np.take(ev, at), np.take(owner, at)
 
     _, bad_owner = events(0x30 | _AMP, 0x30 | _SPACE)  # '&' or spaces in the area
     cand[cidx[bad_owner]] = False
@@ -471,17 +472,19 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
     sel = np.flatnonzero(plain | own | attached)
     code_src = np.where(attached, last, arange)[sel]
     pstr = _strings(pbuf, np.stack((ps, code_end, kind_start, key_end, text_start, pe), axis=1).ravel())
-    code = pstr.take(_pa(6 * code_src))
-    kind = pstr.take(_pa(6 * sel + 2))
     if len(sel):  # first occurrence wins (dict.setdefault) per frame, code and kind
-        ci = np.asarray(pc.dictionary_encode(code).indices.to_numpy(), dtype=np.int64)
-        ki = np.asarray(pc.dictionary_encode(kind).indices.to_numpy(), dtype=np.int64)
-        composite = (pline[sel] << 40) | (ci << 20) | ki
+        ci = pc.dictionary_encode(pstr.take(_pa(6 * code_src))).indices.to_numpy()
+        ki = pc.dictionary_encode(pstr.take(_pa(6 * sel + 2))).indices.to_numpy()
+        composite = (pline[sel] << 40) | (ci.astype(np.int64) << 20) | ki.astype(np.int64)
         ordered = np.sort(composite)
-        if (ordered[1:] == ordered[:-1]).any():
-            _, firsts = np.unique(composite, return_index=True)
-            keep = np.sort(firsts)
-            sel, code, kind = sel[keep], code.take(_pa(keep)), kind.take(_pa(keep))
+        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+        if len(repeated):  # only the frames with a repeated key: drop the later ones
+            suspect = np.flatnonzero(np.isin(pline[sel], np.unique(repeated >> 40)))
+            _, firsts = np.unique(composite[suspect], return_index=True)
+            drop = np.zeros(len(sel), np.bool_)
+            drop[suspect] = True
+            drop[suspect[firsts]] = False
+            sel, code_src = sel[~drop], code_src[~drop]
     # back to the input order: fields block by block, frames row by row
     inv = np.empty(n, np.int64)
     inv[order] = np.arange(n)
@@ -490,12 +493,11 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
     cnt = per_line[inv]
     total = int(cnt.sum())
     back = np.repeat(at_line[inv] - (np.cumsum(cnt) - cnt), cnt) + np.arange(total)
-    sel_back = _pa(back)
     fields = pa.table(
         {
             "frame": _pa(order[pline[sel[back]]] + base),
-            "code": code.take(sel_back),
-            "kind": kind.take(sel_back),
+            "code": pstr.take(_pa(6 * code_src[back])),
+            "kind": pstr.take(_pa(6 * sel[back] + 2)),
             "text": pstr.take(_pa(6 * sel[back] + 4)),
         },
         schema=FIELDS_SCHEMA,
@@ -546,4 +548,4 @@ def decode_lines(lines: Sequence[bytes], *, chunk: int = CHUNK) -> Decoded:
         frames_t = frames_t.take(_pa(order))
         order = np.argsort(fields_t["frame"].to_numpy(), kind="stable")
         fields_t = fields_t.take(_pa(order))
-    return Decoded(frames_t.combine_chunks(), fields_t.combine_chunks())
+    return Decoded(frames_t, fields_t)
