@@ -1,6 +1,7 @@
 """The water API: stations, samples, section classes (GB 3838—2002 Table 1, the 2011
 evaluation method 环办〔2011〕22号), shares per region, basin or river, and control-unit
-targets, mounted at ``/api/v1/water`` by the API shell (found through the registry).
+targets, drinking-water sources (``/drinking``) and black-odorous water bodies
+(``/black-odorous``), mounted at ``/api/v1/water`` by the API shell (found through the registry).
 
 Collections are paged JSON (``items``, ``next_cursor``, ``total``) or, with
 ``?format=csv|parquet``, every row as a download; text a spreadsheet could run is
@@ -159,6 +160,72 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
             limit,
             format,
             f"water-targets-{year}",
+        )
+
+    @router.get("/drinking")
+    def water_drinking(
+        request: Request,
+        year: int = _YEAR,
+        levels: str = Query("county_and_above", pattern="^(county_and_above|county)$"),
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        cursor: str | None = None,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """集中式饮用水水源地水质达标率 per region (itself and every region below it): by
+        count and by daily supply, over city- and county-level sources or county-level ones."""
+        with session() as ep:
+            df = ep.water.drinking.rates(year=year, levels=levels, region=region)
+        rows = _records(df)
+        return page(request, rows, lambda r: str(r["key"]), cursor, limit, format, f"water-drinking-{year}")
+
+    @router.get("/drinking/sources")
+    def water_drinking_sources(
+        request: Request, year: int = _YEAR, cursor: str | None = None, limit: int = Limit, format: str = Fmt
+    ) -> Response:
+        """Each source's verdict of the year (GB 3838—2002 Tables 1–3; groundwater GB/T 14848—2017)."""
+        with session() as ep:
+            df = ep.water.drinking.attainment(year=year)
+        rows = _records(df)
+        return page(
+            request, rows, lambda r: str(r["source"]), cursor, limit, format, f"water-drinking-sources-{year}"
+        )
+
+    @router.get("/black-odorous")
+    def water_black_odorous(
+        request: Request,
+        year: int = _YEAR,
+        area: str | None = Query(None, pattern="^(prefecture|county)$"),
+        region: str | None = Query(None, pattern=r"^\d{6}$"),
+        cursor: str | None = None,
+        limit: int = Limit,
+        format: str = Fmt,
+    ) -> Response:
+        """黑臭水体消除比例 and the remaining share per region and built-up area kind."""
+        with session() as ep:
+            df = ep.water.black_odorous.ratios(year=year, area=area, region=region)
+        rows = _records(df)
+        return page(
+            request,
+            rows,
+            lambda r: f"{r['area']}|{r['key']}",
+            cursor,
+            limit,
+            format,
+            f"water-black-odorous-{year}",
+        )
+
+    @router.get("/black-odorous/bodies")
+    def water_black_bodies(
+        request: Request, year: int = _YEAR, cursor: str | None = None, limit: int = Limit, format: str = Fmt
+    ) -> Response:
+        """Each listed water body of the year: point grades, verdict, eliminated
+        (城市黑臭水体整治工作指南, 2015)."""
+        with session() as ep:
+            df = ep.water.black_odorous.bodies(year=year)
+        rows = _records(df)
+        return page(
+            request, rows, lambda r: str(r["body"]), cursor, limit, format, f"water-black-bodies-{year}"
         )
 
     return router
