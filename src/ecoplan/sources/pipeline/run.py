@@ -119,7 +119,15 @@ def register(engine: Engine, tables: Mapping[str, pd.DataFrame]) -> None:
 
 
 def _materialize(engine: Engine, name: str, sql: str) -> None:
-    engine.materialize(name, to_dialect(sql, engine.dialect))
+    """``engine.materialize``; on Spark the step's result is checkpointed (lineage cut):
+    each step is then planned on its own — without it every later step re-plans the whole
+    chain and a small run takes minutes (``SparkEngine.materialize`` caches only)."""
+    text = to_dialect(sql, engine.dialect)
+    spark = getattr(engine, "spark", None)
+    if spark is None:
+        engine.materialize(name, text)
+        return
+    spark.sql(text).localCheckpoint(eager=True).createOrReplaceTempView(name)
 
 
 def _fetch(engine: Engine, sql: str) -> pd.DataFrame:
