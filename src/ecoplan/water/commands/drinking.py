@@ -149,8 +149,8 @@ def drinking_attainment(
         failing = w("water.eval.list_sep").join(_item(i, lang) for i in json.loads(r["failing"])) or NONE_TEXT
         t.add_row(
             str(r["name"]), place(names.get(str(r["region"])), str(r["region"]), lang),
-            w(f"water.drinking.type.{r['type']}"), w(f"water.drinking.level.{r['level']}"), str(r["n_months"]),
-            _text(r["cls"]), w(f"water.drinking.meets.{meets}"), failing,
+            w(f"water.drinking.type.{r['type']}"), w(f"water.drinking.level.{r['level']}"),
+            str(r["n_months"]), _text(r["cls"]), w(f"water.drinking.meets.{meets}"), failing,
         )  # fmt: skip
     out.print(t)
     say(w("water.drinking.summary", year=year, sources=len(df), meeting=int(df["meets"].fillna(False).sum())))

@@ -34,9 +34,9 @@ import pandas as pd
 
 from ecoplan.core.errors import InputFileError, Problem
 from ecoplan.core.regions import is_known_region
-from ecoplan.core.words import word
 from ecoplan.water.readers.accumulate import rejects_frame
 from ecoplan.water.readers.batch import REJECT_COLUMNS
+from ecoplan.water.readers.drinking import problem_word
 from ecoplan.water.readers.parsing import (
     Number,
     Sources,
@@ -99,7 +99,7 @@ class BlackOdorousBatch:
 
 
 def _why(code: str) -> str:
-    return word(f"water.black_odorous.problem.{code}", "en")
+    return problem_word(f"water.black_odorous.problem.{code}")
 
 
 def read_bodies(sources: Sources) -> pd.DataFrame:

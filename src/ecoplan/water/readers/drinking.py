@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from importlib import resources
 from typing import Any
 
 import pandas as pd
 
 from ecoplan.core.errors import InputFileError, Problem
 from ecoplan.core.regions import is_known_region
-from ecoplan.core.words import word
+from ecoplan.core.words import has, register, word
 from ecoplan.water.readers.accumulate import station_frame
 from ecoplan.water.readers.batch import WaterBatch
 from ecoplan.water.readers.long import read_long
@@ -38,6 +39,7 @@ __all__ = [
     "SAMPLE_FORMATS",
     "SOURCE_COLUMNS",
     "SOURCE_TYPES",
+    "problem_word",
     "read_drinking_samples",
     "read_drinking_sources",
     "source_stations",
@@ -61,8 +63,17 @@ _LEVEL: Mapping[str, str] = {
 }  # fmt: skip
 
 
+def problem_word(key: str) -> str:
+    """A problem's reason (English, as every ``InputFileError``) from the water words; the
+    file holding the drinking and black-odorous words is registered when the domain
+    registry has not been read yet (a reader used on its own)."""
+    if not has(key):
+        register(resources.files("ecoplan.water").joinpath("words_drinking.yaml"), prefix="water")
+    return word(key, "en")
+
+
 def _why(code: str) -> str:
-    return word(f"water.drinking.problem.{code}", "en")
+    return problem_word(f"water.drinking.problem.{code}")
 
 
 def _rows(t: Any, pos: dict[str, int], problems: list[Problem], seen: set[str]) -> list[dict[str, object]]:
