@@ -24,7 +24,16 @@ from ecoplan.sources.report import section  # isort: skip
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_db(tmp_path_factory.mktemp("sources-report"))
+    """The store of ``test_routes`` and Hebei's reported SO2 of 2015 (0.02 t, the base year)."""
+    tmp = tmp_path_factory.mktemp("sources-report")
+    db = make_db(tmp)
+    reported = tmp / "reported.csv"
+    reported.write_text(
+        "region,year,pollutant,tonnes,source\n130000,2015,SO2,0.02,test statistics\n", encoding="utf-8"
+    )
+    with Ecoplan(db) as ep:
+        ep.sources.facts.load_reported([reported])
+    return db
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +64,18 @@ def test_hebei_2020_against_permits_and_base_year(db: Path, lang: str, title: st
     rows = {r[0]: r for r in s.rows}
     # Hebei's permits: the boiler's SO2 120.5 t and NOx 180 t in 2020 (Tianjin's COD is not Hebei's)
     assert set(rows) == {so2, "氮氧化物" if lang == "zh" else "NOx"}
-    assert rows[so2][4] == 120.5
-    assert rows[so2][1] is None and rows[so2][3] is None  # nothing computed or reported for 2015
-    t = rows[so2][2]
-    if t is not None:  # the facts computed: 360 minutes × 0.05 kg
-        assert t == pytest.approx(0.018)
-        assert rows[so2][5] == 0.0  # 0.018 / 120.5 = 0.015 % → 0.0
-    assert ("超标小时" if lang == "zh" else "hours over the limit") in s.note
-    assert "2020Q2" in s.note
+    # 2015 reported 0.02 t; 2020 computed 360 minutes × 0.05 kg = 0.018 t: −10 %;
+    # permitted 120.5 t, of which 0.015 % emitted → 0.0
+    assert rows[so2][1:] == (0.02, 0.018, -10.0, 120.5, 0.0)
+    nox = rows["氮氧化物" if lang == "zh" else "NOx"]
+    assert nox[1:] == (None, 0.025, None, 180.0, 0.0)  # 0.0252 t to three decimals (GB/T 8170)
+    if lang == "zh":
+        assert "本年超标事件 1 起，超标小时 1 个；黄牌红牌：2020Q2 黄牌 1 家、红牌 0 家。" in s.note
+    else:
+        assert (
+            "exceedance events 1, hours over the limit 1; yellow and red cards: 2020Q2: 1 yellow, 0 red."
+            in s.note
+        )
 
 
 def test_no_section_without_enterprises(db: Path) -> None:

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ecoplan.core.domain import ReportSection
-from ecoplan.core.rounding import round_fraction
+from ecoplan.core.rounding import round_fraction, round_half_even
 from ecoplan.core.words import word
 from ecoplan.sources.pages.common import factor_name, frame, records
 
@@ -58,10 +58,16 @@ def _pct(part: float | None, whole: float | None) -> float | None:
     return float(round_fraction(100 * Fraction(part) / Fraction(whole), 1))
 
 
+def _t(x: float | None) -> float | None:
+    """Tonnes to three decimals (kilograms), GB/T 8170."""
+    return round_half_even(x, 3)
+
+
 def section_rows(
     ep: Ecoplan, region: str, base_year: int, year: int, lang: str
 ) -> tuple[tuple[Any, ...], ...]:
-    """One row per factor: name, base-year t, year t, change %, permitted t, share %."""
+    """One row per factor: name, base-year t, year t, change %, permitted t, share %
+    (tonnes to three decimals, percentages to one; GB/T 8170)."""
     codes = {str(e["credit_code"]) for e in records(frame(ep, "registry", "enterprises", region=region))}
     now = _tonnes(ep, region, year)
     base = _tonnes(ep, region, base_year) or _reported(ep, region, base_year)
@@ -71,7 +77,7 @@ def section_rows(
     for f in factors:
         t, b, p = now.get(f), base.get(f), permitted.get(f)
         change = None if t is None or not b else _pct(t - b, b)
-        rows.append((factor_name(f, lang), b, t, change, p, _pct(t, p)))
+        rows.append((factor_name(f, lang), _t(b), _t(t), change, _t(p), _pct(t, p)))
     return tuple(rows)
 
 
@@ -83,22 +89,21 @@ def _note(ep: Ecoplan, region: str, year: int, lang: str) -> str:
     cards = []
     for q in range(1, 5):
         found = records(frame(ep, "facts", "cards", quarter=f"{year}Q{q}", region=region))
-        cards.append(
-            word(
-                "sources.web.report.quarter_cards",
-                lang,
-                quarter=f"{year}Q{q}",
-                yellow=sum(c.get("card") == "yellow" for c in found),
-                red=sum(c.get("card") == "red" for c in found),
-            )
+        yellow, red = (
+            sum(c.get("card") == "yellow" for c in found),
+            sum(c.get("card") == "red" for c in found),
         )
+        if yellow or red:
+            cards.append(
+                word("sources.web.report.quarter_cards", lang, quarter=f"{year}Q{q}", yellow=yellow, red=red)
+            )
     sep = word("label.report.list_sep", lang)
     return word(
         "sources.web.report.note",
         lang,
         events=len(exc),
         hours=hours,
-        cards=sep.join(cards),
+        cards=sep.join(cards) or word("sources.web.report.no_cards", lang),
     )
 
 
