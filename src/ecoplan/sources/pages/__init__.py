@@ -18,9 +18,12 @@ import datetime as dt
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from ecoplan.core.rounding import round_fraction
 from ecoplan.kit.web import Section
 from ecoplan.sources.pages.common import MAP_BOX, Col, frame, map_points, quarter_of, records, table
+from ecoplan.sources.standards.cards import quarter_bounds
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -78,28 +81,24 @@ TOTAL_COLS = (
 )
 
 
-def _newest(ep: Ecoplan, region: str | None = None) -> dt.datetime | None:
-    """The newest data time among the live values (of ``region``'s enterprises)."""
-    live = frame(ep, "frames", "latest")
+def newest(live: pd.DataFrame) -> dt.datetime | None:
+    """The newest data time among the live values (``frames.latest``)."""
     if live.empty or "data_time" not in live:
         return None
-    if region is not None and "credit_code" in live:
-        codes = set(frame(ep, "registry", "enterprises", region=region).get("credit_code", []))
-        live = live[live["credit_code"].isin(codes)]
     t = live["data_time"].max()
-    return None if t is None or t != t else t.to_pydatetime()
+    return None if t is None or t != t else pd.Timestamp(t).to_pydatetime()
 
 
-def latest_period(ep: Ecoplan) -> tuple[str | None, dt.datetime | None, dt.datetime | None]:
-    """The newest quarter with data (``2020Q2``), its first moment and its last one."""
-    t = _newest(ep)
+def latest_period(
+    ep: Ecoplan, live: pd.DataFrame | None = None
+) -> tuple[str | None, dt.datetime | None, dt.datetime | None]:
+    """The newest quarter with data (``2020Q2``), its start and its end (exclusive)."""
+    t = newest(frame(ep, "frames", "latest") if live is None else live)
     if t is None:
         return None, None, None
-    q0 = dt.datetime(t.year, 3 * ((t.month - 1) // 3) + 1, 1)
-    q1 = dt.datetime(q0.year + (q0.month == 10), (q0.month + 3 - 1) % 12 + 1, 1) - dt.timedelta(
-        microseconds=1
-    )
-    return quarter_of(t.date()), q0, q1
+    q = quarter_of(t.date())
+    q0, q1 = quarter_bounds(q)
+    return q, q0, q1
 
 
 def with_permitted(ep: Ecoplan, totals: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -151,14 +150,14 @@ class SourcesPages:
         regions = ep.sources.registry.regions() if hasattr(ep.sources.registry, "regions") else []
         if not regions:
             return None
-        quarter, q0, q1 = latest_period(ep)
         live = frame(ep, "frames", "latest")
-        newest = None if live.empty or "data_time" not in live else live["data_time"].max()
+        quarter, q0, q1 = latest_period(ep, live)
+        last = newest(live)
         all_outlets = records(frame(ep, "registry", "outlets"))
         all_devices = records(frame(ep, "registry", "devices"))
         recent: set[str] = set()
-        if newest is not None and "mn" in live:
-            recent = {str(m) for m in live[live["data_time"] >= newest - dt.timedelta(days=1)]["mn"]}
+        if last is not None and "mn" in live:
+            recent = {str(m) for m in live[live["data_time"] >= last - dt.timedelta(days=1)]["mn"]}
         rows = []
         # one row per province (GB/T 2260: the code's first two digits) the enterprises lie in
         for code in sorted({str(c)[:2] + "0000" for c in regions}):

@@ -16,6 +16,7 @@ import pandas as pd
 from ecoplan.core.errors import NotFound
 from ecoplan.core.words import has, word
 from ecoplan.kit.web import fmt
+from ecoplan.sources.standards.cards import quarter_of
 from ecoplan.sources.standards.emission_standards import FACTORS
 
 if TYPE_CHECKING:
@@ -89,11 +90,6 @@ def causes(value: Any, lang: str) -> str:
         text = word(key, lang) if has(key) else kind
         out.append(f"{text} {factor_name(factor, lang)}" if factor else text)
     return word("label.report.list_sep", lang).join(out)
-
-
-def quarter_of(t: dt.date) -> str:
-    """``2020Q2`` for a day of April–June 2020."""
-    return f"{t.year}Q{(t.month - 1) // 3 + 1}"
 
 
 def when(v: Any) -> str:
