@@ -31,7 +31,8 @@ def test_register_reads_aliases_and_sorts() -> None:
     df = read_drinking_sources(
         _csv(
             REGISTER
-            + 'B,乙水库,130100,湖库型,地级,"1,200"\nA,甲井群,130181,地下水,县级,\nC,丙河,130224,河流型,乡镇,5\n'
+            + 'B,乙水库,130100,湖库型,地级,"1,200"\n'
+            + "A,甲井群,130181,地下水,县级,\nC,丙河,130224,河流型,乡镇,5\n"
         )
     )
     assert df["code"].tolist() == ["A", "B", "C"]

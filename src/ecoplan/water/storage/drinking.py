@@ -16,12 +16,20 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from ecoplan.core.errors import StoreError
+from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog
 from ecoplan.water.readers.batch import REASONS
 from ecoplan.water.readers.black_odorous import BODY_COLUMNS, MEASURE_COLUMNS
 from ecoplan.water.readers.drinking import SOURCE_COLUMNS
 
-__all__ = ["DrinkingStore", "RegisterImport"]
+__all__ = ["FAULT_POINTS", "DrinkingStore", "RegisterImport"]
+
+#: Fault points (:mod:`ecoplan.store.faults`) of both imports, in order (``<kind>`` is
+#: ``drinking`` or ``black_odorous``).
+FAULT_POINTS = (
+    "water.<kind>.after_register",  # register rows written, transaction open
+    "water.<kind>.before_commit",  # values, rejects and the log written, not committed
+)
 
 
 @dataclass
@@ -96,8 +104,8 @@ class DrinkingStore:
 
     # -- import ---------------------------------------------------------------------
     def _next_id(self) -> int:
-        row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM water_imports").fetchone()
-        return int(row[0]) if row else 1
+        rows = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM water_imports").fetchall()
+        return int(rows[0][0]) if rows else 1
 
     def _upsert(self, table: str, frame: pd.DataFrame, columns: tuple[str, ...], when: dt.datetime) -> int:
         if frame.empty:
@@ -122,13 +130,13 @@ class DrinkingStore:
         finally:
             self.con.unregister("_wm")
         try:
-            row = self.con.execute(
+            got = self.con.execute(
                 f"""SELECT count(*) FILTER (WHERE s.value IS NULL),
                            count(*) FILTER (WHERE s.value IS NOT NULL AND s.value IS DISTINCT FROM n.value),
                            count(*) FILTER (WHERE s.value IS NOT DISTINCT FROM n.value)
                     FROM _wmn n LEFT JOIN {table} s ON {on}"""
-            ).fetchone()
-            assert row is not None
+            ).fetchall()
+            row = got[0]
             self.con.execute(
                 f"DELETE FROM {table} s USING _wmn n WHERE {on} AND s.value IS DISTINCT FROM n.value"
             )
@@ -197,6 +205,7 @@ class DrinkingStore:
                 )
             import_id = self._next_id()
             new = self._upsert("water_drinking_sources", reg, SOURCE_COLUMNS, when)
+            faults.point("water.drinking.after_register")
             added, revised, unchanged = self._merge(
                 "water_drinking_samples", ("source", "time", "item"), s, import_id
             )
@@ -204,6 +213,7 @@ class DrinkingStore:
             res = RegisterImport(import_id, len(reg), new, added, revised, unchanged, counts, files)
             self._rejects(rejects, files, import_id)
             self._log(import_id, when, "drinking", res, len(s))
+            faults.point("water.drinking.before_commit")
         return res
 
     def import_black(
@@ -226,6 +236,7 @@ class DrinkingStore:
                 )
             import_id = self._next_id()
             new = self._upsert("water_black_bodies", bodies, BODY_COLUMNS, when)
+            faults.point("water.black_odorous.after_register")
             added, revised, unchanged = self._merge(
                 "water_black_measures", ("body", "point", "date", "item"), m, import_id
             )
@@ -233,4 +244,5 @@ class DrinkingStore:
             res = RegisterImport(import_id, len(bodies), new, added, revised, unchanged, counts, files)
             self._rejects(rejects, files, import_id)
             self._log(import_id, when, "black-odorous", res, len(m))
+            faults.point("water.black_odorous.before_commit")
         return res
