@@ -110,3 +110,21 @@ def test_region_facts(base: str, lang: str, yellow: str, so2: str) -> None:
     # (0.015 % → 0 at one decimal); the steel works has no permitted quantity for 2020
     assert totals[so2] == ["2", "0.02", "120.5", "0"]
     assert totals["氮氧化物" if lang == "zh" else "NOx"] == ["1", "0.03", "180", "0"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [("zh", ["天津市", "唐山市", "石家庄市"]), ("en", ["Tianjin", "Tangshan", "Shijiazhuang"])],
+)
+def test_rankings_by_exceedance_hours(base: str, lang: str, names: list[str]) -> None:
+    html = page(base, "/rankings", lang)
+    rows = cells(html, "sources-ranking")
+    # rank, city, enterprises, hours, events, alarms, yellow, red: the boiler's one hour
+    # puts Shijiazhuang last; Tianjin and Tangshan share the first rank
+    assert [r[1] for r in rows] == names
+    assert [r[0] for r in rows] == ["1", "1", "3"]
+    assert rows[2][2:5] == ["1", "1", "1"] and rows[2][6:] == ["1", "0"]
+    twin = httpx.get(f"{base}/rankings?format=json", timeout=120).json()["sources"]
+    assert twin["year"] == 2020 and [r["region"] for r in twin["regions"]] == ["120000", "130200", "130100"]
+    text = visible_text(html, lang)
+    assert not foreign(text, lang, allowed=quoted_names(lang) | NAMES)

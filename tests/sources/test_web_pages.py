@@ -161,6 +161,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 BROWSER_PAGES = {
     "sources-home": "/",
     "sources-region": "/regions/130000",
+    "sources-rankings": "/rankings",
     "sources-enterprise": f"/sources/enterprises/{E1}",
     "sources-cards": "/sources/cards",
     "sources-exceedances": "/sources/exceedances",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ecoplan.core.errors import NotFound
 from ecoplan.core.rounding import round_fraction
 from ecoplan.kit.web import Section
 from ecoplan.sources.pages.common import MAP_BOX, Col, frame, map_points, quarter_of, records, table
@@ -143,6 +144,18 @@ def per_factor(totals: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _city(ep: Ecoplan, code: str) -> str:
+    """The prefecture of a region code (GB/T 2260: its first four digits), or the province
+    when there is no prefecture level (a municipality's districts: 110101 → 110000)."""
+    for c in (code[:4] + "00", code[:2] + "0000"):
+        try:
+            ep.region(c)
+        except NotFound:
+            continue
+        return c
+    return code
+
+
 class SourcesPages:
     """The sources sections (home, region); sources has no ranking yet."""
 
@@ -234,7 +247,39 @@ class SourcesPages:
         return Section(data, "sources/region.html", ctx)
 
     def rankings(self, ep: Ecoplan, year: int | None, lang: str) -> Section | None:
-        return None
+        """Prefectures (a municipality's districts under it) ranked by the exceedance hours
+        of their registered enterprises in the newest year with facts (or ``year``), fewest
+        first; ties share a rank."""
+        credit = records(frame(ep, "facts", "credit", year=year))
+        if not credit:
+            return None
+        y = max(int(r["year"]) for r in credit) if year is None else year
+        region_of = {
+            str(e["credit_code"]): str(e["region"]) for e in records(frame(ep, "registry", "enterprises"))
+        }
+        keys = ("enterprises", "events", "hours", "alarms", "yellow", "red")
+        by: dict[str, dict[str, Any]] = {}
+        city = {c: _city(ep, c) for c in set(region_of.values())}
+        for region in region_of.values():  # every prefecture with a registered enterprise
+            by.setdefault(city[region], dict.fromkeys(keys, 0))["enterprises"] += 1
+        for r in credit:
+            if int(r["year"]) != y or str(r["credit_code"]) not in region_of:
+                continue
+            row = by[city[region_of[str(r["credit_code"])]]]
+            row["events"] += int(r.get("exceedance_events") or 0)
+            row["hours"] += int(r.get("exceedance_hours") or 0)
+            row["alarms"] += sum(int(v or 0) for k, v in r.items() if k.startswith("alarms_"))
+            row["yellow"] += int(r.get("yellow_cards") or 0)
+            row["red"] += int(r.get("red_cards") or 0)
+        if not by:
+            return None
+        rows = []
+        for code, row in sorted(by.items(), key=lambda kv: (kv[1]["hours"], kv[1]["events"], kv[0])):
+            rank = 1 + sum(other["hours"] < row["hours"] for other in by.values())
+            rows.append({"rank": rank, "region": code, "name": ep.region(code).name(lang), **row})
+        return Section(
+            {"sources": {"year": y, "regions": rows}}, "sources/rankings.html", {"rows": rows, "year": y}
+        )
 
 
 PAGES = SourcesPages()
