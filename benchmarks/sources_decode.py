@@ -18,6 +18,8 @@ all lines in-process (wall and CPU seconds of that loop):
 - **go-parts**: our Go driver (``benchmarks/peers/hjt212/main.go``) doing the same steps with
   the peer's ``VerifyCrc`` and ``ExtractDataByHeadAndTail`` and the split loop of its
   ``HjtDecoder.Decoder`` (key → value map per frame);
+- **per-frame**: ecoplan's per-frame decoder (``FrameDecoder``, ``Segment.parse``,
+  ``plain()``, ``factors()``) on the first ``--per-frame`` lines, for scale;
 - **go-decoder**: the peer's own ``HjtDecoder.Decoder`` (which prints every data area; the
   driver sends that print to /dev/null).
 
@@ -92,20 +94,48 @@ def build_driver(go: str, peer: Path, out: Path) -> Path:
     return out / "hjt212driver"
 
 
-def worker(corpus: Path) -> None:
-    """One timed pass of ecoplan's batch decoder; prints a JSON line like the Go driver's."""
+def per_frame(lines: list[bytes]) -> tuple[int, int]:
+    """The per-frame decoder on every line (FrameDecoder, Segment.parse, plain, factors)."""
+    from ecoplan.sources.protocol.errors import RemoteProtocolError
+    from ecoplan.sources.protocol.frame import Frame, FrameDecoder
+    from ecoplan.sources.protocol.segment import Segment
+
+    accepted = fields = 0
+    for line in lines:
+        decoder = FrameDecoder()
+        events = decoder.feed(line + b"\r\n") + decoder.close()
+        if len(events) != 1 or not isinstance(events[0], Frame):
+            continue
+        try:
+            area = Segment.parse(events[0].segment).cp
+        except RemoteProtocolError:
+            continue
+        accepted += 1
+        fields += len(area.plain()) + sum(len(kinds) for kinds in area.factors().values())
+    return accepted, fields
+
+
+def worker(corpus: Path, sample: int) -> None:
+    """One timed pass of ecoplan's batch decoder (or, with ``sample``, of the per-frame
+    decoder on the first ``sample`` lines); prints a JSON line like the Go driver's."""
     from ecoplan.sources.protocol.batch import decode_lines
 
     lines = corpus.read_bytes().splitlines()
+    if sample:
+        lines = lines[:sample]
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    decoded = decode_lines(lines)
+    if sample:
+        accepted, fields = per_frame(lines)
+    else:
+        decoded = decode_lines(lines)
+        accepted, fields = decoded.accepted, decoded.fields.num_rows
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     out = {
-        "mode": "ours",
+        "mode": "per-frame" if sample else "ours",
         "frames": len(lines),
-        "accepted": decoded.accepted,
-        "rejected": decoded.rejected,
-        "fields": decoded.fields.num_rows,
+        "accepted": accepted,
+        "rejected": len(lines) - accepted,
+        "fields": fields,
         "seconds": wall,
         "cpu_seconds": cpu,
         "frames_per_s": len(lines) / wall,
@@ -130,10 +160,14 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "ecoplan-bench")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the runs to CPU 0")
     ap.add_argument("--json", type=Path, help="write every run's figures here")
+    ap.add_argument(
+        "--per-frame", type=int, default=54_000, help="lines for the per-frame decoder's row (0: none)"
+    )
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--sample", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        worker(args.worker)
+        worker(args.worker, args.sample)
         return 0
     if args.peer is None:
         sys.exit("give the teafull/hjt212 checkout: --peer DIR or HJT212_DIR")
@@ -149,6 +183,8 @@ def main() -> int:
             "go-parts": [str(driver), "-corpus", str(corpus), "-mode", "parts"],
             "go-decoder": [str(driver), "-corpus", str(corpus), "-mode", "decoder"],
         }
+        if args.per_frame:
+            commands["per-frame"] = commands["ours"] + ["--sample", str(args.per_frame)]
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, cmd in commands.items():
@@ -171,19 +207,24 @@ def main() -> int:
     med: dict[str, dict[str, float]] = {}
     for name, rs in runs.items():
         m = {k: statistics.median(r[k] for r in rs) for k in ("seconds", "cpu_seconds")}
-        m["fps"] = args.frames / m["seconds"]
-        m["fpc"] = args.frames / m["cpu_seconds"]
+        m["fps"] = rs[0]["frames"] / m["seconds"]
+        m["fpc"] = rs[0]["frames"] / m["cpu_seconds"]
         med[name] = m
         print(
             f"{name:11} {m['seconds']:7.2f} {m['cpu_seconds']:7.2f} {m['fps']:10,.0f} {m['fpc']:13,.0f} "
             f"{rs[0]['accepted']:9,} {rs[0]['rejected']:9,}"
+        )
+    if "per-frame" in med:
+        print(
+            f"per-frame: ecoplan's per-frame decoder on the first {args.per_frame:,} lines; "
+            f"batch / per-frame {med['ours']['fpc'] / med['per-frame']['fpc']:.1f}× per CPU second"
         )
     for peer in ("go-parts", "go-decoder"):
         print(
             f"ours / {peer}: {med['ours']['fpc'] / med[peer]['fpc']:.2f}× per CPU second, "
             f"{med['ours']['fps'] / med[peer]['fps']:.2f}× wall"
         )
-    counts = {(r["accepted"], r["rejected"]) for rs in runs.values() for r in rs}
+    counts = {(r["accepted"], r["rejected"]) for name, rs in runs.items() if name != "per-frame" for r in rs}
     same = len(counts) == 1
     print(f"same accepted/rejected counts in every run: {'yes' if same else 'NO: ' + str(sorted(counts))}")
     if args.json:
