@@ -8,8 +8,8 @@ Arrow tables instead of one Python object per frame and per field:
 - ``frames``: one row per line — ``line, ok, reason, edition, qn, st, cn, pw, mn, flag,
   pnum, pno`` (header texts as sent; ``flag`` an integer; ``edition`` per spec §4 "Flag
   bits" / §25.3, ``"2005"`` when Flag is absent);
-- ``fields``: one row per data-area field of the accepted lines — ``frame, code, kind,
-  text``: ``code == ""`` rows are :meth:`~.segment.DataArea.plain`, the others
+- ``fields``: one row per data-area field of the accepted lines, grouped by frame in input
+  order — ``frame, code, kind, text`` (code and kind dictionary-encoded): ``code == ""`` rows are :meth:`~.segment.DataArea.plain`, the others
   :meth:`~.segment.DataArea.factors` (first occurrence wins, a bare ``Flag=`` after a
   factor's pairs is that factor's flag, spec §5.1 [PKT 28]), texts trimmed.
 
@@ -70,9 +70,9 @@ _FRAME_COLUMNS: list[tuple[str, pa.DataType]] = [
 ]
 _FIELD_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("frame", pa.int64()),
-    ("code", pa.string()),
-    ("kind", pa.string()),
-    ("text", pa.string()),
+    ("code", pa.dictionary(pa.int32(), pa.large_string())),
+    ("kind", pa.dictionary(pa.int32(), pa.large_string())),
+    ("text", pa.large_string()),
 ]
 
 FRAMES_SCHEMA: Final = pa.schema(_FRAME_COLUMNS)
@@ -472,35 +472,33 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
     sel = np.flatnonzero(plain | own | attached)
     code_src = np.where(attached, last, arange)[sel]
     pstr = _strings(pbuf, np.stack((ps, code_end, kind_start, key_end, text_start, pe), axis=1).ravel())
-    if len(sel):  # first occurrence wins (dict.setdefault) per frame, code and kind
-        ci = pc.dictionary_encode(pstr.take(_pa(6 * code_src))).indices.to_numpy()
-        ki = pc.dictionary_encode(pstr.take(_pa(6 * sel + 2))).indices.to_numpy()
-        composite = (pline[sel] << 40) | (ci.astype(np.int64) << 20) | ki.astype(np.int64)
-        ordered = np.sort(composite)
-        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-        if len(repeated):  # only the frames with a repeated key: drop the later ones
-            suspect = np.flatnonzero(np.isin(pline[sel], np.unique(repeated >> 40)))
-            _, firsts = np.unique(composite[suspect], return_index=True)
-            drop = np.zeros(len(sel), np.bool_)
-            drop[suspect] = True
-            drop[suspect[firsts]] = False
-            sel, code_src = sel[~drop], code_src[~drop]
-    # back to the input order: fields block by block, frames row by row
+    # back to the input order, block by block (a frame's fields stay in area order)
     inv = np.empty(n, np.int64)
     inv[order] = np.arange(n)
     per_line = np.bincount(pline[sel], minlength=n)
     at_line = np.cumsum(per_line) - per_line
     cnt = per_line[inv]
-    total = int(cnt.sum())
-    back = np.repeat(at_line[inv] - (np.cumsum(cnt) - cnt), cnt) + np.arange(total)
+    back = np.repeat(at_line[inv] - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+    sel, code_src = sel[back], code_src[back]
+    frame = order[pline[sel]]
+    code = pc.dictionary_encode(pstr.take(_pa(6 * code_src)))
+    kind = pc.dictionary_encode(pstr.take(_pa(6 * sel + 2)))
+    text = pstr.take(_pa(6 * sel + 4))
+    if len(sel):  # first occurrence wins (dict.setdefault) per frame, code and kind
+        ci = code.indices.to_numpy().astype(np.int64)
+        composite = (frame << 40) | (ci << 20) | kind.indices.to_numpy().astype(np.int64)
+        ordered = np.sort(composite)
+        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+        if len(repeated):  # only the frames with a repeated key: drop the later ones
+            suspect = np.flatnonzero(np.isin(frame, np.unique(repeated >> 40)))
+            _, firsts = np.unique(composite[suspect], return_index=True)
+            keep = np.ones(len(sel), np.bool_)
+            keep[suspect] = False
+            keep[suspect[firsts]] = True
+            mask = _pa(keep)
+            frame, code, kind, text = frame[keep], code.filter(mask), kind.filter(mask), text.filter(mask)
     fields = pa.table(
-        {
-            "frame": _pa(order[pline[sel[back]]] + base),
-            "code": pstr.take(_pa(6 * code_src[back])),
-            "kind": pstr.take(_pa(6 * sel[back] + 2)),
-            "text": pstr.take(_pa(6 * sel[back] + 4)),
-        },
-        schema=FIELDS_SCHEMA,
+        {"frame": _pa(frame + base), "code": code, "kind": kind, "text": text}, schema=FIELDS_SCHEMA
     )
     is_slow = ~fast | (crc_ok & ~cand)
     rows = inv[np.flatnonzero(~is_slow[inv])]  # sorted positions of fast lines, input order
