@@ -62,7 +62,8 @@ def test_example_lengths_and_empty() -> None:
 
 def test_annex_a_typo_1c08_is_not_the_crc() -> None:
     """§3.4: the 2017 prose misprints 1C08; the packet's 1C80 is right."""
-    assert crc16_hex(EXAMPLES[0][0]) == "1C80" != "1C08"
+    got = crc16_hex(EXAMPLES[0][0])
+    assert got == "1C80" and got != "1C08"
 
 
 def test_modbus_is_not_hj212_and_variants_are_diagnosed() -> None:

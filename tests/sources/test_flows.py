@@ -27,6 +27,7 @@ from ecoplan.sources.protocol.flows import (
     history_request,
 )
 from ecoplan.sources.protocol.frame import Frame, FrameDecoder, encode_frame
+from ecoplan.sources.protocol.reassembly import Message, Reassembler
 from ecoplan.sources.protocol.segment import DataArea, Segment, format_qn
 
 MN = "010000A8900016F000169DC0"
@@ -272,3 +273,23 @@ def test_history_request_checks() -> None:
         history_request("2011", T0, T0, qn=T0, st="32", pw=PW, mn=MN)
     with pytest.raises(LocalProtocolError, match="bad_value"):
         history_request("2051", T0, T0 - timedelta(hours=1), qn=T0, st="32", pw=PW, mn=MN)
+
+
+def test_long_upload_is_split_and_each_packet_answered() -> None:
+    """A 2051 over 1024 bytes goes as PNUM packets (2025 §8.1.2), each answered 9014 with
+    its own QN (C.50); the platform's Reassembler joins them."""
+    factors = [[("DataTime", "20240601084000")]] + [
+        [(f"a{i:05d}-Avg", f"{i}.5"), (f"a{i:05d}-Flag", "N")] for i in range(60)
+    ]
+    link = pair("2025")
+    link.run("d", link.d.upload("2051", DataArea.build(factors), T0), T0)
+    packets = [s for who, s in link.sent if who == "d"]
+    acks = [s for who, s in link.sent if who == "p"]
+    assert len(packets) >= 2 and all(len(p.to_bytes()) <= 1024 for p in packets)
+    assert all(p.flag is not None and p.flag.value == 11 for p in packets)  # 2025: split + answer
+    assert [a.qn for a in acks] == [p.qn for p in packets] and {a.cn for a in acks} == {"9014"}
+    assert link.d.pending == 0
+    r = Reassembler()
+    joined = [e for a in link.events["p"] if isinstance(a, Received) for e in r.feed(a.segment, 0.0)]
+    (msg,) = joined
+    assert isinstance(msg, Message) and len(msg.cp.factors()) == 60

@@ -105,14 +105,14 @@ def test_bad_frames_name_their_reason_and_offset(packet: bytes, reason: str) -> 
     events = feed_chunks(stream)
     assert events == bytewise(stream)
     assert [e.reason for e in events if isinstance(e, FrameError)] == ["garbage", reason]
-    assert events[1].offset == 2  # type: ignore[union-attr]
+    assert events[1].offset == 2
 
 
 def test_non_ascii_is_an_option() -> None:
     seg = "QN=20160801085857223;ST=32;CN=3020;PW=100000;MN=X;Flag=5;CP=&&i11001-Info=//日志//&&".encode()
     (ok,) = feed_chunks(encode_frame(seg))
     assert isinstance(ok, Frame) and ok.segment == seg
-    (bad,) = feed_chunks(encode_frame(seg), ascii_only=True)  # type: ignore[arg-type]
+    (bad,) = feed_chunks(encode_frame(seg), ascii_only=True)
     assert isinstance(bad, FrameError) and bad.reason == "non_ascii"
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 
 import pytest
 
-from ecoplan.sources.protocol.reassembly import Expired, Message, Reassembler, ReassemblyError
+from ecoplan.sources.protocol.errors import LocalProtocolError
+from ecoplan.sources.protocol.reassembly import Expired, Message, Reassembler, ReassemblyError, split_segment
 from ecoplan.sources.protocol.segment import Segment
 
 
@@ -62,7 +64,47 @@ def test_expiry_and_bound() -> None:
     assert exp == Expired(("A", "2051", "20160801084000", 3), (1,), 3, 0)
     r.feed(part(1, mn="X"), 0)
     r.feed(part(1, mn="Y"), 1)
-    (exp,) = r.feed(part(1, mn="Z"), 2)
-    assert isinstance(exp, Expired) and exp.key[0] == "X" and r.pending == 2
+    (dropped,) = r.feed(part(1, mn="Z"), 2)
+    assert isinstance(dropped, Expired) and dropped.key[0] == "X" and r.pending == 2
     with pytest.raises(ValueError, match="timeout"):
         Reassembler(timeout=0)
+
+
+def _big(n: int = 80) -> Segment:
+    items = ";".join(f"a{i:05d}-Avg={i}.25,a{i:05d}-Flag=N" for i in range(n))
+    return Segment.parse(
+        "QN=20160801085857223;ST=31;CN=2051;PW=123456;MN=010000A8900016F000169DC0;Flag=5;"
+        f"CP=&&DataTime=20160801084000;{items}&&"
+    )
+
+
+def test_split_segment_and_reassemble() -> None:
+    """Over 1024 bytes → PNUM packets ≤ 1024, split bit set, own QNs, DataTime in each
+    (C.49/C.50); the Reassembler gives back every factor in order."""
+    big = _big()
+    assert len(big.to_bytes()) > 1024
+    qns = iter(datetime(2016, 8, 1, 8, 58, 57, (534 + i) * 1000) for i in range(100))
+    parts = split_segment(big, lambda: next(qns))
+    total = len(parts)
+    assert total >= -(-len(big.to_bytes()) // 1024) >= 3
+    assert all(len(p.to_bytes()) <= 1024 for p in parts)
+    assert [(p.packet_count, p.packet_no) for p in parts] == [(total, n) for n in range(1, total + 1)]
+    assert all(
+        p.flag is not None and p.flag.value == 7 and p.cp.get("DataTime") == "20160801084000" for p in parts
+    )
+    assert [p.qn for p in parts] == [datetime(2016, 8, 1, 8, 58, 57, (534 + i) * 1000) for i in range(total)]
+    r = Reassembler()
+    events = [e for p in reversed(parts) for e in r.feed(Segment.parse(p.to_bytes()), 0.0)]
+    (msg,) = events
+    assert isinstance(msg, Message)
+    assert list(msg.cp.factors()) == list(big.cp.factors())
+    assert split_segment(_big(3), lambda: datetime(2020, 1, 1)) == [_big(3)]  # fits: unchanged
+
+
+def test_split_segment_item_too_long() -> None:
+    huge = Segment.parse(
+        "QN=20160801085857223;ST=32;CN=3020;PW=123456;MN=A;Flag=5;"
+        f"CP=&&DataTime=20160801084000;i11001-Info=//{'x' * 1100}//&&"
+    )
+    with pytest.raises(LocalProtocolError, match="segment_too_long"):
+        split_segment(huge, lambda: datetime(2020, 1, 1))

@@ -37,7 +37,9 @@ shows — 9011 (QnRtn 3 for a wrong PW, 4 for a wrong MN, 8 for an unknown CN), 
 uploads with new QNs (each waiting for its 9014 before the next when acknowledged,
 C.48/C.50), then 9012; 9013 to a notification; applies 1000 (OverTime/ReCount), 1072
 (password), 1002 (its MN) and 1014 (a new key). It uploads data (:meth:`Device.upload`)
-and notifications (1013, 1001, 1014, 9015 heartbeats), resending an unanswered one
+— a segment over 1024 bytes as PNUM packets (:func:`.reassembly.split_segment`, 2025
+§8.1.2), each answered on its own (C.50) — and notifications (1013, 1001, 1014, 9015
+heartbeats), resending an unanswered one
 (same QN) ``ReCount`` times after ``OverTime`` each, then :class:`Failed` ``no_ack``
 with the segment, to be back-filled with ``RF=1`` (2025 §8.1.2, spec §25.7).
 
@@ -58,6 +60,8 @@ from ecoplan.sources.protocol import replies
 from ecoplan.sources.protocol.codes import CN_CODES, ExeRtn, QnRtn
 from ecoplan.sources.protocol.crypto import parse_key
 from ecoplan.sources.protocol.errors import LocalProtocolError
+from ecoplan.sources.protocol.frame import STANDARD_MAX_SEGMENT
+from ecoplan.sources.protocol.reassembly import split_segment
 from ecoplan.sources.protocol.segment import DataArea, Flag, Segment, format_qn, format_time, parse_qn
 
 __all__ = [
@@ -506,8 +510,10 @@ class Device:
         handler: Handler | None = None,
         ack: bool = True,
         hardware_id: str | None = None,
+        max_segment: int = STANDARD_MAX_SEGMENT,
     ) -> None:
         self.mn, self.pw, self.st, self.edition = mn, pw, st, edition
+        self.max_segment = max_segment
         self.timing = timing or Timing()
         self.handler = handler or _no_data
         self.ack = ack
@@ -550,8 +556,15 @@ class Device:
     def upload(
         self, cn: str, cp: Mapping[str, str] | DataArea, now: datetime, *, backfill: bool = False
     ) -> list[Action]:
-        """Upload data (2011/2051/2061/2031…, C.14–C.18); ``backfill`` marks ``RF=1`` (2025)."""
-        return self.send(self.segment(cn, now, cp, rf=backfill), now)
+        """Upload data (2011/2051/2061/2031…, C.14–C.18); ``backfill`` marks ``RF=1`` (2025).
+        A segment over ``max_segment`` goes as PNUM packets, each answered on its own (C.49/C.50)."""
+        actions: list[Action] = []
+        for packet in self._packets(self.segment(cn, now, cp, rf=backfill), now):
+            actions += self.send(packet, now)
+        return actions
+
+    def _packets(self, seg: Segment, now: datetime) -> list[Segment]:
+        return split_segment(seg, lambda: self._clock.qn(now), max_segment=self.max_segment)
 
     def heartbeat(self, now: datetime) -> list[Action]:
         """9015 heartbeat, ``CP=&&&&`` (2025 Table 12, C54)."""
@@ -642,8 +655,10 @@ class Device:
         self._clock.after(seg.qn_time)
         history = seg.cn in HISTORY_CNS and seg.cp.get("BeginTime") is not None
         records = [
-            self.segment(seg.cn or "", now, area, rf=history) for area in answer.uploads
-        ]  # new QNs for the uploads (C.20, C.47–C.50)
+            packet
+            for area in answer.uploads
+            for packet in self._packets(self.segment(seg.cn or "", now, area, rf=history), now)
+        ]  # new QNs for the uploads, long ones split (C.20, C.47–C.50)
         result = replies.execution_result(seg, answer.exe_rtn)
         if not (self.ack and records):
             return actions + [Send(r) for r in records] + [Send(result)]

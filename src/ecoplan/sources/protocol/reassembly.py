@@ -8,16 +8,24 @@ may arrive in any order, and a group incomplete after ``timeout`` seconds expire
 
 Sans-IO: the caller passes the time (``now``, any monotonic seconds); nothing is stored
 beyond ``max_pending`` groups (the oldest is expired first).
+
+:func:`split_segment` is the sending side: a segment over the limit (1024, Table 2; 2025
+§8.1.2 "数据段超 1 024个字符时应分包传输") becomes PNUM packets, each with its own QN,
+the split bit set and the ``DataTime`` item repeated (C.49/C.50).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Final
 
-from ecoplan.sources.protocol.segment import DataArea, Segment
+from ecoplan.sources.protocol.errors import LocalProtocolError
+from ecoplan.sources.protocol.frame import STANDARD_MAX_SEGMENT
+from ecoplan.sources.protocol.segment import DataArea, Flag, Segment
 
-__all__ = ["DEFAULT_TIMEOUT", "Expired", "Message", "Reassembler", "ReassemblyError"]
+__all__ = ["DEFAULT_TIMEOUT", "Expired", "Message", "Reassembler", "ReassemblyError", "split_segment"]
 
 #: Seconds an incomplete group is kept.
 DEFAULT_TIMEOUT: Final = 120.0
@@ -117,3 +125,46 @@ class Reassembler:
     @staticmethod
     def _expired(key: Key, group: _Group) -> Expired:
         return Expired(key, tuple(sorted(group.parts)), key[3], group.since)
+
+
+#: A 17-digit QN for sizing the packets before their own QNs are drawn.
+_SIZING_QN: Final = datetime(2000, 1, 1)
+
+
+def split_segment(
+    segment: Segment, next_qn: Callable[[], datetime], *, max_segment: int = STANDARD_MAX_SEGMENT
+) -> list[Segment]:
+    """``segment`` as packets of at most ``max_segment`` bytes (itself when it fits).
+
+    The data area's items are dealt in order; the first item holding ``DataTime`` is
+    repeated at the head of every packet (spec §4 "PNUM / PNO"); each packet gets a QN
+    from ``next_qn`` (C.49/C.50 number them …534, …535), ``PNUM``/``PNO`` from 1 and the
+    Flag's split bit. :class:`LocalProtocolError` when one item alone does not fit.
+    """
+    if len(segment.to_bytes()) <= max_segment:
+        return [segment]
+    flag = segment.flag or Flag.make(version=1)
+    split_flag = Flag(flag.value | 2)
+    items = segment.cp.items
+    head = next((i for i, item in enumerate(items) if any(k.strip() == "DataTime" for k, _ in item)), None)
+    common = (items[head],) if head is not None else ()
+    rest = [item for i, item in enumerate(items) if i != head]
+
+    def packet(body: tuple[tuple[tuple[str, str | None], ...], ...], pnum: int, pno: int) -> Segment:
+        area = DataArea((*common, *body))
+        return replace(segment, qn=_SIZING_QN, flag=split_flag, pnum=pnum, pno=pno, cp=area, order=None)
+
+    # the longest header (PNUM/PNO of up to 4 digits each) bounds what an area may take
+    groups: list[list[tuple[tuple[str, str | None], ...]]] = [[]]
+    for item in rest:
+        trial = (*groups[-1], item)
+        if len(packet(trial, 9999, 9999).to_bytes()) <= max_segment:
+            groups[-1].append(item)
+            continue
+        if not groups[-1] or len(packet((item,), 9999, 9999).to_bytes()) > max_segment:
+            raise LocalProtocolError(
+                "segment_too_long", "one data-area item does not fit a packet", str(item)
+            )
+        groups.append([item])
+    total = len(groups)
+    return [replace(packet(tuple(g), total, n), qn=next_qn()) for n, g in enumerate(groups, start=1)]
