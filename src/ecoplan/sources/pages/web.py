@@ -125,17 +125,25 @@ def _history(
     limits: list[dict[str, Any]],
     start: dt.datetime | None,
     end: dt.datetime | None,
+    newest: dt.datetime | None,
     lang: str,
 ) -> tuple[list[dict[str, Any]], dt.datetime | None, dt.datetime | None]:
+    """The charts of the hours in [start, end]; without either, the :data:`HISTORY_DAYS`
+    up to the hour of the ``newest`` live value (one bounded read per outlet)."""
+    if start is None and end is None:
+        if newest is None:
+            return [], None, None
+        last = newest.replace(minute=0, second=0, microsecond=0)
+        start, end = last - dt.timedelta(days=HISTORY_DAYS, hours=-1), last + dt.timedelta(hours=1)
+        shown_end: dt.datetime | None = last
+    else:
+        shown_end = end
     hourly = [
         r for o in outlets for r in records(frame(ep, "facts", "hourly", outlet_id=o, start=start, end=end))
     ]
     if not hourly:
-        return [], start, end
-    if start is None and end is None:
-        end = max(r["hour"] for r in hourly)
-        start = end - dt.timedelta(days=HISTORY_DAYS) + dt.timedelta(hours=1)
-        hourly = [r for r in hourly if r["hour"] >= start]
+        return [], start, shown_end
+    end = shown_end
     hour_limit = {
         (str(x.get("outlet_id")), str(x.get("factor"))): x for x in limits if str(x.get("basis")) == "hour"
     }
@@ -210,7 +218,8 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
                 )
             limits = [x for o in ids for x in records(frame(ep, "registry", "limits", outlet_id=o))]
             live = live_vs_limits(records(frame(ep, "frames", "latest", credit_code=credit_code)), limits)
-            charts, s, e = _history(ep, ids, limits, s, e, lang)
+            newest = max((r["data_time"] for r in live if r.get("data_time") is not None), default=None)
+            charts, s, e = _history(ep, ids, limits, s, e, newest, lang)
             exc = records(frame(ep, "facts", "exceedances", credit_code=credit_code))
             alarms = records(frame(ep, "facts", "alarms", credit_code=credit_code))
             permits = records(frame(ep, "registry", "permits", credit_code=credit_code))
