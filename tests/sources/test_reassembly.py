@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import itertools
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecoplan.sources.protocol.errors import LocalProtocolError
 from ecoplan.sources.protocol.reassembly import Expired, Message, Reassembler, ReassemblyError, split_segment
@@ -108,3 +111,28 @@ def test_split_segment_item_too_long() -> None:
     )
     with pytest.raises(LocalProtocolError, match="segment_too_long"):
         split_segment(huge, lambda: datetime(2020, 1, 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.from_regex(r"[a-w][0-9]{5}", fullmatch=True), st.decimals(-1e6, 1e6, places=3)),
+        max_size=150,
+    ),
+    st.sampled_from([300, 512, 1024]),
+)
+def test_split_any_area(factors: list[tuple[str, Decimal]], limit: int) -> None:
+    """Whatever the area: every packet fits, PNO runs 1..PNUM, and the reassembled area
+    holds the original items in order after the repeated DataTime."""
+    body = "".join(f";{code}-Avg={value},{code}-Flag=N" for code, value in factors)
+    seg = Segment.parse(
+        f"QN=20160801085857223;ST=31;CN=2051;PW=1;MN=A;Flag=5;CP=&&DataTime=20160801084000{body}&&"
+    )
+    qn = iter(datetime(2016, 8, 1, 9, 0, 0, i * 1000) for i in range(1000))
+    parts = split_segment(seg, lambda: next(qn), max_segment=limit)
+    assert parts == [seg] or all(len(p.to_bytes()) <= limit for p in parts)
+    r = Reassembler()
+    (msg,) = [e for p in parts for e in r.feed(Segment.parse(p.to_bytes()), 0.0)]
+    assert isinstance(msg, Message)
+    items = [i for i in msg.cp.items if i[0][0] != "DataTime"]
+    assert items == [i for i in seg.cp.items if i[0][0] != "DataTime"]
