@@ -293,3 +293,21 @@ def test_long_upload_is_split_and_each_packet_answered() -> None:
     joined = [e for a in link.events["p"] if isinstance(a, Received) for e in r.feed(a.segment, 0.0)]
     (msg,) = joined
     assert isinstance(msg, Message) and len(msg.cp.factors()) == 60
+
+
+def test_password_change_and_busy_device() -> None:
+    """1072 sets the device password; the platform uses the new one after the 9012. A
+    request while the device still sends the records of another is refused (QnRtn 2)."""
+    link = pair()
+    link.run("p", link.p.request(link.p.segment("1072", T0, {"NewPW": "654321"}), T0), T0)
+    assert link.d.pw == link.p.pw == "654321"
+    d = Device(mn=MN, pw=PW, handler=lambda s: Answer(ExeRtn.SUCCESS, (minute(0), minute(1))))
+    p = Platform(mn=MN, pw=PW)
+    (first,) = p.request(
+        p.segment("2051", T0, {"BeginTime": "20240601080000", "EndTime": "20240601082000"}), T0
+    )
+    assert isinstance(first, Send)
+    d.receive(wire(first.segment), T0)  # 9011 and the first record, waiting for its 9014
+    other = p.segment("1061", T0)
+    (refusal,) = d.receive(wire(other), T0)
+    assert isinstance(refusal, Send) and refusal.segment.cp.get("QnRtn") == "2"

@@ -33,7 +33,8 @@ QNs), and calls :meth:`tick` to let timeouts fire; every call returns :data:`Act
   1064, real-time upload on/off 2011/2012, facility status on/off 2021/2022.
 
 **Device** (:class:`Device`, for the simulator): answers a platform request as Annex C
-shows — 9011 (QnRtn 3 for a wrong PW, 4 for a wrong MN, 8 for an unknown CN), the
+shows — 9011 (QnRtn 3 for a wrong PW, 4 for a wrong MN, 8 for an unknown CN, 2 while
+it still answers the previous request), the
 uploads with new QNs (each waiting for its 9014 before the next when acknowledged,
 C.48/C.50), then 9012; 9013 to a notification; applies 1000 (OverTime/ReCount), 1072
 (password), 1002 (its MN) and 1014 (a new key). It uploads data (:meth:`Device.upload`)
@@ -434,12 +435,22 @@ class Platform:
             out: list[Action] = []
             if code == ExeRtn.SUCCESS or (code == ExeRtn.NO_DATA and p.cn in HISTORY_CNS):
                 out.append(Done(p.qn, p.cn, code, p.uploads))
+                self._adopt(p.segment)
                 if p.then is not None:
                     out += p.then(code)
             else:
                 out.append(Failed(p.qn, p.cn, "failed", code, p.segment))
             return out + self._next(now)
         return []
+
+    def _adopt(self, req: Segment) -> None:
+        """What a request the device executed changes here: 1072 its PW, 1000 the timing."""
+        if req.cn == "1072" and req.cp.get("NewPW"):
+            self.pw = req.cp.get("NewPW") or self.pw
+        elif req.cn == "1000":
+            over, count = req.cp.value("OverTime"), req.cp.value("ReCount")
+            if isinstance(over, int) and isinstance(count, int):
+                self.timing = Timing(float(over), count)
 
     def _device_initiated(self, seg: Segment, now: datetime) -> list[Action]:
         """Follow-ups of device notifications: 1013 → 1012 (C.4); 1001 → 1002 (2025 C2/C3);
@@ -646,6 +657,8 @@ class Device:
 
     def _request(self, seg: Segment, now: datetime) -> list[Action]:
         rtn = self._check(seg)
+        if rtn == QnRtn.READY and (self._outbox or self._finish is not None):
+            rtn = QnRtn.REFUSED  # still sending the answer to the previous request
         reply = replies.request_reply(seg, rtn)
         if rtn != QnRtn.READY:
             return [Send(reply)]
