@@ -60,24 +60,35 @@ def seed_register(ep: Ecoplan, register: dict[str, list[tuple[Any, ...]]] | None
 def insert_values(ep: Ecoplan, rows: Sequence[dict[str, Any]]) -> None:
     """sources_values rows (with a frame each in sources_frames, the evidence)."""
     con = ep.catalog.con
-    start = int(con.execute("SELECT coalesce(max(frame_id), 0) FROM sources_frames").fetchone()[0])  # type: ignore[index]
+    got = con.execute("SELECT coalesce(max(frame_id), 0) FROM sources_frames").fetchone()
+    start = int(got[0]) if got else 0
     frames: dict[tuple[str, str, dt.datetime], int] = {}
     for r in rows:
         key = (r["mn"], r["cn"], r["data_time"])
         if key not in frames:
             frames[key] = start + len(frames) + 1
+            raw = f"##raw {r['mn']} {r['cn']} {r['data_time']:%Y%m%d%H%M%S}"
             con.execute(
-                "INSERT INTO sources_frames (frame_id, log, seg, pos, received_at, mn, st, cn, qn, data_time, flag, "
-                "edition, status, raw) VALUES (?, 'test', 0, ?, ?, ?, '31', ?, ?, ?, 5, '2017', 'ok', ?)",
-                [frames[key], frames[key], r["data_time"], r["mn"], r["cn"], f"q{frames[key]}", r["data_time"],
-                 f"##raw {r['mn']} {r['cn']} {r['data_time']:%Y%m%d%H%M%S}"],
-            )  # fmt: skip
+                "INSERT INTO sources_frames (frame_id, log, seg, pos, received_at, mn, st, cn, qn, data_time, "
+                "flag, edition, status, raw) VALUES (?, 'test', 0, ?, ?, ?, '31', ?, ?, ?, 5, '2017', 'ok', ?)",
+                [
+                    frames[key],
+                    frames[key],
+                    r["data_time"],
+                    r["mn"],
+                    r["cn"],
+                    f"q{frames[key]}",
+                    r["data_time"],
+                    raw,
+                ],
+            )
+        values = [frames[key], r["mn"], r["cn"], r["data_time"], r["factor"], r.get("rtd"), r.get("avg"),
+                  r.get("min"), r.get("max"), r.get("cou"), r.get("zs_avg"), r.get("flag", "N")]  # fmt: skip
         con.execute(
-            "INSERT INTO sources_values (frame_id, mn, cn, data_time, factor, rtd, avg, min, max, cou, zs_avg, flag) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [frames[key], r["mn"], r["cn"], r["data_time"], r["factor"], r.get("rtd"), r.get("avg"), r.get("min"),
-             r.get("max"), r.get("cou"), r.get("zs_avg"), r.get("flag", "N")],
-        )  # fmt: skip
+            "INSERT INTO sources_values (frame_id, mn, cn, data_time, factor, rtd, avg, min, max, cou, zs_avg, "
+            "flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
 
 
 def minute(
