@@ -8,6 +8,7 @@ inputs (``pytest -m slow tests/sources/test_fuzz.py``).
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from tests.sources.packets import PACKETS, PACKETS_2025
 
 from ecoplan.sources.protocol.crypto import KeyRing, open_frame
-from ecoplan.sources.protocol.decoding import decode_packet
+from ecoplan.sources.protocol.decoding import area_json, decode_packet, header_json
 from ecoplan.sources.protocol.errors import RemoteProtocolError
 from ecoplan.sources.protocol.frame import DEFAULT_CAP, Frame, FrameDecoder, FrameError, encode_frame
 from ecoplan.sources.protocol.schemas import validate
@@ -96,6 +97,9 @@ def check(data: bytes, rng: random.Random, *, deep: bool = True) -> tuple[int, i
     if deep:
         line = decode_packet(data.split(b"\n", 1)[0], keys=_RING)  # the decode command's path
         assert line.ok == (line.reason is None)
+        shown = line.segment or line.header
+        if shown is not None:  # the decode command's JSON always serialises
+            json.dumps({**header_json(shown), "cp": area_json(shown.cp)})
     return frames, len(events) - frames
 
 
