@@ -212,7 +212,11 @@ def test_enterprise_history_and_events(base: str) -> None:
     assert "2020-04-24 06:00 to 2020-05-01 05:00" in charts  # the newest week of hours
     assert "· O2" not in charts and "· NOx (mg/m3)" in charts  # only the limited pollutants
     (event,) = cells(html, "sources-exceedances")
-    assert event[:2] == ["SJZ-DA001", "SO2"] and event[-3:] == ["75", "75", "35"]
+    assert event[:2] == ["SJZ-DA001", "SO2"] and event[-4:] == ["75", "75", "35", "Frames"]
+    link = re.search(r'<a href="(/api/v1/sources/exceedances/[^"]+/evidence)">Frames</a>', html)
+    assert link is not None
+    frames = httpx.get(base + link.group(1), timeout=60).json()
+    assert frames["total"] == 60 and PW not in str(frames)
     assert cells(html, "sources-alarms")
     totals = {r[1]: r for r in cells(html, "sources-ent-totals")}
     assert totals["SO2"] == ["2020", "SO2", "0.02", "120.5", "0"]

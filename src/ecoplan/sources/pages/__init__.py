@@ -54,6 +54,7 @@ EXCEEDANCE_COLS = (
     Col("max_value", "sources.web.col.peak", "number"),
     Col("mean_value", "sources.web.col.mean", "number"),
     Col("limit_value", "sources.web.col.limit", "number"),
+    Col("event_id", "sources.web.col.evidence", "evidence"),
 )
 ALARM_COLS = (
     Col("credit_code", "sources.web.col.enterprise", "enterprise"),

@@ -122,9 +122,9 @@ class Col:
 
     column: str
     header: str
-    kind: str = (
-        "text"  # text|id|number|time|date|name|enterprise|medium|card|status|factor|alarm|causes|cycle
-    )
+    #: text, id, number, time, date, name, evidence, enterprise, medium, card, status,
+    #: factor, alarm, causes or cycle (see :func:`_cell`)
+    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,8 @@ def _cell(col: Col, row: dict[str, Any], lang: str) -> Cell:
         return Cell(str(name), href=f"/sources/enterprises/{v}?lang={lang}", quoted=name != v)
     if col.kind == "factor":
         return Cell(factor_name(str(v), lang))
+    if col.kind == "evidence":  # the event's frames, from the API (the password masked)
+        return Cell(word("sources.web.evidence_link", lang), href=f"/api/v1/sources/exceedances/{v}/evidence")
     if col.kind == "causes":
         return Cell(causes(v, lang))
     if col.kind in ("medium", "card", "status", "alarm", "cycle"):
