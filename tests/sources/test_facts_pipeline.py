@@ -69,8 +69,9 @@ def insert_values(ep: Ecoplan, rows: Sequence[dict[str, Any]]) -> None:
             frames[key] = start + len(frames) + 1
             raw = f"##raw {r['mn']} {r['cn']} {r['data_time']:%Y%m%d%H%M%S}"
             con.execute(
-                "INSERT INTO sources_frames (frame_id, log, seg, pos, received_at, mn, st, cn, qn, data_time, "
-                "flag, edition, status, raw) VALUES (?, 'test', 0, ?, ?, ?, '31', ?, ?, ?, 5, '2017', 'ok', ?)",
+                "INSERT INTO sources_frames (frame_id, log, seg, pos, received_at, mn, st, cn, qn, "
+                "data_time, flag, edition, status, raw) "
+                "VALUES (?, 'test', 0, ?, ?, ?, '31', ?, ?, ?, 5, '2017', 'ok', ?)",
                 [
                     frames[key],
                     frames[key],
@@ -85,8 +86,8 @@ def insert_values(ep: Ecoplan, rows: Sequence[dict[str, Any]]) -> None:
         values = [frames[key], r["mn"], r["cn"], r["data_time"], r["factor"], r.get("rtd"), r.get("avg"),
                   r.get("min"), r.get("max"), r.get("cou"), r.get("zs_avg"), r.get("flag", "N")]  # fmt: skip
         con.execute(
-            "INSERT INTO sources_values (frame_id, mn, cn, data_time, factor, rtd, avg, min, max, cou, zs_avg, "
-            "flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sources_values (frame_id, mn, cn, data_time, factor, rtd, avg, min, max, cou, "
+            "zs_avg, flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             values,
         )
 

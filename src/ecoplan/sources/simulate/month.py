@@ -16,13 +16,14 @@ first by id) with their enterprises, permits, limits and quantities, and writes 
   region and pollutant (Σ of the Cou written, in t).
 
 Normal values stay far below the limits (the mean at 30–50 % of the limit, ±10 %, O2 at most
-0.5 % above the reference: converted at most ≈ 64 % of the limit); injected exceedances are
-1.5–1.8 × the limit (converted), varying (no flatline). Faults, each on its own outlet:
-``silence`` (3 hours without frames), ``flatline`` (NOx or COD constant for 5 hours), ``negative`` (particulate or NH3-N
-below 0 for 2 hours), ``impossible`` (O2 25 % for 1 hour), ``flag_storm`` (flags N, D, N, D,
-N, D in one hour), ``zero_flow`` (flow 0 while emitting for 2 hours). One enterprise emits
-1.6 × its permitted quantities over the year: yellow in the quarter it crosses them (Q3),
-red in the next.
+0.5 % above the reference: converted at most ≈ 64 % of the limit); injected exceedances
+are 1.5–1.8 × the limit (converted), varying (no flatline). Faults, each on its own outlet:
+``silence`` (3 hours without frames), ``flatline`` (NOx or COD constant for 5 hours),
+``negative`` (particulate or NH3-N below 0 for 2 hours), ``impossible`` (O2 25 % for 1
+hour), ``flag_storm`` (flags N, D, N, D, N, D in one hour), ``zero_flow`` (flow 0 while
+emitting for 2 hours). One enterprise emits 3.2 × half its permitted quantities: yellow
+in the quarter it crosses a quantity, red in the next (the ground truth follows the
+written Cou day by day).
 """
 
 from __future__ import annotations
