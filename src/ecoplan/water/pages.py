@@ -150,6 +150,84 @@ def series_chart(points: list[tuple[str, float]], limits: tuple[float, ...], lan
 HOME_MIN_MONTHS = 3
 
 
+def _registers(ep: Ecoplan, code: str, lang: str) -> dict[str, Any]:
+    """The region's drinking-water sources (the latest year with monitoring of one of
+    them: each source's verdict, the rate by count and by volume over city- and
+    county-level sources) and its black-odorous water bodies (the latest year with one
+    of them assessed: the remaining share per built-up area kind); empty when the
+    region has neither."""
+    out: dict[str, Any] = {}
+    for y in reversed(ep.water.drinking.years()):
+        att = ep.water.drinking.attainment(year=y)
+        mine = att[[in_region(r, code) for r in att["region"]]]
+        if len(mine):
+            rates = ep.water.drinking.rates(year=y, region=code)
+            rate = rates.iloc[0].to_dict() if len(rates) else None
+            out["drinking"] = {
+                "year": y,
+                "rate_count": None if rate is None else rate["rate_count_pct"],
+                "rate_volume": None if rate is None else rate["rate_volume_pct"],
+                "n": None if rate is None else int(rate["n_sources"]),
+                "meeting": None if rate is None else int(rate["n_meeting"]),
+                "rows": [
+                    {
+                        "source": r["source"],
+                        "name": r["name"],
+                        "type": word(f"water.drinking.type.{r['type']}", lang),
+                        "level": word(f"water.drinking.level.{r['level']}", lang),
+                        "meets": r["meets"] if r["meets"] is not None and r["meets"] == r["meets"] else None,
+                        "verdict": word(
+                            "water.drinking.meets."
+                            + ("none" if r["meets"] is None or r["meets"] != r["meets"] else
+                               "yes" if r["meets"] else "no"),
+                            lang,
+                        ),
+                    }
+                    for r in mine.to_dict("records")
+                ],
+            }  # fmt: skip
+            break
+    for y in reversed(ep.water.black_odorous.years()):
+        ratios = ep.water.black_odorous.ratios(year=y, region=code)
+        ratios = ratios[ratios["n_assessed"] > 0]
+        if len(ratios):
+            out["black"] = {
+                "year": y,
+                "rows": [
+                    {
+                        "area": r["area"],
+                        "area_word": word(f"water.black_odorous.area.{r['area']}", lang),
+                        "listed": int(r["n_listed"]),
+                        "assessed": int(r["n_assessed"]),
+                        "eliminated": int(r["n_eliminated"]),
+                        "remaining": float(r["remaining_pct"]),
+                    }
+                    for r in ratios.to_dict("records")
+                ],
+            }
+            break
+    return out
+
+
+def _register_data(registers: dict[str, Any]) -> dict[str, Any]:
+    """The JSON of the register parts (words left out)."""
+    d, b = registers.get("drinking"), registers.get("black")
+    return {
+        "drinking": None
+        if d is None
+        else {
+            "year": d["year"],
+            "rate_count_pct": d["rate_count"],
+            "rate_volume_pct": d["rate_volume"],
+            "sources": [{"source": r["source"], "meets": r["meets"]} for r in d["rows"]],
+        },
+        "black_odorous": None
+        if b is None
+        else {"year": b["year"], "areas": [{k: r[k] for k in ("area", "listed", "assessed", "eliminated",
+                                                                  "remaining")} for r in b["rows"]]},
+    }  # fmt: skip
+
+
 def home_year(months: dict[int, int], sections: Callable[[int], int]) -> int:
     """The year the home page shows, from the number of months with data per year: the
     latest year with at least :data:`HOME_MIN_MONTHS` months; else the year with the most
@@ -243,8 +321,21 @@ class WaterPages:
                 by_year.append({"year": y, **_distribution(rows, lang)})
                 if year is None or y == year:
                     latest = (y, rows)
+        registers = _registers(ep, code, lang)
         if latest is None:
-            return None
+            if not registers:
+                return None
+            ctx0 = {
+                "year": None,
+                "by_year": [],
+                "rows": [],
+                "series": None,
+                "classes": classes(lang),
+                "drinking": None,
+                "black": None,
+                **registers,
+            }
+            return Section({"water": {"registers": _register_data(registers)}}, "water/region.html", ctx0)
         y, rows = latest
         table = []
         for r in sorted(rows, key=lambda r: (-(r["class"] or 0), _name(r["name"]))):
@@ -264,9 +355,14 @@ class WaterPages:
             "rows": table,
             "series": self._series(ep, rows, lang, state),
             "classes": classes(lang),
+            "drinking": None,
+            "black": None,
+            **registers,
         }
         data = {"year": y, "by_year": [{k: v for k, v in d.items() if k != "parts"} for d in by_year]}
         data["sections"] = [{k: r[k] for k in ("station", "name", "class", "grade")} for r in rows]
+        if registers:
+            data["registers"] = _register_data(registers)
         return Section({"water": data}, "water/region.html", ctx)
 
     def _series(
