@@ -16,6 +16,7 @@ from ecoplan.ingest.values import ValueRow
 from ecoplan.plans.model import Basis
 from ecoplan.store import faults
 from ecoplan.water.pipeline import drinking as pipe
+from ecoplan.water.report import section
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "ecoplan" / "water" / "data"
 SUPPLY = {"HB-DW-01": 450000, "HB-DW-02": 300000, "HB-DW-03": 200000, "HB-DW-04": 40000, "HB-DW-05": 30000,
@@ -214,3 +215,15 @@ def test_shallow_point_uses_the_depth() -> None:
     out = pipe.black_bodies(bodies, m, 2024).iloc[0]
     assert out["grades"] == '{"P1": "light", "P2": "light", "P3": "light"}'
     assert out["verdict"] == "by_point" and not out["eliminated"]
+
+
+def test_report_note(ep: Ecoplan) -> None:
+    assert section(ep, ep.definition("hebei-14th-eco"), "130000", 2025, "zh") is None  # nothing stored
+    _load(ep)
+    s = section(ep, ep.definition("hebei-14th-eco"), "130000", 2025, "zh")
+    assert s is not None and s.rows == ()
+    assert "2024 年县级及以上集中式饮用水水源地水质达标率 66.7%（4/6 个水源地达标）" in s.note
+    assert "2023 年县级城市建成区黑臭水体比例 33.3%（列入 3 个，已消除 2 个）" in s.note
+    en = section(ep, ep.definition("jiangmen-13th-eco"), "440700", 2019, "en")
+    assert en is not None and "2019: black-odorous water bodies in the prefecture-level" in en.note
+    assert "33.3% remaining (3 listed, 2 eliminated)" in en.note
