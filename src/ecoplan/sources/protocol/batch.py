@@ -483,10 +483,9 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
     frame = order[pline[sel]]
     code = pc.dictionary_encode(pstr.take(_pa(6 * code_src)))
     kind = pc.dictionary_encode(pstr.take(_pa(6 * sel + 2)))
-    text = pstr.take(_pa(6 * sel + 4))
+    ci, ki = code.indices.to_numpy(), kind.indices.to_numpy()
     if len(sel):  # first occurrence wins (dict.setdefault) per frame, code and kind
-        ci = code.indices.to_numpy().astype(np.int64)
-        composite = (frame << 40) | (ci << 20) | kind.indices.to_numpy().astype(np.int64)
+        composite = (frame << 40) | (ci.astype(np.int64) << 20) | ki.astype(np.int64)
         ordered = np.sort(composite)
         repeated = ordered[1:][ordered[1:] == ordered[:-1]]
         if len(repeated):  # only the frames with a repeated key: drop the later ones
@@ -495,10 +494,15 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
             keep = np.ones(len(sel), np.bool_)
             keep[suspect] = False
             keep[suspect[firsts]] = True
-            mask = _pa(keep)
-            frame, code, kind, text = frame[keep], code.filter(mask), kind.filter(mask), text.filter(mask)
+            sel, frame, ci, ki = sel[keep], frame[keep], ci[keep], ki[keep]
     fields = pa.table(
-        {"frame": _pa(frame + base), "code": code, "kind": kind, "text": text}, schema=FIELDS_SCHEMA
+        {
+            "frame": _pa(frame + base),
+            "code": pa.DictionaryArray.from_arrays(_pa(ci), code.dictionary),
+            "kind": pa.DictionaryArray.from_arrays(_pa(ki), kind.dictionary),
+            "text": pstr.take(_pa(6 * sel + 4)),
+        },
+        schema=FIELDS_SCHEMA,
     )
     is_slow = ~fast | (crc_ok & ~cand)
     rows = inv[np.flatnonzero(~is_slow[inv])]  # sorted positions of fast lines, input order
