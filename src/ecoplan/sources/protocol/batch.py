@@ -8,27 +8,35 @@ Arrow tables instead of one Python object per frame and per field:
 - ``frames``: one row per line — ``line, ok, reason, edition, qn, st, cn, pw, mn, flag,
   pnum, pno`` (header texts as sent; ``flag`` an integer; ``edition`` per spec §4 "Flag
   bits" / §25.3, ``"2005"`` when Flag is absent);
-- ``fields``: one row per data-area field of the accepted lines, grouped by frame in input
-  order — ``frame, code, kind, text`` (code and kind dictionary-encoded): ``code == ""`` rows are :meth:`~.segment.DataArea.plain`, the others
+- ``fields``: one row per data-area field of the accepted lines, grouped by frame in
+  input order — ``frame, code, kind, text`` (code and kind dictionary-encoded):
+  ``code == ""`` rows are :meth:`~.segment.DataArea.plain`, the others
   :meth:`~.segment.DataArea.factors` (first occurrence wins, a bare ``Flag=`` after a
   factor's pairs is that factor's flag, spec §5.1 [PKT 28]), texts trimmed.
 
 A line is one packet: it is accepted when the framer returns exactly one frame for it;
 otherwise its ``reason`` is the framer's first error (``garbage`` for bytes before
-``##``, ``length_mismatch``, ``bad_crc``… spec §2) or the segment parser's
-(``no_cp``, ``bad_header``…, spec §4).
+``##`` or an empty line, ``length_mismatch``, ``bad_crc``… spec §2) or the segment
+parser's (``no_cp``, ``bad_header``…, spec §4).
 
 How it is fast. The common line — printable ASCII, ``##`` + 4 digits … 4 hex digits, no
-SM4 area — is decided with NumPy over the bytes of many lines at once: framing checks by
-gathers at the line offsets, and the CRC16 of Annex A (spec §3) by linearity. The CRC
-register update ``crc = T[(crc >> 8) ^ byte]`` is affine over GF(2), so the CRC of an
-``n``-byte segment is ``Z[n] ^ XOR_k G[d_k][b_k]``: ``Z[n]`` the CRC of ``n`` zero bytes,
-``G[d][b]`` the CRC (register 0) of byte ``b`` followed by ``d`` zero bytes. That is one
-table gather per byte and one ``bitwise_xor.reduceat`` per line, with no loop over
-positions. Header and data area are split with Arrow's string kernels (literal splits, no
-regex). Every other line (control or non-ASCII bytes, encrypted areas, unusual headers,
-``&`` inside the area, …) goes through the per-frame decoder itself, so verdicts and
-fields are the same by construction there.
+SM4 area, no space or ``&`` inside the data area, known header names once each — is
+decided with NumPy over the bytes of a chunk of lines at once (lines sorted by length):
+
+- framing checks by gathers at the line offsets (spec §2);
+- the CRC16 of Annex A (spec §3) by linearity: the register update
+  ``crc = T[(crc >> 8) ^ byte]`` is affine over GF(2), so the CRC of a ``k``-byte segment
+  is ``Z[k] ^ XOR_j G[k-1-j][b_j]`` (``Z[k]`` the CRC of ``k`` zero bytes, ``G[d][b]`` the
+  CRC from register 0 of byte ``b`` then ``d`` zero bytes): for the lines of one length, a
+  (lines × k) table gather and one XOR reduction, no loop over positions;
+- the separators ``; , = - & space`` by a byte-class translation, with four markers per
+  line that give every separator its line and region (header or data area) by one
+  cumulative count; pieces, keys, factor codes and kinds are then index arithmetic, and
+  the strings are cut from the chunk's buffer by Arrow (zero-copy offsets, one take per
+  column).
+
+Every other line goes through the per-frame decoder itself, so verdicts and fields are
+the same by construction there.
 """
 
 from __future__ import annotations
