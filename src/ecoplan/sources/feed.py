@@ -117,7 +117,10 @@ def plan_rows(
             for y in years:
                 r = tot[(y, feed.factor)]
                 if b is None or b[0] <= 0:
-                    why = Skip("sources.facts.feed.no_base", {"region": region, "year": p.base_year})
+                    why = Skip(
+                        "sources.facts.feed.no_base",
+                        {"region": region, "year": p.base_year, "command": "ecoplan sources reported load"},
+                    )
                     skipped.append(FeedSkip(p.id, ind.id, region, y, why))
                     continue
                 cov = float(r["days"]) / float(r["expected_days"]) if r["expected_days"] else 0.0

@@ -156,7 +156,9 @@ class FactsOps:
         alarms of the period; annual totals of its years; every card. One transaction;
         re-running on the same frames writes the same rows."""
         if engine not in ("duckdb", "spark"):
-            raise EcoplanError.worded("sources.facts.error.bad_engine", engine=engine)
+            raise EcoplanError.worded(
+                "sources.facts.error.bad_engine", engine=engine, choices="duckdb, spark"
+            )
         w = self.window(start, end)
         horizon = _moment(end, "end")
         if engine == "duckdb":
@@ -287,7 +289,7 @@ class FactsOps:
         """Annual emissions (t) per enterprise, or per region (every county, city and province
         the enterprises lie in), with the outlet-days covered and expected and the coverage."""
         if by not in ("enterprise", "region"):
-            raise EcoplanError.worded("sources.facts.error.bad_by", by=by)
+            raise EcoplanError.worded("sources.facts.error.bad_by", by=by, choices="enterprise, region")
         t = self.store.totals(year, region)
         if by == "enterprise":
             return t
