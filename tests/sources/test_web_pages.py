@@ -17,11 +17,12 @@ from typing import Any
 import httpx
 import pytest
 from tests.sources.test_pages import NAMES, cells
-from tests.sources.test_routes import E1, E3, MN1, PW, code, make_db
+from tests.sources.test_routes import E1, E3, MN1, PW, _frame, code, make_db
 from tests.web.conftest import serving
 from tests.web.test_language import quoted_names, visible_text
 
 from ecoplan.api import create_app
+from ecoplan.app import Ecoplan
 from ecoplan.core.words.purity import foreign
 from ecoplan.web import register
 
@@ -234,3 +235,23 @@ def test_cards_page_lists_the_yellow_card(base: str, lang: str, counts: str) -> 
     assert counts in html
     (row,) = cells(html, "sources-card-list")
     assert row[0] == "石家庄热电有限公司" and row[1] == ("石家庄市" if lang == "zh" else "Shijiazhuang")
+
+
+def test_history_when_only_daily_records_came_since(tmp_path: Path) -> None:
+    """A daily record (CN 2031) of 2020-12-31 is the newest live value of every factor; the
+    history shows the newest week of the hours there are (May), not an empty December."""
+    db = make_db(tmp_path)
+    daily = tmp_path / "daily.txt"
+    t = dt.datetime(2020, 12, 31)
+    cp = "a21026-Avg=20.0,a21026-Flag=N;a21002-Avg=30.0,a21002-Flag=N;a19001-Avg=9.0,a19001-Flag=N"
+    daily.write_text(_frame(t, "2031", MN1, cp) + "\n", encoding="ascii")
+    with Ecoplan(db) as ep:
+        ep.sources.frames.load_file(daily)
+    app = create_app(db)
+    register(app)
+    with serving(app) as url:
+        html = get(url, f"/sources/enterprises/{E1}", "en").text
+    live = {row[1]: row for row in cells(html, "sources-live")}
+    assert {row[2] for row in live.values()} == {"2020-12-31 00:00"}
+    assert "2020-04-24 06:00 to 2020-05-01 05:00" in html
+    assert "· SO2 (mg/m3)</b></figcaption>" in html

@@ -71,9 +71,9 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
 def factor_name(code: str, lang: str) -> str:
     """The factor's name (HJ 212-2017 Annex B Tables B.1/B.2, as the register's code table
     names it) in ``lang``, else its code."""
-    key = f"sources.factor.{code}"
-    if has(key):
-        return word(key, lang)
+    for key in (f"sources.factor.{code}", f"sources.web.factor.{code}"):
+        if has(key):
+            return word(key, lang)
     f = FACTORS.get(code)
     return code if f is None else (f.zh if lang == "zh" else f.en)
 

@@ -100,6 +100,7 @@ def live_vs_limits(live: list[dict[str, Any]], limits: list[dict[str, Any]]) -> 
         row = {
             "outlet_id": r.get("outlet_id"),
             "mn": r.get("mn"),
+            "cn": r.get("cn"),
             "factor": r.get("factor"),
             "data_time": r.get("data_time"),
             "value": value,
@@ -129,18 +130,33 @@ def _history(
     lang: str,
 ) -> tuple[list[dict[str, Any]], dt.datetime | None, dt.datetime | None]:
     """The charts of the hours in [start, end]; without either, the :data:`HISTORY_DAYS`
-    up to the hour of the ``newest`` live value (one bounded read per outlet)."""
-    if start is None and end is None:
-        if newest is None:
-            return [], None, None
-        last = newest.replace(minute=0, second=0, microsecond=0)
-        start, end = last - dt.timedelta(days=HISTORY_DAYS, hours=-1), last + dt.timedelta(hours=1)
-        shown_end: dt.datetime | None = last
+    up to the hour of the ``newest`` live value of minute or hourly data (one bounded read
+    per outlet), or, when those hours are empty (only daily records since, say), the
+    newest week of the hours there are."""
+    hourly: list[dict[str, Any]] = []
+    shown_end = end
+    if start is not None or end is not None:
+        hourly = [
+            r
+            for o in outlets
+            for r in records(frame(ep, "facts", "hourly", outlet_id=o, start=start, end=end))
+        ]
     else:
-        shown_end = end
-    hourly = [
-        r for o in outlets for r in records(frame(ep, "facts", "hourly", outlet_id=o, start=start, end=end))
-    ]
+        if newest is not None:
+            shown_end = newest.replace(minute=0, second=0, microsecond=0)
+            start = shown_end - dt.timedelta(days=HISTORY_DAYS, hours=-1)
+            stop = shown_end + dt.timedelta(hours=1)
+            hourly = [
+                r
+                for o in outlets
+                for r in records(frame(ep, "facts", "hourly", outlet_id=o, start=start, end=stop))
+            ]
+        if not hourly:
+            hourly = [r for o in outlets for r in records(frame(ep, "facts", "hourly", outlet_id=o))]
+            if hourly:
+                shown_end = max(r["hour"] for r in hourly)
+                start = shown_end - dt.timedelta(days=HISTORY_DAYS, hours=-1)
+                hourly = [r for r in hourly if r["hour"] >= start]
     if not hourly:
         return [], start, shown_end
     end = shown_end
@@ -218,7 +234,11 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
                 )
             limits = [x for o in ids for x in records(frame(ep, "registry", "limits", outlet_id=o))]
             live = live_vs_limits(records(frame(ep, "frames", "latest", credit_code=credit_code)), limits)
-            newest = max((r["data_time"] for r in live if r.get("data_time") is not None), default=None)
+            # the newest value of the frames hours are made of (not a daily record, CN 2031)
+            newest = max(
+                (r["data_time"] for r in live if r.get("data_time") is not None and r.get("cn") != "2031"),
+                default=None,
+            )
             charts, s, e = _history(ep, ids, limits, s, e, newest, lang)
             exc = records(frame(ep, "facts", "exceedances", credit_code=credit_code))
             alarms = records(frame(ep, "facts", "alarms", credit_code=credit_code))
