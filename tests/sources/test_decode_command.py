@@ -158,3 +158,16 @@ def test_words_are_in_their_language() -> None:
         for lang in ("zh", "en"):
             text = re.sub(r"\{[^}]*\}", "", CATALOG.raw(k, lang))
             assert not foreign(text, lang, allowed=TERMS), (k, lang, foreign(text, lang, allowed=TERMS))
+
+
+def test_numbers_beyond_a_double_stay_text(tmp_path: Path) -> None:
+    """JSON has no Infinity and int() no 5000 digits: such values stay the text sent."""
+    seg = (
+        "QN=20160801085857223;ST=32;CN=2011;PW=123456;MN=AB;Flag=5;"
+        f"CP=&&DataTime=20160801085800;w01018-Rtd=1E+999,w01018-Flag=N;w21003-Rtd={'9' * 40}&&"
+    )
+    path = tmp_path / "p.txt"
+    path.write_bytes(encode_frame(seg))
+    (rec,), _, _ = _run(str(path))
+    assert rec["cp"]["factors"]["w01018"]["Rtd"] == "1E+999"
+    assert rec["cp"]["factors"]["w21003"]["Rtd"] == float("9" * 40)

@@ -26,6 +26,9 @@ from ecoplan.sources.protocol.segment import Segment
 _SEEDS = [p + b"\r\n" for p in PACKETS + PACKETS_2025] or [
     encode_frame(b"QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=A;Flag=5;CP=&&RtdInterval=30&&")
 ]
+#: Tokens the byte alphabet rarely forms: non-ASCII digits ("²", Arabic-Indic 3), a number
+#: int() refuses (> 4300 digits), one beyond a double.
+_ODD = (b"\xc2\xb2", b"\xd9\xa3", b"9" * 4400, b"1E+999")
 _RING = KeyRing()
 _RING.add("010000A8900016F000169DC0", b"0" * 16)
 _ALPHABET = b"#&;,=-\r\n0123456789ABCDEFabcdefCPQNSTFlag{}x \x00\xff"
@@ -40,7 +43,7 @@ def mutate(rng: random.Random) -> bytes:
     if pick < 0.2:
         data += rng.choice(_SEEDS)
     for _ in range(rng.randrange(0, 4)):
-        op = rng.randrange(4)
+        op = rng.randrange(4) if rng.random() > 0.05 else 4
         at = rng.randrange(len(data) + 1)
         if op == 0 and data:
             data[min(at, len(data) - 1)] = rng.choice(_ALPHABET)
@@ -48,8 +51,10 @@ def mutate(rng: random.Random) -> bytes:
             data[at:at] = bytes(rng.choice(_ALPHABET) for _ in range(rng.randrange(1, 6)))
         elif op == 2:
             del data[at : at + rng.randrange(1, 8)]
-        else:
+        elif op == 3:
             data = data[:at]
+        else:
+            data[at:at] = rng.choice(_ODD)
     return bytes(data)
 
 

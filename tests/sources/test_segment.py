@@ -206,3 +206,26 @@ def test_round_trip_generated_segments(seg: Segment) -> None:
     assert isinstance(event, Frame) and event.raw == packet
     back = Segment.parse(event.segment)
     assert back == seg and encode_frame(back.to_bytes()) == packet
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ST=32;CN=1;Flag=²;CP=&&&&",  # "²".isdigit() is true, int("²") fails
+        "ST=32;CN=1;Flag=" + "9" * 5000 + ";CP=&&&&",  # int() refuses > 4300 digits
+        "ST=32;CN=1;PNUM=²;PNO=" + "1" * 5000 + ";CP=&&&&",
+        "ST=32;CN=1062;CP=&&RtdInterval=²;QnRtn="
+        + "9" * 5000
+        + ";w01-Rtd=1E+99999;DataTime=٢٠١٦٠٨٠١٠٨٥٨٥٧&&",
+    ],
+)
+def test_odd_digits_never_raise_value_error(text: str) -> None:
+    """Found while fuzzing the decode path: peer digits that are not ASCII, or too many."""
+    try:
+        seg = Segment.parse(text)
+    except RemoteProtocolError as exc:
+        assert exc.reason == "bad_flag"
+        return
+    assert seg.packet_count is None and seg.packet_no is None
+    assert seg.cp.value("RtdInterval") is None and seg.cp.value("QnRtn") is None
+    assert seg.cp.value("DataTime") is None

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from ecoplan.sources.protocol.crc import crc16
 from ecoplan.sources.protocol.errors import LocalProtocolError, RemoteProtocolError
 from ecoplan.sources.protocol.frame import Frame
-from ecoplan.sources.protocol.segment import Segment
+from ecoplan.sources.protocol.segment import Segment, int_text
 
 __all__ = [
     "BLOCK",
@@ -126,7 +126,8 @@ def is_encrypted(area: str) -> bool:
 def should_encrypt(cn: str | None) -> bool:
     """Whether a device sends ``cn`` encrypted on a link that encrypts (§6.4.4): the data
     commands CN 2000–2999, 1014 and 3020; "其他命令无须加密"."""
-    return cn is not None and (cn in ENCRYPTED_CNS or (cn.isdigit() and 2000 <= int(cn) <= 2999))
+    number = None if cn is None else int_text(cn, 4)
+    return cn in ENCRYPTED_CNS or (number is not None and 2000 <= number <= 2999)
 
 
 def encrypt_area(key: bytes, area: str) -> str:

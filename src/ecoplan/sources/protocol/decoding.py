@@ -22,6 +22,7 @@ decoded from GBK: ``encoding`` says ``"gbk"``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ Edition = Literal["auto", "2017", "2025"]
 EDITION_CHOICES: Final = ("auto", "2017", "2025")
 
 _LINE_RE: Final = re.compile(rb"##(\d{4})(.*)([0-9A-Fa-f]{4})", re.DOTALL)
+#: Integers JSON carries as numbers: at most 18 digits (Nm.n is 18 characters at most, §5.2).
+_INT_RE: Final = re.compile(r"[+-]?\d{1,18}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,16 +168,26 @@ JsonValue = str | int | float | bool | None
 
 
 def json_value(key: str, text: str) -> JsonValue:
-    """The JSON value of ``key=text``: a number for numeric kinds, ISO 8601 for times, the
-    code (``N``, ``1``) for flags and reply codes, the text itself when it does not parse
-    (the raw packet stays the evidence)."""
+    """The JSON value of ``key=text``: a number for numeric kinds (an integer when written
+    as one, up to 18 digits), ISO 8601 for times, the code (``N``, ``1``) for flags and
+    reply codes, the text itself when it does not parse or does not fit a double (the raw
+    packet stays the evidence).
+
+    >>> json_value("w01018-Rtd", "3.20"), json_value("a00000-Cou", "120"), json_value("a-Rtd", "1E+999")
+    (3.2, 120, '1E+999')
+    """
     value = parse_value(key, text)
     if value is None:
         return text.strip()
     if isinstance(value, bool):
         return value
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and "." not in text else float(value)
+        plain = text.strip()
+        if _INT_RE.fullmatch(plain):
+            return int(plain)
+        number = float(value)
+        # beyond a double (1E+999, 1E-999) the text stays: JSON has no Infinity
+        return number if math.isfinite(number) and (number != 0 or value == 0) else plain
     if isinstance(value, datetime):
         return value.isoformat(timespec="milliseconds" if value.microsecond else "seconds")
     if isinstance(value, int):

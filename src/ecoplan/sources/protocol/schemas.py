@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Final, Literal
 
 from ecoplan.sources.protocol.codes import CN_CODES, ST_CODES, DataFlag, ExeRtn, QnRtn
-from ecoplan.sources.protocol.segment import CP_MAX, Field, Segment, parse_time
+from ecoplan.sources.protocol.segment import CP_MAX, Field, Segment, int_text, parse_time
 
 __all__ = [
     "DOWN",
@@ -203,8 +203,8 @@ _LENIENT_PLAIN: Final = frozenset({"QN", "CN", "DataTime", "CON-RT"})
 
 _MIN_INTERVALS: Final = frozenset({1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30})
 _HEX24: Final = re.compile(r"[0-9A-F]{24}")
-_TIME14: Final = re.compile(r"\d{14}")
-_TIME17: Final = re.compile(r"\d{17}")
+_TIME14: Final = re.compile(r"[0-9]{14}")
+_TIME17: Final = re.compile(r"[0-9]{17}")
 #: Plain keys → (type, bounds); §5.3 Table 4 and §25.6.
 _PLAIN_TYPES: Final[dict[str, tuple[str, tuple[int, int] | None]]] = {
     "SystemTime": ("time", None),
@@ -282,10 +282,10 @@ class _Checker:
             self.error("bad_value", key, f"{key}={text!r} is not N14 YYYYMMDDhhmmss")
 
     def integer(self, key: str, text: str, bounds: tuple[int, int] | None) -> int | None:
-        if not text.isdigit():
-            self.error("bad_value", key, f"{key}={text!r} is not an integer")
+        n = int_text(text)
+        if n is None:
+            self.error("bad_value", key, f"{key}={text[:20]!r} is not an integer")
             return None
-        n = int(text)
         if bounds is not None and not bounds[0] <= n <= bounds[1]:
             self.soft("out_of_range", key, f"{key}={n} outside {bounds[0]}..{bounds[1]}")
         return n
@@ -312,8 +312,8 @@ class _Checker:
             if n is not None and n not in _MIN_INTERVALS:
                 self.soft("out_of_range", f.kind, f"MinInterval={n} not one of {sorted(_MIN_INTERVALS)}")
         elif kind == "hhmmss":
-            ok = len(text) == 6 and text.isdigit() and int(text[:2]) < 24 and int(text[2:4]) < 60
-            if not ok or int(text[4:]) >= 60:
+            ok = len(text) == 6 and int_text(text) is not None
+            if not ok or int(text[:2]) >= 24 or int(text[2:4]) >= 60 or int(text[4:]) >= 60:
                 self.error("bad_value", f.kind, f"{f.kind}={text!r} is not hhmmss")
         elif kind == "c6":
             if not text or len(text) > 6:

@@ -39,6 +39,7 @@ __all__ = [
     "Segment",
     "format_qn",
     "format_time",
+    "int_text",
     "parse_qn",
     "parse_time",
     "parse_value",
@@ -51,7 +52,7 @@ EDITIONS: Final = {0: "2005", 1: "2017", 2: "2025"}
 #: CP limit 0 ≤ n ≤ 950 (Table 3, unchanged in 2025); enforced only by :meth:`Segment.encode`'s ``strict``.
 CP_MAX: Final = 950
 
-_QN_RE: Final = re.compile(r"\d{17}")
+_QN_RE: Final = re.compile(r"[0-9]{17}")
 _TIME_KEYS: Final = frozenset(
     {"DataTime", "SystemTime", "BeginTime", "EndTime", "RestartTime", "SKCreateTime", "AlarmTime"}
 )
@@ -69,6 +70,20 @@ _INT_KEYS: Final = frozenset(
 )
 _INT_KINDS: Final = frozenset({"RS", "ResultType", "SampleType"})
 _BAD_KEY: Final = re.compile(r"[;,=&]")
+#: The most digits an integer field is read from (a Nm.n value is at most 18 characters, §5.2).
+MAX_INT_DIGITS: Final = 18
+
+
+def int_text(text: str, max_digits: int = MAX_INT_DIGITS) -> int | None:
+    """The integer written as ``text``: ASCII digits only, at most ``max_digits`` of them;
+    else None (``"²".isdigit()`` is true and a 5000-digit text would exhaust ``int``).
+
+    >>> int_text("0030"), int_text("²"), int_text("9" * 19), int_text("-1")
+    (30, None, None, None)
+    """
+    if not 0 < len(text) <= max_digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
 
 
 # --- times ------------------------------------------------------------------------------
@@ -99,7 +114,7 @@ def parse_time(text: str) -> datetime | None:
     """An N14 time ``YYYYMMDDhhmmss`` (§5.2), or 17 digits with ms (2005-era, [PKT 30]); else None."""
     if len(text) == 17:
         return parse_qn(text)
-    if len(text) != 14 or not text.isdigit():
+    if len(text) != 14 or not text.isascii() or not text.isdigit():
         return None
     try:
         return datetime.strptime(text, "%Y%m%d%H%M%S")
@@ -195,15 +210,16 @@ def parse_value(key: str, text: str) -> object:
         except ValueError:
             return text or None
     if kind in ("QnRtn", "ExeRtn") and not code:
-        if not text.isdigit():
+        number = int_text(text)
+        if number is None:
             return None
         enum_type: type[QnRtn] | type[ExeRtn] = QnRtn if kind == "QnRtn" else ExeRtn
         try:
-            return enum_type(int(text))
+            return enum_type(number)
         except ValueError:
-            return int(text)
+            return number
     if (not code and kind in _INT_KEYS) or (code and kind in _INT_KINDS):
-        return int(text) if text.isdigit() else None
+        return int_text(text)
     return text
 
 
@@ -335,7 +351,8 @@ class DataArea:
 
 
 def _int_or_text(text: str) -> int | str:
-    return int(text) if text.isdigit() and str(int(text)) == text else text
+    number = int_text(text)
+    return number if number is not None and str(number) == text else text
 
 
 def _text(value: int | str) -> str:
@@ -421,9 +438,10 @@ class Segment:
         flag: Flag | None = None
         if "Flag" in values:
             ftext = values["Flag"]
-            if not (ftext.isdigit() and str(int(ftext)) == ftext and int(ftext) <= 255):
-                raise RemoteProtocolError("bad_flag", f"Flag {ftext!r} is not an integer 0..255", text)
-            flag = Flag(int(ftext))
+            number = int_text(ftext, 3)
+            if number is None or str(number) != ftext or number > 255:
+                raise RemoteProtocolError("bad_flag", f"Flag {ftext[:8]!r} is not an integer 0..255", text)
+            flag = Flag(number)
         qn_text = values.get("QN")
         qn: datetime | str | None = None
         if qn_text is not None:
@@ -526,4 +544,4 @@ class Segment:
 def _as_int(value: int | str | None) -> int | None:
     if isinstance(value, int):
         return value
-    return int(value) if value is not None and value.isdigit() else None
+    return None if value is None else int_text(value)
