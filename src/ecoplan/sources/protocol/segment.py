@@ -210,14 +210,14 @@ def parse_value(key: str, text: str) -> object:
         except ValueError:
             return text or None
     if kind in ("QnRtn", "ExeRtn") and not code:
-        number = int_text(text)
-        if number is None:
+        rtn = int_text(text)
+        if rtn is None:
             return None
         enum_type: type[QnRtn] | type[ExeRtn] = QnRtn if kind == "QnRtn" else ExeRtn
         try:
-            return enum_type(number)
+            return enum_type(rtn)
         except ValueError:
-            return number
+            return rtn
     if (not code and kind in _INT_KEYS) or (code and kind in _INT_KINDS):
         return int_text(text)
     return text
