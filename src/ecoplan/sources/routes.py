@@ -94,9 +94,8 @@ def span(start: str | None, end: str | None) -> tuple[dt.datetime | None, dt.dat
 
 
 def _call(ep: Ecoplan, part: str, method: str, /, *args: Any, **kw: Any) -> Any:
-    """``ep.sources.<part>.<method>(…)``; ``None`` while that part has no such method yet."""
-    fn = getattr(getattr(ep.sources, part), method, None)
-    return None if fn is None else fn(*args, **kw)
+    """``ep.sources.<part>.<method>(…)``."""
+    return getattr(getattr(ep.sources, part), method)(*args, **kw)
 
 
 def _reply(
@@ -151,11 +150,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
     ) -> Response:
         """One enterprise with its outlets, devices and permits (404 when not registered)."""
         with session() as ep:
-            found = _call(ep, "registry", "enterprise", credit_code)
-            if found is None:
-                raise ApiError(
-                    404, "not_found", word("sources.web.api.no_enterprise", "en", code=credit_code)
-                )
+            found = _call(ep, "registry", "enterprise", credit_code)  # NotFound: a 404
             data = {
                 **json.loads(json.dumps(found, ensure_ascii=False, default=str)),
                 "outlets": records(_call(ep, "registry", "outlets", credit_code=credit_code)),

@@ -161,7 +161,7 @@ class SourcesPages:
     """The sources sections (home, region); sources has no ranking yet."""
 
     def home(self, ep: Ecoplan, lang: str) -> Section | None:
-        regions = ep.sources.registry.regions() if hasattr(ep.sources.registry, "regions") else []
+        regions = ep.sources.registry.regions()
         if not regions:
             return None
         live = frame(ep, "frames", "latest")

@@ -37,11 +37,9 @@ __all__ = [
 
 
 def frame(ep: Ecoplan, part: str, method: str, /, *args: Any, **kw: Any) -> pd.DataFrame:
-    """``ep.sources.<part>.<method>(…)``, or no rows when nothing is stored for it yet (a
-    part not built, facts not computed: the page then says it has no data)."""
-    fn = getattr(getattr(ep.sources, part), method, None)
-    if fn is None:
-        return pd.DataFrame()
+    """``ep.sources.<part>.<method>(…)`` as a frame; no rows for what is not there
+    (``NotFound``): the page then says it has no data."""
+    fn = getattr(getattr(ep.sources, part), method)
     try:
         df = fn(*args, **kw)
     except NotFound:
