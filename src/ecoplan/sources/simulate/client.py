@@ -4,7 +4,8 @@ The device uploads, waits for the 9014 (9013 for a heartbeat) carrying the uploa
 (spec §7.2); with no answer within ``over_time`` seconds it resends the **same packet**
 (same QN), at most ``re_count`` times, then gives the record up (HJ 212-2017 §6.2,
 Table 1: 10 s, 3 retries). A lost connection is reopened and every packet still waiting
-for its answer is sent again. Every answered QN goes to the :class:`Ledger`.
+for its answer is sent again (a resend too, counted against ``re_count``). Every
+answered QN goes to the :class:`Ledger`.
 
 ``window`` packets may wait for their answer at once (1 = the Annex C behaviour, C.48:
 the next record only after the 9014).
@@ -240,7 +241,12 @@ class _Device:
             if not first:
                 self.shared.stats.reconnects += 1
             first = False
-            for item in self.pending.values():  # resend what waited when the link broke
+            for qn, item in list(self.pending.items()):  # resend what waited when the link broke
+                if item.tries >= c.re_count:
+                    del self.pending[qn]
+                    self.shared.stats.given_up += 1
+                    continue
+                item.tries += 1
                 item.sent = time.monotonic()
                 writer.write(item.packet)
                 self.shared.stats.resent += 1
