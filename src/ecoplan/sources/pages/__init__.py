@@ -4,7 +4,7 @@ Sections (:data:`PAGES`, found by the web shell through the registry): on the ho
 each province's enterprises, outlets, devices, devices reporting on the newest day, and the
 exceedance events and alarms of the newest quarter; on a region's page, the sources map
 (enterprises placed by longitude/latitude in an SVG, coloured by their card of the
-quarter), the quarterly yellow/red list, the latest exceedances and alarms, and the
+newest quarter with a list), the quarterly yellow/red list, the latest exceedances and alarms, and the
 emission totals of the year beside the permitted quantities.
 
 The pages of their own (:mod:`.web`, ``Domain.web``): an enterprise (its outlets, live
@@ -35,6 +35,7 @@ __all__ = [
     "EXCEEDANCE_COLS",
     "PAGES",
     "SourcesPages",
+    "card_quarter",
     "latest_period",
     "per_factor",
     "with_permitted",
@@ -101,6 +102,13 @@ def latest_period(
     q = quarter_of(t.date())
     q0, q1 = quarter_bounds(q)
     return q, q0, q1
+
+
+def card_quarter(ep: Ecoplan, region: str | None = None) -> str | None:
+    """The newest quarter with a yellow/red list (of ``region``), or None: read from the
+    cards (a small table), not from the frames."""
+    cards = frame(ep, "facts", "cards", region=region)
+    return None if cards.empty else str(cards["quarter"].max())
 
 
 def with_permitted(ep: Ecoplan, totals: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -201,7 +209,7 @@ class SourcesPages:
         ents = records(frame(ep, "registry", "enterprises", region=code))
         if not ents:
             return None
-        quarter, _, _ = latest_period(ep)
+        quarter = card_quarter(ep, code)
         cards = records(frame(ep, "facts", "cards", quarter=quarter, region=code)) if quarter else []
         card_of = {str(c["credit_code"]): str(c.get("card")) for c in cards if c.get("credit_code")}
         names = {str(e["credit_code"]): e.get("name") for e in ents}

@@ -6,7 +6,8 @@
     its hourly history (one chart per outlet and factor, the hourly limit dashed; the
     newest seven days, or ``?start=&end=``), its exceedances, alarms and permits.
 ``/sources/cards``
-    The quarterly yellow/red list (``?quarter=2020Q2&region=``; default the newest).
+    The quarterly yellow/red list (``?quarter=2020Q2&region=``; default the newest quarter
+    with a list).
 ``/sources/exceedances``, ``/sources/alarms``
     The exceedance events and abnormal-data alarms (``?region=``), newest first.
 """
@@ -23,7 +24,7 @@ from fastapi.responses import Response
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import word
-from ecoplan.sources.pages import ALARM_COLS, CARD_COLS, EXCEEDANCE_COLS, latest_period, with_permitted
+from ecoplan.sources.pages import ALARM_COLS, CARD_COLS, EXCEEDANCE_COLS, card_quarter, with_permitted
 from ecoplan.sources.pages.common import Col, chart, factor_name, frame, records, table
 
 if TYPE_CHECKING:
@@ -300,7 +301,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
         format: str = Format,
     ) -> Response:
         with session() as ep:
-            q = quarter or latest_period(ep)[0]
+            q = quarter or card_quarter(ep, region)
             region_name = ep.region(region).name(lang) if region else None
             cards = records(frame(ep, "facts", "cards", quarter=q, region=region)) if q else []
             names = {
