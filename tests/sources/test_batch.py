@@ -187,10 +187,20 @@ def clean_lines(draw: st.DrawFn) -> bytes:
     return f"##{len(segment):04d}".encode() + segment + crc.encode()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(clean_lines(), clean_lines(), lines()), min_size=1, max_size=12))
+_BATCHES = st.lists(st.one_of(clean_lines(), clean_lines(), lines()), min_size=1, max_size=12)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_BATCHES)
 def test_same_verdicts_and_fields_as_the_per_frame_decoder(batch: list[bytes]) -> None:
     check(batch, chunk=5)
+
+
+@pytest.mark.slow
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_BATCHES)
+def test_same_verdicts_and_fields_many(batch: list[bytes]) -> None:
+    check(batch, chunk=7)
 
 
 @pytest.mark.parametrize("n", [0, 1])
