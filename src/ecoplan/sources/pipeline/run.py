@@ -21,7 +21,9 @@ from ecoplan.sources.pipeline.sql import (
     daily_sql,
     events_sql,
     hourly_sql,
+    interval_sql,
     judged_sql,
+    minute_hours_sql,
     minutes_sql,
     totals_sql,
 )
@@ -136,6 +138,8 @@ def _fetch(engine: Engine, sql: str) -> pd.DataFrame:
 
 def hourly(engine: Engine, w: Window) -> None:
     """Materialise ``f_hourly``: hours with their limits and verdicts (hourly compliance)."""
+    _materialize(engine, "f_minute_hours", minute_hours_sql(w))
+    _materialize(engine, "f_interval", interval_sql())
     _materialize(engine, "f_hourly_base", hourly_sql(w))
     _materialize(
         engine,
@@ -167,7 +171,8 @@ def rollups(engine: Engine, w: Window) -> None:
 def alarms(
     engine: Engine, w: Window, params: AlarmParams | None = None, horizon: dt.datetime | None = None
 ) -> None:
-    """Materialise ``f_minutes`` and ``f_alarms`` (:func:`.sql.alarms_sql`)."""
+    """Materialise ``f_minutes`` and ``f_alarms`` (:func:`.sql.alarms_sql`; after
+    :func:`hourly`, whose ``f_interval`` it reads)."""
     _materialize(engine, "f_minutes", minutes_sql(w))
     _materialize(engine, "f_alarms", alarms_sql(w, params or AlarmParams(), horizon))
 

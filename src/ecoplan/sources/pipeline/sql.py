@@ -26,7 +26,9 @@ __all__ = [
     "daily_sql",
     "events_sql",
     "hourly_sql",
+    "interval_sql",
     "judged_sql",
+    "minute_hours_sql",
     "minutes_sql",
     "totals_sql",
 ]
@@ -77,14 +79,11 @@ VALID = f"(flag IS NULL OR {_in('flag', VALID_FLAGS)}) AND avg IS NOT NULL"
 STOPPED = _in("flag", STOPPED_FLAGS)
 
 
-def minutes_sql(w: Window) -> str:
-    """Minute records of registered devices in the window: CN 2051 values, and real-time
-    (CN 2011) values rolled up to the minute for devices that send no minute data; with
-    the device's outlet, medium and the minute interval (the smallest gap between its
-    records: MinInterval, HJ 212-2017 Table 4; 10 when it sent one record)."""
+def _raw_sql(w: Window) -> str:
+    """Minute records in the window: CN 2051 values, and real-time (CN 2011) values rolled
+    up to the minute for devices that send no minute data (``cn`` says which)."""
     win = f"v.data_time >= {_ts(w.start)} AND v.data_time < {_ts(w.end)}"
     return f"""
-  WITH raw AS (
     SELECT v.mn, v.factor, v.data_time, v.avg, v.min, v.max, v.cou, v.zs_avg, v.flag
     FROM sources_values v WHERE v.cn = '2051' AND {win}
     UNION ALL
@@ -95,17 +94,43 @@ def minutes_sql(w: Window) -> str:
     WHERE v.cn = '2011' AND {win}
       AND v.mn NOT IN (SELECT DISTINCT mn FROM sources_values WHERE cn = '2051'
         AND data_time >= {_ts(w.start)} AND data_time < {_ts(w.end)})
-    GROUP BY v.mn, v.factor, DATE_TRUNC('minute', v.data_time)
-  ),
-  gaps AS (
-    SELECT mn, DATE_DIFF('minute', LAG(data_time) OVER (PARTITION BY mn ORDER BY data_time), data_time) AS gap
-    FROM (SELECT DISTINCT mn, data_time FROM raw) t
-  ),
-  iv AS (SELECT mn, LEAST(60, MIN(gap)) AS interval_min FROM gaps WHERE gap > 0 GROUP BY mn)
+    GROUP BY v.mn, v.factor, DATE_TRUNC('minute', v.data_time)"""
+
+
+def minute_hours_sql(w: Window) -> str:
+    """The minute records of the window aggregated per device, factor and hour, before any
+    join (the one pass over the minute data): mean, min, max of the valid records, Σ Cou,
+    mean ZsAvg, records, valid and stopped records."""
+    return f"""
+SELECT mn, factor, DATE_TRUNC('hour', data_time) AS hour,
+  AVG(CASE WHEN {VALID} THEN avg END) AS avg, MIN(CASE WHEN {VALID} THEN min END) AS min,
+  MAX(CASE WHEN {VALID} THEN max END) AS max, SUM(cou) AS cou,
+  AVG(CASE WHEN {VALID} THEN zs_avg END) AS zs_avg, COUNT(*) AS records,
+  SUM(CASE WHEN {VALID} THEN 1 ELSE 0 END) AS n_valid,
+  SUM(CASE WHEN {STOPPED} THEN 1 ELSE 0 END) AS n_stopped
+FROM ({_raw_sql(w)}
+) m
+GROUP BY mn, factor, DATE_TRUNC('hour', data_time)"""
+
+
+def interval_sql(minute_hours: str = "f_minute_hours") -> str:
+    """Each device's minute interval: 60 ÷ the most records it sent for one factor in one
+    hour, rounded up (MinInterval, HJ 212-2017 Table 4: six records an hour → 10 minutes,
+    sixty → 1)."""
+    return f"""
+SELECT mn, LEAST(60, CAST(CEIL(60.0 / MAX(records)) AS INTEGER)) AS interval_min
+FROM {minute_hours} GROUP BY mn"""
+
+
+def minutes_sql(w: Window, interval: str = "f_interval") -> str:
+    """Minute records of registered devices in the window (:func:`_raw_sql`) with the
+    device's outlet, medium and minute interval (:func:`interval_sql`)."""
+    return f"""
   SELECT r.mn, d.outlet_id, o.medium, r.factor, r.data_time, r.avg, r.min, r.max, r.cou, r.zs_avg,
     COALESCE(r.flag, 'N') AS flag, COALESCE(iv.interval_min, 10) AS interval_min
-  FROM raw r JOIN sources_devices d ON d.mn = r.mn JOIN sources_outlets o ON o.outlet_id = d.outlet_id
-  LEFT JOIN iv ON iv.mn = r.mn"""
+  FROM ({_raw_sql(w)}
+  ) r JOIN sources_devices d ON d.mn = r.mn JOIN sources_outlets o ON o.outlet_id = d.outlet_id
+  LEFT JOIN {interval} iv ON iv.mn = r.mn"""
 
 
 def _limits_sql(basis: str, periods: str, period_col: str) -> str:
@@ -145,7 +170,7 @@ SELECT j.*, CASE WHEN j.status = 'valid' AND j.value IS NOT NULL THEN j.value > 
 FROM j"""
 
 
-def hourly_sql(w: Window) -> str:
+def hourly_sql(w: Window, minute_hours_table: str = "f_minute_hours", interval: str = "f_interval") -> str:
     """Hours per device and factor (HJ 212-2017 Annex D.2 formula (24), D.1 formula (3)):
     the mean, min and max of the valid minute records, the sum of their Cou, the mean of
     ZsAvg, the valid minutes (each record stands for its interval, capped at 60), the
@@ -154,16 +179,12 @@ def hourly_sql(w: Window) -> str:
     hourly limit in force and the verdict."""
     win = f"v.data_time >= {_ts(w.start)} AND v.data_time < {_ts(w.end)}"
     minute_hours = f"""
-  SELECT outlet_id, mn, medium, factor, DATE_TRUNC('hour', data_time) AS hour,
-    AVG(CASE WHEN {VALID} THEN avg END) AS avg, MIN(CASE WHEN {VALID} THEN min END) AS min,
-    MAX(CASE WHEN {VALID} THEN max END) AS max, SUM(cou) AS cou,
-    AVG(CASE WHEN {VALID} THEN zs_avg END) AS zs_avg, COUNT(*) AS records,
-    LEAST(60, SUM(CASE WHEN {VALID} THEN interval_min ELSE 0 END)) AS valid_minutes,
-    LEAST(60, SUM(CASE WHEN {STOPPED} THEN interval_min ELSE 0 END)) AS stopped_minutes,
-    SUM(CASE WHEN {VALID} THEN 1 ELSE 0 END) AS n_valid
-  FROM ({minutes_sql(w)}
-  ) m
-  GROUP BY outlet_id, mn, medium, factor, DATE_TRUNC('hour', data_time)"""
+  SELECT d.outlet_id, a.mn, o.medium, a.factor, a.hour, a.avg, a.min, a.max, a.cou, a.zs_avg, a.records,
+    LEAST(60, a.n_valid * COALESCE(iv.interval_min, 10)) AS valid_minutes,
+    LEAST(60, a.n_stopped * COALESCE(iv.interval_min, 10)) AS stopped_minutes, a.n_valid
+  FROM {minute_hours_table} a JOIN sources_devices d ON d.mn = a.mn
+  JOIN sources_outlets o ON o.outlet_id = d.outlet_id
+  LEFT JOIN {interval} iv ON iv.mn = a.mn"""
     base = f"""
   WITH mh AS ({minute_hours}
   ),
@@ -177,7 +198,10 @@ def hourly_sql(w: Window) -> str:
         AS n_valid
     FROM sources_values v JOIN sources_devices d ON d.mn = v.mn
     JOIN sources_outlets o ON o.outlet_id = d.outlet_id
-    LEFT JOIN (SELECT DISTINCT mn, hour FROM mh) x ON x.mn = v.mn AND x.hour = v.data_time
+    LEFT JOIN (
+      SELECT DISTINCT mn, hour FROM mh
+      WHERE mn IN (SELECT DISTINCT mn FROM sources_values WHERE cn = '2061' AND {win.replace("v.", "")})
+    ) x ON x.mn = v.mn AND x.hour = v.data_time
     WHERE v.cn = '2061' AND {win} AND x.mn IS NULL
   ),
   u AS (
