@@ -98,19 +98,33 @@ def _raw_sql(w: Window) -> str:
 
 
 def minute_hours_sql(w: Window) -> str:
-    """The minute records of the window aggregated per device, factor and hour, before any
-    join (the one pass over the minute data): mean, min, max of the valid records, Σ Cou,
+    """The minute records of the window aggregated per device, factor, hour and source
+    (``src``: 2051 minute data, or 2011 real-time data rolled up to the minute), before any
+    join — the one pass over the minute data: mean, min, max of the valid records, Σ Cou,
     mean ZsAvg, records, valid and stopped records."""
+    win = f"data_time >= {_ts(w.start)} AND data_time < {_ts(w.end)}"
+    flags = f"(flag IS NULL OR {_in('flag', VALID_FLAGS)}) AND avg IS NOT NULL AS ok, {STOPPED} AS stop"
     return f"""
-SELECT mn, factor, DATE_TRUNC('hour', data_time) AS hour,
-  AVG(CASE WHEN {VALID} THEN avg END) AS avg, MIN(CASE WHEN {VALID} THEN min END) AS min,
-  MAX(CASE WHEN {VALID} THEN max END) AS max, SUM(cou) AS cou,
-  AVG(CASE WHEN {VALID} THEN zs_avg END) AS zs_avg, COUNT(*) AS records,
-  SUM(CASE WHEN {VALID} THEN 1 ELSE 0 END) AS n_valid,
-  SUM(CASE WHEN {STOPPED} THEN 1 ELSE 0 END) AS n_stopped
-FROM ({_raw_sql(w)}
-) m
-GROUP BY mn, factor, DATE_TRUNC('hour', data_time)"""
+WITH m AS (
+  SELECT '2051' AS src, mn, factor, data_time, avg, min, max, cou, zs_avg, {flags}
+  FROM sources_values WHERE cn = '2051' AND {win}
+  UNION ALL
+  SELECT '2011' AS src, mn, factor, data_time, avg, min, max, cou, zs_avg, {flags} FROM (
+    SELECT mn, factor, DATE_TRUNC('minute', data_time) AS data_time, AVG(rtd) AS avg, MIN(rtd) AS min,
+      MAX(rtd) AS max, CAST(NULL AS DOUBLE) AS cou, AVG(zs_rtd) AS zs_avg,
+      MAX(CASE WHEN flag IS NULL OR flag = 'N' THEN NULL ELSE flag END) AS flag
+    FROM sources_values WHERE cn = '2011' AND {win}
+    GROUP BY mn, factor, DATE_TRUNC('minute', data_time)
+  ) r
+)
+SELECT src, mn, factor, DATE_TRUNC('hour', data_time) AS hour,
+  AVG(CASE WHEN ok THEN avg END) AS avg, MIN(CASE WHEN ok THEN min END) AS min,
+  MAX(CASE WHEN ok THEN max END) AS max, SUM(cou) AS cou,
+  AVG(CASE WHEN ok THEN zs_avg END) AS zs_avg, COUNT(*) AS records,
+  SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS n_valid,
+  SUM(CASE WHEN stop THEN 1 ELSE 0 END) AS n_stopped
+FROM m
+GROUP BY src, mn, factor, DATE_TRUNC('hour', data_time)"""
 
 
 def interval_sql(minute_hours: str = "f_minute_hours") -> str:
@@ -182,7 +196,16 @@ def hourly_sql(w: Window, minute_hours_table: str = "f_minute_hours", interval: 
   SELECT d.outlet_id, a.mn, o.medium, a.factor, a.hour, a.avg, a.min, a.max, a.cou, a.zs_avg, a.records,
     LEAST(60, a.n_valid * COALESCE(iv.interval_min, 10)) AS valid_minutes,
     LEAST(60, a.n_stopped * COALESCE(iv.interval_min, 10)) AS stopped_minutes, a.n_valid
-  FROM {minute_hours_table} a JOIN sources_devices d ON d.mn = a.mn
+  FROM (
+    SELECT * FROM {minute_hours_table} WHERE src = '2051'
+    UNION ALL
+    SELECT r.* FROM {minute_hours_table} r
+    LEFT JOIN (
+      SELECT DISTINCT mn, hour FROM {minute_hours_table}
+      WHERE src = '2051' AND mn IN (SELECT DISTINCT mn FROM {minute_hours_table} WHERE src = '2011')
+    ) x ON x.mn = r.mn AND x.hour = r.hour
+    WHERE r.src = '2011' AND x.mn IS NULL
+  ) a JOIN sources_devices d ON d.mn = a.mn
   JOIN sources_outlets o ON o.outlet_id = d.outlet_id
   LEFT JOIN {interval} iv ON iv.mn = a.mn"""
     base = f"""
