@@ -35,10 +35,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from ecoplan.app import Ecoplan  # noqa: E402
-from ecoplan.sources import pipeline  # noqa: E402
-from ecoplan.sources.pipeline import Window  # noqa: E402
-from ecoplan.sources.storage.facts import StoreEngine  # noqa: E402
+from ecoplan.app import Ecoplan
+from ecoplan.sources import pipeline
+from ecoplan.sources.pipeline import Window
+from ecoplan.sources.storage.facts import StoreEngine
 
 FACTORS = ("a21026", "a21002", "a34013", "a21005", "a19001", "a00000", "a01012", "a01013", "a01014", "a01011")
 START = dt.datetime(2020, 6, 1)
@@ -53,18 +53,18 @@ def build(ep: Ecoplan, outlets: int, days: int, interval: int) -> int:
         [outlets],
     )
     con.execute(
-        "INSERT INTO sources_outlets SELECT printf('O%05d', i), printf('91130100BENCH%05d', i), 'air', NULL, "
-        "NULL, NULL, 'GB 13271-2014', 9.0, 0 FROM range(?) t(i)",
+        "INSERT INTO sources_outlets SELECT printf('O%05d', i), printf('91130100BENCH%05d', i), 'air', "
+        "NULL, NULL, NULL, 'GB 13271-2014', 9.0, 0 FROM range(?) t(i)",
         [outlets],
     )
     con.execute(
-        "INSERT INTO sources_devices SELECT printf('MN%022d', i), printf('O%05d', i), '31', '123456', '2017', "
-        "NULL, TRUE, 0 FROM range(?) t(i)",
+        "INSERT INTO sources_devices SELECT printf('MN%022d', i), printf('O%05d', i), '31', '123456', "
+        "'2017', NULL, TRUE, 0 FROM range(?) t(i)",
         [outlets],
     )
     con.execute(
-        "INSERT INTO sources_permits SELECT printf('P%05d', i), printf('91130100BENCH%05d', i), DATE '2020-01-01', "
-        "DATE '2024-12-31', 'quarter', 0 FROM range(?) t(i)",
+        "INSERT INTO sources_permits SELECT printf('P%05d', i), printf('91130100BENCH%05d', i), "
+        "DATE '2020-01-01', DATE '2024-12-31', 'quarter', 0 FROM range(?) t(i)",
         [outlets],
     )
     for factor, limit, ref in (("a21026", 100.0, 9.0), ("a21002", 200.0, 9.0), ("a34013", 80.0, 9.0)):
@@ -84,8 +84,9 @@ def build(ep: Ecoplan, outlets: int, days: int, interval: int) -> int:
           CASE WHEN f.code = 'a19001' THEN 9.0 + (h % 100) / 100.0
                WHEN f.code = 'a21026' AND h % 200 = 0 THEN 150.0 + h % 50
                ELSE 10.0 + h % 50 END AS avg,
-          NULL AS min, NULL AS max, (h % 1000) / 1000.0 AS cou, NULL AS zs_rtd, NULL AS zs_avg, NULL AS zs_min,
-          NULL AS zs_max, CASE WHEN h % 100 = 7 THEN 'M' ELSE 'N' END AS flag, NULL AS eflag, NULL AS extra
+          NULL AS min, NULL AS max, (h % 1000) / 1000.0 AS cou, NULL AS zs_rtd, NULL AS zs_avg,
+          NULL AS zs_min, NULL AS zs_max, CASE WHEN h % 100 = 7 THEN 'M' ELSE 'N' END AS flag,
+          NULL AS eflag, NULL AS extra
         FROM range({outlets}) d(i) CROSS JOIN range({steps}) s(k) CROSS JOIN (VALUES {factors}) f(code, n),
           LATERAL (SELECT hash(d.i, s.k, f.n) % 100000 AS h) x
         """
@@ -107,11 +108,11 @@ def hourly_spark(ep: Ecoplan, w: Window, folder: Path, runs: int) -> list[tuple[
     from ecoplan.store.engines import SparkEngine
 
     con = ep.catalog.con
-    paths = {}
+    paths: dict[str, str] = {}
     for name, kinds in pipeline.INPUTS.items():
-        p = folder / f"{name}.parquet"
-        con.execute(f"COPY (SELECT {', '.join(kinds)} FROM {name}) TO '{p}' (FORMAT parquet)")
-        paths[name] = str(p)
+        target = folder / f"{name}.parquet"
+        con.execute(f"COPY (SELECT {', '.join(kinds)} FROM {name}) TO '{target}' (FORMAT parquet)")
+        paths[name] = str(target)
     eng = SparkEngine()
     for name, p in paths.items():
         eng.register_parquet(name, [p])
@@ -146,7 +147,8 @@ def main() -> None:
         w = Window(START, START + dt.timedelta(days=a.days))
         runs = [hourly_duckdb(ep, w) for _ in range(a.repeat)]
         times = [r[0] for r in runs]
-        print(f"DuckDB hourly compliance: {runs[0][1]:,} hours; runs {', '.join(f'{x:.2f}' for x in times)} s; "
+        shown = ", ".join(f"{x:.2f}" for x in times)
+        print(f"DuckDB hourly compliance: {runs[0][1]:,} hours; runs {shown} s; "
               f"median {statistics.median(times):.2f} s (goal ≤ 5 s)")  # fmt: skip
         exceed = ep.catalog.con.execute("SELECT count(*) FROM f_hourly WHERE exceed").fetchone()
         print(f"  exceeding hours: {exceed[0] if exceed else 0:,}")
@@ -159,7 +161,8 @@ def main() -> None:
             got = hourly_spark(ep, w, Path(tmp), a.spark_runs)
             st = [g[0] for g in got]
             same = all(g[1] == runs[0][1] for g in got)
-            print(f"Spark (local[2]) hourly compliance from Parquet: runs {', '.join(f'{x:.1f}' for x in st)} s; "
+            shown = ", ".join(f"{x:.1f}" for x in st)
+            print(f"Spark (local[2]) hourly compliance from Parquet: runs {shown} s; "
                   f"median {statistics.median(st):.1f} s; hours equal to DuckDB's: {same}")  # fmt: skip
         ep.close()
 
