@@ -1,7 +1,8 @@
-"""The batch decoder gives every line the verdict and fields of the per-frame decoder.
+"""The batch decoder gives every line the verdict and fields of the per-line decoder.
 
-Reference: :class:`FrameDecoder` on ``line + b"\\r\\n"`` then :meth:`Segment.parse` and the
-data area's ``plain()`` / ``factors()`` — written here, not taken from ``batch``.
+Reference: :func:`decode_packet` (the path of ``ecoplan sources decode``: the
+:class:`FrameDecoder` on ``line + b"\\r\\n"``, SM4, :meth:`Segment.parse`), then the data
+area's ``plain()`` / ``factors()`` — called here, not taken from ``batch``.
 """
 
 from __future__ import annotations
@@ -15,27 +16,24 @@ from tests.sources.packets import INVALID, PACKETS, PACKETS_2025, VALID, needs_d
 
 from ecoplan.sources.protocol.batch import crc16_many, decode_lines
 from ecoplan.sources.protocol.crc import crc16
+from ecoplan.sources.protocol.crypto import Keys
+from ecoplan.sources.protocol.decoding import Edition, decode_packet
 from ecoplan.sources.protocol.errors import RemoteProtocolError
 from ecoplan.sources.protocol.frame import Frame, FrameDecoder, encode_frame
 from ecoplan.sources.protocol.segment import Segment
 
 
-def reference(line: bytes) -> dict[str, Any]:
-    decoder = FrameDecoder()
-    events = decoder.feed(line + b"\r\n") + decoder.close()
-    first = events[0]
-    if not isinstance(first, Frame):
-        return {"ok": False, "reason": first.reason}
-    assert len(events) == 1
-    try:
-        seg = Segment.parse(first.segment)
-    except RemoteProtocolError as exc:
-        return {"ok": False, "reason": exc.reason}
+def reference(line: bytes, edition: Edition = "auto", keys: Keys | None = None) -> dict[str, Any]:
+    """The per-line decoder (``ecoplan sources decode``'s path) on one line."""
+    decoded = decode_packet(line, edition=edition, keys=keys)
+    if not decoded.ok or decoded.segment is None:
+        return {"ok": False, "reason": decoded.reason}
+    seg = decoded.segment
     head = dict(seg.header())
     return {
         "ok": True,
         "reason": None,
-        "edition": seg.edition,
+        "edition": decoded.edition,
         "qn": head.get("QN"),
         "st": seg.st,
         "cn": seg.cn,
@@ -49,12 +47,27 @@ def reference(line: bytes) -> dict[str, Any]:
     }
 
 
-def check(lines: list[bytes], chunk: int = 16384) -> list[dict[str, Any]]:
-    decoded = decode_lines(lines, chunk=chunk)
+def framed(line: bytes) -> tuple[bool, str | None]:
+    """The bare framer and segment parser: (ok, reason) of the line's first event."""
+    decoder = FrameDecoder()
+    first = (decoder.feed(line + b"\r\n") + decoder.close())[0]
+    if not isinstance(first, Frame):
+        return False, first.reason
+    try:
+        Segment.parse(first.segment)
+    except RemoteProtocolError as exc:
+        return False, exc.reason
+    return True, None
+
+
+def check(
+    lines: list[bytes], chunk: int = 16384, edition: Edition = "auto", keys: Keys | None = None
+) -> list[dict[str, Any]]:
+    decoded = decode_lines(lines, chunk=chunk, edition=edition, keys=keys)
     rows = decoded.rows()
     assert [r["line"] for r in rows] == list(range(len(lines)))
     for line, row in zip(lines, rows, strict=True):
-        want = reference(line)
+        want = reference(line, edition, keys)
         assert {k: row[k] for k in want} == want, line
     assert decoded.accepted == sum(r["ok"] for r in rows)
     return rows
@@ -67,10 +80,23 @@ def test_real_packets_as_the_readme_says() -> None:
         assert rows[n - 1]["ok"], n
     for n, (reason, _) in INVALID.items():
         assert rows[n - 1]["reason"] == reason, n
-    assert all(r["ok"] for r in rows[len(PACKETS) :])  # the 2025 ones, SM4 included
-    assert [r["edition"] for r in rows[len(PACKETS) :]] == ["2025"] * 5
+        assert framed(PACKETS[n - 1]) == (False, reason)  # the bare framer agrees
+    later = rows[len(PACKETS) :]  # 2025: the SM4 ones need the key
+    assert [r["reason"] for r in later] == [None, None, "encrypted_unverified", None, "encrypted_unverified"]
+    assert [r["edition"] for r in later if r["ok"]] == ["2025"] * 3
     line2 = rows[1]  # README line 2: CN=2011, ST=32, Flag=4
     assert (line2["cn"], line2["st"], line2["flag"], line2["edition"]) == ("2011", "32", 4, "2017")
+
+
+@needs_data
+def test_sm4_with_the_key_and_editions() -> None:
+    key = b"0" * 16  # Annex A.2: "密钥使用16个0x30"
+    rows = check(PACKETS_2025, keys=lambda mn: [key])
+    assert all(r["ok"] for r in rows)
+    assert rows[2]["factors"] == rows[1]["factors"]  # example 2 is example 1 encrypted
+    rows = check(PACKETS + PACKETS_2025, edition="2017")
+    assert {r["edition"] for r in rows if r["ok"]} == {"2017"}
+    check(PACKETS + PACKETS_2025, edition="2025", keys=lambda mn: [key])
 
 
 @needs_data
@@ -98,7 +124,8 @@ def test_rejections_by_hand() -> None:
             good,
             good[:-1] + (b"0" if good[-1:] != b"0" else b"1"),  # CRC
             b"##0001" + good[6:],  # length field
-            b"xx" + good,  # bytes before ##
+            b"xx" + good,  # bytes before ## (skipped, as the receiver does)
+            b"##0001ab" + good,  # a bad outer frame, then the framer finds the inner one
             encode_frame("ST=32;CN=2011;CP=&&a=1")[:-2],  # area not closed
             encode_frame("ST=32;ST=31;CP=&&&&")[:-2],  # repeated header field
             encode_frame("ST=32;CN=2011;PW=1;MN=2;CP=&&a-Rtd=1&&b&&")[:-2],  # "&&" inside the area
@@ -109,7 +136,8 @@ def test_rejections_by_hand() -> None:
         None,
         "bad_crc",
         "length_mismatch",
-        "garbage",
+        None,
+        None,
         "cp_not_closed",
         "bad_header",
         "bad_value",
@@ -123,7 +151,7 @@ def test_crc16_many_is_crc16() -> None:
     assert crc16_many(data) == [crc16(d) for d in data]
 
 
-_TEXT = st.text(alphabet="aAF01-=;,& .lgTx", max_size=8)
+_TEXT = st.text(alphabet="aAF01-=;,& .lgTx#", max_size=8)
 _NAMES = st.sampled_from(["QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO", "RF", "XX", "", "S,T"])
 _KEYS = st.sampled_from(
     ["DataTime", "a01-Rtd", "a01-Flag", "Flag", "w01018-Avg", "-Rtd", "b-", "Flag ", " a01-Rtd", "QN"]

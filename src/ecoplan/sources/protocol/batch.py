@@ -1,8 +1,9 @@
 """Batch decoding of HJ 212 packets, one per line, into columns (issue 11, benchmark 1).
 
-:func:`decode_lines` gives, for every line, the verdict and fields that the per-frame
-decoder gives (:class:`~.frame.FrameDecoder` on ``line + b"\\r\\n"``, then
-:meth:`~.segment.Segment.parse` and the data area's ``plain()`` / ``factors()``), as two
+:func:`decode_lines` gives, for every line, the verdict and fields of the per-line decoder
+:func:`~.decoding.decode_packet` (the path of ``ecoplan sources decode``: the
+:class:`~.frame.FrameDecoder` on ``line + b"\\r\\n"``, SM4 with the caller's keys,
+:meth:`~.segment.Segment.parse`) and the data area's ``plain()`` / ``factors()``, as two
 Arrow tables instead of one Python object per frame and per field:
 
 - ``frames``: one row per line — ``line, ok, reason, edition, qn, st, cn, pw, mn, flag,
@@ -14,10 +15,9 @@ Arrow tables instead of one Python object per frame and per field:
   :meth:`~.segment.DataArea.factors` (first occurrence wins, a bare ``Flag=`` after a
   factor's pairs is that factor's flag, spec §5.1 [PKT 28]), texts trimmed.
 
-A line is one packet: it is accepted when the framer returns exactly one frame for it;
-otherwise its ``reason`` is the framer's first error (``garbage`` for bytes before
-``##`` or an empty line, ``length_mismatch``, ``bad_crc``… spec §2) or the segment
-parser's (``no_cp``, ``bad_header``…, spec §4).
+``reason`` is decode_packet's stable code (``length_mismatch``, ``bad_crc``,
+``encrypted_unverified``, ``no_cp``, ``bad_header``…, spec §2, §4, §25.4); the header
+columns and fields are filled for accepted lines only.
 
 How it is fast. The common line — printable ASCII, ``##`` + 4 digits … 4 hex digits, no
 SM4 area, no space or ``&`` inside the data area, known header names once each — is
@@ -35,8 +35,10 @@ decided with NumPy over the bytes of a chunk of lines at once (lines sorted by l
   the strings are cut from the chunk's buffer by Arrow (zero-copy offsets, one take per
   column).
 
-Every other line goes through the per-frame decoder itself, so verdicts and fields are
-the same by construction there.
+Every other line (bytes before ``##``, control or non-ASCII bytes — GBK —, SM4 areas, a
+rejected frame with a later ``##`` the framer would resynchronise on, unusual headers…)
+goes through :func:`~.decoding.decode_packet` itself, so verdicts and fields are the same
+by construction there.
 """
 
 from __future__ import annotations
@@ -53,9 +55,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ecoplan.sources.protocol.crc import _TABLE
-from ecoplan.sources.protocol.errors import RemoteProtocolError
-from ecoplan.sources.protocol.frame import MAX_LENGTH_FIELD, Frame, FrameDecoder
-from ecoplan.sources.protocol.segment import EDITIONS, HEADER_ORDER, Segment
+from ecoplan.sources.protocol.crypto import Keys
+from ecoplan.sources.protocol.decoding import Edition, decode_packet
+from ecoplan.sources.protocol.frame import MAX_LENGTH_FIELD
+from ecoplan.sources.protocol.segment import EDITIONS, HEADER_ORDER
 
 __all__ = ["FIELDS_SCHEMA", "FRAMES_SCHEMA", "Decoded", "crc16_many", "decode_lines"]
 
@@ -195,39 +198,20 @@ def crc16_many(segments: Sequence[bytes]) -> list[int]:
 # --- the per-frame path (lines the vectorised path does not take) -----------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _One:
-    reason: str | None
-    segment: Segment | None
-
-
-def _one(line: bytes) -> _One:
-    """The per-frame decoder on one line: frame, then segment (the reference semantics)."""
-    dec = FrameDecoder()
-    events = dec.feed(line + b"\r\n") + dec.close()
-    first = events[0]
-    if not isinstance(first, Frame):
-        return _One(first.reason, None)
-    if len(events) > 1:  # cannot happen for a line without "\n"; be safe
-        second = events[1]
-        return _One(getattr(second, "reason", "garbage"), None)
-    try:
-        return _One(None, Segment.parse(first.segment))
-    except RemoteProtocolError as exc:
-        return _One(exc.reason, None)
-
-
-def _slow_tables(lines: Sequence[bytes], index: list[int]) -> tuple[pa.Table, pa.Table]:
+def _slow_tables(
+    lines: Sequence[bytes], index: list[int], edition: Edition, keys: Keys | None
+) -> tuple[pa.Table, pa.Table]:
+    """The lines of ``index`` through the per-line decoder itself (:func:`decode_packet`)."""
     cols: dict[str, list[object]] = {name: [] for name in FRAMES_SCHEMA.names}
     fcols: dict[str, list[object]] = {name: [] for name in FIELDS_SCHEMA.names}
     for i in index:
-        one = _one(lines[i])
-        seg = one.segment
+        one = decode_packet(lines[i], edition=edition, keys=keys)
+        seg = one.segment if one.ok else None
         cols["line"].append(i)
         cols["ok"].append(seg is not None)
         cols["reason"].append(one.reason)
         head = dict(seg.header()) if seg is not None else {}
-        cols["edition"].append(seg.edition if seg is not None else None)
+        cols["edition"].append(one.edition if seg is not None else None)
         for key, name in _HEADER_COLUMNS.items():
             cols[name].append(head.get(key))
         cols["flag"].append(seg.flag.value if seg is not None and seg.flag is not None else None)
@@ -348,7 +332,9 @@ def _frame_checks(sbuf: bytes, data: U8, starts: I64, lens: I64) -> tuple[Bools,
     return fast, declared, sent
 
 
-def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, list[int]]:
+def _fast_chunk(
+    lines: Sequence[bytes], base: int, edition: Edition = "auto"
+) -> tuple[pa.Table, pa.Table, list[int]]:
     """Frames and fields of the lines the vectorised path decides; the others' indices."""
     n = len(lines)
     lens0 = np.fromiter(map(len, lines), dtype=np.int64, count=n)
@@ -368,6 +354,10 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
     length_ok = fast & (declared == lens - 10)
     crc_ok = length_ok & (_block_crcs(data, starts, lens) == sent)
     reason = np.where(fast & ~length_ok, 1, np.where(length_ok & ~crc_ok, 2, 0))
+    for i in np.flatnonzero(reason).tolist():  # the framer resynchronises on a later "##"
+        if slines[i].find(b"##", 2) >= 0:
+            fast[i] = False
+            reason[i] = 0
 
     # data segment (spec §4): header ';' CP=&& body && — else the per-frame path
     cpa = np.fromiter(map(bytes.find, slines, repeat(b"CP=&&"), repeat(6)), dtype=np.int64, count=n)
@@ -517,12 +507,15 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
     ok = cand[rows]
     flag = flag_of[rows]
     version = np.where(flag >= 0, flag >> 2, 0)
-    edition = _EDITION_OF_VERSION.take(_pa(version, mask=~ok))
+    if edition == "auto":
+        read_as = _EDITION_OF_VERSION.take(_pa(version, mask=~ok))
+    else:  # the edition the caller reads every packet as (decoding.decode_packet)
+        read_as = pc.if_else(_pa(ok), pa.scalar(edition, pa.string()), pa.scalar(None, pa.string()))
     frames: dict[str, Any] = {
         "line": _pa(order[rows] + base),
         "ok": _pa(ok),
         "reason": _FAST_REASONS.take(_pa(reason[rows])),
-        "edition": edition,
+        "edition": read_as,
     }
     for key, name in _HEADER_COLUMNS.items():
         slot = np.where(ok, slots[key][rows], -1)
@@ -532,8 +525,12 @@ def _fast_chunk(lines: Sequence[bytes], base: int) -> tuple[pa.Table, pa.Table, 
     return table, fields, (order[np.flatnonzero(is_slow)] + base).tolist()
 
 
-def decode_lines(lines: Sequence[bytes], *, chunk: int = CHUNK) -> Decoded:
-    """Decode one packet per line (without ``\\r\\n``) into :class:`Decoded` columns.
+def decode_lines(
+    lines: Sequence[bytes], *, edition: Edition = "auto", keys: Keys | None = None, chunk: int = CHUNK
+) -> Decoded:
+    """Decode one packet per line (without ``\\r\\n``) into :class:`Decoded` columns: the
+    verdicts and fields of :func:`~.decoding.decode_packet` with the same ``edition`` and
+    ``keys`` (SM4, spec §25.4), for every line.
 
     >>> d = decode_lines([b"##0063QN=1;ST=32;CN=2011;PW=1;MN=2;Flag=4;CP=&&a01-Rtd=5,a01-Flag=N&&E041"])
     >>> d.rows()[0]["ok"], d.rows()[0]["factors"]
@@ -543,12 +540,12 @@ def decode_lines(lines: Sequence[bytes], *, chunk: int = CHUNK) -> Decoded:
     field_parts: list[pa.Table] = []
     slow_all: list[int] = []
     for base in range(0, len(lines), chunk):
-        frames, fields, slow = _fast_chunk(lines[base : base + chunk], base)
+        frames, fields, slow = _fast_chunk(lines[base : base + chunk], base, edition)
         frame_parts.append(frames)
         field_parts.append(fields)
         slow_all.extend(slow)
     if slow_all:
-        frames, fields = _slow_tables(lines, slow_all)
+        frames, fields = _slow_tables(lines, slow_all, edition, keys)
         frame_parts.append(frames)
         field_parts.append(fields)
     frames_t = pa.concat_tables(frame_parts) if frame_parts else FRAMES_SCHEMA.empty_table()
