@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterable
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from ecoplan.core.regions import bundled_regions
 from ecoplan.core.words import keys, word
 from ecoplan.core.words.purity import foreign
 from ecoplan.plans import builtin_plans
+from ecoplan.web.plans import quote_html
 
 LANGS = ("zh", "en")
 _CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -139,6 +141,10 @@ def quoted_names(lang: str) -> set[str]:
             text(ind.name)
             if ind.source.quote:
                 out.add(ind.source.quote)
+                # as the plan page shows it: its sub/superscripts as such, so the text
+                # reaches the reader in pieces (PM, 2.5, 年均浓度 (μg/m, 3, …)
+                shown = str(quote_html(ind.source.quote))
+                out.update(unescape(p).strip() for p in re.split(r"</?su[bp]>", shown) if p.strip())
             specs = list(ind.targets) + [s for v in ind.allocations.values() for s in v]
             for spec in specs:
                 for t in (spec.target, spec.stretch):
