@@ -19,7 +19,14 @@ _env = environment("ecoplan.web")
 _env.filters["fmt"] = fmt
 if _env.loader is not None and not isinstance(_env.loader, ChoiceLoader):
     _env.loader = ChoiceLoader(
-        [_env.loader, *(PackageLoader(d.package, "templates") for d in domains() if d.pages is not None)]
+        [
+            _env.loader,
+            *(
+                PackageLoader(d.package, "templates")
+                for d in domains()
+                if d.pages is not None or d.web is not None
+            ),
+        ]
     )
 
 
