@@ -105,3 +105,32 @@ def test_full_month(ep: Ecoplan, tmp_path: Path) -> None:
     truth = run_scenario(ep, tmp_path / "scn", outlets=193, seed=1)
     assert truth["summary"]["outlets"] >= 190
     check(ep, tmp_path / "scn", truth)
+
+
+def test_scenario_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ecoplan.cli import app as cli_app
+
+    res = CliRunner().invoke(
+        cli_app,
+        [
+            "sources",
+            "scenario",
+            "--out",
+            str(tmp_path / "s"),
+            "--outlets",
+            "10",
+            "--seed",
+            "2",
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    got = json.loads(res.output)
+    assert got["outlets"] == 10 and got["minute_frames"] > 0 and (tmp_path / "s" / "truth.json").is_file()
+    bad = CliRunner().invoke(
+        cli_app, ["sources", "scenario", "--out", str(tmp_path / "t"), "--month", "June"]
+    )
+    assert bad.exit_code != 0
