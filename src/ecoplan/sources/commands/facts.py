@@ -332,8 +332,8 @@ def sources_scenario(
 
     try:
         res = write_scenario(out_dir, outlets=outlets, month=month, seed=seed)
-    except (EcoplanError, ValueError) as exc:
-        _fail(exc, lang)
+    except ValueError as exc:
+        _fail(EcoplanError.worded("sources.facts.error.bad_scenario", detail=str(exc)), lang)
     if fmt is TableFmt.json:
         _dump_json(res)
         return
