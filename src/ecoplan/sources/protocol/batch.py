@@ -60,7 +60,7 @@ from ecoplan.sources.protocol.decoding import Edition, decode_packet
 from ecoplan.sources.protocol.frame import MAX_LENGTH_FIELD
 from ecoplan.sources.protocol.segment import EDITIONS, HEADER_ORDER
 
-__all__ = ["FIELDS_SCHEMA", "FRAMES_SCHEMA", "Decoded", "crc16_many", "decode_lines"]
+__all__ = ["FIELDS_SCHEMA", "FRAMES_SCHEMA", "DecodedLines", "crc16_many", "decode_lines"]
 
 #: Lines handled per vectorised step (bounds the working memory to a few tens of MB).
 CHUNK: Final = 16384
@@ -111,7 +111,7 @@ Bools = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
-class Decoded:
+class DecodedLines:
     """The result of :func:`decode_lines`: ``frames`` (one row per line) and ``fields``."""
 
     frames: pa.Table
@@ -527,8 +527,8 @@ def _fast_chunk(
 
 def decode_lines(
     lines: Sequence[bytes], *, edition: Edition = "auto", keys: Keys | None = None, chunk: int = CHUNK
-) -> Decoded:
-    """Decode one packet per line (without ``\\r\\n``) into :class:`Decoded` columns: the
+) -> DecodedLines:
+    """Decode one packet per line (without ``\\r\\n``) into :class:`DecodedLines` columns: the
     verdicts and fields of :func:`~.decoding.decode_packet` with the same ``edition`` and
     ``keys`` (SM4, spec §25.4), for every line.
 
@@ -555,4 +555,4 @@ def decode_lines(
         frames_t = frames_t.take(_pa(order))
         order = np.argsort(fields_t["frame"].to_numpy(), kind="stable")
         fields_t = fields_t.take(_pa(order))
-    return Decoded(frames_t, fields_t)
+    return DecodedLines(frames_t, fields_t)
