@@ -108,7 +108,7 @@ def receive(
 
     def ready(bound: int) -> None:
         if loader is None:
-            say(w("sources.receiver.cli.open_mode"))
+            say(w("sources.receiver.cli.open_mode", option="--no-auth"))
         say(
             w(
                 "sources.receiver.cli.listening",
@@ -303,7 +303,7 @@ def sources_frames(
             output,
             lang,
             "sources.receiver.cli.written",
-            words(lang)("sources.receiver.cli.needs_output"),
+            words(lang)("sources.receiver.cli.needs_output", fmt="parquet", option="--output"),
         )
         return
     _table(df, ("frame_id", "mn", "cn", "qn", "data_time", "status"), lang)
@@ -331,7 +331,7 @@ def sources_quarantine(
             output,
             lang,
             "sources.receiver.cli.written",
-            words(lang)("sources.receiver.cli.needs_output"),
+            words(lang)("sources.receiver.cli.needs_output", fmt="parquet", option="--output"),
         )
         return
     df = df.assign(pos=[f"{s}:{p}" for s, p in zip(df["seg"], df["pos"], strict=True)])
