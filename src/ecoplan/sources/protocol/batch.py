@@ -62,8 +62,9 @@ from ecoplan.sources.protocol.segment import EDITIONS, HEADER_ORDER
 
 __all__ = ["FIELDS_SCHEMA", "FRAMES_SCHEMA", "DecodedLines", "crc16_many", "decode_lines"]
 
-#: Lines handled per vectorised step (bounds the working memory to a few tens of MB).
-CHUNK: Final = 16384
+#: Lines per vectorised step: about 1.3 MB of packets, so the intermediate arrays stay in the
+#: CPU caches (4096 measured 1.2× faster than 16384 and 1.5× faster than 65536 per CPU second).
+CHUNK: Final = 4096
 
 _FRAME_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("line", pa.int64()),
