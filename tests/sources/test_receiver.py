@@ -372,3 +372,43 @@ def test_receive_command_serves_and_stops_on_sigterm(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert "1 frames" in rest
     assert [r.verdict for _, _, r in read_log(tmp_path / "logs", "r1")] == ["ok"]
+
+
+def test_receive_reads_the_register_from_the_store_and_does_not_hold_it(
+    db_path: Path, tmp_path: Path
+) -> None:
+    from ecoplan.app import Ecoplan
+
+    with Ecoplan(db_path) as ep:
+        ep.init()
+        with ep.catalog.transaction() as con:  # the registry loader is task C's; the row directly
+            con.execute(
+                "INSERT INTO sources_devices VALUES (?, 'O1', '32', ?, '2017', NULL, TRUE, 0)", [MN, PW]
+            )
+    exe = Path(sys.executable).parent / "ecoplan"
+    logs = tmp_path / "logs"
+    proc = subprocess.Popen(
+        [str(exe), "receive", "--log-dir", str(logs), "--port", "0", "--db", str(db_path), "--lang", "en"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode()
+        assert "1 registered devices" in line, line
+        port = int(line.split("127.0.0.1:")[1].split(",")[0])
+
+        async def go() -> None:
+            c = await Client.open(port)
+            await c.send(upload("20160801085857001"))
+            await c.replies(1)
+            c.close()
+
+        run(go())
+        with Ecoplan(db_path) as ep:  # the receiver serves without holding the store
+            assert ep.sources.frames.ingest(logs).frames_new == 1
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
