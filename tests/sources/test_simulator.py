@@ -74,7 +74,8 @@ def test_heartbeat_packet() -> None:
     assert reply is not None and reply.cn == "9013" and reply.flag is not None and reply.flag.value == 8
 
 
-def test_against_the_receiver_ledger_equals_the_log(tmp_path: Path) -> None:
+@pytest.mark.parametrize("check", [True, False])
+def test_against_the_receiver_ledger_equals_the_log(tmp_path: Path, check: bool) -> None:
     devices = make_devices(8, edition="2025")
 
     async def go() -> None:
@@ -82,7 +83,9 @@ def test_against_the_receiver_ledger_equals_the_log(tmp_path: Path) -> None:
         port = await receiver.start()
         ledger = Ledger(tmp_path / "ledger.txt")
         stats = await play(
-            devices, SimConfig(port=port, rate=0, frames=200, window=3, heartbeat=0.01), ledger
+            devices,
+            SimConfig(port=port, rate=0, frames=200, window=3, heartbeat=0.01, check_replies=check),
+            ledger,
         )
         ledger.close()
         await receiver.stop()

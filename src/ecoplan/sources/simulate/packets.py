@@ -14,7 +14,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Final
 
-from ecoplan.sources.protocol.frame import encode_frame
+from ecoplan.sources.protocol.crc import crc16
 from ecoplan.sources.simulate.devices import SimDevice
 
 __all__ = ["FLAG_WEIGHTS", "STEPS", "UPLOAD_CNS", "heartbeat", "upload"]
@@ -32,6 +32,13 @@ _FLAGS: Final = tuple(f for f, _ in FLAG_WEIGHTS)
 _WEIGHTS: Final = tuple(w for _, w in FLAG_WEIGHTS)
 _NO_TOTAL: Final = frozenset({"a19001"})
 _NO_ZS: Final = frozenset({"a19001", "a00000", "w01018", "w21003", "w00000"})
+
+
+def _packet(segment: str) -> bytes:
+    """``encode_frame(segment)`` for a segment built here (printable text by construction,
+    so the framer's control-character scan is skipped): length, segment, CRC, CRLF (§2)."""
+    data = segment.encode("utf-8")
+    return b"##%04d%s%04X\r\n" % (len(data), data, crc16(data))
 
 
 def _qn(when: datetime) -> str:
@@ -75,11 +82,11 @@ def upload(
         f"QN={qn};ST={device.st};CN={cn};PW={device.pw};MN={device.mn};Flag={flag};"
         f"CP=&&{_area(device, cn, data_time, rng)}&&"
     )
-    return qn, encode_frame(seg)
+    return qn, _packet(seg)
 
 
 def heartbeat(device: SimDevice, qn_time: datetime) -> tuple[str, bytes]:
     """(QN, packet) of a 2025 heartbeat 9015 asking for a 9013 (``Flag=9``, ``CP=&&&&``)."""
     qn = _qn(qn_time)
     seg = f"QN={qn};ST={device.st};CN=9015;PW={device.pw};MN={device.mn};Flag=9;CP=&&&&"
-    return qn, encode_frame(seg)
+    return qn, _packet(seg)
