@@ -29,8 +29,12 @@ ALLOWED_LATIN: Final = frozenset(
         "pH", "DO", "CODMn", "NH3N", "Cd", "Hg", "As", "Pb", "Cr", "Cu", "Ni", "Zn", "TLI",
         # standards
         "GB", "HJ", "GB/T", "HJ/T", "ISO",
-        # file formats and the product
-        "JSON", "CSV", "XLSX", "PDF", "HTML", "YAML", "Excel", "UTF-8", "ecoplan",
+        # file formats, encodings and the product
+        "JSON", "CSV", "XLSX", "PDF", "HTML", "YAML", "Excel", "UTF-8", "GBK", "ASCII", "API",
+        "ecoplan",
+        # HJ 212 field names and checks as the standard writes them in Chinese text
+        # (数据段 QN/ST/CN/PW/MN, CRC 校验, SM4 加密)
+        "QN", "ST", "CN", "PW", "MN", "CRC", "CRC16", "SM4", "ECB",
     }
 )  # fmt: skip
 
