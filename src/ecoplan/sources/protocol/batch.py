@@ -101,7 +101,6 @@ _HEADER_COLUMNS: Final = {
 }
 #: Reasons the vectorised path decides itself (the frame decoder's codes, spec §2).
 _FAST_REASONS: Final = pa.array([None, "length_mismatch", "bad_crc"], pa.string())
-_ENCRYPTED_MARK: Final = b"CP=&&{0x"
 #: Flag version bits V5..V0 (0..63) → edition, spec §4 "Flag bits", §25.3.
 _EDITION_OF_VERSION: Final = pa.array([EDITIONS.get(v) for v in range(64)], pa.string())
 _FLAG_RE: Final = r"^(?:[0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$"
@@ -348,10 +347,10 @@ def _fast_chunk(
     ends = np.cumsum(lens)
     starts = ends - lens
     fast, declared, sent = _frame_checks(sbuf, data, starts, lens)
-    at = sbuf.find(_ENCRYPTED_MARK)
-    while at >= 0:  # SM4 areas (spec §25.4): the per-frame path
+    at = sbuf.find(b"{")
+    while at >= 0:  # SM4 areas ("CP=&&{0x", spec §25.4), any '{': the per-line decoder
         fast[np.searchsorted(ends, at, side="right")] = False
-        at = sbuf.find(_ENCRYPTED_MARK, at + 1)
+        at = sbuf.find(b"{", at + 1)
     length_ok = fast & (declared == lens - 10)
     crc_ok = length_ok & (_block_crcs(data, starts, lens) == sent)
     reason = np.where(fast & ~length_ok, 1, np.where(length_ok & ~crc_ok, 2, 0))
@@ -366,12 +365,6 @@ def _fast_chunk(
     hs, bs, be = starts + 6, cp + 5, ends - 6
     cand = crc_ok & (cpa >= 6) & (be >= bs) & (cp > hs)
     cand &= (_gather(data, be) == 0x26) & (_gather(data, be + 1) == 0x26) & (_gather(data, cp - 1) == 0x3B)
-    cand &= ~(
-        (be - bs >= 3)
-        & (_gather(data, bs) == 0x7B)
-        & (_gather(data, bs + 1) == 0x30)
-        & (_gather(data, bs + 2) == 0x78)
-    )  # "{0x": SM4 ciphertext
     # separators of the candidates' headers and areas, one pass: the byte classes, plus
     # four markers per candidate on framing bytes (the last length digit, the ';' before
     # "CP=&&", its last '&', the first closing '&'); the markers seen so far give every
