@@ -28,6 +28,7 @@ it returns the same :class:`Frame` / :class:`FrameError` events. Rules:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -54,6 +55,8 @@ DEFAULT_CAP: Final = 10 * 1024
 
 _HEX: Final = frozenset(b"0123456789abcdefABCDEF")
 _ENCRYPTED_MARK: Final = b"CP=&&{0x"
+#: A control byte inside a segment (C0 or DEL): one regex search, not a loop over bytes.
+_CONTROL: Final = re.compile(rb"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,8 +268,9 @@ class FrameDecoder:
         if n > self.max_segment and not encrypted:
             self._fail(events, "segment_too_long", f"segment of {n} bytes > {self.max_segment}", size)
             return
-        bad = next((i for i, b in enumerate(segment) if b < 0x20 or b == 0x7F), None)
-        if bad is not None:
+        ctl = _CONTROL.search(segment)
+        if ctl is not None:
+            bad = ctl.start()
             self._fail(events, "control_char", f"control byte 0x{segment[bad]:02X} at +{6 + bad}", size)
             return
         if self.ascii_only and not segment.isascii():
