@@ -8,6 +8,9 @@ BEIJING ?= ../shared/data/beijing-multisite
 CNEMC ?= ../shared/data/water/cnemc_autostation_snapshots_2025-11_2026-02.csv
 QIYANG ?= ../shared/data/soil/qiyang_hunan_soil_cd_pri_Cd_data.csv
 SOIL_EXAMPLE := src/ecoplan/soil/data
+HJ212 ?= ../shared/data/hj212/packets.txt
+SOURCES_EXAMPLE := src/ecoplan/sources/data
+SCENARIO := build/sources-scenario
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck fmt imports check test-all clean bench browser screenshots
@@ -25,8 +28,9 @@ $(STAMP): pyproject.toml frontend/package-lock.json
 install: $(STAMP)
 
 # Create the store, load the built-in plans, the demo values, the Beijing air data, the
-# CNEMC surface-water snapshots and the Qiyang soil samples, assess and evaluate, print,
-# then serve the dashboard on 127.0.0.1:8000.
+# CNEMC surface-water snapshots, the Qiyang soil samples, the real HJ 212 packets and a
+# simulated month of pollution-source data, assess and evaluate, print, then serve the
+# dashboard on 127.0.0.1:8000.
 run: $(STAMP)
 	$(BIN)/ecoplan init --demo --db $(DB)
 	$(BIN)/ecoplan plans list --db $(DB)
@@ -51,6 +55,19 @@ run: $(STAMP)
 	$(BIN)/ecoplan soil load $(SOIL_EXAMPLE)/qiyang_plots_example.csv --format plots --db $(DB)
 	$(BIN)/ecoplan soil classify --counts --db $(DB)
 	$(BIN)/ecoplan soil feed --db $(DB)
+	@echo "== pollution sources: real HJ 212 packets (39 valid, 12 quarantined with their reason) =="
+	$(BIN)/ecoplan sources load $(HJ212) --db $(DB)
+	@echo "== example register of 石家庄 (fictitious enterprises, real county codes) and a simulated June 2020 =="
+	$(BIN)/ecoplan sources registry load-folder $(SOURCES_EXAMPLE) --db $(DB)
+	test -f $(SCENARIO)/truth.json || $(BIN)/ecoplan sources scenario --out $(SCENARIO) --outlets 40 --month 2020-06
+	$(BIN)/ecoplan sources registry load-folder $(SCENARIO)/register --db $(DB)
+	$(BIN)/ecoplan sources load $(SCENARIO)/minutes.txt --db $(DB)
+	$(BIN)/ecoplan sources load $(SCENARIO)/daily.txt --db $(DB)
+	$(BIN)/ecoplan sources reported load $(SCENARIO)/reported.csv --db $(DB)
+	$(BIN)/ecoplan sources compute --db $(DB)
+	$(BIN)/ecoplan sources exceedances --db $(DB)
+	$(BIN)/ecoplan sources cards --db $(DB)
+	$(BIN)/ecoplan sources feed --db $(DB)
 	@echo "== dashboard and API on http://127.0.0.1:8000/ (Ctrl-C to stop) =="
 	$(BIN)/ecoplan serve --db $(DB) --host 127.0.0.1 --port 8000
 
