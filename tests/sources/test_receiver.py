@@ -191,6 +191,48 @@ def test_encrypted_frame_is_logged_unverified_and_not_answered(tmp_path: Path) -
     assert (first.verdict, first.reason) == ("ok", "encrypted_unverified")
 
 
+@needs_data
+def test_encrypted_frame_of_a_device_with_its_key_is_opened_and_answered(tmp_path: Path) -> None:
+    """HJ 212-2025 Annex A.2: the registry holds the device's SM4 key (the standard's test
+    key, 16 × 0x30); the frame is decrypted, its CRC checked over the plaintext and answered
+    with 9014 (Flag=9 asks for it); the log keeps the frame as received."""
+    devices = {MN: DeviceAuth(MN, PW, "31", "2025", "0000000000000000")}
+
+    async def go() -> None:
+        receiver, port = await started(tmp_path, devices)
+        c = await Client.open(port)
+        await c.send(PACKETS_2025[2] + b"\r\n")
+        (reply,) = await c.replies(1)
+        assert reply.encode().startswith("QN=20240520210700000;ST=91;CN=9014;")
+        assert reply.flag.version == 2
+        c.close()
+        await receiver.stop()
+
+    run(go())
+    (first,) = logged(tmp_path)
+    assert (first.verdict, first.reason) == ("ok", "")
+    assert first.data == PACKETS_2025[2]
+
+
+@needs_data
+def test_encrypted_frame_with_the_wrong_key_is_quarantined_unanswered(tmp_path: Path) -> None:
+    devices = {MN: DeviceAuth(MN, PW, "31", "2025", "1111111111111111")}
+
+    async def go() -> None:
+        receiver, port = await started(tmp_path, devices)
+        c = await Client.open(port)
+        await c.send(PACKETS_2025[2] + b"\r\n")
+        await c.send(upload("20160801085857004"))
+        (first,) = await c.replies(1)
+        assert first.encode().startswith("QN=20160801085857004;")  # only the plaintext one
+        c.close()
+        await receiver.stop()
+
+    run(go())
+    first = logged(tmp_path)[0]
+    assert (first.verdict, first.reason) == ("quarantine", "bad_key")
+
+
 def test_frame_size_cap_and_bad_split(tmp_path: Path) -> None:
     big = upload("20160801085857001")
     split = encode_frame(

@@ -10,8 +10,12 @@ checks). Every event becomes one raw-log record:
 - bytes that are not a packet (bad CRC, length mismatch, garbage, oversize… spec §11
   item 2), a segment that does not parse, bad PNUM/PNO, an unknown MN or a wrong PW →
   ``quarantine`` with the reason code, and **no** reply;
-- an SM4-encrypted packet (CRC not checkable here) → ``ok`` with reason
-  ``encrypted_unverified`` and no reply (spec §25.9 item 3).
+- an SM4-encrypted packet (HJ 212-2025 §6.4.2) of a device whose key the registry holds
+  is decrypted and its CRC checked over the plaintext (Annex A.2); it is answered as a
+  plaintext one when the CRC verifies, quarantined as ``bad_key`` (or
+  ``bad_ciphertext``) when it does not; without a key it is logged ``ok`` with reason
+  ``encrypted_unverified`` and not answered (spec §25.9 item 3). The log keeps the frame as
+  received.
 
 Limits: ``max_connections`` (more are closed at once), ``idle_timeout`` (a connection
 silent that long is closed), ``max_segment`` (frame-size cap), ``max_unacked`` per
@@ -28,7 +32,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecoplan.sources.protocol.errors import RemoteProtocolError
+from ecoplan.sources.protocol.crypto import open_frame, parse_key
+from ecoplan.sources.protocol.errors import LocalProtocolError, RemoteProtocolError
 from ecoplan.sources.protocol.frame import MAX_LENGTH_FIELD, Frame, FrameDecoder, FrameError
 from ecoplan.sources.protocol.reassembly import Reassembler, ReassemblyError
 from ecoplan.sources.protocol.replies import encode_reply, reply_for
@@ -265,11 +270,29 @@ class Receiver:
             for out in conn.reassembler.feed(segment, time.monotonic()):
                 if isinstance(out, ReassemblyError) and out.segment is segment:
                     return self._quarantine(conn, now, raw, out.reason, out.detail), None
-        stats.frames += 1
         if event.encrypted:
-            return Record(now, conn.peer, "ok", raw, "encrypted_unverified"), None
+            key = self._key(segment.mn)
+            if key is None:
+                stats.frames += 1
+                return Record(now, conn.peer, "ok", raw, "encrypted_unverified"), None
+            opened = open_frame(event, lambda _mn: (key,))
+            if not opened.ok or opened.segment is None:
+                reason = opened.reason or "bad_key"
+                return self._quarantine(conn, now, raw, reason, opened.detail), None
+            segment = opened.segment
+        stats.frames += 1
         reply = reply_for(segment)
         return Record(now, conn.peer, "ok", raw), None if reply is None else encode_reply(reply)
+
+    def _key(self, mn: str | None) -> bytes | None:
+        """The SM4 key the registry holds for ``mn`` (None without one or unreadable)."""
+        device = (self.devices or {}).get(mn or "")
+        if device is None or not device.sm4_key:
+            return None
+        try:
+            return parse_key(device.sm4_key)
+        except LocalProtocolError:
+            return None
 
     def _quarantine(self, conn: _Conn, now: float, data: bytes, reason: str, detail: str) -> Record:
         self.stats.quarantined += 1
