@@ -211,7 +211,7 @@ def test_encrypted_frame_of_a_device_with_its_key_is_opened_and_answered(tmp_pat
     run(go())
     (first,) = logged(tmp_path)
     assert (first.verdict, first.reason) == ("ok", "")
-    assert first.data == PACKETS_2025[2]
+    assert first.data == PACKETS_2025[2] + b"\r\n"
 
 
 @needs_data
