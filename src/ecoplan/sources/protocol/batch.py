@@ -54,7 +54,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ecoplan.sources.protocol.crc import _TABLE
+from ecoplan.sources.protocol.crc import TABLE
 from ecoplan.sources.protocol.crypto import Keys
 from ecoplan.sources.protocol.decoding import Edition, decode_packet
 from ecoplan.sources.protocol.frame import MAX_LENGTH_FIELD
@@ -149,7 +149,7 @@ class DecodedLines:
 @cache
 def _crc_tables() -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint16]]:
     """``G`` ((MAX+1) × 256, flattened) and ``Z`` (MAX+1) of the module doc."""
-    t = np.array(_TABLE, dtype=np.uint16)
+    t = np.array(TABLE, dtype=np.uint16)
     g = np.empty((MAX_LENGTH_FIELD + 1, 256), dtype=np.uint16)
     z = np.empty(MAX_LENGTH_FIELD + 1, dtype=np.uint16)
     g[0] = t  # register 0: T[(0 >> 8) ^ b]

@@ -22,7 +22,15 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["crc16", "crc16_bitwise", "crc16_hex", "crc16_modbus", "crc16_modbus_swapped", "crc_variant"]
+__all__ = [
+    "TABLE",
+    "crc16",
+    "crc16_bitwise",
+    "crc16_hex",
+    "crc16_modbus",
+    "crc16_modbus_swapped",
+    "crc_variant",
+]
 
 
 def _entry(i: int) -> int:
@@ -32,7 +40,9 @@ def _entry(i: int) -> int:
 
 
 #: T[i]: i run through the 8 shift / XOR-0xA001 steps (spec §3.2, table form).
-_TABLE: Final = tuple(_entry(i) for i in range(256))
+#: The 256-entry table of the Annex A CRC16 (reflected polynomial 0xA001), public for
+#: vectorised implementations (:mod:`.batch`).
+TABLE: Final = tuple(_entry(i) for i in range(256))
 
 
 def crc16(data: bytes) -> int:
@@ -43,7 +53,7 @@ def crc16(data: bytes) -> int:
     '0x4980'
     """
     crc = 0xFFFF
-    table = _TABLE
+    table = TABLE
     for b in data:
         crc = table[(crc >> 8) ^ b]
     return crc
