@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ecoplan.core.errors import StoreError
-from ecoplan.sources.readers.frames_file import VALUE_KINDS, Decoded
+from ecoplan.sources.readers.frames_file import VALUE_KINDS, Columns, Decoded, rows_columns
 from ecoplan.sources.readers.rawlog import Position
 from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog
@@ -83,6 +83,39 @@ class IngestResult:
         }
 
 
+def _insert_frames(con: Any, batch: Columns) -> tuple[int, int, int]:
+    """Insert the batch's new frames and their values; (frames, values, value conflicts)."""
+    base = _count(con, "SELECT coalesce(max(frame_id), 0) FROM sources_frames")
+    con.register("_sf_in", batch.frames)
+    con.register("_sv_in", batch.values)
+    try:
+        # the first of the batch with its key, and no stored frame with it (§11 item 4)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _sf_new AS SELECT ? + row_number() OVER (ORDER BY n.i) AS frame_id, "
+            "n.* EXCLUDE (k) FROM (SELECT *, row_number() OVER (PARTITION BY mn, cn, qn, data_time "
+            "ORDER BY i) AS k FROM _sf_in) n WHERE n.k = 1 AND NOT EXISTS (SELECT 1 FROM sources_frames f "
+            "WHERE f.mn IS NOT DISTINCT FROM n.mn AND f.cn IS NOT DISTINCT FROM n.cn "
+            "AND f.qn IS NOT DISTINCT FROM n.qn AND f.data_time IS NOT DISTINCT FROM n.data_time)",
+            [base],
+        )
+        frames = _count(con, f"INSERT INTO sources_frames SELECT {', '.join(_FRAME_COLS)} FROM _sf_new")
+        kept = _count(con, "SELECT count(*) FROM _sv_in v SEMI JOIN _sf_new f ON f.i = v.i")
+        # the first frame's value of each (MN, CN, DataTime, factor), none stored before
+        values = _count(
+            con,
+            f"INSERT INTO sources_values SELECT {', '.join(_VALUE_COLS)} FROM ("
+            "SELECT f.frame_id, v.*, row_number() OVER (PARTITION BY v.mn, v.cn, v.data_time, v.factor "
+            "ORDER BY f.frame_id) AS k FROM _sv_in v JOIN _sf_new f ON f.i = v.i) n "
+            "WHERE n.k = 1 AND NOT EXISTS (SELECT 1 FROM sources_values s WHERE s.mn = n.mn "
+            "AND s.cn = n.cn AND s.data_time = n.data_time AND s.factor = n.factor)",
+        )
+    finally:
+        con.execute("DROP TABLE IF EXISTS _sf_new")
+        con.unregister("_sf_in")
+        con.unregister("_sv_in")
+    return frames, values, kept - values
+
+
 def _count(con: Any, sql: str) -> int:
     rows = con.execute(sql).fetchall()
     return int(rows[0][0]) if rows else 0
@@ -113,83 +146,49 @@ class FramesStore:
         *,
         move_offset: bool = True,
     ) -> IngestResult:
+        """:meth:`store_columns` of records decoded one by one."""
+        return self.store_columns(log, rows_columns(decoded), start, end, move_offset=move_offset)
+
+    def store_columns(
+        self,
+        log: str,
+        batch: Columns,
+        start: Position,
+        end: Position,
+        *,
+        move_offset: bool = True,
+    ) -> IngestResult:
         """Store the rows of one batch of ``log`` (records from ``start`` to ``end``) and
-        move its offset to ``end``, in one transaction."""
+        move its offset to ``end``, in one transaction.
+
+        Uniqueness by construction, without an index (hj212 spec §11 item 4): a frame is
+        inserted only if no earlier frame of the batch and no stored frame has its
+        (MN, CN, QN, DataTime); a value only if no frame before it (lower frame_id) has its
+        (MN, CN, DataTime, factor). Both are one anti-join of the batch against the table;
+        the catalog lets one transaction write at a time, so nothing slips in between."""
         if self.catalog.read_only:
             raise StoreError(f"{self.catalog.path}: opened read-only; cannot ingest")
-        res = IngestResult(records=len(decoded), batches=1, logs={log: (start, end)})
-        frames: list[tuple[Any, ...]] = []
-        values: list[tuple[Any, ...]] = []
-        quarantine: list[tuple[Any, ...]] = []
-        seen: set[tuple[Any, ...]] = set()
+        res = IngestResult(records=batch.records, batches=1, logs={log: (start, end)})
+        for q in batch.quarantine:
+            res.reasons[q.reason] = res.reasons.get(q.reason, 0) + 1
         with self.catalog.transaction() as con:
-            next_id = _count(con, "SELECT coalesce(max(frame_id), 0) FROM sources_frames") + 1
-            for item in decoded:
-                if item.quarantine is not None:
-                    q = item.quarantine
-                    quarantine.append(
-                        (q.log, q.seg, q.pos, q.received_at, q.peer, q.mn, q.reason, q.detail, q.raw)
-                    )
-                    res.reasons[q.reason] = res.reasons.get(q.reason, 0) + 1
-                    continue
-                f = item.frame
-                if f is None:
-                    continue
-                if f.key in seen:
-                    res.duplicates += 1
-                    continue
-                seen.add(f.key)
-                fid = next_id
-                next_id += 1
-                frames.append(
-                    (fid, f.log, f.seg, f.pos, f.received_at, f.peer, f.mn, f.st, f.cn, f.qn,
-                     f.data_time, f.flag, f.edition, f.rf, f.status, f.raw)
+            if batch.frames.num_rows:
+                res.frames_new, res.values, res.value_conflicts = _insert_frames(con, batch)
+                res.duplicates = batch.frames.num_rows - res.frames_new
+            if batch.quarantine:
+                qf = pd.DataFrame(
+                    [(q.log, q.seg, q.pos, q.received_at, q.peer, q.mn, q.reason, q.detail, q.raw)
+                     for q in batch.quarantine],
+                    columns=list(_QUARANTINE_COLS),
                 )  # fmt: skip
-                for v in item.values:
-                    values.append(
-                        (fid, f.mn, f.cn, f.data_time, v.factor, *v.numbers, v.flag, v.eflag, v.extra)
-                    )
-            if frames:
-                df = pd.DataFrame(frames, columns=list(_FRAME_COLS))
-                df["received_at"] = pd.to_datetime(df["received_at"])
-                df["data_time"] = pd.to_datetime(df["data_time"])
-                df["flag"] = df["flag"].astype("Int32")
-                con.register("_sf_new", df)
-                before = _count(con, "SELECT count(*) FROM sources_frames")
-                con.execute(
-                    "INSERT INTO sources_frames SELECT n.* FROM _sf_new n WHERE NOT EXISTS ("
-                    "SELECT 1 FROM sources_frames f WHERE f.mn IS NOT DISTINCT FROM n.mn "
-                    "AND f.cn IS NOT DISTINCT FROM n.cn AND f.qn IS NOT DISTINCT FROM n.qn "
-                    "AND f.data_time IS NOT DISTINCT FROM n.data_time)"
-                )
-                con.unregister("_sf_new")
-                res.frames_new = _count(con, "SELECT count(*) FROM sources_frames") - before
-                res.duplicates += len(frames) - res.frames_new
-            if values:
-                vf = pd.DataFrame(values, columns=list(_VALUE_COLS))
-                vf["data_time"] = pd.to_datetime(vf["data_time"])
-                for col in VALUE_KINDS:
-                    vf[col] = vf[col].astype("float64")
-                con.register("_sv_new", vf)
-                before = _count(con, "SELECT count(*) FROM sources_values")
-                con.execute(
-                    f"INSERT OR IGNORE INTO sources_values SELECT {', '.join('v.' + c for c in _VALUE_COLS)} "
-                    "FROM _sv_new v WHERE v.frame_id >= ? AND EXISTS "
-                    "(SELECT 1 FROM sources_frames f WHERE f.frame_id = v.frame_id)",
-                    [frames[0][0]],
-                )
-                con.unregister("_sv_new")
-                res.values = _count(con, "SELECT count(*) FROM sources_values") - before
-                kept = {row[0] for row in con.execute(
-                    "SELECT frame_id FROM sources_frames WHERE frame_id >= ?", [frames[0][0]]
-                ).fetchall()}  # fmt: skip
-                res.value_conflicts = sum(1 for v in values if v[0] in kept) - res.values
-            if quarantine:
-                qf = pd.DataFrame(quarantine, columns=list(_QUARANTINE_COLS))
                 qf["received_at"] = pd.to_datetime(qf["received_at"])
                 con.register("_sq_new", qf)
                 before = _count(con, "SELECT count(*) FROM sources_quarantine")
-                con.execute("INSERT OR IGNORE INTO sources_quarantine SELECT * FROM _sq_new")
+                con.execute(
+                    "INSERT INTO sources_quarantine SELECT * FROM _sq_new n WHERE NOT EXISTS ("
+                    "SELECT 1 FROM sources_quarantine q WHERE q.log = n.log AND q.seg = n.seg "
+                    "AND q.pos = n.pos)"
+                )
                 con.unregister("_sq_new")
                 res.quarantined = _count(con, "SELECT count(*) FROM sources_quarantine") - before
             if move_offset:
