@@ -105,9 +105,11 @@ class SparkEngine:
             self.spark.createDataFrame(frame).createOrReplaceTempView(name)
 
     def materialize(self, name: str, sql: str) -> None:
-        df = self.spark.sql(sql).cache()
-        df.count()
-        df.createOrReplaceTempView(name)
+        """The result computed now and kept on the executors with its lineage cut
+        (``localCheckpoint``): a later step that reads it is planned on its own, not with the
+        whole chain of earlier steps (``cache()`` keeps the lineage, and a chain of steps
+        re-plans and re-optimises every earlier one — minutes for a small run)."""
+        self.spark.sql(sql).localCheckpoint(eager=True).createOrReplaceTempView(name)
 
     def fetch(self, sql: str) -> pd.DataFrame:
         with _quiet():

@@ -3,7 +3,8 @@
 An engine sees the store's tables under their own names: the store's DuckDB runs the SQL
 on them where they are (no copy); another engine (Spark, or an in-memory DuckDB in the
 parity tests) gets them as frames through :func:`register`. Each step materialises a
-table on the engine: ``f_hourly_base`` → ``f_hourly`` (with limits and verdicts) →
+table on the engine: ``f_minute_hours`` (the one pass over the minute data) →
+``f_interval`` → ``f_hourly`` (hours with limits and verdicts, one statement) →
 ``f_daily_base`` → ``f_daily`` → ``f_events``; ``f_minutes`` → ``f_alarms``.
 """
 
@@ -121,15 +122,9 @@ def register(engine: Engine, tables: Mapping[str, pd.DataFrame]) -> None:
 
 
 def _materialize(engine: Engine, name: str, sql: str) -> None:
-    """``engine.materialize``; on Spark the step's result is checkpointed (lineage cut):
-    each step is then planned on its own — without it every later step re-plans the whole
-    chain and a small run takes minutes (``SparkEngine.materialize`` caches only)."""
-    text = to_dialect(sql, engine.dialect)
-    spark = getattr(engine, "spark", None)
-    if spark is None:
-        engine.materialize(name, text)
-        return
-    spark.sql(text).localCheckpoint(eager=True).createOrReplaceTempView(name)
+    """``engine.materialize`` of the SQL in the engine's dialect (on Spark the step is
+    checkpointed: each step is planned on its own)."""
+    engine.materialize(name, to_dialect(sql, engine.dialect))
 
 
 def _fetch(engine: Engine, sql: str) -> pd.DataFrame:
@@ -140,12 +135,7 @@ def hourly(engine: Engine, w: Window) -> None:
     """Materialise ``f_hourly``: hours with their limits and verdicts (hourly compliance)."""
     _materialize(engine, "f_minute_hours", minute_hours_sql(w))
     _materialize(engine, "f_interval", interval_sql())
-    _materialize(engine, "f_hourly_base", hourly_sql(w))
-    _materialize(
-        engine,
-        "f_hourly",
-        f"SELECT {', '.join(HOURLY_COLUMNS)} FROM ({judged_sql('f_hourly_base', 'hour')}) t",
-    )
+    _materialize(engine, "f_hourly", f"SELECT {', '.join(HOURLY_COLUMNS)} FROM ({hourly_sql(w)}) t")
 
 
 def daily(engine: Engine, w: Window) -> None:

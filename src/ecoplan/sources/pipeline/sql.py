@@ -101,30 +101,30 @@ def minute_hours_sql(w: Window) -> str:
     """The minute records of the window aggregated per device, factor, hour and source
     (``src``: 2051 minute data, or 2011 real-time data rolled up to the minute), before any
     join — the one pass over the minute data: mean, min, max of the valid records, Σ Cou,
-    mean ZsAvg, records, valid and stopped records."""
+    mean ZsAvg, records, valid and stopped records. Each source is grouped on its own (no
+    constant key in the large group-by; the 2011 branch is empty for minute-data devices)."""
     win = f"data_time >= {_ts(w.start)} AND data_time < {_ts(w.end)}"
-    flags = f"(flag IS NULL OR {_in('flag', VALID_FLAGS)}) AND avg IS NOT NULL AS ok, {STOPPED} AS stop"
+    ok = f"((flag IS NULL OR {_in('flag', VALID_FLAGS)}) AND avg IS NOT NULL)"
+    aggs = f"""DATE_TRUNC('hour', data_time) AS hour,
+  AVG(CASE WHEN {ok} THEN avg END) AS avg, MIN(CASE WHEN {ok} THEN min END) AS min,
+  MAX(CASE WHEN {ok} THEN max END) AS max, SUM(cou) AS cou,
+  AVG(CASE WHEN {ok} THEN zs_avg END) AS zs_avg, COUNT(*) AS records,
+  SUM(CASE WHEN {ok} THEN 1 ELSE 0 END) AS n_valid,
+  SUM(CASE WHEN {STOPPED} THEN 1 ELSE 0 END) AS n_stopped"""
     return f"""
-WITH m AS (
-  SELECT '2051' AS src, mn, factor, data_time, avg, min, max, cou, zs_avg, {flags}
-  FROM sources_values WHERE cn = '2051' AND {win}
-  UNION ALL
-  SELECT '2011' AS src, mn, factor, data_time, avg, min, max, cou, zs_avg, {flags} FROM (
-    SELECT mn, factor, DATE_TRUNC('minute', data_time) AS data_time, AVG(rtd) AS avg, MIN(rtd) AS min,
-      MAX(rtd) AS max, CAST(NULL AS DOUBLE) AS cou, AVG(zs_rtd) AS zs_avg,
-      MAX(CASE WHEN flag IS NULL OR flag = 'N' THEN NULL ELSE flag END) AS flag
-    FROM sources_values WHERE cn = '2011' AND {win}
-    GROUP BY mn, factor, DATE_TRUNC('minute', data_time)
-  ) r
-)
-SELECT src, mn, factor, DATE_TRUNC('hour', data_time) AS hour,
-  AVG(CASE WHEN ok THEN avg END) AS avg, MIN(CASE WHEN ok THEN min END) AS min,
-  MAX(CASE WHEN ok THEN max END) AS max, SUM(cou) AS cou,
-  AVG(CASE WHEN ok THEN zs_avg END) AS zs_avg, COUNT(*) AS records,
-  SUM(CASE WHEN ok THEN 1 ELSE 0 END) AS n_valid,
-  SUM(CASE WHEN stop THEN 1 ELSE 0 END) AS n_stopped
-FROM m
-GROUP BY src, mn, factor, DATE_TRUNC('hour', data_time)"""
+SELECT '2051' AS src, mn, factor, {aggs}
+FROM sources_values WHERE cn = '2051' AND {win}
+GROUP BY mn, factor, DATE_TRUNC('hour', data_time)
+UNION ALL
+SELECT '2011' AS src, mn, factor, {aggs}
+FROM (
+  SELECT mn, factor, DATE_TRUNC('minute', data_time) AS data_time, AVG(rtd) AS avg, MIN(rtd) AS min,
+    MAX(rtd) AS max, CAST(NULL AS DOUBLE) AS cou, AVG(zs_rtd) AS zs_avg,
+    MAX(CASE WHEN flag IS NULL OR flag = 'N' THEN NULL ELSE flag END) AS flag
+  FROM sources_values WHERE cn = '2011' AND {win}
+  GROUP BY mn, factor, DATE_TRUNC('minute', data_time)
+) r
+GROUP BY mn, factor, DATE_TRUNC('hour', data_time)"""
 
 
 def interval_sql(minute_hours: str = "f_minute_hours") -> str:
@@ -148,90 +148,110 @@ def minutes_sql(w: Window, interval: str = "f_interval") -> str:
 
 
 def _limits_sql(basis: str, periods: str, period_col: str) -> str:
-    """The strictest limit of ``basis`` in force on each (outlet, factor, day) of ``periods``
-    (the permit's validity, sources_permits)."""
+    """The strictest limit of ``basis`` in force on each (outlet, factor, day) of the days of
+    ``periods`` (the permit's validity, sources_permits): the limits × the distinct days —
+    small; the periods themselves are not grouped."""
     return f"""
-  SELECT k.outlet_id, k.factor, k.day, MIN(l.limit_value) AS limit_value,
+  SELECT l.outlet_id, l.factor, k.day, MIN(l.limit_value) AS limit_value,
     ARG_MIN(l.ref_o2, l.limit_value) AS limit_ref_o2
-  FROM (SELECT DISTINCT outlet_id, factor, CAST({period_col} AS DATE) AS day FROM {periods}) k
-  JOIN sources_permit_limits l ON l.outlet_id = k.outlet_id AND l.factor = k.factor AND l.basis = {_q(basis)}
+  FROM (SELECT DISTINCT CAST({period_col} AS DATE) AS day FROM {periods}) k
+  CROSS JOIN sources_permit_limits l
   JOIN sources_permits p ON p.permit_no = l.permit_no AND k.day >= p.valid_from AND k.day <= p.valid_to
-  GROUP BY k.outlet_id, k.factor, k.day"""
+  WHERE l.basis = {_q(basis)}
+  GROUP BY l.outlet_id, l.factor, k.day"""
 
 
-def judged_sql(base: str, period_col: str) -> str:
-    """The table ``base`` (rows per mn, factor, period) with the limit in force, the compared value
-    (折算 with the limit's reference O2 and the period's mean O2, HJ 212-2017 Annex D.2
-    formula (28); the device's ZsAvg without O2) and the verdict (valid periods only)."""
-    o2_ok = f"o.avg >= 0 AND o.avg < {_num(AIR_O2)}"
+def _judged_tail(base: str, period_col: str, days: str | None = None, o2: str | None = None) -> str:
+    """CTEs and the final SELECT adding to ``base`` (a CTE or table, rows per mn, factor and
+    period) the limit in force, the compared value (折算 with the limit's reference O2 and
+    the period's mean O2, HJ 212-2017 Annex D.2 formula (28); the device's ZsAvg without
+    O2) and the verdict (valid periods only). The O2 of a period is a join on the period's
+    O2 rows (one per device and period), not a self-join of all rows. ``days``: a relation
+    with ``period_col`` covering the periods' days, ``o2``: one with ``mn``, ``period_col``
+    and ``avg`` (default: ``base`` itself for both)."""
+    o2_ok = f"o.o2 >= 0 AND o.o2 < {_num(AIR_O2)}"
     value = (
         f"CASE WHEN lim.limit_value IS NULL THEN NULL WHEN lim.limit_ref_o2 IS NULL THEN b.avg "
         f"WHEN b.avg IS NOT NULL AND {o2_ok} THEN b.avg * ({_num(AIR_O2)} - lim.limit_ref_o2) / "
-        f"({_num(AIR_O2)} - o.avg) ELSE b.zs_avg END"
+        f"({_num(AIR_O2)} - o.o2) ELSE b.zs_avg END"
     )
-    return f"""
-WITH b AS (SELECT * FROM {base}),
-lim AS ({_limits_sql(period_col, "b", period_col)}
+    return f""",
+lim AS ({_limits_sql(period_col, days or base, period_col)}
 ),
+o2 AS (SELECT mn, {period_col}, avg AS o2 FROM {o2 or base} t WHERE factor = '{O2}'),
 j AS (
   SELECT b.*, lim.limit_value, lim.limit_ref_o2, {value} AS value
-  FROM b
+  FROM {base} b
   LEFT JOIN lim ON lim.outlet_id = b.outlet_id AND lim.factor = b.factor
     AND lim.day = CAST(b.{period_col} AS DATE)
-  LEFT JOIN b o ON o.mn = b.mn AND o.{period_col} = b.{period_col} AND o.factor = '{O2}'
+  LEFT JOIN o2 o ON o.mn = b.mn AND o.{period_col} = b.{period_col}
 )
 SELECT j.*, CASE WHEN j.status = 'valid' AND j.value IS NOT NULL THEN j.value > j.limit_value END AS exceed
 FROM j"""
 
 
-def hourly_sql(w: Window, minute_hours_table: str = "f_minute_hours", interval: str = "f_interval") -> str:
-    """Hours per device and factor (HJ 212-2017 Annex D.2 formula (24), D.1 formula (3)):
-    the mean, min and max of the valid minute records, the sum of their Cou, the mean of
-    ZsAvg, the valid minutes (each record stands for its interval, capped at 60), the
-    stopped minutes, the flag (S17 notes under C.17) and the status (validity.hour_status);
-    hours a device sent only as CN 2061 are taken as sent. :func:`judged_sql` adds the
-    hourly limit in force and the verdict."""
+def judged_sql(base: str, period_col: str) -> str:
+    """The table ``base`` (rows per mn, factor, period) with the limit in force, the compared
+    value and the verdict (:func:`_judged_tail`)."""
+    return f"""
+WITH b0 AS (SELECT * FROM {base}){_judged_tail("b0", period_col)}"""
+
+
+def _hour_rows_sql(w: Window, minute_hours: str, interval: str, factor: str | None = None) -> str:
+    """The hours of registered devices: the minute hours (2011 hours only where the device
+    sent no 2051 record in that hour), and CN 2061 hours where the device has no minute hour;
+    ``factor``: only that factor's rows (the O2 of the hours)."""
     win = f"v.data_time >= {_ts(w.start)} AND v.data_time < {_ts(w.end)}"
-    minute_hours = f"""
+    iv = "COALESCE(iv.interval_min, 10)"
+    ok = f"(v.flag IS NULL OR {_in('v.flag', VALID_FLAGS)}) AND v.avg IS NOT NULL"
+    only = f" AND factor = {_q(factor)}" if factor is not None else ""
+    return f"""
   SELECT d.outlet_id, a.mn, o.medium, a.factor, a.hour, a.avg, a.min, a.max, a.cou, a.zs_avg, a.records,
-    LEAST(60, a.n_valid * COALESCE(iv.interval_min, 10)) AS valid_minutes,
-    LEAST(60, a.n_stopped * COALESCE(iv.interval_min, 10)) AS stopped_minutes, a.n_valid
+    LEAST(60, a.n_valid * {iv}) AS valid_minutes, LEAST(60, a.n_stopped * {iv}) AS stopped_minutes,
+    a.n_valid, 'minute' AS source
   FROM (
-    SELECT * FROM {minute_hours_table} WHERE src = '2051'
+    SELECT * FROM {minute_hours} WHERE src = '2051'{only}
     UNION ALL
-    SELECT r.* FROM {minute_hours_table} r
+    SELECT r.* FROM {minute_hours} r
     LEFT JOIN (
-      SELECT DISTINCT mn, hour FROM {minute_hours_table}
-      WHERE src = '2051' AND mn IN (SELECT DISTINCT mn FROM {minute_hours_table} WHERE src = '2011')
+      SELECT DISTINCT mn, hour FROM {minute_hours}
+      WHERE src = '2051' AND mn IN (SELECT DISTINCT mn FROM {minute_hours} WHERE src = '2011')
     ) x ON x.mn = r.mn AND x.hour = r.hour
-    WHERE r.src = '2011' AND x.mn IS NULL
+    WHERE r.src = '2011' AND x.mn IS NULL{only.replace("factor", "r.factor")}
   ) a JOIN sources_devices d ON d.mn = a.mn
   JOIN sources_outlets o ON o.outlet_id = d.outlet_id
-  LEFT JOIN {interval} iv ON iv.mn = a.mn"""
-    base = f"""
-  WITH mh AS ({minute_hours}
-  ),
-  dev AS (
-    SELECT d.outlet_id, v.mn, o.medium, v.factor, v.data_time AS hour, v.avg, v.min, v.max, v.cou, v.zs_avg,
-      1 AS records,
-      CASE WHEN (v.flag IS NULL OR {_in("v.flag", VALID_FLAGS)}) AND v.avg IS NOT NULL THEN 60 ELSE 0 END
-        AS valid_minutes,
-      CASE WHEN {_in("v.flag", STOPPED_FLAGS)} THEN 60 ELSE 0 END AS stopped_minutes,
-      CASE WHEN (v.flag IS NULL OR {_in("v.flag", VALID_FLAGS)}) AND v.avg IS NOT NULL THEN 1 ELSE 0 END
-        AS n_valid
-    FROM sources_values v JOIN sources_devices d ON d.mn = v.mn
-    JOIN sources_outlets o ON o.outlet_id = d.outlet_id
-    LEFT JOIN (
-      SELECT DISTINCT mn, hour FROM mh
-      WHERE mn IN (SELECT DISTINCT mn FROM sources_values WHERE cn = '2061' AND {win.replace("v.", "")})
-    ) x ON x.mn = v.mn AND x.hour = v.data_time
-    WHERE v.cn = '2061' AND {win} AND x.mn IS NULL
-  ),
-  u AS (
-    SELECT *, 'minute' AS source FROM mh
-    UNION ALL
-    SELECT *, 'device' AS source FROM dev
-  )
+  LEFT JOIN {interval} iv ON iv.mn = a.mn
+  UNION ALL
+  SELECT d.outlet_id, v.mn, o.medium, v.factor, v.data_time AS hour, v.avg, v.min, v.max, v.cou, v.zs_avg,
+    1 AS records, CASE WHEN {ok} THEN 60 ELSE 0 END AS valid_minutes,
+    CASE WHEN {_in("v.flag", STOPPED_FLAGS)} THEN 60 ELSE 0 END AS stopped_minutes,
+    CASE WHEN {ok} THEN 1 ELSE 0 END AS n_valid, 'device' AS source
+  FROM sources_values v JOIN sources_devices d ON d.mn = v.mn
+  JOIN sources_outlets o ON o.outlet_id = d.outlet_id
+  LEFT JOIN (
+    SELECT DISTINCT mn, hour FROM {minute_hours}
+    WHERE mn IN (SELECT DISTINCT mn FROM sources_values WHERE cn = '2061' AND {win.replace("v.", "")})
+  ) x ON x.mn = v.mn AND x.hour = v.data_time
+  WHERE v.cn = '2061' AND {win} AND x.mn IS NULL{only.replace("factor", "v.factor")}"""
+
+
+def hourly_sql(w: Window, minute_hours_table: str = "f_minute_hours", interval: str = "f_interval") -> str:
+    """Hours per device and factor with their compliance, one statement over the hour rows
+    of :func:`minute_hours_sql` (HJ 212-2017 Annex D.2 formula (24), D.1 formula (3)): the
+    mean, min and max of the valid minute records, the sum of their Cou, the mean of ZsAvg,
+    the valid minutes (each record stands for its interval, capped at 60), the stopped
+    minutes, the flag (S17 notes under C.17) and the status (validity.hour_status); hours a
+    device sent only as CN 2061 are taken as sent (:func:`_hour_rows_sql`); then the hourly
+    limit in force, the value judged and the verdict (:func:`_judged_tail`) — every join on
+    hours, none on minutes, and no common table read twice (each would be materialised)."""
+    win = f"data_time >= {_ts(w.start)} AND data_time < {_ts(w.end)}"
+    days = (
+        f"(SELECT hour FROM {minute_hours_table} UNION ALL "
+        f"SELECT data_time AS hour FROM sources_values WHERE cn = '2061' AND {win})"
+    )
+    o2 = f"(SELECT mn, factor, hour, avg FROM ({_hour_rows_sql(w, minute_hours_table, interval, O2)}) t)"
+    return f"""
+WITH u AS (
   SELECT outlet_id, mn, medium, factor, hour, avg, zs_avg, min, max, cou, records, valid_minutes,
     stopped_minutes,
     CASE WHEN medium = 'air' AND 4 * n_valid >= 3 * records THEN 'N'
@@ -239,8 +259,9 @@ def hourly_sql(w: Window, minute_hours_table: str = "f_minute_hours", interval: 
     CASE WHEN valid_minutes >= {_rule("hour")} THEN 'valid'
          WHEN stopped_minutes > 0 THEN 'stopped' ELSE 'invalid' END AS status,
     source
-  FROM u"""
-    return base
+  FROM ({_hour_rows_sql(w, minute_hours_table, interval)}
+  ) t
+){_judged_tail("u", "hour", days=days, o2=o2)}"""
 
 
 def daily_sql(w: Window, hourly: str = "f_hourly") -> str:

@@ -80,7 +80,7 @@ Produce = Callable[[StoreEngine], Mapping[str, pd.DataFrame] | None]
 
 
 TEMP_TABLES = (
-    "f_minute_hours", "f_interval", "f_hourly_base", "f_hourly", "f_daily_base", "f_daily", "f_events",
+    "f_minute_hours", "f_interval", "f_hourly", "f_daily_base", "f_daily", "f_events",
     "f_minutes", "f_alarms", "f_totals", "f_cards",
 )  # fmt: skip
 
