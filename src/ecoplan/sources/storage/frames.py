@@ -238,8 +238,13 @@ class FramesStore:
         ).df()
 
     def latest(self, outlet_id: str | None = None, credit_code: str | None = None) -> pd.DataFrame:
-        """The newest value of each device's factors (by DataTime), with the device's outlet."""
-        conds, params = ["v.k = 1"], []
+        """The newest value of each device's factors (by DataTime; at the same DataTime the
+        real-time value before the minute, hour and day ones), with the device's outlet.
+
+        The devices are chosen first (by outlet and enterprise), then the newest value of
+        each (MN, factor) of theirs is one hash aggregate (``arg_max`` on DataTime and the
+        data kind's rank) — no ranking or sorting of every stored value."""
+        conds, params = ["TRUE"], []
         if outlet_id is not None:
             conds.append("d.outlet_id = ?")
             params.append(outlet_id)
@@ -247,13 +252,18 @@ class FramesStore:
             conds.append("o.credit_code = ?")
             params.append(credit_code)
         return self.con.execute(
-            "SELECT o.credit_code, d.outlet_id, v.mn, v.factor, v.cn, v.data_time, "
-            "v.rtd, v.avg, v.min, v.max, v.cou, v.zs_rtd, v.zs_avg, v.flag FROM ("
-            "SELECT *, row_number() OVER (PARTITION BY mn, factor ORDER BY data_time DESC, "
-            "CASE cn WHEN '2011' THEN 0 WHEN '2051' THEN 1 WHEN '2061' THEN 2 ELSE 3 END) AS k "
-            "FROM sources_values) v JOIN sources_devices d ON d.mn = v.mn "
+            "WITH devs AS (SELECT d.mn, d.outlet_id, o.credit_code FROM sources_devices d "
             "LEFT JOIN sources_outlets o ON o.outlet_id = d.outlet_id "
-            f"WHERE {' AND '.join(conds)} ORDER BY d.outlet_id, v.factor",
+            f"WHERE {' AND '.join(conds)}), "
+            "newest AS (SELECT v.mn, v.factor, arg_max({'cn': v.cn, 'data_time': v.data_time, "
+            "'rtd': v.rtd, 'avg': v.avg, 'min': v.min, 'max': v.max, 'cou': v.cou, 'zs_rtd': v.zs_rtd, "
+            "'zs_avg': v.zs_avg, 'flag': v.flag}, epoch_us(v.data_time) * 4 + CASE v.cn WHEN '2011' "
+            "THEN 3 WHEN '2051' THEN 2 WHEN '2061' THEN 1 ELSE 0 END) AS r "
+            "FROM sources_values v SEMI JOIN devs ON devs.mn = v.mn GROUP BY v.mn, v.factor) "
+            "SELECT d.credit_code, d.outlet_id, n.mn, n.factor, n.r.cn AS cn, n.r.data_time AS data_time, "
+            "n.r.rtd AS rtd, n.r.avg AS avg, n.r.min AS min, n.r.max AS max, n.r.cou AS cou, "
+            "n.r.zs_rtd AS zs_rtd, n.r.zs_avg AS zs_avg, n.r.flag AS flag "
+            "FROM newest n JOIN devs d ON d.mn = n.mn ORDER BY d.outlet_id, n.factor, n.mn",
             params,
         ).df()
 
