@@ -11,7 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dataclasses import replace
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.sources.packets import DATA, INVALID, needs_data
 from typer.testing import CliRunner
 
@@ -19,7 +23,8 @@ from ecoplan.app import Ecoplan
 from ecoplan.cli import app as cli_app
 from ecoplan.core.errors import NotFound
 from ecoplan.sources.protocol.frame import encode_frame
-from ecoplan.sources.readers.rawlog import LogWriter, Record
+from ecoplan.sources.readers.frames_file import columns, decode, rows_columns
+from ecoplan.sources.readers.rawlog import LogWriter, Position, Record
 from ecoplan.sources.storage.frames import FAULT_POINTS
 from ecoplan.store import faults
 
@@ -206,3 +211,129 @@ def test_commands(db_path: Path, tmp_path: Path) -> None:
         cli_app, ["sources", "load", str(tmp_path / "nope.txt"), "--db", str(db_path), "--lang", "zh"]
     )
     assert r.exit_code == 1 and "没有报文文件" in r.output
+
+
+# --- the columnar batch path and uniqueness without an index --------------------------
+
+
+def cp_packet(area: str, *, qn: str = "20200601000000001", cn: str = "2051", head: str = "Flag=5;") -> bytes:
+    return encode_frame(f"QN={qn};ST=31;CN={cn};PW=123456;MN={MN};{head}CP=&&{area}&&")
+
+
+def mixed_records() -> list[tuple[Position, Record]]:
+    """Records of every kind the batch path must hand to the per-record decoder or get right
+    itself (the expected rows come from decode(), the record-by-record path)."""
+    datas = [
+        packet("20160801085857001"),  # numbers, Flag, extra SampleTime
+        cp_packet("DataTime=20200601000000;a01-Rtd=+5,a01-Min=1_0,a01-Max=Infinity,a01-Avg=abc,a01-Cou=1e3"),
+        cp_packet("DataTime=20200601000000;a01-Rtd=.5,a01-Rtd=9,a02-ZsRtd=5.,a02-EFlag=D,a01-Flag=N"),
+        cp_packet("DataTime=20200231000000;a01-Rtd=1", qn="20200601000000002"),  # no such day
+        cp_packet("DataTime=20200601000000123;a01-Rtd=1", qn="20200601000000003"),  # 17 digits
+        cp_packet("a01-Rtd=1", qn="20200601000000004"),  # no DataTime: a frame, no values
+        cp_packet("DataTime=20200601000000;a01-Rtd=2", qn="20200601000000005", head=""),  # no Flag
+        cp_packet("DataTime=20200601000000;a01-Rtd=3", qn="20200601000000006", head="Flag=5;RF=1;"),
+        b"##0010garbage\r\n",
+        packet("20160801085857009")[:-4] + b"0000\r\n",  # bad CRC
+        b"  " + packet("20160801085857010"),  # bytes before the packet
+    ]
+    out = [(Position(0, n), Record(1_700_000_000.0 + n, "127.0.0.1:1", "ok", d)) for n, d in enumerate(datas)]
+    out.append((Position(1, 0), Record(1_700_000_100.0, "p", "quarantine", b"##9999xx", "bad_crc", "CRC x")))
+    return out
+
+
+@pytest.mark.parametrize("edition", [None, "2017"])
+def test_batch_rows_equal_the_record_by_record_rows(edition: str | None) -> None:
+    items = mixed_records()
+    got = columns("r1", items, edition=edition)
+    slow = [decode("r1", at, rec) for at, rec in items]
+    if edition is not None:
+        for item in slow:
+            if item.frame is not None and item.frame.flag is None:
+                item.frame = replace(item.frame, edition=edition)
+    want = rows_columns(slow)
+    assert got.frames.to_pylist() == want.frames.to_pylist()
+    order = [("i", "ascending"), ("factor", "ascending")]
+    assert got.values.sort_by(order).to_pylist() == want.values.sort_by(order).to_pylist()
+    assert got.quarantine == want.quarantine and len(got.quarantine) == 4
+    rows = {(r["i"], r["factor"]): r for r in got.values.to_pylist()}
+    assert (rows[1, "a01"]["rtd"], rows[1, "a01"]["min"], rows[1, "a01"]["max"]) == (5.0, 10.0, None)
+    assert (rows[1, "a01"]["avg"], rows[1, "a01"]["cou"]) == (None, 1000.0)
+    assert (rows[2, "a01"]["rtd"], rows[2, "a01"]["flag"], rows[2, "a02"]["zs_rtd"]) == (0.5, "N", 5.0)
+    assert rows[2, "a02"]["eflag"] == "D" and json.loads(rows[0, "w00000"]["extra"]) == {
+        "SampleTime": "20160801085700"
+    }
+    frames = {r["i"]: r for r in got.frames.to_pylist()}
+    assert frames[3]["data_time"] is None and not any(i == 3 for i, _ in rows)
+    assert frames[7]["rf"] and frames[6]["edition"] == (edition or "2005")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.from_regex(r"[+-]?[0-9_.eE]{0,6}|[A-Za-z]{1,8}", fullmatch=True), min_size=1, max_size=8))
+def test_batch_numbers_read_as_decimal_does(texts: list[str]) -> None:
+    area = "DataTime=20200601000000;" + ";".join(f"a{n:02d}-Rtd={t}" for n, t in enumerate(texts))
+    items = [(Position(0, 0), Record(0.0, "p", "ok", cp_packet(area)))]
+    got = columns("f", items)
+    want = rows_columns([decode("f", *items[0])])
+    order = [("i", "ascending"), ("factor", "ascending")]
+    assert got.values.sort_by(order).to_pylist() == want.values.sort_by(order).to_pylist()
+    assert got.frames.to_pylist() == want.frames.to_pylist()
+
+
+def test_a_duplicate_is_never_stored(ep: Ecoplan, tmp_path: Path) -> None:
+    """No index keeps the keys unique: the anti-joins do, within a batch, across batches,
+    across logs, for a frame without DataTime (NULL in its key) and for values."""
+    no_time = cp_packet("a01-Rtd=1", qn="20200601000000004")
+    p = [packet(f"20160801085857{i:03d}", f"2016080108{i % 3:02d}00") for i in range(7)]
+    write_log(tmp_path, [p[0], p[0], p[1], no_time, p[2], p[1], no_time, p[3]], quarantine=2)
+    write_log(tmp_path, [p[3], p[4], p[0], no_time, p[5], p[6], p[4]], name="r2")
+    res = ep.sources.frames.ingest(tmp_path, batch=3)
+    assert (res.records, res.frames_new, res.duplicates, res.quarantined) == (17, 8, 7, 2)
+    path = tmp_path / "f.txt"
+    path.write_bytes(b"\n".join(d.rstrip(b"\r\n") for d in [*p, no_time, p[0]]))
+    again = ep.sources.frames.load_file(path, batch=2)
+    assert (again.frames_new, again.duplicates) == (0, 9)
+    assert ep.sources.frames.ingest(tmp_path).records == 0
+    con = ep.catalog.con
+    for table, key in [
+        ("sources_frames", "mn, cn, qn, data_time"),
+        ("sources_frames", "frame_id"),
+        ("sources_values", "mn, cn, data_time, factor"),
+        ("sources_quarantine", "log, seg, pos"),
+    ]:
+        dup = con.execute(f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)")
+        assert dup.fetchone() == (0,), (table, key)
+    stats = ep.sources.frames.stats()
+    # 7 frames with values over 3 DataTimes × 2 factors; the no-DataTime frame has none
+    assert (stats["frames"], stats["values"], stats["quarantined"]) == (8, 6, 2)
+
+
+def test_latest_filters_and_prefers_real_time_at_the_same_moment(ep: Ecoplan, tmp_path: Path) -> None:
+    other = "010000A8900016F000169DC9"
+    with ep.catalog.transaction() as con:
+        con.execute("INSERT INTO sources_outlets VALUES ('O1', 'C1', 'water', NULL, NULL, NULL, NULL, NULL, 0)")
+        con.execute("INSERT INTO sources_outlets VALUES ('O2', 'C2', 'water', NULL, NULL, NULL, NULL, NULL, 0)")
+        con.execute("INSERT INTO sources_devices VALUES (?, 'O1', '32', '1', '2017', NULL, TRUE, 0)", [MN])
+        con.execute("INSERT INTO sources_devices VALUES (?, 'O2', '32', '1', '2017', NULL, TRUE, 0)", [other])
+    write_log(
+        tmp_path,
+        [
+            packet("20160801085857001", "20160801090000", cn="2051"),
+            packet("20160801085857002", "20160801090000", cn="2061"),
+            encode_frame(
+                f"QN=20160801085857003;ST=32;CN=2011;PW=1;MN={MN};Flag=5;CP=&&DataTime=20160801090000;"
+                "w01018-Rtd=7.5,w01018-Flag=N&&"
+            ),
+            packet("20160801085857004", "20160801080000", cn="2011", mn=other),
+        ],
+    )
+    ep.sources.frames.ingest(tmp_path)
+    one = ep.sources.frames.latest(credit_code="C1").set_index("factor")
+    assert set(one["outlet_id"]) == {"O1"} and one.loc["w01018", "cn"] == "2011"
+    assert one.loc["w01018", "rtd"] == 7.5 and one.loc["w00000", "cn"] == "2051"
+    every = ep.sources.frames.latest()
+    assert sorted(zip(every["outlet_id"], every["factor"], strict=True)) == [
+        ("O1", "w00000"), ("O1", "w01018"), ("O2", "w00000"), ("O2", "w01018")
+    ]  # fmt: skip
+    assert ep.sources.frames.latest(outlet_id="O2")["data_time"].astype(str).tolist() == [
+        "2016-08-01 08:00:00"
+    ] * 2

@@ -329,7 +329,11 @@ def _times(text: Any) -> Any:
     """N14 ``YYYYMMDDhhmmss`` texts → timestamps, null when not one (hj212 spec §5.2)."""
     good = pc.fill_null(pc.and_(pc.equal(pc.utf8_length(text), 14), pc.utf8_is_digit(text)), False)
     text = pc.if_else(good, text, pa.scalar(None, text.type))
-    return pc.strptime(text, "%Y%m%d%H%M%S", "us", error_is_null=True)
+    when = pc.strptime(text, "%Y%m%d%H%M%S", "us", error_is_null=True)
+    # strptime rolls 20200231 over to 2020-03-02: only a time that prints back as sent is one
+    printed = pc.strftime(pc.cast(when, pa.timestamp("s")), "%Y%m%d%H%M%S")
+    same = pc.fill_null(pc.equal(printed, pc.cast(text, pa.string())), False)
+    return pc.if_else(same, when, pa.scalar(None, when.type))
 
 
 def _numbers(text: Any) -> npt.NDArray[np.float64]:
