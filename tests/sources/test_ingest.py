@@ -9,9 +9,9 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -252,7 +252,7 @@ def test_batch_rows_equal_the_record_by_record_rows(edition: str | None) -> None
                 item.frame = replace(item.frame, edition=edition)
     want = rows_columns(slow)
     assert got.frames.to_pylist() == want.frames.to_pylist()
-    order = [("i", "ascending"), ("factor", "ascending")]
+    order: Any = [("i", "ascending"), ("factor", "ascending")]
     assert got.values.sort_by(order).to_pylist() == want.values.sort_by(order).to_pylist()
     assert got.quarantine == want.quarantine and len(got.quarantine) == 4
     rows = {(r["i"], r["factor"]): r for r in got.values.to_pylist()}
@@ -274,7 +274,7 @@ def test_batch_numbers_read_as_decimal_does(texts: list[str]) -> None:
     items = [(Position(0, 0), Record(0.0, "p", "ok", cp_packet(area)))]
     got = columns("f", items)
     want = rows_columns([decode("f", *items[0])])
-    order = [("i", "ascending"), ("factor", "ascending")]
+    order: Any = [("i", "ascending"), ("factor", "ascending")]
     assert got.values.sort_by(order).to_pylist() == want.values.sort_by(order).to_pylist()
     assert got.frames.to_pylist() == want.frames.to_pylist()
 
@@ -300,7 +300,9 @@ def test_a_duplicate_is_never_stored(ep: Ecoplan, tmp_path: Path) -> None:
         ("sources_values", "mn, cn, data_time, factor"),
         ("sources_quarantine", "log, seg, pos"),
     ]:
-        dup = con.execute(f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)")
+        dup = con.execute(
+            f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1)"
+        )
         assert dup.fetchone() == (0,), (table, key)
     stats = ep.sources.frames.stats()
     # 7 frames with values over 3 DataTimes × 2 factors; the no-DataTime frame has none
@@ -310,8 +312,12 @@ def test_a_duplicate_is_never_stored(ep: Ecoplan, tmp_path: Path) -> None:
 def test_latest_filters_and_prefers_real_time_at_the_same_moment(ep: Ecoplan, tmp_path: Path) -> None:
     other = "010000A8900016F000169DC9"
     with ep.catalog.transaction() as con:
-        con.execute("INSERT INTO sources_outlets VALUES ('O1', 'C1', 'water', NULL, NULL, NULL, NULL, NULL, 0)")
-        con.execute("INSERT INTO sources_outlets VALUES ('O2', 'C2', 'water', NULL, NULL, NULL, NULL, NULL, 0)")
+        con.execute(
+            "INSERT INTO sources_outlets VALUES ('O1', 'C1', 'water', NULL, NULL, NULL, NULL, NULL, 0)"
+        )
+        con.execute(
+            "INSERT INTO sources_outlets VALUES ('O2', 'C2', 'water', NULL, NULL, NULL, NULL, NULL, 0)"
+        )
         con.execute("INSERT INTO sources_devices VALUES (?, 'O1', '32', '1', '2017', NULL, TRUE, 0)", [MN])
         con.execute("INSERT INTO sources_devices VALUES (?, 'O2', '32', '1', '2017', NULL, TRUE, 0)", [other])
     write_log(
@@ -334,6 +340,7 @@ def test_latest_filters_and_prefers_real_time_at_the_same_moment(ep: Ecoplan, tm
     assert sorted(zip(every["outlet_id"], every["factor"], strict=True)) == [
         ("O1", "w00000"), ("O1", "w01018"), ("O2", "w00000"), ("O2", "w01018")
     ]  # fmt: skip
-    assert ep.sources.frames.latest(outlet_id="O2")["data_time"].astype(str).tolist() == [
-        "2016-08-01 08:00:00"
-    ] * 2
+    assert (
+        ep.sources.frames.latest(outlet_id="O2")["data_time"].astype(str).tolist()
+        == ["2016-08-01 08:00:00"] * 2
+    )

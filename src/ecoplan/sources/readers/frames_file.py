@@ -26,14 +26,19 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow as _pa
+import pyarrow.compute as _pc
 
 from ecoplan.sources.protocol.batch import decode_lines
 from ecoplan.sources.protocol.errors import RemoteProtocolError
 from ecoplan.sources.protocol.frame import Frame, FrameDecoder
 from ecoplan.sources.protocol.segment import Segment, format_qn, parse_time
 from ecoplan.sources.readers.rawlog import Position, Record
+
+#: pyarrow as ``Any``: its stubs type compute kernels by overloads the column code cannot
+#: name precisely (the batch decoder does the same through ``Any``).
+pa: Any = _pa
+pc: Any = _pc
 
 __all__ = [
     "FRAMES_SCHEMA",
@@ -278,8 +283,8 @@ class Columns:
     :data:`VALUES_SCHEMA`) plus the quarantine rows; ``records`` how many records."""
 
     records: int
-    frames: pa.Table
-    values: pa.Table
+    frames: _pa.Table
+    values: _pa.Table
     quarantine: list[QuarantineRow] = field(default_factory=list)
 
 
@@ -295,9 +300,7 @@ def _fast_line(data: bytes) -> bytes | None:
     return line
 
 
-def columns(
-    log: str, items: Sequence[tuple[Position, Record]], *, edition: str | None = None
-) -> Columns:
+def columns(log: str, items: Sequence[tuple[Position, Record]], *, edition: str | None = None) -> Columns:
     """The rows of ``items`` (records of ``log`` at their positions), as :func:`decode` gives
     them record by record, built a batch at once: the common packet through the vectorised
     :func:`~ecoplan.sources.protocol.batch.decode_lines` (framing, CRC, header and data area,
@@ -342,7 +345,8 @@ def _numbers(text: Any) -> npt.NDArray[np.float64]:
     cleaned = pc.if_else(plain, pc.replace_substring_regex(text, r"^\+", ""), pa.scalar(None, text.type))
     out = np.array(pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
     rare = np.flatnonzero(
-        ~np.asarray(plain.to_numpy(zero_copy_only=False)) & np.asarray(pc.is_valid(text).to_numpy(zero_copy_only=False))
+        ~np.asarray(plain.to_numpy(zero_copy_only=False))
+        & np.asarray(pc.is_valid(text).to_numpy(zero_copy_only=False))
     )
     for k in rare.tolist():
         value = _number(str(text[k].as_py()))
@@ -384,7 +388,9 @@ def _fast_tables(
     slot = np.full(len(lines), -1, dtype=np.int64)
     slot[line_of[dt_rows][::-1]] = dt_rows[::-1]
     dt_text = text.take(pa.array(slot, mask=slot < 0))
-    ok &= ~np.asarray(pc.fill_null(pc.equal(pc.utf8_length(dt_text), 17), False).to_numpy(zero_copy_only=False))
+    ok &= ~np.asarray(
+        pc.fill_null(pc.equal(pc.utf8_length(dt_text), 17), False).to_numpy(zero_copy_only=False)
+    )
     taken = np.zeros(len(items), dtype=bool)
     taken[at[ok]] = True
     rows = np.flatnonzero(ok)
@@ -450,7 +456,10 @@ def _fast_tables(
     extras: dict[int, dict[str, str]] = {}
     rest_at = np.flatnonzero(rest)
     for g, k, t in zip(
-        group[rest_at].tolist(), kind_ix[rest_at].tolist(), text.take(pa.array(rest_at)).to_pylist(), strict=True
+        group[rest_at].tolist(),
+        kind_ix[rest_at].tolist(),
+        text.take(pa.array(rest_at)).to_pylist(),
+        strict=True,
     ):
         extras.setdefault(g, {})[kinds[k]] = t
     extra: list[str | None] = [None] * n_groups

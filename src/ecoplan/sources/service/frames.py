@@ -144,4 +144,3 @@ def _moment(value: str | dt.datetime | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(value)
     except ValueError:
         raise EcoplanError.worded("sources.receiver.error.bad_time", value=value) from None
-

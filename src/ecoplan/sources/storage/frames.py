@@ -91,9 +91,10 @@ def _insert_frames(con: Any, batch: Columns) -> tuple[int, int, int]:
     try:
         # the first of the batch with its key, and no stored frame with it (§11 item 4)
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _sf_new AS SELECT ? + row_number() OVER (ORDER BY n.i) AS frame_id, "
-            "n.* EXCLUDE (k) FROM (SELECT *, row_number() OVER (PARTITION BY mn, cn, qn, data_time "
-            "ORDER BY i) AS k FROM _sf_in) n WHERE n.k = 1 AND NOT EXISTS (SELECT 1 FROM sources_frames f "
+            "CREATE OR REPLACE TEMP TABLE _sf_new AS "
+            "SELECT ? + row_number() OVER (ORDER BY n.i) AS frame_id, n.* EXCLUDE (k) FROM ("
+            "SELECT *, row_number() OVER (PARTITION BY mn, cn, qn, data_time ORDER BY i) AS k "
+            "FROM _sf_in) n WHERE n.k = 1 AND NOT EXISTS (SELECT 1 FROM sources_frames f "
             "WHERE f.mn IS NOT DISTINCT FROM n.mn AND f.cn IS NOT DISTINCT FROM n.cn "
             "AND f.qn IS NOT DISTINCT FROM n.qn AND f.data_time IS NOT DISTINCT FROM n.data_time)",
             [base],
