@@ -47,7 +47,17 @@ class StoreEngine:
         self.con.unregister(f"_{name}_df")
 
     def materialize(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        """A step's result as a temporary table, written without keeping the input's row
+        order (``preserve_insertion_order``: the threads append as they finish; every
+        reader orders what it needs) — a third less time for millions of hours. The
+        connection's own setting is restored after."""
+        row = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+        keep = bool(row[0]) if row else True
+        self.con.execute("SET preserve_insertion_order = false")
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        finally:
+            self.con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
 
     def fetch(self, sql: str) -> pd.DataFrame:
         return self.con.execute(sql).df()
