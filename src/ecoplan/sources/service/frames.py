@@ -10,13 +10,15 @@ takes a text file of packets, one per line, through the same path.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
 from ecoplan.core.errors import EcoplanError, NotFound
-from ecoplan.sources.readers.frames_file import columns, file_log, file_records
+from ecoplan.sources.readers.frames_file import Columns, columns, file_log, file_records
 from ecoplan.sources.readers.rawlog import Position, Record, read_log, receivers
 from ecoplan.sources.receiver.auth import DeviceAuth
 from ecoplan.sources.storage.frames import FramesStore, IngestResult
@@ -52,16 +54,8 @@ class FramesOps:
         for name in names:
             start = self.store.offset(name)
             total.logs.setdefault(name, (start, start))
-            chunk: list[tuple[Position, Record]] = []
-            first = last = start
-            for at, nxt, record in read_log(root, name, start):
-                chunk.append((at, record))
-                last = nxt
-                if len(chunk) >= batch:
-                    total.add(self.store.store_columns(name, columns(name, chunk), first, last))
-                    chunk, first = [], last
-            if chunk:
-                total.add(self.store.store_columns(name, columns(name, chunk), first, last))
+            records = ((at, record, nxt) for at, nxt, record in read_log(root, name, start))
+            total.add(self._store_all(name, _batches(records, start, batch, empty=False), None))
         return total
 
     def load_file(self, path: str | Path, *, edition: str = "auto", batch: int = BATCH) -> IngestResult:
@@ -77,17 +71,28 @@ class FramesOps:
             raise NotFound.worded("sources.receiver.error.no_file", path=str(target))
         log = file_log(target)
         fixed = None if edition == "auto" else edition
+        records = ((at, record, Position(0, at.pos + 1)) for at, record in file_records(target))
+        return self._store_all(log, _batches(records, Position(0, 0), batch, empty=True), fixed)
+
+    def _store_all(
+        self,
+        log: str,
+        batches: Iterator[tuple[list[tuple[Position, Record]], Position, Position]],
+        edition: str | None,
+    ) -> IngestResult:
+        """Store the batches of ``log`` in order, each its own transaction; the next batch
+        is decoded in a second thread while one is stored (Arrow, NumPy and DuckDB release
+        the GIL: the two cores work at once)."""
         total = IngestResult()
-        chunk: list[tuple[Position, Record]] = []
-        first = last = Position(0, 0)
-        for at, record in file_records(target):
-            chunk.append((at, record))
-            last = Position(0, at.pos + 1)
-            if len(chunk) >= batch:
-                total.add(self.store.store_columns(log, columns(log, chunk, edition=fixed), first, last))
-                chunk, first = [], last
-        if chunk or not total.batches:
-            total.add(self.store.store_columns(log, columns(log, chunk, edition=fixed), first, last))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-decode") as pool:
+            pending: tuple[Future[Columns], Position, Position] | None = None
+            for chunk, first, last in batches:
+                decoding = pool.submit(columns, log, chunk, edition=edition)
+                if pending is not None:
+                    total.add(self.store.store_columns(log, pending[0].result(), pending[1], pending[2]))
+                pending = (decoding, first, last)
+            if pending is not None:
+                total.add(self.store.store_columns(log, pending[0].result(), pending[1], pending[2]))
         return total
 
     # -- read -----------------------------------------------------------------------------
@@ -135,6 +140,24 @@ class FramesOps:
             mn: DeviceAuth(mn, pw, st, edition, key, active)
             for mn, pw, st, edition, key, active in self.store.devices()
         }
+
+
+def _batches(
+    records: Iterable[tuple[Position, Record, Position]], start: Position, size: int, *, empty: bool
+) -> Iterator[tuple[list[tuple[Position, Record]], Position, Position]]:
+    """(records, from, to) of ``size`` records each (the last one shorter); one empty batch
+    at ``start`` when there is no record and ``empty``."""
+    chunk: list[tuple[Position, Record]] = []
+    first = last = start
+    given = False
+    for at, record, nxt in records:
+        chunk.append((at, record))
+        last = nxt
+        if len(chunk) >= size:
+            yield chunk, first, last
+            chunk, first, given = [], last, True
+    if chunk or (empty and not given):
+        yield chunk, first, last
 
 
 def _moment(value: str | dt.datetime | None) -> dt.datetime | None:
