@@ -235,6 +235,9 @@ def mixed_records() -> list[tuple[Position, Record]]:
         b"##0010garbage\r\n",
         packet("20160801085857009")[:-4] + b"0000\r\n",  # bad CRC
         b"  " + packet("20160801085857010"),  # bytes before the packet
+        packet("20160801085857011").rstrip(b"\r\n"),  # no end of frame: not one frame
+        cp_packet("DataTime=20200601000000;a01-Rtd=1,a01-Info=电导率", qn="20200601000000012"),  # UTF-8
+        cp_packet("DataTime=20200601000000;a01-Rtd=1", qn="20200601000000013").replace(b"PW=", b"PW=\xb5"),
     ]
     out = [(Position(0, n), Record(1_700_000_000.0 + n, "127.0.0.1:1", "ok", d)) for n, d in enumerate(datas)]
     out.append((Position(1, 0), Record(1_700_000_100.0, "p", "quarantine", b"##9999xx", "bad_crc", "CRC x")))
@@ -254,7 +257,7 @@ def test_batch_rows_equal_the_record_by_record_rows(edition: str | None) -> None
     assert got.frames.to_pylist() == want.frames.to_pylist()
     order: Any = [("i", "ascending"), ("factor", "ascending")]
     assert got.values.sort_by(order).to_pylist() == want.values.sort_by(order).to_pylist()
-    assert got.quarantine == want.quarantine and len(got.quarantine) == 4
+    assert got.quarantine == want.quarantine and len(got.quarantine) == 6
     rows = {(r["i"], r["factor"]): r for r in got.values.to_pylist()}
     assert (rows[1, "a01"]["rtd"], rows[1, "a01"]["min"], rows[1, "a01"]["max"]) == (5.0, 10.0, None)
     assert (rows[1, "a01"]["avg"], rows[1, "a01"]["cou"]) == (None, 1000.0)
@@ -265,6 +268,7 @@ def test_batch_rows_equal_the_record_by_record_rows(edition: str | None) -> None
     frames = {r["i"]: r for r in got.frames.to_pylist()}
     assert frames[3]["data_time"] is None and not any(i == 3 for i, _ in rows)
     assert frames[7]["rf"] and frames[6]["edition"] == (edition or "2005")
+    assert json.loads(rows[12, "a01"]["extra"]) == {"Info": "电导率"}
 
 
 @settings(max_examples=40, deadline=None)

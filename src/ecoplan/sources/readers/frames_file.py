@@ -15,6 +15,7 @@ position of a line is (0, line number).
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -137,7 +138,8 @@ def _number(text: str) -> float | None:
         value = Decimal(text.strip())
     except InvalidOperation:
         return None
-    return float(value) if value.is_finite() else None
+    number = float(value) if value.is_finite() else math.inf
+    return number if math.isfinite(number) else None  # 9E999 too: no infinity stored
 
 
 def _values(segment: Segment) -> list[ValueRow]:
@@ -289,9 +291,12 @@ class Columns:
 
 
 def _fast_line(data: bytes) -> bytes | None:
-    """The line (without ``\\r\\n``) when the batch decoder may take it: one ``##`` packet,
-    no RF header (the batch decoder does not return it) — else None (per record)."""
-    line = data[:-2] if data.endswith(b"\r\n") else data
+    """The line (without ``\\r\\n``) when the batch decoder may take it: one ASCII ``##``
+    packet ending in ``\\r\\n``, no RF header (the batch decoder does not return it) — else
+    None (per record)."""
+    if not data.endswith(b"\r\n") or not data.isascii():  # GBK and the like: per record
+        return None
+    line = data[:-2]
     if not line.startswith(b"##") or b"\r" in line or b"\n" in line or b"##" in line[2:]:
         return None
     cp = line.find(_CP_MARK)
