@@ -7,6 +7,10 @@ item 6): ``-Rtd -Avg -Min -Max -Cou -ZsRtd -ZsAvg -ZsMin -ZsMax -Flag -EFlag`` i
 columns, any other kind of the factor (``-SampleTime``, ``-RawAvg``, ``-Ala``…) in
 ``extra`` as text. A record judged ``quarantine`` is kept as it was logged.
 
+:func:`columns` gives the same rows for a whole batch at once as Arrow tables (the batch
+decoder of ``protocol/batch.py`` for the common packet, :func:`decode` for the rest);
+``tests/sources/test_ingest.py`` checks the two agree.
+
 A frames file is text, one packet per line as in ``shared/data/hj212/packets.txt`` (no
 ``\\r\\n``, which is added back before framing); its "log" is ``file:<basename>`` and the
 position of a line is (0, line number).
