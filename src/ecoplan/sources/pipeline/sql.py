@@ -166,7 +166,8 @@ def _judged_tail(base: str, period_col: str, days: str | None = None, o2: str | 
     period) the limit in force, the compared value (折算 with the limit's reference O2 and
     the period's mean O2, HJ 212-2017 Annex D.2 formula (28); the device's ZsAvg without
     O2) and the verdict (valid periods only). The O2 of a period is a join on the period's
-    O2 rows (one per device and period), not a self-join of all rows. ``days``: a relation
+    O2 rows (one per device and period), not a self-join of all rows, and only for the rows
+    whose limit has a reference O2 (the others' key is NULL: no lookup). ``days``: a relation
     with ``period_col`` covering the periods' days, ``o2``: one with ``mn``, ``period_col``
     and ``avg`` (default: ``base`` itself for both)."""
     o2_ok = f"o.o2 >= 0 AND o.o2 < {_num(AIR_O2)}"
@@ -184,7 +185,8 @@ j AS (
   FROM {base} b
   LEFT JOIN lim ON lim.outlet_id = b.outlet_id AND lim.factor = b.factor
     AND lim.day = CAST(b.{period_col} AS DATE)
-  LEFT JOIN o2 o ON o.mn = b.mn AND o.{period_col} = b.{period_col}
+  LEFT JOIN o2 o ON o.mn = CASE WHEN lim.limit_ref_o2 IS NOT NULL THEN b.mn END
+    AND o.{period_col} = b.{period_col}
 )
 SELECT j.*, CASE WHEN j.status = 'valid' AND j.value IS NOT NULL THEN j.value > j.limit_value END AS exceed
 FROM j"""
