@@ -348,3 +348,43 @@ def test_latest_filters_and_prefers_real_time_at_the_same_moment(ep: Ecoplan, tm
         ep.sources.frames.latest(outlet_id="O2")["data_time"].astype(str).tolist()
         == ["2016-08-01 08:00:00"] * 2
     )
+
+
+@needs_data
+@pytest.mark.parametrize(
+    ("key", "status"),
+    [("0000000000000000", "ok"), (None, "encrypted_unverified"), ("1111111111111111", "bad_key")],
+)
+def test_sm4_frames_open_with_the_registered_key(
+    ep: Ecoplan, tmp_path: Path, key: str | None, status: str
+) -> None:
+    """HJ 212-2025 Annex A.2: the encrypted minute packet of packets-2025.txt (line 3) opens
+    with the device's key from the registry (the standard's test key, 16 × 0x30) and stores
+    the same values as its plaintext twin (line 2); without a key it is kept unverified with
+    no values; a wrong key sends it to the quarantine."""
+    from tests.sources.packets import PACKETS_2025
+
+    mn = "010000A8900016F000169DC0"
+    with ep.catalog.transaction() as con:
+        con.execute(
+            "INSERT INTO sources_devices VALUES (?, 'O1', '31', '123456', '2025', ?, TRUE, 0)", [mn, key]
+        )
+    (tmp_path / "enc.txt").write_bytes(PACKETS_2025[2] + b"\n")
+    ep.sources.frames.load_file(tmp_path / "enc.txt")
+    got = ep.catalog.con.execute("SELECT status FROM sources_frames").fetchall()
+    quarantined = ep.catalog.con.execute("SELECT reason FROM sources_quarantine").fetchall()
+    values = ep.catalog.con.execute("SELECT factor, avg FROM sources_values ORDER BY factor").fetchall()
+    if status == "bad_key":
+        assert got == [] and quarantined == [("bad_key",)] and values == []
+        return
+    assert got == [(status,)] and quarantined == []
+    if status == "encrypted_unverified":
+        assert values == []
+        return
+    (tmp_path / "plain.txt").write_bytes(PACKETS_2025[1] + b"\n")
+    other = tmp_path / "other.duckdb"
+    with Ecoplan(other) as twin:
+        twin.init()
+        twin.sources.frames.load_file(tmp_path / "plain.txt")
+        plain = twin.catalog.con.execute("SELECT factor, avg FROM sources_values ORDER BY factor").fetchall()
+    assert values == plain and [f for f, _ in values] == ["a01011", "a01012", "a01014"]

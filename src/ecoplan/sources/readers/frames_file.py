@@ -35,6 +35,7 @@ import pyarrow as _pa
 import pyarrow.compute as _pc
 
 from ecoplan.sources.protocol.batch import decode_lines
+from ecoplan.sources.protocol.crypto import Keys, open_frame
 from ecoplan.sources.protocol.errors import RemoteProtocolError
 from ecoplan.sources.protocol.frame import Frame, FrameDecoder
 from ecoplan.sources.protocol.segment import Segment, format_qn, parse_time
@@ -171,8 +172,13 @@ def _mn_of(data: bytes) -> str | None:
     return data[at + 3 : end if end >= 0 else at + 40].decode("utf-8", "replace")
 
 
-def decode(log: str, at: Position, record: Record) -> Decoded:
-    """The rows of ``record`` found at ``at`` in ``log``."""
+def decode(log: str, at: Position, record: Record, keys: Keys | None = None) -> Decoded:
+    """The rows of ``record`` found at ``at`` in ``log``. An SM4-encrypted frame (HJ 212-2025
+    §6.4.2) is opened with ``keys(MN)`` when given (:func:`~ecoplan.sources.protocol.crypto.
+    open_frame`: the CRC checked over the plaintext, Annex A.2): its values are stored as a
+    plaintext frame's, the raw text kept as received; a key that does not verify sends it to
+    the quarantine (``bad_key``); without a key it is stored ``encrypted_unverified``,
+    without values."""
     received = datetime.fromtimestamp(record.received_at)
 
     def quarantine(reason: str, detail: str) -> Decoded:
@@ -196,6 +202,11 @@ def decode(log: str, at: Position, record: Record) -> Decoded:
     except RemoteProtocolError as exc:
         return quarantine(exc.reason, exc.detail)
     encrypted = frame.encrypted or record.reason == "encrypted_unverified"
+    if frame.encrypted and keys is not None and segment.mn and tuple(keys(segment.mn)):
+        opened = open_frame(frame, keys)
+        if not opened.ok or opened.segment is None:
+            return quarantine(opened.reason or "bad_key", opened.detail)
+        segment, encrypted = opened.segment, False
     data_time = None
     if not encrypted:
         text = segment.cp.get("DataTime")
@@ -309,12 +320,19 @@ def _fast_line(data: bytes) -> bytes | None:
     return line
 
 
-def columns(log: str, items: Sequence[tuple[Position, Record]], *, edition: str | None = None) -> Columns:
+def columns(
+    log: str,
+    items: Sequence[tuple[Position, Record]],
+    *,
+    edition: str | None = None,
+    keys: Keys | None = None,
+) -> Columns:
     """The rows of ``items`` (records of ``log`` at their positions), as :func:`decode` gives
     them record by record, built a batch at once: the common packet through the vectorised
     :func:`~ecoplan.sources.protocol.batch.decode_lines` (framing, CRC, header and data area,
     hj212 spec §2–§5), every other record (receiver quarantine, SM4, rejected, 17-digit
-    DataTime, RF…) through :func:`decode`. ``edition`` is recorded for frames without a Flag."""
+    DataTime, RF…) through :func:`decode` (with ``keys`` for SM4 frames). ``edition`` is
+    recorded for frames without a Flag."""
     fast_at: list[int] = []
     lines: list[bytes] = []
     for n, (_, record) in enumerate(items):
@@ -325,7 +343,7 @@ def columns(log: str, items: Sequence[tuple[Position, Record]], *, edition: str 
     at = np.asarray(fast_at, dtype=np.int64)
     fast_frames, fast_values, taken = _fast_tables(log, items, at, lines, edition)
     slow_at = np.flatnonzero(~taken)
-    slow = [decode(log, items[n][0], items[n][1]) for n in slow_at.tolist()]
+    slow = [decode(log, items[n][0], items[n][1], keys) for n in slow_at.tolist()]
     for item in slow:
         if edition is not None and item.frame is not None and item.frame.flag is None:
             item.frame = replace(item.frame, edition=edition)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 from ecoplan.core.errors import EcoplanError, NotFound
+from ecoplan.sources.protocol.crypto import Keys, parse_key
+from ecoplan.sources.protocol.errors import LocalProtocolError
 from ecoplan.sources.readers.frames_file import Columns, columns, file_log, file_records
 from ecoplan.sources.readers.rawlog import Position, Record, read_log, receivers
 from ecoplan.sources.receiver.auth import DeviceAuth
@@ -84,10 +86,11 @@ class FramesOps:
         is decoded in a second thread while one is stored (Arrow, NumPy and DuckDB release
         the GIL: the two cores work at once)."""
         total = IngestResult()
+        keys = self._keys()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-decode") as pool:
             pending: tuple[Future[Columns], Position, Position] | None = None
             for chunk, first, last in batches:
-                decoding = pool.submit(columns, log, chunk, edition=edition)
+                decoding = pool.submit(columns, log, chunk, edition=edition, keys=keys)
                 if pending is not None:
                     total.add(self.store.store_columns(log, pending[0].result(), pending[1], pending[2]))
                 pending = (decoding, first, last)
@@ -133,6 +136,18 @@ class FramesOps:
     def offsets(self) -> dict[str, Position]:
         """How far each log has been ingested."""
         return self.store.offsets()
+
+    def _keys(self) -> Keys:
+        """``keys(MN)``: the SM4 key the registry holds for a device (HJ 212-2025 §6.4.2),
+        none for a device without one or with an unreadable one."""
+        ring: dict[str, tuple[bytes, ...]] = {}
+        for mn, device in self.device_auth().items():
+            if device.sm4_key:
+                try:
+                    ring[mn] = (parse_key(device.sm4_key),)
+                except LocalProtocolError:
+                    continue
+        return lambda mn: ring.get(mn, ())
 
     def device_auth(self) -> dict[str, DeviceAuth]:
         """MN → :class:`DeviceAuth` of every registered device (the receiver's snapshot)."""
