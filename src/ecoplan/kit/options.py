@@ -5,18 +5,50 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import pandas as pd
 import typer
 
+from ecoplan.core.errors import EcoplanError
 from ecoplan.core.exports import csv_text
 from ecoplan.core.words import Words
-from ecoplan.kit.cli import _fail, out, words
+from ecoplan.kit.cli import _fail, _session, out, words
 
-__all__ = ["EngineName", "EngineOpt", "FrameFmt", "ListFmt", "TableFmt", "unit_options", "write_frame"]
+if TYPE_CHECKING:
+    from ecoplan.app import Ecoplan
+
+__all__ = [
+    "EngineName",
+    "EngineOpt",
+    "FrameFmt",
+    "ListFmt",
+    "TableFmt",
+    "fetched",
+    "unit_options",
+    "write_frame",
+]
+
+T = TypeVar("T")
+
+
+def fetched(
+    get: Callable[[Ecoplan], T],
+    db: str | None,
+    lang: str,
+    errors: tuple[type[Exception], ...] = (EcoplanError,),
+) -> T:
+    """``get(ep)`` in one store session (:func:`ecoplan.kit.cli._session`); one of
+    ``errors`` (raised by ``get`` or by closing the session) is printed as ``error: …``
+    and the command exits with status 1."""
+    try:
+        with _session(db, lang) as ep:
+            return get(ep)
+    except errors as exc:
+        _fail(exc, lang)
 
 
 class EngineName(StrEnum):

@@ -14,8 +14,8 @@ import typer
 from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, say, words
-from ecoplan.kit.options import EngineName, EngineOpt, ListFmt, TableFmt, write_frame
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, out, say, words
+from ecoplan.kit.options import EngineName, EngineOpt, ListFmt, TableFmt, fetched, write_frame
 from ecoplan.sources.commands.options import sources_app
 
 __all__ = ["reported_app"]
@@ -73,11 +73,7 @@ def _show(df: pd.DataFrame, cols: Sequence[str], fmt: ListFmt, output: Path | No
 
 def _run(get: Callable[[Any], pd.DataFrame], cols: Sequence[str], fmt: ListFmt, output: Path | None,
          db: str | None, lang: str) -> None:  # fmt: skip
-    try:
-        with _session(db, lang) as ep:
-            df = get(ep)
-    except (EcoplanError, ValueError) as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: get(ep), db, lang, (EcoplanError, ValueError))
     _show(df, cols, fmt, output, lang)
 
 
@@ -92,11 +88,12 @@ def sources_compute(
 ) -> None:
     """Rollups, hourly compliance, exceedances, alarms, cards and totals of a period (whole
     days; default: all the data). / 计算小时值、超标、报警、黄红牌与排放量"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.sources.facts.compute(engine=engine.value, start=start, end=end)
-    except (EcoplanError, ValueError) as exc:
-        _fail(exc, lang)
+    res = fetched(
+        lambda ep: ep.sources.facts.compute(engine=engine.value, start=start, end=end),
+        db,
+        lang,
+        (EcoplanError, ValueError),
+    )
     if fmt is TableFmt.json:
         _dump_json(res.to_dict())
         return
@@ -229,11 +226,12 @@ def reported_load(
     lang: LangOpt = "zh",
 ) -> None:
     """Load reported totals (the base year of the reduction indicators). / 导入统计排放量"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.sources.facts.load_reported([str(f) for f in files])
-    except (EcoplanError, ValueError) as exc:
-        _fail(exc, lang)
+    res = fetched(
+        lambda ep: ep.sources.facts.load_reported([str(f) for f in files]),
+        db,
+        lang,
+        (EcoplanError, ValueError),
+    )
     if fmt is TableFmt.json:
         _dump_json(res.to_dict())
         return
@@ -265,11 +263,9 @@ def sources_feed(
 ) -> None:
     """Feed the total-emission reduction indicators (cumulative decline since the base
     year). / 写入规划的主要污染物排放总量减少指标"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.sources.facts.feed(plan, region, dry_run)
-    except (EcoplanError, ValueError) as exc:
-        _fail(exc, lang)
+    res = fetched(
+        lambda ep: ep.sources.facts.feed(plan, region, dry_run), db, lang, (EcoplanError, ValueError)
+    )
     w = words(lang)
     if fmt is TableFmt.json:
         _dump_json(

@@ -20,8 +20,8 @@ from rich.table import Table as RichTable
 
 from ecoplan.app import Ecoplan
 from ecoplan.core.errors import EcoplanError
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, say, words
-from ecoplan.kit.options import FrameFmt, TableFmt, write_frame
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, out, say, words
+from ecoplan.kit.options import FrameFmt, TableFmt, fetched, write_frame
 from ecoplan.sources.commands.options import sources_app
 from ecoplan.sources.readers.rawlog import LogBusy
 from ecoplan.sources.receiver.auth import DeviceAuth, load_csv
@@ -231,11 +231,7 @@ def sources_ingest(
     lang: LangOpt = "zh",
 ) -> None:
     """Raw logs into the store, from where the last ingest stopped. / 原始日志入库"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.sources.frames.ingest(log_dir, logs=log or None).to_dict()
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    res = fetched(lambda ep: ep.sources.frames.ingest(log_dir, logs=log or None).to_dict(), db, lang)
     if fmt is TableFmt.json:
         _dump_json(res)
         return
@@ -251,11 +247,7 @@ def sources_load(
     lang: LangOpt = "zh",
 ) -> None:
     """A file of packets into the store (re-loading stores nothing twice). / 报文文件入库"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.sources.frames.load_file(path, edition=edition).to_dict()
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    res = fetched(lambda ep: ep.sources.frames.load_file(path, edition=edition).to_dict(), db, lang)
     if fmt is TableFmt.json:
         _dump_json(res)
         return
@@ -291,11 +283,9 @@ def sources_frames(
     lang: LangOpt = "zh",
 ) -> None:
     """Stored frames. / 已入库报文"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.sources.frames.frames(mn=mn, cn=cn, start=start, end=end, limit=limit)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(
+        lambda ep: ep.sources.frames.frames(mn=mn, cn=cn, start=start, end=end, limit=limit), db, lang
+    )
     if fmt is not FrameFmt.table:
         write_frame(
             df,
@@ -318,11 +308,7 @@ def sources_quarantine(
     lang: LangOpt = "zh",
 ) -> None:
     """Quarantined records with their reasons. / 隔离报文"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.sources.frames.quarantine(limit)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.sources.frames.quarantine(limit), db, lang)
     if fmt is not FrameFmt.table:
         df = df.assign(raw=[bytes(r).decode("utf-8", "replace") for r in df["raw"]])
         write_frame(

@@ -15,7 +15,7 @@ from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, words
-from ecoplan.kit.options import ListFmt, TableFmt, write_frame
+from ecoplan.kit.options import ListFmt, TableFmt, fetched, write_frame
 from ecoplan.sources.commands.options import sources_app
 
 __all__ = [
@@ -93,11 +93,12 @@ def registry_load(
     lang: LangOpt = "zh",
 ) -> None:
     """Load one kind of the register (checked; re-loading is idempotent). / 导入台账"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.sources.registry.load([str(p) for p in paths], kind.value, fmt.value if fmt else None)
-    except (EcoplanError, ValueError) as exc:
-        _fail(exc, lang)
+    res = fetched(
+        lambda ep: ep.sources.registry.load([str(p) for p in paths], kind.value, fmt.value if fmt else None),
+        db,
+        lang,
+        (EcoplanError, ValueError),
+    )
     if output is TableFmt.json:
         _dump_json(res.to_dict())
         return
@@ -112,11 +113,9 @@ def registry_load_folder(
     lang: LangOpt = "zh",
 ) -> None:
     """Load every register file of a folder, kinds in order of dependence. / 导入台账目录"""
-    try:
-        with _session(db, lang) as ep:
-            results = ep.sources.registry.load_folder(str(folder))
-    except (EcoplanError, ValueError) as exc:
-        _fail(exc, lang)
+    results = fetched(
+        lambda ep: ep.sources.registry.load_folder(str(folder)), db, lang, (EcoplanError, ValueError)
+    )
     if output is TableFmt.json:
         _dump_json([r.to_dict() for r in results])
         return
@@ -133,11 +132,7 @@ def registry_rejects(
     lang: LangOpt = "zh",
 ) -> None:
     """Rejected rows of the register imports, with their reasons. / 拒收记录"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.sources.registry.rejects(import_id)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.sources.registry.rejects(import_id), db, lang)
     w = words(lang)
     if fmt is not ListFmt.table:
         _write(df, fmt.value, output, lang)
@@ -245,11 +240,7 @@ def sources_permits(
     lang: LangOpt = "zh",
 ) -> None:
     """Registered discharge permits. / 排污许可证"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.sources.registry.permits(enterprise)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.sources.registry.permits(enterprise), db, lang)
     if fmt is not ListFmt.table:
         _write(df, fmt.value, output, lang)
         return
@@ -274,11 +265,7 @@ def sources_limits(
     lang: LangOpt = "zh",
 ) -> None:
     """Permit limits per outlet and factor (in force at a date). / 许可排放限值"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.sources.registry.limits(outlet, at)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.sources.registry.limits(outlet, at), db, lang)
     if fmt is not ListFmt.table:
         _write(df, fmt.value, output, lang)
         return
@@ -300,11 +287,7 @@ def sources_limits(
 # -- helpers ----------------------------------------------------------------------------------
 def _list(get: Any, fmt: ListFmt, output: Path | None, db: str | None, lang: str) -> None:
     """A list command without a table form: json (default) or csv."""
-    try:
-        with _session(db, lang) as ep:
-            df = get(ep)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: get(ep), db, lang)
     _write(df, "csv" if fmt is ListFmt.csv else "json", output, lang)
 
 

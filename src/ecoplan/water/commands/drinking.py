@@ -15,7 +15,7 @@ from rich.table import Table
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import NONE_TEXT, has
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, words
-from ecoplan.kit.options import FrameFmt, TableFmt
+from ecoplan.kit.options import FrameFmt, TableFmt, fetched
 from ecoplan.water.commands.options import FmtOpt, OutputOpt, YearOpt, pct, water_app, write_frame
 
 __all__ = ["black_app", "drinking_app"]
@@ -113,11 +113,12 @@ def drinking_load(
     lang: LangOpt = "zh",
 ) -> None:
     """Load a source register and monthly monitoring (idempotent). / 导入饮用水水源地名录与监测数据"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.water.drinking.load([str(p) for p in paths or []], register=register, format=fmt)
-    except (EcoplanError, OSError, ValueError) as exc:
-        _fail(exc, lang)
+    res = fetched(
+        lambda ep: ep.water.drinking.load([str(p) for p in paths or []], register=register, format=fmt),
+        db,
+        lang,
+        (EcoplanError, OSError, ValueError),
+    )
     _loaded(res, "water.drinking.loaded", lang, fmt_out)
 
 
@@ -168,11 +169,7 @@ def drinking_rates(
 ) -> None:
     """Attainment rates per region, by count and by volume. / 饮用水水源地水质达标率"""
     w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            df = ep.water.drinking.rates(year=year, levels=levels, region=region)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.water.drinking.rates(year=year, levels=levels, region=region), db, lang)
     if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
@@ -215,11 +212,12 @@ def black_load(
     lang: LangOpt = "zh",
 ) -> None:
     """Load a water-body register and point measurements (idempotent). / 导入黑臭水体名录与监测数据"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.water.black_odorous.load([str(p) for p in paths or []], register=register)
-    except (EcoplanError, OSError, ValueError) as exc:
-        _fail(exc, lang)
+    res = fetched(
+        lambda ep: ep.water.black_odorous.load([str(p) for p in paths or []], register=register),
+        db,
+        lang,
+        (EcoplanError, OSError, ValueError),
+    )
     _loaded(res, "water.black_odorous.loaded", lang, fmt_out)
 
 
@@ -276,11 +274,7 @@ def black_ratios(
 ) -> None:
     """Elimination ratio and remaining share per region. / 黑臭水体消除比例"""
     w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            df = ep.water.black_odorous.ratios(year=year, area=area, region=region)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.water.black_odorous.ratios(year=year, area=area, region=region), db, lang)
     if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return

@@ -13,7 +13,7 @@ from rich.table import Table
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import NONE_TEXT
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, words
-from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt
+from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt, fetched
 from ecoplan.water.commands.options import (
     By,
     FmtOpt,
@@ -125,11 +125,7 @@ def water_rank(
     lang: LangOpt = "zh",
 ) -> None:
     """Regions ranked by the share of class Ⅰ–Ⅲ sections. / 按Ⅰ—Ⅲ类断面比例排名"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.water.rank(year=year, engine=engine.value)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.water.rank(year=year, engine=engine.value), db, lang)
     if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
@@ -220,11 +216,7 @@ def water_status(
 ) -> None:
     """What the store holds: stations, samples, years, imports, rejects. / 数据概况"""
     w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            st = ep.water.status()
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    st = fetched(lambda ep: ep.water.status(), db, lang)
     if fmt is not FrameFmt.table:
         _dump_json(st)
         return

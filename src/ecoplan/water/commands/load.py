@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from ecoplan.core.errors import EcoplanError
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, say, words
-from ecoplan.kit.options import FrameFmt, TableFmt
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, out, say, words
+from ecoplan.kit.options import FrameFmt, TableFmt, fetched
 from ecoplan.water.commands.options import FmtOpt, OutputOpt, water_app, write_frame
 from ecoplan.water.readers import FORMATS as INPUT_FORMATS
 
@@ -33,11 +33,12 @@ def water_load(
 ) -> None:
     """Load surface-water samples (checked; re-loading is idempotent). / 导入地表水监测数据"""
     w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            res = ep.water.load([str(p) for p in paths], format=fmt, stations=stations, targets=targets)
-    except (EcoplanError, OSError, TypeError, ValueError) as exc:
-        _fail(exc, lang)
+    res = fetched(
+        lambda ep: ep.water.load([str(p) for p in paths], format=fmt, stations=stations, targets=targets),
+        db,
+        lang,
+        (EcoplanError, OSError, TypeError, ValueError),
+    )
     if fmt_out is TableFmt.json:
         _dump_json(res.to_dict())
         return
@@ -71,11 +72,7 @@ def water_rejects(
 ) -> None:
     """List rejected values: file, row, field, reason. / 列出被拒绝的数值"""
     w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            df = ep.water.rejects(reason)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.water.rejects(reason), db, lang)
     if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return

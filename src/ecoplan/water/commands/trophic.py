@@ -8,10 +8,9 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import NONE_TEXT
-from ecoplan.kit.cli import DbOpt, LangOpt, _fail, _session, out, say, words
-from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt
+from ecoplan.kit.cli import DbOpt, LangOpt, out, say, words
+from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt, fetched
 from ecoplan.water.commands.options import FmtOpt, MonthOpt, OutputOpt, YearOpt, water_app, write_frame
 
 __all__ = ["water_trophic"]
@@ -42,11 +41,11 @@ def water_trophic(
 ) -> None:
     """Trophic state index TLI(Σ) of lakes and reservoirs. / 湖库综合营养状态指数"""
     w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            df = ep.water.trophic(year=year, month=month, min_params=min_params, engine=engine.value)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(
+        lambda ep: ep.water.trophic(year=year, month=month, min_params=min_params, engine=engine.value),
+        db,
+        lang,
+    )
     if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
