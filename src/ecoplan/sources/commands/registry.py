@@ -14,7 +14,7 @@ import typer
 from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, words
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, out, place, say, words
 from ecoplan.kit.options import ListFmt, TableFmt, fetched, write_frame
 from ecoplan.sources.commands.options import sources_app
 
@@ -160,13 +160,15 @@ def sources_enterprises(
     lang: LangOpt = "zh",
 ) -> None:
     """Registered enterprises. / 企业名录"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.sources.registry.enterprises(region)
-            counts = ep.sources.registry.outlets()["credit_code"].value_counts().to_dict()
-            names = ep.region_names()
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df, counts, names = fetched(
+        lambda ep: (
+            ep.sources.registry.enterprises(region),
+            ep.sources.registry.outlets()["credit_code"].value_counts().to_dict(),
+            ep.region_names(),
+        ),
+        db,
+        lang,
+    )
     if fmt is not ListFmt.table:
         _write(df, fmt.value, output, lang)
         return

@@ -14,9 +14,9 @@ from rich.table import Table
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import NONE_TEXT, has
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, words
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, out, place, say, words
 from ecoplan.kit.options import FrameFmt, TableFmt, fetched
-from ecoplan.water.commands.options import FmtOpt, OutputOpt, YearOpt, pct, water_app, write_frame
+from ecoplan.water.commands.options import FmtOpt, OutputOpt, YearOpt, pct, run_feed, water_app, write_frame
 
 __all__ = ["black_app", "drinking_app"]
 
@@ -59,49 +59,6 @@ def _loaded(res: Any, key: str, lang: str, fmt: TableFmt) -> None:
         say(f"  {w(f'water.reason.{reason}')}: {n}")
 
 
-def _fed(res: Any, plans: dict[str, Any], names: dict[str, Any], lang: str, fmt: FrameFmt) -> None:
-    if fmt is not FrameFmt.table:
-        _dump_json(
-            {
-                "written": None if res.result is None else res.result.__dict__,
-                "rows": [{**r.__dict__, "basis": r.basis.value} for r in res.rows],
-                "skipped": [
-                    {"plan": s.plan, "indicator": s.indicator, "region": s.region, "year": s.year,
-                     "reason": s.why.key, "text": s.why.text(lang)}
-                    for s in res.skipped
-                ],
-            }
-        )  # fmt: skip
-        return
-    w = words(lang)
-
-    def named(plan_id: str, indicator_id: str) -> tuple[str, str]:
-        p = plans.get(plan_id)
-        if p is None:
-            return plan_id, indicator_id
-        try:
-            ind = str(p.indicator(indicator_id).name.get(lang))
-        except (KeyError, LookupError, EcoplanError):
-            ind = indicator_id
-        return str(p.title.get(lang)), ind
-
-    t = Table()
-    for key in ("plan", "indicator", "region", "year", "value"):
-        t.add_column(w(f"water.eval.header.{key}"))
-    for r in res.rows:
-        t.add_row(*named(r.plan, r.indicator), place(names.get(r.region), r.region, lang), str(r.year),
-                  f"{r.value:.1f}%")  # fmt: skip
-    out.print(t)
-    if res.result is None:
-        say(w("water.eval.dry_run", count=len(res.rows)))
-    else:
-        say(w("water.eval.fed", inserted=res.result.inserted, revised=res.result.revised,
-              unchanged=res.result.unchanged))  # fmt: skip
-    for s in res.skipped:
-        say(w("water.eval.skipped", plan=named(s.plan, s.indicator)[0], region=s.region, year=s.year,
-              why=s.why.text(lang)))  # fmt: skip
-
-
 # -- drinking-water sources ------------------------------------------------------------
 @drinking_app.command("load")
 def drinking_load(
@@ -133,12 +90,9 @@ def drinking_attainment(
 ) -> None:
     """Each source's attainment for a year. / 水源地年度水质达标情况"""
     w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            df = ep.water.drinking.attainment(year=year, rule=rule)
-            names = ep.region_names()
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df, names = fetched(
+        lambda ep: (ep.water.drinking.attainment(year=year, rule=rule), ep.region_names()), db, lang
+    )
     if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
@@ -192,14 +146,7 @@ def drinking_feed(
     lang: LangOpt = "zh",
 ) -> None:
     """Write the drinking-source compliance rates to the plans (source "pipeline water"). / 写入规划指标"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.water.drinking.feed(year=year, dry_run=dry_run)
-            plans = {p.id: p for p in ep.plans()}
-            names = ep.region_names()
-    except EcoplanError as exc:
-        _fail(exc, lang)
-    _fed(res, plans, names, lang, fmt)
+    run_feed(lambda ep: ep.water.drinking.feed(year=year, dry_run=dry_run), db, lang, fmt)
 
 
 # -- black-odorous water bodies -----------------------------------------------------------
@@ -231,12 +178,7 @@ def black_bodies(
 ) -> None:
     """Each listed water body in a year: points graded, verdict, eliminated. / 黑臭水体年度评价"""
     w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            df = ep.water.black_odorous.bodies(year=year)
-            names = ep.region_names()
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df, names = fetched(lambda ep: (ep.water.black_odorous.bodies(year=year), ep.region_names()), db, lang)
     if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
@@ -300,11 +242,4 @@ def black_feed(
     lang: LangOpt = "zh",
 ) -> None:
     """Write the black-odorous shares to the plans (source "pipeline water"). / 写入规划指标"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.water.black_odorous.feed(year=year, dry_run=dry_run)
-            plans = {p.id: p for p in ep.plans()}
-            names = ep.region_names()
-    except EcoplanError as exc:
-        _fail(exc, lang)
-    _fed(res, plans, names, lang, fmt)
+    run_feed(lambda ep: ep.water.black_odorous.feed(year=year, dry_run=dry_run), db, lang, fmt)

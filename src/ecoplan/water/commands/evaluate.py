@@ -10,9 +10,8 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import NONE_TEXT
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, words
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, out, place, say, words
 from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt, fetched
 from ecoplan.water.commands.options import (
     By,
@@ -24,6 +23,7 @@ from ecoplan.water.commands.options import (
     grade_word,
     mains_text,
     pct,
+    run_feed,
     water_app,
     write_frame,
 )
@@ -48,13 +48,13 @@ def water_classify(
 ) -> None:
     """Classify the sections of a year or month (GB 3838—2002). / 断面水质类别"""
     w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            df = ep.water.sections(
-                year=year, period=period.value, month=month, region=region, basin=basin, engine=engine.value
-            )
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(
+        lambda ep: ep.water.sections(
+            year=year, period=period.value, month=month, region=region, basin=basin, engine=engine.value
+        ),
+        db,
+        lang,
+    )
     if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
@@ -102,13 +102,13 @@ def water_evaluate(
     lang: LangOpt = "zh",
 ) -> None:
     """Shares of sections per class by region, basin or river. / 断面水质类别比例"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.water.shares(
-                year=year, by=by.value, period=period.value, month=month, engine=engine.value
-            )
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(
+        lambda ep: ep.water.shares(
+            year=year, by=by.value, period=period.value, month=month, engine=engine.value
+        ),
+        db,
+        lang,
+    )
     if fmt is not FrameFmt.table:
         write_frame(df, fmt, output, lang)
         return
@@ -142,70 +142,7 @@ def water_feed(
     lang: LangOpt = "zh",
 ) -> None:
     """Write the Ⅰ–Ⅲ and worse-than-Ⅴ shares to the plans (source "pipeline water"). / 写入规划指标"""
-    w = words(lang)
-    try:
-        with _session(db, lang) as ep:
-            res = ep.water.feed(year=year, dry_run=dry_run, engine=engine.value)
-            plans = {p.id: p for p in ep.plans()}
-            names = ep.region_names()
-    except EcoplanError as exc:
-        _fail(exc, lang)
-    if fmt is not FrameFmt.table:
-        _dump_json(
-            {
-                "written": None if res.result is None else res.result.__dict__,
-                "rows": [{**r.__dict__, "basis": r.basis.value} for r in res.rows],
-                "skipped": [
-                    {"plan": s.plan, "indicator": s.indicator, "region": s.region, "year": s.year,
-                     "reason": s.why.key, "text": s.why.text(lang)}
-                    for s in res.skipped
-                ],
-            }
-        )  # fmt: skip
-        return
-
-    def named(plan_id: str, indicator_id: str | None = None) -> tuple[str, str]:
-        p = plans.get(plan_id)
-        if p is None:
-            return plan_id, indicator_id or ""
-        try:
-            ind = p.indicator(indicator_id).name.get(lang) if indicator_id else ""
-        except (KeyError, LookupError, EcoplanError):
-            ind = indicator_id or ""
-        return str(p.title.get(lang)), str(ind)
-
-    t = Table()
-    for key in ("plan", "indicator", "region", "year", "value"):
-        t.add_column(w(f"water.eval.header.{key}"))
-    for r in res.rows:
-        t.add_row(
-            *named(r.plan, r.indicator),
-            place(names.get(r.region), r.region, lang),
-            str(r.year),
-            f"{r.value:.1f}%",
-        )
-    out.print(t)
-    if res.result is None:
-        say(w("water.eval.dry_run", count=len(res.rows)))
-    else:
-        say(
-            w(
-                "water.eval.fed",
-                inserted=res.result.inserted,
-                revised=res.result.revised,
-                unchanged=res.result.unchanged,
-            )
-        )
-    for s in res.skipped:
-        say(
-            w(
-                "water.eval.skipped",
-                plan=named(s.plan)[0],
-                region=s.region,
-                year=s.year,
-                why=s.why.text(lang),
-            )
-        )
+    run_feed(lambda ep: ep.water.feed(year=year, dry_run=dry_run, engine=engine.value), db, lang, fmt)
 
 
 @water_app.command("status")
