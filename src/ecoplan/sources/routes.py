@@ -20,10 +20,11 @@ import json
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from ecoplan.core.words import word
@@ -93,15 +94,32 @@ def span(start: str | None, end: str | None) -> tuple[dt.datetime | None, dt.dat
     return s, e
 
 
+@dataclass(frozen=True)
+class Page:
+    """The request and its paging parameters (``cursor``, ``limit``, ``format``), which
+    every collection takes."""
+
+    request: Request
+    cursor: str | None
+    limit: int
+    format: str
+
+
+def _page(request: Request, cursor: str | None = Cursor, limit: int = Limit, format: str = Fmt) -> Page:
+    return Page(request, cursor, limit, format)
+
+
+Paged = Depends(_page)
+
+
 def _call(ep: Ecoplan, part: str, method: str, /, *args: Any, **kw: Any) -> Any:
     """``ep.sources.<part>.<method>(…)``."""
     return getattr(getattr(ep.sources, part), method)(*args, **kw)
 
 
-def _reply(
-    request: Request, rows: list[dict[str, Any]], cursor: str | None, limit: int, fmt: str, name: str
-) -> Response:
+def _reply(page: Page, rows: list[dict[str, Any]], name: str) -> Response:
     """``rows`` paged by position, or all of them as CSV/Parquet."""
+    request, cursor, limit, fmt = page.request, page.cursor, page.limit, page.format
     if fmt != "json":
         return export(rows, fmt, name)
     start = 0 if cursor is None else int(cursor) + 1
@@ -117,32 +135,15 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
     """The sources routes, each reading through ``session()`` (one snapshot per request)."""
     router = APIRouter()
 
-    def listing(
-        request: Request,
-        part: str,
-        method: str,
-        name: str,
-        cursor: str | None,
-        limit: int,
-        fmt: str,
-        **kw: Any,
-    ) -> Response:
+    def listing(page: Page, part: str, method: str, name: str, **kw: Any) -> Response:
         with session() as ep:
             rows = records(_call(ep, part, method, **kw))
-        return _reply(request, rows, cursor, limit, fmt, name)
+        return _reply(page, rows, name)
 
     @router.get("/enterprises")
-    def sources_enterprises(
-        request: Request,
-        region: str | None = Region,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
-    ) -> Response:
+    def sources_enterprises(region: str | None = Region, page: Page = Paged) -> Response:
         """Registered enterprises (credit code, name, region, industry, position)."""
-        return listing(
-            request, "registry", "enterprises", "sources-enterprises", cursor, limit, format, region=region
-        )
+        return listing(page, "registry", "enterprises", "sources-enterprises", region=region)
 
     @router.get("/enterprises/{credit_code}")
     def sources_enterprise(
@@ -162,159 +163,82 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
         return json_response(request, data)
 
     @router.get("/outlets")
-    def sources_outlets(
-        request: Request,
-        enterprise: str | None = Enterprise,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
-    ) -> Response:
+    def sources_outlets(enterprise: str | None = Enterprise, page: Page = Paged) -> Response:
         """Outlets (medium air|water, the standard and its reference O₂)."""
-        return listing(
-            request, "registry", "outlets", "sources-outlets", cursor, limit, format, credit_code=enterprise
-        )
+        return listing(page, "registry", "outlets", "sources-outlets", credit_code=enterprise)
 
     @router.get("/devices")
-    def sources_devices(
-        request: Request,
-        outlet: str | None = Outlet,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
-    ) -> Response:
+    def sources_devices(outlet: str | None = Outlet, page: Page = Paged) -> Response:
         """Monitoring devices (MN, ST, edition, outlet); never their password or key."""
-        return listing(
-            request, "registry", "devices", "sources-devices", cursor, limit, format, outlet_id=outlet
-        )
+        return listing(page, "registry", "devices", "sources-devices", outlet_id=outlet)
 
     @router.get("/permits")
-    def sources_permits(
-        request: Request,
-        enterprise: str | None = Enterprise,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
-    ) -> Response:
+    def sources_permits(enterprise: str | None = Enterprise, page: Page = Paged) -> Response:
         """Discharge permits (排污许可证): number, holder, validity, report cycle."""
-        return listing(
-            request, "registry", "permits", "sources-permits", cursor, limit, format, credit_code=enterprise
-        )
+        return listing(page, "registry", "permits", "sources-permits", credit_code=enterprise)
 
     @router.get("/limits")
     def sources_limits(
-        request: Request,
         outlet: str | None = Outlet,
         at: str | None = Query(None, max_length=10, description="in force on this date (YYYY-MM-DD)"),
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
+        page: Page = Paged,
     ) -> Response:
         """Permitted concentration limits per outlet and factor, with their basis and reference O₂."""
         day = None if at is None else _when(at, "at")
         return listing(
-            request,
+            page,
             "registry",
             "limits",
             "sources-limits",
-            cursor,
-            limit,
-            format,
             outlet_id=outlet,
             at=None if day is None else day.date(),
         )
 
     @router.get("/quantities")
     def sources_quantities(
-        request: Request,
-        enterprise: str | None = Enterprise,
-        year: int | None = Year,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
+        enterprise: str | None = Enterprise, year: int | None = Year, page: Page = Paged
     ) -> Response:
         """Permitted annual quantities (许可排放量, t) per permit, factor and year."""
         return listing(
-            request,
-            "registry",
-            "quantities",
-            "sources-quantities",
-            cursor,
-            limit,
-            format,
-            credit_code=enterprise,
-            year=year,
+            page, "registry", "quantities", "sources-quantities", credit_code=enterprise, year=year
         )
 
     @router.get("/live")
     def sources_live(
-        request: Request,
-        enterprise: str | None = Enterprise,
-        outlet: str | None = Outlet,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
+        enterprise: str | None = Enterprise, outlet: str | None = Outlet, page: Page = Paged
     ) -> Response:
         """The newest value of every outlet and factor (of one enterprise or outlet)."""
-        return listing(
-            request,
-            "frames",
-            "latest",
-            "sources-live",
-            cursor,
-            limit,
-            format,
-            outlet_id=outlet,
-            credit_code=enterprise,
-        )
+        return listing(page, "frames", "latest", "sources-live", outlet_id=outlet, credit_code=enterprise)
 
     @router.get("/hourly")
     def sources_hourly(
-        request: Request,
         outlet: str = Query(..., pattern=_ID, description="outlet id"),
         factor: str | None = Factor,
         start: str | None = Start,
         end: str | None = End,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
+        page: Page = Paged,
     ) -> Response:
         """An outlet's hourly series: mean, converted (折算) mean, valid minutes, status."""
         s, e = span(start, end)
         return listing(
-            request,
-            "facts",
-            "hourly",
-            "sources-hourly",
-            cursor,
-            limit,
-            format,
-            outlet_id=outlet,
-            factor=factor,
-            start=s,
-            end=e,
+            page, "facts", "hourly", "sources-hourly", outlet_id=outlet, factor=factor, start=s, end=e
         )
 
     @router.get("/exceedances")
     def sources_exceedances(
-        request: Request,
         region: str | None = Region,
         enterprise: str | None = Enterprise,
         start: str | None = Start,
         end: str | None = End,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
+        page: Page = Paged,
     ) -> Response:
         """Exceedance events (each with its ``event_id``; its frames at ``…/evidence``)."""
         s, e = span(start, end)
         return listing(
-            request,
+            page,
             "facts",
             "exceedances",
             "sources-exceedances",
-            cursor,
-            limit,
-            format,
             region=region,
             credit_code=enterprise,
             start=s,
@@ -322,13 +246,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
         )
 
     @router.get("/exceedances/{event_id}/evidence")
-    def sources_evidence(
-        request: Request,
-        event_id: str = Path(pattern=_ID),
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
-    ) -> Response:
+    def sources_evidence(event_id: str = Path(pattern=_ID), page: Page = Paged) -> Response:
         """The frames an exceedance event rests on (frame id, data time, raw text with the
         device's password masked)."""
         with session() as ep:
@@ -336,30 +254,24 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
         for r in rows:
             if isinstance(r.get("raw"), str):
                 r["raw"] = masked(r["raw"])
-        return _reply(request, rows, cursor, limit, format, f"sources-evidence-{event_id}")
+        return _reply(page, rows, f"sources-evidence-{event_id}")
 
     @router.get("/alarms")
     def sources_alarms(
-        request: Request,
         region: str | None = Region,
         enterprise: str | None = Enterprise,
         kind: str | None = Query(None, pattern=f"^({'|'.join(KINDS)})$", description=", ".join(KINDS)),
         start: str | None = Start,
         end: str | None = End,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
+        page: Page = Paged,
     ) -> Response:
         """Abnormal-data alarms: silence, flatline, impossible values, flag storms, zero flow."""
         s, e = span(start, end)
         return listing(
-            request,
+            page,
             "facts",
             "alarms",
             "sources-alarms",
-            cursor,
-            limit,
-            format,
             region=region,
             credit_code=enterprise,
             kind=kind,
@@ -369,55 +281,25 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
 
     @router.get("/cards")
     def sources_cards(
-        request: Request,
-        quarter: str | None = Quarter,
-        region: str | None = Region,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
+        quarter: str | None = Quarter, region: str | None = Region, page: Page = Paged
     ) -> Response:
         """The quarterly yellow/red list (黄牌/红牌) with each card's reasons."""
-        return listing(
-            request, "facts", "cards", "sources-cards", cursor, limit, format, quarter=quarter, region=region
-        )
+        return listing(page, "facts", "cards", "sources-cards", quarter=quarter, region=region)
 
     @router.get("/credit")
-    def sources_credit(
-        request: Request,
-        year: int | None = Year,
-        region: str | None = Region,
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
-    ) -> Response:
+    def sources_credit(year: int | None = Year, region: str | None = Region, page: Page = Paged) -> Response:
         """Credit-rating inputs per enterprise and year: exceedance events and hours, alarms
         per kind, yellow and red cards, hours stored and valid."""
-        return listing(
-            request, "facts", "credit", "sources-credit", cursor, limit, format, year=year, region=region
-        )
+        return listing(page, "facts", "credit", "sources-credit", year=year, region=region)
 
     @router.get("/totals")
     def sources_totals(
-        request: Request,
         year: int | None = Year,
         region: str | None = Region,
         by: str = Query("enterprise", pattern="^(enterprise|region)$"),
-        cursor: str | None = Cursor,
-        limit: int = Limit,
-        format: str = Fmt,
+        page: Page = Paged,
     ) -> Response:
         """Annual emissions (t) per enterprise or region and factor, beside the permitted quantity."""
-        return listing(
-            request,
-            "facts",
-            "totals",
-            "sources-totals",
-            cursor,
-            limit,
-            format,
-            year=year,
-            region=region,
-            by=by,
-        )
+        return listing(page, "facts", "totals", "sources-totals", year=year, region=region, by=by)
 
     return router
