@@ -73,7 +73,7 @@ def _show(df: pd.DataFrame, cols: Sequence[str], fmt: ListFmt, output: Path | No
 
 def _run(get: Callable[[Any], pd.DataFrame], cols: Sequence[str], fmt: ListFmt, output: Path | None,
          db: str | None, lang: str) -> None:  # fmt: skip
-    df = fetched(lambda ep: get(ep), db, lang, (EcoplanError, ValueError))
+    df = fetched(get, db, lang, (EcoplanError, ValueError))
     _show(df, cols, fmt, output, lang)
 
 

@@ -254,6 +254,18 @@ def sources_load(
     _say_ingest(res, lang)
 
 
+def _write(df: pd.DataFrame, fmt: FrameFmt, output: Path | None, lang: str) -> None:
+    """``df`` as csv/json (to ``output`` or stdout) or parquet (to ``output``, required)."""
+    write_frame(
+        df,
+        fmt.value,
+        output,
+        lang,
+        "sources.receiver.cli.written",
+        words(lang)("sources.receiver.cli.needs_output", fmt="parquet", option="--output"),
+    )
+
+
 def _table(df: pd.DataFrame, cols: tuple[str, ...], lang: str) -> None:
     w = words(lang)
     t = RichTable(*(w(f"sources.receiver.header.{c}") for c in cols))
@@ -287,14 +299,7 @@ def sources_frames(
         lambda ep: ep.sources.frames.frames(mn=mn, cn=cn, start=start, end=end, limit=limit), db, lang
     )
     if fmt is not FrameFmt.table:
-        write_frame(
-            df,
-            fmt.value,
-            output,
-            lang,
-            "sources.receiver.cli.written",
-            words(lang)("sources.receiver.cli.needs_output", fmt="parquet", option="--output"),
-        )
+        _write(df, fmt, output, lang)
         return
     _table(df, ("frame_id", "mn", "cn", "qn", "data_time", "status"), lang)
 
@@ -311,14 +316,7 @@ def sources_quarantine(
     df = fetched(lambda ep: ep.sources.frames.quarantine(limit), db, lang)
     if fmt is not FrameFmt.table:
         df = df.assign(raw=[bytes(r).decode("utf-8", "replace") for r in df["raw"]])
-        write_frame(
-            df,
-            fmt.value,
-            output,
-            lang,
-            "sources.receiver.cli.written",
-            words(lang)("sources.receiver.cli.needs_output", fmt="parquet", option="--output"),
-        )
+        _write(df, fmt, output, lang)
         return
     df = df.assign(pos=[f"{s}:{p}" for s, p in zip(df["seg"], df["pos"], strict=True)])
     _table(df, ("log", "pos", "mn", "reason", "detail"), lang)
