@@ -9,7 +9,6 @@ CNEMC ?= ../shared/data/water/cnemc_autostation_snapshots_2025-11_2026-02.csv
 QIYANG ?= ../shared/data/soil/qiyang_hunan_soil_cd_pri_Cd_data.csv
 SOIL_EXAMPLE := src/ecoplan/soil/data
 HJ212 ?= ../shared/data/hj212/packets.txt
-SOURCES_EXAMPLE := src/ecoplan/sources/data
 SCENARIO := build/sources-scenario
 STAMP := $(VENV)/.installed
 
@@ -57,8 +56,7 @@ run: $(STAMP)
 	$(BIN)/ecoplan soil feed --db $(DB)
 	@echo "== pollution sources: real HJ 212 packets (39 valid, 12 quarantined with their reason) =="
 	$(BIN)/ecoplan sources load $(HJ212) --db $(DB)
-	@echo "== example register of 石家庄 (fictitious enterprises, real county codes) and a simulated June 2020 =="
-	$(BIN)/ecoplan sources registry load-folder $(SOURCES_EXAMPLE) --db $(DB)
+	@echo "== 40 outlets of the example register of 石家庄 (fictitious enterprises, real county codes), June 2020 simulated =="
 	test -f $(SCENARIO)/truth.json || $(BIN)/ecoplan sources scenario --out $(SCENARIO) --outlets 40 --month 2020-06
 	$(BIN)/ecoplan sources registry load-folder $(SCENARIO)/register --db $(DB)
 	$(BIN)/ecoplan sources load $(SCENARIO)/minutes.txt --db $(DB)

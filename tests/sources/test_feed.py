@@ -76,7 +76,7 @@ def test_a_value_entered_by_hand_stays(ep: Ecoplan) -> None:
     totals = _totals([(2020, "130000", "a21026", 80.0, 366, 366)])
     reported = _reported([("130000", 2015, "a21026", 100.0)])
     rows, skipped = plan_rows(ep.catalog, totals, reported, plan="cn-13th-eco")
-    assert rows == [] and [s.why.key for s in skipped] == ["sources.facts.feed.manual"]
+    assert rows == [] and [s.why.key for s in skipped] == ["feeds.manual"]
 
 
 def test_reported_file_errors_name_row_and_field(ep: Ecoplan, tmp_path: object) -> None:

@@ -29,7 +29,7 @@ from ecoplan.core.errors import NotFound
 from ecoplan.core.feeds import Skip
 from ecoplan.ingest.values import ValueRow
 from ecoplan.plans.model import Basis
-from ecoplan.store.feeds import fed_indicators
+from ecoplan.store.feeds import fed_indicators, manual_skip
 
 __all__ = ["FEEDS", "MIN_COVERAGE", "SOURCE", "Feed", "FeedSkip", "decline_pct", "plan_rows"]
 
@@ -131,10 +131,9 @@ def plan_rows(
                     )
                     skipped.append(FeedSkip(p.id, ind.id, region, y, why))
                     continue
-                manual = _manual(cat, p.id, ind.id, region, y)
-                if manual is not None:
-                    why = Skip("sources.facts.feed.manual", {"source": manual, "year": y})
-                    skipped.append(FeedSkip(p.id, ind.id, region, y, why))
+                kept = manual_skip(cat, p.id, ind.id, region, y, SOURCE)
+                if kept is not None:
+                    skipped.append(FeedSkip(p.id, ind.id, region, y, kept))
                     continue
                 t = float(r["tonnes"])
                 note = (
@@ -155,11 +154,3 @@ def plan_rows(
                     )
                 )
     return rows, skipped
-
-
-def _manual(cat: Any, plan: str, indicator: str, region: str, year: int) -> str | None:
-    """The source of the value in force when a user entered it (not this pipeline)."""
-    for r in cat.value_rows(plan, region, indicator):
-        if int(r["year"]) == year and r.get("source") != SOURCE:
-            return str(r.get("source") or "—")
-    return None

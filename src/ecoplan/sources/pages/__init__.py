@@ -141,10 +141,11 @@ def per_factor(totals: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in totals:
         key = (int(r.get("year") or 0), str(r.get("factor")))
         row = out.setdefault(
-            key, {"year": key[0], "factor": key[1], "enterprises": 0, "tonnes": 0.0, "permitted_t": None}
+            key, {"year": key[0], "factor": key[1], "enterprises": 0, "tonnes": None, "permitted_t": None}
         )
         row["enterprises"] += 1
-        row["tonnes"] += float(r.get("tonnes") or 0.0)
+        if r.get("tonnes") is not None:  # none: no day of data (not 0 t)
+            row["tonnes"] = (row["tonnes"] or 0.0) + float(r["tonnes"])
         if r.get("permitted_t") is not None:
             row["permitted_t"] = (row["permitted_t"] or 0.0) + float(r["permitted_t"])
     rows = [out[k] for k in sorted(out)]

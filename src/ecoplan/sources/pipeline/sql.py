@@ -466,7 +466,7 @@ x AS (
     UNION ALL SELECT outlet_id, factor, year FROM d
   ) u
 )
-SELECT x.year, e.credit_code, e.region, x.factor, COALESCE(SUM(d.kg), 0) / 1000.0 AS tonnes,
+SELECT x.year, e.credit_code, e.region, x.factor, SUM(d.kg) / 1000.0 AS tonnes,
   CAST(COALESCE(SUM(d.days), 0) AS BIGINT) AS days, CAST(COUNT(*) * MAX(y.ndays) AS BIGINT) AS expected_days,
   CAST(COUNT(*) AS BIGINT) AS outlets
 FROM x JOIN yrs y ON y.year = x.year

@@ -287,7 +287,9 @@ class FactsOps:
         self, year: int | None = None, region: str | None = None, by: str = "enterprise"
     ) -> pd.DataFrame:
         """Annual emissions (t) per enterprise, or per region (every county, city and province
-        the enterprises lie in), with the outlet-days covered and expected and the coverage."""
+        the enterprises lie in), with the outlet-days covered and expected and the coverage.
+        An enterprise or region without any daily value of a pollutant it is permitted has
+        no emission (NaN), not 0 t."""
         if by not in ("enterprise", "region"):
             raise EcoplanError.worded("sources.facts.error.bad_by", by=by, choices="enterprise, region")
         t = self.store.totals(year, region)
@@ -313,7 +315,7 @@ class FactsOps:
         for key in sorted({k for r in t["region"].astype(str) for k in _region_keys(r)}):
             sub = t[t["region"].astype(str).map(lambda r, k=key: k in _region_keys(r))]
             g = sub.groupby(["year", "factor"], as_index=False).agg(
-                tonnes=("tonnes", "sum"),
+                tonnes=("tonnes", lambda v: v.sum(min_count=1)),
                 days=("days", "sum"),
                 expected_days=("expected_days", "sum"),
                 enterprises=("credit_code", "nunique"),

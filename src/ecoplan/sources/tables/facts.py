@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS sources_cards (
 );
 CREATE TABLE IF NOT EXISTS sources_totals (
     year INTEGER NOT NULL, credit_code VARCHAR NOT NULL, region VARCHAR NOT NULL, factor VARCHAR NOT NULL,
-    tonnes DOUBLE NOT NULL, days BIGINT NOT NULL, expected_days BIGINT NOT NULL, outlets BIGINT NOT NULL,
+    tonnes DOUBLE, days BIGINT NOT NULL, expected_days BIGINT NOT NULL, outlets BIGINT NOT NULL,
     PRIMARY KEY (year, credit_code, factor)
 );
 CREATE TABLE IF NOT EXISTS sources_reported (
