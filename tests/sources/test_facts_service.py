@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.sources.test_facts_pipeline import E1, T0, fixture_values, insert_values, minute, seed_register
+from tests.sources.test_facts_pipeline import E1, E2, T0, fixture_values, insert_values, minute, seed_register
 from typer.testing import CliRunner
 
 from ecoplan.app import Ecoplan
@@ -145,3 +145,16 @@ def test_commands(ep: Ecoplan, db_path: Path, tmp_path: Path) -> None:
     out = json.loads(res.output)
     # 0.060 t of COD in 2020 against 1.0 t reported for 2015: not fed — 3 of 366 days covered
     assert out["rows"] == [] and {s["reason"] for s in out["skipped"]} >= {"sources.facts.feed.not_covered"}
+
+
+def test_a_pollutant_without_data_has_no_total_not_zero(with_faults: Ecoplan) -> None:
+    """The paper mill's outfall (O2) is permitted COD but never reported: its total is
+    unknown (NaN, coverage 0), never 0 t; the boiler's SO2 (reported) has a total."""
+    t = with_faults.sources.facts.totals(2020)
+    cod = t[(t.credit_code == E2) & (t.factor == "w01018")].iloc[0]
+    so2 = t[(t.credit_code == E1) & (t.factor == "a21026")].iloc[0]
+    assert cod.tonnes != cod.tonnes and cod.days == 0  # NaN
+    assert so2.tonnes > 0
+    by_region = with_faults.sources.facts.totals(2020, by="region")
+    gd = by_region[(by_region.region == "440000") & (by_region.factor == "w01018")].iloc[0]
+    assert gd.tonnes != gd.tonnes
