@@ -16,7 +16,18 @@ from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import NONE_TEXT, has
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, out, place, say, words
 from ecoplan.kit.options import FrameFmt, TableFmt, fetched
-from ecoplan.water.commands.options import FmtOpt, OutputOpt, YearOpt, pct, run_feed, water_app, write_frame
+from ecoplan.water.commands.options import (
+    DryRunOpt,
+    FeedYearOpt,
+    FmtOpt,
+    OutputOpt,
+    TableJsonOpt,
+    YearOpt,
+    pct,
+    run_feed,
+    water_app,
+    write_frame,
+)
 
 __all__ = ["black_app", "drinking_app"]
 
@@ -139,10 +150,10 @@ def drinking_rates(
 
 @drinking_app.command("feed")
 def drinking_feed(
-    year: Annotated[int | None, typer.Option("--year", help="Only this year")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, write nothing")] = False,
+    year: FeedYearOpt = None,
+    dry_run: DryRunOpt = False,
     db: DbOpt = None,
-    fmt: Annotated[FrameFmt, typer.Option("--format", help="table or json")] = FrameFmt.table,
+    fmt: TableJsonOpt = FrameFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Write the drinking-source compliance rates to the plans (source "pipeline water"). / 写入规划指标"""
@@ -235,10 +246,10 @@ def black_ratios(
 
 @black_app.command("feed")
 def black_feed(
-    year: Annotated[int | None, typer.Option("--year", help="Only this year")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, write nothing")] = False,
+    year: FeedYearOpt = None,
+    dry_run: DryRunOpt = False,
     db: DbOpt = None,
-    fmt: Annotated[FrameFmt, typer.Option("--format", help="table or json")] = FrameFmt.table,
+    fmt: TableJsonOpt = FrameFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Write the black-odorous shares to the plans (source "pipeline water"). / 写入规划指标"""

@@ -15,10 +15,13 @@ from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, out, place, say, words
 from ecoplan.kit.options import EngineName, EngineOpt, FrameFmt, fetched
 from ecoplan.water.commands.options import (
     By,
+    DryRunOpt,
+    FeedYearOpt,
     FmtOpt,
     MonthOpt,
     OutputOpt,
     Period,
+    TableJsonOpt,
     YearOpt,
     grade_word,
     mains_text,
@@ -134,11 +137,11 @@ def water_rank(
 
 @water_app.command("feed")
 def water_feed(
-    year: Annotated[int | None, typer.Option("--year", help="Only this year")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show, write nothing")] = False,
+    year: FeedYearOpt = None,
+    dry_run: DryRunOpt = False,
     engine: EngineOpt = EngineName.duckdb,
     db: DbOpt = None,
-    fmt: Annotated[FrameFmt, typer.Option("--format", help="table or json")] = FrameFmt.table,
+    fmt: TableJsonOpt = FrameFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Write the Ⅰ–Ⅲ and worse-than-Ⅴ shares to the plans (source "pipeline water"). / 写入规划指标"""
@@ -148,7 +151,7 @@ def water_feed(
 @water_app.command("status")
 def water_status(
     db: DbOpt = None,
-    fmt: Annotated[FrameFmt, typer.Option("--format", help="table or json")] = FrameFmt.table,
+    fmt: TableJsonOpt = FrameFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """What the store holds: stations, samples, years, imports, rejects. / 数据概况"""

@@ -43,6 +43,11 @@ OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to
 YearOpt = Annotated[int, typer.Option("--year", help="Year evaluated / 评价年份")]
 MonthOpt = Annotated[int | None, typer.Option("--month", min=1, max=12, help="One month (1..12)")]
 
+#: The options of the feed commands (drinking, black-odorous, sections) and status.
+FeedYearOpt = Annotated[int | None, typer.Option("--year", help="Only this year")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show, write nothing")]
+TableJsonOpt = Annotated[FrameFmt, typer.Option("--format", help="table or json")]
+
 
 def write_frame(df: pd.DataFrame, fmt: FrameFmt, output: Path | None, lang: str) -> None:
     """csv/json to ``output`` or stdout; parquet to ``output`` (required)."""
