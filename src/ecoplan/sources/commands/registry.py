@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ import typer
 from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
+from ecoplan.core.words import Words
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, out, place, say, words
 from ecoplan.kit.options import ListFmt, TableFmt, fetched, write_frame
 from ecoplan.sources.commands.options import sources_app
@@ -49,6 +51,7 @@ class InFmt(StrEnum):
     xlsx = "xlsx"
 
 
+Fmt = Annotated[ListFmt, typer.Option("--format")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write csv/json to this file")]
 SHOWN = 20
 
@@ -126,35 +129,26 @@ def registry_load_folder(
 @registry_app.command("rejects")
 def registry_rejects(
     import_id: Annotated[int | None, typer.Option("--import", help="One import's rejects")] = None,
-    fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.table,
+    fmt: Fmt = ListFmt.table,
     output: Output = None,
     db: DbOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
     """Rejected rows of the register imports, with their reasons. / 拒收记录"""
     df = fetched(lambda ep: ep.sources.registry.rejects(import_id), db, lang)
-    w = words(lang)
-    if fmt is not ListFmt.table:
-        _write(df, fmt.value, output, lang)
-        return
     cols = ("import_id", "file", "row", "field", "value", "reason")
-    t = RichTable(*(w(f"sources.registry.header.{c}") for c in cols))
-    for r in df.itertuples(index=False):
-        t.add_row(
-            str(r.import_id),
-            r.file,
-            _text(r.row),
-            _text(r.field),
-            _text(r.value),
-            w(f"sources.registry.reason.{r.reason}"),
-        )
-    _print(t, df, lang)
+
+    def row(r: Any, w: Words) -> tuple[str, ...]:
+        reason = w(f"sources.registry.reason.{r.reason}")
+        return str(r.import_id), r.file, _text(r.row), _text(r.field), _text(r.value), reason
+
+    _show(df, fmt, output, lang, cols, row)
 
 
 @sources_app.command("enterprises")
 def sources_enterprises(
     region: Annotated[str | None, typer.Option(help="Region code (and the regions under it)")] = None,
-    fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.table,
+    fmt: Fmt = ListFmt.table,
     output: Output = None,
     db: DbOpt = None,
     lang: LangOpt = "zh",
@@ -169,14 +163,10 @@ def sources_enterprises(
         db,
         lang,
     )
-    if fmt is not ListFmt.table:
-        _write(df, fmt.value, output, lang)
-        return
-    w = words(lang)
     cols = ("credit_code", "name", "region", "industry", "key_unit", "outlets")
-    t = RichTable(*(w(f"sources.registry.header.{c}") for c in cols))
-    for r in df.itertuples(index=False):
-        t.add_row(
+
+    def row(r: Any, w: Words) -> tuple[str, ...]:
+        return (
             r.credit_code,
             r.name,
             place(names.get(r.region), r.region, lang),
@@ -184,13 +174,14 @@ def sources_enterprises(
             w("sources.registry.yes" if r.key_unit else "sources.registry.no"),
             str(counts.get(r.credit_code, 0)),
         )
-    _print(t, df, lang)
+
+    _show(df, fmt, output, lang, cols, row)
 
 
 @sources_app.command("outlets")
 def sources_outlets(
     enterprise: Annotated[str | None, typer.Option("--enterprise", help="Credit code")] = None,
-    fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.json,
+    fmt: Fmt = ListFmt.json,
     output: Output = None,
     db: DbOpt = None,
     lang: LangOpt = "zh",
@@ -205,7 +196,7 @@ def sources_devices(
     secrets: Annotated[
         bool, typer.Option("--show-secrets", help="Include the password (PW) and the SM4 key")
     ] = False,
-    fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.json,
+    fmt: Fmt = ListFmt.json,
     output: Output = None,
     db: DbOpt = None,
     lang: LangOpt = "zh",
@@ -224,7 +215,7 @@ def sources_devices(
 def sources_quantities(
     enterprise: Annotated[str | None, typer.Option("--enterprise", help="Credit code")] = None,
     year: Annotated[int | None, typer.Option(help="Year")] = None,
-    fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.json,
+    fmt: Fmt = ListFmt.json,
     output: Output = None,
     db: DbOpt = None,
     lang: LangOpt = "zh",
@@ -236,23 +227,20 @@ def sources_quantities(
 @sources_app.command("permits")
 def sources_permits(
     enterprise: Annotated[str | None, typer.Option("--enterprise", help="Credit code")] = None,
-    fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.table,
+    fmt: Fmt = ListFmt.table,
     output: Output = None,
     db: DbOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
     """Registered discharge permits. / 排污许可证"""
     df = fetched(lambda ep: ep.sources.registry.permits(enterprise), db, lang)
-    if fmt is not ListFmt.table:
-        _write(df, fmt.value, output, lang)
-        return
-    w = words(lang)
     cols = ("permit_no", "credit_code", "valid", "report_cycle")
-    t = RichTable(*(w(f"sources.registry.header.{c}") for c in cols))
-    for r in df.itertuples(index=False):
+
+    def row(r: Any, w: Words) -> tuple[str, ...]:
         cycle = w(f"sources.registry.cycle.{r.report_cycle}") if isinstance(r.report_cycle, str) else "—"
-        t.add_row(r.permit_no, r.credit_code, f"{_day(r.valid_from)} – {_day(r.valid_to)}", cycle)
-    _print(t, df, lang)
+        return r.permit_no, r.credit_code, f"{_day(r.valid_from)} – {_day(r.valid_to)}", cycle
+
+    _show(df, fmt, output, lang, cols, row)
 
 
 @sources_app.command("limits")
@@ -261,29 +249,20 @@ def sources_limits(
     at: Annotated[
         str | None, typer.Option("--at", help="Only permits valid on this date (YYYY-MM-DD)")
     ] = None,
-    fmt: Annotated[ListFmt, typer.Option("--format")] = ListFmt.table,
+    fmt: Fmt = ListFmt.table,
     output: Output = None,
     db: DbOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
     """Permit limits per outlet and factor (in force at a date). / 许可排放限值"""
     df = fetched(lambda ep: ep.sources.registry.limits(outlet, at), db, lang)
-    if fmt is not ListFmt.table:
-        _write(df, fmt.value, output, lang)
-        return
-    w = words(lang)
     cols = ("permit_no", "outlet_id", "factor", "limit", "basis", "ref_o2")
-    t = RichTable(*(w(f"sources.registry.header.{c}") for c in cols))
-    for r in df.itertuples(index=False):
-        t.add_row(
-            r.permit_no,
-            r.outlet_id,
-            r.factor,
-            f"{r.limit_value:g} {r.unit}",
-            w(f"sources.registry.basis.{r.basis}"),
-            _text(r.ref_o2),
-        )
-    _print(t, df, lang)
+
+    def row(r: Any, w: Words) -> tuple[str, ...]:
+        basis = w(f"sources.registry.basis.{r.basis}")
+        return r.permit_no, r.outlet_id, r.factor, f"{r.limit_value:g} {r.unit}", basis, _text(r.ref_o2)
+
+    _show(df, fmt, output, lang, cols, row)
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -303,6 +282,26 @@ def _write(df: pd.DataFrame, fmt: str, output: Path | None, lang: str) -> None:
         _dump_json(recs)
         return
     write_frame(df, fmt, output, lang, "sources.registry.cli.written", "sources.registry.cli.needs_output")
+
+
+def _show(
+    df: pd.DataFrame,
+    fmt: ListFmt,
+    output: Path | None,
+    lang: str,
+    cols: tuple[str, ...],
+    row: Callable[[Any, Words], tuple[str, ...]],
+) -> None:
+    """``df`` as json/csv (:func:`_write`), or a table of ``cols`` (headers from the
+    words) with a row ``row(r, w)`` for each row ``r``."""
+    if fmt is not ListFmt.table:
+        _write(df, fmt.value, output, lang)
+        return
+    w = words(lang)
+    t = RichTable(*(w(f"sources.registry.header.{c}") for c in cols))
+    for r in df.itertuples(index=False):
+        t.add_row(*row(r, w))
+    _print(t, df, lang)
 
 
 def _print(t: RichTable, df: pd.DataFrame, lang: str) -> None:
