@@ -158,3 +158,14 @@ def test_a_pollutant_without_data_has_no_total_not_zero(with_faults: Ecoplan) ->
     by_region = with_faults.sources.facts.totals(2020, by="region")
     gd = by_region[(by_region.region == "440000") & (by_region.factor == "w01018")].iloc[0]
     assert gd.tonnes != gd.tonnes
+
+
+def test_frames_of_unregistered_devices_do_not_make_registered_ones_silent(ep: Ecoplan) -> None:
+    """A captured file of other sites' packets (devices the registry does not know) with a
+    later DataTime must not stretch a trailing silence of every registered device."""
+    seed_register(ep)
+    insert_values(ep, faulty())
+    insert_values(ep, [minute("UNKNOWN-MN", T0 + dt.timedelta(hours=14), "a21026", 10.0)])
+    ep.sources.facts.compute()  # no end given: a trailing silence ends at the newest record
+    silences = [r for r in ep.sources.facts.alarms().itertuples() if r.kind == "silence"]
+    assert [(r.mn, str(r.start)) for r in silences] == [("MN1", "2020-06-01 01:50:00")]

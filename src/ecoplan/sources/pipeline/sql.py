@@ -358,7 +358,9 @@ def alarms_sql(
     silence and flatline as runs of records, negative/impossible values, flag storms and
     zero flow while emitting as runs of consecutive hours; an id
     ``kind:mn:factor:YYYYMMDDHHMM``. ``horizon``: the end of a trailing silence (default:
-    the newest record of any device in the window)."""
+    the newest record of any registered device in the window — frames of devices the
+    registry does not know, such as a captured file of other sites' packets, do not make
+    every registered device look silent)."""
     win = f"data_time >= {_ts(w.start)} AND data_time < {_ts(w.end)}"
     hz = _ts(horizon) if horizon is not None else "(SELECT MAX(data_time) FROM seen)"
     flows = _in("m.factor", al.FLOW_FACTORS)
@@ -366,7 +368,10 @@ def alarms_sql(
     return f"""
 WITH m AS (SELECT * FROM {minutes}),
 iv AS (SELECT DISTINCT mn, interval_min FROM m),
-seen AS (SELECT DISTINCT mn, data_time FROM sources_values WHERE cn IN ('2011', '2051') AND {win}),
+seen AS (
+  SELECT DISTINCT v.mn, v.data_time FROM sources_values v JOIN sources_devices d ON d.mn = v.mn
+  WHERE v.cn IN ('2011', '2051') AND {win.replace("data_time", "v.data_time")}
+),
 sg AS (
   SELECT s.mn, s.data_time AS start, LEAD(s.data_time) OVER (PARTITION BY s.mn ORDER BY s.data_time) AS nxt
   FROM seen s
