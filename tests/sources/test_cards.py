@@ -64,3 +64,14 @@ def test_rectify_days_is_a_parameter() -> None:
         quarter_cards(o, rectify_days=-1)
     with pytest.raises(ValueError):
         quarter_cards([occ("A", "other", "x", 2020, 1, 1)])
+
+
+def test_causes_in_words_in_each_language() -> None:
+    """The codes a card carries (``exceedance:<factor>``, ``quantity:<factor>``) read as
+    words in the command's table and on the pages, in zh and in en."""
+    from ecoplan.sources.standards.cards import causes
+
+    assert causes("exceedance:a21002", "zh") == "超标排放 氮氧化物"
+    assert causes("quantity:w01018,quantity:w21003", "zh") == "超许可排放量 化学需氧量、超许可排放量 氨氮"
+    assert causes("quantity:w21003", "en") == "Over the permitted quantity NH3-N"
+    assert causes("", "en") == ""

@@ -17,6 +17,7 @@ from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, out, say, words
 from ecoplan.kit.options import EngineName, EngineOpt, ListFmt, TableFmt, fetched, write_frame
 from ecoplan.sources.commands.options import sources_app
+from ecoplan.sources.standards.cards import causes
 
 __all__ = ["reported_app"]
 
@@ -34,9 +35,11 @@ End = Annotated[str | None, typer.Option("--end", help="Before (ISO date or time
 _WORDED = {"status": "status", "kind": "kind", "card": "card", "basis": "basis"}
 
 
-def _cell(col: str, v: Any, w: Any) -> str:
+def _cell(col: str, v: Any, w: Any, lang: str) -> str:
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
         return "—"
+    if col in ("causes", "persisting"):
+        return causes(v, lang) if str(v) else ""
     if col in _WORDED:
         return str(w(f"sources.facts.{_WORDED[col]}.{v}"))
     if col == "exceed" or isinstance(v, bool):
@@ -67,7 +70,7 @@ def _show(df: pd.DataFrame, cols: Sequence[str], fmt: ListFmt, output: Path | No
     shown = [c for c in cols if c in df.columns]
     t = RichTable(*(w(f"sources.facts.header.{c}") for c in shown))
     for rec in df[shown].itertuples(index=False):
-        t.add_row(*(_cell(c, v, w) for c, v in zip(shown, rec, strict=True)))
+        t.add_row(*(_cell(c, v, w, lang) for c, v in zip(shown, rec, strict=True)))
     out.print(t)
 
 

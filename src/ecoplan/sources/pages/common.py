@@ -16,8 +16,8 @@ import pandas as pd
 from ecoplan.core.errors import NotFound
 from ecoplan.core.words import has, word
 from ecoplan.kit.web import fmt
-from ecoplan.sources.standards.cards import quarter_of
-from ecoplan.sources.standards.emission_standards import FACTORS
+from ecoplan.sources.standards.cards import causes, quarter_of
+from ecoplan.sources.standards.emission_standards import factor_name
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -64,30 +64,6 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     if df.empty:
         return []
     return [{str(k): _plain(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
-
-
-def factor_name(code: str, lang: str) -> str:
-    """The factor's name (HJ 212-2017 Annex B Tables B.1/B.2, as the register's code table
-    names it) in ``lang``, else its code."""
-    for key in (f"sources.factor.{code}", f"sources.web.factor.{code}"):
-        if has(key):
-            return word(key, lang)
-    f = FACTORS.get(code)
-    return code if f is None else (f.zh if lang == "zh" else f.en)
-
-
-def causes(value: Any, lang: str) -> str:
-    """A card's causes (``exceedance:a21026``, ``quantity:w01018``) in words."""
-    items = value if isinstance(value, list | tuple) else str(value).replace(";", ",").split(",")
-    out = []
-    for item in items:
-        kind, _, factor = str(item).strip().partition(":")
-        if not kind:
-            continue
-        key = f"sources.web.cause.{kind}"
-        text = word(key, lang) if has(key) else kind
-        out.append(f"{text} {factor_name(factor, lang)}" if factor else text)
-    return word("label.report.list_sep", lang).join(out)
 
 
 def when(v: Any) -> str:

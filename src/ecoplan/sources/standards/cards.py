@@ -24,11 +24,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from ecoplan.core.words import has, word
+from ecoplan.sources.standards.emission_standards import factor_name
 
 __all__ = [
     "CAUSE_KINDS",
     "Card",
     "Occurrence",
+    "causes",
     "next_quarter",
     "quarter_bounds",
     "quarter_cards",
@@ -111,3 +116,17 @@ def quarter_cards(occurrences: Iterable[Occurrence], rectify_days: int = 30) -> 
 def _previous_quarter(quarter: str) -> str:
     y, q = int(quarter[:4]), int(quarter[-1])
     return f"{y - 1}Q4" if q == 1 else f"{y}Q{q - 1}"
+
+
+def causes(value: Any, lang: str) -> str:
+    """A card's causes (``exceedance:a21026``, ``quantity:w01018``) in words, in ``lang``."""
+    items = value if isinstance(value, list | tuple) else str(value).replace(";", ",").split(",")
+    out = []
+    for item in items:
+        kind, _, factor = str(item).strip().partition(":")
+        if not kind:
+            continue
+        key = f"sources.web.cause.{kind}"
+        text = word(key, lang) if has(key) else kind
+        out.append(f"{text} {factor_name(factor, lang)}" if factor else text)
+    return word("label.report.list_sep", lang).join(out)

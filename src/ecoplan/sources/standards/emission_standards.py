@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
 
+from ecoplan.core.words import has, word
+
 __all__ = [
     "FACTORS",
     "STANDARDS",
@@ -35,6 +37,7 @@ __all__ = [
     "Limit",
     "Standard",
     "factor_code",
+    "factor_name",
     "limit_of",
     "medium_of_factor",
     "normalise_unit",
@@ -432,3 +435,13 @@ def unit_fits(unit: str, medium: str) -> bool:
     """Whether a limit in ``unit`` can apply to a ``medium`` outlet (air: mass per volume of
     gas or %; water: mass per litre or dimensionless)."""
     return unit in _MEDIUM_UNITS.get(medium, frozenset())
+
+
+def factor_name(code: str, lang: str) -> str:
+    """The factor's name (HJ 212-2017 Annex B Tables B.1/B.2, as the register's code table
+    names it) in ``lang``, else its code."""
+    for key in (f"sources.factor.{code}", f"sources.web.factor.{code}"):
+        if has(key):
+            return word(key, lang)
+    f = FACTORS.get(code)
+    return code if f is None else (f.zh if lang == "zh" else f.en)
