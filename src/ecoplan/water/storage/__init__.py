@@ -25,7 +25,8 @@ import pandas as pd
 from ecoplan.core.errors import StoreError
 from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog
-from ecoplan.water.readers.batch import REASONS, SAMPLE_COLUMNS, STATION_COLUMNS, TARGET_COLUMNS, WaterBatch
+from ecoplan.water.readers.batch import SAMPLE_COLUMNS, STATION_COLUMNS, TARGET_COLUMNS, WaterBatch
+from ecoplan.water.storage.rejects import save_rejects
 
 __all__ = ["FAULT_POINTS", "WaterImportResult", "WaterStore"]
 
@@ -263,7 +264,7 @@ class WaterStore:
             faults.point("water.after_samples")
             result.targets = self._save_targets(batch.targets, when)
             self._save_published(batch.published_class)
-            self._save_rejects(batch.rejects, files, import_id)
+            save_rejects(self.con, batch.rejects, files, import_id)
             con.execute(
                 "INSERT INTO water_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -332,24 +333,3 @@ class WaterStore:
             self.con.execute("INSERT OR REPLACE INTO water_published_class SELECT * FROM _wp")
         finally:
             self.con.unregister("_wp")
-
-    def _save_rejects(self, rejects: pd.DataFrame, files: list[str], import_id: int) -> None:
-        if files:
-            self.con.execute(
-                f"DELETE FROM water_rejects WHERE file IN ({', '.join('?' for _ in files)})", files
-            )
-        if rejects is None or rejects.empty:
-            return
-        bad = sorted(set(rejects["reason"]) - set(REASONS))
-        if bad:
-            raise StoreError(f"unknown reject reason(s) {bad}")
-        r = rejects[["file", "row", "field", "station", "time", "item", "value", "reason"]].copy()
-        for c in ("file", "field", "station", "time", "item", "value", "reason"):
-            r[c] = _obj(r[c]).map(lambda v: None if v is None else str(v))
-        r["row"] = pd.to_numeric(r["row"], errors="coerce").astype("Int64")
-        r.insert(0, "import_id", import_id)
-        self.con.register("_wr", r)
-        try:
-            self.con.execute("INSERT INTO water_rejects SELECT * FROM _wr")
-        finally:
-            self.con.unregister("_wr")

@@ -18,9 +18,9 @@ import pandas as pd
 from ecoplan.core.errors import StoreError
 from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog
-from ecoplan.water.readers.batch import REASONS
 from ecoplan.water.readers.black_odorous import BODY_COLUMNS, MEASURE_COLUMNS
 from ecoplan.water.readers.drinking import SOURCE_COLUMNS
+from ecoplan.water.storage.rejects import save_rejects
 
 __all__ = ["FAULT_POINTS", "DrinkingStore", "RegisterImport"]
 
@@ -148,27 +148,6 @@ class DrinkingStore:
             self.con.execute("DROP TABLE IF EXISTS _wmn")
         return int(row[0]), int(row[1]), int(row[2])
 
-    def _rejects(self, rejects: pd.DataFrame, files: list[str], import_id: int) -> None:
-        if files:
-            self.con.execute(
-                f"DELETE FROM water_rejects WHERE file IN ({', '.join('?' for _ in files)})", files
-            )
-        if rejects is None or rejects.empty:
-            return
-        bad = sorted(set(rejects["reason"]) - set(REASONS))
-        if bad:
-            raise StoreError(f"unknown reject reason(s) {bad}")
-        r = rejects[["file", "row", "field", "station", "time", "item", "value", "reason"]].copy()
-        for c in ("file", "field", "station", "time", "item", "value", "reason"):
-            r[c] = r[c].astype(object).map(lambda v: None if v is None or v != v else str(v))
-        r["row"] = pd.to_numeric(r["row"], errors="coerce").astype("Int64")
-        r.insert(0, "import_id", import_id)
-        self.con.register("_wrj", r)
-        try:
-            self.con.execute("INSERT INTO water_rejects SELECT * FROM _wrj")
-        finally:
-            self.con.unregister("_wrj")
-
     def _log(self, import_id: int, when: dt.datetime, fmt: str, res: RegisterImport, rows_in: int) -> None:
         self.con.execute(
             "INSERT INTO water_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -211,7 +190,7 @@ class DrinkingStore:
             )
             counts = {str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()}
             res = RegisterImport(import_id, len(reg), new, added, revised, unchanged, counts, files)
-            self._rejects(rejects, files, import_id)
+            save_rejects(self.con, rejects, files, import_id)
             self._log(import_id, when, "drinking", res, len(s))
             faults.point("water.drinking.before_commit")
         return res
@@ -242,7 +221,7 @@ class DrinkingStore:
             )
             counts = {str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()}
             res = RegisterImport(import_id, len(bodies), new, added, revised, unchanged, counts, files)
-            self._rejects(rejects, files, import_id)
+            save_rejects(self.con, rejects, files, import_id)
             self._log(import_id, when, "black-odorous", res, len(m))
             faults.point("water.black_odorous.before_commit")
         return res
