@@ -202,6 +202,15 @@ def test_an_older_store_gets_its_assessments_on_open(db_path: Path, tmp_path: Pa
         ep.import_values(f)
     con = duckdb.connect(str(db_path))
     con.execute("DROP TABLE assessments; DROP TABLE assessment_runs; DROP TABLE target_decompositions")
+    for table in (  # and what version 5 added
+        "users api_tokens web_sessions submissions submission_events evidence_files audit_log "
+        "subscriptions notification_log plan_versions"
+    ).split():
+        con.execute(f"DROP TABLE {table}")
+    con.execute("ALTER TABLE value_revisions DROP COLUMN reviewer")
+    con.execute("ALTER TABLE value_revisions DROP COLUMN submission_id")
+    for column in ("investment", "milestone", "reviewer"):
+        con.execute(f"ALTER TABLE project_progress DROP COLUMN {column}")
     con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     con.close()
     with Ecoplan(db_path) as ep:

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecoplan.app import assessment
+from ecoplan.app.audit import Audit
+from ecoplan.app.people import People
+from ecoplan.app.review import Review
 from ecoplan.assess.evaluate import Message, Observation, PlanAssessment
 from ecoplan.assess.ranking import RankRow
 from ecoplan.assess.scoring import ScoreCard, ScoringRules, load_rules, score
@@ -189,6 +192,22 @@ class Ecoplan:
                 raise NotFound(f"domain {name!r} has no service")
             ops = self._domains[name] = load(d.service)(self)
         return ops
+
+    # people at work (issue #12): accounts, review, audit
+    @property
+    def people(self) -> People:
+        """Accounts, sign-in, tokens and sessions (:mod:`ecoplan.app.people`)."""
+        return People(self)
+
+    @property
+    def audit(self) -> Audit:
+        """The hash-chained audit log (:mod:`ecoplan.app.audit`)."""
+        return Audit(self)
+
+    @property
+    def review(self) -> Review:
+        """Submissions and their review (:mod:`ecoplan.app.review`)."""
+        return Review(self)
 
     def __getattr__(self, name: str) -> Any:
         # ``ep.air`` is ``ep.domain("air")``: the shells name no domain, tests and users may

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from ecoplan.assess.evaluate import PlanAssessment, assess_indicator, assess_plan, warning_reason
+from ecoplan.assess.evaluate import Observation, PlanAssessment, assess_indicator, assess_plan, warning_reason
 from ecoplan.assess.ranking import RankRow, rank_frame
 from ecoplan.assess.scoring import ScoringRules, load_rules, score_frame
 from ecoplan.core.errors import OutOfScope
@@ -62,12 +62,28 @@ def check_scope(cat: Catalog, plan: Plan, year: int, region: str | None = None) 
         )
 
 
-def assess(cat: Catalog, plan_id: str, region: str, year: int, as_of: str | None = None) -> PlanAssessment:
-    """One region on its own baseline and target (``docs/assessment.md``)."""
+def assess(
+    cat: Catalog,
+    plan_id: str,
+    region: str,
+    year: int,
+    as_of: str | None = None,
+    *,
+    pending: dict[str, list[Observation]] | None = None,
+) -> PlanAssessment:
+    """One region on its own baseline and target (``docs/assessment.md``).
+
+    ``pending``: values of submissions not yet published, by indicator, laid over the
+    published ones (the assessment on "latest submitted", issue #12)."""
     plan = cat.plan(plan_id)
     cat.region(region)
     check_scope(cat, plan, year, region)
     values = cat.observations(plan_id, region, as_of)
+    for ind, obs in (pending or {}).items():
+        years = {o.year for o in obs}
+        values[ind] = sorted(
+            [o for o in values.get(ind, []) if o.year not in years] + obs, key=lambda o: o.year
+        )
     return assess_plan(
         plan,
         region,

@@ -15,6 +15,10 @@ Exception tree::
     │   └── ValuesImportError      an indicator-values file has bad rows
     ├── NotFound                   an unknown plan, indicator, region or task id
     ├── OutOfScope                 a year outside a plan's period, a region outside its territory
+    ├── Unauthorized               no valid credentials (sign in, or a live token)
+    ├── Forbidden                  valid credentials without the right role or region
+    ├── RateLimited                too many attempts; ``retry_after`` seconds
+    ├── Conflict                   a write the current state does not allow (review order)
     ├── StoreError                 the database file cannot be used
     │   ├── StoreBusy              another process holds the file (DuckDB's lock)
     │   └── SchemaVersionError     the file was written by a newer ecoplan
@@ -29,17 +33,21 @@ from types import MappingProxyType
 from typing import Self
 
 __all__ = [
+    "Conflict",
     "EcoplanError",
+    "Forbidden",
     "InputFileError",
     "NotFound",
     "OutOfScope",
     "PlanError",
     "Problem",
+    "RateLimited",
     "SchemaVersionError",
     "ScoringRuleError",
     "StoreBusy",
     "StoreError",
     "TargetSyntaxError",
+    "Unauthorized",
     "ValuesImportError",
 ]
 
@@ -98,6 +106,26 @@ class NotFound(EcoplanError, LookupError):
 
 class OutOfScope(EcoplanError, ValueError):
     """A question the plan cannot answer: a year outside its period, a region outside its territory."""
+
+
+class Unauthorized(EcoplanError):
+    """No valid credentials: unknown user or wrong password (one message for both),
+    an expired, revoked or unknown token, an ended session (HTTP 401)."""
+
+
+class Forbidden(EcoplanError):
+    """Valid credentials, but the role or the region scope does not allow the act (HTTP 403)."""
+
+
+class RateLimited(EcoplanError):
+    """Too many attempts from one client or for one account (HTTP 429); retry after
+    ``retry_after`` seconds."""
+
+    retry_after: float = 60.0
+
+
+class Conflict(EcoplanError):
+    """A write the current state does not allow, e.g. publishing a returned submission (HTTP 409)."""
 
 
 class StoreError(EcoplanError):

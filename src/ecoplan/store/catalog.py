@@ -119,6 +119,8 @@ VALUE_COLUMNS = (
     "recorded_at",
     "actor",
     "origin",
+    "reviewer",
+    "submission_id",
 )
 
 #: Parsed plans by (id, stored definition); region names by file, with the commit count.
@@ -147,6 +149,7 @@ class Catalog:
     ) -> None:
         self.path = str(path or default_db_path())
         self._names: dict[str, Message] | None = None
+        self._tx_depth = 0
         self.closed = False
         #: True when this catalog must not write: a read-only open, or a snapshot view.
         self.read_only = read_only
@@ -217,14 +220,30 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction; a ``transaction()`` inside another joins it (a write and
+        its audit row commit together or not at all)."""
+        if self._tx_depth:
+            self._tx_depth += 1
+            try:
+                yield self.con
+            finally:
+                self._tx_depth -= 1
+            return
         self.con.execute("BEGIN TRANSACTION")
+        self._tx_depth = 1
         try:
             yield self.con
         except BaseException:
+            self._tx_depth = 0
             self.con.execute("ROLLBACK")
             raise
+        self._tx_depth = 0
         self.con.execute("COMMIT")
         Catalog.commits += 1
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._tx_depth > 0
 
     def schema_version(self) -> int:
         has_meta = self.con.execute(
@@ -364,6 +383,12 @@ class Catalog:
                     "use --replace to overwrite it (its indicator values are kept)"
                 )
         with self.transaction() as con:
+            if row is not None:  # the replaced definition is kept as an earlier version
+                con.execute(
+                    "INSERT INTO plan_versions SELECT id, (SELECT count(*) + 1 FROM plan_versions "
+                    "WHERE plan_id = ?), definition, imported_at, NULL FROM plans WHERE id = ?",
+                    [plan.id, plan.id],
+                )
             for table in ("plans", "indicators", "targets", "tasks", "projects"):
                 key = "id" if table == "plans" else "plan_id"
                 con.execute(f"DELETE FROM {table} WHERE {key} = ?", [plan.id])
@@ -448,6 +473,25 @@ class Catalog:
             [plan_id, plan_id],
         ).fetchall()
         return [r[0] for r in rows]
+
+    def plan_version(self, plan_id: str) -> int:
+        """The stored definition's version: 1 + the number of definitions it replaced."""
+        row = self.con.execute(
+            "SELECT count(*) + 1 FROM plan_versions WHERE plan_id = ?", [plan_id]
+        ).fetchone()
+        return int(row[0]) if row else 1
+
+    def plan_versions(self, plan_id: str) -> list[dict[str, Any]]:
+        """Earlier definitions of ``plan_id`` (version, saved_at, actor, definition), oldest first."""
+        cur = self.con.execute(
+            "SELECT version, saved_at, actor, definition FROM plan_versions "
+            "WHERE plan_id = ? ORDER BY version",
+            [plan_id],
+        )
+        return [
+            {"version": v, "saved_at": at, "actor": a, "definition": json.loads(d)}
+            for v, at, a, d in cur.fetchall()
+        ]
 
     def plan_ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM plans ORDER BY id").fetchall()]
@@ -651,6 +695,8 @@ class Catalog:
         actor: str | None = None,
         origin: str | None = None,
         only_new: bool = False,
+        reviewer: str | None = None,
+        submission_id: int | None = None,
     ) -> ImportResult:
         """Append revisions for rows whose value differs from the one in force.
 
@@ -692,6 +738,8 @@ class Catalog:
                     when,
                     actor,
                     origin,
+                    reviewer,
+                    submission_id,
                 )
             )
             if last is None:
@@ -833,6 +881,65 @@ class Catalog:
             con.execute(
                 "INSERT INTO task_status VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [plan_id, task_id, seq, status, note, evidence, _now(), actor],
+            )
+        return seq
+
+    # -- key projects ------------------------------------------------------
+    def projects(self, plan_id: str | None = None) -> list[dict[str, Any]]:
+        """Key projects with their latest progress."""
+        sql = """
+            SELECT p.plan_id, p.id, p.name_zh, p.name_en, p.category, p.region,
+                   p.investment AS planned_investment,
+                   g.progress_pct, g.investment, g.milestone, g.note, g.recorded_at, g.actor, g.reviewer
+            FROM projects p LEFT JOIN (
+                SELECT * FROM project_progress
+                QUALIFY row_number() OVER (PARTITION BY plan_id, project_id ORDER BY seq DESC) = 1
+            ) g ON g.plan_id = p.plan_id AND g.project_id = p.id
+            {where} ORDER BY p.plan_id, p.id
+        """
+        args = [plan_id] if plan_id else []
+        cur = self.con.execute(sql.format(where="WHERE p.plan_id = ?" if plan_id else ""), args)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def add_project_progress(
+        self,
+        plan_id: str,
+        project_id: str,
+        *,
+        progress_pct: float,
+        note: str | None = None,
+        investment: float | None = None,
+        milestone: str | None = None,
+        actor: str | None = None,
+        reviewer: str | None = None,
+    ) -> int:
+        """Append a progress record to a key project's history; returns its sequence number."""
+        known = self.con.execute(
+            "SELECT 1 FROM projects WHERE plan_id = ? AND id = ?", [plan_id, project_id]
+        ).fetchone()
+        if known is None:
+            raise NotFound(f"unknown project {project_id!r} of plan {plan_id!r}")
+        with self.transaction() as con:
+            row = con.execute(
+                "SELECT coalesce(max(seq), 0) FROM project_progress WHERE plan_id = ? AND project_id = ?",
+                [plan_id, project_id],
+            ).fetchone()
+            seq = int(row[0] if row else 0) + 1
+            con.execute(
+                "INSERT INTO project_progress VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    plan_id,
+                    project_id,
+                    seq,
+                    progress_pct,
+                    note,
+                    _now(),
+                    actor,
+                    investment,
+                    milestone,
+                    reviewer,
+                ],
             )
         return seq
 

@@ -105,6 +105,71 @@ MIGRATIONS: list[str] = [
         regions INTEGER NOT NULL, rows BIGINT NOT NULL
     );
     """,
+    # 5: people at work (issue #12): accounts, API tokens and web sessions; submissions
+    # under review (values, task and project progress) with their events and evidence
+    # files; the hash-chained audit log; notification subscriptions and what was sent;
+    # earlier plan versions; who reviewed a published value and which submission it came from.
+    """
+    CREATE TABLE users (
+        name VARCHAR PRIMARY KEY, display VARCHAR, email VARCHAR, role VARCHAR NOT NULL,
+        region VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, disabled BOOLEAN NOT NULL,
+        created_at TIMESTAMP NOT NULL, created_by VARCHAR
+    );
+    CREATE TABLE api_tokens (
+        id VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, secret_hash VARCHAR NOT NULL,
+        role VARCHAR NOT NULL, region VARCHAR NOT NULL, label VARCHAR,
+        created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP,
+        last_used_at TIMESTAMP
+    );
+    CREATE TABLE web_sessions (
+        id_hash VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, csrf VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL, ended_at TIMESTAMP,
+        source VARCHAR
+    );
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, plan_id VARCHAR NOT NULL,
+        region VARCHAR NOT NULL, author VARCHAR NOT NULL, state VARCHAR NOT NULL,
+        payload JSON NOT NULL, origin VARCHAR, created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL, reviewer VARCHAR, comment VARCHAR,
+        published_at TIMESTAMP
+    );
+    CREATE TABLE submission_events (
+        submission_id INTEGER NOT NULL, seq INTEGER NOT NULL, occurred_at TIMESTAMP NOT NULL,
+        actor VARCHAR NOT NULL, state VARCHAR NOT NULL, comment VARCHAR,
+        PRIMARY KEY (submission_id, seq)
+    );
+    CREATE TABLE evidence_files (
+        sha256 VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, media_type VARCHAR NOT NULL,
+        size BIGINT NOT NULL, content BLOB NOT NULL, uploaded_at TIMESTAMP NOT NULL,
+        uploaded_by VARCHAR
+    );
+    CREATE TABLE audit_log (
+        seq BIGINT PRIMARY KEY, occurred_at TIMESTAMP NOT NULL, actor VARCHAR, action VARCHAR NOT NULL,
+        target VARCHAR, region VARCHAR, outcome VARCHAR NOT NULL, before JSON, after JSON,
+        source VARCHAR, prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL
+    );
+    CREATE TABLE subscriptions (
+        user_name VARCHAR NOT NULL, id INTEGER NOT NULL, region VARCHAR, plan_id VARCHAR,
+        min_severity VARCHAR, kinds VARCHAR, email VARCHAR, webhook_url VARCHAR,
+        webhook_secret VARCHAR, created_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (user_name, id)
+    );
+    CREATE TABLE notification_log (
+        key VARCHAR NOT NULL, user_name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL, sent_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (key, user_name, channel)
+    );
+    CREATE TABLE plan_versions (
+        plan_id VARCHAR NOT NULL, version INTEGER NOT NULL, definition JSON NOT NULL,
+        saved_at TIMESTAMP NOT NULL, actor VARCHAR,
+        PRIMARY KEY (plan_id, version)
+    );
+    ALTER TABLE value_revisions ADD COLUMN reviewer VARCHAR;
+    ALTER TABLE value_revisions ADD COLUMN submission_id INTEGER;
+    ALTER TABLE project_progress ADD COLUMN investment DOUBLE;
+    ALTER TABLE project_progress ADD COLUMN milestone VARCHAR;
+    ALTER TABLE project_progress ADD COLUMN reviewer VARCHAR;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
