@@ -13,6 +13,7 @@ import sys
 
 from ecoplan.cli import assess as assess
 from ecoplan.cli import data as data
+from ecoplan.cli import ops as ops
 from ecoplan.cli import plans as plans
 from ecoplan.cli.root import app
 from ecoplan.cli.targets import targets_app, warnings
