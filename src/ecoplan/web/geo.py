@@ -35,6 +35,7 @@ __all__ = [
     "SCS_NORTH",
     "TOLERANCE",
     "drillable",
+    "national_prefectures_geojson",
     "prefecture_geojson",
     "province_geojson",
     "south_china_sea",
@@ -317,3 +318,18 @@ def prefecture_geojson(province: str) -> dict[str, Any] | None:
     if not names:
         return None
     return {"type": "FeatureCollection", "features": _features(names, lambda code, poly: not _is_scs(poly))}
+
+
+@cache
+def national_prefectures_geojson() -> dict[str, Any]:
+    """Every prefecture of China in one FeatureCollection (the map of an indicator at
+    city level under a national plan): each province's prefectures
+    (:func:`prefecture_geojson`), and the provinces without prefectures (the
+    municipalities, Hong Kong, Macao, Taiwan) as themselves, so the map has no hole."""
+    features: list[dict[str, Any]] = []
+    whole = set(drillable())
+    for f in province_geojson()["features"]:
+        code = f["properties"]["name"]
+        pg = prefecture_geojson(code) if code in whole else None
+        features.extend(pg["features"] if pg is not None else [f])
+    return {"type": "FeatureCollection", "features": features}

@@ -1,5 +1,6 @@
 """The map's boundaries as JSON (:mod:`ecoplan.web.geo`): provinces, the South China Sea
-inset and each province's prefectures, cached a day by the browser."""
+inset, each province's prefectures and all of China's prefectures, cached a day by the
+browser."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 
-from ecoplan.web.geo import prefecture_geojson, province_geojson, south_china_sea
+from ecoplan.web.geo import (
+    national_prefectures_geojson,
+    prefecture_geojson,
+    province_geojson,
+    south_china_sea,
+)
 
 __all__ = ["register"]
 
@@ -29,6 +35,11 @@ def register(app: FastAPI) -> None:
     def south_china_sea_geo() -> Response:
         """The South China Sea inset and the dashes of the maritime boundary line."""
         return _geo(south_china_sea())
+
+    @app.get("/geo/prefectures.json", include_in_schema=False)
+    def national_prefectures_geo() -> Response:
+        """Every prefecture of China (provinces without prefectures as themselves)."""
+        return _geo(national_prefectures_geojson())
 
     @app.get("/geo/prefectures/{province}.json", include_in_schema=False)
     def prefectures_geo(province: str) -> Response:

