@@ -1,6 +1,8 @@
-"""The read-only REST API, ``/api/v1`` (FastAPI; OpenAPI at ``/api/openapi.json``).
+"""The REST API, ``/api/v1`` (FastAPI; OpenAPI at ``/api/openapi.json``).
 
-Writes stay in the CLI until accounts and region-scoped permissions exist. Every
+Anonymous callers read what is published; signed-in callers (a web session or an API
+token, :mod:`ecoplan.api.auth`) also write, each write route with the role it needs
+(:mod:`ecoplan.api.writes`). Every
 error is ``{"error": {"code", "message", "message_zh", "details"}}`` with a 4xx status for what
 the caller got wrong; collections use cursor pagination with a stable order
 (``?cursor=&limit=`` → ``next_cursor``; a cursor past the end is a 400, never a
@@ -28,12 +30,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ecoplan.api import writes
+from ecoplan.api.auth import Auth, error_answers
 from ecoplan.api.cache import ResponseCache
 from ecoplan.api.security import SECURITY_HEADERS, SecurityHeaders
+from ecoplan.api.writes import MAX_UPLOAD
 from ecoplan.app import Ecoplan
 from ecoplan.core import words
+from ecoplan.core.access import Role
 from ecoplan.core.domain import load
-from ecoplan.core.errors import EcoplanError, NotFound, StoreError
+from ecoplan.core.errors import EcoplanError, InputFileError, NotFound, StoreError
 from ecoplan.domains import domains
 from ecoplan.kit.http import ApiError, Fmt, JsonOnly, Limit, export, json_response, page
 from ecoplan.plans.serialize import plan_json
@@ -49,7 +55,7 @@ __all__ = [
 
 _log = logging.getLogger("ecoplan.api")
 
-MAX_BODY = 1_000_000  # bytes; the API is read-only, a large body is a mistake or an attack
+MAX_BODY = 1_000_000  # bytes; beyond the upload routes, a large body is a mistake or an attack
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -158,7 +164,9 @@ DOCS_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 </body></html>"""
 
 
-def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) -> FastAPI:
+def create_app(
+    db: str | Path | None = None, *, ecoplan: Ecoplan | None = None, secure_cookies: bool = False
+) -> FastAPI:
     """The API over the database ``db`` (default: ``$ECOPLAN_DB`` or ./ecoplan.duckdb).
 
     Requests read through one app: ``ecoplan`` when given (``ecoplan serve`` passes the
@@ -194,14 +202,17 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
         return store.reader()
 
     app.state.session = session
+    auth = Auth(store.reader, secure_cookies=secure_cookies)
+    app.state.auth = auth
     app.add_middleware(RetryReads)
     app.add_middleware(ResponseCache, generation=lambda: store.app().state())
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Any]) -> Response:
         size = request.headers.get("content-length")
-        if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
-            return JSONResponse(error_body("request_too_large", f"request body over {MAX_BODY} bytes"), 413)
+        limit = MAX_UPLOAD if request.method in ("POST", "PUT") else MAX_BODY
+        if size is not None and (not size.isdigit() or int(size) > limit):
+            return JSONResponse(error_body("request_too_large", f"request body over {limit} bytes"), 413)
         response: Response = await call_next(request)
         return response
 
@@ -215,6 +226,24 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
         """The API documentation, offline: Swagger UI from /api/static."""
         return HTMLResponse(DOCS_HTML)
 
+    for exc_class, handler in error_answers(error_body).items():
+        app.add_exception_handler(exc_class, handler)
+
+    @app.exception_handler(InputFileError)
+    async def bad_file(_: Request, exc: InputFileError) -> JSONResponse:
+        details = [
+            {
+                "file": p.file,
+                "sheet": p.sheet,
+                "row": p.row,
+                "field": p.field,
+                "text": p.text,
+                "reason": p.reason,
+            }
+            for p in exc.problems
+        ]
+        return JSONResponse(error_body("invalid_file", str(exc), details), 400)
+
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(error_body(exc.code, exc.message, exc.details), exc.status)
@@ -225,7 +254,10 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
 
     @app.exception_handler(EcoplanError)
     async def bad_request(_: Request, exc: EcoplanError) -> JSONResponse:
-        return JSONResponse(error_body("bad_request", str(exc)), 400)
+        body = error_body("bad_request", str(exc))
+        if exc.key is not None:
+            body["error"]["message_zh"] = exc.message("zh")
+        return JSONResponse(body, 400)
 
     @app.exception_handler(StoreError)
     async def store_unavailable(request: Request, exc: StoreError) -> JSONResponse:
@@ -322,7 +354,14 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
             return export(flat, format, f"indicators-{plan_id}")
         return page(request, rows, lambda r: f"{r['order']:04d}", cursor, limit, format, "indicators")
 
-    def _assess(ep: Ecoplan, plan_id: str, region: str | None, year: int | None, as_of: str | None) -> Any:
+    def _assess(
+        ep: Ecoplan,
+        plan_id: str,
+        region: str | None,
+        year: int | None,
+        as_of: str | None,
+        pending: dict[str, Any] | None = None,
+    ) -> Any:
         p = ep.definition(plan_id)
         y = year if year is not None else p.end
         if not 1900 <= y <= 2200:
@@ -332,7 +371,7 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
                 dt.date.fromisoformat(as_of[:10])
             except ValueError:
                 raise ApiError(400, "bad_as_of", "as_of must be a date YYYY-MM-DD") from None
-        return ep.assess(plan_id, region or p.region, y, as_of)
+        return ep.assess(plan_id, region or p.region, y, as_of, pending=pending)
 
     @app.get("/api/v1/plans/{plan_id}/assessment", tags=["assessment"])
     def assessment(
@@ -342,13 +381,28 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
         year: int | None = None,
         as_of: str | None = None,
         lang: str = Query("zh", pattern="^(zh|en)$"),
+        basis: str = Query("published", pattern="^(published|submitted)$"),
         format: str = JsonOnly,
     ) -> Response:
-        """Per-indicator status, verdict and reason; summary; warnings (``?year=&as_of=``)."""
+        """Per-indicator status, verdict and reason; summary; warnings (``?year=&as_of=``).
+
+        ``basis=submitted`` (signed-in callers whose scope covers the region) lays the values
+        of submissions not yet published over the published ones; the answer names the plan
+        version and the basis."""
+        who = auth.optional(request) if basis == "submitted" else None
         with session() as ep:
-            pa = _assess(ep, plan_id, region, year, as_of)
+            pending = None
+            if basis == "submitted":
+                p = ep.definition(plan_id)
+                ep.people.require(who, Role.VIEWER, region or p.region, "assessment.submitted")
+                pending = ep.review.pending(plan_id, region or p.region)
+            pa = _assess(ep, plan_id, region, year, as_of, pending)
             data = pa.to_dict()
             data["score"] = ep.score(pa).to_dict()
+            data["plan_version"] = ep.plan_version(plan_id)
+            data["basis"] = basis
+            if basis == "submitted":
+                return writes.private(data)
             return json_response(request, data)
 
     WarnLevel = Query(None, pattern="^(red|amber|watch)$", description="red, amber or watch")
@@ -478,6 +532,8 @@ def create_app(db: str | Path | None = None, *, ecoplan: Ecoplan | None = None) 
             )
 
         return page(request, rows, key, cursor, limit, format, "values")
+
+    app.include_router(writes.router(store.app, auth), prefix="/api/v1")
 
     for d in domains():
         if d.routes is not None:

@@ -5,8 +5,9 @@ app commits a write (:meth:`ecoplan.store.catalog.Catalog.state`: None once the 
 closed, and nothing is then served from memory). This ASGI
 middleware keeps the last successful answer of each ``GET`` URL (path and query) with
 the commit count it was computed at, and serves it again until the next commit. A
-request that asks for revalidation (``If-None-Match``) or goes to ``/admin`` or
-``/static`` passes through. Bounded: at most ``max_entries`` answers of at most
+request that asks for revalidation (``If-None-Match``), goes to ``/admin`` or
+``/static``, or is signed in (a bearer token or a session cookie) passes through.
+Bounded: at most ``max_entries`` answers of at most
 ``max_body`` bytes each, least recently used first out.
 """
 
@@ -39,6 +40,10 @@ class ResponseCache:
             or scope["method"] != "GET"
             or scope["path"].startswith(("/admin", "/static"))
             or any(k == b"if-none-match" for k, _ in scope.get("headers", ()))
+            or any(  # a signed-in caller's answer is theirs: never kept, never served to another
+                k == b"authorization" or (k == b"cookie" and b"ecoplan_session=" in v)
+                for k, v in scope.get("headers", ())
+            )
         ):
             await self.app(scope, receive, send)
             return

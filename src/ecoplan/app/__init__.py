@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ecoplan.app import assessment
 from ecoplan.app.audit import Audit
+from ecoplan.app.editing import Editing
 from ecoplan.app.people import People
 from ecoplan.app.review import Review
 from ecoplan.assess.evaluate import Message, Observation, PlanAssessment
@@ -209,6 +210,19 @@ class Ecoplan:
         """Submissions and their review (:mod:`ecoplan.app.review`)."""
         return Review(self)
 
+    @property
+    def editing(self) -> Editing:
+        """Plan edits as new versions, decomposed targets, by principals (:mod:`ecoplan.app.editing`)."""
+        return Editing(self)
+
+    def plan_version(self, plan_id: str) -> int:
+        """The version of the stored definition of ``plan_id`` (1 + the definitions it replaced)."""
+        return self.catalog.plan_version(plan_id)
+
+    def projects(self, plan_id: str | None = None) -> list[dict[str, Any]]:
+        """Key projects with their latest published progress."""
+        return self.catalog.projects(plan_id)
+
     def __getattr__(self, name: str) -> Any:
         # ``ep.air`` is ``ep.domain("air")``: the shells name no domain, tests and users may
         if name.startswith("_") or name not in {d.name for d in domains()}:
@@ -323,9 +337,18 @@ class Ecoplan:
         )
 
     # assessment
-    def assess(self, plan_id: str, region: str, year: int, as_of: str | None = None) -> PlanAssessment:
-        """Assess one region on its own baseline and target (:mod:`ecoplan.app.assessment`)."""
-        return assessment.assess(self.catalog, plan_id, region, year, as_of)
+    def assess(
+        self,
+        plan_id: str,
+        region: str,
+        year: int,
+        as_of: str | None = None,
+        *,
+        pending: dict[str, list[Observation]] | None = None,
+    ) -> PlanAssessment:
+        """Assess one region on its own baseline and target (:mod:`ecoplan.app.assessment`);
+        ``pending`` lays unpublished values over the published ones (``ep.review.pending``)."""
+        return assessment.assess(self.catalog, plan_id, region, year, as_of, pending=pending)
 
     def score(
         self, pa: PlanAssessment, rules: ScoringRules | None = None, flags: set[str] | None = None

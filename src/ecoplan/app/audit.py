@@ -79,12 +79,16 @@ class Audit:
         return self.append(who.user, action, source=kw.pop("source", who.source), **kw)
 
     def denied(self, who: Principal | None, action: str, why: str, **kw: Any) -> None:
-        """Record a refused act (its own transaction: nothing else was written)."""
+        """Record a refused act (its own transaction: nothing else was written);
+        ``after_problems`` lists what was wrong with a refused file."""
+        problems = kw.pop("after_problems", None)
+        if kw.get("region") is None and who is not None:
+            kw["region"] = who.region  # an admin of the actor's region sees the refusal
         self.append(
             who.user if who else None,
             action,
             outcome="denied",
-            after={"reason": why},
+            after={"reason": why, **({"problems": problems} if problems else {})},
             source=kw.pop("source", who.source if who else None),
             **kw,
         )

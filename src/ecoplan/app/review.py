@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ecoplan.app.audit import parent_of
 from ecoplan.assess.model import Observation
 from ecoplan.core.access import Principal, Role, covers
-from ecoplan.core.errors import Conflict, EcoplanError, Forbidden, NotFound
+from ecoplan.core.errors import Conflict, EcoplanError, Forbidden, InputFileError, NotFound
 from ecoplan.ingest.uploads import check_values_upload, evidence_type
 from ecoplan.ingest.values import ValueRow, read_values
 from ecoplan.plans.model import Basis
@@ -67,9 +67,26 @@ class Review:
         self.ep = ep
 
     # -- reading a values file -----------------------------------------------------
-    def read_upload(self, name: str, data: bytes) -> list[ValueRow]:
+    def read_upload(
+        self, name: str, data: bytes, who: Principal | None = None, action: str = "submission.create"
+    ) -> list[ValueRow]:
         """The validated rows of an uploaded values file (CSV or XLSX bytes), or the
-        CLI's error report (:class:`~ecoplan.core.errors.InputFileError`)."""
+        CLI's error report (:class:`~ecoplan.core.errors.InputFileError`); a refused file
+        of ``who`` leaves an audit row naming its first problems."""
+        try:
+            return self._read_upload(name, data)
+        except InputFileError as exc:
+            if who is not None:
+                self.ep.audit.denied(
+                    who,
+                    action,
+                    f"{len(exc.problems)} problem(s) in the file",
+                    target=name[:200],
+                    after_problems=[str(p) for p in exc.problems[:5]],
+                )
+            raise
+
+    def _read_upload(self, name: str, data: bytes) -> list[ValueRow]:
         suffix = check_values_upload(name, data)
         plans = {p.id: p for p in self.ep.catalog.plans()}
         names = {r.code: r.name_zh for r in self.ep.catalog.regions()}
@@ -105,7 +122,7 @@ class Review:
         """What submitting the file would change, row by row (``new``, ``changed`` with the
         published value, ``unchanged``); nothing is stored."""
         self.ep.people.require(who, Role.REPORTER, None, "submission.preview")
-        rows = self.read_upload(name, data)
+        rows = self.read_upload(name, data, who, "submission.preview")
         plan_id, region = self._scope_rows(who, rows, "submission.preview")
         published = {
             (v["indicator_id"], v["region"], int(v["year"])): v for v in self.ep.catalog.value_rows(plan_id)
@@ -122,7 +139,7 @@ class Review:
     def submit_values(self, who: Principal, name: str, data: bytes) -> dict[str, Any]:
         """Store an uploaded values file as one submission (state ``submitted``)."""
         self.ep.people.require(who, Role.REPORTER, None, "submission.create")
-        rows = self.read_upload(name, data)
+        rows = self.read_upload(name, data, who, "submission.create")
         plan_id, region = self._scope_rows(who, rows, "submission.create")
         payload = [_row_json(r) for r in rows]
         return self._create(who, "values", plan_id, region, payload, name)
@@ -366,7 +383,7 @@ class Review:
         s = self._get(self.ep, sid)
         if s["kind"] != "values":
             raise Conflict.worded("review.error.kind", id=sid, kind=s["kind"])
-        rows = self.read_upload(name, data)
+        rows = self.read_upload(name, data, who, "submission.resubmit")
         plan_id, _ = self._scope_rows(who, rows, "submission.resubmit")
         if plan_id != s["plan_id"]:
             raise EcoplanError.worded("review.error.other_plan", id=sid, plan=s["plan_id"], got=plan_id)
