@@ -1,0 +1,818 @@
+"""``Notify(ep)``: subscriptions, what is due, and the digest that tells of it (issue #12, point 5).
+
+A user subscribes to a region subtree inside their own scope — optionally one plan, a
+minimum warning level and the kinds they care about — and names where to be told: an
+e-mail address and/or a webhook (URL and signing secret). ``run`` gathers what is due
+for every subscription:
+
+* ``warning``: the warnings of the subscribed regions (each region's latest year, as the
+  region pages show them) at or above the level (red > amber > watch);
+* ``overdue_task``: tasks of plans of those regions whose due date has passed and whose
+  latest status is not done;
+* ``missing_report``: in the weeks before a reporting deadline (values of year Y are due
+  by 31 March of Y + 1 unless set otherwise; warned from 30 days before), a plan's
+  indicators with neither a published nor a pending submitted value for Y;
+* ``returned``: the user's own submissions a reviewer returned.
+
+and sends ONE message per user and channel holding every item not sent on that channel
+before (a digest, not a flood). Each item has a stable key; a delivery records its keys
+in ``notification_log`` and an ``notify.send`` audit row in one transaction, so the next
+run sends only what is new. A failed delivery records no key (it is retried next run)
+and leaves an audit row with outcome ``failed``.
+
+The ``*_items`` functions and :func:`compose` are pure (lists and dicts in, items out);
+:func:`send_email` and :func:`post_webhook` are the only I/O besides the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import json
+import os
+import re
+import secrets
+import smtplib
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ecoplan.app.audit import parent_of
+from ecoplan.core.access import Principal, Role, covers
+from ecoplan.core.errors import EcoplanError, Forbidden, NotFound
+from ecoplan.core.regions import bundled_regions
+from ecoplan.core.words import word
+from ecoplan.store import notifications as store
+
+if TYPE_CHECKING:
+    from ecoplan.app import Ecoplan
+    from ecoplan.plans.model import Plan
+
+__all__ = [
+    "KINDS",
+    "LEVELS",
+    "Delivery",
+    "Digest",
+    "Item",
+    "Notify",
+    "Settings",
+    "Subscription",
+    "compose",
+    "missing_report_items",
+    "overdue_task_items",
+    "post_webhook",
+    "report_years",
+    "returned_items",
+    "send_email",
+    "sign",
+    "warning_items",
+]
+
+KINDS = ("warning", "overdue_task", "missing_report", "returned")
+#: Warning levels, most severe first.
+LEVELS = ("red", "amber", "watch")
+#: Task statuses that close a task (no longer overdue).
+CLOSED_TASK = frozenset({"done", "cancelled"})
+MAX_SUBSCRIPTIONS = 20
+MIN_SECRET = 16
+MAX_FIELD = 500
+#: Missing indicators named in one item (the rest are counted).
+NAMED_MISSING = 6
+_EMAIL = re.compile(r"[^@\s,;<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}")
+_MONTH_DAY = re.compile(r"(\d{2})-(\d{2})")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _both(text: Any) -> dict[str, str]:
+    """A name as ``{"zh", "en"}`` (a Message, a Text, a mapping or a plain string)."""
+    if isinstance(text, Mapping):
+        zh = str(text.get("zh") or text.get("en") or "")
+        return {"zh": zh, "en": str(text.get("en") or zh)}
+    zh = str(getattr(text, "zh", None) or text or "")
+    return {"zh": zh, "en": str(getattr(text, "en", None) or zh)}
+
+
+def _texts(key: str, **params: Any) -> dict[str, str]:
+    return {lang: word(key, lang, **params) for lang in ("zh", "en")}
+
+
+# -- settings ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settings:
+    """Where and how to deliver, and the reporting deadline.
+
+    ``deadline`` is the month and day (``MM-DD``) of year Y + 1 by which the values of
+    year Y are due; ``warn_days`` how many days before it missing reports are told of.
+    Webhooks to loopback, private or link-local addresses are refused unless
+    ``allow_private_webhooks`` (a subscriber could otherwise make the server post to
+    the machines behind it).
+    """
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "ecoplan@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    deadline: str = "03-31"
+    warn_days: int = 30
+    timeout: float = 10.0
+    allow_private_webhooks: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **given: Any) -> Settings:
+        """Settings from ``ECOPLAN_SMTP_HOST``, ``_PORT``, ``_FROM``, ``_USER``, ``_PASSWORD``,
+        ``_STARTTLS``, ``ECOPLAN_REPORT_DEADLINE``, ``ECOPLAN_REPORT_WARN_DAYS``,
+        ``ECOPLAN_NOTIFY_TIMEOUT``, ``ECOPLAN_WEBHOOK_ALLOW_PRIVATE``; ``given`` values
+        that are not None win (the command's options)."""
+        e = os.environ if env is None else env
+        yes = ("1", "true", "yes", "on")
+        base: dict[str, Any] = {}
+        pairs: list[tuple[str, str, Callable[[str], Any]]] = [
+            ("smtp_host", "ECOPLAN_SMTP_HOST", str),
+            ("smtp_port", "ECOPLAN_SMTP_PORT", int),
+            ("smtp_from", "ECOPLAN_SMTP_FROM", str),
+            ("smtp_user", "ECOPLAN_SMTP_USER", str),
+            ("smtp_password", "ECOPLAN_SMTP_PASSWORD", str),
+            ("smtp_starttls", "ECOPLAN_SMTP_STARTTLS", lambda v: v.lower() in yes),
+            ("deadline", "ECOPLAN_REPORT_DEADLINE", str),
+            ("warn_days", "ECOPLAN_REPORT_WARN_DAYS", int),
+            ("timeout", "ECOPLAN_NOTIFY_TIMEOUT", float),
+            ("allow_private_webhooks", "ECOPLAN_WEBHOOK_ALLOW_PRIVATE", lambda v: v.lower() in yes),
+        ]
+        for name, var, conv in pairs:
+            raw = e.get(var)
+            if raw:
+                try:
+                    base[name] = conv(raw)
+                except ValueError:
+                    raise EcoplanError.worded("notify.error.setting", name=var, value=raw) from None
+        base.update({k: v for k, v in given.items() if v is not None})
+        s = cls(**base)
+        s.deadline_of(2000)  # checks the form
+        if s.warn_days < 0:
+            raise EcoplanError.worded("notify.error.setting", name="warn_days", value=s.warn_days)
+        return s
+
+    def deadline_of(self, year: int) -> dt.date:
+        """The day by which the values of ``year`` are due."""
+        m = _MONTH_DAY.fullmatch(self.deadline)
+        try:
+            if m is None:
+                raise ValueError
+            return dt.date(year + 1, int(m[1]), int(m[2]))
+        except ValueError:
+            raise EcoplanError.worded("notify.error.setting", name="deadline", value=self.deadline) from None
+
+
+# -- subscriptions and items -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Subscription:
+    user: str
+    id: int
+    region: str
+    plan: str | None
+    min_severity: str
+    kinds: tuple[str, ...]
+    email: str | None
+    webhook_url: str | None
+    webhook_secret: str | None = field(default=None, repr=False)
+    created_at: dt.datetime | None = None
+
+    @classmethod
+    def of_row(cls, r: Mapping[str, Any]) -> Subscription:
+        return cls(
+            user=str(r["user_name"]),
+            id=int(r["id"]),
+            region=str(r["region"]),
+            plan=r["plan_id"],
+            min_severity=str(r["min_severity"] or "watch"),
+            kinds=tuple(k for k in str(r["kinds"] or "").split(",") if k) or KINDS,
+            email=r["email"],
+            webhook_url=r["webhook_url"],
+            webhook_secret=r["webhook_secret"],
+            created_at=r["created_at"],
+        )
+
+    def public(self) -> dict[str, Any]:
+        """The subscription as its owner sees it: the webhook secret is never shown again."""
+        return {
+            "id": self.id,
+            "user": self.user,
+            "region": self.region,
+            "plan": self.plan,
+            "min_severity": self.min_severity,
+            "kinds": list(self.kinds),
+            "email": self.email,
+            "webhook_url": self.webhook_url,
+            "webhook_secret_set": bool(self.webhook_secret),
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
+
+    def channels(self) -> list[str]:
+        out = []
+        if self.email:
+            out.append(f"email:{self.email}")
+        if self.webhook_url:
+            out.append(f"webhook:{self.webhook_url}")
+        return out
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to tell: a stable ``key`` (the same thing keeps its key across runs), its
+    kind, region and plan, the sentence in zh and en, and the facts for machines."""
+
+    key: str
+    kind: str
+    region: str
+    plan: str | None
+    text: dict[str, str]
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "region": self.region,
+            "plan": self.plan,
+            "text_zh": self.text["zh"],
+            "text_en": self.text["en"],
+            **{k: v for k, v in self.data.items() if k not in {"key", "kind"}},
+        }
+
+
+def _in(sub: Subscription, region: str) -> bool:
+    return covers(sub.region, region, parent_of)
+
+
+def _level_ok(level: str, least: str) -> bool:
+    return level in LEVELS and LEVELS.index(level) <= LEVELS.index(least)
+
+
+def warning_items(warnings: Iterable[Mapping[str, Any]], sub: Subscription) -> list[Item]:
+    """The warnings (``ep.warnings().items``) of the subscription's regions and plan at or
+    above its level; one item per plan, region, indicator, year and level."""
+    out = []
+    for w in warnings:
+        if sub.plan is not None and w["plan"] != sub.plan:
+            continue
+        if not _level_ok(str(w["level"]), sub.min_severity) or not _in(sub, str(w["region"])):
+            continue
+        key = f"warning:{w['plan']}:{w['region']}:{w['indicator']}:{w['year']}:{w['level']}"
+        text = _texts(
+            "notify.item.warning",
+            plan={"zh": w["plan_title_zh"], "en": w["plan_title_en"]},
+            region={"zh": w["region_zh"], "en": w["region_en"]},
+            indicator={"zh": w["indicator_zh"], "en": w["indicator_en"]},
+            year=w["year"],
+            level={lang: word(f"warning.{w['level']}", lang) for lang in ("zh", "en")},
+            reason={"zh": w.get("reason_zh") or "", "en": w.get("reason") or ""},
+        )
+        data = {k: w[k] for k in ("indicator", "year", "level", "severity", "status") if k in w}
+        out.append(Item(key, "warning", str(w["region"]), str(w["plan"]), text, data))
+    return out
+
+
+def overdue_task_items(
+    tasks: Iterable[Mapping[str, Any]], plans: Mapping[str, Plan], sub: Subscription, today: dt.date
+) -> list[Item]:
+    """Tasks of plans whose region lies in the subscription, due before ``today`` and not done."""
+    out = []
+    for t in tasks:
+        plan = plans.get(str(t["plan_id"]))
+        due = t.get("due")
+        if plan is None or due is None or (sub.plan is not None and plan.id != sub.plan):
+            continue
+        if not _in(sub, plan.region) or due >= today or (t.get("status") or "") in CLOSED_TASK:
+            continue
+        key = f"overdue_task:{plan.id}:{t['id']}:{due.isoformat()}"
+        status = str(t.get("status") or "not_started")
+        text = _texts(
+            "notify.item.overdue_task",
+            plan=_both(plan.title),
+            task={"zh": t.get("text_zh") or t["id"], "en": t.get("text_en") or t.get("text_zh") or t["id"]},
+            due=due.isoformat(),
+            days=(today - due).days,
+            status={lang: word(f"notify.task_status.{status}", lang) for lang in ("zh", "en")}
+            if status in {"not_started", "in_progress", "delayed"}
+            else {"zh": status, "en": status},
+        )
+        data = {"task": t["id"], "due": due.isoformat(), "status": status}
+        out.append(Item(key, "overdue_task", plan.region, plan.id, text, data))
+    return out
+
+
+def report_years(plan: Plan, today: dt.date, settings: Settings) -> list[int]:
+    """Years of ``plan`` whose values fall due within ``settings.warn_days`` of ``today``
+    (on the deadline day itself still due; the day after, no longer)."""
+    out = []
+    for year in range(plan.start, plan.end + 1):
+        due = settings.deadline_of(year)
+        if due - dt.timedelta(days=settings.warn_days) <= today <= due:
+            out.append(year)
+    return out
+
+
+def _report_regions(plan: Plan, sub: Subscription, children: Iterable[str], reporting: set[str]) -> list[str]:
+    """The regions of ``sub`` that report to ``plan``: the subscribed region when in the
+    plan's territory, the plan's own region when in the subscription, and the direct
+    children of the subscribed region that have reported to the plan before."""
+    out: list[str] = []
+    if covers(plan.region, sub.region, parent_of):
+        out.append(sub.region)
+    if plan.region != sub.region and _in(sub, plan.region):
+        out.append(plan.region)
+    for c in sorted(children):
+        if c in reporting and c not in out and covers(plan.region, c, parent_of):
+            out.append(c)
+    return out
+
+
+def missing_report_items(
+    plans: Iterable[Plan],
+    sub: Subscription,
+    today: dt.date,
+    settings: Settings,
+    *,
+    have: Mapping[str, set[tuple[str, str, int]]],
+    names: Mapping[str, Any],
+    children: Iterable[str] = (),
+) -> list[Item]:
+    """Plans of the subscription with values of a year falling due soon: one item per
+    plan, region and year naming the indicators with no value (``have[plan]`` holds the
+    (indicator, region, year) with a published or pending submitted value)."""
+    out = []
+    kids = list(children)
+    for plan in plans:
+        if sub.plan is not None and plan.id != sub.plan:
+            continue
+        years = report_years(plan, today, settings)
+        if not years:
+            continue
+        got = have.get(plan.id, set())
+        reporting = {r for (_, r, _) in got}
+        for region in _report_regions(plan, sub, kids, reporting):
+            for year in years:
+                missing = [i.id for i in plan.indicators if (i.id, region, year) not in got]
+                if not missing:
+                    continue
+                due = settings.deadline_of(year)
+                shown = ", ".join(missing[:NAMED_MISSING]) + (" …" if len(missing) > NAMED_MISSING else "")
+                text = _texts(
+                    "notify.item.missing_report",
+                    plan=_both(plan.title),
+                    region=_both(names.get(region, region)),
+                    year=year,
+                    deadline=due.isoformat(),
+                    days=(due - today).days,
+                    n=len(missing),
+                    total=len(plan.indicators),
+                    ids=shown,
+                )
+                key = f"missing_report:{plan.id}:{region}:{year}"
+                data = {"year": year, "deadline": due.isoformat(), "missing": missing}
+                out.append(Item(key, "missing_report", region, plan.id, text, data))
+    return out
+
+
+def returned_items(
+    submissions: Iterable[Mapping[str, Any]], sub: Subscription, names: Mapping[str, Any]
+) -> list[Item]:
+    """The user's submissions in state ``returned`` (one item per return: a submission
+    returned again after a resubmission is told again)."""
+    out = []
+    for s in submissions:
+        if s["state"] != "returned" or s["author"] != sub.user:
+            continue
+        if (sub.plan is not None and s["plan_id"] != sub.plan) or not _in(sub, str(s["region"])):
+            continue
+        when = s["updated_at"]
+        stamp = when.isoformat() if isinstance(when, dt.datetime) else str(when)
+        key = f"returned:{s['id']}:{stamp}"
+        text = _texts(
+            "notify.item.returned",
+            id=s["id"],
+            kind={lang: word(f"notify.submission_kind.{s['kind']}", lang) for lang in ("zh", "en")}
+            if s["kind"] in {"values", "task", "project"}
+            else {"zh": str(s["kind"]), "en": str(s["kind"])},
+            plan=s["plan_id"],
+            region=_both(names.get(str(s["region"]), s["region"])),
+            reviewer=s.get("reviewer") or "—",
+            comment=(s.get("comment") or "—")[:MAX_FIELD],
+        )
+        data = {"submission": s["id"], "comment": s.get("comment"), "reviewer": s.get("reviewer")}
+        out.append(Item(key, "returned", str(s["region"]), str(s["plan_id"]), text, data))
+    return out
+
+
+# -- the digest ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Digest:
+    """One message to one user on one channel: a subject, a plain-text body (zh, then en),
+    and the JSON a webhook receives."""
+
+    user: str
+    channel: str
+    items: tuple[Item, ...]
+    subject: str
+    text: str
+    payload: dict[str, Any]
+
+    def counts(self) -> dict[str, int]:
+        return {k: n for k in KINDS if (n := sum(i.kind == k for i in self.items))}
+
+
+def compose(user: str, channel: str, items: Iterable[Item], now: dt.datetime) -> Digest:
+    """The digest of ``items`` for ``user``: grouped by kind (in :data:`KINDS` order), each
+    group in zh and then in en; the same items, as JSON, for a webhook."""
+    ordered = sorted(items, key=lambda i: (KINDS.index(i.kind), i.key))
+    n = len(ordered)
+    subject = f"{word('notify.digest.subject', 'zh', n=n)} / {word('notify.digest.subject', 'en', n=n)}"
+    lines: list[str] = []
+    for lang in ("zh", "en"):
+        lines.append(word("notify.digest.intro", lang, user=user, n=n, at=now.isoformat(timespec="minutes")))
+        for kind in KINDS:
+            group = [i for i in ordered if i.kind == kind]
+            if not group:
+                continue
+            lines += ["", word(f"notify.kind.{kind}", lang) + f" ({len(group)})"]
+            lines += [f"- {i.text[lang]}" for i in group]
+        lines += ["", ""]
+    lines.append(word("notify.digest.footer", "zh") + " / " + word("notify.digest.footer", "en"))
+    payload = {
+        "user": user,
+        "generated_at": now.isoformat(timespec="seconds"),
+        "counts": {k: sum(i.kind == k for i in ordered) for k in KINDS},
+        "items": [i.to_json() for i in ordered],
+    }
+    return Digest(user, channel, tuple(ordered), subject, "\n".join(lines) + "\n", payload)
+
+
+# -- delivery ------------------------------------------------------------------------------------
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of ``<timestamp>.<body>`` with the subscription's secret."""
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def send_email(settings: Settings, to: str, subject: str, text: str) -> None:
+    """Send one plain-text message through the SMTP server of ``settings`` (STARTTLS and
+    login when set); an ``OSError``/``smtplib.SMTPException`` says it failed."""
+    if not settings.smtp_host:
+        raise EcoplanError.worded("notify.error.no_smtp")
+    msg = EmailMessage()
+    msg["From"] = settings.smtp_from
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = dt.datetime.now(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    msg.set_content(text, charset="utf-8")
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+        smtp.send_message(msg)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a place to post the digest to (and its secret signature)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _private(host: str) -> bool:
+    """True when any address ``host`` resolves to is loopback, private, link-local or reserved."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False  # the POST itself will fail and say so
+    for info in infos:
+        addr = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if addr.is_loopback or addr.is_private or addr.is_link_local or addr.is_reserved:
+            return True
+    return False
+
+
+def post_webhook(settings: Settings, url: str, secret: str, payload: Mapping[str, Any]) -> int:
+    """POST ``payload`` as JSON to ``url`` with ``X-Ecoplan-Timestamp`` (Unix seconds) and
+    ``X-Ecoplan-Signature``; redirects are not followed. Returns the HTTP status (2xx);
+    anything else raises (``OSError``, ``urllib.error.HTTPError``, :class:`EcoplanError`)."""
+    host = urlsplit(url).hostname or ""
+    if not settings.allow_private_webhooks and _private(host):
+        raise EcoplanError.worded("notify.error.private_webhook", host=host)
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    stamp = str(int(time.time()))
+    req = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "ecoplan-notify/1",
+            "X-Ecoplan-Timestamp": stamp,
+            "X-Ecoplan-Signature": sign(secret, stamp, body),
+        },
+    )
+    opener = urllib.request.build_opener(_NoRedirect)
+    with opener.open(req, timeout=settings.timeout) as resp:
+        status = int(resp.status)
+    if not 200 <= status < 300:  # a 3xx not followed
+        raise urllib.error.HTTPError(url, status, "not a success", resp.headers, None)
+    return status
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What ``run`` did for one user and channel: ``sent``, ``failed`` (``error`` says why)
+    or ``dry_run``; ``items`` new items, ``counts`` by kind."""
+
+    user: str
+    channel: str
+    items: int
+    counts: dict[str, int]
+    outcome: str
+    error: str | None = None
+    digest: Digest | None = field(default=None, repr=False, compare=False)
+
+
+def _channel_shown(channel: str) -> str:
+    """A channel as the audit log keeps it: a webhook without its query or credentials."""
+    kind, _, where = channel.partition(":")
+    if kind != "webhook":
+        return channel
+    u = urlsplit(where)
+    return f"webhook:{u.scheme}://{u.hostname or ''}{f':{u.port}' if u.port else ''}{u.path}"
+
+
+# -- the app ------------------------------------------------------------------------------------
+class Notify:
+    """``ep.notify``: subscriptions of users and the digest run."""
+
+    def __init__(self, ep: Ecoplan) -> None:
+        self.ep = ep
+
+    # -- subscriptions ---------------------------------------------------------------
+    def _account(self, who: Principal, user: str | None, action: str) -> dict[str, Any]:
+        """The account acted for: ``who``'s own, or (an admin over its region) ``user``'s."""
+        name = user or who.user
+        account = self.ep.people.user(name)
+        if account.get("disabled"):
+            raise Forbidden.worded("access.error.disabled", name=name)
+        if name != who.user:
+            self.ep.people.require(who, Role.ADMIN, str(account["region"]), action)
+        else:
+            self.ep.people.require(who, Role.VIEWER, None, action)
+        return account
+
+    def subscribe(
+        self,
+        who: Principal,
+        *,
+        region: str,
+        plan_id: str | None = None,
+        min_severity: str = "watch",
+        kinds: Iterable[str] | None = None,
+        email: str | None = None,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        user: str | None = None,
+    ) -> dict[str, Any]:
+        """Add a subscription for ``who`` (or, for an admin, ``user``); the region must lie
+        inside the user's scope (and the principal's). Returns it, with the webhook secret
+        shown this once (generated when not given)."""
+        action = "subscription.set"
+        account = self._account(who, user, action)
+        name = str(account["name"])
+        if region not in bundled_regions():
+            raise NotFound.worded("access.error.unknown_region", region=region)
+        if not covers(str(account["region"]), region, parent_of):
+            self.ep.audit.denied(who, action, f"region {region} outside {account['region']}", region=region)
+            raise Forbidden.worded("access.error.region", region=region, scope=account["region"])
+        self.ep.people.require(who, Role.VIEWER, region, action)
+        if plan_id is not None:
+            self.ep.definition(plan_id)  # NotFound naming the known plans
+        if min_severity not in LEVELS:
+            raise EcoplanError.worded("notify.error.level", value=min_severity, known=", ".join(LEVELS))
+        chosen = tuple(dict.fromkeys(kinds)) if kinds is not None else KINDS
+        bad = [k for k in chosen if k not in KINDS]
+        if bad or not chosen:
+            raise EcoplanError.worded(
+                "notify.error.kind", value=", ".join(bad) or "—", known=", ".join(KINDS)
+            )
+        email = (email or "").strip() or None
+        webhook_url = (webhook_url or "").strip() or None
+        if email is None and webhook_url is None:
+            raise EcoplanError.worded("notify.error.no_channel")
+        if email is not None and not _EMAIL.fullmatch(email):
+            raise EcoplanError.worded("notify.error.email", value=email[:MAX_FIELD])
+        shown_secret: str | None = None
+        if webhook_url is not None:
+            u = urlsplit(webhook_url)
+            if u.scheme not in {"http", "https"} or not u.hostname or len(webhook_url) > MAX_FIELD:
+                raise EcoplanError.worded("notify.error.url", value=webhook_url[:MAX_FIELD])
+            if webhook_secret is None:
+                webhook_secret = shown_secret = secrets.token_urlsafe(32)
+            elif len(webhook_secret) < MIN_SECRET:
+                raise EcoplanError.worded("notify.error.secret", n=MIN_SECRET)
+            else:
+                shown_secret = webhook_secret
+        elif webhook_secret is not None:
+            raise EcoplanError.worded("notify.error.secret_without_url")
+        with self.ep.writer() as w, w.catalog.transaction():
+            if len(store.subscriptions(w.catalog, name)) >= MAX_SUBSCRIPTIONS:
+                raise EcoplanError.worded("notify.error.too_many", n=MAX_SUBSCRIPTIONS)
+            sid = store.add(
+                w.catalog,
+                name,
+                region=region,
+                plan_id=plan_id,
+                min_severity=min_severity,
+                kinds=",".join(chosen),
+                email=email,
+                webhook_url=webhook_url,
+                webhook_secret=webhook_secret,
+                created_at=_now(),
+            )
+            sub = Subscription.of_row(store.find(w.catalog, name, sid) or {})
+            after = {k: v for k, v in sub.public().items() if k != "created_at"}
+            w.audit.record(who, action, target=f"subscription/{name}/{sid}", region=region, after=after)
+        out = sub.public()
+        if shown_secret is not None:
+            out["webhook_secret"] = shown_secret
+        return out
+
+    def subscriptions(self, who: Principal, user: str | None = None) -> list[dict[str, Any]]:
+        """The subscriptions of ``who`` (or of ``user``, for an admin over them)."""
+        account = self._account(who, user, "subscription.read")
+        return [
+            Subscription.of_row(r).public() for r in store.subscriptions(self.ep.catalog, account["name"])
+        ]
+
+    def unsubscribe(self, who: Principal, sid: int, user: str | None = None) -> None:
+        """Remove a subscription (:class:`NotFound` when the user has none of that id)."""
+        action = "subscription.set"
+        account = self._account(who, user, action)
+        name = str(account["name"])
+        with self.ep.writer() as w:
+            row = store.find(w.catalog, name, sid)
+            if row is None:
+                raise NotFound.worded("notify.error.unknown", id=sid, user=name)
+            sub = Subscription.of_row(row)
+            w.people.require(who, Role.VIEWER, sub.region, action)
+            with w.catalog.transaction():
+                store.remove(w.catalog, name, sid)
+                before = {k: v for k, v in sub.public().items() if k != "created_at"}
+                w.audit.record(
+                    who,
+                    action,
+                    target=f"subscription/{name}/{sid}",
+                    region=sub.region,
+                    before=before,
+                    after=None,
+                )
+
+    # -- what is due -----------------------------------------------------------------
+    def _have(self, plans: Iterable[Plan], who: Principal) -> dict[str, set[tuple[str, str, int]]]:
+        """Per plan, the (indicator, region, year) with a published or pending value."""
+        out: dict[str, set[tuple[str, str, int]]] = {}
+        for plan in plans:
+            got = {
+                (str(v["indicator_id"]), str(v["region"]), int(v["year"])) for v in self.ep.values(plan.id)
+            }
+            for s in self.ep.review.listing(who, states=["submitted", "accepted"], plan_id=plan.id):
+                if s["kind"] != "values":
+                    continue
+                rows = json.loads(s["payload"]) if isinstance(s["payload"], str) else s["payload"]
+                got |= {(str(r["indicator"]), str(r["region"]), int(r["year"])) for r in rows or []}
+            out[plan.id] = got
+        return out
+
+    def due(
+        self, subs: Iterable[Subscription], account: Mapping[str, Any], now: dt.datetime, settings: Settings
+    ) -> dict[str, dict[str, Item]]:
+        """The items of ``subs`` (one user's) by channel and key (nothing filtered yet)."""
+        subs = list(subs)
+        who = Principal(str(account["name"]), Role(str(account["role"])), str(account["region"]), via="cli")
+        today = now.date()
+        plans = {p.id: p for p in self.ep.plans()}
+        names = self.ep.region_names()
+        kinds = {k for s in subs for k in s.kinds}
+        warnings = self.ep.warnings().items if "warning" in kinds else []
+        tasks = self.ep.tasks() if "overdue_task" in kinds else []
+        returned = self.ep.review.listing(who, states=["returned"], mine=True) if "returned" in kinds else []
+        have: dict[str, set[tuple[str, str, int]]] = {}
+        if "missing_report" in kinds:
+            due_plans = [p for p in plans.values() if report_years(p, today, settings)]
+            have = self._have(due_plans, who)
+        out: dict[str, dict[str, Item]] = {}
+        for sub in subs:
+            items: list[Item] = []
+            if "warning" in sub.kinds:
+                items += warning_items(warnings, sub)
+            if "overdue_task" in sub.kinds:
+                items += overdue_task_items(tasks, plans, sub, today)
+            if "missing_report" in sub.kinds:
+                kids = [r.code for r in self.ep.regions(parent=sub.region)]
+                items += missing_report_items(
+                    [p for p in plans.values() if p.id in have],
+                    sub,
+                    today,
+                    settings,
+                    have=have,
+                    names=names,
+                    children=kids,
+                )
+            if "returned" in sub.kinds:
+                items += returned_items(returned, sub, names)
+            for channel in sub.channels():
+                bucket = out.setdefault(channel, {})
+                for i in items:
+                    bucket.setdefault(i.key, i)
+        return out
+
+    # -- the run -------------------------------------------------------------------------
+    def run(
+        self,
+        who: Principal,
+        settings: Settings,
+        *,
+        now: dt.datetime | None = None,
+        dry_run: bool = False,
+        users: Iterable[str] | None = None,
+    ) -> list[Delivery]:
+        """Send every subscriber their digest of new items, one message per channel (an
+        admin's run: the users whose accounts lie in their scope; ``users`` narrows)."""
+        self.ep.people.require(who, Role.ADMIN, None, "notify.send")
+        now = now or _now()
+        wanted = set(users) if users is not None else None
+        subs_by_user: dict[str, list[Subscription]] = {}
+        for r in store.subscriptions(self.ep.catalog):
+            sub = Subscription.of_row(r)
+            if wanted is None or sub.user in wanted:
+                subs_by_user.setdefault(sub.user, []).append(sub)
+        out: list[Delivery] = []
+        for name, subs in sorted(subs_by_user.items()):
+            try:
+                account = self.ep.people.user(name)
+            except NotFound:
+                continue
+            if account.get("disabled") or not covers(who.region, str(account["region"]), parent_of):
+                continue
+            secrets_of = {f"webhook:{s.webhook_url}": s.webhook_secret for s in subs if s.webhook_url}
+            for channel, items in sorted(self.due(subs, account, now, settings).items()):
+                sent = store.sent_keys(self.ep.catalog, name, channel)
+                new = [i for k, i in items.items() if k not in sent]
+                if not new:
+                    continue
+                digest = compose(name, channel, new, now)
+                if dry_run:
+                    out.append(Delivery(name, channel, len(new), digest.counts(), "dry_run", digest=digest))
+                    continue
+                out.append(self._deliver(who, account, digest, settings, secrets_of.get(channel) or ""))
+        return out
+
+    def _deliver(
+        self, who: Principal, account: Mapping[str, Any], digest: Digest, settings: Settings, secret: str
+    ) -> Delivery:
+        kind, _, where = digest.channel.partition(":")
+        region = str(account["region"])
+        target = f"user/{digest.user}"
+        facts = {
+            "channel": _channel_shown(digest.channel),
+            "items": len(digest.items),
+            "counts": digest.counts(),
+        }
+        try:
+            if kind == "email":
+                send_email(settings, where, digest.subject, digest.text)
+            else:
+                post_webhook(settings, where, secret, digest.payload)
+        except (OSError, smtplib.SMTPException, EcoplanError, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:MAX_FIELD]
+            self.ep.audit.append(
+                who.user, "notify.send", target=target, region=region, outcome="failed",
+                after={**facts, "error": error}, source=who.source,
+            )  # fmt: skip
+            return Delivery(
+                digest.user, digest.channel, len(digest.items), digest.counts(), "failed", error, digest
+            )
+        with self.ep.writer() as w, w.catalog.transaction():
+            store.record_sent(
+                w.catalog, digest.user, digest.channel, [(i.key, i.kind) for i in digest.items], _now()
+            )
+            w.audit.record(who, "notify.send", target=target, region=region, after=facts)
+        return Delivery(digest.user, digest.channel, len(digest.items), digest.counts(), "sent", None, digest)
