@@ -195,6 +195,13 @@ def test_manifest_lists_every_file_with_size_and_sha256(filled: Ecoplan, tmp_pat
         data = (tmp_path / "bk" / f["path"]).read_bytes()
         assert len(data) == f["size"] and hashlib.sha256(data).hexdigest() == f["sha256"]
     assert rep.files == len(listed)
+    # owner-only: the catalog holds account data
+    assert (tmp_path / "bk").stat().st_mode & 0o777 == 0o700
+    ops.backup(filled, tmp_path / "bk.tar")
+    assert (tmp_path / "bk.tar").stat().st_mode & 0o777 == 0o600
+    with tarfile.open(tmp_path / "bk.tar") as tar:
+        assert sorted(m.name for m in tar.getmembers()) == sorted([*listed, "manifest.json"])
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def test_restore_refuses_a_damaged_backup_naming_the_file(filled: Ecoplan, tmp_path: Path) -> None:

@@ -212,13 +212,23 @@ def backup(
         result = _write(catalog, stage, hold)
         if as_tar:
             tmp_tar = parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
-            with tarfile.open(tmp_tar, "w") as tar:
-                for p in sorted(stage.rglob("*")):
-                    if p.is_file():
-                        tar.add(p, arcname=p.relative_to(stage).as_posix(), recursive=False)
-            with open(tmp_tar, "rb+") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp_tar, target)
+            # owner-only, like the folder: the catalog holds account data (password hashes)
+            fd = os.open(tmp_tar, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
+                    for p in sorted(stage.rglob("*")):
+                        if p.is_file():
+                            tar.add(p, arcname=p.relative_to(stage).as_posix(), recursive=False)
+                    tar.close()
+                    raw.flush()
+                    os.fsync(raw.fileno())
+            except BaseException:
+                tmp_tar.unlink(missing_ok=True)
+                raise
+            try:
+                os.link(tmp_tar, target)  # never over a file that appeared meanwhile
+            finally:
+                tmp_tar.unlink(missing_ok=True)
             shutil.rmtree(stage, ignore_errors=True)
         else:
             os.rename(stage, target)
