@@ -280,7 +280,16 @@ class Ecoplan:
         actor: str | None = None,
     ) -> int:
         """Append a status to a task's history; returns its sequence number."""
-        return self.catalog.update_task(plan_id, task_id, status, note=note, evidence=evidence, actor=actor)
+        with self.writer() as w, w.catalog.transaction():
+            seq = w.catalog.update_task(plan_id, task_id, status, note=note, evidence=evidence, actor=actor)
+            w.audit.append(
+                actor or "shell",
+                "task.update",
+                target=f"{plan_id}/{task_id}",
+                after={"status": status, "note": note, "evidence": evidence},
+                source="cli",
+            )
+            return seq
 
     def decompositions(self, plan_id: str | None = None, region: str | None = None) -> list[dict[str, Any]]:
         """Stored decomposed targets, by plan, indicator, region and year."""
@@ -308,7 +317,18 @@ class Ecoplan:
         plan = read_plan_file(path)
         if plan.region not in self.catalog.region_codes():
             raise NotFound(f"{path}: region {plan.region} is not in the store (run `ecoplan init`)")
-        return plan, self.catalog.save_plan(plan, replace=replace)
+        with self.writer() as w, w.catalog.transaction():
+            changed = w.catalog.save_plan(plan, replace=replace)
+            if changed:
+                w.audit.append(
+                    "shell",
+                    "plan.import",
+                    target=f"plan/{plan.id}",
+                    region=plan.region,
+                    after={"file": Path(path).name, "version": w.catalog.plan_version(plan.id)},
+                    source="cli",
+                )
+            return plan, changed
 
     # values
     def import_values(
@@ -328,13 +348,23 @@ class Ecoplan:
         plans = {p.id: p for p in self.catalog.plans()}
         names = {r.code: r.name_zh for r in self.catalog.regions()}
         rows = read_values(path, plans, names, sheet=sheet)
-        return self.catalog.add_values(
-            rows,
-            recorded_at=recorded_moment(recorded_at),
-            actor=actor,
-            origin=Path(path).name,
-            only_new=only_new,
-        )
+        with self.writer() as w, w.catalog.transaction():
+            res = w.catalog.add_values(
+                rows,
+                recorded_at=recorded_moment(recorded_at),
+                actor=actor,
+                origin=Path(path).name,
+                only_new=only_new,
+            )
+            if res.changed:
+                w.audit.append(
+                    actor or "shell",
+                    "values.import",
+                    target=Path(path).name,
+                    after={"inserted": res.inserted, "revised": res.revised, "unchanged": res.unchanged},
+                    source="cli",
+                )
+            return res
 
     # assessment
     def assess(
@@ -390,7 +420,17 @@ class Ecoplan:
 
     def import_decompositions(self, path: str | Path, *, actor: str | None = None) -> ImportResult:
         """Store the decomposed targets of a file (:mod:`ecoplan.ingest.decompositions`)."""
-        return assessment.import_decompositions(self.catalog, path, actor=actor)
+        with self.writer() as w, w.catalog.transaction():
+            res = assessment.import_decompositions(w.catalog, path, actor=actor)
+            if res.changed:
+                w.audit.append(
+                    actor or "shell",
+                    "decomposition.import",
+                    target=Path(path).name,
+                    after={"inserted": res.inserted, "revised": res.revised},
+                    source="cli",
+                )
+            return res
 
     def remove_decompositions(self, path: str | Path) -> int:
         """Delete the decomposed targets a file lists; those regions inherit again."""

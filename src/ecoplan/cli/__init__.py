@@ -13,7 +13,9 @@ import sys
 
 from ecoplan.cli import assess as assess
 from ecoplan.cli import data as data
+from ecoplan.cli import notify as notify
 from ecoplan.cli import ops as ops
+from ecoplan.cli import people as people
 from ecoplan.cli import plans as plans
 from ecoplan.cli.root import app
 from ecoplan.cli.targets import targets_app, warnings
