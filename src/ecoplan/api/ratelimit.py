@@ -19,8 +19,8 @@ The limits of ecoplan (the API wires them into sign-in and the write routes):
   (spraying passwords over many accounts);
 - :data:`WRITES`: write requests per principal — 60 per minute, bursts of 60.
 
-A failed sign-in ``hit`` s both sign-in limiters; while either refuses, a sign-in is refused
-before the password is checked (:func:`signin_wait`).
+A failed sign-in ``hit`` s both sign-in limiters (:func:`signin_keys`); while either one's
+:meth:`Limiter.wait` is not ``None`` a sign-in is refused before its password is checked.
 """
 
 from __future__ import annotations
