@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ecoplan.core.domain import load
 from ecoplan.domains import domains
-from ecoplan.web import dispatch, errors, geo_routes, home, indicators, plans, regions
+from ecoplan.web import account, dispatch, errors, geo_routes, home, indicators, plans, regions
 from ecoplan.web.common import page, respond, session_of
 
 __all__ = ["domain_page", "register"]
@@ -58,6 +58,7 @@ def register(app: FastAPI) -> None:
     regions.register(app, session)
     dispatch.register(app, session)
     indicators.register(app, session)  # the indicator page and its API twin (issue 12)
+    account.register(app, session)  # sign-in, my region, review queue, audit (issue 12)
     for d in domains():
         if d.web is not None:
             router = load(d.web)(session, domain_page)

@@ -11,20 +11,53 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ecoplan.app import Ecoplan
+from ecoplan.core.access import Principal
 from ecoplan.core.words import Words
 from ecoplan.web.templating import render
 
-__all__ = ["Format", "Lang", "Session", "lang_of", "page", "plan_titles", "respond", "session_of"]
+__all__ = [
+    "VISITOR",
+    "Format",
+    "Lang",
+    "Session",
+    "Visitor",
+    "lang_of",
+    "page",
+    "plan_titles",
+    "respond",
+    "session_of",
+]
 
 Session = Callable[[], AbstractContextManager[Ecoplan]]
 Lang: Any = Query("zh", pattern="^(zh|en)$")
 Format: Any = Query("html", pattern="^(html|json)$")
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """A signed-in visitor as the page header shows them: the principal, the session's
+    CSRF token (for the sign-out form) and the name of their region."""
+
+    principal: Principal
+    csrf: str | None
+    region_zh: str
+    region_en: str
+
+    def region(self, lang: str) -> str:
+        return self.region_en if lang == "en" and self.region_en else self.region_zh
+
+
+#: The signed-in visitor of the request being answered, None for an anonymous one. Set
+#: by the account pages' middleware (:mod:`ecoplan.web.account`) from the session cookie.
+VISITOR: ContextVar[Visitor | None] = ContextVar("ecoplan_web_visitor", default=None)
 
 
 def session_of(app: FastAPI) -> Session:
@@ -40,7 +73,10 @@ def lang_of(request: Request) -> str:
 
 
 def page(template: str, title: str | None, lang: str, path: str, **context: Any) -> HTMLResponse:
-    """A dashboard page: ``template`` (extending ``base.html``) rendered with ``context``."""
+    """A dashboard page: ``template`` (extending ``base.html``) rendered with ``context``
+    (``visitor``: the signed-in :class:`Visitor` the header shows, by default the
+    request's :data:`VISITOR`)."""
+    context.setdefault("visitor", VISITOR.get())
     return HTMLResponse(render(template, title=title, lang=lang, path=path, w=Words(lang), **context))
 
 
