@@ -10,6 +10,7 @@ import email.policy
 import hashlib
 import hmac
 import json
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -40,6 +41,7 @@ from ecoplan.app.notify import (
 )
 from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import EcoplanError, Forbidden, NotFound, Unauthorized
+from ecoplan.plans.model import Plan
 
 SHELL = Principal.shell()
 JM = Principal("jm-reporter", Role.REPORTER, "440700", via="session")
@@ -156,13 +158,32 @@ def jiangmen_values(tmp: Path) -> Path:
     )
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The world built once: regions and plans, the demo values, Jiangmen's values with
+    warnings, a Jiangmen reporter and a Guangdong reviewer (each test gets a copy)."""
+    tmp = tmp_path_factory.mktemp("notify")
+    with Ecoplan(tmp / "world.duckdb") as ep:
+        ep.init()
+        ep.import_values(demo_values_path(), recorded_at="2021-06-30")
+        ep.import_values(jiangmen_values(tmp), recorded_at="2018-03-01")
+        ep.people.add_user(SHELL, "jm-reporter", "long-password-1", "reporter", "440700")
+        ep.people.add_user(SHELL, "gd-reviewer", "long-password-2", "reviewer", "440000")
+    return tmp / "world.duckdb"
+
+
+@pytest.fixture(scope="module")
+def cn13(template: Path) -> Plan:
+    with Ecoplan(template, read_only=True) as ep:
+        return ep.definition("cn-13th-eco")
+
+
 @pytest.fixture
-def world(ep: Ecoplan, tmp_path: Path) -> Ecoplan:
-    ep.import_values(demo_values_path(), recorded_at="2021-06-30")
-    ep.import_values(jiangmen_values(tmp_path), recorded_at="2018-03-01")
-    ep.people.add_user(SHELL, "jm-reporter", "long-password-1", "reporter", "440700")
-    ep.people.add_user(SHELL, "gd-reviewer", "long-password-2", "reviewer", "440000")
-    return ep
+def world(template: Path, tmp_path: Path) -> Iterator[Ecoplan]:
+    db = tmp_path / "world.duckdb"
+    shutil.copyfile(template, db)
+    with Ecoplan(db) as ep:
+        yield ep
 
 
 def log_rows(ep: Ecoplan) -> list[tuple[Any, ...]]:
@@ -275,13 +296,13 @@ def test_subscribe_list_remove_each_audited(world: Ecoplan) -> None:
         (dt.date(2016, 3, 10), []),  # 2015 is before the plan's first year
     ],
 )
-def test_report_years_window(ep: Ecoplan, today: dt.date, years: list[int]) -> None:
-    assert report_years(ep.definition("cn-13th-eco"), today, Settings()) == years
+def test_report_years_window(cn13: Plan, today: dt.date, years: list[int]) -> None:
+    assert report_years(cn13, today, Settings()) == years
 
 
-def test_report_years_follow_the_setting(ep: Ecoplan) -> None:
+def test_report_years_follow_the_setting(cn13: Plan) -> None:
     s = Settings.from_env({"ECOPLAN_REPORT_DEADLINE": "06-30", "ECOPLAN_REPORT_WARN_DAYS": "10"})
-    plan = ep.definition("cn-13th-eco")
+    plan = cn13
     assert report_years(plan, dt.date(2019, 6, 20), s) == [2018]
     assert report_years(plan, dt.date(2019, 6, 19), s) == []
     with pytest.raises(EcoplanError, match="deadline"):
