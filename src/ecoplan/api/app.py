@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ecoplan.api import writes
+from ecoplan.api import subscriptions, writes
 from ecoplan.api.auth import Auth, error_answers
 from ecoplan.api.cache import ResponseCache
 from ecoplan.api.security import SECURITY_HEADERS, SecurityHeaders
@@ -534,6 +534,7 @@ def create_app(
         return page(request, rows, key, cursor, limit, format, "values")
 
     app.include_router(writes.router(store.app, auth), prefix="/api/v1")
+    app.include_router(subscriptions.router(store.app, auth.writer, auth.required), tags=["accounts"])
 
     for d in domains():
         if d.routes is not None:

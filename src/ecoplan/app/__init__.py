@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ecoplan.app import assessment
 from ecoplan.app.audit import Audit
 from ecoplan.app.editing import Editing
+from ecoplan.app.notify import Notify
 from ecoplan.app.people import People
 from ecoplan.app.review import Review
 from ecoplan.assess.evaluate import Message, Observation, PlanAssessment
@@ -209,6 +210,11 @@ class Ecoplan:
     def review(self) -> Review:
         """Submissions and their review (:mod:`ecoplan.app.review`)."""
         return Review(self)
+
+    @property
+    def notify(self) -> Notify:
+        """Subscriptions and the notification digest (:mod:`ecoplan.app.notify`)."""
+        return Notify(self)
 
     @property
     def editing(self) -> Editing:
