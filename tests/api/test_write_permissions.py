@@ -60,7 +60,11 @@ class World:
 
     def footprint(self) -> tuple[int, ...]:
         """Counts of every table a write route may change, except the audit log."""
-        tables = ["users", "api_tokens", "web_sessions", "submissions", "submission_events", "evidence_files", "subscriptions", "plan_versions", "value_revisions", "target_decompositions", "task_status", "project_progress"]
+        tables = (
+            "users", "api_tokens", "web_sessions", "submissions", "submission_events", "evidence_files",
+            "subscriptions", "plan_versions", "value_revisions", "target_decompositions", "task_status",
+            "project_progress",
+        )  # fmt: skip
         with self.ep.reader() as r:
             con = r.catalog.con
             changed = (
