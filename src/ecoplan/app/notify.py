@@ -43,6 +43,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -62,6 +63,7 @@ __all__ = [
     "LEVELS",
     "Delivery",
     "Digest",
+    "Facts",
     "Item",
     "Notify",
     "Settings",
@@ -558,6 +560,54 @@ def _channel_shown(channel: str) -> str:
     return f"webhook:{u.scheme}://{u.hostname or ''}{f':{u.port}' if u.port else ''}{u.path}"
 
 
+class Facts:
+    """What one run reads from the store, once, whatever the number of subscribers."""
+
+    def __init__(self, ep: Ecoplan, today: dt.date, settings: Settings) -> None:
+        self.ep, self.today, self.settings = ep, today, settings
+
+    @cached_property
+    def plans(self) -> dict[str, Plan]:
+        return {p.id: p for p in self.ep.plans()}
+
+    @cached_property
+    def names(self) -> dict[str, Any]:
+        return dict(self.ep.region_names())
+
+    @cached_property
+    def warnings(self) -> list[dict[str, Any]]:
+        return self.ep.warnings().items
+
+    @cached_property
+    def tasks(self) -> list[dict[str, Any]]:
+        return self.ep.tasks()
+
+    @cached_property
+    def due_plans(self) -> list[Plan]:
+        """The plans with values falling due around today."""
+        return [p for p in self.plans.values() if report_years(p, self.today, self.settings)]
+
+    @cached_property
+    def have(self) -> dict[str, set[tuple[str, str, int]]]:
+        """Per plan falling due, the (indicator, region, year) with a published value or
+        one in a values submission under review (submitted or accepted)."""
+        out: dict[str, set[tuple[str, str, int]]] = {}
+        for plan in self.due_plans:
+            got = {
+                (str(v["indicator_id"]), str(v["region"]), int(v["year"])) for v in self.ep.values(plan.id)
+            }
+            pending = self.ep.review.listing(
+                Principal.shell(), states=["submitted", "accepted"], plan_id=plan.id
+            )
+            for s in pending:
+                if s["kind"] != "values":
+                    continue
+                rows = json.loads(s["payload"]) if isinstance(s["payload"], str) else s["payload"]
+                got |= {(str(r["indicator"]), str(r["region"]), int(r["year"])) for r in rows or []}
+            out[plan.id] = got
+        return out
+
+
 # -- the app ------------------------------------------------------------------------------------
 class Notify:
     """``ep.notify``: subscriptions of users and the digest run."""
@@ -686,58 +736,38 @@ class Notify:
                 )
 
     # -- what is due -----------------------------------------------------------------
-    def _have(self, plans: Iterable[Plan], who: Principal) -> dict[str, set[tuple[str, str, int]]]:
-        """Per plan, the (indicator, region, year) with a published or pending value."""
-        out: dict[str, set[tuple[str, str, int]]] = {}
-        for plan in plans:
-            got = {
-                (str(v["indicator_id"]), str(v["region"]), int(v["year"])) for v in self.ep.values(plan.id)
-            }
-            for s in self.ep.review.listing(who, states=["submitted", "accepted"], plan_id=plan.id):
-                if s["kind"] != "values":
-                    continue
-                rows = json.loads(s["payload"]) if isinstance(s["payload"], str) else s["payload"]
-                got |= {(str(r["indicator"]), str(r["region"]), int(r["year"])) for r in rows or []}
-            out[plan.id] = got
-        return out
-
     def due(
-        self, subs: Iterable[Subscription], account: Mapping[str, Any], now: dt.datetime, settings: Settings
+        self,
+        subs: Iterable[Subscription],
+        account: Mapping[str, Any],
+        now: dt.datetime,
+        settings: Settings,
+        facts: Facts | None = None,
     ) -> dict[str, dict[str, Item]]:
-        """The items of ``subs`` (one user's) by channel and key (nothing filtered yet)."""
+        """The items of ``subs`` (one user's) by channel and key (nothing filtered yet);
+        ``facts`` shares the store's state between the users of one run."""
         subs = list(subs)
+        f = facts or Facts(self.ep, now.date(), settings)
         who = Principal(str(account["name"]), Role(str(account["role"])), str(account["region"]), via="cli")
-        today = now.date()
-        plans = {p.id: p for p in self.ep.plans()}
-        names = self.ep.region_names()
-        kinds = {k for s in subs for k in s.kinds}
-        warnings = self.ep.warnings().items if "warning" in kinds else []
-        tasks = self.ep.tasks() if "overdue_task" in kinds else []
-        returned = self.ep.review.listing(who, states=["returned"], mine=True) if "returned" in kinds else []
-        have: dict[str, set[tuple[str, str, int]]] = {}
-        if "missing_report" in kinds:
-            due_plans = [p for p in plans.values() if report_years(p, today, settings)]
-            have = self._have(due_plans, who)
+        returned = (
+            self.ep.review.listing(who, states=["returned"], mine=True)
+            if any("returned" in s.kinds for s in subs)
+            else []
+        )
         out: dict[str, dict[str, Item]] = {}
         for sub in subs:
             items: list[Item] = []
             if "warning" in sub.kinds:
-                items += warning_items(warnings, sub)
+                items += warning_items(f.warnings, sub)
             if "overdue_task" in sub.kinds:
-                items += overdue_task_items(tasks, plans, sub, today)
+                items += overdue_task_items(f.tasks, f.plans, sub, f.today)
             if "missing_report" in sub.kinds:
                 kids = [r.code for r in self.ep.regions(parent=sub.region)]
                 items += missing_report_items(
-                    [p for p in plans.values() if p.id in have],
-                    sub,
-                    today,
-                    settings,
-                    have=have,
-                    names=names,
-                    children=kids,
+                    f.due_plans, sub, f.today, settings, have=f.have, names=f.names, children=kids
                 )
             if "returned" in sub.kinds:
-                items += returned_items(returned, sub, names)
+                items += returned_items(returned, sub, f.names)
             for channel in sub.channels():
                 bucket = out.setdefault(channel, {})
                 for i in items:
@@ -765,6 +795,7 @@ class Notify:
             if wanted is None or sub.user in wanted:
                 subs_by_user.setdefault(sub.user, []).append(sub)
         out: list[Delivery] = []
+        facts = Facts(self.ep, now.date(), settings)
         for name, subs in sorted(subs_by_user.items()):
             try:
                 account = self.ep.people.user(name)
@@ -773,7 +804,7 @@ class Notify:
             if account.get("disabled") or not covers(who.region, str(account["region"]), parent_of):
                 continue
             secrets_of = {f"webhook:{s.webhook_url}": s.webhook_secret for s in subs if s.webhook_url}
-            for channel, items in sorted(self.due(subs, account, now, settings).items()):
+            for channel, items in sorted(self.due(subs, account, now, settings, facts).items()):
                 sent = store.sent_keys(self.ep.catalog, name, channel)
                 new = [i for k, i in items.items() if k not in sent]
                 if not new:
