@@ -561,3 +561,36 @@ def test_the_api_lists_adds_and_removes_the_callers_subscriptions(world: Ecoplan
         assert c.delete(f"/api/v1/me/subscriptions/{sid}", headers=auth).status_code == 204
         assert c.delete(f"/api/v1/me/subscriptions/{sid}", headers=auth).status_code == 404
         assert c.get("/api/v1/me/subscriptions", headers=auth).json() == []
+
+
+def test_a_province_hears_of_its_cities_and_not_of_cities_that_never_reported(world: Ecoplan) -> None:
+    Notify(world).subscribe(GD, region="440000", min_severity="amber", email="gd@example.org")
+    done = Notify(world).run(SHELL, Settings(), now=NOW, dry_run=True)
+    items = [i for d in done for i in (d.digest.items if d.digest else ())]
+    missing = {(i.plan, i.region) for i in items if i.kind == "missing_report"}
+    assert missing == {
+        ("cn-13th-eco", "440000"),
+        ("cn-13th-eco-mee2020", "440000"),
+        ("jiangmen-13th-eco", "440700"),  # the city plan's own region lies in Guangdong
+    }
+    assert {(i.region, i.data["level"]) for i in items if i.kind == "warning"} == {
+        ("440700", "red"),
+        ("440700", "amber"),
+    }
+    assert {i.plan for i in items if i.kind == "overdue_task"} == {"jiangmen-13th-eco"}
+    assert not [i for i in items if i.kind == "returned"]
+
+
+def test_the_documented_receiver_accepts_the_real_webhook(world: Ecoplan, hooks: Hooks) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "notifications.md").read_text("utf-8")
+    snippet = doc.split("```python\n", 1)[1].split("```", 1)[0]
+    ns: dict[str, Any] = {}
+    exec(compile(snippet, "docs/notifications.md", "exec"), ns)
+    Notify(world).subscribe(
+        JM, region="440700", kinds=["warning"], webhook_url=hooks.url, webhook_secret=SECRET
+    )
+    Notify(world).run(SHELL, Settings(allow_private_webhooks=True, timeout=5), now=NOW)
+    _, headers, body = hooks.received[0]
+    assert ns["verify"](SECRET, headers, body)
+    assert not ns["verify"](SECRET, headers, body.replace(b"red", b"amber"))
+    assert not ns["verify"](SECRET, {**headers, "X-Ecoplan-Timestamp": "1600000000"}, body)  # stale
