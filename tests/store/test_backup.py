@@ -24,6 +24,7 @@ from tests.air.pipeline.air_helpers import batch, hourly, stations
 from tests.conftest import write_csv
 
 from ecoplan.app import Ecoplan, ops
+from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import StoreError
 from ecoplan.demo.synthetic import synthetic_values
 from ecoplan.store import backup as store_backup
@@ -282,6 +283,19 @@ def test_restore_under_another_name_moves_the_data_folder(filled: Ecoplan, tmp_p
     with Ecoplan(target) as new:
         assert new.air.store.check() == []
         assert state(new) == expected
+
+
+def test_backup_and_restore_are_audited_and_the_restored_chain_verifies(
+    filled: Ecoplan, tmp_path: Path
+) -> None:
+    admin = Principal("root", Role.ADMIN, "000000", via="cli")
+    ops.backup(filled, tmp_path / "bk", actor="ops")
+    rows = filled.audit.rows(admin, action="backup")
+    assert [(r["actor"], r["target"], r["source"]) for r in rows] == [("ops", str(tmp_path / "bk"), "cli")]
+    ops.restore(tmp_path / "bk", tmp_path / "r" / "x.duckdb", actor="ops")
+    with Ecoplan(tmp_path / "r" / "x.duckdb") as new:
+        assert new.audit.verify().ok
+        assert [r["action"] for r in new.audit.rows(admin, actor="ops")] == ["restore"]
 
 
 def test_backup_refuses_an_existing_destination(filled: Ecoplan, tmp_path: Path) -> None:

@@ -4,7 +4,8 @@
 opened): readers go on, and the app's single writer is held only for the instant the
 snapshot begins (:mod:`ecoplan.store.backup` says why that makes a running import either
 entirely in the backup or entirely absent). :func:`restore` writes a store that no app
-has open. Both append an audit row when the app keeps an audit log (``ep.audit``).
+has open. Both append an audit row when the app keeps an audit log (``ep.audit``): the actor is
+the caller's (``cli:<login name>`` by default), the source ``cli``.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class RestoreReport:
         return asdict(self)
 
 
-def _actor(actor: object) -> object:
+def _actor(actor: str | None) -> str:
     if actor is not None:
         return actor
     try:
@@ -63,15 +64,14 @@ def _actor(actor: object) -> object:
         return "cli"
 
 
-def _audit(ep: Ecoplan, actor: object, action: str, target: str, after: dict[str, Any]) -> None:
+def _audit(ep: Ecoplan, actor: str | None, action: str, target: str, after: dict[str, Any]) -> None:
     log = getattr(ep, "audit", None)
     if log is None:
         return
-    with ep.writer():
-        log.append(_actor(actor), action, target=target, after=after, source="cli")
+    log.append(_actor(actor), action, target=target, after=after, source="cli")
 
 
-def backup(ep: Ecoplan, dest: str | os.PathLike[str], *, actor: object = None) -> BackupReport:
+def backup(ep: Ecoplan, dest: str | os.PathLike[str], *, actor: str | None = None) -> BackupReport:
     """Write a consistent backup of ``ep``'s store to ``dest`` (a new folder, or ``*.tar``)."""
     res = _backup.backup(ep.catalog, dest, ep.writer)
     report = BackupReport(res.dest, res.files, res.bytes, res.schema, res.created_at)
@@ -82,7 +82,7 @@ def backup(ep: Ecoplan, dest: str | os.PathLike[str], *, actor: object = None) -
 
 
 def restore(
-    src: str | os.PathLike[str], db: str | os.PathLike[str], *, force: bool = False, actor: object = None
+    src: str | os.PathLike[str], db: str | os.PathLike[str], *, force: bool = False, actor: str | None = None
 ) -> RestoreReport:
     """Restore the backup ``src`` as the store ``db`` (verified first; ``force`` to replace
     an existing store). The restored store is then opened once: it is upgraded to this
