@@ -297,7 +297,7 @@ def register(app: FastAPI, session: Session) -> None:
     @app.post("/me/upload", include_in_schema=False)
     async def upload(
         request: Request,
-        file: Annotated[UploadFile, File()],
+        file: Annotated[UploadFile | None, File()] = None,
         csrf: Annotated[str, Form()] = "",
         resubmit: Annotated[int | None, Form()] = None,
     ) -> Response:
@@ -306,6 +306,8 @@ def register(app: FastAPI, session: Session) -> None:
         try:
             who = await run_in_threadpool(signed_in, request, csrf)
             VISITOR.set(visitor_for(who, getattr(request.state, "csrf", None)))  # this context too
+            if file is None or not file.filename:
+                raise EcoplanError.worded("account.upload.no_file")
             name, data = await _read(file, MAX_VALUES_FILE)
 
             def check(w: Ecoplan) -> dict[str, Any]:
