@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ecoplan.app import Ecoplan
-from ecoplan.app.notify import KINDS, LEVELS, Notify
+from ecoplan.app.notify import KINDS, LEVELS
 from ecoplan.core.access import Principal
 
 __all__ = ["NewSubscription", "router"]
@@ -59,13 +59,13 @@ def router(app_of: Callable[[], Ecoplan], principal_dep: Any, read_dep: Any | No
     @r.get("/api/v1/me/subscriptions")
     def list_subscriptions(who: Principal = reader) -> list[dict[str, Any]]:
         """Your notification subscriptions."""
-        return Notify(app_of()).subscriptions(who)
+        return app_of().notify.subscriptions(who)
 
     @r.post("/api/v1/me/subscriptions", status_code=201, openapi_extra=_WRITE)
     def add_subscription(body: NewSubscription, who: Principal = writer) -> dict[str, Any]:
         """Subscribe to warnings, overdue tasks, missing reports and returned submissions
         of a region in your scope; the webhook secret is in this answer only."""
-        return Notify(app_of()).subscribe(
+        return app_of().notify.subscribe(
             who,
             region=body.region,
             plan_id=body.plan,
@@ -79,6 +79,6 @@ def router(app_of: Callable[[], Ecoplan], principal_dep: Any, read_dep: Any | No
     @r.delete("/api/v1/me/subscriptions/{id}", status_code=204, openapi_extra=_WRITE)
     def remove_subscription(id: Annotated[int, Path(ge=1, le=2**31 - 1)], who: Principal = writer) -> None:
         """Remove one of your subscriptions."""
-        Notify(app_of()).unsubscribe(who, id)
+        app_of().notify.unsubscribe(who, id)
 
     return r

@@ -18,8 +18,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ecoplan.app import Ecoplan
-from ecoplan.app.notify import KINDS, LEVELS, Notify, Settings
+from ecoplan.app.notify import KINDS, LEVELS, Settings
 from ecoplan.cli.root import app
 from ecoplan.core.access import Principal
 from ecoplan.core.errors import EcoplanError
@@ -35,10 +34,6 @@ notify_app = typer.Typer(
 app.add_typer(notify_app, name="notify")
 
 UserOpt = Annotated[str | None, typer.Option("--user", help="The account to act for (the shell has none)")]
-
-
-def _notify(ep: Ecoplan) -> Notify:
-    return Notify(ep)
 
 
 def _user(user: str | None, lang: str) -> str:
@@ -88,7 +83,7 @@ def subscribe(
     chosen = [k.strip() for k in kinds.split(",") if k.strip()]
     try:
         with _session(db, lang) as ep:
-            sub = _notify(ep).subscribe(
+            sub = ep.notify.subscribe(
                 Principal.shell(),
                 user=name,
                 region=region,
@@ -128,7 +123,7 @@ def list_(
     name = _user(user, lang)
     try:
         with _session(db, lang) as ep:
-            subs = _notify(ep).subscriptions(Principal.shell(), user=name)
+            subs = ep.notify.subscriptions(Principal.shell(), user=name)
     except EcoplanError as exc:
         _fail(exc, lang)
     if fmt is not ListFmt.table:
@@ -166,7 +161,7 @@ def remove(
     name = _user(user, lang)
     try:
         with _session(db, lang) as ep:
-            _notify(ep).unsubscribe(Principal.shell(), subscription, user=name)
+            ep.notify.unsubscribe(Principal.shell(), subscription, user=name)
     except EcoplanError as exc:
         _fail(exc, lang)
     say(words(lang)("notify.cli.removed", user=name, id=subscription))
@@ -223,9 +218,7 @@ def run(
             allow_private_webhooks=allow_private_webhooks,
         )
         with _session(db, lang) as ep:
-            done = _notify(ep).run(
-                Principal.shell(), settings, now=moment, dry_run=dry_run, users=user or None
-            )
+            done = ep.notify.run(Principal.shell(), settings, now=moment, dry_run=dry_run, users=user or None)
     except EcoplanError as exc:
         _fail(exc, lang)
     w = words(lang)
