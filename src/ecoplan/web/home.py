@@ -16,7 +16,7 @@ from ecoplan.app.indicators import indicator_regions, levels_below
 from ecoplan.plans.model import Plan
 from ecoplan.web.common import Format, Lang, Session, page, respond
 from ecoplan.web.geo import drillable, province_geojson
-from ecoplan.web.indicators import By, Level, Year, map_context
+from ecoplan.web.indicators import By, Level, PageYear, map_context, page_year
 from ecoplan.web.sections import domain_sections, section_html
 
 __all__ = ["register"]
@@ -51,14 +51,14 @@ def register(app: FastAPI, session: Session) -> None:
         plan: str | None = Query(None, max_length=100),
         indicator: str | None = Query(None, max_length=100),
         level: str | None = Level,
-        year: int | None = Year,
+        year: str | None = PageYear,
         by: str = By,
         lang: str = Lang,
         format: str = Format,
     ) -> Response:
         with session() as ep:
             plans = ep.plans()
-            chosen = _chosen(ep, plans, plan, indicator, level, year)
+            chosen = _chosen(ep, plans, plan, indicator, level, page_year(year))
             summary = None
             national = next((p for p in plans if p.id == NATIONAL_PLAN), None)
             regions_map: list[dict[str, Any]] = []

@@ -23,7 +23,7 @@ from ecoplan.web.common import Format, Lang, Session, page, respond
 from ecoplan.web.geo import drillable
 from ecoplan.web.templating import fmt
 
-__all__ = ["STATUS_COLOURS", "geo_url", "map_context", "register", "router"]
+__all__ = ["STATUS_COLOURS", "geo_url", "map_context", "page_year", "register", "router"]
 
 #: The status colours of the badges (``ecoplan.css`` ``.s-*``), for the map by status.
 STATUS_COLOURS = {
@@ -36,7 +36,14 @@ STATUS_COLOURS = {
 }
 Level: Any = Query(None, pattern="^(" + "|".join(LEVELS) + ")$")
 Year: Any = Query(None, ge=1900, le=2200)
+#: A page's year: a form's "latest" option sends it empty.
+PageYear: Any = Query(None, pattern=r"^(\d{4})?$")
 By: Any = Query("value", pattern="^(value|status)$")
+
+
+def page_year(year: str | None) -> int | None:
+    """The year a page's form asked for (``None``: each region's latest)."""
+    return int(year) if year else None
 
 
 def geo_url(plan_region: str, level: str) -> tuple[str, bool] | None:
@@ -169,12 +176,13 @@ def register(app: FastAPI, session: Session) -> None:
         plan_id: str,
         indicator_id: str,
         level: str | None = Level,
-        year: int | None = Year,
+        year: str | None = PageYear,
         by: str = By,
         lang: str = Lang,
         format: str = Format,
     ) -> Response:
-        data, plan_region = _payload(session, plan_id, indicator_id, level, year)
+        asked = page_year(year)
+        data, plan_region = _payload(session, plan_id, indicator_id, level, asked)
 
         def html() -> HTMLResponse:
             w = Words(lang)
@@ -186,7 +194,7 @@ def register(app: FastAPI, session: Session) -> None:
                 w("dispatch.label.indicator_page", indicator=name),
                 lang,
                 f"/indicators/{plan_id}/{indicator_id}?level={data['level']}"
-                + (f"&year={year}" if year is not None else "")
+                + (f"&year={asked}" if asked is not None else "")
                 + (f"&by={by}" if by != "value" else ""),
                 d=data,
                 plan_title=data["plan_title_zh" if lang == "zh" else "plan_title_en"],
