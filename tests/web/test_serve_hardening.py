@@ -37,6 +37,7 @@ from ecoplan.api.access_log import AccessLog, LogFile
 from ecoplan.app import Ecoplan
 from ecoplan.cli import app as cli
 from ecoplan.cli.serve import check_exposure, is_loopback
+from ecoplan.core.access import Principal, Role
 from ecoplan.core.words import word
 
 #: One access-log line: time, client, method, path, status, bytes, duration, user.
@@ -120,9 +121,17 @@ def _serve(db: Path, *args: str) -> Iterator[Served]:
         assert code == 0, (db.parent / "serve.out").read_text()
 
 
+#: A reporter's API token on the TLS store (set up by the ``tls`` fixture).
+TOKEN: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, Path]]:
     store = _store(tmp_path_factory.mktemp("tls"))
+    root = Principal("root", Role.ADMIN, "000000", via="cli")
+    with Ecoplan(store) as ep:
+        ep.people.add_user(root, "li.na", "a long passphrase 1", Role.REPORTER, "440700")
+        _record, TOKEN["li.na"] = ep.people.issue_token(root, user="li.na")
     cert, key = _cert(store.parent)
     log = store.parent / "tls-access.log"
     for s in _serve(
@@ -222,6 +231,12 @@ def test_https_with_hsts_and_the_named_cors_origins_only(tls: tuple[Served, Path
             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
         )
         assert "access-control-allow-origin" not in bad_pre.headers
+        # a session cookie over HTTPS is Secure (and HttpOnly); the password is not logged
+        login = client.post("/api/v1/auth/login", json={"name": "li.na", "password": "a long passphrase 1"})
+        assert login.status_code == 200
+        cookie = login.headers["set-cookie"].lower()
+        assert "; secure" in cookie and "; httponly" in cookie
+    assert "a long passphrase" not in served.log.read_text("utf-8")
     plain = served.url.replace("https://", "http://")
     with pytest.raises(httpx.HTTPError):
         httpx.get(plain + "/api/v1/plans", trust_env=False, timeout=10)
@@ -236,7 +251,9 @@ def test_the_access_log_has_one_line_per_request_without_query_strings(tls: tupl
         a = client.get("/api/v1/plans?token=ecp_1_sekret&password=hunter2")
         b = client.get("/api/v1/plans/nope")
         c = client.get("/api/v1/plans/%0Afake%20200")
-    assert (a.status_code, b.status_code) == (200, 404)
+        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {TOKEN['li.na']}"})
+    assert (a.status_code, b.status_code, me.status_code) == (200, 404, 200)
+    assert me.json()["user"] == "li.na"
     text = served.log.read_text("utf-8")
     assert "sekret" not in text and "hunter2" not in text and "?" not in text
     got = _lines(served.log)[before:]
@@ -244,8 +261,11 @@ def test_the_access_log_has_one_line_per_request_without_query_strings(tls: tupl
         ("127.0.0.1", "GET", "/api/v1/plans", "200"),
         ("127.0.0.1", "GET", "/api/v1/plans/nope", "404"),
         ("127.0.0.1", "GET", "/api/v1/plans/%0Afake%20200", str(c.status_code)),
+        ("127.0.0.1", "GET", "/api/v1/me", "200"),
     ]
     assert int(got[0][6]) == len(a.content) and got[0][8] == "-"
+    assert got[3][8] == "li.na"  # the signed-in user; never the token
+    assert TOKEN["li.na"] not in text and TOKEN["li.na"].split("_")[-1] not in text
     assert oct(os.stat(served.log).st_mode & 0o777) == "0o600"
 
 

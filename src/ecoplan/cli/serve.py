@@ -181,7 +181,7 @@ def serve(
         ep = open_store(path, forward=False, lang=lang)  # creates or upgrades the file
     except EcoplanError as exc:
         _fail(exc, lang)
-    web = create_app(path, ecoplan=ep)
+    web = create_app(path, ecoplan=ep, secure_cookies=tls)  # session cookies Secure over HTTPS
     register(web)
     log_path = access_log or Path(path + ".access.log")
     try:
