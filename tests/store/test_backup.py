@@ -303,3 +303,7 @@ def test_backup_refuses_an_existing_destination(filled: Ecoplan, tmp_path: Path)
     with pytest.raises(StoreError, match="already exists"):
         ops.backup(filled, tmp_path / "bk")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".bk")] == []
+    inside = Path(filled.path).with_suffix(".data") / "backups" / "bk"
+    inside.parent.mkdir(parents=True)
+    with pytest.raises(StoreError, match="inside the store's own data folder"):
+        ops.backup(filled, inside)

@@ -207,6 +207,10 @@ def backup(
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise StoreError.worded("ops.backup.no_folder", path=str(parent))
+    folder = os.path.realpath(data_dir(catalog.path))
+    if os.path.commonpath([folder, os.path.realpath(parent)]) == folder:
+        # the next backup would take this one in, and a domain's repair might meet it
+        raise StoreError.worded("ops.backup.inside_store", path=str(target), folder=folder)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
     try:
         result = _write(catalog, stage, hold)
