@@ -10,6 +10,7 @@ QIYANG ?= ../shared/data/soil/qiyang_hunan_soil_cd_pri_Cd_data.csv
 SOIL_EXAMPLE := src/ecoplan/soil/data
 HJ212 ?= ../shared/data/hj212/packets.txt
 SCENARIO := build/sources-scenario
+DEMO_PASSWORD := build/demo-password
 STAMP := $(VENV)/.installed
 
 .PHONY: run test install lint typecheck fmt imports check test-all clean bench browser screenshots
@@ -66,6 +67,13 @@ run: $(STAMP)
 	$(BIN)/ecoplan sources exceedances --db $(DB)
 	$(BIN)/ecoplan sources cards --db $(DB)
 	$(BIN)/ecoplan sources feed --db $(DB)
+	@echo "== accounts to try reporting and review: admin (nation), gd-reviewer (Guangdong), jm-reporter (Jiangmen) =="
+	@mkdir -p $(dir $(DEMO_PASSWORD)) && test -f $(DEMO_PASSWORD) || (umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > $(DEMO_PASSWORD))
+	$(BIN)/ecoplan users add admin --role admin --region 000000 --password-file $(DEMO_PASSWORD) --if-missing --db $(DB)
+	$(BIN)/ecoplan users add gd-reviewer --role reviewer --region 440000 --password-file $(DEMO_PASSWORD) --if-missing --db $(DB)
+	$(BIN)/ecoplan users add jm-reporter --role reporter --region 440700 --password-file $(DEMO_PASSWORD) --if-missing --db $(DB)
+	@echo "   their password (all three; change it with ecoplan users password): $$(cat $(DEMO_PASSWORD)) — sign in at http://127.0.0.1:8000/login"
+	$(BIN)/ecoplan audit verify --db $(DB)
 	@echo "== dashboard and API on http://127.0.0.1:8000/ (Ctrl-C to stop) =="
 	$(BIN)/ecoplan serve --db $(DB) --host 127.0.0.1 --port 8000
 

@@ -67,6 +67,9 @@ def users_add(
     generate: Generate = False,
     display: Annotated[str | None, typer.Option(help="Display name")] = None,
     email: Annotated[str | None, typer.Option(help="E-mail address (notifications)")] = None,
+    if_missing: Annotated[
+        bool, typer.Option("--if-missing", help="An existing account is left as it is (exit 0)")
+    ] = False,
     db: DbOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
@@ -78,6 +81,9 @@ def users_add(
     password, generated = _password(password_file, generate, lang)
     try:
         with _session(db, lang) as ep:
+            if if_missing and any(u["name"] == name for u in ep.people.users()):
+                say(words(lang)("access.cli.user_exists_kept", name=name))
+                return
             ep.people.add_user(_shell(), name, password, role, region, display=display, email=email)
     except EcoplanError as exc:
         _fail(exc, lang)
