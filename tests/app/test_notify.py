@@ -224,6 +224,10 @@ def test_a_viewer_may_not_subscribe_for_another_user(world: Ecoplan) -> None:
         ({"region": "440700"}, "notify.error.no_channel"),
         ({"region": "440700", "email": "not an address"}, "notify.error.email"),
         ({"region": "440700", "webhook_url": "ftp://example.org/x"}, "notify.error.url"),
+        ({"region": "440700", "webhook_url": "http://[::1/x"}, "notify.error.url"),
+        ({"region": "440700", "webhook_url": "http://example.org:99999/x"}, "notify.error.url"),
+        ({"region": "440700", "webhook_url": "http://example.org/a b"}, "notify.error.url"),
+        ({"region": "440700", "email": "jm@example.org\nBcc: all@example.org"}, "notify.error.email"),
         (
             {"region": "440700", "webhook_url": "https://example.org/x", "webhook_secret": "short"},
             "notify.error.secret",
@@ -594,3 +598,13 @@ def test_the_documented_receiver_accepts_the_real_webhook(world: Ecoplan, hooks:
     assert ns["verify"](SECRET, headers, body)
     assert not ns["verify"](SECRET, headers, body.replace(b"red", b"amber"))
     assert not ns["verify"](SECRET, {**headers, "X-Ecoplan-Timestamp": "1600000000"}, body)  # stale
+
+
+def test_the_audit_log_keeps_no_webhook_credentials(world: Ecoplan, hooks: Hooks) -> None:
+    url = hooks.url.replace("http://", "http://user:pw@") + "?token=query-secret"
+    Notify(world).subscribe(JM, region="440700", kinds=["warning"], webhook_url=url, webhook_secret=SECRET)
+    done = Notify(world).run(SHELL, Settings(allow_private_webhooks=True, timeout=5), now=NOW)
+    assert [d.outcome for d in done] == ["sent"] and hooks.received[0][0] == "/hook?token=query-secret"
+    assert hooks.received[0][1]["Authorization"] == "Basic dXNlcjpwdw=="  # user:pw
+    rows = json.dumps(audit_of(world, "notify.send"), default=str)
+    assert hooks.url in rows and "query-secret" not in rows and "pw@" not in rows

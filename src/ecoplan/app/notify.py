@@ -26,6 +26,7 @@ The ``*_items`` functions and :func:`compose` are pure (lists and dicts in, item
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -45,7 +46,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from ecoplan.app.audit import parent_of
 from ecoplan.core.access import Principal, Role, covers
@@ -512,23 +513,25 @@ def _private(host: str) -> bool:
 def post_webhook(settings: Settings, url: str, secret: str, payload: Mapping[str, Any]) -> int:
     """POST ``payload`` as JSON to ``url`` with ``X-Ecoplan-Timestamp`` (Unix seconds) and
     ``X-Ecoplan-Signature``; redirects are not followed. Returns the HTTP status (2xx);
-    anything else raises (``OSError``, ``urllib.error.HTTPError``, :class:`EcoplanError`)."""
-    host = urlsplit(url).hostname or ""
+    anything else raises (``OSError``, ``urllib.error.HTTPError``, :class:`EcoplanError`).
+    A ``user:password@`` in the URL is sent as HTTP Basic authentication."""
+    u = urlsplit(url)
+    host = u.hostname or ""
     if not settings.allow_private_webhooks and _private(host):
         raise EcoplanError.worded("notify.error.private_webhook", host=host)
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
     stamp = str(int(time.time()))
-    req = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "ecoplan-notify/1",
-            "X-Ecoplan-Timestamp": stamp,
-            "X-Ecoplan-Signature": sign(secret, stamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "ecoplan-notify/1",
+        "X-Ecoplan-Timestamp": stamp,
+        "X-Ecoplan-Signature": sign(secret, stamp, body),
+    }
+    if u.username is not None:
+        pair = f"{unquote(u.username)}:{unquote(u.password or '')}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        url = urlunsplit(u._replace(netloc=u.netloc.rpartition("@")[2]))
+    req = urllib.request.Request(url, data=body, method="POST", headers=headers)
     opener = urllib.request.build_opener(_NoRedirect)
     with opener.open(req, timeout=settings.timeout) as resp:
         status = int(resp.status)
@@ -550,6 +553,23 @@ class Delivery:
     error: str | None = None
     digest: Digest | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def shown(self) -> str:
+        """The channel as logs show it (a webhook without credentials or query)."""
+        return _channel_shown(self.channel)
+
+
+def _good_url(url: str) -> bool:
+    """An ``http(s)`` URL with a host (and a valid port), no spaces or control characters."""
+    if len(url) > MAX_FIELD or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return False
+    try:
+        u = urlsplit(url)
+        _ = u.port  # raises on a port that is not a number in range
+    except ValueError:
+        return False
+    return u.scheme in {"http", "https"} and bool(u.hostname)
+
 
 def _channel_shown(channel: str) -> str:
     """A channel as the audit log keeps it: a webhook without its query or credentials."""
@@ -557,7 +577,7 @@ def _channel_shown(channel: str) -> str:
     if kind != "webhook":
         return channel
     u = urlsplit(where)
-    return f"webhook:{u.scheme}://{u.hostname or ''}{f':{u.port}' if u.port else ''}{u.path}"
+    return f"webhook:{u.scheme}://{u.netloc.rpartition('@')[2]}{u.path}"
 
 
 class Facts:
@@ -671,8 +691,7 @@ class Notify:
             raise EcoplanError.worded("notify.error.email", value=email[:MAX_FIELD])
         shown_secret: str | None = None
         if webhook_url is not None:
-            u = urlsplit(webhook_url)
-            if u.scheme not in {"http", "https"} or not u.hostname or len(webhook_url) > MAX_FIELD:
+            if not _good_url(webhook_url):
                 raise EcoplanError.worded("notify.error.url", value=webhook_url[:MAX_FIELD])
             if webhook_secret is None:
                 webhook_secret = shown_secret = secrets.token_urlsafe(32)

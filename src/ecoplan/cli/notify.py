@@ -226,7 +226,7 @@ def run(
         say(w("notify.cli.nothing"))
         return
     for d in done:
-        params = {"user": d.user, "channel": d.channel, "n": d.items, "counts": _counts(d.counts, lang)}
+        params = {"user": d.user, "channel": d.shown, "n": d.items, "counts": _counts(d.counts, lang)}
         if d.outcome == "dry_run":
             say(w("notify.cli.dry_run", **params))
             if d.digest is not None:
