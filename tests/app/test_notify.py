@@ -13,6 +13,7 @@ import json
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import write_csv
 from tests.web.conftest import serving
 
@@ -37,6 +40,7 @@ from ecoplan.app.notify import (
     compose,
     report_years,
     returned_items,
+    sign,
     warning_items,
 )
 from ecoplan.core.access import Principal, Role
@@ -608,3 +612,43 @@ def test_the_audit_log_keeps_no_webhook_credentials(world: Ecoplan, hooks: Hooks
     assert hooks.received[0][1]["Authorization"] == "Basic dXNlcjpwdw=="  # user:pw
     rows = json.dumps(audit_of(world, "notify.send"), default=str)
     assert hooks.url in rows and "query-secret" not in rows and "pw@" not in rows
+
+
+def _documented_verify() -> Any:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "notifications.md").read_text("utf-8")
+    ns: dict[str, Any] = {}
+    exec(compile(doc.split("```python\n", 1)[1].split("```", 1)[0], "docs/notifications.md", "exec"), ns)
+    return ns["verify"]
+
+
+@given(
+    secret=st.text(min_size=16, max_size=64),
+    body=st.binary(min_size=1, max_size=300),
+    flip=st.integers(min_value=0),
+)
+def test_a_signature_verifies_and_any_changed_byte_does_not(secret: str, body: bytes, flip: int) -> None:
+    check = _VERIFY
+    stamp = str(int(time.time()))
+    headers = {"X-Ecoplan-Timestamp": stamp, "X-Ecoplan-Signature": sign(secret, stamp, body)}
+    assert check(secret, headers, body)
+    i = flip % len(body)
+    changed = body[:i] + bytes([body[i] ^ 0x01]) + body[i + 1 :]
+    assert not check(secret, headers, changed)
+    assert not check(secret + "x", headers, body)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(url=st.text(max_size=80), address=st.text(max_size=80))
+def test_any_text_as_url_or_address_is_stored_or_refused_in_words(
+    world: Ecoplan, url: str, address: str
+) -> None:
+    for kw in ({"webhook_url": url, "webhook_secret": SECRET}, {"email": address}):
+        try:
+            sub = Notify(world).subscribe(JM, region="440700", **kw)
+        except EcoplanError as exc:
+            assert exc.key is not None and exc.key.startswith(("notify.error.", "access.error."))
+        else:
+            Notify(world).unsubscribe(JM, sub["id"])
+
+
+_VERIFY = _documented_verify()
