@@ -44,6 +44,12 @@ def assess(
     lang: LangOpt = "zh",
     rules: Annotated[Path | None, typer.Option(help="Scoring rules YAML (default: built-in)")] = None,
     flag: Annotated[list[str] | None, typer.Option(help="Scoring flag, e.g. major_incident")] = None,
+    submitted: Annotated[
+        bool,
+        typer.Option(
+            "--submitted", help="Lay the values of submissions not yet published over the published ones"
+        ),
+    ] = False,
     db: DbOpt = None,
 ) -> None:
     """Assess a plan for a region and year. / 规划实施评估"""
@@ -52,13 +58,17 @@ def assess(
     try:
         with _session(db, lang) as ep:
             p = ep.plan(plan).plan
-            pa = ep.assess(plan, region or p.region, year or p.end, as_of)
+            pending = ep.review.pending(plan, region or p.region) if submitted else None
+            pa = ep.assess(plan, region or p.region, year or p.end, as_of, pending=pending)
             card = ep.score(pa, load_rules(rules), set(flag or ()))
             region_name = ep.region_names().get(pa.region)
+            version = ep.plan_version(plan)
     except (EcoplanError, ValueError) as exc:
         _fail(exc, lang)
     data = pa.to_dict()
     data["score"] = card.to_dict()
+    data["plan_version"] = version
+    data["basis"] = "submitted" if submitted else "published"
     if fmt is AssessFmt.json:
         text = json.dumps(data, ensure_ascii=False, indent=2)
         if output:
