@@ -104,10 +104,11 @@ def test_provinces_ranked_with_progress_toward_the_target(filled: Ecoplan) -> No
     assert rows["310000"]["progress"] == pytest.approx(0.2)
     # Guangdong's baseline (85) already meets the target (80): no share of the way
     assert rows["440000"]["progress"] is None and rows["440000"]["status"] == "achieved"
-    # Beijing: 62 in 2018 is behind the schedule toward 80 in 2020
-    assert rows["110000"]["status"] in {"at_risk", "off_track"}
-    # linear annual change: (62 - 50) / 3 = 4 per year achieved
-    assert rows["110000"]["actual_annual"] is not None
+    # Beijing: 62 in 2018 is behind the schedule (50 + 3/5 of 30 = 68) but moved the right way
+    assert rows["110000"]["expected"] == pytest.approx(68.0)
+    assert rows["110000"]["status"] == "at_risk" and rows["110000"]["verdict"] == "pending"
+    # compound annual change achieved: (62 / 50) ** (1/3) - 1 = 7.43 %/yr
+    assert rows["110000"]["actual_annual"] == pytest.approx(7.43, abs=0.01)
     # the provinces without any value are listed as missing (grey on the map)
     assert "130000" in data["missing"] and "110000" not in data["missing"]
     assert len(data["missing"]) == 31 - 3
@@ -290,6 +291,11 @@ def test_indicator_page_draws_coloured_regions_and_bars(browser: Any, site: str,
         ".formatter({seriesIndex: 0, name: '130000', value: NaN})"
     )
     assert tip == ("河北省: 暂无数据" if lang == "zh" else "Hebei: no data yet")
+    tip = page.evaluate(
+        "document.getElementById('map').ecoplanChart.getOption().tooltip[0]"
+        ".formatter({seriesIndex: 0, name: '110000', value: 62})"
+    )
+    assert tip == ("北京市: 62 % (2018) · 存在风险" if lang == "zh" else "Beijing: 62 % (2018) · at risk")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"indicator-air-good-days-{lang}.png"), full_page=True)
     page.close()
