@@ -4,6 +4,7 @@ server and an HTTP webhook receiver on 127.0.0.1 (Typer's runner)."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,14 +21,22 @@ runner = CliRunner()
 NOW = "2021-03-15T08:00"
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    path = tmp_path / "cli.duckdb"
-    with Ecoplan(path) as ep:
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("notify-cli")
+    with Ecoplan(tmp / "cli.duckdb") as ep:
         ep.init()
         ep.import_values(demo_values_path(), recorded_at="2021-06-30")
-        ep.import_values(jiangmen_values(tmp_path), recorded_at="2018-03-01")
+        ep.import_values(jiangmen_values(tmp), recorded_at="2018-03-01")
         ep.people.add_user(Principal.shell(), "jm-reporter", "long-password-1", "reporter", "440700")
+    return tmp / "cli.duckdb"
+
+
+@pytest.fixture
+def db(template: Path, tmp_path: Path) -> str:
+    """A copy of the module's store: regions, plans, demo and Jiangmen values, a reporter."""
+    path = tmp_path / "cli.duckdb"
+    shutil.copyfile(template, path)
     return str(path)
 
 
