@@ -652,3 +652,32 @@ def test_any_text_as_url_or_address_is_stored_or_refused_in_words(
 
 
 _VERIFY = _documented_verify()
+
+
+def test_an_smtp_server_that_never_answers_is_tried_once_per_run(world: Ecoplan) -> None:
+    world.people.add_user(SHELL, "jm-viewer", "long-password-3", "viewer", "440700")
+    viewer = Principal("jm-viewer", Role.VIEWER, "440700")
+    Notify(world).subscribe(JM, region="440700", kinds=["warning"], email="jm@example.org")
+    Notify(world).subscribe(viewer, region="440700", kinds=["warning"], email="v@example.org")
+    accepted: list[socket.socket] = []
+    with socket.socket() as silent:  # accepts a connection and never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+
+        def accept() -> None:
+            try:
+                while True:
+                    conn, _ = silent.accept()
+                    accepted.append(conn)
+            except OSError:
+                pass
+
+        threading.Thread(target=accept, daemon=True).start()
+        done = Notify(world).run(SHELL, Settings(smtp_host="127.0.0.1", smtp_port=port, timeout=0.5), now=NOW)
+        for c in accepted:
+            c.close()
+    assert [(d.user, d.outcome) for d in done] == [("jm-reporter", "failed"), ("jm-viewer", "failed")]
+    assert len(accepted) == 1  # the second message was not tried: the server was down
+    assert "timed out" in (done[0].error or "") and done[1].error == done[0].error
+    assert log_rows(world) == [] and [r["outcome"] for r in audit_of(world, "notify.send")] == ["failed"] * 2

@@ -68,6 +68,7 @@ __all__ = [
     "Item",
     "Notify",
     "Settings",
+    "SmtpUnreachable",
     "Subscription",
     "compose",
     "missing_report_items",
@@ -471,6 +472,10 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
+class SmtpUnreachable(ConnectionError):
+    """The SMTP server could not be reached or did not greet (the run tries it once)."""
+
+
 def send_email(settings: Settings, to: str, subject: str, text: str) -> None:
     """Send one plain-text message through the SMTP server of ``settings`` (STARTTLS and
     login when set); an ``OSError``/``smtplib.SMTPException`` says it failed."""
@@ -482,7 +487,11 @@ def send_email(settings: Settings, to: str, subject: str, text: str) -> None:
     msg["Subject"] = subject
     msg["Date"] = dt.datetime.now(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
     msg.set_content(text, charset="utf-8")
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout) as smtp:
+    try:  # connecting and the server's greeting: a failure here is the server's, not the message's
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout)
+    except OSError as exc:
+        raise SmtpUnreachable(f"{type(exc).__name__}: {exc}") from exc
+    with smtp:
         if settings.smtp_starttls:
             smtp.starttls(context=ssl.create_default_context())
         if settings.smtp_user:
@@ -815,6 +824,7 @@ class Notify:
                 subs_by_user.setdefault(sub.user, []).append(sub)
         out: list[Delivery] = []
         facts = Facts(self.ep, now.date(), settings)
+        down: dict[str, str] = {}  # the SMTP server, once unreachable in this run, is not retried
         for name, subs in sorted(subs_by_user.items()):
             try:
                 account = self.ep.people.user(name)
@@ -832,11 +842,17 @@ class Notify:
                 if dry_run:
                     out.append(Delivery(name, channel, len(new), digest.counts(), "dry_run", digest=digest))
                     continue
-                out.append(self._deliver(who, account, digest, settings, secrets_of.get(channel) or ""))
+                out.append(self._deliver(who, account, digest, settings, secrets_of.get(channel) or "", down))
         return out
 
     def _deliver(
-        self, who: Principal, account: Mapping[str, Any], digest: Digest, settings: Settings, secret: str
+        self,
+        who: Principal,
+        account: Mapping[str, Any],
+        digest: Digest,
+        settings: Settings,
+        secret: str,
+        down: dict[str, str],
     ) -> Delivery:
         kind, _, where = digest.channel.partition(":")
         region = str(account["region"])
@@ -848,7 +864,13 @@ class Notify:
         }
         try:
             if kind == "email":
-                send_email(settings, where, digest.subject, digest.text)
+                if "smtp" in down:
+                    raise SmtpUnreachable(down["smtp"])
+                try:
+                    send_email(settings, where, digest.subject, digest.text)
+                except SmtpUnreachable as exc:
+                    down["smtp"] = str(exc)
+                    raise
             else:
                 post_webhook(settings, where, secret, digest.payload)
         except (OSError, smtplib.SMTPException, EcoplanError, ValueError) as exc:
