@@ -35,9 +35,9 @@ AREAS = {
     "cli", "api",  # the command line's and the API's own words (cli.yaml, api.yaml)
     "method",  # an indicator whose computation method is not published (method.yaml)
     "feeds",  # what every domain's feed shares (words.yaml: a value kept from a person)
-    # people at work (issue #12): accounts and permissions, review, audit, notifications,
+    # people at work (issue #12): accounts, permissions and audit, review, notifications,
     # operations (backup, serve), the dispatch views and the account pages
-    "access", "review", "audit", "notify", "ops", "dispatch", "account",
+    "access", "review", "notify", "ops", "dispatch", "account",
 }  # fmt: skip
 
 

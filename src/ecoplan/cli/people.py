@@ -50,7 +50,12 @@ def _password(file: Path | None, generate: bool, lang: str) -> tuple[str, bool]:
     if generate:
         return secrets.token_urlsafe(15), True
     if file is None:
-        _fail(words(lang)("access.cli.password_needed"), lang)
+        _fail(
+            words(lang)(
+                "access.cli.password_needed", file_option="--password-file", generate_option="--generate"
+            ),
+            lang,
+        )
     try:
         text = file.read_text("utf-8").splitlines()
     except OSError as exc:
@@ -248,7 +253,7 @@ def audit_verify(
     if expect_head:
         seq, _, h = expect_head.partition(":")
         if not seq.isdigit() or len(h) != 64:
-            _fail(words(lang)("access.cli.bad_head", head=expect_head), lang)
+            _fail(words(lang)("access.cli.bad_head", option="--expect-head", head=expect_head), lang)
         head = (int(seq), h)
     try:
         with _session(db, lang) as ep:
