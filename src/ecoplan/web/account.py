@@ -27,7 +27,6 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ecoplan.api.auth import SESSION_COOKIE, client_of
 from ecoplan.app import Ecoplan
 from ecoplan.core.access import Principal, Role, covers
 from ecoplan.core.errors import EcoplanError, Forbidden, Unauthorized
@@ -36,7 +35,9 @@ from ecoplan.ingest.uploads import MAX_EVIDENCE, MAX_VALUES_FILE
 from ecoplan.web import account_audit, account_review
 from ecoplan.web.account_common import (
     PRIVATE,
+    SESSION_COOKIE,
     auth_of,
+    client_of,
     go,
     parent_of,
     private,

@@ -11,13 +11,12 @@ session, which refuses a missing or wrong one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ecoplan.api.auth import Auth
 from ecoplan.app import Ecoplan
 from ecoplan.core.access import Principal
 from ecoplan.core.errors import (
@@ -35,7 +34,10 @@ from ecoplan.web.common import VISITOR, Visitor, lang_of, page
 
 __all__ = [
     "PRIVATE",
+    "SESSION_COOKIE",
+    "Auth",
     "auth_of",
+    "client_of",
     "go",
     "parent_of",
     "private",
@@ -47,7 +49,27 @@ __all__ = [
 ]
 
 PRIVATE = {"Cache-Control": "private, no-store"}
+#: The session cookie of :mod:`ecoplan.api.auth` (the web shell does not import the API's
+#: modules: it reaches the API's ``Auth`` through ``app.state.auth``; a test checks both agree).
+SESSION_COOKIE = "ecoplan_session"
 T = TypeVar("T")
+
+
+class Auth(Protocol):
+    """What the pages use of the API's ``ecoplan.api.auth.Auth`` (``app.state.auth``)."""
+
+    secure_cookies: bool
+
+    def resolve(self, request: Request) -> Principal | None: ...
+
+    def writer(self, request: Request) -> Principal: ...
+
+    def signin(self, app: Ecoplan, name: str, password: str, source: str) -> Principal: ...
+
+
+def client_of(request: Request) -> str:
+    """The client's address (the audit's "from where")."""
+    return request.client.host if request.client else "unknown"
 
 
 def parent_of(code: str) -> str | None:
