@@ -165,10 +165,16 @@ def test_chooser_lists_the_chosen_plans_indicators(browser: Any, site: str) -> N
     assert page.evaluate(visible) == ["cn-13th-eco"]
     page.select_option("#map-chooser select[name=plan]", "jiangmen-13th-eco")
     assert page.evaluate(visible) == ["jiangmen-13th-eco"]
+    # a city plan: counties only, and its own years (2015 … 2020)
+    levels = "[...document.querySelectorAll('#map-chooser select[name=level] option')]"
+    assert page.evaluate(levels + ".filter(o => !o.disabled).map(o => o.value)") == ["county"]
+    assert page.input_value("#map-chooser select[name=level]") == "county"
+    years = "[...document.querySelectorAll('#map-chooser select[name=year] option')].map(o => o.value)"
+    assert page.evaluate(years) == ["", "2015", "2016", "2017", "2018", "2019", "2020"]
     option = "#map-chooser optgroup[data-plan='jiangmen-13th-eco'] option[value='forest-coverage']"
     page.select_option("#map-chooser select[name=indicator]", element=page.query_selector(option))
     page.click("#map-chooser button")
-    page.wait_for_url("**/?lang=zh&plan=jiangmen-13th-eco&indicator=forest-coverage*")
+    page.wait_for_url("**/?lang=zh&plan=jiangmen-13th-eco&indicator=forest-coverage&level=county*")
     assert page.locator("#no-map").count() == 1  # a city plan: counties, no boundaries
     page.close()
     assert errors == []

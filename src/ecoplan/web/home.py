@@ -94,7 +94,15 @@ def register(app: FastAPI, session: Session) -> None:
             current = next((p for p in plans if p.id == (chosen or {}).get("plan", plan)), None)
             by_plan = current or next((p for p in plans if p.id == NATIONAL_PLAN), None)
             chooser = {
-                "plans": [(p.id, p.title.get(lang)) for p in plans],
+                "plans": [
+                    (
+                        p.id,
+                        p.title.get(lang),
+                        json.dumps(list(levels_below(p))),
+                        json.dumps(list(range(p.start - 1, p.end + 1))),
+                    )
+                    for p in plans
+                ],
                 "indicators": [
                     (p.id, p.title.get(lang), [(i.id, i.name.get(lang)) for i in p.indicators]) for p in plans
                 ],

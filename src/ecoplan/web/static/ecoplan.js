@@ -257,8 +257,10 @@
     });
   });
 })();
-/* the home page's chooser: the indicator list shows the chosen plan's indicators only
-   (without JavaScript every plan's indicators are listed, grouped by plan). */
+/* the home page's chooser: the indicator list shows the chosen plan's indicators only,
+   the level list the levels below the plan's region and the year list the plan's years
+   (without JavaScript every plan's indicators are listed, grouped by plan, and the server
+   falls back to the plan's first level and each region's latest year). */
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -267,6 +269,8 @@
     var plan = form.querySelector("select[name=plan]");
     var ind = form.querySelector("select[name=indicator]");
     if (!plan || !ind) return;
+    var level = form.querySelector("select[name=level]");
+    var year = form.querySelector("select[name=year]");
     function sync(reset) {
       ind.querySelectorAll("optgroup").forEach(function (g) {
         var on = g.dataset.plan === plan.value;
@@ -274,6 +278,18 @@
         g.disabled = !on;
       });
       if (reset) ind.value = "";
+      var chosen = plan.options[plan.selectedIndex];
+      if (!chosen || !level || !year) return;
+      var levels = JSON.parse(chosen.dataset.levels || "[]");
+      Array.prototype.forEach.call(level.options, function (o) {
+        o.hidden = o.disabled = levels.indexOf(o.value) < 0;
+      });
+      if (levels.indexOf(level.value) < 0) level.value = levels[0];
+      var years = JSON.parse(chosen.dataset.years || "[]");
+      var keep = year.value;
+      while (year.options.length > 1) year.remove(1);
+      years.forEach(function (y) { year.add(new Option(String(y), String(y))); });
+      year.value = years.indexOf(parseInt(keep, 10)) >= 0 ? keep : "";
     }
     plan.addEventListener("change", function () { sync(true); });
     sync(false);
