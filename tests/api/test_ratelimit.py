@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecoplan.api.ratelimit import SIGNIN_ACCOUNT, SIGNIN_CLIENT, WRITES, Limiter, signin_keys
+from ecoplan.kit.ratelimit import SIGNIN_ACCOUNT, SIGNIN_CLIENT, WRITES, Limiter, signin_keys
 
 limits = st.tuples(
     st.integers(min_value=1, max_value=30),  # rate

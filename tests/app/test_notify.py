@@ -519,7 +519,7 @@ def test_only_an_admin_runs_the_digest(world: Ecoplan) -> None:
 # -- the API ---------------------------------------------------------------------------------
 def _api(ep: Ecoplan) -> FastAPI:
     """The subscriptions router over ``ep`` with a bearer-token principal (the lead's
-    ``ecoplan.api.auth`` plays this part in the served API)."""
+    ``ecoplan.kit.auth`` plays this part in the served API)."""
     app = FastAPI()
 
     def principal(request: Request) -> Principal:

@@ -1,7 +1,7 @@
 """The REST API, ``/api/v1`` (FastAPI; OpenAPI at ``/api/openapi.json``).
 
 Anonymous callers read what is published; signed-in callers (a web session or an API
-token, :mod:`ecoplan.api.auth`) also write, each write route with the role it needs
+token, :mod:`ecoplan.kit.auth`) also write, each write route with the role it needs
 (:mod:`ecoplan.api.writes`). Every
 error is ``{"error": {"code", "message", "message_zh", "details"}}`` with a 4xx status for what
 the caller got wrong; collections use cursor pagination with a stable order
@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecoplan.api import subscriptions, writes
-from ecoplan.api.auth import Auth, error_answers
+from ecoplan.kit.auth import Auth, error_answers
 from ecoplan.api.cache import ResponseCache
 from ecoplan.api.security import SECURITY_HEADERS, SecurityHeaders
 from ecoplan.api.writes import MAX_UPLOAD

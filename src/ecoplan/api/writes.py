@@ -19,7 +19,7 @@ from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, Upload
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ecoplan.api.auth import SESSION_COOKIE, Auth, client_of, role_extra
+from ecoplan.kit.auth import SESSION_COOKIE, Auth, client_of, role_extra
 from ecoplan.app import Ecoplan
 from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import EcoplanError

@@ -4,7 +4,7 @@
 A page for a signed-in visitor is private (``Cache-Control: private, no-store``, set
 by :class:`~ecoplan.web.account.Visitors` for every request carrying the session
 cookie). A form that changes anything carries the session's CSRF token in its ``csrf``
-field; :func:`signed_in` hands it to :mod:`ecoplan.api.auth` before resolving the
+field; :func:`signed_in` hands it to :mod:`ecoplan.kit.auth` before resolving the
 session, which refuses a missing or wrong one.
 """
 
@@ -49,14 +49,14 @@ __all__ = [
 ]
 
 PRIVATE = {"Cache-Control": "private, no-store"}
-#: The session cookie of :mod:`ecoplan.api.auth` (the web shell does not import the API's
+#: The session cookie of :mod:`ecoplan.kit.auth` (the web shell does not import the API's
 #: modules: it reaches the API's ``Auth`` through ``app.state.auth``; a test checks both agree).
 SESSION_COOKIE = "ecoplan_session"
 T = TypeVar("T")
 
 
 class Auth(Protocol):
-    """What the pages use of the API's ``ecoplan.api.auth.Auth`` (``app.state.auth``)."""
+    """What the pages use of the API's ``ecoplan.kit.auth.Auth`` (``app.state.auth``)."""
 
     secure_cookies: bool
 
