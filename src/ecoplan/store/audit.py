@@ -38,12 +38,18 @@ COLUMNS = (
 )
 
 
-def _canon(value: Any) -> str | None:
+def _dump(value: Any) -> str | None:
+    """A Python value as canonical JSON text (None stays NULL)."""
     if value is None:
         return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _canon(value: Any) -> str | None:
+    """Canonical JSON of a stored ``before``/``after`` (JSON text) or of a Python value."""
     if isinstance(value, str):  # JSON read back from the store
         value = json.loads(value)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return _dump(value)
 
 
 def row_hash(
@@ -103,10 +109,12 @@ def append(
         seq, prev = head(cat)
         seq += 1
         at = (when or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
-        h = row_hash(prev, seq, at, actor, action, target, region, outcome, before, after, source)
+        # to JSON text first: a str value is a JSON string here, not JSON text to parse
+        b, a = _dump(before), _dump(after)
+        h = row_hash(prev, seq, at, actor, action, target, region, outcome, b, a, source)
         con.execute(
             "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [seq, at, actor, action, target, region, outcome, _canon(before), _canon(after), source, prev, h],
+            [seq, at, actor, action, target, region, outcome, b, a, source, prev, h],
         )
     return seq
 
