@@ -255,6 +255,12 @@ def test_bad_subscriptions_are_refused_and_nothing_is_stored(
     assert not audit_of(world, "subscription.set")
 
 
+def test_without_a_channel_the_accounts_address_is_used(world: Ecoplan) -> None:
+    world.people.add_user(SHELL, "jm-head", "long-password-4", "reviewer", "440700", email="head@example.org")
+    sub = Notify(world).subscribe(Principal("jm-head", Role.REVIEWER, "440700"), region="440700")
+    assert sub["email"] == "head@example.org" and sub["webhook_url"] is None
+
+
 def test_unknown_plan_and_region_are_not_found(world: Ecoplan) -> None:
     with pytest.raises(NotFound):
         Notify(world).subscribe(JM, region="440700", plan_id="no-such-plan", email="a@example.org")

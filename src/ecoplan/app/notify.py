@@ -671,8 +671,9 @@ class Notify:
         user: str | None = None,
     ) -> dict[str, Any]:
         """Add a subscription for ``who`` (or, for an admin, ``user``); the region must lie
-        inside the user's scope (and the principal's). Returns it, with the webhook secret
-        shown this once (generated when not given)."""
+        inside the user's scope (and the principal's). Without a channel, the account's
+        e-mail address is used. Returns it, with the webhook secret shown this once
+        (generated when not given)."""
         action = "subscription.set"
         account = self._account(who, user, action)
         name = str(account["name"])
@@ -694,6 +695,8 @@ class Notify:
             )
         email = (email or "").strip() or None
         webhook_url = (webhook_url or "").strip() or None
+        if email is None and webhook_url is None:  # the account's own address, when it has one
+            email = (account.get("email") or "").strip() or None
         if email is None and webhook_url is None:
             raise EcoplanError.worded("notify.error.no_channel")
         if email is not None and not _EMAIL.fullmatch(email):
