@@ -21,7 +21,7 @@ from tests.web.conftest import serving
 
 from ecoplan.api import create_app
 from ecoplan.app import Ecoplan, demo_values_path
-from ecoplan.app.indicators import indicator_regions, next_milestone
+from ecoplan.app.indicators import indicator_regions, milestone_value, next_milestone
 from ecoplan.core.errors import NotFound, OutOfScope
 from ecoplan.plans.model import TargetSpec
 from ecoplan.plans.targets import parse_target
@@ -29,7 +29,8 @@ from ecoplan.web import register
 
 #: plan, indicator, region, year, value — cn-13th-eco 空气质量优良天数比率 (>80 in 2020,
 #: higher is better), by province and by city; jiangmen-13th-eco 森林覆盖率 (milestones
-#: 46.25 in 2018 and 46.84 in 2020) by county.
+#: 46.25 in 2018 and 46.84 in 2020) and VOCs 排放总量下降 (〔12〕 % by 2018, 〔20〕 % by
+#: 2020, reported as the reduction achieved since 2015) by county.
 VALUES = """plan,indicator,region,year,value,unit
 cn-13th-eco,air-good-days,110000,2015,50.0,%
 cn-13th-eco,air-good-days,110000,2018,62.0,%
@@ -47,6 +48,8 @@ jiangmen-13th-eco,forest-coverage,440703,2015,40.0,%
 jiangmen-13th-eco,forest-coverage,440703,2017,43.0,%
 jiangmen-13th-eco,forest-coverage,440781,2015,44.0,%
 jiangmen-13th-eco,forest-coverage,440781,2019,46.5,%
+jiangmen-13th-eco,emission-vocs,440703,2017,6.0,%
+jiangmen-13th-eco,emission-vocs,440781,2019,15.0,%
 """
 
 
@@ -144,6 +147,21 @@ def test_progress_toward_a_milestone_before_the_target(filled: Ecoplan) -> None:
     assert rows["440781"]["progress"] == pytest.approx(2.5 / 2.84, abs=1e-4)
 
 
+def test_progress_toward_a_cumulative_milestone_in_change_space(filled: Ecoplan) -> None:
+    data = indicator_regions(filled, "jiangmen-13th-eco", "emission-vocs")
+    # a reduction achieved: more is better, whatever the indicator's direction (lower)
+    assert data["better"] == "higher"
+    assert [r["region"] for r in data["regions"]] == ["440781", "440703"]
+    rows = _by_region(data)
+    assert rows["440703"]["space"] == "change" and rows["440703"]["baseline_value"] == 0.0
+    # 蓬江区: 6 % by 2017 of the 12 % asked by 2018: half the way
+    assert rows["440703"]["next_milestone"] == {"year": 2018, "value": 12.0, "final": False}
+    assert rows["440703"]["progress"] == pytest.approx(0.5)
+    # 台山市: 15 % by 2019 of the 20 % asked by 2020
+    assert rows["440781"]["next_milestone"] == {"year": 2020, "value": 20.0, "final": True}
+    assert rows["440781"]["progress"] == pytest.approx(0.75)
+
+
 def test_unknown_indicator_and_a_level_above_the_plan_are_refused(filled: Ecoplan) -> None:
     with pytest.raises(NotFound, match="no indicator nope"):
         indicator_regions(filled, "cn-13th-eco", "nope")
@@ -151,6 +169,29 @@ def test_unknown_indicator_and_a_level_above_the_plan_are_refused(filled: Ecopla
         indicator_regions(filled, "jiangmen-13th-eco", "forest-coverage", level="province")
     with pytest.raises(OutOfScope, match="2030"):
         indicator_regions(filled, "cn-13th-eco", "air-good-days", year=2030)
+
+
+@pytest.mark.parametrize(
+    ("plan", "indicator", "target", "space", "y0", "expected"),
+    [
+        ("jiangmen-13th-eco", "forest-coverage", "46.25", "level", 40.0, 46.25),
+        ("jiangmen-13th-eco", "forest-coverage", "保持", "level", 40.0, 40.0),
+        ("jiangmen-13th-eco", "emission-vocs", "〔12〕", "change", 0.0, 12.0),
+        # 〔15〕 % less SO2 than a baseline level of 200: 170
+        ("cn-13th-eco", "emission-so2", "〔15〕", "level", 200.0, 170.0),
+        # 〔10〕 (10⁴ km²) more desertified land treated than 5 at the baseline: 15
+        ("cn-13th-eco", "desertified-land-treated", "〔10〕", "level", 5.0, 15.0),
+        # handed down or eliminated: no number of its own (the final target stands for it)
+        ("jiangmen-13th-eco", "emission-so2", "省下达", "level", 100.0, None),
+        ("cn-13th-eco", "water-worse-v", "基本消除", "level", 9.7, None),
+    ],
+)
+def test_milestone_value(
+    ep: Ecoplan, plan: str, indicator: str, target: str, space: str, y0: float, expected: float | None
+) -> None:
+    ind = ep.definition(plan).indicator(indicator)
+    got = milestone_value(TargetSpec(2018, parse_target(target)), ind, space, y0)
+    assert got == (None if expected is None else pytest.approx(expected))
 
 
 @given(
