@@ -67,7 +67,10 @@ def check_values_upload(name: str, data: bytes) -> str:
         import openpyxl
 
         problems = []
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        except Exception:  # a damaged workbook: openpyxl raises KeyError, ValueError, XML errors ...
+            raise InputFileError(name, "a damaged Excel workbook (.xlsx) that cannot be read") from None
         try:
             for ws in wb.worksheets:
                 for row in ws.iter_rows():
@@ -84,6 +87,8 @@ def check_values_upload(name: str, data: bytes) -> str:
                                     sheet=ws.title,
                                 )
                             )
+        except Exception:  # a sheet damaged inside a readable workbook
+            raise InputFileError(name, "a damaged Excel workbook (.xlsx) that cannot be read") from None
         finally:
             wb.close()
         if problems:
@@ -98,18 +103,21 @@ def check_values_upload(name: str, data: bytes) -> str:
     import csv
 
     problems = []
-    for i, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        for j, cell in enumerate(cells):
-            if _formula_text(cell):
-                problems.append(
-                    Problem(
-                        name,
-                        "a cell a spreadsheet would run as a formula",
-                        row=i,
-                        field=f"column {j + 1}",
-                        text=cell[:80],
+    try:
+        for i, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+            for j, cell in enumerate(cells):
+                if _formula_text(cell):
+                    problems.append(
+                        Problem(
+                            name,
+                            "a cell a spreadsheet would run as a formula",
+                            row=i,
+                            field=f"column {j + 1}",
+                            text=cell[:80],
+                        )
                     )
-                )
+    except csv.Error as exc:  # a cell beyond the csv module's field limit, say
+        raise InputFileError(name, f"not readable as CSV: {exc}") from None
     if problems:
         raise InputFileError(name, problems)
     return ".csv"
