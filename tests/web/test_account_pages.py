@@ -327,13 +327,6 @@ def test_workspace_due_counts_published_and_pending_values(ep: Ecoplan) -> None:
     assert (due["pending"], due["published"], len(due["missing"])) == (0, 2, n - 2)
 
 
-def test_the_pages_use_the_apis_session_cookie() -> None:
-    from ecoplan.api import auth
-    from ecoplan.web import account_common
-
-    assert account_common.SESSION_COOKIE == auth.SESSION_COOKIE
-
-
 def test_upload_cache_binds_the_user_and_expires() -> None:
     now = [0.0]
     cache = UploadCache(ttl=1800, clock=lambda: now[0])

@@ -11,7 +11,7 @@ session, which refuses a missing or wrong one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -30,6 +30,7 @@ from ecoplan.core.errors import (
 )
 from ecoplan.core.regions import bundled_regions
 from ecoplan.core.words import word
+from ecoplan.kit.auth import SESSION_COOKIE, Auth, client_of
 from ecoplan.web.common import VISITOR, Visitor, lang_of, page
 
 __all__ = [
@@ -49,27 +50,7 @@ __all__ = [
 ]
 
 PRIVATE = {"Cache-Control": "private, no-store"}
-#: The session cookie of :mod:`ecoplan.kit.auth` (the web shell does not import the API's
-#: modules: it reaches the API's ``Auth`` through ``app.state.auth``; a test checks both agree).
-SESSION_COOKIE = "ecoplan_session"
 T = TypeVar("T")
-
-
-class Auth(Protocol):
-    """What the pages use of the API's ``ecoplan.kit.auth.Auth`` (``app.state.auth``)."""
-
-    secure_cookies: bool
-
-    def resolve(self, request: Request) -> Principal | None: ...
-
-    def writer(self, request: Request) -> Principal: ...
-
-    def signin(self, app: Ecoplan, name: str, password: str, source: str) -> Principal: ...
-
-
-def client_of(request: Request) -> str:
-    """The client's address (the audit's "from where")."""
-    return request.client.host if request.client else "unknown"
 
 
 def parent_of(code: str) -> str | None:
@@ -79,6 +60,7 @@ def parent_of(code: str) -> str | None:
 
 
 def auth_of(request: Request) -> Auth:
+    """The server's :class:`~ecoplan.kit.auth.Auth` (``app.state.auth``, made by the API)."""
     auth: Auth = request.app.state.auth
     return auth
 
