@@ -16,6 +16,7 @@ offline.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from ecoplan.core.domain import load
 from ecoplan.domains import domains
 from ecoplan.web import account, dispatch, errors, geo_routes, home, indicators, plans, regions
 from ecoplan.web.common import page, respond, session_of
+from ecoplan.web.geo import province_geojson
 
 __all__ = ["domain_page", "register"]
 
@@ -50,6 +52,9 @@ def register(app: FastAPI) -> None:
     """Add the dashboard pages to ``app``, an API from :func:`ecoplan.api.create_app`
     (the pages read through its ``state.reader()``: a snapshot of the app's store)."""
     session = session_of(app)
+    # The map's province boundaries take seconds to simplify once per process: start now,
+    # so that the first visitor of the home page does not wait for them.
+    threading.Thread(target=province_geojson, name="ecoplan-geo-warm", daemon=True).start()
     # Packaged browser assets (ECharts and Swagger UI from npm, ecoplan.js/.css): no CDN.
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
     geo_routes.register(app)

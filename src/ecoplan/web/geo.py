@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
@@ -216,9 +217,16 @@ def _province_names() -> dict[str, tuple[str, str]]:
     return names
 
 
-@cache
+_BUILDING = threading.Lock()
+_PROVINCES: list[tuple[dict[str, Any], ...]] = []
+
+
 def _all_provinces() -> tuple[dict[str, Any], ...]:
-    return tuple(_features(_province_names(), lambda code, poly: True))
+    # built once per process (seconds); a thread that asks meanwhile waits for that build
+    with _BUILDING:
+        if not _PROVINCES:
+            _PROVINCES.append(tuple(_features(_province_names(), lambda code, poly: True)))
+        return _PROVINCES[0]
 
 
 @cache
