@@ -197,10 +197,21 @@ class People:
         if owner_name != who.user:
             self.require(who, Role.ADMIN, owner["region"], "token.issue")
         owner_role = Role(owner["role"])
-        want_role = Role(role) if role is not None else owner_role
-        want_region = region or owner["region"]
+        # for oneself, ``who`` may be a narrowed token: the new token is no wider than it
+        own = owner_name == who.user
+        want_role = (
+            Role(role)
+            if role is not None
+            else (min(owner_role, who.role, key=lambda r: r.rank) if own else owner_role)
+        )
+        want_region = region or (who.region if own else owner["region"])
         self._check_region(want_region)
-        if not owner_role.allows(want_role) or not covers(owner["region"], want_region, parent_of):
+        if (
+            not owner_role.allows(want_role)
+            or not covers(owner["region"], want_region, parent_of)
+            or not who.role.allows(want_role)
+            or not covers(who.region, want_region, parent_of)
+        ):
             self.ep.audit.denied(who, "token.issue", "wider than the owner", region=want_region)
             raise Forbidden.worded(
                 "access.error.token_wider", role=want_role.value, region=want_region, name=owner_name
