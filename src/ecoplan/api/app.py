@@ -31,7 +31,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ecoplan.api import subscriptions, writes
-from ecoplan.kit.auth import Auth, error_answers
 from ecoplan.api.cache import ResponseCache
 from ecoplan.api.security import SECURITY_HEADERS, SecurityHeaders
 from ecoplan.api.writes import MAX_UPLOAD
@@ -41,6 +40,7 @@ from ecoplan.core.access import Role
 from ecoplan.core.domain import load
 from ecoplan.core.errors import EcoplanError, InputFileError, NotFound, StoreError
 from ecoplan.domains import domains
+from ecoplan.kit.auth import Auth, error_answers
 from ecoplan.kit.http import ApiError, Fmt, JsonOnly, Limit, export, json_response, page
 from ecoplan.plans.serialize import plan_json
 
@@ -56,6 +56,8 @@ __all__ = [
 _log = logging.getLogger("ecoplan.api")
 
 MAX_BODY = 1_000_000  # bytes; beyond the upload routes, a large body is a mistake or an attack
+#: Routes that take files (values, evidence, targets): their bodies may reach ``MAX_UPLOAD``.
+UPLOAD_PATHS = ("/api/v1/submissions/", "/api/v1/decompositions", "/me/upload", "/me/task")
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -210,7 +212,8 @@ def create_app(
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Any]) -> Response:
         size = request.headers.get("content-length")
-        limit = MAX_UPLOAD if request.method in ("POST", "PUT") else MAX_BODY
+        uploads = request.method in ("POST", "PUT") and request.url.path.startswith(UPLOAD_PATHS)
+        limit = MAX_UPLOAD if uploads else MAX_BODY
         if size is not None and (not size.isdigit() or int(size) > limit):
             return JSONResponse(error_body("request_too_large", f"request body over {limit} bytes"), 413)
         response: Response = await call_next(request)
