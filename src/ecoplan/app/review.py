@@ -453,9 +453,18 @@ class Review:
     # -- the assessment on "latest submitted" --------------------------------------------
     def pending(self, plan_id: str, region: str) -> dict[str, list[Observation]]:
         """Values of unpublished submissions (submitted or accepted) of ``plan_id`` and
-        ``region``, by indicator, newest submission winning."""
+        ``region``, by indicator, the latest (re)submitted winning — not the latest
+        touched: accepting an older submission does not make its values newer."""
         out: dict[str, dict[int, Observation]] = {}
-        for r in store.pending_values(self.ep.catalog, plan_id, region):
+        rows = store.pending_values(self.ep.catalog, plan_id, region)
+        sent = {
+            sid: max(
+                e["occurred_at"] for e in store.events(self.ep.catalog, sid) if e["state"] == "submitted"
+            )
+            for sid in {r["submission_id"] for r in rows}
+        }
+        rows.sort(key=lambda r: (sent[r["submission_id"]], r["submission_id"]))
+        for r in rows:
             if r["region"] != region:
                 continue
             out.setdefault(r["indicator"], {})[int(r["year"])] = Observation(
