@@ -351,3 +351,38 @@ def test_account_pages_have_no_inline_script_or_style(base: str, path: str) -> N
     assert "<style" not in text.lower() and re.search(r"\sstyle\s*=", text, re.I) is None
     for inline in re.findall(r"<script\b[^>]*>(.*?)</script>", text, re.I | re.S):
         assert not inline.strip()
+
+
+# -- form entry ---------------------------------------------------------------------------
+def test_values_typed_into_the_workspace_go_through_the_files_preview_and_checks(base: str) -> None:
+    c, csrf = _signed_in(base, "jm-reporter")
+    me = c.get("/me", params={"lang": "en"}).text
+    field = re.search(r'name="(v\|jiangmen-13th-eco\|(\d{4})\|air-pm25)"', me)
+    assert field, "the workspace offers no field for Jiangmen's PM2.5"
+    name, year = field.group(1), field.group(2)
+    # a value that is not a number: the values reader's report, naming the form and the field
+    bad = c.post(
+        "/me/upload", params={"lang": "en"}, data={"csrf": csrf, name: "thirty"}, files={"file": ("", b"")}
+    )
+    assert bad.status_code == 400 and "not a number" in bad.text and "form entry" in bad.text
+    # a formula is refused as in a file
+    f = c.post(
+        "/me/upload", params={"lang": "en"}, data={"csrf": csrf, name: "=1+29"}, files={"file": ("", b"")}
+    )
+    assert f.status_code == 400 and "formula" in f.text
+    ok = c.post(
+        "/me/upload", params={"lang": "en"}, data={"csrf": csrf, name: "29.5"}, files={"file": ("", b"")}
+    )
+    assert ok.status_code == 200 and "29.5" in ok.text, ok.text[:500]
+    r = c.post("/me/submit", params={"lang": "en"}, data={"csrf": csrf, "upload": _upload_id(ok.text)})
+    assert r.status_code == 303
+    mine = c.get("/api/v1/submissions", params={"mine": "true"}, headers={"X-CSRF-Token": csrf}).json()[
+        "items"
+    ]
+    rows = [row for s in mine for row in s["payload"] if row["indicator"] == "air-pm25"]
+    assert rows == [
+        {"indicator": "air-pm25", "region": "440700", "year": int(year), "value": 29.5, "unit": "μg/m³",
+         "basis": "level", "source": None, "note": None}
+    ]  # fmt: skip
+    # without a csrf token nothing is read
+    assert c.post("/me/upload", data={name: "29.5"}, files={"file": ("", b"")}).status_code == 403

@@ -19,7 +19,9 @@ reads it).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
@@ -187,6 +189,26 @@ def workspace(ep: Ecoplan, who: Principal, lang: str, today: dt.date | None = No
     }
 
 
+def entered_csv(form: Any, region: str) -> bytes | None:
+    """The values typed into the workspace's form (fields ``v|<plan>|<year>|<indicator>``)
+    as the CSV a values file would hold, for ``region``; None when nothing was typed.
+    Each text goes into the CSV as typed: the upload checks and the values reader judge it."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["plan", "indicator", "region", "year", "value"])
+    n = 0
+    for key, value in form.multi_items():
+        if not key.startswith("v|") or not isinstance(value, str) or not value.strip():
+            continue
+        parts = key.split("|")
+        if len(parts) != 4:
+            continue
+        _, plan, year, indicator = parts
+        writer.writerow([plan, indicator, region, year, value.strip()])
+        n += 1
+    return out.getvalue().encode("utf-8") if n else None
+
+
 def _names(ep: Ecoplan, plan_id: str, lang: str) -> dict[str, str]:
     return {i.id: i.name.get(lang) for i in ep.definition(plan_id).indicators}
 
@@ -307,9 +329,13 @@ def register(app: FastAPI, session: Session) -> None:
         try:
             who = await run_in_threadpool(signed_in, request, csrf)
             VISITOR.set(visitor_for(who, getattr(request.state, "csrf", None)))  # this context too
-            if file is None or not file.filename:
-                raise EcoplanError.worded("account.upload.no_file")
-            name, data = await _read(file, MAX_VALUES_FILE)
+            if file is not None and file.filename:
+                name, data = await _read(file, MAX_VALUES_FILE)
+            else:  # values typed into the workspace's form: the same checks as a file
+                entered = entered_csv(await request.form(), who.region)
+                if entered is None:
+                    raise EcoplanError.worded("account.upload.no_file")
+                name, data = word("account.me.form_file", lang), entered
 
             def check(w: Ecoplan) -> dict[str, Any]:
                 preview = w.review.preview(who, name, data)
