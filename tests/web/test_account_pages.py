@@ -386,3 +386,23 @@ def test_values_typed_into_the_workspace_go_through_the_files_preview_and_checks
     ]  # fmt: skip
     # without a csrf token nothing is read
     assert c.post("/me/upload", data={name: "29.5"}, files={"file": ("", b"")}).status_code == 403
+
+
+def test_the_region_page_shows_drafts_to_signed_in_users_of_its_scope_only(base: str) -> None:
+    c, csrf = _signed_in(base, "jm-reporter")
+    up = c.post("/me/upload", params={"lang": "en"}, data={"csrf": csrf}, files={"file": ("d.csv", CSV)})
+    assert up.status_code == 200
+    assert c.post("/me/submit", data={"csrf": csrf, "upload": _upload_id(up.text)}).status_code == 303
+    inside = c.get("/regions/440700", params={"lang": "en"})
+    assert (
+        inside.status_code == 200 and 'id="drafts"' in inside.text and "draft, not published" in inside.text
+    )
+    assert inside.headers["cache-control"].startswith("private")
+    twin = c.get("/regions/440700", params={"format": "json"}).json()
+    assert any(d["indicator_id"] == "air-good-days" and d["value"] == 90.1 for d in twin["drafts"])
+    # anonymous readers, and a reporter of another city, see published values only
+    for who in (None, "gz-reporter"):
+        other = _client(base) if who is None else _signed_in(base, who)[0]
+        page = other.get("/regions/440700", params={"lang": "en"})
+        assert page.status_code == 200 and 'id="drafts"' not in page.text
+        assert "drafts" not in other.get("/regions/440700", params={"format": "json"}).json()

@@ -9,11 +9,45 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ecoplan.app.audit import parent_of
+from ecoplan.core.access import covers
 from ecoplan.reports import labels
-from ecoplan.web.common import Format, Lang, Session, indicator_names, page, respond
+from ecoplan.web.common import VISITOR, Format, Lang, Session, indicator_names, page, respond
 from ecoplan.web.sections import domain_sections, section_html
 
 __all__ = ["register"]
+
+
+def _drafts(ep: Any, code: str, lang: str, titles: dict[str, str]) -> list[dict[str, Any]] | None:
+    """The values of unpublished submissions (submitted, returned, accepted) of region
+    ``code``, for a signed-in visitor whose scope covers it; None for anyone else (the
+    public page shows published values only)."""
+    visitor = VISITOR.get()
+    if visitor is None or not covers(visitor.principal.region, code, parent_of):
+        return None
+    out = []
+    for s in ep.review.listing(visitor.principal, states=["submitted", "returned", "accepted"]):
+        if s["kind"] != "values":
+            continue
+        names = indicator_names(ep, s["plan_id"], lang)
+        for r in s["payload"]:
+            if r["region"] != code:
+                continue
+            name, _ = names.get(r["indicator"], (r["indicator"], r["unit"]))
+            out.append(
+                {
+                    "submission": s["id"],
+                    "plan": titles.get(s["plan_id"], s["plan_id"]),
+                    "indicator": name,
+                    "indicator_id": r["indicator"],
+                    "year": r["year"],
+                    "value": r["value"],
+                    "unit": labels.unit(r["unit"], lang),
+                    "state": s["state"],
+                    "author": s["author"],
+                }
+            )
+    return out
 
 
 def register(app: FastAPI, session: Session) -> None:
@@ -50,12 +84,15 @@ def register(app: FastAPI, session: Session) -> None:
                     }
                 )
             sections = domain_sections(lambda pages: pages.region(ep, code, lang, year))
+            drafts = _drafts(ep, code, lang, titles)
         data: dict[str, Any] = {
             "region": {"code": reg.code, "name": reg.name(lang)},
             "plans": region_plans,
             "values": values,
             **{k: v for s in sections.values() for k, v in s.json.items()},
         }
+        if drafts is not None:  # a signed-in visitor whose scope covers the region
+            data["drafts"] = drafts
 
         def html() -> HTMLResponse:
             warnings = [
@@ -92,6 +129,7 @@ def register(app: FastAPI, session: Session) -> None:
                 warnings=warnings,
                 sections=section_html(sections, lang),
                 values=rows,
+                drafts=drafts or [],
             )
 
         return respond(data, format, html)
