@@ -9,11 +9,12 @@ covers every region the file hands a target to. Both are audited with before →
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecoplan.core.access import Principal, Role
-from ecoplan.core.errors import EcoplanError
+from ecoplan.core.errors import EcoplanError, InputFileError
 from ecoplan.ingest.decompositions import read_decompositions
 from ecoplan.ingest.uploads import check_values_upload
 from ecoplan.plans.model import Plan
@@ -64,7 +65,11 @@ class Editing:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / (Path(name).stem[:60] + suffix)
                 path.write_bytes(data)
-                rows = read_decompositions(path, plans, names)
+                try:
+                    rows = read_decompositions(path, plans, names)
+                except InputFileError as exc:  # name the uploaded file, not the temporary copy
+                    problems = [replace(p, file=name) for p in exc.problems]
+                    raise InputFileError(name, problems) from None
             for region in sorted({r.region for r in rows}):
                 w.people.require(who, Role.ADMIN, region, "decomposition.import")
             with w.catalog.transaction():
