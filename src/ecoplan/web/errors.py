@@ -35,7 +35,10 @@ _WORDS = {
 def error_page(status: int, lang: str, detail: object = None, **kw: Any) -> HTMLResponse:
     """The error page of ``status`` in ``lang`` (``detail`` shown when it is in ``lang``)."""
     w = Words(lang)
-    shown = None if detail is None else str(detail)
+    if isinstance(detail, EcoplanError) and detail.key is not None:
+        shown: str | None = detail.message(lang)  # a worded error speaks the page's language
+    else:
+        shown = None if detail is None else str(detail)
     if shown is not None and foreign(shown, lang):
         shown = None
     heading, text = _WORDS[status]
@@ -67,7 +70,9 @@ def register(app: FastAPI) -> None:
     @app.exception_handler(EcoplanError)
     async def bad(request: Request, exc: EcoplanError) -> Response:
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": {"code": "bad_request", "message": str(exc), "details": None}}, 400)
+            zh = exc.message("zh") if exc.key is not None else str(exc)
+            body = {"error": {"code": "bad_request", "message": str(exc), "message_zh": zh, "details": None}}
+            return JSONResponse(body, 400)
         return error_page(400, lang_of(request), exc)
 
     @app.exception_handler(StoreError)
