@@ -284,7 +284,7 @@ def audit_list(
             rows = ep.audit.rows(_shell(), actor=actor, action=action, outcome=outcome, limit=None)
     except EcoplanError as exc:
         _fail(exc, lang)
-    rows = rows[-limit:]
+    rows = rows[-limit:] if limit > 0 else []  # rows[-0:] would be every row
     if fmt is TableFmt.json:
         _dump_json(rows)
         return
