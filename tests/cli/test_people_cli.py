@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from ecoplan.app import Ecoplan
 from ecoplan.cli import app
@@ -59,7 +58,10 @@ def fails(db: str, *args: str, code: int = 1) -> str:
 
 
 def audit(db: str, action: str) -> list[dict[str, Any]]:
-    return json.loads(ok(db, "audit", "list", "--action", action, "--limit", "1000", "--format", "json"))
+    rows: list[dict[str, Any]] = json.loads(
+        ok(db, "audit", "list", "--action", action, "--limit", "1000", "--format", "json")
+    )
+    return rows
 
 
 def test_users_add_list_password_disable(db: str, pwfile: Path, tmp_path: Path) -> None:
