@@ -188,6 +188,29 @@ def test_a_deleted_row_is_named_and_a_cut_tail_needs_the_head(
         assert (v.broken_seq, v.why) == (seq, "missing")
 
 
+def test_a_kept_head_stays_valid_while_the_log_grows(ep: Ecoplan) -> None:
+    assert ep.audit.verify(expect_head=(0, "0" * 64)).ok  # the empty log's head
+    for i in range(3):
+        ep.audit.append("admin", "user.add", target=f"u{i}")
+    v = ep.audit.verify()
+    kept = (v.rows, v.head)
+    for i in range(3):
+        ep.audit.append("admin", "user.add", target=f"later{i}")
+    assert ep.audit.verify(expect_head=kept).ok  # more rows since: fine
+    assert ep.audit.verify(expect_head=(0, "0" * 64)).ok
+    wrong = ep.audit.verify(expect_head=(3, "f" * 64))
+    assert (wrong.broken_seq, wrong.why) == (3, "head")
+    ahead = ep.audit.verify(expect_head=(9, v.head))
+    assert (ahead.broken_seq, ahead.why) == (7, "head")
+    # the tail from row 3 cut and rewritten with new rows: same length, other hashes
+    _sql(ep, "DELETE FROM audit_log WHERE seq >= 3", [])
+    for i in range(4):
+        ep.audit.append("forger", "user.add", target=f"f{i}")
+    assert ep.audit.verify().ok
+    rewritten = ep.audit.verify(expect_head=kept)
+    assert (rewritten.broken_seq, rewritten.why) == (3, "head")
+
+
 def test_swapped_rows_renumbered_rows_and_a_rehashed_forgery(ep: Ecoplan) -> None:
     for i in range(6):
         ep.audit.append(f"user{i}", "user.add", target=f"t{i}", after={"i": i})

@@ -202,6 +202,11 @@ def test_audit_verify_and_list(db: str, tmp_path: Path) -> None:
     )
     assert "user.add" in ok(db, "audit", "list", "--action", "user.")
 
+    # the log grows (every write adds a row): the kept head still verifies
+    ok(db, "users", "add", "cli-later", "--role", "viewer", "--region", JM, "--generate")
+    ok(db, "audit", "verify", "--expect-head", head)
+    fails(db, "audit", "verify", "--expect-head", f"{m[1]}:{'0' * 64}", code=2)
+
     # a copy of the store edited behind the app's back: verify exits 2 naming the row
     import shutil
 

@@ -173,8 +173,12 @@ class Broken:
 
 
 def verify(cat: Catalog, expect_head: tuple[int, str] | None = None) -> tuple[int, str, Broken | None]:
-    """Recompute the chain: ``(rows checked, head hash, first break or None)``."""
+    """Recompute the chain: ``(rows checked, head hash, first break or None)``.
+
+    ``expect_head`` (seq, hash), kept from an earlier verify, must still be in the chain:
+    the log may have grown since, but not lost that row nor changed it."""
     prev, expected_seq, n = GENESIS, 1, 0
+    kept = GENESIS if expect_head is not None and expect_head[0] == 0 else None
     cur = cat.con.execute("SELECT * FROM audit_log ORDER BY seq")
     cols = [d[0] for d in cur.description]
     while batch := cur.fetchmany(10_000):
@@ -200,7 +204,12 @@ def verify(cat: Catalog, expect_head: tuple[int, str] | None = None) -> tuple[in
             )
             if h != d["hash"]:
                 return n, prev, Broken(seq, "edited")
+            if expect_head is not None and seq == expect_head[0]:
+                kept = h
             prev, expected_seq, n = h, seq + 1, n + 1
-    if expect_head is not None and (n, prev) != expect_head:
-        return n, prev, Broken(min(n, expect_head[0]) + 1, "head")
+    if expect_head is not None:
+        if n < expect_head[0]:  # rows at the end were deleted
+            return n, prev, Broken(n + 1, "head")
+        if kept != expect_head[1]:  # the kept row was replaced (the tail cut and rewritten)
+            return n, prev, Broken(expect_head[0], "head")
     return n, prev, None
