@@ -379,7 +379,9 @@ def test_values_typed_into_the_workspace_go_through_the_files_preview_and_checks
     mine = c.get("/api/v1/submissions", params={"mine": "true"}, headers={"X-CSRF-Token": csrf}).json()[
         "items"
     ]
-    rows = [row for s in mine for row in s["payload"] if row["indicator"] == "air-pm25"]
+    rows = [
+        row for s in mine if s["kind"] == "values" for row in s["payload"] if row["indicator"] == "air-pm25"
+    ]
     assert rows == [
         {"indicator": "air-pm25", "region": "440700", "year": int(year), "value": 29.5, "unit": "μg/m³",
          "basis": "level", "source": None, "note": None}
@@ -406,3 +408,37 @@ def test_the_region_page_shows_drafts_to_signed_in_users_of_its_scope_only(base:
         page = other.get("/regions/440700", params={"lang": "en"})
         assert page.status_code == 200 and 'id="drafts"' not in page.text
         assert "drafts" not in other.get("/regions/440700", params={"format": "json"}).json()
+
+
+def test_key_project_progress_from_the_workspace(base: str) -> None:
+    admin, admin_csrf = _signed_in(base, "cn-admin")
+    plan = admin.get(f"/api/v1/plans/{PLAN}/definition").json()
+    name = {"zh": "江门污水处理厂提标", "en": "Sewage plant upgrade"}
+    plan["projects"] = [{"id": "jm-sewage-1", "name": name, "region": "440700", "investment": 1.2}]
+    r = admin.put(f"/api/v1/plans/{PLAN}", json=plan, headers={"X-CSRF-Token": admin_csrf})
+    assert r.status_code == 200 and r.json()["changed"], r.text
+    c, csrf = _signed_in(base, "jm-reporter")
+    me = c.get("/me", params={"lang": "en"}).text
+    assert 'id="project-form"' in me and "Sewage plant upgrade" in me
+    bad = c.post("/me/project", params={"lang": "en"},
+                 data={"csrf": csrf, "project": f"{PLAN}/jm-sewage-1", "progress": "half"})  # fmt: skip
+    assert bad.status_code == 400 and "not a number" in bad.text
+    too_much = c.post("/me/project", data={"csrf": csrf, "project": f"{PLAN}/jm-sewage-1", "progress": "140"})
+    assert too_much.status_code == 400
+    ok = c.post(
+        "/me/project",
+        data={"csrf": csrf, "project": f"{PLAN}/jm-sewage-1", "progress": "45", "investment": "0.6",
+              "milestone": "主体工程完工"},
+    )  # fmt: skip
+    assert ok.status_code == 303, ok.text[:300]
+    mine = c.get("/api/v1/submissions", params={"mine": "true"}).json()["items"]
+    payload = next(s["payload"] for s in mine if s["kind"] == "project")
+    assert payload == {"project": "jm-sewage-1", "progress_pct": 45.0, "investment": 0.6,
+                       "milestone": "主体工程完工", "note": None}  # fmt: skip
+    # a reporter of another city cannot report Jiangmen's project
+    gz, gz_csrf = _signed_in(base, "gz-reporter")
+    assert 'id="project-form"' not in gz.get("/me").text
+    refused = gz.post(
+        "/me/project", data={"csrf": gz_csrf, "project": f"{PLAN}/jm-sewage-1", "progress": "50"}
+    )
+    assert refused.status_code == 403

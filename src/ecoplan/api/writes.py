@@ -19,11 +19,12 @@ from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, Upload
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ecoplan.kit.auth import SESSION_COOKIE, Auth, client_of, role_extra
 from ecoplan.app import Ecoplan
 from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import EcoplanError
 from ecoplan.ingest.uploads import MAX_EVIDENCE, MAX_VALUES_FILE
+from ecoplan.kit.auth import SESSION_COOKIE, Auth, client_of, role_extra
+from ecoplan.plans.serialize import plan_to_mapping
 
 __all__ = ["MAX_UPLOAD", "router"]
 
@@ -287,11 +288,18 @@ def router(app_of: Callable[[], Ecoplan], auth: Auth) -> APIRouter:
         )
 
     # -- plans and targets -----------------------------------------------------------------
+    @r.get("/plans/{plan_id}/definition", tags=["plans"])
+    def plan_definition(plan_id: str) -> Response:
+        """The plan in its file format (``docs/plan-format.md``): what ``PUT /api/v1/plans/{id}``
+        takes back, edited, as the plan's next version."""
+        with app_of().reader() as ep:
+            return JSONResponse(_jsonable(plan_to_mapping(ep.definition(plan_id))))
+
     @r.put("/plans/{plan_id}", tags=["plans"], openapi_extra=role_extra("admin"))
     def edit_plan(
         plan_id: str,
         definition: Annotated[
-            dict[str, Any], Body(description="the plan, as `GET /api/v1/plans/{id}` gives it")
+            dict[str, Any], Body(description="the plan, as `GET /api/v1/plans/{id}/definition` gives it")
         ],
         who: Principal = as_admin,
     ) -> Response:

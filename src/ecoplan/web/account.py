@@ -60,6 +60,7 @@ WEB_WRITES: dict[str, str] = {
     "/me/upload": "reporter",
     "/me/submit": "reporter",
     "/me/task": "reporter",
+    "/me/project": "reporter",
     "/me/withdraw/{sid}": "reporter",
     **account_review.WEB_WRITES,
 }
@@ -175,6 +176,17 @@ def workspace(ep: Ecoplan, who: Principal, lang: str, today: dt.date | None = No
                         "status": t["status"],
                     }
                 )
+    projects = [
+        {
+            "plan": p["plan_id"],
+            "plan_title": next((x.title.get(lang) for x in ep.plans() if x.id == p["plan_id"]), p["plan_id"]),
+            "id": p["id"],
+            "name": p["name_en"] if lang == "en" and p["name_en"] else p["name_zh"],
+            "progress_pct": p["progress_pct"],
+        }
+        for p in ep.projects()
+        if covers(region, p["region"] or _plan_region(ep, p["plan_id"]), parent_of)
+    ]
     titles = {p.id: p.title.get(lang) for p in ep.plans()}
     for s in mine:
         s["plan_title"] = titles.get(s["plan_id"], s["plan_id"])
@@ -186,7 +198,22 @@ def workspace(ep: Ecoplan, who: Principal, lang: str, today: dt.date | None = No
         "returned": [s for s in mine if s["state"] == "returned"],
         "submissions": mine,
         "tasks": tasks,
+        "projects": projects,
     }
+
+
+def _number(text: str, *, optional: bool = False) -> float | None:
+    """A number typed into a form (``1,234.5`` accepted), or a worded error naming the field."""
+    t = text.strip().replace(",", "")
+    if not t and optional:
+        return None
+    try:
+        value = float(t)
+    except ValueError:
+        raise EcoplanError.worded("account.form.not_a_number", text=text[:40]) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise EcoplanError.worded("account.form.not_a_number", text=text[:40])
+    return value
 
 
 def entered_csv(form: Any, region: str) -> bytes | None:
@@ -207,6 +234,10 @@ def entered_csv(form: Any, region: str) -> bytes | None:
         writer.writerow([plan, indicator, region, year, value.strip()])
         n += 1
     return out.getvalue().encode("utf-8") if n else None
+
+
+def _plan_region(ep: Ecoplan, plan_id: str) -> str:
+    return ep.definition(plan_id).region
 
 
 def _names(ep: Ecoplan, plan_id: str, lang: str) -> dict[str, str]:
@@ -423,6 +454,38 @@ def register(app: FastAPI, session: Session) -> None:
                     evidence_text=evidence_text[:2000] or None,
                     evidence_link=evidence_link[:2000] or None,
                     evidence_file=ev,
+                ),
+            )
+        except EcoplanError as exc:
+            return refusal(request, exc, back="/me")
+        return go("/me", lang, done=s["id"])
+
+    @app.post("/me/project", include_in_schema=False)
+    def project(
+        request: Request,
+        project: Annotated[str, Form()] = "",
+        progress: Annotated[str, Form()] = "",
+        investment: Annotated[str, Form()] = "",
+        milestone: Annotated[str, Form()] = "",
+        note: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        """Key-project progress: completion %, investment to date (亿元), the milestone reached."""
+        lang = lang_of(request)
+        try:
+            who = signed_in(request, csrf)
+            plan_id, _, project_id = project.partition("/")
+            pct, money = _number(progress), _number(investment, optional=True)
+            s = write(
+                request,
+                lambda w: w.review.submit_project(
+                    who,
+                    plan_id,
+                    project_id,
+                    progress_pct=pct if pct is not None else -1.0,
+                    investment=money,
+                    milestone=milestone[:500] or None,
+                    note=note[:2000] or None,
                 ),
             )
         except EcoplanError as exc:
