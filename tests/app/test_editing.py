@@ -188,3 +188,6 @@ def test_a_bad_decomposition_file_names_the_upload(ep: Ecoplan) -> None:
     assert tempfile.gettempdir() not in text  # never the server's temporary copy
     assert all(p.file == "上传.csv" for p in getattr(info.value, "problems", []))
     assert stored(ep) == []
+    for name in ("", "a\x00.csv", "/"):  # the sent name is a label, never a path
+        got = ep.editing.import_decompositions(JM_ADMIN, name, decomposition(("air-pm25", PJ, 2020, "≤30")))
+        assert got["file"] == name

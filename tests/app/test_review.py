@@ -312,6 +312,18 @@ def test_bad_decisions_and_files(ep: Ecoplan) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    "name", ["", "/", "a\x00b.csv", "../../etc/passwd.csv", "报表" * 100 + ".csv", ".csv"]
+)
+def test_any_sent_file_name_is_only_a_label(ep: Ecoplan, name: str) -> None:
+    """The name a client sends is kept as the origin, never used as a path."""
+    s = ep.review.submit_values(REPORTER, name, csv(("air-good-days", 2016, 86)))
+    assert s["origin"] == name
+    with pytest.raises(InputFileError) as info:
+        ep.review.submit_values(REPORTER, name, csv(("no-such-indicator", 2016, 1)))
+    assert info.value.file == name and all(p.file == name for p in info.value.problems)
+
+
 # -- task and project progress -----------------------------------------------------------------
 def test_task_progress_with_evidence(ep: Ecoplan) -> None:
     task = ep.definition(PLAN).tasks[0].id

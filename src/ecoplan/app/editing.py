@@ -63,7 +63,7 @@ class Editing:
             plans = {p.id: p for p in w.catalog.plans()}
             names = {c: m.zh for c, m in w.catalog.region_names().items()}
             with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / (Path(name).stem[:60] + suffix)
+                path = Path(tmp) / ("upload" + suffix)  # never the sent name: "", NUL, "/"
                 path.write_bytes(data)
                 try:
                     rows = read_decompositions(path, plans, names)

@@ -91,7 +91,7 @@ class Review:
         plans = {p.id: p for p in self.ep.catalog.plans()}
         names = {r.code: r.name_zh for r in self.ep.catalog.regions()}
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / (Path(name).stem[:60] + suffix)
+            path = Path(tmp) / ("upload" + suffix)  # never the sent name: "", NUL, "/"
             path.write_bytes(data)
             try:
                 return read_values(path, plans, names)
