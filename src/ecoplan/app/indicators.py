@@ -150,7 +150,7 @@ def indicator_regions(
         )
     if year is not None:
         check_scope(ep.catalog, plan, year)
-    rows = ep.catalog.assessment_rows(plan_id, year=year, level=level)
+    rows = ep.catalog.assessment_rows(plan_id, year=year, level=level, indicator=indicator_id)
     rows = rows[
         (rows["indicator_id"] == indicator_id) & rows["region"].map(lambda c: in_territory(plan, str(c)))
     ]

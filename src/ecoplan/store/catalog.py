@@ -621,10 +621,12 @@ class Catalog:
         level: str | None = None,
         warnings_only: bool = False,
         latest: bool = False,
+        indicator: str | None = None,
     ) -> pd.DataFrame:
         """Stored assessment rows joined with region names and levels.
 
-        ``latest``: each region's latest year with a value (instead of ``year``).
+        ``latest``: each region's latest year with a value (instead of ``year``);
+        ``indicator``: one indicator's rows only.
         """
         src = "assessments"
         if latest:
@@ -647,6 +649,9 @@ class Catalog:
         if level is not None:
             sql += " AND r.level = ?"
             args.append(level)
+        if indicator is not None:
+            sql += " AND a.indicator_id = ?"
+            args.append(indicator)
         if warnings_only:
             sql += " AND a.warning IS NOT NULL"
         return self.con.execute(sql + " ORDER BY a.region, a.year", args).df()
