@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from ecoplan.core.errors import InputFileError
 from ecoplan.ingest.uploads import (
     MAX_EVIDENCE,
+    MAX_UNZIPPED,
     MAX_VALUES_FILE,
     _formula_text,
     check_values_upload,
@@ -205,6 +206,22 @@ def test_a_formula_in_a_workbook_is_named_by_sheet_row_and_column() -> None:
     err = refused("v.xlsx", buf.getvalue())
     where = sorted((p.sheet or "", p.row or 0, p.field or "") for p in err.problems)
     assert where == [("notes", 1, "A"), ("notes", 4, "C"), ("数据", 3, "E")]
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused() -> None:
+    # 5 MB on the wire may be gigabytes unpacked: the parts' sizes are capped, too
+    good = zipfile.ZipFile(io.BytesIO(workbook([["a", 1]])))
+    parts = {n: good.read(n).decode() for n in good.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace("<sheetData>", "<sheetData>" + " " * (MAX_UNZIPPED + 1))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, body in parts.items():
+            z.writestr(n, body)
+    data = buf.getvalue()
+    assert len(data) < MAX_VALUES_FILE
+    err = refused("bomb.xlsx", data)
+    assert str(MAX_UNZIPPED) in str(err)
 
 
 def test_a_damaged_workbook_is_refused_not_crashed() -> None:

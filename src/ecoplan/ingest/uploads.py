@@ -22,12 +22,14 @@ from ecoplan.core.errors import InputFileError, Problem
 __all__ = [
     "EVIDENCE_TYPES",
     "MAX_EVIDENCE",
+    "MAX_UNZIPPED",
     "MAX_VALUES_FILE",
     "check_values_upload",
     "evidence_type",
 ]
 
 MAX_VALUES_FILE = 5_000_000
+MAX_UNZIPPED = 20 * MAX_VALUES_FILE  # a workbook's parts unpacked (a 5 MB "zip bomb" is not 5 MB)
 MAX_EVIDENCE = 10_000_000
 EVIDENCE_TYPES = {
     "application/pdf": ".pdf",
@@ -64,6 +66,12 @@ def check_values_upload(name: str, data: bytes) -> str:
     if names is not None:
         if "xl/workbook.xml" not in names:
             raise InputFileError(name, "a ZIP file that is not an Excel workbook (.xlsx)")
+        with zipfile.ZipFile(io.BytesIO(data)) as z:  # sizes as declared: reading stops there
+            unzipped = sum(i.file_size for i in z.infolist())
+        if unzipped > MAX_UNZIPPED:
+            raise InputFileError(
+                name, f"the workbook unpacks to {unzipped} bytes; the limit is {MAX_UNZIPPED}"
+            )
         import openpyxl
 
         problems = []
