@@ -385,6 +385,15 @@ def test_sessions(ep: Ecoplan) -> None:
     assert last_audit(ep)["action"] == "auth.logout"
 
 
+def test_a_session_follows_its_owner(ep: Ecoplan) -> None:
+    name = fresh_user(ep, "reviewer", GD)
+    sid, _ = ep.people.open_session(who(ep, name))
+    assert ep.people.session(sid)[0].role is Role.REVIEWER
+    ep.catalog.con.execute("UPDATE users SET role = 'viewer', region = ? WHERE name = ?", [JM, name])
+    p, _ = ep.people.session(sid)
+    assert (p.role, p.region) == (Role.VIEWER, JM)
+
+
 def test_an_expired_session_is_dead(ep: Ecoplan) -> None:
     sid, _ = ep.people.open_session(who(ep, "gd-reviewer"))
     h = hashlib.sha256(sid.encode()).hexdigest()

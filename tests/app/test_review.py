@@ -356,6 +356,25 @@ def test_task_progress_with_evidence(ep: Ecoplan) -> None:
         ep.review.resubmit(REPORTER, s["id"], "v.csv", csv(("air-good-days", 2016, 85)))
 
 
+def test_a_publish_that_fails_leaves_nothing(ep: Ecoplan) -> None:
+    """Publishing is one transaction: a task gone from the plan meanwhile leaves the
+    submission accepted, no event, no status and no audit row of a publish."""
+    task = ep.definition(PLAN).tasks[0].id
+    s = ep.review.submit_task(REPORTER, PLAN, task, "in_progress", evidence_text="施工中")
+    ep.review.review(REVIEWER, s["id"], "accept")
+    m = plan_to_mapping(ep.definition(PLAN))
+    m["tasks"] = [t for t in m["tasks"] if t["id"] != task]
+    ep.editing.edit_plan(SHELL, PLAN, m)
+    seq = ep.audit.head()[0]
+    with pytest.raises(NotFound):
+        ep.review.publish(REVIEWER, s["id"])
+    after = ep.review.get(REVIEWER, s["id"])
+    assert after["state"] == "accepted" and len(after["events"]) == 2
+    assert ep.audit.head()[0] == seq
+    assert ep.catalog.con.execute("SELECT count(*) FROM task_status").fetchone() == (0,)
+    assert ep.audit.verify().ok
+
+
 def test_project_progress(ep: Ecoplan) -> None:
     s = ep.review.submit_project(
         REPORTER, PLAN, PROJECT, progress_pct=60, investment=0.8, milestone="主体完工"
