@@ -54,6 +54,7 @@ def ok(db: str, *args: str) -> str:
 def fails(db: str, *args: str, code: int = 1) -> str:
     res = run(db, *args)
     assert res.exit_code == code, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)  # no crash
     return res.output
 
 
@@ -101,6 +102,14 @@ def test_users_add_list_password_disable(db: str, pwfile: Path, tmp_path: Path) 
     assert [r["target"] for r in audit(db, "user.disable")][-1:] == ["cli-jm"]
 
 
+def test_a_password_file_saved_with_a_bom(db: str, tmp_path: Path) -> None:
+    f = tmp_path / "bom.txt"
+    f.write_bytes("\ufeff江门-password-1\r\n".encode())
+    ok(db, "users", "add", "cli-bom", "--role", "viewer", "--region", JM, "--password-file", str(f))
+    with Ecoplan(db) as ep:
+        assert ep.people.sign_in("cli-bom", "江门-password-1").user == "cli-bom"
+
+
 def test_users_add_generated_password_printed_once(db: str) -> None:
     out = ok(db, "users", "add", "cli-gen", "--role", "viewer", "--region", GD, "--generate", "--lang", "en")
     pattern = re.escape(word("access.cli.generated", "en", password="\x00")).replace("\x00", r"(\S+)")
@@ -133,12 +142,18 @@ def test_users_add_refusals(db: str, pwfile: Path, tmp_path: Path) -> None:
         "--password-file",
         str(tmp_path / "nope"),
     )
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\xff\xfe\x00p\x00w")
+    out = fails(
+        db, "users", "add", "x-binary", "--role", "viewer", "--region", JM, "--password-file", str(binary)
+    )
+    assert str(binary) in out.replace("\n", "")
     ok(db, "users", "add", "cli-twice", "--role", "viewer", "--region", JM, "--password-file", str(pwfile))
     fails(db, "users", "add", "cli-twice", "--role", "viewer", "--region", JM, "--password-file", str(pwfile))
     out = ok(db, "users", "add", "cli-twice", "--role", "admin", "--region", JM, "--generate", "--if-missing")
     assert word("access.cli.user_exists_kept", "zh", name="cli-twice") in out
     names = {u["name"]: u for u in json.loads(ok(db, "users", "list", "--format", "json"))}
-    assert not {"x-nopw", "x-role", "x-region", "x-short", "x-missing"} & set(names)
+    assert not {"x-nopw", "x-role", "x-region", "x-short", "x-missing", "x-binary"} & set(names)
     assert names["cli-twice"]["role"] == "viewer"  # --if-missing left it as it was
     fails(db, "users", "disable", "nobody-here")
 

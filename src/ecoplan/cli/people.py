@@ -57,9 +57,11 @@ def _password(file: Path | None, generate: bool, lang: str) -> tuple[str, bool]:
             lang,
         )
     try:
-        text = file.read_text("utf-8").splitlines()
-    except OSError as exc:
-        _fail(words(lang)("access.cli.password_file", file=file, error=exc.strerror or exc), lang)
+        # utf-8-sig: a BOM (Windows Notepad) is not the first character of the password
+        text = file.read_text("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        error = getattr(exc, "strerror", None) or exc
+        _fail(words(lang)("access.cli.password_file", file=file, error=error), lang)
     return (text[0] if text else ""), False
 
 
