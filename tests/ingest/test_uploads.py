@@ -8,6 +8,7 @@ its row and column.
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 
@@ -146,6 +147,41 @@ def test_csv_injection_names_row_and_column_of_every_bad_cell() -> None:
         (3, "column 5", "@SUM(A1)"),
         (4, "column 6", "-cmd|' /C calc'!A0"),
     ]
+
+
+safe_cells = st.one_of(
+    st.tuples(signs, numbers).map("".join),
+    st.sampled_from(["江门市", "air-pm25", "440700", "", "μg/m³", "≤35", "5%", "note: a=b"]),
+)
+bad_cells = st.one_of(
+    st.sampled_from(["=1+1", "@SUM(A1)", "+A1", "-cmd|' /C calc'!A0", ' =HYPERLINK("x")', "-2+3+A1"]),
+    st.tuples(st.sampled_from("=@"), st.text(st.characters(exclude_characters="\x00"), max_size=10)).map(
+        "".join
+    ),
+)
+grids = st.lists(
+    st.lists(
+        st.one_of(safe_cells.map(lambda c: (c, False)), bad_cells.map(lambda c: (c, True))),
+        min_size=1,
+        max_size=5,
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(grid=grids)
+@settings(max_examples=100)
+def test_every_formula_cell_of_a_csv_is_named_and_no_other(grid: list[list[tuple[str, bool]]]) -> None:
+    buf = io.StringIO()
+    csv.writer(buf).writerows([[c for c, _ in row] for row in grid])
+    want = {(i, f"column {j}") for i, row in enumerate(grid, 1) for j, (_, bad) in enumerate(row, 1) if bad}
+    data = buf.getvalue().encode()
+    if not want:
+        assert check_values_upload("g.csv", data) == ".csv"
+        return
+    err = refused("g.csv", data)
+    assert {(p.row, p.field) for p in err.problems} == want
 
 
 def test_type_is_decided_by_bytes_not_by_name() -> None:
