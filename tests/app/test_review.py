@@ -287,6 +287,18 @@ def test_region_and_role_scope(ep: Ecoplan) -> None:
         ep.review.get(REVIEWER, 999)
 
 
+def test_a_submission_belongs_to_the_nearest_region_above_its_rows(ep: Ecoplan) -> None:
+    jm_reviewer = Principal("jm-reviewer", Role.REVIEWER, JM)
+    # a provincial reviewer reports for Jiangmen and its county Pengjiang
+    both = csv(("air-good-days", 2017, 88)) + f"{PLAN},air-good-days,{PJ},2017,87\n".encode()
+    s = ep.review.submit_values(REVIEWER, "both.csv", both)
+    assert s["region"] == JM
+    assert ep.review.submit_values(REVIEWER, "pj.csv", csv(("air-pm25", 2017, 30), region=PJ))["region"] == PJ
+    assert s["id"] in {q["id"] for q in ep.review.queue(jm_reviewer)}
+    assert ep.review.review(jm_reviewer, s["id"], "accept")["state"] == "accepted"
+    assert [(o.year, o.value) for o in ep.review.pending(PLAN, JM)["air-good-days"]] == [(2017, 88.0)]
+
+
 def test_bad_decisions_and_files(ep: Ecoplan) -> None:
     sid = int(ep.review.submit_values(REPORTER, "v.csv", csv(("air-good-days", 2016, 85)))["id"])
     with pytest.raises(EcoplanError) as info:

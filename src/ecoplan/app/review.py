@@ -29,6 +29,7 @@ from ecoplan.app.audit import parent_of
 from ecoplan.assess.model import Observation
 from ecoplan.core.access import Principal, Role, covers
 from ecoplan.core.errors import Conflict, EcoplanError, Forbidden, InputFileError, NotFound
+from ecoplan.core.regions import region_lineage
 from ecoplan.ingest.uploads import check_values_upload, evidence_type
 from ecoplan.ingest.values import ValueRow, read_values
 from ecoplan.plans.model import Basis
@@ -115,7 +116,10 @@ class Review:
         regions = sorted({r.region for r in rows})
         for region in regions:
             self.ep.people.require(who, Role.REPORTER, region, action)
-        region = regions[0] if len(regions) == 1 else who.region
+        # the nearest region above all rows (a city and its county: the city), not the
+        # sender's whole scope: that region's reviewers and overlay must find it
+        lines = [region_lineage(r) for r in regions]
+        region = next((c for c in lines[0] if all(c in line for line in lines[1:])), who.region)
         return plans[0], region
 
     def preview(self, who: Principal, name: str, data: bytes) -> dict[str, Any]:
