@@ -385,7 +385,7 @@ def test_a_reviewer_cannot_review_their_own_submission(world: World) -> None:
             f"plan,indicator,region,year,value\n{PLAN},air-good-days,{JM},2017,=1+1\n".encode(),
             "formula",
         ),
-        ("f.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary", "UTF-8"),
+        ("f.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary", "binary"),
         ("big.csv", b"plan,indicator,region,year,value\n" + b"x" * 5_000_100, "limit"),
         ("bad.csv", f"plan,indicator,region,year,value\n{PLAN},air-good-days,4407,2017,90\n".encode(), "six"),
     ],

@@ -451,3 +451,24 @@ def test_pending_assessment_equals_the_published_one(ep: Ecoplan) -> None:
     assert ep.review.pending(PLAN, JM) == {}
     published = ep.assess(PLAN, JM, 2017)
     assert _outcome(published) == _outcome(submitted)
+
+
+def test_a_resubmission_keeps_the_region_of_the_submission(tmp_path: Path) -> None:
+    """A city's returned file cannot come back as a county's values: the reviewer of the
+    city and the "submitted" overlay of the city find a submission by its region."""
+    with Ecoplan(tmp_path / "r.duckdb") as ep:
+        ep.init()
+        shell = Principal.shell()
+        ep.people.add_user(shell, "jm", "long-password-1", "reporter", "440700")
+        ep.people.add_user(shell, "gd", "long-password-1", "reviewer", "440000")
+        jm = Principal("jm", Role.REPORTER, "440700")
+        gd = Principal("gd", Role.REVIEWER, "440000")
+        head = "plan,indicator,region,year,value\n"
+        s = ep.review.submit_values(
+            jm, "a.csv", (head + "jiangmen-13th-eco,air-good-days,440700,2017,90\n").encode()
+        )
+        ep.review.review(gd, s["id"], "return", "wrong city")
+        county = (head + "jiangmen-13th-eco,air-good-days,440703,2017,91\n").encode()
+        with pytest.raises(EcoplanError, match="440703"):
+            ep.review.resubmit(jm, s["id"], "b.csv", county)
+        assert ep.review.get(jm, s["id"])["state"] == "returned"

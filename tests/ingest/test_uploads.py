@@ -192,7 +192,7 @@ def test_type_is_decided_by_bytes_not_by_name() -> None:
 @pytest.mark.parametrize(
     ("data", "why"),
     [
-        ("数据,江门\n".encode("gbk"), "UTF-8"),
+        (b"plan,value\n\xff\xfe\xff,1\n", "GB 18030"),  # neither UTF-8 nor GB 18030
         (b"plan,value\x00\n", "binary"),
         (zipped({"readme.txt": "hello"}), "not an Excel workbook"),
     ],
@@ -200,6 +200,15 @@ def test_type_is_decided_by_bytes_not_by_name() -> None:
 def test_not_csv_nor_xlsx_is_refused(data: bytes, why: str) -> None:
     err = refused("v.csv", data)
     assert why in str(err)
+
+
+def test_a_csv_saved_by_a_chinese_excel_is_accepted_as_the_cli_accepts_it() -> None:
+    assert (
+        check_values_upload("v.csv", f"plan,指标,region\n{PLAN},优良天数比率,440700\n".encode("gb18030"))
+        == ".csv"
+    )
+    err = refused("v.csv", "plan,value\n江门,=1+1\n".encode("gb18030"))  # and is checked like any CSV
+    assert "formula" in str(err)
 
 
 def test_size_cap() -> None:

@@ -388,9 +388,11 @@ class Review:
         if s["kind"] != "values":
             raise Conflict.worded("review.error.kind", id=sid, kind=s["kind"])
         rows = self.read_upload(name, data, who, "submission.resubmit")
-        plan_id, _ = self._scope_rows(who, rows, "submission.resubmit")
+        plan_id, region = self._scope_rows(who, rows, "submission.resubmit")
         if plan_id != s["plan_id"]:
             raise EcoplanError.worded("review.error.other_plan", id=sid, plan=s["plan_id"], got=plan_id)
+        if region != s["region"]:  # the reviewer and the overlay find a submission by its region
+            raise EcoplanError.worded("review.error.other_region", id=sid, region=s["region"], got=region)
         return self._transition(
             who,
             sid,

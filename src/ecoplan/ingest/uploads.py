@@ -105,7 +105,12 @@ def check_values_upload(name: str, data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFileError(name, "neither an Excel workbook (.xlsx) nor UTF-8 CSV text") from None
+        try:  # a CSV saved by a Chinese Excel: GB 18030, as the CLI's reader accepts it
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InputFileError(
+                name, "neither an Excel workbook (.xlsx) nor CSV text (UTF-8 or GB 18030)"
+            ) from None
     if "\x00" in text:
         raise InputFileError(name, "binary data, not CSV text")
     import csv
