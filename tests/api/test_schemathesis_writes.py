@@ -20,9 +20,9 @@ import pytest
 from tests.web.conftest import serving
 
 from ecoplan.api import create_app
-from ecoplan.kit.ratelimit import Limiter
 from ecoplan.app import Ecoplan
 from ecoplan.core.access import Principal
+from ecoplan.kit.ratelimit import Limiter
 from ecoplan.web import register
 
 

@@ -203,9 +203,9 @@ def test_an_older_store_gets_its_assessments_on_open(db_path: Path, tmp_path: Pa
     con = duckdb.connect(str(db_path))
     con.execute("DROP TABLE assessments; DROP TABLE assessment_runs; DROP TABLE target_decompositions")
     for table in (  # and what version 5 added
-        "users api_tokens web_sessions submissions submission_events evidence_files audit_log "
-        "subscriptions notification_log plan_versions"
-    ).split():
+        "users", "api_tokens", "web_sessions", "submissions", "submission_events", "evidence_files",
+        "audit_log", "subscriptions", "notification_log", "plan_versions",
+    ):  # fmt: skip
         con.execute(f"DROP TABLE {table}")
     con.execute("ALTER TABLE value_revisions DROP COLUMN reviewer")
     con.execute("ALTER TABLE value_revisions DROP COLUMN submission_id")

@@ -24,10 +24,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from ecoplan.kit.ratelimit import SIGNIN_ACCOUNT, SIGNIN_CLIENT, WRITES, Limiter, signin_keys
 from ecoplan.app import Ecoplan
 from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import Conflict, EcoplanError, Forbidden, RateLimited, Unauthorized
+from ecoplan.kit.ratelimit import SIGNIN_ACCOUNT, SIGNIN_CLIENT, WRITES, Limiter, signin_keys
 
 __all__ = [
     "CSRF_HEADER",
