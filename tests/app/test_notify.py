@@ -687,3 +687,26 @@ def test_an_smtp_server_that_never_answers_is_tried_once_per_run(world: Ecoplan)
     assert len(accepted) == 1  # the second message was not tried: the server was down
     assert "timed out" in (done[0].error or "") and done[1].error == done[0].error
     assert log_rows(world) == [] and [r["outcome"] for r in audit_of(world, "notify.send")] == ["failed"] * 2
+
+
+def test_the_servers_schedule_sends_the_digest_once_and_stops(world: Ecoplan, mailbox: Mailbox) -> None:
+    """``serve --notify-every``: rounds read a snapshot, send, record; the next round sends
+    nothing new; setting the event ends the loop."""
+    import threading
+
+    from ecoplan.app.notify import every
+
+    Notify(world).subscribe(JM, region="440700", email="jm@example.org")
+    stop, errors = threading.Event(), []
+    t = threading.Thread(target=every, args=(world, 1 / 60, stop, mailbox.settings(), errors.append))
+    t.start()
+    for _ in range(100):  # the first round after a second
+        if mailbox.messages:
+            break
+        time.sleep(0.05)
+    time.sleep(1.5)  # at least one more round
+    stop.set()
+    t.join(timeout=10)
+    assert not t.is_alive() and not errors
+    assert len(mailbox.messages) == 1 and mailbox.recipients == [["jm@example.org"]]
+    assert [r["outcome"] for r in audit_of(world, "notify.send")] == ["ok"]

@@ -38,6 +38,7 @@ import secrets
 import smtplib
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -583,3 +584,25 @@ class Notify:
             )
             w.audit.record(who, "notify.send", target=target, region=region, after=facts)
         return Delivery(digest.user, digest.channel, len(digest.items), digest.counts(), "sent", None, digest)
+
+
+def every(
+    ep: Ecoplan,
+    minutes: float,
+    stop: threading.Event,
+    settings: Settings | None = None,
+    on_error: Callable[[Exception], None] | None = None,
+) -> None:
+    """Send the digests every ``minutes`` until ``stop`` is set (``ecoplan serve
+    --notify-every``): each round reads a snapshot of the store and writes what it sent
+    through the single writer, as ``ecoplan notify run`` does, as the national shell. A
+    round that fails is reported to ``on_error`` and the next one tries again (nothing
+    was recorded for what was not delivered)."""
+    who = Principal.shell("serve")
+    while not stop.wait(max(1.0, minutes * 60)):
+        try:
+            with ep.reader() as r:
+                Notify(r).run(who, settings or Settings.from_env())
+        except Exception as exc:  # a round must never end the server
+            if on_error is not None:
+                on_error(exc)

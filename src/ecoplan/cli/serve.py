@@ -146,6 +146,13 @@ def serve(
         list[str] | None,
         typer.Option("--cors-origin", help="Allow this origin cross-site (repeatable; default: none)"),
     ] = None,
+    notify_every: Annotated[
+        float,
+        typer.Option(
+            "--notify-every",
+            help="Send the notification digests every N minutes (SMTP from ECOPLAN_SMTP_*; 0: never)",
+        ),
+    ] = 0,
     db: DbOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
@@ -220,11 +227,20 @@ def serve(
         say(w("ops.serve.access_log", path=log_path))
 
     admin_thread = threading.Thread(target=admin.run, name="ecoplan-admin", daemon=True)
+    stop_notify = threading.Event()
     old = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with _server.thread_streams():
             admin_thread.start()
             threading.Thread(target=announce, name="ecoplan-announce", daemon=True).start()
+            if notify_every > 0:
+                from ecoplan.app.notify import every
+
+                def failed(exc: Exception) -> None:
+                    err.print(w("notify.serve.failed", error=exc), highlight=False, markup=False)
+
+                args = (ep, notify_every, stop_notify, None, failed)
+                threading.Thread(target=every, args=args, name="ecoplan-notify", daemon=True).start()
             public.run()
     except _Stop:
         pass
@@ -232,6 +248,7 @@ def serve(
         for sig, handler in old.items():
             signal.signal(sig, handler)
         _server.remove_server_file(path)
+        stop_notify.set()
         admin.should_exit = True
         admin_thread.join(timeout=10)
         with ep.writer():  # a forwarded command still running ends first
