@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
-from collections.abc import Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -167,11 +168,54 @@ def open_store(path: str, *, forward: bool = True, lang: str = "en") -> Ecoplan:
 def _session(db: str | None, lang: str = "en") -> AbstractContextManager[Ecoplan]:
     """The store for one command: inside ``ecoplan serve`` its app (one writer at a
     time); else, when a server owns the file, the command runs there; else the file,
-    opened read-write (waiting while another process holds it)."""
+    opened read-write (waiting while another process holds it). A command line that
+    changed the store leaves a ``cli.command`` row in the audit log (who ran what; secrets
+    given as option values are masked)."""
     attached = _server.ATTACHED.get()
     if attached is not None:
-        return attached.writer()
-    return open_store(db or default_db_path(), lang=lang)
+        return _recorded(attached.writer())
+    return _recorded(open_store(db or default_db_path(), lang=lang))
+
+
+#: Options whose value is never written to the audit log.
+_SECRET_OPTION = re.compile(r"--[\w-]*(key|password|secret|token)[\w-]*", re.IGNORECASE)
+
+
+def masked(argv: list[str]) -> str:
+    """The command line as the audit log keeps it: values of secret options as ``***``."""
+    out: list[str] = []
+    hide = False
+    for a in argv:
+        if hide:
+            out.append("***")
+            hide = False
+            continue
+        name, eq, _ = a.partition("=")
+        if _SECRET_OPTION.fullmatch(name):
+            out.append(f"{name}=***" if eq else a)
+            hide = not eq
+        else:
+            out.append(a)
+    return " ".join(out)
+
+
+@contextmanager
+def _recorded(session: AbstractContextManager[Ecoplan]) -> Iterator[Ecoplan]:
+    argv = _server.ARGV.get()
+    with session as ep:
+        before = ep.state()
+        yield ep
+        if argv is not None and ep.state() not in (None, before):
+            ep.audit.append(f"shell:{_login()}", "cli.command", target=masked(argv)[:1000], source="cli")
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def _fail(exc: Exception | str, lang: str = "en") -> NoReturn:
