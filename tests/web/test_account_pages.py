@@ -442,3 +442,60 @@ def test_key_project_progress_from_the_workspace(base: str) -> None:
         "/me/project", data={"csrf": gz_csrf, "project": f"{PLAN}/jm-sewage-1", "progress": "50"}
     )
     assert refused.status_code == 403
+
+
+# -- admin forms ----------------------------------------------------------------------------
+def test_an_admin_edits_a_plan_as_a_new_version_in_the_browser(base: str) -> None:
+    import yaml
+
+    c, csrf = _signed_in(base, "cn-admin")
+    form = c.get(f"/manage/plans/{PLAN}", params={"lang": "en"})
+    assert form.status_code == 200 and form.headers["cache-control"].startswith("private")
+    text = re.search(r'<textarea name="definition"[^>]*>(.*?)</textarea>', form.text, re.S)
+    assert text
+    import html as _html
+
+    mapping = yaml.safe_load(_html.unescape(text.group(1)))
+    assert mapping["id"] == PLAN
+    before = c.get(f"/manage/plans/{PLAN}", params={"format": "json"}).json()["version"]
+    mapping["title"]["en"] = "Jiangmen 13th eco plan (edited in the browser)"
+    r = c.post(
+        f"/manage/plans/{PLAN}",
+        data={"csrf": csrf, "definition": yaml.safe_dump(mapping, allow_unicode=True)},
+    )
+    assert r.status_code == 303 and f"saved={before + 1}" in r.headers["location"]
+    after = c.get(f"/manage/plans/{PLAN}", params={"format": "json"}).json()
+    assert after["version"] == before + 1 and after["versions"][-1]["version"] == before
+    assert (
+        _client(base).get(f"/api/v1/plans/{PLAN}").json()["title_en"]
+        == "Jiangmen 13th eco plan (edited in the browser)"
+    )
+    # a broken text is refused with its problem, nothing stored
+    bad = c.post(
+        f"/manage/plans/{PLAN}", params={"lang": "en"}, data={"csrf": csrf, "definition": "id: [unclosed"}
+    )
+    assert bad.status_code == 400 and "not YAML" in bad.text
+    assert c.get(f"/manage/plans/{PLAN}", params={"format": "json"}).json()["version"] == before + 1
+    # a reviewer may not, and a Hebei admin would be out of scope
+    rv, rv_csrf = _signed_in(base, "gd-reviewer")
+    assert rv.get(f"/manage/plans/{PLAN}").status_code == 403
+    assert rv.post(f"/manage/plans/{PLAN}", data={"csrf": rv_csrf, "definition": "id: x"}).status_code == 403
+
+
+def test_an_admin_uploads_decomposed_targets_in_the_browser(base: str) -> None:
+    c, csrf = _signed_in(base, "cn-admin")
+    assert c.get("/manage/targets", params={"lang": "en"}).status_code == 200
+    body = f"plan,indicator,region,year,target\n{PLAN},air-pm25,440703,2020,≤31\n".encode()
+    r = c.post("/manage/targets", data={"csrf": csrf}, files={"file": ("t.csv", body)})
+    assert r.status_code == 303 and "stored=1" in r.headers["location"]
+    rows = _client(base).get(f"/api/v1/plans/{PLAN}/decompositions").json()["items"]
+    assert [(x["region"], x["expr"]) for x in rows if x["indicator_id"] == "air-pm25"] == [("440703", "≤31")]
+    bad = f"plan,indicator,region,year,target\n{PLAN},air-pm25,440703,2020,很多\n".encode()
+    refused = c.post(
+        "/manage/targets", params={"lang": "en"}, data={"csrf": csrf}, files={"file": ("b.csv", bad)}
+    )
+    assert refused.status_code == 400 and "b.csv" in refused.text
+    rp, rp_csrf = _signed_in(base, "jm-reporter")
+    assert (
+        rp.post("/manage/targets", data={"csrf": rp_csrf}, files={"file": ("t.csv", body)}).status_code == 403
+    )

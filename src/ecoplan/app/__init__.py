@@ -225,6 +225,10 @@ class Ecoplan:
         """The version of the stored definition of ``plan_id`` (1 + the definitions it replaced)."""
         return self.catalog.plan_version(plan_id)
 
+    def plan_versions(self, plan_id: str) -> list[dict[str, Any]]:
+        """The definitions ``plan_id`` had before its current one (version, saved_at, actor, definition)."""
+        return self.catalog.plan_versions(plan_id)
+
     def projects(self, plan_id: str | None = None) -> list[dict[str, Any]]:
         """Key projects with their latest published progress."""
         return self.catalog.projects(plan_id)

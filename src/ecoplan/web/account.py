@@ -34,7 +34,7 @@ from ecoplan.core.access import Principal, Role, covers
 from ecoplan.core.errors import EcoplanError, Forbidden, Unauthorized
 from ecoplan.core.words import word
 from ecoplan.ingest.uploads import MAX_EVIDENCE, MAX_VALUES_FILE
-from ecoplan.web import account_audit, account_review
+from ecoplan.web import account_admin, account_audit, account_review
 from ecoplan.web.account_common import (
     PRIVATE,
     SESSION_COOKIE,
@@ -63,6 +63,7 @@ WEB_WRITES: dict[str, str] = {
     "/me/project": "reporter",
     "/me/withdraw/{sid}": "reporter",
     **account_review.WEB_WRITES,
+    **account_admin.WEB_WRITES,
 }
 TASK_STATUSES = ("not_started", "in_progress", "done", "delayed")
 _SAFE = ("GET", "HEAD")
@@ -503,4 +504,5 @@ def register(app: FastAPI, session: Session) -> None:
         return go("/me", lang)
 
     account_review.register(app, session)
+    account_admin.register(app, session)
     account_audit.register(app, session)
