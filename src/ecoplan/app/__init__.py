@@ -40,12 +40,24 @@ from ecoplan.store.catalog import Catalog, ImportResult, default_db_path, record
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Ecoplan", "PlanHandle", "default_db_path", "demo_values_path", "open"]
+__all__ = ["Ecoplan", "PlanHandle", "default_db_path", "demo_value_files", "demo_values_path", "open"]
 
 
 def demo_values_path() -> Path:
     """The bundled demo values: published national figures 2015–2020 (see its ``source`` column)."""
     return Path(str(resources.files("ecoplan.demo").joinpath("cn_13th_values.csv")))
+
+
+#: The demo value files ``ecoplan init --demo`` loads, each with the date its values count
+#: as recorded (as-of queries): the 13th period's figures, then the 14th's (2021–2025,
+#: published up to March 2026).
+_DEMO_FILES = (("cn_13th_values.csv", "2021-06-30"), ("cn_14th_values.csv", "2026-03-31"))
+
+
+def demo_value_files() -> tuple[tuple[Path, str], ...]:
+    """Every bundled demo value file with its recorded-at date, in loading order."""
+    root = resources.files("ecoplan.demo")
+    return tuple((Path(str(root.joinpath(name))), recorded) for name, recorded in _DEMO_FILES)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ecoplan.app import demo_values_path
+from ecoplan.app import demo_value_files
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import (
     DEFAULT_WAIT,
@@ -70,9 +70,8 @@ def init(
             if demo:
                 # Demo values never revise a stored value (a user's import, `air feed`): only
                 # keys with no revision at all are filled, so `init --demo` can run again.
-                res = ep.import_values(
-                    demo_values_path(), recorded_at="2021-06-30", actor="ecoplan demo", only_new=True
-                )
-                say(w("cli.init.demo", new=res.inserted, kept=res.unchanged))
+                for path, recorded_at in demo_value_files():
+                    res = ep.import_values(path, recorded_at=recorded_at, actor="ecoplan demo", only_new=True)
+                    say(w("cli.init.demo", new=res.inserted, kept=res.unchanged))
     except EcoplanError as exc:
         _fail(exc, lang)
