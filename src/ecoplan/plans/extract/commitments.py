@@ -63,6 +63,7 @@ very short or very long, plus 0.05 when a responsible unit is named.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import itertools
 import re
@@ -71,9 +72,11 @@ from dataclasses import dataclass
 from ecoplan.plans.extract.document import (
     LEAD_VERBS,
     PageJump,
+    SkipRanges,
     cleaned,
     find_headings,
     find_page_jumps,
+    is_blank,
     paragraphs,
 )
 from ecoplan.plans.extract.spans import Document, Span
@@ -394,7 +397,7 @@ def extract_commitments(doc: Document, *, not_before: int | None = None) -> list
     """
     text = doc.text
     jumps = find_page_jumps(text)
-    skip = [(j.start, j.end) for j in jumps]
+    skip = SkipRanges([(j.start, j.end) for j in jumps])
     if not_before is None:
         not_before = plan_start_year(text)
     found: list[tuple[int, Commitment]] = []
@@ -432,15 +435,21 @@ def plan_start_year(text: str) -> int | None:
 
 
 def _clauses(text: str, jumps: list[PageJump]) -> list[_Clause]:
-    """Sentences (as ranges of ``text``) with headings cut off and page jumps rejoined."""
-    cuts: set[int] = set()
+    """Sentences (as ranges of ``text``) with headings cut off and page jumps rejoined.
+
+    Linear in the text: the heading cuts, the jumps and the sentences are
+    sorted lists searched by bisection, never scanned per paragraph or sentence.
+    """
+    cut_set: set[int] = set()
     for h in find_headings(text):
-        cuts.add(h.start)
+        cut_set.add(h.start)
         if h.title or h.own_line:
-            cuts.add(h.end)
+            cut_set.add(h.end)
+    cuts = sorted(cut_set)
     sentences: list[tuple[int, int]] = []
-    for a, b in paragraphs(text):
-        bounds = sorted({a, b} | {c for c in cuts if a < c < b})
+    for a, b in paragraphs(text, jumps=jumps):
+        inner = cuts[bisect.bisect_right(cuts, a) : bisect.bisect_left(cuts, b)]
+        bounds = [a, *inner, b] if b != a else [a]
         for s, e in itertools.pairwise(bounds):
             pos = s
             for m in _SENTENCE_END.finditer(text, s, e):
@@ -451,20 +460,26 @@ def _clauses(text: str, jumps: list[PageJump]) -> list[_Clause]:
     sentences = [_strip(text, s, e) for s, e in sentences]
     sentences = [r for r in sentences if r[1] > r[0]]
     # rejoin a sentence cut by 下转 with the text after the matching 上接
-    pjumps = jumps
+    downs = [j for j in jumps if j.direction == "down"]
+    ups = [j for j in jumps if j.direction == "up"]
+    down_starts = [j.start for j in downs]
+    up_starts = [j.start for j in ups]
+    sentence_starts = [s for s, _ in sentences]  # in text order
     clauses: list[_Clause] = []
     taken: set[int] = set()
     for i, (s, e) in enumerate(sentences):
         if i in taken:
             continue
         ranges = [(s, e)]
-        down = next((j for j in pjumps if j.direction == "down" and j.start >= e), None)
+        d = bisect.bisect_left(down_starts, e)
+        down = downs[d] if d < len(downs) else None
         ends_open = not _SENTENCE_END.search(text[max(s, e - 3) : e].rstrip("*"))
-        if ends_open and down is not None and not text[e : down.start].strip():
-            up = next((j for j in pjumps if j.direction == "up" and j.start > down.end), None)
+        if ends_open and down is not None and is_blank(text, e, down.start):
+            u = bisect.bisect_right(up_starts, down.end)
+            up = ups[u] if u < len(ups) else None
             if up is not None:
-                k = next((k for k, (s2, _) in enumerate(sentences) if s2 >= up.end), None)
-                if k is not None and not text[up.end : sentences[k][0]].strip():
+                k = bisect.bisect_left(sentence_starts, up.end)
+                if k < len(sentences) and is_blank(text, up.end, sentences[k][0]):
                     ranges.append(sentences[k])
                     taken.add(k)
         clauses.append(_Clause(ranges))

@@ -28,6 +28,7 @@ Chinese text uses) are refused with :class:`~ecoplan.core.errors.InputFileError`
 
 from __future__ import annotations
 
+import bisect
 import re
 import zipfile
 from collections import Counter
@@ -43,10 +44,12 @@ __all__ = [
     "LEAD_VERBS",
     "Heading",
     "PageJump",
+    "SkipRanges",
     "cleaned",
     "display_text",
     "find_headings",
     "find_page_jumps",
+    "is_blank",
     "load_document",
     "paragraphs",
     "zh_number",
@@ -404,18 +407,38 @@ def find_page_jumps(text: str) -> list[PageJump]:
         word = m.group(1)
         if word in ("接", "转"):
             bracketed = m.group(0).startswith(("（", "(")) and m.group(0).endswith((")", "）"))
-            line = _line_of(text, m.start()).strip()
-            if not bracketed and line != m.group(0).strip():
+            if not bracketed and not _alone_on_line(text, m.start(), m.end()):
                 continue
         direction = "up" if "接" in word else "down"
         out.append(PageJump(m.start(), m.end(), direction, m.group(2)))
     return out
 
 
-def _line_of(text: str, pos: int) -> str:
-    a = text.rfind("\n", 0, pos) + 1
-    b = text.find("\n", pos)
-    return text[a : b if b >= 0 else len(text)]
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """Whether only white space surrounds ``text[start:end]`` on its line.
+
+    Looks at the white space next to the match only, never at the whole line,
+    so a 140 000-character line with many matches costs no more than one pass.
+    """
+    a = start
+    while a > 0 and text[a - 1] != "\n" and text[a - 1].isspace():
+        a -= 1
+    if a > 0 and text[a - 1] != "\n":
+        return False
+    b, n = end, len(text)
+    while b < n and text[b] != "\n" and text[b].isspace():
+        b += 1
+    return b == n or text[b] == "\n"
+
+
+_NON_SPACE = re.compile(r"\S")
+
+
+def is_blank(text: str, start: int, end: int) -> bool:
+    """``not text[start:end].strip()`` without copying the slice: it stops at
+    the first character that is not white space (``\\S`` and ``str.isspace``
+    agree on what white space is)."""
+    return _NON_SPACE.search(text, start, max(start, end)) is None
 
 
 @dataclass(frozen=True)
@@ -477,18 +500,18 @@ def find_headings(text: str) -> list[Heading]:
             continue
         level = "chapter" if m.group(2) == "章" else "section"
         title_start = _skip_space(text, m.end())
-        line_end = _eol(text, m.end())
-        rest = text[title_start:line_end]
-        starts_line = _line_start(text, m.start())
-        if starts_line and len(rest.rstrip()) <= 60:
-            title = _TOC_TAIL.sub("", rest).strip()
-            found.append(Heading(m.start(), title_start + len(rest.rstrip()), level, number, title, True))
+        short = _short_rest(text, title_start, 60) if _line_start(text, m.start()) else None
+        if short is not None:
+            # the rest of the line, right-stripped, is at most 60 characters
+            title = _TOC_TAIL.sub("", short).strip()
+            found.append(Heading(m.start(), title_start + len(short), level, number, title, True))
             toc.setdefault((level, number), set()).add(title)
             continue
         # glued: a contents entry ends at white space or at the next heading
-        stop = re.search(rf"[{_SPACE}\n]|第[{_CN_NUM}0-9]+[章节]", text[title_start : title_start + 40])
-        if stop and 2 <= stop.start() <= 30 and not re.search(r"[。；]", rest[: stop.start()]):
-            toc.setdefault((level, number), set()).add(rest[: stop.start()])
+        window = text[title_start : title_start + 40]
+        stop = re.search(rf"[{_SPACE}\n]|第[{_CN_NUM}0-9]+[章节]", window)
+        if stop and 2 <= stop.start() <= 30 and not re.search(r"[。；]", window[: stop.start()]):
+            toc.setdefault((level, number), set()).add(window[: stop.start()])
         glued.append((m, level, number))
     for m, level, number in glued:
         title_start = _skip_space(text, m.end())
@@ -501,10 +524,9 @@ def find_headings(text: str) -> list[Heading]:
             continue
         number = int(m.group(1).translate(_FULLWIDTH_DIGITS))
         title_start = _skip_space(text, m.end())
-        line_end = _eol(text, m.end())
-        rest = text[title_start:line_end].rstrip()
-        own = _line_start(text, m.start()) and len(rest) <= 40
-        title = rest if own else _glued_box_title(text, title_start)
+        rest = _short_rest(text, title_start, 40) if _line_start(text, m.start()) else None
+        own = rest is not None
+        title = rest if rest is not None else _glued_box_title(text, title_start)
         found.append(Heading(m.start(), title_start + len(title), "box", number, title, own))
     for m in _PART.finditer(text):
         number = zh_number(m.group(1))
@@ -565,8 +587,27 @@ def _eol(text: str, pos: int) -> int:
 
 
 def _line_start(text: str, pos: int) -> bool:
-    a = text.rfind("\n", 0, pos) + 1
-    return text[a:pos].strip(_SPACE + "#*") == ""
+    """Whether only ``_SPACE``, ``#`` and ``*`` stand before ``pos`` on its line
+    (scans back over those characters only, not to the start of a long line)."""
+    lead = _SPACE + "#*"
+    while pos > 0 and text[pos - 1] in lead:
+        pos -= 1
+    return pos == 0 or text[pos - 1] == "\n"
+
+
+def _short_rest(text: str, pos: int, limit: int) -> str | None:
+    """``text[pos:end of line].rstrip()`` when that is at most ``limit``
+    characters, else ``None`` — reading ``limit`` characters (and any white
+    space after them), never the rest of a long line."""
+    nl = text.find("\n", pos, pos + limit + 1)
+    if nl >= 0:
+        return text[pos:nl].rstrip()
+    j, n = pos + limit, len(text)
+    while j < n and text[j] != "\n" and text[j].isspace():
+        j += 1
+    if j < n and text[j] != "\n":
+        return None
+    return text[pos:j].rstrip()
 
 
 # --- paragraphs --------------------------------------------------------------
@@ -579,7 +620,9 @@ _LIST_START = re.compile(
 )
 
 
-def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def paragraphs(
+    text: str, start: int = 0, end: int | None = None, *, jumps: list[PageJump] | None = None
+) -> list[tuple[int, int]]:
     """Logical paragraphs of ``text[start:end]`` as ``(start, end)`` ranges.
 
     A line break (and any blank lines after it) ends a paragraph when the line
@@ -591,13 +634,25 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     Otherwise the lines are one paragraph wrapped by a printer, an OCR or a
     PDF, and are joined. Ranges exclude leading/trailing white space and the
     page-jump markers themselves.
+
+    ``jumps``: :func:`find_page_jumps` of ``text``, when the caller has them
+    (a caller asking for many ranges of one text should: finding them reads
+    the whole text).
     """
     stop = len(text) if end is None else end
-    jumps = [j for j in find_page_jumps(text) if j.start < stop and j.end > start]
+    if jumps is None:
+        jumps = find_page_jumps(text)
+    # markers are in text order and do not overlap: their ends are sorted too
+    first = bisect.bisect_right(jumps, start, key=lambda j: j.end)
+    inside = []
+    for j in jumps[first:]:
+        if j.start >= stop:
+            break
+        inside.append(j)
     # cut the range at jump markers first
     pieces: list[tuple[int, int]] = []
     pos = start
-    for j in jumps:
+    for j in inside:
         if j.start > pos:
             pieces.append((pos, j.start))
         pos = max(pos, j.end)
@@ -669,8 +724,41 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 _CJKISH = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’—…·]")
 
 
+class SkipRanges:
+    """Ranges of a text that :func:`cleaned` leaves out, sorted once.
+
+    A document's page-jump markers are skipped in every one of its many
+    clauses; sorting them (and walking all of them) per clause made cleaning
+    a document quadratic. This keeps them sorted by start with the running
+    maximum of their ends, so the ranges that can touch ``[start, end)`` are
+    found by bisection.
+    """
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self.ranges = sorted(ranges)
+        self._max_end: list[int] = []
+        top = -1
+        for _, b in self.ranges:
+            top = max(top, b)
+            self._max_end.append(top)
+
+    def near(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The ranges, in order, from the first that may end after ``start``
+        up to the last that starts before ``end`` (a superset of those that
+        overlap ``[start, end)``; the earlier ones all end by ``start``)."""
+        i = bisect.bisect_right(self._max_end, start)
+        out = []
+        for a, b in self.ranges[i:]:
+            if a >= end:
+                break
+            out.append((a, b))
+        return out
+
+
 def cleaned(
-    text: str, ranges: list[tuple[int, int]], skip: list[tuple[int, int]] | None = None
+    text: str,
+    ranges: list[tuple[int, int]],
+    skip: list[tuple[int, int]] | SkipRanges | None = None,
 ) -> tuple[str, list[int]]:
     """The text of ``ranges`` for people and matchers, with an offset map.
 
@@ -679,14 +767,17 @@ def cleaned(
     emphasis, and white space that only the layout put there (line breaks and
     OCR spaces next to Chinese characters); a single space is kept between two
     Latin letters or digits (``PM2.5 and`` stays readable).
+
+    ``skip`` may be a :class:`SkipRanges` built once for many calls on one text.
     """
     if skip is None:
         skip = [(j.start, j.end) for j in find_page_jumps(text)]
+    skips = skip if isinstance(skip, SkipRanges) else SkipRanges(skip)
     chars: list[str] = []
     where: list[int] = []
     for start, end in ranges:
         pos = start
-        for a, b in sorted(skip):
+        for a, b in skips.near(start, end):
             if b <= pos or a >= end:
                 continue
             _take(text, pos, a, chars, where)
@@ -724,6 +815,8 @@ def _take(text: str, a: int, b: int, chars: list[str], where: list[int]) -> None
         where.extend(range(a, b))
 
 
-def display_text(text: str, start: int, end: int, skip: list[tuple[int, int]] | None = None) -> str:
+def display_text(
+    text: str, start: int, end: int, skip: list[tuple[int, int]] | SkipRanges | None = None
+) -> str:
     """``text[start:end]`` for people: see :func:`cleaned`."""
     return cleaned(text, [(start, end)], skip)[0].strip()

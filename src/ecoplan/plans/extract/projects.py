@@ -45,6 +45,7 @@ bare province or city name that only qualifies the next member (``安徽省、�
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -54,9 +55,11 @@ from ecoplan.plans.extract.document import (
     LEAD_VERBS,
     Heading,
     PageJump,
+    SkipRanges,
     cleaned,
     find_headings,
     find_page_jumps,
+    is_blank,
     paragraphs,
     zh_number,
 )
@@ -125,19 +128,20 @@ def extract_projects(doc: Document) -> list[ProjectList]:
     text = doc.text
     headings = find_headings(text)
     jumps = find_page_jumps(text)
-    skip = [(j.start, j.end) for j in jumps]
+    skip = SkipRanges([(j.start, j.end) for j in jumps])
+    where = _Layout(headings, jumps)
     out: list[ProjectList] = []
     used: dict[str, int] = {}
     for h in headings:
         if h.level != "box":
             continue
-        a, b = _box_region(text, h, headings, jumps)
+        a, b = _box_region(text, h, where)
         box_id = f"box-{h.number}"
         used[box_id] = used.get(box_id, 0) + 1
         if used[box_id] > 1:
             box_id += f"-{used[box_id]}"
         title = f"专栏{h.number} {h.title}".strip()
-        ranges = _item_ranges(text, a, b, h.own_line)
+        ranges = _item_ranges(text, a, b, h.own_line, jumps)
         if ranges and not h.own_line:
             b = _cut_at_lead_sentence(text, ranges, b)
             ranges[-1] = (ranges[-1][0], min(ranges[-1][1], b))
@@ -184,19 +188,36 @@ def _span(text: str, a: int, b: int) -> Span:
 # --- where a box is ------------------------------------------------------------
 
 
-def _box_region(text: str, h: Heading, headings: list[Heading], jumps: list[PageJump]) -> tuple[int, int]:
+class _Layout:
+    """A document's headings and page jumps (both in text order), with their
+    positions listed once so each box finds its neighbours by bisection."""
+
+    def __init__(self, headings: list[Heading], jumps: list[PageJump]) -> None:
+        self.heading_starts = [g.start for g in headings]
+        self.jumps = jumps
+        self.jump_starts = [j.start for j in jumps]
+        self.downs = [j for j in jumps if j.direction == "down"]
+        self.down_ends = [j.end for j in self.downs]
+
+
+_ITEM_AHEAD = re.compile(r"\s*（[一二三四五六七八九十]+）|\s*\d{1,2}[.．]")
+
+
+def _box_region(text: str, h: Heading, where: _Layout) -> tuple[int, int]:
     """The box's content as ``(start, end)`` (the heading excluded)."""
-    upper = next((g.start for g in headings if g.start >= h.end), len(text))
+    g = bisect.bisect_left(where.heading_starts, h.end)
+    upper = where.heading_starts[g] if g < len(where.heading_starts) else len(text)
     if h.own_line:
-        nxt_jump = next((j for j in jumps if j.start >= h.end), None)
-        after = text[h.end : nxt_jump.start if nxt_jump else upper]
-        if nxt_jump is not None and nxt_jump.start < upper and not after.strip():
+        k = bisect.bisect_left(where.jump_starts, h.end)
+        nxt_jump = where.jumps[k] if k < len(where.jumps) else None
+        blank = is_blank(text, h.end, nxt_jump.start if nxt_jump else upper)
+        if nxt_jump is not None and nxt_jump.start < upper and blank:
             # the heading is followed by a page jump: the content was printed before it
-            down = next((j for j in reversed(jumps) if j.direction == "down" and j.end <= h.start), None)
-            if nxt_jump.direction == "up" and down is not None:
-                block = text[down.end : h.start]
-                if re.match(r"\s*（[一二三四五六七八九十]+）|\s*\d{1,2}[.．]", block):
-                    return down.end, h.start
+            d = bisect.bisect_right(where.down_ends, h.start) - 1
+            down = where.downs[d] if d >= 0 else None
+            up_next = nxt_jump.direction == "up" and down is not None
+            if up_next and down is not None and _ITEM_AHEAD.match(text, down.end, h.start):
+                return down.end, h.start
             return h.end, h.end
         if nxt_jump is not None:
             upper = min(upper, nxt_jump.start)
@@ -207,16 +228,20 @@ _ITEM_ZH = re.compile(r"（([一二三四五六七八九十]+)）")
 _ITEM_NUM = re.compile(r"(?<![\d.．〔])(\d{1,2})[.．](?!\d)")
 
 
-def _item_ranges(text: str, a: int, b: int, own_line: bool) -> list[tuple[int, int]]:
+def _item_ranges(text: str, a: int, b: int, own_line: bool, jumps: list[PageJump]) -> list[tuple[int, int]]:
     for pattern, number in ((_ITEM_ZH, zh_number), (_ITEM_NUM, int)):
         starts: list[int] = []
         for m in pattern.finditer(text, a, b):
-            before = text[a : m.start()].rstrip(" \t\u3000")
-            if before.endswith(("注：", "注:")):
+            # what stands before the marker (spaces skipped), looked at from
+            # the marker back, never re-read from the box's start
+            k = m.start()
+            while k > a and text[k - 1] in " \t\u3000":
+                k -= 1
+            if text[max(a, k - 2) : k] in ("注：", "注:"):
                 break  # the notes under a table restart the numbering
             if number(m.group(1)) != len(starts) + 1:
                 continue
-            if pattern is _ITEM_ZH and before and before[-1] not in "。；：:\n":
+            if pattern is _ITEM_ZH and k > a and text[k - 1] not in "。；：:\n":
                 continue
             starts.append(m.start())
         if starts:
@@ -228,7 +253,7 @@ def _item_ranges(text: str, a: int, b: int, own_line: bool) -> list[tuple[int, i
                 ranges[-1] = (last_a, last_a + note.start())
             return ranges
     if own_line:
-        return paragraphs(text, a, b)
+        return paragraphs(text, a, b, jumps=jumps)
     out = []
     pos = a
     for m in re.finditer(r"[。；]", text[a:b]):
@@ -254,7 +279,7 @@ def _cut_at_lead_sentence(text: str, ranges: list[tuple[int, int]], end: int) ->
             len(body) <= 24
             and not re.search(r"[，、；：,]", body)
             and body.startswith(LEAD_VERBS)
-            and text[e:end].strip()
+            and not is_blank(text, e, end)
         ):
             return s
     return end
@@ -265,7 +290,7 @@ def _cut_at_lead_sentence(text: str, ranges: list[tuple[int, int]], end: int) ->
 _LEAD_MARK = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）|\d{1,2}[.．](?!\d)|——|[-*•·])\s*")
 
 
-def _item(text: str, r: tuple[int, int], skip: list[tuple[int, int]]) -> ProjectItem | None:
+def _item(text: str, r: tuple[int, int], skip: SkipRanges) -> ProjectItem | None:
     clean, where = cleaned(text, [r], skip)
     m = _LEAD_MARK.match(clean)
     lead = m.end() if m else 0
@@ -303,7 +328,7 @@ _NOUN_CUT = re.compile(r"实施|开展|推进|建设|为重点|汇水范围|范�
 _ADMIN = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:省|市|自治区|特别行政区|自治州|地区|盟)$")
 
 
-def _lists_in(text: str, r: tuple[int, int], skip: list[tuple[int, int]]) -> list[_Sub]:
+def _lists_in(text: str, r: tuple[int, int], skip: SkipRanges) -> list[_Sub]:
     clean, where = cleaned(text, [r], skip)
     if not clean:
         return []
