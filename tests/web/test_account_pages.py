@@ -305,7 +305,8 @@ def test_workspace_due_counts_published_and_pending_values(ep: Ecoplan) -> None:
     gd = ep.people.sign_in("gd", PASSWORD)
     today = dt.date(2026, 3, 1)
     due = {d["plan"]: d for d in workspace(ep, jm, "en", today)["due"]}
-    assert set(due) == {"cn-13th-eco", "cn-13th-eco-mee2020", PLAN}  # not Hebei's, nor a plan not yet due
+    # the national plans (13th, its 2020 opinion, 14th) and Jiangmen's own: not Hebei's, nor a plan not yet due
+    assert set(due) == {"cn-13th-eco", "cn-13th-eco-mee2020", "cn-14th-eco", PLAN}
     n = len(ep.definition(PLAN).indicators)
     assert due[PLAN]["year"] == 2020 and len(due[PLAN]["missing"]) == n
     rows = (
@@ -499,3 +500,25 @@ def test_an_admin_uploads_decomposed_targets_in_the_browser(base: str) -> None:
     assert (
         rp.post("/manage/targets", data={"csrf": rp_csrf}, files={"file": ("t.csv", body)}).status_code == 403
     )
+
+
+def test_the_plan_page_assesses_on_the_latest_submitted_values_for_internal_users_only(base: str) -> None:
+    c, csrf = _signed_in(base, "jm-reporter")
+    body = f"plan,indicator,region,year,value\n{PLAN},air-pm25,440700,2019,12.5\n".encode()
+    up = c.post("/me/upload", data={"csrf": csrf}, files={"file": ("p.csv", body)})
+    assert c.post("/me/submit", data={"csrf": csrf, "upload": _upload_id(up.text)}).status_code == 303
+    url = f"/plans/{PLAN}"
+    q = {"region": "440700", "year": "2019", "format": "json"}
+
+    def pm25(data: dict[str, object]) -> object:
+        return next(i["value"] for i in data["indicators"] if i["id"] == "air-pm25")  # type: ignore[attr-defined]
+
+    inside = c.get(url, params={**q, "basis": "submitted"}).json()
+    assert inside["basis"] == "submitted" and pm25(inside) == 12.5
+    assert c.get(url, params=q).json()["basis"] == "published"
+    assert 'id="show-submitted"' in c.get(url, params={"region": "440700", "lang": "en"}).text
+    # anonymous readers and other cities ask in vain: published values only
+    anon = _client(base).get(url, params={**q, "basis": "submitted"}).json()
+    assert anon["basis"] == "published" and pm25(anon) != 12.5
+    gz, _ = _signed_in(base, "gz-reporter")
+    assert gz.get(url, params={**q, "basis": "submitted"}).json()["basis"] == "published"

@@ -13,8 +13,10 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
+from ecoplan.app.audit import parent_of
+from ecoplan.core.access import covers
 from ecoplan.reports import FORMATS, build, labels, write_report
-from ecoplan.web.common import Format, Lang, Session, page, respond
+from ecoplan.web.common import VISITOR, Format, Lang, Session, page, respond
 from ecoplan.web.errors import error_page
 
 __all__ = ["quote_html", "register"]
@@ -49,11 +51,20 @@ def register(app: FastAPI, session: Session) -> None:
         year: int | None = Query(None, ge=1900, le=2200),
         lang: str = Lang,
         format: str = Format,
+        basis: str = Query("published", pattern="^(published|submitted)$"),
     ) -> Response:
+        """``?basis=submitted``: for a signed-in visitor whose scope covers the region, the
+        assessment with the values of unpublished submissions laid over the published ones."""
         with session() as ep:
             plan = ep.definition(plan_id)
-            pa = ep.assess(plan_id, region or plan.region, year or plan.end)
+            where = region or plan.region
+            visitor = VISITOR.get()
+            internal = visitor is not None and covers(visitor.principal.region, where, parent_of)
+            pending = ep.review.pending(plan_id, where) if internal and basis == "submitted" else None
+            pa = ep.assess(plan_id, where, year or plan.end, pending=pending)
             data = pa.to_dict()
+            data["plan_version"] = ep.plan_version(plan_id)
+            data["basis"] = "submitted" if pending is not None else "published"
             obs = ep.observations(plan_id, region or plan.region)
             data["series"] = {k: [[o.year, o.value] for o in v] for k, v in obs.items()}
             region_name = ep.region(region or plan.region).name(lang)
@@ -91,6 +102,9 @@ def register(app: FastAPI, session: Session) -> None:
                 year=data["year"],
                 rows=rows,
                 formats=FORMATS,
+                internal=internal,
+                basis=data["basis"],
+                drafts=sum(len(v) for v in (pending or {}).values()),
             )
 
         return respond(data, format, html)
