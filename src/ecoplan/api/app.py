@@ -187,7 +187,10 @@ def create_app(
         title="ecoplan API",
         version="1",
         description="生态环境规划实施监测评估平台 — plans, indicator values, assessments and the "
-        "environmental domains' data (read-only). Errors answer "
+        "environmental domains' data, published for everyone; reporting, review and administration "
+        "for signed-in callers (`Authorization: Bearer ecp_…` or the session cookie with "
+        "`X-CSRF-Token`); each write route names the role it needs in `x-ecoplan-role` "
+        "(docs/accounts-and-permissions.md). Errors answer "
         '`{"error": {"code", "message", "message_zh", "details"}}`: `code` is stable, `message` '
         "English with the request's context, `message_zh` the code's fixed Chinese text.",
         openapi_url="/api/openapi.json",
