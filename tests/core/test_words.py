@@ -38,6 +38,7 @@ AREAS = {
     # people at work (issue #12): accounts, permissions and audit, review, notifications,
     # operations (backup, serve), the dispatch views and the account pages
     "access", "review", "notify", "ops", "dispatch", "account",
+    "extract",  # the plan extractor's size limit and progress (extract.yaml, issue 13)
 }  # fmt: skip
 
 

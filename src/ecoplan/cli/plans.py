@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -161,6 +163,43 @@ class ExtractFmt(StrEnum):
     json = "json"
 
 
+# Documents from this size on get progress lines on stderr while they are extracted.
+_PROGRESS_FROM_BYTES = 2 * 1024 * 1024
+
+
+def _extract_progress(file: Path, max_bytes: int, lang: str) -> Callable[[str], None] | None:
+    """A progress callback printing each extraction stage on stderr (with the
+    seconds so far), or ``None`` for a small document, one over ``max_bytes``
+    or one that cannot be sized (the extractor then says what is wrong)."""
+    from ecoplan.plans.extract import STAGES
+
+    try:
+        size = file.stat().st_size
+    except OSError:
+        return None
+    if size < _PROGRESS_FROM_BYTES or size > max_bytes:
+        return None
+    w = words(lang)
+    began = time.monotonic()
+    err.print(w("extract.progress.start", file=file, size_mb=f"{size / 1048576:.1f}"), markup=False)
+
+    def tell(stage: str) -> None:
+        seconds = f"{time.monotonic() - began:.1f}"
+        if stage == "done":
+            err.print(w("extract.progress.done", seconds=seconds), markup=False, highlight=False)
+            return
+        line = w(
+            "extract.progress.stage",
+            step=STAGES.index(stage) + 1,
+            steps=len(STAGES),
+            stage=w(f"extract.stage.{stage}"),
+            seconds=seconds,
+        )
+        err.print(line, markup=False, highlight=False)
+
+    return tell
+
+
 @plans_app.command("extract")
 def plans_extract(
     file: Path,
@@ -175,6 +214,10 @@ def plans_extract(
     region: Annotated[str | None, typer.Option(help="Region code, when the document does not say")] = None,
     start: Annotated[int | None, typer.Option(help="First year of the plan period")] = None,
     end: Annotated[int | None, typer.Option(help="Last year of the plan period")] = None,
+    max_mb: Annotated[
+        float,
+        typer.Option("--max-mb", min=0.001, help="Largest document read, MB / 大小上限（兆字节）"),
+    ] = 20.0,
     lang: LangOpt = "zh",
 ) -> None:
     """Extract a reviewable plan from a plan document (text, Markdown, HTML, .docx, PDF). / 从规划文本提取"""
@@ -183,8 +226,12 @@ def plans_extract(
     from ecoplan.plans.extract import extract_plan
     from ecoplan.plans.extract.report import render_report
 
+    max_bytes = round(max_mb * 1024 * 1024)
+    progress = _extract_progress(file, max_bytes, lang)
     try:
-        res = extract_plan(file, id=plan_id, region=region, start=start, end=end)
+        res = extract_plan(
+            file, max_bytes=max_bytes, progress=progress, id=plan_id, region=region, start=start, end=end
+        )
     except EcoplanError as exc:
         _fail(exc, lang)
     w = words(lang)
@@ -216,6 +263,8 @@ def plans_extract(
     )
     for warning in res.warnings:
         msg += "\n  " + w("cli.pair", label=w("label.warning"), value=warning)
+    if progress is not None:
+        progress("done")
     err.print(msg, highlight=False, markup=False)
 
 

@@ -8,24 +8,47 @@ builds a plan that goes through the same validation as a hand-written one
 (:func:`ecoplan.plans.serialize.plan_from_mapping`). Every extracted field keeps
 its source span (character offsets into the decoded text, and the quote) and a
 confidence, for review (:mod:`.report`) before ``ecoplan plans import``.
+
+Extraction is linear in the document's size (every finder makes a bounded
+number of passes over the text; lookups between them are bisections), and a
+document over ``max_bytes`` (default 20 MB) is refused before it is read.
+``progress`` is told each stage (:data:`STAGES`) as it starts, for a caller
+that shows progress on long documents.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.regions import bundled_regions
+from ecoplan.plans.extract.document import DEFAULT_MAX_BYTES
 from ecoplan.plans.extract.spans import Document, Span
 from ecoplan.plans.model import Plan
 from ecoplan.plans.serialize import plan_from_mapping, plan_json, plan_to_mapping
 from ecoplan.plans.targets import Op, parse_target
 
-__all__ = ["Document", "ExtractResult", "Span", "extract_plan", "extract_text"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "STAGES",
+    "Document",
+    "ExtractResult",
+    "Progress",
+    "Span",
+    "extract_plan",
+    "extract_text",
+]
+
+#: The stages of an extraction, in order, as :data:`Progress` callbacks are told
+#: them (``prose`` only for a document without an indicator table).
+STAGES = ("load", "tables", "prose", "commitments", "projects", "plan")
+#: Told the name of each stage as it starts.
+Progress = Callable[[str], None]
 
 _PERIODS = {"十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 _NATIONAL_ISSUERS = ("国务院", "生态环境部", "环境保护部", "国家发展改革委")
@@ -211,8 +234,13 @@ def _direction(name: str, targets: list[tuple[int, str]]) -> str:
     return "lower" if any(w in name for w in _LOWER_WORDS) else "higher"
 
 
-def extract_text(doc: Document, **overrides: Any) -> ExtractResult:
+def _quiet(stage: str) -> None:
+    """No progress wanted."""
+
+
+def extract_text(doc: Document, *, progress: Progress | None = None, **overrides: Any) -> ExtractResult:
     """:func:`extract_plan` on an already loaded document."""
+    tell = progress or _quiet
     from ecoplan.plans.extract.commitments import extract_commitments
     from ecoplan.plans.extract.projects import extract_projects
     from ecoplan.plans.extract.prose import extract_prose_targets
@@ -226,6 +254,7 @@ def extract_text(doc: Document, **overrides: Any) -> ExtractResult:
         )
     base_year = int(meta["start"]) - 1
     warnings: list[str] = []
+    tell("tables")
     tables = extract_tables(doc)
     source = "table"
     if tables:
@@ -234,6 +263,7 @@ def extract_text(doc: Document, **overrides: Any) -> ExtractResult:
         if len(tables) > 1:
             warnings.append(f"{len(tables)} indicator tables found; used “{table.title}” ({len(found)} rows)")
     else:
+        tell("prose")
         found = extract_prose_targets(doc, base_year=base_year)
         source = "prose"
         if found:
@@ -270,6 +300,7 @@ def extract_text(doc: Document, **overrides: Any) -> ExtractResult:
                 "source": {"file": fname, "quote": ex.span.quote},
             }
         )
+    tell("commitments")
     commitments = extract_commitments(doc, not_before=int(meta["start"]))
     tasks = [
         {
@@ -281,7 +312,9 @@ def extract_text(doc: Document, **overrides: Any) -> ExtractResult:
         }
         for c in commitments
     ]
+    tell("projects")
     projects = extract_projects(doc)
+    tell("plan")
     region = str(meta["region"])
     slug = re.sub(r"[^a-z0-9]+", "-", Path(doc.path).stem.lower()).strip("-")
     default_id = f"ext-{slug}"[:64] if slug else f"extracted-{region}-{meta['start']}-{meta['end']}"
@@ -303,19 +336,31 @@ def extract_text(doc: Document, **overrides: Any) -> ExtractResult:
     return ExtractResult(doc, plan, found, commitments, projects, source, warnings)
 
 
-def extract_plan(path: str | Path, **overrides: Any) -> ExtractResult:
+def extract_plan(
+    path: str | Path,
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    progress: Progress | None = None,
+    **overrides: Any,
+) -> ExtractResult:
     """Read a plan document and build a reviewable plan from it.
 
-    ``overrides``: ``id``, ``region``, ``level``, ``start``, ``end``, ``title``,
-    ``issuer`` when the document does not say (or says it differently).
+    ``max_bytes``: the largest file read (default 20 MB, ``None`` for no
+    limit); a larger one is refused before it is read. ``progress``: told each
+    stage's name (:data:`STAGES`) as it starts. ``overrides``: ``id``,
+    ``region``, ``level``, ``start``, ``end``, ``title``, ``issuer`` when the
+    document does not say (or says it differently).
 
     Raises
     ------
     InputFileError
         Empty, binary or undecodable files; a PDF without a text layer.
     EcoplanError
-        A document with no recognisable indicator table or targets.
+        A document with no recognisable indicator table or targets; a file
+        over ``max_bytes`` (key ``extract.too_large``).
     """
     from ecoplan.plans.extract.document import load_document
 
-    return extract_text(load_document(path), **overrides)
+    if progress is not None:
+        progress("load")
+    return extract_text(load_document(path, max_bytes=max_bytes), progress=progress, **overrides)

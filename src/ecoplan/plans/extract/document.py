@@ -37,10 +37,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ecoplan.core.errors import InputFileError
+from ecoplan.core.errors import EcoplanError, InputFileError
 from ecoplan.plans.extract.spans import Document
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
     "LEAD_VERBS",
     "Heading",
     "PageJump",
@@ -58,12 +59,15 @@ __all__ = [
 _TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _MAX_DOCX_XML = 200 * 1024 * 1024  # uncompressed word/document.xml; a zip bomb guard
+#: The largest document :func:`load_document` reads by default (20 MB): a plan, even
+#: with its annexes, is a few MB; anything far bigger is more likely a wrong file.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 # ---------------------------------------------------------------------------
 # loading
 
 
-def load_document(path: str | Path) -> Document:
+def load_document(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Document:
     """Read ``path`` into a :class:`Document`.
 
     Parameters
@@ -71,6 +75,11 @@ def load_document(path: str | Path) -> Document:
     path
         A ``.txt``/``.text``/``.md`` (or extension-less) text file, ``.html``/
         ``.htm``, ``.docx`` or ``.pdf``. Any other extension is read as text.
+    max_bytes
+        The largest file accepted (default :data:`DEFAULT_MAX_BYTES`, 20 MB;
+        ``None``: no limit). The file's size is checked before anything is
+        read, and the text a .docx or PDF decodes to is held to the same
+        number of characters.
 
     Returns
     -------
@@ -84,6 +93,9 @@ def load_document(path: str | Path) -> Document:
         The file is missing, empty, whitespace only, binary, in an encoding
         other than UTF-8/GB18030, a broken .docx, or a PDF without a text
         layer (a scan). The error names the file.
+    EcoplanError
+        The file is larger than ``max_bytes`` (key ``extract.too_large``,
+        naming the file, its size and the limit).
     """
     shown = str(path)
     p = Path(path)
@@ -93,9 +105,33 @@ def load_document(path: str | Path) -> Document:
         raise InputFileError(shown, "not a regular file / 不是普通文件")
     suffix = p.suffix.lower()
     try:
-        return _load(p, shown, suffix)
+        if max_bytes is not None:
+            _check_size(shown, p.stat().st_size, max_bytes)
+        doc = _load(p, shown, suffix)
     except OSError as exc:
         raise InputFileError(shown, f"cannot read the file: {exc.strerror or exc} / 无法读取") from None
+    if max_bytes is not None and len(doc.text) > max_bytes:
+        # a .docx or PDF can hold more text than its file size says (every
+        # character is at least one byte, so this only ever refuses too much)
+        _check_size(shown, len(doc.text), max_bytes)
+    return doc
+
+
+def _mb(n: int) -> str:
+    """``n`` bytes as megabytes for a message: ``20``, ``20.5``, ``4.05``."""
+    return f"{n / (1024 * 1024):.2f}".rstrip("0").rstrip(".")
+
+
+def _check_size(shown: str, size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise EcoplanError.worded(
+            "extract.too_large",
+            file=shown,
+            size_mb=_mb(size),
+            size=size,
+            limit_mb=_mb(max_bytes),
+            limit=max_bytes,
+        )
 
 
 def _load(p: Path, shown: str, suffix: str) -> Document:
