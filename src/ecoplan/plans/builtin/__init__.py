@@ -7,6 +7,9 @@ id                         document (seed file)
 ``cn-13th-eco-mee2020``    生态环境部 环厅〔2020〕27号 annex, adds CO2 intensity (002)
 ``jiangmen-13th-eco``      江门市生态环境保护“十三五”规划 (征求意见稿) (003)
 ``hebei-14th-eco``         河北省生态环境保护“十四五”规划 (004)
+``cn-14th-eco``            国务院 “十四五”生态环境保护规划 国发〔2021〕33号: its table not
+                           reachable, the targets as the 2021 opinion and the 14th outline
+                           state them (no seed: secondary copies cited in the file)
 ``cn-15th-outline``        “十五五”规划纲要 专栏1, the indicators sourced so far (no seed:
                            the sources are cited in the file)
 =========================  ===================================================
