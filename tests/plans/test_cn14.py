@@ -86,7 +86,7 @@ def test_every_indicator_quotes_a_secondary_source_with_its_number() -> None:
 def test_demo_csv_rows_have_sources_and_belong_to_the_plan() -> None:
     with CSV_PATH.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 21
+    assert len(rows) == 24
     ids = {i.id for i in PLAN.indicators}
     for row in rows:
         assert row["plan"] == "cn-14th-eco" and row["region"] == "000000"
@@ -104,14 +104,15 @@ def _load_demo(ep: Ecoplan) -> None:
 
 # Worked out by hand from cn_14th_values.csv and the plan (eliminate_basic 1, 左右 ±5 %):
 #   PM2.5 decline 20 ≥ 〔10〕; good days 89.3 ≥ 87.5; heavy days 0.9 ≤ 1 (基本消除);
-#   Ⅰ–Ⅲ 91.4 ≥ 85; coastal 84.9 ≥ 79 − 3.95; no 2025 figure for the other ten.
+#   Ⅰ–Ⅲ 91.4 ≥ 85; 劣Ⅴ 0.6 ≤ 1 (基本消除); coastal 84.9 ≥ 79 − 3.95; forest 25 ≥ 24.1;
+#   no 2025 figure for the other eight.
 FINAL_2025 = {
     "air-pm25-decline": "achieved",
     "air-good-days": "achieved",
     "air-heavy-days": "achieved",
     "water-grade-i-iii": "achieved",
     "coastal-water-good": "achieved",
-    "water-worse-v": "insufficient_data",
+    "water-worse-v": "achieved",
     "water-black-odorous": "insufficient_data",
     "emission-nox-decline": "insufficient_data",
     "emission-vocs-decline": "insufficient_data",
@@ -119,7 +120,7 @@ FINAL_2025 = {
     "emission-nh3n-decline": "insufficient_data",
     "co2-intensity-decline": "insufficient_data",
     "energy-intensity-decline": "insufficient_data",
-    "forest-coverage": "insufficient_data",
+    "forest-coverage": "achieved",
     "wetland-protection-rate": "insufficient_data",
 }
 
@@ -135,8 +136,12 @@ def test_final_assessment_2025_with_the_shipped_outcomes(ep: Ecoplan) -> None:
         "air-good-days": 89.3,
         "air-heavy-days": 0.9,
         "water-grade-i-iii": 91.4,
+        "water-worse-v": 0.6,
         "coastal-water-good": 84.9,
+        "forest-coverage": 25.0,
     }
+    summary = result.summary()
+    assert (summary["binding_total"], summary["binding_met"]) == (12, 6)
 
 
 def test_mid_term_2023_by_hand(ep: Ecoplan) -> None:
@@ -151,12 +156,22 @@ def test_mid_term_2023_by_hand(ep: Ecoplan) -> None:
     assert got["coastal-water-good"] == "achieved"
 
 
+def test_2024_schedule_by_hand(ep: Ecoplan) -> None:
+    """2024, linear 序时进度 from 2020: good days 87.2 is behind 87.0 + 0.5·4/5 = 87.4
+    but above the 87.0 baseline: at risk. Energy intensity down 11.6 % in four years,
+    ahead of 13.5·4/5 = 10.8: on track."""
+    _load_demo(ep)
+    got = {a.indicator.id: a.status.value for a in ep.assess("cn-14th-eco", "000000", 2024).indicators}
+    assert got["air-good-days"] == "at_risk"
+    assert got["energy-intensity-decline"] == "on_track"
+
+
 def test_cli_init_lists_the_plan_and_assesses_2025(tmp_path: Path) -> None:
     db = str(tmp_path / "x.duckdb")
     runner = CliRunner()
     res = runner.invoke(app, ["init", "--demo", "--db", db, "--lang", "en"])
     assert res.exit_code == 0, res.output
-    assert "demo values: 21 new, 0 already stored" in res.output
+    assert "demo values: 24 new, 0 already stored" in res.output
     listed = runner.invoke(app, ["plans", "list", "--db", db])
     assert listed.exit_code == 0 and "cn-14th-eco" in listed.output
     out = runner.invoke(app, ["assess", "cn-14th-eco", "--region", "000000", "--year", "2025", "--db", db])
