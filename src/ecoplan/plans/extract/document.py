@@ -118,8 +118,9 @@ def load_document(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES
 
 
 def _mb(n: int) -> str:
-    """``n`` bytes as megabytes for a message: ``20``, ``20.5``, ``4.05``."""
-    return f"{n / (1024 * 1024):.2f}".rstrip("0").rstrip(".")
+    """``n`` bytes as megabytes for a message: ``20``, ``20.5``, ``4.05``, ``0.001``."""
+    mb = n / (1024 * 1024)
+    return f"{mb:.3g}" if mb < 1 else f"{mb:.2f}".rstrip("0").rstrip(".")
 
 
 def _check_size(shown: str, size: int, max_bytes: int) -> None:
