@@ -28,12 +28,15 @@ from ecoplan.cli import app
 from ecoplan.core.errors import EcoplanError
 from ecoplan.plans.extract import STAGES, extract_plan
 from ecoplan.plans.extract.document import (
+    _LIST_START,
+    _YEAR,
     PageJump,
     SkipRanges,
     _alone_on_line,
     _line_start,
     _paragraphs_in,
     _short_rest,
+    _trim,
     cleaned,
     find_page_jumps,
     is_blank,
@@ -268,3 +271,64 @@ def test_paragraphs_cut_at_the_jumps_that_touch_the_range(parts: list[str], data
     want = [r for a, b in pieces for r in _paragraphs_in(text, a, b)]
     assert paragraphs(text, start, end, jumps=jumps) == want
     assert paragraphs(text, start, end) == want
+
+
+# The paragraph splitter as it was before the speed work (it re-read the whole paragraph
+# for every line): the definition the linear one must keep.
+def _old_paragraphs_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    lines, pos = [], start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        lines.append((pos, stop))
+        pos = stop + 1
+    out: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    blank_after_cur = False
+    for a, b in lines:
+        seg = text[a:b]
+        if not seg.strip():
+            if cur is not None:
+                blank_after_cur = True
+            continue
+        if cur is not None and _old_breaks(text[cur[0] : cur[1]], seg, blank_after_cur):
+            out.append(_trim(text, *cur))
+            cur = None
+        cur = (a, b) if cur is None else (cur[0], b)
+        blank_after_cur = False
+    if cur is not None:
+        out.append(_trim(text, *cur))
+    return [r for r in out if r[1] > r[0]]
+
+
+def _old_breaks(before: str, after: str, blank: bool) -> bool:
+    space = " \t\u3000\xa0"
+    last = before.rstrip(space + "\r").rstrip("”’\"')）」』】*")
+    if last.endswith(tuple("。；！？!?;")) or _LIST_START.match(after):
+        return True
+    line = before[before.rfind("\n") + 1 :].strip(space + "\r")
+    if "\t" in line:
+        return True
+    first_line = "\n" not in before.strip(space + "\r\n")
+    if (blank or _LIST_START.match(line)) and first_line:
+        return len(line) <= 25 and not re.search(r"[，、；：,。！？]", line) and not _YEAR.search(line)
+    return False
+
+
+_LINES = st.sampled_from(
+    ["推进治理", "完成任务。", "”", "\n", "\n\n", " \r", "\t1", "（一）", "2017年前", "，", "\u3000"]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_LINES, max_size=16))
+def test_paragraphs_split_as_the_whole_paragraph_definition(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert _paragraphs_in(text, 0, len(text)) == _old_paragraphs_in(text, 0, len(text))
+
+
+def test_a_long_wrapped_paragraph_is_one_paragraph() -> None:
+    """80 000 short lines with no sentence end: one paragraph (each line used to re-read
+    everything before it)."""
+    text = "生态环境保护持续推进\n" * 80_000
+    assert paragraphs(text) == [(0, len(text) - 1)]

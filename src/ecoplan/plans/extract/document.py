@@ -711,6 +711,7 @@ def _paragraphs_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pos = stop + 1
     out: list[tuple[int, int]] = []
     cur: tuple[int, int] | None = None
+    cur_last = 0  # where the current paragraph's last line starts
     blank_after_cur = False
     for a, b in lines:
         seg = text[a:b]
@@ -718,28 +719,39 @@ def _paragraphs_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
             if cur is not None:
                 blank_after_cur = True
             continue
-        if cur is not None and _breaks(text[cur[0] : cur[1]], seg, blank_after_cur):
+        if cur is not None and _breaks(text, cur[0], cur_last, cur[1], seg, blank_after_cur):
             out.append(_trim(text, *cur))
             cur = None
         cur = (a, b) if cur is None else (cur[0], b)
+        cur_last = a
         blank_after_cur = False
     if cur is not None:
         out.append(_trim(text, *cur))
     return [r for r in out if r[1] > r[0]]
 
 
-def _breaks(before: str, after: str, blank: bool) -> bool:
-    last = before.rstrip(_SPACE + "\r").rstrip(_CLOSERS)
-    if last.endswith(tuple(_TERMINATORS)) or _LIST_START.match(after):
+def _breaks(text: str, first: int, last_line: int, end: int, after: str, blank: bool) -> bool:
+    """Whether the paragraph ``text[first:end]`` (its last line starting at
+    ``last_line``) ends before the line ``after``.
+
+    Reads the paragraph's last line and its end only — never the whole
+    paragraph, which would make a long wrapped paragraph quadratic.
+    """
+    k = end
+    while k > first and text[k - 1] in _SPACE + "\r":
+        k -= 1
+    while k > first and text[k - 1] in _CLOSERS:
+        k -= 1
+    if (k > first and text[k - 1] in _TERMINATORS) or _LIST_START.match(after):
         return True
-    line = before[before.rfind("\n") + 1 :].strip(_SPACE + "\r")
+    line = text[last_line:end].strip(_SPACE + "\r")
     if "\t" in line:  # a table row
         return True
     # A short heading-like line on its own ("(征求意见稿)", "第三节 …"): only as the
     # first line of a paragraph (a wrapped sentence's later lines never are), with
     # no clause punctuation and no year in it (a line ending "…应于2017年9月前" is
     # a sentence wrapped after its deadline, even when blank lines follow).
-    first_line = "\n" not in before.strip(_SPACE + "\r\n")
+    first_line = last_line == first  # its lines are not blank: one line, or a line break inside
     if (blank or _LIST_START.match(line)) and first_line:
         return len(line) <= 25 and not re.search(r"[，、；：,。！？]", line) and not _YEAR.search(line)
     return False
