@@ -42,6 +42,7 @@ from ecoplan.plans.extract.document import (
     is_blank,
     paragraphs,
 )
+from ecoplan.plans.extract.tables import _Covered
 
 SEEDS = SHARED / "seeds"
 TABLE = "\n".join((SEEDS / "003_ced3bd6005114f5c.txt").read_text(encoding="utf-8").split("\n")[170:194])
@@ -332,3 +333,31 @@ def test_a_long_wrapped_paragraph_is_one_paragraph() -> None:
     everything before it)."""
     text = "生态环境保护持续推进\n" * 80_000
     assert paragraphs(text) == [(0, len(text) - 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 50), st.integers(0, 20)), max_size=6),
+    st.lists(
+        st.tuples(st.integers(0, 5), st.booleans(), st.integers(0, 50), st.integers(0, 20)), max_size=25
+    ),
+)
+def test_covered_tables_answer_as_a_walk_over_every_span(
+    first: list[tuple[int, int]], steps: list[tuple[int, bool, int, int]]
+) -> None:
+    """Positions asked in text order, spans added between questions, and asked again
+    from the start: the same answers as ``any(a <= q < b)`` over all spans."""
+    spans = [(a, a + w) for a, w in first]
+    covered = _Covered()
+    for a, b in spans:
+        covered.add(a, b)
+    for again in (False, True):
+        if again:
+            covered = covered.again()
+        q = 0
+        for step, add, a, w in steps:
+            q += step
+            assert covered.covers(q) == any(s <= q < e for s, e in spans), (q, spans)
+            if add:
+                covered.add(a, a + w)
+                spans.append((a, a + w))

@@ -58,6 +58,7 @@ Modules
 
 from __future__ import annotations
 
+import heapq
 import re
 
 from ecoplan.plans.extract.spans import Document
@@ -81,7 +82,7 @@ def extract_tables(doc: Document) -> list[ExtractedTable]:
     """
     text = doc.text
     found: list[tuple[int, ExtractedTable]] = []
-    covered: list[tuple[int, int]] = []
+    covered = _Covered()
     lines: list[tuple[int, str]] = []
     off = 0
     for ln in text.splitlines(keepends=True):
@@ -89,16 +90,17 @@ def extract_tables(doc: Document) -> list[ExtractedTable]:
         off += len(ln)
     for i, (off, line) in enumerate(lines):
         cells = _split_grid(line)
-        if cells is None or any(a <= off < b for a, b in covered):
+        if cells is None or covered.covers(off):
             continue
         years = [c for c in cells if _YEAR_CELL.match(_squash(c))]
         if len(years) >= 2 and any("属性" in c for c in cells):
             grid = _parse_grid(doc, _nonblank_run(lines, i), 0)
             if grid is not None:
                 found.append((off, grid))
-                covered.append((grid.span.start, grid.span.end))
+                covered.add(grid.span.start, grid.span.end)
+    covered = covered.again()  # the flattened tables are looked for from the start
     for m in _HEADER.finditer(text):
-        if any(a <= m.start() < b for a, b in covered):
+        if covered.covers(m.start()):
             continue
         cols = m.group("cols")
         col_years = [int(y) for y in re.findall(r"((?:19|20)\d{2})[\s\u3000]*年", cols)]
@@ -109,15 +111,45 @@ def extract_tables(doc: Document) -> list[ExtractedTable]:
         table = _parse_stream(doc, m, col_years, cum is not None, cum_fn)
         if table is not None:
             found.append((m.start(), table))
-            covered.append((table.span.start, table.span.end))
+            covered.add(table.span.start, table.span.end)
     return [t for _, t in sorted(found, key=lambda x: x[0])]
 
 
 def _nonblank_run(lines: list[tuple[int, str]], i: int) -> list[tuple[int, str]]:
     """The header line and the lines after it up to the first blank line (a grid's rows)."""
     run = [lines[i]]
-    for off, ln in lines[i + 1 :]:
-        if not ln.strip():
+    for j in range(i + 1, len(lines)):  # not a copy of every line to the end
+        if not lines[j][1].strip():
             break
-        run.append((off, ln))
+        run.append(lines[j])
     return run
+
+
+class _Covered:
+    """The spans of the tables found so far, asked whether they cover positions
+    that never decrease (lines, then header matches, in text order).
+
+    ``covers(q)`` is ``any(a <= q < b)`` over the spans added; spans are taken
+    from a heap as the positions reach their starts, keeping the furthest end,
+    so a document with many tables costs a logarithm per question, not a walk
+    over every table found.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        self._all: list[tuple[int, int]] = list(spans or [])
+        self._pending = list(self._all)
+        heapq.heapify(self._pending)
+        self._reach = -1  # the furthest end among spans starting at or before the last question
+
+    def add(self, start: int, end: int) -> None:
+        self._all.append((start, end))
+        heapq.heappush(self._pending, (start, end))
+
+    def covers(self, pos: int) -> bool:
+        while self._pending and self._pending[0][0] <= pos:
+            self._reach = max(self._reach, heapq.heappop(self._pending)[1])
+        return pos < self._reach
+
+    def again(self) -> _Covered:
+        """The same spans, for questions that start again from the beginning."""
+        return _Covered(self._all)
