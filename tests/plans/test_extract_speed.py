@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 from ecoplan.cli import app
 from ecoplan.core.errors import EcoplanError
 from ecoplan.plans.extract import STAGES, extract_plan
+from ecoplan.plans.extract.commitments import find_dates
 from ecoplan.plans.extract.document import (
     _LIST_START,
     _YEAR,
@@ -361,3 +362,27 @@ def test_covered_tables_answer_as_a_walk_over_every_span(
             if add:
                 covered.add(a, a + w)
                 spans.append((a, a + w))
+
+
+def test_a_long_list_of_years_shares_the_last_deadline() -> None:
+    """ "在2016年、2016年、……2020年底前": every listed year is a deadline like the last one.
+    Each year used to re-classify all the years after it, recursively (3 000 of them
+    overflowed the stack)."""
+    s = "在" + "2016年、" * 3000 + "2020年底前完成"
+    dates = find_dates(s)
+    assert [d.date for d in dates] == ["2016-12-31"] * 3000 + ["2020-12-31"]
+    assert {d.kind for d in dates} == {"due"}
+    assert (dates[0].start, dates[0].end) == (0, 6)  # "在2016年"
+    assert s[dates[-1].start : dates[-1].end] == "2020年底前"
+
+
+def test_dates_read_the_words_around_them_across_white_space() -> None:
+    s = "力争 2018年6月 前完成；自 2019年起实施"
+    due, start = find_dates(s)
+    assert (due.kind, due.date, due.strong) == ("due", "2018-06-30", True)
+    assert s[due.start : due.end] == "力争 2018年6月 前"
+    assert (start.kind, start.date) == ("start", "2019-01-01")
+    assert s[start.start : start.end] == "自 2019年起"
+    s = "应于 2018年6月\u3000前完成"
+    (due,) = find_dates(s)
+    assert (due.start, due.end, due.date) == (0, 12, "2018-06-30")  # "应于 2018年6月\u3000前"

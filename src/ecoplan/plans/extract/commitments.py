@@ -163,13 +163,17 @@ _LISTED = re.compile(r"\s*[、和及]\s*")
 
 
 def find_dates(s: str) -> list[DateExpr]:
-    """Deadlines and start dates in ``s`` (see the module's date rules)."""
-    out: list[DateExpr] = []
-    for m in _DATE.finditer(s):
-        got = _classify(s, m)
-        if got is not None:
-            out.append(got)
-    return out
+    """Deadlines and start dates in ``s`` (see the module's date rules).
+
+    The dates are classified last to first: a year listed before another
+    (``2018年、2020年底``) takes the next one's kind, which is then already
+    known — a long list costs one pass, not one pass per year (nor a
+    recursion as deep as the list).
+    """
+    known: dict[int, DateExpr | None] = {}
+    for m in reversed(list(_DATE.finditer(s))):
+        known[m.start()] = _classify(s, m, known)
+    return [d for d in reversed(known.values()) if d is not None]
 
 
 def _year(raw: str) -> int:
@@ -186,7 +190,9 @@ def _month(raw: str | None) -> int | None:
     return int(raw) if raw.isdigit() else _ZH_MONTH.get(raw)
 
 
-def _classify(s: str, m: re.Match[str]) -> DateExpr | None:
+def _classify(s: str, m: re.Match[str], known: dict[int, DateExpr | None] | None = None) -> DateExpr | None:
+    """The date ``m`` as a deadline or start, or ``None``; ``known``: the dates
+    after it already classified, by their start."""
     pre = s[max(0, m.start() - 4) : m.start()].rstrip()
     post = s[m.end() : m.end() + 3].lstrip()
     tail = (m.group("tail") or "").strip()
@@ -221,7 +227,12 @@ def _classify(s: str, m: re.Match[str]) -> DateExpr | None:
         nxt = _LISTED.match(s, m.end())
         if nxt:
             again = _DATE.match(s, nxt.end())
-            listed = _classify(s, again) if again else None
+            if again is None:
+                listed = None
+            elif known is not None and again.start() in known:
+                listed = known[again.start()]
+            else:
+                listed = _classify(s, again, known)
             if listed is not None and listed.kind == "due":
                 kind, strong = "due", listed.strong
     if kind is None:
@@ -239,17 +250,21 @@ def _classify(s: str, m: re.Match[str]) -> DateExpr | None:
             iso = f"{year:04d}-{month:02d}-{day:02d}"
     except ValueError:
         return None
-    end = m.end()
+    # the words around the date, white space skipped (looked at in place: no
+    # copy of the rest of the sentence per date)
+    end = after = m.end()
+    while after < len(s) and s[after].isspace():
+        after += 1
     for word in ("以前", "之前", "前", "开始", "起"):
-        rest = s[end:]
-        stripped = rest.lstrip()
-        if stripped.startswith(word):
-            end += len(rest) - len(stripped) + len(word)
+        if s.startswith(word, after):
+            end = after + len(word)
             break
-    start = m.start()
+    start = before = m.start()
+    while before > 0 and s[before - 1].isspace():
+        before -= 1
     for word in ("截止到", *_WEAK_BEFORE, "应于", "要于", "须于", "于", "到", "至", "自", "从", "在"):
-        if s[:start].rstrip().endswith(word):
-            start = len(s[:start].rstrip()) - len(word)
+        if s.endswith(word, 0, before):
+            start = before - len(word)
             break
     return DateExpr(start, end, kind, iso, strong)
 

@@ -255,6 +255,14 @@ def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> lis
         years = Counter(y for *_, y, _ in found)
         base_year = years.most_common(1)[0][0] - 5 if years else None
     baselines = _baselines(sentences, base_year) if base_year is not None else []
+    # the first baseline stated for each core name (and unit): looked up, not searched
+    # for every target (a document with many targets and baselines stays linear)
+    first_of: dict[str, tuple[float, str]] = {}
+    first_in: dict[tuple[str, str], float] = {}
+    for b_name, b_value, b_unit in baselines:
+        core = _core(b_name)
+        first_of.setdefault(core, (b_value, b_unit))
+        first_in.setdefault((core, b_unit), b_value)
     out: list[ExtractedIndicator] = []
     seen: set[tuple[str, int]] = set()
     for name, expr, unit, year, cl in found:
@@ -268,12 +276,11 @@ def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> lis
         baseline = None
         if base_year is not None:
             key = _core(name)
-            for b_name, b_value, b_unit in baselines:
-                if _core(b_name) == key and (not unit or b_unit == unit):
-                    baseline = (base_year, b_value)
-                    if not unit:
-                        unit = b_unit
-                    break
+            if not unit and key in first_of:
+                b_value, unit = first_of[key]
+                baseline = (base_year, b_value)
+            elif unit and (key, unit) in first_in:
+                baseline = (base_year, first_in[(key, unit)])
         if not unit and _PERCENT_NAME.search(name):
             unit = "%"
         conf = 0.5 if target.kind is TargetKind.INHERITED else 0.6
