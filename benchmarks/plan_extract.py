@@ -100,8 +100,8 @@ def build(seeds: Path, shape: str, mb: float, work: Path) -> Path:
             chunk = _vary(units[i % len(units)], i)
             data = chunk.encode("utf-8")
             if size + len(data) > target:  # cut the last copy at a character boundary
-                chunk = data[: target - size].decode("utf-8", errors="ignore")
-                data = chunk.encode("utf-8")
+                f.write(data[: target - size].decode("utf-8", errors="ignore"))
+                break
             f.write(chunk)
             size += len(data)
             i += 1
