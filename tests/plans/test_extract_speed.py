@@ -43,6 +43,7 @@ from ecoplan.plans.extract.document import (
     is_blank,
     paragraphs,
 )
+from ecoplan.plans.extract.prose import _squash
 from ecoplan.plans.extract.tables import _Covered
 
 SEEDS = SHARED / "seeds"
@@ -386,3 +387,35 @@ def test_dates_read_the_words_around_them_across_white_space() -> None:
     s = "应于 2018年6月\u3000前完成"
     (due,) = find_dates(s)
     assert (due.start, due.end, due.date) == (0, 12, "2018-06-30")  # "应于 2018年6月\u3000前"
+
+
+# The prose squasher as it was (one list entry per character): the definition to keep.
+def _old_squash(text: str) -> tuple[str, list[int]]:
+    space, terminators = " \t\u3000\u2002\u2003\u00a0\r", "。；！？：:;"
+    chars: list[str] = []
+    origin: list[int] = []
+    n, i = len(text), 0
+    while i < n:
+        c = text[i]
+        if c in space:
+            i += 1
+            continue
+        if c == "\n":
+            nxt = text[i + 1] if i + 1 < n else "\n"
+            prev = chars[-1] if chars else "\n"
+            if (nxt in space or nxt == "\n" or prev in terminators) and prev != "\n":
+                chars.append("\n")
+                origin.append(i)
+            i += 1
+            continue
+        chars.append(c)
+        origin.append(i)
+        i += 1
+    return "".join(chars), origin
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="到年下降。；:a1 \t\u3000\u00a0\r\n", max_size=40))
+def test_prose_squash_keeps_the_per_character_definition(text: str) -> None:
+    got = _squash(text)
+    assert (got.chars, list(got.origin)) == _old_squash(text)

@@ -31,7 +31,9 @@ attribute (the table that would state them is missing).
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ecoplan.plans.extract.spans import Document, Span
@@ -82,36 +84,39 @@ class _Text:
     """Text with whitespace removed, and where each character came from."""
 
     chars: str
-    origin: list[int]
+    origin: Sequence[int]  # an array of machine integers: 8 bytes a character, not a list of ints
 
     def span(self, doc_text: str, start: int, end: int) -> Span:
         return Span.of(doc_text, self.origin[start], self.origin[end - 1] + 1)
 
 
+_SQUASH_TOKEN = re.compile(rf"[^\n{re.escape(_SPACE)}]+|[{re.escape(_SPACE)}]+|\n")
+
+
 def _squash(text: str) -> _Text:
-    """Drop spaces; keep a line break only where a new paragraph starts."""
-    chars: list[str] = []
-    origin: list[int] = []
+    """Drop spaces; keep a line break only where a new paragraph starts.
+
+    Works run by run (a stretch of text without spaces or line breaks is
+    copied as one slice), so a long document costs no object per character.
+    """
+    parts: list[str] = []
+    origin = array("q")
+    prev = "\n"  # the last character kept ("\n" at the start)
     n = len(text)
-    i = 0
-    while i < n:
-        c = text[i]
-        if c in _SPACE:
-            i += 1
-            continue
-        if c == "\n":
+    for m in _SQUASH_TOKEN.finditer(text):
+        i, token = m.start(), m.group()
+        if token == "\n":
             nxt = text[i + 1] if i + 1 < n else "\n"
-            prev = chars[-1] if chars else "\n"
             new_paragraph = nxt in _SPACE or nxt == "\n" or prev in _TERMINATORS
             if new_paragraph and prev != "\n":
-                chars.append("\n")
+                parts.append("\n")
                 origin.append(i)
-            i += 1
-            continue
-        chars.append(c)
-        origin.append(i)
-        i += 1
-    return _Text("".join(chars), origin)
+                prev = "\n"
+        elif token[0] not in _SPACE:
+            parts.append(token)
+            origin.extend(range(i, m.end()))
+            prev = token[-1]
+    return _Text("".join(parts), origin)
 
 
 def _unit(u: str | None) -> str:
