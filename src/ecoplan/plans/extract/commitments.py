@@ -67,6 +67,7 @@ import bisect
 import calendar
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ecoplan.plans.extract.document import (
@@ -524,7 +525,7 @@ def _parts(clean: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
-def _commitment(text: str, clause: str, where: list[int]) -> Commitment | None:
+def _commitment(text: str, clause: str, where: Sequence[int]) -> Commitment | None:
     m = _LEAD_MARK.match(clause)
     lead = m.end() if m else 0
     body = clause[lead:].rstrip()

@@ -31,7 +31,9 @@ from __future__ import annotations
 import bisect
 import re
 import zipfile
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -808,7 +810,7 @@ def cleaned(
     text: str,
     ranges: list[tuple[int, int]],
     skip: list[tuple[int, int]] | SkipRanges | None = None,
-) -> tuple[str, list[int]]:
+) -> tuple[str, Sequence[int]]:
     """The text of ``ranges`` for people and matchers, with an offset map.
 
     Returns ``(clean, where)``: ``clean[i]`` is ``text[where[i]]``. Drops the
@@ -818,50 +820,78 @@ def cleaned(
     Latin letters or digits (``PM2.5 and`` stays readable).
 
     ``skip`` may be a :class:`SkipRanges` built once for many calls on one text.
+    ``where`` is an array of machine integers, and the text is handled run by
+    run (never one object per character), so a long clause stays small.
     """
     if skip is None:
         skip = [(j.start, j.end) for j in find_page_jumps(text)]
     skips = skip if isinstance(skip, SkipRanges) else SkipRanges(skip)
-    chars: list[str] = []
-    where: list[int] = []
+    segments: list[tuple[int, int]] = []  # what is kept of the ranges, in order
     for start, end in ranges:
         pos = start
         for a, b in skips.near(start, end):
             if b <= pos or a >= end:
                 continue
-            _take(text, pos, a, chars, where)
+            if a > pos:
+                segments.append((pos, a))
             pos = b
-        _take(text, pos, end, chars, where)
-    # white space: keep one space between two non-CJK characters only
-    out_c: list[str] = []
-    out_w: list[int] = []
-    i, n = 0, len(chars)
-    while i < n:
-        c = chars[i]
-        if c == "*" and i + 1 < n and chars[i + 1] == "*":
-            i += 2
+        if end > pos:
+            segments.append((pos, end))
+    joined = "".join(text[a:b] for a, b in segments)
+    origin = _Origin(segments)
+    parts: list[str] = []
+    where = array("q")
+    prev = ""  # the last character kept
+    n = len(joined)
+    for m in _CLEAN_TOKEN.finditer(joined):
+        token, i = m.group(), m.start()
+        if token == "**":
             continue
-        if c.isspace():
-            j = i
-            while j < n and chars[j].isspace():
-                j += 1
-            prev = out_c[-1] if out_c else ""
-            nxt = chars[j] if j < n else ""
+        if token[0].isspace():
+            # white space: keep one space between two non-CJK characters only
+            nxt = joined[m.end()] if m.end() < n else ""
             if prev and nxt and not _CJKISH.match(prev) and not _CJKISH.match(nxt) and nxt != "*":
-                out_c.append(" ")
-                out_w.append(where[i])
-            i = j
+                parts.append(" ")
+                where.append(origin.at(i))
+                prev = " "
             continue
-        out_c.append(c)
-        out_w.append(where[i])
-        i += 1
-    return "".join(out_c), out_w
+        parts.append(token)
+        origin.extend(where, i, m.end())
+        prev = token[-1]
+    return "".join(parts), where
 
 
-def _take(text: str, a: int, b: int, chars: list[str], where: list[int]) -> None:
-    if b > a:
-        chars.extend(text[a:b])
-        where.extend(range(a, b))
+# ``**`` (emphasis, dropped), a run of white space, a run of anything else, a lone ``*``
+_CLEAN_TOKEN = re.compile(r"\*\*|\s+|[^\s*]+|\*")
+
+
+class _Origin:
+    """Positions in the joined kept segments -> positions in the text; asked in
+    increasing order, so a cursor walks the segments once."""
+
+    def __init__(self, segments: list[tuple[int, int]]) -> None:
+        self._segments = segments
+        self._k = 0  # the segment the cursor is in
+        self._base = 0  # where that segment starts in the joined text
+
+    def _seek(self, i: int) -> tuple[int, int]:
+        """(text position of joined position ``i``, joined end of its segment)."""
+        while True:
+            a, b = self._segments[self._k]
+            if i < self._base + (b - a):
+                return a + (i - self._base), self._base + (b - a)
+            self._base += b - a
+            self._k += 1
+
+    def at(self, i: int) -> int:
+        return self._seek(i)[0]
+
+    def extend(self, where: array[int], i: int, e: int) -> None:
+        while i < e:
+            pos, seg_end = self._seek(i)
+            stop = min(e, seg_end)
+            where.extend(range(pos, pos + (stop - i)))
+            i = stop
 
 
 def display_text(
