@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -345,8 +346,8 @@ def plan_from_mapping(data: Any, file: str = "<plan>") -> Plan:
             ind = _indicator(c, d, start, end)
             if ind is not None:
                 indicators.append(ind)
-    ids = [ind.id for ind in indicators]
-    for dup in sorted({x for x in ids if ids.count(x) > 1}):
+    counts = Counter(ind.id for ind in indicators)
+    for dup in sorted(x for x, k in counts.items() if k > 1):
         c.add("indicator id used twice", "indicators", dup)
     tasks = []
     for i, t in enumerate(data.get("tasks") or []):
