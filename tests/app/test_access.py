@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecoplan.app.audit import parent_of
 from ecoplan.core.access import NATION, Principal, Role, covers
 from ecoplan.core.regions import bundled_regions, region_lineage
+from ecoplan.core.regions import region_parent as parent_of
 
 CODES = sorted(bundled_regions())
 CHILDREN: dict[str, list[str]] = {}

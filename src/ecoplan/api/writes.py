@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ecoplan.app import Ecoplan
-from ecoplan.core.access import Principal, Role
+from ecoplan.core.access import Principal, Role, covers
 from ecoplan.core.errors import EcoplanError
 from ecoplan.ingest.uploads import MAX_EVIDENCE, MAX_VALUES_FILE
 from ecoplan.kit.auth import SESSION_COOKIE, Auth, client_of, role_extra
@@ -346,7 +346,7 @@ def router(app_of: Callable[[], Ecoplan], auth: Auth) -> APIRouter:
         """Accounts in the caller's scope (admins)."""
         with app_of().writer() as w:
             w.people.require(who, Role.ADMIN, None, "user.list")
-            rows = [u for u in w.people.users() if auth_covers(who, u["region"])]
+            rows = [u for u in w.people.users() if covers(who.region, u["region"])]
         return private({"items": rows, "total": len(rows)})
 
     @r.post("/tokens", tags=["accounts"], openapi_extra=role_extra("viewer"), status_code=201)
@@ -405,10 +405,3 @@ def router(app_of: Callable[[], Ecoplan], auth: Auth) -> APIRouter:
         return private({"ok": v.ok, "rows": v.rows, "head": v.head, "broken_seq": v.broken_seq, "why": v.why})
 
     return r
-
-
-def auth_covers(who: Principal, region: str) -> bool:
-    from ecoplan.app.audit import parent_of
-    from ecoplan.core.access import covers
-
-    return covers(who.region, region, parent_of)

@@ -15,18 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from ecoplan.core.access import Principal, Role, covers
 from ecoplan.core.errors import Forbidden
-from ecoplan.core.regions import bundled_regions
 from ecoplan.store import audit as store
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["Audit", "Verification", "parent_of"]
-
-
-def parent_of(code: str) -> str | None:
-    r = bundled_regions().get(code)
-    return r.parent if r is not None else None
+__all__ = ["Audit", "Verification"]
 
 
 @dataclass(frozen=True)
@@ -122,7 +116,7 @@ class Audit:
             r
             for r in out
             if (r["region"] is None and who.region == "000000")
-            or (r["region"] is not None and covers(who.region, r["region"], parent_of))
+            or (r["region"] is not None and covers(who.region, r["region"]))
         ]
         return visible[:limit] if limit is not None else visible
 

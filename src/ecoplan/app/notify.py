@@ -49,7 +49,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from ecoplan.app.audit import parent_of
 from ecoplan.assess.notices import (
     KINDS,
     LEVELS,
@@ -372,7 +371,7 @@ class Notify:
         name = str(account["name"])
         if region not in bundled_regions():
             raise NotFound.worded("access.error.unknown_region", region=region)
-        if not covers(str(account["region"]), region, parent_of):
+        if not covers(str(account["region"]), region):
             self.ep.audit.denied(who, action, f"region {region} outside {account['region']}", region=region)
             raise Forbidden.worded("access.error.region", region=region, scope=account["region"])
         self.ep.people.require(who, Role.VIEWER, region, action)
@@ -526,7 +525,7 @@ class Notify:
                 account = self.ep.people.user(name)
             except NotFound:
                 continue
-            if account.get("disabled") or not covers(who.region, str(account["region"]), parent_of):
+            if account.get("disabled") or not covers(who.region, str(account["region"])):
                 continue
             secrets_of = {f"webhook:{s.webhook_url}": s.webhook_secret for s in subs if s.webhook_url}
             for channel, items in sorted(self.due(subs, account, now, settings, facts).items()):

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from ecoplan.app.audit import parent_of
 from ecoplan.core.access import NATION, Principal, Role, covers
 from ecoplan.core.errors import Conflict, EcoplanError, Forbidden, NotFound, Unauthorized
 from ecoplan.core.regions import bundled_regions
@@ -67,7 +66,7 @@ class People:
         if not who.can(role):
             self.ep.audit.denied(who, action, f"needs role {role.value}", region=region)
             raise Forbidden.worded("access.error.role", role=role.value, have=who.role.value)
-        if region is not None and not covers(who.region, region, parent_of):
+        if region is not None and not covers(who.region, region):
             self.ep.audit.denied(who, action, f"region {region} outside {who.region}", region=region)
             raise Forbidden.worded("access.error.region", region=region, scope=who.region)
         return who
@@ -208,9 +207,9 @@ class People:
         self._check_region(want_region)
         if (
             not owner_role.allows(want_role)
-            or not covers(owner["region"], want_region, parent_of)
+            or not covers(owner["region"], want_region)
             or not who.role.allows(want_role)
-            or not covers(who.region, want_region, parent_of)
+            or not covers(who.region, want_region)
         ):
             self.ep.audit.denied(who, "token.issue", "wider than the owner", region=want_region)
             raise Forbidden.worded(
@@ -249,7 +248,7 @@ class People:
             return store.tokens(self.ep.catalog, who.user)
         self.require(who, Role.ADMIN, None, "token.list")
         rows = store.tokens(self.ep.catalog, None if user == "*" else user)
-        return [t for t in rows if covers(who.region, t["region"], parent_of)]
+        return [t for t in rows if covers(who.region, t["region"])]
 
     def revoke_token(self, who: Principal, token_id: str) -> None:
         t = store.find_token(self.ep.catalog, token_id)
@@ -279,7 +278,7 @@ class People:
             raise Unauthorized.worded("access.error.bad_token")
         # a token is never wider than its owner is now (a demoted owner narrows it)
         role = min(Role(t["role"]), Role(owner["role"]), key=lambda r: r.rank)
-        if not covers(owner["region"], t["region"], parent_of):
+        if not covers(owner["region"], t["region"]):
             raise Unauthorized.worded("access.error.bad_token")
         return Principal(t["user_name"], role, t["region"], via="token", token_id=t["id"], source=source)
 

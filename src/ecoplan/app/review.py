@@ -25,7 +25,6 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecoplan.app.audit import parent_of
 from ecoplan.assess.model import Observation
 from ecoplan.core.access import Principal, Role, covers
 from ecoplan.core.errors import Conflict, EcoplanError, Forbidden, InputFileError, NotFound
@@ -274,7 +273,7 @@ class Review:
         rows = store.listing(
             self.ep.catalog, states=states, author=who.user if mine else None, plan_id=plan_id
         )
-        return [s for s in rows if covers(who.region, s["region"], parent_of)]
+        return [s for s in rows if covers(who.region, s["region"])]
 
     def queue(self, who: Principal) -> list[dict[str, Any]]:
         """A reviewer's queue: submitted or accepted work of their scope, not their own."""

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ecoplan.core.regions import region_parent
+
 __all__ = ["NATION", "Principal", "Role", "covers"]
 
 NATION = "000000"
@@ -36,8 +38,9 @@ class Role(StrEnum):
 _RANK = {Role.VIEWER: 0, Role.REPORTER: 1, Role.REVIEWER: 2, Role.ADMIN: 3}
 
 
-def covers(scope: str, region: str, parent_of: Callable[[str], str | None]) -> bool:
-    """True when ``region`` is ``scope`` or lies below it (``parent_of`` walks up one level)."""
+def covers(scope: str, region: str, parent_of: Callable[[str], str | None] = region_parent) -> bool:
+    """True when ``region`` is ``scope`` or lies below it (``parent_of`` walks up one level;
+    default: the bundled GB/T 2260 regions)."""
     if scope == NATION:
         return True
     seen: set[str] = set()

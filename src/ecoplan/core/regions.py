@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["Region", "bundled_regions", "is_known_region", "region_lineage"]
+__all__ = ["Region", "bundled_regions", "is_known_region", "region_lineage", "region_parent"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,12 @@ def bundled_regions() -> dict[str, Region]:
 def is_known_region(code: str) -> bool:
     """True for a bundled six-digit code."""
     return code in bundled_regions()
+
+
+def region_parent(code: str) -> str | None:
+    """The bundled parent of ``code`` (None for the nation or an unknown code)."""
+    r = bundled_regions().get(code)
+    return r.parent if r is not None else None
 
 
 def region_lineage(code: str) -> list[str]:

@@ -41,7 +41,6 @@ from ecoplan.web.account_common import (
     auth_of,
     client_of,
     go,
-    parent_of,
     private,
     refusal,
     signed_in,
@@ -113,9 +112,7 @@ class Visitors:
 
 def _plans_of(ep: Ecoplan, region: str) -> list[Any]:
     """Plans that bind ``region``: plans of a region above or equal to it, or inside it."""
-    return [
-        p for p in ep.plans() if covers(p.region, region, parent_of) or covers(region, p.region, parent_of)
-    ]
+    return [p for p in ep.plans() if covers(p.region, region) or covers(region, p.region)]
 
 
 def _reporting_year(ep: Ecoplan, plan: Any, region: str, today: dt.date) -> int | None:
@@ -165,7 +162,7 @@ def workspace(ep: Ecoplan, who: Principal, lang: str, today: dt.date | None = No
         )
     tasks = []
     for plan in ep.plans():
-        if plan.tasks and covers(region, plan.region, parent_of):
+        if plan.tasks and covers(region, plan.region):
             for t in ep.tasks(plan.id):
                 tasks.append(
                     {
@@ -186,7 +183,7 @@ def workspace(ep: Ecoplan, who: Principal, lang: str, today: dt.date | None = No
             "progress_pct": p["progress_pct"],
         }
         for p in ep.projects()
-        if covers(region, p["region"] or _plan_region(ep, p["plan_id"]), parent_of)
+        if covers(region, p["region"] or _plan_region(ep, p["plan_id"]))
     ]
     titles = {p.id: p.title.get(lang) for p in ep.plans()}
     for s in mine:

@@ -40,7 +40,6 @@ __all__ = [
     "auth_of",
     "client_of",
     "go",
-    "parent_of",
     "private",
     "refusal",
     "signed_in",
@@ -51,12 +50,6 @@ __all__ = [
 
 PRIVATE = {"Cache-Control": "private, no-store"}
 T = TypeVar("T")
-
-
-def parent_of(code: str) -> str | None:
-    """The parent of a region code (for :func:`ecoplan.core.access.covers`)."""
-    r = bundled_regions().get(code)
-    return r.parent if r is not None else None
 
 
 def auth_of(request: Request) -> Auth:

@@ -13,7 +13,6 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
-from ecoplan.app.audit import parent_of
 from ecoplan.core.access import covers
 from ecoplan.reports import FORMATS, build, labels, write_report
 from ecoplan.web.common import VISITOR, Format, Lang, Session, page, respond
@@ -59,7 +58,7 @@ def register(app: FastAPI, session: Session) -> None:
             plan = ep.definition(plan_id)
             where = region or plan.region
             visitor = VISITOR.get()
-            internal = visitor is not None and covers(visitor.principal.region, where, parent_of)
+            internal = visitor is not None and covers(visitor.principal.region, where)
             pending = ep.review.pending(plan_id, where) if internal and basis == "submitted" else None
             pa = ep.assess(plan_id, where, year or plan.end, pending=pending)
             data = pa.to_dict()

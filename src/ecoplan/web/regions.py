@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ecoplan.app.audit import parent_of
 from ecoplan.core.access import covers
 from ecoplan.reports import labels
 from ecoplan.web.common import VISITOR, Format, Lang, Session, indicator_names, page, respond
@@ -23,7 +22,7 @@ def _drafts(ep: Any, code: str, lang: str, titles: dict[str, str]) -> list[dict[
     ``code``, for a signed-in visitor whose scope covers it; None for anyone else (the
     public page shows published values only)."""
     visitor = VISITOR.get()
-    if visitor is None or not covers(visitor.principal.region, code, parent_of):
+    if visitor is None or not covers(visitor.principal.region, code):
         return None
     out = []
     for s in ep.review.listing(visitor.principal, states=["submitted", "returned", "accepted"]):
