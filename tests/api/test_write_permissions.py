@@ -415,3 +415,13 @@ def test_bad_uploads_are_refused_with_a_clear_error_and_an_audit_row(
     assert name in err["message"] and why in err["message"] + str(err["details"])
     assert world.footprint() == before
     assert world.audit_rows() == rows + 1
+
+
+def test_a_submission_id_beyond_32_bits_is_a_422_not_a_server_error(world: World) -> None:
+    """Found by schemathesis: an id the database cannot hold reached the query (a 500)."""
+    big = "301422809096992858110994438357314961408"
+    headers = {"Authorization": f"Bearer {world.tokens['gd_reviewer']}"}
+    with httpx.Client(base_url=world.url, timeout=30, headers=headers) as http:
+        assert http.get(f"/api/v1/submissions/{big}").status_code == 422
+        assert http.post(f"/api/v1/submissions/{big}/publish").status_code == 422
+        assert http.get("/api/v1/submissions/0").status_code == 422

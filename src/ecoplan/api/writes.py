@@ -23,7 +23,7 @@ from ecoplan.app import Ecoplan
 from ecoplan.core.access import Principal, Role, covers
 from ecoplan.core.errors import EcoplanError
 from ecoplan.ingest.uploads import MAX_EVIDENCE, MAX_VALUES_FILE
-from ecoplan.kit.auth import SESSION_COOKIE, Auth, client_of, role_extra
+from ecoplan.kit.auth import SESSION_COOKIE, Auth, SubmissionId, client_of, role_extra
 from ecoplan.plans.serialize import plan_to_mapping
 
 __all__ = ["MAX_UPLOAD", "router"]
@@ -188,7 +188,7 @@ def router(app_of: Callable[[], Ecoplan], auth: Auth) -> APIRouter:
 
     @r.put("/submissions/{sid}/values", tags=["submissions"], openapi_extra=role_extra("reporter"))
     async def resubmit_values(
-        sid: int,
+        sid: SubmissionId,
         file: Annotated[UploadFile, File(description="the corrected CSV or XLSX")],
         who: Principal = as_reporter,
     ) -> Response:
@@ -244,17 +244,17 @@ def router(app_of: Callable[[], Ecoplan], auth: Auth) -> APIRouter:
         )
 
     @r.post("/submissions/{sid}/review", tags=["submissions"], openapi_extra=role_extra("reviewer"))
-    def review(sid: int, body: ReviewDecision, who: Principal = as_reviewer) -> Response:
+    def review(sid: SubmissionId, body: ReviewDecision, who: Principal = as_reviewer) -> Response:
         """Accept, or return with a comment, a submitted submission (not one's own)."""
         return private(write(lambda w: w.review.review(who, sid, body.decision, body.comment)))
 
     @r.post("/submissions/{sid}/publish", tags=["submissions"], openapi_extra=role_extra("reviewer"))
-    def publish(sid: int, who: Principal = as_reviewer) -> Response:
+    def publish(sid: SubmissionId, who: Principal = as_reviewer) -> Response:
         """Publish an accepted submission: its values become public and are assessed."""
         return private(write(lambda w: w.review.publish(who, sid)))
 
     @r.post("/submissions/{sid}/withdraw", tags=["submissions"], openapi_extra=role_extra("reporter"))
-    def withdraw(sid: int, who: Principal = as_reporter) -> Response:
+    def withdraw(sid: SubmissionId, who: Principal = as_reporter) -> Response:
         """The author withdraws a submitted or returned submission."""
         return private(write(lambda w: w.review.withdraw(who, sid)))
 
@@ -271,7 +271,7 @@ def router(app_of: Callable[[], Ecoplan], auth: Auth) -> APIRouter:
         return private({"items": rows, "total": len(rows)})
 
     @r.get("/submissions/{sid}", tags=["submissions"])
-    def submission(sid: int, who: Principal = Depends(auth.required)) -> Response:
+    def submission(sid: SubmissionId, who: Principal = Depends(auth.required)) -> Response:
         """One submission with its events (who did what, when, with which comment)."""
         with app_of().writer() as w:
             return private(w.review.get(who, sid))

@@ -19,9 +19,9 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import JSONResponse
 
 from ecoplan.app import Ecoplan
@@ -33,6 +33,7 @@ __all__ = [
     "CSRF_HEADER",
     "SESSION_COOKIE",
     "Auth",
+    "SubmissionId",
     "client_of",
     "error_answers",
     "role_extra",
@@ -41,6 +42,11 @@ __all__ = [
 SESSION_COOKIE = "ecoplan_session"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+#: A submission id in a path: a positive 32-bit integer (a larger one is a 422, never a
+#: database error).
+SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def role_extra(role: str, *, audit: bool = True) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from ecoplan.core.access import Principal, Role, covers
 from ecoplan.core.errors import EcoplanError, Forbidden, Unauthorized
 from ecoplan.core.words import word
 from ecoplan.ingest.uploads import MAX_EVIDENCE, MAX_VALUES_FILE
+from ecoplan.kit.auth import SubmissionId
 from ecoplan.web import account_admin, account_audit, account_review
 from ecoplan.web.account_common import (
     PRIVATE,
@@ -491,7 +492,7 @@ def register(app: FastAPI, session: Session) -> None:
         return go("/me", lang, done=s["id"])
 
     @app.post("/me/withdraw/{sid}", include_in_schema=False)
-    def withdraw(request: Request, sid: int, csrf: Annotated[str, Form()] = "") -> Response:
+    def withdraw(request: Request, sid: SubmissionId, csrf: Annotated[str, Form()] = "") -> Response:
         lang = lang_of(request)
         try:
             who = signed_in(request, csrf)

@@ -19,6 +19,7 @@ from ecoplan.app import Ecoplan
 from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import word
+from ecoplan.kit.auth import SubmissionId
 from ecoplan.web.account_common import go, refusal, signed_in, write
 from ecoplan.web.common import VISITOR, Format, Lang, Session, lang_of, page, respond
 
@@ -89,7 +90,7 @@ def register(app: FastAPI, session: Session) -> None:
     @app.post("/review/{sid}/decide", include_in_schema=False)
     def decide(
         request: Request,
-        sid: int,
+        sid: SubmissionId,
         decision: Annotated[str, Form()] = "",
         comment: Annotated[str, Form()] = "",
         csrf: Annotated[str, Form()] = "",
@@ -104,7 +105,7 @@ def register(app: FastAPI, session: Session) -> None:
         return go("/review", lang, done=sid)
 
     @app.post("/review/{sid}/publish", include_in_schema=False)
-    def publish(request: Request, sid: int, csrf: Annotated[str, Form()] = "") -> Response:
+    def publish(request: Request, sid: SubmissionId, csrf: Annotated[str, Form()] = "") -> Response:
         """Publish an accepted submission: its values become public and are assessed."""
         lang = lang_of(request)
         try:
