@@ -30,7 +30,9 @@ from ecoplan.plans.targets import Target, TargetKind
 __all__ = [
     "Attribute",
     "Baseline",
+    "BaselineRule",
     "Basis",
+    "ComparableBaseline",
     "CumulativeMode",
     "Direction",
     "Indicator",
@@ -40,7 +42,9 @@ __all__ = [
     "Plan",
     "PlanLevel",
     "PlanSettings",
+    "Predecessor",
     "Project",
+    "Relation",
     "Source",
     "TargetSpec",
     "Task",
@@ -136,6 +140,53 @@ class IndicatorRef:
     indicator: str
 
 
+class Relation(StrEnum):
+    """How an indicator of a later period stands to the one it follows (``plan-format.md``
+    "Across periods").
+
+    Only ``continued`` makes the two one series (the successor's baseline should equal the
+    predecessor's end value); every other relation names a different definition, and the
+    two are never compared as one series.
+    """
+
+    CONTINUED = "continued"  #: same definition: one series
+    REDEFINED = "redefined"  #: a new definition (PM2.5 decline -> concentration)
+    SPLIT = "split"  #: one indicator became several
+    MERGED = "merged"  #: several indicators became one
+    RENAMED = "renamed"  #: a new name, the same measure
+
+    @property
+    def one_series(self) -> bool:
+        """True when successor and predecessor are one series (only ``continued``)."""
+        return self is Relation.CONTINUED
+
+
+@dataclass(frozen=True)
+class Predecessor:
+    """The indicator of an earlier plan that ``Indicator`` follows, and how."""
+
+    plan: str
+    indicator: str
+    relation: Relation
+    note: Text = Text("")
+
+
+class BaselineRule(StrEnum):
+    """How a plan makes its base-year value comparable with later years."""
+
+    FIXED_STATIONS = "fixed-stations"  #: the base year re-computed on the period's fixed station set
+    REBASED = "rebased"  #: the base-year value re-based to the new definition or method
+    AS_PUBLISHED = "as-published"  #: the base-year value as published, unchanged
+
+
+@dataclass(frozen=True)
+class ComparableBaseline:
+    """A plan's comparable-baseline rule (``settings.comparable_baseline``)."""
+
+    rule: BaselineRule
+    note: Text = Text("")
+
+
 @dataclass(frozen=True)
 class PlanSettings:
     """Per-plan reading of target expressions and schedules.
@@ -154,6 +205,7 @@ class PlanSettings:
     eliminate_basic: float = 10.0
     eliminate_full: float = 0.0
     schedule: str = "linear"
+    comparable_baseline: ComparableBaseline | None = None
 
     def about_tolerance(self, x: float) -> float:
         """Tolerance of an ``X左右`` target [indicator unit]."""
@@ -207,6 +259,12 @@ class Indicator:
     parent: IndicatorRef | None = None
     allocations: Mapping[str, tuple[TargetSpec, ...]] = field(default_factory=dict)
     method: Method = Method()
+    predecessors: tuple[Predecessor, ...] = ()
+
+    @property
+    def predecessor(self) -> Predecessor | None:
+        """The (first) indicator this one follows; ``merged`` may name several."""
+        return self.predecessors[0] if self.predecessors else None
 
     @property
     def final(self) -> TargetSpec | None:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from ecoplan.core.errors import InputFileError, Problem, TargetSyntaxError
@@ -20,6 +20,8 @@ from ecoplan.core.regions import is_known_region
 from ecoplan.plans.model import (
     Attribute,
     Baseline,
+    BaselineRule,
+    ComparableBaseline,
     CumulativeMode,
     Direction,
     Indicator,
@@ -29,7 +31,9 @@ from ecoplan.plans.model import (
     Plan,
     PlanLevel,
     PlanSettings,
+    Predecessor,
     Project,
+    Relation,
     Source,
     TargetSpec,
     Task,
@@ -73,7 +77,9 @@ _INDICATOR_KEYS = {
     "parent",
     "allocations",
     "method",
+    "predecessor",
 }
+_PREDECESSOR_KEYS = ("plan", "indicator", "relation", "note")
 _PERCENT_UNITS = {"%", "％"}
 
 
@@ -177,6 +183,57 @@ def _method(c: _Collector, value: Any) -> Method:
     return Method(status, note, _source(value.get("source")))
 
 
+def _predecessor_one(c: _Collector, value: Any, key: str, ind_id: str, plan_id: str) -> Predecessor | None:
+    if not isinstance(value, Mapping) or not all(value.get(k) for k in ("plan", "indicator", "relation")):
+        c.add("expected {plan, indicator, relation, note}", key or None, value)
+        return None
+    with c.at(key) if key else nullcontext():
+        for extra in sorted(set(value) - set(_PREDECESSOR_KEYS)):
+            c.add(f"unknown field (known: {', '.join(sorted(_PREDECESSOR_KEYS))})", extra)
+        relation = _enum(c, Relation, value.get("relation"), "relation")
+        note = _text(c, value.get("note"), "note", required=False)
+    pred = Predecessor(str(value["plan"]), str(value["indicator"]), relation, note)
+    if (pred.plan, pred.indicator) == (plan_id, ind_id):
+        c.add("an indicator cannot be its own predecessor", key or None, f"{pred.plan} {pred.indicator}")
+    return pred
+
+
+def _predecessors(c: _Collector, value: Any, ind_id: str, plan_id: str) -> tuple[Predecessor, ...]:
+    """``predecessor: {plan, indicator, relation, note}``, or a list of them (``merged``).
+
+    Whether the predecessor exists, and whether a ``redefined`` successor keeps its
+    series code, needs both plans: :func:`ecoplan.plans.lineage.check_links`.
+    """
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        return ()
+    with c.at("predecessor"):
+        preds = [
+            _predecessor_one(c, item, f"[{i}]" if isinstance(value, list) else "", ind_id, plan_id)
+            for i, item in enumerate(items)
+        ]
+    return tuple(p for p in preds if p is not None)
+
+
+def _comparable_baseline(c: _Collector, value: Any) -> ComparableBaseline | None:
+    """``settings.comparable_baseline: {rule, note}`` (``docs/plan-format.md`` "Across periods")."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"rule": value}
+    if not isinstance(value, Mapping) or not value.get("rule"):
+        c.add("expected {rule, note}", "settings.comparable_baseline", value)
+        return None
+    with c.at("settings.comparable_baseline"):
+        for extra in sorted(set(value) - {"rule", "note"}):
+            c.add("unknown field (known: note, rule)", extra)
+        rule = _enum(c, BaselineRule, value.get("rule"), "rule")
+        note = _text(c, value.get("note"), "note", required=False)
+    return ComparableBaseline(rule, note)
+
+
 def _target(c: _Collector, value: Any, key: str) -> Target:
     try:
         return parse_target(value)
@@ -217,7 +274,7 @@ def _check_percent(c: _Collector, ind_unit: str, value: float | None, key: str) 
         c.add("a percentage must lie between 0 and 100", key, value)
 
 
-def _indicator(c: _Collector, d: Any, plan_start: int, plan_end: int) -> Indicator | None:
+def _indicator(c: _Collector, d: Any, plan_start: int, plan_end: int, plan_id: str = "") -> Indicator | None:
     if not isinstance(d, Mapping):
         c.add("expected a mapping", None, d)
         return None
@@ -286,6 +343,7 @@ def _indicator(c: _Collector, d: Any, plan_start: int, plan_end: int) -> Indicat
         parent=parent_ref,
         allocations=allocations,
         method=_method(c, d.get("method")),
+        predecessors=_predecessors(c, d.get("predecessor"), ind_id, plan_id),
     )
 
 
@@ -329,8 +387,12 @@ def plan_from_mapping(data: Any, file: str = "<plan>") -> Plan:
     if base_year >= end:
         c.add("the base year is not before the plan's end", "base_year", base_year)
     settings_raw = data.get("settings") or {}
+    comparable = None
+    if isinstance(settings_raw, Mapping) and "comparable_baseline" in settings_raw:
+        comparable = _comparable_baseline(c, settings_raw["comparable_baseline"])
+        settings_raw = {k: v for k, v in settings_raw.items() if k != "comparable_baseline"}
     try:
-        settings = PlanSettings(**settings_raw)
+        settings = PlanSettings(**settings_raw, comparable_baseline=comparable)
     except TypeError as exc:
         c.add(f"unknown setting ({exc})", "settings", settings_raw)
         settings = PlanSettings()
@@ -343,7 +405,7 @@ def plan_from_mapping(data: Any, file: str = "<plan>") -> Plan:
         raw_inds = []
     for i, d in enumerate(raw_inds):
         with c.at(f"indicators[{i}]"):
-            ind = _indicator(c, d, start, end)
+            ind = _indicator(c, d, start, end, plan_id)
             if ind is not None:
                 indicators.append(ind)
     counts = Counter(ind.id for ind in indicators)
@@ -417,6 +479,30 @@ def _method_out(m: Method) -> dict[str, Any]:
     return out
 
 
+def _predecessor_out(p: Predecessor) -> dict[str, Any]:
+    out: dict[str, Any] = {"plan": p.plan, "indicator": p.indicator, "relation": p.relation.value}
+    if p.note.zh or p.note.en:
+        out["note"] = _text_out(p.note)
+    return out
+
+
+def _settings_out(settings: PlanSettings) -> dict[str, Any]:
+    """The settings that differ from the defaults (``comparable_baseline`` as {rule, note})."""
+    default = PlanSettings()
+    out: dict[str, Any] = {}
+    for k in default.__dataclass_fields__:
+        v = getattr(settings, k)
+        if v == getattr(default, k):
+            continue
+        if isinstance(v, ComparableBaseline):
+            cb: dict[str, Any] = {"rule": v.rule.value}
+            if v.note.zh or v.note.en:
+                cb["note"] = _text_out(v.note)
+            v = cb
+        out[k] = v
+    return out
+
+
 def _specs_out(specs: tuple[TargetSpec, ...]) -> list[dict[str, Any]]:
     out = []
     for s in specs:
@@ -429,12 +515,7 @@ def _specs_out(specs: tuple[TargetSpec, ...]) -> list[dict[str, Any]]:
 
 def plan_to_mapping(plan: Plan) -> dict[str, Any]:
     """The mapping (YAML/JSON) form of ``plan``; inverse of :func:`plan_from_mapping`."""
-    default = PlanSettings()
-    settings = {
-        k: getattr(plan.settings, k)
-        for k in default.__dataclass_fields__
-        if getattr(plan.settings, k) != getattr(default, k)
-    }
+    settings = _settings_out(plan.settings)
     inds = []
     for ind in plan.indicators:
         d: dict[str, Any] = {
@@ -462,6 +543,9 @@ def plan_to_mapping(plan: Plan) -> dict[str, Any]:
             d["allocations"] = {k: _specs_out(v) for k, v in ind.allocations.items()}
         if ind.method != Method():
             d["method"] = _method_out(ind.method)
+        if ind.predecessors:
+            preds = [_predecessor_out(p) for p in ind.predecessors]
+            d["predecessor"] = preds[0] if len(preds) == 1 else preds
         inds.append(d)
     out: dict[str, Any] = {
         "id": plan.id,
@@ -544,6 +628,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                 else {"plan": ind.parent.plan, "indicator": ind.parent.indicator},
                 "source": {"file": ind.source.file, "quote": ind.source.quote},
                 "method": _method_out(ind.method),
+                "predecessors": [_predecessor_out(p) for p in ind.predecessors],
             }
         )
     return {
@@ -557,6 +642,7 @@ def plan_json(plan: Plan) -> dict[str, Any]:
         "parent": plan.parent,
         "period": {"start": plan.start, "end": plan.end},
         "base_year": plan.base_year,
+        "comparable_baseline": _settings_out(plan.settings).get("comparable_baseline"),
         "indicators": inds,
         "tasks": [
             {"id": t.id, "text": t.text.zh, "due": t.due.isoformat() if t.due else None} for t in plan.tasks
