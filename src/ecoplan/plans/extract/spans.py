@@ -1,7 +1,9 @@
 """What every extractor shares: the loaded document and provenance spans.
 
-Offsets are character offsets into :attr:`Document.text` (the decoded text as
-loaded, line breaks kept), so a span can always be shown in its context.
+Offsets are character offsets into :attr:`Document.text` — the text the readers
+see: the decoded text after the clean-up of
+:func:`~ecoplan.plans.extract.normalise.normalise_text` (line breaks kept) — so
+a span can always be shown in its context, and its quote is what a reviewer reads.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ __all__ = ["Document", "Span"]
 
 @dataclass(frozen=True)
 class Document:
-    """A plan document decoded to text."""
+    """A plan document decoded to text.
+
+    ``notes`` say what the clean-up changed before the readers saw the text
+    (``converted from traditional script: 1234 characters``), for the
+    extractor to show as warnings; empty when nothing was changed.
+    """
 
     text: str
     path: str  # as given
     kind: str  # "text" | "markdown" | "html" | "docx" | "pdf"
     encoding: str  # "utf-8", "utf-8-sig", "utf-16", "gb18030", or "n/a" for docx/pdf
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
