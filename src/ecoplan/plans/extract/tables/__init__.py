@@ -60,16 +60,18 @@ from __future__ import annotations
 
 import heapq
 import re
+from dataclasses import replace
 
-from ecoplan.plans.extract.spans import Document
+from ecoplan.plans.extract.spans import Document, Span
+from ecoplan.plans.extract.tables.cellnorm import mask_cells
 from ecoplan.plans.extract.tables.grid import _YEAR_CELL, _parse_grid, _split_grid
 from ecoplan.plans.extract.tables.header import _HEADER
-from ecoplan.plans.extract.tables.model import ExtractedIndicator, ExtractedTable
+from ecoplan.plans.extract.tables.model import ExtractedIndicator, ExtractedTable, NotUnderstood
 from ecoplan.plans.extract.tables.stream import _parse_stream
 from ecoplan.plans.extract.tables.target_cells import as_cumulative_change
 from ecoplan.plans.extract.tables.text import _squash
 
-__all__ = ["ExtractedIndicator", "ExtractedTable", "as_cumulative_change", "extract_tables"]
+__all__ = ["ExtractedIndicator", "ExtractedTable", "NotUnderstood", "as_cumulative_change", "extract_tables"]
 
 
 def extract_tables(doc: Document) -> list[ExtractedTable]:
@@ -79,7 +81,30 @@ def extract_tables(doc: Document) -> list[ExtractedTable]:
     -------
     list of ExtractedTable
         In document order; empty when the document has no indicator table.
+
+    The tables are read on :func:`~.cellnorm.mask_cells` of the text (junk blanked,
+    ``87。5`` read as ``87.5``, same length); their spans quote the document as printed.
     """
+    masked = mask_cells(doc.text)
+    if masked == doc.text:
+        return _extract(doc)
+    return [_requote(t, doc.text) for t in _extract(Document(masked, doc.path, doc.kind, doc.encoding))]
+
+
+def _requote(table: ExtractedTable, text: str) -> ExtractedTable:
+    """``table`` with every span quoting ``text`` (the original of the masked text it was read on)."""
+
+    def q(s: Span) -> Span:
+        return Span.of(text, s.start, s.end)
+
+    def nu(items: list[NotUnderstood]) -> list[NotUnderstood]:
+        return [replace(n, span=q(n.span)) for n in items]
+
+    rows = [replace(i, span=q(i.span), not_understood=nu(i.not_understood)) for i in table.indicators]
+    return replace(table, indicators=rows, span=q(table.span), not_understood=nu(table.not_understood))
+
+
+def _extract(doc: Document) -> list[ExtractedTable]:
     text = doc.text
     found: list[tuple[int, ExtractedTable]] = []
     covered = _Covered()

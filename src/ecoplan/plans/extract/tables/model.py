@@ -12,7 +12,33 @@ from dataclasses import dataclass, field
 
 from ecoplan.plans.extract.spans import Span
 
-__all__ = ["ExtractedIndicator", "ExtractedTable"]
+from ecoplan.core.words import word
+
+__all__ = ["ExtractedIndicator", "ExtractedTable", "NotUnderstood"]
+
+
+@dataclass(frozen=True)
+class NotUnderstood:
+    """A cell the table reader could not read: kept as printed, never dropped silently.
+
+    ``cell`` is the cell's text, ``row`` the row's name (or its first cell), ``span``
+    where the cell is in the document.
+    """
+
+    cell: str
+    row: str
+    span: Span
+
+    def message(self, lang: str = "en") -> str:
+        """``not understood: "…" (row …, characters a–b)``, for the extraction's warnings."""
+        return word(
+            "extract_tables.not_understood",
+            lang,
+            cell=self.cell,
+            row=self.row,
+            start=self.span.start,
+            end=self.span.end,
+        )
 
 
 @dataclass(frozen=True)
@@ -31,6 +57,11 @@ class ExtractedIndicator:
     cells: list[str]
     #: Stretch goals (力争 …) by target year, as a plain expression ("35").
     stretch: dict[int, str] = field(default_factory=dict)
+    #: A cumulative 〔x〕 printed in the baseline column (the previous period's
+    #: achievement, not a level): kept here and in a footnote; ``baseline`` is then None.
+    baseline_cumulative: str | None = None
+    #: Cells of this row the reader could not read (kept in ``cells`` as printed).
+    not_understood: list[NotUnderstood] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -42,3 +73,5 @@ class ExtractedTable:
     indicators: list[ExtractedIndicator]
     notes: dict[int, str]  # footnote number -> text; 0 is the '*' note
     span: Span
+    #: Every cell of the table not understood, rows kept or not, in text order.
+    not_understood: list[NotUnderstood] = field(default_factory=list)
