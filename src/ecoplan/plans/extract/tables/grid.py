@@ -11,31 +11,52 @@ row's; a note no name or header refers to is glued to one value cell
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import dataclass
 
 from ecoplan.plans.extract.spans import Document, Span
+from ecoplan.plans.extract.tables.cellnorm import strip_number_label
 from ecoplan.plans.extract.tables.cells import _Cell, _lex
 from ecoplan.plans.extract.tables.header import _title
-from ecoplan.plans.extract.tables.model import ExtractedTable
+from ecoplan.plans.extract.tables.model import ExtractedTable, NotUnderstood
 from ecoplan.plans.extract.tables.notes import _parse_notes
-from ecoplan.plans.extract.tables.rows import _build, _name_markers, _RowBuild
+from ecoplan.plans.extract.tables.rows import _build, _group_item_name, _name_markers, _RowBuild
 from ecoplan.plans.extract.tables.segment import _ORPHAN_GAIN, _segment
 from ecoplan.plans.extract.tables.target_cells import _is_inherited, _valid_target
-from ecoplan.plans.extract.tables.text import _ATTRS, _clean_name, _norm_unit, _split_unit, _squash
+from ecoplan.plans.extract.tables.text import _ATTRS, _CJK, _clean_name, _norm_unit, _split_unit, _squash
 from ecoplan.plans.targets import TargetKind, parse_target
 
 _YEAR_CELL = re.compile(r"^((?:19|20)\d{2})\s*年")
 
 
 def _split_grid(line: str) -> list[str] | None:
+    at = _split_grid_at(line)
+    return None if at is None else [line[a:b] for a, b in at]
+
+
+def _split_grid_at(line: str) -> list[tuple[int, int]] | None:
+    """Where each cell of a tab or ``|`` row is in ``line`` (stripped of spacing); None: not a grid row."""
+    line = line.rstrip("\n")
     if "\t" in line:
-        return [c.strip() for c in line.rstrip("\n").split("\t")]
-    if line.count("|") >= 2:
-        inner = line.strip()
-        inner = inner[1:] if inner.startswith("|") else inner
-        inner = inner[:-1] if inner.endswith("|") else inner
-        return [c.strip() for c in re.split(r"(?<!\\)\|", inner)]
-    return None
+        bounds = [-1, *(m.start() for m in re.finditer("\t", line)), len(line)]
+    elif line.count("|") >= 2:
+        bars = [m.start() for m in re.finditer(r"(?<!\\)\|", line)]
+        first = len(line) - len(line.lstrip())
+        last = len(line.rstrip())
+        bounds = [first - 1, *bars, last]
+        if bars and bars[0] == first:
+            bounds = bounds[1:]
+        if bars and bars[-1] == last - 1 and len(bounds) > 1:
+            bounds = bounds[:-1]
+    else:
+        return None
+    out: list[tuple[int, int]] = []
+    for a, b in itertools.pairwise(bounds):
+        cell = line[a + 1 : b]
+        lead = len(cell) - len(cell.lstrip())
+        out.append((a + 1 + lead, a + 1 + len(cell.rstrip())) if cell.strip() else (a + 1, a + 1))
+    return out
 
 
 def _grid_cell(raw: str, percent: bool, value_fns: frozenset[int]) -> tuple[_Cell | None, float]:
@@ -64,22 +85,25 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
     unit_col = next((i for i, c in enumerate(head) if _squash(c) == "单位"), None)
     cum_col = next((i for i, c in enumerate(head) if "累计" in c and i not in dict(year_cols)), None)
     skip = {attr_col, unit_col, cum_col, *dict(year_cols)}
-    text_cols = [i for i, c in enumerate(head) if i not in skip and not re.search(r"序号|编号", c)]
+    seq_cols = [i for i, c in enumerate(head) if i not in skip and re.search(r"序号|编号", c)]
+    text_cols = [i for i, c in enumerate(head) if i not in skip and i not in seq_cols]
     if not text_cols:
         return None
     name_col = next((i for i in reversed(text_cols) if "指标" in head[i] or "名称" in head[i]), text_cols[-1])
     cat_cols = [i for i in text_cols if i < name_col]
+    cols = _Cols(len(head), name_col, [*cat_cols, *seq_cols], [i for i, _ in year_cols], attr_col)
     years = [y for _, y in year_cols]
-    body: list[tuple[int, list[str]]] = []
+    body: list[tuple[int, list[str], list[tuple[int, int]]]] = []
     end = header_start + len(header_line)
     for off, line in lines[hi + 1 :]:
-        cells = _split_grid(line)
-        if cells is None:
+        at = _split_grid_at(line)
+        if at is None:
             break
         end = off + len(line)
+        cells = [line[x:y] for x, y in at]
         if all(re.fullmatch(r":?-{2,}:?", c.strip()) or not c.strip() for c in cells):
             continue
-        body.append((off, cells))
+        body.append((off, cells, at))
     notes, notes_end = _parse_notes(text, end)
     cum_fn: int | None = None
     if cum_col is not None and (cm := re.search(r"([1-9])$", _squash(head[cum_col]))) and int(cm[1]) in notes:
@@ -87,21 +111,39 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
     rows: list[_RowBuild] = []
     raws: list[list[str]] = []  # the value cells of each row as read (after merged-cell filling)
     scores: list[list[float]] = []
+    unread: list[NotUnderstood] = []
     category: str | None = None
+    group: tuple[str, str] | None = None  # a heading row without values: (title, unit) of its sub-rows
     prev_targets: list[str] = []
     prev_attr: str | None = None
-    for off, cells in body:
-        cells = cells + [""] * (len(head) - len(cells))
+    for off, cells, at in body:
+        cells, at = _align(cells, at, cols)
+        spans = [Span.of(text, off + x, off + y) for x, y in at]
         for i in cat_cols:
-            if _squash(cells[i]):
-                category = _clean_name(cells[i])
+            if _squash(cells[i]) and _clean_name(cells[i]) != category:
+                category, group = _clean_name(cells[i]), None
         name_raw = _squash(cells[name_col])
         if not name_raw:
+            continue
+        name_raw, _ = strip_number_label(name_raw)
+        if not re.search(rf"[{_CJK}A-Za-z]", name_raw):  # a value where the name should be
+            unread.append(NotUnderstood(_squash(cells[name_col]), _squash(cells[name_col]), spans[name_col]))
             continue
         name_text, unit = _split_unit(name_raw)
         if unit_col is not None and _squash(cells[unit_col]):
             unit = _norm_unit(cells[unit_col])
+        value_cols = [i for i, _ in year_cols] + ([cum_col] if cum_col is not None else [])
+        numbered = any(_squash(cells[i]) for i in seq_cols)
+        no_attr = attr_col is None or not _squash(cells[attr_col])
+        if not any(_squash(cells[i]) for i in value_cols) and no_attr:
+            title, _ = _name_markers(_clean_name(name_text), notes)
+            group = (title, unit)  # a heading row: its sub-rows follow
+            continue
+        if group is not None and (numbered if seq_cols else bool(unit)):
+            group = None
         name, marks = _name_markers(_clean_name(name_text), notes)
+        if group is not None:
+            name, unit = _group_item_name(group[0], name), unit or group[1]
         conf = 1.0
         raw_targets = [_squash(cells[i]) for i, _ in year_cols[1:]]
         for j in range(1, len(raw_targets)):
@@ -119,6 +161,9 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
         if attribute is None and attr_col is not None and not attr_raw:
             attribute = prev_attr
             conf -= 0.1
+        if attr_col is not None and attr_raw and attribute is None:
+            unread.append(NotUnderstood(attr_raw, name, spans[attr_col]))
+            conf -= 0.2
         prev_attr = attribute
         rows.append(
             _RowBuild(
@@ -132,6 +177,7 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
                 end=off + len(_line_at(text, off)),
                 cells=[c.strip() for c in cells],
                 confidence=conf,
+                cell_spans=[spans[i] for i in value_cols],
             )
         )
         raws.append(values)
@@ -161,8 +207,73 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
             rows[i].confidence -= 0.1
             where[k] = i
     out = [_build(text, row, years, cum_col is not None, cum_fn, notes) for row in rows]
+    unread.extend(n for row in out for n in row.not_understood)
+    unread.sort(key=lambda n: n.span.start)
     title, title_start = _title(text, header_start)
-    return ExtractedTable(title, years, out, notes, Span.of(text, title_start, max(end, notes_end)))
+    span = Span.of(text, title_start, max(end, notes_end))
+    return ExtractedTable(title, years, out, notes, span, unread)
+
+
+@dataclass(frozen=True)
+class _Cols:
+    """The header's columns: how many, the name column, the columns a merged cell may leave out."""
+
+    n: int
+    name: int
+    mergeable: list[int]  # category and 序号 columns left of the name
+    years: list[int]
+    attr: int | None
+
+
+def _align(
+    cells: list[str], at: list[tuple[int, int]], cols: _Cols
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """A short row's cells placed in the header's columns.
+
+    A row with fewer cells than the header either lost cells at its end (padded
+    there, as before) or left out its empty merged cells at the start (the
+    category and 序号 columns): ``| 2 | 地级… | 87.2 | 88 | 约束性 |`` under
+    ``| 类别 | 序号 | 指标 | 2025年 | 2030年 | 属性 |``. The merged reading is taken
+    when it puts text in the name column and values or attributes where the
+    header wants them, and the padded reading does not.
+    """
+    short = cols.n - len(cells)
+    end = at[-1][1] if at else 0
+    right = (cells + [""] * short, at + [(end, end)] * short)
+    if short <= 0:
+        return right
+    lead = [i for i in cols.mergeable if i < cols.name]
+    if short > len(lead):
+        return right
+    drop = set(lead[:short])
+    merged_cells: list[str] = []
+    merged_at: list[tuple[int, int]] = []
+    k = 0
+    start = at[0][0] if at else 0
+    for i in range(cols.n):
+        if i in drop:
+            merged_cells.append("")
+            merged_at.append((start, start))
+        else:
+            merged_cells.append(cells[k])
+            merged_at.append(at[k])
+            k += 1
+    if _fit(merged_cells, cols) > _fit(right[0], cols):
+        return merged_cells, merged_at
+    return right
+
+
+def _fit(cells: list[str], cols: _Cols) -> int:
+    """How well a placement of cells fits the header (text name, value years, attribute)."""
+    name = _squash(cells[cols.name])
+    score = 2 if re.search(rf"[{_CJK}]", name) and _lex(name) is None else 0
+    for i in cols.years:
+        v = _squash(cells[i])
+        if v and (_lex(v) is not None or _valid_target(v)):
+            score += 1
+    if cols.attr is not None and _squash(cells[cols.attr]) in _ATTRS:
+        score += 1
+    return score
 
 
 def _line_at(text: str, off: int) -> str:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ecoplan.plans.extract.spans import Span
-
 from ecoplan.core.words import word
+from ecoplan.plans.extract.spans import Span
 
 __all__ = ["ExtractedIndicator", "ExtractedTable", "NotUnderstood"]
 

@@ -14,14 +14,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ecoplan.core.words import word
 from ecoplan.plans.extract.spans import Span
 from ecoplan.plans.extract.tables.cells import _Cell
-from ecoplan.plans.extract.tables.model import ExtractedIndicator
+from ecoplan.plans.extract.tables.model import ExtractedIndicator, NotUnderstood
 from ecoplan.plans.extract.tables.target_cells import _valid_target, as_cumulative_change
-from ecoplan.plans.extract.tables.text import _CJK, _norm_unit
+from ecoplan.plans.extract.tables.text import _CJK, _nfkc, _norm_unit
 
 _NAME_FN = re.compile(rf"(?<=[{_CJK}）)\]】])([1-9][0-9]?)(?=[{_CJK}（(]|$)")
 _YEAR_NOTE = re.compile(r"^(?:为|系|是)?((?:19|20)\d{2})\s*年(?:的)?(?:数据|数值|值)")
+# a '*' note naming the year of the starred values: "带*的为2024年数据", "*为2019年数据"
+_STAR_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:的)?(?:数据|数值|值)")
+_CUMULATIVE = re.compile(r"[〔\[【]\s*\d+(?:\.\d+)?\s*%?\s*[〕\]】]")
 _UNIT_NOTE = re.compile(r"单位(?:为|是|[：:])\s*([^\s，。；,;]+)")
 
 
@@ -39,6 +43,8 @@ class _RowBuild:
     end: int = 0
     cells: list[str] = field(default_factory=list)
     confidence: float = 1.0
+    #: Where each slot's cell is (grids); None: the row's span stands for every cell (streams).
+    cell_spans: list[Span] | None = None
 
 
 def _build(
@@ -49,6 +55,24 @@ def _build(
     base_cell = row.slots[0]
     baseline: tuple[int, float] | None = None
     conf = row.confidence
+    unread: list[NotUnderstood] = []
+    footnotes: list[str] = []
+
+    def where(j: int) -> Span:
+        if row.cell_spans is not None and j < len(row.cell_spans):
+            return row.cell_spans[j]
+        return Span.of(text, row.start, row.end)
+
+    cumulative: str | None = None
+    if base_cell is not None and base_cell.kind in ("cum", "text"):
+        if _CUMULATIVE.fullmatch(_nfkc(base_cell.expr or base_cell.raw)):
+            cumulative = base_cell.expr or base_cell.raw  # the previous period's achievement, not a level
+            footnotes.append(
+                word("extract_tables.cumulative_baseline", "zh", value=cumulative, year=years[0])
+            )
+        else:
+            unread.append(NotUnderstood(base_cell.raw, row.name, where(0)))
+            conf -= 0.2
     if base_cell is not None and base_cell.kind == "num" and base_cell.value is not None:
         year = years[0]
         value: float | None = base_cell.value
@@ -58,7 +82,7 @@ def _build(
                 continue
             fns.add(note_key)
             body = note.lstrip("*＊ ")
-            ym = _YEAR_NOTE.match(body)
+            ym = _YEAR_NOTE.match(body) if note_key else _STAR_YEAR.search(body)
             if ym:
                 year = int(ym.group(1))
             um = _UNIT_NOTE.search(body)
@@ -84,6 +108,7 @@ def _build(
         if _valid_target(expr):
             targets.append((years[j], expr))
         else:
+            unread.append(NotUnderstood(expr, row.name, where(j)))
             conf -= 0.2
     return ExtractedIndicator(
         name_zh=row.name,
@@ -92,10 +117,12 @@ def _build(
         attribute=row.attribute,
         baseline=baseline,
         targets=targets,
-        footnotes=[notes[k] for k in sorted(fns) if k in notes],
+        footnotes=[notes[k] for k in sorted(fns) if k in notes] + footnotes,
         span=Span.of(text, row.start, row.end),
         confidence=max(0.0, round(conf, 2)),
         cells=row.cells,
+        baseline_cumulative=cumulative,
+        not_understood=unread,
     )
 
 
@@ -113,3 +140,12 @@ def _name_markers(name: str, notes: dict[int, str]) -> tuple[str, list[tuple[int
         marks.append((0, out[:-1]))
         out = out[:-1]
     return out, marks
+
+
+def _group_item_name(title: str, item: str) -> str:
+    """A sub-row's name under its group heading: 氨氮 under 主要污染物排放总量减少 -> 氨氮排放总量减少."""
+    if item in title:
+        return title
+    if "污染物" in title:
+        return item + title.split("污染物", 1)[1]
+    return title + item

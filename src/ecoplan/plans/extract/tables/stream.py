@@ -23,7 +23,7 @@ from ecoplan.plans.extract.tables.cells import _CHUNK, _Item, _lex
 from ecoplan.plans.extract.tables.header import _title
 from ecoplan.plans.extract.tables.model import ExtractedIndicator, ExtractedTable
 from ecoplan.plans.extract.tables.notes import _BODY_END, _parse_notes
-from ecoplan.plans.extract.tables.rows import _build, _name_markers, _RowBuild
+from ecoplan.plans.extract.tables.rows import _build, _group_item_name, _name_markers, _RowBuild
 from ecoplan.plans.extract.tables.segment import _ORPHAN_GAIN, _Seg, _segment
 from ecoplan.plans.extract.tables.text import (
     _ATTRS,
@@ -171,14 +171,6 @@ def _read_names(rows: list[_StreamRow], notes: dict[int, str]) -> list[_NameInfo
             _NameInfo(name, unit, category, subcategory, group, marks, r.name_start + offset, nt[offset:])
         )
     return infos
-
-
-def _group_item_name(title: str, item: str) -> str:
-    if item in title:
-        return title
-    if "污染物" in title:
-        return item + title.split("污染物", 1)[1]
-    return title + item
 
 
 def _parse_stream(
