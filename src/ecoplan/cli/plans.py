@@ -287,3 +287,6 @@ def plans_export(plan_id: str, file: Path, db: DbOpt = None, lang: LangOpt = "zh
     else:
         write_plan_yaml(plan, file)
     say(w("cli.plans.exported", plan=place(plan.title, plan.id, lang), file=file))
+
+
+from ecoplan.cli import plans_lineage as plans_lineage  # noqa: E402  (plans lineage, plans check)

@@ -144,9 +144,9 @@ class Relation(StrEnum):
     """How an indicator of a later period stands to the one it follows (``plan-format.md``
     "Across periods").
 
-    Only ``continued`` makes the two one series (the successor's baseline should equal the
-    predecessor's end value); every other relation names a different definition, and the
-    two are never compared as one series.
+    ``continued`` and ``renamed`` keep one measure, so the two are one series (the
+    successor's baseline should equal the predecessor's end value); ``redefined``,
+    ``split`` and ``merged`` make a different definition, never compared as one series.
     """
 
     CONTINUED = "continued"  #: same definition: one series
@@ -157,8 +157,8 @@ class Relation(StrEnum):
 
     @property
     def one_series(self) -> bool:
-        """True when successor and predecessor are one series (only ``continued``)."""
-        return self is Relation.CONTINUED
+        """True when successor and predecessor are one series (``continued``, ``renamed``)."""
+        return self in (Relation.CONTINUED, Relation.RENAMED)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,161 @@
+"""``ecoplan plans lineage`` and ``ecoplan plans check``: indicators across periods.
+
+``lineage`` shows each indicator of a plan that follows one of an earlier plan: the
+predecessor and the relation, the predecessor's end value with its source, this plan's
+baseline with its source, the difference when the two are one series, and the verdict
+(``docs/plan-format.md`` "Across periods"). ``check`` reports the broken links among
+the stored plans (exit status 1 when there is one).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ecoplan.app.lineage import check_stored_links, plan_lineage
+from ecoplan.cli.plans import plans_app
+from ecoplan.core.errors import EcoplanError
+from ecoplan.core.words import Reason
+from ecoplan.kit.cli import (
+    DbOpt,
+    LangOpt,
+    _dump_json,
+    _fail,
+    _session,
+    err,
+    out,
+    place,
+    say,
+    unit_text,
+    words,
+)
+from ecoplan.kit.options import TableFmt
+
+__all__ = ["plans_check", "plans_lineage"]
+
+
+def _number(x: Any) -> str:
+    return "—" if x is None else f"{round(float(x), 4):g}"
+
+
+def _end_cell(d: dict[str, Any], lang: str) -> str:
+    w = words(lang)
+    end = d["end"]
+    if end is None:
+        return "—"
+    if end["value"] is None:
+        value = w("lineage.label.no_value")
+    else:
+        value = f"{_number(end['value'])} {unit_text(end['unit'], lang)}".strip()
+        if end["basis"] == "change":
+            value += (
+                f"（{w('lineage.label.change_form')}）"
+                if lang == "zh"
+                else f" ({w('lineage.label.change_form')})"
+            )
+    head = w("lineage.label.end", year=end["year"])
+    return f"{head}: {value}\n{w('header.source')}: {end['source'] or '—'}"
+
+
+def _base_cell(d: dict[str, Any], lang: str) -> str:
+    w = words(lang)
+    b = d["baseline"]
+    value = "—" if b["value"] is None else f"{_number(b['value'])} {unit_text(b['unit'], lang)}".strip()
+    src = w("lineage.label.from_plan") if b["source"] == "plan" else b["source"] or "—"
+    lines = [f"{w('lineage.label.baseline', year=b['year'])}: {value}", f"{w('header.source')}: {src}"]
+    if b["source"] == "plan" and b["quote"]:
+        lines.append(f"“{b['quote']}”")
+    if b["source"] == "plan" and b["file"]:
+        lines.append(b["file"])
+    return "\n".join(lines)
+
+
+@plans_app.command("lineage")
+def plans_lineage(
+    plan_id: str,
+    region: Annotated[str | None, typer.Option(help="Region code; default: the plan's region")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Values as known on this date")] = None,
+    db: DbOpt = None,
+    fmt: Annotated[TableFmt, typer.Option("--format")] = TableFmt.table,
+    lang: LangOpt = "zh",
+) -> None:
+    """Indicators linked to an earlier plan: its end value beside this baseline. / 跨期指标关联"""
+    try:
+        with _session(db, lang) as ep:
+            lin = plan_lineage(ep, plan_id, region, as_of)
+            region_name = ep.region_names().get(lin.region)
+    except EcoplanError as exc:
+        _fail(exc, lang)
+    data = lin.to_dict()
+    if fmt is TableFmt.json:
+        _dump_json(data)
+        return
+    w = words(lang)
+    say(w("lineage.cli.title", plan=lin.plan.title.get(lang), region=place(region_name, lin.region, lang)))
+    if not data["links"]:
+        say(w("lineage.cli.none", plan=lin.plan.id))
+        return
+    rule = data["comparable_baseline"]
+    if rule is not None:
+        key = "reason.lineage.rule." + rule["rule"].replace("-", "_")
+        note = rule["note_zh"] if lang == "zh" else rule["note_en"] or rule["note_zh"]
+        say(f"{w('lineage.label.comparable_baseline')}: {w(key)}" + (f" — {note}" if note else ""))
+    t = Table(
+        w("header.indicator"),
+        w("lineage.label.predecessor"),
+        w("lineage.header.end"),
+        w("lineage.header.baseline"),
+        w("lineage.label.difference"),
+        w("lineage.header.verdict"),
+        w("header.reason"),
+    )
+    for d in data["links"]:
+        p = d["predecessor"]
+        relation = Reason(f"lineage.relation.{p['relation']}").text(lang)
+        pred_name = (d["end"] or {}).get("name_zh" if lang == "zh" else "name_en") or p["indicator"]
+        cells = (
+            d["name_zh"] if lang == "zh" else d["name_en"] or d["name_zh"],
+            f"{p['plan']} {pred_name}（{relation}）"
+            if lang == "zh"
+            else f"{p['plan']} {pred_name} ({relation})",
+            _end_cell(d, lang),
+            _base_cell(d, lang),
+            _number(d["difference"]) if d["difference"] is not None else "—",
+            w(f"lineage.verdict.{d['verdict']}"),
+            d["reason_zh"] if lang == "zh" else d["reason"],
+        )
+        t.add_row(*(escape(str(c)) for c in cells))
+    out.print(t)
+
+
+@plans_app.command("check")
+def plans_check(
+    plan_id: Annotated[str | None, typer.Argument(help="Only this plan's links")] = None,
+    db: DbOpt = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """Check the links between the stored plans' indicators across periods. / 检查跨期指标关联"""
+    try:
+        with _session(db, lang) as ep:
+            problems = check_stored_links(ep, plan_id)
+            n = len(ep.plan_ids())
+    except EcoplanError as exc:
+        _fail(exc, lang)
+    w = words(lang)
+    if not problems:
+        say(w("lineage.cli.check_ok", n=n))
+        return
+    err.print(escape(w("lineage.cli.check_problems", n=len(problems))), highlight=False)
+    for link in problems:
+        line = w(
+            "lineage.cli.problem",
+            plan=link.plan.id,
+            field=link.field,
+            indicator=link.indicator.id,
+            why=link.problem_text(lang),
+        )
+        err.print(escape(line), highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
