@@ -91,8 +91,11 @@ def _lex(core: str) -> list[_Item] | None:
             inner = _nfkc(raw[1:-1]).strip()
             if not re.fullmatch(r"\d+(?:\.\d+)?%?", inner):
                 return None
-            items.append(_Item("cum", raw))
             i += 1
+            if i < len(toks) and toks[i][0] == "suf":  # 〔16〕左右: about the cumulative value
+                raw += toks[i][1]
+                i += 1
+            items.append(_Item("cum", raw))
         else:  # a lone %, suffix or star
             return None
     return items

@@ -2,7 +2,8 @@
 
 The header (``指标 2015年 2020年 〔累计〕1 属性``) gives the column years — the
 first is the baseline column, the later ones milestones/targets — and may
-have a ``〔累计〕`` column with its note number; the title is the nearest
+have a ``〔累计〕`` column with its note number; category and 序号 columns
+before 指标 (``类别 序号 指标 2025年 2030年 属性``) are group ``pre``; the title is the nearest
 heading before it (专栏1, 表1, 附表, 附件), else the last non-empty line.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 
 _HEADER = re.compile(
+    r"(?P<pre>(?:(?:类[\s\u3000]*别|类[\s\u3000]*型|领[\s\u3000]*域|分[\s\u3000]*类|序[\s\u3000]*号|编[\s\u3000]*号)"
+    r"[\s\u3000]*){1,3})?"
     r"指[\s\u3000]*标(?:[\s\u3000]*名[\s\u3000]*称)?"
     r"(?P<cols>(?:[\s\u3000]*(?:(?:19|20)\d{2}[\s\u3000]*年(?:[\s\u3000]*[（(][^）)\n]{0,8}[)）])?"
     r"|[〔\[【][\s\u3000]*累[\s\u3000]*计[\s\u3000]*[〕\]】])(?:[1-9](?![0-9年]))?)+)"

@@ -136,8 +136,8 @@ def _place(cells: list[_Cell], ny: int, has_cum: bool) -> tuple[list[_Cell | Non
             return None
         if has_cum and len(slots) == ny and c.kind != "dash":
             return None
-        if c.kind == "cum" and len(slots) == 0:
-            return None
+        if c.kind == "cum" and len(slots) == 0 and (has_cum or len(cells) < 2):
+            return None  # a cumulative baseline (〔18〕 under 2020) only before a target of its own
         slots.append(c)
     for i in range(len(slots), ncols):
         if i < ny:

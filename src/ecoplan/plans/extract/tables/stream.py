@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ecoplan.plans.extract.spans import Document, Span
+from ecoplan.plans.extract.tables.cellnorm import strip_number_label
 from ecoplan.plans.extract.tables.cells import _CHUNK, _Item, _lex
 from ecoplan.plans.extract.tables.header import _title
 from ecoplan.plans.extract.tables.model import ExtractedIndicator, ExtractedTable
@@ -34,6 +35,7 @@ from ecoplan.plans.extract.tables.text import (
     _norm_unit,
     _split_unit,
     _squash,
+    _unit_paren,
 )
 
 _ATTR_AFTER = re.compile(r"\s*(约束性|预期性)")
@@ -81,6 +83,8 @@ def _stream_rows(
         before = text[core_start - 1] if core_start > 0 else ""
         if before.isascii() and before.isalpha():
             continue
+        if text.startswith("年", core_end) and re.search(r"(?:19|20)\d{2}$", core):
+            continue  # a year in running text (到2030年), not a value
         name_raw = text[pos:core_start]
         squashed = _squash(name_raw)
         if not squashed:
@@ -118,13 +122,84 @@ class _NameInfo:
     row_text: str
 
 
-def _read_names(rows: list[_StreamRow], notes: dict[int, str]) -> list[_NameInfo]:
+@dataclass(frozen=True)
+class _Lead:
+    """What a row's name text starts with under a header with category/序号 columns."""
+
+    start: int  # where the rest of the name text starts
+    category: str | None = None
+    numbered: bool = False
+    title: str | None = None  # a group heading (numbered, without values) before this sub-row
+
+
+_SEQ_LEAD = re.compile(
+    rf"[\s\u3000]*(?P<cat>[^0-9０-９（(\n]{{0,20}}?)[\s\u3000]*(?P<num>[0-9０-９]{{1,3}})"
+    rf"(?![0-9０-９.．%％])[\s\u3000]*(?=[{_CJK}A-Za-z（(])"
+)
+
+
+_LINE = re.compile(r"[^\n]+")
+#: Category names glued before the first name of their rows in a flattened table.
+_KNOWN_CATEGORY = re.compile(
+    r"[\s\u3000]*((?:生态环境质量|环境质量|环境治理|污染防治|主要污染物减排|污染物减排|污染减排|总量控制|"
+    r"应对气候变化|绿色低碳发展|绿色低碳|绿色发展|生态保护修复|生态保护|生态建设|生态质量|生态状况|"
+    r"环境风险防控|风险防控|环境安全|资源利用|资源节约|环境基础设施建设|环境基础设施|核与辐射安全|"
+    rf"城乡环境|农村环境|环境管理)(?:类)?)[\s\u3000]*(?=[{_CJK}A-Za-z]{{4}})(?!{'|'.join(_NAME_CONTINUES)}|指数)"
+)
+
+
+def _lead(nt: str, has_cat: bool, has_seq: bool) -> _Lead:
+    """Split the category, 序号 and group heading off a row's name text.
+
+    With a 序号 column the number separates the category (before it, present
+    on the first row of a merged category) from the name; in the
+    one-cell-per-line layout a numbered name of two or more lines whose last
+    line is short is a group heading and its first sub-row (``1`` /
+    ``主要污染物排放总量减少`` / ``化学需氧量``). Without 序号, a category
+    column shows as a line of its own before the name.
+    """
+    if has_seq:
+        m = _SEQ_LEAD.match(nt)
+        if m is None:
+            return _Lead(0)
+        cat = _squash(m.group("cat"))
+        lines = [x for x in _LINE.finditer(nt, m.end()) if x.group().strip()]
+        lead = _Lead(m.end(), _clean_name(cat) if cat else None, True)
+        if len(lines) >= 2 and len(_squash(lines[-1].group())) <= 12:
+            title = _squash(nt[m.end() : lines[-1].start()])
+            if not title.endswith(_NAME_CONTINUES) and not _squash(lines[-1].group()).startswith(
+                _NAME_CONTINUES
+            ):
+                return _Lead(lines[-1].start(), lead.category, True, title)
+        return lead
+    if has_cat:
+        lines = [x for x in _LINE.finditer(nt) if x.group().strip()]
+        if len(lines) >= 2 and not _UNIT_PAREN.search(lines[0].group()):
+            return _Lead(lines[1].start(), _clean_name(lines[0].group()))
+        m = _KNOWN_CATEGORY.match(nt)  # flattened onto one line: only a known category name is split off
+        if m is not None:
+            return _Lead(m.end(), m.group(1))
+    return _Lead(0)
+
+
+def _read_names(
+    rows: list[_StreamRow], notes: dict[int, str], has_cat: bool = False, has_seq: bool = False
+) -> list[_NameInfo]:
     infos: list[_NameInfo] = []
     category: str | None = None
     subcategory: str | None = None
     group: tuple[str, str] | None = None
     for r in rows:
-        nt = r.name_raw
+        lead = _lead(r.name_raw, has_cat, has_seq) if has_cat or has_seq else _Lead(0)
+        if lead.category is not None:
+            category, subcategory, group = lead.category, None, None
+        if lead.numbered:
+            group = None
+        if lead.title is not None:
+            title_text, title_unit = _split_unit(lead.title)
+            group = (_name_markers(_clean_name(title_text), notes)[0], title_unit)
+        base = lead.start
+        nt = r.name_raw[base:]
         parts = list(_NUMBERED.finditer(nt))
         offset = 0
         numbered = False
@@ -153,8 +228,8 @@ def _read_names(rows: list[_StreamRow], notes: dict[int, str]) -> list[_NameInfo
                 offset, numbered = last_off, False
         if not numbered:
             offset = last_off
-        text = _squash(last_raw)
-        unit_m = _UNIT_PAREN.search(text)
+        text, _ = strip_number_label(_squash(last_raw))
+        unit_m = _unit_paren(text)
         if unit_m is not None and text[unit_m.end() :]:
             title, _ = _name_markers(_clean_name(text[: unit_m.start()]), notes)
             group = (title, _norm_unit(unit_m.group(1)))
@@ -168,7 +243,9 @@ def _read_names(rows: list[_StreamRow], notes: dict[int, str]) -> list[_NameInfo
         elif group is not None:
             name, unit = _group_item_name(group[0], name), group[1]
         infos.append(
-            _NameInfo(name, unit, category, subcategory, group, marks, r.name_start + offset, nt[offset:])
+            _NameInfo(
+                name, unit, category, subcategory, group, marks, r.name_start + base + offset, nt[offset:]
+            )
         )
     return infos
 
@@ -191,7 +268,8 @@ def _parse_stream(
         notes, notes_end = {}, rows[-1].end
         keys = frozenset()
         rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys)
-    infos = _read_names(rows, notes)
+    pre = _squash(header.group("pre") or "")
+    infos = _read_names(rows, notes, has_cat=bool(re.search("类别|类型|领域|分类", pre)), has_seq="号" in pre)
 
     # pass 1: segment without value footnotes; collect the notes names and the header refer to
     def seg(i: int, value_fns: frozenset[int]) -> _Seg | None:

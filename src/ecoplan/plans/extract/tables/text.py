@@ -54,9 +54,24 @@ def _norm_unit(u: str) -> str:
     return {"微克/立方米": "μg/m³"}.get(u, u)
 
 
+#: Symbols printed in parentheses inside a name (细颗粒物（PM2.5）浓度): not units.
+_SYMBOLS = frozenset(
+    s.lower()
+    for s in (
+        *("PM2.5", "PM25", "PM10", "SO2", "NO2", "NOx", "NOX", "O3", "CO", "CO2", "VOCs", "VOC"),
+        *("COD", "CODcr", "CODMn", "BOD", "BOD5", "NH3-N", "NH3N", "TP", "TN", "GDP", "AQI"),
+    )
+)
+
+
+def _unit_paren(s: str) -> re.Match[str] | None:
+    """The first ``（unit）`` in ``s`` that is a unit, not a symbol such as ``（PM2.5）``."""
+    return next((m for m in _UNIT_PAREN.finditer(s) if m.group(1).lower() not in _SYMBOLS), None)
+
+
 def _split_unit(s: str) -> tuple[str, str]:
-    """``name（unit）`` -> (name, unit); unit '' when the text has none."""
+    """``name（unit）`` -> (name, unit); unit '' when the text has none (a symbol is no unit)."""
     m = _UNIT_AT_END.search(s)
-    if not m:
+    if not m or m.group(1).lower() in _SYMBOLS:
         return s, ""
     return s[: m.start()], _norm_unit(m.group(1))
