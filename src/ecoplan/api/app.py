@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ecoplan.api import subscriptions, writes
+from ecoplan.api import lineage, subscriptions, writes
 from ecoplan.api.cache import ResponseCache
 from ecoplan.api.security import SECURITY_HEADERS, SecurityHeaders
 from ecoplan.api.writes import MAX_UPLOAD
@@ -541,6 +541,7 @@ def create_app(
 
     app.include_router(writes.router(store.app, auth), prefix="/api/v1")
     app.include_router(subscriptions.router(store.app, auth.writer, auth.required), tags=["accounts"])
+    app.include_router(lineage.router(session), tags=["plans"])
 
     for d in domains():
         if d.routes is not None:

@@ -47,16 +47,12 @@ def _end_cell(d: dict[str, Any], lang: str) -> str:
     if end is None:
         return "—"
     if end["value"] is None:
-        value = w("lineage.label.no_value")
+        value = w("label.lineage.no_value")
     else:
         value = f"{_number(end['value'])} {unit_text(end['unit'], lang)}".strip()
         if end["basis"] == "change":
-            value += (
-                f"（{w('lineage.label.change_form')}）"
-                if lang == "zh"
-                else f" ({w('lineage.label.change_form')})"
-            )
-    head = w("lineage.label.end", year=end["year"])
+            value = w("cli.lineage.with_note", text=value, note=w("label.lineage.change_form"))
+    head = w("label.lineage.end", year=end["year"])
     return f"{head}: {value}\n{w('header.source')}: {end['source'] or '—'}"
 
 
@@ -64,8 +60,8 @@ def _base_cell(d: dict[str, Any], lang: str) -> str:
     w = words(lang)
     b = d["baseline"]
     value = "—" if b["value"] is None else f"{_number(b['value'])} {unit_text(b['unit'], lang)}".strip()
-    src = w("lineage.label.from_plan") if b["source"] == "plan" else b["source"] or "—"
-    lines = [f"{w('lineage.label.baseline', year=b['year'])}: {value}", f"{w('header.source')}: {src}"]
+    src = w("label.lineage.from_plan") if b["source"] == "plan" else b["source"] or "—"
+    lines = [f"{w('label.lineage.baseline', year=b['year'])}: {value}", f"{w('header.source')}: {src}"]
     if b["source"] == "plan" and b["quote"]:
         lines.append(f"“{b['quote']}”")
     if b["source"] == "plan" and b["file"]:
@@ -94,22 +90,22 @@ def plans_lineage(
         _dump_json(data)
         return
     w = words(lang)
-    say(w("lineage.cli.title", plan=lin.plan.title.get(lang), region=place(region_name, lin.region, lang)))
+    say(w("cli.lineage.title", plan=lin.plan.title.get(lang), region=place(region_name, lin.region, lang)))
     if not data["links"]:
-        say(w("lineage.cli.none", plan=lin.plan.id))
+        say(w("cli.lineage.none", plan=lin.plan.id))
         return
     rule = data["comparable_baseline"]
     if rule is not None:
         key = "reason.lineage.rule." + rule["rule"].replace("-", "_")
         note = rule["note_zh"] if lang == "zh" else rule["note_en"] or rule["note_zh"]
-        say(f"{w('lineage.label.comparable_baseline')}: {w(key)}" + (f" — {note}" if note else ""))
+        say(f"{w('label.lineage.comparable_baseline')}: {w(key)}" + (f" — {note}" if note else ""))
     t = Table(
         w("header.indicator"),
-        w("lineage.label.predecessor"),
-        w("lineage.header.end"),
-        w("lineage.header.baseline"),
-        w("lineage.label.difference"),
-        w("lineage.header.verdict"),
+        w("label.lineage.predecessor"),
+        w("header.lineage.end"),
+        w("header.lineage.baseline"),
+        w("label.lineage.difference"),
+        w("header.lineage.verdict"),
         w("header.reason"),
     )
     for d in data["links"]:
@@ -118,13 +114,11 @@ def plans_lineage(
         pred_name = (d["end"] or {}).get("name_zh" if lang == "zh" else "name_en") or p["indicator"]
         cells = (
             d["name_zh"] if lang == "zh" else d["name_en"] or d["name_zh"],
-            f"{p['plan']} {pred_name}（{relation}）"
-            if lang == "zh"
-            else f"{p['plan']} {pred_name} ({relation})",
+            w("cli.lineage.with_note", text=f"{p['plan']} {pred_name}", note=relation),
             _end_cell(d, lang),
             _base_cell(d, lang),
             _number(d["difference"]) if d["difference"] is not None else "—",
-            w(f"lineage.verdict.{d['verdict']}"),
+            w(f"verdict.lineage.{d['verdict']}"),
             d["reason_zh"] if lang == "zh" else d["reason"],
         )
         t.add_row(*(escape(str(c)) for c in cells))
@@ -146,12 +140,12 @@ def plans_check(
         _fail(exc, lang)
     w = words(lang)
     if not problems:
-        say(w("lineage.cli.check_ok", n=n))
+        say(w("cli.lineage.check_ok", n=n))
         return
-    err.print(escape(w("lineage.cli.check_problems", n=len(problems))), highlight=False)
+    err.print(escape(w("cli.lineage.check_problems", n=len(problems))), highlight=False)
     for link in problems:
         line = w(
-            "lineage.cli.problem",
+            "cli.lineage.problem",
             plan=link.plan.id,
             field=link.field,
             indicator=link.indicator.id,
