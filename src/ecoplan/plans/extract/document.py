@@ -2,9 +2,12 @@
 
 :func:`load_document` turns a file (plain text or Markdown in UTF-8 or
 GB18030, HTML, Word ``.docx``, a PDF with a text layer) into a
-:class:`~ecoplan.plans.extract.spans.Document`. The decoded text is kept as it
-is (only a leading byte-order mark is dropped), so every offset an extractor
-reports maps back to the document.
+:class:`~ecoplan.plans.extract.spans.Document`. The decoded text (a leading
+byte-order mark dropped) is cleaned by
+:func:`~ecoplan.plans.extract.normalise.normalise_text` — anti-scraping junk,
+traditional script, pinyin glosses, OCR noise in numbers, page furniture — and
+every offset an extractor reports is an offset into that cleaned text, the text
+the reviewer is shown; :attr:`Document.notes` say what the clean-up changed.
 
 The layout helpers are shared by the extractors:
 
@@ -34,12 +37,13 @@ import zipfile
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
 from ecoplan.core.errors import EcoplanError, InputFileError
+from ecoplan.plans.extract.normalise import normalise_text
 from ecoplan.plans.extract.spans import Document
 
 __all__ = [
@@ -69,8 +73,10 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # loading
 
 
-def load_document(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Document:
-    """Read ``path`` into a :class:`Document`.
+def load_document(
+    path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, clean: bool = True
+) -> Document:
+    """Read ``path`` into a :class:`Document`, its text cleaned for the readers.
 
     Parameters
     ----------
@@ -82,12 +88,19 @@ def load_document(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES
         ``None``: no limit). The file's size is checked before anything is
         read, and the text a .docx or PDF decodes to is held to the same
         number of characters.
+    clean
+        Run :func:`~ecoplan.plans.extract.normalise.normalise_text` on the
+        decoded text (default): junk, traditional script, pinyin glosses and
+        OCR noise go before any reader sees the text, and the document's
+        ``notes`` say what was changed. ``False``: the decoded text as it is.
 
     Returns
     -------
     Document
         ``path`` as given, ``kind`` ``text``/``markdown``/``html``/``docx``/
-        ``pdf`` and the ``encoding`` that decoded it (``n/a`` for docx/pdf).
+        ``pdf``, the ``encoding`` that decoded it (``n/a`` for docx/pdf) and
+        the clean-up's ``notes``. Offsets into ``text`` are offsets into the
+        cleaned text.
 
     Raises
     ------
@@ -116,6 +129,11 @@ def load_document(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES
         # a .docx or PDF can hold more text than its file size says (every
         # character is at least one byte, so this only ever refuses too much)
         _check_size(shown, len(doc.text), max_bytes)
+    if clean:
+        text, notes = normalise_text(doc.text)
+        if not text.strip():
+            raise InputFileError(shown, "nothing is left after removing junk characters / 清理乱码后没有内容")
+        doc = replace(doc, text=text, notes=notes)
     return doc
 
 

@@ -1,0 +1,686 @@
+"""Clean a plan's text before the readers see it.
+
+Real copies of plans are not the clean texts the seeds are: reprint sites glue
+random ASCII runs into sentences to defeat scrapers (``下降10%g8Kq，``), hide
+junk in ``display:none`` spans, zero-width characters and private-use
+characters; some copies are in traditional script, carry pinyin glosses
+(``生态环境（shēngtài huánjìng）``) or come out of a PDF with OCR noise
+(``8O.5``, ``8 7. 5``, a page footer ``— 12 —`` on every page). The table and
+prose readers would take the junk for names, units or values.
+
+:func:`normalise_text` runs the clean-ups below in a fixed order, each one pass
+(or a few) of compiled regular expressions over the text, so its time is linear
+in the text's size. It returns the cleaned text and notes for people saying
+what was changed (``converted from traditional script: 1234 characters``).
+Clean simplified text is returned unchanged, and cleaning twice changes nothing
+more than cleaning once.
+
+1. :func:`strip_invisible` — HTML character references left in the text
+   (``&#8203;``, ``&nbsp;``), hidden HTML spans, zero-width, bidi, soft-hyphen
+   and private-use characters;
+2. :func:`to_simplified` — traditional script to simplified (OpenCC ``t2s``),
+   for the whole document when it is written in traditional script, or for the
+   lines that are; the conversion keeps the text's length character for
+   character (a phrase conversion that would not falls back to characters);
+3. :func:`fold_forms` — full-width Latin letters and digits to ASCII, Kangxi
+   radicals and CJK compatibility ideographs (a PDF's glyphs) to the unified
+   ideographs, a full-width ``．`` between digits to ``.`` (a safe part of NFKC:
+   never punctuation, ``％``, ``³`` or ``Ⅲ``);
+4. :func:`fix_ocr_numbers` — ``l``/``O`` read for ``1``/``0`` inside a number
+   (``8O.5`` -> ``80.5``), spaces inside a number (``8 7. 5`` -> ``87.5``);
+5. :func:`drop_page_furniture` — page-number lines (``— 12 —``, ``- 3 -``,
+   ``第3页 共45页``) and the running header or footer repeated beside them;
+6. :func:`drop_pinyin` — pinyin glosses: a bracket holding only pinyin
+   syllables after Chinese characters, and tone-marked pinyin glued to them;
+7. :func:`drop_junk` — reprint boilerplate glued into sentences (``本文来自…``)
+   and anti-scraping ASCII runs (see :func:`is_junk`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from functools import cache
+from itertools import pairwise
+from typing import Any, Final
+
+from ecoplan.core.words import word
+
+__all__ = [
+    "drop_junk",
+    "drop_page_furniture",
+    "drop_pinyin",
+    "fix_ocr_numbers",
+    "fold_forms",
+    "is_junk",
+    "is_pinyin",
+    "normalise_text",
+    "strip_invisible",
+    "to_simplified",
+]
+
+Step = Callable[[str], tuple[str, int]]
+
+
+def _split(words: str) -> frozenset[str]:
+    """The white-space separated words of ``words``, as a set."""
+    return frozenset(words.split())
+
+
+def normalise_text(text: str, lang: str = "en") -> tuple[str, tuple[str, ...]]:
+    """``text`` cleaned for the readers, and notes on what was changed.
+
+    The notes are in ``lang`` (words ``extract.normalise.*``), one per kind of
+    change that happened, with its count; folding full-width forms changes no
+    content and is not noted (the seed with ``５G`` gets no note). Text that needs none of the clean-ups
+    (the seeds, any clean simplified text) comes back unchanged with no notes.
+    """
+    notes: list[str] = []
+    for key, step in _STEPS:
+        text, count = step(text)
+        if count and key not in _SILENT:
+            notes.append(word(f"extract.normalise.{key}", lang, count=count))
+    return text, tuple(notes)
+
+
+# ---------------------------------------------------------------------------
+# 1. invisible characters, character references, hidden spans
+
+_INVISIBLE = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff\ue000-\uf8ff"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]+")
+_ENTITY = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|"
+    r"nbsp|ensp|emsp|thinsp|zwsp|zwj|zwnj|lrm|rlm|shy|lt|gt|amp|quot|apos|middot|mdash|ndash|"
+    r"ldquo|rdquo|lsquo|rsquo|hellip|times|deg|plusmn|le|ge|micro|sup2|sup3);"
+)
+_SPACES_FROM_ENTITIES = {"\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " "}
+_HIDDEN_SPAN = re.compile(
+    r"<(span|font|div|p|i|em|b|strong|label|ins|u|s)\b[^<>]{0,300}?"
+    r"(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*[;\"'])"
+    r"[^<>]{0,300}>[^<>]{0,300}</\1\s*>",
+    re.IGNORECASE,
+)
+
+
+def _entity(m: re.Match[str]) -> str:
+    raw = m.group(0)
+    try:
+        out = html.unescape(raw)
+    except (ValueError, OverflowError):  # pragma: no cover - unescape does not raise
+        return raw
+    if out == raw or len(out) != 1:
+        return raw
+    out = _SPACES_FROM_ENTITIES.get(out, out)
+    if _INVISIBLE_RE.fullmatch(out) or (out < " " and out not in "\t\n"):
+        return ""
+    return out
+
+
+def strip_invisible(text: str) -> tuple[str, int]:
+    """Remove what a reader cannot see: ``(text, characters removed or decoded)``.
+
+    HTML character references (``&#8203;`` goes, ``&nbsp;`` becomes a space,
+    ``&lt;`` a ``<``), ``<span style="display:none">…</span>`` left in a text
+    copy, zero-width, bidi-control, soft-hyphen, variation-selector and
+    private-use characters.
+    """
+    count = 0
+    if "&" in text:
+        text, n = _ENTITY.subn(_entity, text)
+        count += n
+    if "<" in text:
+        text, n = _HIDDEN_SPAN.subn("", text)
+        count += n
+    text, n = _INVISIBLE_RE.subn("", text)
+    return text, count + n
+
+
+# ---------------------------------------------------------------------------
+# 2. traditional script
+
+#: Characters that t2s changes but simplified texts use as they are (二噁英, 乾隆,
+#: 显著): they never count as evidence of traditional script.
+_SIMPLIFIED_TOO: Final = frozenset("噁乾著瞭藉覆蘋夥徵於")
+#: A stretch is traditional when at least this share of its Chinese characters,
+#: and at least _MIN_TRADITIONAL of them, change under t2s.
+_TRADITIONAL_SHARE: Final = 0.05
+_MIN_TRADITIONAL: Final = 3
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SENTENCE_END = re.compile(r"(?<=[。；！？\n])")
+
+
+@cache
+def _converter() -> Any:
+    import opencc  # a C++ library: loaded when a text first needs it
+
+    return opencc.OpenCC("t2s")
+
+
+def _char_map(chars: set[str]) -> dict[str, str]:
+    """``{c: t2s(c)}`` for the Chinese characters of ``chars`` that t2s changes
+    to one character (one conversion per distinct character, not per occurrence)."""
+    conv = _converter()
+    out: dict[str, str] = {}
+    for c in chars:
+        if _HAN.match(c):
+            s = conv.convert(c)
+            if s != c and len(s) == 1:
+                out[c] = s
+    return out
+
+
+def to_simplified(text: str) -> tuple[str, int]:
+    """Traditional script to simplified: ``(text, characters converted)``.
+
+    The whole text is converted when its Chinese characters are traditional
+    (at least 5 % of them change under OpenCC ``t2s``, at least three); else
+    each line that is. A line of simplified text with one ``噁`` (二噁英) is
+    left as it is. Each converted stretch keeps its length: OpenCC's phrase
+    conversion (``乾燥`` -> ``干燥`` but ``乾隆`` kept) is used sentence by
+    sentence when it keeps the sentence's length, character by character
+    otherwise.
+    """
+    chars = set(text)
+    cmap = _char_map(chars)
+    evidence = {c for c in cmap if c not in _SIMPLIFIED_TOO}
+    if not evidence:
+        return text, 0
+    marks = re.compile("[" + "".join(sorted(re.escape(c) for c in evidence)) + "]")
+    han = _HAN.findall
+    total = len(han(text))
+    found = len(marks.findall(text))
+    if _is_traditional(found, total):
+        new = _convert(text, cmap)
+    else:
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            n = len(marks.findall(line))
+            if n and _is_traditional(n, len(han(line))):
+                lines[i] = _convert(line, cmap)
+        new = "\n".join(lines)
+    count = sum(1 for a, b in zip(text, new, strict=True) if a != b) if new != text else 0
+    return new, count
+
+
+def _is_traditional(found: int, total: int) -> bool:
+    return found >= _MIN_TRADITIONAL and found >= total * _TRADITIONAL_SHARE
+
+
+def _convert(stretch: str, cmap: dict[str, str]) -> str:
+    conv = _converter()
+    out = []
+    for piece in _SENTENCE_END.split(stretch):
+        s = conv.convert(piece) if piece else piece
+        out.append(s if len(s) == len(piece) else piece.translate({ord(k): v for k, v in cmap.items()}))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------
+# 3. full-width forms, PDF glyph forms
+
+
+_WIDE_ALNUM = "０-９Ａ-Ｚａ-ｚ"
+# a full-width run (８０．５, ＰＭ２．５, ２０２０) or one between Chinese characters (第５章);
+# a lone one beside Latin text or a space (与５ G) stays as it is
+_WIDE_RUN = re.compile(
+    rf"[{_WIDE_ALNUM}](?:[{_WIDE_ALNUM}]|．(?=[０-９]))+"
+    rf"|(?<=[\u4e00-\u9fff])[{_WIDE_ALNUM}](?=[\u4e00-\u9fff])"
+)
+_WIDE_TABLE = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
+
+
+@cache
+def _glyph_table() -> dict[int, str]:
+    """Kangxi radicals, CJK radical supplements and compatibility ideographs whose
+    NFKC form is one unified ideograph."""
+    table: dict[int, str] = {}
+    for cp in [*range(0x2E80, 0x2FE0), *range(0xF900, 0xFB00)]:
+        c = chr(cp)
+        n = unicodedata.normalize("NFKC", c)
+        if n != c and len(n) == 1 and _HAN.match(n):
+            table[cp] = n
+    return table
+
+
+@cache
+def _glyph_class() -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_glyph_table())) + "]")
+
+
+_FW_POINT = re.compile(r"(?<=[0-9])．(?=[0-9])")
+
+
+def fold_forms(text: str) -> tuple[str, int]:
+    """The safe part of NFKC: ``(text, characters changed)``.
+
+    Full-width letters and digits in a run (``８０．５`` -> ``80.5``,
+    ``ＰＭ２．５``) or alone between Chinese characters (``第５章``); Kangxi
+    radicals and compatibility ideographs (``⽣`` for ``生``, as PDFs give them)
+    to the unified ideograph; ``．`` between digits to ``.``. Full-width
+    punctuation (``，（）：％``), ``³``, ``Ⅲ`` and ``①`` are what the readers
+    expect and stay, and so does a lone full-width digit beside Latin text or a
+    space (the seed's ``与５ G``).
+    """
+    count = 0
+
+    def wide(m: re.Match[str]) -> str:
+        nonlocal count
+        count += len(m.group(0))
+        return m.group(0).translate(_WIDE_TABLE)
+
+    text = _WIDE_RUN.sub(wide, text)
+    glyphs = len(_glyph_class().findall(text))
+    if glyphs:
+        text = text.translate(_glyph_table())
+    text, n = _FW_POINT.subn(".", text)
+    return text, count + glyphs + n
+
+
+# ---------------------------------------------------------------------------
+# 4. OCR noise in numbers
+
+# a number with l or O in it: starts with a digit, not glued to a Latin word
+_OCR_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[0-9][0-9lO]*(?:\.[0-9lO]+)?(?![A-Za-z0-9])")
+# digits with spaces in them, a space next to the decimal point: 8 7. 5
+_SPACED_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z.．])[0-9](?: [0-9])*(?: [.．] ?|[.．] )[0-9](?: [0-9])*(?![0-9A-Za-z])"
+)
+_SPACED_HEAD = re.compile(r"[0-9][.．] [0-9]")
+
+
+def _ocr_number(m: re.Match[str]) -> str:
+    s = m.group(0)
+    if "l" not in s and "O" not in s:
+        return s
+    digits = sum(c.isdigit() for c in s)
+    if s.endswith("l") or (s.endswith("O") and digits < 2) or digits < 1:
+        return s
+    return s.replace("l", "1").replace("O", "0")
+
+
+def _spaced_number(m: re.Match[str]) -> str:
+    s = m.group(0)
+    if _SPACED_HEAD.fullmatch(s):
+        # "2. 5" alone: a list item ("2. 5个城市") at a line or sentence start
+        before = m.string[m.start() - 1] if m.start() else "\n"
+        if before in "\n。；：！？":
+            return s
+    return s.replace(" ", "").replace("．", ".")
+
+
+def fix_ocr_numbers(text: str) -> tuple[str, int]:
+    """``8O.5`` -> ``80.5``, ``2O2O`` -> ``2020``, ``8 7. 5`` -> ``87.5``:
+    ``(text, numbers changed)``.
+
+    A number must start with a digit and not be glued to a Latin word, so
+    ``O3``, ``CO2`` and a footnoted ``l2万`` stay; an ``l`` at the end (a unit)
+    stays. Spaces are removed only from single digits around a decimal point
+    with a space beside it, never from two numbers side by side (``34 35``).
+    """
+    count = 0
+
+    def ocr(m: re.Match[str]) -> str:
+        nonlocal count
+        out = _ocr_number(m)
+        count += out != m.group(0)
+        return out
+
+    def spaced(m: re.Match[str]) -> str:
+        nonlocal count
+        out = _spaced_number(m)
+        count += out != m.group(0)
+        return out
+
+    if "l" in text or "O" in text:
+        text = _OCR_NUMBER.sub(ocr, text)
+    text = _SPACED_NUMBER.sub(spaced, text)
+    return text, count
+
+
+# ---------------------------------------------------------------------------
+# 5. page furniture
+
+_DASH = "-—–－─━~～·"
+_PAGE_LINE = re.compile(
+    rf"(?m)^[ \t\u3000]*(?:[{_DASH}]+[ \t\u3000]*[0-9]{{1,4}}[ \t\u3000]*[{_DASH}]+"
+    r"|第[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页"
+    r"(?:[ \t\u3000]*[,，/]?[ \t\u3000]*共[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页)?"
+    r"|[Pp]age[ \t]*[0-9]{1,4}(?:[ \t]*(?:of|/)[ \t]*[0-9]{1,4})?"
+    r")[ \t\u3000]*(?:\n|$)"
+)
+_HEADER_MAX = 40
+_HEADER_MIN_PAGES = 3
+
+
+def drop_page_furniture(text: str) -> tuple[str, int]:
+    """Remove page-number lines and the running header/footer beside them:
+    ``(text, lines removed)``.
+
+    A page-number line is ``— 12 —``, ``- 3 -``, ``第3页 共45页`` or ``Page 3
+    of 45`` alone on its line. A running header or footer is a short line (at
+    most 40 characters) right before or after a page-number line (blank lines
+    between allowed), the same at three pages or more. A 上接/下转 newspaper jump
+    is not page furniture: :func:`~ecoplan.plans.extract.document.find_page_jumps`
+    reads those.
+    """
+    pages = list(_PAGE_LINE.finditer(text))
+    if not pages:
+        return text, 0
+    cut: list[tuple[int, int]] = [(m.start(), m.end()) for m in pages]
+    beside: list[tuple[str, int, int]] = []
+    for m in pages:
+        for line in (_line_before(text, m.start()), _line_after(text, m.end())):
+            if line is not None:
+                beside.append(line)
+    counts = Counter(s for s, _, _ in beside)
+    for s, a, b in beside:
+        if counts[s] >= _HEADER_MIN_PAGES:
+            cut.append((a, b))
+    cut.sort()
+    out: list[str] = []
+    pos = 0
+    removed = 0
+    for a, b in cut:
+        if a < pos:
+            continue
+        out.append(text[pos:a])
+        pos = b
+        removed += 1
+    out.append(text[pos:])
+    return "".join(out), removed
+
+
+def _line_before(text: str, start: int) -> tuple[str, int, int] | None:
+    """The last non-blank line before ``start`` (a line start), with its range
+    including its line break; ``None`` when it is longer than a header."""
+    end = start
+    for _ in range(4):  # a few blank lines at most
+        if end <= 0:
+            return None
+        lo = max(0, end - 1 - _HEADER_MAX * 4)
+        nl = text.rfind("\n", lo, end - 1)
+        if nl < 0 and lo > 0:
+            return None  # a long line
+        a = nl + 1
+        line = text[a:end]
+        if line.strip():
+            s = line.strip()
+            if len(s) > _HEADER_MAX or _PAGE_LINE.match(line):
+                return None
+            return s, a, end
+        end = a
+    return None
+
+
+def _line_after(text: str, end: int) -> tuple[str, int, int] | None:
+    """The first non-blank line from ``end`` (a line start), like :func:`_line_before`."""
+    pos, n = end, len(text)
+    for _ in range(4):  # a few blank lines at most
+        if pos >= n:
+            return None
+        nl = text.find("\n", pos, pos + _HEADER_MAX * 4)
+        stop = n if nl < 0 and n - pos <= _HEADER_MAX * 4 else nl
+        if stop < 0:
+            return None
+        line = text[pos:stop]
+        if line.strip():
+            s = line.strip()
+            if len(s) > _HEADER_MAX or _PAGE_LINE.match(line):
+                return None
+            return s, pos, min(n, stop + 1)
+        pos = stop + 1
+    return None
+
+
+# ---------------------------------------------------------------------------
+# 6. pinyin glosses
+
+_SYLLABLES: Final = _split(
+    """
+    a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai
+    can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua
+    chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de
+    dei den deng di dia dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa
+    fan fang fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai
+    guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan
+    huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai
+    kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang
+    lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv
+    lve lü lüe ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na
+    nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nuo
+    nv nve nü nüe o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu
+    qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri
+    rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao
+    she shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su
+    suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui
+    tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu
+    xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan
+    zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu
+    zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
+    """
+)
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙǕǗǙǛ"
+_UNTONE = str.maketrans(_TONED + "Üü", "aaaaeeeeiiiioooouuuuüüüünnnaaaaeeeeiiiioooouuuuüüüüüü")
+_PY_LETTERS = "A-Za-z" + _TONED + "Üü"
+_PY_WORDS = rf"[{_PY_LETTERS}]+(?:['’\- ][{_PY_LETTERS}]+)*"
+_CJK_BEFORE = r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])"
+_PY_BRACKET = re.compile(rf"{_CJK_BEFORE}[ \t\u3000]*[（(][ \t\u3000]*({_PY_WORDS})[ \t\u3000]*[)）]")
+_PY_GLUED = re.compile(
+    rf"{_CJK_BEFORE}[ \t\u3000]*((?:[{_PY_LETTERS}]*[{_TONED}][{_PY_LETTERS}]*)"
+    rf"(?:['’\- ]+[{_PY_LETTERS}]+)*)(?![{_PY_LETTERS}])"
+)
+_HAN_RUN_BEFORE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{1,40}$")
+_WORD_SPLIT = re.compile(r"['’\- ]+")
+
+
+@cache
+def _syllables(word_: str) -> int:
+    """How many pinyin syllables spell ``word_`` (lowercase, no tones); 0 if none do."""
+    n = len(word_)
+    best = [0] + [-1] * n  # fewest syllables spelling word_[:i]
+    for i in range(1, n + 1):
+        for j in range(max(0, i - 6), i):
+            if best[j] >= 0 and word_[j:i] in _SYLLABLES:
+                cand = best[j] + 1
+                if best[i] < 0 or cand < best[i]:
+                    best[i] = cand
+    return max(best[n], 0)
+
+
+def is_pinyin(s: str) -> int:
+    """The number of syllables when ``s`` is pinyin (words of pinyin syllables,
+    with or without tone marks, lowercase or capitalised), else 0."""
+    words = [w for w in _WORD_SPLIT.split(s.strip()) if w]
+    if not words:
+        return 0
+    total = 0
+    for w in words:
+        if not (w.islower() or (w[0].isupper() and (len(w) == 1 or w[1:].islower()))):
+            return 0
+        k = _syllables(w.translate(_UNTONE).lower())
+        if not k:
+            return 0
+        total += k
+    return total
+
+
+def drop_pinyin(text: str) -> tuple[str, int]:
+    """Remove pinyin glosses after Chinese characters: ``(text, glosses removed)``.
+
+    A bracket goes when it holds only pinyin: with a tone mark
+    (``（lǜsè）``), or without tone marks when it spells two syllables or more
+    and no more syllables than the Chinese characters right before it
+    (``生态环境(shengtai huanjing)``). Tone-marked pinyin glued to Chinese
+    characters goes too. ``（PM2.5）``, ``（COD）``, ``（GDP）``, ``（mg/L）``,
+    ``(VOCs)`` and ``（a）`` are not pinyin and stay.
+    """
+    if not any(c in text for c in "(（") and not any(c in _TONED for c in text):
+        return text, 0
+    count = 0
+
+    def bracket(m: re.Match[str]) -> str:
+        nonlocal count
+        inner = m.group(1)
+        n = is_pinyin(inner)
+        if not n:
+            return m.group(0)
+        toned = any(c in _TONED for c in inner)
+        if not toned:
+            han = _HAN_RUN_BEFORE.search(m.string, max(0, m.start() - 40), m.start())
+            if n < 2 or han is None or len(han.group(0)) < n:
+                return m.group(0)
+        count += 1
+        return ""
+
+    def glued(m: re.Match[str]) -> str:
+        nonlocal count
+        if not is_pinyin(m.group(1)):
+            return m.group(0)
+        count += 1
+        return ""
+
+    text = _PY_BRACKET.sub(bracket, text)
+    if any(c in _TONED for c in text):
+        text = _PY_GLUED.sub(glued, text)
+    return text, count
+
+
+# ---------------------------------------------------------------------------
+# 7. anti-scraping junk
+
+_BOILERPLATE = re.compile(
+    r"[（(]?(?:本文来自|本文转自|本文来源于|文章来源于|转载请注明(?:出处|来源)?|"
+    r"更多精彩内容?[，,]?请关注|未经授权[，,]?(?:严禁|禁止|不得)转载)[^。！？\n（）()]{0,60}[。！）)]?"
+)
+_URL = re.compile(
+    r"(?:https?|ftp)://[^\s<>\"'，。；、）)（(“”]+|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s<>\"'，。；、）)（(“”]*"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+)
+_RUN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)*")
+_LEAD_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+_TAIL_NUMBER = re.compile(r"[0-9]+$")
+# what a junk run may be glued to: Chinese characters, full-width forms, digits, %
+_GLUE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef0-9%“”‘’—…]")
+#: Tokens of environmental plans with lower-case letters (compared in lower case);
+#: upper case with digits (HFC23, GB3095, PM10) is never junk.
+WHITELIST: Final = _split(
+    """
+    pm2.5 pm10 pm2 pm1 pm25 so2 no2 nox o3 co co2 vocs cod codcr codmn bod bod5 gdp tp tn ph
+    km km2 m2 m3 hm2 nm3 mg ug kg kwh mwh gwh twh kw mw gw tw tce tco2 co2e co2eq h2s nh3 n2o
+    ch4 sf6 nf3 hfcs pfcs cfcs hcfcs hfc23 o2 5g 4g 3g mp3 mp4 h5 g20 b2b o2o p2p ipv6 ipv4
+    wifi x86 iso14001 iso9001 iso50001 pbde pcbs pops pfos pfoa tsp aqi ghg ccus ccs ldar lng
+    cng lpg eod ppp ods mg/l ml dl cm mm ha cm2 cm3 mm2 kpa mpa pa db dba lx kt mt gt km3 m3/s
+    no3 nh4 po4 so4 cr6 pm0.1 o3-8h ecoplan
+    """
+)
+_ELEMENTS: Final = _split(
+    """
+    H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As
+    Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu
+    Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np
+    Pu
+    """
+)
+_TRAILING_NUMBER = re.compile(r"[0-9.]+$")  # pH7.5: a token and its value
+_FORMULA_PART = re.compile(r"([A-Z][a-z]?)([0-9]{0,3})")
+
+
+def _formula(s: str) -> bool:
+    """Whether ``s`` is a chemical formula of element symbols (CaCO3, NaOH, Hg2)."""
+    pos = 0
+    while pos < len(s):
+        m = _FORMULA_PART.match(s, pos)
+        if not m or m.group(1) not in _ELEMENTS:
+            return False
+        pos = m.end()
+    return bool(s)
+
+
+def is_junk(run: str) -> bool:
+    """Whether an ASCII run looks like anti-scraping junk rather than content.
+
+    Junk is three characters or more, has a lower-case letter and either a
+    digit (``g8Kq``, ``aZ3x``, ``x7k2``) or two changes from lower to upper case
+    (``aBcD``); and it is not a known token (:data:`WHITELIST`: ``PM2.5``,
+    ``VOCs``, ``km2``, ``mg``, ``kWh``…) nor a chemical formula (``CaCO3``).
+    Words (``green``, ``Beijing``, ``WeChat``), upper case with digits
+    (``HFC23``, ``GB3095``, ``CLI.4.342885``) and numbers are never junk.
+    """
+    if len(run) < 3 or run.lower() in WHITELIST or _TRAILING_NUMBER.sub("", run).lower() in WHITELIST:
+        return False
+    lower = any("a" <= c <= "z" for c in run)
+    if not lower:
+        return False
+    digit = any(c.isdigit() for c in run)
+    if digit:
+        return not _formula(run)
+    switches = sum(1 for a, b in pairwise(run) if a.islower() and b.isupper())
+    return switches >= 2 and not _formula(run)
+
+
+def drop_junk(text: str) -> tuple[str, int]:
+    """Remove reprint boilerplate and anti-scraping runs: ``(text, removed)``.
+
+    An ASCII run is removed when it is glued to Chinese text, a number or a
+    ``%`` on one side at least and :func:`is_junk` says so. A number leading
+    the run stays (``35g8Kq`` -> ``35``) unless a ``%`` stands before it, and so
+    does a number ending it before a ``%`` or a decimal point. URLs and e-mail
+    addresses are never touched.
+    """
+    text, count = _BOILERPLATE.subn("", text)
+    if not _RUN.search(text):
+        return text, count
+    protected = (
+        [(m.start(), m.end()) for m in _URL.finditer(text)]
+        if ("://" in text or "www." in text or "@" in text)
+        else []
+    )
+    out: list[str] = []
+    pos = 0
+    k = 0
+    n = len(text)
+    for m in _RUN.finditer(text):
+        a, b = m.start(), m.end()
+        while k < len(protected) and protected[k][1] <= a:
+            k += 1
+        if k < len(protected) and protected[k][0] < b:
+            continue
+        left = text[a - 1] if a else ""
+        right = text[b] if b < n else ""
+        if not (_GLUE.match(left) or _GLUE.match(right)):
+            continue
+        run = m.group(0)
+        lo, hi = 0, len(run)
+        if left not in "%％":
+            lead = _LEAD_NUMBER.match(run)
+            if lead:
+                lo = lead.end()
+        if right in "%％.．":
+            tail = _TAIL_NUMBER.search(run, lo)
+            if tail:
+                hi = tail.start()
+        if hi - lo < 3 or not is_junk(run[lo:hi]):
+            continue
+        out.append(text[pos : a + lo])
+        pos = a + hi
+        count += 1
+    if pos == 0:
+        return text, count
+    out.append(text[pos:])
+    return "".join(out), count
+
+
+#: steps whose changes alter no content a reviewer would check: no note
+_SILENT: Final = frozenset({"forms"})
+_STEPS: Final[tuple[tuple[str, Step], ...]] = (
+    ("invisible", strip_invisible),
+    ("traditional", to_simplified),
+    ("forms", fold_forms),
+    ("ocr_numbers", fix_ocr_numbers),
+    ("page_furniture", drop_page_furniture),
+    ("pinyin", drop_pinyin),
+    ("junk", drop_junk),
+)
