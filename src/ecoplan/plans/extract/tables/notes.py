@@ -1,7 +1,8 @@
 """The notes under a table body: ``注：1.… 2.…`` and ``*…`` lines.
 
 The body ends at ``注：`` (or ``备注：``); each numbered note runs to the next
-number, the last one to its period or line end; a ``*`` note is keyed ``0``.
+number, the last one to its period or line end; a ``*`` note is keyed ``0``,
+and so is a note about the starred values (``带*的为2024年数据``).
 A note's text is joined across line breaks and a trailing ``；`` becomes ``。``.
 """
 
@@ -16,6 +17,9 @@ _BODY_END = re.compile(
 )
 _NOTE_HEAD = re.compile(r"[\s\u2002\u3000]*(?:注|备注)\s*[：:][\s\u2002\u3000]*")
 _STAR_NOTE = re.compile(r"[\s\u2002\u3000]*(?:\\?[*＊])([^\n]*)")
+# "带*的为2024年数据", "标*者为…", "加*号的…": a note about the starred values, not led by '*'
+_STAR_MENTION = re.compile(r"(?:带|标|加|有|标注|注有)[\s\u3000]*\\?[*＊]")
+_MARKED_NOTE = re.compile(r"[\s\u2002\u3000]*((?:带|标|加|有|标注|注有)[\s\u3000]*\\?[*＊][^\n]*)")
 _FIRST_NOTE = re.compile(r"[\s\u2002\u3000]*1\s*[.．、]")
 
 
@@ -65,5 +69,14 @@ def _parse_notes(text: str, pos: int) -> tuple[dict[int, str], int]:
             notes[0] = "*" + _norm_note(star.group(1))
             end = star.end()
             continue
+        marked = _MARKED_NOTE.match(text, q)
+        if marked is not None and 0 not in notes:
+            notes[0] = _norm_note(marked.group(1))
+            end = marked.end()
+            continue
         break
+    if 0 not in notes:  # a numbered note about the starred values: "2.带*的为2024年数据"
+        star_note = next((v for v in notes.values() if _STAR_MENTION.match(v)), None)
+        if star_note is not None:
+            notes[0] = star_note
     return notes, end

@@ -136,7 +136,12 @@ def _place(cells: list[_Cell], ny: int, has_cum: bool) -> tuple[list[_Cell | Non
             return None
         if has_cum and len(slots) == ny and c.kind != "dash":
             return None
-        if c.kind == "cum" and len(slots) == 0 and (has_cum or len(cells) < 2):
+        if c.kind == "cum" and len(slots) == 0 and len(cells) < 2 and ny > 1:
+            missing_years += ny - 1  # a lone 〔8〕 is the target (the empty baseline left out)
+            slots.extend([None] * (ny - 1))
+            slots.append(c)
+            continue
+        if c.kind == "cum" and len(slots) == 0 and has_cum:
             return None  # a cumulative baseline (〔18〕 under 2020) only before a target of its own
         slots.append(c)
     for i in range(len(slots), ncols):

@@ -22,7 +22,7 @@ from ecoplan.plans.extract.spans import Document, Span
 from ecoplan.plans.extract.tables.cellnorm import strip_number_label
 from ecoplan.plans.extract.tables.cells import _CHUNK, _Item, _lex
 from ecoplan.plans.extract.tables.header import _title
-from ecoplan.plans.extract.tables.model import ExtractedIndicator, ExtractedTable
+from ecoplan.plans.extract.tables.model import ExtractedIndicator, ExtractedTable, NotUnderstood
 from ecoplan.plans.extract.tables.notes import _BODY_END, _parse_notes
 from ecoplan.plans.extract.tables.rows import _build, _group_item_name, _name_markers, _RowBuild
 from ecoplan.plans.extract.tables.segment import _ORPHAN_GAIN, _Seg, _segment
@@ -39,6 +39,7 @@ from ecoplan.plans.extract.tables.text import (
 )
 
 _ATTR_AFTER = re.compile(r"\s*(约束性|预期性)")
+_ATTR_IN = re.compile(r"约束性|预期性")
 _NUMBERED = re.compile(r"(?<![0-9０-９.．A-Za-z])([0-9０-９]{1,2})[.．、](?![0-9０-９])")
 _TRAILING_NUMBERED = re.compile(r"(?<![0-9０-９.．])[0-9０-９]{1,2}[.．、]$")
 _SUBHEAD = re.compile(
@@ -60,6 +61,8 @@ class _StreamRow:
     attr: str | None
     end: int
     lead_ok: bool
+    #: Text before the name that ends with an attribute: a row the reader could not split.
+    lost: tuple[int, int] | None = None
 
 
 def _stream_rows(
@@ -105,7 +108,14 @@ def _stream_rows(
             continue
         row_end = attr_m.end() if attr_m else core_end
         attr = attr_m.group(1) if attr_m else None
-        rows.append(_StreamRow(pos, name_raw, core_start, items, attr, row_end, lead_ok))
+        lost: tuple[int, int] | None = None
+        missed = list(_ATTR_IN.finditer(name_raw))
+        if missed and _squash(name_raw[missed[-1].end() :]):
+            lost = (pos + len(name_raw) - len(name_raw.lstrip()), pos + missed[-1].end())
+            name_raw = name_raw[missed[-1].end() :]
+        rows.append(
+            _StreamRow(core_start - len(name_raw), name_raw, core_start, items, attr, row_end, lead_ok, lost)
+        )
         pos = row_end
     return rows
 
@@ -357,4 +367,14 @@ def _parse_stream(
         prev = (info, attribute)
     title, title_start = _title(text, header.start())
     end = notes_end if notes else rows[-1].end
-    return ExtractedTable(title, years, out, notes, Span.of(text, title_start, end))
+    unread = [
+        NotUnderstood(
+            _squash(text[a:b]),
+            _squash(re.split(r"[0-9０-９〔（(]", text[a:b], maxsplit=1)[0]),
+            Span.of(text, a, b),
+        )
+        for a, b in (r.lost for r in rows if r.lost is not None)
+    ]
+    unread += [n for row in out for n in row.not_understood]
+    unread.sort(key=lambda n: n.span.start)
+    return ExtractedTable(title, years, out, notes, Span.of(text, title_start, end), unread)
