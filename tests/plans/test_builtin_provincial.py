@@ -1,0 +1,178 @@
+"""A provincial plan of today: Zhejiang's 14th eco-environmental plan, its targets as the
+report of its release states them, the national codes reused for the same definitions,
+and its 2021–2022 outcomes.
+
+Expected statuses are worked out by hand from the shipped numbers (see each case),
+not recomputed with ecoplan.
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+from tests.conftest import write_csv
+from typer.testing import CliRunner
+
+from ecoplan.app import Ecoplan
+from ecoplan.cli import app
+from ecoplan.plans import TargetKind, builtin_plans, parse_target
+
+PLANS = {p.id: p for p in builtin_plans()}
+ZJ = PLANS["zhejiang-14th-eco"]
+YAML_TEXT = resources.files("ecoplan.plans.builtin").joinpath("zhejiang-14th-eco.yaml").read_text("utf-8")
+CSV_PATH = Path(str(resources.files("ecoplan.demo").joinpath("zhejiang_14th_values.csv")))
+
+
+def test_plan_loads_6_indicators_2_binding_2021_2025() -> None:
+    assert (ZJ.start, ZJ.end, ZJ.base_year, ZJ.region, ZJ.level.value) == (
+        2021,
+        2025,
+        2020,
+        "330000",
+        "provincial",
+    )
+    assert len(ZJ.indicators) == 6
+    assert sum(i.attribute == "binding" for i in ZJ.indicators) == 2
+    assert ZJ.settings.eliminate_basic == 1.0
+
+
+@pytest.mark.parametrize(
+    ("ind_id", "baseline", "expr", "kind"),
+    [
+        ("water-grade-i-iii", 94.6, "95%以上", TargetKind.LEVEL),
+        ("water-grade-v-provincial", None, "基本消除", TargetKind.ELIMINATE),
+        ("air-heavy-days", None, "全面消除", TargetKind.ELIMINATE),
+        ("water-drinking-sources", 100.0, "100", TargetKind.LEVEL),
+        ("water-drinking-small-sources", None, "95", TargetKind.LEVEL),
+        ("water-use-per-gdp", None, "〔16〕以上", TargetKind.CUMULATIVE),
+    ],
+)
+def test_targets_as_the_report_states_them(
+    ind_id: str, baseline: float | None, expr: str, kind: TargetKind
+) -> None:
+    ind = ZJ.indicator(ind_id)
+    assert (ind.baseline.year, ind.baseline.value) == (2020, baseline)
+    assert [s.year for s in ind.targets] == [2025]
+    target = ind.targets[0].target
+    assert target == parse_target(expr) and target.kind is kind
+    assert parse_target(target.canonical()) == target
+
+
+def test_yaml_expressions_parse_to_the_loaded_targets() -> None:
+    raw = {i["id"]: i for i in yaml.safe_load(YAML_TEXT)["indicators"]}
+    for ind in ZJ.indicators:
+        assert [parse_target(t["expr"]) for t in raw[ind.id]["targets"]] == [s.target for s in ind.targets]
+
+
+def test_every_quote_states_its_number_and_is_marked_secondary() -> None:
+    for ind in ZJ.indicators:
+        src = ind.source
+        assert src.file and src.file.startswith("http"), ind.id
+        assert src.note and "secondary" in src.note, ind.id
+        target = ind.targets[0].target
+        if target.kind is TargetKind.ELIMINATE:
+            assert target.text in (src.quote or ""), ind.id
+        else:
+            number = target.canonical().strip("≥〔〕以上")
+            assert number in (src.quote or ""), (ind.id, number)
+        if ind.baseline.value is not None:  # the baseline's figure is quoted in the scope
+            assert f"{ind.baseline.value:g}%" in (ind.scope or ""), ind.id
+    head = YAML_TEXT.split("\nid:", 1)[0]
+    assert "NOTHING here is confirmed from a primary text" in head and "INFERRED" in head
+
+
+def test_codes_reuse_the_national_definitions_and_name_new_ones() -> None:
+    others = {i.code for p in builtin_plans() if p.id != ZJ.id for i in p.indicators}
+    reused = {"water.grade_i_iii_share", "air.heavy_pollution_days_ratio", "water.drinking_source_compliance"}
+    reused |= {"resource.water_use_per_gdp_decline"}
+    new = {"water.grade_v_share", "water.thousand_ton_source_compliance"}
+    codes = {i.code for i in ZJ.indicators}
+    assert codes == reused | new
+    assert reused <= others  # the same definition keeps the code other plans use
+    assert not new & others  # a new definition gets a code no other plan has
+    # class V is not the national 劣Ⅴ share
+    assert ZJ.indicator("water-grade-v-provincial").code != "water.worse_than_v_share"
+
+
+def _rows() -> list[dict[str, str]]:
+    with CSV_PATH.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_demo_rows_name_their_document() -> None:
+    rows = _rows()
+    assert len(rows) == 4
+    ids = {i.id for i in ZJ.indicators}
+    for r in rows:
+        assert r["plan"] == ZJ.id and r["region"] == "330000" and r["indicator"] in ids
+        assert 2021 <= int(r["year"]) <= 2025
+        assert r["source"].strip() and r["value"] in r["note"]
+    keys = [(r["indicator"], r["year"]) for r in rows]
+    assert len(keys) == len(set(keys))
+
+
+def _load(ep: Ecoplan) -> None:
+    ep.import_values(CSV_PATH, recorded_at="2026-03-31", actor="test", only_new=True)
+
+
+def test_mid_term_2022_by_hand(ep: Ecoplan) -> None:
+    """2022: Ⅰ–Ⅲ 97.6 ≥ 95 and drinking water 100 ≥ 100 are met three years early; the
+    other four have no 2022 figure."""
+    _load(ep)
+    got = {a.indicator.id: (a.status.value, a.value) for a in ep.assess(ZJ.id, "330000", 2022).indicators}
+    assert got == {
+        "water-grade-i-iii": ("achieved", 97.6),
+        "water-grade-v-provincial": ("insufficient_data", None),
+        "air-heavy-days": ("insufficient_data", None),
+        "water-drinking-sources": ("achieved", 100.0),
+        "water-drinking-small-sources": ("insufficient_data", None),
+        "water-use-per-gdp": ("insufficient_data", None),
+    }
+
+
+def test_2021_met_and_a_made_up_2023_on_schedule(ep: Ecoplan, tmp_path: Path) -> None:
+    """2021: Ⅰ–Ⅲ 95.2 is above the 2025 bar of 95 (≥ 95): met. A made-up 2023 of 94.9
+    is below 95 but above the linear 序时进度 94.6 + 0.4·3/5 = 94.84: on track."""
+    _load(ep)
+    got = {a.indicator.id: a.status.value for a in ep.assess(ZJ.id, "330000", 2021).indicators}
+    assert got["water-grade-i-iii"] == "achieved"
+    extra = write_csv(
+        tmp_path / "zj.csv",
+        [
+            "plan,indicator,region,year,value,unit,source",
+            f"{ZJ.id},water-grade-i-iii,330000,2023,94.9,%,test",
+        ],
+    )
+    ep.import_values(extra, actor="test")
+    got = {a.indicator.id: a.status.value for a in ep.assess(ZJ.id, "330000", 2023).indicators}
+    assert got["water-grade-i-iii"] == "on_track"
+
+
+def test_final_2025_has_no_published_figure(ep: Ecoplan) -> None:
+    """No 2025 Zhejiang figure is shipped (none in any stored page): every indicator is
+    insufficient_data, none is guessed from an earlier year."""
+    _load(ep)
+    result = ep.assess(ZJ.id, "330000", 2025)
+    assert {a.status.value for a in result.indicators} == {"insufficient_data"}
+    assert result.summary()["binding_total"] == 2
+
+
+def test_cli_lists_and_assesses(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.duckdb")
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", "--db", db, "--lang", "en"]).exit_code == 0
+    listed = runner.invoke(app, ["plans", "list", "--db", db, "--lang", "en"])
+    assert listed.exit_code == 0 and "zhejiang-14th-eco" in listed.output
+    imported = runner.invoke(app, ["values", "import", str(CSV_PATH), "--db", db, "--lang", "en"])
+    assert imported.exit_code == 0, imported.output
+    for year, shown in (("2025", None), ("2022", "97.6")):
+        out = runner.invoke(
+            app, ["assess", ZJ.id, "--region", "330000", "--year", year, "--db", db, "--lang", "en"]
+        )
+        assert out.exit_code == 0, out.output
+        if shown:
+            assert shown in out.output
