@@ -101,10 +101,10 @@ def plans_lineage(
         say(f"{w('label.lineage.comparable_baseline')}: {w(key)}" + (f" — {note}" if note else ""))
     t = Table(
         w("header.indicator"),
-        w("label.lineage.predecessor"),
+        w("header.lineage.predecessor"),
         w("header.lineage.end"),
         w("header.lineage.baseline"),
-        w("label.lineage.difference"),
+        w("header.lineage.difference"),
         w("header.lineage.verdict"),
         w("header.reason"),
     )
