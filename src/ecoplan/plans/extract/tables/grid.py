@@ -116,8 +116,8 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
     group: tuple[str, str] | None = None  # a heading row without values: (title, unit) of its sub-rows
     prev_targets: list[str] = []
     prev_attr: str | None = None
-    for off, cells, at in body:
-        cells, at = _align(cells, at, cols)
+    aligned = [(off, *_align(cells, at, cols)) for off, cells, at in body]
+    for bi, (off, cells, at) in enumerate(aligned):
         spans = [Span.of(text, off + x, off + y) for x, y in at]
         for i in cat_cols:
             if _squash(cells[i]) and _clean_name(cells[i]) != category:
@@ -135,7 +135,11 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
         value_cols = [i for i, _ in year_cols] + ([cum_col] if cum_col is not None else [])
         numbered = any(_squash(cells[i]) for i in seq_cols)
         no_attr = attr_col is None or not _squash(cells[attr_col])
-        if not any(_squash(cells[i]) for i in value_cols) and no_attr:
+        nxt = aligned[bi + 1][1] if bi + 1 < len(aligned) else None
+        subrow_next = bool(seq_cols) and nxt is not None and not any(_squash(nxt[i]) for i in seq_cols)
+        if not any(_squash(cells[i]) for i in value_cols) and (no_attr or subrow_next):
+            if not no_attr:
+                prev_attr = _ATTRS.get(_squash(cells[attr_col] if attr_col is not None else ""))
             title, _ = _name_markers(_clean_name(name_text), notes)
             group = (title, unit)  # a heading row: its sub-rows follow
             continue
