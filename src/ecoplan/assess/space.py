@@ -141,6 +141,8 @@ def _meets(
             return _cmp(v, op.value, t.value), None
     if y_target is None:
         return None, None
+    if t.kind is TargetKind.CUMULATIVE and t.bound is Op.LE:  # 〔x〕以下: a change of at most x
+        return _cmp(s * v, "<=", s * y_target), None
     return _cmp(s * v, ">=", s * y_target), None
 
 

@@ -194,6 +194,8 @@ def _meets_vec(
             return _cmp(v, op.value, t.value), known, None
     yt = np.broadcast_to(np.asarray(y_t, dtype=float), v.shape)
     known = ~np.isnan(yt)
+    if t.kind is TargetKind.CUMULATIVE and t.bound is Op.LE:  # 〔x〕以下: a change of at most x
+        return _cmp(s * v, "<=", s * yt) & known, known, None
     return _cmp(s * v, ">=", s * yt) & known, known, None
 
 
@@ -295,7 +297,7 @@ def _assess_group(
         verdict = np.full(n, _VE[Verdict.PENDING], dtype=np.int8)
         warn = np.zeros(n, dtype=np.int8)
         unresolved = g.problem is not None and (final is None or final.year < plan.end)
-        if unresolved or final is None or final.target.kind is TargetKind.NONE:
+        if unresolved or final is None or final.target.kind in (TargetKind.NONE, TargetKind.QUALITATIVE):
             status[:] = _ST[Status.NOT_ASSESSABLE]
         else:
             assert final is not None

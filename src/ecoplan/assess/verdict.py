@@ -1,6 +1,7 @@
 """The status rules of one assessment (``assessment.md`` §1 and §5) and their reasons.
 
-Rules 1–3 (no quantitative target, an unresolved inherited target, no value
+Rules 1–3 (no quantitative target — none at all, or a qualitative one such as
+``有效保障`` that is "not judged quantitatively" —, an unresolved inherited target, no value
 for the evaluation year) stop before any measure is computed
 (:func:`_not_assessed`); rules 4–6 (met; missed at or after the target year;
 on schedule, behind but improving, or off track before it) give the status,
@@ -35,6 +36,9 @@ def _not_assessed(
         return Status.NOT_ASSESSABLE, Verdict.PENDING, inherit_problem
     if final is None or final.target.kind is TargetKind.NONE:
         return Status.NOT_ASSESSABLE, Verdict.PENDING, message(Reason("no_target"))
+    if final.target.kind is TargetKind.QUALITATIVE:  # 有效保障, 与GDP增长同步: no number judges it
+        expr = final.target.text or final.target.canonical()
+        return Status.NOT_ASSESSABLE, Verdict.PENDING, message(Reason("qualitative_target", {"target": expr}))
     if v is None and ind is not None and ind.method.unpublished:
         note = {"zh": ind.method.note.zh, "en": ind.method.note.get("en")}
         return Status.NOT_ASSESSABLE, Verdict.PENDING, message(Reason("method_unpublished", {"note": note}))

@@ -23,15 +23,25 @@ written                   kind       meaning
                                      ``strict_gt`` (tables use '＞' for 以上)
 ``＜X`` (table symbol)    level      value <= X; strict with ``strict_lt``
 ``X``                     level      reach X; the indicator's direction decides
-``X左右``                 about      X within the plan's tolerance
+``X左右``, ``79%左右``    about      X within the plan's tolerance
 ``〔x〕``                 cumulative five-year cumulative change x (§1.2)
 ``X〔x〕``                cumulative level X and cumulative change x together
+``〔x〕以上``             cumulative a cumulative change of at least x (as ``〔x〕``)
+``〔x〕以下``             cumulative a cumulative change of at most x
+``〔x〕左右``             cumulative a cumulative change of about x (judged as ``〔x〕``)
 ``基本消除``/``全面消除`` eliminate  remaining at most the plan's threshold
 ``保持``, ``稳定``,       maintain   not worse than the baseline
 ``不降低``
+``稳中向好``              maintain   not worse than the baseline (scope ``improve``:
+                                     the plan also asks for improvement)
 ``稳定在X以上``           maintain   at least X (and not worse than baseline)
 ``…省下达…``,             inherited  the parent plan's decomposed target
 ``达到国家要求``
+``有效保障``,             qualitative a stated aim no single number can judge:
+``与GDP增长同步``,                   shown as "not judged quantitatively"
+``保持在合理区间``,
+``持续改善``, ``定性``
+``力争X``                 (any)      the target X as a stretch goal (``stretch``)
 ``-``, ``—``, empty       none       no quantitative target
 ========================  =========  ==============================================
 
@@ -43,7 +53,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -67,6 +77,7 @@ class TargetKind(StrEnum):
     ELIMINATE = "eliminate"
     MAINTAIN = "maintain"
     INHERITED = "inherited"
+    QUALITATIVE = "qualitative"
     NONE = "none"
 
 
@@ -97,9 +108,18 @@ class Target:
         The five-year cumulative change of a ``〔x〕`` target.
     scope : str or None
         ``"basic"``/``"full"`` for eliminate; ``"province"``, ``"city"`` or
-        ``"nation"`` for inherited targets (who hands the target down).
+        ``"nation"`` for inherited targets (who hands the target down);
+        ``"improve"`` for ``稳中向好`` (maintain); the phrase of a qualitative
+        target (None: ``定性``).
     text : str
         The expression as written (not part of equality).
+    bound : Op or None
+        ``Op.GE``/``Op.LE`` for a cumulative target written ``〔x〕以上`` /
+        ``〔x〕以下``.
+    about : bool
+        A cumulative target written ``〔x〕左右``.
+    stretch : bool
+        Written ``力争X``: a stretch goal, judged as X.
     """
 
     kind: TargetKind
@@ -108,12 +128,26 @@ class Target:
     cumulative: float | None = None
     scope: str | None = None
     text: str = field(default="", compare=False)
+    bound: Op | None = None
+    about: bool = False
+    stretch: bool = False
+
+    def __post_init__(self) -> None:
+        # a qualitative target carries no number: whatever was passed is dropped
+        if self.kind is TargetKind.QUALITATIVE:
+            for name in ("op", "value", "cumulative", "bound"):
+                object.__setattr__(self, name, None)
+            object.__setattr__(self, "about", False)
 
     def canonical(self) -> str:
         """Canonical half-width spelling; parses back to an equal target."""
+        if self.stretch:
+            return "力争" + replace(self, stretch=False).canonical()
         k = self.kind
         if k is TargetKind.NONE:
             return "-"
+        if k is TargetKind.QUALITATIVE:
+            return self.scope or "定性"
         if k is TargetKind.ELIMINATE:
             return "基本消除" if self.scope == "basic" else "全面消除"
         if k is TargetKind.INHERITED:
@@ -122,20 +156,21 @@ class Target:
             return f"{format_number(self.value)}左右"
         if k is TargetKind.MAINTAIN:
             if self.value is None:
-                return "保持"
+                return "稳中向好" if self.scope == "improve" else "保持"
             suffix = {Op.GE: "以上", Op.LE: "以下"}.get(self.op or Op.REACH, "")
             return f"稳定在{format_number(self.value)}{suffix}"
         level = ""
         if self.value is not None:
             level = _OP_PREFIX[self.op or Op.REACH] + format_number(self.value)
         if k is TargetKind.CUMULATIVE:
-            return f"{level}〔{format_number(self.cumulative)}〕"
+            suffix = "左右" if self.about else {Op.GE: "以上", Op.LE: "以下"}.get(self.bound or Op.REACH, "")
+            return f"{level}〔{format_number(self.cumulative)}〕{suffix}"
         return level
 
     @property
     def is_quantitative(self) -> bool:
         """True when the target can be judged from a number alone."""
-        return self.kind not in (TargetKind.NONE, TargetKind.INHERITED)
+        return self.kind not in (TargetKind.NONE, TargetKind.INHERITED, TargetKind.QUALITATIVE)
 
 
 _OP_PREFIX = {
@@ -167,8 +202,8 @@ _MAINTAIN_BARE = {
     "不降低",
     "不下降",
     "不减少",
-    "只增不减",
     "不退化",
+    "只增不减",
     "持续改善并保持稳定",
 }
 _NUM = r"(\d+(?:\.\d+)?)"
@@ -200,8 +235,18 @@ _PREFIX_OPS = {
 _SUFFIX_OPS = {"以上": Op.GE, "以下": Op.LE, "以内": Op.LE}
 _PREFIX_RE = "|".join(sorted((re.escape(k) for k in _PREFIX_OPS), key=len, reverse=True))
 _LEVEL = re.compile(rf"^(?P<pre>{_PREFIX_RE})?{_NUM}{_UNITS}(?P<suf>以上|以下|以内|左右)?$")
-_CUMULATIVE = re.compile(r"^(?P<level>.*?)[〔\[【]" + _NUM + _UNITS + r"[〕\]】]$")
+_CUMULATIVE = re.compile(
+    r"^(?P<level>.*?)[〔\[【]" + _NUM + _UNITS + r"[〕\]】](?P<csuf>以上|以下|以内|左右)?$"
+)
 _MAINTAIN_AT = re.compile(rf"^(?:稳定在|保持在|稳定于|保持){_NUM}{_UNITS}(?P<suf>以上|以下)?$")
+#: Aims no single number can judge (written in a target cell or after a name).
+_QUALITATIVE = re.compile(
+    r"^(?:定性|定性指标|(?:得到)?有效保障|(?:得到)?有效保护|"
+    r"与(?:GDP|国内生产总值|地区生产总值|经济|经济增长)(?:增长)?(?:基本)?同步(?:增长)?|"
+    r"(?:保持|稳定|处于|运行)(?:在)?合理区间(?:内)?|"
+    r"(?:持续|明显|显著|稳步|逐步|逐年|进一步|总体)(?:改善|提升|提高|增加|下降|降低|减少|好转)|"
+    r"(?:持续)?改善|稳步推进|有所(?:改善|提升|提高|下降))$"
+)
 _FILLERS = re.compile(r"^(?:达到|确保|控制在|降至|提高到|提高至|下降到|下降至|不低于达到)")
 
 
@@ -245,6 +290,16 @@ def parse_target(text: str | float | int | None) -> Target:
         return Target(TargetKind.LEVEL, Op.REACH, float(text), text=format_number(text))
     raw = str(text)
     s = _normalise(raw)
+    if s.startswith("力争"):
+        inner = _parse(s[2:], raw)
+        if inner.kind in (TargetKind.NONE, TargetKind.QUALITATIVE, TargetKind.INHERITED) or inner.stretch:
+            raise TargetSyntaxError(raw, "'力争' (stretch) comes before a number or 基本消除, as in '力争85'")
+        return replace(inner, stretch=True)
+    return _parse(s, raw)
+
+
+def _parse(s: str, raw: str) -> Target:
+    """Parse the normalised expression ``s`` (``raw`` as written, for messages)."""
     if s in _NONE_WORDS:
         return Target(TargetKind.NONE, text=raw)
     if "下达" in s or "国家要求" in s or "国家考核要求" in s:
@@ -260,6 +315,10 @@ def parse_target(text: str | float | int | None) -> Target:
         return Target(TargetKind.ELIMINATE, scope="basic" if m.group(1) == "基本" else "full", text=raw)
     if s in _MAINTAIN_BARE:
         return Target(TargetKind.MAINTAIN, text=raw)
+    if s == "稳中向好":
+        return Target(TargetKind.MAINTAIN, scope="improve", text=raw)
+    if _QUALITATIVE.match(s):
+        return Target(TargetKind.QUALITATIVE, scope=None if s == "定性" else s, text=raw)
     m = _MAINTAIN_AT.match(s)
     if m:
         op = _SUFFIX_OPS.get(m.group("suf") or "", Op.REACH)
@@ -267,11 +326,14 @@ def parse_target(text: str | float | int | None) -> Target:
     m = _CUMULATIVE.match(s)
     if m:
         cumulative = _finite(m.group(2), raw)
+        csuf = m.group("csuf") or ""
+        bound = _SUFFIX_OPS.get(csuf) if csuf != "左右" else None
+        about = csuf == "左右"
         level_text = m.group("level")
         if not level_text:
-            return Target(TargetKind.CUMULATIVE, cumulative=cumulative, text=raw)
+            return Target(TargetKind.CUMULATIVE, cumulative=cumulative, text=raw, bound=bound, about=about)
         op, value = _parse_level(level_text, raw)
-        return Target(TargetKind.CUMULATIVE, op, value, cumulative, text=raw)
+        return Target(TargetKind.CUMULATIVE, op, value, cumulative, text=raw, bound=bound, about=about)
     if "左右" in s:
         m = _LEVEL.match(_FILLERS.sub("", s))
         if not m or m.group("pre") or m.group("suf") != "左右":

@@ -27,6 +27,7 @@ from typing import Any
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.regions import bundled_regions
+from ecoplan.core.words import word
 from ecoplan.plans.extract.document import DEFAULT_MAX_BYTES
 from ecoplan.plans.extract.spans import Document, Span
 from ecoplan.plans.model import Plan
@@ -89,6 +90,9 @@ class ExtractResult:
     projects: list[Any]  # projects.ProjectList
     source: str  # "table" or "prose"
     warnings: list[str] = field(default_factory=list)
+    #: Target-like text that was not read: prose.ProseNotUnderstood (a clause of a target
+    #: sentence) and tables.NotUnderstood (a cell of the indicator table used), in that order.
+    not_understood: list[Any] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The ``plans show --format json`` schema plus spans, tasks and projects."""
@@ -140,11 +144,21 @@ class ExtractResult:
             },
             "warnings": list(self.warnings),
         }
+        if self.not_understood:  # only when there is something (the key is absent otherwise)
+            out["extraction"]["not_understood"] = [_unread_dict(x) for x in self.not_understood]
         return out
 
     def to_mapping(self) -> dict[str, Any]:
         """The plan YAML mapping (``plans import`` reads it back)."""
         return plan_to_mapping(self.plan)
+
+
+def _unread_dict(x: Any) -> dict[str, Any]:
+    """``{start, end, quote, reason}`` of a clause or table cell that was not understood."""
+    if hasattr(x, "to_dict"):
+        return dict(x.to_dict())
+    reason = word("extract.prose.reason.table_cell", "en", row=x.row)
+    return {**x.span.to_dict(), "reason": reason}
 
 
 def _title(head: str, fallback: str) -> str:
@@ -243,7 +257,7 @@ def extract_text(doc: Document, *, progress: Progress | None = None, **overrides
     tell = progress or _quiet
     from ecoplan.plans.extract.commitments import extract_commitments
     from ecoplan.plans.extract.projects import extract_projects
-    from ecoplan.plans.extract.prose import extract_prose_targets
+    from ecoplan.plans.extract.prose import read_prose_targets
     from ecoplan.plans.extract.tables import extract_tables
 
     meta = _metadata(doc)
@@ -253,21 +267,26 @@ def extract_text(doc: Document, *, progress: Progress | None = None, **overrides
             f"{doc.path}: no plan period found (十三五, 十四五 … or target years); give --period"
         )
     base_year = int(meta["start"]) - 1
-    warnings: list[str] = []
+    warnings: list[str] = list(getattr(doc, "notes", ()))  # what the clean-up of the text changed
+    unread: list[Any] = []
     tell("tables")
     tables = extract_tables(doc)
     source = "table"
     if tables:
         table = max(tables, key=lambda t: len(t.indicators))
         found = list(table.indicators)
+        unread.extend(getattr(table, "not_understood", ()))
         if len(tables) > 1:
             warnings.append(f"{len(tables)} indicator tables found; used “{table.title}” ({len(found)} rows)")
     else:
         tell("prose")
-        found = extract_prose_targets(doc, base_year=base_year)
+        prose = read_prose_targets(doc, base_year=base_year)
+        found = prose.indicators
+        unread.extend(prose.not_understood)
         source = "prose"
         if found:
             warnings.append("no indicator table found: targets recovered from the running text")
+    warnings.extend(x.message("en") for x in unread)
     if not found:
         raise EcoplanError(
             f"{doc.path}: no indicator table and no targets stated in the text were recognised; "
@@ -333,7 +352,7 @@ def extract_text(doc: Document, *, progress: Progress | None = None, **overrides
         "tasks": tasks,
     }
     plan = plan_from_mapping(mapping, file=doc.path)
-    return ExtractResult(doc, plan, found, commitments, projects, source, warnings)
+    return ExtractResult(doc, plan, found, commitments, projects, source, warnings, unread)
 
 
 def extract_plan(

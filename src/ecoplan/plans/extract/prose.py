@@ -2,30 +2,24 @@ r"""Indicator targets stated in running text, for plans whose table is missing.
 
 Used only when :func:`~ecoplan.plans.extract.tables.extract_tables` finds no
 table. A target sentence starts with its deadline (``到2025年，``) and lists
-clauses of the form *name + verb + value*:
+clauses of the form *name + verb + value*; :mod:`.prose_clauses` reads one
+clause (its table lists every form: ``比2020年下降18%`` → ``〔18〕``, ``达到87.5%``
+→ ``87.5``, ``X和Y排放总量分别下降10%以上``, ``控制在…以内``, ``有效保障`` …).
 
-=====================================================  ===========================
-clause                                                 target
-=====================================================  ===========================
-``PM2.5浓度确保降至37微克/立方米``                        ``37``  (μg/m³)
-``优良天数比率确保达到75%``                              ``75``
-``重度及以上污染天气比率控制在0.9%以内``                  ``0.9%以内``
-``Ⅰ—Ⅲ类水体比例达到70%以上``                             ``70%以上``
-``草原综合植被盖度稳定在73%以上``                        ``稳定在73以上``
-``单位地区生产总值用水量累计下降15%``                    ``〔15〕`` (name + 下降)
-``新增水土流失综合治理面积10000平方公里``                ``〔10000〕`` (新增 = added)
-``受污染耕地安全利用率达到国家要求``                      ``达到国家要求`` (inherited)
-``县级城市建成区全面消除黑臭水体``                        ``全面消除``
-=====================================================  ===========================
+``力争…`` after a target is the stretch goal of that target; with no target
+before it (``力争达到X``) it is the target itself. A clause without a name of its
+own (``…浓度下降10%，达到35微克/立方米``) takes the previous clause's indicator.
+``A及B…达到国家要求`` gives two indicators (a shared ``单位地区生产总值`` prefix is
+copied). Baselines come from statements of the base year in the same sentence
+(``2020年，全省细颗粒物（PM2.5）浓度44.8微克/立方米``) before any deadline, matched
+by the indicator's core name (territorial qualifiers such as 全省/地级城市 and
+the PM2.5 / class Ⅰ–Ⅲ spellings folded) and unit. Spaces and line breaks inside
+sentences (OCR) are ignored. Indicators carry no category or attribute (the
+table that would state them is missing).
 
-``力争…`` clauses are stretch goals of the previous clause and are not
-indicators. ``A及B…达到国家要求`` gives two indicators (a shared ``单位地区生产总值``
-prefix is copied). Baselines come from statements of the base year in the
-same sentence (``2020年，全省细颗粒物（PM2.5）浓度44.8微克/立方米``), matched by
-the indicator's core name (territorial qualifiers such as 全省/地级城市 and
-the PM2.5 / class Ⅰ–Ⅲ spellings folded) and unit. Spaces and line breaks
-inside sentences (OCR) are ignored. Indicators carry no category or
-attribute (the table that would state them is missing).
+A clause of a target sentence that looks like a target (an indicator word and a
+number or a target word) but matches no form is returned as
+:class:`ProseNotUnderstood` with its span — never dropped silently.
 """
 
 from __future__ import annotations
@@ -35,48 +29,74 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from ecoplan.core.words import word
+from ecoplan.plans.extract.prose_clauses import (
+    UNIT,
+    clean,
+    looks_like_target,
+    percent_name,
+    read_clause,
+    starts_with_verb,
+    unit_of,
+)
 from ecoplan.plans.extract.spans import Document, Span
-from ecoplan.plans.extract.tables import ExtractedIndicator, as_cumulative_change
+from ecoplan.plans.extract.tables import ExtractedIndicator
 from ecoplan.plans.targets import TargetKind, parse_target
 
-__all__ = ["extract_prose_targets"]
+__all__ = ["ProseNotUnderstood", "ProseTargets", "extract_prose_targets", "read_prose_targets"]
 
 _SPACE = " \t\u3000\u2002\u2003\u00a0\r"
 _TERMINATORS = "。；！？：:;"
 _NUM = r"(\d+(?:\.\d+)?)"
-_UNIT = (
-    r"(%|％|‰|个百分点|微克/立方米|μg/m3|µg/m3|毫克/升|万平方公里|平方公里|平方米|万公顷|公顷|万亩|亿亩|"
-    r"亿立方米|万立方米|立方米|万吨标准煤|万吨|吨/天|吨|万千瓦|千瓦|个|天)"
-)
-_VERBS = (
-    "降至|降到|下降至|下降到|提高到|提高至|提升到|提升至|增加到|增加至|达到|达|控制在|稳定在|保持在|"
-    "不低于|不超过|不高于|不少于|低于|高于|超过"
-)
 _DEADLINE = re.compile(r"^(?:到|至|于)(\d{4})年(?:底|末)?(?:前)?|^(\d{4})年(?:底|末)?前")
-_CLAUSE_LEVEL = re.compile(
-    rf"^(?P<name>.+?)(?P<how>确保|力争|要|将)?(?P<verb>{_VERBS}){_NUM}(?P<unit>{_UNIT})?"
-    r"(?P<suf>以上|以下|以内|左右)?$"
-)
-_CLAUSE_CUMULATIVE = re.compile(
-    rf"^(?P<name>.+?)(?:比\d{{4}}年|较\d{{4}}年)?累计(?P<dir>下降|降低|减少|提高|增加|上升){_NUM}(?P<unit>{_UNIT})?"
-    r"(?:以上)?$"
-)
-_CLAUSE_AMOUNT = re.compile(rf"^(?P<name>(?:新增|累计|完成).+?){_NUM}(?P<unit>{_UNIT})$")
-_CLAUSE_NATIONAL = re.compile(r"^(?P<name>.+?)(?:达到|满足|完成)国家(?:考核)?(?:目标)?要求$")
-_CLAUSE_ELIMINATE = re.compile(r"^(?P<subj>.+?)(?P<how>全面消除|基本消除)(?P<obj>.+)$")
 _BASELINE = re.compile(
     rf"^(?P<name>.+?)(?:为|是|达到|达|提升至|提升到|提高到|提高至|下降到|下降至|降至|降到|"
-    rf"由{_NUM}{_UNIT}?(?:下降|降低|减少|提高|提升|上升|增加)(?:到|至))?"
-    rf"(?P<value>\d+(?:\.\d+)?)(?P<unit>{_UNIT})$"
+    rf"由{_NUM}{UNIT}?(?:下降|降低|减少|提高|提升|上升|增加)(?:到|至))?"
+    rf"(?P<value>\d+(?:\.\d+)?)(?P<unit>{UNIT})$"
 )
-_LEADING_FILLER = re.compile(r"^(?:并|且|使|其中|同时|以及|和|确保|全面|进一步|持续|全省|全市|全国)+")
 _QUALIFIER = re.compile(
     r"^(?:全省|全市|全区|全国|各地|\d+个国考断面|\d+个国控断面|国考断面|国控断面|"
     r"地级及以上城市|地级以上城市|设区市|地级城市|县级及以上城市|城市|地表水)+"
 )
-_PER_UNIT = re.compile(r"^(单位(?:地区生产总值|国内生产总值|GDP))")
-_PERCENT_NAME = re.compile(r"(?:率|比例|比率|比重|盖度|占比|下降|降低|减少)$")
+#: "力争降至35微克/立方米", "力争达到80%", "力争35%": the stretch goal's number.
+_STRETCH = re.compile(r"^力争(?:[^0-9，。；]{0,6}?)(\d+(?:\.\d+)?)")
+
+
+@dataclass(frozen=True)
+class ProseNotUnderstood:
+    """A clause of a target sentence that looks like a target but was not read.
+
+    ``reason`` is a key under ``extract.prose.reason`` (``no_form``,
+    ``count_mismatch``, ``bad_target``).
+    """
+
+    span: Span
+    reason: str
+
+    def message(self, lang: str = "en") -> str:
+        """``not understood: "…" (characters a–b): why``, for the extraction's warnings."""
+        return word(
+            "extract.prose.not_understood",
+            lang,
+            quote=self.span.quote,
+            start=self.span.start,
+            end=self.span.end,
+            reason=word(f"extract.prose.reason.{self.reason}", lang),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{start, end, quote, reason}`` (the reason in English) for the JSON output."""
+        return {**self.span.to_dict(), "reason": word(f"extract.prose.reason.{self.reason}", "en")}
+
+
+@dataclass(frozen=True)
+class ProseTargets:
+    """The targets read from the running text, and the clauses that could not be read."""
+
+    indicators: list[ExtractedIndicator]
+    not_understood: list[ProseNotUnderstood]
 
 
 @dataclass(frozen=True)
@@ -119,23 +139,11 @@ def _squash(text: str) -> _Text:
     return _Text("".join(parts), origin)
 
 
-def _unit(u: str | None) -> str:
-    if not u:
-        return ""
-    u = u.replace("％", "%")
-    return {"微克/立方米": "μg/m³", "μg/m3": "μg/m³", "µg/m3": "μg/m³", "个百分点": "%"}.get(u, u)
-
-
 def _core(name: str) -> str:
     """The indicator's core name for matching a baseline to a target."""
     s = re.sub(r"细颗粒物（PM2\.5）|细颗粒物\(PM2\.5\)|细颗粒物", "PM2.5", name)
     s = re.sub(r"(?:达到或好于|达到或优于|好于|优于)Ⅲ类|Ⅰ[—～~\-－–]Ⅲ类|I-III类", "Ⅰ-Ⅲ类", s)
     return _QUALIFIER.sub("", s)
-
-
-def _clean(name: str) -> str:
-    name = _LEADING_FILLER.sub("", name) if not name.startswith(("全省", "全市", "全国")) else name
-    return name.strip("，,、")
 
 
 @dataclass(frozen=True)
@@ -157,86 +165,32 @@ def _sentences(t: _Text) -> list[list[_Clause]]:
     return out
 
 
-#: "力争降至35微克/立方米", "力争达到80%", "力争35%": the stretch goal's number.
-_STRETCH = re.compile(r"^力争(?:[^0-9，。；]{0,6}?)(\d+(?:\.\d+)?)")
-
-
-def _targets_of(clause: str) -> list[tuple[str, str, str]]:
-    """(name, expr, unit) for each indicator target stated in one clause."""
-    if clause.startswith("力争"):
-        return []
-    m = _CLAUSE_CUMULATIVE.match(clause)
-    if m:
-        word = "下降" if m.group("dir") in ("下降", "降低", "减少") else "增加"
-        return [(_clean(m.group("name")) + word, f"〔{m.group(3)}〕", _unit(m.group("unit")) or "%")]
-    m = _CLAUSE_NATIONAL.match(clause)
-    if m:
-        names = _split_and(_clean(m.group("name")))
-        return [(n, "达到国家要求", "%" if _PERCENT_NAME.search(n) else "") for n in names]
-    m = _CLAUSE_ELIMINATE.match(clause)
-    if m and len(m.group("obj")) <= 12:
-        return [(_clean(m.group("subj")) + m.group("obj"), m.group("how"), "%")]
-    m = _CLAUSE_LEVEL.match(clause)
-    if m:
-        if m.group("how") == "力争":
-            return []
-        verb, num, suf = m.group("verb"), m.group(4), m.group("suf") or ""
-        unit = _unit(m.group("unit"))
-        if verb in ("稳定在", "保持在"):
-            expr = f"{verb}{num}{suf}"
-        elif verb in ("不低于", "不超过", "不高于", "不少于", "低于", "高于", "超过"):
-            expr = f"{verb}{num}"
-        else:
-            expr = f"{num}{'%' if unit == '%' else ''}{suf}"
-        name = _clean(m.group("name"))
-        return [(name, as_cumulative_change(name, unit, expr), unit)]
-    m = _CLAUSE_AMOUNT.match(clause)
-    if m:
-        name = _clean(m.group("name"))
-        num = m.group(2)
-        expr = f"〔{num}〕" if name.startswith(("新增", "累计")) else num
-        return [(name, expr, _unit(m.group("unit")))]
-    return []
-
-
-def _split_and(name: str) -> list[str]:
-    parts = re.split(r"及(?!以上|以下|其)", name)
-    if len(parts) != 2 or not all(parts):
-        return [name]
-    left, right = parts
-    prefix = _PER_UNIT.match(left)
-    if prefix and not _PER_UNIT.match(right):
-        right = prefix.group(1) + right
-    return [left, right]
-
-
 def _plausible(name: str) -> bool:
     return 2 <= len(name) <= 40 and not re.search(r"[0-9]{4}年|[（(]$|^[的和与及]", name)
 
 
-def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> list[ExtractedIndicator]:
-    """Indicator targets stated in the running text of ``doc``.
+def _parses(expr: str) -> bool:
+    try:
+        parse_target(expr)
+    except ValueError:
+        return False
+    return True
 
-    Parameters
-    ----------
-    doc : Document
-    base_year : int, optional
-        The plan's base year (baselines are read from statements of that
-        year). Default: five years before the most common target year.
 
-    Returns
-    -------
-    list of ExtractedIndicator
-        In document order, one per (name, year); ``category_zh`` and
-        ``attribute`` are None, ``cells`` holds the clause.
-    """
-    t = _squash(doc.text)
-    sentences = _sentences(t)
-    found: list[tuple[str, str, str, int, _Clause]] = []
+_Found = tuple[str, str, str, int, _Clause]  # name, expr, unit, year, clause
+
+
+def _read_sentences(
+    t: _Text, doc_text: str, sentences: list[list[_Clause]]
+) -> tuple[list[_Found], dict[tuple[str, int], str], list[ProseNotUnderstood]]:
+    """The targets of every target sentence, the stretch goals, and the clauses not understood."""
+    found: list[_Found] = []
     stretch: dict[tuple[str, int], str] = {}
+    unread: list[ProseNotUnderstood] = []
     for clauses in sentences:
         year: int | None = None
         last: tuple[str, int] | None = None  # the target a following 力争 clause raises
+        base = ""  # the last clause's indicator, for a clause without a name
         for cl in clauses:
             text = cl.text
             if text.startswith("力争") and last is not None:
@@ -252,10 +206,47 @@ def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> lis
                     continue
             if year is None:
                 continue
-            for name, expr, unit in _targets_of(text):
-                if _plausible(name):
-                    found.append((name, expr, unit, year, cl))
-                    last = (name, year)
+            if text.startswith("力争"):  # no target before it: the stretch goal is the target
+                text = text[2:]
+            if base and starts_with_verb(text):
+                text = base + text
+            reading = read_clause(text)
+            good = [(n, e, u) for n, e, u in reading.targets if _plausible(n) and _parses(e)]
+            if reading.stretch and last is not None and [n for n, *_ in good] == [last[0]]:
+                stretch.setdefault(last, good[0][1].rstrip("%"))
+                continue
+            for name, expr, unit in good:
+                found.append((name, expr, unit, year, cl))
+                last = (name, year)
+            if good:
+                base = reading.base
+            elif looks_like_target(text):
+                reason = reading.problem or ("bad_target" if reading.targets else "no_form")
+                unread.append(ProseNotUnderstood(t.span(doc_text, cl.start, cl.end), reason))
+    return found, stretch, unread
+
+
+def read_prose_targets(doc: Document, *, base_year: int | None = None) -> ProseTargets:
+    """Indicator targets stated in the running text of ``doc``, and the clauses not understood.
+
+    Parameters
+    ----------
+    doc : Document
+    base_year : int, optional
+        The plan's base year (baselines are read from statements of that
+        year). Default: five years before the most common target year.
+
+    Returns
+    -------
+    ProseTargets
+        ``indicators`` in document order, one per (name, year); ``category_zh``
+        and ``attribute`` are None, ``cells`` holds the clause.
+        ``not_understood``: target-like clauses that match no form, in
+        document order.
+    """
+    t = _squash(doc.text)
+    sentences = _sentences(t)
+    found, stretch, unread = _read_sentences(t, doc.text, sentences)
     if base_year is None:
         years = Counter(y for *_, y, _ in found)
         base_year = years.most_common(1)[0][0] - 5 if years else None
@@ -274,10 +265,7 @@ def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> lis
         if (name, year) in seen or (base_year is not None and year <= base_year):
             continue
         seen.add((name, year))
-        try:
-            target = parse_target(expr)
-        except ValueError:
-            continue
+        target = parse_target(expr)
         baseline = None
         if base_year is not None:
             key = _core(name)
@@ -286,9 +274,9 @@ def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> lis
                 baseline = (base_year, b_value)
             elif unit and (key, unit) in first_in:
                 baseline = (base_year, first_in[(key, unit)])
-        if not unit and _PERCENT_NAME.search(name):
+        if not unit and percent_name(name):
             unit = "%"
-        conf = 0.5 if target.kind is TargetKind.INHERITED else 0.6
+        conf = 0.5 if target.kind in (TargetKind.INHERITED, TargetKind.QUALITATIVE) else 0.6
         out.append(
             ExtractedIndicator(
                 name_zh=name,
@@ -304,11 +292,19 @@ def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> lis
                 stretch={year: stretch[(name, year)]} if (name, year) in stretch else {},
             )
         )
-    return out
+    return ProseTargets(out, unread)
+
+
+def extract_prose_targets(doc: Document, *, base_year: int | None = None) -> list[ExtractedIndicator]:
+    """The indicators of :func:`read_prose_targets` (the clauses not understood left out)."""
+    return read_prose_targets(doc, base_year=base_year).indicators
 
 
 def _baselines(sentences: list[list[_Clause]], base_year: int) -> list[tuple[str, float, str]]:
-    """(name, value, unit) stated for the base year: '2020年，…浓度44.8微克/立方米'."""
+    """(name, value, unit) stated for the base year: '2020年，…浓度44.8微克/立方米'.
+
+    Only clauses before a deadline (到2025年) count: the rest of such a sentence states targets.
+    """
     out: list[tuple[str, float, str]] = []
     mark = f"{base_year}年"
     for clauses in sentences:
@@ -316,11 +312,14 @@ def _baselines(sentences: list[list[_Clause]], base_year: int) -> list[tuple[str
             continue
         for cl in clauses:
             text = cl.text
+            d = _DEADLINE.match(text)
+            if d and int(d.group(1) or d.group(2)) != base_year:
+                break
             if text.startswith(mark):
                 text = text[len(mark) :]
             if re.match(r"^(?:较|比|与)", text) or re.search(r"\d{4}年", text):
                 continue
             m = _BASELINE.match(text)
             if m:
-                out.append((_clean(m.group("name")), float(m.group("value")), _unit(m.group("unit"))))
+                out.append((clean(m.group("name")), float(m.group("value")), unit_of(m.group("unit"))))
     return out

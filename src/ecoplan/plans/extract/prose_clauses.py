@@ -1,0 +1,244 @@
+r"""The clause grammar of targets stated in running text: one clause → its targets.
+
+A target sentence (``到2025年，A，B，C。``) is cut into clauses at commas;
+:func:`read_clause` reads one clause (its deadline already removed) into
+``(name, expr, unit)`` triples in the target grammar (:mod:`ecoplan.plans.targets`),
+or says why it could not. The forms, as the corpus documents write them:
+
+=========================================================  ===============================
+clause                                                     target(s)
+=========================================================  ===============================
+``PM2.5浓度确保降至37微克/立方米``                            ``37`` (μg/m³)
+``空气质量优良天数比率达到87.5%``                              ``87.5``
+``优良水体比例提高到85%`` / ``提升至`` / ``不低于``             ``85`` / ``不低于85``
+``重度及以上污染天气比率控制在0.9%以内``                      ``0.9%以内``
+``草原综合植被盖度稳定在73%以上``                            ``稳定在73以上``
+``单位国内生产总值二氧化碳排放比2020年下降18%``                ``〔18〕`` (name + 下降)
+``细颗粒物浓度下降10%`` / ``下降10%以上``                      ``〔10〕`` / ``〔10〕以上``
+``单位地区生产总值用水量累计下降15%``                        ``〔15〕`` (name + 下降)
+``化学需氧量和氨氮排放总量分别下降10%以上``                  two indicators, ``〔10〕以上`` each
+``A、B分别达到80%、85%``                                     ``80`` and ``85``
+``新增水土流失综合治理面积10000平方公里``                    ``〔10000〕`` (新增 = added)
+``受污染耕地安全利用率达到国家要求``                          ``达到国家要求`` (inherited)
+``…控制在省下达目标以内``                                    inherited (province)
+``县级城市建成区全面消除黑臭水体``, ``重污染天数基本消除``     ``全面消除`` / ``基本消除``
+``重点建设用地安全利用率有效保障``                            ``有效保障`` (qualitative)
+``生态环境质量稳中向好``                                      ``稳中向好`` (maintain)
+``达到35微克/立方米`` (no name)                              the previous clause's indicator
+``空气质量持续改善``, ``…明显提升``                          none: a general aim, no indicator
+=========================================================  ===============================
+
+``力争…`` is read by the caller: a stretch of the previous clause's target, or,
+with no target before it, the target itself (``力争达到X`` → ``X``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ecoplan.plans.extract.tables import as_cumulative_change
+
+__all__ = ["Reading", "looks_like_target", "read_clause", "unit_of"]
+
+_NUM = r"(\d+(?:\.\d+)?)"
+UNIT = (
+    r"(%|％|‰|个百分点|微克/立方米|μg/m3|µg/m3|毫克/升|万平方公里|平方公里|平方米|万公顷|公顷|万亩|亿亩|"
+    r"亿立方米|万立方米|立方米/公顷|立方米|万吨标准煤|万吨|吨/天|吨|万千瓦|千瓦|个|天)"
+)
+VERBS = (
+    "降至|降到|下降至|下降到|降低至|降低到|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|上升到|上升至|"
+    "达到|达|控制在|稳定在|保持在|不低于|不超过|不高于|不少于|低于|高于|超过"
+)
+_DIRS = "下降|降低|减少|削减|提高|提升|增加|上升|增长"
+_CLAUSE_LEVEL = re.compile(
+    rf"^(?P<name>.+?)(?P<how>确保|力争|要|将)?(?P<verb>{VERBS}){_NUM}(?P<unit>{UNIT})?"
+    r"(?P<suf>以上|以下|以内|左右)?$"
+)
+#: ``…累计下降15%`` (the seeds' form: the name gets 下降/增加), ``…比2020年下降18%``, ``…下降10%以上``
+_CLAUSE_CUMULATIVE = re.compile(
+    rf"^(?P<name>.+?)(?:(?:比|较)(?P<by>\d{{4}})年(?:末|底)?)?(?P<acc>累计)?(?P<dir>{_DIRS})了?{_NUM}"
+    rf"(?P<unit>{UNIT})?(?P<suf>以上|以内|左右)?$"
+)
+_CLAUSE_AMOUNT = re.compile(rf"^(?P<name>(?:新增|累计|完成).+?){_NUM}(?P<unit>{UNIT})$")
+_CLAUSE_NATIONAL = re.compile(r"^(?P<name>.+?)(?:达到|满足|完成)国家(?:考核)?(?:目标)?要求$")
+_CLAUSE_HANDED_DOWN = re.compile(
+    r"^(?P<name>.+?)(?:控制在|完成|达到|满足)(?P<who>省|市|国家)(?:政府)?下达的?(?:目标|指标|任务|考核)*"
+    r"(?:以内|之内|内|要求)?$"
+)
+_CLAUSE_ELIMINATE = re.compile(r"^(?P<subj>.*?)(?P<how>全面消除|基本消除)(?P<obj>.*)$")
+_CLAUSE_WORDED = re.compile(
+    r"^(?P<name>.+?)(?P<expr>稳中向好|得到有效保障|有效保障|与(?:GDP|国内生产总值|地区生产总值|经济)(?:增长)?(?:基本)?同步|"
+    r"保持在合理区间|保持稳定|只增不减|不降低|不减少)$"
+)
+_LEADING_FILLER = re.compile(r"^(?:并|且|使|其中|同时|以及|和|确保|全面|进一步|持续|全省|全市|全国)+")
+_PER_UNIT = re.compile(r"^(单位(?:地区生产总值|国内生产总值|GDP))")
+#: Where the shared head of "X和Y…排放总量" starts in the last name.
+_HEAD = re.compile(r"单位|排放|浓度|比例|比率|占比|比重|总量|覆盖率|利用率|达标率|处理率|治理率|强度|消耗")
+_PERCENT_NAME = re.compile(r"(?:率|比例|比率|比重|盖度|占比|下降|降低|减少)$")
+_INDICATOR_WORD = re.compile(
+    r"率|比例|比率|比重|占比|浓度|排放|总量|面积|覆盖|天数|指数|强度|消耗|能耗|用水量|盖度|水质|达标|断面|蓄积"
+)
+_TARGET_WORD = re.compile(
+    r"\d|达到|下降|降低|减少|削减|提高|提升|控制在|稳定在|保持|不低于|不超过|消除|以上|以下|以内|左右"
+)
+_STARTS_WITH_VERB = re.compile(rf"^(?:确保|力争|要|将)?(?:{VERBS}|(?:比|较)\d{{4}}年|累计|{_DIRS})")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one clause states: its targets, or why none could be read."""
+
+    targets: list[tuple[str, str, str]]  # (name, expr, unit)
+    base: str = ""  # the indicator's name before a 下降/增加 was added: carried to a nameless clause
+    problem: str | None = None  # a key under extract.prose.reason.* when the clause was not understood
+    stretch: bool = False  # written "…力争达到X": a stretch goal
+
+
+def unit_of(u: str | None) -> str:
+    """The unit as the plan model writes it."""
+    if not u:
+        return ""
+    u = u.replace("％", "%")
+    return {"微克/立方米": "μg/m³", "μg/m3": "μg/m³", "µg/m3": "μg/m³", "个百分点": "%"}.get(u, u)
+
+
+def clean(name: str) -> str:
+    """The name without leading connectives (全省/全市/全国 kept when they open it)."""
+    name = _LEADING_FILLER.sub("", name) if not name.startswith(("全省", "全市", "全国")) else name
+    return name.strip("，,、")
+
+
+def percent_name(name: str) -> bool:
+    """A name whose values are shares (率, 比例 …) or relative changes (下降 …)."""
+    return bool(_PERCENT_NAME.search(name))
+
+
+#: A general aim without a number ("空气质量持续改善"): understood, but no indicator target.
+_GENERAL_AIM = re.compile(r"(?:持续|明显|显著|稳步|逐步|进一步|稳定)(?:改善|下降|降低|减少|提升|提高|好转)$")
+
+
+def looks_like_target(clause: str) -> bool:
+    """An indicator word and a number or a target word: a clause that should have been read.
+
+    A general aim without a number (``…持续改善``, ``…明显提升``) is not: plans state many
+    of them and none is an indicator target.
+    """
+    if _GENERAL_AIM.search(clause) and not re.search(r"\d", clause):
+        return False
+    return bool(_INDICATOR_WORD.search(clause) and _TARGET_WORD.search(clause))
+
+
+def starts_with_verb(clause: str) -> bool:
+    """A clause without its own name (``达到35微克/立方米``): its subject is the previous one's."""
+    return bool(_STARTS_WITH_VERB.match(clause))
+
+
+def split_names(name: str) -> list[str]:
+    """``X和Y排放总量`` → X排放总量, Y排放总量; ``单位GDP能耗和二氧化碳排放`` → both per unit GDP."""
+    parts = [p for p in re.split(r"和|、|与|及(?!以上|以下|其)", name) if p]
+    if len(parts) < 2:
+        return [name]
+    last = parts[-1]
+    prefix = _PER_UNIT.match(parts[0])
+    if prefix and not _PER_UNIT.match(last):
+        return [parts[0]] + [prefix.group(1) + p for p in parts[1:]]
+    head = _HEAD.search(last)
+    if head is None or head.start() == 0:
+        return parts
+    tail = last[head.start() :]
+    return [p if _HEAD.search(p) else p + tail for p in parts[:-1]] + [last]
+
+
+def _split_and(name: str) -> list[str]:
+    """``A及B`` → A, B (a shared 单位地区生产总值 prefix is copied): the seeds' 及 rule."""
+    parts = re.split(r"及(?!以上|以下|其)", name)
+    if len(parts) != 2 or not all(parts):
+        return [name]
+    left, right = parts
+    prefix = _PER_UNIT.match(left)
+    if prefix and not _PER_UNIT.match(right):
+        right = prefix.group(1) + right
+    return [left, right]
+
+
+_RESPECTIVELY = re.compile(
+    rf"^(?P<pre>(?:(?:比|较)\d{{4}}年(?:末|底)?)?(?:累计)?(?:{VERBS}|{_DIRS})?)"
+    rf"(?P<vals>\d+(?:\.\d+)?{UNIT}?(?:[、和及,，]\d+(?:\.\d+)?{UNIT}?)*)(?P<suf>以上|以下|以内|左右)?$"
+)
+
+
+def _respectively(clause: str) -> Reading:
+    """``A和B分别下降10%以上`` / ``A、B分别达到80%、85%``: one target per name."""
+    left, _, right = clause.partition("分别")
+    since = re.search(r"(?:比|较)\d{4}年(?:末|底)?$", left)  # 比2020年分别下降… : the year goes right
+    if since:
+        left, right = left[: since.start()], since.group() + right
+    m = _RESPECTIVELY.match(right)
+    names = split_names(clean(left))
+    if not m or not left:
+        return Reading([], problem="no_form")
+    values = [v.group() for v in re.finditer(rf"\d+(?:\.\d+)?{UNIT}?", m.group("vals"))]
+    if len(values) == 1:
+        values = values * len(names)
+    if len(values) != len(names):
+        return Reading([], problem="count_mismatch")
+    out: list[tuple[str, str, str]] = []
+    for name, value in zip(names, values, strict=True):
+        out.extend(read_clause(f"{name}{m.group('pre')}{value}{m.group('suf') or ''}").targets)
+    return Reading(out, base=names[-1]) if out else Reading([], problem="no_form")
+
+
+def read_clause(clause: str) -> Reading:
+    """The targets one clause states (its deadline and any 力争 already removed)."""
+    if "分别" in clause:
+        return _respectively(clause)
+    m = _CLAUSE_CUMULATIVE.match(clause)
+    if m:
+        name = clean(m.group("name"))
+        if m.group("acc"):  # the seeds' form: 下降 or 增加 added to the name
+            word = "下降" if m.group("dir") in ("下降", "降低", "减少", "削减") else "增加"
+        else:
+            word = m.group("dir")
+        suffix = {"以上": "以上", "以内": "以下", "左右": "左右"}.get(m.group("suf") or "", "")
+        unit = unit_of(m.group("unit")) or "%"
+        return Reading([(name + word, f"〔{m.group(5)}〕{suffix}", unit)], base=name)
+    m = _CLAUSE_NATIONAL.match(clause)
+    if m:
+        names = _split_and(clean(m.group("name")))
+        return Reading([(n, "达到国家要求", "%" if percent_name(n) else "") for n in names], base=names[-1])
+    m = _CLAUSE_HANDED_DOWN.match(clause)
+    if m:
+        name = clean(m.group("name"))
+        expr = {"省": "省下达", "市": "市下达"}.get(m.group("who"), "国家下达")
+        return Reading([(name, expr, "%" if percent_name(name) else "")], base=name)
+    m = _CLAUSE_ELIMINATE.match(clause)
+    if m and len(m.group("obj")) <= 12 and (m.group("subj") or m.group("obj")):
+        name = clean(m.group("subj")) + m.group("obj")
+        return Reading([(name, m.group("how"), "%")], base=name)
+    m = _CLAUSE_LEVEL.match(clause)
+    if m:
+        verb, num, suf = m.group("verb"), m.group(4), m.group("suf") or ""
+        unit = unit_of(m.group("unit"))
+        if verb in ("稳定在", "保持在") and suf == "左右":
+            expr = f"{num}左右"
+        elif verb in ("稳定在", "保持在"):
+            expr = f"{verb}{num}{suf}"
+        elif verb in ("不低于", "不超过", "不高于", "不少于", "低于", "高于", "超过"):
+            expr = f"{verb}{num}"
+        else:
+            expr = f"{num}{'%' if unit == '%' else ''}{suf}"
+        name = clean(m.group("name"))
+        stretch = m.group("how") == "力争"
+        return Reading([(name, as_cumulative_change(name, unit, expr), unit)], base=name, stretch=stretch)
+    m = _CLAUSE_WORDED.match(clause)
+    if m:
+        name = clean(m.group("name"))
+        return Reading([(name, m.group("expr"), "%" if percent_name(name) else "")], base=name)
+    m = _CLAUSE_AMOUNT.match(clause)
+    if m:
+        name = clean(m.group("name"))
+        num = m.group(2)
+        expr = f"〔{num}〕" if name.startswith(("新增", "累计")) else num
+        return Reading([(name, expr, unit_of(m.group("unit")))], base=name)
+    return Reading([], problem="no_form")
