@@ -131,3 +131,18 @@ def test_load_expected_names_the_file_and_field(tmp_path: Path) -> None:
     p.write_text("indicators: []\ncommitments:\n  - due: 2025-12-31\n", encoding="utf-8")
     with pytest.raises(ValueError, match="commitment 1: due and contains are required"):
         load_expected(p)
+
+
+def test_traditional_script_compares_as_simplified() -> None:
+    exp = {
+        "indicators": [
+            {"name": "細顆粒物濃度", "unit": "微克/立方米", "targets": [{"year": 2025, "expr": "穩中向好"}]}
+        ]
+    }
+    found = {
+        "indicators": [
+            {"name": "细颗粒物浓度", "unit": "微克/立方米", "targets": [{"year": 2025, "expr": "稳中向好"}]}
+        ]
+    }
+    sc = score("t", exp, found)
+    assert (sc.indicators.right, sc.indicators.found, sc.indicators.expected) == (3, 3, 3)

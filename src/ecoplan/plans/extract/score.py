@@ -13,7 +13,8 @@ revision of the extractor with today's rules, side by side.
 Rules
 -----
 **Indicator matching.** Names are compared after :func:`name_key`: NFKC,
-traditional script left as is, row numbers (``16.``, ``（3）``, ``①``) removed,
+traditional script made simplified (OpenCC ``t2s``; units, targets and commitment
+texts too), row numbers (``16.``, ``（3）``, ``①``) removed,
 bracketed units at the end (``（%）``, ``（微克/立方米）``) removed, then only
 letters, digits and CJK kept. Each expected indicator is matched to at most one
 found indicator, greedily by the best similarity (:class:`difflib.SequenceMatcher`
@@ -54,6 +55,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -102,13 +104,25 @@ def _nfkc(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
 
+@cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(s: str) -> str:
+    """Traditional script as simplified (OpenCC ``t2s``): the scorer judges reading, not script."""
+    return str(_t2s().convert(s))
+
+
 def name_key(name: str) -> str:
     """An indicator name reduced to what identifies it (see the module rules).
 
     >>> name_key("16.地级及以上城市细颗粒物（PM2.5）浓度（微克/立方米）")
     '地级及以上城市细颗粒物pm25浓度'
     """
-    s = _nfkc(_ROW_NUMBER.sub("", name.strip(), count=1))  # ① before NFKC makes it "1"
+    s = _nfkc(_simplified(_ROW_NUMBER.sub("", name.strip(), count=1)))  # ① before NFKC makes it "1"
     s = _ROW_NUMBER.sub("", s, count=1)
     while True:
         m = _TRAILING_BRACKET.search(s)
@@ -122,12 +136,13 @@ def unit_key(unit: str | None) -> str:
     """A unit as compared: NFKC, no brackets or spaces, common Latin spellings folded."""
     if not unit:
         return ""
-    s = re.sub(r"[\s()（）]", "", _nfkc(unit))
+    s = re.sub(r"[\s()（）]", "", _nfkc(_simplified(unit)))
     return _UNIT_SYNONYMS.get(s.lower(), s)
 
 
 def target_key(expr: str) -> str:
     """A target expression as compared: the grammar's canonical spelling when it reads it."""
+    expr = _simplified(expr)
     try:
         return parse_target(expr).canonical()
     except (TargetSyntaxError, ValueError):
@@ -346,7 +361,7 @@ def _score_indicator(e: Mapping[str, Any], f: Mapping[str, Any], sc: DocumentSco
 
 
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", _nfkc(s))
+    return re.sub(r"\s+", "", _nfkc(_simplified(s)))
 
 
 def score(
