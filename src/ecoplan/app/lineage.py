@@ -77,6 +77,8 @@ def plan_lineage(
     plan = ep.definition(plan_id)
     where = region or plan.region
     ep.region(where)
+    if not any(ind.predecessors for ind in plan.indicators):
+        return PlanLineage(plan, where, as_of)
     plans = _plans_named(ep, plan)
     own = ep.observations(plan.id, where, as_of)
     theirs = {pid: ep.observations(pid, where, as_of) for pid in plans if pid != plan.id}

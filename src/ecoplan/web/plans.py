@@ -13,10 +13,12 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
+from ecoplan.app.lineage import plan_lineage
 from ecoplan.core.access import covers
 from ecoplan.reports import FORMATS, build, labels, write_report
 from ecoplan.web.common import VISITOR, Format, Lang, Session, page, respond
 from ecoplan.web.errors import error_page
+from ecoplan.web.lineage import lineage_cells
 
 __all__ = ["quote_html", "register"]
 
@@ -67,6 +69,8 @@ def register(app: FastAPI, session: Session) -> None:
             obs = ep.observations(plan_id, region or plan.region)
             data["series"] = {k: [[o.year, o.value] for o in v] for k, v in obs.items()}
             region_name = ep.region(region or plan.region).name(lang)
+            data["lineage"] = plan_lineage(ep, plan_id, where).to_dict()["links"]
+        lineage = lineage_cells(data["lineage"], lang)
 
         def html() -> HTMLResponse:
             rows = []
@@ -88,6 +92,7 @@ def register(app: FastAPI, session: Session) -> None:
                         "target_value": (a.get("target") or {}).get("value"),
                         "reason": labels.reason(a, lang),
                         "quote": quote_html(ind.source.quote),
+                        "lineage": lineage.get(ind.id, []),
                     }
                 )
             return page(
