@@ -259,6 +259,12 @@ _HTML_BLOCK = {
     "thead", "title", "tr", "ul",
 }  # fmt: skip
 _HTML_SKIP = {"script", "style", "noscript", "template", "head"}
+_HTML_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+# inline styles that hide an element: reprint sites hide junk in them
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0+(?:\.0+)?(?:px|pt|em|rem)?\s*(?:;|$)",
+    re.IGNORECASE,
+)
 
 
 class _TextParser(HTMLParser):
@@ -268,8 +274,21 @@ class _TextParser(HTMLParser):
         self.skip = 0
         self.in_title = False
         self.cells_in_row = 0
+        # an element hidden by its style (anti-scraping junk): its tag and how
+        # many elements of that tag are open inside it
+        self.hidden_tag = ""
+        self.hidden_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hidden_depth:
+            if tag == self.hidden_tag:
+                self.hidden_depth += 1
+            return
+        style = next((v or "" for k, v in attrs if k == "style"), "")
+        hidden = any(k == "hidden" for k, _ in attrs) or _HIDDEN_STYLE.search(style)
+        if hidden and tag not in _HTML_VOID:
+            self.hidden_tag, self.hidden_depth = tag, 1
+            return
         if tag == "title":
             self.in_title = True
         elif tag in _HTML_SKIP:
@@ -284,10 +303,14 @@ class _TextParser(HTMLParser):
             self.parts.append("\n")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HTML_BLOCK:
+        if tag in _HTML_BLOCK and not self.hidden_depth:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if self.hidden_depth:
+            if tag == self.hidden_tag:
+                self.hidden_depth -= 1
+            return
         if tag == "title":
             self.in_title = False
         elif tag in _HTML_SKIP and self.skip:
@@ -298,7 +321,7 @@ class _TextParser(HTMLParser):
             self.cells_in_row = 0
 
     def handle_data(self, data: str) -> None:
-        if self.skip and not self.in_title:
+        if self.hidden_depth or (self.skip and not self.in_title):
             return
         # HTML collapses ASCII white space only; U+3000 (full-width space) is text
         self.parts.append(re.sub(r"[ \t\n\r\f]+", " ", data.replace("\xa0", " ")))

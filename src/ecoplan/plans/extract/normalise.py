@@ -621,8 +621,81 @@ def is_junk(run: str) -> bool:
     return switches >= 2 and not _formula(run)
 
 
+# Discuz forum "jammer" junk: tokens of one or two printable ASCII characters separated
+# by single spaces ("T! j8 T8 i2 K& _( z"), the first one maybe glued to the text before
+# (a last token glued to the text after it is that text's start: "| 9。7" keeps its 9)
+# (its first token may be one symbol glued to a word or number: ">80) |; i2 y J) l! Y")
+_JAMMER = re.compile(
+    r"(?:(?<=[!-~])[-!\"#$&'()*+,./:;<=>?@\[\\\]^_`{|}~]|(?<![!-~])[!-~]{1,2})"
+    r"(?: [!-~]{1,2}){2,}(?=\s|$)"
+)
+_JAMMER_SYMBOLS = frozenset("!\"#$&'()*+/<=>?@[\\]^_`{}~")
+_NEUTRAL = frozenset({"|", "-", "--"})  # table syntax and "no value" cells: kept
+
+
+def _weird(token: str) -> bool:
+    """A jammer-like token: a symbol no text uses alone (``?``, ``{``), or two
+    characters that are no word, number or unit (``K&``, ``]3``, ``q4``, ``aZ``)."""
+    if len(token) == 1:
+        return token in _JAMMER_SYMBOLS
+    a, b = token
+    if a.isdigit() and (b.isdigit() or b in ".%,"):
+        return False
+    if a.isalpha() and b.isalpha():
+        return a.islower() and b.isupper()
+    return True
+
+
+def _jammer(m: re.Match[str]) -> str | None:
+    """The text to keep of a token run when it is jammer junk, else None."""
+    tokens = m.group(0).split(" ")
+    weird = [t for t in tokens if _weird(t)]
+    symbols = any(c in _JAMMER_SYMBOLS for t in tokens if t not in _NEUTRAL for c in t)
+    if len(weird) < 2 or 2 * len(weird) < len(tokens) or not symbols:
+        return None
+    # cell syntax stays, and a "no value" dash the junk is glued to ("| -! N"")
+    first = tokens[0]
+    glued = m.start() > 0 and not m.string[m.start() - 1].isspace()
+    kept = [
+        t if t in _NEUTRAL else "-"
+        for i, t in enumerate(tokens)
+        if (t in _NEUTRAL and (i or not glued)) or (i and t[0] == "-" and tokens[i - 1] == "|")
+    ]
+    lead = re.match(r"[0-9]+", first) if glued else None
+    # a digit glued to the text before stays: it may be a footnote (〔累计〕1"); so
+    # does a "no value" dash the junk is glued to ("| -! N"")
+    if first in _NEUTRAL:
+        prefix = ""
+    elif lead:
+        prefix = lead.group(0)
+    else:
+        prefix = "-" if first.startswith("-") else ""
+    if kept and (prefix or glued):
+        prefix += " "
+    return prefix + " ".join(kept)
+
+
+def _drop_jammer(text: str) -> tuple[str, int]:
+    count = 0
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal count
+        out = _jammer(m)
+        if out is None:
+            return m.group(0)
+        count += 1
+        return out
+
+    return _JAMMER.sub(sub, text), count
+
+
 def drop_junk(text: str) -> tuple[str, int]:
     """Remove reprint boilerplate and anti-scraping runs: ``(text, removed)``.
+
+    Forum "jammer" junk — tokens of one or two ASCII characters separated by
+    spaces, symbols and letters mixed (``7 B; g# x0 `- r. y5``) — goes first,
+    keeping any ``|`` or ``-`` cell among them and a digit glued to the text
+    before (a footnote); a run of plain tokens (``O3 CO 5G``, ``| - |``) stays.
 
     An ASCII run is removed when it is glued to Chinese text, a number or a
     ``%`` on one side at least and :func:`is_junk` says so. A number leading
@@ -631,6 +704,8 @@ def drop_junk(text: str) -> tuple[str, int]:
     addresses are never touched.
     """
     text, count = _BOILERPLATE.subn("", text)
+    text, jammed = _drop_jammer(text)
+    count += jammed
     if not _RUN.search(text):
         return text, count
     protected = (
