@@ -176,3 +176,84 @@ def test_cli_lists_and_assesses(tmp_path: Path) -> None:
         assert out.exit_code == 0, out.output
         if shown:
             assert shown in out.output
+
+
+# ---- Shanghai ----
+
+SH = PLANS["shanghai-14th-eco"]
+SH_CSV = Path(str(resources.files("ecoplan.demo").joinpath("shanghai_14th_values.csv")))
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def test_shanghai_loads_10_indicators_5_binding() -> None:
+    assert (SH.start, SH.end, SH.region, SH.level.value) == (2021, 2025, "310000", "provincial")
+    assert len(SH.indicators) == 10
+    assert sum(i.attribute == "binding" for i in SH.indicators) == 5
+    assert {i.category.zh for i in SH.indicators} == {"生态环境质量", "生态环境治理", "绿色低碳发展"}
+
+
+@pytest.mark.parametrize(
+    ("ind_id", "expr", "number"),
+    [
+        ("air-pm25", "35以下", "35"),
+        ("air-good-days", "85左右", "85"),
+        ("water-grade-i-iii", "60%以上", "60"),
+        ("coastal-water-good", "14左右", "14"),
+        ("soil-safe-use", "95%以上", "95"),
+        ("urban-sewage", "99", "99"),
+        ("rural-sewage", "90%以上", "90"),
+        ("waste-recycling", "45%以上", "45"),
+        ("forest-coverage", "19.5", "19.5"),
+        ("park-area-per-capita", "9.5", "9.5"),
+    ],
+)
+def test_shanghai_targets_and_quotes(ind_id: str, expr: str, number: str) -> None:
+    ind = SH.indicator(ind_id)
+    assert [s.year for s in ind.targets] == [2025]
+    assert ind.targets[0].target == parse_target(expr)
+    assert parse_target(ind.targets[0].target.canonical()) == ind.targets[0].target
+    assert ind.source.quote and number in ind.source.quote
+    assert ind.source.note and "secondary" in ind.source.note
+
+
+@pytest.mark.parametrize(
+    ("plan_id", "corpus_doc"),
+    [("shanghai-14th-eco", "prov-shanghai-14th-eco"), ("zhejiang-14th-eco", "prov-zhejiang-14th-eco")],
+)
+def test_quotes_are_in_the_stored_copy(plan_id: str, corpus_doc: str) -> None:
+    """The page the quotes come from is also kept in the corpus (its first 2,000 bytes):
+    every quote must be in it exactly as printed, pinyin glosses and ASCII commas too."""
+    doc = CORPUS / corpus_doc / "document.txt"
+    if not doc.exists():
+        pytest.skip(f"{doc} not in this checkout")
+    text = doc.read_text("utf-8")
+    plan = PLANS[plan_id]
+    for ind in plan.indicators:
+        assert ind.source.quote and ind.source.quote in text, (plan_id, ind.id)
+
+
+def test_shanghai_final_2025_by_hand(ep: Ecoplan) -> None:
+    """2025: PM2.5 26.3 ≤ 35 and AQI 优良率 88.5 against 85左右 (±5 % of 85 = 4.25, so at
+    least 80.75) are met: 2 of the 5 binding met; the other 8 have no 2025 figure."""
+    ep.import_values(SH_CSV, recorded_at="2026-03-31", actor="test", only_new=True)
+    result = ep.assess(SH.id, "310000", 2025)
+    got = {a.indicator.id: (a.status.value, a.value) for a in result.indicators}
+    assert got.pop("air-pm25") == ("achieved", 26.3)
+    assert got.pop("air-good-days") == ("achieved", 88.5)
+    assert set(got.values()) == {("insufficient_data", None)}
+    summary = result.summary()
+    assert (summary["binding_total"], summary["binding_met"]) == (5, 2)
+
+
+def test_shanghai_demo_rows() -> None:
+    with SH_CSV.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted((r["indicator"], r["year"], r["value"]) for r in rows) == [
+        ("air-good-days", "2022", "87.1"),
+        ("air-good-days", "2025", "88.5"),
+        ("air-pm25", "2022", "25"),
+        ("air-pm25", "2025", "26.3"),
+    ]
+    for r in rows:
+        assert r["plan"] == SH.id and r["region"] == "310000" and r["source"].strip()
+        assert r["value"] in r["note"]
