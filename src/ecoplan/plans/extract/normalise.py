@@ -638,7 +638,7 @@ def _weird(token: str) -> bool:
     characters that are no word, number or unit (``K&``, ``]3``, ``q4``, ``aZ``)."""
     if len(token) == 1:
         return token in _JAMMER_SYMBOLS
-    a, b = token
+    a, b = token[0], token[1]
     if a.isdigit() and (b.isdigit() or b in ".%,"):
         return False
     if a.isalpha() and b.isalpha():
