@@ -75,6 +75,8 @@ _LEADING_FILLER = re.compile(r"^(?:并|且|使|其中|同时|以及|和|确保|�
 _PER_UNIT = re.compile(r"^(单位(?:地区生产总值|国内生产总值|GDP))")
 #: Where the shared head of "X和Y…排放总量" starts in the last name.
 _HEAD = re.compile(r"单位|排放|浓度|比例|比率|占比|比重|总量|覆盖率|利用率|达标率|处理率|治理率|强度|消耗")
+#: A name that is already an indicator's (it gets no shared head).
+_NAMED = re.compile(r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|面积|强度|消耗|能耗|排放)$")
 _PERCENT_NAME = re.compile(r"(?:率|比例|比率|比重|盖度|占比|下降|降低|减少)$")
 _INDICATOR_WORD = re.compile(
     r"率|比例|比率|比重|占比|浓度|排放|总量|面积|覆盖|天数|指数|强度|消耗|能耗|用水量|盖度|水质|达标|断面|蓄积"
@@ -147,7 +149,7 @@ def split_names(name: str) -> list[str]:
     if head is None or head.start() == 0:
         return parts
     tail = last[head.start() :]
-    return [p if _HEAD.search(p) else p + tail for p in parts[:-1]] + [last]
+    return [p if _NAMED.search(p) else p + tail for p in parts[:-1]] + [last]
 
 
 def _split_and(name: str) -> list[str]:

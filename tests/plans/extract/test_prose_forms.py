@@ -1,0 +1,213 @@
+"""Targets stated in running text, in the forms real plans write (issue 13, point 2).
+
+The named failure first — "到2025年，单位国内生产总值二氧化碳排放比2020年下降18%，…" found
+nothing — then each clause form, the subject carried from the previous clause,
+力争, and the clauses that look like targets but are not read: reported with their
+span, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ecoplan.plans.extract import extract_plan
+from ecoplan.plans.extract.prose import ProseTargets, read_prose_targets
+from ecoplan.plans.extract.spans import Document
+from ecoplan.plans.targets import parse_target
+
+PARAGRAPH = (
+    "到2025年，单位国内生产总值二氧化碳排放比2020年下降18%，地级及以上城市细颗粒物浓度下降10%，"
+    "空气质量优良天数比率达到87.5%。"
+)
+
+
+def read(text: str) -> ProseTargets:
+    return read_prose_targets(Document(text=text, path="plan.txt", kind="text", encoding="utf-8"))
+
+
+def targets(text: str) -> list[tuple[str, int, str]]:
+    """(name, year, canonical target) of every indicator read from ``text``."""
+    return [(i.name_zh, y, parse_target(e).canonical()) for i in read(text).indicators for y, e in i.targets]
+
+
+def test_the_named_paragraph_gives_three_targets_for_2025(tmp_path: Path) -> None:
+    doc = tmp_path / "plan.txt"
+    doc.write_text("某省生态环境保护“十四五”规划\n\n" + PARAGRAPH + "\n", encoding="utf-8")
+    result = extract_plan(doc)
+    assert result.source == "prose"
+    got = [
+        (
+            i.name.zh,
+            i.unit,
+            i.baseline.year,
+            i.baseline.value,
+            [(s.year, s.target.canonical()) for s in i.targets],
+        )
+        for i in result.plan.indicators
+    ]
+    assert got == [
+        ("单位国内生产总值二氧化碳排放下降", "%", 2020, None, [(2025, "〔18〕")]),
+        ("地级及以上城市细颗粒物浓度下降", "%", 2020, None, [(2025, "〔10〕")]),
+        ("空气质量优良天数比率", "%", 2020, None, [(2025, "87.5")]),
+    ]
+    assert "not_understood" not in result.to_json()["extraction"]
+
+
+def test_a_target_clause_is_not_read_as_a_baseline() -> None:
+    # the sentence names 2020 (比2020年): its targets were once taken for 2020 values
+    assert [i.baseline for i in read(PARAGRAPH).indicators] == [None, None, None]
+
+
+def test_the_baseline_stated_before_the_deadline_is_kept() -> None:
+    text = "2020年，全省细颗粒物浓度44.8微克/立方米。到2025年，全省细颗粒物浓度降至37微克/立方米。"
+    [ind] = read(text).indicators
+    assert (ind.name_zh, ind.unit, ind.baseline, ind.targets) == (
+        "全省细颗粒物浓度",
+        "μg/m³",
+        (2020, 44.8),
+        [(2025, "37")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("clauses", "expected"),
+    [
+        ("单位地区生产总值能耗比2020年下降14.5%", [("单位地区生产总值能耗下降", "〔14.5〕")]),
+        ("细颗粒物浓度下降10%以上", [("细颗粒物浓度下降", "〔10〕以上")]),
+        ("森林覆盖率提高1.5个百分点", [("森林覆盖率提高", "〔1.5〕")]),
+        ("空气质量优良天数比率达到87.5%", [("空气质量优良天数比率", "87.5")]),
+        ("优良水体比例提高到85%", [("优良水体比例", "85")]),
+        ("森林覆盖率提升至24.1%", [("森林覆盖率", "24.1")]),
+        ("湿地保护率不低于55%", [("湿地保护率", "≥55")]),
+        ("草原综合植被盖度稳定在73%以上", [("草原综合植被盖度", "稳定在73以上")]),
+        ("自然保护地面积占比稳定在15%左右", [("自然保护地面积占比", "15左右")]),
+        ("重度污染天数比率控制在1%以内", [("重度污染天数比率", "≤1")]),
+        ("能源消费总量控制在省下达目标以内", [("能源消费总量", "省下达")]),
+        ("受污染耕地安全利用率达到国家要求", [("受污染耕地安全利用率", "国家要求")]),
+        (
+            "化学需氧量和氨氮排放总量分别下降10%以上",
+            [("化学需氧量排放总量下降", "〔10〕以上"), ("氨氮排放总量下降", "〔10〕以上")],
+        ),
+        (
+            "城市生活污水集中收集率、农村生活污水治理率分别达到70%、45%",
+            [("城市生活污水集中收集率", "70"), ("农村生活污水治理率", "45")],
+        ),
+        (
+            "单位国内生产总值能耗和二氧化碳排放分别降低13.5%、18%",
+            [("单位国内生产总值能耗降低", "〔13.5〕"), ("单位国内生产总值二氧化碳排放降低", "〔18〕")],
+        ),
+        (
+            "营运车辆和船舶单位运输周转量二氧化碳排放强度比2020年分别下降4%和3.5%",
+            [
+                ("营运车辆单位运输周转量二氧化碳排放强度下降", "〔4〕"),
+                ("船舶单位运输周转量二氧化碳排放强度下降", "〔3.5〕"),
+            ],
+        ),
+        ("重污染天数基本消除", [("重污染天数", "基本消除")]),
+        ("基本消除城市黑臭水体", [("城市黑臭水体", "基本消除")]),
+        ("重点建设用地安全利用率有效保障", [("重点建设用地安全利用率", "有效保障")]),
+        ("生态系统质量稳中向好", [("生态系统质量", "稳中向好")]),
+        ("新增水土流失综合治理面积1000平方公里", [("新增水土流失综合治理面积", "〔1000〕")]),
+    ],
+)
+def test_clause_forms(clauses: str, expected: list[tuple[str, str]]) -> None:
+    got = targets(f"到2025年，{clauses}。")
+    assert got == [(name, 2025, expr) for name, expr in expected]
+
+
+def test_a_clause_without_a_name_takes_the_previous_indicator() -> None:
+    got = targets("到2025年，细颗粒物浓度下降10%，达到35微克/立方米，重污染天数基本消除。")
+    assert got == [
+        ("细颗粒物浓度下降", 2025, "〔10〕"),
+        ("细颗粒物浓度", 2025, "35"),
+        ("重污染天数", 2025, "基本消除"),
+    ]
+    got = targets("到2025年，空气质量优良天数比率达到87.5%，优良水体比例提高到85%。")
+    assert got == [("空气质量优良天数比率", 2025, "87.5"), ("优良水体比例", 2025, "85")]
+
+
+def test_stretch_goals() -> None:
+    # after a target: its stretch goal; alone: the target itself
+    [raised] = read("到2025年，地表水Ⅰ—Ⅲ类水体比例达到70%以上，力争达到80%。").indicators
+    assert raised.targets == [(2025, "70%以上")] and raised.stretch == {2025: "80"}
+    [same] = read("到2025年，森林覆盖率达到24%，森林覆盖率力争达到25%。").indicators
+    assert same.targets == [(2025, "24%")] and same.stretch == {2025: "25"}
+    assert targets("到2025年，力争森林覆盖率达到25%。") == [("森林覆盖率", 2025, "25")]
+
+
+def test_target_like_clauses_that_are_not_read_are_reported_with_their_span() -> None:
+    text = (
+        "前言。\n到2025年，空气质量优良天数比率达到87.5%，某某比例搞好12%，"
+        "A和B比例分别下降1%、2%、3%，生态环境持续改善。"
+    )
+    got = read(text)
+    assert [i.name_zh for i in got.indicators] == ["空气质量优良天数比率"]
+    assert [(n.span.quote, n.reason) for n in got.not_understood] == [
+        ("某某比例搞好12%", "no_form"),
+        ("A和B比例分别下降1%、2%、3%", "count_mismatch"),
+    ]
+    for n in got.not_understood:
+        assert text[n.span.start : n.span.end] == n.span.quote
+    assert got.not_understood[0].message("en") == (
+        f"not understood: “某某比例搞好12%” (characters {text.index('某某')}–{text.index('某某') + 9}): "
+        "looks like a target but matches no known form"
+    )
+
+
+def test_not_understood_clauses_reach_the_warnings_and_the_json(tmp_path: Path) -> None:
+    doc = tmp_path / "plan.txt"
+    text = (
+        "某市生态环境保护“十四五”规划\n\n到2025年，空气质量优良天数比率达到87.5%，水质优良比例大幅跃升9成。\n"
+    )
+    doc.write_text(text, encoding="utf-8")
+    result = extract_plan(doc)
+    start = text.index("水质优良")
+    entry = {
+        "start": start,
+        "end": start + len("水质优良比例大幅跃升9成"),
+        "quote": "水质优良比例大幅跃升9成",
+        "reason": "looks like a target but matches no known form",
+    }
+    out = json.loads(json.dumps(result.to_json(), ensure_ascii=False))
+    assert out["extraction"]["not_understood"] == [entry]
+    assert any(w.startswith("not understood: “水质优良比例大幅跃升9成”") for w in result.warnings)
+    assert [i.name.zh for i in result.plan.indicators] == ["空气质量优良天数比率"]
+
+
+PIECES = [
+    "到2025年，",
+    "2020年，",
+    "细颗粒物浓度",
+    "下降10%",
+    "达到87.5%",
+    "分别",
+    "和",
+    "、",
+    "，",
+    "。",
+    "力争",
+    "比2020年",
+    "以上",
+    "基本消除",
+    "有效保障",
+    "12",
+    "\n",
+    " ",
+]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_any_text_reads_without_error_and_every_span_quotes_the_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    got = read(text)
+    for ind in got.indicators:
+        assert text[ind.span.start : ind.span.end] == ind.span.quote
+        for _, expr in ind.targets:
+            parse_target(expr)
+    for n in got.not_understood:
+        assert text[n.span.start : n.span.end] == n.span.quote
