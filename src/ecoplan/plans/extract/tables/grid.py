@@ -27,6 +27,7 @@ from ecoplan.plans.extract.tables.target_cells import _is_inherited, _valid_targ
 from ecoplan.plans.extract.tables.text import _ATTRS, _CJK, _clean_name, _norm_unit, _split_unit, _squash
 from ecoplan.plans.targets import TargetKind, parse_target
 
+_BAR = re.compile(r"(?<!\\)\|")
 _YEAR_CELL = re.compile(r"^((?:19|20)\d{2})\s*年")
 
 
@@ -41,14 +42,11 @@ def _split_grid_at(line: str) -> list[tuple[int, int]] | None:
     if "\t" in line:
         bounds = [-1, *(m.start() for m in re.finditer("\t", line)), len(line)]
     elif line.count("|") >= 2:
-        bars = [m.start() for m in re.finditer(r"(?<!\\)\|", line)]
-        first = len(line) - len(line.lstrip())
-        last = len(line.rstrip())
-        bounds = [first - 1, *bars, last]
-        if bars and bars[0] == first:
-            bounds = bounds[1:]
-        if bars and bars[-1] == last - 1 and len(bounds) > 1:
-            bounds = bounds[:-1]
+        start, end = len(line) - len(line.lstrip()), len(line.rstrip())
+        start += line.startswith("|", start)  # an outer bar, as the plain split strips it
+        end -= end > start and line[end - 1] == "|"
+        bars = [m.start() for m in _BAR.finditer(line, start, end)]
+        bounds = [start - 1, *bars, end]
     else:
         return None
     out: list[tuple[int, int]] = []
