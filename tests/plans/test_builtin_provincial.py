@@ -218,7 +218,11 @@ def test_shanghai_targets_and_quotes(ind_id: str, expr: str, number: str) -> Non
 
 @pytest.mark.parametrize(
     ("plan_id", "corpus_doc"),
-    [("shanghai-14th-eco", "prov-shanghai-14th-eco"), ("zhejiang-14th-eco", "prov-zhejiang-14th-eco")],
+    [
+        ("shanghai-14th-eco", "prov-shanghai-14th-eco"),
+        ("zhejiang-14th-eco", "prov-zhejiang-14th-eco"),
+        ("henan-14th-eco", "prov-henan-14th-eco"),
+    ],
 )
 def test_quotes_are_in_the_stored_copy(plan_id: str, corpus_doc: str) -> None:
     """The page the quotes come from is also kept in the corpus (its first 2,000 bytes):
@@ -257,3 +261,65 @@ def test_shanghai_demo_rows() -> None:
     for r in rows:
         assert r["plan"] == SH.id and r["region"] == "310000" and r["source"].strip()
         assert r["value"] in r["note"]
+
+
+# ---- Henan ----
+
+HN = PLANS["henan-14th-eco"]
+HN_CSV = Path(str(resources.files("ecoplan.demo").joinpath("henan_14th_values.csv")))
+
+
+@pytest.mark.parametrize(
+    ("ind_id", "expr", "number"),
+    [
+        ("air-good-days", "71%以上", "71"),
+        ("water-grade-i-iii", "75.6%以上", "75.6"),
+        ("soil-farmland-safe-use", "95%以上", "95"),
+        ("groundwater-grade-v", "25%以下", "25"),
+        ("rural-sewage", "45", "45"),
+        ("forest-coverage", "26%以上", "26"),
+        ("wetland-protection-rate", "53", "53"),
+        ("energy-intensity-decline", "〔15〕", "15"),
+        ("co2-intensity-decline", "〔19.5〕", "19.5"),
+        ("hazardous-waste-use-disposal", "98", "98"),
+        ("medical-waste-harmless", "100", "100"),
+        ("radiation-accident-rate", "低于1.3", "1.3"),
+    ],
+)
+def test_henan_targets_and_quotes(ind_id: str, expr: str, number: str) -> None:
+    ind = HN.indicator(ind_id)
+    assert ind.targets[0].year == 2025 and ind.targets[0].target == parse_target(expr)
+    assert parse_target(ind.targets[0].target.canonical()) == ind.targets[0].target
+    assert ind.source.quote and number + ("起" if ind.unit == "起/万枚" else "%") in ind.source.quote
+
+
+def test_henan_shape_and_codes() -> None:
+    assert (HN.start, HN.end, HN.region, len(HN.indicators)) == (2021, 2025, "410000", 12)
+    assert sum(i.attribute == "binding" for i in HN.indicators) == 6
+    assert HN.indicator("co2-intensity-decline").is_cumulative
+    radiation = HN.indicator("radiation-accident-rate").targets[0].target
+    assert radiation.op is not None and radiation.op.value == "<"  # 低于: strictly below
+    new = {
+        "water.groundwater_grade_v_share",
+        "waste.hazardous_use_disposal_rate",
+        "waste.medical_harmless_disposal_rate",
+        "risk.radioactive_source_accident_rate",
+    }
+    others = {i.code for p in builtin_plans() if p.id != HN.id for i in p.indicators}
+    assert {i.code for i in HN.indicators} - others == new
+    # 地下水Ⅴ类 under GB/T 14848-2017 is not the 13th plans' 极差 share
+    assert "water.groundwater_very_poor_share" in others
+
+
+def test_henan_mid_term_by_hand(ep: Ecoplan) -> None:
+    """Ⅰ–Ⅲ 81.9 (2022), 83.0 (2023), 86.1 (2024) are all at or above 75.6; farmland safe
+    use 100 (2024) ≥ 95: met early. 2025: nothing published, all insufficient_data."""
+    ep.import_values(HN_CSV, recorded_at="2026-03-31", actor="test", only_new=True)
+    for year, value in ((2022, 81.9), (2023, 83.0), (2024, 86.1)):
+        a = next(
+            a for a in ep.assess(HN.id, "410000", year).indicators if a.indicator.id == "water-grade-i-iii"
+        )
+        assert (a.status.value, a.value) == ("achieved", value)
+    got = {a.indicator.id: a.status.value for a in ep.assess(HN.id, "410000", 2024).indicators}
+    assert got["soil-farmland-safe-use"] == "achieved" and got["air-good-days"] == "insufficient_data"
+    assert {a.status.value for a in ep.assess(HN.id, "410000", 2025).indicators} == {"insufficient_data"}
