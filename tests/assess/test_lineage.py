@@ -164,3 +164,28 @@ def test_difference_only_for_one_series(end: float, base: float, relation: Relat
         assert a.verdict is (LinkVerdict.CONSISTENT if base == end else LinkVerdict.DIFFERS)
     else:
         assert a.difference is None and a.verdict is LinkVerdict.NOT_COMPARABLE
+
+
+def test_continued_cumulative_is_counted_afresh() -> None:
+    """The CO2-intensity decline: 〔18〕 from 2020 then 〔17〕 from 2025 — one definition, but
+    the 14th period's end (a change since 2020) is no baseline of the 15th's count."""
+    from tests.plans.test_lineage import _ind
+
+    p14, p15 = plan14(), plan15()
+    p14["indicators"].append(_ind("co2", "t.co2", "二氧化碳排放降低", "%", "lower", None, 2025, "〔18〕"))
+    co2 = _ind("co2", "t.co2", "二氧化碳排放降低", "%", "lower", None, 2030, "〔17〕")
+    co2["predecessor"] = {"plan": "t14-eco", "indicator": "co2", "relation": "continued"}
+    p15["indicators"].append(co2)
+    link = links_of(plan_from_mapping(p15), {"t14-eco": plan_from_mapping(p14)})[-1]
+    from ecoplan.plans.model import Basis
+
+    a = assess_link(link, "000000", [Observation(2025, 17.7, Basis.CHANGE, source="S14 CO2")])
+    assert a.verdict is LinkVerdict.NEW_COUNT and a.difference is None
+    assert a.end is not None and (a.end.value, a.end.basis, a.end.source) == (17.7, "change", "S14 CO2")
+    assert a.reason.zh == (
+        "延续，同一定义，自2025年起重新累计：前身指标2025年末值 17.7%（较其基期的累计变化）不是本期基数"
+    )
+    none = assess_link(link, "000000", [])
+    assert none.verdict is LinkVerdict.NEW_COUNT
+    assert "前身指标2025年末值 无数值（较其基期的累计变化）" in none.reason.zh
+    assert "the predecessor's 2025 end value no value (cumulative" in none.reason.en

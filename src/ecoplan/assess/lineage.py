@@ -13,8 +13,10 @@ both, and gives
 * the difference (baseline − end), only when the relation keeps one series
   (``continued``, ``renamed``) and both are levels; and the verdict: ``consistent`` /
   ``differs`` (one series), ``not_comparable`` (``redefined``, ``split``, ``merged``:
-  both shown, never a difference), ``insufficient_data`` (one series, a value missing)
-  or ``broken_link`` (the predecessor is not among the plans).
+  both shown, never a difference), ``new_count`` (one definition, but the successor is
+  a cumulative 〔x〕 counted afresh from its base year, so the predecessor's end is no
+  baseline), ``insufficient_data`` (one series, a value missing) or ``broken_link``
+  (the predecessor is not among the plans).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ecoplan.assess.baseline import _base_level, _baseline_source
 from ecoplan.assess.evaluate import assess_indicator
 from ecoplan.assess.model import Message, Observation
 from ecoplan.assess.reasons import message, number, unit_param
-from ecoplan.core.words import Reason
+from ecoplan.core.words import LANGS, Reason, word
 from ecoplan.plans.lineage import Link
 from ecoplan.plans.model import Basis, Text
 
@@ -42,6 +44,7 @@ class LinkVerdict(StrEnum):
     CONSISTENT = "consistent"
     DIFFERS = "differs"
     NOT_COMPARABLE = "not_comparable"
+    NEW_COUNT = "new_count"
     INSUFFICIENT_DATA = "insufficient_data"
     BROKEN_LINK = "broken_link"
 
@@ -204,10 +207,19 @@ def _verdict(link: Link, end: EndSide | None, base: BaselineSide) -> tuple[LinkV
         return LinkVerdict.BROKEN_LINK, None
     if not link.predecessor.relation.one_series:
         return LinkVerdict.NOT_COMPARABLE, None
+    if link.indicator.default_basis is Basis.CHANGE:  # a cumulative 〔x〕 counted from its base year
+        return LinkVerdict.NEW_COUNT, None
     if end.value is None or end.basis != Basis.LEVEL.value or base.value is None:
         return LinkVerdict.INSUFFICIENT_DATA, None
     diff = base.value - end.value
     return (LinkVerdict.CONSISTENT if abs(diff) <= _SAME else LinkVerdict.DIFFERS), diff
+
+
+def _basis(link: Link, end: EndSide) -> str:
+    """The form of the end value: as stored, else the predecessor's default form."""
+    if end.basis is not None or link.pred_indicator is None:
+        return end.basis or Basis.LEVEL.value
+    return link.pred_indicator.default_basis.value
 
 
 def _reason(
@@ -225,9 +237,13 @@ def _reason(
     if end is not None:
         params.update(
             end_year=end.year,
-            end=number(end.value),
-            end_unit=unit_param(end.unit),
-            change=Reason("lineage.change") if end.basis == Basis.CHANGE.value else Reason("lineage.level"),
+            end=number(end.value)
+            if end.value is not None
+            else {k: word("label.lineage.no_value", k) for k in LANGS},
+            end_unit=unit_param(end.unit if end.value is not None else ""),
+            change=Reason("lineage.change")
+            if _basis(link, end) == Basis.CHANGE.value
+            else Reason("lineage.level"),
         )
     if verdict is LinkVerdict.BROKEN_LINK and link.problem is not None:
         return link.problem
