@@ -28,7 +28,7 @@ import re
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ecoplan.core.words import word
@@ -153,9 +153,16 @@ class _Clause:
     end: int
 
 
+#: A sentence: up to 。！？, a line break, or a '.' that is no decimal point (OCR and
+#: PDF copies print 。 as '.').
+_SENTENCE = re.compile(r"(?:[^。！？.\n]|(?<=\d)\.(?=\d))+")
+#: A page footer inside a sentence of a PDF copy: "比2005年下降 —2— 70%".
+_PAGE_MARK = re.compile(r"[—－]{1,2}\d{1,3}[—－]{1,2}")
+
+
 def _sentences(t: _Text) -> list[list[_Clause]]:
     out: list[list[_Clause]] = []
-    for sm in re.finditer(r"[^。！？\n]+", t.chars):
+    for sm in _SENTENCE.finditer(t.chars):
         clauses = [
             _Clause(cm.group(), sm.start() + cm.start(), sm.start() + cm.end())
             for cm in re.finditer(r"[^，,；;：:]+", sm.group())
@@ -163,6 +170,30 @@ def _sentences(t: _Text) -> list[list[_Clause]]:
         if clauses:
             out.append(clauses)
     return out
+
+
+class _Row:
+    """One indicator read from the text: its first clause and its target for each year.
+
+    A second target for the same year joins the first when one is a level and the
+    other a cumulative change (``浓度下降10%，达到35微克/立方米`` → ``35〔10〕``);
+    otherwise the first stands.
+    """
+
+    def __init__(self, name: str, unit: str, clause: _Clause) -> None:
+        self.name, self.unit, self.clause = name, unit, clause
+        self.targets: dict[int, str] = {}
+
+    def add(self, year: int, expr: str) -> None:
+        old = self.targets.get(year)
+        if old is None:
+            self.targets[year] = expr
+            return
+        a, b = parse_target(old), parse_target(expr)
+        if a.kind is TargetKind.LEVEL and b.kind is TargetKind.CUMULATIVE and b.value is None:
+            a, b = b, a
+        if a.kind is TargetKind.CUMULATIVE and a.value is None and b.kind is TargetKind.LEVEL:
+            self.targets[year] = replace(a, op=b.op, value=b.value).canonical()
 
 
 def _plausible(name: str) -> bool:
@@ -177,7 +208,7 @@ def _parses(expr: str) -> bool:
     return True
 
 
-_Found = tuple[str, str, str, int, _Clause]  # name, expr, unit, year, clause
+_Found = tuple[str, str, str, int, _Clause, int | None]  # name, expr, unit, year, clause, since
 
 
 def _read_sentences(
@@ -206,6 +237,7 @@ def _read_sentences(
                     continue
             if year is None:
                 continue
+            text = _PAGE_MARK.sub("", text)
             if text.startswith("力争"):  # no target before it: the stretch goal is the target
                 text = text[2:]
             if base and starts_with_verb(text):
@@ -216,7 +248,7 @@ def _read_sentences(
                 stretch.setdefault(last, good[0][1].rstrip("%"))
                 continue
             for name, expr, unit in good:
-                found.append((name, expr, unit, year, cl))
+                found.append((name, expr, unit, year, cl, reading.since))
                 last = (name, year)
             if good:
                 base = reading.base
@@ -246,9 +278,9 @@ def read_prose_targets(doc: Document, *, base_year: int | None = None) -> ProseT
     """
     t = _squash(doc.text)
     sentences = _sentences(t)
-    found, stretch, unread = _read_sentences(t, doc.text, sentences)
+    found, stretch_of, unread = _read_sentences(t, doc.text, sentences)
     if base_year is None:
-        years = Counter(y for *_, y, _ in found)
+        years = Counter(f[3] for f in found)
         base_year = years.most_common(1)[0][0] - 5 if years else None
     baselines = _baselines(sentences, base_year) if base_year is not None else []
     # the first baseline stated for each core name (and unit): looked up, not searched
@@ -259,37 +291,48 @@ def read_prose_targets(doc: Document, *, base_year: int | None = None) -> ProseT
         core = _core(b_name)
         first_of.setdefault(core, (b_value, b_unit))
         first_in.setdefault((core, b_unit), b_value)
-    out: list[ExtractedIndicator] = []
-    seen: set[tuple[str, int]] = set()
-    for name, expr, unit, year, cl in found:
-        if (name, year) in seen or (base_year is not None and year <= base_year):
+    rows: dict[str, _Row] = {}  # by name: one indicator, its targets by year
+    for name, expr, unit, year, cl, since in found:
+        if base_year is not None and year <= base_year:
             continue
-        seen.add((name, year))
-        target = parse_target(expr)
-        baseline = None
+        if since is not None and base_year is not None and since != base_year:
+            # 比2005年下降70%: a change from another year than the base year is no 〔x〕
+            unread.append(ProseNotUnderstood(t.span(doc.text, cl.start, cl.end), "other_base_year"))
+            continue
+        row = rows.get(name)
+        if row is None:
+            rows[name] = row = _Row(name, unit, cl)
+        row.add(year, expr)
+    unread.sort(key=lambda n: n.span.start)
+    out: list[ExtractedIndicator] = []
+    for row in rows.values():
+        unit, baseline = row.unit, None
         if base_year is not None:
-            key = _core(name)
+            key = _core(row.name)
             if not unit and key in first_of:
                 b_value, unit = first_of[key]
                 baseline = (base_year, b_value)
             elif unit and (key, unit) in first_in:
                 baseline = (base_year, first_in[(key, unit)])
-        if not unit and percent_name(name):
+        if not unit and percent_name(row.name):
             unit = "%"
-        conf = 0.5 if target.kind in (TargetKind.INHERITED, TargetKind.QUALITATIVE) else 0.6
+        kinds = {parse_target(e).kind for e in row.targets.values()}
+        conf = 0.5 if kinds & {TargetKind.INHERITED, TargetKind.QUALITATIVE} else 0.6
+        stretch = {y: stretch_of[(row.name, y)] for y in row.targets if (row.name, y) in stretch_of}
+        cl = row.clause
         out.append(
             ExtractedIndicator(
-                name_zh=name,
+                name_zh=row.name,
                 unit=unit,
                 category_zh=None,
                 attribute=None,
                 baseline=baseline,
-                targets=[(year, expr)],
+                targets=sorted(row.targets.items()),
                 footnotes=[],
                 span=t.span(doc.text, cl.start, cl.end),
                 confidence=conf,
                 cells=[cl.text],
-                stretch={year: stretch[(name, year)]} if (name, year) in stretch else {},
+                stretch=stretch,
             )
         )
     return ProseTargets(out, unread)

@@ -13,10 +13,11 @@ clause                                                     target(s)
 ``优良水体比例提高到85%`` / ``提升至`` / ``不低于``             ``85`` / ``不低于85``
 ``重度及以上污染天气比率控制在0.9%以内``                      ``0.9%以内``
 ``草原综合植被盖度稳定在73%以上``                            ``稳定在73以上``
-``单位国内生产总值二氧化碳排放比2020年下降18%``                ``〔18〕`` (name + 下降)
+``单位国内生产总值二氧化碳排放比2020年下降18%``                ``〔18〕`` (from 2020: the base year)
 ``细颗粒物浓度下降10%`` / ``下降10%以上``                      ``〔10〕`` / ``〔10〕以上``
 ``单位地区生产总值用水量累计下降15%``                        ``〔15〕`` (name + 下降)
 ``化学需氧量和氨氮排放总量分别下降10%以上``                  two indicators, ``〔10〕以上`` each
+``单位生产总值二氧化碳排放确保完成国家下达指标``              inherited (nation)
 ``A、B分别达到80%、85%``                                     ``80`` and ``85``
 ``新增水土流失综合治理面积10000平方公里``                    ``〔10000〕`` (新增 = added)
 ``受污染耕地安全利用率达到国家要求``                          ``达到国家要求`` (inherited)
@@ -24,7 +25,8 @@ clause                                                     target(s)
 ``县级城市建成区全面消除黑臭水体``, ``重污染天数基本消除``     ``全面消除`` / ``基本消除``
 ``重点建设用地安全利用率有效保障``                            ``有效保障`` (qualitative)
 ``生态环境质量稳中向好``                                      ``稳中向好`` (maintain)
-``达到35微克/立方米`` (no name)                              the previous clause's indicator
+``…浓度下降10%，达到35微克/立方米``                           ``35〔10〕``: the second clause has no
+                                                           name, it is the first's indicator
 ``空气质量持续改善``, ``…明显提升``                          none: a general aim, no indicator
 =========================================================  ===============================
 
@@ -72,6 +74,7 @@ _CLAUSE_WORDED = re.compile(
     r"保持在合理区间|保持稳定|只增不减|不降低|不减少)$"
 )
 _LEADING_FILLER = re.compile(r"^(?:并|且|使|其中|同时|以及|和|确保|全面|进一步|持续|全省|全市|全国)+")
+_TRAILING_HOW = re.compile(r"(?:确保|力争|要|将)$")
 _PER_UNIT = re.compile(r"^(单位(?:地区生产总值|国内生产总值|GDP))")
 #: Where the shared head of "X和Y…排放总量" starts in the last name.
 _HEAD = re.compile(r"单位|排放|浓度|比例|比率|占比|比重|总量|覆盖率|利用率|达标率|处理率|治理率|强度|消耗")
@@ -95,6 +98,7 @@ class Reading:
     base: str = ""  # the indicator's name before a 下降/增加 was added: carried to a nameless clause
     problem: str | None = None  # a key under extract.prose.reason.* when the clause was not understood
     stretch: bool = False  # written "…力争达到X": a stretch goal
+    since: int | None = None  # the year a change is counted from (比2020年下降18%)
 
 
 def unit_of(u: str | None) -> str:
@@ -108,7 +112,7 @@ def unit_of(u: str | None) -> str:
 def clean(name: str) -> str:
     """The name without leading connectives (全省/全市/全国 kept when they open it)."""
     name = _LEADING_FILLER.sub("", name) if not name.startswith(("全省", "全市", "全国")) else name
-    return name.strip("，,、")
+    return _TRAILING_HOW.sub("", name).strip("，,、")
 
 
 def percent_name(name: str) -> bool:
@@ -173,9 +177,9 @@ _RESPECTIVELY = re.compile(
 def _respectively(clause: str) -> Reading:
     """``A和B分别下降10%以上`` / ``A、B分别达到80%、85%``: one target per name."""
     left, _, right = clause.partition("分别")
-    since = re.search(r"(?:比|较)\d{4}年(?:末|底)?$", left)  # 比2020年分别下降… : the year goes right
-    if since:
-        left, right = left[: since.start()], since.group() + right
+    moved = re.search(r"(?:比|较)\d{4}年(?:末|底)?$", left)  # 比2020年分别下降… : the year goes right
+    if moved:
+        left, right = left[: moved.start()], moved.group() + right
     m = _RESPECTIVELY.match(right)
     names = split_names(clean(left))
     if not m or not left:
@@ -186,9 +190,12 @@ def _respectively(clause: str) -> Reading:
     if len(values) != len(names):
         return Reading([], problem="count_mismatch")
     out: list[tuple[str, str, str]] = []
+    since: int | None = None
     for name, value in zip(names, values, strict=True):
-        out.extend(read_clause(f"{name}{m.group('pre')}{value}{m.group('suf') or ''}").targets)
-    return Reading(out, base=names[-1]) if out else Reading([], problem="no_form")
+        one = read_clause(f"{name}{m.group('pre')}{value}{m.group('suf') or ''}")
+        out.extend(one.targets)
+        since = since or one.since
+    return Reading(out, base=names[-1], since=since) if out else Reading([], problem="no_form")
 
 
 def read_clause(clause: str) -> Reading:
@@ -198,13 +205,13 @@ def read_clause(clause: str) -> Reading:
     m = _CLAUSE_CUMULATIVE.match(clause)
     if m:
         name = clean(m.group("name"))
+        word = ""
         if m.group("acc"):  # the seeds' form: 下降 or 增加 added to the name
             word = "下降" if m.group("dir") in ("下降", "降低", "减少", "削减") else "增加"
-        else:
-            word = m.group("dir")
         suffix = {"以上": "以上", "以内": "以下", "左右": "左右"}.get(m.group("suf") or "", "")
         unit = unit_of(m.group("unit")) or "%"
-        return Reading([(name + word, f"〔{m.group(5)}〕{suffix}", unit)], base=name)
+        since = int(m.group("by")) if m.group("by") else None
+        return Reading([(name + word, f"〔{m.group(5)}〕{suffix}", unit)], base=name, since=since)
     m = _CLAUSE_NATIONAL.match(clause)
     if m:
         names = _split_and(clean(m.group("name")))
