@@ -323,3 +323,41 @@ def test_henan_mid_term_by_hand(ep: Ecoplan) -> None:
     got = {a.indicator.id: a.status.value for a in ep.assess(HN.id, "410000", 2024).indicators}
     assert got["soil-farmland-safe-use"] == "achieved" and got["air-good-days"] == "insufficient_data"
     assert {a.status.value for a in ep.assess(HN.id, "410000", 2025).indicators} == {"insufficient_data"}
+
+
+# ---- Hebei (the plan was built in before; its outcomes are new) ----
+
+HB_CSV = Path(str(resources.files("ecoplan.demo").joinpath("hebei_14th_values.csv")))
+
+
+def test_hebei_outcomes_by_hand(ep: Ecoplan) -> None:
+    """hebei-14th-eco, linear 序时进度 from 2020:
+    PM2.5 44.8 → 37: 2024 expects 44.8 − 7.8·4/5 = 38.56, and 37.7 is below it: on track.
+    Good days 69.9 → 75: 2023 expects 72.96, but 68.5 is below the 2020 level: off track;
+    2024 expects 73.98, and 72.9 is above 69.9 but behind: at risk.
+    Ⅰ–Ⅲ 73.0 in 2021 is already above the 70 % bar: achieved."""
+    ep.import_values(HB_CSV, recorded_at="2026-03-31", actor="test", only_new=True)
+
+    def status(year: int) -> dict[str, str]:
+        result = ep.assess("hebei-14th-eco", "130000", year)
+        return {a.indicator.id: a.status.value for a in result.indicators if a.value is not None}
+
+    assert status(2021) == {
+        "air-pm25": "on_track",
+        "air-good-days": "on_track",
+        "water-grade-i-iii": "achieved",
+    }
+    assert status(2023) == {"air-pm25": "on_track", "air-good-days": "off_track"}
+    assert status(2024) == {"air-pm25": "on_track", "air-good-days": "at_risk"}
+    assert status(2025) == {}
+
+
+def test_hebei_rows_name_their_document() -> None:
+    with HB_CSV.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 7
+    hebei = PLANS["hebei-14th-eco"]
+    for r in rows:
+        assert r["plan"] == hebei.id and r["region"] == "130000"
+        assert hebei.indicator(r["indicator"]).unit == r["unit"]
+        assert r["source"].strip() and r["value"] in r["note"]
