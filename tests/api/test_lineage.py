@@ -61,6 +61,7 @@ def test_region_and_as_of(url: str) -> None:
         ("/api/v1/plans/t15-eco/lineage", {"region": "999999"}, 404),
         ("/api/v1/plans/t15-eco/lineage", {"region": "abc"}, 422),
         ("/api/v1/plans/t15-eco/lineage", {"as_of": "2025-13-45"}, 400),
+        ("/api/v1/plans/t15-eco/lineage", {"as_of": "2020-01-01xyz"}, 400),
         ("/api/v1/plans/t15-eco/lineage", {"format": "csv"}, 422),
     ],
 )
@@ -75,3 +76,11 @@ def test_a_plan_without_links_and_the_openapi_entry(url: str) -> None:
     assert r.status_code == 200 and r.json()["links"] == []
     spec = httpx.get(f"{url}/api/openapi.json", timeout=30).json()
     assert "/api/v1/plans/{plan_id}/lineage" in spec["paths"]
+
+
+def test_bad_as_of_is_worded(url: str) -> None:
+    r = httpx.get(f"{url}/api/v1/plans/t15-eco/lineage", params={"as_of": "yesterday"}, timeout=30)
+    assert r.status_code == 400
+    err = r.json()["error"]
+    assert err["message"] == "as_of must be a date YYYY-MM-DD or an ISO timestamp (got yesterday)"
+    assert err["message_zh"] == "`as_of` 须为日期 `YYYY-MM-DD` 或带时间的日期（收到 yesterday）"

@@ -108,3 +108,9 @@ def test_check_sound_and_broken(db: str, tmp_path: Path) -> None:
     flat = "".join(output.split())
     assert "规划t15-bad，字段indicators[0].predecessor，指标pm25" in flat
     assert "共用`t.air.pm25_decline`" in flat
+
+
+def test_bad_as_of_fails_clearly(db: str) -> None:
+    code, output = _run("plans", "lineage", "t15-eco", "--as-of", "yesterday", "--db", db, "--lang", "en")
+    assert code == 1
+    assert "as_of must be a date YYYY-MM-DD or an ISO timestamp (got yesterday)" in output

@@ -12,10 +12,12 @@ It takes the app (``ep``): the shells call it as ``plan_lineage(ep, ...)``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ecoplan.assess.lineage import LinkAssessment, assess_link
+from ecoplan.core.errors import EcoplanError
 from ecoplan.plans.lineage import Link, broken_links, links_of
 from ecoplan.plans.model import Plan
 
@@ -63,6 +65,19 @@ def _plans_named(ep: Ecoplan, plan: Plan) -> dict[str, Plan]:
     return out
 
 
+def _check_as_of(as_of: str | None) -> None:
+    """Refuse an ``as_of`` that is neither a date ``YYYY-MM-DD`` nor an ISO timestamp."""
+    if as_of is None:
+        return
+    try:
+        if len(as_of.strip()) == 10:
+            dt.date.fromisoformat(as_of.strip())
+        else:
+            dt.datetime.fromisoformat(as_of.strip())
+    except ValueError:
+        raise EcoplanError.worded("error.lineage.bad_as_of", as_of=as_of) from None
+
+
 def plan_lineage(
     ep: Ecoplan, plan_id: str, region: str | None = None, as_of: str | None = None
 ) -> PlanLineage:
@@ -73,7 +88,10 @@ def plan_lineage(
     ------
     ecoplan.core.errors.NotFound
         An unknown plan or region.
+    ecoplan.core.errors.EcoplanError
+        An ``as_of`` that is not a date or an ISO timestamp.
     """
+    _check_as_of(as_of)
     plan = ep.definition(plan_id)
     where = region or plan.region
     ep.region(where)
