@@ -118,12 +118,15 @@ def _extract(doc: Document) -> list[ExtractedTable]:
         if cells is None or covered.covers(off):
             continue
         years = [c for c in cells if _YEAR_CELL.match(_squash(c))]
-        if len(years) >= 2 and any("属性" in c for c in cells):
+        if len(years) >= 2 and any("属性" in c or "指标性质" in c for c in cells):
             grid = _parse_grid(doc, _nonblank_run(lines, i), 0)
             if grid is not None:
                 found.append((off, grid))
                 covered.add(grid.span.start, grid.span.end)
     covered = covered.again()  # the flattened tables are looked for from the start
+    if "|" in text:  # cell bars scattered through a flattened table ("| 76.7\n| >80") separate like spaces
+        text = text.replace("|", " ")
+        doc = Document(text, doc.path, doc.kind, doc.encoding)
     for m in _HEADER.finditer(text):
         if covered.covers(m.start()):
             continue

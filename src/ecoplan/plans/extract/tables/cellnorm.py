@@ -4,7 +4,8 @@ Reprinted plans carry two kinds of damage inside table cells:
 
 * **junk** — random ASCII appended to a cell by anti-scraping
   (``87.5xK3p``, ``约束性Qz9``, ``29.3 ab7``);
-* **full-width decimal points** — ``87。5`` or ``0，6`` for 87.5 and 0.6.
+* **full-width decimal points** — ``87。5`` or ``0，6`` for 87.5 and 0.6, and
+  ``1。空气质量`` for the numbered item ``1.空气质量``.
 
 :func:`mask_cells` rewrites both *without changing the text's length* (junk
 becomes spaces, ``。``/``，`` between digits becomes ``.``), so every offset
@@ -40,6 +41,8 @@ _JUNK = re.compile(
     re.M,
 )
 _FULLWIDTH_POINT = re.compile(r"(?<=[0-9０-９])[。，](?=[0-9０-９])")
+# a numbered item "1。空气质量" at a line or cell start: the 。 is the item's dot, not a sentence end
+_NUMBERED_POINT = re.compile(r"(?:^|(?<=[\s|]))([0-9]{1,2})。(?=[\u4e00-\u9fff])", re.M)
 # a label before a name: "16." "16、" "（3）" "(3)" "①"; not "2.5" (a number)
 _LABEL = re.compile(
     r"^(?:[0-9０-９]{1,2}[.．、](?![0-9０-９])|[（(][0-9０-９一二三四五六七八九十]{1,2}[)）]|[①-⑳])[\s\u3000]*"
@@ -66,7 +69,7 @@ def _junk(m: re.Match[str]) -> str:
 
 def mask_cells(text: str) -> str:
     """``text`` with cell junk blanked and full-width decimal points read as ``.`` (same length)."""
-    return _FULLWIDTH_POINT.sub(".", _JUNK.sub(_junk, text))
+    return _NUMBERED_POINT.sub(r"\1.", _FULLWIDTH_POINT.sub(".", _JUNK.sub(_junk, text)))
 
 
 def strip_number_label(name: str) -> tuple[str, int]:

@@ -79,7 +79,7 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
     header_start, header_line = lines[hi]
     head = _split_grid(header_line) or []
     year_cols = [(i, int(m.group(1))) for i, c in enumerate(head) if (m := _YEAR_CELL.match(_squash(c)))]
-    attr_col = next((i for i, c in enumerate(head) if "属性" in c), None)
+    attr_col = next((i for i, c in enumerate(head) if "属性" in c or "性质" in c), None)
     unit_col = next((i for i, c in enumerate(head) if _squash(c) == "单位"), None)
     cum_col = next((i for i, c in enumerate(head) if "累计" in c and i not in dict(year_cols)), None)
     skip = {attr_col, unit_col, cum_col, *dict(year_cols)}
@@ -93,8 +93,12 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
     years = [y for _, y in year_cols]
     body: list[tuple[int, list[str], list[tuple[int, int]]]] = []
     end = header_start + len(header_line)
+    piped = "\t" not in header_line
     for off, line in lines[hi + 1 :]:
         at = _split_grid_at(line)
+        if at is None and piped and "|" in line and "\t" not in line:
+            cut = _split_grid_at(line + "||")  # a row cut after its first bar (the text ends inside it)
+            at = cut[:-1] if cut else None
         if at is None:
             break
         end = off + len(line)
@@ -127,7 +131,9 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
         if not re.search(rf"[{_CJK}A-Za-z]", name_raw):  # a value where the name should be
             unread.append(NotUnderstood(_squash(cells[name_col]), _squash(cells[name_col]), spans[name_col]))
             continue
-        name_text, unit = _split_unit(name_raw)
+        name_text, unit = _split_unit(
+            re.sub(r"[（(][^）)]*$", "", name_raw)
+        )  # a unit cut off by the text's end
         if unit_col is not None and _squash(cells[unit_col]):
             unit = _norm_unit(cells[unit_col])
         value_cols = [i for i, _ in year_cols] + ([cum_col] if cum_col is not None else [])
@@ -135,7 +141,7 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
         no_attr = attr_col is None or not _squash(cells[attr_col])
         nxt = aligned[bi + 1][1] if bi + 1 < len(aligned) else None
         subrow_next = bool(seq_cols) and nxt is not None and not any(_squash(nxt[i]) for i in seq_cols)
-        if not any(_squash(cells[i]) for i in value_cols) and (no_attr or subrow_next):
+        if nxt is not None and not any(_squash(cells[i]) for i in value_cols) and (no_attr or subrow_next):
             if not no_attr:
                 prev_attr = _ATTRS.get(_squash(cells[attr_col] if attr_col is not None else ""))
             title, _ = _name_markers(_clean_name(name_text), notes)
@@ -152,7 +158,7 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
             if not raw_targets[j] and _is_inherited(raw_targets[j - 1]):
                 raw_targets[j] = raw_targets[j - 1]
                 conf -= 0.1
-        if raw_targets and not any(raw_targets) and any(prev_targets):
+        if raw_targets and not any(raw_targets) and any(prev_targets) and _squash(cells[year_cols[0][0]]):
             raw_targets = list(prev_targets)
             conf -= 0.1
         prev_targets = raw_targets
@@ -232,37 +238,30 @@ def _align(
 ) -> tuple[list[str], list[tuple[int, int]]]:
     """A short row's cells placed in the header's columns.
 
-    A row with fewer cells than the header either lost cells at its end (padded
-    there, as before) or left out its empty merged cells at the start (the
-    category and 序号 columns): ``| 2 | 地级… | 87.2 | 88 | 约束性 |`` under
-    ``| 类别 | 序号 | 指标 | 2025年 | 2030年 | 属性 |``. The merged reading is taken
-    when it puts text in the name column and values or attributes where the
-    header wants them, and the padded reading does not.
+    A row with fewer cells than the header lost cells at its end (padded there,
+    as before), or left out its empty merged cells at the start (the category
+    and 序号 columns, categories first): ``| 2 | 地级… | 87.2 | 88 | 约束性 |``
+    under ``| 类别 | 序号 | 指标 | 2025年 | 2030年 | 属性 |``, or both (a text cut
+    inside a row). A merged reading is taken only when it fits the header
+    better: text in the name column, values and an attribute where the header
+    wants them.
     """
     short = cols.n - len(cells)
     end = at[-1][1] if at else 0
-    right = (cells + [""] * short, at + [(end, end)] * short)
+    best = (cells + [""] * short, at + [(end, end)] * short)
     if short <= 0:
-        return right
+        return best
     lead = [i for i in cols.mergeable if i < cols.name]
-    if short > len(lead):
-        return right
-    drop = set(lead[:short])
-    merged_cells: list[str] = []
-    merged_at: list[tuple[int, int]] = []
-    k = 0
     start = at[0][0] if at else 0
-    for i in range(cols.n):
-        if i in drop:
-            merged_cells.append("")
-            merged_at.append((start, start))
-        else:
-            merged_cells.append(cells[k])
-            merged_at.append(at[k])
-            k += 1
-    if _fit(merged_cells, cols) > _fit(right[0], cols):
-        return merged_cells, merged_at
-    return right
+    best_fit = _fit(best[0], cols)
+    for k in range(1, min(short, len(lead)) + 1):  # k merged cells left out, the rest lost at the end
+        drop = set(lead[:k])
+        it = iter(zip(cells, at, strict=True))
+        placed = [("", (start, start)) if i in drop else next(it, ("", (end, end))) for i in range(cols.n)]
+        fit = _fit([c for c, _ in placed], cols)
+        if fit > best_fit:
+            best, best_fit = ([c for c, _ in placed], [a for _, a in placed]), fit
+    return best
 
 
 def _fit(cells: list[str], cols: _Cols) -> int:

@@ -136,6 +136,8 @@ def _name_markers(name: str, notes: dict[int, str]) -> tuple[str, list[tuple[int
             break
         marks.append((int(hit.group(1)), out[: hit.start()]))
         out = out[: hit.start()] + out[hit.end() :]
+    if not notes:  # a copy without the table's notes still marks them in names (城市2空气质量)
+        out = _NAME_FN.sub("", out)
     if out.endswith(("*", "＊")) and 0 in notes:
         marks.append((0, out[:-1]))
         out = out[:-1]

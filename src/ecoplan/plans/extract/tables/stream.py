@@ -324,8 +324,11 @@ def _parse_stream(
     out: list[ExtractedIndicator] = []
     carry: list[tuple[int, str, tuple[str | None, str | None]]] = []
     prev: tuple[_NameInfo, str | None] | None = None
+    dropped: list[NotUnderstood] = []
     for row, info, sg in zip(rows, infos, segs, strict=True):
-        if sg is None:
+        if sg is None:  # its values read no way that fits the columns and the unit (667 in a % row)
+            values = _squash(text[row.core_start : row.end])
+            dropped.append(NotUnderstood(values, info.name, Span.of(text, info.text_start, row.end)))
             continue
         scope = (info.category, info.subcategory)
         carry = [c for c in carry if c[2] == scope]
@@ -375,6 +378,6 @@ def _parse_stream(
         )
         for a, b in (r.lost for r in rows if r.lost is not None)
     ]
-    unread += [n for row in out for n in row.not_understood]
+    unread += dropped + [n for row in out for n in row.not_understood]
     unread.sort(key=lambda n: n.span.start)
     return ExtractedTable(title, years, out, notes, Span.of(text, title_start, end), unread)
