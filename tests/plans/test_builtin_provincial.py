@@ -166,7 +166,9 @@ def test_cli_lists_and_assesses(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["init", "--db", db, "--lang", "en"]).exit_code == 0
     listed = runner.invoke(app, ["plans", "list", "--db", db, "--lang", "en"])
-    assert listed.exit_code == 0 and "zhejiang-14th-eco" in listed.output
+    assert listed.exit_code == 0, listed.output
+    for plan_id in ("zhejiang-14th-eco", "shanghai-14th-eco", "henan-14th-eco", "hebei-14th-eco"):
+        assert plan_id in listed.output
     imported = runner.invoke(app, ["values", "import", str(CSV_PATH), "--db", db, "--lang", "en"])
     assert imported.exit_code == 0, imported.output
     for year, shown in (("2025", None), ("2022", "97.6")):
