@@ -259,6 +259,37 @@ def test_a_lost_less_than_reads_as_the_plain_number() -> None:
     assert row.targets == [(2030, "27")]
 
 
+def test_flattened_table_with_bars_scattered_over_its_lines() -> None:
+    """A forum repost: ``| 76。7`` cells, ``1。空气质量`` sub-headings, note digits without the notes."""
+    text = (LAYOUTS / "bars_cells.txt").read_text("utf-8")
+    table = only_table(text)
+    assert table.years == [2015, 2020]
+    assert [(r.name_zh, r.category_zh, r.baseline, r.targets, r.attribute) for r in table.indicators] == [
+        ("地级及以上城市空气质量优良天数比率", "生态环境质量", (2015, 76.7), [(2020, ">80")], "binding"),
+        ("细颗粒物未达标地级及以上城市浓度下降", "生态环境质量", None, [(2020, "〔18〕")], "binding"),
+        ("地表水质量劣Ⅴ类水体比例", "生态环境质量", (2015, 9.7), [(2020, "<5")], "binding"),
+    ]
+    # 667 is no percentage (the copy glued a junk 7 to 66): the row is reported, not dropped
+    [nu] = table.not_understood
+    assert nu.row == "地表水质量达到或好于Ⅲ类水体比例"
+    assert nu.span.quote.startswith("地表水质量3达到") and "667" in nu.span.quote
+    assert text[nu.span.start : nu.span.end] == nu.span.quote
+
+
+def test_pipe_table_cut_inside_a_row() -> None:
+    """The stored text ends inside row 2, whose merged category cell is left out."""
+    text = (
+        "目标指标是:\n指标类别 | 序号 | 指标名称 | 2020年现状 | 2025年目标值 | 指标性质 |\n"
+        "环境质量 | 1 | 空气质量优良天数比例(%) | 100 | 97%以上 | 约束性 |\n"
+        "2 | 细颗粒物(PM2.5)平均浓度(ug/m"
+    )
+    rows = only_table(text).indicators
+    assert [(r.name_zh, r.unit, r.category_zh, r.baseline, r.targets) for r in rows] == [
+        ("空气质量优良天数比例", "%", "环境质量", (2020, 100.0), [(2025, "97%以上")]),
+        ("细颗粒物（PM2.5）平均浓度", "", "环境质量", None, []),
+    ]
+
+
 # ---------------------------------------------------------------- cell readers (Hypothesis)
 
 _NUMBERS = st.builds(
