@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -37,7 +38,7 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ecoplan]:
         yield ep
 
 
-def _by_id(ep: Ecoplan, region: str | None = None, as_of: str | None = None) -> dict[str, dict]:
+def _by_id(ep: Ecoplan, region: str | None = None, as_of: str | None = None) -> dict[str, dict[str, Any]]:
     return {d["indicator"]: d for d in plan_lineage(ep, "t15-eco", region, as_of).to_dict()["links"]}
 
 
