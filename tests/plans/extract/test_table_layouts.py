@@ -134,6 +134,9 @@ def test_merged_category_table_end_to_end(tmp_path: Path) -> None:
     ]
     assert [t.year for i in inds for t in i.targets] == [2030] * 5
     assert sum(i.attribute.value == "binding" for i in inds) == 4
+    # a plain 27 under a lower-is-better indicator (a lost ＜) is judged as "at most 27"
+    assert inds[0].direction.value == "lower"
+    assert [i.direction.value for i in inds[1:]] == ["higher", "higher", "lower", "higher"]
 
 
 # ---------------------------------------------------------------- sub-rows
@@ -319,7 +322,9 @@ _REAL_TOKENS = {
     "m3",
 }
 _JUNK = st.from_regex(r"[A-Za-z][A-Za-z0-9]{1,6}", fullmatch=True).filter(
-    lambda s: any(c.isdigit() for c in s) and s.lower() not in _REAL_TOKENS
+    lambda s: (
+        any(c.isdigit() for c in s) and s.lower() not in _REAL_TOKENS and not re.fullmatch(r"[lIO][0-9]+", s)
+    )
 )
 
 
@@ -353,6 +358,7 @@ REAL = [
     "劣V类水体比例",
     "单位GDP能耗",
     "氨氮NH3排放",
+    "毒害草治理l2万公顷",
 ]
 
 

@@ -34,6 +34,8 @@ _KEEP = frozenset(t.lower() for t in ALLOWED_LATIN) | {
     *("gdp", "vocs", "voc", "nox", "so2", "no2", "co2", "nh3", "codcr", "codmn", "pm25", "aqi"),
     *("i", "ii", "iii", "iv", "v", "vi", "db", "dba", "mw", "gw", "kw", "hm2", "mu", "t", "l", "m", "km3"),
 }
+# l/I/O read for 1/0 at the start of a number (治理l2万公顷): OCR, not junk (the normaliser mends it)
+_OCR_DIGITS = re.compile(r"[lIO][0-9]+")
 _VALUE_END = "0-9%％〕\\]】"
 _JUNK = re.compile(
     rf"(?<=[{_VALUE_END}）)\u3400-\u9fff])([ \t]?)([A-Za-z][A-Za-z0-9]{{1,7}})"
@@ -51,7 +53,7 @@ _LABEL = re.compile(
 
 def is_junk(token: str, after_value: bool) -> bool:
     """Whether ``token`` (ASCII letters/digits glued to a cell's end) is anti-scraping junk."""
-    if token.lower() in _KEEP:
+    if token.lower() in _KEEP or _OCR_DIGITS.fullmatch(token):
         return False
     if after_value:
         return True
