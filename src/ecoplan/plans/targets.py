@@ -40,7 +40,9 @@ written                   kind       meaning
 ``有效保障``,             qualitative a stated aim no single number can judge:
 ``与GDP增长同步``,                   shown as "not judged quantitatively"
 ``保持在合理区间``,
-``持续改善``, ``定性``
+``持续改善``, ``全面达标``,
+``稳定达到Ⅱ类``, ``以Ⅱ类为主``,
+``定性``
 ``力争X``                 (any)      the target X as a stretch goal (``stretch``)
 ``-``, ``—``, empty       none       no quantitative target
 ========================  =========  ==============================================
@@ -60,6 +62,7 @@ from enum import StrEnum
 from ecoplan.core.errors import TargetSyntaxError
 
 __all__ = [
+    "QUALITATIVE_PHRASE",
     "Op",
     "Target",
     "TargetKind",
@@ -240,13 +243,19 @@ _CUMULATIVE = re.compile(
 )
 _MAINTAIN_AT = re.compile(rf"^(?:稳定在|保持在|稳定于|保持){_NUM}{_UNITS}(?P<suf>以上|以下)?$")
 #: Aims no single number can judge (written in a target cell or after a name).
-_QUALITATIVE = re.compile(
-    r"^(?:定性|定性指标|(?:得到)?有效保障|(?:得到)?有效保护|"
+_CLASS = r"(?:[IV]+|[ⅠⅡⅢⅣⅤ]+)类"
+#: Aims no single number can judge, as a pattern without anchors (the prose reader
+#: finds them at the end of a clause: "重点建设用地安全利用率有效保障").
+QUALITATIVE_PHRASE = (
+    r"(?:定性|定性指标|(?:得到)?有效保障|(?:得到)?有效保护|(?:增长趋势)?得到有效(?:控制|遏制|管控)|"
     r"与(?:GDP|国内生产总值|地区生产总值|经济|经济增长)(?:增长)?(?:基本)?同步(?:增长)?|"
     r"(?:保持|稳定|处于|运行)(?:在)?合理区间(?:内)?|"
     r"(?:持续|明显|显著|稳步|逐步|逐年|进一步|总体)(?:改善|提升|提高|增加|下降|降低|减少|好转)|"
-    r"(?:持续)?改善|稳步推进|有所(?:改善|提升|提高|下降))$"
+    r"(?:持续)?改善|稳步推进|有所(?:改善|提升|提高|下降)|"
+    r"(?:全面|稳定|总体|基本|持续)?达标|"
+    rf"(?:稳定)?(?:达到|保持)(?:或好于|或优于)?(?:地表水)?{_CLASS}(?:及以上)?(?:水质)?(?:标准)?|以{_CLASS}为主)"
 )
+_QUALITATIVE = re.compile(rf"^{QUALITATIVE_PHRASE}$")
 _FILLERS = re.compile(r"^(?:达到|确保|控制在|降至|提高到|提高至|下降到|下降至|不低于达到)")
 
 

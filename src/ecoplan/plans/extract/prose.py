@@ -50,7 +50,8 @@ __all__ = ["ProseNotUnderstood", "ProseTargets", "extract_prose_targets", "read_
 _SPACE = " \t\u3000\u2002\u2003\u00a0\r"
 _TERMINATORS = "。；！？：:;"
 _NUM = r"(\d+(?:\.\d+)?)"
-_DEADLINE = re.compile(r"^(?:到|至|于)(\d{4})年(?:底|末)?(?:前)?|^(\d{4})年(?:底|末)?前")
+#: "到2025年", "明确到2025年" (a few words may lead), "2025年前".
+_DEADLINE = re.compile(r"^[^\d，,]{0,6}?(?:到|至|于)(\d{4})年(?:底|末)?(?:前)?|^(\d{4})年(?:底|末)?前")
 _BASELINE = re.compile(
     rf"^(?P<name>.+?)(?:为|是|达到|达|提升至|提升到|提高到|提高至|下降到|下降至|降至|降到|"
     rf"由{_NUM}{UNIT}?(?:下降|降低|减少|提高|提升|上升|增加)(?:到|至))?"
@@ -292,12 +293,16 @@ def read_prose_targets(doc: Document, *, base_year: int | None = None) -> ProseT
         first_of.setdefault(core, (b_value, b_unit))
         first_in.setdefault((core, b_unit), b_value)
     rows: dict[str, _Row] = {}  # by name: one indicator, its targets by year
+    other_year: set[int] = set()
     for name, expr, unit, year, cl, since in found:
         if base_year is not None and year <= base_year:
             continue
-        if since is not None and base_year is not None and since != base_year:
-            # 比2005年下降70%: a change from another year than the base year is no 〔x〕
-            unread.append(ProseNotUnderstood(t.span(doc.text, cl.start, cl.end), "other_base_year"))
+        if since is not None and since not in (base_year, (year - 1) // 5 * 5):
+            # 比2005年下降70%: a change from another year than the base year (the plan's, or
+            # that of the five-year period of the target year) is no 〔x〕
+            if cl.start not in other_year:  # once for a clause of several indicators (分别)
+                other_year.add(cl.start)
+                unread.append(ProseNotUnderstood(t.span(doc.text, cl.start, cl.end), "other_base_year"))
             continue
         row = rows.get(name)
         if row is None:

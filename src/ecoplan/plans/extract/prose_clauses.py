@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass
 
 from ecoplan.plans.extract.tables import as_cumulative_change
+from ecoplan.plans.targets import QUALITATIVE_PHRASE
 
 __all__ = ["Reading", "looks_like_target", "read_clause", "unit_of"]
 
@@ -50,7 +51,7 @@ UNIT = (
 )
 VERBS = (
     "降至|降到|下降至|下降到|降低至|降低到|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|上升到|上升至|"
-    "达到|达|控制在|稳定在|保持在|不低于|不超过|不高于|不少于|低于|高于|超过"
+    "达到|达|控制在|稳定在|保持在|不低于|不超过|不高于|不少于|低于|高于|超过|小于|大于|为"
 )
 _DIRS = "下降|降低|减少|削减|提高|提升|增加|上升|增长"
 _CLAUSE_LEVEL = re.compile(
@@ -70,16 +71,23 @@ _CLAUSE_HANDED_DOWN = re.compile(
 )
 _CLAUSE_ELIMINATE = re.compile(r"^(?P<subj>.*?)(?P<how>全面消除|基本消除)(?P<obj>.*)$")
 _CLAUSE_WORDED = re.compile(
-    r"^(?P<name>.+?)(?P<expr>稳中向好|得到有效保障|有效保障|与(?:GDP|国内生产总值|地区生产总值|经济)(?:增长)?(?:基本)?同步|"
-    r"保持在合理区间|保持稳定|只增不减|不降低|不减少)$"
+    rf"^(?P<name>.+?)(?P<expr>稳中向好|保持稳定|只增不减|不降低|不减少|{QUALITATIVE_PHRASE})$"
+)
+#: "…将按国家、四川省下达的任务逐年下降": handed down, by whom the last one names.
+_CLAUSE_AS_HANDED = re.compile(
+    r"^(?P<name>.+?)按(?P<who>.{0,12}?)下达的?(?:目标|任务|指标|要求)(?:逐年)?.{0,4}$"
 )
 _LEADING_FILLER = re.compile(r"^(?:并|且|使|其中|同时|以及|和|确保|全面|进一步|持续|全省|全市|全国)+")
 _TRAILING_HOW = re.compile(r"(?:确保|力争|要|将)$")
 _PER_UNIT = re.compile(r"^(单位(?:地区生产总值|国内生产总值|GDP))")
 #: Where the shared head of "X和Y…排放总量" starts in the last name.
-_HEAD = re.compile(r"单位|排放|浓度|比例|比率|占比|比重|总量|覆盖率|利用率|达标率|处理率|治理率|强度|消耗")
+_HEAD = re.compile(
+    r"污水|生活|年均|平均|单位|排放|浓度|比例|比率|占比|比重|总量|覆盖率|利用率|达标率|处理率|治理率|强度|消耗"
+)
 #: A name that is already an indicator's (it gets no shared head).
 _NAMED = re.compile(r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|面积|强度|消耗|能耗|排放)$")
+#: A name of a whole, never per unit of GDP.
+_WHOLE = re.compile(r"(?:率|比例|比率|比重|占比|浓度|总量|面积)$")
 _PERCENT_NAME = re.compile(r"(?:率|比例|比率|比重|盖度|占比|下降|降低|减少)$")
 _INDICATOR_WORD = re.compile(
     r"率|比例|比率|比重|占比|浓度|排放|总量|面积|覆盖|天数|指数|强度|消耗|能耗|用水量|盖度|水质|达标|断面|蓄积"
@@ -121,7 +129,9 @@ def percent_name(name: str) -> bool:
 
 
 #: A general aim without a number ("空气质量持续改善"): understood, but no indicator target.
-_GENERAL_AIM = re.compile(r"(?:持续|明显|显著|稳步|逐步|进一步|稳定)(?:改善|下降|降低|减少|提升|提高|好转)$")
+_GENERAL_AIM = re.compile(
+    r"(?:持续|明显|显著|稳步|逐步|逐年|进一步|稳定|总体|有所)?(?:改善|下降|降低|减少|提升|提高|增加|好转)$|稳步推进$"
+)
 
 
 def looks_like_target(clause: str) -> bool:
@@ -147,8 +157,10 @@ def split_names(name: str) -> list[str]:
         return [name]
     last = parts[-1]
     prefix = _PER_UNIT.match(parts[0])
-    if prefix and not _PER_UNIT.match(last):
-        return [parts[0]] + [prefix.group(1) + p for p in parts[1:]]
+    if prefix and not _PER_UNIT.match(last):  # 单位GDP能耗和二氧化碳排放: per unit GDP both
+        return [parts[0]] + [
+            p if _PER_UNIT.match(p) or _WHOLE.search(p) else prefix.group(1) + p for p in parts[1:]
+        ]
     head = _HEAD.search(last)
     if head is None or head.start() == 0:
         return parts
@@ -221,6 +233,12 @@ def read_clause(clause: str) -> Reading:
         name = clean(m.group("name"))
         expr = {"省": "省下达", "市": "市下达"}.get(m.group("who"), "国家下达")
         return Reading([(name, expr, "%" if percent_name(name) else "")], base=name)
+    m = _CLAUSE_AS_HANDED.match(clause)
+    if m:
+        who = m.group("who")
+        expr = "省下达" if "省" in who else "市下达" if "市" in who else "国家下达"
+        names = split_names(clean(m.group("name")))
+        return Reading([(n, expr, "%" if percent_name(n) else "") for n in names], base=names[-1])
     m = _CLAUSE_ELIMINATE.match(clause)
     if m and len(m.group("obj")) <= 12 and (m.group("subj") or m.group("obj")):
         name = clean(m.group("subj")) + m.group("obj")
@@ -233,7 +251,7 @@ def read_clause(clause: str) -> Reading:
             expr = f"{num}左右"
         elif verb in ("稳定在", "保持在"):
             expr = f"{verb}{num}{suf}"
-        elif verb in ("不低于", "不超过", "不高于", "不少于", "低于", "高于", "超过"):
+        elif verb in ("不低于", "不超过", "不高于", "不少于", "低于", "高于", "超过", "小于", "大于"):
             expr = f"{verb}{num}"
         else:
             expr = f"{num}{'%' if unit == '%' else ''}{suf}"
@@ -241,6 +259,8 @@ def read_clause(clause: str) -> Reading:
         stretch = m.group("how") == "力争"
         return Reading([(name, as_cumulative_change(name, unit, expr), unit)], base=name, stretch=stretch)
     m = _CLAUSE_WORDED.match(clause)
+    if m and _GENERAL_AIM.fullmatch(m.group("expr")):
+        return Reading([])  # understood: a general aim, no indicator target
     if m:
         name = clean(m.group("name"))
         return Reading([(name, m.group("expr"), "%" if percent_name(name) else "")], base=name)
