@@ -44,12 +44,41 @@ Reading rules
 * A plain-number target of a ``…减少/下降/降低（%）`` indicator is a change since
   the base year and is written as a cumulative target (``12`` → ``〔12〕``).
 
+Layouts and notations of reprinted and recent plans (issue 13)
+-------------------------------------------------------------
+* Category and 序号 columns before the name (``类别 序号 指标 2025年 2030年 属性``):
+  a merged category cell left empty is carried down; in a grid, a row that *left
+  out* its empty merged cells (``| 2 | 地级… | 87.2 | 88 | 约束性 |``, one cell
+  fewer) is placed by the header's columns, and so is a row cut by the text's end;
+  in a stream the 序号 separates the category from the name, and a category on a
+  line of its own (or a known category name on a flattened line) is split off.
+* A numbered row without values (``1 | 主要污染物排放总量减少（%）|  |  |``) heads
+  its sub-rows (``化学需氧量`` → ``化学需氧量排放总量减少``, the heading's unit and
+  merged attribute); labels ``16.`` ``（3）`` ``①`` are stripped from names;
+  ``（PM2.5）`` inside a name is a symbol, not the unit; ``指标性质`` is the attribute
+  column.
+* ``*`` on a value: the ``*`` note (``注：*为2019年数据``, ``带*的为2024年数据``, also as
+  a numbered note) gives the baseline year; the note is kept as a footnote.
+* ``〔x〕`` in the baseline column is the previous period's cumulative achievement,
+  not a level: ``baseline`` stays None, ``baseline_cumulative`` keeps ``〔x〕`` and a
+  footnote says so (``extract_tables.cumulative_baseline``); ``〔16〕左右`` is one cell.
+* Cells are read on :func:`.cellnorm.mask_cells` of the text: ``87。5``/``0，6`` are
+  87.5/0.6, anti-scraping ASCII glued to a cell (``87.5xK3p``, ``约束性Qz9``) is
+  blanked, real symbols and units (PM2.5, SO2, NOx, VOCs, GDP, mg/L, km²) are kept;
+  the text keeps its length, so spans quote the document as printed. Bars scattered
+  through a flattened table (``| 76。7``) separate cells like spaces.
+* Nothing is dropped silently: a cell the reader cannot read (a target the grammar
+  rejects, text in the baseline column, a value in the name column, a row whose
+  values fit no reading) is a :class:`NotUnderstood` (cell, row, span) on its row
+  and on the table; the raw cell stays in ``cells``.
+
 Every target is checked against :func:`~ecoplan.plans.targets.parse_target`;
 one the grammar rejects is dropped and lowers the row's confidence.
 
 Modules
 -------
 :mod:`.model` (the result types), :mod:`.text` (cells, names, units),
+:mod:`.cellnorm` (junk and full-width decimal points masked, number labels),
 :mod:`.target_cells` (targets against the grammar), :mod:`.notes` (``注：``),
 :mod:`.cells` (lexing a value chunk), :mod:`.segment` (splitting glued values),
 :mod:`.header` (header row and title), :mod:`.rows` (cells to indicators),
