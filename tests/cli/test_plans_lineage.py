@@ -114,3 +114,21 @@ def test_bad_as_of_fails_clearly(db: str) -> None:
     code, output = _run("plans", "lineage", "t15-eco", "--as-of", "yesterday", "--db", db, "--lang", "en")
     assert code == 1
     assert "as_of must be a date YYYY-MM-DD or an ISO timestamp (got yesterday)" in output
+
+
+def test_import_warns_of_a_link_to_a_plan_not_stored(tmp_path: Path) -> None:
+    fresh = str(tmp_path / "fresh.duckdb")
+    assert _run("init", "--db", fresh)[0] == 0
+    path = tmp_path / "t15.yaml"
+    path.write_text(yaml.safe_dump(plan15(), allow_unicode=True), encoding="utf-8")
+    code, output = _run("plans", "import", str(path), "--db", fresh, "--lang", "en")
+    assert code == 0, output  # stored: the predecessor may come later
+    assert (
+        "plan t15-eco, field indicators[0].predecessor, indicator pm25: "
+        "predecessor plan t14-eco is not loaded" in (" ".join(output.split()))
+    )
+    p14 = tmp_path / "t14.yaml"
+    p14.write_text(yaml.safe_dump(plan14(), allow_unicode=True), encoding="utf-8")
+    code, output = _run("plans", "import", str(p14), "--db", fresh, "--lang", "en")
+    assert code == 0 and "predecessor" not in output
+    assert _run("plans", "check", "--db", fresh)[0] == 0

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ecoplan.app.lineage import check_stored_links
 from ecoplan.cli.root import app
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import (
@@ -145,6 +146,7 @@ def plans_import(
     try:
         with _session(db, lang) as ep:
             plan, changed = ep.import_plan(file, replace=replace)
+            broken = check_stored_links(ep, plan.id)
     except EcoplanError as exc:
         _fail(exc, lang)
     w = words(lang)
@@ -156,6 +158,7 @@ def plans_import(
         state=w("cli.plans.stored" if changed else "cli.plans.unchanged"),
     )
     say(line)
+    plans_lineage.warn_links(broken, lang)  # e.g. to a plan not yet stored: `ecoplan plans check`
 
 
 class ExtractFmt(StrEnum):

@@ -33,8 +33,9 @@ from ecoplan.kit.cli import (
     words,
 )
 from ecoplan.kit.options import TableFmt
+from ecoplan.plans.lineage import Link
 
-__all__ = ["plans_check", "plans_lineage"]
+__all__ = ["plans_check", "plans_lineage", "warn_links"]
 
 
 def _number(x: Any) -> str:
@@ -67,6 +68,20 @@ def _base_cell(d: dict[str, Any], lang: str) -> str:
     if b["source"] == "plan" and b["file"]:
         lines.append(b["file"])
     return "\n".join(lines)
+
+
+def warn_links(broken: list[Link], lang: str) -> None:
+    """Each broken link on stderr, one line each (``plans import``, ``plans check``)."""
+    w = words(lang)
+    for link in broken:
+        line = w(
+            "cli.lineage.problem",
+            plan=link.plan.id,
+            field=link.field,
+            indicator=link.indicator.id,
+            why=link.problem_text(lang),
+        )
+        err.print(escape(line), highlight=False, soft_wrap=True)
 
 
 @plans_app.command("lineage")
@@ -143,13 +158,5 @@ def plans_check(
         say(w("cli.lineage.check_ok", n=n))
         return
     err.print(escape(w("cli.lineage.check_problems", n=len(problems))), highlight=False)
-    for link in problems:
-        line = w(
-            "cli.lineage.problem",
-            plan=link.plan.id,
-            field=link.field,
-            indicator=link.indicator.id,
-            why=link.problem_text(lang),
-        )
-        err.print(escape(line), highlight=False, soft_wrap=True)
+    warn_links(problems, lang)
     raise typer.Exit(1)
