@@ -51,7 +51,15 @@ def demo_values_path() -> Path:
 #: The demo value files ``ecoplan init --demo`` loads, each with the date its values count
 #: as recorded (as-of queries): the 13th period's figures, then the 14th's (2021–2025,
 #: published up to March 2026).
-_DEMO_FILES = (("cn_13th_values.csv", "2021-06-30"), ("cn_14th_values.csv", "2026-03-31"))
+_DEMO_FILES = (
+    ("cn_13th_values.csv", "2021-06-30"),
+    ("cn_14th_values.csv", "2026-03-31"),
+    ("cn_beautiful_china_values.csv", "2026-03-31"),
+    ("zhejiang_14th_values.csv", "2026-03-31"),
+    ("shanghai_14th_values.csv", "2026-03-31"),
+    ("henan_14th_values.csv", "2026-03-31"),
+    ("hebei_14th_values.csv", "2026-03-31"),
+)
 
 
 def demo_value_files() -> tuple[tuple[Path, str], ...]:
