@@ -22,7 +22,7 @@ from ecoplan.app import Ecoplan
 from ecoplan.app.lineage import check_stored_links, plan_lineage
 from ecoplan.assess.lineage import LinkVerdict, assess_link
 from ecoplan.assess.model import Observation
-from ecoplan.core.errors import NotFound
+from ecoplan.core.errors import NotFound, OutOfScope
 from ecoplan.plans.lineage import links_of
 from ecoplan.plans.model import Relation
 from ecoplan.plans.serialize import plan_from_mapping
@@ -141,6 +141,8 @@ def test_unknown_plan_or_region(stored: Ecoplan) -> None:
         plan_lineage(stored, "t16-eco")
     with pytest.raises(NotFound):
         plan_lineage(stored, "t15-eco", "999999")
+    with pytest.raises(OutOfScope, match="outside the territory"):
+        plan_lineage(stored, "jiangmen-13th-eco", "110000")  # Beijing is not in Jiangmen
     assert check_stored_links(stored) == []
 
 

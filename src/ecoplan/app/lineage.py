@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ecoplan.app.assessment import check_scope
 from ecoplan.assess.lineage import LinkAssessment, assess_link
 from ecoplan.core.errors import EcoplanError
 from ecoplan.plans.lineage import Link, broken_links, links_of
@@ -88,6 +89,8 @@ def plan_lineage(
     ------
     ecoplan.core.errors.NotFound
         An unknown plan or region.
+    ecoplan.core.errors.OutOfScope
+        A region outside the plan's territory.
     ecoplan.core.errors.EcoplanError
         An ``as_of`` that is not a date or an ISO timestamp.
     """
@@ -95,6 +98,7 @@ def plan_lineage(
     plan = ep.definition(plan_id)
     where = region or plan.region
     ep.region(where)
+    check_scope(ep.catalog, plan, plan.base_year, where)  # OutOfScope: a region outside the plan's territory
     if not any(ind.predecessors for ind in plan.indicators):
         return PlanLineage(plan, where, as_of)
     plans = _plans_named(ep, plan)
