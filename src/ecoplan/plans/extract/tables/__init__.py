@@ -61,7 +61,7 @@ Layouts and notations of reprinted and recent plans (issue 13)
   a numbered note) gives the baseline year; the note is kept as a footnote.
 * ``〔x〕`` in the baseline column is the previous period's cumulative achievement,
   not a level: ``baseline`` stays None, ``baseline_cumulative`` keeps ``〔x〕`` and a
-  footnote says so (``extract_tables.cumulative_baseline``); ``〔16〕左右`` is one cell.
+  footnote says so (``extract.table.cumulative_baseline``); ``〔16〕左右`` is one cell.
 * Cells are read on :func:`.cellnorm.mask_cells` of the text: ``87。5``/``0，6`` are
   87.5/0.6, anti-scraping ASCII glued to a cell (``87.5xK3p``, ``约束性Qz9``) is
   blanked, real symbols and units (PM2.5, SO2, NOx, VOCs, GDP, mg/L, km²) are kept;

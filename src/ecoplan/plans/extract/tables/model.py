@@ -31,7 +31,7 @@ class NotUnderstood:
     def message(self, lang: str = "en") -> str:
         """``not understood: "…" (row …, characters a–b)``, for the extraction's warnings."""
         return word(
-            "extract_tables.not_understood",
+            "extract.table.not_understood",
             lang,
             cell=self.cell,
             row=self.row,
