@@ -78,12 +78,27 @@ def normalise_text(text: str, lang: str = "en") -> tuple[str, tuple[str, ...]]:
     content and is not noted (the seed with ``５G`` gets no note). Text that needs none of the clean-ups
     (the seeds, any clean simplified text) comes back unchanged with no notes.
     """
-    notes: list[str] = []
+    counts: dict[str, int] = {}
     for key, step in _STEPS:
         text, count = step(text)
-        if count and key not in _SILENT:
-            notes.append(word(f"extract.normalise.{key}", lang, count=count))
-    return text, tuple(notes)
+        counts[key] = count
+    # removing a gloss or a junk run can join the pieces of a number ("8（…）O.5")
+    # or of another gloss or run: again until nothing changes (one more pass on a
+    # dirty text, none on a clean one)
+    for _ in range(_MAX_ROUNDS):
+        changed = False
+        for key, step in _REMOVALS:
+            text, count = step(text)
+            counts[key] = counts.get(key, 0) + count
+            changed = changed or count > 0
+        if not changed:
+            break
+    notes = tuple(
+        word(f"extract.normalise.{key}", lang, count=count)
+        for key, count in counts.items()
+        if count and key not in _SILENT
+    )
+    return text, notes
 
 
 # ---------------------------------------------------------------------------
@@ -209,12 +224,22 @@ def _is_traditional(found: int, total: int) -> bool:
     return found >= _MIN_TRADITIONAL and found >= total * _TRADITIONAL_SHARE
 
 
+# a character outside the Basic Multilingual Plane: OpenCC gives 𫫇 (U+2AAC7) for 噁,
+# the 2013 standard form; simplified texts write 二噁英, so the character stays
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 def _convert(stretch: str, cmap: dict[str, str]) -> str:
     conv = _converter()
+    table = {ord(k): v for k, v in cmap.items() if not _ASTRAL.match(v)}
     out = []
     for piece in _SENTENCE_END.split(stretch):
         s = conv.convert(piece) if piece else piece
-        out.append(s if len(s) == len(piece) else piece.translate({ord(k): v for k, v in cmap.items()}))
+        if len(s) != len(piece):
+            s = piece.translate(table)
+        elif _ASTRAL.search(s):
+            s = _ASTRAL.sub(lambda m, orig=piece: orig[m.start()], s)
+        out.append(s)
     return "".join(out)
 
 
@@ -345,14 +370,15 @@ def fix_ocr_numbers(text: str) -> tuple[str, int]:
 
 _DASH = "-—–－─━~～·"
 _PAGE_LINE = re.compile(
-    rf"(?m)^[ \t\u3000]*(?:[{_DASH}]+[ \t\u3000]*[0-9]{{1,4}}[ \t\u3000]*[{_DASH}]+"
-    r"|第[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页"
+    rf"(?m)^[ \t\u3000]*(?:[{_DASH}]+[ \t\u3000]*[1-9][0-9]{{0,3}}[ \t\u3000]*[{_DASH}]+"
+    r"|第[ \t\u3000]*[1-9][0-9]{0,3}[ \t\u3000]*页"
     r"(?:[ \t\u3000]*[,，/]?[ \t\u3000]*共[ \t\u3000]*[0-9]{1,4}[ \t\u3000]*页)?"
-    r"|[Pp]age[ \t]*[0-9]{1,4}(?:[ \t]*(?:of|/)[ \t]*[0-9]{1,4})?"
+    r"|[Pp]age[ \t]*[1-9][0-9]{0,3}(?:[ \t]*(?:of|/)[ \t]*[0-9]{1,4})?"
     r")[ \t\u3000]*(?:\n|$)"
 )
 _HEADER_MAX = 40
 _HEADER_MIN_PAGES = 3
+_MIN_PAGE_LINES = 2
 
 
 def drop_page_furniture(text: str) -> tuple[str, int]:
@@ -360,24 +386,29 @@ def drop_page_furniture(text: str) -> tuple[str, int]:
     ``(text, lines removed)``.
 
     A page-number line is ``— 12 —``, ``- 3 -``, ``第3页 共45页`` or ``Page 3
-    of 45`` alone on its line. A running header or footer is a short line (at
+    of 45`` alone on its line, page numbers starting at 1; a text with one such
+    line keeps it (furniture repeats page after page). A running header or footer is a short line (at
     most 40 characters) right before or after a page-number line (blank lines
-    between allowed), the same at three pages or more. A 上接/下转 newspaper jump
+    between allowed), the same beside three page numbers or more, and beside
+    half of them at least; the same line as the first page's title, far from any
+    page number, stays. A 上接/下转 newspaper jump
     is not page furniture: :func:`~ecoplan.plans.extract.document.find_page_jumps`
     reads those.
     """
     pages = list(_PAGE_LINE.finditer(text))
-    if not pages:
-        return text, 0
+    if len(pages) < _MIN_PAGE_LINES:
+        return text, 0  # furniture repeats page after page; one such line may be text
     cut: list[tuple[int, int]] = [(m.start(), m.end()) for m in pages]
     beside: list[tuple[str, int, int]] = []
     for m in pages:
         for line in (_line_before(text, m.start()), _line_after(text, m.end())):
             if line is not None:
                 beside.append(line)
+    beside = sorted(set(beside), key=lambda x: x[1])  # a line between two page numbers once
     counts = Counter(s for s, _, _ in beside)
+    least = max(_HEADER_MIN_PAGES, (len(pages) + 1) // 2)
     for s, a, b in beside:
-        if counts[s] >= _HEADER_MIN_PAGES:
+        if counts[s] >= least:
             cut.append((a, b))
     cut.sort()
     out: list[str] = []
@@ -599,6 +630,10 @@ def _formula(s: str) -> bool:
     return bool(s)
 
 
+def _known(token: str) -> bool:
+    return token.lower() in WHITELIST or _formula(token)
+
+
 def is_junk(run: str) -> bool:
     """Whether an ASCII run looks like anti-scraping junk rather than content.
 
@@ -729,11 +764,14 @@ def drop_junk(text: str) -> tuple[str, int]:
             continue
         run = m.group(0)
         lo, hi = 0, len(run)
-        if left not in "%％":
-            lead = _LEAD_NUMBER.match(run)
-            if lead:
-                lo = lead.end()
-        if right in "%％.．":
+        lead = _LEAD_NUMBER.match(run)
+        if lead and (not left or left not in "%％"):
+            lo = lead.end()
+        elif lead and not _known(run[lead.end() :]):
+            pass  # after a %, a number glued to junk is junk too ("10%8gKq")
+        elif lead:
+            continue  # after a %, a number and a known token ("%0VOCs")
+        if right and right in "%％.．":
             tail = _TAIL_NUMBER.search(run, lo)
             if tail:
                 hi = tail.start()
@@ -754,8 +792,11 @@ _STEPS: Final[tuple[tuple[str, Step], ...]] = (
     ("invisible", strip_invisible),
     ("traditional", to_simplified),
     ("forms", fold_forms),
-    ("ocr_numbers", fix_ocr_numbers),
     ("page_furniture", drop_page_furniture),
+)
+_REMOVALS: Final[tuple[tuple[str, Step], ...]] = (
+    ("ocr_numbers", fix_ocr_numbers),
     ("pinyin", drop_pinyin),
     ("junk", drop_junk),
 )
+_MAX_ROUNDS: Final = 4
