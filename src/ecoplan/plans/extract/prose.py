@@ -38,6 +38,7 @@ from ecoplan.plans.extract.prose_clauses import (
     looks_like_target,
     percent_name,
     read_clause,
+    shorten,
     starts_with_verb,
     unit_of,
 )
@@ -158,6 +159,7 @@ class _Clause:
 #: PDF copies print 。 as '.').
 _SENTENCE = re.compile(r"(?:[^。！？.\n]|(?<=\d)\.(?=\d))+")
 #: A page footer inside a sentence of a PDF copy: "比2005年下降 —2— 70%".
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 _PAGE_MARK = re.compile(r"[—－]{1,2}\d{1,3}[—－]{1,2}")
 
 
@@ -219,8 +221,10 @@ def _read_sentences(
     found: list[_Found] = []
     stretch: dict[tuple[str, int], str] = {}
     unread: list[ProseNotUnderstood] = []
+    carried: int | None = None  # the deadline of the previous sentence of the paragraph
     for clauses in sentences:
-        year: int | None = None
+        year: int | None = carried if clauses[0].start > 0 and t.chars[clauses[0].start - 1] != "\n" else None
+        carried = None
         last: tuple[str, int] | None = None  # the target a following 力争 clause raises
         base = ""  # the last clause's indicator, for a clause without a name
         for cl in clauses:
@@ -238,13 +242,15 @@ def _read_sentences(
                     continue
             if year is None:
                 continue
+            carried = year
             text = _PAGE_MARK.sub("", text)
             if text.startswith("力争"):  # no target before it: the stretch goal is the target
                 text = text[2:]
             if base and starts_with_verb(text):
                 text = base + text
             reading = read_clause(text)
-            good = [(n, e, u) for n, e, u in reading.targets if _plausible(n) and _parses(e)]
+            named = [(n if _plausible(n) else shorten(n), e, u) for n, e, u in reading.targets]
+            good = [(n, e, u) for n, e, u in named if _plausible(n) and _parses(e)]
             if reading.stretch and last is not None and [n for n, *_ in good] == [last[0]]:
                 stretch.setdefault(last, good[0][1].rstrip("%"))
                 continue
@@ -254,7 +260,8 @@ def _read_sentences(
             if good:
                 base = reading.base
             elif looks_like_target(text):
-                reason = reading.problem or ("bad_target" if reading.targets else "no_form")
+                unparsed = any(_plausible(n) and not _parses(e) for n, e, _ in named)
+                reason = reading.problem or ("bad_target" if unparsed else "no_form")
                 unread.append(ProseNotUnderstood(t.span(doc_text, cl.start, cl.end), reason))
     return found, stretch, unread
 
@@ -304,9 +311,10 @@ def read_prose_targets(doc: Document, *, base_year: int | None = None) -> ProseT
                 other_year.add(cl.start)
                 unread.append(ProseNotUnderstood(t.span(doc.text, cl.start, cl.end), "other_base_year"))
             continue
-        row = rows.get(name)
+        key = _BRACKETED.sub("", name)  # "…优良(达到或优于Ⅲ类)比例" and "…优良比例": one indicator
+        row = rows.get(key)
         if row is None:
-            rows[name] = row = _Row(name, unit, cl)
+            rows[key] = row = _Row(name, unit, cl)
         row.add(year, expr)
     unread.sort(key=lambda n: n.span.start)
     out: list[ExtractedIndicator] = []

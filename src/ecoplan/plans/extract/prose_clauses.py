@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from ecoplan.plans.extract.tables import as_cumulative_change
 from ecoplan.plans.targets import QUALITATIVE_PHRASE
 
-__all__ = ["Reading", "looks_like_target", "read_clause", "unit_of"]
+__all__ = ["Reading", "looks_like_target", "read_clause", "shorten", "unit_of"]
 
 _NUM = r"(\d+(?:\.\d+)?)"
 UNIT = (
@@ -77,12 +77,12 @@ _CLAUSE_WORDED = re.compile(
 _CLAUSE_AS_HANDED = re.compile(
     r"^(?P<name>.+?)按(?P<who>.{0,12}?)下达的?(?:目标|任务|指标|要求)(?:逐年)?.{0,4}$"
 )
-_LEADING_FILLER = re.compile(r"^(?:并|且|使|其中|同时|以及|和|确保|全面|进一步|持续|全省|全市|全国)+")
-_TRAILING_HOW = re.compile(r"(?:确保|力争|要|将)$")
+_LEADING_FILLER = re.compile(r"^(?:并|且|使|其中|同时|以及|和|这|确保|全面|进一步|持续|全省|全市|全国)+")
+_TRAILING_HOW = re.compile(r"(?:总体|均|全部|确保|力争|要|将)+$")
 _PER_UNIT = re.compile(r"^(单位(?:地区生产总值|国内生产总值|GDP))")
 #: Where the shared head of "X和Y…排放总量" starts in the last name.
 _HEAD = re.compile(
-    r"污水|生活|年均|平均|单位|排放|浓度|比例|比率|占比|比重|总量|覆盖率|利用率|达标率|处理率|治理率|强度|消耗"
+    r"PM2\.5|PM10|细颗粒物|可吸入颗粒物|臭氧|污水|生活|年均|平均|单位|排放|浓度|比例|比率|占比|比重|总量|覆盖率|利用率|达标率|处理率|治理率|强度|消耗"
 )
 #: A name that is already an indicator's (it gets no shared head).
 _NAMED = re.compile(r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|面积|强度|消耗|能耗|排放)$")
@@ -134,13 +134,25 @@ _GENERAL_AIM = re.compile(
 )
 
 
+def shorten(name: str) -> str:
+    """A name too long to be one: "长江、黄河…辽河等七大重点流域…比例" → "七大重点流域…比例"."""
+    m = re.search(r"、[^、]*?等", name)
+    return name[m.end() :] if m and m.end() < len(name) else name
+
+
+#: A task, not a target: "降低港口船舶…排放", "持续降低新生产汽车的燃料消耗".
+_ACTION = re.compile(
+    r"^(?:持续|进一步|大力|逐步|积极|着力|全面)?(?:降低|提高|提升|减少|推进|加强|强化|实施|开展|推动|推广|控制|严格)"
+)
+
+
 def looks_like_target(clause: str) -> bool:
     """An indicator word and a number or a target word: a clause that should have been read.
 
     A general aim without a number (``…持续改善``, ``…明显提升``) is not: plans state many
     of them and none is an indicator target.
     """
-    if _GENERAL_AIM.search(clause) and not re.search(r"\d", clause):
+    if not re.search(r"\d", clause) and (_GENERAL_AIM.search(clause) or _ACTION.match(clause)):
         return False
     return bool(_INDICATOR_WORD.search(clause) and _TARGET_WORD.search(clause))
 
@@ -152,7 +164,9 @@ def starts_with_verb(clause: str) -> bool:
 
 def split_names(name: str) -> list[str]:
     """``X和Y排放总量`` → X排放总量, Y排放总量; ``单位GDP能耗和二氧化碳排放`` → both per unit GDP."""
-    parts = [p for p in re.split(r"和|、|与|及(?!以上|以下|其)", name) if p]
+    parts = [p for p in re.split(r"和|、|与", name) if p]
+    if len(parts) < 2:
+        parts = [p for p in re.split(r"及(?!以上|以下|其|周边)", name) if p]
     if len(parts) < 2:
         return [name]
     last = parts[-1]
@@ -242,7 +256,9 @@ def read_clause(clause: str) -> Reading:
     m = _CLAUSE_ELIMINATE.match(clause)
     if m and len(m.group("obj")) <= 12 and (m.group("subj") or m.group("obj")):
         name = clean(m.group("subj")) + m.group("obj")
-        return Reading([(name, m.group("how"), "%")], base=name)
+        names = split_names(name) if "、" in name else [name]  # 重污染天气、城市黑臭水体基本消除
+        units = ["%" if percent_name(n) or "水体" in n else "" for n in names]  # a share of water bodies
+        return Reading([(n, m.group("how"), u) for n, u in zip(names, units, strict=True)], base=names[-1])
     m = _CLAUSE_LEVEL.match(clause)
     if m:
         verb, num, suf = m.group("verb"), m.group(4), m.group("suf") or ""
