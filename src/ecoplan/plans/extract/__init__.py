@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +248,16 @@ def _direction(name: str, targets: list[tuple[int, str]]) -> str:
     return "lower" if any(w in name for w in _LOWER_WORDS) else "higher"
 
 
+def _within(found: list[Any], end: int) -> list[Any]:
+    """The prose targets of the plan's period: an outlook (展望2035年) states none of its targets."""
+    out = []
+    for ex in found:
+        targets = [(y, e) for y, e in ex.targets if y <= end]
+        if targets:
+            out.append(ex if targets == list(ex.targets) else replace(ex, targets=targets))
+    return out
+
+
 def _quiet(stage: str) -> None:
     """No progress wanted."""
 
@@ -281,7 +291,7 @@ def extract_text(doc: Document, *, progress: Progress | None = None, **overrides
     else:
         tell("prose")
         prose = read_prose_targets(doc, base_year=base_year)
-        found = prose.indicators
+        found = _within(prose.indicators, int(meta["end"]))
         unread.extend(prose.not_understood)
         source = "prose"
         if found:
