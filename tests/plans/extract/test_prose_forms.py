@@ -230,3 +230,14 @@ def test_any_text_reads_without_error_and_every_span_quotes_the_text(pieces: lis
             parse_target(expr)
     for n in got.not_understood:
         assert text[n.span.start : n.span.end] == n.span.quote
+
+
+def test_a_plan_whose_sentences_state_no_deadline_is_read_for_its_end_year() -> None:
+    text = "新时代美丽杭州建设三年行动计划（2023—2025年）。\n湿地保护率达到63%，中度污染天气基本消除。"
+    doc = Document(text=text, path="plan.txt", kind="text", encoding="utf-8")
+    assert read_prose_targets(doc).indicators == []  # no deadline: nothing, unless the end year is known
+    got = read_prose_targets(doc, base_year=2022, end_year=2025).indicators
+    assert [(i.name_zh, i.targets) for i in got] == [
+        ("湿地保护率", [(2025, "63%")]),
+        ("中度污染天气", [(2025, "基本消除")]),
+    ]

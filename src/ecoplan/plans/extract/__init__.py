@@ -290,7 +290,7 @@ def extract_text(doc: Document, *, progress: Progress | None = None, **overrides
             warnings.append(f"{len(tables)} indicator tables found; used “{table.title}” ({len(found)} rows)")
     else:
         tell("prose")
-        prose = read_prose_targets(doc, base_year=base_year)
+        prose = read_prose_targets(doc, base_year=base_year, end_year=int(meta["end"]))
         found = _within(prose.indicators, int(meta["end"]))
         unread.extend(prose.not_understood)
         source = "prose"

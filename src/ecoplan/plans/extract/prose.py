@@ -215,15 +215,20 @@ _Found = tuple[str, str, str, int, _Clause, int | None]  # name, expr, unit, yea
 
 
 def _read_sentences(
-    t: _Text, doc_text: str, sentences: list[list[_Clause]]
+    t: _Text, doc_text: str, sentences: list[list[_Clause]], default_year: int | None = None
 ) -> tuple[list[_Found], dict[tuple[str, int], str], list[ProseNotUnderstood]]:
-    """The targets of every target sentence, the stretch goals, and the clauses not understood."""
+    """The targets of every target sentence, the stretch goals, and the clauses not understood.
+
+    ``default_year``: the deadline of a sentence that states none (every sentence is then
+    a target sentence).
+    """
     found: list[_Found] = []
     stretch: dict[tuple[str, int], str] = {}
     unread: list[ProseNotUnderstood] = []
     carried: int | None = None  # the deadline of the previous sentence of the paragraph
     for clauses in sentences:
         year: int | None = carried if clauses[0].start > 0 and t.chars[clauses[0].start - 1] != "\n" else None
+        year = year or default_year
         carried = None
         last: tuple[str, int] | None = None  # the target a following 力争 clause raises
         base = ""  # the last clause's indicator, for a clause without a name
@@ -266,7 +271,9 @@ def _read_sentences(
     return found, stretch, unread
 
 
-def read_prose_targets(doc: Document, *, base_year: int | None = None) -> ProseTargets:
+def read_prose_targets(
+    doc: Document, *, base_year: int | None = None, end_year: int | None = None
+) -> ProseTargets:
     """Indicator targets stated in the running text of ``doc``, and the clauses not understood.
 
     Parameters
@@ -275,6 +282,10 @@ def read_prose_targets(doc: Document, *, base_year: int | None = None) -> ProseT
     base_year : int, optional
         The plan's base year (baselines are read from statements of that
         year). Default: five years before the most common target year.
+    end_year : int, optional
+        The plan's end year. When no sentence states a deadline (a plan whose
+        title gives its period: "三年行动计划（2023—2025年）… 湿地保护率达到63%"),
+        every sentence is read as a target for this year.
 
     Returns
     -------
@@ -287,6 +298,8 @@ def read_prose_targets(doc: Document, *, base_year: int | None = None) -> ProseT
     t = _squash(doc.text)
     sentences = _sentences(t)
     found, stretch_of, unread = _read_sentences(t, doc.text, sentences)
+    if not found and end_year is not None:
+        found, stretch_of, unread = _read_sentences(t, doc.text, sentences, default_year=end_year)
     if base_year is None:
         years = Counter(f[3] for f in found)
         base_year = years.most_common(1)[0][0] - 5 if years else None
