@@ -115,11 +115,38 @@ def test_the_baseline_stated_before_the_deadline_is_kept() -> None:
         ("重点建设用地安全利用率有效保障", [("重点建设用地安全利用率", "有效保障")]),
         ("生态系统质量稳中向好", [("生态系统质量", "稳中向好")]),
         ("新增水土流失综合治理面积1000平方公里", [("新增水土流失综合治理面积", "〔1000〕")]),
+        ("PM2.5年均浓度小于50微克/立方米", [("PM2.5年均浓度", "低于50")]),
+        ("要求空气优良率达到91.5%", [("空气优良率", "91.5")]),
+        (
+            "自然保护地面积比例、生态保护红线面积比例和基本水面率不减少",
+            [("自然保护地面积比例", "保持"), ("生态保护红线面积比例", "保持"), ("基本水面率", "保持")],
+        ),
+        ("重污染天气、城市黑臭水体基本消除", [("重污染天气", "基本消除"), ("城市黑臭水体", "基本消除")]),
+        (
+            "PM10和PM2.5年均浓度分别小于90微克/立方米、50微克/立方米",
+            [("PM10年均浓度", "低于90"), ("PM2.5年均浓度", "低于50")],
+        ),
+        ("全省国控断面水质以Ⅱ类为主", [("全省国控断面水质", "以II类为主")]),
+        ("长江黄河干流水质稳定达到Ⅱ类", [("长江黄河干流水质", "稳定达到II类")]),
+        ("七大重点流域水质优良比例总体达到70%以上", [("七大重点流域水质优良比例", "≥70")]),
     ],
 )
 def test_clause_forms(clauses: str, expected: list[tuple[str, str]]) -> None:
     got = targets(f"到2025年，{clauses}。")
     assert got == [(name, 2025, expr) for name, expr in expected]
+
+
+def test_a_yearly_rate_is_not_read_as_a_cumulative_change() -> None:
+    got = read("到2025年，单位GDP二氧化碳排放量年均降低3.2%。")
+    assert got.indicators == []
+    assert [(n.span.quote, n.reason) for n in got.not_understood] == [
+        ("单位GDP二氧化碳排放量年均降低3.2%", "annual_rate")
+    ]
+
+
+def test_the_deadline_carries_to_the_next_sentence_of_its_paragraph_only() -> None:
+    text = "到2025年，PM2.5浓度下降10%。汾渭平原PM2.5浓度下降15%。\n重点区域PM2.5浓度下降20%。"
+    assert targets(text) == [("PM2.5浓度", 2025, "〔10〕"), ("汾渭平原PM2.5浓度", 2025, "〔15〕")]
 
 
 def test_a_clause_without_a_name_takes_the_previous_indicator() -> None:

@@ -37,7 +37,7 @@ with no target before it, the target itself (``力争达到X`` → ``X``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ecoplan.plans.extract.tables import as_cumulative_change
 from ecoplan.plans.targets import QUALITATIVE_PHRASE
@@ -77,7 +77,9 @@ _CLAUSE_WORDED = re.compile(
 _CLAUSE_AS_HANDED = re.compile(
     r"^(?P<name>.+?)按(?P<who>.{0,12}?)下达的?(?:目标|任务|指标|要求)(?:逐年)?.{0,4}$"
 )
-_LEADING_FILLER = re.compile(r"^(?:并|且|使|其中|同时|以及|和|这|确保|全面|进一步|持续|全省|全市|全国)+")
+_LEADING_FILLER = re.compile(
+    r"^(?:并|且|使|其中|同时|以及|和|这|要求|提出|明确|确保|全面|进一步|持续|全省|全市|全国)+"
+)
 _TRAILING_HOW = re.compile(r"(?:总体|均|全部|确保|力争|要|将)+$")
 _PER_UNIT = re.compile(r"^(单位(?:地区生产总值|国内生产总值|GDP))")
 #: Where the shared head of "X和Y…排放总量" starts in the last name.
@@ -175,8 +177,8 @@ def split_names(name: str) -> list[str]:
         return [parts[0]] + [
             p if _PER_UNIT.match(p) or _WHOLE.search(p) else prefix.group(1) + p for p in parts[1:]
         ]
-    head = _HEAD.search(last)
-    if head is None or head.start() == 0:
+    head = _HEAD.search(last, 1)  # the head follows what tells the parts apart
+    if head is None:
         return parts
     tail = last[head.start() :]
     return [p if _NAMED.search(p) else p + tail for p in parts[:-1]] + [last]
@@ -225,10 +227,28 @@ def _respectively(clause: str) -> Reading:
 
 
 def read_clause(clause: str) -> Reading:
-    """The targets one clause states (its deadline and any 力争 already removed)."""
+    """The targets one clause states (its deadline and any 力争 already removed).
+
+    A name that lists whole indicators (``自然保护地面积比例、生态保护红线面积比例和基本水面率
+    不减少``) gives each of them the target.
+    """
     if "分别" in clause:
         return _respectively(clause)
+    reading = _read_one(clause)
+    if len(reading.targets) != 1:
+        return reading
+    name, expr, unit = reading.targets[0]
+    parts = [p for p in re.split(r"和|、|与|及(?!以上|以下|其)", name) if p]
+    if len(parts) < 2 or not all(_WHOLE.search(p) for p in parts):
+        return reading
+    return replace(reading, targets=[(p, expr, unit) for p in parts], base=parts[-1])
+
+
+def _read_one(clause: str) -> Reading:
+    """The targets of one clause without 分别."""
     m = _CLAUSE_CUMULATIVE.match(clause)
+    if m and re.search(r"(?:年均|每年|年平均)$", m.group("name")):
+        return Reading([], problem="annual_rate")  # 年均降低3.2%: a yearly rate is no five-year 〔x〕
     if m:
         name = clean(m.group("name"))
         word = ""
