@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from ecoplan.app import Ecoplan
 from ecoplan.cli import app
+from ecoplan.core.errors import InputFileError
 from ecoplan.core.words import word
 
 runner = CliRunner()
@@ -100,8 +101,18 @@ def test_check_sound_and_broken(db: str, tmp_path: Path) -> None:
         ep.init()
         p14 = tmp_path / "t14.yaml"
         p14.write_text(yaml.safe_dump(plan14(), allow_unicode=True), encoding="utf-8")
-        ep.import_plan(p14)
+        # successor first (its predecessor not stored yet: stored, reported), then the predecessor
         ep.import_plan(path)
+        ep.import_plan(p14)
+        # with the predecessor stored, the same file is refused outright, nothing stored
+        again = tmp_path / "t15-bad2.yaml"
+        bad["id"] = "t15-bad2"
+        again.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(InputFileError, match=r"t15-bad2\.yaml: 1 problem") as info:
+            ep.import_plan(again)
+        assert info.value.problems[0].field == "indicators[0].predecessor"
+        assert "t.air.pm25_decline" in str(info.value)
+        assert "t15-bad2" not in {p.id for p in ep.plans()}
     code, output = _run("plans", "check", "t15-bad", "--db", str(fresh), "--lang", "zh")
     assert code == 1
     assert word("cli.lineage.check_problems", "zh", n=1) in output

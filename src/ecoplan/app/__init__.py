@@ -29,7 +29,7 @@ from ecoplan.assess.evaluate import Message, Observation, PlanAssessment
 from ecoplan.assess.ranking import RankRow
 from ecoplan.assess.scoring import ScoreCard, ScoringRules, load_rules, score
 from ecoplan.core.domain import load
-from ecoplan.core.errors import NotFound, StoreBusy
+from ecoplan.core.errors import InputFileError, NotFound, Problem, StoreBusy
 from ecoplan.core.regions import Region
 from ecoplan.domains import domain, domains
 from ecoplan.ingest.plans import read_plan_file
@@ -347,6 +347,7 @@ class Ecoplan:
         plan = read_plan_file(path)
         if plan.region not in self.catalog.region_codes():
             raise NotFound(f"{path}: region {plan.region} is not in the store (run `ecoplan init`)")
+        self._refuse_unsound_links(plan, path)
         with self.writer() as w, w.catalog.transaction():
             changed = w.catalog.save_plan(plan, replace=replace)
             if changed:
@@ -359,6 +360,26 @@ class Ecoplan:
                     source="cli",
                 )
             return plan, changed
+
+    def _refuse_unsound_links(self, plan: Plan, path: str | Path) -> None:
+        """Refuse a plan whose cross-period links contradict themselves (nothing stored).
+
+        A ``redefined`` indicator keeping its predecessor's series code would make two
+        definitions one series; a predecessor of the same or a later period is no
+        predecessor. A predecessor plan or indicator not (yet) in the store is not refused:
+        ``plans import`` and ``plans check`` report it.
+        """
+        from ecoplan.plans.lineage import links_of
+
+        plans = {p.id: p for p in self.catalog.plans()} | {plan.id: plan}
+        refused = ("lineage.redefined_same_code", "lineage.not_earlier")
+        bad = [lk for lk in links_of(plan, plans) if lk.problem is not None and lk.problem.code in refused]
+        if bad:
+            name = Path(path).name
+            raise InputFileError(
+                name,
+                [Problem(name, f"{lk.indicator.id}: {lk.problem_text('en')}", field=lk.field) for lk in bad],
+            )
 
     # values
     def import_values(
