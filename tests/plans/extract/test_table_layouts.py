@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ecoplan.plans.extract import extract_plan
 from ecoplan.plans.extract.spans import Document
 from ecoplan.plans.extract.tables import ExtractedIndicator, ExtractedTable, extract_tables
-from ecoplan.plans.extract.tables.cellnorm import mask_cells, strip_number_label
+from ecoplan.plans.extract.tables.cellnorm import is_junk, mask_cells, strip_number_label
 from ecoplan.plans.extract.tables.grid import _grid_cell, _split_grid, _split_grid_at
 
 LAYOUTS = Path(__file__).parent / "data" / "layouts"
@@ -399,3 +399,27 @@ def test_grid_cells_and_their_positions(line: str) -> None:
     at = _split_grid_at(line)
     if at is not None:
         assert all(line[a:b] == line[a:b].strip() for a, b in at)
+
+
+_OLD_JUNK = re.compile(
+    r"(?<=[0-9%％〕\]】）)\u3400-\u9fff])([ \t]?)([A-Za-z][A-Za-z0-9]{1,7})"
+    r"(?=[\s\u3000|]|$|[\u3400-\u9fff（(〔])",
+    re.M,
+)
+
+
+def _mask_as_first_written(text: str) -> str:
+    """mask_cells as first written: three substitutions, the junk one tried at every character."""
+
+    def junk(m: re.Match[str]) -> str:
+        after_value = m.string[m.start() - 1] in "0123456789%％〕]】"
+        return " " * len(m.group()) if is_junk(m.group(2), after_value) else m.group()
+
+    text = _OLD_JUNK.sub(junk, text)
+    text = re.sub(r"(?<=[0-9０-９])[。，](?=[0-9０-９])", ".", text)
+    return re.sub(r"(?:^|(?<=[\s|]))([0-9]{1,2})。(?=[\u4e00-\u9fff])", r"\1.", text, flags=re.M)
+
+
+@given(st.text(alphabet="aBkxQz7053 \t\n|。，.%〕）度量（PMGDl", max_size=40))
+def test_mask_cells_finds_what_the_plain_substitutions_find(text: str) -> None:
+    assert mask_cells(text) == _mask_as_first_written(text)

@@ -37,14 +37,17 @@ _KEEP = frozenset(t.lower() for t in ALLOWED_LATIN) | {
 # l/I/O read for 1/0 at the start of a number (治理l2万公顷): OCR, not junk (the normaliser mends it)
 _OCR_DIGITS = re.compile(r"[lIO][0-9]+")
 _VALUE_END = "0-9%％〕\\]】"
+# junk: a token of ASCII letters/digits led by a letter, after a value's or cell's end (optionally one
+# space), up to a space, cell bar, line end or Chinese text
 _JUNK = re.compile(
     rf"(?<=[{_VALUE_END}）)\u3400-\u9fff])([ \t]?)([A-Za-z][A-Za-z0-9]{{1,7}})"
     r"(?=[\s\u3000|]|$|[\u3400-\u9fff（(〔])",
     re.M,
 )
-_FULLWIDTH_POINT = re.compile(r"(?<=[0-9０-９])[。，](?=[0-9０-９])")
+_LETTERS = re.compile(r"[A-Za-z]+")  # where a junk token can start (a fast scan for the slow pattern)
+_FULLWIDTH_POINT = re.compile(r"[。，](?<=[0-9０-９][。，])(?=[0-9０-９])")
 # a numbered item "1。空气质量" at a line or cell start: the 。 is the item's dot, not a sentence end
-_NUMBERED_POINT = re.compile(r"(?:^|(?<=[\s|]))([0-9]{1,2})。(?=[\u4e00-\u9fff])", re.M)
+_NUMBERED_POINT = re.compile(r"[0-9]{1,2}。(?=[\u4e00-\u9fff])")
 # a label before a name: "16." "16、" "（3）" "(3)" "①"; not "2.5" (a number)
 _LABEL = re.compile(
     r"^(?:[0-9０-９]{1,2}[.．、](?![0-9０-９])|[（(][0-9０-９一二三四五六七八九十]{1,2}[)）]|[①-⑳])[\s\u3000]*"
@@ -62,16 +65,46 @@ def is_junk(token: str, after_value: bool) -> bool:
     return has_digit or mixed
 
 
-def _junk(m: re.Match[str]) -> str:
-    before = m.string[m.start() - 1]
-    if is_junk(m.group(2), after_value=before in "0123456789%％〕]】"):
-        return " " * len(m.group())
+def _mask_junk(text: str) -> str:
+    """``_JUNK.sub`` with junk tokens blanked, tried only where a letter run starts.
+
+    The same matches as ``_JUNK.finditer(text)`` (a match can only start at the
+    start of a letter run, or at the space before it), found without trying the
+    pattern's look-behind at every character of the text.
+    """
+    spans: list[tuple[int, int]] = []
+    done = 0  # the end of the last match: matches do not overlap
+    for run in _LETTERS.finditer(text):
+        p = run.start()
+        if p < done:
+            continue
+        m = _JUNK.match(text, p - 1 if p > 0 and text[p - 1] in " \t" else p)
+        if m is None:
+            continue
+        done = m.end()
+        if is_junk(m.group(2), after_value=text[m.start() - 1] in "0123456789%％〕]】"):
+            spans.append((m.start(), m.end()))
+    if not spans:
+        return text
+    out: list[str] = []
+    last = 0
+    for a, b in spans:
+        out += [text[last:a], " " * (b - a)]
+        last = b
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _numbered_point(m: re.Match[str]) -> str:
+    i = m.start()
+    if i == 0 or m.string[i - 1] == "|" or m.string[i - 1].isspace():
+        return m.group()[:-1] + "."
     return m.group()
 
 
 def mask_cells(text: str) -> str:
     """``text`` with cell junk blanked and full-width decimal points read as ``.`` (same length)."""
-    return _NUMBERED_POINT.sub(r"\1.", _FULLWIDTH_POINT.sub(".", _JUNK.sub(_junk, text)))
+    return _NUMBERED_POINT.sub(_numbered_point, _FULLWIDTH_POINT.sub(".", _mask_junk(text)))
 
 
 def strip_number_label(name: str) -> tuple[str, int]:

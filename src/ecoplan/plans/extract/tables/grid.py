@@ -32,6 +32,8 @@ _YEAR_CELL = re.compile(r"^((?:19|20)\d{2})\s*年")
 
 
 def _split_grid(line: str) -> list[str] | None:
+    if "\t" not in line and line.count("|") < 2:  # most lines of a document: not a grid row
+        return None
     at = _split_grid_at(line)
     return None if at is None else [line[a:b] for a, b in at]
 

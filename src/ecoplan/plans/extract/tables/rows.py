@@ -67,9 +67,7 @@ def _build(
     if base_cell is not None and base_cell.kind in ("cum", "text"):
         if _CUMULATIVE.fullmatch(_nfkc(base_cell.expr or base_cell.raw)):
             cumulative = base_cell.expr or base_cell.raw  # the previous period's achievement, not a level
-            footnotes.append(
-                word("extract.table.cumulative_baseline", "zh", value=cumulative, year=years[0])
-            )
+            footnotes.append(word("extract.table.cumulative_baseline", "zh", value=cumulative, year=years[0]))
         else:
             unread.append(NotUnderstood(base_cell.raw, row.name, where(0)))
             conf -= 0.2

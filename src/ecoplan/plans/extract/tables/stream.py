@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ecoplan.plans.extract.spans import Document, Span
 from ecoplan.plans.extract.tables.cellnorm import strip_number_label
 from ecoplan.plans.extract.tables.cells import _CHUNK, _Item, _lex
-from ecoplan.plans.extract.tables.header import _title
+from ecoplan.plans.extract.tables.header import _pre_columns, _title
 from ecoplan.plans.extract.tables.model import ExtractedIndicator, ExtractedTable, NotUnderstood
 from ecoplan.plans.extract.tables.notes import _BODY_END, _parse_notes
 from ecoplan.plans.extract.tables.rows import _build, _group_item_name, _name_markers, _RowBuild
@@ -278,7 +278,8 @@ def _parse_stream(
         notes, notes_end = {}, rows[-1].end
         keys = frozenset()
         rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys)
-    pre = _squash(header.group("pre") or "")
+    header_start, pre_text = _pre_columns(text, header.start())
+    pre = _squash(pre_text)
     infos = _read_names(rows, notes, has_cat=bool(re.search("类别|类型|领域|分类", pre)), has_seq="号" in pre)
 
     # pass 1: segment without value footnotes; collect the notes names and the header refer to
@@ -368,7 +369,7 @@ def _parse_stream(
         )
         out.append(_build(text, build, years, has_cum, cum_fn, notes))
         prev = (info, attribute)
-    title, title_start = _title(text, header.start())
+    title, title_start = _title(text, header_start)
     end = notes_end if notes else rows[-1].end
     unread = [
         NotUnderstood(

@@ -33,6 +33,8 @@ def _nfkc(s: str) -> str:
 
 def _squash(s: str) -> str:
     """Remove Markdown/HTML markup and all whitespace from a cell."""
+    if "<" not in s and "\\" not in s and "*" not in s:  # no markup: only the whitespace goes
+        return "".join(s.split())
     s = re.sub(r"<sup>\s*2\s*</sup>", "²", s, flags=re.I)
     s = re.sub(r"<sup>\s*3\s*</sup>", "³", s, flags=re.I)
     s = re.sub(r"</?(?:sub|sup|b|i|strong|em|span)[^>]*>", "", s, flags=re.I)
