@@ -212,6 +212,19 @@ def test_numbered_names_junk_decimals_star_and_cumulative_baseline(fixture: str)
     assert (cod.unit, cod.baseline, cod.targets) == ("mg/L", (2025, 15.0), [(2030, "13")])
 
 
+def test_a_star_note_line_without_a_note_heading_ends_the_table() -> None:
+    text = (
+        "表1 主要指标\n指标\n2025年\n2030年\n属性\n受污染耕地安全利用率（%）\n91.2*\n93左右\n预期性\n"
+        "森林覆盖率（%）\n25.1\n26\n约束性\n带*的为2024年数据。\n\n第二章 主要任务\n"
+    )
+    table = only_table(text)
+    assert table.notes == {0: "带*的为2024年数据。"}
+    assert [(r.name_zh, r.baseline, r.footnotes) for r in table.indicators] == [
+        ("受污染耕地安全利用率", (2024, 91.2), ["带*的为2024年数据。"]),
+        ("森林覆盖率", (2025, 25.1), []),
+    ]
+
+
 def test_a_cell_not_understood_is_reported_with_its_span() -> None:
     text = (LAYOUTS / "notations_pipe.md").read_text("utf-8")
     table = only_table(text)

@@ -1,6 +1,7 @@
 """The notes under a table body: ``注：1.… 2.…`` and ``*…`` lines.
 
-The body ends at ``注：`` (or ``备注：``); each numbered note runs to the next
+The body ends at ``注：`` (or ``备注：``), or at a line about the starred values
+(``带*的为2024年数据``); each numbered note runs to the next
 number, the last one to its period or line end; a ``*`` note is keyed ``0``,
 and so is a note about the starred values (``带*的为2024年数据``).
 A note's text is joined across line breaks and a trailing ``；`` becomes ``。``.
@@ -12,7 +13,8 @@ import re
 
 _BODY_END = re.compile(
     r"(?:(?:^|(?<=[\s。\u2002\u3000]))(?:注|备注)[\s\u3000]*[：:])"
-    r"|(?:(?:注|备注)[\s\u3000]*[：:](?=[\s\u2002\u3000]*(?:1[\s\u3000]*[.．、]|\\?[*＊])))",
+    r"|(?:(?:注|备注)[\s\u3000]*[：:](?=[\s\u2002\u3000]*(?:1[\s\u3000]*[.．、]|\\?[*＊])))"
+    r"|^[\s\u3000]*(?=(?:带|标|加|有|标注|注有)[\s\u3000]*\\?[*＊][^\n]{0,6}(?:19|20)\d{2}\s*年)",
     re.M,
 )
 _NOTE_HEAD = re.compile(r"[\s\u2002\u3000]*(?:注|备注)\s*[：:][\s\u2002\u3000]*")
