@@ -129,11 +129,34 @@ def test_the_baseline_stated_before_the_deadline_is_kept() -> None:
         ("全省国控断面水质以Ⅱ类为主", [("全省国控断面水质", "以II类为主")]),
         ("长江黄河干流水质稳定达到Ⅱ类", [("长江黄河干流水质", "稳定达到II类")]),
         ("七大重点流域水质优良比例总体达到70%以上", [("七大重点流域水质优良比例", "≥70")]),
+        (
+            "化学需氧量、氨氮、氮氧化物排放总量比2020年分别下降8%、8%、10%以上",
+            [("化学需氧量排放总量", "〔8〕"), ("氨氮排放总量", "〔8〕"), ("氮氧化物排放总量", "〔10〕以上")],
+        ),
+        ("主要污染物排放总量持续下降", [("主要污染物排放总量", "持续下降")]),
+        ("能源消费总量得到合理控制", [("能源消费总量", "得到合理控制")]),
     ],
 )
 def test_clause_forms(clauses: str, expected: list[tuple[str, str]]) -> None:
     got = targets(f"到2025年，{clauses}。")
     assert got == [(name, 2025, expr) for name, expr in expected]
+
+
+def test_general_aims_and_tasks_are_neither_targets_nor_not_understood() -> None:
+    got = read(
+        "到2025年，空气质量持续改善，土壤污染风险得到有效管控，推进氨排放总量持续下降，降低港口船舶排放。"
+    )
+    assert (got.indicators, got.not_understood) == ([], [])
+
+
+def test_a_deadline_after_a_few_words() -> None:
+    assert targets("目标是在2025年之前森林覆盖率达到26%以上。") == [("森林覆盖率", 2025, "≥26")]
+    assert targets("明确到2025年，基本消除重污染天气。") == [("重污染天气", 2025, "基本消除")]
+
+
+def test_a_region_alone_is_the_region_of_the_previous_indicator() -> None:
+    got = targets("到2025年，长三角地区PM2.5浓度总体达标，北京市控制在32微克/立方米以内。")
+    assert got == [("长三角地区PM2.5浓度", 2025, "总体达标"), ("北京市PM2.5浓度", 2025, "≤32")]
 
 
 def test_a_yearly_rate_is_not_read_as_a_cumulative_change() -> None:

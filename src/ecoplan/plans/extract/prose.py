@@ -35,6 +35,7 @@ from ecoplan.core.words import word
 from ecoplan.plans.extract.prose_clauses import (
     UNIT,
     clean,
+    for_region,
     looks_like_target,
     percent_name,
     read_clause,
@@ -52,7 +53,9 @@ _SPACE = " \t\u3000\u2002\u2003\u00a0\r"
 _TERMINATORS = "。；！？：:;"
 _NUM = r"(\d+(?:\.\d+)?)"
 #: "到2025年", "明确到2025年" (a few words may lead), "2025年前".
-_DEADLINE = re.compile(r"^[^\d，,]{0,6}?(?:到|至|于)(\d{4})年(?:底|末)?(?:前)?|^(\d{4})年(?:底|末)?前")
+_DEADLINE = re.compile(
+    r"^[^\d，,]{0,6}?(?:到|至|于|在)(\d{4})年(?:底|末)?(?:之前|前)?|^(\d{4})年(?:底|末)?前"
+)
 _BASELINE = re.compile(
     rf"^(?P<name>.+?)(?:为|是|达到|达|提升至|提升到|提高到|提高至|下降到|下降至|降至|降到|"
     rf"由{_NUM}{UNIT}?(?:下降|降低|减少|提高|提升|上升|增加)(?:到|至))?"
@@ -253,7 +256,7 @@ def _read_sentences(
                 text = text[2:]
             if base and starts_with_verb(text):
                 text = base + text
-            reading = read_clause(text)
+            reading = for_region(read_clause(text), base)
             named = [(n if _plausible(n) else shorten(n), e, u) for n, e, u in reading.targets]
             good = [(n, e, u) for n, e, u in named if _plausible(n) and _parses(e)]
             if reading.stretch and last is not None and [n for n, *_ in good] == [last[0]]:
@@ -264,7 +267,7 @@ def _read_sentences(
                 last = (name, year)
             if good:
                 base = reading.base
-            elif looks_like_target(text):
+            elif not reading.aim and looks_like_target(text):
                 unparsed = any(_plausible(n) and not _parses(e) for n, e, _ in named)
                 reason = reading.problem or ("bad_target" if unparsed else "no_form")
                 unread.append(ProseNotUnderstood(t.span(doc_text, cl.start, cl.end), reason))

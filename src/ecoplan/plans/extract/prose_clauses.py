@@ -42,7 +42,7 @@ from dataclasses import dataclass, replace
 from ecoplan.plans.extract.tables import as_cumulative_change
 from ecoplan.plans.targets import QUALITATIVE_PHRASE
 
-__all__ = ["Reading", "looks_like_target", "read_clause", "shorten", "unit_of"]
+__all__ = ["Reading", "for_region", "looks_like_target", "read_clause", "shorten", "unit_of"]
 
 _NUM = r"(\d+(?:\.\d+)?)"
 UNIT = (
@@ -109,6 +109,7 @@ class Reading:
     problem: str | None = None  # a key under extract.prose.reason.* when the clause was not understood
     stretch: bool = False  # written "…力争达到X": a stretch goal
     since: int | None = None  # the year a change is counted from (比2020年下降18%)
+    aim: bool = False  # understood: a general aim or a task, no indicator target
 
 
 def unit_of(u: str | None) -> str:
@@ -136,12 +137,34 @@ _GENERAL_AIM = re.compile(
 )
 
 
+_REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|市|地区|区域|县|区|城区)$")
+
+
+def for_region(reading: Reading, base: str) -> Reading:
+    """ "…长三角地区PM2.5浓度总体达标，北京市控制在32微克/立方米以内": 北京市 is the region of
+    the previous clause's indicator (北京市PM2.5浓度)."""
+    if len(reading.targets) != 1 or not base:
+        return reading
+    region, expr, unit = reading.targets[0]
+    if not _REGION_ONLY.match(region) or _INDICATOR_NAME.search(region):
+        return reading
+    head = _HEAD.search(base, 1)
+    name = region + (base[head.start() :] if head else base)
+    return replace(reading, targets=[(name, expr, unit)], base=name)
+
+
 def shorten(name: str) -> str:
     """A name too long to be one: "长江、黄河…辽河等七大重点流域…比例" → "七大重点流域…比例"."""
     m = re.search(r"、[^、]*?等", name)
     return name[m.end() :] if m and m.end() < len(name) else name
 
 
+#: The name of a measured quantity: a general aim ("…持续下降") of it is a target.
+_MEASURE = re.compile(r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|强度)$")
+#: The name of an indicator a worded target ("有效保障", "以Ⅱ类为主") can be set for.
+_INDICATOR_NAME = re.compile(
+    r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度|质量|水质|面积|天数|天气|能耗|水耗)$"
+)
 #: A task, not a target: "降低港口船舶…排放", "持续降低新生产汽车的燃料消耗".
 _ACTION = re.compile(
     r"^(?:持续|进一步|大力|逐步|积极|着力|全面)?(?:降低|提高|提升|减少|推进|加强|强化|实施|开展|推动|推广|控制|严格)"
@@ -196,9 +219,10 @@ def _split_and(name: str) -> list[str]:
     return [left, right]
 
 
+_BOUND = "(?:以上|以下|以内|左右)"
 _RESPECTIVELY = re.compile(
     rf"^(?P<pre>(?:(?:比|较)\d{{4}}年(?:末|底)?)?(?:累计)?(?:{VERBS}|{_DIRS})?)"
-    rf"(?P<vals>\d+(?:\.\d+)?{UNIT}?(?:[、和及,，]\d+(?:\.\d+)?{UNIT}?)*)(?P<suf>以上|以下|以内|左右)?$"
+    rf"(?P<vals>\d+(?:\.\d+)?{UNIT}?{_BOUND}?(?:[、和及,，]\d+(?:\.\d+)?{UNIT}?{_BOUND}?)*)$"
 )
 
 
@@ -212,7 +236,7 @@ def _respectively(clause: str) -> Reading:
     names = split_names(clean(left))
     if not m or not left:
         return Reading([], problem="no_form")
-    values = [v.group() for v in re.finditer(rf"\d+(?:\.\d+)?{UNIT}?", m.group("vals"))]
+    values = [v.group() for v in re.finditer(rf"\d+(?:\.\d+)?{UNIT}?{_BOUND}?", m.group("vals"))]
     if len(values) == 1:
         values = values * len(names)
     if len(values) != len(names):
@@ -220,7 +244,7 @@ def _respectively(clause: str) -> Reading:
     out: list[tuple[str, str, str]] = []
     since: int | None = None
     for name, value in zip(names, values, strict=True):
-        one = read_clause(f"{name}{m.group('pre')}{value}{m.group('suf') or ''}")
+        one = read_clause(f"{name}{m.group('pre')}{value}")
         out.extend(one.targets)
         since = since or one.since
     return Reading(out, base=names[-1], since=since) if out else Reading([], problem="no_form")
@@ -295,10 +319,12 @@ def _read_one(clause: str) -> Reading:
         stretch = m.group("how") == "力争"
         return Reading([(name, as_cumulative_change(name, unit, expr), unit)], base=name, stretch=stretch)
     m = _CLAUSE_WORDED.match(clause)
-    if m and _GENERAL_AIM.fullmatch(m.group("expr")):
-        return Reading([])  # understood: a general aim, no indicator target
     if m:
         name = clean(m.group("name"))
+        general = _GENERAL_AIM.fullmatch(m.group("expr"))
+        # "主要污染物排放总量持续下降" is a target; "空气质量持续改善", "土壤污染风险得到有效管控" are aims
+        if not (_MEASURE.search(name) if general else _INDICATOR_NAME.search(name)) or _ACTION.match(name):
+            return Reading([], aim=True)
         return Reading([(name, m.group("expr"), "%" if percent_name(name) else "")], base=name)
     m = _CLAUSE_AMOUNT.match(clause)
     if m:
