@@ -4,10 +4,13 @@
 The Excel template has four sheets:
 
 ``plan``        key / value rows (id, title_zh, title_en, issuer_zh, level, region,
-                period_start, period_end, base_year, parent, document_number)
+                period_start, period_end, base_year, parent, document_number,
+                comparable_baseline_rule and its note)
 ``indicators``  one row per indicator (id, category_zh, category_en, name_zh,
                 name_en, unit, direction, attribute, baseline_year,
-                baseline_value, code, parent_plan, parent_indicator, source_quote)
+                baseline_value, code, parent_plan, parent_indicator, source_quote,
+                predecessor_plan, predecessor_indicator, predecessor_relation
+                and its note: the cross-period link, ``docs/plan-format.md``)
 ``targets``     one row per target (indicator, year, expr, stretch, region —
                 empty for the plan's own region, a code for an allocation)
 ``lists``       the allowed values, used by the data validation of the other sheets
@@ -41,6 +44,9 @@ PLAN_KEYS = (
     "period_end",
     "base_year",
     "parent",
+    "comparable_baseline_rule",
+    "comparable_baseline_note_zh",
+    "comparable_baseline_note_en",
 )
 INDICATOR_COLUMNS = (
     "id",
@@ -58,12 +64,19 @@ INDICATOR_COLUMNS = (
     "parent_indicator",
     "source_file",
     "source_quote",
+    "predecessor_plan",
+    "predecessor_indicator",
+    "predecessor_relation",
+    "predecessor_note_zh",
+    "predecessor_note_en",
 )
 TARGET_COLUMNS = ("indicator", "year", "expr", "stretch", "region")
 LISTS = {
     "direction": ["higher", "lower"],
     "attribute": ["binding", "expected"],
     "level": ["national", "provincial", "city", "county"],
+    "relation": ["continued", "redefined", "split", "merged", "renamed"],
+    "comparable_baseline": ["fixed-stations", "rebased", "as-published"],
 }
 
 
@@ -132,6 +145,13 @@ def _excel_mapping(p: Path) -> dict[str, Any]:
             d["code"] = r["code"]
         if r.get("parent_plan") and r.get("parent_indicator"):
             d["parent"] = {"plan": r["parent_plan"], "indicator": r["parent_indicator"]}
+        if r.get("predecessor_plan") or r.get("predecessor_indicator"):
+            d["predecessor"] = {
+                "plan": r.get("predecessor_plan"),
+                "indicator": r.get("predecessor_indicator"),
+                "relation": r.get("predecessor_relation") or None,
+                "note": {"zh": r.get("predecessor_note_zh", ""), "en": r.get("predecessor_note_en", "")},
+            }
         if r.get("source_quote") or r.get("source_file"):
             d["source"] = {"file": r.get("source_file") or None, "quote": r.get("source_quote") or None}
         if not d["category"]["zh"]:
@@ -177,6 +197,21 @@ def _excel_mapping(p: Path) -> dict[str, Any]:
         "base_year": kv.get("base_year") or None,
         "parent": kv.get("parent") or None,
         "indicators": inds,
+        **(
+            {
+                "settings": {
+                    "comparable_baseline": {
+                        "rule": kv["comparable_baseline_rule"],
+                        "note": {
+                            "zh": kv.get("comparable_baseline_note_zh", ""),
+                            "en": kv.get("comparable_baseline_note_en", ""),
+                        },
+                    }
+                }
+            }
+            if kv.get("comparable_baseline_rule")
+            else {}
+        ),
     }
 
 
@@ -213,6 +248,10 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
         "base_year": m["base_year"],
         "parent": m["parent"],
     }
+    cb = (m.get("settings") or {}).get("comparable_baseline") or {}
+    values["comparable_baseline_rule"] = cb.get("rule")
+    values["comparable_baseline_note_zh"] = (cb.get("note") or {}).get("zh")
+    values["comparable_baseline_note_en"] = (cb.get("note") or {}).get("en")
     for k in PLAN_KEYS:
         append_row(ws, [k, values[k]])
     wi = wb.create_sheet("indicators")
@@ -222,6 +261,10 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
     for d in m["indicators"]:
         parent = d.get("parent") or {}
         src = d.get("source") or {}
+        pred = d.get("predecessor") or {}
+        if isinstance(pred, list):  # several predecessors (merged): YAML only, see docs/excel-template.md
+            pred = {}
+        note = pred.get("note") or {}
         append_row(
             wi,
             [
@@ -240,6 +283,11 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
                 parent.get("indicator"),
                 src.get("file"),
                 src.get("quote"),
+                pred.get("plan"),
+                pred.get("indicator"),
+                pred.get("relation"),
+                note.get("zh"),
+                note.get("en"),
             ],
         )
         for t in d["targets"]:
@@ -261,4 +309,11 @@ def write_plan_excel(plan: Plan, path: str | Path) -> None:
     dv = DataValidation(type="list", formula1=f"=lists!$C$2:$C${len(LISTS['level']) + 1}")
     ws.add_data_validation(dv)
     dv.add("B8")
+    dv = DataValidation(type="list", formula1=f"=lists!$D$2:$D${len(LISTS['relation']) + 1}")
+    wi.add_data_validation(dv)
+    dv.add("R2:R1000")  # predecessor_relation
+    row = PLAN_KEYS.index("comparable_baseline_rule") + 2
+    dv = DataValidation(type="list", formula1=f"=lists!$E$2:$E${len(LISTS['comparable_baseline']) + 1}")
+    ws.add_data_validation(dv)
+    dv.add(f"B{row}")
     wb.save(path)
