@@ -10,10 +10,10 @@ import pytest
 from ecoplan.core.errors import InputFileError
 from ecoplan.ingest.plans import INDICATOR_COLUMNS, read_plan_file, write_plan_excel
 from ecoplan.plans import builtin_plans
-from ecoplan.plans.model import BaselineRule, Relation
+from ecoplan.plans.model import BaselineRule, Plan, Relation
 
 
-def _plan(plan_id: str):  # type: ignore[no-untyped-def]
+def _plan(plan_id: str) -> Plan:
     return next(p for p in builtin_plans() if p.id == plan_id)
 
 
