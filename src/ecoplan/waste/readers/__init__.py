@@ -1,0 +1,1 @@
+"""Readers of the waste registry, manifests and ledgers (CSV/XLSX)."""
