@@ -29,6 +29,8 @@ BUILTIN: tuple[str, ...] = (
     "ecoplan.water:DOMAIN",
     "ecoplan.soil:DOMAIN",
     "ecoplan.sources:DOMAIN",
+    "ecoplan.waste:DOMAIN",
+    "ecoplan.risk:DOMAIN",
 )
 
 
