@@ -174,17 +174,26 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
-def _char_map(chars: set[str]) -> dict[str, str]:
-    """``{c: t2s(c)}`` for the Chinese characters of ``chars`` that t2s changes
-    to one character (one conversion per distinct character, not per occurrence)."""
-    conv = _converter()
-    out: dict[str, str] = {}
-    for c in chars:
-        if _HAN.match(c):
-            s = conv.convert(c)
-            if s != c and len(s) == 1:
-                out[c] = s
-    return out
+_HAN_RANGES: Final = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
+@cache
+def _char_map() -> dict[str, str]:
+    """``{c: t2s(c)}`` for every Chinese character of the Basic Multilingual Plane
+    that t2s changes to one character, once per process (one OpenCC call: single
+    characters on their own lines, so no phrase applies)."""
+    chars = [chr(cp) for lo, hi in _HAN_RANGES for cp in range(lo, hi)]
+    converted = _converter().convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # pragma: no cover - OpenCC keeps line breaks
+        converted = [_converter().convert(c) for c in chars]
+    return {c: s for c, s in zip(chars, converted, strict=True) if s != c and len(s) == 1}
+
+
+@cache
+def _evidence() -> re.Pattern[str]:
+    """The characters that show a text is in traditional script."""
+    chars = sorted(c for c in _char_map() if c not in _SIMPLIFIED_TOO)
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
 
 
 def to_simplified(text: str) -> tuple[str, int]:
@@ -198,24 +207,34 @@ def to_simplified(text: str) -> tuple[str, int]:
     sentence when it keeps the sentence's length, character by character
     otherwise.
     """
-    chars = set(text)
-    cmap = _char_map(chars)
-    evidence = {c for c in cmap if c not in _SIMPLIFIED_TOO}
-    if not evidence:
+    marks = _evidence()
+    if not marks.search(text):
         return text, 0
-    marks = re.compile("[" + "".join(sorted(re.escape(c) for c in evidence)) + "]")
+    cmap = _char_map()
     han = _HAN.findall
-    total = len(han(text))
-    found = len(marks.findall(text))
-    if _is_traditional(found, total):
+    found = [m.start() for m in marks.finditer(text)]
+    if _is_traditional(len(found), len(han(text))):
         new = _convert(text, cmap)
     else:
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            n = len(marks.findall(line))
-            if n and _is_traditional(n, len(han(line))):
-                lines[i] = _convert(line, cmap)
-        new = "\n".join(lines)
+        # only the lines with evidence are looked at (never every line of a big text)
+        parts: list[str] = []
+        pos = 0
+        i = 0
+        while i < len(found):
+            a = text.rfind("\n", 0, found[i]) + 1
+            b = text.find("\n", found[i])
+            b = len(text) if b < 0 else b
+            j = i
+            while j < len(found) and found[j] < b:
+                j += 1
+            line = text[a:b]
+            if _is_traditional(j - i, len(han(line))):
+                parts.append(text[pos:a])
+                parts.append(_convert(line, cmap))
+                pos = b
+            i = j
+        parts.append(text[pos:])
+        new = "".join(parts)
     count = sum(1 for a, b in zip(text, new, strict=True) if a != b) if new != text else 0
     return new, count
 
@@ -250,10 +269,9 @@ def _convert(stretch: str, cmap: dict[str, str]) -> str:
 _WIDE_ALNUM = "０-９Ａ-Ｚａ-ｚ"
 # a full-width run (８０．５, ＰＭ２．５, ２０２０) or one between Chinese characters (第５章);
 # a lone one beside Latin text or a space (与５ G) stays as it is
-_WIDE_RUN = re.compile(
-    rf"[{_WIDE_ALNUM}](?:[{_WIDE_ALNUM}]|．(?=[０-９]))+"
-    rf"|(?<=[\u4e00-\u9fff])[{_WIDE_ALNUM}](?=[\u4e00-\u9fff])"
-)
+_WIDE_RUN = re.compile(rf"[{_WIDE_ALNUM}](?:[{_WIDE_ALNUM}]|．(?=[０-９]))*")
+_CJK_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+_WIDE_CHAR = re.compile(f"[{_WIDE_ALNUM}]")
 _WIDE_TABLE = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
 
 
@@ -293,14 +311,25 @@ def fold_forms(text: str) -> tuple[str, int]:
 
     def wide(m: re.Match[str]) -> str:
         nonlocal count
-        count += len(m.group(0))
-        return m.group(0).translate(_WIDE_TABLE)
+        run, a, b = m.group(0), m.start(), m.end()
+        if len(run) == 1 and not (
+            a
+            and b < len(m.string)
+            and _CJK_IDEOGRAPH.match(m.string, a - 1)
+            and _CJK_IDEOGRAPH.match(m.string, b)
+        ):
+            return run
+        count += len(run)
+        return run.translate(_WIDE_TABLE)
 
-    text = _WIDE_RUN.sub(wide, text)
+    if _WIDE_CHAR.search(text):
+        text = _WIDE_RUN.sub(wide, text)
     glyphs = len(_glyph_class().findall(text))
     if glyphs:
         text = text.translate(_glyph_table())
-    text, n = _FW_POINT.subn(".", text)
+    n = 0
+    if "．" in text:
+        text, n = _FW_POINT.subn(".", text)
     return text, count + glyphs + n
 
 
@@ -308,7 +337,9 @@ def fold_forms(text: str) -> tuple[str, int]:
 # 4. OCR noise in numbers
 
 # a number with l or O in it: starts with a digit, not glued to a Latin word
-_OCR_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])[0-9][0-9lO]*(?:\.[0-9lO]+)?(?![A-Za-z0-9])")
+# (the lookahead keeps the callback to numbers with an l or O in them)
+_OCR_NUMBER = re.compile(r"[0-9](?=[0-9.]*[lO])[0-9lO]*(?:\.[0-9lO]+)?(?![A-Za-z0-9])")
+_OCR_BEFORE = re.compile(r"[A-Za-z0-9_.]")  # what may not stand before such a number
 # digits with spaces in them, a space next to the decimal point: 8 7. 5
 _SPACED_NUMBER = re.compile(
     r"(?<![0-9A-Za-z.．])[0-9](?: [0-9])*(?: [.．] ?|[.．] )[0-9](?: [0-9])*(?![0-9A-Za-z])"
@@ -318,6 +349,8 @@ _SPACED_HEAD = re.compile(r"[0-9][.．] [0-9]")
 
 def _ocr_number(m: re.Match[str]) -> str:
     s = m.group(0)
+    if m.start() and _OCR_BEFORE.match(m.string, m.start() - 1):
+        return s  # glued to a word or inside another number (CO2lO, 2.8O)
     if "l" not in s and "O" not in s:
         return s
     digits = sum(c.isdigit() for c in s)
@@ -496,9 +529,13 @@ _SYLLABLES: Final = _split(
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙǕǗǙǛ"
 _UNTONE = str.maketrans(_TONED + "Üü", "aaaaeeeeiiiioooouuuuüüüünnnaaaaeeeeiiiioooouuuuüüüüüü")
 _PY_LETTERS = "A-Za-z" + _TONED + "Üü"
+_TONE_CHAR = re.compile(f"[{_TONED}]")
 _PY_WORDS = rf"[{_PY_LETTERS}]+(?:['’\- ][{_PY_LETTERS}]+)*"
 _CJK_BEFORE = r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])"
-_PY_BRACKET = re.compile(rf"{_CJK_BEFORE}[ \t\u3000]*[（(][ \t\u3000]*({_PY_WORDS})[ \t\u3000]*[)）]")
+# a bracket of Latin letters: a gloss when a Chinese character stands before it (the
+# callback looks; a lookbehind tried at every position of the text was slow)
+_PY_BRACKET = re.compile(rf"[（(][ \t\u3000]*({_PY_WORDS})[ \t\u3000]*[)）]")
+_HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _PY_GLUED = re.compile(
     rf"{_CJK_BEFORE}[ \t\u3000]*((?:[{_PY_LETTERS}]*[{_TONED}][{_PY_LETTERS}]*)"
     rf"(?:['’\- ]+[{_PY_LETTERS}]+)*)(?![{_PY_LETTERS}])"
@@ -548,19 +585,24 @@ def drop_pinyin(text: str) -> tuple[str, int]:
     characters goes too. ``（PM2.5）``, ``（COD）``, ``（GDP）``, ``（mg/L）``,
     ``(VOCs)`` and ``（a）`` are not pinyin and stay.
     """
-    if not any(c in text for c in "(（") and not any(c in _TONED for c in text):
+    toned = _TONE_CHAR.search(text) is not None
+    if not toned and "(" not in text and "（" not in text:
         return text, 0
     count = 0
 
     def bracket(m: re.Match[str]) -> str:
         nonlocal count
         inner = m.group(1)
+        start = m.start()
+        while start > 0 and m.string[start - 1] in " \t\u3000":
+            start -= 1
+        if not start or not _HAN_CHAR.match(m.string, start - 1):
+            return m.group(0)
         n = is_pinyin(inner)
         if not n:
             return m.group(0)
-        toned = any(c in _TONED for c in inner)
-        if not toned:
-            han = _HAN_RUN_BEFORE.search(m.string, max(0, m.start() - 40), m.start())
+        if not _TONE_CHAR.search(inner):
+            han = _HAN_RUN_BEFORE.search(m.string, max(0, start - 40), start)
             if n < 2 or han is None or len(han.group(0)) < n:
                 return m.group(0)
         count += 1
@@ -574,7 +616,7 @@ def drop_pinyin(text: str) -> tuple[str, int]:
         return ""
 
     text = _PY_BRACKET.sub(bracket, text)
-    if any(c in _TONED for c in text):
+    if toned:
         text = _PY_GLUED.sub(glued, text)
     return text, count
 
@@ -586,11 +628,13 @@ _BOILERPLATE = re.compile(
     r"[（(]?(?:本文来自|本文转自|本文来源于|文章来源于|转载请注明(?:出处|来源)?|"
     r"更多精彩内容?[，,]?请关注|未经授权[，,]?(?:严禁|禁止|不得)转载)[^。！？\n（）()]{0,60}[。！）)]?"
 )
-_URL = re.compile(
-    r"(?:https?|ftp)://[^\s<>\"'，。；、）)（(“”]+|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s<>\"'，。；、）)（(“”]*"
-    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
-)
-_RUN = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)*")
+_BOILERPLATE_HINTS: Final = ("本文", "文章来源", "转载", "更多精彩", "未经授权")
+_URL = re.compile(r"(?:https?://|ftp://|www\.)[A-Za-z0-9-]+[^\s<>\"'，。；、）)（(“”]*")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# an ASCII run with a lower-case letter (junk always has one; runs without are
+# never looked at): from its first letter or digit after a non-alphanumeric
+# (or a decimal point: "2.5g8Kq" gives "5g8Kq"), a number's decimals kept with it
+_RUN = re.compile(r"[A-Za-z0-9]*[a-z][A-Za-z0-9]*(?:\.[0-9]+)*")
 _LEAD_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 _TAIL_NUMBER = re.compile(r"[0-9]+$")
 # what a junk run may be glued to: Chinese characters, full-width forms, digits, %
@@ -657,14 +701,14 @@ def is_junk(run: str) -> bool:
 
 
 # Discuz forum "jammer" junk: tokens of one or two printable ASCII characters separated
-# by single spaces ("T! j8 T8 i2 K& _( z"), the first one maybe glued to the text before
-# (a last token glued to the text after it is that text's start: "| 9。7" keeps its 9)
-# (its first token may be one symbol glued to a word or number: ">80) |; i2 y J) l! Y")
-_JAMMER = re.compile(
-    r"(?:(?<=[!-~])[-!\"#$&'()*+,./:;<=>?@\[\\\]^_`{|}~]|(?<![!-~])[!-~]{1,2})"
-    r"(?: [!-~]{1,2}){2,}(?=\s|$)"
-)
+# by single spaces ("T! j8 T8 i2 K& _( z"), the first one maybe glued to the text
+# before, or starting with one symbol glued to a word or number (">80) |; i2 y J) l!");
+# a last token glued to the text after it is that text's start ("| 9。7" keeps its 9).
+# The pattern starts with a character class (fast to scan); where a run really starts
+# is decided in :func:`_drop_jammer`.
+_JAMMER = re.compile(r"[!-~]{1,2}(?: [!-~]{1,2}){2,}(?=\s|$)")
 _JAMMER_SYMBOLS = frozenset("!\"#$&'()*+/<=>?@[\\]^_`{}~")
+_GLUED_START = frozenset("-!\"#$&'()*+,./:;<=>?@[\\]^_`{|}~")
 _NEUTRAL = frozenset({"|", "-", "--"})  # table syntax and "no value" cells: kept
 
 
@@ -681,16 +725,17 @@ def _weird(token: str) -> bool:
     return True
 
 
-def _jammer(m: re.Match[str]) -> str | None:
-    """The text to keep of a token run when it is jammer junk, else None."""
-    tokens = m.group(0).split(" ")
+def _jammer(tokens: list[str], glued: bool) -> str | None:
+    """What to keep of a token run when it is jammer junk, else None.
+
+    ``glued``: the run's first token touches the text before it (no space).
+    """
     weird = [t for t in tokens if _weird(t)]
     symbols = any(c in _JAMMER_SYMBOLS for t in tokens if t not in _NEUTRAL for c in t)
     if len(weird) < 2 or 2 * len(weird) < len(tokens) or not symbols:
         return None
     # cell syntax stays, and a "no value" dash the junk is glued to ("| -! N"")
     first = tokens[0]
-    glued = m.start() > 0 and not m.string[m.start() - 1].isspace()
     kept = [
         t if t in _NEUTRAL else "-"
         for i, t in enumerate(tokens)
@@ -715,11 +760,27 @@ def _drop_jammer(text: str) -> tuple[str, int]:
 
     def sub(m: re.Match[str]) -> str:
         nonlocal count
-        out = _jammer(m)
+        a = m.start()
+        tokens = m.group(0).split(" ")
+        head = ""
+        if a and "!" <= text[a - 1] <= "~":
+            # the first token goes on an ASCII word or number: the run starts at its
+            # last character when that is a symbol (">80)"), else at the next token
+            first = tokens[0]
+            if first[-1] in _GLUED_START:
+                head, tokens[0] = first[:-1], first[-1]
+                glued = True
+            else:
+                head, tokens, glued = first + " ", tokens[1:], False
+                if len(tokens) < 3:
+                    return m.group(0)
+        else:
+            glued = a > 0 and not text[a - 1].isspace()
+        out = _jammer(tokens, glued)
         if out is None:
             return m.group(0)
         count += 1
-        return out
+        return head + out
 
     return _JAMMER.sub(sub, text), count
 
@@ -738,16 +799,18 @@ def drop_junk(text: str) -> tuple[str, int]:
     does a number ending it before a ``%`` or a decimal point. URLs and e-mail
     addresses are never touched.
     """
-    text, count = _BOILERPLATE.subn("", text)
+    count = 0
+    if any(k in text for k in _BOILERPLATE_HINTS):
+        text, count = _BOILERPLATE.subn("", text)
     text, jammed = _drop_jammer(text)
     count += jammed
     if not _RUN.search(text):
-        return text, count
-    protected = (
-        [(m.start(), m.end()) for m in _URL.finditer(text)]
-        if ("://" in text or "www." in text or "@" in text)
-        else []
-    )
+        return text, count  # no lower-case letter: no junk run
+    protected = []
+    if "://" in text or "www." in text:
+        protected += [(m.start(), m.end()) for m in _URL.finditer(text)]
+    if "@" in text:
+        protected = sorted(protected + [(m.start(), m.end()) for m in _EMAIL.finditer(text)])
     out: list[str] = []
     pos = 0
     k = 0
@@ -759,6 +822,8 @@ def drop_junk(text: str) -> tuple[str, int]:
         if k < len(protected) and protected[k][0] < b:
             continue
         left = text[a - 1] if a else ""
+        if left == "." and a > 1 and text[a - 2].isdigit():
+            left = "0"  # inside a decimal number: glued to it
         right = text[b] if b < n else ""
         if not (_GLUE.match(left) or _GLUE.match(right)):
             continue
