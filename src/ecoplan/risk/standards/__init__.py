@@ -1,0 +1,1 @@
+"""Pure calculators of the risk domain, one module per standard and edition."""
