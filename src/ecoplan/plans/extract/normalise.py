@@ -235,7 +235,7 @@ def to_simplified(text: str) -> tuple[str, int]:
             i = j
         parts.append(text[pos:])
         new = "".join(parts)
-    count = sum(1 for a, b in zip(text, new, strict=True) if a != b) if new != text else 0
+    count = sum(map(str.__ne__, text, new)) if new != text else 0
     return new, count
 
 
@@ -250,6 +250,11 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 def _convert(stretch: str, cmap: dict[str, str]) -> str:
     conv = _converter()
+    whole = conv.convert(stretch)
+    if len(whole) == len(stretch):  # the common case: one call for the stretch
+        if _ASTRAL.search(whole):
+            whole = _ASTRAL.sub(lambda m: stretch[m.start()], whole)
+        return str(whole)
     table = {ord(k): v for k, v in cmap.items() if not _ASTRAL.match(v)}
     out = []
     for piece in _SENTENCE_END.split(stretch):
