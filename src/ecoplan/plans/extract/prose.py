@@ -162,6 +162,9 @@ class _Clause:
 #: PDF copies print 。 as '.').
 _SENTENCE = re.compile(r"(?:[^。！？.\n]|(?<=\d)\.(?=\d))+")
 #: A page footer inside a sentence of a PDF copy: "比2005年下降 —2— 70%".
+#: Target clauses are short; a longer "clause" (a run of text without commas) is not read,
+#: so that no clause costs more than a bounded amount of work.
+_LONGEST_CLAUSE = 300
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 _PAGE_MARK = re.compile(r"[—－]{1,2}\d{1,3}[—－]{1,2}")
 
@@ -251,6 +254,8 @@ def _read_sentences(
             if year is None:
                 continue
             carried = year
+            if len(text) > _LONGEST_CLAUSE:  # no target clause is that long: not searched
+                continue
             text = _PAGE_MARK.sub("", text)
             if text.startswith("力争"):  # no target before it: the stretch goal is the target
                 text = text[2:]
