@@ -10,10 +10,11 @@ prose readers would take the junk for names, units or values.
 
 :func:`normalise_text` runs the clean-ups below in a fixed order, each one pass
 (or a few) of compiled regular expressions over the text, so its time is linear
-in the text's size. It returns the cleaned text and notes for people saying
-what was changed (``converted from traditional script: 1234 characters``).
-Clean simplified text is returned unchanged, and cleaning twice changes nothing
-more than cleaning once.
+in the text's size (about 0.05 s per MB of clean text, 0.1–0.2 s per MB of a
+dirty or traditional one). It returns the cleaned text and notes for people
+saying what was changed (``converted from traditional script: 1234
+characters``). Clean simplified text is returned unchanged, and cleaning twice
+changes nothing more than cleaning once.
 
 1. :func:`strip_invisible` — HTML character references left in the text
    (``&#8203;``, ``&nbsp;``), hidden HTML spans, zero-width, bidi, soft-hyphen
@@ -26,14 +27,19 @@ more than cleaning once.
    radicals and CJK compatibility ideographs (a PDF's glyphs) to the unified
    ideographs, a full-width ``．`` between digits to ``.`` (a safe part of NFKC:
    never punctuation, ``％``, ``³`` or ``Ⅲ``);
-4. :func:`fix_ocr_numbers` — ``l``/``O`` read for ``1``/``0`` inside a number
-   (``8O.5`` -> ``80.5``), spaces inside a number (``8 7. 5`` -> ``87.5``);
-5. :func:`drop_page_furniture` — page-number lines (``— 12 —``, ``- 3 -``,
+4. :func:`drop_page_furniture` — page-number lines (``— 12 —``, ``- 3 -``,
    ``第3页 共45页``) and the running header or footer repeated beside them;
+5. :func:`fix_ocr_numbers` — ``l``/``O`` read for ``1``/``0`` inside a number
+   (``8O.5`` -> ``80.5``), spaces inside a number (``8 7. 5`` -> ``87.5``);
 6. :func:`drop_pinyin` — pinyin glosses: a bracket holding only pinyin
    syllables after Chinese characters, and tone-marked pinyin glued to them;
-7. :func:`drop_junk` — reprint boilerplate glued into sentences (``本文来自…``)
-   and anti-scraping ASCII runs (see :func:`is_junk`).
+7. :func:`drop_junk` — reprint boilerplate glued into sentences (``本文来自…``),
+   forum "jammer" runs (``7 B; g# x0 `- r.``) and anti-scraping ASCII runs (see
+   :func:`is_junk`).
+
+Steps 5–7 repeat while they change something (removing a gloss or a junk run
+can join the pieces of a number or of another run): once more on a dirty text,
+never on a clean one.
 """
 
 from __future__ import annotations
