@@ -135,6 +135,14 @@ def test_the_baseline_stated_before_the_deadline_is_kept() -> None:
         ),
         ("主要污染物排放总量持续下降", [("主要污染物排放总量", "持续下降")]),
         ("能源消费总量得到合理控制", [("能源消费总量", "得到合理控制")]),
+        ("无劣Ⅴ类水体", [("劣Ⅴ类水体", "全面消除")]),
+        ("地下水环境质量总体稳定", [("地下水环境质量", "保持")]),
+        ("单位GDP水耗和能耗完成下达目标任务", [("单位GDP水耗", "国家要求"), ("单位GDP能耗", "国家要求")]),
+        ("PM2.5年均浓度稳定控制在30微克/立方米以下", [("PM2.5年均浓度", "≤30")]),
+        (
+            "光伏装机、风电装机分别达到407、262万千瓦",
+            [("光伏装机", "407"), ("风电装机", "262")],
+        ),
     ],
 )
 def test_clause_forms(clauses: str, expected: list[tuple[str, str]]) -> None:
@@ -147,6 +155,13 @@ def test_general_aims_and_tasks_are_neither_targets_nor_not_understood() -> None
         "到2025年，空气质量持续改善，土壤污染风险得到有效管控，推进氨排放总量持续下降，降低港口船舶排放。"
     )
     assert (got.indicators, got.not_understood) == ([], [])
+
+
+def test_a_period_as_the_deadline() -> None:
+    got = targets(
+        "《规划》提出，“十四五”期间，PM2.5年均浓度达到25微克/立方米以下，空气质量优良率达到93%以上。"
+    )
+    assert got == [("PM2.5年均浓度", 2025, "≤25"), ("空气质量优良率", 2025, "≥93")]
 
 
 def test_a_deadline_after_a_few_words() -> None:

@@ -52,10 +52,13 @@ __all__ = ["ProseNotUnderstood", "ProseTargets", "extract_prose_targets", "read_
 _SPACE = " \t\u3000\u2002\u2003\u00a0\r"
 _TERMINATORS = "。；！？：:;"
 _NUM = r"(\d+(?:\.\d+)?)"
-#: "到2025年", "明确到2025年" (a few words may lead), "2025年前".
+#: "到2025年", "明确到2025年" (a few words may lead), "2025年前", "“十四五”期间".
 _DEADLINE = re.compile(
-    r"^[^\d，,]{0,6}?(?:到|至|于|在)(\d{4})年(?:底|末)?(?:之前|前)?|^(\d{4})年(?:底|末)?前"
+    r"^[^\d，,]{0,12}?(?:到|至|于|在)(\d{4})年(?:底|末)?(?:之前|前)?|^(\d{4})年(?:底|末)?前"
+    r"|^[^\d，,]{0,12}?[“\"]?(十三五|十四五|十五五)[”\"]?(?:期间|时期|末)"
 )
+#: The end year of a five-year period named as a deadline ("“十四五”期间").
+_PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 _BASELINE = re.compile(
     rf"^(?P<name>.+?)(?:为|是|达到|达|提升至|提升到|提高到|提高至|下降到|下降至|降至|降到|"
     rf"由{_NUM}{UNIT}?(?:下降|降低|减少|提高|提升|上升|增加)(?:到|至))?"
@@ -205,6 +208,10 @@ class _Row:
             self.targets[year] = replace(a, op=b.op, value=b.value).canonical()
 
 
+def _deadline_year(d: re.Match[str]) -> int:
+    return int(d.group(1) or d.group(2)) if d.group(3) is None else _PERIOD_END[d.group(3)]
+
+
 def _plausible(name: str) -> bool:
     return 2 <= len(name) <= 40 and not re.search(r"[0-9]{4}年|[（(]$|^[的和与及]", name)
 
@@ -247,7 +254,7 @@ def _read_sentences(
                 continue
             d = _DEADLINE.match(text)
             if d:
-                year = int(d.group(1) or d.group(2))
+                year = _deadline_year(d)
                 text = text[d.end() :]
                 if not text:
                     continue
@@ -390,7 +397,7 @@ def _baselines(sentences: list[list[_Clause]], base_year: int) -> list[tuple[str
         for cl in clauses:
             text = cl.text
             d = _DEADLINE.match(text)
-            if d and int(d.group(1) or d.group(2)) != base_year:
+            if d and _deadline_year(d) != base_year:
                 break
             if text.startswith(mark):
                 text = text[len(mark) :]

@@ -51,7 +51,7 @@ UNIT = (
 )
 VERBS = (
     "降至|降到|下降至|下降到|降低至|降低到|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|上升到|上升至|"
-    "达到|达|控制在|稳定在|保持在|不低于|不超过|不高于|不少于|低于|高于|超过|小于|大于|为"
+    "达到|达|稳定控制在|控制在|稳定在|保持在|不低于|不超过|不高于|不少于|低于|高于|超过|小于|大于|为"
 )
 _DIRS = "下降|降低|减少|削减|提高|提升|增加|上升|增长"
 _CLAUSE_LEVEL = re.compile(
@@ -66,12 +66,13 @@ _CLAUSE_CUMULATIVE = re.compile(
 _CLAUSE_AMOUNT = re.compile(rf"^(?P<name>(?:新增|累计|完成).+?){_NUM}(?P<unit>{UNIT})$")
 _CLAUSE_NATIONAL = re.compile(r"^(?P<name>.+?)(?:达到|满足|完成)国家(?:考核)?(?:目标)?要求$")
 _CLAUSE_HANDED_DOWN = re.compile(
-    r"^(?P<name>.+?)(?:控制在|完成|达到|满足)(?P<who>省|市|国家)(?:政府)?下达的?(?:目标|指标|任务|考核)*"
+    r"^(?P<name>.+?)(?:控制在|完成|达到|满足)(?P<who>省|市|国家)?(?:政府)?下达的?(?:目标|指标|任务|考核)*"
     r"(?:以内|之内|内|要求)?$"
 )
+_CLAUSE_NONE_LEFT = re.compile(r"^(?:基本)?无(?P<obj>[^，,]{0,10}(?:水体|断面|天气))$")
 _CLAUSE_ELIMINATE = re.compile(r"^(?P<subj>.*?)(?P<how>全面消除|基本消除)(?P<obj>.*)$")
 _CLAUSE_WORDED = re.compile(
-    rf"^(?P<name>.+?)(?P<expr>稳中向好|保持稳定|只增不减|不降低|不减少|{QUALITATIVE_PHRASE})$"
+    rf"^(?P<name>.+?)(?P<expr>稳中向好|保持稳定|总体稳定|基本稳定|只增不减|不降低|不减少|{QUALITATIVE_PHRASE})$"
 )
 #: "…将按国家、四川省下达的任务逐年下降": handed down, by whom the last one names.
 _CLAUSE_AS_HANDED = re.compile(
@@ -160,14 +161,15 @@ def shorten(name: str) -> str:
 
 
 #: The name of a measured quantity: a general aim ("…持续下降") of it is a target.
-_MEASURE = re.compile(r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|强度)$")
+_MEASURE = re.compile(r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度)$")
 #: The name of an indicator a worded target ("有效保障", "以Ⅱ类为主") can be set for.
 _INDICATOR_NAME = re.compile(
     r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度|质量|水质|面积|天数|天气|能耗|水耗)$"
 )
 #: A task, not a target: "降低港口船舶…排放", "持续降低新生产汽车的燃料消耗".
 _ACTION = re.compile(
-    r"^(?:持续|进一步|大力|逐步|积极|着力|全面)?(?:降低|提高|提升|减少|推进|加强|强化|实施|开展|推动|推广|控制|严格)"
+    r"^(?:将|要|应|从根本上|持续|进一步|大力|逐步|积极|着力|全面)*"
+    r"(?:降低|提高|提升|减少|推进|加强|强化|实施|开展|推动|推广|控制|严格)"
 )
 
 
@@ -237,6 +239,9 @@ def _respectively(clause: str) -> Reading:
     if not m or not left:
         return Reading([], problem="no_form")
     values = [v.group() for v in re.finditer(rf"\d+(?:\.\d+)?{UNIT}?{_BOUND}?", m.group("vals"))]
+    last_unit = re.search(rf"{UNIT}{_BOUND}?$", values[-1])
+    if last_unit and len(values) > 1:  # 分别达到407、262、84万千瓦: the unit is written once
+        values = [v if re.search(UNIT, v) else v + last_unit.group(1) for v in values]
     if len(values) == 1:
         values = values * len(names)
     if len(values) != len(names):
@@ -288,15 +293,20 @@ def _read_one(clause: str) -> Reading:
         return Reading([(n, "达到国家要求", "%" if percent_name(n) else "") for n in names], base=names[-1])
     m = _CLAUSE_HANDED_DOWN.match(clause)
     if m:
-        name = clean(m.group("name"))
-        expr = {"省": "省下达", "市": "市下达"}.get(m.group("who"), "国家下达")
-        return Reading([(name, expr, "%" if percent_name(name) else "")], base=name)
+        expr = {"省": "省下达", "市": "市下达"}.get(m.group("who") or "", "国家下达")
+        names = split_names(clean(m.group("name")))  # 单位GDP水耗和能耗完成下达目标任务
+        return Reading([(n, expr, "%" if percent_name(n) else "") for n in names], base=names[-1])
     m = _CLAUSE_AS_HANDED.match(clause)
     if m:
         who = m.group("who")
         expr = "省下达" if "省" in who else "市下达" if "市" in who else "国家下达"
         names = split_names(clean(m.group("name")))
         return Reading([(n, expr, "%" if percent_name(n) else "") for n in names], base=names[-1])
+    m = _CLAUSE_NONE_LEFT.match(clause)
+    if m:  # 无劣Ⅴ类水体: none left
+        return Reading(
+            [(m.group("obj"), "消除", "%" if "水体" in m.group("obj") else "")], base=m.group("obj")
+        )
     m = _CLAUSE_ELIMINATE.match(clause)
     if m and len(m.group("obj")) <= 12 and (m.group("subj") or m.group("obj")):
         name = clean(m.group("subj")) + m.group("obj")
