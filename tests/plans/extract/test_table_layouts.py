@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ecoplan.plans import Plan, TargetKind, builtin_plans, parse_target
 from ecoplan.plans.extract import extract_plan
 from ecoplan.plans.extract.spans import Document
 from ecoplan.plans.extract.tables import ExtractedIndicator, ExtractedTable, extract_tables
@@ -137,6 +138,74 @@ def test_merged_category_table_end_to_end(tmp_path: Path) -> None:
     # a plain 27 under a lower-is-better indicator (a lost ＜) is judged as "at most 27"
     assert inds[0].direction.value == "lower"
     assert [i.direction.value for i in inds[1:]] == ["higher", "higher", "lower", "higher"]
+
+
+# ---------------------------------------------------------------- the built-in plans as such tables
+
+
+def _number(v: float | None) -> str:
+    return "—" if v is None else f"{v:g}"
+
+
+def _rendered(plan: Plan, layout: str) -> str:
+    """A built-in plan's indicators printed as a merged-category table in ``layout``."""
+    years = sorted({s.year for i in plan.indicators for s in i.targets})
+    head = [
+        "类别",
+        "序号",
+        "指标",
+        f"{plan.indicators[0].baseline.year}年",
+        *(f"{y}年" for y in years),
+        "属性",
+    ]
+    rows, prev = [], None
+    for k, ind in enumerate(plan.indicators, 1):
+        category = ind.category.zh if ind.category.zh != prev else ""  # merged: empty below the first
+        prev = ind.category.zh
+        unit = f"（{ind.unit}）" if ind.unit and ind.unit != "1" else ""
+        target = {s.year: s.target.text for s in ind.targets}
+        attribute = "约束性" if ind.attribute.value == "binding" else "预期性"
+        values = [_number(ind.baseline.value), *(target.get(y, "—") for y in years)]
+        rows.append([category, str(k), ind.name.zh + unit, *values, attribute])
+    if layout == "cells":
+        body = "\n".join(c for r in [head, *rows] for c in r if c)
+    elif layout == "tabs":
+        body = "\n".join("\t".join(r) for r in [head, *rows])
+    else:  # pipes; "drop": the empty merged cells left out
+        lines = [head, ["---"] * len(head)] + [r[1:] if layout == "drop" and not r[0] else r for r in rows]
+        body = "\n".join("| " + " | ".join(r) + " |" for r in lines)
+    return f"表1 {plan.title.zh}主要指标\n\n{body}\n\n第二章 主要任务\n"
+
+
+BUILTIN = [p for p in builtin_plans() if len(p.indicators) >= 5]
+
+
+@pytest.mark.parametrize("layout", ["pipes", "drop", "tabs", "cells"])
+@pytest.mark.parametrize("plan", BUILTIN, ids=[p.id for p in BUILTIN])
+def test_builtin_plans_printed_as_merged_category_tables(plan: Plan, layout: str) -> None:
+    """Every hand-transcribed built-in plan, printed as the named failure's layouts, reads back."""
+    table = only_table(_rendered(plan, layout))
+    year = plan.indicators[0].baseline.year
+
+    def canon(expr: str) -> str:
+        return parse_target(expr).canonical()
+
+    want = [
+        (
+            ind.name.zh,
+            ind.category.zh,
+            (year, ind.baseline.value) if ind.baseline.value is not None else None,  # the column's year
+            [(s.year, s.target.canonical()) for s in ind.targets if s.target.kind is not TargetKind.NONE],
+            ind.attribute.value,
+        )
+        for ind in plan.indicators
+    ]
+    got = [
+        (r.name_zh, r.category_zh, r.baseline, [(y, canon(e)) for y, e in r.targets], r.attribute)
+        for r in table.indicators
+    ]
+    assert got == want
+    assert table.not_understood == []
 
 
 # ---------------------------------------------------------------- sub-rows

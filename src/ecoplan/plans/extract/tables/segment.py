@@ -132,6 +132,11 @@ def _place(cells: list[_Cell], ny: int, has_cum: bool) -> tuple[list[_Cell | Non
             slots.extend([None] * (ny - len(slots)))
             slots.append(c)
             continue
+        last = slots[-1] if slots else None
+        if c.kind == "cum" and not has_cum and len(slots) == ny and last is not None and last.kind == "num":
+            # 23.04〔1.38〕: a target and its cumulative change printed in one cell
+            slots[-1] = _Cell("num", last.raw + c.raw, last.expr + c.expr, last.value, last.fn, last.star)
+            continue
         if len(slots) >= ncols:
             return None
         if has_cum and len(slots) == ny and c.kind != "dash":

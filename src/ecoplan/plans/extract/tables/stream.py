@@ -40,6 +40,7 @@ from ecoplan.plans.extract.tables.text import (
 
 _ATTR_AFTER = re.compile(r"\s*(约束性|预期性)")
 _ATTR_IN = re.compile(r"约束性|预期性")
+_SEQ_NUMBER = re.compile(r"[0-9０-９]{1,3}")
 _NUMBERED = re.compile(r"(?<![0-9０-９.．A-Za-z])([0-9０-９]{1,2})[.．、](?![0-9０-９])")
 _TRAILING_NUMBERED = re.compile(r"(?<![0-9０-９.．])[0-9０-９]{1,2}[.．、]$")
 _SUBHEAD = re.compile(
@@ -66,7 +67,7 @@ class _StreamRow:
 
 
 def _stream_rows(
-    text: str, start: int, end: int, ny: int, has_cum: bool, notes: frozenset[int]
+    text: str, start: int, end: int, ny: int, has_cum: bool, notes: frozenset[int], seq: bool = False
 ) -> list[_StreamRow]:
     rows: list[_StreamRow] = []
     pos = start
@@ -94,6 +95,8 @@ def _stream_rows(
             continue
         if "。" in squashed or len(squashed) > 80:
             break
+        if seq and _SEQ_NUMBER.fullmatch(core) and not _ATTR_AFTER.match(text, core_end):
+            continue  # the 序号 after a category cell ("应对气候变化 / 12 / 单位…"), not a value
         items = _lex(core)
         if not items:
             continue
@@ -144,7 +147,7 @@ class _Lead:
 
 _SEQ_LEAD = re.compile(
     rf"[\s\u3000]*(?P<cat>[^0-9０-９（(\n]{{0,20}}?)[\s\u3000]*(?P<num>[0-9０-９]{{1,3}})"
-    rf"(?![0-9０-９.．%％])[\s\u3000]*(?=[{_CJK}A-Za-z（(])"
+    rf"(?![0-9０-９.．%％])[\s\u3000]*(?=[{_CJK}A-Za-z（(“‘\"《])"
 )
 
 
@@ -271,16 +274,17 @@ def _parse_stream(
     notes, notes_end = _parse_notes(text, body_end) if head else ({}, body_end)
     ny = len(years)
     keys = frozenset(notes)
-    rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys)
+    header_start, pre_text = _pre_columns(text, header.start())
+    pre = _squash(pre_text)
+    seq = "号" in pre
+    rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys, seq)
     if len(rows) < 2:
         return None
     if head is not None and text[rows[-1].end : body_end].strip():
         notes, notes_end = {}, rows[-1].end
         keys = frozenset()
-        rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys)
-    header_start, pre_text = _pre_columns(text, header.start())
-    pre = _squash(pre_text)
-    infos = _read_names(rows, notes, has_cat=bool(re.search("类别|类型|领域|分类", pre)), has_seq="号" in pre)
+        rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys, seq)
+    infos = _read_names(rows, notes, has_cat=bool(re.search("类别|类型|领域|分类", pre)), has_seq=seq)
 
     # pass 1: segment without value footnotes; collect the notes names and the header refer to
     def seg(i: int, value_fns: frozenset[int]) -> _Seg | None:
