@@ -157,6 +157,22 @@ def test_general_aims_and_tasks_are_neither_targets_nor_not_understood() -> None
     assert (got.indicators, got.not_understood) == ([], [])
 
 
+def test_two_targets_in_one_clause_and_a_number_after_a_worded_aim() -> None:
+    got = targets(
+        "到2025年，单位地区生产总值能耗降低15%、碳排放降低19.5%，受污染耕地安全利用率持续提升，达到95%以上。"
+    )
+    assert got == [
+        ("单位地区生产总值能耗", 2025, "〔15〕"),
+        ("碳排放", 2025, "〔19.5〕"),
+        ("受污染耕地安全利用率", 2025, "≥95"),
+    ]
+
+
+def test_a_worded_target_alone_gets_no_unit() -> None:
+    units = {i.name_zh: i.unit for i in read("到2025年，基本水面率不减少，湿地保护率达到63%。").indicators}
+    assert units == {"基本水面率": "", "湿地保护率": "%"}
+
+
 def test_a_period_as_the_deadline() -> None:
     got = targets(
         "《规划》提出，“十四五”期间，PM2.5年均浓度达到25微克/立方米以下，空气质量优良率达到93%以上。"

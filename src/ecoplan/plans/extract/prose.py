@@ -34,6 +34,7 @@ from typing import Any
 from ecoplan.core.words import word
 from ecoplan.plans.extract.prose_clauses import (
     UNIT,
+    Reading,
     clean,
     for_region,
     looks_like_target,
@@ -45,7 +46,7 @@ from ecoplan.plans.extract.prose_clauses import (
 )
 from ecoplan.plans.extract.spans import Document, Span
 from ecoplan.plans.extract.tables import ExtractedIndicator
-from ecoplan.plans.targets import TargetKind, parse_target
+from ecoplan.plans.targets import Target, TargetKind, parse_target
 
 __all__ = ["ProseNotUnderstood", "ProseTargets", "extract_prose_targets", "read_prose_targets"]
 
@@ -168,6 +169,8 @@ _SENTENCE = re.compile(r"(?:[^。！？.\n]|(?<=\d)\.(?=\d))+")
 #: Target clauses are short; a longer "clause" (a run of text without commas) is not read,
 #: so that no clause costs more than a bounded amount of work.
 _LONGEST_CLAUSE = 300
+#: Where one comma-less clause holds two targets: "…降低15%、碳排放降低19.5%".
+_TARGET_LIST = re.compile(r"(?<=[\d%])、(?=\D)|(?<=以上|以下|以内|左右)、")
 _BRACKETED = re.compile(r"[（(][^（()）]*[)）]")
 _PAGE_MARK = re.compile(r"[—－]{1,2}\d{1,3}[—－]{1,2}")
 
@@ -202,10 +205,18 @@ class _Row:
             self.targets[year] = expr
             return
         a, b = parse_target(old), parse_target(expr)
+        if _worded(a) and not _worded(b):  # 持续提升，达到95%以上: the number states the target
+            self.targets[year] = expr
+            return
         if a.kind is TargetKind.LEVEL and b.kind is TargetKind.CUMULATIVE and b.value is None:
             a, b = b, a
         if a.kind is TargetKind.CUMULATIVE and a.value is None and b.kind is TargetKind.LEVEL:
             self.targets[year] = replace(a, op=b.op, value=b.value).canonical()
+
+
+def _worded(t: Target) -> bool:
+    """A target without a number: a qualitative aim, or 保持 / 稳中向好."""
+    return t.kind is TargetKind.QUALITATIVE or (t.kind is TargetKind.MAINTAIN and t.value is None)
 
 
 def _deadline_year(d: re.Match[str]) -> int:
@@ -268,7 +279,15 @@ def _read_sentences(
                 text = text[2:]
             if base and starts_with_verb(text):
                 text = base + text
-            reading = for_region(read_clause(text), base)
+            pieces = [text] if "分别" in text else _TARGET_LIST.split(text)
+            if len(pieces) > 1:  # 能耗降低15%、碳排放降低19.5%: two clauses in one
+                readings = [read_clause(p) for p in pieces]
+                reading = Reading([x for r in readings for x in r.targets], base=readings[-1].base)
+                if not all(r.targets for r in readings):
+                    reading = read_clause(text)
+            else:
+                reading = read_clause(text)
+            reading = for_region(reading, base)
             named = [(n if _plausible(n) else shorten(n), e, u) for n, e, u in reading.targets]
             good = [(n, e, u) for n, e, u in named if _plausible(n) and _parses(e)]
             if reading.stretch and last is not None and [n for n, *_ in good] == [last[0]]:
@@ -355,8 +374,13 @@ def read_prose_targets(
                 baseline = (base_year, b_value)
             elif unit and (key, unit) in first_in:
                 baseline = (base_year, first_in[(key, unit)])
-        if not unit and percent_name(row.name):
-            unit = "%"
+        numbers = any(re.search(r"\d", e) for e in row.targets.values())
+        if (
+            not unit
+            and percent_name(row.name)
+            and (numbers or not all(_worded(parse_target(e)) for e in row.targets.values()))
+        ):
+            unit = "%"  # a share; not for a worded target alone (its unit is not printed)
         kinds = {parse_target(e).kind for e in row.targets.values()}
         conf = 0.5 if kinds & {TargetKind.INHERITED, TargetKind.QUALITATIVE} else 0.6
         stretch = {y: stretch_of[(row.name, y)] for y in row.targets if (row.name, y) in stretch_of}

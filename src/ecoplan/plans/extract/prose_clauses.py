@@ -161,7 +161,7 @@ def shorten(name: str) -> str:
 
 
 #: The name of a measured quantity: a general aim ("…持续下降") of it is a target.
-_MEASURE = re.compile(r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度)$")
+_MEASURE = re.compile(r"(?:(?<!效)率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度)$")
 #: The name of an indicator a worded target ("有效保障", "以Ⅱ类为主") can be set for.
 _INDICATOR_NAME = re.compile(
     r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度|质量|水质|面积|天数|天气|能耗|水耗)$"
