@@ -1,0 +1,1 @@
+"""Readers of the risk domain: the enterprise file of the grading, the registries."""
