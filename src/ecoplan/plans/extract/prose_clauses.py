@@ -335,7 +335,7 @@ def _read_one(clause: str) -> Reading:
         # "主要污染物排放总量持续下降" is a target; "空气质量持续改善", "土壤污染风险得到有效管控" are aims
         if not (_MEASURE.search(name) if general else _INDICATOR_NAME.search(name)) or _ACTION.match(name):
             return Reading([], aim=True)
-        return Reading([(name, m.group("expr"), "%" if percent_name(name) else "")], base=name)
+        return Reading([(name, m.group("expr"), "")], base=name)  # a worded target: no unit printed
     m = _CLAUSE_AMOUNT.match(clause)
     if m:
         name = clean(m.group("name"))
