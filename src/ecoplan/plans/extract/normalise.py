@@ -352,10 +352,14 @@ def fold_forms(text: str) -> tuple[str, int]:
 _OCR_NUMBER = re.compile(r"[0-9](?=[0-9.]*[lO])[0-9lO]*(?:\.[0-9lO]+)?(?![A-Za-z0-9])")
 _OCR_BEFORE = re.compile(r"[A-Za-z0-9_.]")  # what may not stand before such a number
 # digits with spaces in them, a space next to the decimal point: 8 7. 5
+# digits with spaces in them, a space next to the decimal point: single digits spaced
+# out ("8 7. 5"), or one whole number and at most two decimals ("87 .5", "90. 5")
 _SPACED_NUMBER = re.compile(
-    r"(?<![0-9A-Za-z.．])[0-9](?: [0-9])*(?: [.．] ?|[.．] )[0-9](?: [0-9])*(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z.．])(?:[0-9](?: [0-9])+|[0-9]+)(?: [.．] ?|[.．] )"
+    r"(?:[0-9](?: [0-9])+|[0-9]{1,2})(?![0-9A-Za-z])"
 )
-_SPACED_HEAD = re.compile(r"[0-9][.．] [0-9]")
+# the only space is after the point: "2. 5个城市" may be a list item
+_SPACED_HEAD = re.compile(r"[0-9]+[.．] [0-9]+")
 
 
 def _ocr_number(m: re.Match[str]) -> str:
@@ -373,9 +377,9 @@ def _ocr_number(m: re.Match[str]) -> str:
 def _spaced_number(m: re.Match[str]) -> str:
     s = m.group(0)
     if _SPACED_HEAD.fullmatch(s):
-        # "2. 5" alone: a list item ("2. 5个城市") at a line or sentence start
+        # a list item ("2. 5个城市") at a line, sentence or clause start
         before = m.string[m.start() - 1] if m.start() else "\n"
-        if before in "\n。；：！？":
+        if before in "\n。；：！？，、 \t\u3000":
             return s
     return s.replace(" ", "").replace("．", ".")
 
