@@ -50,7 +50,10 @@ def test_a_seed_comes_through_unchanged(seed: Path) -> None:
 def _expected_strings(folder: Path) -> list[str]:
     """Indicator names, baseline values and target expressions of a corpus
     document's hand-checked expectation."""
-    data = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8")) or {}
+    path = folder / "expected.yaml"
+    if not path.exists():  # a document being added: its expectation comes with it
+        pytest.skip(f"{folder.name}: no expected.yaml yet")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     out: list[str] = []
     for ind in data.get("indicators") or []:
         out.append(str(ind.get("name", "")))
@@ -81,6 +84,7 @@ def test_invisible_characters_references_and_hidden_spans_go() -> None:
     text = '浓度\u200b下降&#8203;10%<span style="display:none">aZ3x</span>，\ue012达到&nbsp;87.5%\ufeff'
     assert strip_invisible(text)[0] == "浓度下降10%，达到 87.5%"
     assert strip_invisible("a &lt; b &amp; c")[0] == "a < b & c"
+    assert strip_invisible('达到<font class="jammer">T! j8 K&</font>87.5%')[0] == "达到87.5%"
     assert strip_invisible("PM<sub>2.5</sub>") == ("PM<sub>2.5</sub>", 0)  # visible markup stays
 
 
@@ -89,7 +93,7 @@ def test_hidden_html_elements_are_not_read(tmp_path: Path) -> None:
     page.write_text(
         "<html><body><p>细颗粒物浓度下降10%<span style='display: none'>g8<b>K</b>q</span>，"
         "<font style='font-size:0px'>Zx9</font>优良天数比率达到87.5%"
-        "<i hidden>junk</i>。</p></body></html>",
+        '<i hidden>junk</i><font class="jammer">T! j8</font>。</p></body></html>',
         encoding="utf-8",
     )
     assert load_document(page).text == "细颗粒物浓度下降10%，优良天数比率达到87.5%。\n"

@@ -260,7 +260,8 @@ _HTML_BLOCK = {
 }  # fmt: skip
 _HTML_SKIP = {"script", "style", "noscript", "template", "head"}
 _HTML_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
-# inline styles that hide an element: reprint sites hide junk in them
+# inline styles that hide an element: reprint sites hide junk in them (Discuz forums
+# use <font class="jammer">, hidden by their style sheet)
 _HIDDEN_STYLE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0+(?:\.0+)?(?:px|pt|em|rem)?\s*(?:;|$)",
     re.IGNORECASE,
@@ -285,7 +286,8 @@ class _TextParser(HTMLParser):
                 self.hidden_depth += 1
             return
         style = next((v or "" for k, v in attrs if k == "style"), "")
-        hidden = any(k == "hidden" for k, _ in attrs) or _HIDDEN_STYLE.search(style)
+        classes = next((v or "" for k, v in attrs if k == "class"), "").split()
+        hidden = any(k == "hidden" for k, _ in attrs) or _HIDDEN_STYLE.search(style) or "jammer" in classes
         if hidden and tag not in _HTML_VOID:
             self.hidden_tag, self.hidden_depth = tag, 1
             return

@@ -120,7 +120,8 @@ _ENTITY = re.compile(
 _SPACES_FROM_ENTITIES = {"\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " "}
 _HIDDEN_SPAN = re.compile(
     r"<(span|font|div|p|i|em|b|strong|label|ins|u|s)\b[^<>]{0,300}?"
-    r"(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*[;\"'])"
+    r"(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|pt|em)?\s*[;\"']"
+    r"|class\s*=\s*[\"']?jammer\b)"
     r"[^<>]{0,300}>[^<>]{0,300}</\1\s*>",
     re.IGNORECASE,
 )
