@@ -167,8 +167,8 @@ def _rendered(plan: Plan, layout: str) -> str:
         attribute = "约束性" if ind.attribute.value == "binding" else "预期性"
         values = [_number(ind.baseline.value), *(target.get(y, "—") for y in years)]
         rows.append([category, str(k), ind.name.zh + unit, *values, attribute])
-    if layout == "cells":
-        body = "\n".join(c for r in [head, *rows] for c in r if c)
+    if layout in ("cells", "flat"):  # one cell per line, or every cell glued onto one line
+        body = ("\n" if layout == "cells" else "").join(c for r in [head, *rows] for c in r if c)
     elif layout == "tabs":
         body = "\n".join("\t".join(r) for r in [head, *rows])
     else:  # pipes; "drop": the empty merged cells left out
@@ -180,10 +180,13 @@ def _rendered(plan: Plan, layout: str) -> str:
 BUILTIN = [p for p in builtin_plans() if len(p.indicators) >= 5]
 
 
-@pytest.mark.parametrize("layout", ["pipes", "drop", "tabs", "cells"])
+@pytest.mark.parametrize("layout", ["pipes", "drop", "tabs", "cells", "flat"])
 @pytest.mark.parametrize("plan", BUILTIN, ids=[p.id for p in BUILTIN])
 def test_builtin_plans_printed_as_merged_category_tables(plan: Plan, layout: str) -> None:
     """Every hand-transcribed built-in plan, printed as the named failure's layouts, reads back."""
+    if layout == "flat" and plan.id == "jiangmen-13th-eco":
+        # glued "17.7517.8018.50" (padded zeros as printed) also reads 17.75 | 17.801 | 8.50: ambiguous
+        pytest.skip("a glued run of padded numbers has two readings")
     table = only_table(_rendered(plan, layout))
     year = plan.indicators[0].baseline.year
 

@@ -45,6 +45,12 @@ def _segment(
     ncols = ny + (1 if has_cum else 0)
     options: list[list[tuple[int | None, list[_Cell]]]] = []
     for idx, it in enumerate(items):
+        if it.kind == "dash" and len(it.raw) == 2 and it.raw[0] == it.raw[1]:
+            # "——": one placeholder printed double, or two cells' placeholders glued together
+            one = _Cell("dash", it.raw, expr=it.raw)
+            two = [_Cell("dash", it.raw[0], expr=it.raw[0])] * 2
+            options.append([(None, [one]), (None, two)])
+            continue
         if it.kind != "num":
             options.append([(None, [_Cell(it.kind, it.raw, expr=re.sub(r"\s+", "", it.raw))])])
             continue
@@ -162,8 +168,9 @@ def _score(
 ) -> float | None:
     s = 0.0
     for _, cells in combo:
-        if len(cells) > 1:
-            s -= 0.3 * (len(cells) - 1)
+        glued = sum(1 for c in cells if c.kind == "num")  # a split number costs; "——" as two cells does not
+        if glued > 1:
+            s -= 0.3 * (glued - 1)
         for c in cells:
             if c.kind != "num" or c.value is None:
                 continue
@@ -183,8 +190,12 @@ def _score(
     if base is not None and base.value is not None and level is not None and level.value is not None:
         s -= abs(math.log((level.value + 1.0) / (base.value + 1.0)))
         cum = slots[ny] if len(slots) > ny else None
-        if cum is not None and cum.kind == "cum":
-            x = float(re.sub(r"[^\d.]", "", _nfkc(cum.raw)))
+        glued = re.search(r"[〔\[【](\d+(?:\.\d+)?)", _nfkc(level.raw))  # 165〔14〕 in one target cell
+        stated = (
+            re.search(r"\d+(?:\.\d+)?", _nfkc(cum.raw)) if cum is not None and cum.kind == "cum" else glued
+        )
+        if stated is not None:
+            x = float(stated.group(1) if stated is glued else stated.group())
             diff = abs(level.value - base.value)
             rel = diff / base.value * 100 if base.value else math.inf
             if abs(diff - x) <= 0.01 + 0.01 * x or abs(rel - x) <= 0.05 + 0.01 * x:
