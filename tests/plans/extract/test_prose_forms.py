@@ -136,6 +136,11 @@ def test_the_baseline_stated_before_the_deadline_is_kept() -> None:
         ("主要污染物排放总量持续下降", [("主要污染物排放总量", "持续下降")]),
         ("能源消费总量得到合理控制", [("能源消费总量", "得到合理控制")]),
         ("无劣Ⅴ类水体", [("劣Ⅴ类水体", "全面消除")]),
+        ("数字经济占比25%以上", [("数字经济占比", "≥25")]),
+        ("万元GDP能耗0.3吨标准煤以下", [("万元GDP能耗", "≤0.3")]),
+        ("集中式饮用水水源地水质达标率实现100%", [("集中式饮用水水源地水质达标率", "100")]),
+        ("全市空气质量优良天数比例超56%", [("全市空气质量优良天数比例", "超过56")]),
+        ("优良天数比率达到71%以上的目标", [("优良天数比率", "≥71")]),
         ("地下水环境质量总体稳定", [("地下水环境质量", "保持")]),
         ("单位GDP水耗和能耗完成下达目标任务", [("单位GDP水耗", "国家要求"), ("单位GDP能耗", "国家要求")]),
         ("PM2.5年均浓度稳定控制在30微克/立方米以下", [("PM2.5年均浓度", "≤30")]),
@@ -171,6 +176,18 @@ def test_two_targets_in_one_clause_and_a_number_after_a_worded_aim() -> None:
 def test_a_worded_target_alone_gets_no_unit() -> None:
     units = {i.name_zh: i.unit for i in read("到2025年，基本水面率不减少，湿地保护率达到63%。").indicators}
     assert units == {"基本水面率": "", "湿地保护率": "%"}
+
+
+def test_a_later_year_opening_a_sentence_and_the_next_five_years() -> None:
+    text = (
+        "2015年，PM2.5年均值为58微克/立方米。2020年，PM2.5年均值降至50微克/立方米。"
+        "未来五年，全面消除重污染天气。"
+    )
+    got = read_prose_targets(Document(text, "plan.txt", "text", "utf-8"), base_year=2015, end_year=2020)
+    assert [(i.name_zh, i.baseline, i.targets) for i in got.indicators] == [
+        ("PM2.5年均值", (2015, 58.0), [(2020, "50")]),
+        ("重污染天气", None, [(2020, "全面消除")]),
+    ]
 
 
 def test_a_period_as_the_deadline() -> None:

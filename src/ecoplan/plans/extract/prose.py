@@ -58,6 +58,8 @@ _DEADLINE = re.compile(
     r"^[^\d，,]{0,12}?(?:到|至|于|在)(\d{4})年(?:底|末)?(?:之前|前)?|^(\d{4})年(?:底|末)?前"
     r"|^[^\d，,]{0,12}?[“\"]?(十三五|十四五|十五五)[”\"]?(?:期间|时期|末)"
 )
+_YEAR_OPENS = re.compile(r"^(\d{4})年(?:底|末)?$")
+_FIVE_YEARS = re.compile(r"^[^\d，,]{0,12}?(?:未来五年|今后五年)")
 #: The end year of a five-year period named as a deadline ("“十四五”期间").
 _PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 _BASELINE = re.compile(
@@ -239,12 +241,20 @@ _Found = tuple[str, str, str, int, _Clause, int | None]  # name, expr, unit, yea
 
 
 def _read_sentences(
-    t: _Text, doc_text: str, sentences: list[list[_Clause]], default_year: int | None = None
+    t: _Text,
+    doc_text: str,
+    sentences: list[list[_Clause]],
+    default_year: int | None = None,
+    *,
+    base_year: int | None = None,
+    end_year: int | None = None,
 ) -> tuple[list[_Found], dict[tuple[str, int], str], list[ProseNotUnderstood]]:
     """The targets of every target sentence, the stretch goals, and the clauses not understood.
 
     ``default_year``: the deadline of a sentence that states none (every sentence is then
-    a target sentence).
+    a target sentence). With ``base_year``, a sentence opening with a later year
+    ("2020年，pm2.5年均值降至50微克/立方米") states targets for it; with ``end_year``,
+    "未来五年" is a deadline.
     """
     found: list[_Found] = []
     stretch: dict[tuple[str, int], str] = {}
@@ -264,11 +274,19 @@ def _read_sentences(
                     stretch.setdefault(last, m.group(1))
                 continue
             d = _DEADLINE.match(text)
+            y = _YEAR_OPENS.match(text) if d is None and cl is clauses[0] and base_year is not None else None
+            f = _FIVE_YEARS.match(text) if d is None and end_year is not None else None
             if d:
                 year = _deadline_year(d)
                 text = text[d.end() :]
-                if not text:
-                    continue
+            elif y and base_year is not None and int(y.group(1)) > base_year:
+                year = int(y.group(1))  # a later year than the base year: a deadline
+                text = text[y.end() :]
+            elif f:
+                year = end_year
+                text = text[f.end() :]
+            if (d or y or f) and not text:
+                continue
             if year is None:
                 continue
             carried = year
@@ -331,9 +349,13 @@ def read_prose_targets(
     """
     t = _squash(doc.text)
     sentences = _sentences(t)
-    found, stretch_of, unread = _read_sentences(t, doc.text, sentences)
+    found, stretch_of, unread = _read_sentences(
+        t, doc.text, sentences, base_year=base_year, end_year=end_year
+    )
     if not found and end_year is not None:
-        found, stretch_of, unread = _read_sentences(t, doc.text, sentences, default_year=end_year)
+        found, stretch_of, unread = _read_sentences(
+            t, doc.text, sentences, default_year=end_year, base_year=base_year, end_year=end_year
+        )
     if base_year is None:
         years = Counter(f[3] for f in found)
         base_year = years.most_common(1)[0][0] - 5 if years else None

@@ -47,11 +47,11 @@ __all__ = ["Reading", "for_region", "looks_like_target", "read_clause", "shorten
 _NUM = r"(\d+(?:\.\d+)?)"
 UNIT = (
     r"(%|％|‰|个百分点|微克/立方米|μg/m3|µg/m3|毫克/升|万平方公里|平方公里|平方米|万公顷|公顷|万亩|亿亩|"
-    r"亿立方米|万立方米|立方米/公顷|立方米|万吨标准煤|万吨|吨/天|吨|万千瓦|千瓦|个|天)"
+    r"亿立方米|万立方米|立方米/公顷|立方米|万吨标准煤|吨标准煤|万吨|吨/天|吨|万千瓦|千瓦|个|天)"
 )
 VERBS = (
     "降至|降到|下降至|下降到|降低至|降低到|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|上升到|上升至|"
-    "达到|达|稳定控制在|控制在|稳定在|保持在|不低于|不超过|不高于|不少于|低于|高于|超过|小于|大于|为"
+    "达到|达|实现|稳定控制在|控制在|稳定在|保持在|不低于|不超过|不高于|不少于|低于|高于|超过|超|小于|大于|为"
 )
 _DIRS = "下降|降低|减少|削减|提高|提升|增加|上升|增长"
 _CLAUSE_LEVEL = re.compile(
@@ -62,6 +62,11 @@ _CLAUSE_LEVEL = re.compile(
 _CLAUSE_CUMULATIVE = re.compile(
     rf"^(?P<name>.+?)(?:(?:比|较)(?P<by>\d{{4}})年(?:末|底)?)?(?P<acc>累计)?(?P<dir>{_DIRS})了?{_NUM}"
     rf"(?P<unit>{UNIT})?(?P<suf>以上|以内|左右)?$"
+)
+_AIM_TAIL = re.compile(r"(?<=[\d%以上下内右])的?(?:目标|要求)$")
+_CLAUSE_BARE = re.compile(
+    rf"^(?P<name>.+?(?:(?<!效)率|比例|比率|比重|占比|浓度|能耗|水耗))(?P<num>\d+(?:\.\d+)?)(?P<unit>{UNIT})?"
+    r"(?P<suf>以上|以下|以内|左右)?$"
 )
 _CLAUSE_AMOUNT = re.compile(rf"^(?P<name>(?:新增|累计|完成).+?){_NUM}(?P<unit>{UNIT})$")
 _CLAUSE_NATIONAL = re.compile(r"^(?P<name>.+?)(?:达到|满足|完成)国家(?:考核)?(?:目标)?要求$")
@@ -261,6 +266,7 @@ def read_clause(clause: str) -> Reading:
     A name that lists whole indicators (``自然保护地面积比例、生态保护红线面积比例和基本水面率
     不减少``) gives each of them the target.
     """
+    clause = _AIM_TAIL.sub("", clause)  # "…达到71%以上的目标"
     if "分别" in clause:
         return _respectively(clause)
     reading = _read_one(clause)
@@ -323,6 +329,8 @@ def _read_one(clause: str) -> Reading:
             expr = f"{verb}{num}{suf}"
         elif verb in ("不低于", "不超过", "不高于", "不少于", "低于", "高于", "超过", "小于", "大于"):
             expr = f"{verb}{num}"
+        elif verb == "超":
+            expr = f"超过{num}"
         else:
             expr = f"{num}{'%' if unit == '%' else ''}{suf}"
         name = clean(m.group("name"))
@@ -336,6 +344,11 @@ def _read_one(clause: str) -> Reading:
         if not (_MEASURE.search(name) if general else _INDICATOR_NAME.search(name)) or _ACTION.match(name):
             return Reading([], aim=True)
         return Reading([(name, m.group("expr"), "")], base=name)  # a worded target: no unit printed
+    m = _CLAUSE_BARE.match(clause)
+    if m:  # 数字经济占比25%以上: the number follows the name
+        name, num, suf = clean(m.group("name")), m.group("num"), m.group("suf") or ""
+        unit = unit_of(m.group("unit"))
+        return Reading([(name, f"{num}{'%' if unit == '%' else ''}{suf}", unit)], base=name)
     m = _CLAUSE_AMOUNT.match(clause)
     if m:
         name = clean(m.group("name"))
