@@ -190,12 +190,11 @@ def _score(
     if base is not None and base.value is not None and level is not None and level.value is not None:
         s -= abs(math.log((level.value + 1.0) / (base.value + 1.0)))
         cum = slots[ny] if len(slots) > ny else None
-        glued = re.search(r"[〔\[【](\d+(?:\.\d+)?)", _nfkc(level.raw))  # 165〔14〕 in one target cell
-        stated = (
-            re.search(r"\d+(?:\.\d+)?", _nfkc(cum.raw)) if cum is not None and cum.kind == "cum" else glued
-        )
-        if stated is not None:
-            x = float(stated.group(1) if stated is glued else stated.group())
+        in_cell = re.search(r"[〔\[【](\d+(?:\.\d+)?)", _nfkc(level.raw))  # 165〔14〕 in one target cell
+        if cum is not None and cum.kind == "cum":
+            in_cell = re.search(r"(\d+(?:\.\d+)?)", _nfkc(cum.raw))
+        if in_cell is not None:
+            x = float(in_cell.group(1))
             diff = abs(level.value - base.value)
             rel = diff / base.value * 100 if base.value else math.inf
             if abs(diff - x) <= 0.01 + 0.01 * x or abs(rel - x) <= 0.05 + 0.01 * x:
