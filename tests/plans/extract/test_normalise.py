@@ -364,6 +364,8 @@ _CLEAN_PIECES = st.sampled_from(
 def test_cleaning_twice_is_cleaning_once(text: str) -> None:
     once, _ = normalise_text(text)
     assert normalise_text(once) == (once, ())
+    assert len(once) <= len(text)  # the clean-up never adds text
+    assert len(to_simplified(text)[0]) == len(text)  # conversion keeps offsets
 
 
 @settings(max_examples=300, deadline=None)
