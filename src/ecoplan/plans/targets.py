@@ -31,19 +31,24 @@ written                   kind       meaning
 ``〔x〕左右``             cumulative a cumulative change of about x (judged as ``〔x〕``)
 ``基本消除``/``全面消除`` eliminate  remaining at most the plan's threshold
 ``保持``, ``稳定``,       maintain   not worse than the baseline
-``不降低``
+``不降低``, ``总体稳定``
 ``稳中向好``              maintain   not worse than the baseline (scope ``improve``:
                                      the plan also asks for improvement)
 ``稳定在X以上``           maintain   at least X (and not worse than baseline)
 ``…省下达…``,             inherited  the parent plan's decomposed target
-``达到国家要求``
+``达到国家要求``,
+``完成下达目标任务``
 ``有效保障``,             qualitative a stated aim no single number can judge:
 ``与GDP增长同步``,                   shown as "not judged quantitatively"
 ``保持在合理区间``,
-``持续改善``, ``全面达标``,
+``持续改善``, ``持续下降``,
+``全面达标``,
 ``稳定达到Ⅱ类``, ``以Ⅱ类为主``,
-``定性``
-``力争X``                 (any)      the target X as a stretch goal (``stretch``)
+``达到第一类海水水质标准``,
+``得到有效控制``, ``定性``
+``力争X``                 (any)      the target X as a stretch goal (``stretch``),
+                                     judged as X; not before a qualitative,
+                                     inherited or empty target
 ``-``, ``—``, empty       none       no quantitative target
 ========================  =========  ==============================================
 
