@@ -3,7 +3,7 @@ never edit a released entry: append).
 
 The shared design of issue 14: the alerts' pipeline (``waste/pipeline``) reads these
 tables and writes ``waste_alerts`` through :meth:`ecoplan.waste.storage.WasteStore.replace_alerts`.
-Quantities in tonnes, times local China time (naive TIMESTAMP), codes as text. Beside
+Quantities in tonnes (``"at"`` quoted: a keyword of DuckDB's parser), times local China time (naive TIMESTAMP), codes as text. Beside
 them: the manifests' events (every state change and correction, versioned) and the
 import log.
 """
@@ -43,13 +43,13 @@ MIGRATIONS: tuple[str, ...] = (
         packaging_received VARCHAR, PRIMARY KEY (manifest_no, line_no)
     );
     CREATE TABLE IF NOT EXISTS waste_manifest_events (
-        manifest_no VARCHAR NOT NULL, seq INTEGER NOT NULL, at TIMESTAMP NOT NULL,
+        manifest_no VARCHAR NOT NULL, seq INTEGER NOT NULL, "at" TIMESTAMP NOT NULL,
         event VARCHAR NOT NULL, from_status VARCHAR, to_status VARCHAR NOT NULL,
         version INTEGER NOT NULL, detail JSON, PRIMARY KEY (manifest_no, seq)
     );
     CREATE TABLE IF NOT EXISTS waste_ledger (
         actor_id VARCHAR NOT NULL, batch_code VARCHAR NOT NULL, stage VARCHAR NOT NULL,
-        at TIMESTAMP NOT NULL, code VARCHAR NOT NULL, quantity_t DOUBLE NOT NULL,
+        "at" TIMESTAMP NOT NULL, code VARCHAR NOT NULL, quantity_t DOUBLE NOT NULL,
         container_code VARCHAR, linked_batch VARCHAR, facility VARCHAR,
         PRIMARY KEY (actor_id, batch_code, stage)
     );
@@ -58,7 +58,7 @@ MIGRATIONS: tuple[str, ...] = (
         submitted_at TIMESTAMP, PRIMARY KEY (actor_id, kind, period)
     );
     CREATE TABLE IF NOT EXISTS waste_alerts (
-        rule VARCHAR NOT NULL, subject VARCHAR NOT NULL, at TIMESTAMP, evidence JSON,
+        rule VARCHAR NOT NULL, subject VARCHAR NOT NULL, "at" TIMESTAMP, evidence JSON,
         source VARCHAR, PRIMARY KEY (rule, subject)
     );
     CREATE TABLE IF NOT EXISTS waste_imports (

@@ -1,15 +1,78 @@
-"""Waste operations of a session: ``ep.waste``."""
+"""Waste operations of a session: ``ep.waste``.
+
+``ep.waste.import_file("manifests", path)`` reads, checks against the stored registry
+(actors and their roles, permits, approvals, the manifest number against the producer's
+region, the catalogue edition in force, the state machine) and stores all of a file or
+nothing; ``ep.waste.move(no, "confirm", at)`` moves a manifest; ``ep.waste.balance(actor,
+period)`` is the ledger's mass balance; ``ep.waste.replace_alerts(rows)`` is the alerts'
+pipeline's write. Every read returns plain rows (dicts).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ecoplan.waste.storage import WasteStore
+import pandas as pd
+
+from ecoplan.core.errors import EcoplanError, InputFileError, NotFound, Problem
+from ecoplan.waste import readers
+from ecoplan.waste.ledger import TOLERANCE_T, Balance, balance, period_bounds
+from ecoplan.waste.manifest_states import next_status, reachable
+from ecoplan.waste.model import code_matches, manifest_no_problems, parse_manifest_no
+from ecoplan.waste.readers import WasteBatch
+from ecoplan.waste.storage import LINE_FIELDS, WasteImportResult, WasteStore
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["WasteOps"]
+__all__ = ["CodeCheck", "WasteInputError", "WasteOps", "catalogue_check"]
+
+#: ``check(code, date)``: whether the catalogue edition in force on ``date`` lists ``code``.
+CodeCheck = Callable[[str, dt.date], bool]
+_ROLE_OF = {"producer_id": "producer", "transporter_id": "transporter", "receiver_id": "receiver"}
+
+
+class WasteInputError(InputFileError):
+    """A waste file refused whole; ``problems`` name file, row, field and reason code."""
+
+    def message(self, lang: str) -> str:
+        from ecoplan.core.words import word
+
+        head = word("waste.error.rejected", lang, file=self.file, count=len(self.problems))
+        body = [
+            word(
+                "waste.error.problem",
+                lang,
+                row="—" if p.row is None else p.row,
+                field=p.field or "—",
+                text=p.text or "",
+                reason=word(f"waste.reason.{p.reason}", lang),
+            )
+            for p in self.problems[:50]
+        ]
+        return "\n".join([head, *body])
+
+
+def catalogue_check() -> CodeCheck | None:
+    """The catalogue's check of a code on a date, when the catalogue module offers one
+    (``ecoplan.waste.catalogue.code_in_force(code, date) -> bool``); None otherwise, and
+    codes are then checked for their form only."""
+    name = "ecoplan.waste.catalogue"
+    if importlib.util.find_spec(name) is None:
+        return None
+    fn = getattr(importlib.import_module(name), "code_in_force", None)
+    return fn if callable(fn) else None
+
+
+def _day(v: Any) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    return v if isinstance(v, dt.date) else None
 
 
 class WasteOps:
@@ -18,3 +81,374 @@ class WasteOps:
     def __init__(self, session: Ecoplan) -> None:
         self.session = session
         self.store = WasteStore(session.catalog)
+        self.code_check: CodeCheck | None = catalogue_check()
+
+    # -- import ----------------------------------------------------------------
+    def read(self, kind: str, path: str | Path) -> WasteBatch:
+        """Read and check one file (nothing stored): the batch with every problem."""
+        if kind not in readers.KINDS:
+            raise EcoplanError.worded("waste.error.bad_kind", kind=kind, choices=", ".join(readers.KINDS))
+        batch = readers.read(kind, path)
+        if not batch.problems:
+            batch.problems.extend(self._references(batch))
+        return batch
+
+    def import_file(self, kind: str, path: str | Path) -> WasteImportResult:
+        """Store a file of ``kind`` whole, or nothing (:class:`WasteInputError`); idempotent."""
+        batch = self.read(kind, path)
+        if batch.problems:
+            raise WasteInputError(batch.files[0], batch.problems)
+        return self.store.import_rows(kind, batch.rows, batch.files)
+
+    def _actors_index(self) -> dict[str, dict[str, Any]]:
+        return {str(a["actor_id"]): a for a in self.store.table("actors")}
+
+    def _references(self, batch: WasteBatch) -> list[Problem]:
+        """The problems only the store can tell (see the module docstring)."""
+        actors = self._actors_index()
+        if batch.kind == "actors":
+            return []
+        out: list[Problem] = []
+        name = batch.files[0]
+
+        def bad(line: int, field: str, reason: str, text: Any) -> None:
+            out.append(
+                Problem(
+                    file=name, reason=reason, row=line, field=field, text=None if text is None else str(text)
+                )
+            )
+
+        def actor(line: int, field: str, value: Any, role: str | None) -> dict[str, Any] | None:
+            if value is None:
+                return None
+            a = actors.get(str(value))
+            if a is None:
+                bad(line, field, "unknown_actor", value)
+            elif role and role not in (a["roles"] or []):
+                bad(line, field, "actor_role", value)
+            return a
+
+        permits: dict[str, list[dict[str, Any]]] = {}
+        for pm in self.store.table("permits"):
+            permits.setdefault(str(pm["actor_id"]), []).append(pm)
+        approvals = {str(a["approval_no"]) for a in self.store.table("approvals")}
+        stored_status = {str(m["manifest_no"]): str(m["status"]) for m in self.store.manifests()}
+        batches: set[tuple[str, str]] = set()
+        if batch.kind == "ledger":
+            batches = {(str(r["actor_id"]), str(r["batch_code"])) for r in self.store.table("ledger")}
+            batches |= {(str(r["actor_id"]), str(r["batch_code"])) for r in batch.rows}
+        for row, line in zip(batch.rows, batch.lines, strict=True):
+            p: dict[str, Any] | None = None
+            r: dict[str, Any] | None = None
+            if batch.kind == "permits":
+                actor(line, "actor_id", row["actor_id"], "receiver")
+            elif batch.kind == "approvals":
+                p = actor(line, "producer_id", row["producer_id"], "producer")
+                r = actor(line, "receiver_id", row["receiver_id"], "receiver")
+                if p and p["region"][:2] != row["from_province"]:
+                    bad(line, "from_province", "approval_province", row["from_province"])
+                if r and r["region"][:2] != row["to_province"]:
+                    bad(line, "to_province", "approval_province", row["to_province"])
+                if r:
+                    held = [
+                        x for x in permits.get(str(r["actor_id"]), []) if x["valid_from"] <= row["valid_from"]
+                    ]
+                    if not held or row["valid_to"] > max(x["valid_to"] for x in held):
+                        bad(line, "valid_to", "approval_past_permit", row["valid_to"])
+            elif batch.kind == "manifests":
+                for f, role in _ROLE_OF.items():
+                    got = actor(line, f, row[f], role)
+                    p = got if f == "producer_id" else p
+                shipped = _day(row["shipped_at"])
+                if p:
+                    for why in manifest_no_problems(
+                        str(row["manifest_no"]), str(p["region"]), shipped, dt.date.today()
+                    ):
+                        if why in ("manifest_no_province", "manifest_no_city"):
+                            bad(line, "manifest_no", why, row["manifest_no"])
+                if row["approval_no"] and str(row["approval_no"]) not in approvals:
+                    bad(line, "approval_no", "unknown_approval", row["approval_no"])
+                old = stored_status.get(str(row["manifest_no"]))
+                if old and not reachable(old, str(row["status"])):
+                    bad(line, "status", "illegal_transition", f"{old} → {row['status']}")
+                self._code(bad, line, "code", row["code"], shipped)
+                self._code(
+                    bad, line, "code_received", row["code_received"], _day(row["arrived_at"]) or shipped
+                )
+            elif batch.kind == "ledger":
+                actor(line, "actor_id", row["actor_id"], None)
+                if row["linked_batch"] and (str(row["actor_id"]), str(row["linked_batch"])) not in batches:
+                    bad(line, "linked_batch", "unknown_batch", row["linked_batch"])
+                self._code(bad, line, "code", row["code"], _day(row["at"]))
+        return out
+
+    def _code(
+        self, bad: Callable[[int, str, str, Any], None], line: int, field: str, code: Any, on: dt.date | None
+    ) -> None:
+        if code is None or self.code_check is None:
+            return
+        if not self.code_check(str(code), on or dt.date.today()):
+            bad(line, field, "unknown_code", code)
+
+    # -- registry ----------------------------------------------------------------
+    def actors(self, role: str | None = None, region: str | None = None) -> list[dict[str, Any]]:
+        """Stored actors (of ``role``; in ``region`` or below it)."""
+        rows = self.store.table("actors")
+        if role:
+            rows = [a for a in rows if role in (a["roles"] or [])]
+        if region:
+            prefix = (
+                region[:2] if region.endswith("0000") else region[:4] if region.endswith("00") else region
+            )
+            rows = [a for a in rows if str(a["region"]).startswith(prefix)]
+        return rows
+
+    def actor(self, actor_id: str) -> dict[str, Any]:
+        """One actor with its permits (:class:`NotFound` if unknown)."""
+        rows = self.store.table("actors", "WHERE actor_id = ?", [actor_id])
+        if not rows:
+            raise NotFound.worded("waste.error.no_actor", actor=actor_id)
+        return {**rows[0], "permits": self.permits(actor_id)}
+
+    def permits(self, actor_id: str | None = None) -> list[dict[str, Any]]:
+        if actor_id:
+            return self.store.table("permits", "WHERE actor_id = ?", [actor_id])
+        return self.store.table("permits")
+
+    def approvals(self) -> list[dict[str, Any]]:
+        return self.store.table("approvals")
+
+    def permits_for(self, receiver_id: str, code: str, on: dt.date) -> list[dict[str, Any]]:
+        """The receiver's permits valid on ``on`` that cover ``code``."""
+        return [
+            p
+            for p in self.permits(receiver_id)
+            if p["valid_from"] <= on <= p["valid_to"] and code_matches(code, p["codes"] or [])
+        ]
+
+    # -- manifests -------------------------------------------------------------
+    def manifests(
+        self, status: str | None = None, actor: str | None = None, limit: int | None = 500
+    ) -> list[dict[str, Any]]:
+        """Stored manifests, newest shipment first (of ``status``; where ``actor`` is one party)."""
+        where, params = [], []
+        if status:
+            where.append("m.status = ?")
+            params.append(status)
+        if actor:
+            where.append("? IN (m.producer_id, m.transporter_id, m.receiver_id)")
+            params.append(actor)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return self.store.manifests(clause, params, limit)
+
+    def manifest(self, manifest_no: str) -> dict[str, Any]:
+        """A manifest with its lines, events and parties (:class:`NotFound` if unknown)."""
+        rows = self.store.manifests("WHERE m.manifest_no = ?", [manifest_no])
+        if not rows:
+            raise NotFound.worded("waste.error.no_manifest", manifest=manifest_no)
+        m = rows[0]
+        idx = self._actors_index()
+        lines = self.store.lines([manifest_no])
+        for x in lines:
+            x.pop("manifest_no", None)
+        parties = {role: idx.get(str(m[f])) for f, role in _ROLE_OF.items() if m.get(f) is not None}
+        return {**m, "lines": lines, "events": self.store.events(manifest_no), "parties": parties}
+
+    def move(
+        self,
+        manifest_no: str,
+        event: str,
+        at: dt.datetime,
+        *,
+        received: Mapping[int, Mapping[str, Any]] | None = None,
+        rejection: str | None = None,
+        residue_no: str | None = None,
+        residue_receiver: str | None = None,
+        changes: Mapping[str, Any] | None = None,
+        note: str | None = None,
+    ) -> dict[str, Any]:
+        """Move a manifest by ``event`` (:mod:`ecoplan.waste.manifest_states`); refused moves
+        raise :class:`~ecoplan.waste.manifest_states.IllegalMove` and store nothing.
+
+        ``receive``: ``received`` maps line numbers to ``qty_received_t`` (and optionally
+        ``code_received``, ``form_received``, ``packaging_received``); lines not given are
+        taken as received as shipped. ``reject``: ``rejection`` ``full`` or ``partial``;
+        a residue (what was not accepted) leaves on ``residue_no``, a new draft whose producer
+        is this manifest's receiver and whose receiver is ``residue_receiver`` (default: the
+        original producer). ``correct``: ``changes`` of the manifest's own fields (not its
+        status); the version goes up by one."""
+        m = self.manifest(manifest_no)
+        to = next_status(str(m["status"]), event)
+        shipped = m["shipped_at"]
+        if event != "correct" and shipped is not None and at < shipped:
+            raise EcoplanError.worded(
+                "waste.error.before_shipment", manifest=manifest_no, at=str(at), shipped=str(shipped)
+            )
+        updates: dict[str, Any] = {}
+        line_updates: list[dict[str, Any]] = []
+        detail: dict[str, Any] = {"note": note} if note else {}
+        residue = None
+        version = int(m["version"])
+        if event == "ship":
+            updates["shipped_at"] = at
+        elif event == "receive":
+            updates["arrived_at"] = at
+            for ln in m["lines"]:
+                got = dict((received or {}).get(int(ln["line_no"]), {}))
+                q = got.get("qty_received_t", ln["qty_shipped_t"])
+                if q is None or float(q) < 0:
+                    raise EcoplanError.worded("waste.error.negative", field="qty_received_t", value=str(q))
+                line_updates.append(
+                    {
+                        "line_no": ln["line_no"],
+                        "qty_received_t": float(q),
+                        **{
+                            k: v
+                            for k, v in got.items()
+                            if k in ("code_received", "form_received", "packaging_received")
+                        },
+                    }
+                )
+            detail["received"] = {str(x["line_no"]): x["qty_received_t"] for x in line_updates}
+        elif event == "confirm":
+            updates["confirmed_at"] = at
+        elif event == "close":
+            updates["closed_at"] = at
+        elif event == "reject":
+            kind = rejection or "full"
+            if kind not in ("full", "partial"):
+                raise EcoplanError.worded("waste.error.bad_rejection", kind=kind)
+            detail["rejection"] = kind
+            if m["arrived_at"] is None:
+                updates["arrived_at"] = at
+            if residue_no:
+                residue = self._residue(m, kind, residue_no, residue_receiver, at)
+                detail["residue_manifest"] = residue_no
+        elif event == "correct":
+            bad = sorted(set(changes or {}) - set(readers.COLUMNS_HEADER) - {"status"})
+            if not changes or bad or "status" in changes:
+                raise EcoplanError.worded("waste.error.bad_correction", fields=", ".join(bad) or "—")
+            updates.update(changes)
+            version += 1
+            detail["changes"] = {k: {"old": m.get(k), "new": v} for k, v in changes.items()}
+        self.store.move(
+            manifest_no,
+            event,
+            to,
+            at,
+            version=version,
+            updates=updates,
+            line_updates=line_updates,
+            detail=detail,
+            residue=residue,
+        )
+        return self.manifest(manifest_no)
+
+    def _residue(
+        self, m: dict[str, Any], kind: str, residue_no: str, receiver: str | None, at: dt.datetime
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The residue manifest a rejection starts (e-Manifest: a new manifest tracking
+        number for the residue), checked as an imported one is."""
+        if self.store.manifests("WHERE m.manifest_no = ?", [residue_no]):
+            raise EcoplanError.worded("waste.error.residue_exists", manifest=residue_no)
+        producer = self._actors_index().get(str(m["receiver_id"]))
+        region = str(producer["region"]) if producer else None
+        why = (
+            manifest_no_problems(residue_no, region, None, at.date())
+            if parse_manifest_no(residue_no)
+            else ["manifest_no_format"]
+        )
+        if why:
+            raise EcoplanError.worded("waste.error.residue_no", manifest=residue_no, reasons=", ".join(why))
+        head = {
+            "manifest_no": residue_no,
+            "producer_id": m["receiver_id"],
+            "transporter_id": None,
+            "receiver_id": receiver or m["producer_id"],
+            "approval_no": None,
+            "status": "draft",
+            "paper": False,
+            "shipped_at": None,
+            "arrived_at": None,
+            "confirmed_at": None,
+            "closed_at": None,
+            "backfilled_at": None,
+            "vehicle": None,
+            "producers_on_manifest": 1,
+        }
+        lines = []
+        for ln in m["lines"]:
+            got = ln["qty_received_t"] if ln["qty_received_t"] is not None else 0.0
+            qty = ln["qty_shipped_t"] if kind == "full" else max(float(ln["qty_shipped_t"]) - float(got), 0.0)
+            if qty > 0:
+                lines.append(
+                    {
+                        "manifest_no": residue_no,
+                        **{k: ln.get(k) for k in LINE_FIELDS},
+                        "qty_shipped_t": qty,
+                        "qty_received_t": None,
+                        "code_received": None,
+                        "form_received": None,
+                        "packaging_received": None,
+                    }
+                )
+        return head, lines
+
+    # -- ledger ------------------------------------------------------------------
+    def ledger(self, actor_id: str, period: str | None = None) -> list[dict[str, Any]]:
+        """The actor's ledger records (in ``period``), by time."""
+        if period:
+            start, end = period_bounds(period)
+            return self.store.table(
+                "ledger", "WHERE actor_id = ? AND at >= ? AND at < ?", [actor_id, start, end]
+            )
+        return self.store.table("ledger", "WHERE actor_id = ?", [actor_id])
+
+    def balance(self, actor_id: str, period: str, tolerance: float = TOLERANCE_T) -> list[Balance]:
+        """The mass balance per code of ``actor_id`` over ``period`` (:mod:`ecoplan.waste.ledger`)."""
+        start, end = period_bounds(period)
+        return [
+            balance(
+                actor_id,
+                str(r["code"]),
+                period,
+                {k: float(v) for k, v in r.items() if k != "code"},
+                tolerance,
+            )
+            for r in self.store.ledger_sums(actor_id, start, end)
+        ]
+
+    # -- alerts and rates ------------------------------------------------------------
+    def alerts(self, rule: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
+        """Stored alerts (written by the alerts' pipeline), newest first."""
+        return self.store.alerts(rule, subject)
+
+    def replace_alerts(
+        self, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, rules: Sequence[str] | None = None
+    ) -> int:
+        """Replace the stored alerts (all, or those of ``rules``) in one transaction."""
+        return self.store.replace_alerts(rows, rules)
+
+    def rates(self) -> list[dict[str, Any]]:
+        """Per producer region: on-time confirmation and closed-loop counts and rates (%)."""
+        out = []
+        for r in self.store.rates():
+            n = int(r["shipped"])
+            out.append(
+                {
+                    **r,
+                    "on_time_pct": 100.0 * r["confirmed_on_time"] / n if n else None,
+                    "closed_loop_pct": 100.0 * r["closed_loop"] / n if n else None,
+                }
+            )
+        return out
+
+    def capacity(self, year: int) -> list[dict[str, Any]]:
+        """Per province: licensed capacity vs generation (tonnes) and their ratio."""
+        return [
+            {**r, "ratio": (r["capacity_t"] / r["generated_t"]) if r["generated_t"] else None}
+            for r in self.store.capacity(year)
+        ]
+
+    def state(self) -> tuple[object, ...]:
+        return self.store.state()
