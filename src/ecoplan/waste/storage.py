@@ -203,8 +203,8 @@ class WasteStore:
                 AS generated,
               coalesce(sum(CASE WHEN "at" >= ? AND "at" < ? AND stage = 'shipped' THEN quantity_t END), 0)
                 AS shipped,
-              coalesce(sum(CASE WHEN "at" >= ? AND "at" < ? AND stage = 'self_treated' THEN quantity_t END), 0)
-                AS self_treated,
+              coalesce(sum(CASE WHEN "at" >= ? AND "at" < ? AND stage = 'self_treated'
+                THEN quantity_t END), 0) AS self_treated,
               coalesce(sum(CASE WHEN "at" < ? AND stage = 'stored_in' THEN quantity_t
                                 WHEN "at" < ? AND stage = 'stored_out' THEN -quantity_t END), 0) AS closing
             FROM waste_ledger WHERE actor_id = ? AND "at" < ? GROUP BY code ORDER BY code
