@@ -4,8 +4,8 @@ never edit a released entry: append).
 The shared design of issue 14: the alerts' pipeline (``waste/pipeline``) reads these
 tables and writes ``waste_alerts`` through :meth:`ecoplan.waste.storage.WasteStore.replace_alerts`.
 Quantities in tonnes, times local China time (naive TIMESTAMP; the column ``"at"``
-quoted: a keyword of DuckDB's parser), codes as text. Beside them: the manifests' events (every state change and correction, versioned) and the
-import log.
+quoted: a keyword of DuckDB's parser), codes as text. Beside them: the manifests'
+events (every state change and correction, versioned) and the import log.
 """
 
 from __future__ import annotations
