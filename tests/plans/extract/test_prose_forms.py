@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecoplan.plans.extract import extract_plan
+from ecoplan.plans.extract import _unread_dict, extract_plan, extract_text
 from ecoplan.plans.extract.prose import ProseTargets, read_prose_targets
-from ecoplan.plans.extract.spans import Document
+from ecoplan.plans.extract.spans import Document, Span
+from ecoplan.plans.extract.tables import NotUnderstood
 from ecoplan.plans.targets import parse_target
 
 PARAGRAPH = (
@@ -339,3 +340,28 @@ def test_a_plan_whose_sentences_state_no_deadline_is_read_for_its_end_year() -> 
         ("湿地保护率", [(2025, "63%")]),
         ("中度污染天气", [(2025, "基本消除")]),
     ]
+
+
+def test_the_notes_of_the_text_clean_up_open_the_warnings() -> None:
+    doc = Document(
+        text="某市生态环境保护“十四五”规划\n\n" + PARAGRAPH,
+        path="plan.txt",
+        kind="text",
+        encoding="utf-8",
+        notes=("converted from traditional script: 12 characters",),
+    )
+    result = extract_text(doc)
+    assert result.warnings[0] == "converted from traditional script: 12 characters"
+    assert result.to_json()["extraction"]["warnings"][0] == result.warnings[0]
+
+
+def test_a_table_cell_not_understood_has_the_same_json_entry() -> None:
+    text = "指标 | 2025年\nPM2.5浓度 | 大约三十"
+    start = text.index("大约三十")
+    cell = NotUnderstood("大约三十", "PM2.5浓度", Span.of(text, start, start + 4))
+    assert _unread_dict(cell) == {
+        "start": start,
+        "end": start + 4,
+        "quote": "大约三十",
+        "reason": "a cell of the table row “PM2.5浓度”",
+    }

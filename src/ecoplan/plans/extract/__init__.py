@@ -277,7 +277,7 @@ def extract_text(doc: Document, *, progress: Progress | None = None, **overrides
             f"{doc.path}: no plan period found (十三五, 十四五 … or target years); give --period"
         )
     base_year = int(meta["start"]) - 1
-    warnings: list[str] = list(getattr(doc, "notes", ()))  # what the clean-up of the text changed
+    warnings: list[str] = list(doc.notes)  # what the clean-up of the text changed
     unread: list[Any] = []
     tell("tables")
     tables = extract_tables(doc)
