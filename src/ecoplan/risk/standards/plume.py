@@ -220,7 +220,7 @@ def threat_distance(
     """``(x_start, x_end)`` m: the first and the largest downwind x (≤ ``x_max``) where the
     ground-level centreline concentration reaches ``loc_g_m3``; ``(None, None)`` when it
     never does. ``x_end`` equal to ``x_max`` means the zone reaches at least that far.
-    Found on a log grid from 1 m, then each edge by bisection to 1 mm."""
+    Found on a log grid from 1 m, then each edge by bisection (to a relative 1e-9)."""
     _check(q, u, h)
     if not (math.isfinite(loc_g_m3) and loc_g_m3 > 0):
         raise ValueError(f"level of concern {loc_g_m3!r} g/m³: a positive number")
@@ -240,7 +240,7 @@ def threat_distance(
                 hi = mid
             else:
                 lo = mid
-            if hi - lo < 1e-3:
+            if hi - lo <= 1e-9 * hi:
                 break
         return hi if rising else lo
 
@@ -359,7 +359,7 @@ class Zone:
             "distance_m": self.x_end_m,
             "reaches_limit": self.reaches_limit,
             "near_field": self.x_end_m is not None and self.x_end_m < NEAR_FIELD_M,
-            "polygon": [[lon, lat] for lon, lat in self.ring_lonlat],
+            "polygon": [[round(lon, 7), round(lat, 7)] for lon, lat in self.ring_lonlat],
         }
 
 
