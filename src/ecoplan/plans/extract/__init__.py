@@ -258,6 +258,18 @@ def _within(found: list[Any], end: int) -> list[Any]:
     return out
 
 
+def _own_region_dropped(found: list[Any], region: str) -> list[Any]:
+    """ "河南省优良天数比率" in Henan's plan is its 优良天数比率: the plan's own region opening a
+    prose name (and a 全省/全市 after it) is dropped; another region's name stays."""
+    r = bundled_regions().get(region)
+    if r is None or region == "000000":
+        return found
+    full = r.name_zh
+    short = re.sub(r"(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)$", "", full)
+    lead = re.compile(rf"^(?:{re.escape(full)}|{re.escape(short)})(?:全省|全市|全区)?(?=.{{2}})")
+    return [replace(ex, name_zh=lead.sub("", ex.name_zh)) if lead.match(ex.name_zh) else ex for ex in found]
+
+
 def _quiet(stage: str) -> None:
     """No progress wanted."""
 
@@ -292,6 +304,7 @@ def extract_text(doc: Document, *, progress: Progress | None = None, **overrides
         tell("prose")
         prose = read_prose_targets(doc, base_year=base_year, end_year=int(meta["end"]))
         found = _within(prose.indicators, int(meta["end"]))
+        found = _own_region_dropped(found, str(meta["region"]))
         unread.extend(prose.not_understood)
         source = "prose"
         if found:
