@@ -371,13 +371,10 @@ def _target_conc(inc: Incident, targets: Sequence[Target]) -> list[float]:
         lon += [p[0] for p in pts]
         lat += [p[1] for p in pts]
         owner += [i] * len(pts)
-    best = [0.0] * len(targets)
-    if not owner:
-        return best
-    c = _conc(inc, lon, lat)
-    for i, v in zip(owner, c.tolist(), strict=True):
-        best[i] = max(best[i], float(v))
-    return best
+    best = np.zeros(len(targets))
+    if owner:
+        np.maximum.at(best, np.asarray(owner), _conc(inc, lon, lat))
+    return [float(v) for v in best]
 
 
 def _zone_in_polygon(zone: plume.Zone, t: Target) -> bool:
@@ -518,10 +515,17 @@ def assess(
     conc = _target_conc(inc, targets)
     e, n = plume.lonlat_to_local([t.lon for t in targets], [t.lat for t in targets], inc.lon, inc.lat)
     rows: list[dict[str, Any]] = []
+    away = np.hypot(e, n)
     for k, t in enumerate(targets):
-        inside = [
-            z.level for z in zones if conc[k] >= z.loc_g_m3 or (z.ring_lonlat and _zone_in_polygon(z, t))
-        ]
+        ck = conc[k]
+        inside = next(
+            (
+                z.level
+                for z in zones
+                if ck >= z.loc_g_m3 or (t.ring and z.ring_lonlat and _zone_in_polygon(z, t))
+            ),
+            None,
+        )
         rows.append(
             {
                 "id": t.id,
@@ -530,9 +534,9 @@ def assess(
                 "lon": t.lon,
                 "lat": t.lat,
                 "polygon": [list(p) for p in t.ring] or None,
-                "distance_m": round(float(math.hypot(float(e[k]), float(n[k]))), 1),
-                "c_mg_m3": conc[k] * 1000.0,
-                "zone": inside[0] if inside else None,
+                "distance_m": round(float(away[k]), 1),
+                "c_mg_m3": ck * 1000.0,
+                "zone": inside,
             }
         )
     zone_rows = []

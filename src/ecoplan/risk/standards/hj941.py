@@ -359,11 +359,14 @@ def _media(s: Substance, row: AppendixRow | None) -> tuple[bool, bool, str]:
         return bool(s.air), bool(s.water), "file"
     if row is not None:
         return row.air, row.water, "appendix"
-    parts = _parts(s.part) if s.part else frozenset()
-    if not parts:
+    try:
+        parts = _parts(s.part) if s.part else frozenset()
+    except ValueError:
+        parts = frozenset()
+    if not parts or not parts <= set(range(1, 9)):
         raise GradeError("substance_part", substance=s.name)
-    if parts & {1, 2}:
-        raise GradeError("substance_media", substance=s.name)
+    # Parts 1-2: water substances only as listed in 7.1 (all in Appendix A here), so a
+    # part 1-2 substance not found above is an air substance only.
     air = bool(parts & AIR_PARTS) or 8 in parts
     return air, bool(parts & WATER_PARTS), "part"
 
@@ -408,7 +411,7 @@ def _q(ent: Enterprise, rules: Rules, ev: list[dict[str, Any]], unconfirmed: set
                 "air": air,
                 "water": water,
                 "media_source": m_source,
-                "basis": f"{STANDARD} 6.1/7.1, 附录A",
+                "basis": f"{STANDARD} 6.1/7.1 附录A",
                 "confirmed": t_ok,
             }
         )
@@ -451,7 +454,8 @@ def _process(ent: Enterprise, rules: Rules, ev: list[dict[str, Any]], unconfirme
                 "kind": p.kind,
                 "count": p.count,
                 "points": pts,
-                "basis": f"{STANDARD} 表1 (MEE reply: per unit, summed)",
+                "basis": f"{STANDARD} 表1",
+                "note": "per unit, summed (MEE reply)",
                 "confirmed": ok,
             }
         )
@@ -513,7 +517,8 @@ def _m(
                 "step": f"m.{medium}.event",
                 "level": lvl,
                 "points": rules.event_points[lvl],
-                "basis": f"{STANDARD} (events of the last 3 years; the worst counts)",
+                "basis": STANDARD,
+                "note": "events of the last 3 years; the worst counts",
                 "confirmed": events_ok,
             }
         )
@@ -537,7 +542,7 @@ def _e_air(ent: Enterprise, rules: Rules, ev: list[dict[str, Any]], unconfirmed:
     if ent.e_air is not None:
         if ent.e_air not in E_CLASSES:
             raise GradeError("e_class", medium="air", value=ent.e_air)
-        ev.append({"step": "e.air", "e": ent.e_air, "basis": "file", "confirmed": False})
+        ev.append({"step": "e.air", "e": ent.e_air, "source": "file", "basis": STANDARD, "confirmed": False})
         unconfirmed.add("e_air:file")
         return ent.e_air
     if ent.population_5km is None and ent.population_500m is None and not ent.special_zone_5km:
@@ -572,7 +577,9 @@ def _e_water(ent: Enterprise, rules: Rules, ev: list[dict[str, Any]], unconfirme
     if ent.e_water is not None:
         if ent.e_water not in E_CLASSES:
             raise GradeError("e_class", medium="water", value=ent.e_water)
-        ev.append({"step": "e.water", "e": ent.e_water, "basis": "file", "confirmed": False})
+        ev.append(
+            {"step": "e.water", "e": ent.e_water, "source": "file", "basis": STANDARD, "confirmed": False}
+        )
         unconfirmed.add("e_water:file")
         return ent.e_water
     classes = []
@@ -659,10 +666,13 @@ def grade(ent: Enterprise, rules: Rules | None = None) -> Grade:
                 "step": "level.penalty",
                 "from": LEVELS[top],
                 "to": LEVELS[min(top + 1, len(LEVELS) - 1)],
-                "basis": f"{STANDARD} (penalised in the last 3 years)",
+                "basis": STANDARD,
+                "note": "penalised in the last 3 years",
                 "confirmed": ok,
             }
         )
         top = min(top + 1, len(LEVELS) - 1)
-    ev.append({"step": "level", "level": LEVELS[top], "basis": f"{STANDARD}: the higher of air and water"})
+    ev.append(
+        {"step": "level", "level": LEVELS[top], "basis": STANDARD, "note": "the higher of air and water"}
+    )
     return Grade(ent.name, LEVELS[top], media["air"], media["water"], raised, ev, sorted(unconfirmed))
