@@ -369,7 +369,10 @@ def test_a_table_cell_not_understood_has_the_same_json_entry() -> None:
 
 def test_the_plans_own_region_opening_a_name_is_dropped(tmp_path: Path) -> None:
     doc = tmp_path / "plan.txt"
-    text = "河南省生态环境保护“十四五”规划\n\n目标是在2025年之前河南省优良天数比率达到71%以上，北京市细颗粒物浓度下降10%。\n"
+    text = (
+        "河南省生态环境保护“十四五”规划\n\n"
+        "目标是在2025年之前河南省优良天数比率达到71%以上，北京市细颗粒物浓度下降10%。\n"
+    )
     doc.write_text(text, encoding="utf-8")
     result = extract_plan(doc, region="410000")
     assert [i.name.zh for i in result.plan.indicators] == ["优良天数比率", "北京市细颗粒物浓度"]
