@@ -174,6 +174,8 @@ def _descriptions(page: _Page) -> None:
         n_above = len(gap) if j == 0 else len(gap) - len(below)
         if n_above < 0:
             raise BuildError(f"line {c.line}: code {c.code} has fewer text lines above it than below")
+        if len(gaps[j + 1]) < n_above:
+            raise BuildError(f"line {c.line}: code {c.code} has fewer text lines below it than above")
         above = gap[len(gap) - n_above :]
         below = gaps[j + 1][:n_above]
         c.above = n_above
