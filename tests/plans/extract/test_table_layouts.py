@@ -11,11 +11,12 @@ value is written out by hand from the table as printed.
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecoplan.plans import Plan, TargetKind, builtin_plans, parse_target
@@ -209,6 +210,48 @@ def test_builtin_plans_printed_as_merged_category_tables(plan: Plan, layout: str
     ]
     assert got == want
     assert table.not_understood == []
+
+
+def _with_junk(text: str, layout: str, rnd: random.Random) -> str:
+    """``text`` with anti-scraping tokens (``xK3p``, `` Qz9``) appended to about half its cells."""
+
+    def junk() -> str:
+        token = rnd.choice("abcxyzKQPW") + "".join(rnd.choice("abcxyzKQPW0123456789") for _ in range(4))
+        return (" " if rnd.random() < 0.3 else "") + token[: rnd.randint(2, 5)] + rnd.choice("0123456789")
+
+    def spoil(cell: str) -> str:
+        plain = cell.strip(" |")
+        keep = not plain or re.fullmatch(r"\d{1,2}|---|类别|序号|指标|属性|\d{4}年", plain)
+        return cell if keep or rnd.random() < 0.4 else cell + junk()
+
+    if layout == "cells":
+        return "\n".join(spoil(line) for line in text.split("\n"))
+    sep = "\t" if layout == "tabs" else " | "
+    return "\n".join(sep.join(spoil(c) for c in line.split(sep)) for line in text.split("\n"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    plan=st.sampled_from(BUILTIN),
+    layout=st.sampled_from(["pipes", "drop", "tabs", "cells"]),
+    rnd=st.randoms(use_true_random=False),
+)
+def test_builtin_tables_with_junk_in_their_cells(plan: Plan, layout: str, rnd: random.Random) -> None:
+    text = _rendered(plan, layout)
+    start, end = text.index("类别"), text.index("\n\n第二章")
+    table = only_table(text[:start] + _with_junk(text[start:end], layout, rnd) + text[end:])
+    year = plan.indicators[0].baseline.year
+    want = [
+        (ind.name.zh, ind.category.zh, (year, ind.baseline.value) if ind.baseline.value is not None else None)
+        for ind in plan.indicators
+    ]
+    got = [(r.name_zh, r.category_zh, r.baseline) for r in table.indicators]
+    assert got == want
+    assert [[(y, parse_target(e).canonical()) for y, e in r.targets] for r in table.indicators] == [
+        [(s.year, s.target.canonical()) for s in ind.targets if s.target.kind is not TargetKind.NONE]
+        for ind in plan.indicators
+    ]
+    assert [r.attribute for r in table.indicators] == [ind.attribute.value for ind in plan.indicators]
 
 
 # ---------------------------------------------------------------- sub-rows
@@ -487,7 +530,7 @@ def test_grid_cells_and_their_positions(line: str) -> None:
 
 
 _OLD_JUNK = re.compile(
-    r"(?<=[0-9%％〕\]】）)\u3400-\u9fff])([ \t]?)([A-Za-z][A-Za-z0-9]{1,7})"
+    r"(?<=[0-9%％〕\]】\-－–—）)|\u3400-\u9fff])([ \t]?)([A-Za-z][A-Za-z0-9]{1,7})"
     r"(?=[\s\u3000|]|$|[\u3400-\u9fff（(〔])",
     re.M,
 )
@@ -497,7 +540,7 @@ def _mask_as_first_written(text: str) -> str:
     """mask_cells as first written: three substitutions, the junk one tried at every character."""
 
     def junk(m: re.Match[str]) -> str:
-        after_value = m.string[m.start() - 1] in "0123456789%％〕]】"
+        after_value = m.string[m.start() - 1] in "0123456789%％〕]】-－–—"
         return " " * len(m.group()) if is_junk(m.group(2), after_value) else m.group()
 
     text = _OLD_JUNK.sub(junk, text)
@@ -505,6 +548,6 @@ def _mask_as_first_written(text: str) -> str:
     return re.sub(r"(?:^|(?<=[\s|]))([0-9]{1,2})。(?=[\u4e00-\u9fff])", r"\1.", text, flags=re.M)
 
 
-@given(st.text(alphabet="aBkxQz7053 \t\n|。，.%〕）度量（PMGDl", max_size=40))
+@given(st.text(alphabet="aBkxQz7053 \t\n|。，.%〕）度量（PMGDl—-", max_size=40))
 def test_mask_cells_finds_what_the_plain_substitutions_find(text: str) -> None:
     assert mask_cells(text) == _mask_as_first_written(text)

@@ -36,14 +36,15 @@ _KEEP = frozenset(t.lower() for t in ALLOWED_LATIN) | {
 }
 # l/I/O read for 1/0 at the start of a number (治理l2万公顷): OCR, not junk (the normaliser mends it)
 _OCR_DIGITS = re.compile(r"[lIO][0-9]+")
-_VALUE_END = "0-9%％〕\\]】"
+_VALUE_END = "0-9%％〕\\]】\\-－–—"
 # junk: a token of ASCII letters/digits led by a letter, after a value's or cell's end (optionally one
 # space), up to a space, cell bar, line end or Chinese text
 _JUNK = re.compile(
-    rf"(?<=[{_VALUE_END}）)\u3400-\u9fff])([ \t]?)([A-Za-z][A-Za-z0-9]{{1,7}})"
+    rf"(?<=[{_VALUE_END}）)|\u3400-\u9fff])([ \t]?)([A-Za-z][A-Za-z0-9]{{1,7}})"
     r"(?=[\s\u3000|]|$|[\u3400-\u9fff（(〔])",
     re.M,
 )
+_AFTER_VALUE = frozenset("0123456789%％〕]】-－–—")  # a value's last character (a number, 〔x〕, a dash)
 _LETTERS = re.compile(r"[A-Za-z]+")  # where a junk token can start (a fast scan for the slow pattern)
 _FULLWIDTH_POINT = re.compile(r"[。，](?<=[0-9０-９][。，])(?=[0-9０-９])")
 # a numbered item "1。空气质量" at a line or cell start: the 。 is the item's dot, not a sentence end
@@ -82,7 +83,7 @@ def _mask_junk(text: str) -> str:
         if m is None:
             continue
         done = m.end()
-        if is_junk(m.group(2), after_value=text[m.start() - 1] in "0123456789%％〕]】"):
+        if is_junk(m.group(2), after_value=text[m.start() - 1] in _AFTER_VALUE):
             spans.append((m.start(), m.end()))
     if not spans:
         return text

@@ -123,8 +123,8 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
     aligned = [(off, *_align(cells, at, cols)) for off, cells, at in body]
     for bi, (off, cells, at) in enumerate(aligned):
         spans = [Span.of(text, off + x, off + y) for x, y in at]
-        for i in cat_cols:
-            if _squash(cells[i]) and _clean_name(cells[i]) != category:
+        for i in cat_cols:  # a category is text (not a stray token left in an empty merged cell)
+            if re.search(rf"[{_CJK}]", cells[i]) and _clean_name(cells[i]) != category:
                 category, group = _clean_name(cells[i]), None
         name_raw = _squash(cells[name_col])
         if not name_raw:
