@@ -376,3 +376,14 @@ def test_the_plans_own_region_opening_a_name_is_dropped(tmp_path: Path) -> None:
     doc.write_text(text, encoding="utf-8")
     result = extract_plan(doc, region="410000")
     assert [i.name.zh for i in result.plan.indicators] == ["优良天数比率", "北京市细颗粒物浓度"]
+
+
+def test_numbered_list_items_are_sentences_of_their_own() -> None:
+    # no deadline on the items: they are read for the plan's end year
+    text = "主要目标：\n1、地级及以上城市PM2.5浓度下降10%\n2、基本消除重污染天气\n3、单位GDP用水量下降16%左右\n"
+    got = read_prose_targets(Document(text, "plan.txt", "text", "utf-8"), base_year=2020, end_year=2025)
+    assert [(i.name_zh, i.targets) for i in got.indicators] == [
+        ("地级及以上城市PM2.5浓度", [(2025, "〔10〕")]),
+        ("重污染天气", [(2025, "基本消除")]),
+        ("单位GDP用水量", [(2025, "〔16〕左右")]),
+    ]

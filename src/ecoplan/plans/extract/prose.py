@@ -121,6 +121,8 @@ class _Text:
         return Span.of(doc_text, self.origin[start], self.origin[end - 1] + 1)
 
 
+#: A numbered list item opening a line ("1、…", "（2）…", "三、…"): a new paragraph.
+_ITEM = re.compile(r"\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、")
 _SQUASH_TOKEN = re.compile(rf"[^\n{re.escape(_SPACE)}]+|[{re.escape(_SPACE)}]+|\n")
 
 
@@ -138,7 +140,9 @@ def _squash(text: str) -> _Text:
         i, token = m.start(), m.group()
         if token == "\n":
             nxt = text[i + 1] if i + 1 < n else "\n"
-            new_paragraph = nxt in _SPACE or nxt == "\n" or prev in _TERMINATORS
+            new_paragraph = (
+                nxt in _SPACE or nxt == "\n" or prev in _TERMINATORS or bool(_ITEM.match(text, i + 1))
+            )
             if new_paragraph and prev != "\n":
                 parts.append("\n")
                 origin.append(i)

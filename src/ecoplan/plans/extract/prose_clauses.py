@@ -86,6 +86,7 @@ _CLAUSE_AS_HANDED = re.compile(
 _LEADING_FILLER = re.compile(
     r"^(?:并|且|使|其中|同时|以及|和|这|要求|提出|明确|具体是|具体为|该省|该市|确保|全面|进一步|持续|全省|全市|全国)+"
 )
+_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)")
 _TRAILING_HOW = re.compile(r"(?:总体|均|全部|确保|力争|要|将)+$")
 _PER_UNIT = re.compile(r"^(单位(?:地区生产总值|国内生产总值|GDP))")
 #: Where the shared head of "X和Y…排放总量" starts in the last name.
@@ -128,6 +129,7 @@ def unit_of(u: str | None) -> str:
 
 def clean(name: str) -> str:
     """The name without leading connectives (全省/全市/全国 kept when they open it)."""
+    name = _ITEM_NUMBER.sub("", name)
     name = _LEADING_FILLER.sub("", name) if not name.startswith(("全省", "全市", "全国")) else name
     return _TRAILING_HOW.sub("", name).strip("，,、")
 
