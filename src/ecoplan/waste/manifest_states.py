@@ -45,7 +45,7 @@ def next_status(status: str, event: str) -> str:
     """The status after ``event`` (:class:`IllegalMove` when the move is not allowed)."""
     after = TRANSITIONS.get(status, {}).get(event)
     if after is None:
-        allowed = ", ".join(sorted(TRANSITIONS.get(status, {}))) or "—"
+        allowed = ", ".join(f"`{e}`" for e in sorted(TRANSITIONS.get(status, {}))) or "—"
         raise IllegalMove.worded("waste.error.illegal_move", status=status, event=event, allowed=allowed)
     return after
 
