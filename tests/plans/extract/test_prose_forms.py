@@ -380,7 +380,7 @@ def test_the_plans_own_region_opening_a_name_is_dropped(tmp_path: Path) -> None:
 
 def test_numbered_list_items_are_sentences_of_their_own() -> None:
     # no deadline on the items: they are read for the plan's end year
-    text = "主要目标：\n1、地级及以上城市PM2.5浓度下降10%\n2、基本消除重污染天气\n3、单位GDP用水量下降16%左右\n"
+    text = "主要目标：\n1、地级及以上城市PM2.5浓度下降10%\n2、基本消除重污染天气\n3、单位GDP用水量下降16%左右"
     got = read_prose_targets(Document(text, "plan.txt", "text", "utf-8"), base_year=2020, end_year=2025)
     assert [(i.name_zh, i.targets) for i in got.indicators] == [
         ("地级及以上城市PM2.5浓度", [(2025, "〔10〕")]),
