@@ -399,10 +399,11 @@ class WasteOps:
         """The actor's ledger records (in ``period``), by time."""
         if period:
             start, end = period_bounds(period)
-            return self.store.table(
-                "ledger", "WHERE actor_id = ? AND at >= ? AND at < ?", [actor_id, start, end]
-            )
-        return self.store.table("ledger", "WHERE actor_id = ?", [actor_id])
+            where = 'WHERE actor_id = ? AND "at" >= ? AND "at" < ?'
+            rows = self.store.table("ledger", where, [actor_id, start, end])
+        else:
+            rows = self.store.table("ledger", "WHERE actor_id = ?", [actor_id])
+        return sorted(rows, key=lambda r: (r["at"], r["batch_code"]))
 
     def balance(self, actor_id: str, period: str, tolerance: float = TOLERANCE_T) -> list[Balance]:
         """The mass balance per code of ``actor_id`` over ``period`` (:mod:`ecoplan.waste.ledger`)."""
