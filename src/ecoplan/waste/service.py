@@ -32,8 +32,16 @@ if TYPE_CHECKING:
 
 __all__ = ["CodeCheck", "WasteInputError", "WasteOps", "catalogue_check"]
 
-#: ``check(code, date)``: whether the catalogue edition in force on ``date`` lists ``code``.
-CodeCheck = Callable[[str, dt.date], bool]
+#: ``check(code, date)``: None when the catalogue edition in force on ``date`` lists
+#: ``code`` (or cannot tell), else the reason code of the refusal.
+CodeCheck = Callable[[str, dt.date], str | None]
+#: The catalogue's reasons this domain refuses a row for; any other (the edition in force
+#: is not loaded, no edition before the date) leaves the code checked for its form only.
+_CATALOGUE_REASONS = {
+    "unknown_code": "unknown_code",
+    "wrong_edition": "wrong_edition",
+    "malformed_code": "bad_code",
+}
 _ROLE_OF = {"producer_id": "producer", "transporter_id": "transporter", "receiver_id": "receiver"}
 
 
@@ -59,14 +67,27 @@ class WasteInputError(InputFileError):
 
 
 def catalogue_check() -> CodeCheck | None:
-    """The catalogue's check of a code on a date, when the catalogue module offers one
-    (``ecoplan.waste.catalogue.code_in_force(code, date) -> bool``); None otherwise, and
-    codes are then checked for their form only."""
+    """The check of a code against the catalogue edition in force on a date
+    (``ecoplan.waste.catalogue.lookup``) when the catalogue module is present; None
+    otherwise, and codes are then checked for their form only."""
     name = "ecoplan.waste.catalogue"
     if importlib.util.find_spec(name) is None:
         return None
-    fn = getattr(importlib.import_module(name), "code_in_force", None)
-    return fn if callable(fn) else None
+    module = importlib.import_module(name)
+    lookup = getattr(module, "lookup", None)
+    error = getattr(module, "CatalogueError", None)
+    if not callable(lookup) or not (isinstance(error, type) and issubclass(error, Exception)):
+        return None
+    refused: type[Exception] = error
+
+    def check(code: str, on: dt.date) -> str | None:
+        try:
+            lookup(code, on)
+        except refused as exc:
+            return _CATALOGUE_REASONS.get(str(getattr(exc, "reason", "")))
+        return None
+
+    return check
 
 
 def _day(v: Any) -> dt.date | None:
@@ -187,8 +208,9 @@ class WasteOps:
     ) -> None:
         if code is None or self.code_check is None:
             return
-        if not self.code_check(str(code), on or dt.date.today()):
-            bad(line, field, "unknown_code", code)
+        why = self.code_check(str(code), on or dt.date.today())
+        if why:
+            bad(line, field, why, code)
 
     # -- registry ----------------------------------------------------------------
     def actors(self, role: str | None = None, region: str | None = None) -> list[dict[str, Any]]:

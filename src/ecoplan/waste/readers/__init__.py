@@ -67,6 +67,7 @@ REASONS = (
     "actor_role",  # the actor lacks the role the field needs
     "unknown_approval",
     "unknown_code",  # not in the catalogue edition in force on the date
+    "wrong_edition",  # in another edition of the catalogue, not the one in force on the date
     "unknown_batch",  # linked_batch names no batch of the actor
     "illegal_transition",  # a stored manifest cannot move to the imported status
 )
