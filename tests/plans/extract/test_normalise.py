@@ -115,6 +115,16 @@ def test_traditional_script_is_converted_length_for_length() -> None:
     assert normalise_text(TRADITIONAL, "zh")[1] == ("已从繁体字转换为简体字：8 个字",)
 
 
+def test_a_glossed_traditional_text() -> None:
+    # as a reprint site glosses a traditional text; the glosses go first, so 乾隆 is
+    # read as the name it is (the character alone would become 干)
+    text = "當(dāng)前，乾(qián)隆(lóng)年間的中國(guó)經(jīng)濟(jì)發(fā)展。"
+    assert normalise_text(text) == (
+        "当前，乾隆年间的中国经济发展。",
+        ("removed pinyin glosses: 7", "converted from traditional script: 6 characters"),
+    )
+
+
 def test_simplified_text_with_a_character_t2s_would_change_stays() -> None:
     # 二噁英 is the simplified term; 乾隆 and 显著 are simplified too
     text = "持续削减二噁英排放，乾隆年间的显著变化。\n"

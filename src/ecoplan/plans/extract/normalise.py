@@ -18,7 +18,8 @@ changes nothing more than cleaning once.
 
 1. :func:`strip_invisible` — HTML character references left in the text
    (``&#8203;``, ``&nbsp;``), hidden HTML spans, zero-width, bidi, soft-hyphen
-   and private-use characters;
+   and private-use characters; then a first pass of :func:`drop_pinyin` (so
+   that ``隨(suí)著(zhe)`` is converted as the phrase ``隨著``);
 2. :func:`to_simplified` — traditional script to simplified (OpenCC ``t2s``),
    for the whole document when it is written in traditional script, or for the
    lines that are; the conversion keeps the text's length character for
@@ -87,7 +88,7 @@ def normalise_text(text: str, lang: str = "en") -> tuple[str, tuple[str, ...]]:
     counts: dict[str, int] = {}
     for key, step in _STEPS:
         text, count = step(text)
-        counts[key] = count
+        counts[key] = counts.get(key, 0) + count
     # removing a gloss or a junk run can join the pieces of a number ("8（…）O.5")
     # or of another gloss or run: again until nothing changes (one more pass on a
     # dirty text, none on a clean one)
@@ -871,6 +872,9 @@ def drop_junk(text: str) -> tuple[str, int]:
 _SILENT: Final = frozenset({"forms"})
 _STEPS: Final[tuple[tuple[str, Step], ...]] = (
     ("invisible", strip_invisible),
+    # glosses go before the conversion: 隨(suí)著(zhe) is the phrase 隨著 -> 随着 once
+    # they are gone (character by character 著 stays 著)
+    ("pinyin", drop_pinyin),
     ("traditional", to_simplified),
     ("forms", fold_forms),
     ("page_furniture", drop_page_furniture),
