@@ -148,9 +148,19 @@ def _number(v: float | None) -> str:
     return "—" if v is None else f"{v:g}"
 
 
-def _rendered(plan: Plan, layout: str) -> str:
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_LABELS = {  # how the row number is printed: its own 序号 column, or before the name
+    "seq": None,
+    "dot": lambda k: f"{k}.",
+    "paren": lambda k: f"（{k}）",
+    "circled": lambda k: _CIRCLED[k - 1] if k <= len(_CIRCLED) else f"{k}.",
+}
+
+
+def _rendered(plan: Plan, layout: str, label: str = "seq") -> str:
     """A built-in plan's indicators printed as a merged-category table in ``layout``."""
     years = sorted({s.year for i in plan.indicators for s in i.targets})
+    number = _LABELS[label]
     head = [
         "类别",
         "序号",
@@ -167,7 +177,10 @@ def _rendered(plan: Plan, layout: str) -> str:
         target = {s.year: s.target.text for s in ind.targets}
         attribute = "约束性" if ind.attribute.value == "binding" else "预期性"
         values = [_number(ind.baseline.value), *(target.get(y, "—") for y in years)]
-        rows.append([category, str(k), ind.name.zh + unit, *values, attribute])
+        name = (number(k) if number else "") + ind.name.zh + unit
+        rows.append([category, str(k), name, *values, attribute])
+    if number is not None:  # no 序号 column
+        head, rows = head[:1] + head[2:], [r[:1] + r[2:] for r in rows]
     if layout in ("cells", "flat"):  # one cell per line, or every cell glued onto one line
         body = ("\n" if layout == "cells" else "").join(c for r in [head, *rows] for c in r if c)
     elif layout == "tabs":
@@ -181,14 +194,15 @@ def _rendered(plan: Plan, layout: str) -> str:
 BUILTIN = [p for p in builtin_plans() if len(p.indicators) >= 5]
 
 
+@pytest.mark.parametrize("label", list(_LABELS))
 @pytest.mark.parametrize("layout", ["pipes", "drop", "tabs", "cells", "flat"])
 @pytest.mark.parametrize("plan", BUILTIN, ids=[p.id for p in BUILTIN])
-def test_builtin_plans_printed_as_merged_category_tables(plan: Plan, layout: str) -> None:
+def test_builtin_plans_printed_as_merged_category_tables(plan: Plan, layout: str, label: str) -> None:
     """Every hand-transcribed built-in plan, printed as the named failure's layouts, reads back."""
     if layout == "flat" and plan.id == "jiangmen-13th-eco":
         # glued "17.7517.8018.50" (padded zeros as printed) also reads 17.75 | 17.801 | 8.50: ambiguous
         pytest.skip("a glued run of padded numbers has two readings")
-    table = only_table(_rendered(plan, layout))
+    table = only_table(_rendered(plan, layout, label))
     year = plan.indicators[0].baseline.year
 
     def canon(expr: str) -> str:

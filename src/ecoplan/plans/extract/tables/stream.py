@@ -41,7 +41,9 @@ from ecoplan.plans.extract.tables.text import (
 _ATTR_AFTER = re.compile(r"\s*(约束性|预期性)")
 _ATTR_IN = re.compile(r"约束性|预期性")
 _SEQ_NUMBER = re.compile(r"[0-9０-９]{1,3}")
-_NUMBERED = re.compile(r"(?<![0-9０-９.．A-Za-z])([0-9０-９]{1,2})[.．、](?![0-9０-９])")
+_NUMBERED = re.compile(
+    r"(?<![0-9０-９.．A-Za-z])([0-9０-９]{1,2})[.．、](?![0-9０-９])|[（(][0-9０-９]{1,2}[)）]|[①-⑳]"
+)
 _TRAILING_NUMBERED = re.compile(r"(?<![0-9０-９.．])[0-9０-９]{1,2}[.．、]$")
 _SUBHEAD = re.compile(
     r"(?:大气环境|空气|大气|水环境|地表水|地下水|水|海洋环境|海洋|近岸海域|土壤环境|土壤|"
@@ -49,7 +51,7 @@ _SUBHEAD = re.compile(
 )
 _NAME_CONTINUES = (
     *("优良", "达标", "综合", "指数", "平均", "年均"),
-    *("浓度", "天数", "比例", "比率", "改善", "达到"),
+    *("浓度", "天数", "比例", "比率", "改善", "达到", "劣", "好于", "优于", "极差", "较差", "良好"),
 )
 
 
@@ -89,6 +91,8 @@ def _stream_rows(
             continue
         if text.startswith("年", core_end) and re.search(r"(?:19|20)\d{2}$", core):
             continue  # a year in running text (到2030年), not a value
+        if before in "（(" and text.startswith(("）", ")"), core_end) and core.isdigit():
+            continue  # a label (（3）) before a name, not a value
         name_raw = text[pos:core_start]
         squashed = _squash(name_raw)
         if not squashed:
