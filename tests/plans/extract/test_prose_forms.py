@@ -387,3 +387,15 @@ def test_numbered_list_items_are_sentences_of_their_own() -> None:
         ("重污染天气", [(2025, "基本消除")]),
         ("单位GDP用水量", [(2025, "〔16〕左右")]),
     ]
+
+
+def test_a_year_inside_a_clause_and_a_deadline_ending_a_long_clause() -> None:
+    text = (
+        "全国:\n主要内容可以回顾【环保视角分解规划纲要(附全文)】\n“十四五”时期,单位GDP能源消耗降低13.5%;"
+        "森林覆盖率2020年要达到23.2%,2025年要达到24.1%。"
+    )
+    got = read_prose_targets(Document(text, "plan.txt", "text", "utf-8"), base_year=2020, end_year=2025)
+    assert [(i.name_zh, i.baseline, i.targets) for i in got.indicators] == [
+        ("单位GDP能源消耗", None, [(2025, "〔13.5〕")]),
+        ("森林覆盖率", (2020, 23.2), [(2025, "24.1%")]),
+    ]

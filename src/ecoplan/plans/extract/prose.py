@@ -34,6 +34,7 @@ from typing import Any
 from ecoplan.core.words import word
 from ecoplan.plans.extract.prose_clauses import (
     UNIT,
+    VERBS,
     Reading,
     clean,
     for_region,
@@ -58,8 +59,17 @@ _DEADLINE = re.compile(
     r"^[^\d，,]{0,12}?(?:到|至|于|在)(\d{4})年(?:底|末)?(?:之前|前)?|^(\d{4})年(?:底|末)?前"
     r"|^[^\d，,]{0,12}?[“\"]?(十三五|十四五|十五五)[”\"]?(?:期间|时期|末)"
 )
+#: A year inside a clause: "森林覆盖率2020年要达到23.2%", "2025年要达到24.1%".
+_INLINE_YEAR = re.compile(
+    rf"^(?P<name>.*?)(?P<y>(?:19|20)\d{{2}})年(?:底|末)?(?P<rest>(?:要|将|应)?(?:{VERBS}).+)$"
+)
 _YEAR_OPENS = re.compile(r"^(\d{4})年(?:底|末)?$")
 _FIVE_YEARS = re.compile(r"^[^\d，,]{0,12}?(?:未来五年|今后五年)")
+#: A clause ending in its deadline after a long lead ("…纲要(附全文)】“十四五”时期"): the
+#: deadline opens the target list that follows (same groups as :data:`_DEADLINE`).
+_DEADLINE_ENDS = re.compile(
+    r"(?:到|至|在)(\d{4})年(?:底|末)?(?:之前|前)?$()|[“\"]?(十三五|十四五|十五五)[”\"]?(?:期间|时期|末)$"
+)
 #: The end year of a five-year period named as a deadline ("“十四五”期间").
 _PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 _BASELINE = re.compile(
@@ -252,8 +262,9 @@ def _read_sentences(
     *,
     base_year: int | None = None,
     end_year: int | None = None,
-) -> tuple[list[_Found], dict[tuple[str, int], str], list[ProseNotUnderstood]]:
-    """The targets of every target sentence, the stretch goals, and the clauses not understood.
+) -> tuple[list[_Found], dict[tuple[str, int], str], list[ProseNotUnderstood], dict[str, tuple[int, float]]]:
+    """The targets of every target sentence, the stretch goals, the clauses not understood, and
+    the base-year values stated beside targets ("2020年要达到87%"), by indicator name.
 
     ``default_year``: the deadline of a sentence that states none (every sentence is then
     a target sentence). With ``base_year``, a sentence opening with a later year
@@ -263,6 +274,7 @@ def _read_sentences(
     found: list[_Found] = []
     stretch: dict[tuple[str, int], str] = {}
     unread: list[ProseNotUnderstood] = []
+    stated: dict[str, tuple[int, float]] = {}  # base-year values stated beside the targets
     carried: int | None = None  # the deadline of the previous sentence of the paragraph
     for clauses in sentences:
         year: int | None = carried if clauses[0].start > 0 and t.chars[clauses[0].start - 1] != "\n" else None
@@ -277,7 +289,7 @@ def _read_sentences(
                 if m:
                     stretch.setdefault(last, m.group(1))
                 continue
-            d = _DEADLINE.match(text)
+            d = _DEADLINE.match(text) or _DEADLINE_ENDS.search(text)
             y = _YEAR_OPENS.match(text) if d is None and cl is clauses[0] and base_year is not None else None
             f = _FIVE_YEARS.match(text) if d is None and end_year is not None else None
             if d:
@@ -291,7 +303,20 @@ def _read_sentences(
                 text = text[f.end() :]
             if (d or y or f) and not text:
                 continue
-            if year is None:
+            clause_year = year
+            i = _INLINE_YEAR.match(text) if base_year is not None else None
+            if i and (i.group("name") or base):  # …比率2020年要达到87%，2025年要达到87.5%
+                text = (i.group("name") or base) + i.group("rest")
+                if base_year is not None and int(i.group("y")) <= base_year:
+                    one = read_clause(text)  # a base-year value, stated beside its target
+                    if len(one.targets) == 1 and _parses(one.targets[0][1]):
+                        value = parse_target(one.targets[0][1]).value
+                        if value is not None:
+                            stated.setdefault(one.targets[0][0], (int(i.group("y")), value))
+                        base = one.base
+                    continue
+                clause_year = int(i.group("y"))
+            if clause_year is None:
                 continue
             carried = year
             if len(text) > _LONGEST_CLAUSE:  # no target clause is that long: not searched
@@ -316,15 +341,15 @@ def _read_sentences(
                 stretch.setdefault(last, good[0][1].rstrip("%"))
                 continue
             for name, expr, unit in good:
-                found.append((name, expr, unit, year, cl, reading.since))
-                last = (name, year)
+                found.append((name, expr, unit, clause_year, cl, reading.since))
+                last = (name, clause_year)
             if good:
                 base = reading.base
             elif not reading.aim and looks_like_target(text):
                 unparsed = any(_plausible(n) and not _parses(e) for n, e, _ in named)
                 reason = reading.problem or ("bad_target" if unparsed else "no_form")
                 unread.append(ProseNotUnderstood(t.span(doc_text, cl.start, cl.end), reason))
-    return found, stretch, unread
+    return found, stretch, unread, stated
 
 
 def read_prose_targets(
@@ -353,11 +378,11 @@ def read_prose_targets(
     """
     t = _squash(doc.text)
     sentences = _sentences(t)
-    found, stretch_of, unread = _read_sentences(
+    found, stretch_of, unread, stated = _read_sentences(
         t, doc.text, sentences, base_year=base_year, end_year=end_year
     )
     if not found and end_year is not None:
-        found, stretch_of, unread = _read_sentences(
+        found, stretch_of, unread, stated = _read_sentences(
             t, doc.text, sentences, default_year=end_year, base_year=base_year, end_year=end_year
         )
     if base_year is None:
@@ -392,8 +417,8 @@ def read_prose_targets(
     unread.sort(key=lambda n: n.span.start)
     out: list[ExtractedIndicator] = []
     for row in rows.values():
-        unit, baseline = row.unit, None
-        if base_year is not None:
+        unit, baseline = row.unit, stated.get(row.name)
+        if base_year is not None and baseline is None:
             key = _core(row.name)
             if not unit and key in first_of:
                 b_value, unit = first_of[key]
