@@ -37,12 +37,14 @@ FEEDS: Mapping[str, Feed] = {
         Feed(
             "waste.manifest_on_time_confirmation_rate",
             "on_time_pct",
-            "confirmed within 5 working days of arrival (转移管理办法 Art. 18); now 7 calendar days, UNCONFIRMED",
+            "confirmed within 5 working days of arrival (转移管理办法 Art. 18); "
+            "now 7 calendar days, UNCONFIRMED",
         ),
         Feed(
             "waste.manifest_closed_loop_rate",
             "closed_loop_pct",
-            "shipped manifests confirmed or closed, not rejected (closed loop: shipped → confirmed → treated)",
+            "shipped manifests confirmed or closed, not rejected "
+            "(closed loop: shipped → confirmed → treated)",
         ),
         Feed(
             "waste.capacity_generation_ratio",
