@@ -23,6 +23,7 @@ DOMAIN = Domain(
     name="risk",
     package="ecoplan.risk",
     title_key="risk.title",
+    service="ecoplan.risk.service:RiskOps",
     commands="ecoplan.risk.commands:risk_app",
     words=("words.yaml", "words_incident.yaml"),
     migrations=MIGRATIONS,

@@ -17,7 +17,8 @@ from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import Words
 from ecoplan.kit.cli import LangOpt, _dump_json, _fail, out, words
 from ecoplan.risk.readers.enterprise import read_enterprise, read_rules
-from ecoplan.risk.standards.hj941 import Grade, GradeError, MediumGrade, Rules, grade
+from ecoplan.risk.registries import notation
+from ecoplan.risk.standards.hj941 import Grade, GradeError, Rules, grade
 
 __all__ = ["describe", "grade_error", "notation", "register", "rule_name", "run_grade"]
 
@@ -45,15 +46,6 @@ def run_grade(path: Path, rules_path: Path | None = None) -> Grade:
         return grade(read_enterprise(path), rules)
     except GradeError as exc:
         raise grade_error(exc, file) from None
-
-
-def notation(g: Grade, w: Words) -> str:
-    """``较大[较大-大气(Q1-M2-E1)+一般-水(Q0)]``."""
-
-    def part(m: MediumGrade) -> str:
-        return f"{w(f'risk.level.{m.level}')}-{w(f'risk.medium.{m.medium}')}({m.notation()})"
-
-    return f"{w(f'risk.level.{g.level}')}[{part(g.air)}+{part(g.water)}]"
 
 
 def _fmt(v: Any) -> str:
@@ -163,7 +155,7 @@ def show(g: Grade, lang: str) -> None:
     w = words(lang)
     out.print(f"{w('risk.grade.enterprise')}: {g.enterprise}", markup=False, highlight=False)
     out.print(f"{w('risk.grade.level')}: {w(f'risk.level.{g.level}')}", markup=False, highlight=False)
-    out.print(f"{w('risk.grade.notation')}: {notation(g, w)}", markup=False, highlight=False)
+    out.print(f"{w('risk.grade.notation')}: {notation(g, lang)}", markup=False, highlight=False)
     if g.raised:
         out.print(w("risk.grade.raised"), markup=False, highlight=False)
     t = Table(show_lines=False)
@@ -211,7 +203,7 @@ def register(app: typer.Typer) -> None:
             _fail(exc, lang)
         if fmt == GradeFmt.json:
             d = g.to_dict()
-            d["notation"] = {k: notation(g, words(k)) for k in ("zh", "en")}
+            d["notation"] = {k: notation(g, k) for k in ("zh", "en")}
             _dump_json(d)
         else:
             show(g, lang)
