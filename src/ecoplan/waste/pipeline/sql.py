@@ -1,0 +1,412 @@
+"""The alert rules as SQL, written once in DuckDB's dialect (run elsewhere through
+:func:`ecoplan.core.sql.to_dialect`).
+
+Inputs: the shared tables ``waste_actors``, ``waste_permits``, ``waste_approvals``,
+``waste_manifests``, ``waste_manifest_lines``, ``waste_ledger``, ``waste_declarations``
+(issue 14's design), plus two small tables the runner supplies: ``waste_calendar``
+(:func:`ecoplan.waste.workdays.calendar_frame`: ``d``, ``workday``, ``cum``, ``confirmed``)
+and ``waste_periods`` (the declaration periods of the year with their due dates).
+
+Every rule's query returns ``rule``, ``subject``, ``region``, ``at`` and its evidence as
+columns named ``e_<name>``: the numbers the alert rests on (dates as ``YYYY-MM-DD`` text,
+so both engines hand them over alike).
+
+Working-day spans follow :mod:`ecoplan.waste.workdays`: the day of the event is not
+counted (民法典 Art. 201), so a deadline of *n* working days after day ``a`` is missed on
+day ``b`` when ``cum(b) − cum(a) > n``, or ``= n`` and ``b`` is not a working day (the
+*n*-th working day has ended).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from ecoplan.waste.rules.settings import AlertSettings
+
+__all__ = ["RULE_SQL", "rule_sql"]
+
+
+def _ts(v: dt.datetime) -> str:
+    return f"TIMESTAMP '{v.strftime('%Y-%m-%d %H:%M:%S')}'"
+
+
+def _f(v: float) -> str:
+    return f"CAST({float(v)!r} AS DOUBLE)"
+
+
+def _as_of(s: AlertSettings) -> dt.datetime:
+    if s.as_of is None:
+        raise ValueError("AlertSettings.as_of is not set")
+    return s.as_of
+
+
+def _year(s: AlertSettings) -> int:
+    return s.year if s.year is not None else _as_of(s).year
+
+
+_SHIPPED = "m.status NOT IN ('draft') AND m.shipped_at IS NOT NULL"
+
+
+def _late(a: str, b: str, n: int) -> str:
+    """Calendar rows ``a`` (the event's day) and ``b`` (the day judged): ``n`` working
+    days have passed."""
+    return f"({b}.cum - {a}.cum > {n} OR ({b}.cum - {a}.cum = {n} AND NOT {b}.workday))"
+
+
+def r1(s: AlertSettings) -> str:
+    """Art. 15: 14 digits; year; the 移出人's province and city codes."""
+    return """
+WITH x AS (
+  SELECT m.manifest_no, m.shipped_at, p.region,
+    CASE WHEN NOT regexp_matches(m.manifest_no, '^[0-9]{14}$') THEN 'format'
+         WHEN substr(m.manifest_no, 5, 2) <> substr(p.region, 1, 2) THEN 'province'
+         WHEN substr(m.manifest_no, 7, 2) <> substr(p.region, 3, 2) THEN 'city'
+         WHEN m.shipped_at IS NOT NULL
+              AND CAST(substr(m.manifest_no, 1, 4) AS INTEGER) <> year(m.shipped_at)
+              AND CAST(substr(m.manifest_no, 1, 4) AS INTEGER) <> year(m.shipped_at) - 1 THEN 'year'
+    END AS reason
+  FROM waste_manifests m JOIN waste_actors p ON p.actor_id = m.producer_id)
+SELECT 'R1' AS rule, manifest_no AS subject, region, shipped_at AS "at",
+  manifest_no AS e_number, region AS e_producer_region, reason AS e_reason
+FROM x WHERE reason IS NOT NULL
+"""
+
+
+def r2(s: AlertSettings) -> str:
+    """Art. 18 ¶1: confirmed within 5 working days of receipt (of shipment plus a transit
+    allowance when no arrival is recorded)."""
+    n, allow, as_of = s.confirm_workdays, s.transit_allowance_days, _as_of(s)
+    return f"""
+WITH m AS (
+  SELECT m.manifest_no, m.producer_id, m.arrived_at, m.confirmed_at,
+    COALESCE(CAST(m.arrived_at AS DATE), CAST(m.shipped_at AS DATE) + {int(allow)}) AS recv_d,
+    m.arrived_at IS NULL AS fallback,
+    CAST(COALESCE(m.confirmed_at, {_ts(as_of)}) AS DATE) AS upto_d
+  FROM waste_manifests m
+  WHERE {_SHIPPED} AND m.status NOT IN ('rejected')
+    AND COALESCE(m.arrived_at, m.shipped_at) <= {_ts(as_of)})
+SELECT 'R2' AS rule, m.manifest_no AS subject, p.region, COALESCE(m.arrived_at,
+    CAST(m.recv_d AS TIMESTAMP)) AS "at",
+  CAST(m.recv_d AS VARCHAR) AS e_received,
+    CAST(CAST(m.confirmed_at AS DATE) AS VARCHAR) AS e_confirmed, b.cum - a.cum AS e_workdays,
+  {int(n)} AS e_limit_workdays, m.fallback AS e_fallback,
+    (a.confirmed AND b.confirmed) AS e_calendar_confirmed
+FROM m JOIN waste_calendar a ON a.d = m.recv_d JOIN waste_calendar b ON b.d = m.upto_d
+  JOIN waste_actors p ON p.actor_id = m.producer_id
+WHERE {_late("a", "b", n)}
+"""
+
+
+def r3(s: AlertSettings) -> str:
+    """Art. 18 ¶2 (any 数量 difference is reported); a difference beyond the tolerance."""
+    return f"""
+SELECT 'R3' AS rule, l.manifest_no || '/' || CAST(l.line_no AS VARCHAR) AS subject, p.region,
+  COALESCE(m.arrived_at, m.shipped_at) AS "at", l.line_no AS e_line, l.code AS e_code,
+  l.qty_shipped_t AS e_shipped_t, l.qty_received_t AS e_received_t,
+  (l.qty_received_t - l.qty_shipped_t) / l.qty_shipped_t * 100 AS e_diff_pct,
+    {_f(s.tolerance_pct)} AS e_tolerance_pct
+FROM waste_manifest_lines l JOIN waste_manifests m ON m.manifest_no = l.manifest_no
+  JOIN waste_actors p ON p.actor_id = m.producer_id
+WHERE {_SHIPPED} AND l.qty_received_t IS NOT NULL AND l.qty_shipped_t > 0
+  AND abs(l.qty_received_t - l.qty_shipped_t) / l.qty_shipped_t * 100 > {_f(s.tolerance_pct)}
+"""
+
+
+def r4(s: AlertSettings) -> str:
+    """Art. 18 ¶2: the code, form or packaging found at receipt differs."""
+    return f"""
+WITH x AS (
+  SELECT l.*, m.producer_id, m.arrived_at, m.shipped_at,
+    concat_ws(',',
+      CASE WHEN l.code_received IS NOT NULL AND l.code_received <> l.code THEN 'code' END,
+      CASE WHEN l.form_received IS NOT NULL AND l.form_received <> l.form THEN 'form' END,
+      CASE WHEN l.packaging_received IS NOT NULL
+    AND l.packaging_received <> l.packaging THEN 'packaging' END
+    ) AS fields
+  FROM waste_manifest_lines l JOIN waste_manifests m ON m.manifest_no = l.manifest_no
+  WHERE {_SHIPPED})
+SELECT 'R4' AS rule, x.manifest_no || '/' || CAST(x.line_no AS VARCHAR) AS subject, p.region,
+  COALESCE(x.arrived_at, x.shipped_at) AS "at", x.line_no AS e_line, x.fields AS e_fields,
+  x.code AS e_code, x.code_received AS e_code_received, x.form AS e_form,
+    x.form_received AS e_form_received,
+  x.packaging AS e_packaging, x.packaging_received AS e_packaging_received
+FROM x JOIN waste_actors p ON p.actor_id = x.producer_id
+WHERE x.fields <> ''
+"""
+
+
+_VALID = "p.valid_from <= CAST(m.shipped_at AS DATE) AND CAST(m.shipped_at AS DATE) <= p.valid_to"
+
+
+def r5_permit(s: AlertSettings) -> str:
+    """No 经营许可证 of the receiver valid on the shipping day."""
+    return f"""
+WITH x AS (
+  SELECT m.manifest_no, m.producer_id, m.receiver_id, m.shipped_at,
+    COUNT(p.permit_no) AS permits, SUM(CASE WHEN {_VALID} THEN 1 ELSE 0 END) AS valid,
+    MAX(p.valid_to) AS last_valid_to
+  FROM waste_manifests m LEFT JOIN waste_permits p ON p.actor_id = m.receiver_id
+  WHERE {_SHIPPED}
+  GROUP BY m.manifest_no, m.producer_id, m.receiver_id, m.shipped_at)
+SELECT 'R5.permit' AS rule, x.manifest_no AS subject, a.region, x.shipped_at AS "at",
+  x.receiver_id AS e_receiver, CAST(CAST(x.shipped_at AS DATE) AS VARCHAR) AS e_shipped,
+    x.permits AS e_permits,
+  CAST(x.last_valid_to AS VARCHAR) AS e_last_valid_to
+FROM x JOIN waste_actors a ON a.actor_id = x.producer_id
+WHERE COALESCE(x.valid, 0) = 0
+"""
+
+
+def r5_code(s: AlertSettings) -> str:
+    """A line's code (or its HW category) is on none of the receiver's valid permits."""
+    allowed = "(list_contains(p.codes, l.code) OR list_contains(p.codes, 'HW' || right(l.code, 2)))"
+    return f"""
+WITH x AS (
+  SELECT l.manifest_no, l.line_no, l.code, m.producer_id, m.receiver_id, m.shipped_at,
+    SUM(CASE WHEN {allowed} THEN 1 ELSE 0 END) AS allowing, MIN(p.permit_no) AS permit_no
+  FROM waste_manifest_lines l JOIN waste_manifests m ON m.manifest_no = l.manifest_no
+    JOIN waste_permits p ON p.actor_id = m.receiver_id AND {_VALID}
+  WHERE {_SHIPPED}
+  GROUP BY l.manifest_no, l.line_no, l.code, m.producer_id, m.receiver_id, m.shipped_at)
+SELECT 'R5.code' AS rule, x.manifest_no || '/' || CAST(x.line_no AS VARCHAR) AS subject, a.region,
+  x.shipped_at AS "at", x.line_no AS e_line, x.code AS e_code, 'HW' || right(x.code, 2) AS e_category,
+  x.receiver_id AS e_receiver, x.permit_no AS e_permit
+FROM x JOIN waste_actors a ON a.actor_id = x.producer_id
+WHERE x.allowing = 0
+"""
+
+
+def r5_capacity(s: AlertSettings) -> str:
+    """The year's received quantity over the permit's 年经营规模 (``reapply`` beyond
+    ``reapply_pct``: a new application is due)."""
+    y = _year(s)
+    return f"""
+WITH cap AS (
+  SELECT actor_id, MAX(annual_capacity_t) AS capacity_t FROM waste_permits
+  WHERE annual_capacity_t IS NOT NULL AND valid_from <= DATE '{y}-12-31' AND valid_to >= DATE '{y}-01-01'
+  GROUP BY actor_id),
+got AS (
+  SELECT m.receiver_id, SUM(COALESCE(l.qty_received_t, l.qty_shipped_t)) AS received_t
+  FROM waste_manifest_lines l JOIN waste_manifests m ON m.manifest_no = l.manifest_no
+  WHERE {_SHIPPED} AND m.status NOT IN ('rejected') AND year(m.shipped_at) = {y}
+  GROUP BY m.receiver_id)
+SELECT 'R5.capacity' AS rule, g.receiver_id || ':{y}' AS subject, a.region,
+  TIMESTAMP '{y}-12-31 23:59:59' AS "at", {y} AS e_year, g.received_t AS e_received_t,
+    c.capacity_t AS e_capacity_t,
+  g.received_t / c.capacity_t * 100 AS e_use_pct,
+    g.received_t / c.capacity_t * 100 > {_f(s.reapply_pct)} AS e_reapply
+FROM got g JOIN cap c ON c.actor_id = g.receiver_id JOIN waste_actors a ON a.actor_id = g.receiver_id
+WHERE c.capacity_t > 0 AND g.received_t > c.capacity_t
+"""
+
+
+_CROSS = """
+cross_m AS (
+  SELECT m.manifest_no, m.producer_id, m.receiver_id, m.approval_no, m.shipped_at, p.region,
+    substr(p.region, 1, 2) AS from_prov, substr(r.region, 1, 2) AS to_prov
+  FROM waste_manifests m JOIN waste_actors p ON p.actor_id = m.producer_id
+    JOIN waste_actors r ON r.actor_id = m.receiver_id
+  WHERE m.status NOT IN ('draft') AND m.shipped_at IS NOT NULL
+    AND substr(p.region, 1, 2) <> substr(r.region, 1, 2))"""
+
+
+def r6_none(s: AlertSettings) -> str:
+    """Arts. 21, 82 固废法: a cross-province transfer without (a known) approval."""
+    return f"""
+WITH {_CROSS}
+SELECT 'R6.none' AS rule, c.manifest_no AS subject, c.region, c.shipped_at AS "at",
+  c.approval_no AS e_approval, c.from_prov AS e_from_province, c.to_prov AS e_to_province
+FROM cross_m c LEFT JOIN waste_approvals a ON a.approval_no = c.approval_no
+WHERE a.approval_no IS NULL
+"""
+
+
+def r6_outside(s: AlertSettings) -> str:
+    """Arts. 27–28: a transfer outside its approval: another 移出人 or 接受人 or provinces,
+    a code not approved, a day outside the validity, the approved quantity exceeded
+    (cumulatively, in shipping order)."""
+    allowed = "(list_contains(a.codes, l.code) OR list_contains(a.codes, 'HW' || right(l.code, 2)))"
+    return f"""
+WITH {_CROSS},
+x AS (
+  SELECT c.*, a.producer_id AS a_producer, a.receiver_id AS a_receiver, a.from_province, a.to_province,
+    a.valid_from, a.valid_to, a.quantity_t
+  FROM cross_m c JOIN waste_approvals a ON a.approval_no = c.approval_no),
+q AS (
+  SELECT x.manifest_no, SUM(l.qty_shipped_t) AS qty_t,
+    MIN(CASE WHEN NOT {allowed} THEN l.code END) AS code_outside
+  FROM waste_manifest_lines l JOIN x ON x.manifest_no = l.manifest_no
+    JOIN waste_approvals a ON a.approval_no = x.approval_no
+  GROUP BY x.manifest_no),
+y AS (
+  SELECT x.*, q.qty_t, q.code_outside,
+    SUM(q.qty_t) OVER (PARTITION BY x.approval_no ORDER BY x.shipped_at, x.manifest_no
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cumulative_t
+  FROM x JOIN q ON q.manifest_no = x.manifest_no),
+z AS (
+  SELECT y.*, concat_ws(',',
+      CASE WHEN a_producer <> producer_id THEN 'producer' END,
+      CASE WHEN a_receiver <> receiver_id THEN 'receiver' END,
+      CASE WHEN from_province <> from_prov OR to_province <> to_prov THEN 'province' END,
+      CASE WHEN code_outside IS NOT NULL THEN 'code' END,
+      CASE WHEN CAST(shipped_at AS DATE) < valid_from
+        OR CAST(shipped_at AS DATE) > valid_to THEN 'validity' END,
+      CASE WHEN cumulative_t > quantity_t + 1e-9 THEN 'quantity' END) AS reasons
+  FROM y)
+SELECT 'R6.outside' AS rule, manifest_no AS subject, region, shipped_at AS "at", approval_no AS e_approval,
+  reasons AS e_reasons, code_outside AS e_code_outside, qty_t AS e_qty_t, cumulative_t AS e_cumulative_t,
+  quantity_t AS e_approved_t, CAST(valid_from AS VARCHAR) AS e_valid_from,
+    CAST(valid_to AS VARCHAR) AS e_valid_to
+FROM z WHERE reasons <> ''
+"""
+
+
+def r7(s: AlertSettings) -> str:
+    """Transit time over ``distance × road_factor / speed + slack`` (still in transit:
+    up to ``as_of``)."""
+    as_of = _as_of(s)
+    hav = (
+        "2 * 6371.0 * asin(sqrt(power(sin(radians(r.lat - p.lat) / 2), 2)"
+        " + cos(radians(p.lat)) * cos(radians(r.lat)) * power(sin(radians(r.lon - p.lon) / 2), 2)))"
+    )
+    return f"""
+WITH x AS (
+  SELECT m.manifest_no, m.shipped_at, m.arrived_at, p.region, {hav} AS distance_km,
+    CAST(epoch(COALESCE(m.arrived_at, {_ts(as_of)})) - epoch(m.shipped_at) AS DOUBLE) / 3600.0 AS hours
+  FROM waste_manifests m JOIN waste_actors p ON p.actor_id = m.producer_id
+    JOIN waste_actors r ON r.actor_id = m.receiver_id
+  WHERE {_SHIPPED} AND (m.arrived_at IS NOT NULL OR m.status = 'shipped')
+    AND p.lat IS NOT NULL AND r.lat IS NOT NULL AND m.shipped_at <= {_ts(as_of)}),
+y AS (SELECT x.*,
+    distance_km * {_f(s.road_factor)} / {_f(s.speed_kmh)} + {_f(s.transit_slack_h)} AS limit_h FROM x)
+SELECT 'R7' AS rule, manifest_no AS subject, region, shipped_at AS "at", distance_km AS e_distance_km,
+  hours AS e_hours, limit_h AS e_limit_h, arrived_at IS NULL AS e_in_transit
+FROM y WHERE hours > limit_h
+"""
+
+
+def r8(s: AlertSettings) -> str:
+    """Art. 20 ¶2: a paper manifest back-filled within 10 working days of completion."""
+    n, as_of = s.backfill_workdays, _as_of(s)
+    return f"""
+WITH m AS (
+  SELECT m.manifest_no, m.producer_id, m.backfilled_at,
+    COALESCE(m.confirmed_at, m.arrived_at) AS done_at,
+    CAST(COALESCE(m.confirmed_at, m.arrived_at) AS DATE) AS done_d,
+    CAST(COALESCE(m.backfilled_at, {_ts(as_of)}) AS DATE) AS upto_d
+  FROM waste_manifests m
+  WHERE m.paper AND COALESCE(m.confirmed_at, m.arrived_at) IS NOT NULL
+    AND COALESCE(m.confirmed_at, m.arrived_at) <= {_ts(as_of)})
+SELECT 'R8' AS rule, m.manifest_no AS subject, p.region, m.done_at AS "at",
+    CAST(m.done_d AS VARCHAR) AS e_completed,
+  CAST(CAST(m.backfilled_at AS DATE) AS VARCHAR) AS e_backfilled, b.cum - a.cum AS e_workdays,
+    {int(n)} AS e_limit_workdays,
+  (a.confirmed AND b.confirmed) AS e_calendar_confirmed
+FROM m JOIN waste_calendar a ON a.d = m.done_d JOIN waste_calendar b ON b.d = m.upto_d
+  JOIN waste_actors p ON p.actor_id = m.producer_id
+WHERE {_late("a", "b", n)}
+"""
+
+
+def r9_storage(s: AlertSettings) -> str:
+    """固废法 Art. 81 ¶3: a licensed operator stores a batch longer than one year."""
+    as_of = _as_of(s)
+    return f"""
+WITH i AS (
+  SELECT actor_id, batch_code, "at", code, quantity_t FROM waste_ledger
+  WHERE stage = 'stored_in' AND "at" <= {_ts(as_of)}
+    AND actor_id IN (SELECT actor_id FROM waste_permits)),
+x AS (
+  SELECT i.*, o."at" AS out_at,
+    CAST(epoch(COALESCE(o."at", {_ts(as_of)})) - epoch(i."at") AS DOUBLE) / 86400.0 AS days
+  FROM i LEFT JOIN waste_ledger o
+    ON o.actor_id = i.actor_id AND o.batch_code = i.batch_code AND o.stage = 'stored_out')
+SELECT 'R9.storage' AS rule, x.actor_id || ':' || x.batch_code AS subject, a.region, x."at" AS "at",
+  x.code AS e_code, x.quantity_t AS e_quantity_t, x."at" AS e_stored_in, x.out_at AS e_stored_out,
+  x.days AS e_days, {int(s.storage_days)} AS e_limit_days
+FROM x JOIN waste_actors a ON a.actor_id = x.actor_id
+WHERE x.days > {int(s.storage_days)}
+"""
+
+
+def r9_balance(s: AlertSettings) -> str:
+    """HJ 1259 mass balance over the year, per producing unit and code:
+    generated = shipped + self-treated + (stored in − stored out)."""
+    y = _year(s)
+    return f"""
+WITH x AS (
+  SELECT actor_id, code,
+    SUM(CASE WHEN stage = 'generated' THEN quantity_t ELSE 0 END) AS generated_t,
+    SUM(CASE WHEN stage = 'shipped' THEN quantity_t ELSE 0 END) AS shipped_t,
+    SUM(CASE WHEN stage = 'self_treated' THEN quantity_t ELSE 0 END) AS self_treated_t,
+    SUM(CASE WHEN stage = 'stored_in' THEN quantity_t ELSE 0 END) AS stored_in_t,
+    SUM(CASE WHEN stage = 'stored_out' THEN quantity_t ELSE 0 END) AS stored_out_t
+  FROM waste_ledger
+  WHERE year("at") = {y}
+    AND actor_id IN (SELECT actor_id FROM waste_ledger WHERE stage = 'generated' AND year("at") = {y})
+  GROUP BY actor_id, code),
+y AS (SELECT x.*,
+    generated_t - shipped_t - self_treated_t - (stored_in_t - stored_out_t) AS imbalance_t FROM x)
+SELECT 'R9.balance' AS rule, y.actor_id || ':' || y.code || ':{y}' AS subject, a.region,
+  TIMESTAMP '{y}-12-31 23:59:59' AS "at", y.code AS e_code, {y} AS e_year, y.generated_t AS e_generated_t,
+  y.shipped_t AS e_shipped_t, y.self_treated_t AS e_self_treated_t, y.stored_in_t AS e_stored_in_t,
+  y.stored_out_t AS e_stored_out_t, y.imbalance_t AS e_imbalance_t
+FROM y JOIN waste_actors a ON a.actor_id = y.actor_id
+WHERE abs(y.imbalance_t) > {_f(s.balance_tolerance_t)}
+"""
+
+
+def r10(s: AlertSettings) -> str:
+    """HJ 1259 §7.2: each due declaration submitted by its day (``waste_periods``)."""
+    as_of = _as_of(s)
+    return f"""
+WITH need AS (
+  SELECT a.actor_id, a.region, a.unit_class, p.kind, p.period, p.due
+  FROM waste_actors a JOIN waste_periods p
+    ON (a.unit_class = 'key' AND p.kind IN ('monthly', 'annual'))
+    OR (a.unit_class = 'simplified' AND p.kind IN ('quarterly', 'annual'))
+    OR (a.unit_class = 'registered' AND p.kind = 'annual')
+  WHERE p.due < CAST({_ts(as_of)} AS DATE))
+SELECT 'R10' AS rule, n.actor_id || ':' || n.kind || ':' || n.period AS subject, n.region,
+  CAST(n.due AS TIMESTAMP) AS "at", n.unit_class AS e_unit_class, n.kind AS e_kind, n.period AS e_period,
+  CAST(n.due AS VARCHAR) AS e_due, d.submitted_at AS e_submitted, d.submitted_at IS NULL AS e_missing
+FROM need n LEFT JOIN waste_declarations d
+  ON d.actor_id = n.actor_id AND d.kind = n.kind AND d.period = n.period
+WHERE d.submitted_at IS NULL OR CAST(d.submitted_at AS DATE) > n.due
+"""
+
+
+def r11(s: AlertSettings) -> str:
+    """Art. 16 ¶2: each 移出人 sharing a vehicle runs its own manifest."""
+    return """
+SELECT 'R11' AS rule, m.manifest_no AS subject, p.region, m.shipped_at AS "at",
+  m.producers_on_manifest AS e_producers, m.vehicle AS e_vehicle
+FROM waste_manifests m JOIN waste_actors p ON p.actor_id = m.producer_id
+WHERE m.producers_on_manifest > 1
+"""
+
+
+#: The query of each check (:data:`ecoplan.waste.rules.RULES` ids).
+RULE_SQL: dict[str, Callable[[AlertSettings], str]] = {
+    "R1": r1,
+    "R2": r2,
+    "R3": r3,
+    "R4": r4,
+    "R5.permit": r5_permit,
+    "R5.code": r5_code,
+    "R5.capacity": r5_capacity,
+    "R6.none": r6_none,
+    "R6.outside": r6_outside,
+    "R7": r7,
+    "R8": r8,
+    "R9.storage": r9_storage,
+    "R9.balance": r9_balance,
+    "R10": r10,
+    "R11": r11,
+}
+
+
+def rule_sql(rule_id: str, settings: AlertSettings) -> str:
+    """The query of the check ``rule_id`` under ``settings``."""
+    return RULE_SQL[rule_id](settings)

@@ -1,0 +1,259 @@
+"""Anomalies injected into a clean year, one kind per check of the rule set, each on its
+own manifests, lines, actors, batches or declarations, so the alerts a correct pipeline
+must raise are known by construction (:func:`inject` returns them as (rule, subject)).
+
+Every injection keeps clear of the thresholds (a quantity off by 15–40 % against 10 %,
+a confirmation on the 6th–9th working day against 5 …) and of the other rules (an
+injected manifest is in-province, electronic and otherwise clean unless the rule needs
+otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from ecoplan.waste.rules import AlertSettings
+from ecoplan.waste.simulate.pools import CODES, RESERVED_CODES
+from ecoplan.waste.simulate.year import World, haversine_km
+from ecoplan.waste.workdays import add_workdays
+
+__all__ = ["inject_manifests", "inject_tail"]
+
+_OTHER_FORM = {"liquid": "solid", "solid": "liquid", "semisolid": "liquid"}
+_OTHER_PACK = {"drum": "bag", "bag": "drum", "tank": "drum", "box": "bag"}
+
+
+def _ts(v: dt.datetime) -> np.datetime64:
+    return np.datetime64(v.replace(microsecond=0), "s")
+
+
+def _first_line(w: World, manifests: np.ndarray) -> np.ndarray:
+    """Row labels of line 1 of each manifest (positional manifest indices)."""
+    ln = w.lines
+    sel = ln.index[(ln["line_no"] == 1).to_numpy() & np.isin(ln["_m"].to_numpy(), manifests)]
+    order = pd.Series(sel, index=ln.loc[sel, "_m"].to_numpy()).reindex(manifests)
+    return order.to_numpy()
+
+
+def inject_manifests(
+    w: World, rng: np.random.Generator, k: int, settings: AlertSettings
+) -> list[tuple[str, int | str]]:
+    """Manifest- and line-level anomalies (R1–R8, R11). Returns (rule, manifest index or a
+    ready subject); subjects of manifests are resolved after R1 renames some."""
+    m = w.manifests
+    p_prov = m["producer_id"].map(w.actors.set_index("actor_id")["region"]).str[:2]
+    r_prov = m["receiver_id"].map(w.actors.set_index("actor_id")["region"]).str[:2]
+    closed = (m["status"] == "closed").to_numpy()
+    plain = np.flatnonzero(closed & ~m["paper"].to_numpy() & (p_prov == r_prov).to_numpy())
+    plain = rng.permutation(plain)
+    cross = np.flatnonzero(closed & ~m["paper"].to_numpy() & m["approval_no"].notna().to_numpy())
+    out: list[tuple[str, int | str]] = []
+    take = iter(np.array_split(plain[: 9 * k], 9))
+    if len(plain) < 9 * k:
+        raise ValueError("too few manifests for the anomalies: raise the scale or lower per_rule")
+    year = w.year
+
+    def line_subject(mi: int) -> str:
+        return f"#{mi}/1"
+
+    # R1: a wrong province ("99") or a letter in the number.
+    for j, i in enumerate(next(take)):
+        no = str(m.at[i, "manifest_no"])
+        m.at[i, "manifest_no"] = no[:4] + "99" + no[6:] if j % 2 == 0 else no[:13] + "A" + no[13:]
+        out.append(("R1", int(i)))
+    # R2: confirmed on the 6th–9th working day, or not at all.
+    for j, i in enumerate(next(take)):
+        arr = pd.Timestamp(m.at[i, "arrived_at"]).date()
+        if j % 2 == 0:
+            conf = dt.datetime.combine(add_workdays(arr, int(rng.integers(6, 10))), dt.time(10))
+            m.at[i, "confirmed_at"] = conf
+            m.at[i, "closed_at"] = conf + dt.timedelta(hours=3)
+        else:
+            m.at[i, "status"] = "received"
+            m.at[i, "confirmed_at"] = pd.NaT
+            m.at[i, "closed_at"] = pd.NaT
+        out.append(("R2", int(i)))
+    # R3: line 1 received 15–40 % off.
+    rows = _first_line(w, next(take))
+    for j, r in enumerate(rows):
+        q = float(w.lines.at[r, "qty_shipped_t"])
+        f = rng.uniform(0.15, 0.4) * (1 if j % 2 == 0 else -1)
+        w.lines.at[r, "qty_received_t"] = round(q * (1 + f), 3)
+        out.append(("R3", line_subject(int(w.lines.at[r, "_m"]))))
+    # R4: line 1's code, form or packaging differs at receipt.
+    rows = _first_line(w, next(take))
+    for j, r in enumerate(rows):
+        if j % 3 == 0:
+            c = str(w.lines.at[r, "code"])
+            w.lines.at[r, "code_received"] = next(x for x, _, _ in CODES if x != c)
+        elif j % 3 == 1:
+            w.lines.at[r, "form_received"] = _OTHER_FORM[str(w.lines.at[r, "form"])]
+        else:
+            w.lines.at[r, "packaging_received"] = _OTHER_PACK[str(w.lines.at[r, "packaging"])]
+        out.append(("R4", line_subject(int(w.lines.at[r, "_m"]))))
+    # R5.permit: received by a unit without a permit, or with one expired on 1 January.
+    rogues = []
+    for j, i in enumerate(next(take)):
+        base = w.actors.loc[w.actors["actor_id"] == m.at[i, "receiver_id"]].iloc[0].copy()
+        rid = f"X{j + 1:06d}"
+        base["actor_id"] = rid
+        base["name"] = rid
+        rogues.append(base)
+        m.at[i, "receiver_id"] = rid
+        if j % 2 == 1:
+            w.permits.loc[len(w.permits)] = {
+                "permit_no": f"JYX{j + 1:06d}", "actor_id": rid, "kind": "comprehensive",
+                "valid_from": dt.date(year - 5, 1, 1), "valid_to": dt.date(year, 1, 1),
+                "annual_capacity_t": 1e9, "codes": ["HW08"],
+            }  # fmt: skip
+        out.append(("R5.permit", int(i)))
+    w.actors = pd.concat([w.actors, pd.DataFrame(rogues)], ignore_index=True)
+    # R5.code: line 1 carries a HW49 code no permit lists.
+    rows = _first_line(w, next(take))
+    for j, r in enumerate(rows):
+        c = RESERVED_CODES[j % len(RESERVED_CODES)]
+        w.lines.at[r, "code"] = c
+        w.lines.at[r, "code_received"] = c
+        out.append(("R5.code", line_subject(int(w.lines.at[r, "_m"]))))
+    # R7: arrival 6–48 h after the transit limit.
+    a = w.actors.set_index("actor_id")
+    for i in next(take):
+        p, r = a.loc[m.at[i, "producer_id"]], a.loc[m.at[i, "receiver_id"]]
+        d = float(
+            haversine_km(
+                np.array([p["lon"]]), np.array([p["lat"]]), np.array([r["lon"]]), np.array([r["lat"]])
+            )[0]
+        )
+        limit = d * settings.road_factor / settings.speed_kmh + settings.transit_slack_h
+        arr = pd.Timestamp(m.at[i, "shipped_at"]) + pd.Timedelta(hours=limit + float(rng.uniform(6, 48)))
+        arr = arr.floor("s")
+        m.at[i, "arrived_at"] = arr
+        m.at[i, "confirmed_at"] = arr + pd.Timedelta(hours=2)
+        m.at[i, "closed_at"] = arr + pd.Timedelta(hours=5)
+        out.append(("R7", int(i)))
+    # R8: a paper manifest back-filled on the 11th–15th working day, or never.
+    for j, i in enumerate(next(take)):
+        m.at[i, "paper"] = True
+        done = pd.Timestamp(m.at[i, "confirmed_at"]).date()
+        m.at[i, "backfilled_at"] = (
+            dt.datetime.combine(add_workdays(done, int(rng.integers(11, 16))), dt.time(10))
+            if j % 2 == 0
+            else pd.NaT
+        )
+        out.append(("R8", int(i)))
+    # R11: two producers on one manifest.
+    for i in next(take):
+        m.at[i, "producers_on_manifest"] = 2
+        out.append(("R11", int(i)))
+    out += _inject_cross(w, rng, k, cross)
+    return out
+
+
+def _inject_cross(
+    w: World, rng: np.random.Generator, k: int, cross: np.ndarray
+) -> list[tuple[str, int | str]]:
+    """R6: a cross-province manifest without approval, or outside it (another pair's
+    approval; the approved quantity exceeded by the last trip; the last trip after the
+    approval's end)."""
+    m = w.manifests
+    out: list[tuple[str, int | str]] = []
+    by = pd.Series(cross).groupby(m["approval_no"].to_numpy()[cross])
+    apps = rng.permutation(np.array(sorted(by.groups), dtype=object))
+    if len(apps) < 4 * k:
+        raise ValueError("too few cross-province approvals for the anomalies: raise the scale")
+    none_apps, pair_apps, q_apps, v_apps = apps[:k], apps[k : 2 * k], apps[2 * k : 3 * k], apps[3 * k : 4 * k]
+    n_out = k
+    for ap in none_apps:
+        i = int(by.get_group(ap).iloc[0])
+        m.at[i, "approval_no"] = None
+        out.append(("R6.none", i))
+    variants = ("pair", "quantity", "validity")
+    a = w.approvals.set_index("approval_no")
+    for j in range(n_out):
+        kind = variants[j % 3]
+        if kind == "pair":
+            src, dst = pair_apps[j], pair_apps[(j + 1) % len(pair_apps)] if len(pair_apps) > 1 else q_apps[-1]
+            i = int(by.get_group(src).iloc[0])
+            m.at[i, "approval_no"] = dst
+            out.append(("R6.outside", i))
+            continue
+        ap = q_apps[j] if kind == "quantity" else v_apps[j]
+        # Every shipped manifest under the approval counts (not only the clean pool's).
+        sub = m[(m["approval_no"] == ap) & (m["status"] != "draft")].sort_values(
+            ["shipped_at", "manifest_no"]
+        )
+        idx = sub.index.to_numpy()
+        q = w.lines[w.lines["_m"].isin(idx)].groupby("_m")["qty_shipped_t"].sum().reindex(idx).to_numpy()
+        if kind == "quantity":
+            cum = np.cumsum(q)
+            a.at[ap, "quantity_t"] = round(float(cum[-1] - q[-1] / 2), 6)
+            out.append(("R6.outside", int(idx[-1])))
+        else:
+            last = pd.Timestamp(sub["shipped_at"].iloc[-1]).date()
+            end = last - dt.timedelta(days=1)
+            a.at[ap, "valid_to"] = end
+            days = pd.to_datetime(sub["shipped_at"]).dt.date
+            out += [("R6.outside", int(i)) for i, d in zip(idx, days, strict=True) if d > end]
+    w.approvals = a.reset_index()
+    return out
+
+
+def inject_tail(w: World, rng: np.random.Generator, k: int) -> list[tuple[str, str]]:
+    """Anomalies of the capacity, ledgers and declarations (after the ledger is made):
+    R5.capacity, R9.storage, R9.balance, R10."""
+    out: list[tuple[str, str]] = []
+    y = w.year
+    m = w.manifests
+    ok = ((m["status"] != "draft") & (m["status"] != "rejected")).to_numpy()[w.lines["_m"].to_numpy()]
+    rec = w.lines["qty_received_t"].fillna(w.lines["qty_shipped_t"]).to_numpy()
+    r_of_line = m["receiver_id"].to_numpy()[w.lines["_m"].to_numpy()]
+    got = pd.Series(rec[ok]).groupby(r_of_line[ok]).sum()
+    licensed = w.permits[w.permits["actor_id"].str.startswith("R")]
+    cand = rng.permutation(licensed.index.to_numpy())
+    cand = [c for c in cand if got.get(licensed.at[c, "actor_id"], 0.0) > 1.0][:k]
+    for j, c in enumerate(cand):
+        rid = str(w.permits.at[c, "actor_id"])
+        f = rng.uniform(1.05, 1.15) if j % 2 == 0 else rng.uniform(1.3, 1.5)
+        w.permits.at[c, "annual_capacity_t"] = round(float(got[rid]) / f, 3)
+        out.append(("R5.capacity", f"{rid}:{y}"))
+    # R9.storage: a receiver's batch stored in 400 days earlier.
+    led = w.ledger
+    ins = led.index[(led["stage"] == "stored_in").to_numpy() & led["actor_id"].str.startswith("R").to_numpy()]
+    for r in rng.choice(ins, k, replace=False):
+        led.at[r, "at"] = pd.Timestamp(led.at[r, "at"]) - pd.Timedelta(days=400)
+        out.append(("R9.storage", f"{led.at[r, 'actor_id']}:{led.at[r, 'batch_code']}"))
+    # R9.balance: a producer's shipped row 0.5 t over what was generated.
+    sh = led[(led["stage"] == "shipped")]
+    firsts = sh.drop_duplicates("actor_id")
+    for r in rng.choice(firsts.index.to_numpy(), k, replace=False):
+        led.at[r, "quantity_t"] = round(float(led.at[r, "quantity_t"]) + 0.5, 3)
+        out.append(("R9.balance", f"{led.at[r, 'actor_id']}:{led.at[r, 'code']}:{y}"))
+    # R10: a declaration late (3–30 days) or missing.
+    d = w.declarations
+    pick = rng.choice(d.index.to_numpy(), k, replace=False)
+    drop = []
+    for j, r in enumerate(pick):
+        out.append(("R10", f"{d.at[r, 'actor_id']}:{d.at[r, 'kind']}:{d.at[r, 'period']}"))
+        if j % 2 == 0:
+            drop.append(r)
+        else:
+            kind, period = str(d.at[r, "kind"]), str(d.at[r, "period"])
+            due = _due(kind, period)
+            d.at[r, "submitted_at"] = pd.Timestamp(due) + pd.Timedelta(
+                days=int(rng.integers(3, 31)), hours=10
+            )
+    w.declarations = d.drop(index=drop).reset_index(drop=True)
+    return out
+
+
+def _due(kind: str, period: str) -> dt.date:
+    if kind == "annual":
+        return dt.date(int(period) + 1, 3, 31)
+    if kind == "quarterly":
+        y, q = int(period[:4]), int(period[5])
+        return dt.date(y + (q == 4), (3 * q) % 12 + 1, 15)
+    y, mo = int(period[:4]), int(period[5:7])
+    return dt.date(y + (mo == 12), mo % 12 + 1, 15)
