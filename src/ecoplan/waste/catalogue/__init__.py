@@ -25,6 +25,9 @@ Errors are :class:`CatalogueError` with a reason code (``reason``) and a worded 
 edition), ``not_in_force`` (``edition`` and ``on`` disagree). A bad table file raises
 :class:`~ecoplan.core.errors.InputFileError` (file, row, field, reason code).
 
+The exemption list (危险废物豁免管理清单, the appendix): :func:`exemptions` and
+:func:`exemptions_for` (:mod:`.exemptions`; ``data/exemptions-2021.csv``).
+
 名录 2021 第六条: a waste found hazardous by identification is managed as
 ``900-000-××`` (its category's digits): :func:`lookup` accepts such a code for a category
 of the edition (an :class:`Entry` with an empty hazard: the identification decides it);
@@ -43,6 +46,7 @@ from pathlib import Path
 from ecoplan.core.errors import EcoplanError
 from ecoplan.waste.catalogue.codes import IDENTIFIED_SERIAL, category_of, normalise_code
 from ecoplan.waste.catalogue.editions import EDITIONS, Edition, edition_named, edition_on
+from ecoplan.waste.catalogue.exemptions import Exemption, exemptions, exemptions_for
 from ecoplan.waste.catalogue.table import Entry, read_shipped, read_table
 
 __all__ = [
@@ -52,9 +56,12 @@ __all__ = [
     "Edition",
     "EditionStatus",
     "Entry",
+    "Exemption",
     "default",
     "editions",
     "entries",
+    "exemptions",
+    "exemptions_for",
     "lookup",
     "normalise_code",
 ]

@@ -8,8 +8,10 @@ default); both given must agree. ``--catalogue FILE`` is the table (the shipped 
 format) of that edition — the way to use an edition not shipped (2025); the folder named
 by ``ECOPLAN_WASTE_CATALOGUES`` is read too (:mod:`ecoplan.waste.catalogue`).
 ``--editions`` prints the known editions instead (JSON: name, order, dates, loaded,
-source, counts). Exit status 1 with a worded error for an unknown or unloaded edition, a
-bad date or a bad table file (each problem with its row and field).
+source, counts); ``--exemptions`` the edition's exemption list (豁免管理清单: ``item, code,
+waste, stage, condition, exemption``, JSON or CSV). Exit status 1 with a worded error for
+an unknown or unloaded edition, a bad date or a bad table file (each problem with its
+row and field).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import csv
 import datetime as dt
 import os
 import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -26,7 +30,7 @@ import typer
 
 from ecoplan.core.errors import InputFileError
 from ecoplan.kit.cli import LangOpt, _dump_json, _fail, err, words
-from ecoplan.waste.catalogue import ENV_FOLDER, Catalogue, CatalogueError
+from ecoplan.waste.catalogue import ENV_FOLDER, Catalogue, CatalogueError, exemptions
 
 __all__ = ["CatalogueFmt", "register"]
 
@@ -70,6 +74,30 @@ def _catalogue(file: Path | None, edition: str | None, on: dt.date | None) -> Ca
     return Catalogue(files={base.resolve(edition, on).name: file}, folder=os.environ.get(ENV_FOLDER) or None)
 
 
+def _write(records: Sequence[Mapping[str, object]], fmt: CatalogueFmt) -> None:
+    if fmt is CatalogueFmt.json:
+        _dump_json(records)
+    else:
+        out = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else [], lineterminator="\n")
+        out.writeheader()
+        out.writerows(records)
+
+
+def _exemptions(edition: str, fmt: CatalogueFmt, lang: str) -> None:
+    try:
+        rows = exemptions(edition)
+    except KeyError:
+        _fail(words(lang)("waste.catalogue.cli.no_exemptions", edition=edition), lang)
+    _write([asdict(e) for e in rows], fmt)
+    summary = words(lang)(
+        "waste.catalogue.cli.exemptions_summary",
+        edition=edition,
+        items=len({e.item for e in rows}),
+        rows=len(rows),
+    )
+    err.print(summary, markup=False, highlight=False)
+
+
 def catalogue(
     edition: Annotated[str | None, typer.Option("--edition", help="Edition by year: 2021")] = None,
     date: Annotated[
@@ -83,6 +111,9 @@ def catalogue(
     list_editions: Annotated[
         bool, typer.Option("--editions", help="List the known editions and whether each is loaded")
     ] = False,
+    list_exemptions: Annotated[
+        bool, typer.Option("--exemptions", help="The exemption list (豁免管理清单) of the edition instead")
+    ] = False,
     lang: LangOpt = "zh",
 ) -> None:
     """Every code of the national catalogue of hazardous wastes in force. / 国家危险废物名录"""
@@ -92,6 +123,9 @@ def catalogue(
         if list_editions:
             _dump_json([s.record() for s in cat.editions()])
             return
+        if list_exemptions:
+            _exemptions(cat.resolve(edition, on).name, fmt, lang)
+            return
         rows = cat.entries(edition, on)
     except CatalogueError as exc:
         hint = (
@@ -100,13 +134,7 @@ def catalogue(
         _fail(exc.message(lang) + ("\n" + hint if hint else ""), lang)
     except InputFileError as exc:
         _file_problems(exc, lang)
-    records = [e.record() for e in rows]
-    if fmt is CatalogueFmt.json:
-        _dump_json(records)
-    else:
-        out = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else [], lineterminator="\n")
-        out.writeheader()
-        out.writerows(records)
+    _write([e.record() for e in rows], fmt)
     name = rows[0].edition if rows else (edition or "—")
     summary = words(lang)(
         "waste.catalogue.cli.summary",
