@@ -29,6 +29,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from ecoplan.core.words import word
@@ -220,7 +221,7 @@ class _Row:
         if old is None:
             self.targets[year] = expr
             return
-        a, b = parse_target(old), parse_target(expr)
+        a, b = _target(old), _target(expr)
         if _worded(a) and not _worded(b):  # 持续提升，达到95%以上: the number states the target
             self.targets[year] = expr
             return
@@ -243,9 +244,15 @@ def _plausible(name: str) -> bool:
     return 2 <= len(name) <= 40 and not re.search(r"[0-9]{4}年|[（(]$|^[的和与及]", name)
 
 
+@lru_cache(maxsize=4096)
+def _target(expr: str) -> Target:
+    """:func:`parse_target`, remembered: a document repeats few expressions many times."""
+    return parse_target(expr)
+
+
 def _parses(expr: str) -> bool:
     try:
-        parse_target(expr)
+        _target(expr)
     except ValueError:
         return False
     return True
@@ -284,6 +291,8 @@ def _read_sentences(
         base = ""  # the last clause's indicator, for a clause without a name
         for cl in clauses:
             text = cl.text
+            if len(text) > _LONGEST_CLAUSE:  # no target clause is that long: not searched
+                continue
             if text.startswith("力争") and last is not None:
                 m = _STRETCH.match(text)
                 if m:
@@ -310,7 +319,7 @@ def _read_sentences(
                 if base_year is not None and int(i.group("y")) <= base_year:
                     one = read_clause(text)  # a base-year value, stated beside its target
                     if len(one.targets) == 1 and _parses(one.targets[0][1]):
-                        value = parse_target(one.targets[0][1]).value
+                        value = _target(one.targets[0][1]).value
                         if value is not None:
                             stated.setdefault(one.targets[0][0], (int(i.group("y")), value))
                         base = one.base
@@ -319,8 +328,6 @@ def _read_sentences(
             if clause_year is None:
                 continue
             carried = year
-            if len(text) > _LONGEST_CLAUSE:  # no target clause is that long: not searched
-                continue
             text = _PAGE_MARK.sub("", text)
             if text.startswith("力争"):  # no target before it: the stretch goal is the target
                 text = text[2:]
@@ -429,10 +436,10 @@ def read_prose_targets(
         if (
             not unit
             and percent_name(row.name)
-            and (numbers or not all(_worded(parse_target(e)) for e in row.targets.values()))
+            and (numbers or not all(_worded(_target(e)) for e in row.targets.values()))
         ):
             unit = "%"  # a share; not for a worded target alone (its unit is not printed)
-        kinds = {parse_target(e).kind for e in row.targets.values()}
+        kinds = {_target(e).kind for e in row.targets.values()}
         conf = 0.5 if kinds & {TargetKind.INHERITED, TargetKind.QUALITATIVE} else 0.6
         stretch = {y: stretch_of[(row.name, y)] for y in row.targets if (row.name, y) in stretch_of}
         cl = row.clause
