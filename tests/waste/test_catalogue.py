@@ -343,14 +343,14 @@ def test_identified_wastes_of_article_6() -> None:
 
 def test_editions_and_their_days() -> None:
     ed = {s.edition.name: s for s in catalogue.editions()}
-    assert list(ed) == ["2016", "2021", "2025"]
+    assert list(ed) == ["2008", "2016", "2021", "2025"]
     e21 = ed["2021"]
     assert (e21.edition.valid_from, e21.edition.valid_to) == (dt.date(2021, 1, 1), dt.date(2024, 12, 31))
     assert (e21.loaded, e21.source, e21.codes, e21.categories) == (True, "shipped", 467, 46)
     assert e21.edition.order == "部令第15号"
     e25 = ed["2025"]
     assert (e25.edition.valid_from, e25.edition.valid_to, e25.loaded) == (dt.date(2025, 1, 1), None, False)
-    assert e25.edition.order == "部令第36号"
+    assert e25.edition.order == "生态环境部等五部门令第36号"
     assert not ed["2016"].loaded
 
 
@@ -377,14 +377,14 @@ def test_a_date_of_an_unloaded_edition_says_so(day: dt.date, edition: str) -> No
 
 def test_before_the_first_edition_and_contradictions() -> None:
     with pytest.raises(CatalogueError) as exc:
-        catalogue.lookup("900-249-08", on=dt.date(2016, 7, 31))
+        catalogue.lookup("900-249-08", on=dt.date(2008, 7, 31))
     assert _reason(exc) == "no_edition"
     with pytest.raises(CatalogueError) as exc:
         catalogue.entries("2021", on=dt.date(2025, 3, 1))
     assert _reason(exc) == "not_in_force"
     with pytest.raises(CatalogueError) as exc:
         catalogue.entries("2019")
-    assert _reason(exc) == "unknown_edition" and "2016, 2021, 2025" in str(exc.value)
+    assert _reason(exc) == "unknown_edition" and "2008, 2016, 2021, 2025" in str(exc.value)
     assert catalogue.lookup("900-249-08", edition="2021").code == "900-249-08"
 
 

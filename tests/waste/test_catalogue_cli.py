@@ -71,7 +71,10 @@ def test_a_date_in_2025_says_the_edition_is_not_loaded(app: typer.Typer, lang: s
     assert res.exit_code == 1
     assert res.stdout == ""
     if lang == "zh":
-        assert "2025年版名录（部令第36号，自2025-01-01起施行）" in res.stderr and "未载入" in res.stderr
+        assert (
+            "2025年版名录（生态环境部等五部门令第36号，自2025-01-01起施行）" in res.stderr
+            and "未载入" in res.stderr
+        )
         assert "`--catalogue`" in res.stderr
     else:
         assert "the 2025 edition (Order No. 36" in res.stderr and "not loaded" in res.stderr
@@ -117,12 +120,12 @@ def test_a_bad_table_names_row_and_field(app: typer.Typer, tmp_path: Path) -> No
     ("args", "en"),
     [
         (["--date", "2025-13-01"], "date '2025-13-01' is not valid"),
-        (["--edition", "2019"], "no 2019 edition of the catalogue; known editions: 2016, 2021, 2025"),
+        (["--edition", "2019"], "no 2019 edition of the catalogue; known editions: 2008, 2016, 2021, 2025"),
         (
             ["--edition", "2021", "--date", "2025-01-01"],
             "in force from 2021-01-01 to 2024-12-31, not on 2025-01-01",
         ),
-        (["--date", "2016-01-01"], "before the earliest known edition"),
+        (["--date", "2008-01-01"], "before the earliest known edition"),
     ],
 )
 def test_worded_errors(app: typer.Typer, args: list[str], en: str) -> None:

@@ -4,11 +4,11 @@
 ``entries(edition=…, on=…)`` lists an edition's codes; ``editions()`` says which
 editions are known, when each is in force and whether its table is loaded.
 
-Editions (:mod:`.editions`): 2016 (not loaded), 2021 (部令第15号, in force 2021-01-01 to
-2024-12-31, shipped as ``data/minglu-2021.csv``: 467 codes in 46 categories, built by
-:mod:`.build` from the official text), 2025 (部令第36号, in force 2025-01-01; its table
-is not in the project's stores: not loaded). A date an unloaded edition governs raises
-``edition_not_loaded``, never the codes of another edition.
+Editions (:mod:`.editions`): 2008 and 2016 (not loaded); 2021 (部令第15号, in force
+2021-01-01 to 2024-12-31, shipped as ``data/minglu-2021.csv``: 467 codes in 46
+categories, built by :mod:`.build` from the official text); 2025 (生态环境部等五部门令
+第36号, in force 2025-01-01; its table is not in the project's stores: not loaded). A
+date an unloaded edition governs raises ``edition_not_loaded``, never the codes of another edition.
 
 Adding an edition's table (the shipped CSV's format, :mod:`.table`):
 

@@ -7,11 +7,15 @@ the codes of another edition, until its table is added as a file (see
 :mod:`ecoplan.waste.catalogue`: the ``ECOPLAN_WASTE_CATALOGUES`` folder or
 ``--catalogue FILE``).
 
-- 2016: 环境保护部令 第39号 (as the 2021 edition names it), in force 2016-08-01, repealed by
-  the 2021 edition (2021 名录 第八条). Not loaded.
+- 2008: 环境保护部、国家发展和改革委员会令 第1号, in force 2008-08-01, repealed by the 2016
+  edition. Not loaded.
+- 2016: 环境保护部令 第39号 (issued with 国家发展和改革委员会 and 公安部 on 2016-06-14), in
+  force 2016-08-01 (the order's own text, as published), repealed by the 2021 edition
+  (2021 名录 第八条). Not loaded.
 - 2021: 部令 第15号, in force 2021-01-01 (第八条). Shipped: ``data/minglu-2021.csv``.
-- 2025: 部令 第36号, in force 2025-01-01. Its table is not in the project's stores. Not
-  loaded.
+- 2025: 生态环境部等五部门令 第36号, published 2024-11-26, in force 2025-01-01 (the
+  project's spec, ``waste-risk-ecology.md`` A, from several secondary pages). Its table
+  is not in the project's stores. Not loaded.
 """
 
 from __future__ import annotations
@@ -46,6 +50,13 @@ class Edition:
 #: Every edition known, oldest first (their days of force do not overlap).
 EDITIONS: tuple[Edition, ...] = (
     Edition(
+        "2008",
+        "环境保护部、国家发展和改革委员会令第1号",
+        "Order No. 1 of the Ministry of Environmental Protection and the NDRC",
+        dt.date(2008, 8, 1),
+        dt.date(2016, 7, 31),
+    ),
+    Edition(
         "2016",
         "环境保护部令第39号",
         "Order No. 39 of the Ministry of Environmental Protection",
@@ -62,8 +73,8 @@ EDITIONS: tuple[Edition, ...] = (
     ),
     Edition(
         "2025",
-        "部令第36号",
-        "Order No. 36 of the Ministry of Ecology and Environment",
+        "生态环境部等五部门令第36号",
+        "Order No. 36 of the Ministry of Ecology and Environment and four other departments",
         dt.date(2025, 1, 1),
         None,
     ),
