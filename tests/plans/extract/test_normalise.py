@@ -262,6 +262,12 @@ def test_pinyin_words() -> None:
         ),
         ("达到87.5%。本文来自中国环境网，转载请注明出处。到2025年", "达到87.5%。到2025年"),
         ("推广iPhone和WeChat", "推广iPhone和WeChat"),
+        ("平台v2.0版本，No.3文件", "平台v2.0版本，No.3文件"),
+        (
+            "见mee.gov.cn/xxgk2018/xxgk/xxgk03/202111/t20211102_958850.html。",
+            "见mee.gov.cn/xxgk2018/xxgk/xxgk03/202111/t20211102_958850.html。",
+        ),
+        ("联系hjb2021@mee.gov.cn。", "联系hjb2021@mee.gov.cn。"),
     ],
 )
 def test_junk_runs(raw: str, clean: str) -> None:

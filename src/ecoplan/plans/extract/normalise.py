@@ -49,7 +49,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import pairwise
 from typing import Any, Final
@@ -647,11 +647,12 @@ _BOILERPLATE = re.compile(
 )
 _BOILERPLATE_HINTS: Final = ("本文", "文章来源", "转载", "更多精彩", "未经授权")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[A-Za-z0-9-]+[^\s<>\"'，。；、）)（(“”]*")
+# an address without its scheme: mee.gov.cn/xxgk2018/xxgk/xxgk03/202111/t20211102_958850.html;
+# found from its top-level domain (a literal: fast to scan), then widened both ways
+_TLD = re.compile(r"\.(?:cn|com|org|net|gov|edu|int)(?![A-Za-z0-9-])")
+_HOST_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+_PATH_END = re.compile(r"[\s<>\"'，。；、）)（(“”]|$")
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-# an ASCII run with a lower-case letter (junk always has one; runs without are
-# never looked at): from its first letter or digit after a non-alphanumeric
-# (or a decimal point: "2.5g8Kq" gives "5g8Kq"), a number's decimals kept with it
-_RUN = re.compile(r"[A-Za-z0-9]*[a-z][A-Za-z0-9]*(?:\.[0-9]+)*")
 _LEAD_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 _TAIL_NUMBER = re.compile(r"[0-9]+$")
 # what a junk run may be glued to: Chinese characters, full-width forms, digits, %
@@ -676,6 +677,7 @@ _ELEMENTS: Final = _split(
     Pu
     """
 )
+_VERSION = re.compile(r"(?:[vV]|No|no)\.?[0-9]+(?:\.[0-9]+)*|[0-9]+(?:st|nd|rd|th)")  # v2.0, No.3, 3rd
 _TRAILING_NUMBER = re.compile(r"[0-9.]+$")  # pH7.5: a token and its value
 _FORMULA_PART = re.compile(r"([A-Z][a-z]?)([0-9]{0,3})")
 
@@ -706,6 +708,8 @@ def is_junk(run: str) -> bool:
     (``HFC23``, ``GB3095``, ``CLI.4.342885``) and numbers are never junk.
     """
     if len(run) < 3 or run.lower() in WHITELIST or _TRAILING_NUMBER.sub("", run).lower() in WHITELIST:
+        return False
+    if _VERSION.fullmatch(run):
         return False
     lower = any("a" <= c <= "z" for c in run)
     if not lower:
@@ -802,6 +806,34 @@ def _drop_jammer(text: str) -> tuple[str, int]:
     return _JAMMER.sub(sub, text), count
 
 
+_LOWER = re.compile(r"[a-z]+")
+_ALNUM: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _runs(text: str) -> Iterator[tuple[int, int]]:
+    """The ASCII runs with a lower-case letter (junk always has one; runs without
+    are never looked at): from the first letter or digit after anything else (a
+    decimal point too: "2.5g8Kq" gives "5g8Kq"), with a number's decimals at the
+    end. Found from their lower-case letters: a character class is fast to scan,
+    a pattern that backtracks at every digit of a long text was not."""
+    n = len(text)
+    last = 0
+    for m in _LOWER.finditer(text):
+        if m.start() < last:
+            continue
+        a, b = m.start(), m.end()
+        while a > last and text[a - 1] in _ALNUM:
+            a -= 1
+        while b < n and text[b] in _ALNUM:
+            b += 1
+        while b + 1 < n and text[b] == "." and "0" <= text[b + 1] <= "9":
+            b += 2
+            while b < n and "0" <= text[b] <= "9":
+                b += 1
+        last = b
+        yield a, b
+
+
 def drop_junk(text: str) -> tuple[str, int]:
     """Remove reprint boilerplate and anti-scraping runs: ``(text, removed)``.
 
@@ -821,19 +853,25 @@ def drop_junk(text: str) -> tuple[str, int]:
         text, count = _BOILERPLATE.subn("", text)
     text, jammed = _drop_jammer(text)
     count += jammed
-    if not _RUN.search(text):
+    if not _LOWER.search(text):
         return text, count  # no lower-case letter: no junk run
     protected = []
     if "://" in text or "www." in text:
         protected += [(m.start(), m.end()) for m in _URL.finditer(text)]
+    for m in _TLD.finditer(text):
+        a = m.start()
+        while a > 0 and text[a - 1] in _HOST_CHARS:
+            a -= 1
+        end = _PATH_END.search(text, m.end())
+        protected.append((a, end.start() if end else len(text)))
     if "@" in text:
-        protected = sorted(protected + [(m.start(), m.end()) for m in _EMAIL.finditer(text)])
+        protected += [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
+    protected.sort()
     out: list[str] = []
     pos = 0
     k = 0
     n = len(text)
-    for m in _RUN.finditer(text):
-        a, b = m.start(), m.end()
+    for a, b in _runs(text):
         while k < len(protected) and protected[k][1] <= a:
             k += 1
         if k < len(protected) and protected[k][0] < b:
@@ -844,7 +882,7 @@ def drop_junk(text: str) -> tuple[str, int]:
         right = text[b] if b < n else ""
         if not (_GLUE.match(left) or _GLUE.match(right)):
             continue
-        run = m.group(0)
+        run = text[a:b]
         lo, hi = 0, len(run)
         lead = _LEAD_NUMBER.match(run)
         if lead and (not left or left not in "%％"):
