@@ -25,6 +25,9 @@ DOMAIN = Domain(
     title_key="risk.title",
     service="ecoplan.risk.service:RiskOps",
     commands="ecoplan.risk.commands:risk_app",
+    routes="ecoplan.risk.routes:routes",
+    pages="ecoplan.risk.pages:PAGES",
+    web="ecoplan.risk.pages.web:routes",
     words=("words.yaml", "words_incident.yaml"),
     migrations=MIGRATIONS,
 )
