@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ __all__ = [
     "Target",
     "assess",
     "incident_from_mapping",
+    "registry_targets",
     "rivers_from",
     "targets_from",
 ]
@@ -300,10 +302,13 @@ def targets_from(items: Iterable[Mapping[str, Any]], file: str = "targets") -> l
             elif geo is not None and geo[0] == "Polygon":
                 ring = [(float(p[0]), float(p[1])) for p in geo[1][0]]
             elif props.get("polygon") or props.get("ring"):
-                ring = [(float(p[0]), float(p[1])) for p in (props.get("polygon") or props.get("ring") or [])]
+                poly = props.get("polygon") or props.get("ring")
+                if isinstance(poly, str):  # a JSON ring, as the registry's column keeps it
+                    poly = json.loads(poly)
+                ring = [(float(p[0]), float(p[1])) for p in poly or []]
             else:
                 lon, lat = float(props["lon"]), float(props["lat"])
-        except (KeyError, TypeError, ValueError, IndexError):
+        except (KeyError, TypeError, ValueError, IndexError):  # JSONDecodeError is a ValueError
             raise _err("geometry", file, f"{where}.lon/lat|geometry") from None
         if ring:
             if len(ring) < 3:
@@ -315,6 +320,17 @@ def targets_from(items: Iterable[Mapping[str, Any]], file: str = "targets") -> l
         _lonlat(lon, lat, file, where)
         out.append(Target(tid, name, kind, lon, lat, tuple(ring)))
     return out
+
+
+def registry_targets(ep: Any) -> list[Target]:
+    """The sensitive targets of the risk registry (``ep.risk.targets()``: rows with
+    ``target_id``, ``name``, ``kind``, ``lon``, ``lat``, ``polygon``), or none when the
+    domain has no registry service."""
+    try:
+        rows = ep.risk.targets()
+    except AttributeError:
+        return []
+    return targets_from(rows, "risk_targets")
 
 
 def rivers_from(items: Iterable[Mapping[str, Any]], file: str = "rivers") -> list[River]:

@@ -19,7 +19,7 @@ import yaml
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import Words, has
-from ecoplan.kit.cli import LangOpt, _dump_json, _fail, say, words
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, say, words
 from ecoplan.risk import incidents
 from ecoplan.risk.standards import plume
 
@@ -184,6 +184,10 @@ def risk_incident(
     downstream_km: Annotated[
         float, typer.Option("--downstream-km", help="How far downstream to look for intakes")
     ] = incidents.DOWNSTREAM_KM,
+    registry: Annotated[
+        bool, typer.Option("--registry", help="Add the sensitive targets of the risk registry (--db)")
+    ] = False,
+    db: DbOpt = None,
     fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.text,
     lang: LangOpt = "zh",
 ) -> None:
@@ -204,6 +208,9 @@ def risk_incident(
             tg += incidents.targets_from(load_items(targets, "targets"), targets.name)
         if rivers is not None:
             rv += incidents.rivers_from(load_items(rivers, "rivers"), rivers.name)
+        if registry:
+            with _session(db, lang) as ep:
+                tg += incidents.registry_targets(ep)
         if not downstream_km >= 0:
             raise EcoplanError.worded(
                 "risk.incident.error.number", file="--downstream-km", field="-", value=repr(downstream_km)
