@@ -37,7 +37,7 @@ def mentions(source: str, names: list[str]) -> list[str]:
     """Where ``source`` names one of the domains ``names`` (line: what)."""
     tree = ast.parse(source)
     docs = _docstrings(tree)
-    word = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9])")
+    word = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9_])")
     found = []
     for node in ast.walk(tree):
         hit = None
@@ -77,3 +77,6 @@ def test_the_check_finds_a_shell_that_names_a_domain() -> None:
     shell = 'from ecoplan.air.service import AirOps\nx = ep.air.evaluate()\ny = "/api/v1/air/x"\n'
     assert len(mentions(shell, ["air"])) == 3
     assert mentions('"""The air pages."""\nrepair = 1\nfair = "affair"\n', ["air"]) == []
+    # a status code that contains a domain's name as a part of an identifier is not the domain
+    assert mentions('status = "at_risk"\nkey = "verdict.at_risk"\n', ["risk"]) == []
+    assert len(mentions('x = ep.risk.grade()\ny = "/api/v1/risk/sources"\n', ["risk"])) == 2
