@@ -157,7 +157,7 @@ _LABELS = {  # how the row number is printed: its own 序号 column, or before t
 }
 
 
-def _rendered(plan: Plan, layout: str, label: str = "seq") -> str:
+def _rendered(plan: Plan, layout: str, label: str = "seq", unit_column: bool = False) -> str:
     """A built-in plan's indicators printed as a merged-category table in ``layout``."""
     years = sorted({s.year for i in plan.indicators for s in i.targets})
     number = _LABELS[label]
@@ -169,6 +169,8 @@ def _rendered(plan: Plan, layout: str, label: str = "seq") -> str:
         *(f"{y}年" for y in years),
         "属性",
     ]
+    if unit_column:
+        head[3:3] = ["单位"]
     rows, prev = [], None
     for k, ind in enumerate(plan.indicators, 1):
         category = ind.category.zh if ind.category.zh != prev else ""  # merged: empty below the first
@@ -177,8 +179,9 @@ def _rendered(plan: Plan, layout: str, label: str = "seq") -> str:
         target = {s.year: s.target.text for s in ind.targets}
         attribute = "约束性" if ind.attribute.value == "binding" else "预期性"
         values = [_number(ind.baseline.value), *(target.get(y, "—") for y in years)]
-        name = (number(k) if number else "") + ind.name.zh + unit
-        rows.append([category, str(k), name, *values, attribute])
+        name = (number(k) if number else "") + ind.name.zh + ("" if unit_column else unit)
+        units = [ind.unit if ind.unit and ind.unit != "1" else "—"] if unit_column else []
+        rows.append([category, str(k), name, *units, *values, attribute])
     if number is not None:  # no 序号 column
         head, rows = head[:1] + head[2:], [r[:1] + r[2:] for r in rows]
     if layout in ("cells", "flat"):  # one cell per line, or every cell glued onto one line
@@ -194,15 +197,24 @@ def _rendered(plan: Plan, layout: str, label: str = "seq") -> str:
 BUILTIN = [p for p in builtin_plans() if len(p.indicators) >= 5]
 
 
-@pytest.mark.parametrize("label", list(_LABELS))
+@pytest.mark.parametrize("label", [*_LABELS, "unit-column"])
 @pytest.mark.parametrize("layout", ["pipes", "drop", "tabs", "cells", "flat"])
 @pytest.mark.parametrize("plan", BUILTIN, ids=[p.id for p in BUILTIN])
 def test_builtin_plans_printed_as_merged_category_tables(plan: Plan, layout: str, label: str) -> None:
-    """Every hand-transcribed built-in plan, printed as the named failure's layouts, reads back."""
+    """Every hand-transcribed built-in plan, printed as the named failure's layouts, reads back.
+
+    ``label``: how the row number is printed; ``unit-column``: 序号 plus a 单位 column
+    (the unit in its own cell, ``—`` for none) instead of the unit in the name.
+    """
     if layout == "flat" and plan.id == "jiangmen-13th-eco":
         # glued "17.7517.8018.50" (padded zeros as printed) also reads 17.75 | 17.801 | 8.50: ambiguous
         pytest.skip("a glued run of padded numbers has two readings")
-    table = only_table(_rendered(plan, layout, label))
+    unit_column = label == "unit-column"
+    table = only_table(_rendered(plan, layout, "seq" if unit_column else label, unit_column))
+    assert [r.unit for r in table.indicators] == [
+        "" if i.unit == "1" else i.unit.replace("\u00b5", "\u03bc")
+        for i in plan.indicators  # µ read as μ
+    ]
     year = plan.indicators[0].baseline.year
 
     def canon(expr: str) -> str:

@@ -27,8 +27,12 @@ from ecoplan.plans.extract.tables.target_cells import _is_inherited, _valid_targ
 from ecoplan.plans.extract.tables.text import _ATTRS, _CJK, _clean_name, _norm_unit, _split_unit, _squash
 from ecoplan.plans.targets import TargetKind, parse_target
 
+_NO_UNIT = frozenset({"-", "—", "–", "/", "无", "无量纲"})  # a 单位 cell saying the indicator has none
 _BAR = re.compile(r"(?<!\\)\|")
-_YEAR_CELL = re.compile(r"^((?:19|20)\d{2})\s*年")
+# a year column: "2025年", "2020年现状", "现状值（2020年）", "目标值(2030年)"
+_YEAR_CELL = re.compile(
+    r"^(?:现状值?|基期值?|基准值?|基准年|基数|目标值?|规划值?|预期值?)?[（(]?((?:19|20)\d{2})\s*年"
+)
 
 
 def _split_grid(line: str) -> list[str] | None:
@@ -137,7 +141,7 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
             re.sub(r"[（(][^）)]*$", "", name_raw)
         )  # a unit cut off by the text's end
         if unit_col is not None and _squash(cells[unit_col]):
-            unit = _norm_unit(cells[unit_col])
+            unit = "" if _squash(cells[unit_col]) in _NO_UNIT else _norm_unit(cells[unit_col])
         value_cols = [i for i, _ in year_cols] + ([cum_col] if cum_col is not None else [])
         numbered = any(_squash(cells[i]) for i in seq_cols)
         no_attr = attr_col is None or not _squash(cells[attr_col])

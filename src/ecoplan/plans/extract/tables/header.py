@@ -2,7 +2,8 @@
 
 The header (``指标 2015年 2020年 〔累计〕1 属性``) gives the column years — the
 first is the baseline column, the later ones milestones/targets — and may
-have a ``〔累计〕`` column with its note number; category and 序号 columns
+have a ``〔累计〕`` column with its note number, and a 单位 column after the name
+(group ``unit``); a year may be written ``现状值（2020年）``; category and 序号 columns
 before 指标 (``类别 序号 指标 2025年 2030年 属性``) are found by
 :func:`_pre_columns`; the title is the nearest heading before it (专栏1,
 表1, 附表, 附件), else the last non-empty line.
@@ -13,8 +14,9 @@ from __future__ import annotations
 import re
 
 _HEADER = re.compile(
-    r"指[\s\u3000]*标(?:[\s\u3000]*名[\s\u3000]*称)?"
-    r"(?P<cols>(?:[\s\u3000]*(?:(?:19|20)\d{2}[\s\u3000]*年(?:[\s\u3000]*[（(][^）)\n]{0,8}[)）])?"
+    r"指[\s\u3000]*标(?:[\s\u3000]*名[\s\u3000]*称)?(?P<unit>[\s\u3000]*单[\s\u3000]*位)?"
+    r"(?P<cols>(?:[\s\u3000]*(?:(?:(?:现状|基期|基准|目标|规划|预期)值?[\s\u3000]*[（(])?"
+    r"(?:19|20)\d{2}[\s\u3000]*年[)）]?(?:[\s\u3000]*[（(][^）)\n]{0,8}[)）])?"
     r"|[〔\[【][\s\u3000]*累[\s\u3000]*计[\s\u3000]*[〕\]】])(?:[1-9](?![0-9年]))?)+)"
     r"[\s\u3000]*(?:指[\s\u3000]*标[\s\u3000]*)?属[\s\u3000]*性"
 )

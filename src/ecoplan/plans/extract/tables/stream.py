@@ -29,7 +29,9 @@ from ecoplan.plans.extract.tables.segment import _ORPHAN_GAIN, _Seg, _segment
 from ecoplan.plans.extract.tables.text import (
     _ATTRS,
     _CJK,
+    _CN_UNITS,
     _UNIT_AT_END,
+    _UNIT_BODY,
     _UNIT_PAREN,
     _clean_name,
     _norm_unit,
@@ -69,7 +71,14 @@ class _StreamRow:
 
 
 def _stream_rows(
-    text: str, start: int, end: int, ny: int, has_cum: bool, notes: frozenset[int], seq: bool = False
+    text: str,
+    start: int,
+    end: int,
+    ny: int,
+    has_cum: bool,
+    notes: frozenset[int],
+    seq: bool = False,
+    unit_col: bool = False,
 ) -> list[_StreamRow]:
     rows: list[_StreamRow] = []
     pos = start
@@ -85,6 +94,11 @@ def _stream_rows(
         if not core:
             continue
         core_start = m.start() + lstrip
+        if unit_col and core[0] in "%％‰":  # the 单位 cell "%" before the values
+            rest = core[1:].lstrip()
+            core_start, core = core_start + len(core) - len(rest), rest
+            if not core:
+                continue
         core_end = core_start + len(core)
         before = text[core_start - 1] if core_start > 0 else ""
         if before.isascii() and before.isalpha():
@@ -109,6 +123,20 @@ def _stream_rows(
         seg = _segment(
             items, ny=ny, has_cum=has_cum, percent=False, lead_ok=lead_ok, notes=notes, value_fns=frozenset()
         )
+        if seg is None and unit_col and len(items) > 1 and items[0].kind == "dash":
+            # one cell too many: the leading "—" is the 单位 cell of an indicator without a unit
+            rest = core[core.index(items[0].raw) + len(items[0].raw) :].lstrip()
+            core_start, core, items = core_start + len(core) - len(rest), rest, items[1:]
+            name_raw = text[pos:core_start]
+            seg = _segment(
+                items,
+                ny=ny,
+                has_cum=has_cum,
+                percent=False,
+                lead_ok=False,
+                notes=notes,
+                value_fns=frozenset(),
+            )
         if seg is None:
             continue
         if attr_m is None and len(seg.cells) < 2:
@@ -165,7 +193,7 @@ _KNOWN_CATEGORY = re.compile(
 )
 
 
-def _lead(nt: str, has_cat: bool, has_seq: bool) -> _Lead:
+def _lead(nt: str, has_cat: bool, has_seq: bool, has_unit: bool = False) -> _Lead:
     """Split the category, 序号 and group heading off a row's name text.
 
     With a 序号 column the number separates the category (before it, present
@@ -181,6 +209,8 @@ def _lead(nt: str, has_cat: bool, has_seq: bool) -> _Lead:
             return _Lead(0)
         cat = _squash(m.group("cat"))
         lines = [x for x in _LINE.finditer(nt, m.end()) if x.group().strip()]
+        if has_unit and lines and _UNIT_CELL.fullmatch(_squash(lines[-1].group())):
+            lines = lines[:-1]  # the 单位 cell, not a sub-row
         lead = _Lead(m.end(), _clean_name(cat) if cat else None, True)
         if len(lines) >= 2 and len(_squash(lines[-1].group())) <= 12:
             title = _squash(nt[m.end() : lines[-1].start()])
@@ -191,6 +221,8 @@ def _lead(nt: str, has_cat: bool, has_seq: bool) -> _Lead:
         return lead
     if has_cat:
         lines = [x for x in _LINE.finditer(nt) if x.group().strip()]
+        if has_unit and lines and _UNIT_CELL.fullmatch(_squash(lines[-1].group())):
+            lines = lines[:-1]  # the 单位 cell
         if len(lines) >= 2 and not _UNIT_PAREN.search(lines[0].group()):
             return _Lead(lines[1].start(), _clean_name(lines[0].group()))
         m = _KNOWN_CATEGORY.match(nt)  # flattened onto one line: only a known category name is split off
@@ -199,15 +231,45 @@ def _lead(nt: str, has_cat: bool, has_seq: bool) -> _Lead:
     return _Lead(0)
 
 
+_UNIT_CELL = re.compile(rf"(?:{_UNIT_BODY})|[-—–/]|无|无量纲")
+#: A unit column flattened onto the name's line: only units that cannot end a name (%, x/y, 万吨,
+#: m², a dash for none).
+_UNIT_GLUED = re.compile(
+    rf"(?:[%‰％]|(?:{_CN_UNITS}|[A-Za-zμµ]+[23²³]?)/[^\s/]{{1,8}}|[万亿千百]{_CN_UNITS}"
+    r"|立方米|平方公里|平方米|公顷|千瓦时|吨标准煤|[A-Za-zμµ]+[23²³]|[-—–])$"
+)
+_NO_UNIT = frozenset({"-", "—", "–", "/", "无", "无量纲"})
+
+
+def _unit_cell(name_text: str) -> tuple[int, str] | None:
+    """The 单位 cell at the end of a row's name text: (where it starts, the unit), or None.
+
+    One cell per line: the name's last line when it is a unit; flattened: a ``%`` or
+    ``x/y`` unit glued to the name's end.
+    """
+    lines = [m for m in _LINE.finditer(name_text) if m.group().strip()]
+    if len(lines) >= 2 and _UNIT_CELL.fullmatch(_squash(lines[-1].group())):
+        return lines[-1].start(), _squash(lines[-1].group())
+    squashed = name_text.rstrip()
+    m = _UNIT_GLUED.search(squashed)
+    if m is not None and m.start() > 0 and not _UNIT_AT_END.search(squashed):
+        return m.start(), m.group()
+    return None
+
+
 def _read_names(
-    rows: list[_StreamRow], notes: dict[int, str], has_cat: bool = False, has_seq: bool = False
+    rows: list[_StreamRow],
+    notes: dict[int, str],
+    has_cat: bool = False,
+    has_seq: bool = False,
+    has_unit: bool = False,
 ) -> list[_NameInfo]:
     infos: list[_NameInfo] = []
     category: str | None = None
     subcategory: str | None = None
     group: tuple[str, str] | None = None
     for r in rows:
-        lead = _lead(r.name_raw, has_cat, has_seq) if has_cat or has_seq else _Lead(0)
+        lead = _lead(r.name_raw, has_cat, has_seq, has_unit) if has_cat or has_seq else _Lead(0)
         if lead.category is not None:
             category, subcategory, group = lead.category, None, None
         if lead.numbered:
@@ -245,6 +307,9 @@ def _read_names(
                 offset, numbered = last_off, False
         if not numbered:
             offset = last_off
+        unit_cell = _unit_cell(last_raw) if has_unit else None
+        if unit_cell is not None:
+            last_raw = last_raw[: unit_cell[0]]
         text, _ = strip_number_label(_squash(last_raw))
         unit_m = _unit_paren(text)
         if unit_m is not None and text[unit_m.end() :]:
@@ -254,6 +319,8 @@ def _read_names(
         elif numbered:
             group = None
         name_text, unit = _split_unit(text)
+        if unit_cell is not None and not unit:
+            unit = _norm_unit(unit_cell[1]) if unit_cell[1] not in _NO_UNIT else ""
         name, marks = _name_markers(_clean_name(name_text), notes)
         if unit:
             group = None
@@ -281,14 +348,16 @@ def _parse_stream(
     header_start, pre_text = _pre_columns(text, header.start())
     pre = _squash(pre_text)
     seq = "号" in pre
-    rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys, seq)
+    unit_col = header.group("unit") is not None
+    rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys, seq, unit_col)
     if len(rows) < 2:
         return None
     if head is not None and text[rows[-1].end : body_end].strip():
         notes, notes_end = {}, rows[-1].end
         keys = frozenset()
-        rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys, seq)
-    infos = _read_names(rows, notes, has_cat=bool(re.search("类别|类型|领域|分类", pre)), has_seq=seq)
+        rows = _stream_rows(text, body_start, body_end, ny, has_cum, keys, seq, unit_col)
+    has_cat = bool(re.search("类别|类型|领域|分类", pre))
+    infos = _read_names(rows, notes, has_cat=has_cat, has_seq=seq, has_unit=unit_col)
 
     # pass 1: segment without value footnotes; collect the notes names and the header refer to
     def seg(i: int, value_fns: frozenset[int]) -> _Seg | None:
