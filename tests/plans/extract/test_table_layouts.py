@@ -433,6 +433,25 @@ def test_flattened_table_with_bars_scattered_over_its_lines() -> None:
     assert text[nu.span.start : nu.span.end] == nu.span.quote
 
 
+@pytest.mark.parametrize("sep", ["pipes", "cells"])
+def test_year_columns_named_by_their_role(sep: str) -> None:
+    head = ["指标", "单位", "现状值（2020年）", "目标值（2025年）", "属性"]
+    rows = [
+        ["细颗粒物浓度", "微克/立方米", "33", "30", "约束性"],
+        ["森林覆盖率", "%", "23.04", "24.1", "约束性"],
+    ]
+    if sep == "pipes":
+        body = "\n".join("| " + " | ".join(r) + " |" for r in [head, ["---"] * 5, *rows])
+    else:
+        body = "\n".join(c for r in [head, *rows] for c in r)
+    table = only_table(f"表1 主要指标\n\n{body}\n\n第二章\n")
+    assert table.years == [2020, 2025]
+    assert [(r.name_zh, r.unit, r.baseline, r.targets) for r in table.indicators] == [
+        ("细颗粒物浓度", "μg/m³", (2020, 33.0), [(2025, "30")]),
+        ("森林覆盖率", "%", (2020, 23.04), [(2025, "24.1")]),
+    ]
+
+
 def test_pipe_table_cut_inside_a_row() -> None:
     """The stored text ends inside row 2, whose merged category cell is left out."""
     text = (
