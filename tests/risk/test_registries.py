@@ -51,22 +51,27 @@ PLANS = [
     ("P5", "S2", "日期颠倒的预案", None, "2022-03-01", "2021-01-01", None),
     ("P6", "S2", "坏日期预案", None, "2022-13-01", None, None),
 ]
+
+
+def _feature(props: dict[str, object], kind: str, coords: object) -> dict[str, object]:
+    return {"type": "Feature", "properties": props, "geometry": {"type": kind, "coordinates": coords}}
+
+
+RING = [[118.80, 32.00], [118.82, 32.00], [118.82, 32.02], [118.80, 32.02], [118.80, 32.00]]
 TARGETS = {
     "type": "FeatureCollection",
     "features": [
-        {"type": "Feature", "properties": {"id": "T1", "name": "第一中学", "kind": "school", "region": "320100"},
-         "geometry": {"type": "Point", "coordinates": [118.81, 32.06]}},
-        {"type": "Feature", "properties": {"id": "T2", "name": "北河取水口", "kind": "饮用水取水口"},
-         "geometry": {"type": "Point", "coordinates": [118.85, 32.02]}},
-        {"type": "Feature", "properties": {"id": "T3", "name": "新村小区", "kind": "residential", "population": 3200},
-         "geometry": {"type": "Polygon", "coordinates": [[[118.80, 32.00], [118.82, 32.00], [118.82, 32.02],
-                                                          [118.80, 32.02], [118.80, 32.00]]]}},
-        {"type": "Feature", "properties": {"id": "T4", "name": "坏点", "kind": "zoo"},
-         "geometry": {"type": "Point", "coordinates": [118.8, 32.0]}},
-        {"type": "Feature", "properties": {"id": "T5", "name": "线", "kind": "other"},
-         "geometry": {"type": "LineString", "coordinates": [[118.8, 32.0], [118.9, 32.1]]}},
+        _feature(
+            {"id": "T1", "name": "第一中学", "kind": "school", "region": "320100"}, "Point", [118.81, 32.06]
+        ),
+        _feature({"id": "T2", "name": "北河取水口", "kind": "饮用水取水口"}, "Point", [118.85, 32.02]),
+        _feature(
+            {"id": "T3", "name": "新村小区", "kind": "residential", "population": 3200}, "Polygon", [RING]
+        ),
+        _feature({"id": "T4", "name": "坏点", "kind": "zoo"}, "Point", [118.8, 32.0]),
+        _feature({"id": "T5", "name": "线", "kind": "other"}, "LineString", [[118.8, 32.0], [118.9, 32.1]]),
     ],
-}  # fmt: skip
+}
 
 
 def write_files(d: Path) -> dict[str, Path]:
