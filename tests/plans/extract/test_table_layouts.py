@@ -460,9 +460,9 @@ def test_pipe_table_cut_inside_a_row() -> None:
         "2 | 细颗粒物(PM2.5)平均浓度(ug/m"
     )
     rows = only_table(text).indicators
-    assert [(r.name_zh, r.unit, r.category_zh, r.baseline, r.targets) for r in rows] == [
-        ("空气质量优良天数比例", "%", "环境质量", (2020, 100.0), [(2025, "97%以上")]),
-        ("细颗粒物（PM2.5）平均浓度", "", "环境质量", None, []),
+    assert [(r.name_zh, r.unit, r.category_zh, r.baseline, r.targets, r.attribute) for r in rows] == [
+        ("空气质量优良天数比例", "%", "环境质量", (2020, 100.0), [(2025, "97%以上")], "binding"),
+        ("细颗粒物（PM2.5）平均浓度", "", "环境质量", None, [], None),  # its attribute was cut off too
     ]
 
 

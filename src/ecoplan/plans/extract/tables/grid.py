@@ -100,11 +100,13 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
     body: list[tuple[int, list[str], list[tuple[int, int]]]] = []
     end = header_start + len(header_line)
     piped = "\t" not in header_line
+    cut_rows: set[int] = set()  # rows the text's end cut short: nothing of theirs is merged from above
     for off, line in lines[hi + 1 :]:
         at = _split_grid_at(line)
         if at is None and piped and "|" in line and "\t" not in line:
             cut = _split_grid_at(line + "||")  # a row cut after its first bar (the text ends inside it)
             at = cut[:-1] if cut else None
+            cut_rows.add(off)
         if at is None:
             break
         end = off + len(line)
@@ -172,7 +174,7 @@ def _parse_grid(doc: Document, lines: list[tuple[int, str]], hi: int) -> Extract
         read = [_grid_cell(v, unit == "%", frozenset()) for v in values]
         attr_raw = _squash(cells[attr_col]) if attr_col is not None else ""
         attribute = _ATTRS.get(attr_raw)
-        if attribute is None and attr_col is not None and not attr_raw:
+        if attribute is None and attr_col is not None and not attr_raw and off not in cut_rows:
             attribute = prev_attr
             conf -= 0.1
         if attr_col is not None and attr_raw and attribute is None:
