@@ -236,8 +236,8 @@ def test_the_reader_takes_or_rejects_every_row(tmp_path: Path, rows: list[tuple[
         1 for r in rows if any(c not in (None, "") and not (isinstance(c, float) and c != c) for c in r)
     )
     assert len(batch.rows) + len(batch.rejects) == nonempty
-    for r in batch.rows:
-        assert -180 <= r["lon"] <= 180 and -90 <= r["lat"] <= 90 and r["name"] and r["kind"]
+    for got in batch.rows:
+        assert -180 <= got["lon"] <= 180 and -90 <= got["lat"] <= 90 and got["name"] and got["kind"]
 
 
 # -- the CLI ---------------------------------------------------------------------------
