@@ -84,6 +84,7 @@ def test_invisible_characters_references_and_hidden_spans_go() -> None:
     text = '浓度\u200b下降&#8203;10%<span style="display:none">aZ3x</span>，\ue012达到&nbsp;87.5%\ufeff'
     assert strip_invisible(text)[0] == "浓度下降10%，达到 87.5%"
     assert strip_invisible("a &lt; b &amp; c")[0] == "a < b & c"
+    assert strip_invisible("达到&amp;nbsp;87.5%")[0] == "达到 87.5%"
     assert strip_invisible('达到<font class="jammer">T! j8 K&</font>87.5%')[0] == "达到87.5%"
     assert strip_invisible("PM<sub>2.5</sub>") == ("PM<sub>2.5</sub>", 0)  # visible markup stays
 
@@ -229,6 +230,10 @@ def test_pinyin_glosses_go_and_real_latin_in_brackets_stays() -> None:
     )
 
 
+def test_glosses_in_a_row_all_go() -> None:
+    assert drop_pinyin("生态（shēngtài）（shēng tài）环境") == ("生态环境", 2)
+
+
 def test_pinyin_words() -> None:
     assert is_pinyin("shēngtài huánjìng") == 4
     assert is_pinyin("Xi'an") == 2
@@ -359,7 +364,8 @@ _PIECES = st.sampled_from(
         *"，。；：（）%〔〕、\n ",
         *"0123456789",
         "PM2.5", "SO2", "NOx", "VOCs", "COD", "GDP", "pH", "km²", "mg/L", "Ⅲ", "《", "》",
-        "g8Kq", "aZ3x", "\u200b", "&#8203;", "\ue000", "（shēngtài）", "(shengtai huanjing)",
+        "g8Kq", "aZ3x", "\u200b", "&#8203;", "&amp;", "nbsp;", "\ue000",
+        "（shēngtài）", "(shengtai huanjing)",
         "細顆粒物", "濃度", "空氣", "達到", "８０．５", "8O.5", "8 7. 5", "\n— 3 —\n",
         "T! j8 ", "K& _( z ", "| ", "- ", "l", "O", "a", "Z", "\t",
     ]

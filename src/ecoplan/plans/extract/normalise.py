@@ -82,8 +82,8 @@ def normalise_text(text: str, lang: str = "en") -> tuple[str, tuple[str, ...]]:
 
     The notes are in ``lang`` (words ``extract.normalise.*``), one per kind of
     change that happened, with its count; folding full-width forms changes no
-    content and is not noted (the seed with ``５G`` gets no note). Text that needs none of the clean-ups
-    (the seeds, any clean simplified text) comes back unchanged with no notes.
+    content and is not noted. Text that needs none of the clean-ups (the seeds,
+    any clean simplified text) comes back unchanged with no notes.
     """
     counts: dict[str, int] = {}
     for key, step in _STEPS:
@@ -151,9 +151,13 @@ def strip_invisible(text: str) -> tuple[str, int]:
     private-use characters.
     """
     count = 0
-    if "&" in text:
+    for _ in range(3):  # "&amp;nbsp;" is a reference to a reference
+        if "&" not in text:
+            break
         text, n = _ENTITY.subn(_entity, text)
         count += n
+        if not n:
+            break
     if "<" in text:
         text, n = _HIDDEN_SPAN.subn("", text)
         count += n
@@ -607,12 +611,16 @@ def drop_pinyin(text: str) -> tuple[str, int]:
         return text, 0
     count = 0
 
+    removed = (-1, 0)  # (end, start) of the last gloss removed: glosses in a row
+
     def bracket(m: re.Match[str]) -> str:
-        nonlocal count
+        nonlocal count, removed
         inner = m.group(1)
         start = m.start()
         while start > 0 and m.string[start - 1] in " \t\u3000":
             start -= 1
+        if start == removed[0]:
+            start = removed[1]  # right after a gloss: what stood before that one counts
         if not start or not _HAN_CHAR.match(m.string, start - 1):
             return m.group(0)
         n = is_pinyin(inner)
@@ -623,6 +631,7 @@ def drop_pinyin(text: str) -> tuple[str, int]:
             if n < 2 or han is None or len(han.group(0)) < n:
                 return m.group(0)
         count += 1
+        removed = (m.end(), start)
         return ""
 
     def glued(m: re.Match[str]) -> str:
