@@ -138,6 +138,8 @@ def test_the_baseline_stated_before_the_deadline_is_kept() -> None:
         ("能源消费总量得到合理控制", [("能源消费总量", "得到合理控制")]),
         ("无劣Ⅴ类水体", [("劣Ⅴ类水体", "全面消除")]),
         ("数字经济占比25%以上", [("数字经济占比", "≥25")]),
+        ("人均预期寿命提高到80岁", [("人均预期寿命", "80")]),
+        ("国内生产总值增长保持在合理区间", [("国内生产总值增长", "保持在合理区间")]),
         ("万元GDP能耗0.3吨标准煤以下", [("万元GDP能耗", "≤0.3")]),
         ("集中式饮用水水源地水质达标率实现100%", [("集中式饮用水水源地水质达标率", "100")]),
         ("全市空气质量优良天数比例超56%", [("全市空气质量优良天数比例", "超过56")]),
@@ -208,12 +210,9 @@ def test_a_region_alone_is_the_region_of_the_previous_indicator() -> None:
     assert got == [("长三角地区PM2.5浓度", 2025, "总体达标"), ("北京市PM2.5浓度", 2025, "≤32")]
 
 
-def test_a_yearly_rate_is_not_read_as_a_cumulative_change() -> None:
-    got = read("到2025年，单位GDP二氧化碳排放量年均降低3.2%。")
-    assert got.indicators == []
-    assert [(n.span.quote, n.reason) for n in got.not_understood] == [
-        ("单位GDP二氧化碳排放量年均降低3.2%", "annual_rate")
-    ]
+def test_a_yearly_rate_is_its_own_indicator_not_a_cumulative_change() -> None:
+    got = targets("到2030年，单位GDP二氧化碳排放量年均降低3.2%，全社会研发经费投入年均增长7%以上。")
+    assert got == [("单位GDP二氧化碳排放量年均降低", 2030, "3.2"), ("全社会研发经费投入年均增长", 2030, "≥7")]
 
 
 def test_the_deadline_carries_to_the_next_sentence_of_its_paragraph_only() -> None:

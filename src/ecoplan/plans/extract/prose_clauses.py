@@ -47,7 +47,7 @@ __all__ = ["Reading", "for_region", "looks_like_target", "read_clause", "shorten
 _NUM = r"(\d+(?:\.\d+)?)"
 UNIT = (
     r"(%|％|‰|个百分点|微克/立方米|μg/m3|µg/m3|毫克/升|万平方公里|平方公里|平方米|万公顷|公顷|万亩|亿亩|"
-    r"亿立方米|万立方米|立方米/公顷|立方米|万吨标准煤|吨标准煤|万吨|吨/天|吨|万千瓦|千瓦|个|天)"
+    r"亿立方米|万立方米|立方米/公顷|立方米|万吨标准煤|吨标准煤|万吨|吨/天|吨|万千瓦|千瓦|个|天|岁|年)"
 )
 VERBS = (
     "降至|降到|下降至|下降到|降低至|降低到|提高到|提高至|提升到|提升至|增加到|增加至|增长到|增长至|上升到|上升至|"
@@ -171,7 +171,7 @@ def shorten(name: str) -> str:
 _MEASURE = re.compile(r"(?:(?<!效)率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度)$")
 #: The name of an indicator a worded target ("有效保障", "以Ⅱ类为主") can be set for.
 _INDICATOR_NAME = re.compile(
-    r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度|质量|水质|面积|天数|天气|能耗|水耗)$"
+    r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度|质量|水质|面积|天数|天气|能耗|水耗|增长|增速)$"
 )
 #: A task, not a target: "降低港口船舶…排放", "持续降低新生产汽车的燃料消耗".
 _ACTION = re.compile(
@@ -284,8 +284,12 @@ def read_clause(clause: str) -> Reading:
 def _read_one(clause: str) -> Reading:
     """The targets of one clause without 分别."""
     m = _CLAUSE_CUMULATIVE.match(clause)
-    if m and re.search(r"(?:年均|每年|年平均)$", m.group("name")):
-        return Reading([], problem="annual_rate")  # 年均降低3.2%: a yearly rate is no five-year 〔x〕
+    yearly = re.search(r"(?:年均|每年|年平均)$", m.group("name")) if m else None
+    if m and yearly:  # 研发经费投入年均增长7%以上: the indicator is the yearly rate, no 〔x〕
+        name = clean(m.group("name")[: yearly.start()]) + "年均" + m.group("dir")
+        unit = unit_of(m.group("unit")) or "%"
+        suffix = {"以上": "以上", "以内": "以下", "左右": "左右"}.get(m.group("suf") or "", "")
+        return Reading([(name, f"{m.group(5)}{'%' if unit == '%' else ''}{suffix}", unit)], base=name)
     if m:
         name = clean(m.group("name"))
         word = ""
