@@ -28,6 +28,16 @@ clause                                                     target(s)
 ``…浓度下降10%，达到35微克/立方米``                           ``35〔10〕``: the second clause has no
                                                            name, it is the first's indicator
 ``空气质量持续改善``, ``…明显提升``                          none: a general aim, no indicator
+``主要污染物排放总量持续下降``                                ``持续下降`` (an aim for a measured
+                                                           quantity: qualitative)
+``数字经济占比25%以上`` (no verb)                             ``25以上``
+``PM2.5年均浓度小于50微克/立方米``, ``…超56%``, ``…实现100%``  ``低于50``, ``超过56``, ``100``
+``研发经费投入年均增长7%以上``                                ``…年均增长``: ``7以上`` (a yearly
+                                                           rate, never a five-year 〔x〕)
+``单位GDP水耗和能耗完成下达目标任务``                         two indicators, inherited
+``无劣Ⅴ类水体``; ``地下水环境质量总体稳定``                    ``全面消除``; ``保持``
+``…长三角地区PM2.5浓度总体达标，北京市控制在32…以内``          ``北京市PM2.5浓度``: a region alone
+                                                           takes the previous indicator
 =========================================================  ===============================
 
 ``力争…`` is read by the caller: a stretch of the previous clause's target, or,
