@@ -57,6 +57,7 @@ __all__ = [
     "EARTH_RADIUS_M",
     "FAR_FIELD_M",
     "LEVELS",
+    "MIN_X_M",
     "NEAR_FIELD_M",
     "STABILITIES",
     "WARNINGS",
@@ -94,6 +95,8 @@ BRIGGS_RURAL: Final[Mapping[str, tuple[float, float, float, float, float]]] = {
 #: The range the Briggs curves were fitted for (m): nearer or farther is extrapolation.
 NEAR_FIELD_M: Final = 100.0
 FAR_FIELD_M: Final = 10_000.0
+#: Nearer than this (m) the plume is evaluated at this distance (σ → 0 at the source).
+MIN_X_M: Final = 1.0
 #: ALOHA's threat-zone colours, most to least severe (LOC-3 … LOC-1).
 LEVELS: Final = ("red", "orange", "yellow")
 #: Codes of the model's limits, shown with every result (words ``risk.plume.warning.<code>``).
@@ -153,12 +156,13 @@ def concentration(
     z: npt.ArrayLike = 0.0,
 ) -> Array:
     """C(x, y, z) in g/m³ for arrays of receptors in plume coordinates (x downwind, y
-    crosswind, z height, m); 0 at and upwind of the source (x ≤ 0). Vectorised: one numpy
-    pass over any number of receptors."""
+    crosswind, z height, m); 0 at and upwind of the source (x ≤ 0), and held at its value at
+    :data:`MIN_X_M` nearer than that (the point-source formula is singular at the source).
+    Vectorised: one numpy pass over any number of receptors."""
     _check(q, u, h)
     xa = np.asarray(x, dtype=np.float64)
     ahead = xa > 0
-    xs = np.where(ahead, xa, 1.0)
+    xs = np.where(ahead, np.maximum(xa, MIN_X_M), MIN_X_M)
     c = gaussian(q, u, sigma_y(xs, stability), sigma_z(xs, stability), y, z, h)
     return np.asarray(np.where(ahead, c, 0.0), dtype=np.float64)
 
@@ -196,10 +200,11 @@ def centreline(q: float, u: float, stability: str, h: float, x: float, z: float 
     if not (math.isfinite(x) and x > 0):
         raise ValueError(f"downwind distance {x!r} m: a positive number")
     c = float(concentration(q, u, stability, h, x, 0.0, z))
+    xs = max(x, MIN_X_M)
     return CentrePoint(
         x_m=float(x),
-        sigma_y_m=float(sigma_y(x, stability)),
-        sigma_z_m=float(sigma_z(x, stability)),
+        sigma_y_m=float(sigma_y(xs, stability)),
+        sigma_z_m=float(sigma_z(xs, stability)),
         c_g_m3=c,
         near_field=x < NEAR_FIELD_M,
         far_field=x > FAR_FIELD_M,
@@ -263,7 +268,7 @@ def zone_outline(
     xs = lo + (end - lo) * t
     c0 = _ground_c(q, u, stability, h, xs)
     ratio = np.maximum(c0 / loc_g_m3, 1.0)
-    half = sigma_y(xs, stability) * np.sqrt(2.0 * np.log(ratio))
+    half = sigma_y(np.maximum(xs, MIN_X_M), stability) * np.sqrt(2.0 * np.log(ratio))
     if start == 0.0:
         xs = np.concatenate([[0.0], xs])
         half = np.concatenate([[0.0], half])
