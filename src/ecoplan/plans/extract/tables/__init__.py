@@ -56,7 +56,12 @@ Layouts and notations of reprinted and recent plans (issue 13)
   its sub-rows (``化学需氧量`` → ``化学需氧量排放总量减少``, the heading's unit and
   merged attribute); labels ``16.`` ``（3）`` ``①`` are stripped from names;
   ``（PM2.5）`` inside a name is a symbol, not the unit; ``指标性质`` is the attribute
-  column.
+  column; a 单位 column is read in every layout (``—`` for none); year columns may be
+  written ``现状值（2020年）``; ``稳定在73以上``/``低于1.3`` are one value cell, and a
+  glued ``——`` may be two cells' placeholders.
+* A plain number where the plan printed ``＜27`` (the sign lost in a copy) stays the
+  level target ``27``; for a lower-is-better indicator the assessment reads it as
+  "at most 27" — no sign is guessed.
 * ``*`` on a value: the ``*`` note (``注：*为2019年数据``, ``带*的为2024年数据``, also as
   a numbered note) gives the baseline year; the note is kept as a footnote.
 * ``〔x〕`` in the baseline column is the previous period's cumulative achievement,
