@@ -70,9 +70,11 @@ _CLAUSE_LEVEL = re.compile(
 )
 #: ``…累计下降15%`` (the seeds' form: the name gets 下降/增加), ``…比2020年下降18%``, ``…下降10%以上``
 _CLAUSE_CUMULATIVE = re.compile(
-    rf"^(?P<name>.+?)(?:(?:比|较)(?P<by>\d{{4}})年(?:末|底)?)?(?P<acc>累计)?(?P<dir>{_DIRS})了?{_NUM}"
+    rf"^(?P<name>.+?)(?:(?:比|较)(?P<by>\d{{4}})年(?:末|底)?)?(?P<acc>累计)?(?P<dir>{_DIRS})(?P<acc2>累计)?了?"
+    r"(?P<num>\d+(?:\.\d+)?)"
     rf"(?P<unit>{UNIT})?(?P<suf>以上|以内|左右)?$"
 )
+_AND_BOUND = re.compile(r"(?<=[\d%])及(?=以上|以下)")
 _AIM_TAIL = re.compile(r"(?<=[\d%以上下内右])的?(?:目标|要求)$")
 _CLAUSE_BARE = re.compile(
     rf"^(?P<name>.+?(?:(?<!效)率|比例|比率|比重|占比|浓度|能耗|水耗))(?P<num>\d+(?:\.\d+)?)(?P<unit>{UNIT})?"
@@ -94,7 +96,7 @@ _CLAUSE_AS_HANDED = re.compile(
     r"^(?P<name>.+?)按(?P<who>.{0,12}?)下达的?(?:目标|任务|指标|要求)(?:逐年)?.{0,4}$"
 )
 _LEADING_FILLER = re.compile(
-    r"^(?:并|且|使|其中|同时|以及|和|这|要求|提出|明确|具体是|具体为|该省|该市|确保|全面|进一步|持续|全省|全市|全国)+"
+    r"^(?:并|且|使|其中|同时|以及|和|这|要求|提出|明确|具体是|具体为|该省|该市|我省|我市|我县|我区|确保|全面|进一步|持续|全省|全市|全国)+"
 )
 _ITEM_NUMBER = re.compile(r"^(?:\d{1,2}[、.．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)")
 _TRAILING_HOW = re.compile(r"(?:总体|均|全部|确保|力争|要|将)+$")
@@ -279,6 +281,7 @@ def read_clause(clause: str) -> Reading:
     不减少``) gives each of them the target.
     """
     clause = _AIM_TAIL.sub("", clause)  # "…达到71%以上的目标"
+    clause = _AND_BOUND.sub("", clause)  # "51%及以上" (not the 及 of "重度及以上污染天气")
     if "分别" in clause:
         return _respectively(clause)
     reading = _read_one(clause)
@@ -299,16 +302,16 @@ def _read_one(clause: str) -> Reading:
         name = clean(m.group("name")[: yearly.start()]) + "年均" + m.group("dir")
         unit = unit_of(m.group("unit")) or "%"
         suffix = {"以上": "以上", "以内": "以下", "左右": "左右"}.get(m.group("suf") or "", "")
-        return Reading([(name, f"{m.group(5)}{'%' if unit == '%' else ''}{suffix}", unit)], base=name)
+        return Reading([(name, f"{m.group('num')}{'%' if unit == '%' else ''}{suffix}", unit)], base=name)
     if m:
         name = clean(m.group("name"))
         word = ""
-        if m.group("acc"):  # the seeds' form: 下降 or 增加 added to the name
+        if m.group("acc") or m.group("acc2"):  # the seeds' form: 下降 or 增加 added to the name
             word = "下降" if m.group("dir") in ("下降", "降低", "减少", "削减") else "增加"
         suffix = {"以上": "以上", "以内": "以下", "左右": "左右"}.get(m.group("suf") or "", "")
         unit = unit_of(m.group("unit")) or "%"
         since = int(m.group("by")) if m.group("by") else None
-        return Reading([(name + word, f"〔{m.group(5)}〕{suffix}", unit)], base=name, since=since)
+        return Reading([(name + word, f"〔{m.group('num')}〕{suffix}", unit)], base=name, since=since)
     m = _CLAUSE_NATIONAL.match(clause)
     if m:
         names = _split_and(clean(m.group("name")))
