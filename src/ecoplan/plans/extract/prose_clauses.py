@@ -76,6 +76,9 @@ _CLAUSE_CUMULATIVE = re.compile(
 )
 _AND_BOUND = re.compile(r"(?<=[\d%])及(?=以上|以下)")
 _AIM_TAIL = re.compile(r"(?<=[\d%以上下内右])(?:的?(?:目标|要求)|等)$")
+_CLAUSE_LIMIT = re.compile(
+    rf"^(?P<name>.+?)达到[^，,（(]{{0,20}}(?:标准)?限值[（(](?P<num>\d+(?:\.\d+)?)(?P<unit>{UNIT})[)）]的?要求$"
+)
 _CLAUSE_BARE = re.compile(
     rf"^(?P<name>.+?(?:(?<!效)率|比例|比率|比重|占比|浓度|能耗|水耗))(?P<num>\d+(?:\.\d+)?)(?P<unit>{UNIT})?"
     r"(?P<suf>以上|以下|以内|左右)?$"
@@ -363,6 +366,10 @@ def _read_one(clause: str) -> Reading:
         if not (_MEASURE.search(name) if general else _INDICATOR_NAME.search(name)) or _ACTION.match(name):
             return Reading([], aim=True)
         return Reading([(name, m.group("expr"), "")], base=name)  # a worded target: no unit printed
+    m = _CLAUSE_LIMIT.match(clause)
+    if m:  # no2年均值达到“新标准”二级标准限值(40微克/立方米)要求: the limit in brackets
+        name, unit = clean(m.group("name")), unit_of(m.group("unit"))
+        return Reading([(name, m.group("num"), unit)], base=name)
     m = _CLAUSE_BARE.match(clause)
     if m:  # 数字经济占比25%以上: the number follows the name
         name, num, suf = clean(m.group("name")), m.group("num"), m.group("suf") or ""
