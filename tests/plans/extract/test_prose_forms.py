@@ -166,6 +166,7 @@ def test_clause_forms(clauses: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_general_aims_and_tasks_are_neither_targets_nor_not_understood() -> None:
+    assert read("到2025年，规划基准年为2022年。").indicators == []
     got = read(
         "到2025年，空气质量持续改善，土壤污染风险得到有效管控，推进氨排放总量持续下降，降低港口船舶排放。"
     )

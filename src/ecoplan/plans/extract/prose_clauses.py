@@ -288,6 +288,8 @@ def read_clause(clause: str) -> Reading:
     if "分别" in clause:
         return _respectively(clause)
     reading = _read_one(clause)
+    if any(u == "年" and re.fullmatch(r"(?:19|20)\d\d", e) for _, e, u in reading.targets):
+        return Reading([], aim=True)  # 规划基准年为2022年: a date, no target
     if len(reading.targets) != 1:
         return reading
     name, expr, unit = reading.targets[0]
