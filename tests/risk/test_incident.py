@@ -183,6 +183,8 @@ def test_targets_inside_each_zone() -> None:
     assert set(yellow["targets"]) == {"in-red", "past-red", "village"}
     assert res["grade"]["grade"] == "III" and res["deadlines"][0]["due"] == "2026-12-06T13:30"
     assert "neutral_density_only" in res["warnings"]
+    assert res["art4_hints"] == ["sensitive_area"]  # schools and a village inside
+    assert incidents.assess(inc, [t for t in tg if t.id == "upwind"])["art4_hints"] == []
 
 
 def river(rid: str, *pts: tuple[float, float]) -> dict[str, Any]:
@@ -220,6 +222,7 @@ def test_intakes_downstream_along_the_river() -> None:
     assert got["on-trib"] == pytest.approx(entry + 2000, abs=incidents.STEP_M + 1)
     assert got["on-main"] == pytest.approx(entry + 3000 + 2000, abs=incidents.STEP_M + 1)
     assert got["far"] == pytest.approx(entry + 3000 + 4800, abs=incidents.STEP_M + 1)
+    assert res["art4_hints"] == ["drinking_water"]
     near = incidents.assess(inc, tg, rivers, downstream_km=5.0)
     assert {r["id"] for r in near["intakes_downstream"]} == {"on-trib"}
 
@@ -261,6 +264,32 @@ def test_bad_incident_names_the_field(change: dict[str, Any], fld: str) -> None:
     assert info.value.key is not None and info.value.key.startswith("risk.incident.error.")
     assert info.value.params["file"] == "x.yaml" and info.value.params["field"] == fld
     assert "x.yaml" in info.value.message("zh") and fld in info.value.message("zh")
+
+
+scalars = st.none() | st.booleans() | st.integers(-5, 10**6) | st.floats(allow_nan=True) | st.text(max_size=8)
+trees = st.recursive(
+    scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=4)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["time", "place", "release", "weather", "loc", "counts", "substance", "x"]),
+        trees,
+        max_size=8,
+    )
+)
+def test_any_mapping_is_an_incident_or_a_worded_error(data: dict[str, Any]) -> None:
+    """Whatever the YAML holds, the reader answers an incident or a worded error naming
+    the file, never another exception."""
+    merged = {**incident_data(), **data}
+    try:
+        inc = incidents.incident_from_mapping(merged, "f.yaml")
+    except EcoplanError as exc:
+        assert exc.key is not None and exc.params["file"] == "f.yaml"
+        return
+    assert inc.rate_g_s > 0 and inc.wind_m_s > 0 and inc.locs_g_m3
 
 
 def test_bad_targets_and_rivers() -> None:
@@ -317,6 +346,20 @@ def test_cli_incident_json_contract(tmp_path: Path) -> None:
     assert [z["level"] for z in d["zones"]] == ["red", "orange", "yellow"]
     assert d["zones"][0]["targets"] == ["s"] and len(d["zones"][0]["polygon"]) > 10
     assert [i["id"] for i in d["intakes_downstream"]] == ["w"]
+
+
+def test_cli_incident_with_the_registry_targets(tmp_path: Path, ep: Any, db_path: Path) -> None:
+    csv = tmp_path / "targets.csv"
+    lon, lat = ll(990, 0)
+    csv.write_text(f"target_id,name,kind,lon,lat\nreg1,中心小学,school,{lon},{lat}\n", encoding="utf-8")
+    ep.risk.load("targets", [csv])
+    ep.close()
+    f = _write(tmp_path, incident_data())
+    args = ["risk", "incident", str(f), "--registry", "--db", str(db_path), "--format", "json"]
+    res = runner.invoke(cli_app, args)
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert [(t["id"], t["zone"]) for t in d["targets"]] == [("reg1", "red")]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

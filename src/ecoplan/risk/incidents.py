@@ -45,6 +45,7 @@ __all__ = [
     "ENTRY_M",
     "INTAKE_KINDS",
     "JOIN_M",
+    "SENSITIVE_KINDS",
     "SNAP_M",
     "STEP_M",
     "Incident",
@@ -67,6 +68,8 @@ SNAP_M: Final = 500.0
 JOIN_M: Final = 100.0
 #: Rivers are walked in steps of at most this length (m).
 STEP_M: Final = 25.0
+#: Target kinds that are sensitive places or people (Art. 4 (二): 居民聚居区、学校、医院).
+SENSITIVE_KINDS: Final = frozenset({"school", "hospital", "residential"})
 #: Target kinds that are drinking-water intakes (取水口).
 INTAKE_KINDS: Final = frozenset({"drinking_water_intake", "water_intake", "intake"})
 
@@ -515,7 +518,10 @@ def assess(
 ) -> dict[str, Any]:
     """Everything the decision support shows, as JSON-ready data: the grade and the
     deadlines, the zones (most severe first) with the targets inside each, every target's
-    concentration and innermost zone, the intakes downstream, and the model's warnings."""
+    concentration and innermost zone, the intakes downstream, the Art. 4 circumstances the
+    screen suggests (``art4_hints``: sensitive places in a zone, an intake in a zone or
+    downstream — reasons to report an event not yet graded as 重大), and the model's
+    warnings."""
     g = grading.grade(inc.facts)
     clocks = grading.deadlines(g.reporting_grade, inc.discovered_at, inc.province_received_at)
     zones = plume.threat_zones(
@@ -567,6 +573,13 @@ def assess(
         warnings.append("near_field")
     if any(z.reaches_limit for z in zones):
         warnings.append("beyond_limit")
+    # Art. 4 circumstances the screen itself suggests (the bureau decides): sensitive
+    # places or people inside a zone, a drinking-water intake in a zone or downstream
+    hints = []
+    if any(r["zone"] and r["kind"] in SENSITIVE_KINDS for r in rows):
+        hints.append("sensitive_area")
+    if intakes or any(r["zone"] and r["kind"] in INTAKE_KINDS for r in rows):
+        hints.append("drinking_water")
     return {
         "incident": {
             "time": inc.discovered_at.isoformat(timespec="minutes"),
@@ -586,6 +599,7 @@ def assess(
         "targets": sorted(rows, key=lambda r: (r["zone"] is None, _rank(r["zone"]), r["distance_m"])),
         "intakes_downstream": intakes,
         "downstream_km": downstream_km,
+        "art4_hints": hints,
         "warnings": warnings,
     }
 

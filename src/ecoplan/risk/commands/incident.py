@@ -127,6 +127,8 @@ def _print_incident(res: dict[str, Any], w: Words, lang: str) -> None:
         )
     if not res["intakes_downstream"]:
         say(w("risk.incident.cli.no_intake", km=res["downstream_km"]))
+    for h in res["art4_hints"]:
+        say(w("risk.incident.cli.art4_hint", text=w(f"risk.incident.art4.{h}")))
     for c in res["warnings"]:
         say(w("risk.plume.cli.note", text=w(f"risk.plume.warning.{c}")))
 
