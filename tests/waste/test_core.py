@@ -128,16 +128,16 @@ def test_a_bad_file_is_refused_whole_naming_row_field_and_reason(loaded: Ecoplan
     rows = [
         MANIFEST_HEADER,
         # province 33 is not the producer's (32): Art. 15
-        "20253305000009,P1,T1,R1,,shipped,false,2025-04-01 08:00,,,,,,1,1,900-249-08,liquid,drum,1,1.0,,,,",
+        "20253305000009,P1,T1,R1,,shipped,false,2025-04-01 08:00,,,,,,1,1,900-249-08,液态,桶,1,1.0,,,,",
         # city 01 is not the producer's (05)
-        "20253201000009,P1,T1,R1,,shipped,false,2025-04-01 08:00,,,,,,1,1,900-249-08,liquid,drum,1,1.0,,,,",
+        "20253201000009,P1,T1,R1,,shipped,false,2025-04-01 08:00,,,,,,1,1,900-249-08,液态,桶,1,1.0,,,,",
         # received before shipped; a negative quantity
         "20253205000010,P1,T1,R1,,received,false,2025-04-02 08:00,2025-04-01 08:00,,,,,1,1,900-249-08,liquid,"
         "drum,1,-1.0,,,,",
         # 13 digits; unknown receiver
-        "2025320500001,P1,T1,RX,,draft,false,,,,,,,1,1,900-249-08,liquid,drum,1,1.0,,,,",
+        "2025320500001,P1,T1,RX,,draft,false,,,,,,,1,1,900-249-08,液态,桶,1,1.0,,,,",
         # two producers on one manifest (Art. 16); a transporter in the receiver's field
-        "20253205000011,P1,T1,T1,,draft,false,,,,,,,2,1,HW08,liquid,drum,1,1.0,,,,",
+        "20253205000011,P1,T1,T1,,draft,false,,,,,,,2,1,HW08,液态,桶,1,1.0,,,,",
     ]
     with pytest.raises(WasteInputError) as exc:
         loaded.waste.import_file("manifests", write(tmp_path / "bad.csv", rows))
@@ -163,7 +163,7 @@ def test_a_bad_file_is_refused_whole_naming_row_field_and_reason(loaded: Ecoplan
 def test_references_roles_and_approvals_are_checked(loaded: Ecoplan, tmp_path: Path) -> None:
     rows = [
         MANIFEST_HEADER,
-        "20253205000020,P1,R1,T1,NOPE,draft,false,,,,,,,1,1,900-249-08,liquid,drum,1,1.0,,,,",
+        "20253205000020,P1,R1,T1,NOPE,draft,false,,,,,,,1,1,900-249-08,液态,桶,1,1.0,,,,",
     ]
     with pytest.raises(WasteInputError) as exc:
         loaded.waste.import_file("manifests", write(tmp_path / "ref.csv", rows))
@@ -186,8 +186,8 @@ def test_codes_are_checked_against_the_edition_in_force(loaded: Ecoplan, tmp_pat
         pytest.skip("the catalogue module is not present")
     rows = [
         MANIFEST_HEADER,
-        "20243205000001,P1,T1,R1,,shipped,false,2024-05-01 08:00,,,,,,1,1,900-249-08,liquid,drum,1,1.0,,,,",
-        "20243205000002,P1,T1,R1,,shipped,false,2024-05-01 08:00,,,,,,1,1,900-999-08,liquid,drum,1,1.0,,,,",
+        "20243205000001,P1,T1,R1,,shipped,false,2024-05-01 08:00,,,,,,1,1,900-249-08,液态,桶,1,1.0,,,,",
+        "20243205000002,P1,T1,R1,,shipped,false,2024-05-01 08:00,,,,,,1,1,900-999-08,液态,桶,1,1.0,,,,",
     ]
     with pytest.raises(WasteInputError) as exc:
         loaded.waste.import_file("manifests", write(tmp_path / "codes.csv", rows))

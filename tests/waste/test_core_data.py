@@ -29,12 +29,12 @@ MANIFESTS = [
     "confirmed_at,closed_at,backfilled_at,vehicle,producers_on_manifest,line_no,code,form,packaging,containers,"
     "qty_shipped_t,qty_received_t,code_received,form_received,packaging_received",
     "20253205000001,P1,T1,R1,,confirmed,false,2025-03-03 08:00,2025-03-03 15:00,2025-03-05 10:00,,,"
-    "苏E12345,1,1,900-249-08,liquid,drum,10,2.0,1.98,,,",
+    "苏E12345,1,1,900-249-08,液态,桶,10,2.0,1.98,,,",
     "20253205000001,P1,T1,R1,,confirmed,false,2025-03-03 08:00,2025-03-03 15:00,2025-03-05 10:00,,,"
-    "苏E12345,1,2,900-041-49,solid,bag,5,1.0,1.0,,,",
+    "苏E12345,1,2,900-041-49,固态,袋,5,1.0,1.0,,,",
     "20253205000002,P1,T1,R2,KSZY-2025-001,shipped,false,2025-03-10 08:00,,,,,苏E12345,1,1,"
-    "900-249-08,liquid,drum,20,4.0,,,,",
-    "20253205000003,P1,,R1,,draft,false,,,,,,,1,1,900-249-08,liquid,drum,4,0.8,,,,",
+    "900-249-08,液态,桶,20,4.0,,,,",
+    "20253205000003,P1,,R1,,draft,false,,,,,,,1,1,900-249-08,液态,桶,4,0.8,,,,",
 ]
 LEDGER = [
     "actor_id,batch_code,stage,at,code,quantity_t,container_code,linked_batch,facility",

@@ -59,7 +59,7 @@ def test_manifest_state_machine(store: Path, tmp_path: Path) -> None:
             @initialize()
             def draft(self) -> None:
                 self.no = f"20253205{next(serial):06d}"
-                row = f"{self.no},P1,T1,R1,,draft,false,,,,,,,1,1,900-249-08,liquid,drum,1,2.0,,,,"
+                row = f"{self.no},P1,T1,R1,,draft,false,,,,,,,1,1,900-249-08,液态,桶,1,2.0,,,,"
                 ep.waste.import_file("manifests", write(tmp_path / "m.csv", [HEADER, row]))
                 self.status, self.version, self.events = "draft", 1, 1
                 self.clock = dt.datetime(2025, 3, 1, 8)

@@ -77,7 +77,7 @@ ALERT_COLS = (
     Col("subject", code=True),
     Col("at"),
     Col("evidence", code=True),
-    Col("source"),
+    Col("source", code=True),
 )
 
 
