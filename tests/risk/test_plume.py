@@ -53,6 +53,24 @@ def test_briggs_sigmas_match_hand_values(stab: str, x: float, sy: float, sz: flo
     assert float(plume.sigma_y(x, stab.lower())) == pytest.approx(sy, rel=1e-6)
 
 
+# A peer's test vectors: GasDispersion.jl (MIT; test/utils/ccps_tests.jl, "CCPSRural", the
+# CCPS 1999 rural set = Briggs open country) at x = 1.2 m: (class, σy, σz).
+PEER_CCPS_RURAL = [
+    ("A", 0.2639841614254575, 0.24),
+    ("B", 0.19198848103669636, 0.144),
+    ("C", 0.13199208071272875, 0.09598848207318536),
+    ("D", 0.09599424051834818, 0.07193528734898633),
+    ("E", 0.07199568038876113, 0.03598704466392099),
+    ("F", 0.04799712025917409, 0.019193090487424527),
+]
+
+
+@pytest.mark.parametrize(("stab", "sy", "sz"), PEER_CCPS_RURAL)
+def test_briggs_sigmas_match_a_peer(stab: str, sy: float, sz: float) -> None:
+    assert float(plume.sigma_y(1.2, stab)) == pytest.approx(sy, rel=1e-12)
+    assert float(plume.sigma_z(1.2, stab)) == pytest.approx(sz, rel=1e-12)
+
+
 def test_centreline_matches_hand_values() -> None:
     # C = Q/(π u σy σz)·exp(−H²/2σz²) on the ground, D at 1000 m, Q = 1000 g/s, u = 2 m/s
     p = plume.centreline(1000.0, 2.0, "D", 0.0, 1000.0)
