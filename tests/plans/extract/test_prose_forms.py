@@ -406,3 +406,16 @@ def test_a_year_inside_a_clause_and_a_deadline_ending_a_long_clause() -> None:
         ("单位GDP能源消耗", None, [(2025, "〔13.5〕")]),
         ("森林覆盖率", (2020, 23.2), [(2025, "24.1%")]),
     ]
+
+
+def test_one_indicator_across_years_by_its_core_name() -> None:
+    text = (
+        "到2020年，地级及以上城市建成区黑臭水体均控制在10%以内，全省PM2.5浓度降至40微克/立方米，"
+        "地级城市PM2.5浓度降至42微克/立方米；到2030年，城市建成区黑臭水体总体得到消除。"
+    )
+    got = read_prose_targets(Document(text, "plan.txt", "text", "utf-8"), base_year=2015)
+    assert [(i.name_zh, i.targets) for i in got.indicators] == [
+        ("地级及以上城市建成区黑臭水体", [(2020, "10%以内"), (2030, "全面消除")]),
+        ("全省PM2.5浓度", [(2020, "40")]),
+        ("地级城市PM2.5浓度", [(2020, "42")]),
+    ]

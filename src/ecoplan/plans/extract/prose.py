@@ -416,8 +416,13 @@ def read_prose_targets(
                 other_year.add(cl.start)
                 unread.append(ProseNotUnderstood(t.span(doc.text, cl.start, cl.end), "other_base_year"))
             continue
-        key = _BRACKETED.sub("", name)  # "…优良(达到或优于Ⅲ类)比例" and "…优良比例": one indicator
+        # "…优良(达到或优于Ⅲ类)比例" and "…优良比例", "地级及以上城市…比例" and "城市…比例" in
+        # another year's sentence: one indicator (two names of one core in one year stay two)
+        key = _core(_BRACKETED.sub("", name))
         row = rows.get(key)
+        if row is not None and year in row.targets and row.name != name:
+            key = name
+            row = rows.get(key)
         if row is None:
             rows[key] = row = _Row(name, unit, cl)
         row.add(year, expr)

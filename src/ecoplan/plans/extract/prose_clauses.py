@@ -90,7 +90,7 @@ _CLAUSE_HANDED_DOWN = re.compile(
     r"(?:以内|之内|内|要求)?$"
 )
 _CLAUSE_NONE_LEFT = re.compile(r"^(?:基本)?无(?P<obj>[^，,]{0,10}(?:水体|断面|天气))$")
-_CLAUSE_ELIMINATE = re.compile(r"^(?P<subj>.*?)(?P<how>全面消除|基本消除)(?P<obj>.*)$")
+_CLAUSE_ELIMINATE = re.compile(r"^(?P<subj>.*?)(?P<how>全面消除|基本消除|得到消除)(?P<obj>.*)$")
 _CLAUSE_WORDED = re.compile(
     rf"^(?P<name>.+?)(?P<expr>稳中向好|保持稳定|总体稳定|基本稳定|只增不减|不降低|不减少|{QUALITATIVE_PHRASE})$"
 )
@@ -342,7 +342,8 @@ def _read_one(clause: str) -> Reading:
         name = clean(m.group("subj")) + m.group("obj")
         names = split_names(name) if "、" in name else [name]  # 重污染天气、城市黑臭水体基本消除
         units = ["%" if percent_name(n) or "水体" in n else "" for n in names]  # a share of water bodies
-        return Reading([(n, m.group("how"), u) for n, u in zip(names, units, strict=True)], base=names[-1])
+        how = "全面消除" if m.group("how") == "得到消除" else m.group("how")  # 总体得到消除
+        return Reading([(n, how, u) for n, u in zip(names, units, strict=True)], base=names[-1])
     m = _CLAUSE_LEVEL.match(clause)
     if m:
         verb, num, suf = m.group("verb"), m.group(4), m.group("suf") or ""
