@@ -413,10 +413,29 @@ def fix_ocr_numbers(text: str) -> tuple[str, int]:
         count += out != m.group(0)
         return out
 
-    if "l" in text or "O" in text:
+    # the patterns are tried at every digit; most texts have no candidate at all, and
+    # finding that out by scanning for the few characters involved is much faster
+    if _has_ocr_candidate(text):
         text = _OCR_NUMBER.sub(ocr, text)
-    text = _SPACED_NUMBER.sub(spaced, text)
+    if any(h in text for h in (". ", " .", "． ", " ．")) and _SPACED_HINT.search(text):
+        text = _SPACED_NUMBER.sub(spaced, text)
     return text, count
+
+
+_LO = re.compile(r"[lO]")
+_SPACED_HINT = re.compile(r"[.．] [0-9]| [.．][0-9]")
+
+
+def _has_ocr_candidate(text: str) -> bool:
+    """Whether an ``l`` or ``O`` follows a digit (maybe through other l, O or a
+    point): the only place :data:`_OCR_NUMBER` can change anything."""
+    for m in _LO.finditer(text):
+        j = m.start()
+        while j > 0 and text[j - 1] in "lO.":
+            j -= 1
+        if j > 0 and "0" <= text[j - 1] <= "9":
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------
