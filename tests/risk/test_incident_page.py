@@ -2,47 +2,31 @@
 registry's sensitive targets inside each and the reporting deadlines, in both languages,
 its JSON twin, bad input as the error page, and headless Chromium screenshots.
 
-The server runs in its own process (the shells read the registry when imported). Until
-the risk domain mounts the page through its ``web`` routes, that process registers
-``ecoplan.risk.pages_incident:routes`` as the domain's ``web`` part itself — the one line
-the domain is asked to add; once the domain has a ``web`` part, the test uses it as is
-(and fails if the page is not mounted there)."""
+A real uvicorn on 127.0.0.1 (``tests/web/conftest.py`` ``serving``); the page is mounted
+by the risk domain's ``web`` routes (``ecoplan.risk.pages.web``)."""
 
 from __future__ import annotations
 
 import math
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
+from tests.web.conftest import serving
 
+from ecoplan.api import create_app
 from ecoplan.app import Ecoplan
 from ecoplan.core.words.purity import foreign
+from ecoplan.web import register
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-SERVE = """
-import dataclasses, sys
-import ecoplan.risk as risk
-if risk.DOMAIN.web is None:  # the one line the risk domain is asked to add
-    risk.DOMAIN = dataclasses.replace(risk.DOMAIN, web="ecoplan.risk.pages_incident:routes")
-import uvicorn
-from ecoplan.api import create_app
-from ecoplan.web import register
-app = create_app(sys.argv[1])
-register(app)
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="error")
-"""
 
 LON0, LAT0 = 118.80, 32.05
 K = math.pi / 180 * 6_371_008.8
@@ -65,12 +49,6 @@ INCIDENT = {
 }  # fmt: skip
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("incident")
@@ -82,21 +60,10 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Ecoplan(db) as ep:
         ep.init()
         ep.risk.load("targets", [csv])
-    port = _port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(db), str(port)], env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(url + "/api/v1/health", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    app = create_app(db)
+    register(app)
+    with serving(app) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _url(base: str, lang: str, fmt: str = "html", **over: object) -> str:
@@ -134,27 +101,32 @@ def test_bad_input_is_the_error_page(base: str) -> None:
     assert "weather.stability" in r.text
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_screenshot_in_chromium(base: str, lang: str) -> None:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        page = b.new_page(viewport={"width": 1280, "height": 900})
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(_url(base, lang), wait_until="load")
-        assert page.locator("#incident-map polygon.zone").count() == 3
-        assert page.locator("#incident-map g.target.inside").count() == 3
-        assert page.locator("#incident-deadlines tbody tr").count() == 2
-        text = page.locator("main").inner_text()
-        names = [t[1] for t in TARGETS]
-        assert foreign(text, lang, allowed=names) == []
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"risk-incident-{lang}.png"), full_page=True)
+        yield b
         b.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_screenshot_in_chromium(browser: Any, base: str, lang: str) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(_url(base, lang), wait_until="load")
+    assert page.locator("#incident-map polygon.zone").count() == 3
+    assert page.locator("#incident-map g.target.inside").count() == 3
+    assert page.locator("#incident-deadlines tbody tr").count() == 2
+    text = page.locator("main").inner_text()
+    assert foreign(text, lang, allowed=[t[1] for t in TARGETS]) == []
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"risk-incident-{lang}.png"), full_page=True)
+    page.close()
     assert errors == []
