@@ -153,7 +153,11 @@ class WasteOps:
         for pm in self.store.table("permits"):
             permits.setdefault(str(pm["actor_id"]), []).append(pm)
         approvals = {str(a["approval_no"]) for a in self.store.table("approvals")}
-        stored_status = {str(m["manifest_no"]): str(m["status"]) for m in self.store.manifests()}
+        stored_status = (
+            self.store.statuses(sorted({str(r["manifest_no"]) for r in batch.rows}))
+            if batch.kind == "manifests"
+            else {}
+        )
         batches: set[tuple[str, str]] = set()
         if batch.kind == "ledger":
             batches = {(str(r["actor_id"]), str(r["batch_code"])) for r in self.store.table("ledger")}

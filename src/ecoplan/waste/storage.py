@@ -163,14 +163,33 @@ class WasteStore:
             sql += f" LIMIT {int(limit)}"
         return self._select(sql, params)
 
+    def _among(self, manifest_nos: Sequence[str], sql: str) -> list[dict[str, Any]]:
+        """``sql`` run with the numbers as the table ``_waste_nos(manifest_no)`` (a join
+        rather than a parameter per number)."""
+        self.con.register("_waste_nos", pd.DataFrame({"manifest_no": list(manifest_nos)}, dtype=object))
+        try:
+            return self._select(sql)
+        finally:
+            self.con.unregister("_waste_nos")
+
+    def statuses(self, manifest_nos: Sequence[str]) -> dict[str, str]:
+        """The stored status of each of ``manifest_nos`` that is stored."""
+        if not manifest_nos:
+            return {}
+        rows = self._among(
+            manifest_nos,
+            "SELECT m.manifest_no, m.status FROM waste_manifests m JOIN _waste_nos n USING (manifest_no)",
+        )
+        return {str(r["manifest_no"]): str(r["status"]) for r in rows}
+
     def lines(self, manifest_nos: Sequence[str]) -> list[dict[str, Any]]:
+        """The lines of ``manifest_nos``, by manifest and line."""
         if not manifest_nos:
             return []
-        marks = ", ".join("?" for _ in manifest_nos)
-        return self._select(
+        return self._among(
+            manifest_nos,
             f"SELECT manifest_no, {', '.join(LINE_FIELDS)} FROM waste_manifest_lines "
-            f"WHERE manifest_no IN ({marks}) ORDER BY manifest_no, line_no",
-            list(manifest_nos),
+            "WHERE manifest_no IN (SELECT manifest_no FROM _waste_nos) ORDER BY manifest_no, line_no",
         )
 
     def events(self, manifest_no: str) -> list[dict[str, Any]]:
@@ -188,7 +207,7 @@ class WasteStore:
         row = self.con.execute(
             "SELECT coalesce(max(id), 0), (SELECT count(*) FROM waste_manifest_events), "
             "(SELECT count(*) FROM waste_alerts) FROM waste_imports"
-        ).fetchone()
+        ).fetchall()[0]
         return ("waste", *(row or ()))
 
     def ledger_sums(self, actor_id: str, start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
@@ -275,7 +294,7 @@ class WasteStore:
             raise StoreError(f"{self.catalog.path}: opened read-only; cannot write")
 
     def _next_import(self) -> int:
-        row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM waste_imports").fetchone()
+        row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM waste_imports").fetchall()[0]
         return int(row[0]) if row else 1
 
     def _insert(self, con: Any, kind: str, rows: list[dict[str, Any]]) -> None:
@@ -352,7 +371,12 @@ class WasteStore:
         stored = (
             {
                 m["manifest_no"]: m
-                for m in self.manifests(f"WHERE m.manifest_no IN ({', '.join('?' for _ in nos)})", nos)
+                for m in self._among(
+                    nos,
+                    "SELECT m.*, coalesce((SELECT max(version) FROM waste_manifest_events e "
+                    "WHERE e.manifest_no = m.manifest_no), 1) AS version FROM waste_manifests m "
+                    "WHERE m.manifest_no IN (SELECT manifest_no FROM _waste_nos)",
+                )
             }
             if nos
             else {}
@@ -416,7 +440,7 @@ class WasteStore:
     def _next_seq(self, manifest_no: str) -> int:
         row = self.con.execute(
             "SELECT coalesce(max(seq), 0) + 1 FROM waste_manifest_events WHERE manifest_no = ?", [manifest_no]
-        ).fetchone()
+        ).fetchall()[0]
         return int(row[0]) if row else 1
 
     def _write_manifests(self, con: Any, heads: list[dict[str, Any]], lines: list[dict[str, Any]]) -> None:
@@ -459,10 +483,10 @@ class WasteStore:
         fields = {"status": to_status, **updates}
         sets = ", ".join(f"{k} = ?" for k in fields)
         with self.catalog.transaction() as con:
-            row = con.execute(
+            found = con.execute(
                 "SELECT status FROM waste_manifests WHERE manifest_no = ?", [manifest_no]
-            ).fetchone()
-            from_status = row[0] if row else None
+            ).fetchall()
+            from_status = found[0][0] if found else None
             con.execute(
                 f"UPDATE waste_manifests SET {sets} WHERE manifest_no = ?", [*fields.values(), manifest_no]
             )
