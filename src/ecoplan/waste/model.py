@@ -3,7 +3,7 @@
 Vocabularies (roles, unit classes, permit kinds, manifest statuses, ledger stages),
 the waste code forms of the 2021 catalogue (``HW08`` category, ``900-249-08`` code), the
 14-digit manifest number (《危险废物转移管理办法》 Art. 15: year 4 + province 2 + city 2 +
-serial 6) and the validity limits of permits (《危险废物经营许可证管理办法》 Art. 12:
+serial 6) and the validity limits of permits (《危险废物经营许可证管理办法》 Art. 13:
 comprehensive 5 years, collection 3 years) and of cross-province approvals (办法 Art. 27:
 at most 12 months, and never past the receiver's permit).
 """
@@ -34,7 +34,7 @@ __all__ = [
 ROLES = ("producer", "transporter", "receiver")
 #: HJ 1259-2022: 重点监管 (key), 简化管理 (simplified), 登记管理 (registered) units.
 UNIT_CLASSES = ("key", "simplified", "registered")
-#: 经营许可证 kinds and their longest validity in years (许可证管理办法 Art. 12).
+#: 经营许可证 kinds and their longest validity in years (许可证管理办法 Art. 13).
 PERMIT_YEARS = {"comprehensive": 5, "collection": 3}
 #: A cross-province approval is valid at most this many months (转移管理办法 Art. 27).
 APPROVAL_MONTHS = 12
