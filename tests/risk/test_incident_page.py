@@ -88,7 +88,9 @@ def test_page_in_the_language(base: str, lang: str) -> None:
     r = httpx.get(_url(base, lang), timeout=30)
     assert r.status_code == 200, r.text
     html = r.text
-    assert html.count('class="zone zone-') == 3
+    # the whole map and the red zone's close-up (red reaches 968 m of yellow's 10 km)
+    assert 'id="incident-closeup"' in html
+    assert html.count('class="zone zone-') == 6
     assert "2026-12-06 11:30" in html and "2026-12-06 12:30" in html
     for name in ("第一小学", "人民医院", "东湖新村"):
         assert name in html

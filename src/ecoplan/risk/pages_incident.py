@@ -77,30 +77,37 @@ def _nice(span: float) -> float:
 
 
 def sketch(
-    res: Mapping[str, Any], targets: Sequence[incidents.Target], rivers: Sequence[incidents.River] = ()
+    res: Mapping[str, Any],
+    targets: Sequence[incidents.Target],
+    rivers: Sequence[incidents.River] = (),
+    focus: Sequence[str] = plume.LEVELS,
+    min_span_m: float = 1000.0,
 ) -> dict[str, Any]:
     """The map in SVG pixels: zone polygons, the site, the targets in or near the zones,
-    rivers, a scale bar and the wind arrow (north up, one scale for both axes)."""
+    rivers, a scale bar and the wind arrow (north up, one scale for both axes). The view
+    fits the zones of the ``focus`` levels (all by default; ``("red",)`` for a close-up)
+    and the targets inside them, at least ``min_span_m`` across."""
     lon0, lat0 = res["incident"]["lon"], res["incident"]["lat"]
 
     def local(pts: Sequence[Sequence[float]]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
         return plume.lonlat_to_local([p[0] for p in pts], [p[1] for p in pts], lon0, lat0)
 
     zones = [(z["level"], local(z["polygon"])) for z in res["zones"] if z["polygon"]]
-    xs = [0.0] + [float(v) for _, (e, _) in zones for v in e]
-    ys = [0.0] + [float(v) for _, (_, n) in zones for v in n]
+    framed = [zz for zz in zones if zz[0] in focus]
+    xs = [0.0] + [float(v) for _, (e, _) in framed for v in e]
+    ys = [0.0] + [float(v) for _, (_, n) in framed for v in n]
     inside = {t["id"] for t in res["targets"] if t["zone"]}
-    # the targets near enough to matter are drawn too: within the zones' reach of the site
-    reach = max([float(z["distance_m"] or 0.0) for z in res["zones"]] + [1000.0])
+    # the targets near enough to matter are framed too: within the framed zones' reach
+    reach = max([float(z["distance_m"] or 0.0) for z in res["zones"] if z["level"] in focus] + [min_span_m])
     for t in res["targets"]:
-        if t["id"] in inside or t["distance_m"] <= reach:
+        if (t["id"] in inside and t["zone"] in focus) or t["distance_m"] <= reach:
             (te,), (tn,) = local([(t["lon"], t["lat"])])
             xs.append(float(te))
             ys.append(float(tn))
     if xs == [0.0]:
         xs, ys = [-500.0, 500.0], [-500.0, 500.0]
-    xspan = max(max(xs) - min(xs), 1000.0) * 1.25
-    yspan = max(max(ys) - min(ys), 1000.0) * 1.25
+    xspan = max(max(xs) - min(xs), min_span_m) * 1.25
+    yspan = max(max(ys) - min(ys), min_span_m) * 1.25
     height = int(min(MAP_H, max(MAP_MIN_H, MAP_W * yspan / xspan)))
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     k = min(MAP_W / xspan, height / yspan)  # pixels per metre, the same both ways
@@ -224,11 +231,21 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             levels=plume.LEVELS,
             colours=ZONE_COLOURS,
             map=sketch(res, targets),
+            closeup=_closeup(res, targets),
             inside=inside,
             clause=_clause,
         )
 
     return router
+
+
+def _closeup(res: Mapping[str, Any], targets: Sequence[incidents.Target]) -> dict[str, Any] | None:
+    """A close-up of the red zone when the whole map shows it too small to read (its
+    reach under a quarter of the widest zone's)."""
+    reach = {z["level"]: z["distance_m"] for z in res["zones"] if z["distance_m"]}
+    if "red" not in reach or len(reach) < 2 or reach["red"] * 4 > max(reach.values()):
+        return None
+    return sketch(res, targets, focus=("red",), min_span_m=200.0)
 
 
 def _clause(clause: str, lang: str) -> str:
