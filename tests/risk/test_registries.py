@@ -358,3 +358,38 @@ def test_the_pages(base: str, lang: str) -> None:
     home = httpx.get(f"{base}/", params={"lang": lang}, timeout=60).text
     assert 'id="risk"' in home
     assert httpx.get(f"{base}/risk/sources/S9", params={"lang": lang}, timeout=60).status_code == 404
+
+
+@pytest.mark.browser
+def test_the_risk_page_in_chromium(base: str) -> None:
+    """The list in headless Chromium: the major source first, a click through to its
+    grading (17 steps), the language switch, no console errors; screenshots kept."""
+    import shutil
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/risk/?lang=zh&as_of=2025-06-01", wait_until="load")
+        first = page.locator("#risk-sources tr").nth(1)
+        assert first.locator("td").nth(3).inner_text().strip() == "重大"
+        assert page.locator("#risk-plans tr").count() == 2
+        page.screenshot(path=str(shots / "risk-zh.png"), full_page=True)
+        first.locator("a").click()
+        page.wait_for_url("**/risk/sources/S2**")
+        assert page.locator("#risk-evidence tr").count() == 1 + 17
+        page.click("#lang-switch")
+        page.wait_for_url("**lang=en**")
+        assert page.locator("#risk-level").inner_text() == "Risk level: major"
+        page.screenshot(path=str(shots / "risk-source-en.png"), full_page=True)
+        b.close()
+    assert errors == []
