@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-import chinese_calendar
+import chinese_calendar  # type: ignore[import-untyped]
 import numpy as np
 import pandas as pd
 

@@ -160,7 +160,8 @@ def to_rows(frame: pd.DataFrame) -> list[tuple[str, str, dt.datetime | None, str
     """The alerts as ``waste_alerts`` rows: (rule, subject, at, evidence JSON, source)."""
     rows: list[tuple[str, str, dt.datetime | None, str, str]] = []
     for r in frame.itertuples(index=False):
-        at = None if pd.isna(r.at) else pd.Timestamp(r.at).to_pydatetime()
+        when: Any = r.at
+        at = None if when is None or pd.isna(when) else pd.Timestamp(when).to_pydatetime()
         rows.append(
             (
                 str(r.rule),

@@ -11,6 +11,7 @@ otherwise).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,8 +27,9 @@ _OTHER_FORM = {"liquid": "solid", "solid": "liquid", "semisolid": "liquid"}
 _OTHER_PACK = {"drum": "bag", "bag": "drum", "tank": "drum", "box": "bag"}
 
 
-def _ts(v: dt.datetime) -> np.datetime64:
-    return np.datetime64(v.replace(microsecond=0), "s")
+def _cell(frame: pd.DataFrame, row: Any, col: str) -> Any:
+    """One cell, untyped (pandas' scalar union is of no use here)."""
+    return frame.at[row, col]
 
 
 def _first_line(w: World, manifests: np.ndarray) -> np.ndarray:
@@ -38,11 +40,21 @@ def _first_line(w: World, manifests: np.ndarray) -> np.ndarray:
     return order.to_numpy()
 
 
+def _objects(frame: pd.DataFrame) -> None:
+    """Text columns as Python objects: pandas' Arrow strings copy the whole column on every
+    cell written, objects do not (the injections write cell by cell)."""
+    for c in frame.columns:
+        if frame[c].dtype == "str" or frame[c].dtype == object:
+            frame[c] = frame[c].astype(object)
+
+
 def inject_manifests(
     w: World, rng: np.random.Generator, k: int, settings: AlertSettings
 ) -> list[tuple[str, int | str]]:
     """Manifest- and line-level anomalies (R1–R8, R11). Returns (rule, manifest index or a
     ready subject); subjects of manifests are resolved after R1 renames some."""
+    _objects(w.manifests)
+    _objects(w.lines)
     m = w.manifests
     p_prov = m["producer_id"].map(w.actors.set_index("actor_id")["region"]).str[:2]
     r_prov = m["receiver_id"].map(w.actors.set_index("actor_id")["region"]).str[:2]
@@ -59,14 +71,16 @@ def inject_manifests(
     def line_subject(mi: int) -> str:
         return f"#{mi}/1"
 
-    # R1: a wrong province ("99") or a letter in the number.
+    # R1: a wrong province ("99", its own serial: no two alike) or a letter in the number.
     for j, i in enumerate(next(take)):
-        no = str(m.at[i, "manifest_no"])
-        m.at[i, "manifest_no"] = no[:4] + "99" + no[6:] if j % 2 == 0 else no[:13] + "A" + no[13:]
+        no = str(_cell(m, i, "manifest_no"))
+        m.at[i, "manifest_no"] = (
+            no[:4] + "99" + no[6:8] + f"{j:06d}" if j % 2 == 0 else no[:13] + "A" + no[13:]
+        )
         out.append(("R1", int(i)))
     # R2: confirmed on the 6th–9th working day, or not at all.
     for j, i in enumerate(next(take)):
-        arr = pd.Timestamp(m.at[i, "arrived_at"]).date()
+        arr = pd.Timestamp(_cell(m, i, "arrived_at")).date()
         if j % 2 == 0:
             conf = dt.datetime.combine(add_workdays(arr, int(rng.integers(6, 10))), dt.time(10))
             m.at[i, "confirmed_at"] = conf
@@ -79,36 +93,37 @@ def inject_manifests(
     # R3: line 1 received 15–40 % off.
     rows = _first_line(w, next(take))
     for j, r in enumerate(rows):
-        q = float(w.lines.at[r, "qty_shipped_t"])
+        q = float(_cell(w.lines, r, "qty_shipped_t"))
         f = rng.uniform(0.15, 0.4) * (1 if j % 2 == 0 else -1)
         w.lines.at[r, "qty_received_t"] = round(q * (1 + f), 3)
-        out.append(("R3", line_subject(int(w.lines.at[r, "_m"]))))
+        out.append(("R3", line_subject(int(_cell(w.lines, r, "_m")))))
     # R4: line 1's code, form or packaging differs at receipt.
     rows = _first_line(w, next(take))
     for j, r in enumerate(rows):
         if j % 3 == 0:
-            c = str(w.lines.at[r, "code"])
+            c = str(_cell(w.lines, r, "code"))
             w.lines.at[r, "code_received"] = next(x for x, _, _ in CODES if x != c)
         elif j % 3 == 1:
-            w.lines.at[r, "form_received"] = _OTHER_FORM[str(w.lines.at[r, "form"])]
+            w.lines.at[r, "form_received"] = _OTHER_FORM[str(_cell(w.lines, r, "form"))]
         else:
-            w.lines.at[r, "packaging_received"] = _OTHER_PACK[str(w.lines.at[r, "packaging"])]
-        out.append(("R4", line_subject(int(w.lines.at[r, "_m"]))))
+            w.lines.at[r, "packaging_received"] = _OTHER_PACK[str(_cell(w.lines, r, "packaging"))]
+        out.append(("R4", line_subject(int(_cell(w.lines, r, "_m")))))
     # R5.permit: received by a unit without a permit, or with one expired on 1 January.
     rogues = []
     for j, i in enumerate(next(take)):
-        base = w.actors.loc[w.actors["actor_id"] == m.at[i, "receiver_id"]].iloc[0].copy()
+        base = w.actors.loc[w.actors["actor_id"] == _cell(m, i, "receiver_id")].iloc[0].copy()
         rid = f"X{j + 1:06d}"
         base["actor_id"] = rid
         base["name"] = rid
         rogues.append(base)
         m.at[i, "receiver_id"] = rid
         if j % 2 == 1:
-            w.permits.loc[len(w.permits)] = {
+            row: dict[str, Any] = {
                 "permit_no": f"JYX{j + 1:06d}", "actor_id": rid, "kind": "comprehensive",
                 "valid_from": dt.date(year - 5, 1, 1), "valid_to": dt.date(year, 1, 1),
                 "annual_capacity_t": 1e9, "codes": ["HW08"],
             }  # fmt: skip
+            w.permits = pd.concat([w.permits, pd.DataFrame([row])], ignore_index=True)
         out.append(("R5.permit", int(i)))
     w.actors = pd.concat([w.actors, pd.DataFrame(rogues)], ignore_index=True)
     # R5.code: line 1 carries a HW49 code no permit lists.
@@ -117,18 +132,18 @@ def inject_manifests(
         c = RESERVED_CODES[j % len(RESERVED_CODES)]
         w.lines.at[r, "code"] = c
         w.lines.at[r, "code_received"] = c
-        out.append(("R5.code", line_subject(int(w.lines.at[r, "_m"]))))
+        out.append(("R5.code", line_subject(int(_cell(w.lines, r, "_m")))))
     # R7: arrival 6–48 h after the transit limit.
     a = w.actors.set_index("actor_id")
     for i in next(take):
-        p, r = a.loc[m.at[i, "producer_id"]], a.loc[m.at[i, "receiver_id"]]
+        p, r = a.loc[_cell(m, i, "producer_id")], a.loc[_cell(m, i, "receiver_id")]
         d = float(
             haversine_km(
                 np.array([p["lon"]]), np.array([p["lat"]]), np.array([r["lon"]]), np.array([r["lat"]])
             )[0]
         )
         limit = d * settings.road_factor / settings.speed_kmh + settings.transit_slack_h
-        arr = pd.Timestamp(m.at[i, "shipped_at"]) + pd.Timedelta(hours=limit + float(rng.uniform(6, 48)))
+        arr = pd.Timestamp(_cell(m, i, "shipped_at")) + pd.Timedelta(hours=limit + float(rng.uniform(6, 48)))
         arr = arr.floor("s")
         m.at[i, "arrived_at"] = arr
         m.at[i, "confirmed_at"] = arr + pd.Timedelta(hours=2)
@@ -137,7 +152,7 @@ def inject_manifests(
     # R8: a paper manifest back-filled on the 11th–15th working day, or never.
     for j, i in enumerate(next(take)):
         m.at[i, "paper"] = True
-        done = pd.Timestamp(m.at[i, "confirmed_at"]).date()
+        done = pd.Timestamp(_cell(m, i, "confirmed_at")).date()
         m.at[i, "backfilled_at"] = (
             dt.datetime.combine(add_workdays(done, int(rng.integers(11, 16))), dt.time(10))
             if j % 2 == 0
@@ -161,7 +176,7 @@ def _inject_cross(
     m = w.manifests
     out: list[tuple[str, int | str]] = []
     by = pd.Series(cross).groupby(m["approval_no"].to_numpy()[cross])
-    apps = rng.permutation(np.array(sorted(by.groups), dtype=object))
+    apps = rng.permutation(np.array(sorted(str(g) for g in by.groups), dtype=object))
     if len(apps) < 4 * k:
         raise ValueError("too few cross-province approvals for the anomalies: raise the scale")
     none_apps, pair_apps, q_apps, v_apps = apps[:k], apps[k : 2 * k], apps[2 * k : 3 * k], apps[3 * k : 4 * k]
@@ -171,6 +186,9 @@ def _inject_cross(
         m.at[i, "approval_no"] = None
         out.append(("R6.none", i))
     variants = ("pair", "quantity", "validity")
+    live = m[m["approval_no"].notna() & (m["status"] != "draft")]
+    under = {str(g): v for g, v in live.groupby("approval_no").groups.items()}
+    per_manifest = w.lines.groupby("_m")["qty_shipped_t"].sum()
     a = w.approvals.set_index("approval_no")
     for j in range(n_out):
         kind = variants[j % 3]
@@ -182,11 +200,9 @@ def _inject_cross(
             continue
         ap = q_apps[j] if kind == "quantity" else v_apps[j]
         # Every shipped manifest under the approval counts (not only the clean pool's).
-        sub = m[(m["approval_no"] == ap) & (m["status"] != "draft")].sort_values(
-            ["shipped_at", "manifest_no"]
-        )
+        sub = m.loc[under[str(ap)]].sort_values(["shipped_at", "manifest_no"])
         idx = sub.index.to_numpy()
-        q = w.lines[w.lines["_m"].isin(idx)].groupby("_m")["qty_shipped_t"].sum().reindex(idx).to_numpy()
+        q = per_manifest.reindex(idx).to_numpy()
         if kind == "quantity":
             cum = np.cumsum(q)
             a.at[ap, "quantity_t"] = round(float(cum[-1] - q[-1] / 2), 6)
@@ -206,6 +222,8 @@ def inject_tail(w: World, rng: np.random.Generator, k: int) -> list[tuple[str, s
     R5.capacity, R9.storage, R9.balance, R10."""
     out: list[tuple[str, str]] = []
     y = w.year
+    _objects(w.ledger)
+    _objects(w.declarations)
     m = w.manifests
     ok = ((m["status"] != "draft") & (m["status"] != "rejected")).to_numpy()[w.lines["_m"].to_numpy()]
     rec = w.lines["qty_received_t"].fillna(w.lines["qty_shipped_t"]).to_numpy()
@@ -213,9 +231,9 @@ def inject_tail(w: World, rng: np.random.Generator, k: int) -> list[tuple[str, s
     got = pd.Series(rec[ok]).groupby(r_of_line[ok]).sum()
     licensed = w.permits[w.permits["actor_id"].str.startswith("R")]
     cand = rng.permutation(licensed.index.to_numpy())
-    cand = [c for c in cand if got.get(licensed.at[c, "actor_id"], 0.0) > 1.0][:k]
-    for j, c in enumerate(cand):
-        rid = str(w.permits.at[c, "actor_id"])
+    cand_ok = [c for c in cand if got.get(_cell(licensed, c, "actor_id"), 0.0) > 1.0][:k]
+    for j, c in enumerate(cand_ok):
+        rid = str(_cell(w.permits, c, "actor_id"))
         f = rng.uniform(1.05, 1.15) if j % 2 == 0 else rng.uniform(1.3, 1.5)
         w.permits.at[c, "annual_capacity_t"] = round(float(got[rid]) / f, 3)
         out.append(("R5.capacity", f"{rid}:{y}"))
@@ -223,24 +241,24 @@ def inject_tail(w: World, rng: np.random.Generator, k: int) -> list[tuple[str, s
     led = w.ledger
     ins = led.index[(led["stage"] == "stored_in").to_numpy() & led["actor_id"].str.startswith("R").to_numpy()]
     for r in rng.choice(ins, k, replace=False):
-        led.at[r, "at"] = pd.Timestamp(led.at[r, "at"]) - pd.Timedelta(days=400)
-        out.append(("R9.storage", f"{led.at[r, 'actor_id']}:{led.at[r, 'batch_code']}"))
+        led.at[r, "at"] = pd.Timestamp(_cell(led, r, "at")) - pd.Timedelta(days=400)
+        out.append(("R9.storage", f"{_cell(led, r, 'actor_id')}:{_cell(led, r, 'batch_code')}"))
     # R9.balance: a producer's shipped row 0.5 t over what was generated.
     sh = led[(led["stage"] == "shipped")]
     firsts = sh.drop_duplicates("actor_id")
     for r in rng.choice(firsts.index.to_numpy(), k, replace=False):
-        led.at[r, "quantity_t"] = round(float(led.at[r, "quantity_t"]) + 0.5, 3)
-        out.append(("R9.balance", f"{led.at[r, 'actor_id']}:{led.at[r, 'code']}:{y}"))
+        led.at[r, "quantity_t"] = round(float(_cell(led, r, "quantity_t")) + 0.5, 3)
+        out.append(("R9.balance", f"{_cell(led, r, 'actor_id')}:{_cell(led, r, 'code')}:{y}"))
     # R10: a declaration late (3–30 days) or missing.
     d = w.declarations
     pick = rng.choice(d.index.to_numpy(), k, replace=False)
     drop = []
     for j, r in enumerate(pick):
-        out.append(("R10", f"{d.at[r, 'actor_id']}:{d.at[r, 'kind']}:{d.at[r, 'period']}"))
+        out.append(("R10", f"{_cell(d, r, 'actor_id')}:{_cell(d, r, 'kind')}:{_cell(d, r, 'period')}"))
         if j % 2 == 0:
             drop.append(r)
         else:
-            kind, period = str(d.at[r, "kind"]), str(d.at[r, "period"])
+            kind, period = str(_cell(d, r, "kind")), str(_cell(d, r, "period"))
             due = _due(kind, period)
             d.at[r, "submitted_at"] = pd.Timestamp(due) + pd.Timedelta(
                 days=int(rng.integers(3, 31)), hours=10

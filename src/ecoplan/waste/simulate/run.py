@@ -15,8 +15,13 @@ from ecoplan.waste.simulate.year import World, as_of, clean_year, finish_capacit
 
 __all__ = ["SCHEMAS", "Simulated", "generate", "write_parquet"]
 
-_S, _F, _T, _D, _B, _I = pa.string(), pa.float64(), pa.timestamp("us"), pa.date32(), pa.bool_(), pa.int32()
-_L = pa.list_(pa.string())
+_S: pa.DataType = pa.string()
+_F: pa.DataType = pa.float64()
+_T: pa.DataType = pa.timestamp("us")
+_D: pa.DataType = pa.date32()
+_B: pa.DataType = pa.bool_()
+_I: pa.DataType = pa.int32()
+_L: pa.DataType = pa.list_(pa.string())
 
 #: The Arrow schema of each shared table (the design's column types).
 SCHEMAS: dict[str, pa.Schema] = {

@@ -58,6 +58,13 @@ def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.
     return np.asarray(2 * 6371.0 * np.arcsin(np.sqrt(a)))
 
 
+def _masked(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``values`` with ``None`` where ``keep`` is false."""
+    out = values.astype(object).copy()
+    out[~keep] = None
+    return out
+
+
 def _ids(prefix: str, n: int, width: int) -> np.ndarray:
     return np.asarray(pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(width).radd(prefix), dtype=object)
 
@@ -204,9 +211,9 @@ def clean_year(year: int = 2025, scale: float = 0.001, seed: int = 0) -> tuple[W
             "containers": rng.integers(1, 40, len(mi)).astype(np.int32),
             "qty_shipped_t": qty,
             "qty_received_t": qrec,
-            "code_received": np.where(got, code, None),
-            "form_received": np.where(got, form, None),
-            "packaging_received": np.where(got, pack, None),
+            "code_received": _masked(code, got),
+            "form_received": _masked(form, got),
+            "packaging_received": _masked(pack, got),
         }
     )
     lines["_m"] = mi
