@@ -393,3 +393,43 @@ def test_the_risk_page_in_chromium(base: str) -> None:
         page.screenshot(path=str(shots / "risk-source-en.png"), full_page=True)
         b.close()
     assert errors == []
+
+
+def _counts(db: Path) -> tuple[int, int]:
+    with Ecoplan(db) as ep:
+        return len(ep.risk.targets()), len(ep.risk.rejects())
+
+
+def test_a_fault_before_the_commit_stores_nothing(ep: Ecoplan, tmp_path: Path) -> None:
+    from ecoplan.store import faults
+
+    f = write_files(tmp_path)
+    with faults.armed("risk.before_commit"), pytest.raises(faults.InjectedFault):
+        ep.risk.load("targets", [f["targets"]])
+    assert ep.risk.targets() == [] and ep.risk.rejects() == [] and ep.risk.state()[1:] == (0, 0)
+    _, res = ep.risk.load("targets", [f["targets"]])
+    assert res.rows_new == 3
+
+
+@pytest.mark.parametrize(("point", "stored"), [("risk.before_commit", 0), ("risk.after_commit", 3)])
+def test_kill_9_at_each_point(tmp_path: Path, point: str, stored: int) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from ecoplan.store import faults
+
+    db = tmp_path / "k.duckdb"
+    with Ecoplan(db) as ep:
+        ep.init()
+    f = write_files(tmp_path)
+    exe = Path(sys.executable).with_name("ecoplan")
+    env = {**os.environ, "ECOPLAN_FAULT": f"{point}:exit", "ECOPLAN_DB": str(db)}
+    res = subprocess.run(
+        [str(exe), "risk", "import", "targets", str(f["targets"])], env=env, capture_output=True, timeout=120
+    )
+    assert res.returncode == faults.EXIT_CODE, res.stderr
+    assert _counts(db)[0] == stored
+    with Ecoplan(db) as ep:
+        _, r = ep.risk.load("targets", [f["targets"]])
+        assert (r.rows_new, r.rows_unchanged) == (3 - stored, stored)

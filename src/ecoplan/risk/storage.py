@@ -21,7 +21,7 @@ from ecoplan.store.catalog import Catalog
 
 __all__ = ["FAULT_POINTS", "RiskImportResult", "RiskStore"]
 
-FAULT_POINTS = ("risk.before_commit",)
+FAULT_POINTS = ("risk.before_commit", "risk.after_commit")
 _TABLE = {"sources": "risk_sources", "targets": "risk_targets", "plans": "risk_plans"}
 _GRADE_COLS = ("level", "air_level", "water_level", "notation", "graded_on")
 
@@ -165,6 +165,7 @@ class RiskStore:
                 ],
             )
             faults.point("risk.before_commit")
+        faults.point("risk.after_commit")
         return res
 
     def record_grade(self, source_id: str, fields: dict[str, Any], grade: dict[str, Any]) -> None:
