@@ -251,3 +251,49 @@ def test_grade_is_monotone_in_quantity_and_process_units(counts: list[int], whic
     assert g3.air.q >= base.air.q
     for g in (g2, g3):
         assert LEVELS.index(g.level) >= LEVELS.index(base.level)
+
+
+AIR_ITEMS = ("toxic_gas_alarm", "protection_distance")
+WATER_ITEMS = ("interception", "accident_water_collection", "clean_wastewater", "rainwater")
+EVENT_LEVELS = ("general", "larger", "major", "especially_major")
+
+
+@given(
+    st.sets(st.sampled_from(AIR_ITEMS + WATER_ITEMS)),
+    st.sampled_from(AIR_ITEMS + WATER_ITEMS),
+    st.lists(st.sampled_from(EVENT_LEVELS), max_size=3),
+    st.sampled_from(EVENT_LEVELS),
+)
+def test_m_is_monotone_in_controls_not_met_and_events(
+    failed: set[str], one_more: str, events: list[str], another: str
+) -> None:
+    """Another control not met or another event never lowers M or the level; M never
+    exceeds 100 with the default points (30 + 50 + 20 for air, 30 + 32 + 20 here)."""
+
+    def ent(items: set[str], evs: list[str]) -> Enterprise:
+        air = {i: None for i in items if i in AIR_ITEMS}
+        water = {i: None for i in items if i in WATER_ITEMS}
+        return Enterprise(
+            "M",
+            (Substance("苯", 5, threshold_t=1, part="3"),),
+            processes=(ProcessUnit("u", "listed", 3),),
+            controls_failed={"air": air, "water": water},
+            events={"air": tuple(evs), "water": tuple(evs)},
+            population_5km=20_000,
+            population_500m=0,
+            water_receptors=("other",),
+        )
+
+    base = grade(ent(failed, events))
+    more = grade(ent(failed | {one_more}, events))
+    later = grade(ent(failed, [*events, another]))
+    for g in (more, later):
+        for medium in ("air", "water"):
+            a, b = getattr(base, medium), getattr(g, medium)
+            assert a.m is not None and b.m is not None and b.m >= a.m
+        assert LEVELS.index(g.level) >= LEVELS.index(base.level)
+    assert base.air.m is not None and base.air.m <= 100
+    # the sum is the parts: processes (capped) + controls + the worst event
+    worst = max((Rules().event_points[e] for e in events), default=0.0)
+    assert base.air.m == 30 + 25 * len(failed & set(AIR_ITEMS)) + worst
+    assert base.water.m == 30 + 8 * len(failed & set(WATER_ITEMS)) + worst
