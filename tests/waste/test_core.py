@@ -453,3 +453,38 @@ def test_cli_import_move_balance(tmp_path: Path) -> None:
     r = runner.invoke(cli_app, ["waste", "import", "actors", str(bad), "--db", db, "--lang", "en"])
     assert r.exit_code == 1 and "bad.csv: 1 problem(s); nothing was imported" in r.output
     assert "row 2, field region (3205): a region code is six digits" in r.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cli_speaks_one_language(tmp_path: Path, lang: str, initialised: Path) -> None:
+    from ecoplan.core.words.purity import foreign
+
+    db = str(tmp_path / "l.duckdb")
+    shutil.copyfile(initialised, db)
+    files = write_all(tmp_path)
+    runner = CliRunner()
+    # names and identifiers quoted from the data (batch codes are the ledger's own)
+    quoted = {line.split(",")[2] for line in ACTORS[1:]} | {"苏E12345", "液态", "固态", "桶", "袋"}
+    quoted |= {line.split(",")[1] for line in LEDGER[1:]}
+    outputs = [
+        runner.invoke(cli_app, ["waste", "import", k, str(files[k]), "--db", db, "--lang", lang])
+        for k in KINDS
+    ]
+    for args in (
+        ["manifest", "20253205000001"],
+        ["manifests"],
+        ["actors"],
+        ["ledger", "P1"],
+        ["balance", "P1", "2025-03"],
+        ["rates"],
+        ["move", "20253205000001", "ship"],
+        [
+            "import",
+            "actors",
+            str(write(tmp_path / "b.csv", ["actor_id,roles,name,region", "X,boss,某厂,32"])),
+        ],
+    ):
+        outputs.append(runner.invoke(cli_app, ["waste", *args, "--db", db, "--lang", lang]))
+    for r in outputs:
+        assert r.output.strip()
+        assert foreign(r.output, lang, allowed=quoted) == [], r.output

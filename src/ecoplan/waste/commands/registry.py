@@ -83,12 +83,18 @@ _WORDED = {
     "to_status": "status",
     "event": "event",
     "stage": "stage",
+    "roles": "role",
+    "unit_class": "unit_class",
+    "kind": "permit_kind",
 }
 
 
 def _cell(col: str, v: Any, lang: str) -> str:
     if col in _WORDED and v is not None:
-        return words(lang)(f"waste.{_WORDED[col]}.{v}")
+        w = words(lang)
+        if isinstance(v, list):
+            return w("cli.list_sep").join(w(f"waste.{_WORDED[col]}.{x}") for x in v)
+        return w(f"waste.{_WORDED[col]}.{v}")
     return _text(v, lang)
 
 
