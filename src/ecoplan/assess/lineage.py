@@ -248,13 +248,21 @@ def _reason(
     if verdict is LinkVerdict.BROKEN_LINK and link.problem is not None:
         return link.problem
     if verdict is LinkVerdict.DIFFERS:
-        rule = (
-            Reason(f"lineage.rule.{base.rule.replace('-', '_')}")
-            if base.rule
-            else Reason("lineage.rule.none")
-        )
+        rule = {
+            "fixed-stations": Reason("lineage.rule.fixed_stations"),
+            "rebased": Reason("lineage.rule.rebased"),
+            "as-published": Reason("lineage.rule.as_published"),
+        }.get(base.rule or "", Reason("lineage.rule.none"))
         params.update(difference=number(diff), rule=rule)
-    return Reason(f"lineage.{verdict.value}", params)
+        return Reason("lineage.differs", params)
+    if verdict is LinkVerdict.CONSISTENT:
+        return Reason("lineage.consistent", params)
+    if verdict is LinkVerdict.NOT_COMPARABLE:
+        return Reason("lineage.not_comparable", params)
+    if verdict is LinkVerdict.NEW_COUNT:
+        return Reason("lineage.new_count", params)
+    # insufficient data, and a broken link without a stated problem
+    return Reason("lineage.insufficient_data", params)
 
 
 def assess_link(

@@ -40,6 +40,7 @@ UNIT_EN: Final = {
     "微克/立方米": "µg/m³",
     "毫克/升": "mg/L",
     "个百分点": "percentage points",
+    "起/万枚": "per 10⁴ sources",  # radiation accidents per 10,000 radioactive sources
     "个": "",
 }
 

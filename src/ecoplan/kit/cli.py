@@ -78,6 +78,7 @@ _UNITS = dict(
             "微克/立方米": "cli.unit.ug_m3",
             "毫克/升": "cli.unit.mg_l",
             "个百分点": "cli.unit.points",
+            "起/万枚": "cli.unit.per_wan_sources",
         }.items(),
         key=lambda kv: -len(kv[0]),
     )
