@@ -4,7 +4,7 @@
 published); ``confirmed`` says whether the threshold is the text's own (``True``) or a
 configurable default (``False``, shown as "unconfirmed"); ``settings`` names the
 :class:`~ecoplan.waste.rules.settings.AlertSettings` fields the rule reads. The words of a
-rule are ``waste.alerts.rule.<id>`` (name) in ``words_alerts.yaml``.
+rule are ``waste.alerts.rule.<id>`` (lower case, ``.`` as ``_``: its name) in ``words_alerts.yaml``.
 
 Primary texts checked: 危险废物转移管理办法 (生态环境部 公安部 交通运输部令第23号, 2021) Arts.
 15, 16, 18, 20, 21, 27, 28 (Fungwingwaa/cee ``docs/posts/P4/wxfwzyglbf.md``); 固体废物污染
@@ -45,7 +45,7 @@ class Rule:
     @property
     def name_key(self) -> str:
         """The words key of the rule's name."""
-        return f"waste.alerts.rule.{self.id.replace('.', '_')}"
+        return f"waste.alerts.rule.{self.id.replace('.', '_').lower()}"
 
 
 def base_rule(rule_id: str) -> str:

@@ -40,12 +40,11 @@ def _first_line(w: World, manifests: np.ndarray) -> np.ndarray:
     return order.to_numpy()
 
 
-def _objects(frame: pd.DataFrame) -> None:
-    """Text columns as Python objects: pandas' Arrow strings copy the whole column on every
-    cell written, objects do not (the injections write cell by cell)."""
-    for c in frame.columns:
-        if frame[c].dtype == "str" or frame[c].dtype == object:
-            frame[c] = frame[c].astype(object)
+def _objects(frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    """The text columns written as Python objects: pandas' Arrow strings copy the whole
+    column on every cell written, objects do not (the injections write cell by cell)."""
+    for c in columns:
+        frame[c] = frame[c].astype(object)
 
 
 def inject_manifests(
@@ -53,8 +52,8 @@ def inject_manifests(
 ) -> list[tuple[str, int | str]]:
     """Manifest- and line-level anomalies (R1–R8, R11). Returns (rule, manifest index or a
     ready subject); subjects of manifests are resolved after R1 renames some."""
-    _objects(w.manifests)
-    _objects(w.lines)
+    _objects(w.manifests, ("manifest_no", "receiver_id", "approval_no", "status"))
+    _objects(w.lines, ("code", "code_received", "form_received", "packaging_received"))
     m = w.manifests
     p_prov = m["producer_id"].map(w.actors.set_index("actor_id")["region"]).str[:2]
     r_prov = m["receiver_id"].map(w.actors.set_index("actor_id")["region"]).str[:2]
@@ -222,8 +221,6 @@ def inject_tail(w: World, rng: np.random.Generator, k: int) -> list[tuple[str, s
     R5.capacity, R9.storage, R9.balance, R10."""
     out: list[tuple[str, str]] = []
     y = w.year
-    _objects(w.ledger)
-    _objects(w.declarations)
     m = w.manifests
     ok = ((m["status"] != "draft") & (m["status"] != "rejected")).to_numpy()[w.lines["_m"].to_numpy()]
     rec = w.lines["qty_received_t"].fillna(w.lines["qty_shipped_t"]).to_numpy()
