@@ -488,3 +488,23 @@ def test_cli_speaks_one_language(tmp_path: Path, lang: str, initialised: Path) -
     for r in outputs:
         assert r.output.strip()
         assert foreign(r.output, lang, allowed=quoted) == [], r.output
+
+
+def test_declarations(loaded: Ecoplan, tmp_path: Path) -> None:
+    rows = [
+        "actor_id,kind,period,submitted_at",
+        "P1,monthly,2025-03,2025-04-14 10:00",
+        "P1,annual,2024,",
+        "R2,quarterly,2025Q1,2025-04-20 09:00",
+    ]
+    assert loaded.waste.import_file("declarations", write(tmp_path / "d.csv", rows)).rows_new == 3
+    got = {(d["actor_id"], d["kind"], d["period"]): d["submitted_at"] for d in loaded.waste.declarations()}
+    assert got[("P1", "annual", "2024")] is None
+    assert got[("P1", "monthly", "2025-03")] == dt.datetime(2025, 4, 14, 10)
+    bad = [rows[0], "P1,monthly,2025Q1,", "PX,annual,2025,"]
+    with pytest.raises(WasteInputError) as exc:
+        loaded.waste.import_file("declarations", write(tmp_path / "d2.csv", bad))
+    assert _problems(exc) == {(2, "period", "bad_period")}
+    with pytest.raises(WasteInputError) as exc:
+        loaded.waste.import_file("declarations", write(tmp_path / "d3.csv", [rows[0], bad[2]]))
+    assert _problems(exc) == {(2, "actor_id", "unknown_actor")}

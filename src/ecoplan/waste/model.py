@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "APPROVAL_MONTHS",
+    "DECLARATION_KINDS",
+    "DECLARATION_PERIODS",
     "LEDGER_STAGES",
     "PERMIT_YEARS",
     "ROLES",
@@ -39,6 +41,10 @@ PERMIT_YEARS = {"comprehensive": 5, "collection": 3}
 #: A cross-province approval is valid at most this many months (转移管理办法 Art. 27).
 APPROVAL_MONTHS = 12
 STATUSES = ("draft", "shipped", "received", "confirmed", "rejected", "closed", "corrected")
+#: HJ 1259-2022 §7.2 declarations (申报): monthly (key units), quarterly (simplified), annual.
+DECLARATION_KINDS = ("monthly", "quarterly", "annual")
+#: The period each declaration kind names: ``2025-03``, ``2025Q1``, ``2025``.
+DECLARATION_PERIODS = {"monthly": r"\d{4}-(0[1-9]|1[0-2])", "quarterly": r"\d{4}Q[1-4]", "annual": r"\d{4}"}
 #: HJ 1259-2022 ledger stages (产生, 入库, 出库, 自行利用处置, 委外).
 LEDGER_STAGES = ("generated", "stored_in", "stored_out", "self_treated", "shipped")
 

@@ -200,8 +200,9 @@ class WasteOps:
                 self._code(
                     bad, line, "code_received", row["code_received"], _day(row["arrived_at"]) or shipped
                 )
-            elif batch.kind == "ledger":
+            elif batch.kind in ("ledger", "declarations"):
                 actor(line, "actor_id", row["actor_id"], None)
+            if batch.kind == "ledger":
                 if row["linked_batch"] and (str(row["actor_id"]), str(row["linked_batch"])) not in batches:
                     bad(line, "linked_batch", "unknown_batch", row["linked_batch"])
                 self._code(bad, line, "code", row["code"], _day(row["at"]))
@@ -430,6 +431,12 @@ class WasteOps:
         else:
             rows = self.store.table("ledger", "WHERE actor_id = ?", [actor_id])
         return sorted(rows, key=lambda r: (r["at"], r["batch_code"]))
+
+    def declarations(self, actor_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored declarations (申报: monthly, quarterly, annual) with their submission times."""
+        if actor_id:
+            return self.store.table("declarations", "WHERE actor_id = ?", [actor_id])
+        return self.store.table("declarations")
 
     def balance(self, actor_id: str, period: str, tolerance: float = TOLERANCE_T) -> list[Balance]:
         """The mass balance per code of ``actor_id`` over ``period`` (:mod:`ecoplan.waste.ledger`)."""

@@ -76,6 +76,12 @@ TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
         ("actor_id", "batch_code", "stage"),
         (),
     ),
+    "declarations": (
+        "waste_declarations",
+        ("actor_id", "kind", "period", "submitted_at"),
+        ("actor_id", "kind", "period"),
+        (),
+    ),
 }
 MANIFEST_COLUMNS = ("manifest_no", *HEADER_FIELDS)
 LINE_FIELDS = (

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     approvals = "approvals"
     manifests = "manifests"
     ledger = "ledger"
+    declarations = "declarations"
 
 
 class Event(StrEnum):
@@ -148,7 +149,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("import")
     def waste_import(
-        kind: Annotated[Kind, typer.Argument(help="actors, permits, approvals, manifests or ledger")],
+        kind: Annotated[
+            Kind, typer.Argument(help="actors, permits, approvals, manifests, ledger or declarations")
+        ],
         file: Annotated[Path, typer.Argument(help="A CSV or XLSX file (columns: docs/waste.md)")],
         fmt: Annotated[TableFmt, typer.Option("--format", help="table or json")] = TableFmt.table,
         db: DbOpt = None,

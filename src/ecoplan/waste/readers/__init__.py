@@ -69,6 +69,7 @@ REASONS = (
     "unknown_code",  # not in the catalogue edition in force on the date
     "wrong_edition",  # in another edition of the catalogue, not the one in force on the date
     "unknown_batch",  # linked_batch names no batch of the actor
+    "bad_period",  # a declaration's period not of its kind (2025-03, 2025Q1, 2025)
     "illegal_transition",  # a stored manifest cannot move to the imported status
 )
 

@@ -5,10 +5,18 @@ the manifest's fields, one producer per manifest (Art. 16), the manifest number'
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from ecoplan.core.errors import Problem
-from ecoplan.waste.model import APPROVAL_MONTHS, PERMIT_YEARS, add_months, add_years, manifest_no_problems
+from ecoplan.waste.model import (
+    APPROVAL_MONTHS,
+    DECLARATION_PERIODS,
+    PERMIT_YEARS,
+    add_months,
+    add_years,
+    manifest_no_problems,
+)
 from ecoplan.waste.readers.columns import KEYS
 
 __all__ = ["HEADER_FIELDS", "NEEDS", "check_rows"]
@@ -88,6 +96,9 @@ def check_rows(kind: str, name: str, rows: list[dict[str, Any]], lines: list[int
             if key in seen:
                 bad(KEYS[kind][-1], "duplicate_key")
             seen.add(key)
+        pattern = DECLARATION_PERIODS.get(str(row.get("kind"))) if kind == "declarations" else None
+        if pattern and row.get("period") and not re.fullmatch(pattern, str(row["period"])):
+            bad("period", "bad_period")
         if kind in ("permits", "approvals"):
             why = _validity(kind, row)
             if why:

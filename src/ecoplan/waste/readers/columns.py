@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecoplan.waste.model import LEDGER_STAGES, PERMIT_YEARS, STATUSES, UNIT_CLASSES
+from ecoplan.waste.model import DECLARATION_KINDS, LEDGER_STAGES, PERMIT_YEARS, STATUSES, UNIT_CLASSES
 
 __all__ = ["COLUMNS", "KEYS", "KINDS", "Column"]
 
@@ -104,6 +104,12 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("linked_batch"),
         _c("facility"),
     ),
+    "declarations": (
+        _c("actor_id", required=True),
+        _c("kind", "enum", True, DECLARATION_KINDS),
+        _c("period", required=True),
+        _c("submitted_at", "time"),
+    ),
 }
 KINDS = tuple(COLUMNS)
 #: The key columns of each kind (a key twice in one file is refused).
@@ -113,4 +119,5 @@ KEYS: dict[str, tuple[str, ...]] = {
     "approvals": ("approval_no",),
     "manifests": ("manifest_no", "line_no"),
     "ledger": ("actor_id", "batch_code", "stage"),
+    "declarations": ("actor_id", "kind", "period"),
 }
