@@ -8,8 +8,8 @@ rule are ``waste.alerts.rule.<id>`` (lower case, ``.`` as ``_``: its name) in ``
 
 Primary texts checked: 危险废物转移管理办法 (生态环境部 公安部 交通运输部令第23号, 2021) Arts.
 15, 16, 18, 20, 21, 27, 28 (Fungwingwaa/cee ``docs/posts/P4/wxfwzyglbf.md``); 固体废物污染
-环境防治法 (2020) Arts. 80, 81 ¶3 (LawRefBook/Laws); HJ 1259-2022 §7.2. The 许可证管理办法
-figures (the 20 % re-apply margin) and 40 CFR 264.72 (10 %) come from the issue's research
+环境防治法 (2020) Arts. 80, 81 ¶3 and 危险废物经营许可证管理办法 (2016) Arts. 10, 12(二)(四)
+(LawRefBook/Laws); HJ 1259-2022 §7.2. 40 CFR 264.72 (10 %) comes from the issue's research
 notes, not re-read here.
 """
 
