@@ -15,6 +15,7 @@ with the dashboard's layout and language switch, each with its JSON twin (``?for
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from ecoplan.core.words import word
+from ecoplan.core.words import has, word
 from ecoplan.waste.pages import Col, journey, table
 
 if TYPE_CHECKING:
@@ -74,11 +75,30 @@ LEDGER_COLS = (
 )
 ALERT_COLS = (
     Col("rule", code=True),
-    Col("subject", code=True),
+    Col("rule_name"),
+    Col("subject", code=True, href="{subject_href}"),
     Col("at"),
     Col("evidence", code=True),
     Col("source", code=True),
 )
+
+
+def _alert_row(r: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An alert as the list shows it: the rule's name when the alerts' words have it
+    (``waste.alerts.rule.<id>``), the subject linked to its manifest or its actor's ledger."""
+    key = "waste.alerts.rule." + str(r["rule"]).lower().replace(".", "_")
+    subject = str(r["subject"])
+    href = (
+        f"/waste/manifests/{subject}"
+        if re.fullmatch(r"\d{14}", subject)
+        else f"/waste/actors/{subject}/ledger"
+    )
+    return {
+        **r,
+        "rule_name": word(key, lang) if has(key) else None,
+        "subject_href": f"{href}?lang={lang}",
+        "evidence": json.dumps(r["evidence"], ensure_ascii=False, default=str)[:300],
+    }
 
 
 def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Render) -> APIRouter:
@@ -153,10 +173,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
     ) -> Response:
         with session() as ep:
             rows = ep.waste.alerts(rule)
-        shown = [
-            {**r, "evidence": json.dumps(r["evidence"], ensure_ascii=False, default=str)[:300]}
-            for r in rows[:500]
-        ]
+        shown = [_alert_row(r, lang) for r in rows[:500]]
         return render(
             "waste/alerts.html",
             word("waste.page.alerts", lang),
