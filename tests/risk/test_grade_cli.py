@@ -129,3 +129,8 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
     p.write_text("name: [unclosed\n", encoding="utf-8")
     res = runner.invoke(cli_app, ["risk", "grade", str(p), "--lang", "en"])
     assert res.exit_code == 1 and "not valid YAML or JSON" in res.stderr
+
+
+def test_a_bad_grading_date_is_refused(case_a: Path) -> None:
+    res = runner.invoke(cli_app, ["risk", "grade", str(case_a), "--graded-on", "2025-13-01", "--lang", "en"])
+    assert res.exit_code == 1 and "--graded-on: 2025-13-01 is not a valid date" in res.stderr

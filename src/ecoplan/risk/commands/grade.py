@@ -105,10 +105,11 @@ def register(app: typer.Typer) -> None:
         lang: LangOpt = "zh",
     ) -> None:
         try:
-            g = run_grade(file, rules)
             day = dt.date.fromisoformat(graded_on) if graded_on else None
         except ValueError:
             _fail(EcoplanError.worded("risk.error.bad_date", option="--graded-on", value=graded_on), lang)
+        try:
+            g = run_grade(file, rules)
         except EcoplanError as exc:
             _fail(exc, lang)
         if source is not None:
