@@ -34,7 +34,15 @@ from ecoplan.core.words import LANGS, Reason, word
 from ecoplan.plans.lineage import Link
 from ecoplan.plans.model import Basis, Text
 
-__all__ = ["BaselineSide", "EndSide", "LinkAssessment", "LinkVerdict", "assess_link", "end_year"]
+__all__ = [
+    "RELATION_REASONS",
+    "BaselineSide",
+    "EndSide",
+    "LinkAssessment",
+    "LinkVerdict",
+    "assess_link",
+    "end_year",
+]
 
 #: Two levels closer than this (in the indicator's unit) are the same published figure.
 _SAME = 1e-6
@@ -222,6 +230,16 @@ def _basis(link: Link, end: EndSide) -> str:
     return link.pred_indicator.default_basis.value
 
 
+#: The words of the relations (``reason.lineage.relation.*``).
+RELATION_REASONS = {
+    "continued": Reason("lineage.relation.continued"),
+    "redefined": Reason("lineage.relation.redefined"),
+    "split": Reason("lineage.relation.split"),
+    "merged": Reason("lineage.relation.merged"),
+    "renamed": Reason("lineage.relation.renamed"),
+}
+
+
 def _reason(
     link: Link, verdict: LinkVerdict, end: EndSide | None, base: BaselineSide, diff: float | None
 ) -> Reason:
@@ -229,7 +247,7 @@ def _reason(
     params: dict[str, object] = {
         "plan": pred.plan,
         "indicator": pred.indicator if end is None else {"zh": end.name.zh, "en": end.name.en or end.name.zh},
-        "relation": Reason(f"lineage.relation.{pred.relation.value}"),
+        "relation": RELATION_REASONS[pred.relation.value],
         "base_year": base.year,
         "base": number(base.value),
         "unit": unit_param(base.unit),

@@ -16,9 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ecoplan.app.lineage import check_stored_links, plan_lineage
+from ecoplan.assess.lineage import RELATION_REASONS
 from ecoplan.cli.plans import plans_app
 from ecoplan.core.errors import EcoplanError
-from ecoplan.core.words import Reason
 from ecoplan.kit.cli import (
     DbOpt,
     LangOpt,
@@ -125,7 +125,7 @@ def plans_lineage(
     )
     for d in data["links"]:
         p = d["predecessor"]
-        relation = Reason(f"lineage.relation.{p['relation']}").text(lang)
+        relation = RELATION_REASONS[p["relation"]].text(lang)
         pred_name = (d["end"] or {}).get("name_zh" if lang == "zh" else "name_en") or p["indicator"]
         cells = (
             d["name_zh"] if lang == "zh" else d["name_en"] or d["name_zh"],
