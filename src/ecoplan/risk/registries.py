@@ -1,12 +1,15 @@
 """The registries' rules, pure: the kinds of sensitive targets, the levels, and when an
 emergency plan is due for review.
 
-Review: 突发环境事件应急管理办法 (环境保护部令第34号, 2015) Art. 12 — an enterprise reviews
-its emergency plan (回顾性评估) at least every three years, and revises it on the
-listed changes. A provincial bureau's answer (Guangdong, quoted at daycf.cn) treats a
-plan filed more than three years ago without review and re-filing as not filed
-(Art. 38 (3)). So a plan is due three years after the latest of its filing, review and
-revision dates, and overdue the day after (:func:`plan_status`). The period is
+Review: 企业事业单位突发环境事件应急预案备案管理办法（试行）(环发〔2015〕4号) — an enterprise
+reviews its emergency plan (回顾性评估) at least every three years and revises it on the
+listed changes (Art. 12 as quoted by secondary pages; one of them, chinesebi.com,
+attributes the text to 部令第34号 Art. 12, whose text in ``Fungwingwaa/cee`` says nothing
+of the kind). A Guangdong bureau's answer (quoted at daycf.cn) names the 备案管理办法 and
+treats a plan filed more than three years ago without review and re-filing as not filed
+(部令第34号 Art. 38 (3)); the 2010 暂行办法 (环发〔2010〕113号) already asked for a revision
+at least every three years. So a plan is due three years after the latest of its filing,
+review and revision dates, and overdue the day after (:func:`plan_status`). The period is
 :data:`REVIEW_YEARS`, an option of :func:`plan_status`.
 """
 
@@ -38,7 +41,7 @@ KINDS: Final = ("sources", "targets", "plans")
 #: Sensitive target kinds; ``drinking_water_intake`` is what incident screening looks downstream for.
 TARGET_KINDS: Final = ("school", "hospital", "drinking_water_intake", "residential", "other")
 LEVELS: Final = ("general", "larger", "major")
-#: Years between reviews of an emergency plan (部令第34号 Art. 12: at least every three years).
+#: Years between reviews of an emergency plan (环发〔2015〕4号: at least every three years).
 REVIEW_YEARS: Final = 3
 
 

@@ -82,7 +82,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
         format: str = Fmt,
     ) -> Response:
         """Emergency plans: the review due 3 years after the latest filing, review or
-        revision (部令第34号 Art. 12), overdue on ``as_of`` (default today)."""
+        revision (环发〔2015〕4号), overdue on ``as_of`` (default today)."""
         with session() as ep:
             rows = ep.risk.plans(overdue=overdue, as_of=as_of)
         return _reply(request, rows, format, "risk-plans")
