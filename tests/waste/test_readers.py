@@ -203,3 +203,12 @@ def test_balance_gap(nums: list[float]) -> None:
 def test_categories_cover_their_codes() -> None:
     assert code_matches("900-249-08", ["HW08"]) and code_matches("900-249-08", ["900-249-08"])
     assert not code_matches("900-249-08", ["HW49", "900-249-18"])
+
+
+@given(st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2040, 12, 31)), st.sampled_from([" ", "T"]))
+def test_times_read_back(when: dt.datetime, sep: str) -> None:
+    col = next(c for c in COLUMNS["ledger"] if c.name == "at")
+    when = when.replace(microsecond=0)
+    assert parse_cell(col, when.isoformat(sep=sep)) == (when, None)
+    assert parse_cell(col, when.strftime("%Y-%m-%d %H:%M")) == (when.replace(second=0), None)
+    assert parse_cell(col, when.isoformat(sep=sep) + "+08:00") == (None, "bad_time")

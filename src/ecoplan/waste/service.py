@@ -11,6 +11,7 @@ pipeline's write. Every read returns plain rows (dicts).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import importlib.util
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -80,6 +81,7 @@ def catalogue_check() -> CodeCheck | None:
         return None
     refused: type[Exception] = error
 
+    @functools.lru_cache(maxsize=65536)
     def check(code: str, on: dt.date) -> str | None:
         try:
             lookup(code, on)

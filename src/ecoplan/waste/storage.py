@@ -437,11 +437,24 @@ class WasteStore:
         with self.catalog.transaction() as con:
             if heads:
                 self._write_manifests(con, heads, lines)
-                con.executemany("INSERT INTO waste_manifest_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", events)
+                self._write_events(con, events)
             self._log(con, res, files, when)
             faults.point("waste.before_commit")
         faults.point("waste.after_commit")
         return res
+
+    def _write_events(self, con: Any, events: list[tuple[Any, ...]]) -> None:
+        """Events in one statement (a registered frame: DuckDB's executemany runs a
+        statement per row)."""
+        cols = ("manifest_no", "seq", "at", "event", "from_status", "to_status", "version", "detail")
+        con.register("_waste_events", pd.DataFrame(events, columns=list(cols)).astype(object))
+        try:
+            con.execute(
+                'INSERT INTO waste_manifest_events SELECT manifest_no, seq, CAST("at" AS TIMESTAMP), event, '
+                "from_status, to_status, version, CAST(detail AS JSON) FROM _waste_events"
+            )
+        finally:
+            con.unregister("_waste_events")
 
     def _next_seq(self, manifest_no: str) -> int:
         row = self.con.execute(

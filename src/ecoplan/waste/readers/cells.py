@@ -73,6 +73,13 @@ def parse_cell(col: Column, text: str) -> tuple[Any, str | None]:
         except ValueError:
             return None, "bad_date"
     if t == "time":
+        iso = len(text) in (10, 16, 19) and text[4:5] == "-" and text[7:8] == "-"
+        if iso and text[10:11] in ("", " ", "T"):
+            try:  # the common forms, fast (strptime below for the rest)
+                when = dt.datetime.fromisoformat(text)
+            except ValueError:
+                return None, "bad_time"
+            return (when, None) if when.tzinfo is None else (None, "bad_time")
         for pattern in _TIME_FORMATS:
             try:
                 return dt.datetime.strptime(text, pattern), None
