@@ -134,3 +134,29 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
 def test_a_bad_grading_date_is_refused(case_a: Path) -> None:
     res = runner.invoke(cli_app, ["risk", "grade", str(case_a), "--graded-on", "2025-13-01", "--lang", "en"])
     assert res.exit_code == 1 and "--graded-on: 2025-13-01 is not a valid date" in res.stderr
+
+
+def test_an_appendix_table_supplies_the_thresholds(tmp_path: Path) -> None:
+    """The same enterprise without thresholds, graded with a transcribed table: the same
+    levels, the thresholds shown as taken from the table (unconfirmed)."""
+    no_thresholds = CASE_A.replace(', threshold_t: 1, part: "1"', "").replace(", threshold_t: 2.5", "")
+    case = tmp_path / "a.yaml"
+    case.write_text(no_thresholds, encoding="utf-8")
+    res = runner.invoke(cli_app, ["risk", "grade", str(case), "--format", "json"])
+    assert res.exit_code == 1 and "threshold_t" in res.stderr
+    table = tmp_path / "appendix.csv"
+    table.write_text(
+        "cas,name,threshold_t,part,source\n7782-50-5,氯,1,1,p.12\n7647-01-0,氯化氢,2.5,1-2,p.13\n", "utf-8"
+    )
+    res = runner.invoke(cli_app, ["risk", "grade", str(case), "--appendix", str(table), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert (d["air"]["notation"], d["water"]["notation"], d["level"]) == ("Q2-M3-E2", "Q2-M2-E1", "major")
+    assert [e["threshold_source"] for e in d["evidence"][:2]] == ["p.12", "p.13"]
+    table.write_text("cas,name,threshold_t\n,x,abc\n", "utf-8")
+    res = runner.invoke(cli_app, ["risk", "grade", str(case), "--appendix", str(table), "--lang", "en"])
+    assert (
+        res.exit_code == 1
+        and "row 2: invalid threshold_t (abc)" in res.stderr
+        and "appendix.csv" in res.stderr
+    )

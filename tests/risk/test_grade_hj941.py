@@ -297,3 +297,40 @@ def test_m_is_monotone_in_controls_not_met_and_events(
     worst = max((Rules().event_points[e] for e in events), default=0.0)
     assert base.air.m == 30 + 25 * len(failed & set(AIR_ITEMS)) + worst
     assert base.water.m == 30 + 8 * len(failed & set(WATER_ITEMS)) + worst
+
+
+def test_a_user_transcribed_appendix_table() -> None:
+    """Thresholds from a table the user transcribed are used (before the built-in rows)
+    and shown unconfirmed with their source; a bad row is refused naming row and field."""
+    from ecoplan.risk.standards.hj941 import parse_appendix
+
+    table = parse_appendix(
+        "cas,name,threshold_t,part,source\n7782-50-5,氯,1,1,p.12\n,某液体,4,3,\n", default_source="t.csv"
+    )
+    assert [(r.name, r.threshold_t, r.air, r.water, r.source) for r in table] == [
+        ("氯", 1.0, True, False, "p.12"),
+        ("某液体", 4.0, True, True, "t.csv"),
+    ]
+    ent = Enterprise(
+        "T",
+        (Substance("液氯", 20, cas="7782-50-5"), Substance("某液体", 2)),
+        population_5km=0,
+        population_500m=0,
+    )
+    g = grade(ent, table=table)
+    # air: 20/1 + 2/4 = 20.5 (Q2); water: 2/4 = 0.5 (Q0)
+    assert (g.air.q, g.air.q_class, g.water.q_class) == (20.5, "Q2", "Q0")
+    subs = _steps(g, "q.substance")
+    assert [(e["threshold_source"], e["confirmed"]) for e in subs] == [("p.12", False), ("t.csv", False)]
+    assert {"threshold:液氯", "threshold:某液体"} <= set(g.unconfirmed)
+    for text, field in (
+        ("name,threshold_t\nx,-1\n", "threshold_t"),
+        ("name,part\nx,9\n", "part"),
+        ("name\n\n,\n", "name"),
+    ):
+        with pytest.raises(GradeError) as exc:
+            parse_appendix(text)
+        assert exc.value.code == "appendix_row" and exc.value.params["field"] == field
+    with pytest.raises(GradeError) as exc:
+        parse_appendix("cas,threshold\n1,2\n")
+    assert exc.value.code == "appendix_columns"

@@ -17,9 +17,9 @@ from rich.table import Table
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import Words
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, say, words
-from ecoplan.risk.readers.enterprise import read_enterprise, read_rules
+from ecoplan.risk.readers.enterprise import read_appendix, read_enterprise, read_rules
 from ecoplan.risk.registries import notation
-from ecoplan.risk.standards.hj941 import Grade, GradeError, Rules, grade
+from ecoplan.risk.standards.hj941 import AppendixRow, Grade, GradeError, Rules, grade
 from ecoplan.risk.standards.hj941_text import basis, describe, number, rule_name
 
 __all__ = ["describe", "grade_error", "notation", "register", "rule_name", "run_grade"]
@@ -39,13 +39,18 @@ def grade_error(exc: GradeError, file: str) -> EcoplanError:
     return EcoplanError.worded(f"risk.error.{exc.code}", file=file, **params)
 
 
-def run_grade(path: Path, rules_path: Path | None = None) -> Grade:
-    """Read the enterprise (and rules) file and grade it (worded errors)."""
+def run_grade(path: Path, rules_path: Path | None = None, appendix_path: Path | None = None) -> Grade:
+    """Read the enterprise file (and a rules file, and an Appendix A table the user
+    transcribed) and grade it (worded errors naming the file)."""
     file = str(rules_path) if rules_path else str(path)
     try:
         rules = read_rules(rules_path) if rules_path else Rules()
+        table: tuple[AppendixRow, ...] = ()
+        if appendix_path is not None:
+            file = str(appendix_path)
+            table = read_appendix(appendix_path)
         file = str(path)
-        return grade(read_enterprise(path), rules)
+        return grade(read_enterprise(path), rules, table)
     except GradeError as exc:
         raise grade_error(exc, file) from None
 
@@ -95,6 +100,12 @@ def register(app: typer.Typer) -> None:
         rules: Annotated[
             Path | None, typer.Option("--rules", help="Rules file overriding the unconfirmed defaults")
         ] = None,
+        appendix: Annotated[
+            Path | None,
+            typer.Option(
+                "--appendix", help="Appendix A thresholds you transcribed (CSV: cas,name,threshold_t,part)"
+            ),
+        ] = None,
         source: Annotated[
             str | None, typer.Option("--source", help="Record the grading as this risk source's (needs --db)")
         ] = None,
@@ -109,7 +120,7 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             _fail(EcoplanError.worded("risk.error.bad_date", option="--graded-on", value=graded_on), lang)
         try:
-            g = run_grade(file, rules)
+            g = run_grade(file, rules, appendix)
         except EcoplanError as exc:
             _fail(exc, lang)
         if source is not None:

@@ -16,9 +16,16 @@ from typing import Any
 import yaml
 
 from ecoplan.core.errors import EcoplanError
-from ecoplan.risk.standards.hj941 import Enterprise, ProcessUnit, Rules, Substance
+from ecoplan.risk.standards.hj941 import (
+    AppendixRow,
+    Enterprise,
+    ProcessUnit,
+    Rules,
+    Substance,
+    parse_appendix,
+)
 
-__all__ = ["FieldError", "enterprise_from", "read_enterprise", "read_rules"]
+__all__ = ["FieldError", "enterprise_from", "read_appendix", "read_enterprise", "read_rules"]
 
 
 class FieldError(EcoplanError, ValueError):
@@ -176,3 +183,14 @@ def read_enterprise(path: str | Path) -> Enterprise:
 def read_rules(path: str | Path) -> Rules:
     """A rules file: entries replacing :class:`Rules` defaults (see ``docs/risk.md``)."""
     return Rules.from_mapping(load_mapping(path))
+
+
+def read_appendix(path: str | Path) -> tuple[AppendixRow, ...]:
+    """Appendix A rows a user transcribed (CSV, UTF-8): their thresholds are used before
+    the built-in rows and shown "unconfirmed", citing the file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FieldError.worded("risk.error.file_read", file=str(p), detail=str(exc)) from exc
+    return parse_appendix(text, confirmed=False, default_source=p.name)

@@ -50,6 +50,7 @@ __all__ = [
     "appendix",
     "grade",
     "m_class",
+    "parse_appendix",
     "q_class",
     "q_value",
 ]
@@ -85,6 +86,8 @@ class AppendixRow:
     air: bool
     water: bool
     source: str
+    #: False for rows a user transcribed (``--appendix``): their thresholds show "unconfirmed".
+    confirmed: bool = True
 
 
 def _parts(text: str) -> frozenset[int]:
@@ -98,35 +101,71 @@ def _parts(text: str) -> frozenset[int]:
     return frozenset({int(t)})
 
 
-@cache
-def appendix() -> tuple[AppendixRow, ...]:
-    """The transcribed rows of Appendix A (what could be confirmed; see the data README)."""
-    text = resources.files("ecoplan.risk.standards").joinpath("data/hj941_appendix_a.csv").read_text("utf-8")
+def parse_appendix(
+    text: str, *, confirmed: bool = False, default_source: str = ""
+) -> tuple[AppendixRow, ...]:
+    """Appendix A rows from CSV text (columns ``cas``, ``name``, ``threshold_t``, ``part``,
+    ``air``, ``water``, ``source``; ``name`` required, the rest optional): the built-in
+    file, or one the user transcribed from the standard (``ecoplan risk grade --appendix``)."""
     out = []
-    for r in csv.DictReader(io.StringIO(text)):
-        t = r["threshold_t"].strip()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if "name" not in (reader.fieldnames or []):
+        raise GradeError("appendix_columns", columns=", ".join(reader.fieldnames or []))
+    for n, r in enumerate(reader, start=2):
+        cell = {k: (v or "").strip() for k, v in r.items() if k}
+        if not cell.get("name"):
+            raise GradeError("appendix_row", row=n, field="name", value="")
+        t = cell.get("threshold_t", "")
+        try:
+            threshold = float(t) if t else None
+            parts = _parts(cell.get("part", ""))
+        except ValueError:
+            bad = "threshold_t" if t and not _is_number(t) else "part"
+            raise GradeError("appendix_row", row=n, field=bad, value=cell.get(bad, "")) from None
+        if (threshold is not None and not threshold > 0) or not parts <= set(range(1, 9)):
+            bad = "part" if not parts <= set(range(1, 9)) else "threshold_t"
+            raise GradeError("appendix_row", row=n, field=bad, value=cell.get(bad, ""))
+        air, water = cell.get("air", "").lower(), cell.get("water", "").lower()
         out.append(
             AppendixRow(
-                cas=r["cas"].strip(),
-                name=r["name"].strip(),
-                threshold_t=float(t) if t else None,
-                parts=_parts(r["part"]),
-                air=r["air"].strip() == "true",
-                water=r["water"].strip() == "true",
-                source=r["source"].strip(),
+                cas=cell.get("cas", ""),
+                name=cell["name"],
+                threshold_t=threshold,
+                parts=parts,
+                air=air == "true" if air else bool(parts & AIR_PARTS),
+                water=water == "true" if water else bool(parts & WATER_PARTS),
+                source=cell.get("source", "") or default_source,
+                confirmed=confirmed,
             )
         )
     return tuple(out)
 
 
-def _lookup(cas: str, name: str) -> AppendixRow | None:
-    """The row of ``cas`` (or, without a CAS number on either side, of ``name``)."""
-    for row in appendix():
-        if cas and row.cas:
-            if row.cas == cas:
+def _is_number(t: str) -> bool:
+    try:
+        float(t)
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def appendix() -> tuple[AppendixRow, ...]:
+    """The transcribed rows of Appendix A (what could be confirmed; see the data README)."""
+    text = resources.files("ecoplan.risk.standards").joinpath("data/hj941_appendix_a.csv").read_text("utf-8")
+    return parse_appendix(text, confirmed=True)
+
+
+def _lookup(cas: str, name: str, extra: Sequence[AppendixRow] = ()) -> AppendixRow | None:
+    """The row of ``cas`` (or, without a CAS number on either side, of ``name``): in
+    ``extra`` (a user's table) first, then in the built-in rows."""
+    for rows in (extra, appendix()):
+        for row in rows:
+            if cas and row.cas:
+                if row.cas == cas:
+                    return row
+            elif row.name == name:
                 return row
-        elif row.name == name:
-            return row
     return None
 
 
@@ -371,7 +410,13 @@ def _media(s: Substance, row: AppendixRow | None) -> tuple[bool, bool, str]:
     return air, bool(parts & WATER_PARTS), "part"
 
 
-def _q(ent: Enterprise, rules: Rules, ev: list[dict[str, Any]], unconfirmed: set[str]) -> dict[str, float]:
+def _q(
+    ent: Enterprise,
+    rules: Rules,
+    ev: list[dict[str, Any]],
+    unconfirmed: set[str],
+    table: Sequence[AppendixRow] = (),
+) -> dict[str, float]:
     totals = {"air": 0.0, "water": 0.0}
     terms: dict[str, list[tuple[float, float]]] = {"air": [], "water": []}
     for i, s in enumerate(ent.substances):
@@ -379,9 +424,9 @@ def _q(ent: Enterprise, rules: Rules, ev: list[dict[str, Any]], unconfirmed: set
             raise GradeError("substance_quantity", substance=s.name, value=s.quantity_t)
         if not 0 < s.fraction <= 1:
             raise GradeError("substance_fraction", substance=s.name, value=s.fraction)
-        row = _lookup(s.cas, s.name)
+        row = _lookup(s.cas, s.name, table)
         if row is not None and row.threshold_t is not None:
-            threshold, t_source, t_ok = row.threshold_t, row.source, True
+            threshold, t_source, t_ok = row.threshold_t, row.source, row.confirmed
         elif s.threshold_t is not None:
             threshold, t_source, t_ok = s.threshold_t, "file", False
         else:
@@ -637,13 +682,14 @@ def _level(rules: Rules, medium: MediumGrade, ev: list[dict[str, Any]], unconfir
     return lvl
 
 
-def grade(ent: Enterprise, rules: Rules | None = None) -> Grade:
-    """The HJ 941-2018 level of ``ent`` (see the module docstring); raises
-    :class:`GradeError` on input the method cannot grade."""
+def grade(ent: Enterprise, rules: Rules | None = None, table: Sequence[AppendixRow] = ()) -> Grade:
+    """The HJ 941-2018 level of ``ent`` (see the module docstring); ``table``: Appendix A
+    rows a user transcribed (:func:`parse_appendix`), looked up before the built-in ones.
+    Raises :class:`GradeError` on input the method cannot grade."""
     rules = rules or Rules()
     ev: list[dict[str, Any]] = []
     unconfirmed: set[str] = set()
-    qs = _q(ent, rules, ev, unconfirmed)
+    qs = _q(ent, rules, ev, unconfirmed, table)
     process: float | None = None
     media: dict[str, MediumGrade] = {}
     for medium in ("air", "water"):

@@ -38,7 +38,11 @@ def describe(e: dict[str, Any], w: Words) -> str:
             ratio=number(e["ratio"]),
             media=w(f"risk.media.{media}"),
         )
-        return text if e["threshold_source"] != "file" else f"{text}; {w('risk.step.threshold_file')}"
+        if e["threshold_source"] == "file":
+            return f"{text}; {w('risk.step.threshold_file')}"
+        if not e["confirmed"]:
+            return f"{text}; {w('risk.step.threshold_table', source=e['threshold_source'])}"
+        return text
     if step in ("q.air", "q.water"):
         return w(
             "risk.step.q_medium",
