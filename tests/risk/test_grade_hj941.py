@@ -305,11 +305,13 @@ def test_a_user_transcribed_appendix_table() -> None:
     from ecoplan.risk.standards.hj941 import parse_appendix
 
     table = parse_appendix(
-        "cas,name,threshold_t,part,source\n7782-50-5,氯,1,1,p.12\n,某液体,4,3,\n", default_source="t.csv"
+        "cas,name,threshold_t,part,source\n7782-50-5,氯,1,1,p.12\n,某液体,4,3,\n7664-41-7,氨,5,1-2,\n",
+        default_source="t.csv",
     )
     assert [(r.name, r.threshold_t, r.air, r.water, r.source) for r in table] == [
-        ("氯", 1.0, True, False, "p.12"),
+        ("氯", 1.0, True, False, "p.12"),  # part 1, not on the 7.1 list: air only
         ("某液体", 4.0, True, True, "t.csv"),
+        ("氨", 5.0, True, True, "t.csv"),  # on the 7.1 list: water too
     ]
     ent = Enterprise(
         "T",

@@ -133,12 +133,20 @@ def parse_appendix(
                 threshold_t=threshold,
                 parts=parts,
                 air=air == "true" if air else bool(parts & AIR_PARTS),
-                water=water == "true" if water else bool(parts & WATER_PARTS),
+                water=water == "true" if water else _water_default(parts, cell.get("cas", ""), cell["name"]),
                 source=cell.get("source", "") or default_source,
                 confirmed=confirmed,
             )
         )
     return tuple(out)
+
+
+def _water_default(parts: frozenset[int], cas: str, name: str) -> bool:
+    """Parts 3-8 are water substances; of parts 1-2 only those listed in 7.1 (the built-in rows)."""
+    if parts & WATER_PARTS:
+        return True
+    listed = _lookup(cas, name)
+    return listed is not None and listed.water
 
 
 def _is_number(t: str) -> bool:
