@@ -45,7 +45,14 @@ written                   kind       meaning
 ``全面达标``,
 ``稳定达到Ⅱ类``, ``以Ⅱ类为主``,
 ``达到第一类海水水质标准``,
-``得到有效控制``, ``定性``
+``得到有效控制``, ``定性``,
+``减少``, ``下降`` (a direction
+alone); ``得到有效保障`` is
+``有效保障``
+``比2015年下降15%以上``   qualitative a change from another year than the plan's
+                                     base year (no 〔x〕 on the plan's base), kept as
+                                     written
+``年均降低3.2%``          qualitative a yearly rate, kept as written
 ``力争X``                 (any)      the target X as a stretch goal (``stretch``),
                                      judged as X; not before a qualitative,
                                      inherited or empty target
@@ -258,12 +265,29 @@ QUALITATIVE_PHRASE = (
     r"与(?:GDP|国内生产总值|地区生产总值|经济|经济增长)(?:增长)?(?:基本)?同步(?:增长)?|"
     r"(?:保持|稳定|处于|运行)(?:在)?合理区间(?:内)?|"
     r"(?:持续|明显|显著|稳步|逐步|逐年|进一步|总体)(?:改善|提升|提高|增加|下降|降低|减少|好转)|"
-    r"(?:持续)?改善|稳步推进|有所(?:改善|提升|提高|下降)|"
+    r"(?:持续)?改善|稳步推进|有所(?:改善|提升|提高|下降)|下降|降低|减少|"
     r"(?:全面|稳定|总体|基本|持续)?达标|"
     rf"(?:稳定)?(?:达到|保持)(?:或好于|或优于)?(?:地表水)?{_CLASS}(?:及以上)?(?:水质)?(?:标准)?|以{_CLASS}为主|"
     r"达到(?:第[一二三四]类|[一二三四]类)海水水质(?:标准)?)"
 )
 _QUALITATIVE = re.compile(rf"^{QUALITATIVE_PHRASE}$")
+#: A change counted from another year than the plan's base (``比2015年下降15%以上``) or a
+#: yearly rate (``年均降低3.2%``): neither is a five-year 〔x〕 on the plan's base year, and
+#: the assessment has no rule for them, so they are aims "not judged quantitatively" that
+#: keep their words and number (canonical: ``比2015年下降15%以上``, ``年均降低3.2%``).
+_OTHER_RATE = re.compile(
+    r"^(?P<base>比\d{4}年|年均)(?P<dir>下降|降低|减少|削减|提高|提升|增加|增长|上升)"
+    r"(?P<num>\d+(?:\.\d+)?)(?P<pct>%|个百分点)?(?P<suf>以上|以下|以内|左右)?$"
+)
+
+
+def _rate_phrase(m: re.Match[str]) -> str:
+    """The canonical words of an :data:`_OTHER_RATE` target (以内 as 以下; the number shortest)."""
+    suffix = {"以内": "以下"}.get(m.group("suf") or "", m.group("suf") or "")
+    number = format_number(float(m.group("num")))
+    return f"{m.group('base')}{m.group('dir')}{number}{m.group('pct') or ''}{suffix}"
+
+
 _FILLERS = re.compile(r"^(?:达到|确保|控制在|降至|提高到|提高至|下降到|下降至|不低于达到)")
 
 
@@ -335,7 +359,11 @@ def _parse(s: str, raw: str) -> Target:
     if s == "稳中向好":
         return Target(TargetKind.MAINTAIN, scope="improve", text=raw)
     if _QUALITATIVE.match(s):
-        return Target(TargetKind.QUALITATIVE, scope=None if s == "定性" else s, text=raw)
+        aim = None if s == "定性" else re.sub(r"^得到(?=有效(?:保障|保护)$)", "", s)  # 得到 adds nothing
+        return Target(TargetKind.QUALITATIVE, scope=aim, text=raw)
+    m = _OTHER_RATE.match(s)
+    if m:  # 比2015年下降15%以上, 年均降低3.2%: no 〔x〕 on the plan's base; kept as written
+        return Target(TargetKind.QUALITATIVE, scope=_rate_phrase(m), text=raw)
     m = _MAINTAIN_AT.match(s)
     if m:
         op = _SUFFIX_OPS.get(m.group("suf") or "", Op.REACH)

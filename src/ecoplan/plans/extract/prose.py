@@ -65,7 +65,10 @@ _INLINE_YEAR = re.compile(
     rf"^(?P<name>.*?)(?P<y>(?:19|20)\d{{2}})年(?:底|末)?(?P<rest>(?:要|将|应)?(?:{VERBS}).+)$"
 )
 _YEAR_OPENS = re.compile(r"^(\d{4})年(?:底|末)?$")
-_FIVE_YEARS = re.compile(r"^[^\d，,]{0,12}?(?:未来五年|今后五年)")
+#: "未来五年", "今后三年", "要经过三年努力": the plan's own span (checked against its length) as a
+#: deadline: its end year.
+_FIVE_YEARS = re.compile(r"^[^\d，,]{0,12}?(?:未来|今后|经过)(?P<n>[三五])年")
+_YEARS_OF = {"三": 3, "五": 5}
 #: A clause ending in its deadline after a long lead ("…纲要(附全文)】“十四五”时期"): the
 #: deadline opens the target list that follows (same groups as :data:`_DEADLINE`).
 _DEADLINE_ENDS = re.compile(
@@ -231,6 +234,19 @@ class _Row:
             self.targets[year] = replace(a, op=b.op, value=b.value).canonical()
 
 
+_CHANGE = re.compile(r"^〔(\d+(?:\.\d+)?)〕(以上|以下|左右)?$")
+
+
+def _other_base(expr: str, since: int, direction: str) -> str | None:
+    """``〔15〕以上`` counted from 2015 → ``比2015年下降15%以上`` (the grammar's words for a change
+    from another year than the plan's base); None when ``expr`` is no plain change."""
+    m = _CHANGE.match(expr)
+    if m is None or not direction:
+        return None
+    phrase = f"比{since}年{direction}{m.group(1)}%{m.group(2) or ''}"
+    return phrase if _parses(phrase) else None
+
+
 def _worded(t: Target) -> bool:
     """A target without a number: a qualitative aim, or 保持 / 稳中向好."""
     return t.kind is TargetKind.QUALITATIVE or (t.kind is TargetKind.MAINTAIN and t.value is None)
@@ -258,7 +274,8 @@ def _parses(expr: str) -> bool:
     return True
 
 
-_Found = tuple[str, str, str, int, _Clause, int | None]  # name, expr, unit, year, clause, since
+#: name, expr, unit, year, clause, since, direction (of a change counted from ``since``)
+_Found = tuple[str, str, str, int, _Clause, int | None, str]
 
 
 def _read_sentences(
@@ -269,9 +286,13 @@ def _read_sentences(
     *,
     base_year: int | None = None,
     end_year: int | None = None,
+    dated: list[int] | None = None,
 ) -> tuple[list[_Found], dict[tuple[str, int], str], list[ProseNotUnderstood], dict[str, tuple[int, float]]]:
     """The targets of every target sentence, the stretch goals, the clauses not understood, and
     the base-year values stated beside targets ("2020年要达到87%"), by indicator name.
+
+    ``dated`` (when given) gets the year of every deadline a sentence states by its year
+    (``到2025年``), and -1 for each stated as the plan's span (``未来三年``).
 
     ``default_year``: the deadline of a sentence that states none (every sentence is then
     a target sentence). With ``base_year``, a sentence opening with a later year
@@ -301,6 +322,13 @@ def _read_sentences(
             d = _DEADLINE.match(text) or _DEADLINE_ENDS.search(text)
             y = _YEAR_OPENS.match(text) if d is None and cl is clauses[0] and base_year is not None else None
             f = _FIVE_YEARS.match(text) if d is None and end_year is not None else None
+            if (
+                f
+                and base_year is not None
+                and end_year is not None
+                and _YEARS_OF[f.group("n")] != end_year - base_year
+            ):
+                f = None  # "未来五年" in a three-year plan: not the plan's span
             if d:
                 year = _deadline_year(d)
                 text = text[d.end() :]
@@ -310,6 +338,8 @@ def _read_sentences(
             elif f:
                 year = end_year
                 text = text[f.end() :]
+            if (d or y or f) and dated is not None and year is not None:
+                dated.append(year if (d or y) else -1)
             if (d or y or f) and not text:
                 continue
             clause_year = year
@@ -348,7 +378,7 @@ def _read_sentences(
                 stretch.setdefault(last, good[0][1].rstrip("%"))
                 continue
             for name, expr, unit in good:
-                found.append((name, expr, unit, clause_year, cl, reading.since))
+                found.append((name, expr, unit, clause_year, cl, reading.since, reading.direction))
                 last = (name, clause_year)
             if good:
                 base = reading.base
@@ -385,10 +415,13 @@ def read_prose_targets(
     """
     t = _squash(doc.text)
     sentences = _sentences(t)
+    dated: list[int] = []
     found, stretch_of, unread, stated = _read_sentences(
-        t, doc.text, sentences, base_year=base_year, end_year=end_year
+        t, doc.text, sentences, base_year=base_year, end_year=end_year, dated=dated
     )
-    if not found and end_year is not None:
+    if end_year is not None and (not found or (-1 in dated and max(dated) < 0)):
+        # nothing found, or no sentence names a deadline year (only "未来三年"): every sentence
+        # is read as a target of the plan's end (the title gives the period)
         found, stretch_of, unread, stated = _read_sentences(
             t, doc.text, sentences, default_year=end_year, base_year=base_year, end_year=end_year
         )
@@ -406,16 +439,20 @@ def read_prose_targets(
         first_in.setdefault((core, b_unit), b_value)
     rows: dict[str, _Row] = {}  # by name: one indicator, its targets by year
     other_year: set[int] = set()
-    for name, expr, unit, year, cl, since in found:
+    for name, expr, unit, year, cl, since, direction in found:
         if base_year is not None and year <= base_year:
             continue
-        if since is not None and since not in (base_year, (year - 1) // 5 * 5):
-            # 比2005年下降70%: a change from another year than the base year (the plan's, or
-            # that of the five-year period of the target year) is no 〔x〕
-            if cl.start not in other_year:  # once for a clause of several indicators (分别)
-                other_year.add(cl.start)
-                unread.append(ProseNotUnderstood(t.span(doc.text, cl.start, cl.end), "other_base_year"))
-            continue
+        if since is not None and base_year is not None and since != base_year:
+            # 比2005年下降70%, or 比2015年下降15% in a plan of 2018–2020: a change from another
+            # year than the plan's base year is no 〔x〕 (that is counted from the plan's base);
+            # it is kept as written, a target "not judged quantitatively"
+            phrase = _other_base(expr, since, direction)
+            if phrase is None:
+                if cl.start not in other_year:  # once for a clause of several indicators (分别)
+                    other_year.add(cl.start)
+                    unread.append(ProseNotUnderstood(t.span(doc.text, cl.start, cl.end), "other_base_year"))
+                continue
+            expr = phrase
         # "…优良(达到或优于Ⅲ类)比例" and "…优良比例", "地级及以上城市…比例" and "城市…比例" in
         # another year's sentence: one indicator (two names of one core in one year stay two)
         key = _core(_BRACKETED.sub("", name))
@@ -425,6 +462,8 @@ def read_prose_targets(
             row = rows.get(key)
         if row is None:
             rows[key] = row = _Row(name, unit, cl)
+        elif not row.unit:  # 单位生产总值二氧化碳排放达到国家要求 …，比2005年下降70%: the unit printed later
+            row.unit = unit
         row.add(year, expr)
     unread.sort(key=lambda n: n.span.start)
     out: list[ExtractedIndicator] = []

@@ -14,6 +14,8 @@ clause                                                     target(s)
 ``重度及以上污染天气比率控制在0.9%以内``                      ``0.9%以内``
 ``草原综合植被盖度稳定在73%以上``                            ``稳定在73以上``
 ``单位国内生产总值二氧化碳排放比2020年下降18%``                ``〔18〕`` (from 2020: the base year)
+``…比2015年下降15%以上`` in a plan of 2018–2020                 ``比2015年下降15%以上`` (another base:
+                                                           kept as written, by :mod:`.prose`)
 ``细颗粒物浓度下降10%`` / ``下降10%以上``                      ``〔10〕`` / ``〔10〕以上``
 ``单位地区生产总值用水量累计下降15%``                        ``〔15〕`` (name + 下降)
 ``化学需氧量和氨氮排放总量分别下降10%以上``                  two indicators, ``〔10〕以上`` each
@@ -131,6 +133,7 @@ class Reading:
     problem: str | None = None  # a key under extract.prose.reason.* when the clause was not understood
     stretch: bool = False  # written "…力争达到X": a stretch goal
     since: int | None = None  # the year a change is counted from (比2020年下降18%)
+    direction: str = ""  # the change's verb with ``since`` (下降, 提高 …)
     aim: bool = False  # understood: a general aim or a task, no indicator target
 
 
@@ -270,11 +273,16 @@ def _respectively(clause: str) -> Reading:
         return Reading([], problem="count_mismatch")
     out: list[tuple[str, str, str]] = []
     since: int | None = None
+    direction = ""
     for name, value in zip(names, values, strict=True):
         one = read_clause(f"{name}{m.group('pre')}{value}")
         out.extend(one.targets)
-        since = since or one.since
-    return Reading(out, base=names[-1], since=since) if out else Reading([], problem="no_form")
+        since, direction = since or one.since, direction or one.direction
+    return (
+        Reading(out, base=names[-1], since=since, direction=direction)
+        if out
+        else Reading([], problem="no_form")
+    )
 
 
 def read_clause(clause: str) -> Reading:
@@ -316,7 +324,12 @@ def _read_one(clause: str) -> Reading:
         suffix = {"以上": "以上", "以内": "以下", "左右": "左右"}.get(m.group("suf") or "", "")
         unit = unit_of(m.group("unit")) or "%"
         since = int(m.group("by")) if m.group("by") else None
-        return Reading([(name + word, f"〔{m.group('num')}〕{suffix}", unit)], base=name, since=since)
+        return Reading(
+            [(name + word, f"〔{m.group('num')}〕{suffix}", unit)],
+            base=name,
+            since=since,
+            direction=m.group("dir"),
+        )
     m = _CLAUSE_NATIONAL.match(clause)
     if m:
         names = _split_and(clean(m.group("name")))

@@ -1,0 +1,80 @@
+"""Forms of the plan corpus's last misses (issue 13), each as a small real sentence.
+
+Every sentence is cut from a corpus document (``tests/corpus/<slug>/``) and names it; the
+expected targets are written by hand from the sentence, in the grammar's canonical spelling.
+"""
+
+from __future__ import annotations
+
+from ecoplan.plans.extract.prose import read_prose_targets
+from ecoplan.plans.extract.spans import Document
+from ecoplan.plans.targets import TargetKind, parse_target
+
+
+def read(text: str, base_year: int, end_year: int) -> list[tuple[str, str, list[tuple[int, str]]]]:
+    """(name, unit, [(year, canonical target)]) of every indicator read from ``text``."""
+    got = read_prose_targets(
+        Document(text, "plan.txt", "text", "utf-8"), base_year=base_year, end_year=end_year
+    )
+    return [
+        (i.name_zh, i.unit, [(y, parse_target(e).canonical()) for y, e in i.targets]) for i in got.indicators
+    ]
+
+
+def test_a_change_on_the_five_year_base_in_a_three_year_plan_is_kept_as_written() -> None:
+    # cn-2018-blue-sky: a plan of 2018–2020 (base 2017) whose changes are counted from 2015
+    text = "到2020年,二氧化硫、氮氧化物排放总量分别比2015年下降15%以上。"
+    assert read(text, 2017, 2020) == [
+        ("二氧化硫排放总量", "%", [(2020, "比2015年下降15%以上")]),
+        ("氮氧化物排放总量", "%", [(2020, "比2015年下降15%以上")]),
+    ]
+    assert parse_target("比2015年下降15%以上").kind is TargetKind.QUALITATIVE  # not judged as 〔15〕
+
+
+def test_a_change_on_the_plans_base_is_still_cumulative() -> None:
+    assert read("到2020年,二氧化硫排放总量比2017年下降15%以上。", 2017, 2020) == [
+        ("二氧化硫排放总量", "%", [(2020, "〔15〕以上")])
+    ]
+
+
+def test_the_plans_span_in_years_is_a_deadline_for_the_sentences_after_it() -> None:
+    # cn-2018-blue-sky: "要经过三年努力" — a three-year plan's own span — opens the targets
+    text = (
+        "中国政府网周二刊登全文称,要经过三年努 力,大幅减少主要大气污染物排放总量。"
+        "PM2.5 未达标地级及以 上城市浓度比 2015 年下降 18%以上,地级及以上城市空气质量优良天数比率达到 80%。"
+    )
+    assert read(text, 2017, 2020) == [
+        ("PM2.5未达标地级及以上城市浓度", "%", [(2020, "比2015年下降18%以上")]),
+        ("地级及以上城市空气质量优良天数比率", "%", [(2020, "80")]),
+    ]
+    # "三年" in a five-year plan is not its span: the clause after it is not dated
+    text = "到2025年,森林覆盖率达到24%。\n要经过三年努力,空气质量优良天数比率达到80%。"
+    assert read(text, 2020, 2025) == [("森林覆盖率", "%", [(2025, "24")])]
+
+
+def test_a_span_phrase_alone_does_not_stop_reading_the_whole_text_for_the_end_year() -> None:
+    # city-hangzhou-2023-2025-action: "未来三年" once; the other targets state no year at all
+    text = "空气优良率达到90%以上。\n未来三年,杭州还将聚焦绿色发展。城镇生活污水集中收集率达到90%以上。"
+    assert read(text, 2022, 2025) == [
+        ("空气优良率", "%", [(2025, "≥90")]),
+        ("城镇生活污水集中收集率", "%", [(2025, "≥90")]),
+    ]
+
+
+def test_the_unit_of_a_later_clause_fills_an_indicator_without_one() -> None:
+    # prov-shanghai-carbon-peak: the 2025 target is handed down, the 2030 one is a change on 2005
+    text = (
+        "到2025年,单位生产总值二氧化碳排放确保完成国家下达指标。"
+        "到2030年,单位生产总值二氧化碳排放比2005年下降70%。"
+    )
+    assert read(text, 2020, 2030) == [
+        ("单位生产总值二氧化碳排放", "%", [(2025, "国家要求"), (2030, "比2005年下降70%")])
+    ]
+
+
+def test_yearly_rates_and_obtained_aims_in_the_grammar() -> None:
+    # city-hangzhou-2023-2025-action "年均降低3.2%"; cn-14th-soil-groundwater "得到有效保障"
+    rate = parse_target("年均降低3.2%")
+    assert (rate.kind, rate.canonical()) == (TargetKind.QUALITATIVE, "年均降低3.2%")
+    assert parse_target("得到有效保障") == parse_target("有效保障")
+    assert parse_target("减少").canonical() == "减少"
