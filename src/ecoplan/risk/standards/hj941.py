@@ -132,7 +132,7 @@ def parse_appendix(
                 name=cell["name"],
                 threshold_t=threshold,
                 parts=parts,
-                air=air == "true" if air else bool(parts & AIR_PARTS),
+                air=air == "true" if air else bool(parts & AIR_PARTS) or 8 in parts,
                 water=water == "true" if water else _water_default(parts, cell.get("cas", ""), cell["name"]),
                 source=cell.get("source", "") or default_source,
                 confirmed=confirmed,
