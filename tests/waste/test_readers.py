@@ -14,6 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ecoplan.core.errors import EcoplanError
+from ecoplan.domains import domains
 from ecoplan.waste.ledger import balance, period_bounds
 from ecoplan.waste.model import add_months, add_years, code_matches, manifest_no_problems
 from ecoplan.waste.readers import COLUMNS, REASONS, read, read_rows
@@ -212,3 +214,14 @@ def test_times_read_back(when: dt.datetime, sep: str) -> None:
     assert parse_cell(col, when.isoformat(sep=sep)) == (when, None)
     assert parse_cell(col, when.strftime("%Y-%m-%d %H:%M")) == (when.replace(second=0), None)
     assert parse_cell(col, when.isoformat(sep=sep) + "+08:00") == (None, "bad_time")
+
+
+@given(st.from_regex(r"\d{4}(-\d{2}|Q\d)?", fullmatch=True) | st.text(max_size=8))
+def test_any_period_is_bounds_or_a_worded_refusal(period: str) -> None:
+    domains()  # the domains' words registered
+    try:
+        start, end = period_bounds(period)
+    except EcoplanError as exc:
+        assert exc.key == "waste.error.bad_period"
+    else:
+        assert start < end and 1900 <= start.year <= 2999

@@ -25,9 +25,9 @@ TOLERANCE_T = 0.001
 
 
 def period_bounds(period: str) -> tuple[dt.datetime, dt.datetime]:
-    """``2025-03`` (month), ``2025Q1`` (quarter) or ``2025`` (year) → [start, end)."""
+    """``2025-03`` (month), ``2025Q1`` (quarter) or ``2025`` (year, 1900–2999) → [start, end)."""
     m = re.fullmatch(r"(\d{4})(?:-(\d{2})|Q([1-4]))?", period)
-    if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12):
+    if not m or (m.group(2) and not 1 <= int(m.group(2)) <= 12) or not 1900 <= int(m.group(1)) <= 2999:
         raise EcoplanError.worded("waste.error.bad_period", period=period)
     y = int(m.group(1))
     if m.group(2):

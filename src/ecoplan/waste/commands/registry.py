@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
         db: DbOpt = None,
         lang: LangOpt = "zh",
     ) -> None:
-        """经营许可证: kind, validity, capacity, categories and codes. / 经营许可证"""
+        """Permits: kind, validity, capacity, categories and codes. / 经营许可证"""
         rows = fetched(lambda ep: ep.waste.permits(actor), db, lang)
         cols = ("permit_no", "actor_id", "kind", "valid_from", "valid_to", "annual_capacity_t", "codes")
         _show(rows, cols, fmt.value, lang)
