@@ -78,3 +78,27 @@ def test_yearly_rates_and_obtained_aims_in_the_grammar() -> None:
     assert (rate.kind, rate.canonical()) == (TargetKind.QUALITATIVE, "年均降低3.2%")
     assert parse_target("得到有效保障") == parse_target("有效保障")
     assert parse_target("减少").canonical() == "减少"
+
+
+def test_a_change_then_the_level_it_brings_and_a_year_after_a_lead_clause() -> None:
+    # prov-beijing-13th-eco: "2020年" after "依据规划"; μg/m³ printed "g/m" (µ and ³ lost);
+    # one target a year: the change stands, the indicator takes the level's unit
+    # (the sentence as the extractor sees it once the traditional script is converted)
+    text = (
+        "依据规划,2020年,北京市PM2.5年均浓度要比2015年下降30%至56g/m左右,"
+        "是国家环境空气质量二级标准35g/m的1.6倍;全市空气质量优良天数比例超56%。"
+    )
+    assert read(text, 2015, 2020) == [
+        ("北京市PM2.5年均浓度", "μg/m³", [(2020, "〔30〕")]),
+        ("全市空气质量优良天数比例", "%", [(2020, "超过56")]),
+    ]
+    # a plain level after the change joins it: 35〔10〕
+    assert read("到2025年,PM2.5浓度比2020年下降10%至35微克/立方米。", 2020, 2025) == [
+        ("PM2.5浓度", "μg/m³", [(2025, "35〔10〕")])
+    ]
+
+
+def test_a_year_clause_not_after_the_base_year_is_no_deadline() -> None:
+    assert read(
+        "据统计,2020年,PM2.5浓度为35微克/立方米。到2025年,PM2.5浓度达到30微克/立方米。", 2020, 2025
+    ) == [("PM2.5浓度", "μg/m³", [(2025, "30")])]

@@ -320,7 +320,7 @@ def _read_sentences(
                     stretch.setdefault(last, m.group(1))
                 continue
             d = _DEADLINE.match(text) or _DEADLINE_ENDS.search(text)
-            y = _YEAR_OPENS.match(text) if d is None and cl is clauses[0] and base_year is not None else None
+            y = _YEAR_OPENS.match(text) if d is None and base_year is not None else None
             f = _FIVE_YEARS.match(text) if d is None and end_year is not None else None
             if (
                 f

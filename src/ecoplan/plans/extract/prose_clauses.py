@@ -58,7 +58,7 @@ __all__ = ["Reading", "for_region", "looks_like_target", "read_clause", "shorten
 
 _NUM = r"(\d+(?:\.\d+)?)"
 UNIT = (
-    r"(%|％|‰|个百分点|微克/立方米|μg/m3|µg/m3|毫克/升|万平方公里|平方公里|平方米|万公顷|公顷|万亩|亿亩|"
+    r"(%|％|‰|个百分点|微克/立方米|μg/m3|µg/m3|g/m(?![A-Za-z0-9/²³])|毫克/升|万平方公里|平方公里|平方米|万公顷|公顷|万亩|亿亩|"
     r"亿立方米|万立方米|立方米/公顷|立方米|万吨标准煤|吨标准煤|万吨|吨/天|吨|万千瓦|千瓦|万个|个|天|岁|年)"
 )
 VERBS = (
@@ -142,7 +142,10 @@ def unit_of(u: str | None) -> str:
     if not u:
         return ""
     u = u.replace("％", "%")
-    return {"微克/立方米": "μg/m³", "μg/m3": "μg/m³", "µg/m3": "μg/m³", "个百分点": "%"}.get(u, u)
+    # "g/m": μg/m³ that lost its µ and ³ (a page that kept only Latin-1 letters)
+    return {"微克/立方米": "μg/m³", "μg/m3": "μg/m³", "µg/m3": "μg/m³", "g/m": "μg/m³", "个百分点": "%"}.get(
+        u, u
+    )
 
 
 def clean(name: str) -> str:
@@ -307,8 +310,23 @@ def read_clause(clause: str) -> Reading:
     return replace(reading, targets=[(p, expr, unit) for p in parts], base=parts[-1])
 
 
+#: "…浓度要比2015年下降30%至56微克/立方米左右": a change, then the level it brings.
+_CHANGE_TO_LEVEL = re.compile(
+    rf"^(?P<change>.+?(?:{_DIRS})\d+(?:\.\d+)?(?:%|％|个百分点))(?:至|到)(?P<level>\d+(?:\.\d+)?)"
+    rf"(?P<unit>{UNIT})?(?P<suf>以上|以下|以内|左右)?$"
+)
+
+
 def _read_one(clause: str) -> Reading:
     """The targets of one clause without 分别."""
+    m = _CHANGE_TO_LEVEL.match(clause)
+    if m:  # both targets, in the level's unit (the quantity measured); the caller keeps one per year
+        change = _read_one(m.group("change"))
+        if len(change.targets) == 1:
+            name, expr, _ = change.targets[0]
+            unit = unit_of(m.group("unit"))
+            level = f"{m.group('level')}{'%' if unit == '%' else ''}{m.group('suf') or ''}"
+            return replace(change, targets=[(name, expr, unit or "%"), (name, level, unit or "%")])
     m = _CLAUSE_CUMULATIVE.match(clause)
     yearly = re.search(r"(?:年均|每年|年平均)$", m.group("name")) if m else None
     if m and yearly:  # 研发经费投入年均增长7%以上: the indicator is the yearly rate, no 〔x〕
