@@ -216,6 +216,7 @@ def test_times_read_back(when: dt.datetime, sep: str) -> None:
     assert parse_cell(col, when.isoformat(sep=sep) + "+08:00") == (None, "bad_time")
 
 
+@settings(deadline=None)  # the first call registers the domains' words
 @given(st.from_regex(r"\d{4}(-\d{2}|Q\d)?", fullmatch=True) | st.text(max_size=8))
 def test_any_period_is_bounds_or_a_worded_refusal(period: str) -> None:
     domains()  # the domains' words registered
