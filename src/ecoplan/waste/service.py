@@ -479,6 +479,10 @@ class WasteOps:
             )
         return out
 
+    def latest_year(self) -> int | None:
+        """The newest year of waste generated in the ledgers."""
+        return self.store.latest_year()
+
     def capacity(self, year: int) -> list[dict[str, Any]]:
         """Per province: licensed capacity vs generation (tonnes) and their ratio."""
         return [

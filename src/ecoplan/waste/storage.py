@@ -273,6 +273,13 @@ class WasteStore:
             """
         )
 
+    def latest_year(self) -> int | None:
+        """The newest year the ledgers record waste generated in (None without records)."""
+        rows = self.con.execute(
+            "SELECT max(year(\"at\")) FROM waste_ledger WHERE stage = 'generated'"
+        ).fetchall()
+        return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
     def capacity(self, year: int) -> list[dict[str, Any]]:
         """Per province: the annual capacity of the permits valid on 1 July of ``year`` and
         the waste generated that year by the province's actors (ledger), tonnes."""

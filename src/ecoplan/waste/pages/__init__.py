@@ -101,15 +101,50 @@ def journey(producer: dict[str, Any] | None, receiver: dict[str, Any] | None) ->
     return {"w": _W, "h": _H, "px": px, "py": py, "rx": rx, "ry": ry}
 
 
+def _prefix(code: str) -> str:
+    """The region code's prefix its subregions share (``320000`` → ``32``)."""
+    return code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+
+
 class WastePages:
-    """The waste sections: none on the home, region and rankings pages yet (the pages of
-    their own are in :mod:`.web`)."""
+    """The waste sections: on a region's page, its producers' manifests (on-time
+    confirmation and closed-loop rates), the province's licensed capacity against the
+    waste generated, and the newest manifests (the pages of their own are in :mod:`.web`)."""
 
     def home(self, ep: Ecoplan, lang: str) -> Section | None:
         return None
 
     def region(self, ep: Ecoplan, code: str, lang: str, year: int | None = None) -> Section | None:
-        return None
+        prefix = _prefix(code)
+        rows = [r for r in ep.waste.rates() if str(r["region"]).startswith(prefix)] if prefix else []
+        producers = {str(a["actor_id"]) for a in ep.waste.actors(region=code)} if prefix else set()
+        if not rows and not producers:
+            return None
+        shipped = sum(int(r["shipped"]) for r in rows)
+        rates = {
+            "shipped": shipped,
+            "confirmed_on_time": sum(int(r["confirmed_on_time"]) for r in rows),
+            "closed_loop": sum(int(r["closed_loop"]) for r in rows),
+        }
+        for k, n in (("on_time_pct", "confirmed_on_time"), ("closed_loop_pct", "closed_loop")):
+            rates[k] = round(100.0 * rates[n] / shipped, 1) if shipped else None  # type: ignore[assignment]
+        when = year or ep.waste.latest_year() or dt.date.today().year
+        capacity = next((c for c in ep.waste.capacity(when) if c["province"] == code[:2]), None)
+        manifests = [m for m in ep.waste.manifests(limit=200) if str(m["producer_id"]) in producers][:10]
+        recent = table(
+            "waste-region-manifests",
+            (
+                Col("manifest_no", code=True, href="/waste/manifests/{manifest_no}?lang={lang}"),
+                Col("status"),
+                Col("producer_id", code=True),
+                Col("receiver_id", code=True),
+                Col("shipped_at"),
+            ),
+            manifests,
+            lang,
+        )
+        data = {"rates": rates, "capacity": capacity, "year": when, "manifests": manifests}
+        return Section({"waste": data}, "waste/region.html", {**data, "recent": recent})
 
     def rankings(self, ep: Ecoplan, year: int | None, lang: str) -> Section | None:
         return None
