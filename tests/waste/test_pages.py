@@ -86,7 +86,10 @@ def test_manifest_journey_and_tables(base: str) -> None:
     text = visible_text(html, "zh")
     for seen in ("转移路线", "移出人", "南京某环境服务有限公司", "废物明细", "1.98", "已确认", "导入"):
         assert seen in text
-    rejected = visible_text(_get(base, PAGES["manifest-rejected"], "en").text, "en")
+    assert 'id="waste-manifest-alerts-none"' in html  # no alert on this one
+    rejected_html = _get(base, PAGES["manifest-rejected"], "en").text
+    assert 'id="waste-manifest-alerts"' in rejected_html  # the quantity alert
+    rejected = visible_text(rejected_html, "en")
     for seen in ("Rejected", "Received", "3", "Journey"):
         assert seen in rejected
 

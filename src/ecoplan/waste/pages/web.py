@@ -111,6 +111,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
     ) -> Response:
         with session() as ep:
             m = ep.waste.manifest(manifest_no)
+            alerts = ep.waste.alerts(subject=manifest_no)
         parties = m["parties"]
         path = f"/waste/manifests/{manifest_no}"
         return render(
@@ -127,6 +128,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             head=table("waste-manifest", MANIFEST_COLS, [m], lang),
             lines=table("waste-lines", LINE_COLS, m["lines"], lang),
             events=table("waste-events", EVENT_COLS, m["events"], lang),
+            alerts=table("waste-manifest-alerts", ALERT_COLS, [_alert_row(a, lang) for a in alerts], lang),
         )
 
     @router.get("/actors/{actor_id}/ledger")
@@ -144,6 +146,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             balances = [b.to_dict() for b in ep.waste.balance(actor_id, period)] if period else []
             records = ep.waste.ledger(actor_id, period) if period else []
             manifests = ep.waste.manifests(actor=actor_id, limit=50)
+            alerts = ep.waste.alerts(subject=actor_id)
         data = {"actor": actor, "period": period, "balance": balances, "records": records}
         mcols = (
             Col("manifest_no", code=True, href="/waste/manifests/{manifest_no}?lang={lang}"),
@@ -165,6 +168,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             balance=table("waste-balance", BALANCE_COLS, balances, lang),
             records=table("waste-records", LEDGER_COLS, records, lang),
             manifests=table("waste-manifests", mcols, manifests, lang),
+            alerts=table("waste-actor-alerts", ALERT_COLS, [_alert_row(a, lang) for a in alerts], lang),
         )
 
     @router.get("/alerts")
