@@ -48,7 +48,7 @@ def test_the_plans_span_in_years_is_a_deadline_for_the_sentences_after_it() -> N
         ("地级及以上城市空气质量优良天数比率", "%", [(2020, "80")]),
     ]
     # "三年" in a five-year plan is not its span: the clause after it is not dated
-    text = "到2025年,森林覆盖率达到24%。\n要经过三年努力,空气质量优良天数比率达到80%。"
+    text = "要经过三年努力,空气质量优良天数比率达到80%。\n到2025年,森林覆盖率达到24%。"
     assert read(text, 2020, 2025) == [("森林覆盖率", "%", [(2025, "24")])]
 
 
@@ -102,3 +102,39 @@ def test_a_year_clause_not_after_the_base_year_is_no_deadline() -> None:
     assert read(
         "据统计,2020年,PM2.5浓度为35微克/立方米。到2025年,PM2.5浓度达到30微克/立方米。", 2020, 2025
     ) == [("PM2.5浓度", "μg/m³", [(2025, "30")])]
+
+
+def test_an_undated_paragraph_after_the_targets_takes_their_year() -> None:
+    # cn-14th-outline: the paragraph after "“十四五”时期,…" states more targets without a year;
+    # prov-henan-14th-eco "五是守牢环境安全底线。…危险废物利用处置率达到98%"
+    text = (
+        "“十四五”时期,单位GDP能源消耗降低13.5%;单位GDP二氧化碳排放降低18%。\n"
+        "新建高标准农田2.75亿亩,湿地保护率提高到55%,城市污泥无害化处置率达到90%,"
+        "地级及以上缺水城市污水资源化利用率超过25%。"
+    )
+    assert read(text, 2020, 2025) == [
+        ("单位GDP能源消耗", "%", [(2025, "〔13.5〕")]),
+        ("单位GDP二氧化碳排放", "%", [(2025, "〔18〕")]),
+        ("湿地保护率", "%", [(2025, "55")]),
+        ("城市污泥无害化处置率", "%", [(2025, "90")]),
+        ("地级及以上缺水城市污水资源化利用率", "%", [(2025, "超过25")]),
+    ]
+
+
+def test_no_undated_target_before_the_first_dated_one_or_in_a_sentence_of_another_time() -> None:
+    # prov-beijing-13th-eco: "今年前三季度北京市PM2.5浓度为62微克/立方米" states a value of now;
+    # a review before the targets ("…浓度44.8微克/立方米") states the past period's results
+    text = (
+        "全省细颗粒物浓度44.8微克/立方米,森林覆盖率达到35%。\n"
+        "到2020年,全市空气质量优良天数比例超56%。\n"
+        "今年前三季度北京市PM2.5浓度为62微克/立方米,已接近该目标。\n"
+        "国务院还设立了2017年目标,年均浓度控制在60微克/立方米左右。"
+    )
+    assert read(text, 2015, 2020) == [("全市空气质量优良天数比例", "%", [(2020, "超过56")])]
+    # and the clauses of an undated sentence that are not read are not reported (it may be a task)
+    got = read_prose_targets(
+        Document("到2025年,森林覆盖率达到24%。\n建设湿地面积125亩,强化监测。", "plan.txt", "text", "utf-8"),
+        base_year=2020,
+        end_year=2025,
+    )
+    assert got.not_understood == []

@@ -74,6 +74,12 @@ _YEARS_OF = {"三": 3, "五": 5}
 _DEADLINE_ENDS = re.compile(
     r"(?:到|至|在)(\d{4})年(?:底|末)?(?:之前|前)?$()|[“\"]?(十三五|十四五|十五五)[”\"]?(?:期间|时期|末)$"
 )
+#: A sentence that names a time of its own (a year, this year, so far) or states what was
+#: achieved ("下降了", "已接近"): not a target of the plan's end when it states no deadline.
+_OTHER_TIME = re.compile(
+    r"\d{4}年|今年|去年|明年|前[一二三]季度|上半年|目前|当前|截至|已|"
+    r"(?:下降|降低|减少|提高|提升|增加|增长|达到|完成|实现|降至|升至)了"
+)
 #: The end year of a five-year period named as a deadline ("“十四五”期间").
 _PERIOD_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 _BASELINE = re.compile(
@@ -287,12 +293,20 @@ def _read_sentences(
     base_year: int | None = None,
     end_year: int | None = None,
     dated: list[int] | None = None,
+    undated: bool = False,
 ) -> tuple[list[_Found], dict[tuple[str, int], str], list[ProseNotUnderstood], dict[str, tuple[int, float]]]:
     """The targets of every target sentence, the stretch goals, the clauses not understood, and
     the base-year values stated beside targets ("2020年要达到87%"), by indicator name.
 
     ``dated`` (when given) gets the year of every deadline a sentence states by its year
     (``到2025年``), and -1 for each stated as the plan's span (``未来三年``).
+
+    ``undated``: a sentence that states no deadline and names no other time
+    (:data:`_OTHER_TIME`: a year, 今年, an achievement "下降了") takes the deadline of the
+    last target read before it, in any earlier paragraph — a plan's targets written without
+    their year after its dated ones ("湿地保护率提高到55%" in the paragraph after
+    "“十四五”时期…"). Before the first dated target (a review of the past period) nothing
+    undated is read.
 
     ``default_year``: the deadline of a sentence that states none (every sentence is then
     a target sentence). With ``base_year``, a sentence opening with a later year
@@ -304,10 +318,17 @@ def _read_sentences(
     unread: list[ProseNotUnderstood] = []
     stated: dict[str, tuple[int, float]] = {}  # base-year values stated beside the targets
     carried: int | None = None  # the deadline of the previous sentence of the paragraph
+    latest: int | None = None  # the deadline of the last target read (for ``undated``)
+    carried_guess = False  # ``carried`` was itself the last target's year (``undated``)
     for clauses in sentences:
-        year: int | None = carried if clauses[0].start > 0 and t.chars[clauses[0].start - 1] != "\n" else None
+        same_paragraph = clauses[0].start > 0 and t.chars[clauses[0].start - 1] != "\n"
+        year: int | None = carried if same_paragraph else None
+        guessed = year is not None and carried_guess  # unread clauses are then not reported
         year = year or default_year
-        carried = None
+        undated_here = year is None and undated and latest is not None
+        if undated_here and not _OTHER_TIME.search(t.chars, clauses[0].start, clauses[-1].end):
+            year, guessed = latest, True
+        carried, carried_guess = None, guessed
         last: tuple[str, int] | None = None  # the target a following 力争 clause raises
         base = ""  # the last clause's indicator, for a clause without a name
         for cl in clauses:
@@ -338,8 +359,10 @@ def _read_sentences(
             elif f:
                 year = end_year
                 text = text[f.end() :]
-            if (d or y or f) and dated is not None and year is not None:
-                dated.append(year if (d or y) else -1)
+            if d or y or f:
+                guessed = False  # the sentence states its deadline after all
+                if dated is not None and year is not None:
+                    dated.append(year if (d or y) else -1)
             if (d or y or f) and not text:
                 continue
             clause_year = year
@@ -377,12 +400,14 @@ def _read_sentences(
             if reading.stretch and last is not None and [n for n, *_ in good] == [last[0]]:
                 stretch.setdefault(last, good[0][1].rstrip("%"))
                 continue
+            if good and (base_year is None or clause_year > base_year):
+                latest = clause_year
             for name, expr, unit in good:
                 found.append((name, expr, unit, clause_year, cl, reading.since, reading.direction))
                 last = (name, clause_year)
             if good:
                 base = reading.base
-            elif not reading.aim and looks_like_target(text):
+            elif not reading.aim and not guessed and looks_like_target(text):
                 unparsed = any(_plausible(n) and not _parses(e) for n, e, _ in named)
                 reason = reading.problem or ("bad_target" if unparsed else "no_form")
                 unread.append(ProseNotUnderstood(t.span(doc_text, cl.start, cl.end), reason))
@@ -417,7 +442,7 @@ def read_prose_targets(
     sentences = _sentences(t)
     dated: list[int] = []
     found, stretch_of, unread, stated = _read_sentences(
-        t, doc.text, sentences, base_year=base_year, end_year=end_year, dated=dated
+        t, doc.text, sentences, base_year=base_year, end_year=end_year, dated=dated, undated=True
     )
     if end_year is not None and (not found or (-1 in dated and max(dated) < 0)):
         # nothing found, or no sentence names a deadline year (only "未来三年"): every sentence
