@@ -138,3 +138,17 @@ def test_no_undated_target_before_the_first_dated_one_or_in_a_sentence_of_anothe
         end_year=2025,
     )
     assert got.not_understood == []
+
+
+def test_a_list_of_items_sharing_a_qualifier_and_a_quantity_gives_one_indicator_each() -> None:
+    # cn-14th-soil-groundwater: "主要农作物化肥、农药使用量减少" — two indicators, worded target
+    text = "到2025年,受污染耕地安全利用率达到93%左右,主要农作物化肥、农药使用量减少。"
+    assert read(text, 2020, 2025) == [
+        ("受污染耕地安全利用率", "%", [(2025, "93左右")]),
+        ("主要农作物化肥使用量", "", [(2025, "减少")]),
+        ("主要农作物农药使用量", "", [(2025, "减少")]),
+    ]
+    # a list "…等…" or of whole indicators is not this form
+    assert [n for n, *_ in read("到2025年,化肥、农药等投入品使用量减少。", 2020, 2025)] == [
+        "化肥、农药等投入品使用量"
+    ]

@@ -189,7 +189,7 @@ def shorten(name: str) -> str:
 
 
 #: The name of a measured quantity: a general aim ("…持续下降") of it is a target.
-_MEASURE = re.compile(r"(?:(?<!效)率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度)$")
+_MEASURE = re.compile(r"(?:(?<!效)率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度|使用量|施用量)$")
 #: The name of an indicator a worded target ("有效保障", "以Ⅱ类为主") can be set for.
 _INDICATOR_NAME = re.compile(
     r"(?:率|比例|比率|比重|占比|浓度|总量|排放量|排放|强度|质量|水质|面积|天数|天气|能耗|水耗|增长|增速|安全利用)$"
@@ -306,8 +306,36 @@ def read_clause(clause: str) -> Reading:
     name, expr, unit = reading.targets[0]
     parts = [p for p in re.split(r"和|、|与|及(?!以上|以下|其)", name) if p]
     if len(parts) < 2 or not all(_WHOLE.search(p) for p in parts):
+        shared = _shared_list(name)
+        if shared:
+            return replace(reading, targets=[(p, expr, unit) for p in shared], base=shared[-1])
         return reading
     return replace(reading, targets=[(p, expr, unit) for p in parts], base=parts[-1])
+
+
+#: The measured quantity a list of items shares: "化肥、农药使用量".
+_SHARED_QUANTITY = re.compile(r"(?:使用量|施用量|用量|使用强度)$")
+
+
+def _shared_list(name: str) -> list[str] | None:
+    """``主要农作物化肥、农药使用量`` → 主要农作物化肥使用量, 主要农作物农药使用量.
+
+    The items of a 、 list share the quantity after the last one and the qualifier before
+    the first one; the qualifier is what the first item has beyond the last item's length
+    (listed items are parallel words). None when ``name`` is no such list.
+    """
+    parts = name.split("、")
+    last = parts[-1]
+    tail = _SHARED_QUANTITY.search(last)
+    if len(parts) < 2 or tail is None or "等" in name or re.search(r"\d", name):
+        return None
+    item = last[: tail.start()]
+    if not item or any(_SHARED_QUANTITY.search(p) or _MEASURE.search(p) for p in parts[:-1]):
+        return None
+    first = parts[0]
+    prefix = first[: -len(item)] if len(first) > len(item) + 1 else ""
+    items = [first[len(prefix) :], *parts[1:-1], item]
+    return [prefix + i + tail.group() for i in items]
 
 
 #: "…浓度要比2015年下降30%至56微克/立方米左右": a change, then the level it brings.
