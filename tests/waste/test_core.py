@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.waste.test_core_data import ACTORS, LEDGER, MANIFESTS, PERMITS, write, write_all
@@ -274,8 +275,21 @@ def test_corrections_are_versioned(loaded: Ecoplan) -> None:
     m = loaded.waste.move(no, "correct", dt.datetime(2025, 3, 21), changes={"vehicle": "苏E88888"})
     assert (m["status"], m["version"], m["vehicle"]) == ("corrected", 3, "苏E88888")
     assert m["events"][-1]["detail"] == {"changes": {"vehicle": {"old": "苏E99999", "new": "苏E88888"}}}
-    with pytest.raises(EcoplanError):
-        loaded.waste.move(no, "correct", dt.datetime(2025, 3, 22), changes={"status": "draft"})
+    refused: list[dict[str, Any]] = [
+        {"status": "draft"},
+        {"receiver_id": "T1"},
+        {"receiver_id": "NOPE"},
+        {"shipped_at": "yesterday"},
+        {"producers_on_manifest": "2"},
+        {"colour": "red"},
+        {},
+    ]
+    for bad in refused:
+        with pytest.raises(EcoplanError) as exc:
+            loaded.waste.move(no, "correct", dt.datetime(2025, 3, 22), changes=bad)
+        assert exc.value.key == "waste.error.bad_correction"
+    m = loaded.waste.move(no, "correct", dt.datetime(2025, 3, 23), changes={"shipped_at": "2025-03-03 07:45"})
+    assert (m["shipped_at"], m["version"]) == (dt.datetime(2025, 3, 3, 7, 45), 4)
 
 
 def test_illegal_moves_are_refused_and_store_nothing(loaded: Ecoplan) -> None:

@@ -26,6 +26,7 @@ from ecoplan.waste.ledger import TOLERANCE_T, Balance, balance, period_bounds
 from ecoplan.waste.manifest_states import next_status, reachable
 from ecoplan.waste.model import code_matches, manifest_no_problems, parse_manifest_no
 from ecoplan.waste.readers import WasteBatch
+from ecoplan.waste.readers.cells import parse_cell
 from ecoplan.waste.storage import LINE_FIELDS, WasteImportResult, WasteStore
 
 if TYPE_CHECKING:
@@ -354,12 +355,10 @@ class WasteOps:
                 residue = self._residue(m, kind, residue_no, residue_receiver, at)
                 detail["residue_manifest"] = residue_no
         elif event == "correct":
-            bad = sorted(set(changes or {}) - set(readers.COLUMNS_HEADER) - {"status"})
-            if not changes or bad or "status" in changes:
-                raise EcoplanError.worded("waste.error.bad_correction", fields=", ".join(bad) or "—")
-            updates.update(changes)
+            fixed = self._corrections(changes or {})
+            updates.update(fixed)
             version += 1
-            detail["changes"] = {k: {"old": m.get(k), "new": v} for k, v in changes.items()}
+            detail["changes"] = {k: {"old": m.get(k), "new": v} for k, v in fixed.items()}
         self.store.move(
             manifest_no,
             event,
@@ -372,6 +371,31 @@ class WasteOps:
             residue=residue,
         )
         return self.manifest(manifest_no)
+
+    def _corrections(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """The changes a correction makes, typed and checked as an import checks them:
+        only the manifest's own fields (not its status), parties known and in their roles,
+        one producer (Art. 16); refused whole (``waste.error.bad_correction``) otherwise."""
+        cols = {c.name: c for c in readers.COLUMNS["manifests"] if c.name in readers.COLUMNS_HEADER}
+        cols.pop("status", None)
+        bad = sorted(set(changes) - set(cols))
+        fixed: dict[str, Any] = {}
+        idx = self._actors_index()
+        for k, v in changes.items():
+            if k not in cols:
+                continue
+            value, why = parse_cell(cols[k], v.strip()) if isinstance(v, str) else (v, None)
+            role = _ROLE_OF.get(k)
+            known = idx.get(str(value)) if role and value is not None else None
+            wrong_party = role and value is not None and (known is None or role not in (known["roles"] or []))
+            several = k == "producers_on_manifest" and (value or 1) > 1
+            if why or wrong_party or several:
+                bad.append(k)
+            else:
+                fixed[k] = value
+        if not changes or bad:
+            raise EcoplanError.worded("waste.error.bad_correction", fields=", ".join(sorted(bad)) or "—")
+        return fixed
 
     def _residue(
         self, m: dict[str, Any], kind: str, residue_no: str, receiver: str | None, at: dt.datetime
