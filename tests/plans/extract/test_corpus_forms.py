@@ -152,3 +152,16 @@ def test_a_list_of_items_sharing_a_qualifier_and_a_quantity_gives_one_indicator_
     assert [n for n, *_ in read("到2025年,化肥、农药等投入品使用量减少。", 2020, 2025)] == [
         "化肥、农药等投入品使用量"
     ]
+
+
+def test_a_numbered_item_ends_at_its_line_break() -> None:
+    # cn-14th-outline-green: items without a full stop, then a heading that opens the next list
+    text = (
+        "到2025年:\n1、地级及以上城市PM2.5浓度下降10%\n7、单位GDP用水量下降16%左右\n"
+        "“十四五”时期主要目标与环保相关的包括:\n1、单位GDP能源消耗降低13.5%"
+    )
+    assert read(text, 2020, 2025) == [
+        ("地级及以上城市PM2.5浓度", "%", [(2025, "〔10〕")]),
+        ("单位GDP用水量", "%", [(2025, "〔16〕左右")]),
+        ("单位GDP能源消耗", "%", [(2025, "〔13.5〕")]),
+    ]

@@ -156,13 +156,14 @@ def _squash(text: str) -> _Text:
     origin = array("q")
     prev = "\n"  # the last character kept ("\n" at the start)
     n = len(text)
+    item_line = bool(_ITEM.match(text))  # a numbered item is one line: its line break ends it
     for m in _SQUASH_TOKEN.finditer(text):
         i, token = m.start(), m.group()
         if token == "\n":
             nxt = text[i + 1] if i + 1 < n else "\n"
-            new_paragraph = (
-                nxt in _SPACE or nxt == "\n" or prev in _TERMINATORS or bool(_ITEM.match(text, i + 1))
-            )
+            next_item = bool(_ITEM.match(text, i + 1))
+            new_paragraph = nxt in _SPACE or nxt == "\n" or prev in _TERMINATORS or next_item or item_line
+            item_line = next_item
             if new_paragraph and prev != "\n":
                 parts.append("\n")
                 origin.append(i)
