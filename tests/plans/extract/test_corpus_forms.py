@@ -165,3 +165,12 @@ def test_a_numbered_item_ends_at_its_line_break() -> None:
         ("单位GDP用水量", "%", [(2025, "〔16〕左右")]),
         ("单位GDP能源消耗", "%", [(2025, "〔13.5〕")]),
     ]
+
+
+def test_curbing_an_indicators_growth_is_a_worded_target() -> None:
+    # cn-14th-outline-green: "有效遏制O3浓度增长趋势" — the aim before its indicator
+    assert read("到2025年,地级及以上城市PM2.5浓度下降10%,有效遏制O3浓度增长趋势。", 2020, 2025) == [
+        ("地级及以上城市PM2.5浓度", "%", [(2025, "〔10〕")]),
+        ("O3浓度", "", [(2025, "有效遏制增长趋势")]),
+    ]
+    assert parse_target("有效遏制增长趋势").kind is TargetKind.QUALITATIVE

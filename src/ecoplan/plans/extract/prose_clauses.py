@@ -25,6 +25,7 @@ clause                                                     target(s)
 ``受污染耕地安全利用率达到国家要求``                          ``达到国家要求`` (inherited)
 ``…控制在省下达目标以内``                                    inherited (province)
 ``县级城市建成区全面消除黑臭水体``, ``重污染天数基本消除``     ``全面消除`` / ``基本消除``
+``有效遏制O3浓度增长趋势``                                    ``有效遏制增长趋势`` (qualitative)
 ``重点建设用地安全利用率有效保障``                            ``有效保障`` (qualitative)
 ``生态环境质量稳中向好``                                      ``稳中向好`` (maintain)
 ``…浓度下降10%，达到35微克/立方米``                           ``35〔10〕``: the second clause has no
@@ -96,6 +97,8 @@ _CLAUSE_ELIMINATE = re.compile(r"^(?P<subj>.*?)(?P<how>全面消除|基本消除
 _CLAUSE_WORDED = re.compile(
     rf"^(?P<name>.+?)(?P<expr>稳中向好|保持稳定|总体稳定|基本稳定|只增不减|不降低|不减少|{QUALITATIVE_PHRASE})$"
 )
+#: "有效遏制O3浓度增长趋势": the aim before its indicator.
+_CLAUSE_CURB = re.compile(r"^(?P<how>(?:有效)?遏制(?:住)?)(?P<name>.+?)的?(?P<trend>(?:增长|上升)趋势)$")
 #: "…将按国家、四川省下达的任务逐年下降": handed down, by whom the last one names.
 _CLAUSE_AS_HANDED = re.compile(
     r"^(?P<name>.+?)按(?P<who>.{0,12}?)下达的?(?:目标|任务|指标|要求)(?:逐年)?.{0,4}$"
@@ -420,6 +423,10 @@ def _read_one(clause: str) -> Reading:
         name = clean(m.group("name"))
         stretch = m.group("how") == "力争"
         return Reading([(name, as_cumulative_change(name, unit, expr), unit)], base=name, stretch=stretch)
+    m = _CLAUSE_CURB.match(clause)
+    if m and _INDICATOR_NAME.search(m.group("name")):  # 有效遏制O3浓度增长趋势: verb first
+        name = clean(m.group("name"))
+        return Reading([(name, f"{m.group('how')}{m.group('trend')}", "")], base=name)
     m = _CLAUSE_WORDED.match(clause)
     if m:
         name = clean(m.group("name"))
