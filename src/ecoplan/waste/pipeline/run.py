@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from ecoplan.core.sql import Engine, to_dialect
-from ecoplan.waste.pipeline.sql import RULE_SQL, rule_sql
+from ecoplan.waste.pipeline.sql import RULE_SQL, facts_sql, rule_sql
 from ecoplan.waste.rules import RULES, AlertSettings, base_rule
 from ecoplan.waste.workdays import calendar_frame
 
@@ -28,6 +28,7 @@ __all__ = [
     "TABLES",
     "alerts",
     "periods_frame",
+    "prepare",
     "register_helpers",
     "select_rules",
     "to_rows",
@@ -70,6 +71,13 @@ def register_helpers(engine: Engine, settings: AlertSettings) -> None:
     """Expose ``waste_calendar`` and ``waste_periods`` on ``engine``."""
     engine.register_frame("waste_calendar", calendar_frame())
     engine.register_frame("waste_periods", periods_frame(settings))
+
+
+def prepare(engine: Engine, settings: AlertSettings) -> None:
+    """The helper tables and the fact tables (``waste_mf``, ``waste_lf``) on ``engine``."""
+    register_helpers(engine, settings)
+    for name, sql in facts_sql().items():
+        engine.materialize(name, to_dialect(sql, engine.dialect))
 
 
 def select_rules(rules: Iterable[str] | None = None) -> list[str]:
@@ -141,11 +149,12 @@ def alerts(
 ) -> pd.DataFrame:
     """Every alert of the checks ``rules`` (default: all) over the tables exposed on
     ``engine``, judged under ``settings`` (``as_of`` and ``year`` set), sorted by check
-    and subject (columns :data:`ALERT_COLUMNS`)."""
+    and subject (columns :data:`ALERT_COLUMNS`). ``helpers``: build the helper and fact
+    tables first (:func:`prepare`); false when the caller did."""
     if settings.as_of is None or settings.year is None:
         raise ValueError("AlertSettings.as_of and .year must be set (AlertSettings.at)")
     if helpers:
-        register_helpers(engine, settings)
+        prepare(engine, settings)
     frames = []
     for rid in select_rules(rules):
         df = engine.fetch(to_dialect(rule_sql(rid, settings), engine.dialect))

@@ -5,7 +5,11 @@ Inputs: the shared tables ``waste_actors``, ``waste_permits``, ``waste_approvals
 ``waste_manifests``, ``waste_manifest_lines``, ``waste_ledger``, ``waste_declarations``
 (issue 14's design), plus two small tables the runner supplies: ``waste_calendar``
 (:func:`ecoplan.waste.workdays.calendar_frame`: ``d``, ``workday``, ``cum``, ``confirmed``)
-and ``waste_periods`` (the declaration periods of the year with their due dates).
+and ``waste_periods`` (the declaration periods of the year with their due dates). The
+runner first materialises the fact tables of :func:`facts_sql` (``waste_mf``,
+``waste_lf``): the joins of manifests with their parties and of lines with their
+manifests are made once for every rule. Manifests whose producer is not a known actor
+are not judged (no region to place them).
 
 Every rule's query returns ``rule``, ``subject``, ``region``, ``at`` and its evidence as
 columns named ``e_<name>``: the numbers the alert rests on (dates as ``YYYY-MM-DD`` text,
@@ -24,7 +28,7 @@ from collections.abc import Callable
 
 from ecoplan.waste.rules.settings import AlertSettings
 
-__all__ = ["RULE_SQL", "rule_sql"]
+__all__ = ["FACTS", "RULE_SQL", "facts_sql", "rule_sql"]
 
 
 def _ts(v: dt.datetime) -> str:
@@ -45,28 +49,51 @@ def _year(s: AlertSettings) -> int:
     return s.year if s.year is not None else _as_of(s).year
 
 
-_SHIPPED = "m.status NOT IN ('draft') AND m.shipped_at IS NOT NULL"
-
-
 def _late(a: str, b: str, n: int) -> str:
     """Calendar rows ``a`` (the event's day) and ``b`` (the day judged): ``n`` working
     days have passed."""
     return f"({b}.cum - {a}.cum > {n} OR ({b}.cum - {a}.cum = {n} AND NOT {b}.workday))"
 
 
+#: The two fact tables every run builds first (:func:`facts_sql`), so the joins of
+#: manifests with their parties and of lines with their manifests are made once.
+FACTS: tuple[str, ...] = ("waste_mf", "waste_lf")
+
+
+def facts_sql() -> dict[str, str]:
+    """``waste_mf``: each manifest with its producer's and receiver's region and place;
+    ``waste_lf``: each line's code and quantities with its manifest's receiver, status,
+    shipping time and region (shipped manifests only; narrow, for the permit checks)."""
+    return {
+        "waste_mf": """
+SELECT m.manifest_no, m.producer_id, m.receiver_id, m.approval_no, m.status, m.paper, m.shipped_at,
+  m.arrived_at, m.confirmed_at, m.closed_at, m.backfilled_at, m.vehicle, m.producers_on_manifest,
+  p.region AS p_region, p.lon AS p_lon, p.lat AS p_lat, r.region AS r_region, r.lon AS r_lon, r.lat AS r_lat
+FROM waste_manifests m LEFT JOIN waste_actors p ON p.actor_id = m.producer_id
+  LEFT JOIN waste_actors r ON r.actor_id = m.receiver_id
+""",
+        "waste_lf": """
+SELECT l.manifest_no, l.line_no, l.code, l.qty_shipped_t, l.qty_received_t, m.receiver_id, m.status,
+  m.shipped_at, m.p_region
+FROM waste_manifest_lines l JOIN waste_mf m ON m.manifest_no = l.manifest_no
+WHERE m.status <> 'draft' AND m.shipped_at IS NOT NULL
+""",
+    }
+
+
 def r1(s: AlertSettings) -> str:
     """Art. 15: 14 digits; year; the 移出人's province and city codes."""
     return """
 WITH x AS (
-  SELECT m.manifest_no, m.shipped_at, p.region,
-    CASE WHEN NOT regexp_matches(m.manifest_no, '^[0-9]{14}$') THEN 'format'
-         WHEN substr(m.manifest_no, 5, 2) <> substr(p.region, 1, 2) THEN 'province'
-         WHEN substr(m.manifest_no, 7, 2) <> substr(p.region, 3, 2) THEN 'city'
-         WHEN m.shipped_at IS NOT NULL
-              AND CAST(substr(m.manifest_no, 1, 4) AS INTEGER) <> year(m.shipped_at)
-              AND CAST(substr(m.manifest_no, 1, 4) AS INTEGER) <> year(m.shipped_at) - 1 THEN 'year'
+  SELECT manifest_no, shipped_at, p_region AS region,
+    CASE WHEN NOT regexp_matches(manifest_no, '^[0-9]{14}$') THEN 'format'
+         WHEN substr(manifest_no, 5, 2) <> substr(p_region, 1, 2) THEN 'province'
+         WHEN substr(manifest_no, 7, 2) <> substr(p_region, 3, 2) THEN 'city'
+         WHEN shipped_at IS NOT NULL
+              AND CAST(substr(manifest_no, 1, 4) AS INTEGER) <> year(shipped_at)
+              AND CAST(substr(manifest_no, 1, 4) AS INTEGER) <> year(shipped_at) - 1 THEN 'year'
     END AS reason
-  FROM waste_manifests m JOIN waste_actors p ON p.actor_id = m.producer_id)
+  FROM waste_mf WHERE p_region IS NOT NULL)
 SELECT 'R1' AS rule, manifest_no AS subject, region, shipped_at AS "at",
   manifest_no AS e_number, region AS e_producer_region, reason AS e_reason
 FROM x WHERE reason IS NOT NULL
@@ -79,60 +106,58 @@ def r2(s: AlertSettings) -> str:
     n, allow, as_of = s.confirm_workdays, s.transit_allowance_days, _as_of(s)
     return f"""
 WITH m AS (
-  SELECT m.manifest_no, m.producer_id, m.arrived_at, m.confirmed_at,
-    COALESCE(CAST(m.arrived_at AS DATE), CAST(m.shipped_at AS DATE) + {int(allow)}) AS recv_d,
-    m.arrived_at IS NULL AS fallback,
-    CAST(COALESCE(m.confirmed_at, {_ts(as_of)}) AS DATE) AS upto_d
-  FROM waste_manifests m
-  WHERE {_SHIPPED} AND m.status NOT IN ('rejected')
-    AND COALESCE(m.arrived_at, m.shipped_at) <= {_ts(as_of)})
-SELECT 'R2' AS rule, m.manifest_no AS subject, p.region, COALESCE(m.arrived_at,
-    CAST(m.recv_d AS TIMESTAMP)) AS "at",
-  CAST(m.recv_d AS VARCHAR) AS e_received,
-    CAST(CAST(m.confirmed_at AS DATE) AS VARCHAR) AS e_confirmed, b.cum - a.cum AS e_workdays,
-  {int(n)} AS e_limit_workdays, m.fallback AS e_fallback,
-    (a.confirmed AND b.confirmed) AS e_calendar_confirmed
-FROM m JOIN waste_calendar a ON a.d = m.recv_d JOIN waste_calendar b ON b.d = m.upto_d
-  JOIN waste_actors p ON p.actor_id = m.producer_id
-WHERE date_diff('day', m.recv_d, m.upto_d) >= {int(n)} AND {_late("a", "b", n)}
+  SELECT manifest_no, p_region, arrived_at, confirmed_at,
+    COALESCE(CAST(arrived_at AS DATE), CAST(shipped_at AS DATE) + {int(allow)}) AS recv_d,
+    arrived_at IS NULL AS fallback,
+    CAST(COALESCE(confirmed_at, {_ts(as_of)}) AS DATE) AS upto_d
+  FROM waste_mf
+  WHERE status NOT IN ('draft', 'rejected') AND shipped_at IS NOT NULL AND p_region IS NOT NULL
+    AND COALESCE(arrived_at, shipped_at) <= {_ts(as_of)}),
+c AS (SELECT * FROM m WHERE date_diff('day', recv_d, upto_d) >= {int(n)})
+SELECT 'R2' AS rule, c.manifest_no AS subject, c.p_region AS region,
+  COALESCE(c.arrived_at, CAST(c.recv_d AS TIMESTAMP)) AS "at",
+  CAST(c.recv_d AS VARCHAR) AS e_received, CAST(CAST(c.confirmed_at AS DATE) AS VARCHAR) AS e_confirmed,
+  b.cum - a.cum AS e_workdays, {int(n)} AS e_limit_workdays, c.fallback AS e_fallback,
+  (a.confirmed AND b.confirmed) AS e_calendar_confirmed
+FROM c JOIN waste_calendar a ON a.d = c.recv_d JOIN waste_calendar b ON b.d = c.upto_d
+WHERE {_late("a", "b", n)}
 """
 
 
 def r3(s: AlertSettings) -> str:
     """Art. 18 ¶2 (any 数量 difference is reported); a difference beyond the tolerance."""
     return f"""
-SELECT 'R3' AS rule, l.manifest_no || '/' || CAST(l.line_no AS VARCHAR) AS subject, p.region,
+WITH l AS (
+  SELECT * FROM waste_manifest_lines
+  WHERE qty_received_t IS NOT NULL AND qty_shipped_t > 0
+    -- rounded to 1e-6 %: 2.0 t -> 2.2 t is 10 %, not 10.000000000000009 %
+    AND round(abs(qty_received_t - qty_shipped_t) / qty_shipped_t * 100, 6) > {_f(s.tolerance_pct)})
+SELECT 'R3' AS rule, l.manifest_no || '/' || CAST(l.line_no AS VARCHAR) AS subject, m.p_region AS region,
   COALESCE(m.arrived_at, m.shipped_at) AS "at", l.line_no AS e_line, l.code AS e_code,
   l.qty_shipped_t AS e_shipped_t, l.qty_received_t AS e_received_t,
   (l.qty_received_t - l.qty_shipped_t) / l.qty_shipped_t * 100 AS e_diff_pct,
-    {_f(s.tolerance_pct)} AS e_tolerance_pct
-FROM waste_manifest_lines l JOIN waste_manifests m ON m.manifest_no = l.manifest_no
-  JOIN waste_actors p ON p.actor_id = m.producer_id
-WHERE {_SHIPPED} AND l.qty_received_t IS NOT NULL AND l.qty_shipped_t > 0
-  -- rounded to 1e-6 %: 2.0 t -> 2.2 t is 10 %, not 10.000000000000009 %
-  AND round(abs(l.qty_received_t - l.qty_shipped_t) / l.qty_shipped_t * 100, 6) > {_f(s.tolerance_pct)}
+  {_f(s.tolerance_pct)} AS e_tolerance_pct
+FROM l JOIN waste_mf m ON m.manifest_no = l.manifest_no
+WHERE m.status <> 'draft' AND m.shipped_at IS NOT NULL AND m.p_region IS NOT NULL
 """
 
 
 def r4(s: AlertSettings) -> str:
     """Art. 18 ¶2: the code, form or packaging found at receipt differs."""
-    return f"""
-WITH x AS (
-  SELECT l.*,
-    concat_ws(',',
-      CASE WHEN l.code_received <> l.code THEN 'code' END,
-      CASE WHEN l.form_received <> l.form THEN 'form' END,
-      CASE WHEN l.packaging_received <> l.packaging THEN 'packaging' END
-    ) AS fields
-  FROM waste_manifest_lines l
-  WHERE l.code_received <> l.code OR l.form_received <> l.form OR l.packaging_received <> l.packaging)
-SELECT 'R4' AS rule, x.manifest_no || '/' || CAST(x.line_no AS VARCHAR) AS subject, p.region,
-  COALESCE(m.arrived_at, m.shipped_at) AS "at", x.line_no AS e_line, x.fields AS e_fields,
-  x.code AS e_code, x.code_received AS e_code_received, x.form AS e_form,
-  x.form_received AS e_form_received, x.packaging AS e_packaging, x.packaging_received AS e_packaging_received
-FROM x JOIN waste_manifests m ON m.manifest_no = x.manifest_no
-  JOIN waste_actors p ON p.actor_id = m.producer_id
-WHERE {_SHIPPED}
+    return """
+WITH l AS (
+  SELECT * FROM waste_manifest_lines
+  WHERE code_received <> code OR form_received <> form OR packaging_received <> packaging)
+SELECT 'R4' AS rule, l.manifest_no || '/' || CAST(l.line_no AS VARCHAR) AS subject, m.p_region AS region,
+  COALESCE(m.arrived_at, m.shipped_at) AS "at", l.line_no AS e_line,
+  concat_ws(',',
+    CASE WHEN l.code_received <> l.code THEN 'code' END,
+    CASE WHEN l.form_received <> l.form THEN 'form' END,
+    CASE WHEN l.packaging_received <> l.packaging THEN 'packaging' END) AS e_fields,
+  l.code AS e_code, l.code_received AS e_code_received, l.form AS e_form,
+  l.form_received AS e_form_received, l.packaging AS e_packaging, l.packaging_received AS e_packaging_received
+FROM l JOIN waste_mf m ON m.manifest_no = l.manifest_no
+WHERE m.status <> 'draft' AND m.shipped_at IS NOT NULL AND m.p_region IS NOT NULL
 """
 
 
@@ -143,15 +168,16 @@ def r5_permit(s: AlertSettings) -> str:
     """No 经营许可证 of the receiver valid on the shipping day."""
     return f"""
 WITH x AS (
-  SELECT m.manifest_no, m.producer_id, m.receiver_id, m.shipped_at
-  FROM waste_manifests m LEFT JOIN waste_permits p ON p.actor_id = m.receiver_id AND {_VALID}
-  WHERE {_SHIPPED} AND p.permit_no IS NULL),
+  SELECT m.manifest_no, m.receiver_id, m.shipped_at, m.p_region
+  FROM waste_mf m LEFT JOIN waste_permits p ON p.actor_id = m.receiver_id AND {_VALID}
+  WHERE m.status <> 'draft' AND m.shipped_at IS NOT NULL AND m.p_region IS NOT NULL
+    AND p.permit_no IS NULL),
 held AS (
   SELECT actor_id, COUNT(*) AS permits, MAX(valid_to) AS last_valid_to FROM waste_permits GROUP BY actor_id)
-SELECT 'R5.permit' AS rule, x.manifest_no AS subject, a.region, x.shipped_at AS "at",
+SELECT 'R5.permit' AS rule, x.manifest_no AS subject, x.p_region AS region, x.shipped_at AS "at",
   x.receiver_id AS e_receiver, CAST(CAST(x.shipped_at AS DATE) AS VARCHAR) AS e_shipped,
   COALESCE(h.permits, 0) AS e_permits, CAST(h.last_valid_to AS VARCHAR) AS e_last_valid_to
-FROM x JOIN waste_actors a ON a.actor_id = x.producer_id LEFT JOIN held h ON h.actor_id = x.receiver_id
+FROM x LEFT JOIN held h ON h.actor_id = x.receiver_id
 """
 
 
@@ -159,32 +185,34 @@ def r5_code(s: AlertSettings) -> str:
     """A line's code (or its HW category) is on none of the receiver's valid permits.
     The permits' lists are unnested once, so a line meets them by equality joins; an
     allowed line may match several items and is dropped, so no grouping of lines."""
-    return f"""
+    return """
 WITH item AS (
   SELECT actor_id, valid_from, valid_to, unnest(codes) AS item FROM waste_permits),
 lm AS (
-  SELECT l.manifest_no, l.line_no, l.code, 'HW' || right(l.code, 2) AS category,
-    m.producer_id, m.receiver_id, m.shipped_at, CAST(m.shipped_at AS DATE) AS d
-  FROM waste_manifest_lines l JOIN waste_manifests m ON m.manifest_no = l.manifest_no
-  WHERE {_SHIPPED}),
-bad AS (
+  SELECT manifest_no, line_no, code, 'HW' || right(code, 2) AS category, receiver_id, shipped_at,
+    p_region, CAST(shipped_at AS DATE) AS d
+  FROM waste_lf WHERE p_region IS NOT NULL),
+by_category AS (
   SELECT lm.* FROM lm
     LEFT JOIN item i ON i.actor_id = lm.receiver_id AND i.item = lm.category
       AND i.valid_from <= lm.d AND lm.d <= i.valid_to
-    LEFT JOIN item j ON j.actor_id = lm.receiver_id AND j.item = lm.code
-      AND j.valid_from <= lm.d AND lm.d <= j.valid_to
-  WHERE i.actor_id IS NULL AND j.actor_id IS NULL),
+  WHERE i.actor_id IS NULL),
+bad AS (
+  SELECT c.* FROM by_category c
+    LEFT JOIN item j ON j.actor_id = c.receiver_id AND j.item = c.code
+      AND j.valid_from <= c.d AND c.d <= j.valid_to
+  WHERE j.actor_id IS NULL),
 x AS (
-  SELECT bad.manifest_no, bad.line_no, bad.code, bad.category, bad.producer_id, bad.receiver_id,
-    bad.shipped_at, MIN(h.permit_no) AS permit_no
+  SELECT bad.manifest_no, bad.line_no, bad.code, bad.category, bad.receiver_id, bad.shipped_at,
+    bad.p_region, MIN(h.permit_no) AS permit_no
   FROM bad JOIN waste_permits h
     ON h.actor_id = bad.receiver_id AND h.valid_from <= bad.d AND bad.d <= h.valid_to
-  GROUP BY bad.manifest_no, bad.line_no, bad.code, bad.category, bad.producer_id, bad.receiver_id,
-    bad.shipped_at)
-SELECT 'R5.code' AS rule, x.manifest_no || '/' || CAST(x.line_no AS VARCHAR) AS subject, a.region,
-  x.shipped_at AS "at", x.line_no AS e_line, x.code AS e_code, x.category AS e_category,
-  x.receiver_id AS e_receiver, x.permit_no AS e_permit
-FROM x JOIN waste_actors a ON a.actor_id = x.producer_id
+  GROUP BY bad.manifest_no, bad.line_no, bad.code, bad.category, bad.receiver_id, bad.shipped_at,
+    bad.p_region)
+SELECT 'R5.code' AS rule, manifest_no || '/' || CAST(line_no AS VARCHAR) AS subject, p_region AS region,
+  shipped_at AS "at", line_no AS e_line, code AS e_code, category AS e_category,
+  receiver_id AS e_receiver, permit_no AS e_permit
+FROM x
 """
 
 
@@ -198,15 +226,15 @@ WITH cap AS (
   WHERE annual_capacity_t IS NOT NULL AND valid_from <= DATE '{y}-12-31' AND valid_to >= DATE '{y}-01-01'
   GROUP BY actor_id),
 got AS (
-  SELECT m.receiver_id, SUM(COALESCE(l.qty_received_t, l.qty_shipped_t)) AS received_t
-  FROM waste_manifest_lines l JOIN waste_manifests m ON m.manifest_no = l.manifest_no
-  WHERE {_SHIPPED} AND m.status NOT IN ('rejected') AND year(m.shipped_at) = {y}
-  GROUP BY m.receiver_id)
+  SELECT receiver_id, SUM(COALESCE(qty_received_t, qty_shipped_t)) AS received_t
+  FROM waste_lf
+  WHERE status <> 'rejected' AND shipped_at >= TIMESTAMP '{y}-01-01 00:00:00'
+    AND shipped_at < TIMESTAMP '{y + 1}-01-01 00:00:00'
+  GROUP BY receiver_id)
 SELECT 'R5.capacity' AS rule, g.receiver_id || ':{y}' AS subject, a.region,
   TIMESTAMP '{y}-12-31 23:59:59' AS "at", {y} AS e_year, g.received_t AS e_received_t,
-    c.capacity_t AS e_capacity_t,
-  g.received_t / c.capacity_t * 100 AS e_use_pct,
-    g.received_t / c.capacity_t * 100 > {_f(s.reapply_pct)} AS e_reapply
+  c.capacity_t AS e_capacity_t, g.received_t / c.capacity_t * 100 AS e_use_pct,
+  g.received_t / c.capacity_t * 100 > {_f(s.reapply_pct)} AS e_reapply
 FROM got g JOIN cap c ON c.actor_id = g.receiver_id JOIN waste_actors a ON a.actor_id = g.receiver_id
 WHERE c.capacity_t > 0 AND g.received_t > c.capacity_t
 """
@@ -214,12 +242,11 @@ WHERE c.capacity_t > 0 AND g.received_t > c.capacity_t
 
 _CROSS = """
 cross_m AS (
-  SELECT m.manifest_no, m.producer_id, m.receiver_id, m.approval_no, m.shipped_at, p.region,
-    substr(p.region, 1, 2) AS from_prov, substr(r.region, 1, 2) AS to_prov
-  FROM waste_manifests m JOIN waste_actors p ON p.actor_id = m.producer_id
-    JOIN waste_actors r ON r.actor_id = m.receiver_id
-  WHERE m.status NOT IN ('draft') AND m.shipped_at IS NOT NULL
-    AND substr(p.region, 1, 2) <> substr(r.region, 1, 2))"""
+  SELECT manifest_no, producer_id, receiver_id, approval_no, shipped_at, p_region AS region,
+    substr(p_region, 1, 2) AS from_prov, substr(r_region, 1, 2) AS to_prov
+  FROM waste_mf
+  WHERE status <> 'draft' AND shipped_at IS NOT NULL
+    AND substr(p_region, 1, 2) <> substr(r_region, 1, 2))"""
 
 
 def r6_none(s: AlertSettings) -> str:
@@ -245,11 +272,11 @@ x AS (
     a.valid_from, a.valid_to, a.quantity_t
   FROM cross_m c JOIN waste_approvals a ON a.approval_no = c.approval_no),
 q AS (
-  SELECT x.manifest_no, SUM(l.qty_shipped_t) AS qty_t,
+  SELECT l.manifest_no, SUM(l.qty_shipped_t) AS qty_t,
     MIN(CASE WHEN NOT {allowed} THEN l.code END) AS code_outside
   FROM waste_manifest_lines l JOIN x ON x.manifest_no = l.manifest_no
     JOIN waste_approvals a ON a.approval_no = x.approval_no
-  GROUP BY x.manifest_no),
+  GROUP BY l.manifest_no),
 y AS (
   SELECT x.*, q.qty_t, q.code_outside,
     SUM(q.qty_t) OVER (PARTITION BY x.approval_no ORDER BY x.shipped_at, x.manifest_no
@@ -268,7 +295,7 @@ z AS (
 SELECT 'R6.outside' AS rule, manifest_no AS subject, region, shipped_at AS "at", approval_no AS e_approval,
   reasons AS e_reasons, code_outside AS e_code_outside, qty_t AS e_qty_t, cumulative_t AS e_cumulative_t,
   quantity_t AS e_approved_t, CAST(valid_from AS VARCHAR) AS e_valid_from,
-    CAST(valid_to AS VARCHAR) AS e_valid_to
+  CAST(valid_to AS VARCHAR) AS e_valid_to
 FROM z WHERE reasons <> ''
 """
 
@@ -278,24 +305,22 @@ def r7(s: AlertSettings) -> str:
     up to ``as_of``)."""
     as_of = _as_of(s)
     hav = (
-        "2 * 6371.0 * asin(sqrt(power(sin(radians(r.lat - p.lat) / 2), 2)"
-        " + cos(radians(p.lat)) * cos(radians(r.lat)) * power(sin(radians(r.lon - p.lon) / 2), 2)))"
+        "2 * 6371.0 * asin(sqrt(power(sin(radians(r_lat - p_lat) / 2), 2)"
+        " + cos(radians(p_lat)) * cos(radians(r_lat)) * power(sin(radians(r_lon - p_lon) / 2), 2)))"
     )
+    hours = f"CAST(epoch(COALESCE(arrived_at, {_ts(as_of)})) - epoch(shipped_at) AS DOUBLE) / 3600.0"
     return f"""
 WITH x AS (
-  SELECT m.manifest_no, m.shipped_at, m.arrived_at, p.region, {hav} AS distance_km,
-    CAST(epoch(COALESCE(m.arrived_at, {_ts(as_of)})) - epoch(m.shipped_at) AS DOUBLE) / 3600.0 AS hours
-  FROM waste_manifests m JOIN waste_actors p ON p.actor_id = m.producer_id
-    JOIN waste_actors r ON r.actor_id = m.receiver_id
-  WHERE {_SHIPPED} AND (m.arrived_at IS NOT NULL OR m.status = 'shipped')
+  SELECT manifest_no, shipped_at, arrived_at, p_region, {hav} AS distance_km, {hours} AS hours
+  FROM waste_mf
+  WHERE status <> 'draft' AND shipped_at IS NOT NULL AND (arrived_at IS NOT NULL OR status = 'shipped')
+    AND p_lat IS NOT NULL AND r_lat IS NOT NULL AND shipped_at <= {_ts(as_of)}
     -- the limit is at least the slack: shorter trips need no distance
-    AND CAST(epoch(COALESCE(m.arrived_at, {_ts(as_of)})) - epoch(m.shipped_at) AS DOUBLE) / 3600.0
-        > {_f(s.transit_slack_h)}
-    AND p.lat IS NOT NULL AND r.lat IS NOT NULL AND m.shipped_at <= {_ts(as_of)}),
+    AND {hours} > {_f(s.transit_slack_h)}),
 y AS (SELECT x.*,
     distance_km * {_f(s.road_factor)} / {_f(s.speed_kmh)} + {_f(s.transit_slack_h)} AS limit_h FROM x)
-SELECT 'R7' AS rule, manifest_no AS subject, region, shipped_at AS "at", distance_km AS e_distance_km,
-  hours AS e_hours, limit_h AS e_limit_h, arrived_at IS NULL AS e_in_transit
+SELECT 'R7' AS rule, manifest_no AS subject, p_region AS region, shipped_at AS "at",
+  distance_km AS e_distance_km, hours AS e_hours, limit_h AS e_limit_h, arrived_at IS NULL AS e_in_transit
 FROM y WHERE hours > limit_h
 """
 
@@ -305,20 +330,17 @@ def r8(s: AlertSettings) -> str:
     n, as_of = s.backfill_workdays, _as_of(s)
     return f"""
 WITH m AS (
-  SELECT m.manifest_no, m.producer_id, m.backfilled_at,
-    COALESCE(m.confirmed_at, m.arrived_at) AS done_at,
-    CAST(COALESCE(m.confirmed_at, m.arrived_at) AS DATE) AS done_d,
-    CAST(COALESCE(m.backfilled_at, {_ts(as_of)}) AS DATE) AS upto_d
-  FROM waste_manifests m
-  WHERE m.paper AND COALESCE(m.confirmed_at, m.arrived_at) IS NOT NULL
-    AND COALESCE(m.confirmed_at, m.arrived_at) <= {_ts(as_of)})
-SELECT 'R8' AS rule, m.manifest_no AS subject, p.region, m.done_at AS "at",
-    CAST(m.done_d AS VARCHAR) AS e_completed,
-  CAST(CAST(m.backfilled_at AS DATE) AS VARCHAR) AS e_backfilled, b.cum - a.cum AS e_workdays,
-    {int(n)} AS e_limit_workdays,
+  SELECT manifest_no, p_region, backfilled_at, COALESCE(confirmed_at, arrived_at) AS done_at,
+    CAST(COALESCE(confirmed_at, arrived_at) AS DATE) AS done_d,
+    CAST(COALESCE(backfilled_at, {_ts(as_of)}) AS DATE) AS upto_d
+  FROM waste_mf
+  WHERE paper AND p_region IS NOT NULL AND COALESCE(confirmed_at, arrived_at) IS NOT NULL
+    AND COALESCE(confirmed_at, arrived_at) <= {_ts(as_of)})
+SELECT 'R8' AS rule, m.manifest_no AS subject, m.p_region AS region, m.done_at AS "at",
+  CAST(m.done_d AS VARCHAR) AS e_completed, CAST(CAST(m.backfilled_at AS DATE) AS VARCHAR) AS e_backfilled,
+  b.cum - a.cum AS e_workdays, {int(n)} AS e_limit_workdays,
   (a.confirmed AND b.confirmed) AS e_calendar_confirmed
 FROM m JOIN waste_calendar a ON a.d = m.done_d JOIN waste_calendar b ON b.d = m.upto_d
-  JOIN waste_actors p ON p.actor_id = m.producer_id
 WHERE {_late("a", "b", n)}
 """
 
@@ -357,7 +379,7 @@ WITH x AS (
     SUM(CASE WHEN stage = 'stored_in' THEN quantity_t ELSE 0 END) AS stored_in_t,
     SUM(CASE WHEN stage = 'stored_out' THEN quantity_t ELSE 0 END) AS stored_out_t
   FROM waste_ledger
-  WHERE year("at") = {y}
+  WHERE "at" >= TIMESTAMP '{y}-01-01 00:00:00' AND "at" < TIMESTAMP '{y + 1}-01-01 00:00:00'
   GROUP BY actor_id, code),
 gen AS (SELECT DISTINCT actor_id FROM x WHERE generated_t > 0),
 y AS (SELECT x.*,
@@ -394,10 +416,10 @@ WHERE d.submitted_at IS NULL OR CAST(d.submitted_at AS DATE) > n.due
 def r11(s: AlertSettings) -> str:
     """Art. 16 ¶2: each 移出人 sharing a vehicle runs its own manifest."""
     return """
-SELECT 'R11' AS rule, m.manifest_no AS subject, p.region, m.shipped_at AS "at",
-  m.producers_on_manifest AS e_producers, m.vehicle AS e_vehicle
-FROM waste_manifests m JOIN waste_actors p ON p.actor_id = m.producer_id
-WHERE m.producers_on_manifest > 1
+SELECT 'R11' AS rule, manifest_no AS subject, p_region AS region, shipped_at AS "at",
+  producers_on_manifest AS e_producers, vehicle AS e_vehicle
+FROM waste_mf
+WHERE producers_on_manifest > 1 AND p_region IS NOT NULL
 """
 
 
