@@ -174,3 +174,17 @@ def test_curbing_an_indicators_growth_is_a_worded_target() -> None:
         ("O3浓度", "", [(2025, "有效遏制增长趋势")]),
     ]
     assert parse_target("有效遏制增长趋势").kind is TargetKind.QUALITATIVE
+
+
+def test_units_of_gas_volume_and_accident_rate_and_worded_aims_of_satisfaction() -> None:
+    # city-ninghai-14th-eco "亿方"; prov-henan-14th-eco "起/万枚"; prov-zhejiang-14th-eco
+    text = (
+        "到2025年,天然气利用总量达到2.06亿方,放射源辐射事故年发生率低于1.3起/万枚,"
+        "海洋生态环境稳中向好,生态环境公众满意度稳步提升。"
+    )
+    assert read(text, 2020, 2025) == [
+        ("天然气利用总量", "亿方", [(2025, "2.06")]),
+        ("放射源辐射事故年发生率", "起/万枚", [(2025, "低于1.3")]),
+        ("海洋生态环境", "", [(2025, "稳中向好")]),
+        ("生态环境公众满意度", "", [(2025, "稳步提升")]),
+    ]
