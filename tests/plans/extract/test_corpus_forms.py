@@ -188,3 +188,19 @@ def test_units_of_gas_volume_and_accident_rate_and_worded_aims_of_satisfaction()
         ("海洋生态环境", "", [(2025, "稳中向好")]),
         ("生态环境公众满意度", "", [(2025, "稳步提升")]),
     ]
+
+
+def test_a_year_opening_a_clause_is_its_deadline() -> None:
+    # city-xian-air-2012-2020: "2015年，…全部迁出；2020年，…全部实现入园生产。"
+    from ecoplan.plans.extract.commitments import extract_commitments
+
+    text = "2015年,西安市主城区内有污染的工业企业全部迁出;2020年,有污染的工业企业全部实现入园生产。"
+    got = extract_commitments(Document(text, "plan.txt", "text", "utf-8"), not_before=2012)
+    assert [(c.due_date, c.text) for c in got] == [
+        ("2015-12-31", "2015年,西安市主城区内有污染的工业企业全部迁出;"),
+        ("2020-12-31", "2020年,有污染的工业企业全部实现入园生产。"),
+    ]
+    # a year of the review before the plan's start is no commitment
+    assert extract_commitments(Document(text, "plan.txt", "text", "utf-8"), not_before=2016)[0].due_date == (
+        "2020-12-31"
+    )

@@ -34,7 +34,9 @@ written                                    result
 ``2017年9月30日前``                        due 2017-09-30
 ``2018年上半年``                           due 2018-06-30
 ``力争2020年建成``, ``2020年内``,          due 2020-12-31 (lower confidence)
-``2017年全面采用``, ``2020年底`` (no 前)
+``2017年全面采用``, ``2020年底`` (no 前),
+``2015年，……全部迁出`` (a year opening
+the clause)
 ``在2018年、2020年底``                     due 2018-12-31 (a listed year shares the
                                            deadline word of the next one)
 ``自2018年起``, ``从2017年开始``,          start 2018-01-01 (no due date)
@@ -215,6 +217,8 @@ def _classify(s: str, m: re.Match[str], known: dict[int, DateExpr | None] | None
         kind = "start"
     elif pre.endswith(("自", "从")):
         return None  # 从2016年到2020年: a period's start
+    elif not s[: m.start()].strip() and month is None and post[:1] in "，,":
+        kind, strong = "due", False  # "2015年，…全部迁出；2020年，…": a year opening the clause
     elif pre.endswith(("到", "至")):
         kind = "due"
     elif (
