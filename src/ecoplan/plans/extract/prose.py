@@ -343,6 +343,8 @@ def _read_sentences(
                 continue
             d = _DEADLINE.match(text) or _DEADLINE_ENDS.search(text)
             y = _YEAR_OPENS.match(text) if d is None and base_year is not None else None
+            if y and base_year is not None and int(y.group(1)) <= base_year:
+                y = None  # "2020年，" of the base year: a baseline statement follows, no deadline
             f = _FIVE_YEARS.match(text) if d is None and end_year is not None else None
             if (
                 f
@@ -354,7 +356,7 @@ def _read_sentences(
             if d:
                 year = _deadline_year(d)
                 text = text[d.end() :]
-            elif y and base_year is not None and int(y.group(1)) > base_year:
+            elif y:
                 year = int(y.group(1))  # a later year than the base year: a deadline
                 text = text[y.end() :]
             elif f:
