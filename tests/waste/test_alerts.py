@@ -208,3 +208,14 @@ def test_settings_year_default() -> None:
     s = AlertSettings().at(dt.datetime(2026, 4, 30))
     assert s.year == 2025 and s.as_of == dt.datetime(2026, 4, 30)
     assert AlertSettings().at(dt.datetime(2026, 9, 1)).year == 2026
+
+
+def test_beyond_the_notices_the_calendar_is_flagged() -> None:
+    # 2026 judged on 30 April 2027: no State Council notice for 2027 yet.
+    sim = generate(2026, scale=0.0005, seed=2, per_rule=2)
+    got = run(sim)
+    assert keys(got) == sorted(zip(sim.injected["rule"], sim.injected["subject"], strict=True))
+    r2 = got[got["rule"] == "R2"]["evidence"].tolist()
+    open_ones = [e for e in r2 if e["confirmed"] is None]
+    assert open_ones and all(e["calendar_confirmed"] is False for e in open_ones)
+    assert all(e["calendar_confirmed"] is True for e in r2 if e["confirmed"] is not None)
