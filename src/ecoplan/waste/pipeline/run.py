@@ -74,7 +74,7 @@ def register_helpers(engine: Engine, settings: AlertSettings) -> None:
 
 
 def prepare(engine: Engine, settings: AlertSettings) -> None:
-    """The helper tables and the fact tables (``waste_mf``, ``waste_lf``) on ``engine``."""
+    """The helper tables and the fact table (``waste_mf``) on ``engine``."""
     register_helpers(engine, settings)
     for name, sql in facts_sql().items():
         engine.materialize(name, to_dialect(sql, engine.dialect))
@@ -150,7 +150,7 @@ def alerts(
     """Every alert of the checks ``rules`` (default: all) over the tables exposed on
     ``engine``, judged under ``settings`` (``as_of`` and ``year`` set), sorted by check
     and subject (columns :data:`ALERT_COLUMNS`). ``helpers``: build the helper and fact
-    tables first (:func:`prepare`); false when the caller did."""
+    table first (:func:`prepare`); false when the caller did."""
     if settings.as_of is None or settings.year is None:
         raise ValueError("AlertSettings.as_of and .year must be set (AlertSettings.at)")
     if helpers:

@@ -6,10 +6,9 @@ Inputs: the shared tables ``waste_actors``, ``waste_permits``, ``waste_approvals
 (issue 14's design), plus two small tables the runner supplies: ``waste_calendar``
 (:func:`ecoplan.waste.workdays.calendar_frame`: ``d``, ``workday``, ``cum``, ``confirmed``)
 and ``waste_periods`` (the declaration periods of the year with their due dates). The
-runner first materialises the fact tables of :func:`facts_sql` (``waste_mf``,
-``waste_lf``): the joins of manifests with their parties and of lines with their
-manifests are made once for every rule. Manifests whose producer is not a known actor
-are not judged (no region to place them).
+runner first materialises the fact table of :func:`facts_sql` (``waste_mf``): the
+joins of manifests with their parties are made once for every rule. Manifests whose
+producer is not a known actor are not judged (no region to place them).
 
 Every rule's query returns ``rule``, ``subject``, ``region``, ``at`` and its evidence as
 columns named ``e_<name>``: the numbers the alert rests on (dates as ``YYYY-MM-DD`` text,
@@ -55,15 +54,14 @@ def _late(a: str, b: str, n: int) -> str:
     return f"({b}.cum - {a}.cum > {n} OR ({b}.cum - {a}.cum = {n} AND NOT {b}.workday))"
 
 
-#: The two fact tables every run builds first (:func:`facts_sql`), so the joins of
-#: manifests with their parties and of lines with their manifests are made once.
-FACTS: tuple[str, ...] = ("waste_mf", "waste_lf")
+#: The fact table every run builds first (:func:`facts_sql`), so the joins of manifests
+#: with their parties are made once. (Lines with their manifests, :data:`_LF`, stay a
+#: common table expression: written out as a table they cost more than they save.)
+FACTS: tuple[str, ...] = ("waste_mf",)
 
 
 def facts_sql() -> dict[str, str]:
-    """``waste_mf``: each manifest with its producer's and receiver's region and place;
-    ``waste_lf``: each line's code and quantities with its manifest's receiver, status,
-    shipping time and region (shipped manifests only; narrow, for the permit checks)."""
+    """``waste_mf``: each manifest with its producer's and receiver's region and place."""
     return {
         "waste_mf": """
 SELECT m.manifest_no, m.producer_id, m.receiver_id, m.approval_no, m.status, m.paper, m.shipped_at,
@@ -72,13 +70,16 @@ SELECT m.manifest_no, m.producer_id, m.receiver_id, m.approval_no, m.status, m.p
 FROM waste_manifests m LEFT JOIN waste_actors p ON p.actor_id = m.producer_id
   LEFT JOIN waste_actors r ON r.actor_id = m.receiver_id
 """,
-        "waste_lf": """
-SELECT l.manifest_no, l.line_no, l.code, l.qty_shipped_t, l.qty_received_t, m.receiver_id, m.status,
-  m.shipped_at, m.p_region
-FROM waste_manifest_lines l JOIN waste_mf m ON m.manifest_no = l.manifest_no
-WHERE m.status <> 'draft' AND m.shipped_at IS NOT NULL
-""",
     }
+
+
+#: Each line's code and quantities with its manifest's receiver, status, shipping time and
+#: region (shipped manifests only): the permit checks' common table expression ``lf``.
+_LF = """lf AS (
+  SELECT l.manifest_no, l.line_no, l.code, l.qty_shipped_t, l.qty_received_t, m.receiver_id, m.status,
+    m.shipped_at, m.p_region
+  FROM waste_manifest_lines l JOIN waste_mf m ON m.manifest_no = l.manifest_no
+  WHERE m.status <> 'draft' AND m.shipped_at IS NOT NULL)"""
 
 
 def r1(s: AlertSettings) -> str:
@@ -185,13 +186,14 @@ def r5_code(s: AlertSettings) -> str:
     """A line's code (or its HW category) is on none of the receiver's valid permits.
     The permits' lists are unnested once, so a line meets them by equality joins; an
     allowed line may match several items and is dropped, so no grouping of lines."""
-    return """
-WITH item AS (
+    return f"""
+WITH {_LF},
+item AS (
   SELECT actor_id, valid_from, valid_to, unnest(codes) AS item FROM waste_permits),
 lm AS (
   SELECT manifest_no, line_no, code, 'HW' || right(code, 2) AS category, receiver_id, shipped_at,
     p_region, CAST(shipped_at AS DATE) AS d
-  FROM waste_lf WHERE p_region IS NOT NULL),
+  FROM lf WHERE p_region IS NOT NULL),
 by_category AS (
   SELECT lm.* FROM lm
     LEFT JOIN item i ON i.actor_id = lm.receiver_id AND i.item = lm.category
@@ -221,13 +223,14 @@ def r5_capacity(s: AlertSettings) -> str:
     ``reapply_pct``: a new application is due)."""
     y = _year(s)
     return f"""
-WITH cap AS (
+WITH {_LF},
+cap AS (
   SELECT actor_id, MAX(annual_capacity_t) AS capacity_t FROM waste_permits
   WHERE annual_capacity_t IS NOT NULL AND valid_from <= DATE '{y}-12-31' AND valid_to >= DATE '{y}-01-01'
   GROUP BY actor_id),
 got AS (
   SELECT receiver_id, SUM(COALESCE(qty_received_t, qty_shipped_t)) AS received_t
-  FROM waste_lf
+  FROM lf
   WHERE status <> 'rejected' AND shipped_at >= TIMESTAMP '{y}-01-01 00:00:00'
     AND shipped_at < TIMESTAMP '{y + 1}-01-01 00:00:00'
   GROUP BY receiver_id)
