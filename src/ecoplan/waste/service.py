@@ -489,6 +489,30 @@ class WasteOps:
         """Replace the stored alerts (all, or those of ``rules``) in one transaction."""
         return self.store.replace_alerts(rows, rules)
 
+    def evaluate_alerts(
+        self,
+        rules: Iterable[str] | None = None,
+        *,
+        as_of: dt.datetime | None = None,
+        year: int | None = None,
+        engine: str = "duckdb",
+        store: bool = True,
+    ) -> tuple[pd.DataFrame, Any]:
+        """Evaluate the alert rules (``docs/waste-alerts.md``) over the stored tables on
+        ``engine`` (duckdb or spark), judged at ``as_of`` for ``year``; the alerts replace
+        the earlier ones of the same rules unless ``store`` is false. Returns the alerts
+        and the settings used."""
+        from ecoplan.waste.pipeline.session import evaluate
+
+        return evaluate(self.session, rules, as_of=as_of, year=year, engine=engine, store=store)
+
+    def load_simulated(self, sim: Any) -> dict[str, int]:
+        """Write a generated year (``ecoplan.waste.simulate.generate``) into the store, all
+        tables in one transaction; rows with the same keys are replaced."""
+        from ecoplan.waste.pipeline.session import load_simulated
+
+        return load_simulated(self.session, sim)
+
     def rates(self) -> list[dict[str, Any]]:
         """Per producer region: on-time confirmation and closed-loop counts and rates (%)."""
         out = []

@@ -17,7 +17,6 @@ from rich.table import Table as RichTable
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, out, say, words
 from ecoplan.kit.options import EngineName, EngineOpt, ListFmt, fetched
 from ecoplan.waste.pipeline import select_rules
-from ecoplan.waste.pipeline.session import evaluate, load_simulated
 from ecoplan.waste.rules import RULES, rule
 from ecoplan.waste.simulate import generate
 
@@ -102,7 +101,9 @@ def register(app: typer.Typer) -> None:
             _fail(w("waste.alerts.cli.unknown_rule", rule=exc.args[0], known=known), lang)
         when = _when(as_of, lang)
         frame, settings = fetched(
-            lambda ep: evaluate(ep, rule_ids, as_of=when, year=year, engine=engine.value), db, lang
+            lambda ep: ep.waste.evaluate_alerts(rule_ids, as_of=when, year=year, engine=engine.value),
+            db,
+            lang,
         )
         rows = _records(frame, region, lang)
         if fmt is ListFmt.json:
@@ -162,7 +163,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write a generated manifest year with injected anomalies into the store (demo). / 生成模拟数据"""
         sim = generate(year, scale, seed, per_rule=per_rule)
-        counts = fetched(lambda ep: load_simulated(ep, sim), db, lang)
+        counts = fetched(lambda ep: ep.waste.load_simulated(sim), db, lang)
         if fmt is ListFmt.json:
             _dump_json(
                 {
