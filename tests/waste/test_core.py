@@ -522,3 +522,21 @@ def test_declarations(loaded: Ecoplan, tmp_path: Path) -> None:
     with pytest.raises(WasteInputError) as exc:
         loaded.waste.import_file("declarations", write(tmp_path / "d3.csv", [rows[0], bad[2]]))
     assert _problems(exc) == {(2, "actor_id", "unknown_actor")}
+
+
+def test_on_time_is_five_working_days_of_the_holiday_calendar(loaded: Ecoplan, tmp_path: Path) -> None:
+    # 转移管理办法 Art. 18: 5 working days. Arrived Tue 2025-09-30, confirmed Fri 2025-10-10: ten
+    # calendar days, but 1–8 October 2025 are the National Day holiday, so two working days
+    # (9 and 10 October): on time. Arrived Mon 2025-03-03, confirmed Tue 2025-03-11: eight
+    # calendar days, six working days (4–7, 10, 11 March): late.
+    head = MANIFESTS[0]
+    tail = ",,,苏E12345,1,1,900-249-08,液态,桶,10,2.0,2.0,,,"
+    rows = [
+        head,
+        "20253205000004,P1,T1,R1,,confirmed,false,2025-09-30 08:00,2025-09-30 15:00,2025-10-10 10:00" + tail,
+        "20253205000005,P1,T1,R1,,confirmed,false,2025-03-03 08:00,2025-03-03 15:00,2025-03-11 10:00" + tail,
+    ]
+    loaded.waste.import_file("manifests", write(tmp_path / "more.csv", rows))
+    (r,) = loaded.waste.rates()
+    # the sample's two (one on time, 43 h) and these two (one on time, one late)
+    assert (r["shipped"], r["confirmed_on_time"]) == (4, 2)

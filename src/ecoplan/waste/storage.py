@@ -255,23 +255,33 @@ class WasteStore:
                 r["evidence"] = json.loads(r["evidence"])
         return rows
 
-    def rates(self, tolerance_days: int = 7) -> list[dict[str, Any]]:
-        """Per producer region: manifests shipped, confirmed within ``tolerance_days``
-        calendar days of arrival (a stand-in for Art. 18's 5 working days until the alerts'
-        pipeline computes it on working days), and closed-loop ones (confirmed or closed,
-        not rejected): counts and percentages."""
-        return self._select(
-            f"""
-            SELECT a.region,
-              count(*) AS shipped,
-              count(*) FILTER (WHERE m.confirmed_at IS NOT NULL AND m.arrived_at IS NOT NULL
-                AND m.confirmed_at <= m.arrived_at + INTERVAL {int(tolerance_days)} DAY) AS confirmed_on_time,
-              count(*) FILTER (WHERE m.status IN ('confirmed', 'closed') OR
-                (m.status = 'corrected' AND m.confirmed_at IS NOT NULL)) AS closed_loop
-            FROM waste_manifests m JOIN waste_actors a ON a.actor_id = m.producer_id
-            WHERE m.status <> 'draft' GROUP BY a.region ORDER BY a.region
-            """
-        )
+    def rates(self, workdays: int = 5) -> list[dict[str, Any]]:
+        """Per producer region: manifests shipped, confirmed within ``workdays`` working
+        days of arrival (转移管理办法 Art. 18: 5; the working-day calendar of
+        :mod:`ecoplan.waste.workdays`, the day of arrival not counted), and closed-loop ones
+        (confirmed or closed, not rejected): counts."""
+        from ecoplan.waste.workdays import calendar_frame
+
+        cal = calendar_frame()
+        self.con.register("_waste_rates_calendar", cal)
+        try:
+            return self._select(
+                """
+                SELECT a.region,
+                  count(*) AS shipped,
+                  count(*) FILTER (WHERE m.confirmed_at IS NOT NULL AND m.arrived_at IS NOT NULL
+                    AND cb.cum - ca.cum <= ?) AS confirmed_on_time,
+                  count(*) FILTER (WHERE m.status IN ('confirmed', 'closed') OR
+                    (m.status = 'corrected' AND m.confirmed_at IS NOT NULL)) AS closed_loop
+                FROM waste_manifests m JOIN waste_actors a ON a.actor_id = m.producer_id
+                LEFT JOIN _waste_rates_calendar ca ON ca.d = CAST(m.arrived_at AS DATE)
+                LEFT JOIN _waste_rates_calendar cb ON cb.d = CAST(m.confirmed_at AS DATE)
+                WHERE m.status <> 'draft' GROUP BY a.region ORDER BY a.region
+                """,
+                [int(workdays)],
+            )
+        finally:
+            self.con.unregister("_waste_rates_calendar")
 
     def latest_year(self) -> int | None:
         """The newest year the ledgers record waste generated in (None without records)."""
