@@ -305,8 +305,9 @@ def test_workspace_due_counts_published_and_pending_values(ep: Ecoplan) -> None:
     gd = ep.people.sign_in("gd", PASSWORD)
     today = dt.date(2026, 3, 1)
     due = {d["plan"]: d for d in workspace(ep, jm, "en", today)["due"]}
-    # the national plans (13th, its 2020 opinion, 14th) and Jiangmen's own; not Hebei's
-    assert set(due) == {"cn-13th-eco", "cn-13th-eco-mee2020", "cn-14th-eco", PLAN}
+    # the national plans (13th, its 2020 opinion, 14th, the 2024 opinion's plan to 2035 with its
+    # 2025 figure due) and Jiangmen's own; not Hebei's, Zhejiang's, Shanghai's or Henan's
+    assert set(due) == {"cn-13th-eco", "cn-13th-eco-mee2020", "cn-14th-eco", "cn-beautiful-china-2035", PLAN}
     n = len(ep.definition(PLAN).indicators)
     assert due[PLAN]["year"] == 2020 and len(due[PLAN]["missing"]) == n
     rows = (
