@@ -26,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,40 +34,15 @@ import pandas as pd
 
 from ecoplan.store.engines import SparkEngine
 from ecoplan.waste.pipeline import TABLES, alerts
+from ecoplan.waste.pipeline.session import DuckDBTables
 from ecoplan.waste.simulate import Simulated, generate, write_parquet
 
 
-class FileEngine:
+class FileEngine(DuckDBTables):
     """DuckDB on a database file (the tables in place, as in the store)."""
 
-    name = "duckdb"
-    dialect = "duckdb"
-
     def __init__(self, path: Path) -> None:
-        self.con = duckdb.connect(str(path))
-
-    def register_parquet(self, name: str, paths: Sequence[str]) -> None:
-        raise NotImplementedError
-
-    def register_frame(self, name: str, frame: pd.DataFrame) -> None:
-        self.con.register(f"_{name}_df", frame)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}_df")
-        self.con.unregister(f"_{name}_df")
-
-    def materialize(self, name: str, sql: str) -> None:
-        """A fact table written without keeping the input's row order (every reader
-        orders what it needs): the threads append as they finish."""
-        row = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-        keep = bool(row[0]) if row else True
-        self.con.execute("SET preserve_insertion_order = false")
-        try:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-        finally:
-            self.con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
-
-    def fetch(self, sql: str) -> pd.DataFrame:
-        out: pd.DataFrame = self.con.execute(sql).df()
-        return out
+        super().__init__(duckdb.connect(str(path)))
 
 
 def _keyed(frame: pd.DataFrame) -> list[tuple[str, str, str]]:

@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
     from ecoplan.waste.simulate import Simulated
 
-__all__ = ["evaluate", "load_simulated"]
+__all__ = ["DuckDBTables", "evaluate", "load_simulated"]
 
 
-class _StoreEngine:
-    """The store's DuckDB as an engine (tables read in place), on a cursor of its own so
-    the session's connection and its temporary tables stay untouched."""
+class DuckDBTables:
+    """A DuckDB connection's tables as an engine (read in place: the store's, or a
+    benchmark's database file), on a cursor of its own so the connection and its
+    temporary tables stay untouched."""
 
     name = "duckdb"
     dialect = "duckdb"
@@ -77,7 +78,7 @@ def evaluate(
     s = (settings or AlertSettings()).at(as_of or dt.datetime.now().replace(microsecond=0), year)
     con = ep.catalog.con
     if engine == "duckdb":
-        store_engine = _StoreEngine(con)
+        store_engine = DuckDBTables(con)
         try:
             frame = alerts(store_engine, s, ids)
         finally:
