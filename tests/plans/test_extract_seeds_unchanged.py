@@ -7,8 +7,9 @@ notations work of issue 13, whose only changes to the seeds were reviewed as gai
 seed 001 gains two prose targets (自然保护区陆地面积比例 15左右, 单位面积森林蓄积量 95),
 seed 004 nine (two from a 分别 sentence, three water-quality targets, 污水管网空白区
 基本消除, and three undated target sentences after a dated one: 煤矿原煤入选率保持在90%以上,
-重点建设用地安全利用率有效保障, 湿地面积不减少) and two clauses reported as not understood; every indicator gains its
-(empty) ``predecessors`` and the plan its ``comparable_baseline``. Every field —
+重点建设用地安全利用率有效保障, 湿地面积不减少) and two clauses reported as not
+understood; every indicator gains its (empty) ``predecessors`` and the plan its
+``comparable_baseline``. Every field —
 indicators, targets, spans and quotes, tasks, projects, warnings — must stay the same.
 """
 
