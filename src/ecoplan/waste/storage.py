@@ -262,10 +262,10 @@ class WasteStore:
         (confirmed or closed, not rejected): counts."""
         from ecoplan.waste.workdays import calendar_frame
 
-        cal = calendar_frame()
-        self.con.register("_waste_rates_calendar", cal)
+        cur = self.con.cursor()  # its own cursor: the calendar is registered there alone
         try:
-            return self._select(
+            cur.register("_waste_rates_calendar", calendar_frame())
+            cur.execute(
                 """
                 SELECT a.region,
                   count(*) AS shipped,
@@ -280,8 +280,10 @@ class WasteStore:
                 """,
                 [int(workdays)],
             )
+            names = [d[0] for d in cur.description or ()]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         finally:
-            self.con.unregister("_waste_rates_calendar")
+            cur.close()
 
     def latest_year(self) -> int | None:
         """The newest year the ledgers record waste generated in (None without records)."""
