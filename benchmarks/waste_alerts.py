@@ -32,13 +32,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ecoplan.store.engines import SparkEngine
+from ecoplan.store.engines import ConnectionEngine, SparkEngine
 from ecoplan.waste.pipeline import TABLES, alerts
-from ecoplan.waste.pipeline.session import DuckDBTables
 from ecoplan.waste.simulate import Simulated, generate, write_parquet
 
 
-class FileEngine(DuckDBTables):
+class FileEngine(ConnectionEngine):
     """DuckDB on a database file (the tables in place, as in the store)."""
 
     def __init__(self, path: Path) -> None:

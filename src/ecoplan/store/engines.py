@@ -19,7 +19,7 @@ import pandas as pd
 
 from ecoplan.core.errors import StoreError
 
-__all__ = ["DuckDBEngine", "Engines", "SparkEngine", "make_engine"]
+__all__ = ["ConnectionEngine", "DuckDBEngine", "Engines", "SparkEngine", "make_engine"]
 
 
 class DuckDBEngine:
@@ -52,6 +52,32 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.con.close()
+
+
+class ConnectionEngine(DuckDBEngine):
+    """The tables of an existing DuckDB connection as an engine, read in place (no copy):
+    the store's connection, a cursor of it, or a benchmark's database file.
+
+    A step's result is written without keeping the input's row order
+    (``preserve_insertion_order``: the threads append as they finish; every reader orders
+    what it needs) — a third less time for millions of rows; the connection's own setting
+    is restored after.
+    """
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+
+    def register_parquet(self, name: str, paths: Sequence[str]) -> None:
+        raise NotImplementedError("a connection engine reads its own tables")
+
+    def materialize(self, name: str, sql: str) -> None:
+        row = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+        keep = bool(row[0]) if row else True
+        self.con.execute("SET preserve_insertion_order = false")
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        finally:
+            self.con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
 
 
 @contextmanager

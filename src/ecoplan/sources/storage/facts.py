@@ -25,42 +25,16 @@ from ecoplan.sources.pipeline import Window
 from ecoplan.sources.readers.reported import ReportedRow
 from ecoplan.sources.standards.cards import Card, Occurrence, quarter_bounds, quarter_cards
 from ecoplan.store.catalog import Catalog
+from ecoplan.store.engines import ConnectionEngine
 
 __all__ = ["FactsStore", "StoreEngine", "region_clause"]
 
 
-class StoreEngine:
+class StoreEngine(ConnectionEngine):
     """The store's own DuckDB connection as a pipeline engine (no copy of the tables)."""
 
-    name = "duckdb"
-    dialect = "duckdb"
-
     def __init__(self, catalog: Catalog) -> None:
-        self.con = catalog.con
-
-    def register_parquet(self, name: str, paths: Sequence[str]) -> None:
-        raise NotImplementedError("the store engine reads its own tables")
-
-    def register_frame(self, name: str, frame: pd.DataFrame) -> None:
-        self.con.register(f"_{name}_df", frame)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}_df")
-        self.con.unregister(f"_{name}_df")
-
-    def materialize(self, name: str, sql: str) -> None:
-        """A step's result as a temporary table, written without keeping the input's row
-        order (``preserve_insertion_order``: the threads append as they finish; every
-        reader orders what it needs) — a third less time for millions of hours. The
-        connection's own setting is restored after."""
-        row = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-        keep = bool(row[0]) if row else True
-        self.con.execute("SET preserve_insertion_order = false")
-        try:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-        finally:
-            self.con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
-
-    def fetch(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql).df()
+        super().__init__(catalog.con)
 
 
 def region_clause(col: str, region: str | None) -> tuple[str, list[object]]:

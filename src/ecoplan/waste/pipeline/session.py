@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ecoplan.store.engines import ConnectionEngine
 from ecoplan.waste.pipeline.run import ALERT_COLUMNS, TABLES, alerts, select_rules
 from ecoplan.waste.rules import AlertSettings
 
@@ -23,42 +24,7 @@ if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
     from ecoplan.waste.simulate import Simulated
 
-__all__ = ["DuckDBTables", "evaluate", "load_simulated"]
-
-
-class DuckDBTables:
-    """A DuckDB connection's tables as an engine (read in place: the store's, or a
-    benchmark's database file), on a cursor of its own so the connection and its
-    temporary tables stay untouched."""
-
-    name = "duckdb"
-    dialect = "duckdb"
-
-    def __init__(self, con: Any) -> None:
-        self.con = con.cursor()
-
-    def register_parquet(self, name: str, paths: Sequence[str]) -> None:
-        raise NotImplementedError("the store engine reads its own tables")
-
-    def register_frame(self, name: str, frame: pd.DataFrame) -> None:
-        self.con.register(f"_{name}_df", frame)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}_df")
-        self.con.unregister(f"_{name}_df")
-
-    def materialize(self, name: str, sql: str) -> None:
-        """A fact table written without keeping the input's row order (every reader
-        orders what it needs): the threads append as they finish."""
-        row = self.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
-        keep = bool(row[0]) if row else True
-        self.con.execute("SET preserve_insertion_order = false")
-        try:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-        finally:
-            self.con.execute(f"SET preserve_insertion_order = {'true' if keep else 'false'}")
-
-    def fetch(self, sql: str) -> pd.DataFrame:
-        out: pd.DataFrame = self.con.execute(sql).df()
-        return out
+__all__ = ["evaluate", "load_simulated"]
 
 
 def evaluate(
@@ -78,7 +44,8 @@ def evaluate(
     s = (settings or AlertSettings()).at(as_of or dt.datetime.now().replace(microsecond=0), year)
     con = ep.catalog.con
     if engine == "duckdb":
-        store_engine = DuckDBTables(con)
+        # on a cursor of its own, so the session's connection and its temp tables stay untouched
+        store_engine = ConnectionEngine(con.cursor())
         try:
             frame = alerts(store_engine, s, ids)
         finally:
