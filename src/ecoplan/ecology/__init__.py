@@ -1,0 +1,32 @@
+"""Ecology: the HJ 192-2015 ecological status index (EI) of counties, red lines, reserves.
+
+Laid out as ``soil/`` is:
+
+``standards/``
+    Pure calculators: HJ 192-2015 (EI, its grades and change classes, the
+    sub-indices), the 区域生态质量评价办法 EQI (registered, method not loaded).
+``spatial/``
+    Red-line and protected-area layers, human-activity patches, the overlay (a package of
+    its own).
+``feed``
+    The plan indicator the county EI measures (:data:`FEEDS`).
+``schema``, ``storage``
+    The county EI table and its imports (rejects by file and row, revisions).
+``service``
+    ``ep.ecology``: county EI import, reads and the feed.
+``commands``, ``routes``, ``pages``
+    ``ecoplan ecology …``, ``/api/v1/ecology/…`` and the county EI page.
+"""
+
+from ecoplan.core.domain import Domain
+from ecoplan.ecology.schema import MIGRATIONS
+
+__all__ = ["DOMAIN"]
+
+DOMAIN = Domain(
+    name="ecology",
+    package="ecoplan.ecology",
+    title_key="ecology.title",
+    words=("words.yaml",),
+    migrations=MIGRATIONS,
+)

@@ -1,0 +1,1 @@
+"""Pure calculators of the ecology domain, one module per standard and edition."""
