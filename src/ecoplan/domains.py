@@ -31,6 +31,7 @@ BUILTIN: tuple[str, ...] = (
     "ecoplan.sources:DOMAIN",
     "ecoplan.waste:DOMAIN",
     "ecoplan.risk:DOMAIN",
+    "ecoplan.ecology:DOMAIN",
 )
 
 
