@@ -27,6 +27,6 @@ DOMAIN = Domain(
     name="ecology",
     package="ecoplan.ecology",
     title_key="ecology.title",
-    words=("words.yaml",),
+    words=("words.yaml", "spatial/words.yaml"),
     migrations=MIGRATIONS,
 )
