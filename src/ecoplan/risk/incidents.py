@@ -41,10 +41,13 @@ from ecoplan.risk.standards import incident as grading
 from ecoplan.risk.standards import plume
 
 __all__ = [
+    "CLOCK_STATES",
     "DOWNSTREAM_KM",
     "ENTRY_M",
     "INTAKE_KINDS",
     "JOIN_M",
+    "REPORT_KINDS",
+    "REPORT_PARTIES",
     "SENSITIVE_KINDS",
     "SNAP_M",
     "STEP_M",
@@ -52,6 +55,8 @@ __all__ = [
     "River",
     "Target",
     "assess",
+    "clocks",
+    "digest",
     "incident_from_mapping",
     "registry_targets",
     "rivers_from",
@@ -611,3 +616,73 @@ def _rank(level: str | None) -> int:
 def _ge(inner: str, zone: str) -> bool:
     """A target in zone ``inner`` (say red) is also inside every wider zone (orange, yellow)."""
     return _rank(inner) <= _rank(zone)
+
+
+# -- recorded incidents: the reporting clocks ---------------------------------------------
+
+#: The reports of Art. 12: 初报 (the first, under the Art. 3 clock), 续报 (as the facts come
+#: in, no deadline), 处理结果报告 (once the incident is dealt with, no deadline; it closes it).
+REPORT_KINDS: Final = ("initial", "progress", "final")
+#: Who reports (Art. 3): the city or county bureau, and for 重大/特别重大 the province too.
+REPORT_PARTIES: Final = ("local_bureau", "provincial_bureau")
+#: A clock's states: made in time, made after its deadline, running, past due and not made.
+CLOCK_STATES: Final = ("on_time", "late", "open", "overdue")
+
+
+def digest(data: Mapping[str, Any], region: str | None) -> str:
+    """What identifies a recorded incident: its input as given (and its region); the same
+    input recorded twice is one incident."""
+    import hashlib
+
+    text = json.dumps({"region": region, "input": data}, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _at(v: Any) -> dt.datetime | None:
+    if v is None or isinstance(v, dt.datetime):
+        return v
+    return dt.datetime.fromisoformat(str(v))
+
+
+def clocks(
+    reporting_grade: str,
+    discovered_at: dt.datetime,
+    province_received_at: dt.datetime | None,
+    reports: Sequence[Mapping[str, Any]],
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """The Art. 3 clocks of a recorded incident on ``now``, with the reports made
+    (``{kind, party, made_at}``, any order). Each clock is the first report (``initial``)
+    of one party: ``on_time`` or ``late`` once made, else ``open`` until its deadline and
+    ``overdue`` after. The province's hour (重大/特别重大) runs from ``province_received_at``,
+    else from the local bureau's first report, else from the local deadline. The answer:
+    ``clocks`` (each deadline's fields, ``made_at``, ``state``), ``overdue`` and ``late``
+    (any clock so), ``next_due`` (the earliest open deadline), ``closed_at`` (the final
+    report's time)."""
+    first: dict[str, dt.datetime] = {}
+    closed: dt.datetime | None = None
+    for r in sorted(reports, key=lambda r: _at(r["made_at"]) or discovered_at):
+        made = _at(r["made_at"])
+        assert made is not None
+        if r["kind"] == "initial":
+            first.setdefault(str(r["party"]), made)
+        elif r["kind"] == "final" and closed is None:
+            closed = made
+    start = province_received_at or first.get("local_bureau")
+    out = []
+    for d in grading.deadlines(reporting_grade, discovered_at, start):
+        made = first.get(d.by)
+        if made is not None:
+            state = "on_time" if made <= d.due else "late"
+        else:
+            state = "open" if now <= d.due else "overdue"
+        shown = made.isoformat(timespec="minutes") if made else None
+        out.append({**d.to_dict(), "kind": "initial", "made_at": shown, "state": state})
+    open_dues = [c["due"] for c in out if c["state"] == "open"]
+    return {
+        "clocks": out,
+        "overdue": any(c["state"] == "overdue" for c in out),
+        "late": any(c["state"] == "late" for c in out),
+        "next_due": min(open_dues) if open_dues else None,
+        "closed_at": closed.isoformat(timespec="minutes") if closed else None,
+    }

@@ -6,6 +6,12 @@ recorded: the level per medium and the whole grading with its evidence as JSON),
 sensitive targets (a point, or a polygon as a JSON ring of [lon, lat]) and emergency
 plans (filing, review and revision dates). Every import is logged and its rejects kept
 by file, row and field.
+
+Incidents (the second entry): each recorded incident with its input as given (JSON), the
+decision support's result when it was recorded (grade, deadlines, zones, targets inside,
+intakes downstream), and the reports made on it (初报 / 续报 / 处理结果报告 by the local or
+the provincial bureau, each with the time it was made). ``digest`` identifies an incident's
+input: recording the same input again stores nothing new.
 """
 
 from __future__ import annotations
@@ -39,6 +45,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE IF NOT EXISTS risk_rejects (
         import_id INTEGER NOT NULL, kind VARCHAR NOT NULL, file VARCHAR NOT NULL, row BIGINT,
         field VARCHAR, value VARCHAR, reason VARCHAR NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS risk_incidents (
+        incident_id INTEGER PRIMARY KEY, digest VARCHAR NOT NULL UNIQUE, region VARCHAR,
+        discovered_at TIMESTAMP NOT NULL, province_received_at TIMESTAMP,
+        lon DOUBLE NOT NULL, lat DOUBLE NOT NULL, place VARCHAR, substance VARCHAR,
+        grade VARCHAR NOT NULL, reporting_grade VARCHAR NOT NULL,
+        input JSON NOT NULL, result JSON NOT NULL, recorded_at TIMESTAMP NOT NULL, recorded_by VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS risk_incident_reports (
+        incident_id INTEGER NOT NULL, seq INTEGER NOT NULL, kind VARCHAR NOT NULL,
+        party VARCHAR NOT NULL, made_at TIMESTAMP NOT NULL, note VARCHAR,
+        recorded_at TIMESTAMP NOT NULL, recorded_by VARCHAR, PRIMARY KEY (incident_id, seq)
     );
     """,
 )

@@ -4,16 +4,25 @@
 region, and plans of an unknown source, are rejected with their reason);
 ``ep.risk.sources()``, ``.targets()``, ``.plans(overdue=True)`` read them;
 ``ep.risk.record_grade(source_id, grade)`` stores an HJ 941-2018 grading.
+
+Incidents (``docs/risk-incidents.md``): ``ep.risk.record_incident(data, region=…)`` grades
+and screens an incident (the registry's targets, and any given) and stores it with the
+result; ``ep.risk.report_made(incident_id, kind, at)`` records a report made on it;
+``ep.risk.incidents(overdue=True)`` and ``ep.risk.incident(incident_id)`` read them with their
+reporting clocks on a moment (default now). Every write goes through the app's single
+writer, one transaction with its audit row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import EcoplanError, NotFound
+from ecoplan.risk import incidents as inc_mod
 from ecoplan.risk.readers.registry import REASONS, RegistryBatch, read_registry
 from ecoplan.risk.registries import KINDS, LEVELS, REVIEW_YEARS, TARGET_KINDS, notation, plan_status
 from ecoplan.risk.standards.hj941 import Grade
@@ -50,11 +59,21 @@ class RiskOps:
         batch.rejects.sort(key=lambda r: (r["file"], r["row"] or 0))
         return batch
 
-    def load(self, kind: str, paths: Sequence[str | Path]) -> tuple[RegistryBatch, RiskImportResult]:
-        """Read and store registry files (idempotent; one transaction)."""
+    def load(
+        self, kind: str, paths: Sequence[str | Path], *, actor: str | None = None
+    ) -> tuple[RegistryBatch, RiskImportResult]:
+        """Read and store registry files (idempotent; one transaction, through the app's
+        single writer, with an audit row ``risk.import`` when a row changed)."""
         batch = self.read(kind, paths)
         fmt = ",".join(sorted({Path(p).suffix.lower().lstrip(".") for p in paths}))
-        return batch, self.store.import_batch(batch, fmt=fmt)
+        with self.session.writer() as w:
+
+            def audit(res: RiskImportResult) -> None:
+                w.audit.append(
+                    actor or "shell", "risk.import", target=kind, after=res.to_dict(), source="cli"
+                )
+
+            return batch, w.domain("risk").store.import_batch(batch, fmt=fmt, audit=audit)
 
     def record_grade(self, source_id: str, grade: Grade, graded_on: dt.date | None = None) -> None:
         """Store ``grade`` as the source's grading (the whole grading kept with its evidence)."""
@@ -70,6 +89,200 @@ class RiskOps:
             "graded_on": graded_on or dt.date.today(),
         }
         self.store.record_grade(source_id, fields, grade.to_dict())
+
+    # -- incidents ---------------------------------------------------------------
+    def record_incident(
+        self,
+        data: Mapping[str, Any],
+        *,
+        file: str = "incident",
+        region: str | None = None,
+        targets: Sequence[inc_mod.Target] = (),
+        rivers: Sequence[inc_mod.River] = (),
+        who: Principal | None = None,
+        downstream_km: float = inc_mod.DOWNSTREAM_KM,
+        now: dt.datetime | None = None,
+    ) -> dict[str, Any]:
+        """Grade, screen and store the incident ``data`` (the mapping of the incident file;
+        its own ``targets``/``rivers`` and the registry's targets are used with the given
+        ones). ``who`` (a signed-in principal) must be a reporter of ``region``'s subtree.
+        Recording the same input again stores nothing (``recorded`` False). Returns
+        :meth:`incident` of the stored one."""
+        inc = inc_mod.incident_from_mapping(data, file)
+        if region is not None and region not in self.session.catalog.region_codes():
+            raise NotFound.worded("risk.incident.error.region", file=file, region=region)
+        if who is not None:
+            self.session.people.require(who, Role.REPORTER, region, "risk.incident.record")
+        tg = [*inc_mod.targets_from(list(data.get("targets") or []), file), *targets]
+        rv = [*inc_mod.rivers_from(list(data.get("rivers") or []), file), *rivers]
+        tg += inc_mod.registry_targets(self.session)
+        res = inc_mod.assess(inc, tg, rv, downstream_km=downstream_km)
+        when = (now or dt.datetime.now()).replace(microsecond=0)
+        row = {
+            "digest": inc_mod.digest(dict(data), region),
+            "region": region,
+            "discovered_at": inc.discovered_at,
+            "province_received_at": inc.province_received_at,
+            "lon": inc.lon,
+            "lat": inc.lat,
+            "place": inc.place,
+            "substance": inc.substance,
+            "grade": res["grade"]["grade"],
+            "reporting_grade": res["grade"]["reporting_grade"],
+            "input": dict(data),
+            "result": res,
+            "recorded_at": when,
+            "recorded_by": who.user if who else "shell",
+        }
+        with self.session.writer() as w, w.catalog.transaction():
+            new_id, new = w.domain("risk").store.insert_incident(row)
+            if new:
+                w.audit.append(
+                    row["recorded_by"],
+                    "risk.incident.record",
+                    target=f"risk/incident/{new_id}",
+                    region=region,
+                    after={"grade": row["grade"], "reporting_grade": row["reporting_grade"],
+                           "discovered_at": inc.discovered_at.isoformat(timespec="minutes")},
+                    source=who.source if who else "cli",
+                )  # fmt: skip
+        out = self.incident(new_id, as_of=now)
+        out["recorded"] = new
+        return out
+
+    def report_made(
+        self,
+        incident_id: int,
+        kind: str,
+        at: dt.datetime | None = None,
+        *,
+        party: str = "local_bureau",
+        note: str | None = None,
+        who: Principal | None = None,
+        now: dt.datetime | None = None,
+    ) -> dict[str, Any]:
+        """Record that ``party`` made a report of ``kind`` (initial, progress, final) at
+        ``at`` (default now). Refused: an unknown kind or party, a time before the incident
+        was discovered or after ``now``, a progress or final report before the initial one
+        (Art. 13), anything after the final report, the province on an incident below 重大.
+        The same report recorded again stores nothing (``recorded`` False). Returns
+        :meth:`incident` with the new clocks."""
+        moment = (now or dt.datetime.now()).replace(microsecond=0)
+        when = (at or moment).replace(tzinfo=None, microsecond=0)
+        for option, value, choices in (
+            ("--kind", kind, inc_mod.REPORT_KINDS),
+            ("--party", party, inc_mod.REPORT_PARTIES),
+        ):
+            if value not in choices:
+                raise EcoplanError.worded(
+                    "risk.incident.error.choice", file=option, field=option, value=repr(value),
+                    choices=", ".join(choices),
+                )  # fmt: skip
+        with self.session.writer() as w, w.catalog.transaction():
+            store = w.domain("risk").store
+            found = store.incidents("incident_id = ?", [incident_id])
+            if not found:
+                raise NotFound.worded("risk.incident.error.no_incident", id=incident_id)
+            row = found[0]
+            if who is not None:
+                w.people.require(who, Role.REPORTER, row["region"], "risk.incident.report")
+            made = store.incident_reports([incident_id])
+            same = [r for r in made if (r["kind"], r["party"], r["made_at"]) == (kind, party, when)]
+            if same:
+                out = self.incident(incident_id, as_of=now)
+                out["recorded"] = False
+                return out
+            self._check_report(row, made, kind, party, when, moment)
+            by = who.user if who else "shell"
+            seq = store.insert_report(
+                {"incident_id": incident_id, "kind": kind, "party": party, "made_at": when,
+                 "note": note, "recorded_at": moment, "recorded_by": by}
+            )  # fmt: skip
+            w.audit.append(
+                by,
+                "risk.incident.report",
+                target=f"risk/incident/{incident_id}/{seq}",
+                region=row["region"],
+                after={"kind": kind, "party": party, "made_at": when.isoformat(timespec="minutes")},
+                source=who.source if who else "cli",
+            )
+        out = self.incident(incident_id, as_of=now)
+        out["recorded"] = True
+        return out
+
+    @staticmethod
+    def _check_report(
+        row: dict[str, Any],
+        made: list[dict[str, Any]],
+        kind: str,
+        party: str,
+        when: dt.datetime,
+        now: dt.datetime,
+    ) -> None:
+        iid, stamp = row["incident_id"], when.isoformat(sep=" ", timespec="minutes")
+        if when < row["discovered_at"]:
+            found = row["discovered_at"].isoformat(sep=" ", timespec="minutes")
+            raise EcoplanError.worded("risk.incident.error.report_before", id=iid, at=stamp, discovered=found)
+        if when > now:
+            raise EcoplanError.worded("risk.incident.error.report_future", id=iid, at=stamp)
+        final = [r for r in made if r["kind"] == "final"]
+        if final:
+            closed = final[0]["made_at"].isoformat(sep=" ", timespec="minutes")
+            raise EcoplanError.worded("risk.incident.error.closed", id=iid, at=closed)
+        if party == "provincial_bureau" and row["reporting_grade"] not in ("I", "II"):
+            raise EcoplanError.worded("risk.incident.error.province_grade", id=iid)
+        initial = [r for r in made if r["kind"] == "initial" and r["party"] == party]
+        if kind == "initial" and initial:
+            first = initial[0]["made_at"].isoformat(sep=" ", timespec="minutes")
+            raise EcoplanError.worded("risk.incident.error.initial_twice", id=iid, at=first)
+        if kind != "initial" and not initial:
+            raise EcoplanError.worded("risk.incident.error.no_initial", id=iid, kind=kind)
+        if kind != "initial" and when < initial[0]["made_at"]:
+            raise EcoplanError.worded("risk.incident.error.before_initial", id=iid, at=stamp)
+
+    def incidents(
+        self, *, overdue: bool = False, region: str | None = None, as_of: dt.datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """Recorded incidents, newest first, each with its reporting clocks on ``as_of``
+        (default now): ``state`` per clock, ``overdue``/``late`` flags, ``next_due``,
+        ``closed_at`` and the reports made (without the stored screening result)."""
+        where, params = self._region(region)
+        rows = self.store.incidents(where, params)
+        reports = self.store.incident_reports([r["incident_id"] for r in rows])
+        out = [self._with_clocks(r, reports, as_of) for r in rows]
+        for r in out:
+            r.pop("result")
+            r.pop("input")
+        return [r for r in out if r["overdue"] or not overdue]
+
+    def incident(self, incident_id: int, as_of: dt.datetime | None = None) -> dict[str, Any]:
+        """One recorded incident with its input, the screening result when recorded, its
+        reports and its clocks on ``as_of`` (default now)."""
+        rows = self.store.incidents("incident_id = ?", [incident_id])
+        if not rows:
+            raise NotFound.worded("risk.incident.error.no_incident", id=incident_id)
+        return self._with_clocks(rows[0], self.store.incident_reports([incident_id]), as_of)
+
+    @staticmethod
+    def _with_clocks(
+        row: dict[str, Any], reports: list[dict[str, Any]], as_of: dt.datetime | None
+    ) -> dict[str, Any]:
+        now = (as_of or dt.datetime.now()).replace(tzinfo=None)
+        mine = [
+            {"seq": r["seq"], "kind": r["kind"], "party": r["party"], "made_at": r["made_at"],
+             "note": r["note"], "recorded_at": r["recorded_at"], "recorded_by": r["recorded_by"]}
+            for r in reports if r["incident_id"] == row["incident_id"]
+        ]  # fmt: skip
+        st = inc_mod.clocks(
+            row["reporting_grade"], row["discovered_at"], row["province_received_at"], mine, now
+        )
+        out = {k: v for k, v in row.items() if k != "digest"}
+        for k in ("discovered_at", "province_received_at", "recorded_at"):
+            out[k] = out[k].isoformat(timespec="minutes") if out[k] else None
+        for r in mine:
+            r["made_at"] = r["made_at"].isoformat(timespec="minutes")
+            r["recorded_at"] = r["recorded_at"].isoformat(timespec="minutes")
+        return {**out, **st, "reports": mine, "as_of": now.isoformat(timespec="minutes")}
 
     # -- read --------------------------------------------------------------------
     def sources(self, region: str | None = None, level: str | None = None) -> list[dict[str, Any]]:

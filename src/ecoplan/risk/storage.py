@@ -5,12 +5,16 @@ was before or as it is after, never half of it. Re-importing identical rows writ
 row (counted unchanged); a changed row replaces the stored one (counted revised); the
 rejects of a file replace that file's earlier rejects. A source's recorded grading is
 kept when its row is re-imported without a level.
+
+Incidents and their reports: one row each, written inside the caller's transaction (the
+service's, with its audit row); an incident's id is the next integer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,9 +108,15 @@ class RiskStore:
         return ("risk", *(row or ()))
 
     def import_batch(
-        self, batch: RegistryBatch, *, fmt: str, recorded_at: dt.datetime | None = None
+        self,
+        batch: RegistryBatch,
+        *,
+        fmt: str,
+        recorded_at: dt.datetime | None = None,
+        audit: Callable[[RiskImportResult], object] | None = None,
     ) -> RiskImportResult:
-        """Store ``batch`` (see the module docstring)."""
+        """Store ``batch`` (see the module docstring); ``audit(result)`` runs inside the
+        transaction when the import changed a row (the audit row commits with it)."""
         if getattr(self.catalog, "read_only", False):
             raise StoreError(f"{self.catalog.path}: opened read-only; cannot import")
         when = recorded_at or dt.datetime.now().replace(microsecond=0)
@@ -164,6 +174,8 @@ class RiskStore:
                     json.dumps(res.rejects),
                 ],
             )
+            if audit is not None and (res.rows_new or res.rows_revised):
+                audit(res)
             faults.point("risk.before_commit")
         faults.point("risk.after_commit")
         return res
@@ -176,3 +188,71 @@ class RiskStore:
                 "graded_on = ?, grade = ? WHERE source_id = ?",
                 [*(fields[c] for c in _GRADE_COLS), json.dumps(grade, ensure_ascii=False), source_id],
             )
+
+    # -- incidents -------------------------------------------------------------------------
+    _INCIDENT_COLS = (
+        "incident_id", "digest", "region", "discovered_at", "province_received_at", "lon", "lat",
+        "place", "substance", "grade", "reporting_grade", "input", "result", "recorded_at", "recorded_by",
+    )  # fmt: skip
+    _REPORT_COLS = ("incident_id", "seq", "kind", "party", "made_at", "note", "recorded_at", "recorded_by")
+
+    def incidents(self, where: str = "", params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Recorded incidents (``input`` and ``result`` parsed), newest first."""
+        cols = self._INCIDENT_COLS
+        sql = f"SELECT {', '.join(cols)} FROM risk_incidents"
+        if where:
+            sql += f" WHERE {where}"
+        cur = self.con.execute(sql + " ORDER BY discovered_at DESC, incident_id DESC", params or [])
+        out = []
+        for r in cur.fetchall():
+            d = dict(zip(cols, r, strict=True))
+            d["input"], d["result"] = json.loads(d["input"]), json.loads(d["result"])
+            out.append(d)
+        return out
+
+    def incident_reports(self, ids: list[int] | None = None) -> list[dict[str, Any]]:
+        """Reports made on incidents (of ``ids``), by incident and in order."""
+        sql = f"SELECT {', '.join(self._REPORT_COLS)} FROM risk_incident_reports"
+        params: list[Any] = []
+        if ids is not None:
+            if not ids:
+                return []
+            sql += f" WHERE incident_id IN ({', '.join('?' for _ in ids)})"
+            params = list(ids)
+        cur = self.con.execute(sql + " ORDER BY incident_id, seq", params)
+        return [dict(zip(self._REPORT_COLS, r, strict=True)) for r in cur.fetchall()]
+
+    def insert_incident(self, row: dict[str, Any]) -> tuple[int, bool]:
+        """Store an incident (inside the caller's transaction, when there is one): its id,
+        and False when an incident of the same ``digest`` was stored already (nothing written)."""
+        with self.catalog.transaction() as con:
+            got = con.execute("SELECT incident_id FROM risk_incidents WHERE digest = ?", [row["digest"]])
+            old = got.fetchone()
+            if old is not None:
+                return int(old[0]), False
+            nxt = con.execute("SELECT coalesce(max(incident_id), 0) + 1 FROM risk_incidents").fetchone()
+            new_id = int(nxt[0]) if nxt else 1
+            vals = {**row, "incident_id": new_id}
+            vals["input"] = json.dumps(row["input"], ensure_ascii=False, default=str)
+            vals["result"] = json.dumps(row["result"], ensure_ascii=False, default=str)
+            con.execute(
+                f"INSERT INTO risk_incidents VALUES ({', '.join('?' for _ in self._INCIDENT_COLS)})",
+                [vals[c] for c in self._INCIDENT_COLS],
+            )
+            faults.point("risk.before_commit")
+        return new_id, True
+
+    def insert_report(self, row: dict[str, Any]) -> int:
+        """Append a report to an incident (inside the caller's transaction); its ``seq``."""
+        with self.catalog.transaction() as con:
+            nxt = con.execute(
+                "SELECT coalesce(max(seq), 0) + 1 FROM risk_incident_reports WHERE incident_id = ?",
+                [row["incident_id"]],
+            ).fetchone()
+            seq = int(nxt[0]) if nxt else 1
+            vals = {**row, "seq": seq}
+            con.execute(
+                f"INSERT INTO risk_incident_reports VALUES ({', '.join('?' for _ in self._REPORT_COLS)})",
+                [vals[c] for c in self._REPORT_COLS],
+            )
+        return seq

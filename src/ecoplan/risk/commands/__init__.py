@@ -1,14 +1,12 @@
-"""``ecoplan risk …``: ``grade`` (:mod:`.grade`), the registries (:mod:`.registry`) and,
-when its module is present, the incidents (``incident``)."""
+"""``ecoplan risk …``: ``grade`` (:mod:`.grade`), the registries (:mod:`.registry`), the
+incident calculators (``plume``, ``incident``: :mod:`.incident`) and the recorded incidents
+(``incidents``, ``report``: :mod:`.record`)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import typer
 
-from ecoplan.risk.commands import grade, registry
+from ecoplan.risk.commands import grade, incident, record, registry
 
 __all__ = ["risk_app"]
 
@@ -19,5 +17,5 @@ risk_app = typer.Typer(
 
 grade.register(risk_app)
 registry.register(risk_app)
-if importlib.util.find_spec("ecoplan.risk.commands.incident") is not None:
-    importlib.import_module("ecoplan.risk.commands.incident").register(risk_app)
+incident.register(risk_app)
+record.register(risk_app)

@@ -1,6 +1,8 @@
 """``ecoplan risk plume`` (the screening plume at one downwind distance) and ``ecoplan risk
 incident FILE`` (grade, reporting deadlines, threat zones, targets inside, intakes
-downstream). Both are calculators: they read files, never the store.
+downstream). Both are calculators: they read files, not the store, except ``incident
+--registry`` (the registry's targets) and ``incident --record`` (the incident stored with
+its result and reporting clocks: ``ep.risk.record_incident``; see :mod:`.record`).
 
 The JSON contracts are in ``docs/risk-incidents.md``.
 """
@@ -21,6 +23,7 @@ from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import Words, has
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, say, words
 from ecoplan.risk import incidents
+from ecoplan.risk.commands.record import print_clocks
 from ecoplan.risk.standards import plume
 
 __all__ = ["clause_text", "load_items", "plume_result", "register", "risk_incident", "risk_plume"]
@@ -189,6 +192,15 @@ def risk_incident(
     registry: Annotated[
         bool, typer.Option("--registry", help="Add the sensitive targets of the risk registry (--db)")
     ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record", help="Store the incident and start its reporting clocks (--db; registry targets)"
+        ),
+    ] = False,
+    region: Annotated[
+        str | None, typer.Option("--region", help="With --record: the incident's region code (GB/T 2260)")
+    ] = None,
     db: DbOpt = None,
     fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.text,
     lang: LangOpt = "zh",
@@ -202,26 +214,41 @@ def risk_incident(
                 "risk.incident.error.read", file=file.name, detail=type(exc).__name__
             ) from None
         inc = incidents.incident_from_mapping(data, file.name)
-        rows_t = list(data.get("targets") or [])
-        rows_r = list(data.get("rivers") or [])
-        tg = incidents.targets_from(rows_t, file.name)
-        rv = incidents.rivers_from(rows_r, file.name)
-        if targets is not None:
-            tg += incidents.targets_from(load_items(targets, "targets"), targets.name)
-        if rivers is not None:
-            rv += incidents.rivers_from(load_items(rivers, "rivers"), rivers.name)
-        if registry:
-            with _session(db, lang) as ep:
-                tg += incidents.registry_targets(ep)
+        extra_t = incidents.targets_from(load_items(targets, "targets"), targets.name) if targets else []
+        extra_r = incidents.rivers_from(load_items(rivers, "rivers"), rivers.name) if rivers else []
         if not downstream_km >= 0:
             raise EcoplanError.worded(
                 "risk.incident.error.number", file="--downstream-km", field="-", value=repr(downstream_km)
             )
-        res = incidents.assess(inc, tg, rv, downstream_km=downstream_km)
+        stored: dict[str, Any] = {}
+        if record:  # the file's own targets and rivers, the registry's targets and these
+            with _session(db, lang) as ep:
+                stored = ep.risk.record_incident(
+                    data, file=file.name, region=region, targets=extra_t, rivers=extra_r,
+                    downstream_km=downstream_km,
+                )  # fmt: skip
+            res = stored["result"]
+        else:
+            tg = incidents.targets_from(list(data.get("targets") or []), file.name) + extra_t
+            rv = incidents.rivers_from(list(data.get("rivers") or []), file.name) + extra_r
+            if registry:
+                with _session(db, lang) as ep:
+                    tg += incidents.registry_targets(ep)
+            res = incidents.assess(inc, tg, rv, downstream_km=downstream_km)
     except EcoplanError as exc:
         _fail(exc, lang)
     except ValueError as exc:
         _fail(words(lang)("risk.plume.cli.bad_input", detail=str(exc)), lang)
+    if record:
+        if fmt is OutFmt.json:
+            _dump_json(stored)
+            return
+        w = words(lang)
+        _print_incident(res, w, lang)
+        say(w("risk.incident.cli.recorded" if stored["recorded"] else "risk.incident.cli.already",
+              id=stored["incident_id"]))  # fmt: skip
+        print_clocks(stored, w)
+        return
     if fmt is OutFmt.json:
         _dump_json(res)
         return
