@@ -110,7 +110,8 @@ def test_a_rules_file_changes_the_matrix(case_a: Path, tmp_path: Path) -> None:
         ("fraction: 0.31,", "fraction: 1.5,", "substances[1].fraction"),
         ("kind: listed,", "kind: magic,", "magic"),
         ("{population_5km: 30000, population_500m: 200}", "{}", "population_5km"),
-        ("threshold_t: 1, part", "part", "threshold_t"),
+        # A substance neither in a table nor in HJ 169-2018 Table B.1 needs its threshold.
+        ("液氯, cas: 7782-50-5, quantity_t: 20, threshold_t: 1,", "某物质, quantity_t: 20,", "threshold_t"),
     ],
 )
 def test_bad_files_are_refused_naming_the_field(tmp_path: Path, old: str, new: str, needle: str) -> None:
@@ -160,3 +161,25 @@ def test_an_appendix_table_supplies_the_thresholds(tmp_path: Path) -> None:
         and "row 2: invalid threshold_t (abc)" in res.stderr
         and "appendix.csv" in res.stderr
     )
+
+
+def test_hj169_table_b1_fills_a_missing_threshold(tmp_path: Path) -> None:
+    """Without ``threshold_t`` 液氯 takes HJ 169-2018 Table B.1's 1 t (氯气, 7782-50-5):
+    the same Q as case A, the threshold shown unconfirmed and cited; a rules file with
+    ``hj169_fallback: false`` refuses the file instead."""
+    p = tmp_path / "b1.yaml"
+    p.write_text(CASE_A.replace("quantity_t: 20, threshold_t: 1,", "quantity_t: 20,", 1), encoding="utf-8")
+    res = runner.invoke(cli_app, ["risk", "grade", str(p), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    first = d["evidence"][0]
+    assert (first["threshold_t"], first["threshold_source"]) == (1.0, "HJ 169-2018 表B.1")
+    assert first["confirmed"] is False
+    assert d["air"]["q"] == pytest.approx(32.4) and d["level"] == "major"
+    assert "threshold:液氯" in d["unconfirmed"]
+    res = runner.invoke(cli_app, ["risk", "grade", str(p), "--lang", "en"])
+    assert res.exit_code == 0 and "HJ 169-2018" in res.stdout
+    rules = tmp_path / "r.yaml"
+    rules.write_text("hj169_fallback: false\n", encoding="utf-8")
+    res = runner.invoke(cli_app, ["risk", "grade", str(p), "--rules", str(rules)])
+    assert res.exit_code == 1 and "threshold_t" in res.stderr

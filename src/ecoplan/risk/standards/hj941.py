@@ -15,6 +15,9 @@ The steps (clauses of HJ 941-2018):
   1–4 and 6 of Appendix A, and part 8 except the two liquid wastes; water substances:
   parts 3–8 and the listed water-soluble or water-reactive substances of parts 1–2 [V].
   Q < 1 is graded 一般 at once (Q0); otherwise Q1/Q2/Q3 by the bands of :class:`Rules`.
+  A substance's threshold comes from the user's Appendix A table, else from the file,
+  else (unconfirmed, :attr:`Rules.hj169_fallback`) from HJ 169-2018 Table B.1
+  (:mod:`ecoplan.risk.standards.hj941_hj169`).
 * M: process units scored 10 (the listed hazardous processes) or 5 (other high
   temperature/pressure or flammable/explosive processes) per unit, summed and capped at
   30 [V, MEE reply]; plus the control-measure items not met and the events of the last
@@ -36,6 +39,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from ecoplan.risk.standards.hj941_hj169 import SOURCE_B1, hj169_lookup
 
 __all__ = [
     "LEVELS",
@@ -283,6 +288,9 @@ class Rules:
     )
     matrices: Mapping[str, Mapping[str, tuple[str, str, str, str]]] = field(default_factory=_default_matrices)
     penalty_raise: bool = True
+    #: Take a substance's threshold from HJ 169-2018 Table B.1 (derived from, but not,
+    #: HJ 941 Appendix A; shown "unconfirmed") when neither a table nor the file gives one.
+    hj169_fallback: bool = True
     #: The parameters checked against a text of the standard (the rest are shown "unconfirmed").
     confirmed: frozenset[str] = frozenset(
         {"m_bands", "process_cap", "process_points.listed", "process_points.other"}
@@ -433,10 +441,15 @@ def _q(
         if not 0 < s.fraction <= 1:
             raise GradeError("substance_fraction", substance=s.name, value=s.fraction)
         row = _lookup(s.cas, s.name, table)
+        ref = hj169_lookup(s.cas, s.name)
+        basis = f"{STANDARD} 6.1/7.1 附录A"
         if row is not None and row.threshold_t is not None:
             threshold, t_source, t_ok = row.threshold_t, row.source, row.confirmed
         elif s.threshold_t is not None:
             threshold, t_source, t_ok = s.threshold_t, "file", False
+        elif rules.hj169_fallback and ref is not None:
+            threshold, t_source, t_ok = ref.threshold_t, SOURCE_B1, False
+            basis = f"{STANDARD} 6.1/7.1; {SOURCE_B1}"
         else:
             raise GradeError("substance_threshold", substance=s.name, cas=s.cas or "—")
         if not threshold > 0:
@@ -464,8 +477,10 @@ def _q(
                 "air": air,
                 "water": water,
                 "media_source": m_source,
-                "basis": f"{STANDARD} 6.1/7.1 附录A",
+                "basis": basis,
                 "confirmed": t_ok,
+                # HJ 169-2018 Table B.1's value for comparison (None when not listed there).
+                "reference_threshold_t": ref.threshold_t if ref is not None else None,
             }
         )
     for medium in totals:
