@@ -4,36 +4,90 @@ Each registered domain with ``pages`` (:mod:`ecoplan.core.domain`) is asked for 
 of the home, region and rankings pages; a domain without data answers ``None`` and adds
 nothing. A section's ``json`` is merged into the page's JSON form; its
 template (autoescaped, from the domain's ``templates/``) is rendered into the page.
+
+Each section fails alone: a domain whose ``pages`` cannot be loaded, whose answer raises
+or whose template fails to render is logged (logger ``ecoplan.web``, with the
+traceback) and shows a worded notice in its place (its title and "this section could not
+be shown"); its JSON key (the domain's name) is ``null``. The rest of the page is
+rendered as usual. A :class:`~ecoplan.core.errors.StoreError` (the store busy or
+unavailable) is not a section's fault and still answers the page with 503.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
 
 from ecoplan.core.domain import load
-from ecoplan.core.words import Words
-from ecoplan.domains import domains
+from ecoplan.core.errors import StoreError
+from ecoplan.core.words import Words, has
+from ecoplan.domains import domain, domains
 from ecoplan.kit.web import Section
 from ecoplan.web.templating import render
 
-__all__ = ["domain_sections", "section_html"]
+__all__ = ["FAILED", "domain_sections", "failed_text", "section_html"]
+
+_log = logging.getLogger("ecoplan.web")
+#: The template name of a section that failed (rendered as the notice, not a template).
+FAILED = "<failed>"
+#: The notice's word: ``error.web.section`` once the catalog has it, else the page-error
+#: sentence of ``error.web.internal``.
+_NOTICE_KEYS = ("error.web.section", "error.web.internal")
+
+
+def failed_text(lang: str) -> str:
+    """The notice a failed section shows, in ``lang``."""
+    key = next(k for k in _NOTICE_KEYS if has(k))
+    return Words(lang)(key)
+
+
+def _failed(name: str) -> Section:
+    return Section(json={name: None}, template=FAILED, context={"domain": name})
 
 
 def domain_sections(ask: Callable[[Any], Section | None]) -> dict[str, Section]:
-    """``ask(pages)`` of every domain with pages, by domain name, those that answer."""
+    """``ask(pages)`` of every domain with pages, by domain name, those that answer; a
+    domain whose answer raises gets the failed section (logged)."""
     found: dict[str, Section] = {}
     for d in domains():
-        if d.pages is not None:
+        if d.pages is None:
+            continue
+        try:
             s = ask(load(d.pages))
-            if s is not None:
-                found[d.name] = s
+        except StoreError:
+            raise
+        except Exception:
+            _log.exception("dashboard section of domain %r failed", d.name)
+            s = _failed(d.name)
+        if s is not None:
+            found[d.name] = s
     return found
 
 
+def _notice(name: str, lang: str) -> Markup:
+    title = Words(lang)(domain(name).title_key)
+    return Markup(
+        '<section class="section-failed" id="section-failed-{}" role="status"><h2>{}</h2><p>{}</p></section>'
+    ).format(name, title, failed_text(lang))
+
+
 def section_html(sections: dict[str, Section], lang: str) -> list[Markup]:
-    """Each section rendered with its template (the page shows them in registry order)."""
+    """Each section rendered with its template (the page shows them in registry order);
+    a failed section, or one whose template fails, as the notice."""
     w = Words(lang)
-    return [Markup(render(s.template, lang=lang, w=w, **s.context)) for s in sections.values()]
+    out: list[Markup] = []
+    for name, s in sections.items():
+        if s.template == FAILED:
+            out.append(_notice(name, lang))
+            continue
+        try:
+            out.append(Markup(render(s.template, lang=lang, w=w, **s.context)))
+        except StoreError:
+            raise
+        except Exception:
+            _log.exception("dashboard section of domain %r failed to render", name)
+            out.append(_notice(name, lang))
+    return out
