@@ -14,6 +14,11 @@ registry yet, so the page shows intakes downstream only once a network is loaded
 The map is a sketch drawn as SVG in metres around the site (north up, equal scale, a
 scale bar): no tiles, nothing fetched from outside.
 
+Recorded incidents (``ep.risk.incidents()``) are listed below the form with their
+reporting clocks (each deadline's state: made on time, made late, running, overdue);
+``/risk/incident?id=N`` shows a recorded incident as it was screened when recorded (its
+stored result: zones, targets inside, intakes), with its clocks and the reports made.
+
 Mounted by the risk domain's ``web`` routes: ``router.include_router(
 pages_incident.routes(session, render))`` (one line in ``pages/web.py``).
 """
@@ -37,7 +42,7 @@ from ecoplan.risk.standards import plume
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["EXAMPLE", "MAP_H", "MAP_W", "routes", "sketch"]
+__all__ = ["EXAMPLE", "MAP_H", "MAP_W", "STATE_BADGE", "form_of", "routes", "sketch"]
 
 Render = Callable[..., Response]
 Lang: Any = Query("zh", pattern="^(zh|en)$")
@@ -64,6 +69,37 @@ EXAMPLE: Mapping[str, Any] = {
     "undetermined": False,
     "downstream_km": incidents.DOWNSTREAM_KM,
 }
+#: A clock state's badge class (the dashboard's colours).
+STATE_BADGE = {"on_time": "s-achieved", "late": "w-amber", "open": "w-watch", "overdue": "w-red"}
+
+
+def form_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's values of a recorded incident's input (mg/m³ for the levels of concern)."""
+
+    def get(path: str) -> Any:
+        cur: Any = data
+        for part in path.split("."):
+            cur = cur.get(part) if isinstance(cur, Mapping) else None
+        return cur
+
+    unit = incidents.UNITS_TO_G_M3.get(str(get("loc.unit") or "mg_m3"), 1e-3)
+    form = {
+        "time": str(get("time") or "").replace(" ", "T")[:16],
+        "lon": get("place.lon"), "lat": get("place.lat"),
+        "substance": get("substance"), "rate": get("release.rate_g_s"), "height": get("release.height_m"),
+        "wind": get("weather.wind_m_s"), "wind_from": get("weather.wind_from_deg"),
+        "stability": get("weather.stability"), "deaths": get("counts.deaths"),
+        "poisoned": get("counts.poisoned"), "evacuated": get("counts.evacuated"),
+        "loss": get("counts.direct_loss_yuan"), "downstream_km": None,
+    }  # fmt: skip
+    for lv in plume.LEVELS:
+        v = get(f"loc.{lv}")
+        form[lv] = None if v is None else float(v) * unit * 1000.0
+    out = {k: _num(v, EXAMPLE[k]) for k, v in form.items()}
+    out["undetermined"] = bool(get("counts.undetermined"))
+    return out
+
+
 #: The map's width and its height's bounds in CSS pixels (the height follows the zones' shape).
 MAP_W, MAP_H, MAP_MIN_H = 760, 560, 340
 ZONE_COLOURS = {"red": "#e5484d", "orange": "#f5a524", "yellow": "#f7e463"}
@@ -186,6 +222,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
         loss: float | None = Query(None, ge=0),
         undetermined: bool = Query(False),
         downstream_km: float | None = Query(None, ge=0, le=200),
+        id: int | None = Query(None, ge=1, le=2**31 - 1, description="A recorded incident"),
         lang: str = Lang,
         format: str = Format,
     ) -> Response:
@@ -196,27 +233,38 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             "poisoned": poisoned, "evacuated": evacuated, "loss": loss,
             "downstream_km": downstream_km,
         }  # fmt: skip
-        form = {k: _num(v, EXAMPLE[k]) for k, v in given.items()}
-        form["undetermined"] = undetermined
-        data_in = {
-            "time": form["time"],
-            "place": {"lon": form["lon"], "lat": form["lat"]},
-            "substance": form["substance"],
-            "release": {"rate_g_s": form["rate"], "height_m": form["height"]},
-            "weather": {"wind_m_s": form["wind"], "wind_from_deg": form["wind_from"],
-                        "stability": form["stability"]},
-            "loc": {"unit": "mg_m3", **{lv: form[lv] for lv in plume.LEVELS if form[lv] not in (None, 0)}},
-            "counts": {"deaths": form["deaths"], "poisoned": form["poisoned"], "evacuated": form["evacuated"],
-                       "direct_loss_yuan": form["loss"], "undetermined": undetermined},
-        }  # fmt: skip
-        inc = incidents.incident_from_mapping(data_in, word("risk.incident.page.form", lang))
+        one: dict[str, Any] | None = None
         with session() as ep:
-            targets = incidents.registry_targets(ep)
-        res = incidents.assess(inc, targets, downstream_km=float(form["downstream_km"]))
+            if id is not None:
+                one = ep.risk.incident(id)
+            recorded = ep.risk.incidents()
+            targets = [] if one is not None else incidents.registry_targets(ep)
+        if one is not None:  # as screened when recorded
+            form = form_of(one["input"])
+            res = one["result"]
+            targets = incidents.targets_from(res["targets"], "risk_incidents")
+        else:
+            form = {k: _num(v, EXAMPLE[k]) for k, v in given.items()}
+            form["undetermined"] = undetermined
+            locs = {lv: form[lv] for lv in plume.LEVELS if form[lv] not in (None, 0)}
+            data_in = {
+                "time": form["time"],
+                "place": {"lon": form["lon"], "lat": form["lat"]},
+                "substance": form["substance"],
+                "release": {"rate_g_s": form["rate"], "height_m": form["height"]},
+                "weather": {"wind_m_s": form["wind"], "wind_from_deg": form["wind_from"],
+                            "stability": form["stability"]},
+                "loc": {"unit": "mg_m3", **locs},
+                "counts": {"deaths": form["deaths"], "poisoned": form["poisoned"],
+                           "evacuated": form["evacuated"], "direct_loss_yuan": form["loss"],
+                           "undetermined": undetermined},
+            }  # fmt: skip
+            inc = incidents.incident_from_mapping(data_in, word("risk.incident.page.form", lang))
+            res = incidents.assess(inc, targets, downstream_km=float(form["downstream_km"]))
         kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "format")]
         path = "/risk/incident" + (f"?{urlencode(kept)}" if kept else "")
         if format == "json":
-            return render("risk/incident.html", None, lang, path, res, format)
+            return render("risk/incident.html", None, lang, path, res if one is None else one, format)
         inside = [t for t in res["targets"] if t["zone"]]
         return render(
             "risk/incident.html",
@@ -234,6 +282,9 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             closeup=_closeup(res, targets),
             inside=inside,
             clause=_clause,
+            one=one,
+            recorded=recorded,
+            badge=STATE_BADGE,
         )
 
     return router

@@ -108,16 +108,23 @@ class RiskOps:
         ones). ``who`` (a signed-in principal) must be a reporter of ``region``'s subtree.
         Recording the same input again stores nothing (``recorded`` False). Returns
         :meth:`incident` of the stored one."""
-        inc = inc_mod.incident_from_mapping(data, file)
         if region is not None and region not in self.session.catalog.region_codes():
             raise NotFound.worded("risk.incident.error.region", file=file, region=region)
         if who is not None:
             self.session.people.require(who, Role.REPORTER, region, "risk.incident.record")
+        inc = inc_mod.incident_from_mapping(data, file)
+        when = (now or dt.datetime.now()).replace(microsecond=0)
+        for fld, at in (("time", inc.discovered_at), ("province_received_at", inc.province_received_at)):
+            if at is not None and at > when:  # (and the clocks of a far future would overflow)
+                raise EcoplanError.worded("risk.incident.error.future", file=file, field=fld, value=str(at))
+        if inc.province_received_at is not None and inc.province_received_at < inc.discovered_at:
+            raise EcoplanError.worded(
+                "risk.incident.error.received_before", file=file, field="province_received_at"
+            )
         tg = [*inc_mod.targets_from(list(data.get("targets") or []), file), *targets]
         rv = [*inc_mod.rivers_from(list(data.get("rivers") or []), file), *rivers]
         tg += inc_mod.registry_targets(self.session)
         res = inc_mod.assess(inc, tg, rv, downstream_km=downstream_km)
-        when = (now or dt.datetime.now()).replace(microsecond=0)
         row = {
             "digest": inc_mod.digest(dict(data), region),
             "region": region,
