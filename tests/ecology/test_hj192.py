@@ -152,3 +152,13 @@ def test_change_class_symmetric(d: float) -> None:
     (c1, d1), (c2, d2) = change_class(d), change_class(-d)
     assert c1 == c2
     assert (d1 is None) == (d2 is None)
+
+
+def test_eqi_is_registered_but_not_loaded() -> None:
+    from ecoplan.core.errors import EcoplanError
+    from ecoplan.ecology.standards import eqi
+
+    assert eqi.METHOD.loaded is False
+    with pytest.raises(EcoplanError) as e:
+        eqi.evaluate(pattern=50.0)
+    assert "not loaded" in e.value.message("en") and "方法未加载" in e.value.message("zh")

@@ -27,6 +27,11 @@ DOMAIN = Domain(
     name="ecology",
     package="ecoplan.ecology",
     title_key="ecology.title",
+    service="ecoplan.ecology.service:EcologyOps",
+    commands="ecoplan.ecology.commands:ecology_app",
+    routes="ecoplan.ecology.routes:routes",
+    pages="ecoplan.ecology.pages:PAGES",
+    web="ecoplan.ecology.pages.web:routes",
     words=("words.yaml", "spatial/words.yaml"),
     migrations=MIGRATIONS,
 )
