@@ -5,7 +5,9 @@
 region, the catalogue edition in force, the state machine) and stores all of a file or
 nothing; ``ep.waste.move(no, "confirm", at)`` moves a manifest; ``ep.waste.balance(actor,
 period)`` is the ledger's mass balance; ``ep.waste.replace_alerts(rows)`` is the alerts'
-pipeline's write. Every read returns plain rows (dicts).
+pipeline's write; ``ep.waste.feed(year, region)`` writes the rates of
+:mod:`ecoplan.waste.feed` to the plan indicators that ask for them (source
+``pipeline waste``). Every read returns plain rows (dicts).
 """
 
 from __future__ import annotations
@@ -15,13 +17,19 @@ import functools
 import importlib
 import importlib.util
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ecoplan.core.errors import EcoplanError, InputFileError, NotFound, Problem
+from ecoplan.core.feeds import Skip
+from ecoplan.ingest.values import ValueRow
+from ecoplan.store.catalog import ImportResult
+from ecoplan.store.feeds import fed_indicators, manual_skip
 from ecoplan.waste import readers
+from ecoplan.waste.feed import FEEDS, SOURCE, FeedSkip, feed_value, region_rates
 from ecoplan.waste.ledger import TOLERANCE_T, Balance, balance, period_bounds
 from ecoplan.waste.manifest_states import next_status, reachable
 from ecoplan.waste.model import code_matches, manifest_no_problems, parse_manifest_no
@@ -32,7 +40,7 @@ from ecoplan.waste.storage import LINE_FIELDS, WasteImportResult, WasteStore
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["CodeCheck", "WasteInputError", "WasteOps", "catalogue_check"]
+__all__ = ["CodeCheck", "FeedResult", "WasteInputError", "WasteOps", "catalogue_check"]
 
 #: ``check(code, date)``: None when the catalogue edition in force on ``date`` lists
 #: ``code`` (or cannot tell), else the reason code of the refusal.
@@ -45,6 +53,18 @@ _CATALOGUE_REASONS = {
     "malformed_code": "bad_code",
 }
 _ROLE_OF = {"producer_id": "producer", "transporter_id": "transporter", "receiver_id": "receiver"}
+
+
+@dataclass
+class FeedResult:
+    """What ``ep.waste.feed`` wrote (``result`` None on a dry run or when nothing was to
+    be written), the plan indicators, regions and years it gave no value for and why,
+    and the rates it computed (:data:`ecoplan.waste.feed.RATE_COLUMNS`)."""
+
+    rows: list[ValueRow]
+    skipped: list[FeedSkip]
+    result: ImportResult | None
+    rates: pd.DataFrame
 
 
 class WasteInputError(InputFileError):
@@ -537,6 +557,122 @@ class WasteOps:
             {**r, "ratio": (r["capacity_t"] / r["generated_t"]) if r["generated_t"] else None}
             for r in self.store.capacity(year)
         ]
+
+    # -- plan values -------------------------------------------------------------------
+    def _chain(self, code: str, cache: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        """``code`` and the regions holding it (GB/T 2260 parents up to the nation); a code
+        the catalog does not know is held by its prefecture and province by its digits."""
+        if code in cache:
+            return cache[code]
+        out = [code]
+        cat = self.session.catalog
+        try:
+            parent = cat.region(code).parent
+            while parent:
+                out.append(parent)
+                parent = cat.region(parent).parent
+        except NotFound:
+            out += [c for c in (code[:4] + "00", code[:2] + "0000") if c != code]
+        if "000000" not in out:
+            out.append("000000")
+        cache[code] = tuple(dict.fromkeys(out))
+        return cache[code]
+
+    def region_rates(self, years: Sequence[int] | None = None, region: str | None = None) -> pd.DataFrame:
+        """The rates of :mod:`ecoplan.waste.feed` per region (every region holding an actor,
+        up to the nation; or ``region`` only) and year (``years``, default all)."""
+        ys = sorted({int(y) for y in years}) if years else None
+        where, params = "WHERE m.status <> 'draft' AND m.shipped_at IS NOT NULL", []
+        lwhere, lparams = "WHERE stage IN ('generated', 'self_treated', 'shipped')", []
+        if ys:
+            marks = ", ".join("?" for _ in ys)
+            where += f" AND year(m.shipped_at) IN ({marks})"
+            lwhere += f' AND year("at") IN ({marks})'
+            params, lparams = list(ys), list(ys)
+        manifests = self.store.manifests(where, params, None)
+        lines = self.store.lines([str(m["manifest_no"]) for m in manifests])
+        actors = self.store.table("actors")
+        cache: dict[str, tuple[str, ...]] = {}
+        chain = {str(a["region"]): self._chain(str(a["region"]), cache) for a in actors}
+        table = region_rates(
+            manifests,
+            lines,
+            self.store.table("ledger", lwhere, lparams),
+            self.store.table("permits"),
+            actors,
+            chain,
+            ys,
+        )
+        if region is not None:
+            table = table[table["region"] == region].reset_index(drop=True)
+        return table
+
+    def feed(
+        self,
+        year: int | Sequence[int] | None = None,
+        region: str | None = None,
+        *,
+        plan: str | None = None,
+        dry_run: bool = False,
+    ) -> FeedResult:
+        """Write the rates (:data:`ecoplan.waste.feed.FEEDS`) to the indicators of the stored
+        plans of each region (or ``region``), an ancestor or the nation that carry their
+        codes, for the years within the plan's period (``year``: those only), source
+        ``pipeline waste``. One transaction; a value entered from another source is never
+        overwritten; re-running with the same data writes nothing new."""
+        cat = self.session.catalog
+        if plan is not None:
+            cat.plan(plan)  # NotFound for an unknown plan
+        if region is not None:
+            cat.region(region)
+        years = [year] if isinstance(year, int) else list(year) if year else None
+        table = self.region_rates(years, region)
+        plans = cat.plans()
+        asking = {p.region for p in plans if any((i.code or "") in FEEDS for i in p.indicators)}
+        cache: dict[str, tuple[str, ...]] = {}
+        rows: list[ValueRow] = []
+        skipped: list[FeedSkip] = []
+        for code, part in table.groupby("region", sort=True):
+            reg = str(code)
+            if not asking.intersection(self._chain(reg, cache)):
+                continue
+            try:
+                fed = list(fed_indicators(cat, reg, FEEDS))
+            except NotFound:
+                continue
+            by_year = {int(r["year"]): {str(k): v for k, v in r.items()} for r in part.to_dict("records")}
+            for p, ind, feed in fed:
+                if plan is not None and p.id != plan:
+                    continue
+                for y, r in sorted(by_year.items()):
+                    if not p.base_year <= y <= p.end:
+                        continue
+                    got = feed_value(feed, r)
+                    if got is None:
+                        why = Skip("waste.feed.undefined", {"year": y})
+                        skipped.append(FeedSkip(p.id, ind.id, reg, y, why))
+                        continue
+                    kept = manual_skip(cat, p.id, ind.id, reg, y, SOURCE)
+                    if kept is not None:
+                        skipped.append(FeedSkip(p.id, ind.id, reg, y, kept))
+                        continue
+                    rows.append(
+                        ValueRow(
+                            plan=p.id,
+                            indicator=ind.id,
+                            region=reg,
+                            year=y,
+                            value=got[0],
+                            unit=ind.unit,
+                            basis=feed.basis,
+                            source=SOURCE,
+                            note=got[1],
+                        )
+                    )
+        if dry_run or not rows:
+            return FeedResult(rows, skipped, None, table)
+        result = cat.add_values(rows, actor="ecoplan waste", origin=SOURCE)
+        return FeedResult(rows, skipped, result, table)
 
     def state(self) -> tuple[object, ...]:
         return self.store.state()
