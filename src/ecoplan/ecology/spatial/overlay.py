@@ -45,7 +45,7 @@ DECISION_COLUMNS = (
     "reserve_id",
     "zone",
     "priority",
-    "inside_km2",
+    "inside_km2",  # area inside the decisive reserve (or red line)
     "patch_km2",
     "zones",
 )
@@ -83,6 +83,12 @@ class ZoneIndex:
         )
         self.valid_from = (
             meta["valid_from"].to_numpy(dtype="datetime64[D]") if len(meta) else np.empty(0, "datetime64[D]")
+        )
+        #: one code per (layer, reserve): the parts of a patch's decisive reserve
+        self.group = (
+            pd.factorize(meta["layer_id"].astype(str) + "\x1f" + meta["reserve_id"].astype(str))[0]
+            if len(meta)
+            else np.empty(0, np.int64)
         )
         shapely.prepare(self.geoms)
         self.tree = shapely.STRtree(self.geoms)
@@ -176,7 +182,7 @@ def overlay(
             "reserve_id": None,
             "zone": None,
             "priority": pd.array([pd.NA] * n, dtype="Int64"),
-            "inside_km2": np.bincount(pi, weights=area, minlength=n) if n else np.empty(0),
+            "inside_km2": 0.0,
             "patch_km2": patch_km2,
             "zones": [()] * n,
         }
@@ -189,5 +195,9 @@ def overlay(
         dec.loc[p, "reserve_id"] = m["reserve_id"].to_numpy()[z]
         dec.loc[p, "zone"] = m["zone"].to_numpy()[z]
         dec.loc[p, "priority"] = prio[first]
+        decisive = np.full(n, -1, dtype=np.int64)
+        decisive[p] = idx.group[z]
+        same = idx.group[zi] == decisive[pi]
+        dec["inside_km2"] = np.bincount(pi[same], weights=area[same], minlength=n)
         dec["zones"] = _zone_sets(pi, m["zone"].to_numpy()[zi], n)
     return Overlay(parts, dec[keep].reset_index(drop=True), rejects)
