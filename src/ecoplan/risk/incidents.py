@@ -658,12 +658,14 @@ def clocks(
     else from the local bureau's first report, else from the local deadline. The answer:
     ``clocks`` (each deadline's fields, ``made_at``, ``state``), ``overdue`` and ``late``
     (any clock so), ``next_due`` (the earliest open deadline), ``closed_at`` (the final
-    report's time)."""
+    report's time). Reports made after ``now`` do not count yet."""
     first: dict[str, dt.datetime] = {}
     closed: dt.datetime | None = None
     for r in sorted(reports, key=lambda r: _at(r["made_at"]) or discovered_at):
         made = _at(r["made_at"])
         assert made is not None
+        if made > now:  # not made yet on ``now``
+            continue
         if r["kind"] == "initial":
             first.setdefault(str(r["party"]), made)
         elif r["kind"] == "final" and closed is None:

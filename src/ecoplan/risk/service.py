@@ -185,14 +185,15 @@ class RiskOps:
                     "risk.incident.error.choice", file=option, field=option, value=repr(value),
                     choices=", ".join(choices),
                 )  # fmt: skip
-        with self.session.writer() as w, w.catalog.transaction():
+        with self.session.writer() as w:
             store = w.domain("risk").store
             found = store.incidents("incident_id = ?", [incident_id])
             if not found:
                 raise NotFound.worded("risk.incident.error.no_incident", id=incident_id)
+            if who is not None:  # a refusal's audit row is its own transaction
+                w.people.require(who, Role.REPORTER, found[0]["region"], "risk.incident.report")
+        with self.session.writer() as w, w.catalog.transaction():
             row = found[0]
-            if who is not None:
-                w.people.require(who, Role.REPORTER, row["region"], "risk.incident.report")
             made = store.incident_reports([incident_id])
             same = [r for r in made if (r["kind"], r["party"], r["made_at"]) == (kind, party, when)]
             if same:
