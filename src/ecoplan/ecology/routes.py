@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Path, Query, Request
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["routes"]
 
 Region = Query(None, pattern=r"^\d{6}$")
-Sub = Query(..., ge=0, le=100)
+#: A sub-index (0–100); an Annotated type, so each parameter gets its own Query.
+Sub = Annotated[float, Query(ge=0, le=100)]
 
 
 def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -55,11 +56,11 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
     @router.get("/ei")
     def ecology_ei(
         request: Request,
-        abundance: float = Sub,
-        vegetation: float = Sub,
-        water: float = Sub,
-        stress: float = Sub,
-        pollution: float = Sub,
+        abundance: Sub,
+        vegetation: Sub,
+        water: Sub,
+        stress: Sub,
+        pollution: Sub,
         restriction: str | None = Query(None, max_length=64),
         previous: float | None = Query(None, ge=0, le=100),
     ) -> Response:

@@ -55,7 +55,8 @@ def ecology_ei(
     if "delta" in d:
         cls = w("ecology.change." + d["change_class"])
         if d["direction"]:
-            cls += f" ({w('ecology.direction.' + d['direction'])})"
+            way = w(f"ecology.direction.{d['direction']}")
+            cls = w("ecology.change.with_direction", change=cls, direction=way)
         say(w("ecology.cli.delta", delta=f"{d['delta']:+.2f}", change=cls))
 
 

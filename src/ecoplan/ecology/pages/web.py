@@ -36,10 +36,18 @@ def _year(r: dict[str, Any], lang: str) -> dict[str, Any]:
     if r.get("change_class"):
         change = word(f"ecology.change.{r['change_class']}", lang)
         if r.get("direction"):
-            change += f" ({word('ecology.direction.' + r['direction'], lang)})"
+            change = word(
+                "ecology.change.with_direction",
+                lang,
+                change=change,
+                direction=word(f"ecology.direction.{r['direction']}", lang),
+            )
     return {
         **r,
         "grade_text": word(f"ecology.grade.{r['grade']}", lang),
+        "restriction_text": (
+            word(f"ecology.restriction.{r['restriction']}", lang) if r.get("restriction") else None
+        ),
         "change_text": change,
         "subs": [
             {
