@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 __all__ = [
     "ALBERS_CHINA",
     "GEOGRAPHIC_EPSG",
+    "SEGMENT_DEG",
     "CrsProblem",
     "area_km2",
     "check_crs",
@@ -39,6 +40,8 @@ __all__ = [
 ALBERS_CHINA: Final = (
     "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 )
+#: Longest edge (degrees) projected as a straight line when computing areas (~1 km).
+SEGMENT_DEG: Final = 0.01
 #: Geographic frames used as they are (WGS84, CGCS2000).
 GEOGRAPHIC_EPSG: Final = frozenset({4326, 4490})
 
@@ -87,6 +90,13 @@ def to_albers(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
 
 
 def area_km2(geoms: NDArray[np.object_] | shapely.Geometry) -> NDArray[np.float64]:
-    """Areas in km² of lon/lat geometries, on the Albers equal-area projection."""
+    """Areas in km² of lon/lat geometries, on the Albers equal-area projection.
+
+    Edges are first cut to at most :data:`SEGMENT_DEG` so that an edge follows its
+    lon/lat line (a parallel stays a parallel) instead of the chord between its ends on
+    the projection: without it the area would depend on the vertices an edge happens to
+    have (a 0.5° edge along 30° N is 0.45 km² off once a vertex is added on it).
+    """
     arr = np.atleast_1d(np.asarray(geoms, dtype=object))
-    return np.asarray(shapely.area(to_albers(arr)), dtype=np.float64) / 1e6
+    dense = shapely.segmentize(arr, SEGMENT_DEG)
+    return np.asarray(shapely.area(to_albers(dense)), dtype=np.float64) / 1e6

@@ -177,6 +177,7 @@ def zoning_changes(old: Layer, new: Layer, *, min_km2: float = 1e-6) -> pd.DataF
     )
     to_rank = both["zone_to"].map(lambda z: 99 if z is None or pd.isna(z) else PRIORITY[z])
     both["downgraded"] = to_rank > both["zone_from"].map(PRIORITY)
+    both["zone_to"] = both["zone_to"].astype(object).where(both["zone_to"].notna(), None)
     return both.reset_index(drop=True)
 
 
