@@ -32,6 +32,7 @@ BUILTIN: tuple[str, ...] = (
     "ecoplan.waste:DOMAIN",
     "ecoplan.risk:DOMAIN",
     "ecoplan.ecology:DOMAIN",
+    "ecoplan.climate:DOMAIN",
 )
 
 
