@@ -1,0 +1,28 @@
+"""Climate: energy-related CO2 inventories, CO2 intensity against GDP and its targets (issue 16).
+
+Laid out as ``soil/`` is (the parts built so far):
+
+``standards/``
+    Pure calculators: fuel-combustion CO2 (省级温室气体清单编制指南 method, factors from
+    ``data/``), indirect emissions of net imported electricity, cement clinker process
+    CO2, CO2 intensity against GDP at constant prices and the schedules to a target.
+``data/``
+    The factor tables, one row per value with its source, edition and status
+    (``data/README.md``); replaceable by the user's own tables.
+``readers``
+    The long-format energy-use CSV of ``ecoplan climate inventory`` (reason-coded rejects).
+``commands``
+    ``ecoplan climate intensity|schedule|inventory|factors``.
+"""
+
+from ecoplan.core.domain import Domain
+
+__all__ = ["DOMAIN"]
+
+DOMAIN = Domain(
+    name="climate",
+    package="ecoplan.climate",
+    title_key="climate.title",
+    commands="ecoplan.climate.commands:climate_app",
+    words="words.yaml",
+)
