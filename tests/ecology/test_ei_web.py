@@ -3,6 +3,7 @@ headless Chromium (zh and en; screenshots in ``build/screenshots/``)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -24,6 +25,9 @@ CSV = """county,name,year,region,key,abundance,vegetation,water,stress,pollution
 320601,甲县,2017,000000,是,34.59,76.93,93.94,6.08,1.48,
 320601,甲县,2018,000000,是,34.59,76.93,93.94,6.08,1.48,incident
 420502,乙县,2016,000000,是,50,60,40,10,5,
+320602,丁县,2016,320000,是,50,60,40,10,5,
+320602,丁县,2017,320000,是,40,60,40,10,5,
+320603,戊县,2017,320000,否,90,90,90,0,0,
 """
 
 
@@ -116,6 +120,25 @@ def test_county_page_in_both_languages(base: str, lang: str) -> None:
     assert httpx.get(f"{base}/ecology/ei/999998?lang={lang}", timeout=60).status_code == 404
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_region_page_section_links_to_the_counties(base: str, lang: str) -> None:
+    html = httpx.get(f"{base}/regions/320000?lang={lang}", timeout=60).text
+    start = html.index('id="ecology-ei-means"')
+    part = html[start : html.index("</table>", html.index('id="ecology-ei-counties"'))]
+    # 2016: 丁县 61.50 alone; 2017: 丁县 40 → 58.00, 戊县 is not a key county
+    assert "61.50" in part and "58.00" in part
+    for county in ("320602", "320603"):
+        assert f'href="/ecology/ei/{county}?lang={lang}"' in part
+    # 戊县 2017: 0.35·90 + 0.25·90 + 0.15·90 + 0.15·100 + 0.10·100 = 92.50, 优, listed first
+    excellent, good = ("优", "良") if lang == "zh" else ("Excellent", "Good")
+    listed = part[part.index('id="ecology-ei-counties"') :]
+    assert listed.index("92.50") < listed.index("58.00")
+    assert f"<td>92.50</td><td>{excellent}</td>" in part and f"<td>58.00</td><td>{good}</td>" in part
+    j = httpx.get(f"{base}/regions/320000?lang={lang}&format=json", timeout=60).json()
+    got = json.dumps(j, ensure_ascii=False)
+    assert '"key_county_means": [{"year": 2016, "ei": 61.5, "counties": 1}' in got
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_county_page_in_chromium(base: str, lang: str) -> None:
@@ -139,5 +162,12 @@ def test_county_page_in_chromium(base: str, lang: str) -> None:
         page.click("#lang-switch")
         page.wait_for_load_state("load")
         assert ("lang=en" in page.url) == (lang == "zh")
+        # from a region's page to a county's, through the ecology section
+        page.goto(f"{base}/regions/320000?lang={lang}", wait_until="load")
+        page.locator("#ecology-ei-counties").screenshot(path=str(SHOTS / f"ecology-region-{lang}.png"))
+        page.click(f'#ecology-ei-counties a[href="/ecology/ei/320602?lang={lang}"]')
+        page.wait_for_load_state("load")
+        assert page.url.endswith(f"/ecology/ei/320602?lang={lang}")
+        assert page.locator("#ecology-ei-years tbody tr").count() == 2
         b.close()
     assert errors == []

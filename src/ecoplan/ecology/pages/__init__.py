@@ -1,8 +1,8 @@
 """The ecology dashboard sections (:data:`PAGES`) and its pages of its own (:mod:`.web`).
 
-The county EI page is the domain's own (``/ecology/ei/{county}``); the home, region and
-rankings pages get no ecology section yet (each returns None), but the object is
-declared so the web shell loads ``templates/ecology/``.
+A region's page gets the mean EI of its key ecological function counties per year and
+its counties' latest EI, each linked to the county's page (``/ecology/ei/{county}``);
+the home and rankings pages get no ecology section yet.
 """
 
 from __future__ import annotations
@@ -18,13 +18,34 @@ __all__ = ["PAGES", "EcologyPages"]
 
 
 class EcologyPages:
-    """No dashboard sections yet: the county page is a page of its own."""
+    """The ecology section of a region's page (the county EI of the region)."""
 
     def home(self, ep: Ecoplan, lang: str) -> Section | None:
         return None
 
     def region(self, ep: Ecoplan, code: str, lang: str, year: int | None = None) -> Section | None:
-        return None
+        counties = ep.ecology.counties(region=code)
+        if counties.empty:
+            return None
+        means = ep.ecology.key_means(code).to_dict(orient="records")
+        latest = counties.sort_values("year").groupby("county", sort=True).tail(1)
+        latest = latest.sort_values(["ei", "county"], ascending=[False, True])
+        rows = [
+            {
+                "county": str(r["county"]),
+                "name": r["name"] if isinstance(r["name"], str) else None,
+                "year": int(r["year"]),
+                "ei": float(r["ei"]),
+                "grade": str(r["grade"]),
+                "key": bool(r["key_county"]),
+            }
+            for r in latest.to_dict(orient="records")
+        ]
+        means = [
+            {"year": int(m["year"]), "ei": float(m["ei"]), "counties": int(m["counties"])} for m in means
+        ]
+        data = {"ecology": {"key_county_means": means, "counties": rows}}
+        return Section(data, "ecology/region.html", {"ei_means": means, "ei_counties": rows})
 
     def rankings(self, ep: Ecoplan, year: int | None, lang: str) -> Section | None:
         return None
