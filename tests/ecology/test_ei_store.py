@@ -182,3 +182,16 @@ def test_import_and_feed_commands(tmp_path: Path) -> None:
     assert len(rows) == 4
     methods = json.loads(_ok(["ecology", "methods"]))
     assert {m["code"]: m["loaded"] for m in methods} == {"hj192": True, "eqi": False}
+
+
+def test_fault_before_commit_leaves_the_store_unchanged(ep: Ecoplan, tmp_path: Path) -> None:
+    from ecoplan.ecology.storage import FAULT_POINTS
+    from ecoplan.store import faults
+
+    assert FAULT_POINTS == ("ecology.before_commit", "ecology.after_commit")
+    f = _csv(tmp_path / "ei.csv", GOOD + BAD)
+    with faults.armed("ecology.before_commit"), pytest.raises(faults.InjectedFault):
+        ep.ecology.import_ei(f)
+    assert ep.ecology.counties().empty and ep.ecology.rejects().empty and ep.ecology.state()[1] == 0
+    _, res = ep.ecology.import_ei(f)
+    assert res.rows_new == 4 and len(ep.ecology.rejects()) == 8
