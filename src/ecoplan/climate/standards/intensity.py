@@ -133,14 +133,14 @@ def linear_schedule(target_pct: float, years: int) -> list[float]:
 def yearly_rate(target_pct: float, years: int) -> float:
     """The constant yearly decline (%) that compounds to ``target_pct`` over ``years``."""
     _pct("target_pct", target_pct)
-    return (1.0 - (1.0 - target_pct / 100.0) ** (1.0 / _years(years))) * 100.0
+    return (1.0 - math.pow(1.0 - target_pct / 100.0, 1.0 / _years(years))) * 100.0
 
 
 def compound_schedule(target_pct: float, years: int) -> list[float]:
     """Cumulative decline (%) at the end of each year 1…n at a constant yearly rate."""
     _pct("target_pct", target_pct)
     n = _years(years)
-    return [(1.0 - (1.0 - target_pct / 100.0) ** (k / n)) * 100.0 for k in range(1, n + 1)]
+    return [(1.0 - math.pow(1.0 - target_pct / 100.0, k / n)) * 100.0 for k in range(1, n + 1)]
 
 
 def required_yearly_decline(achieved_pct: float, elapsed: int, target_pct: float, years: int) -> float:
@@ -155,4 +155,4 @@ def required_yearly_decline(achieved_pct: float, elapsed: int, target_pct: float
     if not 0 <= elapsed < n:
         raise EcoplanError.worded("climate.error.bad_elapsed", elapsed=elapsed, years=n)
     ratio = (1.0 - target_pct / 100.0) / (1.0 - achieved_pct / 100.0)
-    return (1.0 - ratio ** (1.0 / (n - elapsed))) * 100.0
+    return (1.0 - math.pow(ratio, 1.0 / (n - elapsed))) * 100.0
