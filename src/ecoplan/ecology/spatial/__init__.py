@@ -19,3 +19,7 @@ pages call them. Modules:
 ``generate``   synthetic reserves (nested zones) and patches with known answers
 ``schema``     the tables an ecology storage would keep (plain data)
 """
+
+from ecoplan.ecology.spatial.words import ensure
+
+ensure()  # the words of the errors any module here may raise

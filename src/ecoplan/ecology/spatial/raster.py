@@ -30,6 +30,7 @@ import rasterio  # type: ignore[import-untyped,unused-ignore]
 import rasterio.features  # type: ignore[import-untyped,unused-ignore]
 import rasterio.windows  # type: ignore[import-untyped,unused-ignore]
 import shapely  # type: ignore[import-untyped,unused-ignore]
+from affine import Affine
 from numpy.typing import NDArray
 
 from ecoplan.core.errors import EcoplanError
@@ -48,8 +49,10 @@ __all__ = [
 
 WGS84_A: Final = 6378137.0
 WGS84_F: Final = 1 / 298.257223563
-#: proj names of the equal-area projections accepted for projected rasters.
-EQUAL_AREA: Final = frozenset({"aea", "laea", "cea", "moll", "sinu"})
+#: Words of the equal-area projection methods accepted for projected rasters (PROJ's
+#: method names: Albers Equal Area, Lambert Azimuthal/Cylindrical Equal Area, Mollweide,
+#: Sinusoidal).
+EQUAL_AREA: Final = ("equal area", "mollweide", "sinusoidal")
 #: IGBP classes of MCD12C1's Majority_Land_Cover_Type_1 (0 water … 16 barren; 255 fill).
 IGBP: Final = tuple(range(17))
 #: IGBP class -> HJ 192-2015 land-use class (林地, 草地, 水域湿地, 耕地, 建设用地, 未利用地),
@@ -98,24 +101,29 @@ def class_areas(
         crs = pyproj.CRS.from_user_input(src.crs.to_wkt())
         geographic = crs.is_geographic
         if not geographic:
-            method = crs.to_dict().get("proj")
-            if method not in EQUAL_AREA:
+            op = crs.coordinate_operation
+            method = op.method_name.lower() if op is not None else ""
+            if not any(m in method for m in EQUAL_AREA):
                 raise EcoplanError.worded("ecology.spatial.raster.crs_not_equal_area", file=name)
             t = _transformer("EPSG:4326", crs.to_wkt())
         tr = src.transform
+        if tr.b != 0 or tr.d != 0:
+            raise EcoplanError.worded("ecology.spatial.raster.rotated", file=name)
         for pid, poly in zip(ids, polygons, strict=True):
             g = poly
             if not geographic:
                 g = shapely.transform(g, lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
-            win = rasterio.windows.from_bounds(*g.bounds, transform=tr)
-            win = win.round_offsets(op="floor").round_lengths(op="ceil")
-            full = rasterio.windows.Window(0, 0, src.width, src.height)
-            try:
-                win = win.intersection(full)
-            except rasterio.errors.WindowError:
-                raise EcoplanError.worded("ecology.spatial.raster.outside", file=name) from None
-            data = src.read(band, window=win)
-            wtr = src.window_transform(win)
+            # the window of pixels under the polygon's bounds (north-up arithmetic: the
+            # affine package's operators warn in the pinned version)
+            minx, miny, maxx, maxy = g.bounds
+            c0 = max(0, math.floor((minx - tr.c) / tr.a))
+            c1 = min(src.width, math.ceil((maxx - tr.c) / tr.a))
+            r0 = max(0, math.floor((maxy - tr.f) / tr.e))
+            r1 = min(src.height, math.ceil((miny - tr.f) / tr.e))
+            if c1 <= c0 or r1 <= r0:
+                raise EcoplanError.worded("ecology.spatial.raster.outside", file=name)
+            data = src.read(band, window=rasterio.windows.Window(c0, r0, c1 - c0, r1 - r0))
+            wtr = Affine(tr.a, 0.0, tr.c + c0 * tr.a, 0.0, tr.e, tr.f + r0 * tr.e)
             inside = ~rasterio.features.geometry_mask([g], out_shape=data.shape, transform=wtr)
             if src.nodata is not None:
                 inside &= data != src.nodata
