@@ -279,7 +279,7 @@ def test_assess_shows_the_fed_value(loaded: Ecoplan) -> None:
 _day = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 12, 20))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     st.lists(
         st.tuples(

@@ -35,6 +35,7 @@ not written. Nothing is extrapolated.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -132,10 +133,16 @@ class FeedSkip:
     why: Skip
 
 
+@functools.cache
+def _calendar() -> pd.Series:
+    """The working-day calendar's cumulative count by date (built once)."""
+    cal = calendar_frame()
+    return pd.Series(cal["cum"].to_numpy(), index=pd.to_datetime(cal["d"]))
+
+
 def _cum(days: pd.Series) -> pd.Series:
     """The calendar's cumulative working-day count on each date (NaN for none)."""
-    cal = calendar_frame()
-    index = pd.Series(cal["cum"].to_numpy(), index=pd.to_datetime(cal["d"]))
+    index = _calendar()
     return pd.Series(index.reindex(pd.to_datetime(days).dt.normalize()).to_numpy(), index=days.index)
 
 
@@ -151,6 +158,47 @@ def _licensed(permits: pd.DataFrame) -> Any:
         return any(a <= day <= b and code_matches(code, codes) for a, b, codes in held.get(receiver, []))
 
     return ok
+
+
+def _licensed_shipments(m: pd.DataFrame, ln: pd.DataFrame, led: pd.DataFrame, ok: Any) -> pd.Series:
+    """For each ledger record: a 委外 (``shipped``) record with a same-day manifest of its
+    producer, not rejected, carrying a line of its code to a receiver licensed for it."""
+    out = pd.Series(False, index=led.index)
+    shipped = led[led["stage"] == "shipped"]
+    if shipped.empty or m.empty:
+        return out
+    keys = pd.DataFrame(
+        {
+            "producer_id": shipped["actor_id"].astype(str),
+            "code": shipped["code"].astype(str),
+            "day": shipped["at"].dt.normalize(),
+        }
+    )
+    trips = m[m["status"] != "rejected"][["manifest_no", "producer_id", "receiver_id", "shipped_at"]]
+    trips = trips.merge(ln[["manifest_no", "code"]], on="manifest_no")
+    trips = pd.DataFrame(
+        {
+            "producer_id": trips["producer_id"].astype(str),
+            "receiver_id": trips["receiver_id"],
+            "code": trips["code"].astype(str),
+            "day": trips["shipped_at"].dt.normalize(),
+        }
+    )
+    cand = trips.merge(keys.drop_duplicates(), on=["producer_id", "code", "day"]).drop_duplicates()
+    if cand.empty:
+        return out
+    asked = cand[["receiver_id", "code", "day"]].drop_duplicates()
+    asked = asked.assign(
+        ok=[
+            pd.notna(r) and bool(ok(str(r), str(c), d.date()))
+            for r, c, d in zip(asked["receiver_id"], asked["code"], asked["day"], strict=True)
+        ]
+    )
+    good = cand.merge(asked[asked["ok"]], on=["receiver_id", "code", "day"])
+    good = good[["producer_id", "code", "day"]].drop_duplicates().assign(hit=True)
+    hit = keys.merge(good, on=["producer_id", "code", "day"], how="left")["hit"].fillna(False).astype(bool)
+    out.loc[shipped.index] = hit.to_numpy()
+    return out
 
 
 def _date(v: Any) -> dt.date:
@@ -233,19 +281,7 @@ def region_rates(
     led["year"] = led["at"].dt.year
     led["quantity_t"] = led["quantity_t"].astype(float)
     led["actor_region"] = led["actor_id"].astype(str).map(region_of)
-    ok = _licensed(pm)
-    out_ = led[led["stage"] == "shipped"]
-    sent: set[tuple[str, str, dt.date]] = set()
-    if not out_.empty and not m.empty:
-        ml = m[m["status"] != "rejected"].merge(ln[["manifest_no", "code"]], on="manifest_no")
-        for r in ml[["producer_id", "receiver_id", "code", "shipped_at"]].to_dict("records"):
-            day = _date(r["shipped_at"])
-            if pd.notna(r["receiver_id"]) and ok(str(r["receiver_id"]), str(r["code"]), day):
-                sent.add((str(r["producer_id"]), str(r["code"]), day))
-    led["licensed"] = [
-        stage == "shipped" and (str(a), str(c), _date(t)) in sent
-        for stage, a, c, t in zip(led["stage"], led["actor_id"], led["code"], led["at"], strict=True)
-    ]
+    led["licensed"] = _licensed_shipments(m, ln, led, _licensed(pm))
 
     def part(mask: pd.Series, name: str) -> pd.DataFrame:
         f = _spread(led[mask & led["actor_region"].notna()], "actor_region", chain)
