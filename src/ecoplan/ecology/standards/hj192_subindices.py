@@ -19,11 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 __all__ = [
+    "FIRST_LEVEL",
     "HABITAT",
     "NORMALISATION",
     "Coefficient",
     "Computed",
     "abundance",
+    "abundance_first_level",
     "land_stress",
     "pollution_load",
     "vegetation_cover",
@@ -92,6 +94,19 @@ HABITAT: Mapping[str, tuple[str, float, float]] = {
 }
 
 
+#: First-level habitat weights (the spec's record of HJ 192-2015), keyed as
+#: :func:`ecoplan.ecology.spatial.raster.hj192_areas` names the classes of a land-cover
+#: raster.
+FIRST_LEVEL: Mapping[str, float] = {
+    "forest": 0.35,
+    "grass": 0.21,
+    "water_wetland": 0.28,
+    "cropland": 0.11,
+    "built_up": 0.04,
+    "unused": 0.01,
+}
+
+
 @dataclass(frozen=True)
 class Computed:
     """One sub-index (0–100) with the coefficients it used."""
@@ -146,6 +161,29 @@ def abundance(
     if biodiversity is not None:
         hq = (_positive("biodiversity", biodiversity) + min(hq, 100.0)) / 2
     return _done(hq, {"bio": k}, ok)
+
+
+def abundance_first_level(
+    area_km2: float,
+    class_areas: Mapping[str, float],
+    biodiversity: float | None = None,
+    coefficients: Mapping[str, float] | None = None,
+) -> Computed:
+    """生物丰度指数 from first-level class areas only (e.g. a land-cover raster's classes
+    regrouped by ``spatial.raster.hj192_areas``): ``A_bio·Σ(w₁·area)/area``. The
+    second-level split is unknown, so each class counts with its first-level weight alone
+    — an approximation, never confirmed (``confirmed`` is False whatever the coefficient)."""
+    a = _area(area_km2)
+    unknown = sorted(set(class_areas) - set(FIRST_LEVEL))
+    if unknown:
+        raise ValueError(
+            f"class_areas: unknown classes {', '.join(unknown)}; known: {', '.join(FIRST_LEVEL)}"
+        )
+    k, _ok = _coef("bio", coefficients)
+    hq = k * sum(FIRST_LEVEL[c] * _positive(c, v) for c, v in class_areas.items()) / a
+    if biodiversity is not None:
+        hq = (_positive("biodiversity", biodiversity) + min(hq, 100.0)) / 2
+    return _done(hq, {"bio": k}, False)
 
 
 def vegetation_cover(ndvi_mean: float, a_veg: float) -> Computed:
