@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -224,7 +225,7 @@ def test_both_schedules_reach_the_target(d: float, n: int) -> None:
     lin, comp = linear_schedule(d, n), compound_schedule(d, n)
     assert len(lin) == len(comp) == n
     assert lin[-1] == pytest.approx(d) and comp[-1] == pytest.approx(d)
-    assert all(a < b for a, b in zip(comp, comp[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(comp))
     # the compound path front-loads: never behind the linear one
     assert all(c >= x - 1e-9 for c, x in zip(comp, lin, strict=True))
     assert comp[0] == pytest.approx(yearly_rate(d, n))
