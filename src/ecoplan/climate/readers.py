@@ -1,0 +1,219 @@
+"""The long-format energy-use CSV of ``ecoplan climate inventory``: one line per region,
+year, fuel (and optionally sector and use).
+
+Columns (header names in English or Chinese, :data:`VARIABLE_MAP`)::
+
+    region,year,fuel,amount,unit[,use][,sector]
+    130000,2020,raw_coal,27000,万吨,combustion,industry
+    130000,2020,natural_gas,180,亿立方米
+    130000,2020,electricity,800,亿千瓦时
+
+``fuel`` is a key of the factor table (``raw_coal``, ``natural_gas`` …) or its Chinese
+name (:data:`FUEL_NAMES`); ``electricity`` is the region's net imported electricity
+(imports − exports, negative for a net exporter). ``use`` is ``combustion`` (default),
+``non_energy`` or ``feedstock`` (excluded from combustion CO2). Every bad cell is a
+:class:`Reject` with a reason code (:data:`REASONS`) naming file, row and field; the
+command refuses a file with any reject whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecoplan.climate.standards.electricity import ELECTRICITY_UNITS
+from ecoplan.climate.standards.energy import UNITS, USES
+from ecoplan.climate.standards.factors import FuelFactor
+
+__all__ = [
+    "ELECTRICITY",
+    "FUEL_NAMES",
+    "REASONS",
+    "VARIABLE_MAP",
+    "Batch",
+    "Line",
+    "Reject",
+    "read_energy_use",
+]
+
+#: The fuel key of net imported electricity.
+ELECTRICITY = "electricity"
+#: Header spellings → canonical column.
+VARIABLE_MAP = {
+    "region": "region",
+    "地区": "region",
+    "地区代码": "region",
+    "year": "year",
+    "年份": "year",
+    "fuel": "fuel",
+    "能源品种": "fuel",
+    "品种": "fuel",
+    "amount": "amount",
+    "消费量": "amount",
+    "数量": "amount",
+    "unit": "unit",
+    "单位": "unit",
+    "计量单位": "unit",
+    "use": "use",
+    "用途": "use",
+    "sector": "sector",
+    "部门": "sector",
+}
+#: Chinese names of the fuels (the factor tables' rows and the yearbooks' spellings).
+FUEL_NAMES = {
+    "原煤": "raw_coal",
+    "焦炭": "coke",
+    "原油": "crude_oil",
+    "燃料油": "fuel_oil",
+    "汽油": "gasoline",
+    "煤油": "kerosene",
+    "柴油": "diesel",
+    "液化石油气": "lpg",
+    "炼厂干气": "refinery_gas",
+    "天然气": "natural_gas",
+    "电力": ELECTRICITY,
+    "调入电力": ELECTRICITY,
+    "净调入电力": ELECTRICITY,
+}
+#: Reason codes of a reject (words ``climate.reason.<code>``).
+REASONS = (
+    "missing_column",
+    "missing",
+    "bad_year",
+    "bad_number",
+    "negative",
+    "unknown_fuel",
+    "unknown_unit",
+    "unit_mismatch",
+    "bad_use",
+    "no_grid_factor",
+)
+_USE_NAMES = {"燃烧": "combustion", "非能源利用": "non_energy", "原料": "feedstock"}
+_REQUIRED = ("region", "year", "fuel", "amount", "unit")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One accepted line (amount in its own unit, fuel as a factor-table key)."""
+
+    row: int
+    region: str
+    year: int
+    fuel: str
+    amount: float
+    unit: str
+    use: str = "combustion"
+    sector: str = ""
+
+
+@dataclass(frozen=True)
+class Reject:
+    """One refused cell: where, what and the reason code."""
+
+    file: str
+    row: int | None
+    field: str
+    value: str
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "field": self.field,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Batch:
+    """The file's accepted lines and rejects."""
+
+    lines: list[Line] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def _fuel(text: str, factors: Mapping[str, FuelFactor]) -> str | None:
+    key = FUEL_NAMES.get(text, text)
+    return key if key in factors or key == ELECTRICITY else None
+
+
+def read_energy_use(path: Path, factors: Mapping[str, FuelFactor], *, name: str | None = None) -> Batch:
+    """Every line of the file, checked against the factor table (``name``: the file as shown)."""
+    shown = name or path.name
+    batch = Batch()
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        head = next(reader, [])
+        cols = {VARIABLE_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in VARIABLE_MAP}
+        missing = [c for c in _REQUIRED if c not in cols]
+        if missing:
+            batch.rejects.extend(Reject(shown, 1, c, "", "missing_column") for c in missing)
+            return batch
+        for n, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            line = _line(
+                shown,
+                n,
+                {c: (cells[i].strip() if i < len(cells) else "") for c, i in cols.items()},
+                factors,
+                batch,
+            )
+            if line is not None:
+                batch.lines.append(line)
+    return batch
+
+
+def _line(
+    shown: str, n: int, v: dict[str, str], factors: Mapping[str, FuelFactor], batch: Batch
+) -> Line | None:
+    before = len(batch.rejects)
+
+    def bad(f: str, reason: str) -> None:
+        batch.rejects.append(Reject(shown, n, f, v.get(f, ""), reason))
+
+    for f in _REQUIRED:
+        if not v[f]:
+            bad(f, "missing")
+    year = 0
+    if v["year"]:
+        try:
+            year = int(v["year"])
+        except ValueError:
+            bad("year", "bad_year")
+        else:
+            if not 1949 <= year <= 2100:
+                bad("year", "bad_year")
+    fuel = _fuel(v["fuel"], factors) if v["fuel"] else None
+    if v["fuel"] and fuel is None:
+        bad("fuel", "unknown_fuel")
+    amount = math.nan
+    if v["amount"]:
+        try:
+            amount = float(v["amount"].replace(",", ""))
+        except ValueError:
+            bad("amount", "bad_number")
+        else:
+            if not math.isfinite(amount):
+                bad("amount", "bad_number")
+            elif amount < 0 and fuel != ELECTRICITY:
+                bad("amount", "negative")
+    use = _USE_NAMES.get(v.get("use", ""), v.get("use", "")) or "combustion"
+    if use not in USES:
+        bad("use", "bad_use")
+    if v["unit"] and fuel is not None:
+        if fuel == ELECTRICITY:
+            if v["unit"] not in ELECTRICITY_UNITS:
+                bad("unit", "unknown_unit")
+        elif v["unit"] not in UNITS:
+            bad("unit", "unknown_unit")
+        elif UNITS[v["unit"]][0] != factors[fuel].basis:
+            bad("unit", "unit_mismatch")
+    if len(batch.rejects) > before or fuel is None:
+        return None
+    return Line(n, v["region"], year, fuel, amount, v["unit"], use, v.get("sector", ""))
