@@ -198,28 +198,44 @@ def disjoint_zones(features: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[s
     Nested zoning (a buffer polygon drawn around and including its core) is cut so that
     the buffer is the ring outside the core, the experimental zone the ring outside both;
     zones already disjoint are left as they are. Returns the frame and the reserves cut.
+
+    Vectorised over reserves: step (k, j) cuts the j-th zone (by priority) of every
+    reserve out of its k-th zone, j < k (differences only: no union of rings is built).
     """
     f = features.copy()
-    cut: list[str] = []
-    rank = f["zone"].map(PRIORITY).to_numpy()
-    for reserve, idx in f.groupby("reserve_id").indices.items():
-        if len(idx) < 2:
-            continue
-        order = idx[np.argsort(rank[idx], kind="stable")]
-        geoms = np.asarray(f.geometry.values, dtype=object)
-        changed = False
-        covered: shapely.Geometry | None = None
-        for i in order:
-            g = geoms[i]
-            if covered is not None and shapely.intersects(g, covered):
-                inter = shapely.intersection(g, covered)
-                if shapely.area(inter) > 0:
-                    g = shapely.difference(g, covered)
-                    f.loc[f.index[i], "geometry"] = g
-                    changed = True
-            covered = g if covered is None else shapely.union(covered, g)
-        if changed:
-            cut.append(str(reserve))
-    if cut:
-        f["area_km2"] = area_km2(np.asarray(f.geometry.values, dtype=object))
-    return f, cut
+    n = len(f)
+    if n == 0:
+        return f, []
+    geoms = np.asarray(f.geometry.values, dtype=object).copy()
+    codes, names = pd.factorize(f["reserve_id"])
+    rank = f["zone"].map(PRIORITY).to_numpy(dtype=np.int64)
+    order = np.lexsort((np.arange(n), rank, codes))
+    pos = np.empty(n, dtype=np.int64)
+    pos[order] = pd.Series(codes[order]).groupby(codes[order]).cumcount().to_numpy()
+    at = np.full((len(names), int(pos.max()) + 1), -1, dtype=np.int64)
+    at[codes, pos] = np.arange(n)
+    changed = np.zeros(n, dtype=bool)
+    for k in range(1, at.shape[1]):
+        for j in range(k):  # cut each earlier (more protected) zone out, one at a time
+            pair = (at[:, k] >= 0) & (at[:, j] >= 0)
+            rows, prior = at[pair, k], at[pair, j]
+            # polygons with common area: they meet and do more than touch
+            meet = np.asarray(shapely.intersects(geoms[rows], geoms[prior]), dtype=bool)
+            rows, prior = rows[meet], prior[meet]
+            more = ~np.asarray(shapely.touches(geoms[rows], geoms[prior]), dtype=bool)
+            rows, prior = rows[more], prior[more]
+            if rows.size == 0:
+                continue
+            geoms[rows] = shapely.difference(geoms[rows], geoms[prior])
+            changed[rows] = True
+    if changed.any():
+        f["geometry"] = gpd.GeoSeries(geoms, index=f.index, crs=f.crs)
+    if "area_km2" not in f:
+        f["area_km2"] = area_km2(geoms)
+    elif changed.any():
+        area = f["area_km2"].to_numpy(dtype=np.float64).copy()
+        area[changed] = area_km2(geoms[changed])
+        f["area_km2"] = area
+
+    cut_reserves = sorted({str(names[c]) for c in codes[changed]})
+    return f, cut_reserves
