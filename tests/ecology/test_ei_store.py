@@ -195,3 +195,17 @@ def test_fault_before_commit_leaves_the_store_unchanged(ep: Ecoplan, tmp_path: P
     assert ep.ecology.counties().empty and ep.ecology.rejects().empty and ep.ecology.state()[1] == 0
     _, res = ep.ecology.import_ei(f)
     assert res.rows_new == 4 and len(ep.ecology.rejects()) == 8
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_section(ep: Ecoplan, tmp_path: Path, lang: str) -> None:
+    from ecoplan.ecology.report import section
+
+    plan = ep.catalog.plan("cn-13th-eco")
+    assert section(ep, plan, "000000", 2020, lang) is None
+    ep.ecology.import_ei(_csv(tmp_path / "ei.csv", GOOD))
+    s = section(ep, plan, "000000", 2016, lang)
+    assert s is not None and s.rows == ((2016, 64.74, "良" if lang == "zh" else "Good", 2),)
+    s = section(ep, plan, "000000", 2020, lang)
+    assert s is not None and [r[0] for r in s.rows] == [2016, 2017]
+    assert "HJ 192-2015" in s.note

@@ -32,6 +32,7 @@ DOMAIN = Domain(
     routes="ecoplan.ecology.routes:routes",
     pages="ecoplan.ecology.pages:PAGES",
     web="ecoplan.ecology.pages.web:routes",
+    report="ecoplan.ecology.report:section",
     words=("words.yaml", "spatial/words.yaml"),
     migrations=MIGRATIONS,
 )
