@@ -216,3 +216,35 @@ def test_counts_areas_per_reserve_zone_period_and_new_since() -> None:
     for rid, g in inside.groupby("reserve_id"):
         assert ns.loc[rid, "since"] == (g["detected_on"] >= since).sum()
         assert ns.loc[rid, "before"] == (g["detected_on"] < since).sum()
+
+
+def test_unzoned_reserve_ranks_as_core_and_general_control_as_buffer() -> None:
+    """自然保护区条例 Art. 30: a reserve without zones is managed as core and buffer;
+    a national park's 一般控制区 bans productive construction, as a buffer zone (Art. 32)."""
+    pa = gpd.GeoDataFrame(
+        {
+            "id": ["U", "NP-core", "NP-general"],
+            "reserve_id": ["U", "NP", "NP"],
+            "zone": [None, "核心保护区", "一般控制区"],
+        },
+        geometry=[
+            shapely.box(104.0, 30.0, 104.1, 30.1),
+            shapely.box(105.0, 30.0, 105.1, 30.1),
+            shapely.box(105.1, 30.0, 105.3, 30.1),
+        ],
+        crs="EPSG:4326",
+    )
+    rl = gpd.GeoDataFrame({"id": ["RL"]}, geometry=[shapely.box(104.0, 30.0, 104.1, 30.1)], crs="EPSG:4326")
+    layers = [
+        layer_from_frame(pa, kind="protected_area", layer_id="pa", valid_from=V1, file="pa"),
+        layer_from_frame(rl, kind="redline", layer_id="rl", valid_from=V1, file="rl"),
+    ]
+    patches = gpd.GeoDataFrame(
+        {"patch_id": ["u", "c", "g"], "detected_on": [dt.date(2024, 1, 1)] * 3},
+        geometry=[shapely.box(x, 30.04, x + 0.01, 30.05) for x in (104.04, 105.04, 105.2)],
+        crs="EPSG:4326",
+    )
+    d = overlay(patches, layers).decisions.set_index("patch_id")
+    assert d["priority"].astype(int).to_dict() == {"u": 1, "c": 1, "g": 2}
+    assert (d.loc["u", "layer_id"], d.loc["u", "zone"]) == ("pa", "none")
+    assert (d.loc["g", "zone"], d.loc["c", "zone"]) == ("general_control", "core_protection")

@@ -1,10 +1,17 @@
 """The spatial vocabulary: layer kinds, zones and their priority, human-activity classes,
 confidence tiers — as codes, with the spellings readers accept.
 
-Zones [V]: a nature reserve is zoned 核心区 / 缓冲区 / 实验区 (自然保护区条例, 2017, Art. 18);
-a national park 核心保护区 / 一般控制区. The priority of a patch is decided by the zone it
-falls in, core and buffer first: 1 = core (核心区, 核心保护区), 2 = buffer, 3 = experimental,
-general control or a reserve or red line without zones.
+Zones [V]: a nature reserve "可以分为核心区、缓冲区和实验区" (自然保护区条例, Art. 18; no
+production facility in the core and buffer zones, Art. 32; a reserve not zoned is
+managed by the rules of the core and buffer zones, Art. 30); a national park is zoned
+核心保护区 / 一般控制区 (GB/T 39736—2020; 核心保护区 "原则上禁止人为活动", 一般控制区
+"禁止开发性、生产性建设活动", 国家公园管理暂行办法 draft, 2022). The priority of a patch
+is decided by the zone it falls in, core and buffer first:
+
+1. core (核心区, 核心保护区) and a protected area without zones (Art. 30);
+2. buffer (缓冲区) and general control (一般控制区: no productive construction, as the
+   buffer's Art. 32);
+3. experimental (实验区), and a red line or function zone without zones.
 
 Classes [V]: the seven human-activity classes of 《自然保护地人类活动遥感监测技术规范》
 (征求意见稿, 2020): 矿产资源开发, 工业开发, 能源开发, 旅游开发, 交通开发, 养殖开发, 其他.
@@ -20,9 +27,11 @@ __all__ = [
     "CONFIDENCES",
     "KINDS",
     "PRIORITY",
+    "UNZONED_RESERVE_PRIORITY",
     "ZONES",
     "ZONE_ALIASES",
     "class_code",
+    "priority",
     "zone_code",
 ]
 
@@ -35,7 +44,7 @@ PRIORITY: Final[dict[str, int]] = {
     "core_protection": 1,
     "buffer": 2,
     "experimental": 3,
-    "general_control": 3,
+    "general_control": 2,
     "none": 3,
 }
 ZONE_ALIASES: Final[dict[str, str]] = {
@@ -69,6 +78,17 @@ CLASS_ALIASES: Final[dict[str, str]] = {
 
 #: Integrated confidence tiers, lowest first (GFW integrated alerts: low, high, highest).
 CONFIDENCES: Final = ("low", "high", "highest")
+
+
+#: The priority of a protected area drawn without zones (自然保护区条例 Art. 30).
+UNZONED_RESERVE_PRIORITY: Final = 1
+
+
+def priority(zone: str, kind: str) -> int:
+    """The priority of a zone of a layer of ``kind`` (see the module)."""
+    if zone == "none" and kind == "protected_area":
+        return UNZONED_RESERVE_PRIORITY
+    return PRIORITY[zone]
 
 
 def zone_code(value: object) -> str | None:

@@ -7,8 +7,8 @@ answers, for every patch:
 - the *parts*: each (layer, reserve, zone) it overlaps with the overlapping area (km²,
   Albers equal-area); a patch only touching a boundary has no part;
 - the *decision*: the zone with the highest priority among its parts (core 1, buffer 2,
-  the rest 3, :data:`.model.PRIORITY`), ties broken by the larger area; a patch with no
-  part is outside (priority None).
+  experimental 3, :func:`.model.priority`), ties broken by the larger area; a patch
+  with no part is outside (priority None).
 
 Vectorised: one bulk ``STRtree.query(..., predicate="intersects")`` for all patches; a
 patch properly inside a (prepared) zone takes its own area, only the straddling pairs
@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from ecoplan.ecology.spatial.crs import area_km2
 from ecoplan.ecology.spatial.layers import Layer
-from ecoplan.ecology.spatial.model import PRIORITY
+from ecoplan.ecology.spatial.model import PRIORITY, priority
 from ecoplan.ecology.spatial.rejects import Reject
 
 __all__ = ["Overlay", "ZoneIndex", "overlay"]
@@ -79,7 +79,11 @@ class ZoneIndex:
         )
         self.meta = meta
         self.priority = (
-            meta["zone"].map(PRIORITY).to_numpy(dtype=np.int64) if len(meta) else np.empty(0, np.int64)
+            np.array(
+                [priority(z, k) for z, k in zip(meta["zone"], meta["kind"], strict=True)], dtype=np.int64
+            )
+            if len(meta)
+            else np.empty(0, np.int64)
         )
         self.valid_from = (
             meta["valid_from"].to_numpy(dtype="datetime64[D]") if len(meta) else np.empty(0, "datetime64[D]")
