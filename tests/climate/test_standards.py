@@ -251,3 +251,18 @@ def test_the_13th_and_14th_plan_figures() -> None:
     assert round_half_even(required_yearly_decline(10.0, 3, 18.0, 5), 2) == 4.55
     # (0.82/0.90)^(1/2) = 0.954521… → 4.548 %
     assert math.isclose(required_yearly_decline(10.0, 3, 18.0, 5), 4.547859578, rel_tol=1e-9)
+
+
+# --- words ---------------------------------------------------------------------------------
+
+
+def test_the_climate_words_are_complete_and_pure() -> None:
+    from ecoplan.core import words
+    from ecoplan.core.words.purity import foreign
+
+    keys = [k for k in words.keys() if k.startswith("climate.")]
+    assert len(keys) > 40
+    for k in keys:
+        sample = {p: 12.5 for p in words.params(k)}
+        assert not foreign(words.word(k, "zh", **sample), "zh"), k
+        assert not foreign(words.word(k, "en", **sample), "en"), k
