@@ -119,11 +119,16 @@ class Target:
 
 @dataclass(frozen=True)
 class River:
-    """A river reach: vertices (lon, lat) in the direction of flow."""
+    """A river reach: vertices (lon, lat) in the direction of flow; ``downstream`` the id
+    of the reach it flows into (where a registry says so; else joins are found by
+    position), ``length_m`` its length as the registry gives it (kept, not used: distances
+    are measured along the vertices)."""
 
     id: str
     name: str
     coords: tuple[tuple[float, float], ...]
+    downstream: str | None = None
+    length_m: float | None = None
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -341,15 +346,29 @@ def registry_targets(ep: Any) -> list[Target]:
     return targets_from(rows, "risk_targets")
 
 
+def _coords(v: Any) -> Any:
+    """A reach's vertices as given: a list of [lon, lat], or text — JSON, or ``lon lat;
+    lon lat; …`` as a CSV cell holds them."""
+    if not isinstance(v, str):
+        return v
+    text = v.strip()
+    if text.startswith("["):
+        return json.loads(text)
+    return [p.replace(",", " ").split() for p in text.split(";") if p.strip()]
+
+
 def rivers_from(items: Iterable[Mapping[str, Any]], file: str = "rivers") -> list[River]:
-    """Rivers from rows (``id``, ``name``, ``coords``: [[lon, lat], …] with the flow) or
-    GeoJSON LineString/MultiLineString features (each part a reach)."""
+    """Rivers from rows (``id`` or ``river_id``, ``name``, ``coords``: [[lon, lat], …] with
+    the flow, or that list as text; optional ``downstream_id`` and ``length_m``) or GeoJSON
+    LineString/MultiLineString features (each part a reach)."""
     out: list[River] = []
     for i, raw in enumerate(items, start=1):
         props = raw.get("properties") if isinstance(raw.get("properties"), Mapping) else raw
         assert isinstance(props, Mapping)
-        rid = str(props.get("id") or i)
+        rid = str(props.get("id") or props.get("river_id") or i)
         name = str(props.get("name") or rid)
+        down = props.get("downstream_id") or props.get("downstream") or None
+        length = _number(props, "length_m", file, required=False, low=0.0)
         geo = _geometry(raw)
         parts: list[Any]
         if geo is not None and geo[0] == "LineString":
@@ -360,12 +379,15 @@ def rivers_from(items: Iterable[Mapping[str, Any]], file: str = "rivers") -> lis
             parts = [props.get("coords")]
         for k, part in enumerate(parts):
             try:
-                coords = tuple((float(p[0]), float(p[1])) for p in part)
-            except (TypeError, ValueError, IndexError):
+                coords = tuple((float(p[0]), float(p[1])) for p in _coords(part))
+            except (TypeError, ValueError, IndexError):  # JSONDecodeError is a ValueError
                 raise _err("geometry", file, f"[{i}].coords") from None
             if len(coords) < 2 or not all(math.isfinite(a) and math.isfinite(b) for a, b in coords):
                 raise _err("geometry", file, f"[{i}].coords")
-            out.append(River(rid if len(parts) == 1 else f"{rid}#{k + 1}", name, coords))
+            for lon, lat in coords:
+                _lonlat(lon, lat, file, f"[{i}].coords")
+            reach = rid if len(parts) == 1 else f"{rid}#{k + 1}"
+            out.append(River(reach, name, coords, str(down) if down is not None else None, length))
     return out
 
 
@@ -459,14 +481,19 @@ def _downstream(
         if idx.size:
             queue.append((i, float(ss[i][idx[0]]), 0.0))
     # joins: river i's end flows into river j at position s
+    # (a reach naming its downstream reach joins it at that reach's nearest point, however far)
     joins: dict[int, list[tuple[int, float]]] = {}
     for i in range(len(rivers)):
+        down = rivers[i].downstream
         for j in range(len(rivers)):
             if i == j:
                 continue
+            named = down is not None and (rivers[j].id == down or rivers[j].id.startswith(f"{down}#"))
+            if down is not None and not named:
+                continue
             d = np.hypot(es[j] - es[i][-1], ns[j] - ns[i][-1])
             k = int(np.argmin(d))
-            if float(d[k]) <= JOIN_M:
+            if named or float(d[k]) <= JOIN_M:
                 joins.setdefault(i, []).append((j, float(ss[j][k])))
     seen: set[tuple[int, int]] = set()
     while queue:

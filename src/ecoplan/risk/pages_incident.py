@@ -7,9 +7,9 @@ The page's query parameters are the incident's fields (``time``, ``lon``, ``lat`
 ``substance``, ``rate`` g/s, ``height`` m, ``wind`` m/s, ``wind_from`` °, ``stability``,
 ``red``/``orange``/``yellow`` mg/m³, ``deaths``, ``poisoned``, ``evacuated``, ``loss`` yuan,
 ``undetermined``, ``downstream_km``); without them the form shows a worked example. The
-sensitive targets are the risk registry's (``ep.risk.targets()``); rivers are not in a
-registry yet, so the page shows intakes downstream only once a network is loaded there
-(the command takes ``--rivers``).
+sensitive targets are the risk registry's (``ep.risk.targets()``), the rivers its river
+reaches (``ep.risk.rivers()``, imported with ``ecoplan risk import rivers``): the page shows
+the drinking-water intakes downstream once reaches are loaded.
 
 The map is a sketch drawn as SVG in metres around the site (north up, equal scale, a
 scale bar): no tiles, nothing fetched from outside.
@@ -239,6 +239,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
                 one = ep.risk.incident(id)
             recorded = ep.risk.incidents()
             targets = [] if one is not None else incidents.registry_targets(ep)
+            rivers = incidents.rivers_from(ep.risk.rivers(), "risk_rivers")
         if one is not None:  # as screened when recorded
             form = form_of(one["input"])
             res = one["result"]
@@ -260,7 +261,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
                            "undetermined": undetermined},
             }  # fmt: skip
             inc = incidents.incident_from_mapping(data_in, word("risk.incident.page.form", lang))
-            res = incidents.assess(inc, targets, downstream_km=float(form["downstream_km"]))
+            res = incidents.assess(inc, targets, rivers, downstream_km=float(form["downstream_km"]))
         kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("lang", "format")]
         path = "/risk/incident" + (f"?{urlencode(kept)}" if kept else "")
         if format == "json":
@@ -278,8 +279,8 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             stabilities=plume.STABILITIES,
             levels=plume.LEVELS,
             colours=ZONE_COLOURS,
-            map=sketch(res, targets),
-            closeup=_closeup(res, targets),
+            map=sketch(res, targets, rivers),
+            closeup=_closeup(res, targets, rivers),
             inside=inside,
             clause=_clause,
             one=one,
@@ -290,13 +291,15 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
     return router
 
 
-def _closeup(res: Mapping[str, Any], targets: Sequence[incidents.Target]) -> dict[str, Any] | None:
+def _closeup(
+    res: Mapping[str, Any], targets: Sequence[incidents.Target], rivers: Sequence[incidents.River] = ()
+) -> dict[str, Any] | None:
     """A close-up of the red zone when the whole map shows it too small to read (its
     reach under a quarter of the widest zone's)."""
     reach = {z["level"]: z["distance_m"] for z in res["zones"] if z["distance_m"]}
     if "red" not in reach or len(reach) < 2 or reach["red"] * 4 > max(reach.values()):
         return None
-    return sketch(res, targets, focus=("red",), min_span_m=200.0)
+    return sketch(res, targets, rivers, focus=("red",), min_span_m=200.0)
 
 
 def _clause(clause: str, lang: str) -> str:

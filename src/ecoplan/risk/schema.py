@@ -61,4 +61,10 @@ MIGRATIONS: tuple[str, ...] = (
         recorded_at TIMESTAMP NOT NULL, recorded_by VARCHAR, PRIMARY KEY (incident_id, seq)
     );
     """,
+    """
+    CREATE TABLE IF NOT EXISTS risk_rivers (
+        river_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, downstream_id VARCHAR,
+        length_m DOUBLE, coords JSON NOT NULL, import_id INTEGER NOT NULL
+    );
+    """,
 )

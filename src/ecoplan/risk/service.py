@@ -15,10 +15,13 @@ writer, one transaction with its audit row.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import EcoplanError, NotFound
@@ -31,7 +34,35 @@ from ecoplan.risk.storage import RiskImportResult, RiskStore
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
 
-__all__ = ["RiskOps"]
+__all__ = ["RIVER_REASONS", "RiskOps"]
+
+#: Reasons a river row is rejected for, beyond the registries' (words ``risk.reason.*``).
+RIVER_REASONS = ("bad_line", "unknown_downstream")
+
+
+def _bad_downstream(row: Mapping[str, Any], known: set[str]) -> bool:
+    """A reach naming a downstream reach that is not known, or itself."""
+    down = row["downstream_id"]
+    return bool(down) and (down not in known or down == row["river_id"])
+
+
+def _river_items(path: Path) -> list[tuple[int, Mapping[str, Any]]]:
+    """The rows of a rivers file with their row numbers (a CSV's header is row 1; a
+    GeoJSON's or YAML's items are numbered from 1)."""
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as f:
+                return list(enumerate(csv.DictReader(f), start=2))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error) as exc:
+        raise EcoplanError.worded(
+            "risk.incident.error.read", file=path.name, detail=type(exc).__name__
+        ) from None
+    if isinstance(data, Mapping):
+        data = data.get("features", data.get("rivers", []))
+    if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
+        raise EcoplanError.worded("risk.incident.error.geometry", file=path.name, field="rivers")
+    return list(enumerate(data, start=1))
 
 
 class RiskOps:
@@ -59,12 +90,70 @@ class RiskOps:
         batch.rejects.sort(key=lambda r: (r["file"], r["row"] or 0))
         return batch
 
+    def read_rivers(self, paths: Sequence[str | Path]) -> RegistryBatch:
+        """Read river reaches (CSV with ``river_id``, ``name``, ``downstream_id``,
+        ``length_m``, ``coords`` as ``lon lat; lon lat; …``; or GeoJSON LineStrings, or
+        YAML/JSON rows), rejecting a row without an id, a repeated id, unreadable or
+        out-of-range vertices (fewer than two), a bad length, and a downstream reach that is
+        neither in the files nor stored (or the reach itself)."""
+        batch = RegistryBatch("rivers", [Path(p).name for p in paths])
+        seen: set[str] = set()
+        for path in paths:
+            name = Path(path).name
+            for row_no, item in _river_items(Path(path)):
+                props = item.get("properties") if isinstance(item.get("properties"), Mapping) else item
+                assert isinstance(props, Mapping)
+                rid = str(props.get("river_id") or props.get("id") or "").strip()
+                if not rid:
+                    batch.reject(name, row_no, "river_id", None, "missing")
+                    continue
+                if rid in seen:
+                    batch.reject(name, row_no, "river_id", rid, "duplicate")
+                    continue
+                try:
+                    reaches = inc_mod.rivers_from([item], name)
+                except EcoplanError as exc:
+                    bad_len = exc.key == "risk.incident.error.number"
+                    fld, value = ("length_m", props.get("length_m")) if bad_len else ("coords", None)
+                    batch.reject(name, row_no, fld, value, "bad_number" if bad_len else "bad_line")
+                    continue
+                if len(reaches) != 1:  # a MultiLineString: one reach per row in the registry
+                    batch.reject(name, row_no, "coords", None, "bad_line")
+                    continue
+                r = reaches[0]
+                seen.add(rid)
+                batch.rows.append(
+                    {"river_id": rid, "name": r.name, "downstream_id": r.downstream, "length_m": r.length_m,
+                     "coords": [list(p) for p in r.coords], "__file__": name, "__row__": row_no}
+                )  # fmt: skip
+        stored = self.store.ids("rivers")
+        while True:  # a reach whose downstream reach was rejected is rejected in turn
+            known = {row["river_id"] for row in batch.rows} | stored
+            bad = [row for row in batch.rows if _bad_downstream(row, known)]
+            if not bad:
+                break
+            for row in bad:
+                batch.reject(row["__file__"], row["__row__"], "downstream_id", row["downstream_id"],
+                             "unknown_downstream")  # fmt: skip
+            batch.rows = [row for row in batch.rows if row not in bad]
+        batch.rejects.sort(key=lambda r: (r["file"], r["row"] or 0))
+        return batch
+
+    def rivers(self) -> list[dict[str, Any]]:
+        """The river registry: reaches with ``river_id`` (and ``id``), ``name``,
+        ``downstream_id``, ``length_m``, ``coords`` (the rows incident screening takes)."""
+        rows = self.store.rows("rivers")
+        for r in rows:
+            r["id"] = r["river_id"]
+        return rows
+
     def load(
         self, kind: str, paths: Sequence[str | Path], *, actor: str | None = None
     ) -> tuple[RegistryBatch, RiskImportResult]:
-        """Read and store registry files (idempotent; one transaction, through the app's
-        single writer, with an audit row ``risk.import`` when a row changed)."""
-        batch = self.read(kind, paths)
+        """Read and store registry files (``sources``, ``targets``, ``plans`` or ``rivers``;
+        idempotent; one transaction, through the app's single writer, with an audit row
+        ``risk.import`` when a row changed)."""
+        batch = self.read_rivers(paths) if kind == "rivers" else self.read(kind, paths)
         fmt = ",".join(sorted({Path(p).suffix.lower().lstrip(".") for p in paths}))
         with self.session.writer() as w:
 
@@ -124,6 +213,7 @@ class RiskOps:
         tg = [*inc_mod.targets_from(list(data.get("targets") or []), file), *targets]
         rv = [*inc_mod.rivers_from(list(data.get("rivers") or []), file), *rivers]
         tg += inc_mod.registry_targets(self.session)
+        rv += inc_mod.rivers_from(self.rivers(), "risk_rivers")
         res = inc_mod.assess(inc, tg, rv, downstream_km=downstream_km)
         row = {
             "digest": inc_mod.digest(dict(data), region),
@@ -359,13 +449,14 @@ class RiskOps:
 
     def rejects(self, kind: str | None = None, reason: str | None = None) -> list[dict[str, Any]]:
         """Rejected rows of the imports (of a registry, of a reason)."""
-        if kind is not None and kind not in KINDS:
+        kinds, reasons = (*KINDS, "rivers"), (*REASONS, *RIVER_REASONS)
+        if kind is not None and kind not in kinds:
             raise EcoplanError.worded(
-                "risk.error.bad_choice", option="kind", value=kind, choices=", ".join(KINDS)
+                "risk.error.bad_choice", option="kind", value=kind, choices=", ".join(kinds)
             )
-        if reason is not None and reason not in REASONS:
+        if reason is not None and reason not in reasons:
             raise EcoplanError.worded(
-                "risk.error.bad_choice", option="reason", value=reason, choices=", ".join(REASONS)
+                "risk.error.bad_choice", option="reason", value=reason, choices=", ".join(reasons)
             )
         rows = self.store.rejects(kind)
         return [r for r in rows if reason is None or r["reason"] == reason]

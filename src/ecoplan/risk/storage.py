@@ -26,7 +26,17 @@ from ecoplan.store.catalog import Catalog
 __all__ = ["FAULT_POINTS", "RiskImportResult", "RiskStore"]
 
 FAULT_POINTS = ("risk.before_commit", "risk.after_commit")
-_TABLE = {"sources": "risk_sources", "targets": "risk_targets", "plans": "risk_plans"}
+_TABLE = {
+    "sources": "risk_sources",
+    "targets": "risk_targets",
+    "plans": "risk_plans",
+    "rivers": "risk_rivers",
+}
+#: The columns of each registry (the rivers' are this module's: the readers know the others).
+_COLS: dict[str, tuple[str, ...]] = {
+    **COLUMNS,
+    "rivers": ("river_id", "name", "downstream_id", "length_m", "coords"),
+}
 _GRADE_COLS = ("level", "air_level", "water_level", "notation", "graded_on")
 
 
@@ -56,7 +66,7 @@ class RiskImportResult:
 
 def _plain(col: str, v: Any) -> Any:
     """A value as stored and compared (polygons as JSON text, dates as dates)."""
-    if col == "polygon" and v is not None and not isinstance(v, str):
+    if col in ("polygon", "coords") and v is not None and not isinstance(v, str):
         return json.dumps(v)
     if isinstance(v, dt.datetime):
         return v.date()
@@ -72,7 +82,7 @@ class RiskStore:
 
     def rows(self, kind: str, where: str = "", params: list[Any] | None = None) -> list[dict[str, Any]]:
         """The stored rows of a registry (``where``: an SQL condition on its columns)."""
-        cols = list(COLUMNS[kind]) + (["grade"] if kind == "sources" else [])
+        cols = list(_COLS[kind]) + (["grade"] if kind == "sources" else [])
         sql = f"SELECT {', '.join(cols)} FROM {_TABLE[kind]}"
         if where:
             sql += f" WHERE {where}"
@@ -80,15 +90,16 @@ class RiskStore:
         out = []
         for r in cur.fetchall():
             d = dict(zip(cols, r, strict=True))
-            if d.get("polygon"):
-                d["polygon"] = json.loads(d["polygon"])
+            for col in ("polygon", "coords"):
+                if d.get(col):
+                    d[col] = json.loads(d[col])
             if kind == "sources":
                 d["grade"] = json.loads(d["grade"]) if d["grade"] else None
             out.append(d)
         return out
 
     def ids(self, kind: str) -> set[str]:
-        col = COLUMNS[kind][0]
+        col = _COLS[kind][0]
         return {str(r[0]) for r in self.con.execute(f"SELECT {col} FROM {_TABLE[kind]}").fetchall()}
 
     def rejects(self, kind: str | None = None) -> list[dict[str, Any]]:
@@ -120,7 +131,7 @@ class RiskStore:
         if getattr(self.catalog, "read_only", False):
             raise StoreError(f"{self.catalog.path}: opened read-only; cannot import")
         when = recorded_at or dt.datetime.now().replace(microsecond=0)
-        kind, cols = batch.kind, COLUMNS[batch.kind]
+        kind, cols = batch.kind, _COLS[batch.kind]
         row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM risk_imports").fetchone()
         import_id = int(row[0]) if row else 1
         res = RiskImportResult(import_id, kind, len(batch.rows) + len(batch.rejects), rejects=batch.counts())

@@ -190,7 +190,7 @@ def risk_incident(
         float, typer.Option("--downstream-km", help="How far downstream to look for intakes")
     ] = incidents.DOWNSTREAM_KM,
     registry: Annotated[
-        bool, typer.Option("--registry", help="Add the sensitive targets of the risk registry (--db)")
+        bool, typer.Option("--registry", help="Add the risk registry's targets and river reaches (--db)")
     ] = False,
     record: Annotated[
         bool,
@@ -231,9 +231,10 @@ def risk_incident(
         else:
             tg = incidents.targets_from(list(data.get("targets") or []), file.name) + extra_t
             rv = incidents.rivers_from(list(data.get("rivers") or []), file.name) + extra_r
-            if registry:
+            if registry:  # the registry's targets and river reaches
                 with _session(db, lang) as ep:
                     tg += incidents.registry_targets(ep)
+                    rv += incidents.rivers_from(ep.risk.rivers(), "risk_rivers")
             res = incidents.assess(inc, tg, rv, downstream_km=downstream_km)
     except EcoplanError as exc:
         _fail(exc, lang)

@@ -1,7 +1,8 @@
-"""``ecoplan risk import|sources|targets|plans|rejects``: the registries.
+"""``ecoplan risk import|sources|targets|plans|rivers|rejects``: the registries.
 
-``import KIND FILE…`` (sources, targets or plans; CSV, XLSX or GeoJSON) stores the rows
-and lists the rejects with their reasons; the lists print as a table, JSON or CSV.
+``import KIND FILE…`` (sources, targets or plans: CSV, XLSX or GeoJSON; rivers: CSV,
+GeoJSON, YAML/JSON) stores the rows and lists the rejects with their reasons; the lists
+print as a table, JSON or CSV.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Kind(StrEnum):
     sources = "sources"
     targets = "targets"
     plans = "plans"
+    rivers = "rivers"
 
 
 class ListFmt(StrEnum):
@@ -42,6 +44,7 @@ _TABLE_COLS = {
     "sources": ("source_id", "name", "region", "level", "air_level", "water_level", "graded_on"),
     "targets": ("target_id", "name", "kind", "region", "lon", "lat", "population"),
     "plans": ("plan_id", "source_id", "source_name", "title", "filed_on", "last", "due", "overdue"),
+    "rivers": ("river_id", "name", "downstream_id", "length_m"),
 }
 
 
@@ -73,7 +76,9 @@ def show(kind: str, rows: list[dict[str, Any]], fmt: ListFmt, lang: str) -> None
     if fmt is ListFmt.csv:
         import pandas as pd
 
-        df = pd.DataFrame([{k: _plain(v) for k, v in r.items() if k != "polygon"} for r in rows])
+        df = pd.DataFrame(
+            [{k: _plain(v) for k, v in r.items() if k not in ("polygon", "coords")} for r in rows]
+        )
         sys.stdout.write(csv_text(df))
         return
     w = words(lang)
@@ -94,7 +99,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("import")
     def risk_import(
-        kind: Annotated[Kind, typer.Argument(help="sources, targets or plans")],
+        kind: Annotated[Kind, typer.Argument(help="sources, targets, plans or rivers")],
         paths: Annotated[list[Path], typer.Argument(help="CSV, XLSX or GeoJSON files")],
         db: DbOpt = None,
         fmt: Annotated[ListFmt, typer.Option("--format", help="table or json")] = ListFmt.table,
@@ -190,9 +195,25 @@ def register(app: typer.Typer) -> None:
             _fail(exc, lang)
         show("plans", rows, fmt, lang)
 
+    @app.command("rivers")
+    def risk_rivers(
+        db: DbOpt = None,
+        fmt: FmtOpt = ListFmt.table,
+        lang: LangOpt = "zh",
+    ) -> None:
+        """River reaches of the registry (incidents look downstream on them). / 河流河段"""
+        try:
+            with _session(db, lang) as ep:
+                rows = ep.risk.rivers()
+        except EcoplanError as exc:
+            _fail(exc, lang)
+        for r in rows:
+            r.pop("id", None)
+        show("rivers", rows, fmt, lang)
+
     @app.command("rejects")
     def risk_rejects(
-        kind: Annotated[Kind | None, typer.Option(help="sources, targets or plans")] = None,
+        kind: Annotated[Kind | None, typer.Option(help="sources, targets, plans or rivers")] = None,
         db: DbOpt = None,
         fmt: Annotated[ListFmt, typer.Option("--format", help="table or json")] = ListFmt.table,
         lang: LangOpt = "zh",
