@@ -6,6 +6,7 @@ Makefile): a simulated 2025 manifest year (scale 0.001, seed 0), its alerts judg
 Run twice, the second run adds nothing: no row in any waste or risk table, no manifest
 event, no alert, no value revision. Then a real server shows them: the alert list, the
 risk registry with its overdue plans, and Henan's region page with the waste section.
+Slow (the demo's lines twice, over 10 s): ``make test-all`` runs it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from ecoplan.api import create_app
 from ecoplan.app import Ecoplan, demo_risk_files
 from ecoplan.cli import app as cli_app
 from ecoplan.web import register
+
+pytestmark = pytest.mark.slow
 
 #: The demo's waste commands (the Makefile's lines, without ``--db``).
 WASTE = [
