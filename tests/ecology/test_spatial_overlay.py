@@ -248,3 +248,19 @@ def test_unzoned_reserve_ranks_as_core_and_general_control_as_buffer() -> None:
     assert d["priority"].astype(int).to_dict() == {"u": 1, "c": 1, "g": 2}
     assert (d.loc["u", "layer_id"], d.loc["u", "zone"]) == ("pa", "none")
     assert (d.loc["g", "zone"], d.loc["c", "zone"]) == ("general_control", "core_protection")
+
+
+def test_daily_counts_per_reserve_by_integrated_confidence() -> None:
+    syn = generate(2, 12, seed=9, start=dt.date(2024, 6, 1), days=3)
+    lay = _layer(syn)
+    pf = patches_from_frame(syn.patches, file="p").features
+    pf = pf.merge(integrate(pf)[["patch_id", "integrated"]], on="patch_id")
+    ov = overlay(pf, [lay])
+    got = summarise(
+        ov.decisions, pf, reserve_areas(lay.features), by=("reserve_id", "integrated"), period="day"
+    )
+    inside = ov.decisions[ov.decisions["reserve_id"].notna()].merge(pf, on="patch_id")
+    expected = inside.groupby(["reserve_id", "integrated", "detected_on"]).size()
+    assert got["count"].sum() == len(inside) == 20
+    for r in got.to_dict("records"):
+        assert r["count"] == expected[(r["reserve_id"], r["integrated"], dt.date.fromisoformat(r["period"]))]

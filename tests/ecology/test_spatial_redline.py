@@ -18,6 +18,7 @@ from ecoplan.ecology.spatial.redline import (
     area_losses,
     loss_messages,
     patches_by_class,
+    region_report,
     zoning_changes,
 )
 
@@ -136,3 +137,27 @@ def test_patches_inside_red_lines_by_class() -> None:
     got = patches_by_class(ov.parts, patches).set_index("cls")
     assert got["count"].to_dict() == {"energy": 1, "mining": 2, "tourism": 1}
     assert got.loc["mining", "area_km2"] == pytest.approx(geod_km2(sq[0]) + geod_km2(sq[1]), rel=1e-4)
+
+
+def test_region_report_areas_changes_and_patches() -> None:
+    a, b = shapely.box(103.0, 30.0, 103.5, 30.5), shapely.box(104.0, 30.0, 104.5, 30.5)
+    cut = shapely.box(104.0, 30.0, 104.2, 30.1)
+    v1 = _redlines(V1, [a, b], ["510100", "510600"])
+    v2 = _redlines(V2, [a, b.difference(cut)], ["510100", "510600"])
+    patches = gpd.GeoDataFrame(
+        {"patch_id": ["m", "t"], "detected_on": [dt.date(2024, 1, 1)] * 2, "cls": ["mining", "transport"]},
+        geometry=[shapely.box(103.1, 30.1, 103.11, 30.11), shapely.box(104.3, 30.3, 104.31, 30.31)],
+        crs="EPSG:4326",
+    )
+    ov = overlay(patches, [v2])
+    rep = region_report([v1, v2], ov.parts, patches)
+    assert set(rep) == {"510100", "510600"}
+    areas = [x["area_km2"] for x in rep["510600"]["areas"]]
+    assert areas[0] - areas[1] == pytest.approx(geod_km2(cut), rel=1e-4)
+    (change,) = rep["510600"]["changes"]
+    assert change["flagged"] and change["lost_km2"] == pytest.approx(geod_km2(cut), rel=1e-4)
+    assert not rep["510100"]["changes"][0]["flagged"]
+    assert [(p["reserve_id"], p["cls"], p["count"]) for p in rep["510100"]["patches"]] == [
+        ("RL0", "mining", 1)
+    ]
+    assert [(p["cls"], p["count"]) for p in rep["510600"]["patches"]] == [("transport", 1)]

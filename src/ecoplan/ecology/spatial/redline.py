@@ -31,7 +31,14 @@ from ecoplan.ecology.spatial.layers import Layer
 from ecoplan.ecology.spatial.model import PRIORITY
 from ecoplan.ecology.spatial.words import text
 
-__all__ = ["area_by_region", "area_losses", "loss_messages", "patches_by_class", "zoning_changes"]
+__all__ = [
+    "area_by_region",
+    "area_losses",
+    "loss_messages",
+    "patches_by_class",
+    "region_report",
+    "zoning_changes",
+]
 
 
 def _by_region(layer: Layer, regions: gpd.GeoDataFrame | None) -> dict[str, shapely.Geometry]:
@@ -189,3 +196,37 @@ def patches_by_class(parts: pd.DataFrame, patches: pd.DataFrame, *, kind: str = 
         .agg(count=("patch_id", "nunique"), area_km2=("area_km2", "sum"))
         .reset_index()
     )
+
+
+def region_report(
+    versions: Sequence[Layer],
+    parts: pd.DataFrame | None = None,
+    patches: pd.DataFrame | None = None,
+    *,
+    regions: gpd.GeoDataFrame | None = None,
+    tolerance_km2: float = 0.01,
+) -> dict[str, dict[str, Any]]:
+    """Per region: the red-line area of every version, the consecutive comparisons
+    (flagged losses), and — given the overlay parts of the latest version and the
+    patches — the patches inside its red lines by class."""
+    out: dict[str, dict[str, Any]] = {}
+    for v in sorted(versions, key=lambda v: v.valid_from):
+        for r in area_by_region(v, regions).to_dict("records"):
+            entry = out.setdefault(str(r["region"]), {"areas": [], "changes": [], "patches": []})
+            entry["areas"].append(
+                {"version": f"{v.layer_id}@{v.valid_from.isoformat()}", "area_km2": float(r["area_km2"])}
+            )
+    for r in area_losses(versions, regions, tolerance_km2=tolerance_km2).to_dict("records"):
+        out[str(r["region"])]["changes"].append(r)
+    if parts is not None and patches is not None and versions:
+        latest = max(versions, key=lambda v: v.valid_from)
+        mine = parts[(parts["layer_id"] == latest.layer_id)]
+        region_of = dict(
+            zip(latest.features["feature_id"], latest.features["region"].fillna("").astype(str), strict=True)
+        )
+        by = patches_by_class(mine, patches, kind=latest.kind)
+        for r in by.to_dict("records"):
+            region = region_of.get(str(r["reserve_id"]), "")
+            if region in out:
+                out[region]["patches"].append({k: r[k] for k in ("reserve_id", "cls", "count", "area_km2")})
+    return out

@@ -17,8 +17,8 @@ import pandas as pd
 
 __all__ = ["PERIODS", "join", "new_since", "reserve_areas", "summarise"]
 
-#: pandas period codes: month, quarter, year.
-PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
+#: pandas period codes: day (GFW's daily counts), month, quarter, year.
+PERIODS = {"day": "D", "month": "M", "quarter": "Q", "year": "Y"}
 
 
 def reserve_areas(features: gpd.GeoDataFrame) -> pd.Series:
@@ -28,7 +28,8 @@ def reserve_areas(features: gpd.GeoDataFrame) -> pd.Series:
 
 def join(decisions: pd.DataFrame, patches: pd.DataFrame) -> pd.DataFrame:
     """Decisions with each patch's date and class (inside patches only)."""
-    cols = [c for c in ("patch_id", "detected_on", "cls", "source", "confidence") if c in patches]
+    wanted = ("patch_id", "detected_on", "cls", "source", "confidence", "integrated")
+    cols = [c for c in wanted if c in patches]
     inside = decisions[decisions["reserve_id"].notna()]
     return inside.merge(pd.DataFrame(patches[cols]), on="patch_id", how="left")
 
@@ -41,7 +42,8 @@ def summarise(
     by: Sequence[str] = ("reserve_id", "zone"),
     period: str | None = "quarter",
 ) -> pd.DataFrame:
-    """Count, area (ha) and count per 10,000 ha of the reserve, per ``by`` and period."""
+    """Count, area (ha) and count per 10,000 ha of the reserve, per ``by`` and period
+    (``by`` may name any decision or patch column: ``cls``, ``integrated``, ``source``)."""
     f = join(decisions, patches)
     keys = list(by)
     if period is not None:
