@@ -6,8 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import geopandas as gpd
+import pyproj
 import pytest
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecoplan.core.errors import EcoplanError, InputFileError
 from ecoplan.ecology.spatial.crs import area_km2
@@ -191,3 +194,27 @@ def test_patch_file_without_a_field_is_refused_whole(tmp_path: Path) -> None:
 )
 def test_confidence_words_and_numbers(value: object, tier: str | None) -> None:
     assert parse_confidence(value) == tier
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    x=st.floats(102.0, 107.5),
+    y=st.floats(25.0, 40.0),
+    w=st.floats(0.001, 0.5),
+    h=st.floats(0.001, 0.5),
+    crs=st.sampled_from(["EPSG:4326", "EPSG:4490", "EPSG:4544"]),
+)
+def test_any_box_reads_back_in_lonlat_with_its_ellipsoid_area(
+    tmp_path_factory: pytest.TempPathFactory, x: float, y: float, w: float, h: float, crs: str
+) -> None:
+    """EPSG:4544 is CGCS2000 / 3-degree Gauss-Kruger CM 105E: projected, reprojected back."""
+    box = shapely.box(x, y, x + w, y + h)
+    frame = _box_layer("EPSG:4326", [shapely.segmentize(box, 0.01)]).to_crs(crs)
+    path = tmp_path_factory.mktemp("box") / "box.gpkg"
+    frame.to_file(path, driver="GPKG")
+    lay = read_layer(path, kind="function_zone", layer_id="f", valid_from=V1)
+    assert lay.rejects == []
+    got = lay.features.geometry.iloc[0]
+    assert shapely.hausdorff_distance(got, box) < 1e-7
+    geod = abs(pyproj.Geod(ellps="GRS80").geometry_area_perimeter(shapely.segmentize(box, 0.001))[0]) / 1e6
+    assert lay.features["area_km2"].iloc[0] == pytest.approx(geod, rel=1e-4)
