@@ -2,7 +2,8 @@
 
 Two toy domains are registered by one line each (as ``tests/architecture/test_new_domain.py``
 does, in a fresh Python process: the shells read the registry when imported): ``boom``,
-whose sections raise, and ``calm``, whose home section renders and whose region section's
+whose sections raise (on the home page a query the store refuses), and ``calm``, whose
+home section renders after it (the store still answers) and whose region section's
 template raises. On a real uvicorn server on 127.0.0.1 the home and region pages still
 answer 200 with the other domains' parts, each failed section shows its title and the
 worded notice in the page's language, the page's JSON has the failed domain's key as
@@ -30,8 +31,8 @@ FILES = {
     """,
     "boom/pages.py": """
         class Pages:
-            def home(self, ep, lang):
-                raise RuntimeError("boom home section broke")
+            def home(self, ep, lang):  # a query that fails in the store
+                ep.catalog.con.execute("SELECT * FROM boom_no_such_table").fetchall()
 
             def region(self, ep, code, lang, year):
                 raise RuntimeError("boom region section broke")
@@ -53,8 +54,9 @@ FILES = {
         from ecoplan.kit.web import Section
 
         class Pages:
-            def home(self, ep, lang):
-                return Section({"calm": 7}, "calm/home.html", {"n": 7})
+            def home(self, ep, lang):  # asked after boom: the store still answers
+                n = ep.catalog.con.execute("SELECT count(*) FROM regions WHERE code = '440700'").fetchone()[0]
+                return Section({"calm": 7 * n}, "calm/home.html", {"n": 7 * n})
 
             def region(self, ep, code, lang, year):
                 return Section({"calm": 8}, "calm/bad.html", {"n": 8})
@@ -144,7 +146,9 @@ def test_a_failing_section_fails_alone(tmp_path: Path) -> None:
     got = json.loads(res.stdout.strip().splitlines()[-1])
 
     status, zh = got["home_zh"]
-    assert status == 200
+    assert status == 200, res.stderr[-3000:]
+    # calm's answers never failed (the home one ran after boom's failed query)
+    assert not re.search(r"domain 'calm' failed$", res.stderr, re.M), res.stderr[-6000:]
     assert "<h2>爆裂读数</h2>" in _notice(zh, "boom") and failed_text("zh") in _notice(zh, "boom")
     assert '<h2 id="calm-title">平静读数</h2><p id="calm-n">7</p>' in zh  # the other section is there
     assert 'id="plan-list"' in zh or "cn-13th-eco" in zh  # and the page's own content
@@ -169,7 +173,7 @@ def test_a_failing_section_fails_alone(tmp_path: Path) -> None:
 
     # each failure logged with its traceback
     err = res.stderr
-    assert "dashboard section of domain 'boom' failed" in err and "boom home section broke" in err
+    assert "dashboard section of domain 'boom' failed" in err and "boom_no_such_table" in err
     assert "boom region section broke" in err
     assert "dashboard section of domain 'calm' failed to render" in err and "ZeroDivisionError" in err
 

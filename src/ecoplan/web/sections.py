@@ -11,12 +11,18 @@ traceback) and shows a worded notice in its place (its title and "this section c
 be shown"); its JSON key (the domain's name) is ``null``. The rest of the page is
 rendered as usual. A :class:`~ecoplan.core.errors.StoreError` (the store busy or
 unavailable) is not a section's fault and still answers the page with 503.
+
+A query that fails in the store aborts the page's read transaction, and every later
+query of it would fail too; so once a section has failed, the domains after it are asked
+with a fresh read view (``ep.reader()``, the app's own method: a snapshot taken then),
+closed when the sections are done.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 from markupsafe import Markup
@@ -48,22 +54,57 @@ def _failed(name: str) -> Section:
     return Section(json={name: None}, template=FAILED, context={"domain": name})
 
 
+class _Asked:
+    """A domain's ``pages`` whose methods get the page's ``ep`` (their first argument)
+    through ``swap``: after a failed section, a fresh read view in its place."""
+
+    def __init__(self, pages: Any, swap: Callable[[Any], Any]) -> None:
+        self._pages = pages
+        self._swap = swap
+
+    def __getattr__(self, name: str) -> Any:
+        fn = getattr(self._pages, name)
+        if not callable(fn):
+            return fn
+
+        def call(ep: Any, *args: Any, **kwargs: Any) -> Any:
+            return fn(self._swap(ep), *args, **kwargs)
+
+        return call
+
+
 def domain_sections(ask: Callable[[Any], Section | None]) -> dict[str, Section]:
     """``ask(pages)`` of every domain with pages, by domain name, those that answer; a
-    domain whose answer raises gets the failed section (logged)."""
+    domain whose answer raises gets the failed section (logged), and the domains after
+    it a fresh read view (see the module docstring)."""
     found: dict[str, Section] = {}
-    for d in domains():
-        if d.pages is None:
-            continue
-        try:
-            s = ask(load(d.pages))
-        except StoreError:
-            raise
-        except Exception:
-            _log.exception("dashboard section of domain %r failed", d.name)
-            s = _failed(d.name)
-        if s is not None:
-            found[d.name] = s
+    with ExitStack() as views:
+        state: dict[str, Any] = {"stale": False, "view": None}
+
+        def swap(ep: Any) -> Any:
+            if state["stale"]:
+                state["stale"] = False
+                opener = getattr(ep, "reader", None)
+                if callable(opener):
+                    try:
+                        state["view"] = views.enter_context(opener())
+                    except Exception:
+                        _log.exception("no fresh read view for the dashboard sections")
+            return state["view"] if state["view"] is not None else ep
+
+        for d in domains():
+            if d.pages is None:
+                continue
+            try:
+                s = ask(_Asked(load(d.pages), swap))
+            except StoreError:
+                raise
+            except Exception:
+                _log.exception("dashboard section of domain %r failed", d.name)
+                s = _failed(d.name)
+                state["stale"] = True
+            if s is not None:
+                found[d.name] = s
     return found
 
 
