@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import cast
 
+import click
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 import typer
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ecoplan.cli import app as cli_app
 from ecoplan.climate.commands.intensity import intensity_result
@@ -18,7 +20,7 @@ from ecoplan.core.words.purity import foreign
 
 runner = CliRunner()
 #: The whole CLI, built once (typer builds its command tree on every invoke otherwise).
-CLI = typer.main.get_command(cli_app)
+CLI = cast(click.Command, typer.main.get_command(cli_app))  # typer's own click, same protocol
 _CJK = re.compile("[\u3400-\u9fff]")
 
 

@@ -11,10 +11,16 @@ Laid out as ``soil/`` is (the parts built so far):
     (``data/README.md``); replaceable by the user's own tables.
 ``readers``
     The long-format energy-use CSV of ``ecoplan climate inventory`` (reason-coded rejects).
+``feed``
+    The plan indicator the data measure (:data:`~ecoplan.climate.feed.FEEDS`):
+    单位国内生产总值二氧化碳排放降低, source "pipeline climate".
+``schema``, ``storage``, ``service``
+    The energy-use and GDP tables, whole-file imports, ``ep.climate``.
 ``commands``
-    ``ecoplan climate intensity|schedule|inventory|factors``.
+    ``ecoplan climate intensity|schedule|inventory|load|feed``.
 """
 
+from ecoplan.climate.schema import MIGRATIONS
 from ecoplan.core.domain import Domain
 
 __all__ = ["DOMAIN"]
@@ -23,6 +29,8 @@ DOMAIN = Domain(
     name="climate",
     package="ecoplan.climate",
     title_key="climate.title",
+    service="ecoplan.climate.service:ClimateOps",
     commands="ecoplan.climate.commands:climate_app",
     words="words.yaml",
+    migrations=MIGRATIONS,
 )

@@ -90,6 +90,8 @@ REASONS = (
     "unit_mismatch",
     "bad_use",
     "no_grid_factor",
+    "bad_prices",
+    "duplicate",
 )
 _USE_NAMES = {"燃烧": "combustion", "非能源利用": "non_energy", "原料": "feedstock"}
 _REQUIRED = ("region", "year", "fuel", "amount", "unit")
@@ -217,3 +219,104 @@ def _line(
     if len(batch.rejects) > before or fuel is None:
         return None
     return Line(n, v["region"], year, fuel, amount, v["unit"], use, v.get("sector", ""))
+
+
+#: GDP file headers → canonical column.
+GDP_MAP = {
+    "region": "region",
+    "地区": "region",
+    "地区代码": "region",
+    "year": "year",
+    "年份": "year",
+    "gdp": "gdp",
+    "地区生产总值": "gdp",
+    "prices": "prices",
+    "价格": "prices",
+    "index": "index",
+    "指数": "index",
+    "地区生产总值指数": "index",
+}
+
+
+@dataclass(frozen=True)
+class GdpLine:
+    """A region's GDP in a year: at ``prices`` (``current`` or a constant-price year),
+    and/or its volume index against the year before (= 100)."""
+
+    row: int
+    region: str
+    year: int
+    gdp: float | None
+    prices: str
+    index: float | None
+
+
+@dataclass
+class GdpBatch:
+    lines: list[GdpLine] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def _positive(text: str) -> float | None:
+    try:
+        x = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    return x if math.isfinite(x) and x > 0 else None
+
+
+def read_gdp(path: Path, *, name: str | None = None) -> GdpBatch:
+    """``region,year,gdp[,prices][,index]``: GDP (any unit, the same for every row of a
+    region) at ``current`` prices (default) or the constant prices of a year (``2015``),
+    and the volume index (上年=100); a row needs ``gdp`` or ``index``."""
+    shown = name or path.name
+    batch = GdpBatch()
+    seen: set[tuple[str, int]] = set()
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        head = next(reader, [])
+        cols = {GDP_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in GDP_MAP}
+        missing = [c for c in ("region", "year") if c not in cols] + (
+            [] if "gdp" in cols or "index" in cols else ["gdp"]
+        )
+        if missing:
+            batch.rejects.extend(Reject(shown, 1, c, "", "missing_column") for c in missing)
+            return batch
+        for n, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            v = {c: (cells[i].strip() if i < len(cells) else "") for c, i in cols.items()}
+            before = len(batch.rejects)
+
+            def bad(f: str, reason: str, v: dict[str, str] = v, n: int = n) -> None:
+                batch.rejects.append(Reject(shown, n, f, v.get(f, ""), reason))
+
+            if not v["region"]:
+                bad("region", "missing")
+            year = 0
+            try:
+                year = int(v["year"])
+                if not 1949 <= year <= 2100:
+                    raise ValueError
+            except ValueError:
+                bad("year", "bad_year")
+            gdp = idx = None
+            if v.get("gdp"):
+                gdp = _positive(v["gdp"])
+                if gdp is None:
+                    bad("gdp", "bad_number")
+            if v.get("index"):
+                idx = _positive(v["index"])
+                if idx is None:
+                    bad("index", "bad_number")
+            if not v.get("gdp") and not v.get("index"):
+                bad("gdp", "missing")
+            prices = v.get("prices", "") or "current"
+            if prices != "current" and not (prices.isdigit() and len(prices) == 4):
+                bad("prices", "bad_prices")
+            if (v["region"], year) in seen:
+                bad("year", "duplicate")
+            seen.add((v["region"], year))
+            if len(batch.rejects) == before:
+                batch.lines.append(GdpLine(n, v["region"], year, gdp, prices, idx))
+    return batch

@@ -1,0 +1,130 @@
+"""``ecoplan climate load FILE --kind energy|gdp`` and ``ecoplan climate feed``: the stored
+data and the plan indicator they feed (``docs/climate.md``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecoplan.climate.commands.options import OutFmt, climate_app
+from ecoplan.core.errors import EcoplanError
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, say, words
+
+__all__ = ["climate_feed", "climate_load"]
+
+
+class Kind(StrEnum):
+    energy = "energy"
+    gdp = "gdp"
+
+
+@climate_app.command("load")
+def climate_load(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="energy: region,year,fuel,amount,unit[,use][,sector]; gdp: region,year,gdp[,prices][,index]"
+        ),
+    ],
+    kind: Annotated[Kind, typer.Option("--kind", help="energy or gdp")] = Kind.energy,
+    db: DbOpt = None,
+    fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
+    lang: LangOpt = "zh",
+) -> None:
+    """Store a region's energy use or GDP (a bad file is refused whole; re-loading is
+    idempotent). / 导入能源消费或地区生产总值"""
+    try:
+        with _session(db, lang) as ep:
+            ops = ep.domain("climate")
+            res = ops.load_energy(file) if kind is Kind.energy else ops.load_gdp(file)
+    except (EcoplanError, OSError) as exc:
+        _fail(exc, lang)
+    if fmt is OutFmt.json:
+        _dump_json(res.to_dict())
+        return
+    w = words(lang)
+    say(
+        w(
+            "climate.cli.loaded",
+            kind=w(f"climate.cli.kind.{kind.value}"),
+            rows=res.rows_in,
+            new=res.rows_new,
+            replaced=res.rows_replaced,
+            unchanged=res.rows_unchanged,
+        )
+    )
+
+
+@climate_app.command("feed")
+def climate_feed(
+    region: Annotated[
+        str | None, typer.Option(help="Region code (GB/T 2260); default every stored region")
+    ] = None,
+    year: Annotated[
+        list[int] | None, typer.Option(help="Year (repeatable); default every stored year")
+    ] = None,
+    grid: Annotated[Path | None, typer.Option(help="Your grid-factor table")] = None,
+    grid_region: Annotated[str, typer.Option(help="Grid factor region")] = "national",
+    grid_series: Annotated[str, typer.Option(help="Grid factor series")] = "average",
+    db: DbOpt = None,
+    fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
+    lang: LangOpt = "zh",
+) -> None:
+    """Write the CO2-intensity decline to the plans that carry it (source "pipeline
+    climate"). / 将二氧化碳排放强度降低率写入规划指标"""
+    try:
+        with _session(db, lang) as ep:
+            fr = ep.domain("climate").feed(
+                region, year, grid=grid, grid_region=grid_region, grid_series=grid_series
+            )
+    except (EcoplanError, OSError) as exc:
+        _fail(exc, lang)
+    if fmt is OutFmt.json:
+        _dump_json(
+            {
+                "rows": [
+                    {
+                        "plan": r.plan,
+                        "indicator": r.indicator,
+                        "region": r.region,
+                        "year": r.year,
+                        "value": r.value,
+                        "source": r.source,
+                    }
+                    for r in fr.rows
+                ],
+                "skipped": [
+                    {"plan": p, "indicator": i, "region": c, "year": y, "reason": s.key, "text": s.text(lang)}
+                    for p, i, c, y, s in fr.skipped
+                ],
+                "inserted": fr.result.inserted,
+                "revised": fr.result.revised,
+                "unchanged": fr.result.unchanged,
+            }
+        )
+        return
+    w = words(lang)
+    for r in fr.rows:
+        say(
+            w(
+                "climate.cli.feed.row",
+                plan=r.plan,
+                indicator=r.indicator,
+                region=r.region,
+                year=r.year,
+                value=r.value,
+            )
+        )
+    for p, i, c, y, s in fr.skipped:
+        say(w("climate.cli.feed.skipped", plan=p, indicator=i, region=c, year=y, reason=s.text(lang)))
+    say(
+        w(
+            "climate.cli.feed.summary",
+            new=fr.result.inserted,
+            revised=fr.result.revised,
+            unchanged=fr.result.unchanged,
+        )
+    )

@@ -1,0 +1,171 @@
+"""The climate domain's data in the catalog's database: energy use and GDP by region and year.
+
+A file is stored in one catalog transaction, whole or not at all. An energy file
+replaces, for every (region, year) it covers, the rows stored for that region and year
+(a year's energy use is given whole); a GDP file replaces the rows of its (region,
+year). Re-importing the same file writes nothing but its import log row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ecoplan.climate.readers import GdpLine, Line
+from ecoplan.core.errors import StoreError
+from ecoplan.store import faults
+from ecoplan.store.catalog import Catalog
+
+__all__ = ["FAULT_POINTS", "ClimateImport", "ClimateStore"]
+
+FAULT_POINTS = ("climate.before_commit",)
+
+EnergyKey = tuple[str, int, str, str, str, str]
+
+
+@dataclass
+class ClimateImport:
+    """What one import did."""
+
+    import_id: int
+    kind: str
+    rows_in: int
+    rows_new: int = 0
+    rows_replaced: int = 0
+    rows_unchanged: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "import_id": self.import_id,
+            "kind": self.kind,
+            "rows_in": self.rows_in,
+            "rows_new": self.rows_new,
+            "rows_replaced": self.rows_replaced,
+            "rows_unchanged": self.rows_unchanged,
+        }
+
+
+class ClimateStore:
+    """Climate data of one :class:`~ecoplan.store.catalog.Catalog`."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.con = catalog.con
+
+    def energy(self, region: str | None = None) -> list[Line]:
+        """Stored energy use (of ``region``), as reader lines (``row`` 0)."""
+        sql = "SELECT region, year, fuel, amount, unit, use, sector FROM climate_energy"
+        params: list[object] = []
+        if region is not None:
+            sql += " WHERE region = ?"
+            params.append(region)
+        rows = self.con.execute(sql + " ORDER BY region, year, fuel, sector, use, unit", params).fetchall()
+        return [
+            Line(0, str(r[0]), int(r[1]), str(r[2]), float(r[3]), str(r[4]), str(r[5]), str(r[6]))
+            for r in rows
+        ]
+
+    def gdp(self, region: str | None = None) -> list[GdpLine]:
+        sql = "SELECT region, year, gdp, prices, volume_index FROM climate_gdp"
+        params: list[object] = []
+        if region is not None:
+            sql += " WHERE region = ?"
+            params.append(region)
+        rows = self.con.execute(sql + " ORDER BY region, year", params).fetchall()
+        return [
+            GdpLine(
+                0,
+                str(r[0]),
+                int(r[1]),
+                None if r[2] is None else float(r[2]),
+                str(r[3]),
+                None if r[4] is None else float(r[4]),
+            )
+            for r in rows
+        ]
+
+    def state(self) -> tuple[object, ...]:
+        row = self.con.execute("SELECT coalesce(max(id), 0), count(*) FROM climate_imports").fetchone()
+        return ("climate", *(row or ()))
+
+    def _begin(self, kind: str, rows_in: int) -> ClimateImport:
+        if getattr(self.catalog, "read_only", False):
+            raise StoreError(f"{self.catalog.path}: opened read-only; cannot import")
+        row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM climate_imports").fetchone()
+        return ClimateImport(int(row[0]) if row else 1, kind, rows_in)
+
+    def _log(self, res: ClimateImport, file: str, when: dt.datetime | None) -> None:
+        self.con.execute(
+            "INSERT INTO climate_imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                res.import_id,
+                when or dt.datetime.now().replace(microsecond=0),
+                res.kind,
+                file,
+                res.rows_in,
+                res.rows_new,
+                res.rows_replaced,
+                res.rows_unchanged,
+            ],
+        )
+
+    def import_energy(self, lines: list[Line], file: str, when: dt.datetime | None = None) -> ClimateImport:
+        """Store the lines of one energy file (see the module docstring)."""
+        new: dict[EnergyKey, float] = {}
+        for ln in lines:
+            k = (ln.region, ln.year, ln.fuel, ln.sector, ln.use, ln.unit)
+            new[k] = new.get(k, 0.0) + ln.amount
+        res = self._begin("energy", len(lines))
+        covered = sorted({(k[0], k[1]) for k in new})
+        old: dict[EnergyKey, float] = {}
+        for region, year in covered:
+            for r in self.con.execute(
+                "SELECT region, year, fuel, sector, use, unit, amount FROM climate_energy "
+                "WHERE region = ? AND year = ?",
+                [region, year],
+            ).fetchall():
+                old[(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]))] = float(r[6])
+        for k, v in new.items():
+            if k not in old:
+                res.rows_new += 1
+            elif old[k] == v:
+                res.rows_unchanged += 1
+            else:
+                res.rows_replaced += 1
+        changed = old != new
+        with self.catalog.transaction() as con:
+            if changed:
+                for region, year in covered:
+                    con.execute("DELETE FROM climate_energy WHERE region = ? AND year = ?", [region, year])
+                con.executemany(
+                    "INSERT INTO climate_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [[*k, v, res.import_id] for k, v in sorted(new.items())],
+                )
+            self._log(res, file, when)
+            faults.point("climate.before_commit")
+        return res
+
+    def import_gdp(self, lines: list[GdpLine], file: str, when: dt.datetime | None = None) -> ClimateImport:
+        """Store the lines of one GDP file (a changed row replaces the stored one)."""
+        res = self._begin("gdp", len(lines))
+        upserts = []
+        for ln in lines:
+            row = self.con.execute(
+                "SELECT gdp, prices, volume_index FROM climate_gdp WHERE region = ? AND year = ?",
+                [ln.region, ln.year],
+            ).fetchone()
+            now = (ln.gdp, ln.prices, ln.index)
+            if row is None:
+                res.rows_new += 1
+            elif tuple(row) == now:
+                res.rows_unchanged += 1
+                continue
+            else:
+                res.rows_replaced += 1
+            upserts.append([ln.region, ln.year, *now, res.import_id])
+        with self.catalog.transaction() as con:
+            if upserts:
+                con.executemany("INSERT OR REPLACE INTO climate_gdp VALUES (?, ?, ?, ?, ?, ?)", upserts)
+            self._log(res, file, when)
+            faults.point("climate.before_commit")
+        return res

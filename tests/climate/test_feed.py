@@ -1,0 +1,136 @@
+"""Energy use and GDP stored on a real DuckDB file, the CO2-intensity feed, and the assessment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import cast
+
+import click
+import pytest
+import typer
+from click.testing import CliRunner
+from tests.conftest import write_csv
+
+from ecoplan.app import Ecoplan
+from ecoplan.cli import app as cli_app
+from ecoplan.climate.feed import gdp_pair
+from ecoplan.climate.readers import GdpLine
+from ecoplan.core.errors import InputFileError
+from ecoplan.core.feeds import Skip
+
+CLI = cast(click.Command, typer.main.get_command(cli_app))  # typer's own click, same protocol
+runner = CliRunner()
+
+#: 2015: 100 × 10⁴ t raw coal → 1 900 298.8488 t CO2; 2020: 90 × 10⁴ t → 1 710 268.96392 t,
+#: plus 30 × 10⁴ t diesel as feedstock (excluded). GDP 1000 in 2015, +10 % a year for five
+#: years at constant prices: 1610.51. Decline = 1 − 0.9 / 1.61051 = 44.117… % → 44.12.
+ENERGY = [
+    "region,year,fuel,amount,unit,use",
+    "000000,2015,raw_coal,100,万吨,",
+    "000000,2020,raw_coal,90,万吨,",
+    "000000,2020,diesel,30,万吨,feedstock",
+]
+GDP = ["region,year,gdp,prices,index", "000000,2015,1000,current,"] + [
+    f"000000,{y},,,110" for y in range(2016, 2021)
+]
+
+
+def _load(ep: Ecoplan, tmp_path: Path) -> None:
+    ep.climate.load_energy(write_csv(tmp_path / "e.csv", ENERGY))
+    ep.climate.load_gdp(write_csv(tmp_path / "g.csv", GDP))
+
+
+def test_store_feed_and_assessment(ep: Ecoplan, tmp_path: Path) -> None:
+    before = ep.climate.state()
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        ["region,year,fuel,amount,unit", "999998,2015,raw_coal,1,t", "000000,2015,coke,x,t"],
+    )
+    with pytest.raises(InputFileError) as e:
+        ep.climate.load_energy(bad)
+    assert {(p.row, p.field, p.reason) for p in e.value.problems} == {
+        (2, "region", "unknown_region"),
+        (3, "amount", "bad_number"),
+    }
+    assert ep.climate.state() == before and ep.climate.store.energy() == []  # nothing stored
+
+    _load(ep, tmp_path)
+    again = ep.climate.load_energy(write_csv(tmp_path / "e.csv", ENERGY))
+    assert (again.rows_new, again.rows_replaced, again.rows_unchanged) == (0, 0, 3)
+
+    fr = ep.climate.feed()
+    assert [(r.plan, r.indicator, r.region, r.year, r.value) for r in fr.rows] == [
+        ("cn-13th-eco-mee2020", "co2-intensity", "000000", 2020, 44.12)
+    ]
+    assert all(r.source == "pipeline climate" and r.basis == "change" for r in fr.rows)
+    assert fr.result.inserted == 1
+    assert ep.climate.feed().result.unchanged == 1  # re-running writes nothing new
+    a = ep.assess("cn-13th-eco-mee2020", region="000000", year=2020).to_dict()
+    row = next(i for i in a["indicators"] if i["id"] == "co2-intensity")
+    assert (row["value"], row["value_source"], row["status"]) == (44.12, "pipeline climate", "achieved")
+
+    # a new file for 2020 replaces that year whole: 80 × 10⁴ t → 1 − 0.8/1.61051 = 50.33 %
+    ep.climate.load_energy(
+        write_csv(tmp_path / "e2.csv", ["region,year,fuel,amount,unit", "000000,2020,raw_coal,80,万吨"])
+    )
+    lines = [ln for ln in ep.climate.store.energy("000000") if ln.year == 2020]
+    assert [(ln.fuel, ln.amount) for ln in lines] == [("raw_coal", 80.0)]
+    fr = ep.climate.feed()
+    assert [r.value for r in fr.rows] == [50.33] and fr.result.revised == 1
+
+
+def test_years_without_what_they_need_are_skipped_with_a_reason(ep: Ecoplan, tmp_path: Path) -> None:
+    ep.climate.load_energy(
+        write_csv(
+            tmp_path / "e.csv",
+            [*ENERGY, "000000,2018,raw_coal,95,万吨,", "000000,2019,electricity,10,亿千瓦时,"],
+        )
+    )
+    ep.climate.load_gdp(write_csv(tmp_path / "g.csv", GDP[:3]))  # 2015 and the 2016 index only
+    fr = ep.climate.feed(years=[2018, 2019, 2020])
+    assert fr.rows == []
+    why = {(y, s.key) for p, _, _, y, s in fr.skipped if p == "cn-13th-eco-mee2020"}
+    assert why == {
+        (2018, "climate.skip.no_constant_gdp"),
+        (2019, "climate.skip.no_grid_factor"),
+        (2020, "climate.skip.no_constant_gdp"),
+    }
+
+
+def test_gdp_pairs() -> None:
+    def g(y: int, gdp: float | None, prices: str = "current", index: float | None = None) -> GdpLine:
+        return GdpLine(0, "x", y, gdp, prices, index)
+
+    assert gdp_pair({2015: g(2015, 100, "2010"), 2020: g(2020, 130, "2010")}, 2015, 2020) == (100, 130)
+    assert gdp_pair({2015: g(2015, 100), 2020: g(2020, 125, "2015")}, 2015, 2020) == (100, 125)
+    chained = gdp_pair(
+        {2015: g(2015, 100), 2016: g(2016, None, index=105), 2017: g(2017, 999, index=110)}, 2015, 2017
+    )
+    assert not isinstance(chained, Skip)
+    assert chained[0] == 100 and chained[1] == pytest.approx(115.5)
+    # current prices in the report year are not constant prices: no value
+    assert isinstance(gdp_pair({2015: g(2015, 100), 2020: g(2020, 180)}, 2015, 2020), Skip)
+
+
+def test_the_commands(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.duckdb")
+    with Ecoplan(db) as ep:
+        ep.init()
+    e, g = write_csv(tmp_path / "e.csv", ENERGY), write_csv(tmp_path / "g.csv", GDP)
+    res = runner.invoke(CLI, ["climate", "load", str(e), "--db", db, "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.strip() == "energy use: 3 rows read, 3 new, 0 replaced, 0 unchanged"
+    res = runner.invoke(CLI, ["climate", "load", str(g), "--kind", "gdp", "--db", db])
+    assert res.stdout.strip() == "地区生产总值：读入 6 行，新增 6，替换 0，未变 0"
+    res = runner.invoke(CLI, ["climate", "feed", "--db", db, "--format", "json"])
+    out = json.loads(res.stdout)
+    assert {(r["plan"], r["value"]) for r in out["rows"]} >= {("cn-13th-eco-mee2020", 44.12)}
+    res = runner.invoke(
+        CLI, ["assess", "cn-13th-eco-mee2020", "--year", "2020", "--db", db, "--format", "json"]
+    )
+    row = next(i for i in json.loads(res.stdout)["indicators"] if i["id"] == "co2-intensity")
+    assert (row["value"], row["value_source"]) == (44.12, "pipeline climate")
+    bad = write_csv(tmp_path / "b.csv", ["region,year,gdp", "000000,2015,-1"])
+    res = runner.invoke(CLI, ["climate", "load", str(bad), "--kind", "gdp", "--db", db, "--lang", "en"])
+    assert res.exit_code == 1 and "row 2" in res.stderr and "bad_number" in res.stderr
