@@ -98,5 +98,9 @@ def area_km2(geoms: NDArray[np.object_] | shapely.Geometry) -> NDArray[np.float6
     have (a 0.5° edge along 30° N is 0.45 km² off once a vertex is added on it).
     """
     arr = np.atleast_1d(np.asarray(geoms, dtype=object))
-    dense = shapely.segmentize(arr, SEGMENT_DEG)
+    b = shapely.bounds(arr)
+    wide = np.flatnonzero(np.fmax(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) > SEGMENT_DEG)
+    dense = arr.copy()
+    if wide.size:  # a geometry smaller than a segment has no edge to cut
+        dense[wide] = shapely.segmentize(arr[wide], SEGMENT_DEG)
     return np.asarray(shapely.area(to_albers(dense)), dtype=np.float64) / 1e6

@@ -12,7 +12,8 @@ answers, for every patch:
 
 Vectorised: one bulk ``STRtree.query(..., predicate="intersects")`` for all patches; a
 patch properly inside a (prepared) zone takes its own area, only the straddling pairs
-are intersected (``shapely.intersection`` over arrays) and projected for their areas.
+are intersected (the zone clipped to the patch's box, then ``shapely.intersection``
+over arrays) and projected for their areas.
 
 A patch detected before the valid-from date of a layer version it overlaps is refused
 (reason ``patch_before_layer``, field of the detection date): it cannot be judged against
@@ -49,6 +50,23 @@ DECISION_COLUMNS = (
     "patch_km2",
     "zones",
 )
+
+
+def _intersections(small: NDArray[np.object_], large: NDArray[np.object_]) -> NDArray[np.object_]:
+    """``small ∩ large`` pairwise, the large (zone) geometries first clipped to the small
+    ones' boxes with GEOS's rectangle clipping (cheap; the general overlay then sees a
+    few vertices instead of the whole zone outline). A clipped piece GEOS reports
+    invalid is repaired before the overlay; without the array form of the clipping
+    (a private shapely ufunc), the plain overlay is used."""
+    b = shapely.bounds(small)
+    try:
+        near = shapely.lib.clip_by_rect(large, b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+    except (AttributeError, TypeError, ValueError):
+        return np.asarray(shapely.intersection(small, large), dtype=object)
+    bad = ~np.asarray(shapely.is_valid(near), dtype=bool)
+    if bad.any():
+        near[bad] = shapely.make_valid(near[bad])
+    return np.asarray(shapely.intersection(small, near), dtype=object)
 
 
 def _zone_sets(pi: NDArray[np.int64], zones: NDArray[np.object_], n: int) -> list[tuple[str, ...]]:
@@ -131,7 +149,7 @@ def overlay(
     area = np.where(inside, patch_km2[pi], 0.0)
     cross = np.flatnonzero(~inside)
     if cross.size:
-        area[cross] = area_km2(shapely.intersection(geoms[pi[cross]], idx.geoms[zi[cross]]))
+        area[cross] = area_km2(_intersections(geoms[pi[cross]], idx.geoms[zi[cross]]))
     hit = area > 0.0
     pi, zi, area = pi[hit], zi[hit], area[hit]
 
