@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -264,3 +265,42 @@ def test_daily_counts_per_reserve_by_integrated_confidence() -> None:
     assert got["count"].sum() == len(inside) == 20
     for r in got.to_dict("records"):
         assert r["count"] == expected[(r["reserve_id"], r["integrated"], dt.date.fromisoformat(r["period"]))]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    cx=st.floats(104.0, 104.4),
+    cy=st.floats(30.0, 30.4),
+    radii=st.lists(st.floats(0.001, 0.05), min_size=3, max_size=12),
+)
+def test_any_star_patch_part_area_is_its_intersection_with_the_zone(
+    cx: float, cy: float, radii: list[float]
+) -> None:
+    """Non-rectangular patches across a concave zone: each part is the plain GEOS
+    intersection's geodesic area (pyproj), whatever clipping the overlay does first."""
+    zone = shapely.Polygon([(104.0, 30.0), (104.4, 30.0), (104.4, 30.4), (104.2, 30.2), (104.0, 30.4)])
+    ang = np.linspace(0, 2 * np.pi, len(radii), endpoint=False)
+    star = shapely.Polygon(np.column_stack([cx + np.cos(ang) * radii, cy + np.sin(ang) * radii]))
+    star = shapely.make_valid(star)
+    if star.geom_type != "Polygon" or star.area == 0:
+        return
+    lay = layer_from_frame(
+        gpd.GeoDataFrame({"id": ["Z"], "zone": ["缓冲区"]}, geometry=[zone], crs="EPSG:4326"),
+        kind="protected_area",
+        layer_id="pa",
+        valid_from=V1,
+        file="z",
+    )
+    patches = gpd.GeoDataFrame(
+        {"patch_id": ["s"], "detected_on": [dt.date(2024, 1, 1)]}, geometry=[star], crs="EPSG:4326"
+    )
+    ov = overlay(patches, [lay])
+    geod = pyproj.Geod(ellps="GRS80")
+    common = shapely.intersection(star, zone)
+    expected = (
+        abs(geod.geometry_area_perimeter(shapely.segmentize(common, 0.001))[0]) / 1e6
+        if not common.is_empty
+        else 0.0
+    )
+    got = float(ov.parts["area_km2"].sum())
+    assert got == pytest.approx(expected, rel=1e-4, abs=1e-9)
