@@ -117,7 +117,7 @@ def test_zone_priority_core_and_buffer_first_across_layers() -> None:
     )
     ov = overlay(patches, ZoneIndex([a, b]))
     d = ov.decisions.set_index("patch_id")
-    assert d.loc["p1", "priority"] == 3 and set(d.loc["p1", "zones"]) == {"experimental", "none"}
+    assert d.loc["p1", "priority"] == 3 and set(d.at["p1", "zones"]) == {"experimental", "none"}  # type: ignore[arg-type]
     assert d.loc["p1", "layer_id"] in ("pa", "rl")  # same priority: the larger part decides
     assert (d.loc["p2", "reserve_id"], d.loc["p2", "zone"], d.loc["p2", "priority"]) == ("A", "core", 1)
     assert set(ov.parts[ov.parts["patch_id"] == "p2"]["reserve_id"]) == {"A", "B"}
@@ -187,9 +187,9 @@ def test_components_match_a_plain_union_find(edges: list[tuple[int, int]]) -> No
         ra, rb = root(a), root(b)
         parent[max(ra, rb)] = min(ra, rb)
     expected = [min(i for i in range(n) if root(i) == root(j)) for j in range(n)]
-    a = np.array([e[0] for e in edges], dtype=np.int64)
-    b = np.array([e[1] for e in edges], dtype=np.int64)
-    assert components(n, a, b).tolist() == expected
+    left = np.array([e[0] for e in edges], dtype=np.int64)
+    right = np.array([e[1] for e in edges], dtype=np.int64)
+    assert components(n, left, right).tolist() == expected
 
 
 def test_counts_areas_per_reserve_zone_period_and_new_since() -> None:
@@ -215,8 +215,8 @@ def test_counts_areas_per_reserve_zone_period_and_new_since() -> None:
         pf[["patch_id", "detected_on"]], on="patch_id"
     )
     for rid, g in inside.groupby("reserve_id"):
-        assert ns.loc[rid, "since"] == (g["detected_on"] >= since).sum()
-        assert ns.loc[rid, "before"] == (g["detected_on"] < since).sum()
+        assert ns.at[str(rid), "since"] == (g["detected_on"] >= since).sum()
+        assert ns.at[str(rid), "before"] == (g["detected_on"] < since).sum()
 
 
 def test_unzoned_reserve_ranks_as_core_and_general_control_as_buffer() -> None:
