@@ -80,7 +80,7 @@ def test_store_feed_and_assessment(ep: Ecoplan, tmp_path: Path) -> None:
     assert [r.value for r in fr.rows] == [50.33] and fr.result.revised == 1
 
 
-def test_years_without_what_they_need_are_skipped_with_a_reason(ep: Ecoplan, tmp_path: Path) -> None:
+def _years_without_what_they_need_are_skipped_with_a_reason(ep: Ecoplan, tmp_path: Path) -> None:
     ep.climate.load_energy(
         write_csv(
             tmp_path / "e.csv",
@@ -88,7 +88,7 @@ def test_years_without_what_they_need_are_skipped_with_a_reason(ep: Ecoplan, tmp
         )
     )
     ep.climate.load_gdp(write_csv(tmp_path / "g.csv", GDP[:3]))  # 2015 and the 2016 index only
-    fr = ep.climate.feed(years=[2018, 2019, 2020])
+    fr = ep.climate.feed("000000", years=[2018, 2019, 2020])
     assert fr.rows == []
     why = {(y, s.key) for p, _, _, y, s in fr.skipped if p == "cn-13th-eco-mee2020"}
     assert why == {
@@ -134,3 +134,39 @@ def test_the_commands(tmp_path: Path) -> None:
     bad = write_csv(tmp_path / "b.csv", ["region,year,gdp", "000000,2015,-1"])
     res = runner.invoke(CLI, ["climate", "load", str(bad), "--kind", "gdp", "--db", db, "--lang", "en"])
     assert res.exit_code == 1 and "row 2" in res.stderr and "bad_number" in res.stderr
+
+
+def test_skipped_years_and_the_energy_feeds(ep: Ecoplan, tmp_path: Path) -> None:
+    """Two regions in one store (one store set-up for both, to keep the suite fast)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _years_without_what_they_need_are_skipped_with_a_reason(ep, tmp_path / "a")
+    _energy_intensity_and_nonfossil_share(ep, tmp_path / "b")
+
+
+def _energy_intensity_and_nonfossil_share(ep: Ecoplan, tmp_path: Path) -> None:
+    # Hebei: total 100 → 105 (non-fossil 7 → 12), GDP 1000 (2020, current) → 1150 (2023 at 2020
+    # prices): energy intensity 1 − (105/1150)/(100/1000) = 8.6957 % → 8.70; share 7.00, 11.43.
+    ep.climate.load_totals(
+        write_csv(
+            tmp_path / "t.csv",
+            ["地区,年份,能源消费总量,非化石能源消费量", "130000,2020,100,7", "130000,2023,105,12"],
+        )
+    )
+    ep.climate.load_gdp(
+        write_csv(
+            tmp_path / "g.csv",
+            ["region,year,gdp,prices", "130000,2020,1000,current", "130000,2023,1150,2020"],
+        )
+    )
+    fr = ep.climate.feed("130000")
+    got = {(r.plan, r.indicator, r.year): (r.value, r.basis) for r in fr.rows}
+    assert got[("hebei-14th-eco", "climate-energy-intensity", 2023)] == (8.70, "change")
+    assert got[("cn-14th-eco", "energy-intensity-decline", 2023)] == (8.70, "change")
+    assert got[("hebei-14th-eco", "climate-nonfossil-share", 2020)] == (7.00, "level")
+    assert got[("hebei-14th-eco", "climate-nonfossil-share", 2023)] == (11.43, "level")
+    assert not any(i == "co2-intensity-decline" for _, i, _ in got)  # no energy use loaded
+    bad = write_csv(tmp_path / "b.csv", ["region,year,total,nonfossil", "130000,2024,100,120"])
+    with pytest.raises(InputFileError) as e:
+        ep.climate.load_totals(bad)
+    assert [(p.row, p.field, p.reason) for p in e.value.problems] == [(2, "nonfossil", "bad_share")]

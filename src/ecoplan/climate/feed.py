@@ -1,5 +1,10 @@
 """The plan indicators the climate data measure, declared as data, and the pure steps of the feed.
 
+Three indicators: ``climate.energy_intensity_decline`` (单位国内生产总值能源消耗降低) is the
+same decline with the loaded total energy consumption in place of CO2;
+``climate.nonfossil_energy_share`` (非化石能源消费占能源消费比重, %, a level) is the loaded
+non-fossil consumption over the total. Every value has 2 decimals (GB/T 8170).
+
 ``climate.co2_intensity_decline`` (单位国内生产总值二氧化碳排放降低, the plans' binding
 indicator, 〔18〕 % for 2016–2020 and 2021–2025): the cumulative decline (%) of CO2 per
 unit of GDP at the constant prices of the plan's base year, against the base year,
@@ -48,6 +53,16 @@ FEEDS: Mapping[str, Feed] = {
             "climate.co2_intensity_decline",
             "(1 − (E/G)/(E0/G0)) × 100; E: fuel combustion (省级温室气体清单编制指南 method) + net imported "
             "electricity; G: GDP at the base year's constant prices",
+        ),
+        Feed(
+            "climate.energy_intensity_decline",
+            "(1 − (T/G)/(T0/G0)) × 100; T: total energy consumption as loaded; G: GDP at the base year's "
+            "constant prices",
+        ),
+        Feed(
+            "climate.nonfossil_energy_share",
+            "non-fossil energy consumption / total energy consumption × 100, as loaded",
+            Basis.LEVEL,
         ),
     )
 }

@@ -92,6 +92,8 @@ REASONS = (
     "no_grid_factor",
     "bad_prices",
     "duplicate",
+    "bad_share",
+    "unknown_region",
 )
 _USE_NAMES = {"燃烧": "combustion", "非能源利用": "non_energy", "原料": "feedstock"}
 _REQUIRED = ("region", "year", "fuel", "amount", "unit")
@@ -319,4 +321,91 @@ def read_gdp(path: Path, *, name: str | None = None) -> GdpBatch:
             seen.add((v["region"], year))
             if len(batch.rejects) == before:
                 batch.lines.append(GdpLine(n, v["region"], year, gdp, prices, idx))
+    return batch
+
+
+#: Energy-totals file headers → canonical column.
+TOTALS_MAP = {
+    "region": "region",
+    "地区": "region",
+    "地区代码": "region",
+    "year": "year",
+    "年份": "year",
+    "total": "total",
+    "能源消费总量": "total",
+    "nonfossil": "nonfossil",
+    "非化石能源消费量": "nonfossil",
+}
+
+
+@dataclass(frozen=True)
+class TotalLine:
+    """A region's total energy consumption in a year and its non-fossil part (same unit)."""
+
+    row: int
+    region: str
+    year: int
+    total: float
+    nonfossil: float | None
+
+
+@dataclass
+class TotalsBatch:
+    lines: list[TotalLine] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def read_totals(path: Path, *, name: str | None = None) -> TotalsBatch:
+    """``region,year,total[,nonfossil]``: total energy consumption and its non-fossil part,
+    in one unit per region (e.g. 10⁴ tce, as the statistics publish them)."""
+    shown = name or path.name
+    batch = TotalsBatch()
+    seen: set[tuple[str, int]] = set()
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        head = next(reader, [])
+        cols = {TOTALS_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in TOTALS_MAP}
+        missing = [c for c in ("region", "year", "total") if c not in cols]
+        if missing:
+            batch.rejects.extend(Reject(shown, 1, c, "", "missing_column") for c in missing)
+            return batch
+        for n, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            v = {c: (cells[i].strip() if i < len(cells) else "") for c, i in cols.items()}
+            before = len(batch.rejects)
+
+            def bad(f: str, reason: str, v: dict[str, str] = v, n: int = n) -> None:
+                batch.rejects.append(Reject(shown, n, f, v.get(f, ""), reason))
+
+            if not v["region"]:
+                bad("region", "missing")
+            year = 0
+            try:
+                year = int(v["year"])
+                if not 1949 <= year <= 2100:
+                    raise ValueError
+            except ValueError:
+                bad("year", "bad_year")
+            total = _positive(v["total"]) if v["total"] else None
+            if total is None:
+                bad("total", "bad_number" if v["total"] else "missing")
+            nonfossil = None
+            if v.get("nonfossil"):
+                try:
+                    nonfossil = float(v["nonfossil"].replace(",", ""))
+                except ValueError:
+                    bad("nonfossil", "bad_number")
+                else:
+                    if (
+                        not math.isfinite(nonfossil)
+                        or nonfossil < 0
+                        or (total is not None and nonfossil > total)
+                    ):
+                        bad("nonfossil", "bad_share")
+            if (v["region"], year) in seen:
+                bad("year", "duplicate")
+            seen.add((v["region"], year))
+            if len(batch.rejects) == before and total is not None:
+                batch.lines.append(TotalLine(n, v["region"], year, total, nonfossil))
     return batch

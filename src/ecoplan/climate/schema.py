@@ -4,7 +4,8 @@
 ``climate_energy``: a region's energy use per year, fuel, sector, use and unit, as the
 long-format file gave it (``readers.read_energy_use``); ``climate_gdp``: a region's GDP
 per year with the prices it is at (``current`` or a constant-price year) and, when
-given, its volume index (previous year = 100). Every import is logged
+given, its volume index (previous year = 100); ``climate_energy_totals``: total energy
+consumption and its non-fossil part (migration 2). Every import is logged
 (``climate_imports``); a file is stored whole or not at all.
 """
 
@@ -29,6 +30,14 @@ MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY, recorded_at TIMESTAMP NOT NULL, kind VARCHAR NOT NULL,
         file VARCHAR NOT NULL, rows_in BIGINT NOT NULL, rows_new BIGINT NOT NULL,
         rows_replaced BIGINT NOT NULL, rows_unchanged BIGINT NOT NULL
+    );
+    """,
+    # 2: a region's total energy consumption and its non-fossil part per year (one unit,
+    # e.g. 10⁴ tce, per region), for the energy-intensity and non-fossil-share feeds
+    """
+    CREATE TABLE IF NOT EXISTS climate_energy_totals (
+        region VARCHAR NOT NULL, year INTEGER NOT NULL, total DOUBLE NOT NULL,
+        nonfossil DOUBLE, import_id INTEGER NOT NULL, PRIMARY KEY (region, year)
     );
     """,
 )

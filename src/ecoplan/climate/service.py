@@ -1,7 +1,7 @@
 """Climate operations of a session: energy-use and GDP imports, the inventory of the stored
 data, and the feed of the CO2-intensity indicator.
 
-``ep.climate.load_energy(path)``, ``ep.climate.load_gdp(path)``,
+``ep.climate.load_energy(path)``, ``ep.climate.load_gdp(path)``, ``ep.climate.load_totals(path)``,
 ``ep.climate.inventory(region)``, ``ep.climate.feed(region, years)`` — what
 ``ecoplan climate load|feed`` do, as methods.
 """
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from ecoplan.climate.feed import FEEDS, SOURCE, gdp_pair
 from ecoplan.climate.inventory import Inventory, compute
-from ecoplan.climate.readers import Reject, read_energy_use, read_gdp
-from ecoplan.climate.standards.factors import GridFactor, fuel_factors, grid_factors
+from ecoplan.climate.readers import GdpLine, Reject, TotalLine, read_energy_use, read_gdp, read_totals
+from ecoplan.climate.standards.factors import FuelFactor, GridFactor, fuel_factors, grid_factors
 from ecoplan.climate.standards.intensity import decline_pct
 from ecoplan.climate.storage import ClimateImport, ClimateStore
-from ecoplan.core.errors import InputFileError, NotFound, Problem
+from ecoplan.core.errors import EcoplanError, InputFileError, NotFound, Problem
 from ecoplan.core.feeds import Skip
 from ecoplan.core.rounding import round_half_even
 from ecoplan.ingest.values import ValueRow
@@ -100,6 +100,16 @@ class ClimateOps:
     def state(self) -> tuple[object, ...]:
         return self.store.state()
 
+    def load_totals(self, path: str | Path, name: str | None = None) -> ClimateImport:
+        """Check and store total energy consumption and its non-fossil part
+        (``region,year,total[,nonfossil]``), whole or not at all."""
+        p = Path(path)
+        shown = name or str(p)
+        batch = read_totals(p, name=shown)
+        rejects = batch.rejects + self._known(shown, [(ln.row, ln.region) for ln in batch.lines])
+        _refuse(shown, rejects)
+        return self.store.import_totals(batch.lines, shown)
+
     def feed(
         self,
         region: str | None = None,
@@ -109,13 +119,14 @@ class ClimateOps:
         grid_region: str = "national",
         grid_series: str = "average",
     ) -> FeedResult:
-        """Write ``climate.co2_intensity_decline`` for every stored region (or ``region``)
-        and year after a plan's base year, source ``pipeline climate``, into the plans of
-        the region, its ancestors or the nation; a value from another source is kept. One
+        """Write the CO2-intensity decline, the energy-intensity decline and the non-fossil
+        share (:data:`~ecoplan.climate.feed.FEEDS`) for every stored region (or ``region``)
+        and year after a plan's base year, source ``pipeline climate``, into the plans of the
+        region, its ancestors or the nation; a value from another source is kept. One
         transaction; re-running with the same data writes nothing new."""
         cat = self.session.catalog
-        energy = self.store.energy(region)
-        if not energy:
+        regions = [region] if region is not None else self.store.regions()
+        if not any(self.store.energy(c) or self.store.totals(c) for c in regions):
             raise NotFound.worded(
                 "climate.error.no_data", region=region or "—", command="ecoplan climate load"
             )
@@ -123,28 +134,17 @@ class ClimateOps:
         factors = fuel_factors()
         rows: list[ValueRow] = []
         skipped: list[tuple[str, str, str, int, Skip]] = []
-        for code in sorted({ln.region for ln in energy}):
-            lines = [ln for ln in energy if ln.region == code]
-            inv = compute(lines, factors, table)
-            totals = inv.totals()
-            stored_years = {ln.year for ln in lines}
-            no_grid = {int(r.value) for r in inv.rejects}
-            gdp = {g.year: g for g in self.store.gdp(code)}
+        for code in regions:
+            data = _RegionData.of(self.store, code, factors, table)
             for plan, ind, feed in fed_indicators(cat, code, FEEDS):
-                wanted = sorted(y for y in stored_years if plan.base_year < y <= plan.end)
-                if years:
-                    wanted = [y for y in wanted if y in years]
-                for y in wanted:
-                    skip = manual_skip(cat, plan.id, ind.id, code, y, SOURCE) or self._why_not(
-                        plan.base_year, y, stored_years, no_grid
+                for y in data.years(feed.code, plan.base_year, plan.end, years):
+                    got = manual_skip(cat, plan.id, ind.id, code, y, SOURCE) or data.value(
+                        feed.code, plan.base_year, y
                     )
-                    pair = gdp_pair(gdp, plan.base_year, y) if skip is None else skip
-                    if isinstance(pair, Skip):
-                        skipped.append((plan.id, ind.id, code, y, pair))
+                    if isinstance(got, Skip):
+                        skipped.append((plan.id, ind.id, code, y, got))
                         continue
-                    e0, e = totals[(code, plan.base_year)]["total"], totals[(code, y)]["total"]
-                    value = round_half_even(decline_pct(e0, pair[0], e, pair[1]), 2)
-                    assert value is not None
+                    value, note = got
                     rows.append(
                         ValueRow(
                             plan=plan.id,
@@ -155,17 +155,75 @@ class ClimateOps:
                             unit=ind.unit,
                             basis=feed.basis,
                             source=SOURCE,
-                            note=f"{feed.rule}; E0 {e0:.6g} t, E {e:.6g} t",
+                            note=f"{feed.rule}; {note}",
                         )
                     )
         result = cat.add_values(rows, actor="ecoplan climate", origin=SOURCE)
         return FeedResult(result, rows, skipped)
 
-    @staticmethod
-    def _why_not(base: int, year: int, stored: set[int], no_grid: set[int]) -> Skip | None:
-        for y in (base, year):
-            if y not in stored:
-                return Skip("climate.skip.no_energy", {"year": y})
-            if y in no_grid:
-                return Skip("climate.skip.no_grid_factor", {"year": y})
-        return None
+
+@dataclass
+class _RegionData:
+    """One region's stored data, as the feed's three indicators need them."""
+
+    totals_co2: dict[int, float]
+    no_grid: set[int]
+    energy_years: set[int]
+    gdp: dict[int, GdpLine]
+    totals: dict[int, TotalLine]
+
+    @classmethod
+    def of(
+        cls, store: ClimateStore, code: str, factors: dict[str, FuelFactor], grid: dict[int, GridFactor]
+    ) -> _RegionData:
+        lines = store.energy(code)
+        inv = compute(lines, factors, grid)
+        return cls(
+            {y: d["total"] for (_, y), d in inv.totals().items()},
+            {int(r.value) for r in inv.rejects},
+            {ln.year for ln in lines},
+            {g.year: g for g in store.gdp(code)},
+            {t.year: t for t in store.totals(code)},
+        )
+
+    def years(self, code: str, base: int, end: int, only: Sequence[int] | None) -> list[int]:
+        """The stored years a feed can give a value for: after the base year (the share:
+        from it), up to the plan's end."""
+        stored = self.totals.keys() if code != "climate.co2_intensity_decline" else self.energy_years
+        first = base if code == "climate.nonfossil_energy_share" else base + 1
+        return sorted(y for y in stored if first <= y <= end and (not only or y in only))
+
+    def value(self, code: str, base: int, year: int) -> tuple[float, str] | Skip:
+        if code == "climate.nonfossil_energy_share":
+            t = self.totals[year]
+            if t.nonfossil is None:
+                return Skip("climate.skip.no_nonfossil", {"year": year})
+            return _r2(t.nonfossil / t.total * 100.0), f"{t.nonfossil:.6g} / {t.total:.6g}"
+        if code == "climate.co2_intensity_decline":
+            for y in (base, year):
+                if y not in self.energy_years:
+                    return Skip("climate.skip.no_energy", {"year": y})
+                if y in self.no_grid:
+                    return Skip("climate.skip.no_grid_factor", {"year": y})
+            q0, q = self.totals_co2[base], self.totals_co2[year]
+            unit = "t"
+        else:
+            for y in (base, year):
+                if y not in self.totals:
+                    return Skip("climate.skip.no_totals", {"year": y})
+            q0, q = self.totals[base].total, self.totals[year].total
+            unit = ""
+        pair = gdp_pair(self.gdp, base, year)
+        if isinstance(pair, Skip):
+            return pair
+        try:
+            d = decline_pct(q0, pair[0], q, pair[1])
+        except EcoplanError:  # a zero or negative base (a net exporter's CO2): no intensity
+            return Skip("climate.skip.not_positive", {"year": base})
+        return _r2(d), f"{base}: {q0:.6g} {unit}, {year}: {q:.6g} {unit}".strip()
+
+
+def _r2(x: float) -> float:
+    v = round_half_even(x, 2)
+    assert v is not None
+    return v

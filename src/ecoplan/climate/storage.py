@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ecoplan.climate.readers import GdpLine, Line
+from ecoplan.climate.readers import GdpLine, Line, TotalLine
 from ecoplan.core.errors import StoreError
 from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog
@@ -83,6 +83,25 @@ class ClimateStore:
             )
             for r in rows
         ]
+
+    def totals(self, region: str | None = None) -> list[TotalLine]:
+        sql = "SELECT region, year, total, nonfossil FROM climate_energy_totals"
+        params: list[object] = []
+        if region is not None:
+            sql += " WHERE region = ?"
+            params.append(region)
+        rows = self.con.execute(sql + " ORDER BY region, year", params).fetchall()
+        return [
+            TotalLine(0, str(r[0]), int(r[1]), float(r[2]), None if r[3] is None else float(r[3]))
+            for r in rows
+        ]
+
+    def regions(self) -> list[str]:
+        """Every region with energy use or energy totals stored."""
+        rows = self.con.execute(
+            "SELECT region FROM climate_energy UNION SELECT region FROM climate_energy_totals ORDER BY 1"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def state(self) -> tuple[object, ...]:
         row = self.con.execute("SELECT coalesce(max(id), 0), count(*) FROM climate_imports").fetchone()
@@ -166,6 +185,35 @@ class ClimateStore:
         with self.catalog.transaction() as con:
             if upserts:
                 con.executemany("INSERT OR REPLACE INTO climate_gdp VALUES (?, ?, ?, ?, ?, ?)", upserts)
+            self._log(res, file, when)
+            faults.point("climate.before_commit")
+        return res
+
+    def import_totals(
+        self, lines: list[TotalLine], file: str, when: dt.datetime | None = None
+    ) -> ClimateImport:
+        """Store the lines of one energy-totals file (a changed row replaces the stored one)."""
+        res = self._begin("totals", len(lines))
+        upserts = []
+        for ln in lines:
+            row = self.con.execute(
+                "SELECT total, nonfossil FROM climate_energy_totals WHERE region = ? AND year = ?",
+                [ln.region, ln.year],
+            ).fetchone()
+            now = (ln.total, ln.nonfossil)
+            if row is None:
+                res.rows_new += 1
+            elif tuple(row) == now:
+                res.rows_unchanged += 1
+                continue
+            else:
+                res.rows_replaced += 1
+            upserts.append([ln.region, ln.year, *now, res.import_id])
+        with self.catalog.transaction() as con:
+            if upserts:
+                con.executemany(
+                    "INSERT OR REPLACE INTO climate_energy_totals VALUES (?, ?, ?, ?, ?)", upserts
+                )
             self._log(res, file, when)
             faults.point("climate.before_commit")
         return res

@@ -1,4 +1,4 @@
-"""``ecoplan climate load FILE --kind energy|gdp`` and ``ecoplan climate feed``: the stored
+"""``ecoplan climate load FILE --kind energy|gdp|totals`` and ``ecoplan climate feed``: the stored
 data and the plan indicator they feed (``docs/climate.md``)."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ __all__ = ["climate_feed", "climate_load"]
 class Kind(StrEnum):
     energy = "energy"
     gdp = "gdp"
+    totals = "totals"
 
 
 @climate_app.command("load")
@@ -26,10 +27,11 @@ def climate_load(
     file: Annotated[
         Path,
         typer.Argument(
-            help="energy: region,year,fuel,amount,unit[,use][,sector]; gdp: region,year,gdp[,prices][,index]"
+            help="energy: region,year,fuel,amount,unit[,use][,sector]; "
+            "gdp: region,year,gdp[,prices][,index]; totals: region,year,total[,nonfossil]"
         ),
     ],
-    kind: Annotated[Kind, typer.Option("--kind", help="energy or gdp")] = Kind.energy,
+    kind: Annotated[Kind, typer.Option("--kind", help="energy, gdp or totals")] = Kind.energy,
     db: DbOpt = None,
     fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
     lang: LangOpt = "zh",
@@ -39,7 +41,8 @@ def climate_load(
     try:
         with _session(db, lang) as ep:
             ops = ep.domain("climate")
-            res = ops.load_energy(file) if kind is Kind.energy else ops.load_gdp(file)
+            load = {Kind.energy: ops.load_energy, Kind.gdp: ops.load_gdp, Kind.totals: ops.load_totals}[kind]
+            res = load(file)
     except (EcoplanError, OSError) as exc:
         _fail(exc, lang)
     if fmt is OutFmt.json:
@@ -73,8 +76,8 @@ def climate_feed(
     fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
     lang: LangOpt = "zh",
 ) -> None:
-    """Write the CO2-intensity decline to the plans that carry it (source "pipeline
-    climate"). / 将二氧化碳排放强度降低率写入规划指标"""
+    """Write the CO2- and energy-intensity declines and the non-fossil share to the plans
+    that carry them (source "pipeline climate"). / 将碳排放强度、能耗强度降低率和非化石能源比重写入规划指标"""
     try:
         with _session(db, lang) as ep:
             fr = ep.domain("climate").feed(
