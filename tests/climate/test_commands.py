@@ -243,3 +243,18 @@ def test_inventory_with_the_users_grid_table(tmp_path: Path, energy: Path) -> No
         ["climate", "inventory", str(energy), "--grid", str(grid), "--grid-region", "hebei", "--lang", "en"]
     )
     assert "unconfirmed: 2022" in en
+
+
+def test_clinker() -> None:
+    out, _ = _run(
+        ["climate", "clinker", "--clinker", "1000000", "--cao", "0.65", "--mgo", "0.015", "--format", "json"]
+    )
+    res = json.loads(out)
+    # 0.65 × 44/56 + 0.015 × 44/40 = 0.510714… + 0.0165
+    assert res["factor_t_per_t"] == pytest.approx(0.5272142857)
+    assert res["co2_t"] == pytest.approx(527_214.2857)
+    assert "UNCONFIRMED" in res["method"]
+    zh, _ = _run(["climate", "clinker", "--clinker", "1000000", "--cao", "0.65", "--mgo", "0.015"])
+    assert "0.5272 吨二氧化碳/吨熟料" in zh and not foreign(zh, "zh")
+    _, errs = _run(["climate", "clinker", "--clinker", "1000", "--lang", "en"], code=1)
+    assert "--cao" in errs
