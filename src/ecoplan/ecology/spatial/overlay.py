@@ -96,12 +96,19 @@ class ZoneIndex:
             np.asarray(meta.pop("geometry").to_numpy(), dtype=object) if len(meta) else np.empty(0, object)
         )
         self.meta = meta
-        self.priority = (
-            np.array(
-                [priority(z, k) for z, k in zip(meta["zone"], meta["kind"], strict=True)], dtype=np.int64
-            )
-            if len(meta)
-            else np.empty(0, np.int64)
+        # a feature may carry its own priority (an unzoned WDPA site that is not a
+        # nature reserve); otherwise its zone and layer kind decide
+        own = (
+            meta["priority"].to_numpy(dtype=object)
+            if "priority" in meta
+            else np.full(len(meta), None, dtype=object)
+        )
+        self.priority = np.array(
+            [
+                int(p) if p is not None and not pd.isna(p) else priority(z, k)
+                for p, z, k in zip(own, meta["zone"], meta["kind"], strict=True)
+            ],
+            dtype=np.int64,
         )
         self.valid_from = (
             meta["valid_from"].to_numpy(dtype="datetime64[D]") if len(meta) else np.empty(0, "datetime64[D]")
