@@ -16,6 +16,8 @@ pages call them. Modules:
 ``stats``      counts, areas, per 10,000 ha, per reserve, zone and period; "new since"
 ``redline``    面积不减少 by region and version, 性质不改变 (zoning changes), patches by class
 ``raster``     ``class_areas``: land-cover class areas per polygon from a GeoTIFF
+``raster``     (see above); ``wdpa``: the WDPA importer (no WDPA data shipped)
+``entry``      ``import_layer`` / ``import_patches`` (all or nothing), ``geojson``
 ``generate``   synthetic reserves (nested zones) and patches with known answers
 ``schema``     the tables an ecology storage would keep (plain data)
 """
