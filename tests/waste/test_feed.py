@@ -315,3 +315,94 @@ def test_on_time_counts_working_days_after_arrival(trips: list[tuple[dt.date, in
     assert got == want
     for r in table.to_dict("records"):
         assert 0.0 <= r["on_time_pct"] <= 100.0 and 0.0 <= r["closed_loop_pct"] <= 100.0
+
+
+# -- Hypothesis: the licensed share against a plain loop, and the roll-up to parents -----------
+
+_CODES = ("900-249-08", "900-041-49")  # few codes and days: trips and records meet often
+_RECEIVERS = {"R1": ("HW08",), "R2": ("900-041-49",), "R3": ("HW17",)}
+_YEAR = {"valid_from": dt.date(2025, 1, 1), "valid_to": dt.date(2025, 12, 31), "annual_capacity_t": 10.0}
+_PERMITS = [{"actor_id": r, **_YEAR, "codes": list(c)} for r, c in _RECEIVERS.items()]
+_ACTORS = [
+    {"actor_id": "P1", "region": "410102"},
+    {"actor_id": "P2", "region": "410302"},
+    *({"actor_id": r, "region": "410100"} for r in _RECEIVERS),
+]
+_CHAIN = {
+    "410102": ("410102", "410100", "410000"),
+    "410302": ("410302", "410300", "410000"),
+    "410100": ("410100", "410000"),
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    trips=st.lists(
+        st.tuples(
+            st.sampled_from(["P1", "P2"]),
+            st.sampled_from(sorted(_RECEIVERS)),
+            st.sampled_from(_CODES),
+            st.integers(1, 2),  # day of March
+            st.sampled_from(["closed", "rejected", "received"]),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    records=st.lists(
+        st.tuples(
+            st.sampled_from(["P1", "P2"]),
+            st.sampled_from(["generated", "shipped", "self_treated"]),
+            st.sampled_from(_CODES),
+            st.integers(1, 2),
+            st.integers(1, 50),  # tonnes / 10
+        ),
+        min_size=1,
+        max_size=10,
+    ),
+)
+def test_licensed_shipments_and_roll_up(
+    trips: list[tuple[str, str, str, int, str]], records: list[tuple[str, str, str, int, int]]
+) -> None:
+    manifests, lines = [], []
+    for i, (p, r, code, day, status) in enumerate(trips):
+        at = dt.datetime(2025, 3, day, 8)
+        manifests.append(
+            {"manifest_no": f"M{i}", "producer_id": p, "receiver_id": r, "status": status, "shipped_at": at}
+        )
+        lines.append({"manifest_no": f"M{i}", "code": code})
+    ledger = [
+        {
+            "actor_id": p,
+            "stage": stage,
+            "at": dt.datetime(2025, 3, day, 8),
+            "code": code,
+            "quantity_t": q / 10,
+        }
+        for p, stage, code, day, q in records
+    ]
+    table = region_rates(manifests, lines, ledger, _PERMITS, _ACTORS, _CHAIN, [2025])
+
+    def covers(receiver: str, code: str) -> bool:
+        return any(
+            a == code or (a.startswith("HW") and code.endswith("-" + a[2:])) for a in _RECEIVERS[receiver]
+        )
+
+    want: dict[str, float] = {}
+    for p, stage, code, day, q in records:
+        sent = any(
+            tp == p and tc == code and td == day and ts != "rejected" and covers(tr, code)
+            for tp, tr, tc, td, ts in trips
+        )
+        if stage == "shipped" and sent:
+            want[p] = want.get(p, 0.0) + q / 10
+    got = {str(r["region"]): r for r in table.to_dict("records")}
+    for p, county in (("P1", "410102"), ("P2", "410302")):
+        row = got.get(county)
+        assert (row["licensed_shipped_t"] if row else 0.0) == pytest.approx(want.get(p, 0.0))
+        if row:
+            assert row["licensed_shipped_t"] <= row["shipped_t"] + 1e-9
+    # the province holds both producers: its sums are theirs
+    if "410000" in got:
+        for col in ("generated_t", "self_treated_t", "shipped_t", "licensed_shipped_t", "shipped"):
+            parts = sum(float(got[c][col]) for c in ("410102", "410302") if c in got)
+            assert float(got["410000"][col]) == pytest.approx(parts)
