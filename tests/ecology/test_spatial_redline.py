@@ -20,6 +20,7 @@ from ecoplan.ecology.spatial.redline import (
     patches_by_class,
     region_report,
     zoning_changes,
+    zoning_messages,
 )
 
 GEOD = pyproj.Geod(ellps="GRS80")
@@ -118,6 +119,9 @@ def test_zoning_changes_downgrades_and_area_leaving_the_reserve() -> None:
     assert rows[("core", "buffer")]["area_km2"] == pytest.approx(geod_km2(strip), rel=1e-4)
     assert rows[("buffer", None)]["area_km2"] == pytest.approx(geod_km2(left), rel=1e-4)
     assert rows[("core", "buffer")]["downgraded"] and rows[("buffer", None)]["downgraded"]
+    zh = zoning_messages(got, "zh")
+    assert f"保护地“A”{round(geod_km2(strip), 2)} km² 由核心区调整为缓冲区" in zh
+    assert any(m.endswith("由缓冲区调整为保护地范围外") for m in zh)
 
 
 def test_patches_inside_red_lines_by_class() -> None:

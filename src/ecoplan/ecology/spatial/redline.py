@@ -38,6 +38,7 @@ __all__ = [
     "patches_by_class",
     "region_report",
     "zoning_changes",
+    "zoning_messages",
 ]
 
 
@@ -229,4 +230,22 @@ def region_report(
             region = region_of.get(str(r["reserve_id"]), "")
             if region in out:
                 out[region]["patches"].append({k: r[k] for k in ("reserve_id", "cls", "count", "area_km2")})
+    return out
+
+
+def zoning_messages(changes: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per downgrade (性质不改变): the reserve, the km² and the zones."""
+    out = []
+    for r in changes[changes["downgraded"]].to_dict("records"):
+        to = r["zone_to"] if r["zone_to"] is not None else "outside"
+        out.append(
+            text(
+                "redline.zone_downgraded",
+                lang,
+                reserve=r["reserve_id"],
+                area=round(float(r["area_km2"]), 2),
+                zone_from=text(f"zone.{r['zone_from']}", lang),
+                zone_to=text(f"zone.{to}", lang),
+            )
+        )
     return out
