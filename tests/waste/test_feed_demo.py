@@ -6,7 +6,8 @@ Makefile): a simulated 2025 manifest year (scale 0.001, seed 0), its alerts judg
 Run twice, the second run adds nothing: no row in any waste or risk table, no manifest
 event, no alert, no value revision. Then a real server shows them: the alert list, the
 risk registry with its overdue plans, and Henan's region page with the waste section.
-Slow (the demo's lines twice, over 10 s): ``make test-all`` runs it.
+Slow (the demo's lines twice, over 10 s): ``make test-all`` runs it; the bundled risk
+files are checked on every run.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from ecoplan.api import create_app
 from ecoplan.app import Ecoplan, demo_risk_files
 from ecoplan.cli import app as cli_app
 from ecoplan.web import register
-
-pytestmark = pytest.mark.slow
 
 #: The demo's waste commands (the Makefile's lines, without ``--db``).
 WASTE = [
@@ -90,6 +89,7 @@ def demo_db(
     yield db, first, _counts(db)
 
 
+@pytest.mark.slow
 def test_running_the_demo_twice_adds_nothing(demo_db: tuple[Path, dict[str, int], dict[str, int]]) -> None:
     _, first, second = demo_db
     assert second == first
@@ -102,6 +102,7 @@ def test_running_the_demo_twice_adds_nothing(demo_db: tuple[Path, dict[str, int]
     )
 
 
+@pytest.mark.slow
 def test_the_demo_feeds_henan_and_its_pages_are_not_empty(
     demo_db: tuple[Path, dict[str, int], dict[str, int]],
 ) -> None:
@@ -124,3 +125,16 @@ def test_the_demo_feeds_henan_and_its_pages_are_not_empty(
         assert waste["rates"]["shipped"] == 143 and waste["manifests"]  # 郑州's producers
         en = client.get("/risk/", params={"lang": "en"})
         assert en.status_code == 200 and "ZZ-S005" in en.text
+
+
+def test_the_bundled_risk_files_load_whole(ep: Ecoplan) -> None:
+    """Every row of the risk sample is taken (no reject), names say it is an example."""
+    got = {}
+    for kind, path in demo_risk_files():
+        batch, res = ep.risk.load(kind, [str(path)])
+        assert batch.rejects == [] and res.rows_new == res.rows_in, kind
+        got[kind] = res.rows_in
+    assert got == {"sources": 6, "targets": 7, "plans": 5}
+    assert all("示例" in str(r["name"]) for r in (*ep.risk.sources(), *ep.risk.targets()))
+    kinds = {str(t["kind"]) for t in ep.risk.targets()}
+    assert kinds == {"school", "hospital", "drinking_water_intake", "residential"}
