@@ -304,3 +304,29 @@ def test_any_star_patch_part_area_is_its_intersection_with_the_zone(
     )
     got = float(ov.parts["area_km2"].sum())
     assert got == pytest.approx(expected, rel=1e-4, abs=1e-9)
+
+
+def test_early_patch_reject_names_its_place_in_the_file(tmp_path: Path) -> None:
+    zone = gpd.GeoDataFrame(
+        {"id": ["Z"], "zone": ["核心区"]}, geometry=[shapely.box(104, 30, 104.2, 30.2)], crs="EPSG:4326"
+    )
+    lay = layer_from_frame(
+        zone, kind="protected_area", layer_id="pa", valid_from=dt.date(2024, 1, 1), file="z"
+    )
+    f = gpd.GeoDataFrame(
+        {
+            "patch_id": ["bad-class", "ok", "early"],
+            "detected_on": ["2024-05-01", "2024-05-01", "2023-12-31"],
+            "source": ["s"] * 3,
+            "class": ["采砂", "其他", "其他"],
+            "confidence": ["high"] * 3,
+        },
+        geometry=[shapely.box(104.05 + i / 100, 30.05, 104.055 + i / 100, 30.055) for i in range(3)],
+        crs="EPSG:4326",
+    )
+    f.to_file(tmp_path / "p.geojson", driver="GeoJSON")
+    got = read_patches(tmp_path / "p.geojson")
+    assert [r.index for r in got.rejects] == [0]
+    ov = overlay(got.features, [lay], file=got.file)
+    assert [(r.index, r.feature, r.reason) for r in ov.rejects] == [(2, "early", "patch_before_layer")]
+    assert list(ov.decisions["patch_id"]) == ["ok"]

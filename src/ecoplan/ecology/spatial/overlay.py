@@ -161,6 +161,13 @@ def overlay(
     pi, zi, area = pi[hit], zi[hit], area[hit]
 
     rejects: list[Reject] = []
+    refused_rows = np.empty(0, dtype=np.int64)
+    # a reject names the feature's place in its file (kept by the reader), else its row
+    where = (
+        patches["feature_index"].to_numpy(dtype=np.int64)
+        if "feature_index" in patches
+        else np.arange(n, dtype=np.int64)
+    )
     detected = pd.to_datetime(patches["detected_on"]).to_numpy(dtype="datetime64[D]")
     early = detected[pi] < idx.valid_from[zi]
     if early.any():
@@ -171,7 +178,7 @@ def overlay(
                 Reject(
                     file,
                     "patch_before_layer",
-                    int(p),
+                    int(where[p]),
                     str(ids[p]),
                     "detected_on",
                     {
@@ -181,6 +188,7 @@ def overlay(
                     },
                 )
             )
+        refused_rows = bad
         ok = ~np.isin(pi, bad)
         pi, zi, area = pi[ok], zi[ok], area[ok]
 
@@ -201,8 +209,8 @@ def overlay(
     # the decision: lowest priority number, then the largest area
     order = np.lexsort((-area, prio, pi))
     first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]] if order.size else order
-    refused = {r.index for r in rejects}
-    keep = np.array([p not in refused for p in range(n)], dtype=bool)
+    keep = np.ones(n, dtype=bool)
+    keep[refused_rows] = False
     dec = pd.DataFrame(
         {
             "patch_id": ids,

@@ -35,7 +35,16 @@ __all__ = ["HIGH_FROM", "PATCH_COLUMNS", "Patches", "parse_confidence", "patches
 
 #: A numeric confidence at or above this is "high" [unconfirmed, configurable].
 HIGH_FROM = 0.5
-PATCH_COLUMNS = ("patch_id", "detected_on", "source", "cls", "confidence", "area_km2", "geometry")
+PATCH_COLUMNS = (
+    "patch_id",
+    "detected_on",
+    "source",
+    "cls",
+    "confidence",
+    "area_km2",
+    "feature_index",
+    "geometry",
+)
 _WORDS = {"low": "low", "低": "low", "high": "high", "高": "high", "l": "low", "h": "high"}
 
 
@@ -182,6 +191,7 @@ def patches_from_frame(
             "cls": classes,
             "confidence": confs,
             "area_km2": got.area_km2,
+            "feature_index": np.arange(n, dtype=np.int64),  # the feature's place in its file
         },
         geometry=gpd.GeoSeries(got.geoms, crs="EPSG:4326"),
         crs="EPSG:4326",
