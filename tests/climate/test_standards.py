@@ -266,3 +266,21 @@ def test_the_climate_words_are_complete_and_pure() -> None:
         sample = {p: 12.5 for p in words.params(k)}
         assert not foreign(words.word(k, "zh", **sample), "zh"), k
         assert not foreign(words.word(k, "en", **sample), "en"), k
+
+
+@given(
+    st.floats(min_value=5e-324, max_value=1e15),
+    st.floats(min_value=5e-324, max_value=1e15),
+    st.floats(min_value=0, max_value=1e15),
+    st.floats(min_value=5e-324, max_value=1e15),
+)
+def test_extreme_scales_give_a_worded_error_or_a_finite_figure(
+    e0: float, g0: float, e: float, g: float
+) -> None:
+    try:
+        res = Intensity.of(e0, g0, e, g)
+    except EcoplanError as exc:
+        assert exc.key in {"climate.error.out_of_range", "climate.error.not_positive"}
+    else:
+        assert all(math.isfinite(x) for x in (res.intensity_base, res.intensity, res.decline_pct))
+        assert round_half_even(res.decline_pct, 2) is not None

@@ -16,8 +16,9 @@ Laid out as ``soil/`` is (the parts built so far):
     单位国内生产总值二氧化碳排放降低, source "pipeline climate".
 ``schema``, ``storage``, ``service``
     The energy-use and GDP tables, whole-file imports, ``ep.climate``.
-``commands``
-    ``ecoplan climate intensity|schedule|inventory|load|feed``.
+``commands``, ``routes``
+    ``ecoplan climate intensity|schedule|inventory|clinker|load|feed``;
+    ``/api/v1/climate/intensity|inventory|factors``.
 """
 
 from ecoplan.climate.schema import MIGRATIONS
@@ -31,6 +32,7 @@ DOMAIN = Domain(
     title_key="climate.title",
     service="ecoplan.climate.service:ClimateOps",
     commands="ecoplan.climate.commands:climate_app",
+    routes="ecoplan.climate.routes:routes",
     words="words.yaml",
     migrations=MIGRATIONS,
 )

@@ -14,8 +14,8 @@ import typer
 
 from ecoplan.climate.commands.options import OutFmt, climate_app
 from ecoplan.climate.standards.intensity import (
-    Intensity,
     compound_schedule,
+    contract,
     linear_schedule,
     required_yearly_decline,
     yearly_rate,
@@ -30,13 +30,8 @@ Num = Annotated[float, typer.Option()]
 
 
 def intensity_result(base_emissions: float, base_gdp: float, emissions: float, gdp: float) -> dict[str, Any]:
-    """The contract's JSON object: both intensities and the decline (%) to 2 decimals."""
-    it = Intensity.of(base_emissions, base_gdp, emissions, gdp)
-    return {
-        "intensity_base": it.intensity_base,
-        "intensity": it.intensity,
-        "decline_pct": round_half_even(it.decline_pct, 2),
-    }
+    """The contract's JSON object (:func:`~ecoplan.climate.standards.intensity.contract`)."""
+    return dict(contract(base_emissions, base_gdp, emissions, gdp))
 
 
 @climate_app.command("intensity")

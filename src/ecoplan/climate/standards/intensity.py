@@ -27,12 +27,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ecoplan.core.errors import EcoplanError
+from ecoplan.core.rounding import round_half_even
 
 __all__ = [
     "Intensity",
     "chain_volume",
     "compound_schedule",
     "constant_price_gdp",
+    "contract",
     "decline_pct",
     "intensity",
     "linear_schedule",
@@ -64,9 +66,19 @@ def intensity(emissions: float, gdp: float, *, names: tuple[str, str] = ("emissi
 
     ``names`` are the inputs' names an error quotes (the command's options).
     """
-    return _non_negative(names[0], emissions) / _positive(names[1], gdp)
+    return _finite(_non_negative(names[0], emissions) / _positive(names[1], gdp))
 
 
+def _finite(x: float) -> float:
+    """``x``, or a worded error when the inputs' scale overflowed (no ``inf`` is reported)."""
+    if not math.isfinite(x):
+        raise EcoplanError.worded("climate.error.out_of_range")
+    return x
+
+
+#: The largest rise of the intensity reported (%): beyond it the units are wrong (and GB/T 8170
+#: rounding to 2 decimals would exceed the 28 digits of a decimal).
+_RISE_LIMIT = 1e20
 _BASE = ("base-emissions", "base-gdp")
 _YEAR = ("emissions", "gdp")
 
@@ -77,7 +89,12 @@ def decline_pct(base_emissions: float, base_gdp: float, emissions: float, gdp: f
     ``(1 − (E/G)/(E0/G0)) × 100``; negative when the intensity rose.
     """
     i0 = intensity(_positive(_BASE[0], base_emissions), base_gdp, names=_BASE)
-    return (1.0 - intensity(emissions, gdp, names=_YEAR) / i0) * 100.0
+    if i0 == 0:  # the base intensity underflowed
+        raise EcoplanError.worded("climate.error.out_of_range")
+    d = _finite((1.0 - intensity(emissions, gdp, names=_YEAR) / i0) * 100.0)
+    if d < -_RISE_LIMIT:  # a rise beyond any real economy's: the units are wrong
+        raise EcoplanError.worded("climate.error.out_of_range")
+    return d
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,17 @@ class Intensity:
             intensity(emissions, gdp, names=_YEAR),
             decline_pct(base_emissions, base_gdp, emissions, gdp),
         )
+
+
+def contract(base_emissions: float, base_gdp: float, emissions: float, gdp: float) -> dict[str, float | None]:
+    """The JSON contract of ``ecoplan climate intensity`` (and ``GET /api/v1/climate/intensity``):
+    both intensities unrounded, ``decline_pct`` rounded to 2 decimals by GB/T 8170."""
+    it = Intensity.of(base_emissions, base_gdp, emissions, gdp)
+    return {
+        "intensity_base": it.intensity_base,
+        "intensity": it.intensity,
+        "decline_pct": round_half_even(it.decline_pct, 2),
+    }
 
 
 def constant_price_gdp(nominal: float, deflator: float, base: float = 100.0) -> float:
