@@ -18,6 +18,7 @@ from ecoplan.climate.feed import gdp_pair
 from ecoplan.climate.readers import GdpLine
 from ecoplan.core.errors import InputFileError
 from ecoplan.core.feeds import Skip
+from ecoplan.reports.domains import domain_sections
 
 CLI = cast(click.Command, typer.main.get_command(cli_app))  # typer's own click, same protocol
 runner = CliRunner()
@@ -69,6 +70,21 @@ def test_store_feed_and_assessment(ep: Ecoplan, tmp_path: Path) -> None:
     a = ep.assess("cn-13th-eco-mee2020", region="000000", year=2020).to_dict()
     row = next(i for i in a["indicators"] if i["id"] == "co2-intensity")
     assert (row["value"], row["value_source"], row["status"]) == (44.12, "pipeline climate", "achieved")
+
+    # the report's climate section: 10⁴ t CO2 per year, base year to report year
+    sec = next(
+        d
+        for d in domain_sections(ep, ep.catalog.plan("cn-13th-eco-mee2020"), "000000", 2020, "en")
+        if d["domain"] == "climate"
+    )
+    assert sec["title"] == "Energy-related CO2 emissions"
+    assert sec["rows"] == [[2015, 190.03, 0.0, 190.03], [2020, 171.03, 0.0, 171.03]]
+    zh = next(
+        d
+        for d in domain_sections(ep, ep.catalog.plan("cn-13th-eco-mee2020"), "000000", 2020, "zh")
+        if d["domain"] == "climate"
+    )
+    assert zh["header"][3] == "合计（万吨二氧化碳）"
 
     # a new file for 2020 replaces that year whole: 80 × 10⁴ t → 1 − 0.8/1.61051 = 50.33 %
     ep.climate.load_energy(

@@ -19,6 +19,8 @@ Laid out as ``soil/`` is (the parts built so far):
 ``commands``, ``routes``
     ``ecoplan climate intensity|schedule|inventory|clinker|load|feed``;
     ``/api/v1/climate/intensity|inventory|factors``.
+``report``
+    The energy CO2 section of a plan's assessment report.
 """
 
 from ecoplan.climate.schema import MIGRATIONS
@@ -33,6 +35,7 @@ DOMAIN = Domain(
     service="ecoplan.climate.service:ClimateOps",
     commands="ecoplan.climate.commands:climate_app",
     routes="ecoplan.climate.routes:routes",
+    report="ecoplan.climate.report:section",
     words="words.yaml",
     migrations=MIGRATIONS,
 )
