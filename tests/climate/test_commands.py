@@ -258,3 +258,20 @@ def test_clinker() -> None:
     assert "0.5272 吨二氧化碳/吨熟料" in zh and not foreign(zh, "zh")
     _, errs = _run(["climate", "clinker", "--clinker", "1000", "--lang", "en"], code=1)
     assert "--cao" in errs
+
+
+def test_inventory_reads_xlsx(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["地区", "年份", "能源品种", "消费量", "单位"])
+    ws.append(["130000", 2023.0, "原煤", 100, "万吨"])  # Excel's 2023.0 is the year 2023
+    ws.append(["130000", 2023, "天然气", 2.5, "亿立方米"])
+    path = tmp_path / "hebei.xlsx"
+    wb.save(path)
+    out, _ = _run(["climate", "inventory", str(path), "--format", "json"])
+    co2 = {r["fuel"]: r["co2_t"] for r in json.loads(out)["rows"]}
+    # 2.5 × 10⁸ m³ × 2.162188809 kg/m³ = 540 547.20225 t
+    assert co2 == {"raw_coal": pytest.approx(1_900_298.8488), "natural_gas": pytest.approx(540_547.20225)}

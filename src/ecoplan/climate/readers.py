@@ -1,4 +1,4 @@
-"""The long-format energy-use CSV of ``ecoplan climate inventory``: one line per region,
+"""The long-format energy-use file (CSV or XLSX) of ``ecoplan climate inventory``: one line per region,
 year, fuel (and optionally sector and use).
 
 Columns (header names in English or Chinese, :data:`VARIABLE_MAP`)::
@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import openpyxl
 
 from ecoplan.climate.standards.electricity import ELECTRICITY_UNITS
 from ecoplan.climate.standards.energy import UNITS, USES
@@ -141,6 +144,30 @@ class Batch:
     rejects: list[Reject] = field(default_factory=list)
 
 
+@contextmanager
+def _table(path: Path) -> Iterator[Iterator[list[str]]]:
+    """The rows of a CSV (UTF-8, BOM allowed) or of the first sheet of an XLSX workbook,
+    every cell as text (a whole number written by Excel as ``2020.0`` read as ``2020``)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb.worksheets[0]
+            yield ([_cell(c) for c in row] for row in ws.iter_rows(values_only=True))
+        finally:
+            wb.close()
+        return
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        yield csv.reader(fh)
+
+
+def _cell(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _fuel(text: str, factors: Mapping[str, FuelFactor]) -> str | None:
     key = FUEL_NAMES.get(text, text)
     return key if key in factors or key == ELECTRICITY else None
@@ -150,8 +177,7 @@ def read_energy_use(path: Path, factors: Mapping[str, FuelFactor], *, name: str 
     """Every line of the file, checked against the factor table (``name``: the file as shown)."""
     shown = name or path.name
     batch = Batch()
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
+    with _table(path) as reader:
         head = next(reader, [])
         cols = {VARIABLE_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in VARIABLE_MAP}
         missing = [c for c in _REQUIRED if c not in cols]
@@ -274,8 +300,7 @@ def read_gdp(path: Path, *, name: str | None = None) -> GdpBatch:
     shown = name or path.name
     batch = GdpBatch()
     seen: set[tuple[str, int]] = set()
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
+    with _table(path) as reader:
         head = next(reader, [])
         cols = {GDP_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in GDP_MAP}
         missing = [c for c in ("region", "year") if c not in cols] + (
@@ -361,8 +386,7 @@ def read_totals(path: Path, *, name: str | None = None) -> TotalsBatch:
     shown = name or path.name
     batch = TotalsBatch()
     seen: set[tuple[str, int]] = set()
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
+    with _table(path) as reader:
         head = next(reader, [])
         cols = {TOTALS_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in TOTALS_MAP}
         missing = [c for c in ("region", "year", "total") if c not in cols]
