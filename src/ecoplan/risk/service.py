@@ -345,12 +345,9 @@ class RiskOps:
         (default now): ``state`` per clock, ``overdue``/``late`` flags, ``next_due``,
         ``closed_at`` and the reports made (without the stored screening result)."""
         where, params = self._region(region)
-        rows = self.store.incidents(where, params)
+        rows = self.store.incidents(where, params, full=False)
         reports = self.store.incident_reports([r["incident_id"] for r in rows])
         out = [self._with_clocks(r, reports, as_of) for r in rows]
-        for r in out:
-            r.pop("result")
-            r.pop("input")
         return [r for r in out if r["overdue"] or not overdue]
 
     def incident(self, incident_id: int, as_of: dt.datetime | None = None) -> dict[str, Any]:

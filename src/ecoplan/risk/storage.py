@@ -207,9 +207,11 @@ class RiskStore:
     )  # fmt: skip
     _REPORT_COLS = ("incident_id", "seq", "kind", "party", "made_at", "note", "recorded_at", "recorded_by")
 
-    def incidents(self, where: str = "", params: list[Any] | None = None) -> list[dict[str, Any]]:
-        """Recorded incidents (``input`` and ``result`` parsed), newest first."""
-        cols = self._INCIDENT_COLS
+    def incidents(
+        self, where: str = "", params: list[Any] | None = None, *, full: bool = True
+    ) -> list[dict[str, Any]]:
+        """Recorded incidents (``input`` and ``result`` parsed; left out unless ``full``), newest first."""
+        cols = tuple(c for c in self._INCIDENT_COLS if full or c not in ("input", "result"))
         sql = f"SELECT {', '.join(cols)} FROM risk_incidents"
         if where:
             sql += f" WHERE {where}"
@@ -217,7 +219,8 @@ class RiskStore:
         out = []
         for r in cur.fetchall():
             d = dict(zip(cols, r, strict=True))
-            d["input"], d["result"] = json.loads(d["input"]), json.loads(d["result"])
+            if full:
+                d["input"], d["result"] = json.loads(d["input"]), json.loads(d["result"])
             out.append(d)
         return out
 
