@@ -10,6 +10,7 @@ QIYANG ?= ../shared/data/soil/qiyang_hunan_soil_cd_pri_Cd_data.csv
 SOIL_EXAMPLE := src/ecoplan/soil/data
 HJ212 ?= ../shared/data/hj212/packets.txt
 SCENARIO := build/sources-scenario
+RISK_DEMO := src/ecoplan/risk/data/demo
 DEMO_PASSWORD := build/demo-password
 STAMP := $(VENV)/.installed
 
@@ -31,7 +32,8 @@ install: $(STAMP)
 
 # Create the store, load the built-in plans, the demo values, the Beijing air data, the
 # CNEMC surface-water snapshots, the Qiyang soil samples, the real HJ 212 packets and a
-# simulated month of pollution-source data, assess and evaluate, print, then serve the
+# simulated month of pollution-source data, a simulated hazardous-waste year and an example
+# environmental-risk registry, assess and evaluate, print, then serve the
 # dashboard on 127.0.0.1:8000.
 run: $(STAMP)
 	$(BIN)/ecoplan init --demo --db $(DB)
@@ -69,6 +71,16 @@ run: $(STAMP)
 	$(BIN)/ecoplan sources exceedances --db $(DB)
 	$(BIN)/ecoplan sources cards --db $(DB)
 	$(BIN)/ecoplan sources feed --db $(DB)
+	@echo "== hazardous waste: a simulated 2025 manifest year (5,000 manifests, 45 injected anomalies), its alerts, its rates into plan values =="
+	$(BIN)/ecoplan waste simulate --year 2025 --scale 0.001 --seed 0 --db $(DB)
+	$(BIN)/ecoplan waste alerts --year 2025 --as-of "2026-04-30 12:00" --db $(DB)
+	$(BIN)/ecoplan waste feed --year 2025 --db $(DB)
+	$(BIN)/ecoplan assess henan-14th-eco --region 410000 --year 2025 --db $(DB)
+	@echo "== environmental risk: an example registry of 郑州 (fictitious enterprises, sensitive targets, emergency plans) =="
+	$(BIN)/ecoplan risk import sources $(RISK_DEMO)/risk_sources.csv --db $(DB)
+	$(BIN)/ecoplan risk import targets $(RISK_DEMO)/risk_targets.csv --db $(DB)
+	$(BIN)/ecoplan risk import plans $(RISK_DEMO)/risk_plans.csv --db $(DB)
+	$(BIN)/ecoplan risk plans --overdue --db $(DB)
 	@echo "== accounts to try reporting and review: admin (nation), gd-reviewer (Guangdong), jm-reporter (Jiangmen) =="
 	@mkdir -p $(dir $(DEMO_PASSWORD)) && test -f $(DEMO_PASSWORD) || (umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > $(DEMO_PASSWORD))
 	$(BIN)/ecoplan users add admin --role admin --region 000000 --password-file $(DEMO_PASSWORD) --if-missing --db $(DB)
@@ -110,6 +122,8 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,spark,bench]'
 	$(BIN)/python benchmarks/air_national.py
 	$(BIN)/python benchmarks/assess_national.py
+	$(BIN)/python benchmarks/waste_alerts.py --no-spark
+	$(BIN)/python benchmarks/ecology_overlay.py
 
 # Debian's Chromium (and CJK fonts) for the browser tests; browsers are not downloadable here.
 # Without root or a package mirror the browser tests are skipped (they say why), never failed.

@@ -1,7 +1,7 @@
 """The waste and risk part of ``make run`` (the lines ``docs/waste.md`` § Demo gives the
 Makefile): a simulated 2025 manifest year (scale 0.001, seed 0), its alerts judged on
 2026-04-30, the rates fed to the plans, and the bundled risk registry sample of 郑州
-(:func:`ecoplan.app.demo_risk_files`), on a real DuckDB file through the CLI.
+(:func:`ecoplan.risk.demo.demo_files`), on a real DuckDB file through the CLI.
 
 Run twice, the second run adds nothing: no row in any waste or risk table, no manifest
 event, no alert, no value revision. Then a real server shows them: the alert list, the
@@ -12,7 +12,6 @@ files are checked on every run.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +21,9 @@ from tests.web.conftest import serving
 from typer.testing import CliRunner
 
 from ecoplan.api import create_app
-from ecoplan.app import Ecoplan, demo_risk_files
+from ecoplan.app import Ecoplan
 from ecoplan.cli import app as cli_app
+from ecoplan.risk.demo import demo_files
 from ecoplan.web import register
 
 #: The demo's waste commands (the Makefile's lines, without ``--db``).
@@ -60,12 +60,8 @@ def _demo(db: Path) -> list[str]:
     """The demo's lines, as ``make run`` runs them; the outputs of the risk imports."""
     for args in WASTE:
         _cli(db, args)
-    if importlib.util.find_spec("ecoplan.waste.commands.feed") is not None:
-        _cli(db, FEED)
-    else:  # the command is not wired yet: the same through the app
-        with Ecoplan(db) as ep:
-            ep.waste.feed(2025)
-    return [_cli(db, ["risk", "import", kind, str(path), "--lang", "en"]) for kind, path in demo_risk_files()]
+    _cli(db, FEED)
+    return [_cli(db, ["risk", "import", kind, str(path), "--lang", "en"]) for kind, path in demo_files()]
 
 
 def _counts(db: Path) -> dict[str, int]:
@@ -130,7 +126,7 @@ def test_the_demo_feeds_henan_and_its_pages_are_not_empty(
 def test_the_bundled_risk_files_load_whole(ep: Ecoplan) -> None:
     """Every row of the risk sample is taken (no reject), names say it is an example."""
     got = {}
-    for kind, path in demo_risk_files():
+    for kind, path in demo_files():
         batch, res = ep.risk.load(kind, [str(path)])
         assert batch.rejects == [] and res.rows_new == res.rows_in, kind
         got[kind] = res.rows_in

@@ -44,7 +44,6 @@ __all__ = [
     "Ecoplan",
     "PlanHandle",
     "default_db_path",
-    "demo_risk_files",
     "demo_value_files",
     "demo_values_path",
     "open",
@@ -74,22 +73,6 @@ def demo_value_files() -> tuple[tuple[Path, str], ...]:
     """Every bundled demo value file with its recorded-at date, in loading order."""
     root = resources.files("ecoplan.demo")
     return tuple((Path(str(root.joinpath(name))), recorded) for name, recorded in _DEMO_FILES)
-
-
-#: The bundled environmental-risk registry sample (``ecoplan risk import KIND FILE``, in this
-#: order): fictitious enterprises, sensitive targets and emergency plans in 郑州 (real
-#: district codes, illustrative positions), for ``make run``'s /risk/ pages.
-_DEMO_RISK = (
-    ("sources", "risk_sources.csv"),
-    ("targets", "risk_targets.csv"),
-    ("plans", "risk_plans.csv"),
-)
-
-
-def demo_risk_files() -> tuple[tuple[str, Path], ...]:
-    """Every bundled risk registry file with its kind, in loading order."""
-    root = resources.files("ecoplan.demo")
-    return tuple((kind, Path(str(root.joinpath(name)))) for kind, name in _DEMO_RISK)
 
 
 @dataclass

@@ -39,6 +39,6 @@ DOMAIN = Domain(
     routes="ecoplan.waste.routes:routes",
     pages="ecoplan.waste.pages:PAGES",
     web="ecoplan.waste.pages.web:routes",
-    words=("words.yaml", "words_catalogue.yaml", "words_alerts.yaml"),
+    words=("words.yaml", "words_catalogue.yaml", "words_alerts.yaml", "words_feed.yaml"),
     migrations=MIGRATIONS,
 )

@@ -82,8 +82,8 @@ def register(app: FastAPI, session: Session) -> None:
                         "warnings": pa["warnings"],
                     }
                 )
-            sections = domain_sections(lambda pages: pages.region(ep, code, lang, year))
             drafts = _drafts(ep, code, lang, titles)
+            sections = domain_sections(lambda pages: pages.region(ep, code, lang, year))
         data: dict[str, Any] = {
             "region": {"code": reg.code, "name": reg.name(lang)},
             "plans": region_plans,

@@ -16,7 +16,7 @@ waste_app = typer.Typer(
     help="Hazardous waste: actors, permits, manifests, ledgers, alerts / 危险废物全过程监管",
 )
 
-for _name in ("registry", "catalogue", "alerts"):
+for _name in ("registry", "catalogue", "alerts", "feed"):
     _module = f"{__name__}.{_name}"
     if importlib.util.find_spec(_module) is not None:
         _register = getattr(importlib.import_module(_module), "register", None)
