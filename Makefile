@@ -95,7 +95,7 @@ test: $(STAMP) browser
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/python scripts/import_contracts.py
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow" -n 2
 
 test-all: $(STAMP)
 	$(BIN)/pytest -q
