@@ -97,6 +97,8 @@ REASONS = (
     "duplicate",
     "bad_share",
     "unknown_region",
+    "bad_date",
+    "conflict",
 )
 _USE_NAMES = {"燃烧": "combustion", "非能源利用": "non_energy", "原料": "feedstock"}
 _REQUIRED = ("region", "year", "fuel", "amount", "unit")
@@ -145,7 +147,7 @@ class Batch:
 
 
 @contextmanager
-def _table(path: Path) -> Iterator[Iterator[list[str]]]:
+def table_rows(path: Path) -> Iterator[Iterator[list[str]]]:
     """The rows of a CSV (UTF-8, BOM allowed) or of the first sheet of an XLSX workbook,
     every cell as text (a whole number written by Excel as ``2020.0`` read as ``2020``)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -177,7 +179,7 @@ def read_energy_use(path: Path, factors: Mapping[str, FuelFactor], *, name: str 
     """Every line of the file, checked against the factor table (``name``: the file as shown)."""
     shown = name or path.name
     batch = Batch()
-    with _table(path) as reader:
+    with table_rows(path) as reader:
         head = next(reader, [])
         cols = {VARIABLE_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in VARIABLE_MAP}
         missing = [c for c in _REQUIRED if c not in cols]
@@ -300,7 +302,7 @@ def read_gdp(path: Path, *, name: str | None = None) -> GdpBatch:
     shown = name or path.name
     batch = GdpBatch()
     seen: set[tuple[str, int]] = set()
-    with _table(path) as reader:
+    with table_rows(path) as reader:
         head = next(reader, [])
         cols = {GDP_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in GDP_MAP}
         missing = [c for c in ("region", "year") if c not in cols] + (
@@ -386,7 +388,7 @@ def read_totals(path: Path, *, name: str | None = None) -> TotalsBatch:
     shown = name or path.name
     batch = TotalsBatch()
     seen: set[tuple[str, int]] = set()
-    with _table(path) as reader:
+    with table_rows(path) as reader:
         head = next(reader, [])
         cols = {TOTALS_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in TOTALS_MAP}
         missing = [c for c in ("region", "year", "total") if c not in cols]

@@ -5,7 +5,10 @@
 long-format file gave it (``readers.read_energy_use``); ``climate_gdp``: a region's GDP
 per year with the prices it is at (``current`` or a constant-price year) and, when
 given, its volume index (previous year = 100); ``climate_energy_totals``: total energy
-consumption and its non-fossil part (migration 2). Every import is logged
+consumption and its non-fossil part (migration 2); ``climate_facilities`` and
+``climate_market``: the carbon-market enterprises and, per compliance year, their
+reported and verified emissions, allocation, surrender and deadline (migration 3). Every
+import is logged
 (``climate_imports``); a file is stored whole or not at all.
 """
 
@@ -38,6 +41,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE IF NOT EXISTS climate_energy_totals (
         region VARCHAR NOT NULL, year INTEGER NOT NULL, total DOUBLE NOT NULL,
         nonfossil DOUBLE, import_id INTEGER NOT NULL, PRIMARY KEY (region, year)
+    );
+    """,
+    # 3: the enterprises in the national carbon market and their yearly compliance
+    """
+    CREATE TABLE IF NOT EXISTS climate_facilities (
+        facility VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, region VARCHAR NOT NULL,
+        sector VARCHAR NOT NULL, guide VARCHAR NOT NULL, import_id INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS climate_market (
+        facility VARCHAR NOT NULL, year INTEGER NOT NULL, reported DOUBLE, verified DOUBLE,
+        allocation DOUBLE, surrendered DOUBLE, deadline DATE, import_id INTEGER NOT NULL,
+        PRIMARY KEY (facility, year)
     );
     """,
 )

@@ -8,13 +8,15 @@ data, and the feed of the CO2-intensity indicator.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ecoplan.climate.feed import FEEDS, SOURCE, gdp_pair
 from ecoplan.climate.inventory import Inventory, compute
+from ecoplan.climate.market import discrepancy, read_market, status
 from ecoplan.climate.readers import GdpLine, Reject, TotalLine, read_energy_use, read_gdp, read_totals
 from ecoplan.climate.standards.factors import FuelFactor, GridFactor, fuel_factors, grid_factors
 from ecoplan.climate.standards.intensity import decline_pct
@@ -109,6 +111,81 @@ class ClimateOps:
         rejects = batch.rejects + self._known(shown, [(ln.row, ln.region) for ln in batch.lines])
         _refuse(shown, rejects)
         return self.store.import_totals(batch.lines, shown)
+
+    # -- the carbon market -------------------------------------------------------
+    def load_market(self, path: str | Path, name: str | None = None) -> ClimateImport:
+        """Check and store the carbon-market file (:mod:`ecoplan.climate.market`), whole or not at all."""
+        p = Path(path)
+        shown = name or str(p)
+        batch = read_market(p, name=shown)
+        rejects = batch.rejects + self._known(shown, [(ln.row, ln.region) for ln in batch.lines])
+        _refuse(shown, rejects)
+        return self.store.import_market(batch.lines, shown)
+
+    def market(
+        self, region: str | None = None, year: int | None = None, as_of: dt.date | None = None
+    ) -> list[dict[str, Any]]:
+        """Every stored facility-year with its discrepancy, allocation balance and compliance
+        as of ``as_of`` (default today)."""
+        when = as_of or dt.date.today()
+        out = []
+        for m in self.store.market(region, year):
+            d = discrepancy(m.reported, m.verified)
+            c = status(m, when)
+            out.append(
+                {
+                    "facility": m.facility,
+                    "name": m.name,
+                    "region": m.region,
+                    "sector": m.sector,
+                    "guide": m.guide,
+                    "year": m.year,
+                    "reported_t": m.reported,
+                    "verified_t": m.verified,
+                    "allocation_t": m.allocation,
+                    "surrendered_t": m.surrendered,
+                    "deadline": None if m.deadline is None else m.deadline.isoformat(),
+                    "discrepancy_t": None if d is None else d[0],
+                    "discrepancy_pct": None if d is None or d[1] is None else round_half_even(d[1], 2),
+                    "balance_t": None
+                    if m.allocation is None or m.verified is None
+                    else m.allocation - m.verified,
+                    "status": c.status,
+                    "shortfall_t": c.shortfall,
+                }
+            )
+        return out
+
+    def discrepancies(
+        self, threshold_pct: float = 0.0, region: str | None = None, year: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Facility-years whose reported and verified emissions differ by more than
+        ``threshold_pct`` % of the verified figure, the largest first."""
+        rows = [
+            r
+            for r in self.market(region, year)
+            if r["discrepancy_t"]
+            and (r["discrepancy_pct"] is None or abs(r["discrepancy_pct"]) > threshold_pct)
+        ]
+        return sorted(rows, key=lambda r: -abs(r["discrepancy_t"]))
+
+    def market_totals(
+        self, region: str | None = None, year: int | None = None, as_of: dt.date | None = None
+    ) -> list[dict[str, Any]]:
+        """Per region and year: facilities, verified emissions, allocation, surrendered, and
+        the facilities overdue (t; blanks count as nothing)."""
+        acc: dict[tuple[str, int], dict[str, Any]] = {}
+        for r in self.market(region, year, as_of):
+            t = acc.setdefault(
+                (r["region"], r["year"]),
+                {"region": r["region"], "year": r["year"], "facilities": 0, "verified_t": 0.0,
+                 "allocation_t": 0.0, "surrendered_t": 0.0, "overdue": 0},
+            )  # fmt: skip
+            t["facilities"] += 1
+            for k in ("verified_t", "allocation_t", "surrendered_t"):
+                t[k] += r[k] or 0.0
+            t["overdue"] += r["status"] == "overdue"
+        return [acc[k] for k in sorted(acc)]
 
     def feed(
         self,

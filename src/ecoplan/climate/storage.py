@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ecoplan.climate.market import MarketLine
 from ecoplan.climate.readers import GdpLine, Line, TotalLine
 from ecoplan.core.errors import StoreError
 from ecoplan.store import faults
@@ -213,6 +214,63 @@ class ClimateStore:
             if upserts:
                 con.executemany(
                     "INSERT OR REPLACE INTO climate_energy_totals VALUES (?, ?, ?, ?, ?)", upserts
+                )
+            self._log(res, file, when)
+            faults.point("climate.before_commit")
+        return res
+
+    def market(self, region: str | None = None, year: int | None = None) -> list[MarketLine]:
+        """Stored facility-years (of ``region``, of ``year``), by region, facility and year."""
+        sql = (
+            "SELECT m.facility, f.name, f.region, f.sector, f.guide, m.year, m.reported, m.verified, "
+            "m.allocation, m.surrendered, m.deadline FROM climate_market m "
+            "JOIN climate_facilities f USING (facility)"
+        )
+        where: list[str] = []
+        params: list[object] = []
+        if region is not None:
+            where.append("f.region = ?")
+            params.append(region)
+        if year is not None:
+            where.append("m.year = ?")
+            params.append(year)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.con.execute(sql + " ORDER BY f.region, m.facility, m.year", params).fetchall()
+        return [MarketLine(0, *r) for r in rows]
+
+    def import_market(
+        self, lines: list[MarketLine], file: str, when: dt.datetime | None = None
+    ) -> ClimateImport:
+        """Store the facilities and their compliance years (a changed row replaces the stored one)."""
+        res = self._begin("market", len(lines))
+        stored = {(m.facility, m.year): m for m in self.market()}
+        facilities = {ln.facility: (ln.name, ln.region, ln.sector, ln.guide) for ln in lines}
+        upserts = []
+        for ln in lines:
+            old = stored.get((ln.facility, ln.year))
+            now = (ln.reported, ln.verified, ln.allocation, ln.surrendered, ln.deadline)
+            if old is None:
+                res.rows_new += 1
+            elif (old.reported, old.verified, old.allocation, old.surrendered, old.deadline) == now and (
+                old.name,
+                old.region,
+                old.sector,
+                old.guide,
+            ) == facilities[ln.facility]:
+                res.rows_unchanged += 1
+                continue
+            else:
+                res.rows_replaced += 1
+            upserts.append([ln.facility, ln.year, *now, res.import_id])
+        with self.catalog.transaction() as con:
+            if upserts:
+                con.executemany(
+                    "INSERT OR REPLACE INTO climate_facilities VALUES (?, ?, ?, ?, ?, ?)",
+                    [[f, *who, res.import_id] for f, who in sorted(facilities.items())],
+                )
+                con.executemany(
+                    "INSERT OR REPLACE INTO climate_market VALUES (?, ?, ?, ?, ?, ?, ?, ?)", upserts
                 )
             self._log(res, file, when)
             faults.point("climate.before_commit")
