@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import yaml
 
@@ -63,6 +64,22 @@ def _river_items(path: Path) -> list[tuple[int, Mapping[str, Any]]]:
     if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
         raise EcoplanError.worded("risk.incident.error.geometry", file=path.name, field="rivers")
     return list(enumerate(data, start=1))
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _as_writer(fn: Callable[Concatenate[RiskOps, P], T]) -> Callable[Concatenate[RiskOps, P], T]:
+    """Run a write method as the app's single writer, on the app's own service: its reads
+    of the store too (one writer at a time on the app's connection, whichever view or
+    thread called it)."""
+
+    def run(ops: RiskOps, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with ops.session.writer() as w:
+            return fn(w.domain("risk"), *args, **kwargs)
+
+    return functools.update_wrapper(run, fn)
 
 
 class RiskOps:
@@ -147,12 +164,14 @@ class RiskOps:
             r["id"] = r["river_id"]
         return rows
 
+    @_as_writer
     def load(
         self, kind: str, paths: Sequence[str | Path], *, actor: str | None = None
     ) -> tuple[RegistryBatch, RiskImportResult]:
         """Read and store registry files (``sources``, ``targets``, ``plans`` or ``rivers``;
-        idempotent; one transaction, through the app's single writer, with an audit row
-        ``risk.import`` when a row changed)."""
+        idempotent; one transaction with an audit row ``risk.import`` when a row changed).
+        All of it — the reads of the store it checks against too — runs as the app's single
+        writer, on the app's connection, one writer at a time."""
         batch = self.read_rivers(paths) if kind == "rivers" else self.read(kind, paths)
         fmt = ",".join(sorted({Path(p).suffix.lower().lstrip(".") for p in paths}))
         with self.session.writer() as w:
@@ -164,6 +183,7 @@ class RiskOps:
 
             return batch, w.domain("risk").store.import_batch(batch, fmt=fmt, audit=audit)
 
+    @_as_writer
     def record_grade(self, source_id: str, grade: Grade, graded_on: dt.date | None = None) -> None:
         """Store ``grade`` as the source's grading (the whole grading kept with its evidence)."""
         if source_id not in self.store.ids("sources"):
@@ -180,6 +200,7 @@ class RiskOps:
         self.store.record_grade(source_id, fields, grade.to_dict())
 
     # -- incidents ---------------------------------------------------------------
+    @_as_writer
     def record_incident(
         self,
         data: Mapping[str, Any],
@@ -247,6 +268,7 @@ class RiskOps:
         out["recorded"] = new
         return out
 
+    @_as_writer
     def report_made(
         self,
         incident_id: int,
