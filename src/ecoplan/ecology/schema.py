@@ -6,9 +6,15 @@ sub-indices and the environmental restriction applied, so the grade can be re-de
 and checked. Every import is logged (``ecology_imports``), its rejects kept by file, row
 and field (``ecology_rejects``) and every value it changes recorded
 (``ecology_revisions``, old and new row as JSON).
+
+v2 (:data:`~ecoplan.ecology.spatial.schema.SPATIAL_MIGRATION`): red-line, protected-area
+and function-zone layer versions with WKB geometries, human-activity patches, their
+overlay parts and decisions, lifecycle cases and events, spatial imports and rejects.
 """
 
 from __future__ import annotations
+
+from ecoplan.ecology.spatial.schema import SPATIAL_MIGRATION
 
 __all__ = ["MIGRATIONS"]
 
@@ -37,4 +43,6 @@ MIGRATIONS: tuple[str, ...] = (
         year INTEGER, old_row JSON NOT NULL, new_row JSON NOT NULL, recorded_at TIMESTAMP NOT NULL
     );
     """,
+    # v2: layers, patches, overlay parts and decisions, cases and events (spatial/schema.py)
+    SPATIAL_MIGRATION,
 )

@@ -2,7 +2,8 @@
 feed of the plan indicator the county EI measures.
 
 ``ep.ecology.ei(...)``, ``ep.ecology.import_ei(path)``, ``ep.ecology.counties(...)``,
-``ep.ecology.feed(...)`` — what ``ecoplan ecology …`` does, as methods.
+``ep.ecology.feed(...)`` — what ``ecoplan ecology …`` does, as methods; layers, patches and
+the red-line report: :mod:`ecoplan.ecology.spatial_ops`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ecoplan.core.errors import EcoplanError, NotFound
 from ecoplan.core.rounding import round_half_even
 from ecoplan.ecology.ei_file import REASONS, EIBatch, read_ei_file
 from ecoplan.ecology.feed import FEEDS, SOURCE, feed_value
+from ecoplan.ecology.spatial_ops import SpatialOps
 from ecoplan.ecology.standards import eqi
 from ecoplan.ecology.standards.hj192_2015 import (
     RESTRICTIONS,
@@ -49,8 +51,9 @@ class FeedResult:
     skipped: list[tuple[str, str, int, str]]
 
 
-class EcologyOps:
-    """The ecology part of an :class:`~ecoplan.app.Ecoplan` session."""
+class EcologyOps(SpatialOps):
+    """The ecology part of an :class:`~ecoplan.app.Ecoplan` session (the spatial methods —
+    layers, patches, cases, statistics, red-line report — from :class:`SpatialOps`)."""
 
     def __init__(self, session: Ecoplan) -> None:
         self.session = session
@@ -150,7 +153,7 @@ class EcologyOps:
         return self.store.rejects(reason)
 
     def state(self) -> tuple[object, ...]:
-        return self.store.state()
+        return (*self.store.state(), *self.spatial.state())
 
     # -- plans -----------------------------------------------------------------
     def feed(self, region: str | None = None, years: Sequence[int] | None = None) -> FeedResult:

@@ -1,7 +1,7 @@
-"""The tables an ecology storage keeps for the spatial part (plain data, not applied here).
+"""The tables an ecology storage keeps for the spatial part (plain data).
 
-ecoplan.ecology.schema owns the domain's MIGRATIONS (append only). To store layers and
-patches, append :data:`SPATIAL_MIGRATION` to it as one new entry. Geometries are kept as
+ecoplan.ecology.schema owns the domain's MIGRATIONS (append only); :data:`SPATIAL_MIGRATION`
+is its second entry (released: never edit it, append a new entry there). Geometries are kept as
 WKB (``shapely.to_wkb``, lon/lat EPSG:4326) in BLOB columns: DuckDB needs no spatial
 extension for that, and the overlay runs in shapely after reading them back.
 
@@ -25,6 +25,7 @@ SPATIAL_TABLES: Final = (
     "ecology_layer_features",
     "ecology_patches",
     "ecology_patch_parts",
+    "ecology_patch_decisions",
     "ecology_patch_cases",
     "ecology_patch_events",
     "ecology_spatial_imports",
@@ -55,6 +56,11 @@ CREATE TABLE IF NOT EXISTS ecology_patch_parts (
     zone VARCHAR NOT NULL, priority INTEGER NOT NULL, area_km2 DOUBLE NOT NULL,
     PRIMARY KEY (patch_id, layer_id, valid_from, feature_id)
 );
+CREATE TABLE IF NOT EXISTS ecology_patch_decisions (
+    patch_id VARCHAR PRIMARY KEY, layer_id VARCHAR, valid_from DATE, kind VARCHAR,
+    reserve_id VARCHAR, zone VARCHAR, priority INTEGER, inside_km2 DOUBLE NOT NULL,
+    patch_km2 DOUBLE NOT NULL, zones JSON NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ecology_patch_cases (
     patch_id VARCHAR PRIMARY KEY, state VARCHAR NOT NULL, since DATE NOT NULL,
     due DATE, reserve_id VARCHAR, zone VARCHAR, priority INTEGER
@@ -65,8 +71,8 @@ CREATE TABLE IF NOT EXISTS ecology_patch_events (
 );
 CREATE TABLE IF NOT EXISTS ecology_spatial_imports (
     id INTEGER PRIMARY KEY, recorded_at TIMESTAMP NOT NULL, kind VARCHAR NOT NULL,
-    file VARCHAR NOT NULL, rows_in BIGINT NOT NULL, rows_new BIGINT NOT NULL,
-    rows_unchanged BIGINT NOT NULL, rejects JSON NOT NULL
+    target VARCHAR, file VARCHAR NOT NULL, rows_in BIGINT NOT NULL, rows_new BIGINT NOT NULL,
+    rows_revised BIGINT NOT NULL, rows_unchanged BIGINT NOT NULL, rejects JSON NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ecology_spatial_rejects (
     import_id INTEGER NOT NULL, file VARCHAR NOT NULL, feature_index BIGINT,
