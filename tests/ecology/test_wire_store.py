@@ -52,7 +52,9 @@ def counts(ep: Ecoplan) -> tuple[int, ...]:
     return tuple(int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables)  # type: ignore[index]
 
 
-def test_generated_reserves_and_patches_twice(ep: Ecoplan, synthetic: tuple[Synthetic, Path, Path]) -> None:
+def test_generated_reserves_and_patches_twice(
+    ep: Ecoplan, synthetic: tuple[Synthetic, Path, Path], tmp_path: Path
+) -> None:
     syn, zones, patches = synthetic
     first = ep.ecology.import_layer(zones, "protected", "pa", dt.date(2023, 1, 1))
     assert (first.rows_new, first.rows_unchanged) == (12, 0)
@@ -90,13 +92,28 @@ def test_generated_reserves_and_patches_twice(ep: Ecoplan, synthetic: tuple[Synt
     for (rid, zone), n in stats.set_index(["reserve_id", "zone"])["count"].items():
         assert n == sum(1 for a in inside if (a.reserve_id, a.zone) == (rid, zone))
 
+    # a case moves with evidence
+    pid = "P0000000"
+    detected = ep.ecology.patches().set_index("patch_id").loc[pid, "detected_on"]
+    case = ep.ecology.advance_patch(pid, "assign", detected + dt.timedelta(days=2))
+    assert (case.state, case.due) == ("assigned", detected + dt.timedelta(days=32))
+    with pytest.raises(Conflict):
+        ep.ecology.advance_patch(pid, "verify_illegal", detected + dt.timedelta(days=5))
+    with pytest.raises(Conflict):
+        ep.ecology.advance_patch(pid, "close", detected + dt.timedelta(days=5))
+    ep.ecology.advance_patch(pid, "verify_illegal", detected + dt.timedelta(days=5), "现场照片 3 张")
+    ev = ep.ecology.patch_events(pid)
+    assert list(ev["event"]) == ["detect", "assign", "verify_illegal"]
+    assert ev["evidence"].iloc[-1] == "现场照片 3 张"
+    row = ep.ecology.patches(state="illegal")
+    assert list(row["patch_id"]) == [pid]
+    with pytest.raises(NotFound):
+        ep.ecology.advance_patch("nope", "assign", detected)
+    gj = ep.ecology.patches_geojson()
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 24
+    json.dumps(gj)
 
-def test_a_changed_version_is_refused_and_a_new_one_reoverlays(
-    ep: Ecoplan, synthetic: tuple[Synthetic, Path, Path], tmp_path: Path
-) -> None:
-    syn, zones, patches = synthetic
-    ep.ecology.import_layer(zones, "protected", "pa", dt.date(2023, 1, 1))
-    ep.ecology.import_patches(patches)
+    # a changed version is refused; the same boundary as a new version re-overlays
     smaller = syn.zones[syn.zones["reserve_id"] != "R00000"]
     path = write(smaller, tmp_path / "smaller.geojson")
     before = counts(ep)
@@ -183,28 +200,3 @@ def test_bad_files_are_refused_whole(
         ep.ecology.import_patches(write(syn.patches, tmp_path / "early.geojson"))
     assert "patch_before_layer" in str(exc.value)
     assert counts(ep)[1:] == (0, 0, 0, 0)
-
-
-def test_a_case_moves_with_evidence(ep: Ecoplan, synthetic: tuple[Synthetic, Path, Path]) -> None:
-    _, zones, patches = synthetic
-    ep.ecology.import_layer(zones, "protected", "pa", dt.date(2023, 1, 1))
-    ep.ecology.import_patches(patches)
-    pid = "P0000000"
-    detected = ep.ecology.patches().set_index("patch_id").loc[pid, "detected_on"]
-    case = ep.ecology.advance_patch(pid, "assign", detected + dt.timedelta(days=2))
-    assert (case.state, case.due) == ("assigned", detected + dt.timedelta(days=32))
-    with pytest.raises(Conflict):
-        ep.ecology.advance_patch(pid, "verify_illegal", detected + dt.timedelta(days=5))
-    with pytest.raises(Conflict):
-        ep.ecology.advance_patch(pid, "close", detected + dt.timedelta(days=5))
-    ep.ecology.advance_patch(pid, "verify_illegal", detected + dt.timedelta(days=5), "现场照片 3 张")
-    ev = ep.ecology.patch_events(pid)
-    assert list(ev["event"]) == ["detect", "assign", "verify_illegal"]
-    assert ev["evidence"].iloc[-1] == "现场照片 3 张"
-    row = ep.ecology.patches(state="illegal")
-    assert list(row["patch_id"]) == [pid]
-    with pytest.raises(NotFound):
-        ep.ecology.advance_patch("nope", "assign", detected)
-    gj = ep.ecology.patches_geojson()
-    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 24
-    json.dumps(gj)

@@ -409,6 +409,7 @@ class SpatialOps:
         by_layer: dict[str, list[Layer]] = {}
         for v in versions:
             by_layer.setdefault(v.layer_id, []).append(v)
+        found = False
         for lid, vs in sorted(by_layer.items()):
             if vs[0].kind == "redline":
                 latest = max(vs, key=lambda v: v.valid_from)
@@ -436,6 +437,7 @@ class SpatialOps:
                         }
                     )
             elif vs[0].kind == "protected_area":
+                found = found or any(in_region(g, region) for v in vs for g in v.features["region"])
                 ordered = sorted(vs, key=lambda v: v.valid_from)
                 for old, new in itertools.pairwise(ordered):
                     here = {
@@ -460,7 +462,7 @@ class SpatialOps:
                                 "downgraded": bool(r["downgraded"]),
                             }
                         )
-        if not out["layers"] and not out["zoning"]:
+        if not out["layers"] and not found:
             raise NotFound.worded("ecology.wire.no_redline", region=region)
         return out
 

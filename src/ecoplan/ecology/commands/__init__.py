@@ -1,9 +1,10 @@
 """``ecoplan ecology …``: ``ei`` (the HJ 192-2015 calculator), ``ei-import``, ``counties``,
-``feed`` and ``methods`` (:mod:`.ei`); the group in :mod:`.options`."""
+``feed`` and ``methods`` (:mod:`.ei`); ``layers import|list``, ``patches
+import|list|advance|stats`` and ``redline`` (:mod:`.spatial`); the group in :mod:`.options`."""
 
 from __future__ import annotations
 
-from ecoplan.ecology.commands import ei  # noqa: F401  (it registers its commands)
+from ecoplan.ecology.commands import ei, spatial  # noqa: F401  (they register their commands)
 from ecoplan.ecology.commands.options import ecology_app
 
 __all__ = ["ecology_app"]
