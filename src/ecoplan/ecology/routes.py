@@ -11,10 +11,24 @@ registry):
     The mean EI of the key counties per region and year (what the feed writes).
 ``GET /methods``
     The evaluation methods and whether each is loaded (EQI: not loaded).
+``GET /layers``
+    Stored layer versions (red lines, protected areas, function zones).
+``GET /layers/{id}.geojson``
+    A layer version's features as a GeoJSON FeatureCollection (``valid_from``; default
+    the latest version).
+``GET /patches``
+    Patches with their deciding zone and case state (``reserve``, ``state``, ``cls``);
+    ``format=geojson`` gives a FeatureCollection.
+``GET /patches/stats``
+    Counts, hectares and counts per 10,000 ha by reserve, zone and quarter.
+``GET /redline/{region}``
+    The red-line report of a region (areas by version, flagged losses, zoning changes,
+    patches inside by class).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -26,6 +40,8 @@ from fastapi.responses import Response
 
 from ecoplan.ecology.service import EcologyOps
 from ecoplan.kit.http import Fmt, export, json_response
+
+GEOJSON = "application/geo+json"
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -95,5 +111,63 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
     def ecology_methods(request: Request) -> Response:
         """The evaluation methods the domain knows and whether each is loaded."""
         return json_response(request, {"items": EcologyOps.methods()})
+
+    @router.get("/layers")
+    def ecology_layers(request: Request) -> Response:
+        """Stored layer versions: id, valid from, kind, file, features, km²."""
+        with session() as ep:
+            df = ep.ecology.layers()
+        rows = json.loads(df.to_json(orient="records", force_ascii=False, date_format="iso"))
+        for r in rows:
+            r["valid_from"] = str(r["valid_from"])[:10]
+        return json_response(request, {"items": rows, "total": len(rows)})
+
+    @router.get("/layers/{layer_id}.geojson")
+    def ecology_layer_geojson(
+        layer_id: str = Path(..., max_length=128), valid_from: dt.date | None = None
+    ) -> Response:
+        """One layer version (the latest unless ``valid_from``) as GeoJSON (lon/lat)."""
+        with session() as ep:
+            doc = ep.ecology.layer_geojson(layer_id, valid_from)
+        body = json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8")
+        return Response(body, media_type=GEOJSON)
+
+    @router.get("/patches")
+    def ecology_patches(
+        request: Request,
+        reserve: str | None = Query(None, max_length=128),
+        state: str | None = Query(None, max_length=32),
+        cls: str | None = Query(None, max_length=32),
+        format: str = Query("json", pattern="^(json|geojson)$"),
+    ) -> Response:
+        """Patches with their deciding zone, priority and case state; GeoJSON on request."""
+        with session() as ep:
+            if format == "geojson":
+                doc = ep.ecology.patches_geojson(reserve=reserve, state=state, cls=cls)
+                body = json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8")
+                return Response(body, media_type=GEOJSON)
+            doc = ep.ecology.patches_geojson(reserve=reserve, state=state, cls=cls)
+        rows = [f["properties"] for f in doc["features"]]
+        return json_response(request, {"items": rows, "total": len(rows)})
+
+    @router.get("/patches/stats")
+    def ecology_patch_stats(
+        request: Request, period: str = Query("quarter", pattern="^(none|day|month|quarter|year)$")
+    ) -> Response:
+        """Counts, hectares and counts per 10,000 ha by reserve, zone (and period)."""
+        with session() as ep:
+            df = ep.ecology.patch_stats(period=None if period == "none" else period)
+        return json_response(request, {"items": _rows(df)})
+
+    @router.get("/redline/{region}")
+    def ecology_redline(
+        request: Request,
+        region: str = Path(..., pattern=r"^\d{6}$"),
+        lang: str = Query("zh", pattern="^(zh|en)$"),
+    ) -> Response:
+        """The red-line report of ``region`` and the regions it holds."""
+        with session() as ep:
+            rep = ep.ecology.redline(region, lang=lang)
+        return json_response(request, rep)
 
     return router

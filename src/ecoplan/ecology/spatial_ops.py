@@ -372,13 +372,21 @@ class SpatialOps:
         p["zones"] = [list(z) if isinstance(z, tuple) else [] for z in p["zones"]]
         return geojson(p)
 
-    def _areas(self) -> pd.Series:
-        """km² per reserve, of the latest version of each layer."""
+    def latest_features(self) -> gpd.GeoDataFrame:
+        """The features of the latest version of every layer (with ``layer_id``, ``kind``)."""
         f = self.spatial.features()
         if f.empty:
-            return pd.Series(dtype="float64")
+            return f
         latest = f.groupby("layer_id")["valid_from"].transform("max")
-        f = f[f["valid_from"] == latest]
+        return gpd.GeoDataFrame(
+            f[f["valid_from"] == latest].reset_index(drop=True), geometry="geometry", crs="EPSG:4326"
+        )
+
+    def _areas(self) -> pd.Series:
+        """km² per reserve, of the latest version of each layer."""
+        f = self.latest_features()
+        if f.empty:
+            return pd.Series(dtype="float64")
         return pd.Series(f.groupby("reserve_id")["area_km2"].sum(), dtype="float64")
 
     def patch_stats(

@@ -5,6 +5,9 @@
 ``/ecology/ei/{county}``
     A county's ecological status index (HJ 192-2015) per year: EI, grade, ΔEI and its
     change class, and the five sub-indices as bars.
+``/ecology/map``, ``/ecology/reserves/{id}``
+    Layers and patches on an SVG map; a reserve's zones, patches and counts
+    (:mod:`.spatial_pages`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from ecoplan.core.words import word
+from ecoplan.ecology.pages.spatial_pages import add_routes
 from ecoplan.ecology.standards.hj192_2015 import SUB_INDICES, WEIGHTS
 
 if TYPE_CHECKING:
@@ -85,4 +89,5 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
             years=[_year(r, lang) for r in reversed(rows)],
         )
 
+    add_routes(router, session, render)
     return router

@@ -1,0 +1,208 @@
+"""The map page (``/ecology/map``) and a reserve's page (``/ecology/reserves/{id}``).
+
+The map shows the latest version of every stored layer (zones filled by zone, red lines
+and function zones outlined) and every patch filled by class, outlined by case state,
+with a table of reserves and their patch counts. A reserve's page shows its zones with
+their areas and patch counts, its patches with decision and case, and the counts by
+zone and quarter per 10,000 ha. Both have a JSON twin (``?format=json``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from ecoplan.core.errors import NotFound
+from ecoplan.core.words import word
+from ecoplan.ecology.pages.svgmap import CLASS_COLOURS, KIND_STROKES, STATE_COLOURS, ZONE_COLOURS, frame
+from ecoplan.ecology.spatial.model import PRIORITY
+
+if TYPE_CHECKING:
+    import geopandas as gpd  # type: ignore[import-untyped,unused-ignore]
+
+    from ecoplan.app import Ecoplan
+
+__all__ = ["add_routes"]
+
+Render = Callable[..., Response]
+Lang: Any = Query("zh", pattern="^(zh|en)$")
+Format: Any = Query("html", pattern="^(html|json)$")
+
+
+def _s(key: str, lang: str) -> str:
+    return word(f"ecology.spatial.{key}", lang)
+
+
+def legend(lang: str) -> dict[str, list[dict[str, Any]]]:
+    """The map's colours with their words."""
+    zones = ("core", "buffer", "experimental", "core_protection", "general_control")
+    return {
+        "zones": [
+            {
+                "text": _s(f"zone.{z}", lang),
+                "colour": ZONE_COLOURS[z],
+                "dark": z in ("core", "core_protection"),
+            }
+            for z in zones
+        ],
+        "kinds": [{"text": _s(f"kind.{k}", lang), "colour": c} for k, c in KIND_STROKES.items()],
+        "classes": [{"text": _s(f"class.{k}", lang), "colour": c} for k, c in CLASS_COLOURS.items()],
+        "states": [{"text": _s(f"state.{k}", lang), "colour": c} for k, c in STATE_COLOURS.items()],
+    }
+
+
+def _layer_items(f: gpd.GeoDataFrame, lang: str) -> list[tuple[Any, dict[str, Any]]]:
+    out = []
+    for g, r in zip(f.geometry.values, f.drop(columns="geometry").to_dict("records"), strict=True):
+        title = f"{r.get('name') or r['reserve_id']} · {_s('zone.' + str(r['zone']), lang)}"
+        out.append((g, {"kind": r["kind"], "zone": r["zone"], "title": title}))
+    return out
+
+
+def _patch_items(p: gpd.GeoDataFrame, lang: str) -> list[tuple[Any, dict[str, Any]]]:
+    out = []
+    for g, r in zip(p.geometry.values, p.drop(columns="geometry").to_dict("records"), strict=True):
+        title = f"{r['patch_id']} · {_s('class.' + r['cls'], lang)} · {_s('state.' + str(r['state']), lang)}"
+        out.append((g, {"cls": r["cls"], "state": r["state"], "title": title}))
+    return out
+
+
+def _plain(v: Any) -> Any:
+    if v is None or (not isinstance(v, (str, tuple, list)) and pd.isna(v)):
+        return None
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def _patch_rows(p: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any]]:
+    rows = []
+    for r in p.drop(columns="geometry").to_dict("records"):
+        r = {k: _plain(v) for k, v in r.items()}
+        inside = isinstance(r.get("zone"), str)
+        rows.append(
+            {
+                **r,
+                "zones": list(r["zones"]) if isinstance(r.get("zones"), (tuple, list)) else [],
+                "cls_text": _s(f"class.{r['cls']}", lang),
+                "zone_text": _s(f"zone.{r['zone']}", lang) if inside else _s("zone.outside", lang),
+                "priority": r["priority"] if inside else "—",
+                "integrated_text": _s(f"confidence.{r['integrated']}", lang),
+                "state_text": _s(f"state.{r['state']}", lang),
+            }
+        )
+    return rows
+
+
+def add_routes(
+    router: APIRouter, session: Callable[[], AbstractContextManager[Ecoplan]], render: Render
+) -> None:
+    """Add the map and reserve pages to the ecology pages' ``router``."""
+
+    @router.get("/map")
+    def map_page(lang: str = Lang, format: str = Format) -> Response:
+        with session() as ep:
+            f = ep.ecology.latest_features()
+            p = ep.ecology.patches()
+        w_, h_, shapes = frame(_layer_items(f, lang), _patch_items(p, lang))
+        counts = p["reserve_id"].value_counts() if len(p) else pd.Series(dtype="int64")
+        reserves = []
+        if len(f):
+            g = f.groupby(["reserve_id", "kind"], sort=True).agg(
+                area_km2=("area_km2", "sum"), name=("name", "first")
+            )
+            for (rid, kind), r in g.iterrows():
+                reserves.append(
+                    {
+                        "reserve_id": str(rid),
+                        "name": r["name"] if isinstance(r["name"], str) else None,
+                        "kind": str(kind),
+                        "kind_text": _s(f"kind.{kind}", lang),
+                        "area_km2": float(r["area_km2"]),
+                        "patches": int(counts.get(rid, 0)),
+                    }
+                )
+        data = {"reserves": reserves, "patches": len(p), "features": len(f)}
+        return render(
+            "ecology/map.html",
+            word("ecology.wire.map.title", lang),
+            lang,
+            "/ecology/map",
+            data,
+            format,
+            shapes=shapes,
+            w_=w_,
+            h_=h_,
+            legend=legend(lang),
+            reserves=reserves,
+        )
+
+    @router.get("/reserves/{reserve_id}")
+    def reserve_page(
+        reserve_id: str = Path(..., max_length=128), lang: str = Lang, format: str = Format
+    ) -> Response:
+        with session() as ep:
+            f = ep.ecology.latest_features()
+            f = f[f["reserve_id"] == reserve_id]
+            if f.empty:
+                raise NotFound.worded("ecology.wire.reserve.unknown", reserve=reserve_id)
+            p = ep.ecology.patches(reserve=reserve_id)
+            stats = ep.ecology.patch_stats()
+        stats = stats[stats["reserve_id"] == reserve_id]
+        per_zone = p["zone"].value_counts() if len(p) else pd.Series(dtype="int64")
+        zones = [
+            {
+                "zone": str(z),
+                "text": _s(f"zone.{z}", lang),
+                "area_km2": float(a),
+                "patches": int(per_zone.get(z, 0)),
+            }
+            for z, a in f.groupby("zone", sort=False)["area_km2"].sum().items()
+        ]
+        zones.sort(key=lambda z: (PRIORITY.get(str(z["zone"]), 9), str(z["zone"])))
+        counts = [
+            {
+                "zone": str(r["zone"]),
+                "zone_text": _s(f"zone.{r['zone']}", lang),
+                "period": str(r["period"]),
+                "count": int(r["count"]),
+                "area_ha": float(r["area_ha"]),
+                "per_10k_ha": float(r["per_10k_ha"]),
+            }
+            for r in stats.to_dict("records")
+        ]
+        rows = _patch_rows(p, lang)
+        name = next((n for n in f["name"] if isinstance(n, str)), None)
+        w_, h_, shapes = frame(_layer_items(f, lang), _patch_items(p, lang), width=700.0)
+        data = {
+            "reserve_id": reserve_id,
+            "name": name,
+            "zones": zones,
+            "patches": [{k: v for k, v in r.items() if not k.endswith("_text")} for r in rows],
+            "counts": counts,
+        }
+        title = word(
+            "ecology.wire.reserve.title", lang, reserve=f"{name} ({reserve_id})" if name else reserve_id
+        )
+        return render(
+            "ecology/reserve.html",
+            title,
+            lang,
+            f"/ecology/reserves/{reserve_id}",
+            data,
+            format,
+            shapes=shapes,
+            w_=w_,
+            h_=h_,
+            legend=legend(lang),
+            zones=zones,
+            patches=rows,
+            counts=counts,
+        )
