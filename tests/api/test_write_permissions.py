@@ -12,6 +12,7 @@ test: a new route cannot ship without its row of the matrix.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ class World:
         tables = (
             "users", "api_tokens", "web_sessions", "submissions", "submission_events", "evidence_files",
             "subscriptions", "plan_versions", "value_revisions", "target_decompositions", "task_status",
-            "project_progress",
+            "project_progress", "risk_incidents", "risk_incident_reports",
         )  # fmt: skip
         with self.ep.reader() as r:
             con = r.catalog.con
@@ -149,6 +150,20 @@ def _user_in_jiangmen(w: World) -> str:
     return str(w.ep.people.add_user(Principal.shell(), f"jm-old-{next(_n)}", PASSWORD, "viewer", JM)["name"])
 
 
+def _incident(w: World, who: str) -> tuple[str, dict[str, Any]]:
+    """A new incident each time (its time differs) in Jiangmen."""
+    t = dt.datetime(2025, 1, 1) + dt.timedelta(minutes=next(_n))
+    body = {"region": JM, "time": f"{t:%Y-%m-%d %H:%M}", "place": {"lon": 113.08, "lat": 22.58},
+            "release": {"rate_g_s": 300}, "weather": {"wind_m_s": 3, "stability": "D"}, "loc": {"red": 770}}
+    return "/api/v1/risk/incidents", {"json": body}
+
+
+def _incident_report(w: World, who: str) -> tuple[str, dict[str, Any]]:
+    data = dict(_incident(w, who)[1]["json"])
+    iid = w.ep.risk.record_incident(data, region=data.pop("region"))["incident_id"]
+    return f"/api/v1/risk/incidents/{iid}/reports", {"json": {"kind": "initial", "at": "2025-06-03 09:30"}}
+
+
 def _subscription_of(w: World, who: str) -> int:
     p = w.principals["jm_viewer"]
     return int(w.ep.notify.subscribe(p, region=JM, kinds=["warning"], email="jm@example.org")["id"])
@@ -217,6 +232,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/me/subscriptions"): Case(
         "jm_viewer", "zh_viewer",
         lambda w, who: ("/api/v1/me/subscriptions", {"json": {"region": JM, "email": "jm@example.org"}}), 201,
+    ),
+    ("POST", "/api/v1/risk/incidents"): Case("jm_reporter", "zh_reporter", _incident, 201),
+    ("POST", "/api/v1/risk/incidents/{incident_id}/reports"): Case(
+        "jm_reporter", "zh_reporter", _incident_report, 201
     ),
     ("DELETE", "/api/v1/me/subscriptions/{id}"): Case(
         "jm_viewer", "zh_viewer",
