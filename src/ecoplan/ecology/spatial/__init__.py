@@ -19,7 +19,7 @@ pages call them. Modules:
 ``raster``     (see above); ``wdpa``: the WDPA importer (no WDPA data shipped)
 ``entry``      ``import_layer`` / ``import_patches`` (all or nothing), ``geojson``
 ``generate``   synthetic reserves (nested zones) and patches with known answers
-``schema``     the tables an ecology storage would keep (plain data)
+``schema``     the tables the ecology domain keeps (plain data; its migration v2)
 """
 
 from ecoplan.ecology.spatial.words import ensure
