@@ -33,6 +33,7 @@ import geopandas as gpd  # type: ignore[import-untyped,unused-ignore]
 import pandas as pd
 
 from ecoplan.core.errors import Conflict, EcoplanError, InputFileError, NotFound
+from ecoplan.ecology.feed import SOURCE
 from ecoplan.ecology.spatial.confidence import integrate
 from ecoplan.ecology.spatial.entry import geojson
 from ecoplan.ecology.spatial.layers import Layer, read_layer
@@ -51,6 +52,7 @@ from ecoplan.ecology.spatial_store import SpatialImportResult, SpatialStore, wkb
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
+    from ecoplan.ecology.service import FeedResult
 
 __all__ = ["KIND_OPTIONS", "SpatialOps", "in_region"]
 
@@ -473,6 +475,18 @@ class SpatialOps:
         if not out["layers"] and not found:
             raise NotFound.worded("ecology.wire.no_redline", region=region)
         return out
+
+    def spatial_feed(self, years: Sequence[int] | None = None, *, today: dt.date | None = None) -> FeedResult:
+        """Write ``eco.redline_area_kept`` and ``eco.patches_closed_on_time`` into every
+        stored plan declaring them (source ``pipeline ecology``; a value from another
+        source is left in force): a :class:`~ecoplan.ecology.service.FeedResult`."""
+        from ecoplan.ecology.service import FeedResult
+        from ecoplan.ecology.spatial_feed import spatial_rows
+
+        with self.session.writer() as w:
+            rows, skipped = spatial_rows(w.catalog, SpatialStore(w.catalog), years, today)
+            result = w.catalog.add_values(rows, actor="ecoplan ecology", origin=SOURCE)
+        return FeedResult(result, rows, skipped)
 
     def spatial_imports(self) -> pd.DataFrame:
         return self.spatial.imports()

@@ -325,3 +325,24 @@ def ecology_redline(
             )
     if p.row_count:
         out.print(p)
+
+
+@ecology_app.command("spatial-feed")
+def ecology_spatial_feed(
+    year: Annotated[list[int] | None, typer.Option(help="Year(s); default every year of each plan")] = None,
+    db: DbOpt = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """Write red-line area kept and patches closed on time into plans declaring them. / 写入规划指标"""
+    try:
+        with _session(db, lang) as ep:
+            fr = ep.ecology.spatial_feed(year)
+    except EcoplanError as exc:
+        _fail(exc, lang)
+    w = words(lang)
+    for r in fr.rows:
+        say(w("ecology.cli.feed.row", plan=r.plan, region=r.region, year=r.year, value=f"{r.value:.2f}"))
+    for plan, _ind, y, source in fr.skipped:
+        say(w("ecology.cli.feed.skipped", plan=plan, year=y, source=source))
+    res = fr.result
+    say(w("ecology.cli.feed.summary", new=res.inserted, revised=res.revised, unchanged=res.unchanged))
