@@ -16,6 +16,8 @@ from pyproj import Geod
 from ecoplan.app import Ecoplan
 from ecoplan.core.errors import Conflict, InputFileError, NotFound
 from ecoplan.ecology.spatial.generate import Synthetic, generate
+from ecoplan.ecology.spatial_store import FAULT_POINT
+from ecoplan.store import faults
 
 GEOD = Geod(ellps="WGS84")
 
@@ -195,6 +197,12 @@ def test_bad_files_are_refused_whole(
     assert counts(ep)[1:] == (0, 0, 0, 0)
     rejects = ep.ecology.spatial.rejects()
     assert list(rejects["reason"]) == ["class_unknown"] and list(rejects["feature_id"]) == ["P0000001"]
+    # a crash before the commit leaves nothing of a good file
+    with faults.armed(FAULT_POINT), pytest.raises(faults.InjectedFault):
+        ep.ecology.import_patches(
+            write(syn.patches[syn.patches["detected_on"] >= dt.date(2024, 3, 1)], tmp_path / "late.geojson")
+        )
+    assert counts(ep)[1:] == (0, 0, 0, 0)
     # patches detected before the layer version they fall in (valid from 2024-03-01)
     with pytest.raises(InputFileError) as exc:
         ep.ecology.import_patches(write(syn.patches, tmp_path / "early.geojson"))

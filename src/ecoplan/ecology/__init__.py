@@ -9,13 +9,18 @@ Laid out as ``soil/`` is:
     Red-line and protected-area layers, human-activity patches, the overlay (a package of
     its own).
 ``feed``
-    The plan indicator the county EI measures (:data:`FEEDS`).
+    The plan indicators the county EI (:data:`FEEDS`) and the stored layers and patches
+    (:data:`SPATIAL_FEEDS`, computed in ``spatial_feed``) measure.
 ``schema``, ``storage``
     The county EI table and its imports (rejects by file and row, revisions).
+``spatial_store``, ``spatial_ops``
+    Layer versions, patches, overlay results, cases and events (migration v2), and
+    ``ep.ecology``'s methods on them (imports, lifecycle, reads, red-line report).
 ``service``
-    ``ep.ecology``: county EI import, reads and the feed.
+    ``ep.ecology``: county EI import, reads and the feed (plus ``spatial_ops``).
 ``commands``, ``routes``, ``pages``
-    ``ecoplan ecology …``, ``/api/v1/ecology/…`` and the county EI page.
+    ``ecoplan ecology …``, ``/api/v1/ecology/…``, the county EI page, the map and a
+    reserve's page.
 """
 
 from ecoplan.core.domain import Domain
