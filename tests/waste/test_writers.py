@@ -163,3 +163,47 @@ def ep_principal() -> Any:
     from ecoplan.core.access import Principal
 
     return Principal.shell()
+
+
+def test_waste_and_risk_through_one_app_in_two_threads(initialised: Path, tmp_path: Path) -> None:
+    """The server's case: one app, two threads — one imports the waste files (half of them
+    through a reader view), the other the risk registries. Every waste write runs as the
+    app's single writer (``ecoplan.app.single_writer``): all land, once; the second round
+    adds nothing."""
+    db = tmp_path / "threads.duckdb"
+    shutil.copyfile(initialised, db)
+    f = _files(tmp_path)
+    errors: list[str] = []
+    kinds = ("actors", "permits", "approvals", "manifests", "ledger")
+    with Ecoplan(db) as ep:
+
+        def waste() -> None:
+            try:
+                for i in range(2):
+                    for k in kinds:
+                        if i % 2:
+                            with ep.reader() as view:
+                                view.waste.import_file(k, f[k])
+                        else:
+                            ep.waste.import_file(k, f[k])
+            except Exception as exc:  # reported below
+                errors.append(f"waste: {exc!r}")
+
+        def risk() -> None:
+            try:
+                for _ in range(2):
+                    for k in ("sources", "targets", "plans"):
+                        ep.risk.load(k, [f[f"risk_{k}"]])
+            except Exception as exc:  # reported below
+                errors.append(f"risk: {exc!r}")
+
+        threads = [threading.Thread(target=waste), threading.Thread(target=risk)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+    counts = _counts(db)
+    ledger_rows = len(f["ledger"].read_text(encoding="utf-8").strip().splitlines()) - 1
+    assert counts["waste_ledger"] == ledger_rows
+    assert {k: v for k, v in counts.items() if k != "waste_ledger"} == {**EXPECTED, "risk_incidents": 0}

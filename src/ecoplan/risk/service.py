@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ecoplan.app.single_writer import as_writer
 from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import EcoplanError, NotFound
 from ecoplan.risk import incidents as inc_mod
@@ -64,22 +64,6 @@ def _river_items(path: Path) -> list[tuple[int, Mapping[str, Any]]]:
     if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
         raise EcoplanError.worded("risk.incident.error.geometry", file=path.name, field="rivers")
     return list(enumerate(data, start=1))
-
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def _as_writer(fn: Callable[Concatenate[RiskOps, P], T]) -> Callable[Concatenate[RiskOps, P], T]:
-    """Run a write method as the app's single writer, on the app's own service: its reads
-    of the store too (one writer at a time on the app's connection, whichever view or
-    thread called it)."""
-
-    def run(ops: RiskOps, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        with ops.session.writer() as w:
-            return fn(w.domain("risk"), *args, **kwargs)
-
-    return functools.update_wrapper(run, fn)
 
 
 class RiskOps:
@@ -164,7 +148,7 @@ class RiskOps:
             r["id"] = r["river_id"]
         return rows
 
-    @_as_writer
+    @as_writer("risk")
     def load(
         self, kind: str, paths: Sequence[str | Path], *, actor: str | None = None
     ) -> tuple[RegistryBatch, RiskImportResult]:
@@ -183,7 +167,7 @@ class RiskOps:
 
             return batch, w.domain("risk").store.import_batch(batch, fmt=fmt, audit=audit)
 
-    @_as_writer
+    @as_writer("risk")
     def record_grade(self, source_id: str, grade: Grade, graded_on: dt.date | None = None) -> None:
         """Store ``grade`` as the source's grading (the whole grading kept with its evidence)."""
         if source_id not in self.store.ids("sources"):
@@ -200,7 +184,7 @@ class RiskOps:
         self.store.record_grade(source_id, fields, grade.to_dict())
 
     # -- incidents ---------------------------------------------------------------
-    @_as_writer
+    @as_writer("risk")
     def record_incident(
         self,
         data: Mapping[str, Any],
@@ -268,7 +252,7 @@ class RiskOps:
         out["recorded"] = new
         return out
 
-    @_as_writer
+    @as_writer("risk")
     def report_made(
         self,
         incident_id: int,

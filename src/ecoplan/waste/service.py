@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ecoplan.app.single_writer import as_writer
 from ecoplan.core.errors import EcoplanError, InputFileError, NotFound, Problem
 from ecoplan.core.feeds import Skip
 from ecoplan.ingest.values import ValueRow
@@ -137,6 +138,7 @@ class WasteOps:
             batch.problems.extend(self._references(batch))
         return batch
 
+    @as_writer("waste")
     def import_file(self, kind: str, path: str | Path) -> WasteImportResult:
         """Store a file of ``kind`` whole, or nothing (:class:`WasteInputError`); idempotent."""
         batch = self.read(kind, path)
@@ -304,6 +306,7 @@ class WasteOps:
         parties = {role: idx.get(str(m[f])) for f, role in _ROLE_OF.items() if m.get(f) is not None}
         return {**m, "lines": lines, "events": self.store.events(manifest_no), "parties": parties}
 
+    @as_writer("waste")
     def move(
         self,
         manifest_no: str,
@@ -503,6 +506,7 @@ class WasteOps:
         """Stored alerts (written by the alerts' pipeline), newest first."""
         return self.store.alerts(rule, subject)
 
+    @as_writer("waste")
     def replace_alerts(
         self, rows: Iterable[Mapping[str, Any]] | pd.DataFrame, rules: Sequence[str] | None = None
     ) -> int:
@@ -526,6 +530,7 @@ class WasteOps:
 
         return evaluate(self.session, rules, as_of=as_of, year=year, engine=engine, store=store)
 
+    @as_writer("waste")
     def load_simulated(self, sim: Any) -> dict[str, int]:
         """Write a generated year (``ecoplan.waste.simulate.generate``) into the store, all
         tables in one transaction; rows with the same keys are replaced."""
@@ -607,6 +612,7 @@ class WasteOps:
             table = table[table["region"] == region].reset_index(drop=True)
         return table
 
+    @as_writer("waste")
     def feed(
         self,
         year: int | Sequence[int] | None = None,
