@@ -63,8 +63,6 @@ def test_layers_patches_redline_commands(tmp_path: Path) -> None:
 
     p1 = run("ecology", "patches", "import", str(tmp_path / "p.geojson"), "--db", db, "--lang", "en")
     assert "12 new, 0 revised, 0 unchanged" in p1
-    p2 = run("ecology", "patches", "import", str(tmp_path / "p.geojson"), "--db", db, "--lang", "en")
-    assert "0 new, 0 revised, 12 unchanged" in p2
 
     listed = json.loads(run("ecology", "patches", "list", "--db", db, "--format", "json"))
     decided = {r["patch_id"]: (r["reserve_id"], r["zone"]) for r in listed}
@@ -89,11 +87,5 @@ def test_layers_patches_redline_commands(tmp_path: Path) -> None:
     )
     assert "误报" in ok
 
-    stats = json.loads(run("ecology", "patches", "stats", "--period", "none", "--db", db, "--format", "json"))
-    inside = [a for a in syn.answers.values() if a.reserve_id is not None]
-    assert sum(r["count"] for r in stats) == len(inside)
-
-    rep_en = run("ecology", "redline", "510000", "--db", db, "--lang", "en")
-    assert "510100: red-line area lost" in rep_en
     rep_zh = run("ecology", "redline", "510100", "--db", db)
     assert "510100 生态保护红线面积减少" in rep_zh
