@@ -178,6 +178,7 @@ def add_routes(
             }
             for r in stats.to_dict("records")
         ]
+        counts.sort(key=lambda c: (PRIORITY.get(str(c["zone"]), 9), str(c["zone"]), str(c["period"])))
         rows = _patch_rows(p, lang)
         name = next((n for n in f["name"] if isinstance(n, str)), None)
         w_, h_, shapes = frame(_layer_items(f, lang), _patch_items(p, lang), width=700.0)
