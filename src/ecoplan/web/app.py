@@ -16,6 +16,7 @@ offline.
 
 from __future__ import annotations
 
+import atexit
 import threading
 from pathlib import Path
 from typing import Any
@@ -48,13 +49,29 @@ def domain_page(
     return respond(data, fmt, lambda: page(template, title, lang, path, **context))
 
 
+_WARM: list[threading.Thread] = []
+
+
+def _warm_geo() -> None:
+    """Simplify the province boundaries in a background thread, once per process. The
+    process waits for it at exit (``atexit``): a daemon thread still inside numpy's C++
+    code when the interpreter finalises is unwound by force and aborts the process
+    ("FATAL: exception not rethrown"), seen when a short-lived process made an app."""
+    if _WARM:
+        return
+    t = threading.Thread(target=province_geojson, name="ecoplan-geo-warm", daemon=True)
+    _WARM.append(t)
+    t.start()
+    atexit.register(t.join, 120)
+
+
 def register(app: FastAPI) -> None:
     """Add the dashboard pages to ``app``, an API from :func:`ecoplan.api.create_app`
     (the pages read through its ``state.reader()``: a snapshot of the app's store)."""
     session = session_of(app)
     # The map's province boundaries take seconds to simplify once per process: start now,
     # so that the first visitor of the home page does not wait for them.
-    threading.Thread(target=province_geojson, name="ecoplan-geo-warm", daemon=True).start()
+    _warm_geo()
     # Packaged browser assets (ECharts and Swagger UI from npm, ecoplan.js/.css): no CDN.
     app.mount("/static", StaticFiles(directory=Path(__file__).with_name("static")), name="static")
     geo_routes.register(app)
