@@ -38,6 +38,6 @@ DOMAIN = Domain(
     pages="ecoplan.ecology.pages:PAGES",
     web="ecoplan.ecology.pages.web:routes",
     report="ecoplan.ecology.report:section",
-    words=("words.yaml", "words_wire.yaml", "spatial/words.yaml"),
+    words=("words.yaml", "words_wire.yaml", "words_demo.yaml", "spatial/words.yaml"),
     migrations=MIGRATIONS,
 )

@@ -48,6 +48,7 @@ from ecoplan.ecology.spatial.redline import (
 )
 from ecoplan.ecology.spatial.rejects import Reject
 from ecoplan.ecology.spatial.stats import new_since, summarise
+from ecoplan.ecology.spatial_events import EventsResult, apply_events
 from ecoplan.ecology.spatial_store import SpatialImportResult, SpatialStore, wkb
 
 if TYPE_CHECKING:
@@ -312,6 +313,13 @@ class SpatialOps:
             moved = advance(case, event, on, evidence=evidence, deadlines=deadlines or Deadlines())
             st.write_event(patch_id, moved.state, moved.since, moved.due, event, evidence, actor)
             return moved
+
+    def apply_events(
+        self, path: str | Path, *, lang: str = "en", deadlines: Deadlines | None = None
+    ) -> EventsResult:
+        """The lifecycle steps of a file, after those already stored (idempotent; a file
+        with any problem is refused whole): :mod:`ecoplan.ecology.spatial_events`."""
+        return apply_events(self.session, path, lang=lang, deadlines=deadlines)
 
     # -- reads -------------------------------------------------------------------
     def layers(self) -> pd.DataFrame:

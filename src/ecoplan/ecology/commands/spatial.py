@@ -223,6 +223,33 @@ def patches_advance(
     say(w("ecology.wire.advanced", patch=patch, state=w(f"ecology.spatial.state.{case.state}"), due=due))
 
 
+@patches_app.command("events")
+def patches_events(
+    file: Annotated[Path, typer.Argument(help="CSV/XLSX: patch_id, event, on[, evidence, actor]")],
+    db: DbOpt = None,
+    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    lang: LangOpt = "zh",
+) -> None:
+    """Record many patches' steps from a ledger; steps already stored are skipped. / 批量记录核查步骤"""
+    try:
+        with _session(db, lang) as ep:
+            res = ep.ecology.apply_events(file, lang=lang)
+    except EcoplanError as exc:
+        _fail(exc, lang)
+    if fmt is OutFmt.json:
+        _dump_json(res.to_dict())
+        return
+    say(
+        words(lang)(
+            "ecology.demo.events_done",
+            rows=res.rows,
+            applied=res.applied,
+            patches=res.patches,
+            same=res.unchanged,
+        )
+    )
+
+
 @patches_app.command("stats")
 def patches_stats(
     by: Annotated[
