@@ -1,7 +1,7 @@
 """``ecoplan ecology …``: ``ei`` (the HJ 192-2015 calculator), ``ei-import``, ``counties``,
 ``feed`` and ``methods`` (:mod:`.ei`); ``layers import|list``, ``patches
-import|list|advance|stats``, ``redline`` and ``spatial-feed`` (:mod:`.spatial`); ``landcover`` (:mod:`.landcover`); the group in
-:mod:`.options`."""
+import|list|advance|events|stats``, ``redline`` and ``spatial-feed`` (:mod:`.spatial`);
+``landcover`` (:mod:`.landcover`); the group in :mod:`.options`."""
 
 from __future__ import annotations
 

@@ -91,7 +91,8 @@ class RegionCover:
             "abundance_second_level": None
             if self.abundance_second is None
             else round(self.abundance_second, 2),
-            "abundance_second_level_method": "IGBP classes as HJ 192 second-level classes (unconfirmed proxy)",
+            "abundance_second_level_method": "IGBP classes as HJ 192 second-level classes "
+            "(unconfirmed proxy)",
         }
 
 
