@@ -6,6 +6,9 @@ tables and writes ``waste_alerts`` through :meth:`ecoplan.waste.storage.WasteSto
 Quantities in tonnes, times local China time (naive TIMESTAMP; the column ``"at"``
 quoted: a keyword of DuckDB's parser), codes as text. Beside them: the manifests'
 events (every state change and correction, versioned) and the import log.
+
+v2: ``waste_manifest_lines.containers_received`` (nullable), the pieces counted at
+receipt, for the piece-count check R3.pieces (转移管理办法 Art. 18 ¶2: 数量 不符).
 """
 
 from __future__ import annotations
@@ -67,4 +70,5 @@ MIGRATIONS: tuple[str, ...] = (
         rows_revised BIGINT NOT NULL, rows_unchanged BIGINT NOT NULL
     );
     """,
+    "ALTER TABLE waste_manifest_lines ADD COLUMN IF NOT EXISTS containers_received INTEGER;",
 )

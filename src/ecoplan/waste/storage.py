@@ -95,6 +95,7 @@ LINE_FIELDS = (
     "code_received",
     "form_received",
     "packaging_received",
+    "containers_received",
 )
 ALERT_COLUMNS = ("rule", "subject", "at", "evidence", "source")
 
@@ -552,6 +553,9 @@ class WasteStore:
             )
             if residue is not None:
                 head, lines = residue
+                # a residue is a new draft: nothing of it is received yet (its lines are
+                # copies of the rejected manifest's, the pieces counted at receipt included)
+                lines = [{**ln, "containers_received": None} for ln in lines]
                 self._write_manifests(con, [head], lines)
                 con.execute(
                     "INSERT INTO waste_manifest_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -58,6 +58,7 @@ LINE_COLS = (
     "containers",
     "qty_shipped_t",
     "qty_received_t",
+    "containers_received",
     "code_received",
 )
 EVENT_COLS = ("at", "event", "from_status", "to_status", "version")

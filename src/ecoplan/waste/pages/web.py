@@ -57,6 +57,7 @@ LINE_COLS = (
     Col("containers"),
     Col("qty_shipped_t"),
     Col("qty_received_t"),
+    Col("containers_received"),
     Col("code_received", code=True),
 )
 EVENT_COLS = (Col("at"), Col("event"), Col("from_status"), Col("to_status"), Col("version"))
@@ -85,14 +86,20 @@ ALERT_COLS = (
 
 def _alert_row(r: dict[str, Any], lang: str) -> dict[str, Any]:
     """An alert as the list shows it: the rule's name when the alerts' words have it
-    (``waste.alerts.rule.<id>``), the subject linked to its manifest or its actor's ledger."""
+    (``waste.alerts.rule.<id>``), the subject linked to its manifest (a manifest or one of
+    its lines, ``no/line``), or to an actor's ledger (``actor:…`` subjects; an approval's
+    alert: its receiver's, named in the evidence)."""
     key = "waste.alerts.rule." + str(r["rule"]).lower().replace(".", "_")
     subject = str(r["subject"])
-    href = (
-        f"/waste/manifests/{subject}"
-        if re.fullmatch(r"\d{14}", subject)
-        else f"/waste/actors/{subject}/ledger"
-    )
+    ev = r.get("evidence")
+    evidence: dict[str, Any] = ev if isinstance(ev, dict) else {}
+    manifest = re.fullmatch(r"(\d{14})(?:/\d+)?", subject)
+    if manifest:
+        href = f"/waste/manifests/{manifest.group(1)}"
+    elif str(r["rule"]).startswith("R6.") and evidence.get("receiver"):
+        href = f"/waste/actors/{evidence['receiver']}/ledger"
+    else:
+        href = f"/waste/actors/{subject.split(':', 1)[0]}/ledger"
     return {
         **r,
         "rule_name": word(key, lang) if has(key) else None,

@@ -143,6 +143,23 @@ WHERE m.status <> 'draft' AND m.shipped_at IS NOT NULL AND m.p_region IS NOT NUL
 """
 
 
+def r3_pieces(s: AlertSettings) -> str:
+    """Art. 18 ¶2 (数量 不符): the pieces counted at receipt differ from the line's
+    containers (any difference by default; lines without a count at receipt are not judged)."""
+    return f"""
+WITH l AS (
+  SELECT * FROM waste_manifest_lines
+  WHERE containers_received IS NOT NULL AND containers IS NOT NULL
+    AND abs(containers_received - containers) > {int(s.piece_tolerance)})
+SELECT 'R3.pieces' AS rule, l.manifest_no || '/' || CAST(l.line_no AS VARCHAR) AS subject,
+  m.p_region AS region, COALESCE(m.arrived_at, m.shipped_at) AS "at", l.line_no AS e_line, l.code AS e_code,
+  l.containers AS e_containers, l.containers_received AS e_containers_received,
+  l.containers_received - l.containers AS e_diff, {int(s.piece_tolerance)} AS e_tolerance
+FROM l JOIN waste_mf m ON m.manifest_no = l.manifest_no
+WHERE m.status <> 'draft' AND m.shipped_at IS NOT NULL AND m.p_region IS NOT NULL
+"""
+
+
 def r4(s: AlertSettings) -> str:
     """Art. 18 ¶2: the code, form or packaging found at receipt differs."""
     return """
@@ -303,6 +320,52 @@ FROM z WHERE reasons <> ''
 """
 
 
+#: Each approval with its producer's region (the approval's own province when the producer
+#: is not a known actor) and the receiver's permits valid on the approval's first day.
+_APPROVAL_PERMITS = """
+ap AS (
+  SELECT a.approval_no, a.receiver_id, a.method, a.valid_from, a.valid_to,
+    COALESCE(pr.region, a.from_province || '0000') AS region
+  FROM waste_approvals a LEFT JOIN waste_actors pr ON pr.actor_id = a.producer_id),
+held AS (
+  SELECT ap.approval_no, COUNT(p.permit_no) AS permits, MAX(p.valid_to) AS permit_valid_to,
+    SUM(CASE WHEN p.kind = 'comprehensive' THEN 1 ELSE 0 END) AS comprehensive,
+    MIN(p.kind) AS permit_kind
+  FROM ap LEFT JOIN waste_permits p
+    ON p.actor_id = ap.receiver_id AND p.valid_from <= ap.valid_from AND ap.valid_from <= p.valid_to
+  GROUP BY ap.approval_no)"""
+
+
+def r6_expiry(s: AlertSettings) -> str:
+    """Art. 27 ¶2: an approval is valid no longer than the receiver's 经营许可证; the
+    approval's last day after the last day of the receiver's permits valid on its first
+    day (or no permit valid then)."""
+    return f"""
+WITH {_APPROVAL_PERMITS}
+SELECT 'R6.expiry' AS rule, ap.approval_no AS subject, ap.region, CAST(ap.valid_from AS TIMESTAMP) AS "at",
+  ap.receiver_id AS e_receiver, CAST(ap.valid_from AS VARCHAR) AS e_valid_from,
+  CAST(ap.valid_to AS VARCHAR) AS e_valid_to, h.permits AS e_permits,
+  CAST(h.permit_valid_to AS VARCHAR) AS e_permit_valid_to
+FROM ap JOIN held h ON h.approval_no = ap.approval_no
+WHERE h.permit_valid_to IS NULL OR ap.valid_to > h.permit_valid_to
+"""
+
+
+def r6_method(s: AlertSettings) -> str:
+    """许可证管理办法 Art. 3 with 转移管理办法 Arts. 27–28: an approval for utilisation or
+    disposal (``treatment_methods``) to a receiver whose permits valid on the approval's
+    first day are collection permits only."""
+    pattern = s.treatment_methods.replace("'", "''")
+    return f"""
+WITH {_APPROVAL_PERMITS}
+SELECT 'R6.method' AS rule, ap.approval_no AS subject, ap.region, CAST(ap.valid_from AS TIMESTAMP) AS "at",
+  ap.receiver_id AS e_receiver, ap.method AS e_method, h.permit_kind AS e_permit_kind, h.permits AS e_permits
+FROM ap JOIN held h ON h.approval_no = ap.approval_no
+WHERE h.permits > 0 AND h.comprehensive = 0 AND ap.method IS NOT NULL
+  AND regexp_matches(ap.method, '{pattern}')
+"""
+
+
 def r7(s: AlertSettings) -> str:
     """Transit time over ``distance × road_factor / speed + slack`` (still in transit:
     up to ``as_of``)."""
@@ -431,12 +494,15 @@ RULE_SQL: dict[str, Callable[[AlertSettings], str]] = {
     "R1": r1,
     "R2": r2,
     "R3": r3,
+    "R3.pieces": r3_pieces,
     "R4": r4,
     "R5.permit": r5_permit,
     "R5.code": r5_code,
     "R5.capacity": r5_capacity,
     "R6.none": r6_none,
     "R6.outside": r6_outside,
+    "R6.expiry": r6_expiry,
+    "R6.method": r6_method,
     "R7": r7,
     "R8": r8,
     "R9.storage": r9_storage,

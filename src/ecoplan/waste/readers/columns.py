@@ -92,6 +92,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("code_received", "code"),
         _c("form_received"),
         _c("packaging_received"),
+        _c("containers_received", "count"),
     ),
     "ledger": (
         _c("actor_id", required=True),

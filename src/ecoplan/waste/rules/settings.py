@@ -2,14 +2,18 @@
 
 Confirmed by a primary text (changing them departs from the rule):
 ``confirm_workdays`` (转移管理办法 Art. 18), ``backfill_workdays`` (Art. 20),
-``storage_days`` (固废法 Art. 81 ¶3: one year), ``reapply_pct`` (许可证管理办法: throughput
+``storage_days`` (固废法 Art. 81 ¶3: one year), ``piece_tolerance`` (Art. 18 ¶2: any
+数量 difference, pieces included; 0), ``reapply_pct`` (许可证管理办法: throughput
 over the approved scale by more than 20 %), the declaration deadlines (HJ 1259-2022 §7.2:
 the 15th, 31 March).
 
 Configurable, shown as "unconfirmed" (no Chinese text sets a number):
 ``tolerance_pct`` (10 % by weight, the US anchor 40 CFR 264.72), ``transit_allowance_days``
 (R2's fallback when no arrival time is recorded), the transit-time model of R7
-(``road_factor``, ``speed_kmh``, ``transit_slack_h``), ``balance_tolerance_t``.
+(``road_factor``, ``speed_kmh``, ``transit_slack_h``), ``balance_tolerance_t``, and
+``treatment_methods``: the approval methods (``利用、处置方式``) a collection-only permit
+does not cover (许可证管理办法 Art. 3), read as the Basel-style codes ``R…`` (utilisation)
+and ``D…`` (disposal); the codes of HJ 1033 附录F are not in the stores.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class AlertSettings:
     #: The reporting year for capacity (R5), storage and declarations (R9, R10).
     year: int | None = None
     tolerance_pct: float = 10.0
+    #: Pieces (containers) a line may differ by at receipt (R3.pieces): none.
+    piece_tolerance: int = 0
     confirm_workdays: int = 5
     transit_allowance_days: int = 3
     backfill_workdays: int = 10
@@ -40,6 +46,9 @@ class AlertSettings:
     speed_kmh: float = 50.0
     transit_slack_h: float = 24.0
     balance_tolerance_t: float = 0.001
+    #: A regular expression (both engines' syntax) matching the approval methods that are
+    #: utilisation or disposal, beyond a collection permit (R6.method).
+    treatment_methods: str = "^[RD][0-9]+$"
     declare_day: int = 15
     annual_due_month: int = 3
     annual_due_day: int = 31

@@ -50,7 +50,7 @@ def _objects(frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
 def inject_manifests(
     w: World, rng: np.random.Generator, k: int, settings: AlertSettings
 ) -> list[tuple[str, int | str]]:
-    """Manifest- and line-level anomalies (R1–R8, R11). Returns (rule, manifest index or a
+    """Manifest-, line- and approval-level anomalies (R1–R8, R11). Returns (rule, manifest index or a
     ready subject); subjects of manifests are resolved after R1 renames some."""
     _objects(w.manifests, ("manifest_no", "receiver_id", "approval_no", "status"))
     _objects(w.lines, ("code", "code_received", "form_received", "packaging_received"))
@@ -62,8 +62,8 @@ def inject_manifests(
     plain = rng.permutation(plain)
     cross = np.flatnonzero(closed & ~m["paper"].to_numpy() & m["approval_no"].notna().to_numpy())
     out: list[tuple[str, int | str]] = []
-    take = iter(np.array_split(plain[: 9 * k], 9))
-    if len(plain) < 9 * k:
+    take = iter(np.array_split(plain[: 10 * k], 10))
+    if len(plain) < 10 * k:
         raise ValueError("too few manifests for the anomalies: raise the scale or lower per_rule")
     year = w.year
 
@@ -96,6 +96,13 @@ def inject_manifests(
         f = rng.uniform(0.15, 0.4) * (1 if j % 2 == 0 else -1)
         w.lines.at[r, "qty_received_t"] = round(q * (1 + f), 3)
         out.append(("R3", line_subject(int(_cell(w.lines, r, "_m")))))
+    # R3.pieces: line 1 received with 1–3 pieces more or fewer (the weight within tolerance).
+    rows = _first_line(w, next(take))
+    for j, r in enumerate(rows):
+        n = int(_cell(w.lines, r, "containers"))
+        step = int(rng.integers(1, 4))
+        w.lines.at[r, "containers_received"] = n + step if j % 2 == 0 or n <= step else n - step
+        out.append(("R3.pieces", line_subject(int(_cell(w.lines, r, "_m")))))
     # R4: line 1's code, form or packaging differs at receipt.
     rows = _first_line(w, next(take))
     for j, r in enumerate(rows):
@@ -171,12 +178,14 @@ def _inject_cross(
 ) -> list[tuple[str, int | str]]:
     """R6: a cross-province manifest without approval, or outside it (another pair's
     approval; the approved quantity exceeded by the last trip; the last trip after the
-    approval's end)."""
+    approval's end); an approval outliving its receiver's permit, or for disposal at a
+    receiver holding a collection permit only (R6.expiry, R6.method: the approval and its
+    trips moved to a copy of the receiver holding such a permit)."""
     m = w.manifests
     out: list[tuple[str, int | str]] = []
     by = pd.Series(cross).groupby(m["approval_no"].to_numpy()[cross])
     apps = rng.permutation(np.array(sorted(str(g) for g in by.groups), dtype=object))
-    if len(apps) < 4 * k:
+    if len(apps) < 6 * k:
         raise ValueError("too few cross-province approvals for the anomalies: raise the scale")
     none_apps, pair_apps, q_apps, v_apps = apps[:k], apps[k : 2 * k], apps[2 * k : 3 * k], apps[3 * k : 4 * k]
     n_out = k
@@ -213,6 +222,48 @@ def _inject_cross(
             days = pd.to_datetime(sub["shipped_at"]).dt.date
             out += [("R6.outside", int(i)) for i, d in zip(idx, days, strict=True) if d > end]
     w.approvals = a.reset_index()
+    out += _inject_approvals(w, apps[4 * k : 5 * k], apps[5 * k : 6 * k])
+    return out
+
+
+def _inject_approvals(w: World, expiring: np.ndarray, collecting: np.ndarray) -> list[tuple[str, int | str]]:
+    """R6.expiry and R6.method: each approval (and every trip under it) moves to a copy of
+    its receiver (same place, same permitted categories) whose one permit either ends the
+    day after the approval's last trip, before the approval's end (``expiring``), or is a
+    collection permit valid around the year (``collecting``; the approval's method, D10, is
+    a disposal)."""
+    m, a = w.manifests, w.approvals
+    out: list[tuple[str, int | str]] = []
+    actors = w.actors.set_index("actor_id", drop=False)
+    permits = w.permits.set_index("actor_id", drop=False)
+    new_actors, new_permits = [], []
+    for prefix, group in (("Y", expiring), ("Z", collecting)):
+        for j, ap in enumerate(group):
+            row = int(np.flatnonzero((a["approval_no"] == ap).to_numpy())[0])
+            rid = str(_cell(a, row, "receiver_id"))
+            copy = f"{prefix}{j + 1:06d}"
+            actor = actors.loc[rid].copy()
+            actor["actor_id"] = actor["name"] = copy
+            new_actors.append(actor)
+            trips = (m["approval_no"] == ap).to_numpy()
+            m.loc[trips, "receiver_id"] = copy
+            a.at[row, "receiver_id"] = copy
+            permit = permits.loc[rid].copy()
+            permit["actor_id"], permit["permit_no"] = copy, f"JY{copy}"
+            permit["annual_capacity_t"] = np.nan  # set by finish_capacity
+            if prefix == "Y":
+                last = pd.Timestamp(m.loc[trips, "shipped_at"].max()).date()
+                permit["valid_to"] = last + dt.timedelta(days=1)
+                assert permit["valid_to"] < _cell(a, row, "valid_to")
+                out.append(("R6.expiry", str(ap)))
+            else:
+                permit["kind"] = "collection"
+                permit["valid_from"] = dt.date(w.year - 1, 1, 1)
+                permit["valid_to"] = dt.date(w.year + 1, 12, 31)
+                out.append(("R6.method", str(ap)))
+            new_permits.append(permit)
+    w.actors = pd.concat([w.actors, pd.DataFrame(new_actors)], ignore_index=True)
+    w.permits = pd.concat([w.permits, pd.DataFrame(new_permits)], ignore_index=True)
     return out
 
 

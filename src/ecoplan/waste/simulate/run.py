@@ -94,6 +94,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("code_received", _S),
             ("form_received", _S),
             ("packaging_received", _S),
+            ("containers_received", _I),
         ]
     ),
     "waste_ledger": pa.schema(

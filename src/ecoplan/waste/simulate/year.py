@@ -201,6 +201,7 @@ def clean_year(year: int = 2025, scale: float = 0.001, seed: int = 0) -> tuple[W
     qty = np.round(np.clip(rng.lognormal(np.log(1.5), 0.6, len(mi)), 0.05, 20.0), 3)
     got = ~(draft | rejected)[mi]
     qrec = np.where(got, np.round(qty * (1 + rng.uniform(-0.04, 0.04, len(mi))), 3), np.nan)
+    containers = rng.integers(1, 40, len(mi)).astype(np.int32)
     lines = pd.DataFrame(
         {
             "manifest_no": manifests["manifest_no"].to_numpy()[mi],
@@ -208,12 +209,14 @@ def clean_year(year: int = 2025, scale: float = 0.001, seed: int = 0) -> tuple[W
             "code": code,
             "form": form,
             "packaging": pack,
-            "containers": rng.integers(1, 40, len(mi)).astype(np.int32),
+            "containers": containers,
             "qty_shipped_t": qty,
             "qty_received_t": qrec,
             "code_received": _masked(code, got),
             "form_received": _masked(form, got),
             "packaging_received": _masked(pack, got),
+            # every piece counted at receipt (R3.pieces)
+            "containers_received": pd.arrays.IntegerArray(containers.copy(), ~got),
         }
     )
     lines["_m"] = mi
