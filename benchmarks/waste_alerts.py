@@ -36,7 +36,6 @@ from ecoplan.store.engines import ConnectionEngine, SparkEngine
 from ecoplan.waste.pipeline import TABLES, alerts
 from ecoplan.waste.simulate import Simulated, generate, write_parquet
 
-
 #: The generated tables' shape: a cached year of another shape is built anew
 #: (v2: ``containers_received`` on the lines, the approvals' receivers of R6.expiry/method).
 DATA_VERSION = "v2"
