@@ -21,6 +21,12 @@ Laid out as ``soil/`` is (the parts built so far):
     ``/api/v1/climate/intensity|inventory|factors``.
 ``report``
     The energy CO2 section of a plan's assessment report.
+``trajectory``, ``pages``
+    The CO2-intensity decline against a plan's linear and compound schedules; the
+    region section of the dashboard and the pages ``/climate/regions/{code}`` and
+    ``/climate/market`` (server-drawn SVG charts, JSON twins).
+``data/demo/``
+    The illustrative Hebei sample ``make run`` loads (made-up figures, labelled so).
 """
 
 from ecoplan.climate.schema import MIGRATIONS
@@ -35,7 +41,9 @@ DOMAIN = Domain(
     service="ecoplan.climate.service:ClimateOps",
     commands="ecoplan.climate.commands:climate_app",
     routes="ecoplan.climate.routes:routes",
+    pages="ecoplan.climate.pages:PAGES",
+    web="ecoplan.climate.pages.web:routes",
     report="ecoplan.climate.report:section",
-    words="words.yaml",
+    words=("words.yaml", "words_pages.yaml"),
     migrations=MIGRATIONS,
 )

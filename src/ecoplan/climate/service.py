@@ -21,6 +21,7 @@ from ecoplan.climate.readers import GdpLine, Reject, TotalLine, read_energy_use,
 from ecoplan.climate.standards.factors import FuelFactor, GridFactor, fuel_factors, grid_factors
 from ecoplan.climate.standards.intensity import decline_pct
 from ecoplan.climate.storage import ClimateImport, ClimateStore
+from ecoplan.climate.trajectory import Trajectory, trajectory
 from ecoplan.core.errors import EcoplanError, InputFileError, NotFound, Problem
 from ecoplan.core.feeds import Skip
 from ecoplan.core.rounding import round_half_even
@@ -98,6 +99,53 @@ class ClimateOps:
         """CO2 of the stored energy use (of ``region``); electricity of a year without a
         published factor is listed in ``rejects``, never counted with another year's."""
         return compute(self.store.energy(region), fuel_factors(), self._grid(grid, grid_region, grid_series))
+
+    def emissions(self, region: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+        """CO2 (t) of the stored energy use by region, year, fuel and sector (of ``region``,
+        of ``year``), with the shipped tables and the national average grid factor."""
+        rows: list[dict[str, Any]] = self.inventory(region).to_dict()["rows"]
+        return [r for r in rows if year is None or r["year"] == year]
+
+    def trajectories(self, region: str) -> list[Trajectory]:
+        """The region's CO2-intensity decline against each plan's target trajectory, for
+        every plan (of the region, an ancestor or the nation) with the indicator. The target
+        is the region's allocation or the plan's own (``inherited`` when the plan is an
+        ancestor's and allocates nothing to the region); a target that is not a 〔D〕 figure
+        is kept as text. The declines are what the feed computes, from the stored data."""
+        cat = self.session.catalog
+        cat.region(region)  # an unknown region is NotFound
+        code = "climate.co2_intensity_decline"
+        data = _RegionData.of(self.store, region, fuel_factors(), self._grid(None, "national", "average"))
+        out: list[Trajectory] = []
+        for plan, ind, feed in fed_indicators(cat, region, FEEDS):
+            if feed.code != code:
+                continue
+            own = ind.targets_for(region, plan.region)
+            specs = own or ind.targets
+            spec = max(specs, key=lambda s: s.year) if specs else None
+            actual: dict[int, float] = {}
+            skipped: list[dict[str, Any]] = []
+            for y in data.years(code, plan.base_year, plan.end, None):
+                got = data.value(code, plan.base_year, y)
+                if isinstance(got, Skip):
+                    skipped.append({"year": y, "reason": got.key, "params": dict(got.params)})
+                else:
+                    actual[y] = got[0]
+            out.append(
+                trajectory(
+                    plan.id,
+                    ind.id,
+                    {"zh": plan.title.get("zh"), "en": plan.title.get("en")},
+                    plan.base_year,
+                    spec.year if spec is not None else plan.end,
+                    None if spec is None else spec.target.cumulative,
+                    "" if spec is None else spec.target.text,
+                    not own,
+                    actual,
+                    skipped,
+                )
+            )
+        return out
 
     def state(self) -> tuple[object, ...]:
         return self.store.state()
