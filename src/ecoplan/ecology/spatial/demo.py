@@ -227,6 +227,8 @@ _SCRIPTS: Final = (
     (("assign", 5), ("verify_legal", 25), ("close", 30)),
     (("assign", 6), ("verify_illegal", 28), ("rectify", 50), ("close", 160)),
     (("assign", 12),),  # assigned late: overdue at once
+    (("assign", 3), ("verify_illegal", 21)),
+    (("assign", 4), ("verify_legal", 20)),
 )
 
 
