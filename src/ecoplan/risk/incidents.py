@@ -37,6 +37,7 @@ from typing import Any, Final
 import numpy as np
 
 from ecoplan.core.errors import EcoplanError
+from ecoplan.risk.clock import to_local
 from ecoplan.risk.standards import incident as grading
 from ecoplan.risk.standards import plume
 
@@ -181,9 +182,9 @@ def _time(data: Mapping[str, Any], path: str, file: str, *, required: bool = Tru
             raise _err("missing", file, path)
         return None
     if isinstance(v, dt.datetime):
-        return v.replace(tzinfo=None)
+        return to_local(v)
     try:
-        return dt.datetime.fromisoformat(str(v).strip().replace(" ", "T")).replace(tzinfo=None)
+        return to_local(dt.datetime.fromisoformat(str(v).strip().replace(" ", "T")))
     except ValueError:
         raise _err("time", file, path, value=repr(v)) from None
 

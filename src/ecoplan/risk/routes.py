@@ -26,6 +26,7 @@ from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.auth import role_extra
 from ecoplan.kit.http import Fmt, export, json_response
+from ecoplan.risk.clock import to_local
 
 if TYPE_CHECKING:
     from ecoplan.app import Ecoplan
@@ -134,7 +135,7 @@ def _moment(text: str | None, fld: str) -> dt.datetime | None:
     if text is None:
         return None
     try:
-        return dt.datetime.fromisoformat(text.strip().replace(" ", "T")).replace(tzinfo=None)
+        return to_local(dt.datetime.fromisoformat(text.strip().replace(" ", "T")))
     except ValueError:
         raise EcoplanError.worded(
             "risk.incident.error.time", file="body", field=fld, value=repr(text)
@@ -261,4 +262,4 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]]) -> APIRouter:
 
 
 def _naive(t: dt.datetime | None) -> dt.datetime | None:
-    return None if t is None else t.replace(tzinfo=None)
+    return None if t is None else to_local(t)

@@ -27,6 +27,7 @@ from ecoplan.app.single_writer import as_writer
 from ecoplan.core.access import Principal, Role
 from ecoplan.core.errors import EcoplanError, NotFound
 from ecoplan.risk import incidents as inc_mod
+from ecoplan.risk.clock import local_now, to_local
 from ecoplan.risk.readers.registry import REASONS, RegistryBatch, read_registry
 from ecoplan.risk.registries import KINDS, LEVELS, REVIEW_YEARS, TARGET_KINDS, notation, plan_status
 from ecoplan.risk.standards.hj941 import Grade
@@ -207,7 +208,7 @@ class RiskOps:
         if who is not None:
             self.session.people.require(who, Role.REPORTER, region, "risk.incident.record")
         inc = inc_mod.incident_from_mapping(data, file)
-        when = (now or dt.datetime.now()).replace(microsecond=0)
+        when = (now or local_now()).replace(microsecond=0)
         for fld, at in (("time", inc.discovered_at), ("province_received_at", inc.province_received_at)):
             if at is not None and at > when:  # (and the clocks of a far future would overflow)
                 raise EcoplanError.worded("risk.incident.error.future", file=file, field=fld, value=str(at))
@@ -270,8 +271,8 @@ class RiskOps:
         (Art. 13), anything after the final report, the province on an incident below 重大.
         The same report recorded again stores nothing (``recorded`` False). Returns
         :meth:`incident` with the new clocks."""
-        moment = (now or dt.datetime.now()).replace(microsecond=0)
-        when = (at or moment).replace(tzinfo=None, microsecond=0)
+        moment = (now or local_now()).replace(microsecond=0)
+        when = to_local(at or moment).replace(microsecond=0)
         for option, value, choices in (
             ("--kind", kind, inc_mod.REPORT_KINDS),
             ("--party", party, inc_mod.REPORT_PARTIES),
@@ -368,7 +369,7 @@ class RiskOps:
     def _with_clocks(
         row: dict[str, Any], reports: list[dict[str, Any]], as_of: dt.datetime | None
     ) -> dict[str, Any]:
-        now = (as_of or dt.datetime.now()).replace(tzinfo=None)
+        now = to_local(as_of) if as_of is not None else local_now()
         mine = [
             {"seq": r["seq"], "kind": r["kind"], "party": r["party"], "made_at": r["made_at"],
              "note": r["note"], "recorded_at": r["recorded_at"], "recorded_by": r["recorded_by"]}
@@ -437,7 +438,7 @@ class RiskOps:
         years: int = REVIEW_YEARS,
     ) -> list[dict[str, Any]]:
         """Emergency plans with their review due date and overdue flag on ``as_of`` (today)."""
-        day = as_of or dt.date.today()
+        day = as_of or local_now().date()
         where, params = ("source_id = ?", [source_id]) if source_id else ("", [])
         names = {r["source_id"]: r["name"] for r in self.store.rows("sources")}
         out = []

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecoplan.core.errors import StoreError
+from ecoplan.risk.clock import local_now
 from ecoplan.risk.readers.registry import COLUMNS, RegistryBatch
 from ecoplan.store import faults
 from ecoplan.store.catalog import Catalog
@@ -130,7 +131,7 @@ class RiskStore:
         transaction when the import changed a row (the audit row commits with it)."""
         if getattr(self.catalog, "read_only", False):
             raise StoreError(f"{self.catalog.path}: opened read-only; cannot import")
-        when = recorded_at or dt.datetime.now().replace(microsecond=0)
+        when = recorded_at or local_now()
         kind, cols = batch.kind, _COLS[batch.kind]
         row = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM risk_imports").fetchone()
         import_id = int(row[0]) if row else 1

@@ -17,6 +17,7 @@ from ecoplan.core.errors import EcoplanError
 from ecoplan.core.words import Words
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, say, words
 from ecoplan.kit.options import fetched
+from ecoplan.risk.clock import to_local
 
 __all__ = ["print_clocks", "register", "risk_incidents", "risk_report"]
 
@@ -42,7 +43,7 @@ def _moment(text: str | None, option: str, lang: str) -> dt.datetime | None:
     if text is None:
         return None
     try:
-        return dt.datetime.fromisoformat(text.strip().replace(" ", "T")).replace(tzinfo=None)
+        return to_local(dt.datetime.fromisoformat(text.strip().replace(" ", "T")))
     except ValueError:
         _fail(
             EcoplanError.worded("risk.incident.error.time", file=option, field=option, value=repr(text)), lang

@@ -24,6 +24,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from ecoplan.core.words import Words, word
+from ecoplan.risk.clock import local_now
 from ecoplan.risk.pages import LEVEL_ORDER, summary
 from ecoplan.risk.standards.hj941_text import basis, describe
 
@@ -61,7 +62,7 @@ def routes(session: Callable[[], AbstractContextManager[Ecoplan]], render: Rende
         level: str | None = Level,
         as_of: dt.date | None = None,
     ) -> Response:
-        day = as_of or dt.date.today()
+        day = as_of or local_now().date()
         with session() as ep:
             sources = ep.risk.sources(region, level)
             plans = ep.risk.plans(overdue=True, as_of=day)
