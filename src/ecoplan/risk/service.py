@@ -272,7 +272,7 @@ class RiskOps:
         The same report recorded again stores nothing (``recorded`` False). Returns
         :meth:`incident` with the new clocks."""
         moment = (now or local_now()).replace(microsecond=0)
-        when = to_local(at or moment).replace(microsecond=0)
+        when = to_local(at).replace(microsecond=0) if at is not None else moment.replace(second=0)
         for option, value, choices in (
             ("--kind", kind, inc_mod.REPORT_KINDS),
             ("--party", party, inc_mod.REPORT_PARTIES),
