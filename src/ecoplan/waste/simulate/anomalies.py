@@ -237,15 +237,20 @@ def _inject_approvals(w: World, expiring: np.ndarray, collecting: np.ndarray) ->
     actors = w.actors.set_index("actor_id", drop=False)
     permits = w.permits.set_index("actor_id", drop=False)
     new_actors, new_permits = [], []
+    picked = set(expiring) | set(collecting)
+    # one pass over the manifests and approvals for every picked approval
+    under = m.index[m["approval_no"].isin(picked).to_numpy()]
+    trips_of = {str(k): v for k, v in m.loc[under].groupby("approval_no").groups.items()}
+    row_of = {str(no): i for i, no in enumerate(a["approval_no"].tolist()) if no in picked}
     for prefix, group in (("Y", expiring), ("Z", collecting)):
         for j, ap in enumerate(group):
-            row = int(np.flatnonzero((a["approval_no"] == ap).to_numpy())[0])
+            row = row_of[str(ap)]
             rid = str(_cell(a, row, "receiver_id"))
             copy = f"{prefix}{j + 1:06d}"
             actor = actors.loc[rid].copy()
             actor["actor_id"] = actor["name"] = copy
             new_actors.append(actor)
-            trips = (m["approval_no"] == ap).to_numpy()
+            trips = trips_of[str(ap)]
             m.loc[trips, "receiver_id"] = copy
             a.at[row, "receiver_id"] = copy
             permit = permits.loc[rid].copy()
