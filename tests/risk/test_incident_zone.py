@@ -78,3 +78,13 @@ def test_a_time_with_an_offset_is_stored_as_local_time(ep: Ecoplan) -> None:
         {**INCIDENT, "time": "2025-06-01T01:30:00Z"}, region="320100", now=dt.datetime(2025, 6, 1, 12, 0)
     )
     assert got["discovered_at"] == "2025-06-01T09:30"
+
+
+def test_a_retried_report_without_a_time_is_stored_once(ep: Ecoplan) -> None:
+    got = ep.risk.record_incident(
+        {**INCIDENT, "time": "2025-06-01 09:30"}, region="320100", now=dt.datetime(2025, 6, 1, 9, 40)
+    )
+    first = ep.risk.report_made(got["incident_id"], "initial", now=dt.datetime(2025, 6, 1, 10, 0, 5))
+    again = ep.risk.report_made(got["incident_id"], "initial", now=dt.datetime(2025, 6, 1, 10, 0, 40))
+    assert first["recorded"] is not False and again["recorded"] is False
+    assert [r["made_at"] for r in again["reports"]] == ["2025-06-01T10:00"]
