@@ -7,8 +7,10 @@ answers, for every patch:
 - the *parts*: each (layer, reserve, zone) it overlaps with the overlapping area (km²,
   Albers equal-area); a patch only touching a boundary has no part;
 - the *decision*: the zone with the highest priority among its parts (core 1, buffer 2,
-  experimental 3, :func:`.model.priority`), ties broken by the larger area; a patch
-  with no part is outside (priority None).
+  experimental 3, :func:`.model.priority`); at equal priority a protected area's zone
+  before a red line before a function zone (:data:`KIND_RANK`: a patch in the
+  experimental zone of a reserve inside a red line belongs to the reserve), then the
+  larger area; a patch with no part is outside (priority None).
 
 Vectorised: one bulk ``STRtree.query(..., predicate="intersects")`` for all patches; a
 patch properly inside a (prepared) zone takes its own area, only the straddling pairs
@@ -36,8 +38,10 @@ from ecoplan.ecology.spatial.layers import Layer
 from ecoplan.ecology.spatial.model import PRIORITY, priority
 from ecoplan.ecology.spatial.rejects import Reject
 
-__all__ = ["Overlay", "ZoneIndex", "overlay"]
+__all__ = ["KIND_RANK", "Overlay", "ZoneIndex", "overlay"]
 
+#: Order of the layer kinds between parts of equal priority (see the module).
+KIND_RANK: dict[str, int] = {"protected_area": 0, "redline": 1, "function_zone": 2}
 PART_COLUMNS = ("patch_id", "layer_id", "kind", "reserve_id", "feature_id", "zone", "priority", "area_km2")
 DECISION_COLUMNS = (
     "patch_id",
@@ -206,8 +210,10 @@ def overlay(
             "area_km2": area,
         }
     )
-    # the decision: lowest priority number, then the largest area
-    order = np.lexsort((-area, prio, pi))
+    # the decision: lowest priority number, then a protected area before a red line before
+    # a function zone (a reserve's zone is the more specific rule), then the largest area
+    rank = np.array([KIND_RANK.get(str(k), len(KIND_RANK)) for k in parts["kind"]], dtype=np.int64)
+    order = np.lexsort((-area, rank, prio, pi))
     first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]] if order.size else order
     keep = np.ones(n, dtype=bool)
     keep[refused_rows] = False
