@@ -2,6 +2,9 @@
 own (:mod:`.web`) share: a region's CO2 by fuel and sector over the years, its
 CO2-intensity decline against each plan's target trajectory, and the carbon-market
 facilities' figures, each as the template's tables and SVG charts (:mod:`.charts`).
+The section also gives each plan's decline as the dashboard's ECharts sparkline
+(``div.chart[data-series][data-target]``, drawn by ``/static/ecoplan.js`` as on the plan
+page, the target as the dashed line).
 
 Figures are shown in 10⁴ t CO2 with 2 decimals (GB/T 8170); the JSON twins keep t CO2
 unrounded, as ``/api/v1/climate/emissions`` gives them.
@@ -9,6 +12,7 @@ unrounded, as ``/api/v1/climate/emissions`` gives them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -209,9 +213,11 @@ def trajectory_view(t: dict[str, Any], lang: str) -> dict[str, Any]:
             summary += word("climate.page.required", lang, value=last["required_yearly_pct"])
     elif last is not None:
         summary = word("climate.page.latest_no_target", lang, year=last["year"], actual=last["actual_pct"])
+    spark = [[r["year"], r["actual_pct"]] for r in rows if r["actual_pct"] is not None]
     return {
         **t,
         "name": t["title"].get(lang) or t["title"]["zh"],
+        "spark": json.dumps(spark),
         "chart": lines(years, series),
         "summary": summary,
         "skips": [word(s["reason"], lang, **s["params"]) if s["reason"] else "" for s in t["skipped"]],
