@@ -173,6 +173,14 @@ def test_pages_and_redline_report_not_empty(base: str) -> None:
     for lang in ("zh", "en"):
         html = httpx.get(f"{base}/ecology/map?lang={lang}", timeout=60).text
         assert html.count("<circle") == 63
+        # the 11 counties' outlines under the layers, named
+        assert html.count('<path class="base"') == 11
+        assert ("淳安县（330127）" if lang == "zh" else "Chunan County (330127)") in html
+        # a national park's legend shows its two zones, not a buffer zone it has not got
+        park = httpx.get(f"{base}/ecology/reserves/ZJ-NP-01?lang={lang}", timeout=60).text
+        legend = park[park.index('id="ecology-legend"') :]
+        assert ("一般控制区" if lang == "zh" else "General control zone") in legend
+        assert ("缓冲区" if lang == "zh" else "Buffer zone") not in legend
         assert 'href="/ecology/reserves/ZJ-NR-01' in html
         page = httpx.get(f"{base}/ecology/reserves/ZJ-NR-01?lang={lang}", timeout=60)
         assert page.status_code == 200 and "ZJ-NR-01-P01" in page.text

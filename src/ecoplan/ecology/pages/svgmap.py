@@ -2,10 +2,11 @@
 
 Geometries (lon/lat) are projected on the Albers equal-area projection for China (the
 one areas are computed on, so shapes keep their proportions) and scaled into a
-``width``-pixel view box, north up. Zones are filled by zone, red lines outlined in
-red, function zones in blue; a patch is filled by its human-activity class, outlined
-by its case state, and marked with a dot so that a patch of a few hectares stays
-visible on a map of a whole reserve or province. Colours are the legend's.
+``width``-pixel view box, north up. Administrative outlines (the regions the layers lie
+in) are drawn first in grey, so that the layers are seen where they are. Zones are
+filled by zone, red lines outlined in red, function zones in blue; a patch is filled by
+its human-activity class, outlined by its case state, and marked with a dot so that a
+patch of a few hectares stays visible on a map of a whole reserve or province. Colours are the legend's.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import shapely  # type: ignore[import-untyped,unused-ignore]
 
 from ecoplan.ecology.spatial.crs import to_albers
 
-__all__ = ["CLASS_COLOURS", "STATE_COLOURS", "ZONE_COLOURS", "Shape", "frame"]
+__all__ = ["BASE_STROKE", "CLASS_COLOURS", "STATE_COLOURS", "ZONE_COLOURS", "Shape", "frame"]
 
 ZONE_COLOURS = {
     "core": "#1b5e20",
@@ -29,6 +30,8 @@ ZONE_COLOURS = {
     "experimental": "#c8e6c9",
     "none": "#a5d6a7",
 }
+#: The outline of an administrative region drawn under the layers.
+BASE_STROKE = "#90a4ae"
 KIND_STROKES = {"redline": "#d32f2f", "protected_area": "#2e7d32", "function_zone": "#1565c0"}
 CLASS_COLOURS = {
     "mining": "#6d4c41",
@@ -62,6 +65,7 @@ class Shape:
     cy: float | None = None
     dash: bool = False
     opacity: float = 1.0
+    base: bool = False
 
 
 def _rings(geom: Any) -> Iterable[Any]:
@@ -76,16 +80,20 @@ def frame(
     layers: Sequence[tuple[Any, dict[str, Any]]],
     patches: Sequence[tuple[Any, dict[str, Any]]],
     *,
+    base: Sequence[tuple[Any, str]] = (),
     width: float = 900.0,
     pad: float = 10.0,
 ) -> tuple[float, float, list[Shape]]:
-    """``(width, height, shapes)`` of the view: layer features first (each with ``kind``,
-    ``zone``, ``title``), then patches (``cls``, ``state``, ``title``)."""
+    """``(width, height, shapes)`` of the view: ``base`` outlines first (administrative
+    regions, with their names: where the layers lie), then layer features (each with
+    ``kind``, ``zone``, ``title``), then patches (``cls``, ``state``, ``title``)."""
     geoms = [g for g, _ in layers] + [g for g, _ in patches]
     if not geoms:
         return width, width / 2, []
-    proj = to_albers(np.asarray(geoms, dtype=object))
-    minx, miny, maxx, maxy = shapely.total_bounds(proj)
+    nb = len(base)
+    proj_all = to_albers(np.asarray([g for g, _ in base] + geoms, dtype=object))
+    proj = proj_all[nb:]
+    minx, miny, maxx, maxy = shapely.total_bounds(proj_all)
     span = max(maxx - minx, maxy - miny, 1.0)
     k = (width - 2 * pad) / max(maxx - minx, span * 0.2)
     height = (maxy - miny) * k + 2 * pad
@@ -100,7 +108,10 @@ def frame(
             parts.append("M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in pts) + "Z")
         return "".join(parts)
 
-    shapes: list[Shape] = []
+    shapes: list[Shape] = [
+        Shape(path(g), "#eceff1", BASE_STROKE, title, opacity=1.0, base=True)
+        for g, (_, title) in zip(proj_all[:nb], base, strict=True)
+    ]
     for g, (_, p) in zip(proj[: len(layers)], layers, strict=True):
         kind = str(p.get("kind"))
         zone = str(p.get("zone") or "none")
