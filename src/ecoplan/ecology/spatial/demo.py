@@ -6,7 +6,8 @@ coordinates rounded to 6 decimals, files written as sorted text):
 
 - ``protected_areas.geojson`` — three nature reserves (核心区/缓冲区/实验区) in 淳安,
   龙泉 and 泰顺 and one national park (核心保护区/一般控制区) in 开化, drawn by
-  :func:`~ecoplan.ecology.spatial.generate.generate`; names say 示例…（合成）;
+  :func:`~ecoplan.ecology.spatial.generate.generate` and written as disjoint rings (as
+  zoning maps publish them); names say 示例…（合成）;
 - ``redline_2021.geojson`` and ``redline_2023.geojson`` — one red-line polygon in each of
   the 11 key ecological function counties (an irregular blob clipped to the county); the
   2023 version of 泰顺 loses its southern strip (面积不减少 is broken there);
@@ -135,6 +136,7 @@ def _reserves() -> tuple[list[_Feature], list[_Feature]]:
             1, 12, seed=15 + k, origin=(cx - 0.1, cy - 0.1), spacing=0.2, vertices=40,
             start=dt.date(2024, 3, 1), days=540, region=county,
         )  # fmt: skip
+        inner: shapely.Geometry | None = None  # zones as published: disjoint rings
         for rec, g in zip(
             syn.zones.drop(columns="geometry").to_dict("records"), syn.zones.geometry, strict=True
         ):
@@ -143,6 +145,7 @@ def _reserves() -> tuple[list[_Feature], list[_Feature]]:
                 continue  # a national park has two zones
             if park:
                 zone = {"core": "core_protection", "experimental": "general_control"}[zone]
+            g, inner = (g if inner is None else shapely.difference(g, inner)), g
             zones.append(
                 _Feature(
                     {"feature_id": f"{rid}-{zone}", "name": name, "reserve_id": rid, "zone": zone,
