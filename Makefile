@@ -11,6 +11,7 @@ SOIL_EXAMPLE := src/ecoplan/soil/data
 HJ212 ?= ../shared/data/hj212/packets.txt
 SCENARIO := build/sources-scenario
 RISK_DEMO := src/ecoplan/risk/data/demo
+CLIMATE_DEMO := src/ecoplan/climate/data/demo
 DEMO_PASSWORD := build/demo-password
 STAMP := $(VENV)/.installed
 
@@ -33,7 +34,7 @@ install: $(STAMP)
 # Create the store, load the built-in plans, the demo values, the Beijing air data, the
 # CNEMC surface-water snapshots, the Qiyang soil samples, the real HJ 212 packets and a
 # simulated month of pollution-source data, a simulated hazardous-waste year and an example
-# environmental-risk registry, assess and evaluate, print, then serve the
+# environmental-risk registry, an illustrative Hebei energy sample, assess and evaluate, print, then serve the
 # dashboard on 127.0.0.1:8000.
 run: $(STAMP)
 	$(BIN)/ecoplan init --demo --db $(DB)
@@ -81,6 +82,14 @@ run: $(STAMP)
 	$(BIN)/ecoplan risk import targets $(RISK_DEMO)/risk_targets.csv --db $(DB)
 	$(BIN)/ecoplan risk import plans $(RISK_DEMO)/risk_plans.csv --db $(DB)
 	$(BIN)/ecoplan risk plans --overdue --db $(DB)
+	@echo "== climate: an illustrative Hebei sample 2015-2023 (made-up figures), its CO2 intensity into the plans =="
+	$(BIN)/ecoplan climate load $(CLIMATE_DEMO)/energy.csv --kind energy --db $(DB)
+	$(BIN)/ecoplan climate load $(CLIMATE_DEMO)/gdp.csv --kind gdp --db $(DB)
+	$(BIN)/ecoplan climate load $(CLIMATE_DEMO)/totals.csv --kind totals --db $(DB)
+	$(BIN)/ecoplan climate market load $(CLIMATE_DEMO)/market.csv --db $(DB)
+	$(BIN)/ecoplan climate feed --db $(DB)
+	$(BIN)/ecoplan assess cn-13th-eco-mee2020 --region 130000 --year 2020 --db $(DB)
+	$(BIN)/ecoplan assess hebei-14th-eco --region 130000 --year 2023 --db $(DB)
 	@echo "== accounts to try reporting and review: admin (nation), gd-reviewer (Guangdong), jm-reporter (Jiangmen) =="
 	@mkdir -p $(dir $(DEMO_PASSWORD)) && test -f $(DEMO_PASSWORD) || (umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > $(DEMO_PASSWORD))
 	$(BIN)/ecoplan users add admin --role admin --region 000000 --password-file $(DEMO_PASSWORD) --if-missing --db $(DB)
