@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from tests.waste.test_core_data import MANIFESTS, write, write_all
+from tests.waste.test_core_data import MANIFESTS, PERMITS, write, write_all
 
 from ecoplan.app import Ecoplan
 from ecoplan.store.engines import DuckDBEngine
@@ -201,3 +201,28 @@ def test_the_column_comes_with_migration_v2(tmp_path: Path) -> None:
         again.close()
     assert rows == [("20253205000009", 3, None)]
     assert version == [("2",)]
+
+
+def test_a_permit_cut_short_after_the_approval(ep: Ecoplan, tmp_path: Path) -> None:
+    """The import refuses an approval past its receiver's permit (``approval_past_permit``);
+    the checks find the approvals a later permit record leaves uncovered: here 杭州's permit
+    re-imported as a collection permit ending on 30 September."""
+    files = write_all(tmp_path)
+    for k in ("actors", "permits", "approvals", "manifests"):
+        ep.waste.import_file(k, files[k])
+    frame, _ = ep.waste.evaluate_alerts(["R6"], as_of=dt.datetime(2025, 3, 31))
+    assert frame.empty
+    cut = write(
+        tmp_path / "cut.csv",
+        [PERMITS[0], PERMITS[1], "ZJ-0001,R2,collection,2024-06-01,2025-09-30,15000,900-249-08"],
+    )
+    ep.waste.import_file("permits", cut)
+    frame, _ = ep.waste.evaluate_alerts(["R6"], as_of=dt.datetime(2025, 3, 31))
+    assert sorted(zip(frame["rule"], frame["subject"], strict=True)) == [
+        ("R6.expiry", "KSZY-2025-001"),
+        ("R6.method", "KSZY-2025-001"),
+    ]
+    ev = dict(zip(frame["rule"], frame["evidence"], strict=True))
+    assert ev["R6.expiry"]["permit_valid_to"] == "2025-09-30" and ev["R6.expiry"]["valid_to"] == "2025-12-31"
+    assert ev["R6.method"]["method"] == "R9" and ev["R6.method"]["permit_kind"] == "collection"
+    assert set(frame["region"]) == {"320505"}  # the producer's

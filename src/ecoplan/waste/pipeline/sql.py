@@ -129,7 +129,7 @@ def r3(s: AlertSettings) -> str:
     """Art. 18 ¶2 (any 数量 difference is reported); a difference beyond the tolerance."""
     return f"""
 WITH l AS (
-  SELECT * FROM waste_manifest_lines
+  SELECT manifest_no, line_no, code, qty_shipped_t, qty_received_t FROM waste_manifest_lines
   WHERE qty_received_t IS NOT NULL AND qty_shipped_t > 0
     -- rounded to 1e-6 %: 2.0 t -> 2.2 t is 10 %, not 10.000000000000009 %
     AND round(abs(qty_received_t - qty_shipped_t) / qty_shipped_t * 100, 6) > {_f(s.tolerance_pct)})
@@ -148,7 +148,7 @@ def r3_pieces(s: AlertSettings) -> str:
     containers (any difference by default; lines without a count at receipt are not judged)."""
     return f"""
 WITH l AS (
-  SELECT * FROM waste_manifest_lines
+  SELECT manifest_no, line_no, code, containers, containers_received FROM waste_manifest_lines
   WHERE containers_received IS NOT NULL AND containers IS NOT NULL
     AND abs(containers_received - containers) > {int(s.piece_tolerance)})
 SELECT 'R3.pieces' AS rule, l.manifest_no || '/' || CAST(l.line_no AS VARCHAR) AS subject,
@@ -164,7 +164,8 @@ def r4(s: AlertSettings) -> str:
     """Art. 18 ¶2: the code, form or packaging found at receipt differs."""
     return """
 WITH l AS (
-  SELECT * FROM waste_manifest_lines
+  SELECT manifest_no, line_no, code, code_received, form, form_received, packaging, packaging_received
+  FROM waste_manifest_lines
   WHERE code_received <> code OR form_received <> form OR packaging_received <> packaging)
 SELECT 'R4' AS rule, l.manifest_no || '/' || CAST(l.line_no AS VARCHAR) AS subject, m.p_region AS region,
   COALESCE(m.arrived_at, m.shipped_at) AS "at", l.line_no AS e_line,
