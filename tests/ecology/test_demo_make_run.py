@@ -184,5 +184,11 @@ def test_pages_and_redline_report_not_empty(base: str) -> None:
         assert 'href="/ecology/reserves/ZJ-NR-01' in html
         page = httpx.get(f"{base}/ecology/reserves/ZJ-NR-01?lang={lang}", timeout=60)
         assert page.status_code == 200 and "ZJ-NR-01-P01" in page.text
+        assert f'href="/ecology/redline/330000?lang={lang}"' in html
+        page = httpx.get(f"{base}/ecology/redline/330000?lang={lang}", timeout=60)
+        assert page.status_code == 200
+        changes = page.text[page.text.index('id="ecology-redline-changes"') :]
+        assert changes.count('class="flagged"') == 1 and f"{lost:.2f}" in changes
+        assert ("泰顺县（330329）" if lang == "zh" else "Taishun County (330329)") in changes
         county = httpx.get(f"{base}/ecology/ei/330127?lang={lang}", timeout=60)
         assert county.status_code == 200 and re.search(r"20(15|20)", county.text)

@@ -169,7 +169,18 @@ def add_routes(
                         "patches": int(counts.get(rid, 0)),
                     }
                 )
-        data = {"reserves": reserves, "patches": len(p), "features": len(f)}
+        known = bundled_regions()
+        provinces = sorted(
+            {str(c)[:2] + "0000" for c in f.loc[f["kind"] == "redline", "region"].dropna()}
+            if len(f)
+            else set()
+        )
+        redlines = [
+            {"region": c, "text": word("ecology.demo.redline.link", lang, region=known[c].name(lang))}
+            for c in provinces
+            if c in known
+        ]
+        data = {"reserves": reserves, "patches": len(p), "features": len(f), "redlines": redlines}
         return render(
             "ecology/map.html",
             word("ecology.wire.map.title", lang),
@@ -182,6 +193,46 @@ def add_routes(
             h_=h_,
             legend=legend(lang, f, p),
             reserves=reserves,
+            redlines=redlines,
+        )
+
+    @router.get("/redline/{region}")
+    def redline_page(
+        region: str = Path(..., pattern=r"^\d{6}$"), lang: str = Lang, format: str = Format
+    ) -> Response:
+        """The red-line report of a region (its sub-regions included): areas by version,
+        losses flagged (面积不减少), zoning changes (性质不改变), patches inside by class."""
+        with session() as ep:
+            rep = ep.ecology.redline(region, lang=lang)
+        known = bundled_regions()
+
+        def name(code: str) -> str:
+            r = known.get(code)
+            return (
+                f"{r.name(lang)} ({code})"
+                if r and lang == "en"
+                else f"{r.name(lang)}（{code}）"
+                if r
+                else code
+            )
+
+        codes = {region} | {str(e["region"]) for e in rep["layers"]}
+        names = {c: name(c) for c in codes}
+        for e in rep["layers"]:
+            for r in e["patches"]:
+                r["cls_text"] = _s(f"class.{r['cls']}", lang)
+        for z in rep["zoning"]:
+            z["zone_from_text"] = _s(f"zone.{z['zone_from']}", lang)
+            z["zone_to_text"] = _s(f"zone.{z['zone_to']}", lang) if z["zone_to"] else _s("zone.outside", lang)
+        return render(
+            "ecology/redline.html",
+            word("ecology.demo.redline.title", lang, region=names[region]),
+            lang,
+            f"/ecology/redline/{region}",
+            rep,
+            format,
+            rep=rep,
+            names=names,
         )
 
     @router.get("/reserves/{reserve_id}")
