@@ -135,7 +135,8 @@ def test_plan_indicator_gets_the_key_county_mean(demo_db: tuple[Path, list[str],
     for r in rows:
         by_year.setdefault(int(r["year"]), []).append(_ei(r))
     want = {
-        y: float((sum(v) / len(v)).quantize(Decimal("0.01"), ROUND_HALF_EVEN)) for y, v in by_year.items()
+        y: float((sum(v, Decimal(0)) / len(v)).quantize(Decimal("0.01"), ROUND_HALF_EVEN))
+        for y, v in by_year.items()
     }
     assert set(want) == set(range(2015, 2021)) and all(len(v) == 11 for v in by_year.values())
     with Ecoplan(db) as ep:

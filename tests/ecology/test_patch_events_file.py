@@ -30,7 +30,7 @@ def loaded(ep: Ecoplan, tmp_path: Path) -> Ecoplan:
 
 def _day(pid: str, after: int) -> str:
     d = SYN.patches.set_index("patch_id").loc[pid, "detected_on"]
-    return (d + dt.timedelta(days=after)).isoformat()
+    return str((d + dt.timedelta(days=after)).isoformat())
 
 
 def _states(ep: Ecoplan) -> dict[str, str]:
