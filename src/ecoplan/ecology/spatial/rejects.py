@@ -33,6 +33,9 @@ class Reject:
     def message(self, lang: str) -> str:
         """Where and why, in ``lang``."""
         why = text(f"reason.{self.reason}", lang, **self.params)
+        if self.index is None and self.feature in (None, "", "—"):
+            # a note on the file or on a whole reserve, not on one feature
+            return text("reject.where_file", lang, file=self.file, reason=why)
         return text(
             "reject.where",
             lang,
