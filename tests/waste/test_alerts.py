@@ -61,6 +61,9 @@ def test_each_alert_carries_its_evidence_and_source(year: tuple[Simulated, pd.Da
                 assert ev["diff_pct"] == pytest.approx(
                     (ev["received_t"] / ev["shipped_t"] - 1) * 100, abs=1e-5
                 )
+            case "R3.pieces":
+                assert 1 <= abs(ev["diff"]) <= 3 and ev["tolerance"] == 0
+                assert ev["containers_received"] - ev["containers"] == ev["diff"]
             case "R4":
                 assert ev["fields"] in {"code", "form", "packaging"}
                 f = ev["fields"]
@@ -79,6 +82,11 @@ def test_each_alert_carries_its_evidence_and_source(year: tuple[Simulated, pd.Da
                     assert ev["cumulative_t"] > ev["approved_t"]
                 if "validity" in ev["reasons"]:
                     assert r.at.date().isoformat() > ev["valid_to"]
+            case "R6.expiry":
+                assert ev["permits"] == 1 and ev["permit_valid_to"] < ev["valid_to"]
+                assert r.at.date().isoformat() == ev["valid_from"]
+            case "R6.method":
+                assert (ev["method"], ev["permit_kind"]) == ("D10", "collection")
             case "R7":
                 assert ev["hours"] > ev["limit_h"] > 24
             case "R8":
