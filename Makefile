@@ -12,6 +12,7 @@ HJ212 ?= ../shared/data/hj212/packets.txt
 SCENARIO := build/sources-scenario
 RISK_DEMO := src/ecoplan/risk/data/demo
 CLIMATE_DEMO := src/ecoplan/climate/data/demo
+ECOLOGY_DEMO := src/ecoplan/ecology/data/demo
 DEMO_PASSWORD := build/demo-password
 STAMP := $(VENV)/.installed
 
@@ -34,7 +35,7 @@ install: $(STAMP)
 # Create the store, load the built-in plans, the demo values, the Beijing air data, the
 # CNEMC surface-water snapshots, the Qiyang soil samples, the real HJ 212 packets and a
 # simulated month of pollution-source data, a simulated hazardous-waste year and an example
-# environmental-risk registry, an illustrative Hebei energy sample, assess and evaluate, print, then serve the
+# environmental-risk registry, synthetic ecology layers in Zhejiang, an illustrative Hebei energy sample, assess and evaluate, print, then serve the
 # dashboard on 127.0.0.1:8000.
 run: $(STAMP)
 	$(BIN)/ecoplan init --demo --db $(DB)
@@ -82,6 +83,15 @@ run: $(STAMP)
 	$(BIN)/ecoplan risk import targets $(RISK_DEMO)/risk_targets.csv --db $(DB)
 	$(BIN)/ecoplan risk import plans $(RISK_DEMO)/risk_plans.csv --db $(DB)
 	$(BIN)/ecoplan risk plans --overdue --db $(DB)
+	@echo "== ecology: synthetic reserves, red lines (2021, 2023) and human-activity patches in real Zhejiang counties; made-up county EI =="
+	$(BIN)/ecoplan ecology layers import $(ECOLOGY_DEMO)/redline_2021.geojson --kind redline --layer zj-redline --valid-from 2021-01-01 --db $(DB)
+	$(BIN)/ecoplan ecology layers import $(ECOLOGY_DEMO)/redline_2023.geojson --kind redline --layer zj-redline --valid-from 2023-01-01 --db $(DB)
+	$(BIN)/ecoplan ecology layers import $(ECOLOGY_DEMO)/protected_areas.geojson --kind protected --layer zj-protected --valid-from 2020-01-01 --db $(DB)
+	$(BIN)/ecoplan ecology patches import $(ECOLOGY_DEMO)/patches.geojson --db $(DB)
+	$(BIN)/ecoplan ecology patches events $(ECOLOGY_DEMO)/patch_events.csv --db $(DB)
+	$(BIN)/ecoplan ecology ei-import $(ECOLOGY_DEMO)/county_ei.csv --db $(DB)
+	$(BIN)/ecoplan ecology feed --db $(DB)
+	$(BIN)/ecoplan ecology redline 330000 --db $(DB)
 	@echo "== climate: an illustrative Hebei sample 2015-2023 (made-up figures), its CO2 intensity into the plans =="
 	$(BIN)/ecoplan climate load $(CLIMATE_DEMO)/energy.csv --kind energy --db $(DB)
 	$(BIN)/ecoplan climate load $(CLIMATE_DEMO)/gdp.csv --kind gdp --db $(DB)
