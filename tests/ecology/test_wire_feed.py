@@ -65,6 +65,20 @@ def test_redline_kept_and_patches_closed_on_time(ep: Ecoplan, tmp_path: Path) ->
             {"feature_id": ["A"], "region": ["510100"]}, geometry=[geom], crs="EPSG:4326"
         ).to_file(path, driver="GeoJSON")
         ep.ecology.import_layer(path, "redline", "sc-rl", dt.date(int(year), 1, 1))
+    # a nature reserve over the first patch only: that patch falls in two layers and still
+    # counts once (a per-layer count gave 2 of 4 instead of 1 of 3)
+    gpd.GeoDataFrame(
+        {
+            "feature_id": ["PA"],
+            "name": ["保护区"],
+            "region": ["510100"],
+            "reserve_id": ["PA"],
+            "zone": ["核心区"],
+        },
+        geometry=[shapely.box(104.005, 30.505, 104.025, 30.525)],
+        crs="EPSG:4326",
+    ).to_file(tmp_path / "pa.geojson", driver="GeoJSON")
+    ep.ecology.import_layer(tmp_path / "pa.geojson", "protected", "sc-pa", dt.date(2020, 1, 1))
     day = dt.date(2024, 3, 1)
     patches = gpd.GeoDataFrame(
         {

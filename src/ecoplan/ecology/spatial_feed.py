@@ -83,12 +83,15 @@ def closed_on_time(
         for r in f[["layer_id", "valid_from", "reserve_id", "region"]].to_dict("records")
     }
     p = st.patches().set_index("patch_id")["detected_on"]
-    mine = [
-        str(d["patch_id"])
-        for d in dec.to_dict("records")
-        if _in(where.get((str(d["layer_id"]), d["valid_from"], str(d["reserve_id"]))), region)
-        and p[d["patch_id"]].year == year
-    ]
+    # each patch once, however many layers (a reserve and a red line) it falls in
+    mine = sorted(
+        {
+            str(d["patch_id"])
+            for d in dec.to_dict("records")
+            if _in(where.get((str(d["layer_id"]), d["valid_from"], str(d["reserve_id"]))), region)
+            and p[d["patch_id"]].year == year
+        }
+    )
     if not mine:
         return None
     ev = st.events()
