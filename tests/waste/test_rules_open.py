@@ -226,3 +226,16 @@ def test_a_permit_cut_short_after_the_approval(ep: Ecoplan, tmp_path: Path) -> N
     assert ev["R6.expiry"]["permit_valid_to"] == "2025-09-30" and ev["R6.expiry"]["valid_to"] == "2025-12-31"
     assert ev["R6.method"]["method"] == "R9" and ev["R6.method"]["permit_kind"] == "collection"
     assert set(frame["region"]) == {"320505"}  # the producer's
+
+
+def test_the_alert_list_links_each_subject_to_its_page() -> None:
+    from ecoplan.waste.pages.web import _alert_row
+
+    def href(rule: str, subject: str, evidence: dict[str, Any]) -> str:
+        row = {"rule": rule, "subject": subject, "at": None, "evidence": evidence, "source": ""}
+        return str(_alert_row(row, "zh")["subject_href"])
+
+    assert href("R3.pieces", "20253205000001/1", {}) == "/waste/manifests/20253205000001?lang=zh"
+    assert href("R1", "20253205000001", {}) == "/waste/manifests/20253205000001?lang=zh"
+    assert href("R6.expiry", "KSZY-2025-001", {"receiver": "R2"}) == "/waste/actors/R2/ledger?lang=zh"
+    assert href("R9.storage", "R1:HWRK2025030100001", {}) == "/waste/actors/R1/ledger?lang=zh"
