@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ecoplan.app.single_writer import as_writer
 from ecoplan.climate.feed import FEEDS, SOURCE, gdp_pair
 from ecoplan.climate.inventory import Inventory, compute
 from ecoplan.climate.market import discrepancy, read_market, status
@@ -65,6 +66,7 @@ class ClimateOps:
             Reject(file, row, "region", code, "unknown_region") for row, code in regions if code not in known
         ]
 
+    @as_writer("climate")
     def load_energy(self, path: str | Path, name: str | None = None) -> ClimateImport:
         """Check and store a long-format energy-use file (:mod:`ecoplan.climate.readers`):
         refused whole (:class:`InputFileError`, every reject with its reason code) on any
@@ -76,6 +78,7 @@ class ClimateOps:
         _refuse(shown, rejects)
         return self.store.import_energy(batch.lines, shown)
 
+    @as_writer("climate")
     def load_gdp(self, path: str | Path, name: str | None = None) -> ClimateImport:
         """Check and store a GDP file (``region,year,gdp[,prices][,index]``), whole or not at all."""
         p = Path(path)
@@ -150,6 +153,7 @@ class ClimateOps:
     def state(self) -> tuple[object, ...]:
         return self.store.state()
 
+    @as_writer("climate")
     def load_totals(self, path: str | Path, name: str | None = None) -> ClimateImport:
         """Check and store total energy consumption and its non-fossil part
         (``region,year,total[,nonfossil]``), whole or not at all."""
@@ -161,6 +165,7 @@ class ClimateOps:
         return self.store.import_totals(batch.lines, shown)
 
     # -- the carbon market -------------------------------------------------------
+    @as_writer("climate")
     def load_market(self, path: str | Path, name: str | None = None) -> ClimateImport:
         """Check and store the carbon-market file (:mod:`ecoplan.climate.market`), whole or not at all."""
         p = Path(path)
@@ -235,6 +240,7 @@ class ClimateOps:
             t["overdue"] += r["status"] == "overdue"
         return [acc[k] for k in sorted(acc)]
 
+    @as_writer("climate")
     def feed(
         self,
         region: str | None = None,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ecoplan.app.single_writer import as_writer
 from ecoplan.core.errors import EcoplanError, NotFound
 from ecoplan.core.rounding import round_half_even
 from ecoplan.ecology.ei_file import REASONS, EIBatch, read_ei_file
@@ -109,6 +110,7 @@ class EcologyOps(SpatialOps):
     def read_ei(self, path: str | Path) -> EIBatch:
         return read_ei_file(path, self.session.catalog.region_codes())
 
+    @as_writer("ecology")
     def import_ei(self, path: str | Path) -> tuple[EIBatch, EIImportResult]:
         """Read, check and store a county EI file (idempotent; a changed row is revised)."""
         batch = self.read_ei(path)
@@ -156,6 +158,7 @@ class EcologyOps(SpatialOps):
         return (*self.store.state(), *self.spatial.state())
 
     # -- plans -----------------------------------------------------------------
+    @as_writer("ecology")
     def feed(self, region: str | None = None, years: Sequence[int] | None = None) -> FeedResult:
         """Write ``eco.key_function_county_index`` for every region (or ``region``) and year
         of the stored key counties, source ``pipeline ecology``, into the plans of the
