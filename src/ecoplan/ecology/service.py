@@ -88,7 +88,7 @@ class EcologyOps(SpatialOps):
                 "ecology.error.restriction", code=restriction, choices=", ".join(RESTRICTIONS)
             )
         if previous is not None and (previous != previous or not 0 <= previous <= 100):
-            raise EcoplanError.worded("ecology.error.sub_index", field="previous", value=previous)
+            raise EcoplanError.worded("ecology.error.previous", value=previous)
         return evaluate(SubIndices(**given), restriction, previous)
 
     @staticmethod

@@ -1,7 +1,10 @@
 """HJ 192-2015 生态环境状况评价技术规范: the ecological status index (EI) of a county,
 its grade, the change class of ΔEI and the environmental restriction.
 
-Pure functions; no I/O. What is confirmed and what is an option (see ``docs/ecology.md``):
+Pure functions; no I/O. What is confirmed and what is an option (see ``docs/ecology.md``).
+Clause references are to §5 of the standard (indicators and methods, per its table of
+contents); the sub-clause numbers below are where the table of contents places them, their
+text was not read — the figures are confirmed by the published sources named:
 
 * **Formula** (§5.1, the EI of a county): ``EI = 0.35·生物丰度 + 0.25·植被覆盖 +
   0.15·水网密度 + 0.15·(100 − 土地胁迫) + 0.10·(100 − 污染负荷) + 环境限制指数``.
