@@ -540,3 +540,14 @@ def test_on_time_is_five_working_days_of_the_holiday_calendar(loaded: Ecoplan, t
     (r,) = loaded.waste.rates()
     # the sample's two (one on time, 43 h) and these two (one on time, one late)
     assert (r["shipped"], r["confirmed_on_time"]) == (4, 2)
+
+
+def test_receive_records_the_pieces_counted(loaded: Ecoplan) -> None:
+    no = "20253205000002"
+    at = dt.datetime(2025, 3, 10, 18)
+    for bad in (-1, 2.5):  # refused, nothing stored
+        with pytest.raises(EcoplanError, match="containers_received"):
+            loaded.waste.move(no, "receive", at, received={1: {"containers_received": bad}})
+        assert loaded.waste.manifest(no)["status"] == "shipped"
+    m = loaded.waste.move(no, "receive", at, received={1: {"qty_received_t": 4.0, "containers_received": 7}})
+    assert [x["containers_received"] for x in m["lines"]] == [7]

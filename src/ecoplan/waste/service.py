@@ -324,7 +324,8 @@ class WasteOps:
         raise :class:`~ecoplan.waste.manifest_states.IllegalMove` and store nothing.
 
         ``receive``: ``received`` maps line numbers to ``qty_received_t`` (and optionally
-        ``code_received``, ``form_received``, ``packaging_received``); lines not given are
+        ``code_received``, ``form_received``, ``packaging_received``, ``containers_received``
+        — the pieces counted, Art. 18 ¶2); lines not given are
         taken as received as shipped. ``reject``: ``rejection`` ``full`` or ``partial``;
         a residue (what was not accepted) leaves on ``residue_no``, a new draft whose producer
         is this manifest's receiver and whose receiver is ``residue_receiver`` (default: the
@@ -351,6 +352,11 @@ class WasteOps:
                 q = got.get("qty_received_t", ln["qty_shipped_t"])
                 if q is None or float(q) < 0:
                     raise EcoplanError.worded("waste.error.negative", field="qty_received_t", value=str(q))
+                pieces = got.get("containers_received")
+                if pieces is not None and (not float(pieces).is_integer() or float(pieces) < 0):
+                    raise EcoplanError.worded(
+                        "waste.error.negative", field="containers_received", value=str(pieces)
+                    )
                 line_updates.append(
                     {
                         "line_no": ln["line_no"],
@@ -358,7 +364,8 @@ class WasteOps:
                         **{
                             k: v
                             for k, v in got.items()
-                            if k in ("code_received", "form_received", "packaging_received")
+                            if k
+                            in ("code_received", "form_received", "packaging_received", "containers_received")
                         },
                     }
                 )
