@@ -89,3 +89,26 @@ def test_layers_patches_redline_commands(tmp_path: Path) -> None:
 
     rep_zh = run("ecology", "redline", "510100", "--db", db)
     assert "510100 生态保护红线面积减少" in rep_zh
+
+
+def test_a_refused_layer_is_explained_in_the_readers_language(tmp_path: Path) -> None:
+    db = str(tmp_path / "bad.duckdb")
+    with Ecoplan(db) as ep:
+        ep.init()
+    gpd.GeoDataFrame(
+        {"feature_id": ["Z1"], "region": ["510100"], "reserve_id": ["R1"], "zone": ["奇怪区"]},
+        geometry=[shapely.box(101.0, 31.0, 101.1, 31.1)],
+        crs="EPSG:4326",
+    ).to_file(tmp_path / "bad.geojson", driver="GeoJSON")
+    args = ["ecology", "layers", "import", str(tmp_path / "bad.geojson"), "--kind", "protected"]
+    args += ["--layer", "pa", "--valid-from", "2023-01-01", "--db", db]
+    zh = runner.invoke(cli_app, [*args, "--lang", "zh"])
+    en = runner.invoke(cli_app, [*args, "--lang", "en"])
+    assert zh.exit_code == 1 and en.exit_code == 1
+    # where (file, feature 0, id Z1, field zone) and why, each in its language; nothing stored
+    assert "bad.geojson" in zh.output and "Z1" in zh.output and "未导入任何数据" in zh.output
+    # the only Latin words are the file's own names (the file, its field)
+    assert "奇怪区" in zh.output and foreign(zh.output.replace("bad.geojson", ""), "zh") == ["zone"]
+    assert "nothing was imported" in en.output and "Z1" in en.output and "zone" in en.output
+    with Ecoplan(db) as ep:
+        assert len(ep.ecology.layers()) == 0

@@ -46,7 +46,7 @@ from ecoplan.ecology.spatial.redline import (
     zoning_changes,
     zoning_messages,
 )
-from ecoplan.ecology.spatial.rejects import Reject
+from ecoplan.ecology.spatial.rejects import Reject, SpatialInputError
 from ecoplan.ecology.spatial.stats import new_since, summarise
 from ecoplan.ecology.spatial_events import EventsResult, apply_events
 from ecoplan.ecology.spatial_store import SpatialImportResult, SpatialStore, wkb
@@ -77,7 +77,7 @@ def in_region(code: object, region: str) -> bool:
 
 
 def _refuse(res: SpatialImportResult) -> InputFileError:
-    return InputFileError(res.file, [r.problem() for r in res.rejects])
+    return SpatialInputError(res.file, res.rejects)
 
 
 def _in_force(

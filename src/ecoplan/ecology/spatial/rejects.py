@@ -16,7 +16,7 @@ from typing import Any
 from ecoplan.core.errors import InputFileError, Problem
 from ecoplan.ecology.spatial.words import text
 
-__all__ = ["Reject", "raise_if_rejected"]
+__all__ = ["Reject", "SpatialInputError", "raise_if_rejected"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,21 @@ class Reject:
         )
 
 
+class SpatialInputError(InputFileError):
+    """A spatial file refused whole: every reject (file, feature, field, reason code), its
+    message in the reader's language (the CLI asks :meth:`message` with ``--lang``)."""
+
+    def __init__(self, file: str, rejects: Sequence[Reject]) -> None:
+        self.rejects = list(rejects)
+        super().__init__(file, [r.problem() for r in self.rejects])
+
+    def message(self, lang: str) -> str:
+        head = text("rejected", lang, file=self.file, count=len(self.rejects))
+        body = [f"  - {r.message(lang)}" for r in self.rejects[:50]]
+        return "\n".join([head, *body])
+
+
 def raise_if_rejected(file: str, rejects: Sequence[Reject]) -> None:
-    """Raise :class:`InputFileError` listing every reject (the all-or-nothing import rule)."""
+    """Raise :class:`SpatialInputError` listing every reject (the all-or-nothing import rule)."""
     if rejects:
-        raise InputFileError(file, [r.problem() for r in rejects])
+        raise SpatialInputError(file, rejects)
