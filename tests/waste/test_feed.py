@@ -391,10 +391,10 @@ def test_licensed_shipments_and_roll_up(
 
     want: dict[str, float] = {}
     for p, stage, code, day, q in records:
-        sent = any(
-            tp == p and tc == code and td == day and ts != "rejected" and covers(tr, code)
-            for tp, tr, tc, td, ts in trips
-        )
+        loads = [
+            tr for tp, tr, tc, td, ts in trips if tp == p and tc == code and td == day and ts != "rejected"
+        ]
+        sent = bool(loads) and all(covers(tr, code) for tr in loads)
         if stage == "shipped" and sent:
             want[p] = want.get(p, 0.0) + q / 10
     got = {str(r["region"]): r for r in table.to_dict("records")}

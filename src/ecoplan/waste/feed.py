@@ -194,8 +194,12 @@ def _licensed_shipments(m: pd.DataFrame, ln: pd.DataFrame, led: pd.DataFrame, ok
             for r, c, d in zip(asked["receiver_id"], asked["code"], asked["day"], strict=True)
         ]
     )
-    good = cand.merge(asked[asked["ok"]], on=["receiver_id", "code", "day"])
-    good = good[["producer_id", "code", "day"]].drop_duplicates().assign(hit=True)
+    # every manifest of that producer, code and day went to a licensed receiver: one load to
+    # an unlicensed receiver the same day leaves the day's 委外 records uncounted (the ledger
+    # does not say which load each record was), never counted as licensed
+    judged = cand.merge(asked, on=["receiver_id", "code", "day"])
+    every = judged.groupby(["producer_id", "code", "day"], as_index=False)["ok"].all()
+    good = every[every["ok"]][["producer_id", "code", "day"]].assign(hit=True)
     hit = keys.merge(good, on=["producer_id", "code", "day"], how="left")["hit"].fillna(False).astype(bool)
     out.loc[shipped.index] = hit.to_numpy()
     return out
