@@ -40,7 +40,7 @@ from pathlib import Path
 import chinese_calendar  # type: ignore[import-untyped]
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -361,6 +361,10 @@ _CHAIN = {
         min_size=1,
         max_size=10,
     ),
+)
+@example(  # one load to a licensed receiver (R1: HW08) and one to an unlicensed one (R2), same day
+    trips=[("P1", "R1", "900-249-08", 1, "closed"), ("P1", "R2", "900-249-08", 1, "closed")],
+    records=[("P1", "shipped", "900-249-08", 1, 10)],
 )
 def test_licensed_shipments_and_roll_up(
     trips: list[tuple[str, str, str, int, str]], records: list[tuple[str, str, str, int, int]]
