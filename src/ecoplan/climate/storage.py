@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from ecoplan.climate.market import MarketLine
 from ecoplan.climate.readers import GdpLine, Line, TotalLine
@@ -53,26 +54,31 @@ class ClimateStore:
         self.catalog = catalog
         self.con = catalog.con
 
-    def energy(self, region: str | None = None) -> list[Line]:
-        """Stored energy use (of ``region``), as reader lines (``row`` 0)."""
-        sql = "SELECT region, year, fuel, amount, unit, use, sector FROM climate_energy"
+    def _rows(self, select: str, order: str, region: str | None) -> list[tuple[Any, ...]]:
+        """Rows of ``select`` (of ``region`` when given) ordered by ``order``; the readers share it."""
+        sql = select
         params: list[object] = []
         if region is not None:
             sql += " WHERE region = ?"
             params.append(region)
-        rows = self.con.execute(sql + " ORDER BY region, year, fuel, sector, use, unit", params).fetchall()
+        return self.con.execute(f"{sql} ORDER BY {order}", params).fetchall()
+
+    def energy(self, region: str | None = None) -> list[Line]:
+        """Stored energy use (of ``region``), as reader lines (``row`` 0)."""
+        rows = self._rows(
+            "SELECT region, year, fuel, amount, unit, use, sector FROM climate_energy",
+            "region, year, fuel, sector, use, unit",
+            region,
+        )
         return [
             Line(0, str(r[0]), int(r[1]), str(r[2]), float(r[3]), str(r[4]), str(r[5]), str(r[6]))
             for r in rows
         ]
 
     def gdp(self, region: str | None = None) -> list[GdpLine]:
-        sql = "SELECT region, year, gdp, prices, volume_index FROM climate_gdp"
-        params: list[object] = []
-        if region is not None:
-            sql += " WHERE region = ?"
-            params.append(region)
-        rows = self.con.execute(sql + " ORDER BY region, year", params).fetchall()
+        rows = self._rows(
+            "SELECT region, year, gdp, prices, volume_index FROM climate_gdp", "region, year", region
+        )
         return [
             GdpLine(
                 0,
@@ -86,12 +92,9 @@ class ClimateStore:
         ]
 
     def totals(self, region: str | None = None) -> list[TotalLine]:
-        sql = "SELECT region, year, total, nonfossil FROM climate_energy_totals"
-        params: list[object] = []
-        if region is not None:
-            sql += " WHERE region = ?"
-            params.append(region)
-        rows = self.con.execute(sql + " ORDER BY region, year", params).fetchall()
+        rows = self._rows(
+            "SELECT region, year, total, nonfossil FROM climate_energy_totals", "region, year", region
+        )
         return [
             TotalLine(0, str(r[0]), int(r[1]), float(r[2]), None if r[3] is None else float(r[3]))
             for r in rows
