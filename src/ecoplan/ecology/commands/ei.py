@@ -13,6 +13,7 @@ import typer
 from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
+from ecoplan.ecology.commands._common import say_feed
 from ecoplan.ecology.commands.options import OutFmt, ecology_app
 from ecoplan.ecology.standards.hj192_2015 import RESTRICTIONS
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, words
@@ -149,13 +150,7 @@ def ecology_feed(
             fr = ep.ecology.feed(region, year)
     except EcoplanError as exc:
         _fail(exc, lang)
-    w = words(lang)
-    for r in fr.rows:
-        say(w("ecology.cli.feed.row", plan=r.plan, region=r.region, year=r.year, value=f"{r.value:.2f}"))
-    for plan, _ind, y, source in fr.skipped:
-        say(w("ecology.cli.feed.skipped", plan=plan, year=y, source=source))
-    res = fr.result
-    say(w("ecology.cli.feed.summary", new=res.inserted, revised=res.revised, unchanged=res.unchanged))
+    say_feed(fr, lang)
 
 
 @ecology_app.command("methods")
