@@ -9,6 +9,7 @@ year). Re-importing the same file writes nothing but its import log row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,17 @@ class ClimateImport:
     rows_new: int = 0
     rows_replaced: int = 0
     rows_unchanged: int = 0
+
+    def count(self, old: object | None, now: object) -> bool:
+        """Count one row against the stored one (``None``: none stored); True when it must be written."""
+        if old is None:
+            self.rows_new += 1
+            return True
+        if old == now:
+            self.rows_unchanged += 1
+            return False
+        self.rows_replaced += 1
+        return True
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -132,6 +144,16 @@ class ClimateStore:
             ],
         )
 
+    def _commit(
+        self, res: ClimateImport, file: str, when: dt.datetime | None, write: Callable[[Any], None]
+    ) -> ClimateImport:
+        """Run ``write`` and log the import in one catalog transaction: a file stored whole or not at all."""
+        with self.catalog.transaction() as con:
+            write(con)
+            self._log(res, file, when)
+            faults.point("climate.before_commit")
+        return res
+
     def import_energy(self, lines: list[Line], file: str, when: dt.datetime | None = None) -> ClimateImport:
         """Store the lines of one energy file (see the module docstring)."""
         new: dict[EnergyKey, float] = {}
@@ -149,78 +171,59 @@ class ClimateStore:
             ).fetchall():
                 old[(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]))] = float(r[6])
         for k, v in new.items():
-            if k not in old:
-                res.rows_new += 1
-            elif old[k] == v:
-                res.rows_unchanged += 1
-            else:
-                res.rows_replaced += 1
-        changed = old != new
-        with self.catalog.transaction() as con:
-            if changed:
+            res.count(old.get(k), v)
+
+        def write(con: Any) -> None:
+            if old != new:
                 for region, year in covered:
                     con.execute("DELETE FROM climate_energy WHERE region = ? AND year = ?", [region, year])
                 con.executemany(
                     "INSERT INTO climate_energy VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [[*k, v, res.import_id] for k, v in sorted(new.items())],
                 )
-            self._log(res, file, when)
-            faults.point("climate.before_commit")
-        return res
+
+        return self._commit(res, file, when, write)
 
     def import_gdp(self, lines: list[GdpLine], file: str, when: dt.datetime | None = None) -> ClimateImport:
         """Store the lines of one GDP file (a changed row replaces the stored one)."""
-        res = self._begin("gdp", len(lines))
-        upserts = []
-        for ln in lines:
-            row = self.con.execute(
-                "SELECT gdp, prices, volume_index FROM climate_gdp WHERE region = ? AND year = ?",
-                [ln.region, ln.year],
-            ).fetchone()
-            now = (ln.gdp, ln.prices, ln.index)
-            if row is None:
-                res.rows_new += 1
-            elif tuple(row) == now:
-                res.rows_unchanged += 1
-                continue
-            else:
-                res.rows_replaced += 1
-            upserts.append([ln.region, ln.year, *now, res.import_id])
-        with self.catalog.transaction() as con:
-            if upserts:
-                con.executemany("INSERT OR REPLACE INTO climate_gdp VALUES (?, ?, ?, ?, ?, ?)", upserts)
-            self._log(res, file, when)
-            faults.point("climate.before_commit")
-        return res
+        rows = [(ln.region, ln.year, (ln.gdp, ln.prices, ln.index)) for ln in lines]
+        return self._import_yearly("gdp", rows, "climate_gdp", "gdp, prices, volume_index", file, when)
 
     def import_totals(
         self, lines: list[TotalLine], file: str, when: dt.datetime | None = None
     ) -> ClimateImport:
         """Store the lines of one energy-totals file (a changed row replaces the stored one)."""
-        res = self._begin("totals", len(lines))
+        rows = [(ln.region, ln.year, (ln.total, ln.nonfossil)) for ln in lines]
+        return self._import_yearly("totals", rows, "climate_energy_totals", "total, nonfossil", file, when)
+
+    def _import_yearly(
+        self,
+        kind: str,
+        rows: Sequence[tuple[str, int, tuple[object, ...]]],
+        table: str,
+        columns: str,
+        file: str,
+        when: dt.datetime | None,
+    ) -> ClimateImport:
+        """Store (region, year, values) rows in ``table`` keyed by region and year, ``columns`` after them.
+
+        GDP and energy totals are both one row a region and year; a changed row replaces the stored one.
+        """
+        res = self._begin(kind, len(rows))
         upserts = []
-        for ln in lines:
+        for region, year, now in rows:
             row = self.con.execute(
-                "SELECT total, nonfossil FROM climate_energy_totals WHERE region = ? AND year = ?",
-                [ln.region, ln.year],
+                f"SELECT {columns} FROM {table} WHERE region = ? AND year = ?", [region, year]
             ).fetchone()
-            now = (ln.total, ln.nonfossil)
-            if row is None:
-                res.rows_new += 1
-            elif tuple(row) == now:
-                res.rows_unchanged += 1
-                continue
-            else:
-                res.rows_replaced += 1
-            upserts.append([ln.region, ln.year, *now, res.import_id])
-        with self.catalog.transaction() as con:
+            if res.count(None if row is None else tuple(row), now):
+                upserts.append([region, year, *now, res.import_id])
+        marks = ", ".join("?" * (len(columns.split(",")) + 3))  # region, year, columns, import id
+
+        def write(con: Any) -> None:
             if upserts:
-                con.executemany(
-                    "INSERT OR REPLACE INTO climate_energy_totals VALUES (?, ?, ?, ?, ?)", upserts
-                )
-            self._log(res, file, when)
-            faults.point("climate.before_commit")
-        return res
+                con.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", upserts)
+
+        return self._commit(res, file, when, write)
 
     def market(self, region: str | None = None, year: int | None = None) -> list[MarketLine]:
         """Stored facility-years (of ``region``, of ``year``), by region, facility and year."""
@@ -253,20 +256,16 @@ class ClimateStore:
         for ln in lines:
             old = stored.get((ln.facility, ln.year))
             now = (ln.reported, ln.verified, ln.allocation, ln.surrendered, ln.deadline)
-            if old is None:
-                res.rows_new += 1
-            elif (old.reported, old.verified, old.allocation, old.surrendered, old.deadline) == now and (
-                old.name,
-                old.region,
-                old.sector,
-                old.guide,
-            ) == facilities[ln.facility]:
-                res.rows_unchanged += 1
-                continue
-            else:
-                res.rows_replaced += 1
-            upserts.append([ln.facility, ln.year, *now, res.import_id])
-        with self.catalog.transaction() as con:
+            was = None
+            if old is not None:
+                was = (
+                    (old.reported, old.verified, old.allocation, old.surrendered, old.deadline),
+                    (old.name, old.region, old.sector, old.guide),
+                )
+            if res.count(was, (now, facilities[ln.facility])):
+                upserts.append([ln.facility, ln.year, *now, res.import_id])
+
+        def write(con: Any) -> None:
             if upserts:
                 con.executemany(
                     "INSERT OR REPLACE INTO climate_facilities VALUES (?, ?, ?, ?, ?, ?)",
@@ -275,6 +274,5 @@ class ClimateStore:
                 con.executemany(
                     "INSERT OR REPLACE INTO climate_market VALUES (?, ?, ?, ?, ?, ?, ?, ?)", upserts
                 )
-            self._log(res, file, when)
-            faults.point("climate.before_commit")
-        return res
+
+        return self._commit(res, file, when, write)
