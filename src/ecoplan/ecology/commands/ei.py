@@ -16,7 +16,8 @@ from ecoplan.core.errors import EcoplanError
 from ecoplan.ecology.commands._common import say_feed
 from ecoplan.ecology.commands.options import OutFmt, ecology_app
 from ecoplan.ecology.standards.hj192_2015 import RESTRICTIONS
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, place, say, words
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, out, place, say, words
+from ecoplan.kit.options import fetched
 
 __all__ = ["ecology_counties", "ecology_ei", "ecology_ei_import", "ecology_feed", "ecology_methods"]
 
@@ -69,11 +70,7 @@ def ecology_ei_import(
     lang: LangOpt = "zh",
 ) -> None:
     """Import county EI (checked; re-importing is idempotent). / 导入县域生态环境状况指数"""
-    try:
-        with _session(db, lang) as ep:
-            batch, res = ep.ecology.import_ei(file)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    batch, res = fetched(lambda ep: ep.ecology.import_ei(file), db, lang)
     if fmt is OutFmt.json:
         _dump_json({**res.to_dict(), "rejected": batch.rejects.head(50).to_dict(orient="records")})
         return
@@ -110,11 +107,7 @@ def ecology_counties(
     lang: LangOpt = "zh",
 ) -> None:
     """Stored county EI with sub-indices. / 县域生态环境状况指数"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.ecology.counties(region, year)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.ecology.counties(region, year), db, lang)
     if fmt is OutFmt.json:
         _dump_json(json.loads(df.to_json(orient="records", force_ascii=False)))
         return
@@ -145,11 +138,7 @@ def ecology_feed(
     lang: LangOpt = "zh",
 ) -> None:
     """Write 重点生态功能区所属县域生态环境状况指数 (source "pipeline ecology"). / 写入规划指标"""
-    try:
-        with _session(db, lang) as ep:
-            fr = ep.ecology.feed(region, year)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    fr = fetched(lambda ep: ep.ecology.feed(region, year), db, lang)
     say_feed(fr, lang)
 
 

@@ -14,12 +14,12 @@ import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
-from ecoplan.core.errors import EcoplanError
 from ecoplan.ecology.commands._common import say_feed
 from ecoplan.ecology.commands.options import OutFmt, ecology_app
 from ecoplan.ecology.spatial.lifecycle import EVENTS, STATES
 from ecoplan.ecology.spatial.stats import PERIODS
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, out, say, words
+from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, out, say, words
+from ecoplan.kit.options import fetched
 
 __all__ = ["layers_app", "patches_app"]
 
@@ -71,13 +71,13 @@ def layers_import(
     lang: LangOpt = "zh",
 ) -> None:
     """Import one layer version (all or nothing; the same version again writes nothing). / 导入图层"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.ecology.import_layer(
-                file, kind.value, layer_id, valid_from.date(), invalid=invalid, layer=gpkg_layer
-            )
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    res = fetched(
+        lambda ep: ep.ecology.import_layer(
+            file, kind.value, layer_id, valid_from.date(), invalid=invalid, layer=gpkg_layer
+        ),
+        db,
+        lang,
+    )
     if fmt is OutFmt.json:
         _dump_json(res.to_dict())
         return
@@ -96,11 +96,7 @@ def layers_list(
     lang: LangOpt = "zh",
 ) -> None:
     """Stored layer versions. / 图层版本"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.ecology.layers()
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(lambda ep: ep.ecology.layers(), db, lang)
     if fmt is OutFmt.json:
         _dump_json(_records(df))
         return
@@ -132,11 +128,9 @@ def patches_import(
     lang: LangOpt = "zh",
 ) -> None:
     """Import patches: overlaid with the layers in force, a case opened each (all or nothing). / 导入图斑"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.ecology.import_patches(file, layer=gpkg_layer, window_days=window_days)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    res = fetched(
+        lambda ep: ep.ecology.import_patches(file, layer=gpkg_layer, window_days=window_days), db, lang
+    )
     if fmt is OutFmt.json:
         _dump_json(res.to_dict())
         return
@@ -161,14 +155,10 @@ def patches_list(
     lang: LangOpt = "zh",
 ) -> None:
     """Patches with the zone that decides their priority and their case state. / 图斑清单"""
-    try:
-        with _session(db, lang) as ep:
-            if fmt is ListFmt.geojson:
-                _dump_json(ep.ecology.patches_geojson(reserve=reserve, state=state))
-                return
-            df = ep.ecology.patches(reserve=reserve, state=state)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    if fmt is ListFmt.geojson:
+        _dump_json(fetched(lambda ep: ep.ecology.patches_geojson(reserve=reserve, state=state), db, lang))
+        return
+    df = fetched(lambda ep: ep.ecology.patches(reserve=reserve, state=state), db, lang)
     if fmt is ListFmt.json:
         _dump_json(_records(pd.DataFrame(df.drop(columns="geometry"))))
         return
@@ -209,11 +199,9 @@ def patches_advance(
     lang: LangOpt = "zh",
 ) -> None:
     """Move a patch's case: assign, verify_legal|verify_illegal|verify_false, rectify, close. / 推进核查"""
-    try:
-        with _session(db, lang) as ep:
-            case = ep.ecology.advance_patch(patch, event, on.date(), evidence, actor=actor)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    case = fetched(
+        lambda ep: ep.ecology.advance_patch(patch, event, on.date(), evidence, actor=actor), db, lang
+    )
     due = case.due.isoformat() if case.due else "—"
     if fmt is OutFmt.json:
         _dump_json(
@@ -232,11 +220,7 @@ def patches_events(
     lang: LangOpt = "zh",
 ) -> None:
     """Record many patches' steps from a ledger; steps already stored are skipped. / 批量记录核查步骤"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.ecology.apply_events(file, lang=lang)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    res = fetched(lambda ep: ep.ecology.apply_events(file, lang=lang), db, lang)
     if fmt is OutFmt.json:
         _dump_json(res.to_dict())
         return
@@ -266,15 +250,15 @@ def patches_stats(
     lang: LangOpt = "zh",
 ) -> None:
     """Counts, areas and counts per 10,000 ha by reserve, zone and period. / 图斑统计"""
-    try:
-        with _session(db, lang) as ep:
-            df = ep.ecology.patch_stats(
-                by=tuple(k.strip() for k in by.split(",") if k.strip()),
-                period=None if period == "none" else period,
-                since=since.date() if since else None,
-            )
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    df = fetched(
+        lambda ep: ep.ecology.patch_stats(
+            by=tuple(k.strip() for k in by.split(",") if k.strip()),
+            period=None if period == "none" else period,
+            since=since.date() if since else None,
+        ),
+        db,
+        lang,
+    )
     if fmt is OutFmt.json or since is not None:
         _dump_json(_records(df))
         return
@@ -318,11 +302,7 @@ def ecology_redline(
     lang: LangOpt = "zh",
 ) -> None:
     """Red-line report: areas by version, flagged losses, zoning changes, patches by class. / 红线报告"""
-    try:
-        with _session(db, lang) as ep:
-            rep = ep.ecology.redline(region, lang=lang, tolerance_km2=tolerance)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    rep = fetched(lambda ep: ep.ecology.redline(region, lang=lang, tolerance_km2=tolerance), db, lang)
     if fmt is OutFmt.json:
         _dump_json(rep)
         return
@@ -362,9 +342,5 @@ def ecology_spatial_feed(
     lang: LangOpt = "zh",
 ) -> None:
     """Write red-line area kept and patches closed on time into plans declaring them. / 写入规划指标"""
-    try:
-        with _session(db, lang) as ep:
-            fr = ep.ecology.spatial_feed(year)
-    except EcoplanError as exc:
-        _fail(exc, lang)
+    fr = fetched(lambda ep: ep.ecology.spatial_feed(year), db, lang)
     say_feed(fr, lang)
