@@ -1,16 +1,28 @@
-"""What several ``ecoplan ecology …`` commands print alike, written once: a feed's rows,
-skips and summary (``feed`` and ``spatial-feed``)."""
+"""What several ``ecoplan ecology …`` commands print alike, written once: a frame as JSON
+records, and a feed's rows, skips and summary (``feed`` and ``spatial-feed``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from ecoplan.kit.cli import say, words
 
 if TYPE_CHECKING:
     from ecoplan.ecology.service import FeedResult
 
-__all__ = ["say_feed"]
+__all__ = ["records", "say_feed"]
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``df`` as JSON objects (``--format json``): Chinese as written, dates and
+    times in ISO 8601, missing values as null."""
+    rows: list[dict[str, Any]] = json.loads(
+        df.to_json(orient="records", force_ascii=False, date_format="iso")
+    )
+    return rows
 
 
 def say_feed(fr: FeedResult, lang: str) -> None:

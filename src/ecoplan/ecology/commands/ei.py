@@ -5,7 +5,6 @@ The JSON contract of ``ecoplan ecology ei`` is in ``docs/json.md``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ import typer
 from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
-from ecoplan.ecology.commands._common import say_feed
+from ecoplan.ecology.commands._common import records, say_feed
 from ecoplan.ecology.commands.options import OutFmt, ecology_app
 from ecoplan.ecology.standards.hj192_2015 import RESTRICTIONS
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, out, place, say, words
@@ -109,7 +108,7 @@ def ecology_counties(
     """Stored county EI with sub-indices. / 县域生态环境状况指数"""
     df = fetched(lambda ep: ep.ecology.counties(region, year), db, lang)
     if fmt is OutFmt.json:
-        _dump_json(json.loads(df.to_json(orient="records", force_ascii=False)))
+        _dump_json(records(df))
         return
     w = words(lang)
     t = RichTable(

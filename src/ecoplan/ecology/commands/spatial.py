@@ -5,7 +5,6 @@ human-activity patches (:mod:`ecoplan.ecology.spatial_ops`)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +13,7 @@ import pandas as pd
 import typer
 from rich.table import Table as RichTable
 
-from ecoplan.ecology.commands._common import say_feed
+from ecoplan.ecology.commands._common import records, say_feed
 from ecoplan.ecology.commands.options import OutFmt, ecology_app
 from ecoplan.ecology.spatial.lifecycle import EVENTS, STATES
 from ecoplan.ecology.spatial.stats import PERIODS
@@ -43,13 +42,6 @@ class ListFmt(StrEnum):
     table = "table"
     json = "json"
     geojson = "geojson"
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = json.loads(
-        df.to_json(orient="records", force_ascii=False, date_format="iso")
-    )
-    return rows
 
 
 def _notes(res: Any, lang: str) -> None:
@@ -98,7 +90,7 @@ def layers_list(
     """Stored layer versions. / 图层版本"""
     df = fetched(lambda ep: ep.ecology.layers(), db, lang)
     if fmt is OutFmt.json:
-        _dump_json(_records(df))
+        _dump_json(records(df))
         return
     w = words(lang)
     if df.empty:
@@ -160,7 +152,7 @@ def patches_list(
         return
     df = fetched(lambda ep: ep.ecology.patches(reserve=reserve, state=state), db, lang)
     if fmt is ListFmt.json:
-        _dump_json(_records(pd.DataFrame(df.drop(columns="geometry"))))
+        _dump_json(records(pd.DataFrame(df.drop(columns="geometry"))))
         return
     w = words(lang)
     if df.empty:
@@ -260,7 +252,7 @@ def patches_stats(
         lang,
     )
     if fmt is OutFmt.json or since is not None:
-        _dump_json(_records(df))
+        _dump_json(records(df))
         return
     w = words(lang)
     heads = {
