@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
+from ecoplan.climate.commands._common import json_done, say_loaded, say_rows, stored
 from ecoplan.climate.commands.options import OutFmt, climate_app
 from ecoplan.core.errors import EcoplanError
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, say, words
+from ecoplan.kit.cli import DbOpt, LangOpt, _fail, words
 
 __all__ = ["market_app"]
 
@@ -50,49 +51,8 @@ def market_load(
     lang: LangOpt = "zh",
 ) -> None:
     """Store facilities and their compliance years (a bad file is refused whole). / 导入重点排放单位"""
-    try:
-        with _session(db, lang) as ep:
-            res = ep.domain("climate").load_market(file)
-    except (EcoplanError, OSError) as exc:
-        _fail(exc, lang)
-    if fmt is OutFmt.json:
-        _dump_json(res.to_dict())
-        return
-    w = words(lang)
-    kind = w("climate.cli.kind.market")
-    say(
-        w(
-            "climate.cli.loaded",
-            kind=kind,
-            rows=res.rows_in,
-            new=res.rows_new,
-            replaced=res.rows_replaced,
-            unchanged=res.rows_unchanged,
-        )
-    )
-
-
-def _rows(rows: list[dict[str, Any]], fmt: OutFmt, lang: str) -> None:
-    if fmt is OutFmt.json:
-        _dump_json(rows)
-        return
-    w = words(lang)
-    for r in rows:
-        say(
-            w(
-                "climate.cli.market.row",
-                facility=r["facility"],
-                name=r["name"] or "-",
-                region=r["region"],
-                year=r["year"],
-                reported=_t(r["reported_t"]),
-                verified=_t(r["verified_t"]),
-                allocation=_t(r["allocation_t"]),
-                surrendered=_t(r["surrendered_t"]),
-                status=w(f"climate.market.status.{r['status']}"),
-                shortfall=_t(r["shortfall_t"]),
-            )
-        )
+    res = stored(db, lang, lambda ops: ops.load_market(file), (EcoplanError, OSError))
+    say_loaded(res, "market", fmt, lang)
 
 
 @market_app.command("list")
@@ -106,12 +66,29 @@ def market_list(
 ) -> None:
     """Each facility-year: reported, verified, allocation, surrendered, status. / 重点排放单位清缴情况"""
     when = _date(as_of, lang)
-    try:
-        with _session(db, lang) as ep:
-            rows = ep.domain("climate").market(region, year, when)
-    except EcoplanError as exc:
-        _fail(exc, lang)
-    _rows(rows, fmt, lang)
+    rows: list[dict[str, Any]] = stored(db, lang, lambda ops: ops.market(region, year, when))
+    if json_done(fmt, rows):
+        return
+    w = words(lang)
+    say_rows(
+        lang,
+        "climate.cli.market.row",
+        (
+            {
+                "facility": r["facility"],
+                "name": r["name"] or "-",
+                "region": r["region"],
+                "year": r["year"],
+                "reported": _t(r["reported_t"]),
+                "verified": _t(r["verified_t"]),
+                "allocation": _t(r["allocation_t"]),
+                "surrendered": _t(r["surrendered_t"]),
+                "status": w(f"climate.market.status.{r['status']}"),
+                "shortfall": _t(r["shortfall_t"]),
+            }
+            for r in rows
+        ),
+    )
 
 
 @market_app.command("discrepancies")
@@ -126,28 +103,24 @@ def market_discrepancies(
     lang: LangOpt = "zh",
 ) -> None:
     """Reported vs verified emissions that differ, the largest first. / 报告量与核查量差异"""
-    try:
-        with _session(db, lang) as ep:
-            rows = ep.domain("climate").discrepancies(threshold, region, year)
-    except EcoplanError as exc:
-        _fail(exc, lang)
-    if fmt is OutFmt.json:
-        _dump_json(rows)
+    rows: list[dict[str, Any]] = stored(db, lang, lambda ops: ops.discrepancies(threshold, region, year))
+    if json_done(fmt, rows):
         return
-    w = words(lang)
-    for r in rows:
-        pct = "-" if r["discrepancy_pct"] is None else f"{r['discrepancy_pct']:+.2f}"
-        say(
-            w(
-                "climate.cli.market.discrepancy",
-                facility=r["facility"],
-                year=r["year"],
-                reported=_t(r["reported_t"]),
-                verified=_t(r["verified_t"]),
-                diff=f"{r['discrepancy_t']:+,.0f}",
-                pct=pct,
-            )
-        )
+    say_rows(
+        lang,
+        "climate.cli.market.discrepancy",
+        (
+            {
+                "facility": r["facility"],
+                "year": r["year"],
+                "reported": _t(r["reported_t"]),
+                "verified": _t(r["verified_t"]),
+                "diff": f"{r['discrepancy_t']:+,.0f}",
+                "pct": "-" if r["discrepancy_pct"] is None else f"{r['discrepancy_pct']:+.2f}",
+            }
+            for r in rows
+        ),
+    )
 
 
 @market_app.command("totals")
@@ -161,25 +134,22 @@ def market_totals(
 ) -> None:
     """Per region and year: facilities, verified, allocation, surrendered, overdue. / 分地区汇总"""
     when = _date(as_of, lang)
-    try:
-        with _session(db, lang) as ep:
-            rows = ep.domain("climate").market_totals(region, year, when)
-    except EcoplanError as exc:
-        _fail(exc, lang)
-    if fmt is OutFmt.json:
-        _dump_json(rows)
+    rows: list[dict[str, Any]] = stored(db, lang, lambda ops: ops.market_totals(region, year, when))
+    if json_done(fmt, rows):
         return
-    w = words(lang)
-    for r in rows:
-        say(
-            w(
-                "climate.cli.market.total",
-                region=r["region"],
-                year=r["year"],
-                facilities=r["facilities"],
-                verified=_t(r["verified_t"]),
-                allocation=_t(r["allocation_t"]),
-                surrendered=_t(r["surrendered_t"]),
-                overdue=r["overdue"],
-            )
-        )
+    say_rows(
+        lang,
+        "climate.cli.market.total",
+        (
+            {
+                "region": r["region"],
+                "year": r["year"],
+                "facilities": r["facilities"],
+                "verified": _t(r["verified_t"]),
+                "allocation": _t(r["allocation_t"]),
+                "surrendered": _t(r["surrendered_t"]),
+                "overdue": r["overdue"],
+            }
+            for r in rows
+        ),
+    )
