@@ -13,7 +13,7 @@ from rich.table import Table as RichTable
 
 from ecoplan.core.errors import EcoplanError
 from ecoplan.ecology.commands._common import records, say_feed
-from ecoplan.ecology.commands.options import OutFmt, ecology_app
+from ecoplan.ecology.commands.options import FmtOpt, OutFmt, ecology_app
 from ecoplan.ecology.standards.hj192_2015 import RESTRICTIONS
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, out, place, say, words
 from ecoplan.kit.options import fetched
@@ -36,7 +36,7 @@ def ecology_ei(
     previous: Annotated[
         float | None, typer.Option("--previous", help="EI of the earlier year: adds delta and change_class")
     ] = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """HJ 192-2015 ecological status index from its five sub-indices. / 生态环境状况指数"""
@@ -65,7 +65,7 @@ def ecology_ei(
 def ecology_ei_import(
     file: Annotated[Path, typer.Argument(help="CSV/XLSX: county, year, region, key, five sub-indices")],
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Import county EI (checked; re-importing is idempotent). / 导入县域生态环境状况指数"""
@@ -102,7 +102,7 @@ def ecology_counties(
     region: Annotated[str | None, typer.Option(help="Region code")] = None,
     year: Annotated[int | None, typer.Option(help="Year")] = None,
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Stored county EI with sub-indices. / 县域生态环境状况指数"""

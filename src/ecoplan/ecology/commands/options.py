@@ -1,12 +1,14 @@
-"""What the ``ecoplan ecology …`` commands share: the group and the output formats."""
+"""What the ``ecoplan ecology …`` commands share: the group, the output formats and the
+``--format`` option of the table-or-JSON commands (:data:`FmtOpt`)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 import typer
 
-__all__ = ["OutFmt", "ecology_app"]
+__all__ = ["FmtOpt", "OutFmt", "ecology_app"]
 
 ecology_app = typer.Typer(
     no_args_is_help=True, help="Ecology: HJ 192-2015 ecological status index of counties / 生态"
@@ -16,3 +18,7 @@ ecology_app = typer.Typer(
 class OutFmt(StrEnum):
     table = "table"
     json = "json"
+
+
+#: ``--format table|json`` (``fmt: FmtOpt = OutFmt.table``).
+FmtOpt = Annotated[OutFmt, typer.Option("--format")]

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table as RichTable
 
 from ecoplan.ecology.commands._common import records, say_feed
-from ecoplan.ecology.commands.options import OutFmt, ecology_app
+from ecoplan.ecology.commands.options import FmtOpt, OutFmt, ecology_app
 from ecoplan.ecology.spatial.lifecycle import EVENTS, STATES
 from ecoplan.ecology.spatial.stats import PERIODS
 from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, out, say, words
@@ -59,7 +59,7 @@ def layers_import(
     gpkg_layer: Annotated[str | None, typer.Option("--gpkg-layer", help="GeoPackage layer")] = None,
     invalid: Annotated[str, typer.Option("--invalid", help="repair | reject")] = "repair",
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Import one layer version (all or nothing; the same version again writes nothing). / 导入图层"""
@@ -84,7 +84,7 @@ def layers_import(
 @layers_app.command("list")
 def layers_list(
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Stored layer versions. / 图层版本"""
@@ -116,7 +116,7 @@ def patches_import(
         int | None, typer.Option("--window-days", help="Agreeing detections at most this many days apart")
     ] = None,
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Import patches: overlaid with the layers in force, a case opened each (all or nothing). / 导入图斑"""
@@ -187,7 +187,7 @@ def patches_advance(
     ] = None,
     actor: Annotated[str | None, typer.Option("--actor")] = None,
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Move a patch's case: assign, verify_legal|verify_illegal|verify_false, rectify, close. / 推进核查"""
@@ -208,7 +208,7 @@ def patches_advance(
 def patches_events(
     file: Annotated[Path, typer.Argument(help="CSV/XLSX: patch_id, event, on[, evidence, actor]")],
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Record many patches' steps from a ledger; steps already stored are skipped. / 批量记录核查步骤"""
@@ -238,7 +238,7 @@ def patches_stats(
         typer.Option("--since", formats=["%Y-%m-%d"], help="New since this date, per reserve"),
     ] = None,
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Counts, areas and counts per 10,000 ha by reserve, zone and period. / 图斑统计"""
@@ -290,7 +290,7 @@ def ecology_redline(
         float, typer.Option("--tolerance-km2", help="Net loss above this is flagged")
     ] = 0.01,
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format")] = OutFmt.table,
+    fmt: FmtOpt = OutFmt.table,
     lang: LangOpt = "zh",
 ) -> None:
     """Red-line report: areas by version, flagged losses, zoning changes, patches by class. / 红线报告"""
