@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ecoplan.climate.commands.options import OutFmt, climate_app
+from ecoplan.climate.commands._common import computed, json_done
+from ecoplan.climate.commands.options import Fmt, OutFmt, climate_app
 from ecoplan.climate.standards.intensity import (
     compound_schedule,
     contract,
@@ -22,7 +23,7 @@ from ecoplan.climate.standards.intensity import (
 )
 from ecoplan.core.errors import EcoplanError
 from ecoplan.core.rounding import round_half_even
-from ecoplan.kit.cli import LangOpt, _dump_json, _fail, say, words
+from ecoplan.kit.cli import LangOpt, say, words
 
 __all__ = ["climate_intensity", "climate_schedule", "intensity_result", "schedule_result"]
 
@@ -40,16 +41,12 @@ def climate_intensity(
     base_gdp: Annotated[float, typer.Option(help="GDP of the base year, at its prices")],
     emissions: Annotated[float, typer.Option(help="CO2 emissions of the year (same unit)")],
     gdp: Annotated[float, typer.Option(help="GDP of the year at the base year's prices (same unit)")],
-    fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
+    fmt: Fmt = OutFmt.text,
     lang: LangOpt = "zh",
 ) -> None:
     """CO2 intensity and its decline vs the base year. / 单位地区生产总值二氧化碳排放及其降低率"""
-    try:
-        res = intensity_result(base_emissions, base_gdp, emissions, gdp)
-    except EcoplanError as exc:
-        _fail(exc, lang)
-    if fmt is OutFmt.json:
-        _dump_json(res)
+    res = computed(lambda: intensity_result(base_emissions, base_gdp, emissions, gdp), lang)
+    if json_done(fmt, res):
         return
     w = words(lang)
     say(w("climate.cli.intensity.base", value=f"{res['intensity_base']:.6g}"))
@@ -85,17 +82,13 @@ def climate_schedule(
     years: Annotated[int, typer.Option(help="Years from the base year to the target year (e.g. 5)")],
     achieved: Annotated[float | None, typer.Option(help="Cumulative decline achieved so far, %")] = None,
     elapsed: Annotated[int | None, typer.Option(help="Years elapsed since the base year")] = None,
-    fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
+    fmt: Fmt = OutFmt.text,
     lang: LangOpt = "zh",
 ) -> None:
     """The linear and compound path to an intensity target, and the yearly decline still
     required. / 降低目标的线性与等比进度及今后每年所需降幅"""
-    try:
-        res = schedule_result(target, years, achieved, elapsed)
-    except EcoplanError as exc:
-        _fail(exc, lang)
-    if fmt is OutFmt.json:
-        _dump_json(res)
+    res = computed(lambda: schedule_result(target, years, achieved, elapsed), lang)
+    if json_done(fmt, res):
         return
     w = words(lang)
     say(w("climate.cli.schedule.rate", target=target, years=years, rate=f"{res['yearly_rate_pct']:.2f}"))

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ecoplan.climate.commands.options import OutFmt, climate_app
+from ecoplan.climate.commands.options import Fmt, OutFmt, climate_app
 from ecoplan.climate.inventory import compute
 from ecoplan.climate.readers import Reject, read_energy_use
 from ecoplan.climate.standards.factors import GridFactor, fuel_factors, grid_factors
@@ -67,7 +67,7 @@ def climate_inventory(
         str, typer.Option(help="Grid factor region: national, north, east, …")
     ] = "national",
     grid_series: Annotated[str, typer.Option(help="Grid factor series: average, fossil, …")] = "average",
-    fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
+    fmt: Fmt = OutFmt.text,
     lang: LangOpt = "zh",
 ) -> None:
     """CO2 of fuel combustion and net imported electricity, by region, year and fuel.

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ecoplan.climate.commands._common import json_done, say_loaded, say_rows, stored
-from ecoplan.climate.commands.options import OutFmt, climate_app
+from ecoplan.climate.commands.options import Fmt, OutFmt, climate_app
 from ecoplan.core.errors import EcoplanError
 from ecoplan.kit.cli import DbOpt, LangOpt, _fail, words
 
@@ -25,7 +25,6 @@ Year = Annotated[int | None, typer.Option(help="Compliance year")]
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="Date of the compliance status (ISO; default today)")
 ]
-Fmt = Annotated[OutFmt, typer.Option("--format", help="text or json")]
 
 
 def _date(text: str | None, lang: str) -> dt.date | None:

@@ -1,12 +1,13 @@
-"""What the ``ecoplan climate …`` commands share: the group and the output formats."""
+"""What the ``ecoplan climate …`` commands share: the group, the output formats and their option."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 import typer
 
-__all__ = ["OutFmt", "climate_app"]
+__all__ = ["Fmt", "OutFmt", "climate_app"]
 
 climate_app = typer.Typer(
     no_args_is_help=True,
@@ -17,3 +18,7 @@ climate_app = typer.Typer(
 class OutFmt(StrEnum):
     text = "text"
     json = "json"
+
+
+#: The ``--format`` option of every climate command.
+Fmt = Annotated[OutFmt, typer.Option("--format", help="text or json")]

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 import typer
 
-from ecoplan.climate.commands.options import OutFmt, climate_app
+from ecoplan.climate.commands._common import computed, json_done
+from ecoplan.climate.commands.options import Fmt, OutFmt, climate_app
 from ecoplan.climate.standards.cement import METHOD, clinker_co2, clinker_factor
 from ecoplan.core.errors import EcoplanError
-from ecoplan.kit.cli import LangOpt, _dump_json, _fail, say, words
+from ecoplan.kit.cli import LangOpt, say, words
 
 __all__ = ["climate_clinker", "clinker_result"]
 
@@ -37,16 +38,12 @@ def climate_clinker(
     cao: Annotated[float | None, typer.Option(help="CaO mass fraction of the clinker (0–1)")] = None,
     mgo: Annotated[float, typer.Option(help="MgO mass fraction of the clinker (0–1)")] = 0.0,
     factor: Annotated[float | None, typer.Option(help="Your own factor, t CO2 per t clinker")] = None,
-    fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
+    fmt: Fmt = OutFmt.text,
     lang: LangOpt = "zh",
 ) -> None:
     """Process CO2 of cement clinker from its CaO and MgO content. / 水泥熟料生产过程二氧化碳排放"""
-    try:
-        res = clinker_result(clinker, cao, mgo, factor)
-    except EcoplanError as exc:
-        _fail(exc, lang)
-    if fmt is OutFmt.json:
-        _dump_json(res)
+    res = computed(lambda: clinker_result(clinker, cao, mgo, factor), lang)
+    if json_done(fmt, res):
         return
     w = words(lang)
     say(w("climate.cli.clinker", factor=f"{res['factor_t_per_t']:.4f}", co2=f"{res['co2_t']:,.2f}"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from ecoplan.climate.commands.options import OutFmt, climate_app
+from ecoplan.climate.commands._common import json_done, say_loaded, stored
+from ecoplan.climate.commands.options import Fmt, OutFmt, climate_app
 from ecoplan.core.errors import EcoplanError
-from ecoplan.kit.cli import DbOpt, LangOpt, _dump_json, _fail, _session, say, words
+from ecoplan.kit.cli import DbOpt, LangOpt, say, words
 
 __all__ = ["climate_feed", "climate_load"]
 
@@ -33,32 +34,18 @@ def climate_load(
     ],
     kind: Annotated[Kind, typer.Option("--kind", help="energy, gdp or totals")] = Kind.energy,
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
+    fmt: Fmt = OutFmt.text,
     lang: LangOpt = "zh",
 ) -> None:
     """Store a region's energy use or GDP (a bad file is refused whole; re-loading is
     idempotent). / 导入能源消费或地区生产总值"""
-    try:
-        with _session(db, lang) as ep:
-            ops = ep.domain("climate")
-            load = {Kind.energy: ops.load_energy, Kind.gdp: ops.load_gdp, Kind.totals: ops.load_totals}[kind]
-            res = load(file)
-    except (EcoplanError, OSError) as exc:
-        _fail(exc, lang)
-    if fmt is OutFmt.json:
-        _dump_json(res.to_dict())
-        return
-    w = words(lang)
-    say(
-        w(
-            "climate.cli.loaded",
-            kind=w(f"climate.cli.kind.{kind.value}"),
-            rows=res.rows_in,
-            new=res.rows_new,
-            replaced=res.rows_replaced,
-            unchanged=res.rows_unchanged,
+
+    def load(ops: Any) -> Any:
+        return {Kind.energy: ops.load_energy, Kind.gdp: ops.load_gdp, Kind.totals: ops.load_totals}[kind](
+            file
         )
-    )
+
+    say_loaded(stored(db, lang, load, (EcoplanError, OSError)), kind.value, fmt, lang)
 
 
 @climate_app.command("feed")
@@ -73,41 +60,40 @@ def climate_feed(
     grid_region: Annotated[str, typer.Option(help="Grid factor region")] = "national",
     grid_series: Annotated[str, typer.Option(help="Grid factor series")] = "average",
     db: DbOpt = None,
-    fmt: Annotated[OutFmt, typer.Option("--format", help="text or json")] = OutFmt.text,
+    fmt: Fmt = OutFmt.text,
     lang: LangOpt = "zh",
 ) -> None:
     """Write the CO2- and energy-intensity declines and the non-fossil share to the plans
     that carry them (source "pipeline climate"). / 将碳排放强度、能耗强度降低率和非化石能源比重写入规划指标"""
-    try:
-        with _session(db, lang) as ep:
-            fr = ep.domain("climate").feed(
-                region, year, grid=grid, grid_region=grid_region, grid_series=grid_series
-            )
-    except (EcoplanError, OSError) as exc:
-        _fail(exc, lang)
-    if fmt is OutFmt.json:
-        _dump_json(
-            {
-                "rows": [
-                    {
-                        "plan": r.plan,
-                        "indicator": r.indicator,
-                        "region": r.region,
-                        "year": r.year,
-                        "value": r.value,
-                        "source": r.source,
-                    }
-                    for r in fr.rows
-                ],
-                "skipped": [
-                    {"plan": p, "indicator": i, "region": c, "year": y, "reason": s.key, "text": s.text(lang)}
-                    for p, i, c, y, s in fr.skipped
-                ],
-                "inserted": fr.result.inserted,
-                "revised": fr.result.revised,
-                "unchanged": fr.result.unchanged,
-            }
-        )
+    fr = stored(
+        db,
+        lang,
+        lambda ops: ops.feed(region, year, grid=grid, grid_region=grid_region, grid_series=grid_series),
+        (EcoplanError, OSError),
+    )
+    if json_done(
+        fmt,
+        {
+            "rows": [
+                {
+                    "plan": r.plan,
+                    "indicator": r.indicator,
+                    "region": r.region,
+                    "year": r.year,
+                    "value": r.value,
+                    "source": r.source,
+                }
+                for r in fr.rows
+            ],
+            "skipped": [
+                {"plan": p, "indicator": i, "region": c, "year": y, "reason": s.key, "text": s.text(lang)}
+                for p, i, c, y, s in fr.skipped
+            ],
+            "inserted": fr.result.inserted,
+            "revised": fr.result.revised,
+            "unchanged": fr.result.unchanged,
+        },
+    ):
         return
     w = words(lang)
     for r in fr.rows:
