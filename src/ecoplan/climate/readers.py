@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,6 +170,93 @@ def _cell(v: object) -> str:
     return str(v)
 
 
+@dataclass
+class Cells:
+    """One data row of a table file: its number and its cells by canonical column.
+
+    The four climate readers check a row the same way: each bad cell a :class:`Reject`
+    naming file, row and field, the row kept only when it added none (:attr:`ok`).
+    """
+
+    shown: str
+    row: int
+    v: dict[str, str]
+    rejects: list[Reject]
+    start: int = 0
+
+    def __post_init__(self) -> None:
+        self.start = len(self.rejects)
+
+    @property
+    def ok(self) -> bool:
+        """True while no cell of this row was refused."""
+        return len(self.rejects) == self.start
+
+    def bad(self, f: str, reason: str) -> None:
+        """Refuse the cell of column ``f`` for ``reason`` (a code of :data:`REASONS`)."""
+        self.rejects.append(Reject(self.shown, self.row, f, self.v.get(f, ""), reason))
+
+    def year(self, low: int = 1949) -> int:
+        """The ``year`` cell as a whole number (0 when it is none); outside ``low``–2100 a ``bad_year``."""
+        try:
+            year = int(self.v["year"])
+        except ValueError:
+            self.bad("year", "bad_year")
+            return 0
+        if not low <= year <= 2100:
+            self.bad("year", "bad_year")
+        return year
+
+    def number(self, f: str, not_finite: str = "bad_number") -> float | None:
+        """The cell of ``f`` as a number (thousands commas allowed); None and a reject when it is
+        none (``bad_number``) or not finite (``not_finite``)."""
+        try:
+            x = float(self.v.get(f, "").replace(",", ""))
+        except ValueError:
+            self.bad(f, "bad_number")
+            return None
+        if not math.isfinite(x):
+            self.bad(f, not_finite)
+            return None
+        return x
+
+    def unique(self, seen: set[tuple[str, int]], key: tuple[str, int]) -> None:
+        """A ``duplicate`` year when ``key`` came before in the file; ``key`` remembered."""
+        if key in seen:
+            self.bad("year", "duplicate")
+        seen.add(key)
+
+
+def records(
+    path: Path,
+    columns: Mapping[str, str],
+    required: Sequence[str | tuple[str, ...]],
+    shown: str,
+    rejects: list[Reject],
+) -> Iterator[Cells]:
+    """The non-blank data rows of a table file, cells keyed by canonical column (``columns``:
+    header spelling → column). A ``required`` column absent from the header (a tuple: none of
+    its columns there, named by the first) is a ``missing_column`` reject on row 1, and no row
+    is read."""
+    with table_rows(path) as reader:
+        head = next(reader, [])
+        cols = {columns[h.strip()]: i for i, h in enumerate(head) if h.strip() in columns}
+        missing = [
+            (c,) if isinstance(c, str) else c
+            for c in required
+            if not cols.keys() & ({c} if isinstance(c, str) else set(c))
+        ]
+        if missing:
+            rejects.extend(Reject(shown, 1, c[0], "", "missing_column") for c in missing)
+            return
+        for n, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            yield Cells(
+                shown, n, {c: (cells[i].strip() if i < len(cells) else "") for c, i in cols.items()}, rejects
+            )
+
+
 def _fuel(text: str, factors: Mapping[str, FuelFactor]) -> str | None:
     key = FUEL_NAMES.get(text, text)
     return key if key in factors or key == ELECTRICITY else None
@@ -177,78 +264,44 @@ def _fuel(text: str, factors: Mapping[str, FuelFactor]) -> str | None:
 
 def read_energy_use(path: Path, factors: Mapping[str, FuelFactor], *, name: str | None = None) -> Batch:
     """Every line of the file, checked against the factor table (``name``: the file as shown)."""
-    shown = name or path.name
     batch = Batch()
-    with table_rows(path) as reader:
-        head = next(reader, [])
-        cols = {VARIABLE_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in VARIABLE_MAP}
-        missing = [c for c in _REQUIRED if c not in cols]
-        if missing:
-            batch.rejects.extend(Reject(shown, 1, c, "", "missing_column") for c in missing)
-            return batch
-        for n, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            line = _line(
-                shown,
-                n,
-                {c: (cells[i].strip() if i < len(cells) else "") for c, i in cols.items()},
-                factors,
-                batch,
-            )
-            if line is not None:
-                batch.lines.append(line)
+    for r in records(path, VARIABLE_MAP, _REQUIRED, name or path.name, batch.rejects):
+        line = _line(r, factors)
+        if line is not None:
+            batch.lines.append(line)
     return batch
 
 
-def _line(
-    shown: str, n: int, v: dict[str, str], factors: Mapping[str, FuelFactor], batch: Batch
-) -> Line | None:
-    before = len(batch.rejects)
-
-    def bad(f: str, reason: str) -> None:
-        batch.rejects.append(Reject(shown, n, f, v.get(f, ""), reason))
-
+def _line(r: Cells, factors: Mapping[str, FuelFactor]) -> Line | None:
+    v = r.v
     for f in _REQUIRED:
         if not v[f]:
-            bad(f, "missing")
-    year = 0
-    if v["year"]:
-        try:
-            year = int(v["year"])
-        except ValueError:
-            bad("year", "bad_year")
-        else:
-            if not 1949 <= year <= 2100:
-                bad("year", "bad_year")
+            r.bad(f, "missing")
+    year = r.year() if v["year"] else 0
     fuel = _fuel(v["fuel"], factors) if v["fuel"] else None
     if v["fuel"] and fuel is None:
-        bad("fuel", "unknown_fuel")
+        r.bad("fuel", "unknown_fuel")
     amount = math.nan
     if v["amount"]:
-        try:
-            amount = float(v["amount"].replace(",", ""))
-        except ValueError:
-            bad("amount", "bad_number")
-        else:
-            if not math.isfinite(amount):
-                bad("amount", "bad_number")
-            elif amount < 0 and fuel != ELECTRICITY:
-                bad("amount", "negative")
+        x = r.number("amount")
+        if x is not None:
+            amount = x
+            if amount < 0 and fuel != ELECTRICITY:
+                r.bad("amount", "negative")
     use = _USE_NAMES.get(v.get("use", ""), v.get("use", "")) or "combustion"
     if use not in USES:
-        bad("use", "bad_use")
+        r.bad("use", "bad_use")
     if v["unit"] and fuel is not None:
         if fuel == ELECTRICITY:
             if v["unit"] not in ELECTRICITY_UNITS:
-                bad("unit", "unknown_unit")
+                r.bad("unit", "unknown_unit")
         elif v["unit"] not in UNITS:
-            bad("unit", "unknown_unit")
+            r.bad("unit", "unknown_unit")
         elif UNITS[v["unit"]][0] != factors[fuel].basis:
-            bad("unit", "unit_mismatch")
-    if len(batch.rejects) > before or fuel is None:
+            r.bad("unit", "unit_mismatch")
+    if not r.ok or fuel is None:
         return None
-    return Line(n, v["region"], year, fuel, amount, v["unit"], use, v.get("sector", ""))
+    return Line(r.row, v["region"], year, fuel, amount, v["unit"], use, v.get("sector", ""))
 
 
 #: GDP file headers → canonical column.
@@ -299,55 +352,30 @@ def read_gdp(path: Path, *, name: str | None = None) -> GdpBatch:
     """``region,year,gdp[,prices][,index]``: GDP (any unit, the same for every row of a
     region) at ``current`` prices (default) or the constant prices of a year (``2015``),
     and the volume index (上年=100); a row needs ``gdp`` or ``index``."""
-    shown = name or path.name
     batch = GdpBatch()
     seen: set[tuple[str, int]] = set()
-    with table_rows(path) as reader:
-        head = next(reader, [])
-        cols = {GDP_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in GDP_MAP}
-        missing = [c for c in ("region", "year") if c not in cols] + (
-            [] if "gdp" in cols or "index" in cols else ["gdp"]
-        )
-        if missing:
-            batch.rejects.extend(Reject(shown, 1, c, "", "missing_column") for c in missing)
-            return batch
-        for n, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            v = {c: (cells[i].strip() if i < len(cells) else "") for c, i in cols.items()}
-            before = len(batch.rejects)
-
-            def bad(f: str, reason: str, v: dict[str, str] = v, n: int = n) -> None:
-                batch.rejects.append(Reject(shown, n, f, v.get(f, ""), reason))
-
-            if not v["region"]:
-                bad("region", "missing")
-            year = 0
-            try:
-                year = int(v["year"])
-                if not 1949 <= year <= 2100:
-                    raise ValueError
-            except ValueError:
-                bad("year", "bad_year")
-            gdp = idx = None
-            if v.get("gdp"):
-                gdp = _positive(v["gdp"])
-                if gdp is None:
-                    bad("gdp", "bad_number")
-            if v.get("index"):
-                idx = _positive(v["index"])
-                if idx is None:
-                    bad("index", "bad_number")
-            if not v.get("gdp") and not v.get("index"):
-                bad("gdp", "missing")
-            prices = v.get("prices", "") or "current"
-            if prices != "current" and not (prices.isdigit() and len(prices) == 4):
-                bad("prices", "bad_prices")
-            if (v["region"], year) in seen:
-                bad("year", "duplicate")
-            seen.add((v["region"], year))
-            if len(batch.rejects) == before:
-                batch.lines.append(GdpLine(n, v["region"], year, gdp, prices, idx))
+    for r in records(path, GDP_MAP, ("region", "year", ("gdp", "index")), name or path.name, batch.rejects):
+        v = r.v
+        if not v["region"]:
+            r.bad("region", "missing")
+        year = r.year()
+        gdp = idx = None
+        if v.get("gdp"):
+            gdp = _positive(v["gdp"])
+            if gdp is None:
+                r.bad("gdp", "bad_number")
+        if v.get("index"):
+            idx = _positive(v["index"])
+            if idx is None:
+                r.bad("index", "bad_number")
+        if not v.get("gdp") and not v.get("index"):
+            r.bad("gdp", "missing")
+        prices = v.get("prices", "") or "current"
+        if prices != "current" and not (prices.isdigit() and len(prices) == 4):
+            r.bad("prices", "bad_prices")
+        r.unique(seen, (v["region"], year))
+        if r.ok:
+            batch.lines.append(GdpLine(r.row, v["region"], year, gdp, prices, idx))
     return batch
 
 
@@ -385,53 +413,22 @@ class TotalsBatch:
 def read_totals(path: Path, *, name: str | None = None) -> TotalsBatch:
     """``region,year,total[,nonfossil]``: total energy consumption and its non-fossil part,
     in one unit per region (e.g. 10⁴ tce, as the statistics publish them)."""
-    shown = name or path.name
     batch = TotalsBatch()
     seen: set[tuple[str, int]] = set()
-    with table_rows(path) as reader:
-        head = next(reader, [])
-        cols = {TOTALS_MAP[h.strip()]: i for i, h in enumerate(head) if h.strip() in TOTALS_MAP}
-        missing = [c for c in ("region", "year", "total") if c not in cols]
-        if missing:
-            batch.rejects.extend(Reject(shown, 1, c, "", "missing_column") for c in missing)
-            return batch
-        for n, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            v = {c: (cells[i].strip() if i < len(cells) else "") for c, i in cols.items()}
-            before = len(batch.rejects)
-
-            def bad(f: str, reason: str, v: dict[str, str] = v, n: int = n) -> None:
-                batch.rejects.append(Reject(shown, n, f, v.get(f, ""), reason))
-
-            if not v["region"]:
-                bad("region", "missing")
-            year = 0
-            try:
-                year = int(v["year"])
-                if not 1949 <= year <= 2100:
-                    raise ValueError
-            except ValueError:
-                bad("year", "bad_year")
-            total = _positive(v["total"]) if v["total"] else None
-            if total is None:
-                bad("total", "bad_number" if v["total"] else "missing")
-            nonfossil = None
-            if v.get("nonfossil"):
-                try:
-                    nonfossil = float(v["nonfossil"].replace(",", ""))
-                except ValueError:
-                    bad("nonfossil", "bad_number")
-                else:
-                    if (
-                        not math.isfinite(nonfossil)
-                        or nonfossil < 0
-                        or (total is not None and nonfossil > total)
-                    ):
-                        bad("nonfossil", "bad_share")
-            if (v["region"], year) in seen:
-                bad("year", "duplicate")
-            seen.add((v["region"], year))
-            if len(batch.rejects) == before and total is not None:
-                batch.lines.append(TotalLine(n, v["region"], year, total, nonfossil))
+    for r in records(path, TOTALS_MAP, ("region", "year", "total"), name or path.name, batch.rejects):
+        v = r.v
+        if not v["region"]:
+            r.bad("region", "missing")
+        year = r.year()
+        total = _positive(v["total"]) if v["total"] else None
+        if total is None:
+            r.bad("total", "bad_number" if v["total"] else "missing")
+        nonfossil = None
+        if v.get("nonfossil"):
+            nonfossil = r.number("nonfossil", not_finite="bad_share")
+            if nonfossil is not None and (nonfossil < 0 or (total is not None and nonfossil > total)):
+                r.bad("nonfossil", "bad_share")
+        r.unique(seen, (v["region"], year))
+        if r.ok and total is not None:
+            batch.lines.append(TotalLine(r.row, v["region"], year, total, nonfossil))
     return batch
