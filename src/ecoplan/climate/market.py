@@ -19,11 +19,10 @@ all t CO2, blank when not yet known; ``deadline`` the surrender deadline (ISO da
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecoplan.climate.readers import Reject, table_rows
+from ecoplan.climate.readers import Reject, records
 
 __all__ = [
     "MARKET_MAP",
@@ -97,80 +96,47 @@ class MarketBatch:
 def read_market(path: Path, *, name: str | None = None) -> MarketBatch:
     """Every line of the file; each bad cell a reject (reason codes of :mod:`.readers`,
     plus ``bad_date`` and ``conflict`` — a facility given two names, regions or sectors)."""
-    shown = name or path.name
     batch = MarketBatch()
     seen: set[tuple[str, int]] = set()
     who: dict[str, tuple[str, str, str, str]] = {}
-    with table_rows(path) as reader:
-        head = next(reader, [])
-        cols = {MARKET_MAP[h.strip()]: i for i, h in enumerate(head) if h and h.strip() in MARKET_MAP}
-        missing = [c for c in _REQUIRED if c not in cols]
-        if missing:
-            batch.rejects.extend(Reject(shown, 1, c, "", "missing_column") for c in missing)
-            return batch
-        for n, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            v = {c: (cells[i].strip() if i < len(cells) else "") for c, i in cols.items()}
-            before = len(batch.rejects)
-
-            def bad(f: str, reason: str, v: dict[str, str] = v, n: int = n) -> None:
-                batch.rejects.append(Reject(shown, n, f, v.get(f, ""), reason))
-
-            for f in _REQUIRED:
-                if not v[f]:
-                    bad(f, "missing")
-            year = 0
-            if v["year"]:
-                try:
-                    year = int(v["year"])
-                    if not 2000 <= year <= 2100:
-                        raise ValueError
-                except ValueError:
-                    bad("year", "bad_year")
-            amounts: dict[str, float | None] = {}
-            for f in _AMOUNTS:
-                text = v.get(f, "").replace(",", "")
-                amounts[f] = None
-                if text:
-                    try:
-                        x = float(text)
-                    except ValueError:
-                        bad(f, "bad_number")
-                        continue
-                    if not math.isfinite(x):
-                        bad(f, "bad_number")
-                    elif x < 0:
-                        bad(f, "negative")
-                    else:
-                        amounts[f] = x
-            deadline = None
-            if v.get("deadline"):
-                try:
-                    deadline = dt.date.fromisoformat(v["deadline"][:10])
-                except ValueError:
-                    bad("deadline", "bad_date")
-            ident = (v.get("name", ""), v["region"], v.get("sector", ""), v.get("guide", ""))
-            if v["facility"] in who and who[v["facility"]][:3] != ident[:3]:
-                bad("facility", "conflict")
-            who.setdefault(v["facility"], ident)
-            if (v["facility"], year) in seen:
-                bad("year", "duplicate")
-            seen.add((v["facility"], year))
-            if len(batch.rejects) == before:
-                batch.lines.append(
-                    MarketLine(
-                        n,
-                        v["facility"],
-                        *ident,
-                        year,
-                        amounts["reported"],
-                        amounts["verified"],
-                        amounts["allocation"],
-                        amounts["surrendered"],
-                        deadline,
-                    )
+    for r in records(path, MARKET_MAP, _REQUIRED, name or path.name, batch.rejects):
+        v = r.v
+        for f in _REQUIRED:
+            if not v[f]:
+                r.bad(f, "missing")
+        year = r.year(low=2000) if v["year"] else 0
+        amounts: dict[str, float | None] = {}
+        for f in _AMOUNTS:
+            x = r.number(f) if v.get(f, "").replace(",", "") else None
+            if x is not None and x < 0:
+                r.bad(f, "negative")
+                x = None
+            amounts[f] = x
+        deadline = None
+        if v.get("deadline"):
+            try:
+                deadline = dt.date.fromisoformat(v["deadline"][:10])
+            except ValueError:
+                r.bad("deadline", "bad_date")
+        ident = (v.get("name", ""), v["region"], v.get("sector", ""), v.get("guide", ""))
+        if v["facility"] in who and who[v["facility"]][:3] != ident[:3]:
+            r.bad("facility", "conflict")
+        who.setdefault(v["facility"], ident)
+        r.unique(seen, (v["facility"], year))
+        if r.ok:
+            batch.lines.append(
+                MarketLine(
+                    r.row,
+                    v["facility"],
+                    *ident,
+                    year,
+                    amounts["reported"],
+                    amounts["verified"],
+                    amounts["allocation"],
+                    amounts["surrendered"],
+                    deadline,
                 )
+            )
     return batch
 
 
