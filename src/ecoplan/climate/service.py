@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ecoplan.app.single_writer import as_writer
 from ecoplan.climate.feed import FEEDS, SOURCE, gdp_pair
@@ -45,6 +45,26 @@ class FeedResult:
     skipped: list[tuple[str, str, str, int, Skip]] = field(default_factory=list)
 
 
+class _Located(Protocol):
+    """A line of a climate file: its row and its region."""
+
+    @property
+    def row(self) -> int: ...
+
+    @property
+    def region(self) -> str: ...
+
+
+class _Batch(Protocol):
+    """What a climate reader returns: accepted lines and rejects."""
+
+    @property
+    def lines(self) -> Sequence[_Located]: ...
+
+    @property
+    def rejects(self) -> list[Reject]: ...
+
+
 def _refuse(file: str, rejects: list[Reject]) -> None:
     if rejects:
         raise InputFileError(
@@ -60,11 +80,19 @@ class ClimateOps:
         self.session = session
         self.store = ClimateStore(session.catalog)
 
-    def _known(self, file: str, regions: list[tuple[int, str]]) -> list[Reject]:
+    def _checked(self, shown: str, batch: _Batch) -> None:
+        """Refuse the file whole (:class:`InputFileError`) on any reject of the reader or any
+        line of a region the catalog does not know (``unknown_region``)."""
         known = self.session.catalog.region_codes()
-        return [
-            Reject(file, row, "region", code, "unknown_region") for row, code in regions if code not in known
-        ]
+        _refuse(
+            shown,
+            batch.rejects
+            + [
+                Reject(shown, ln.row, "region", ln.region, "unknown_region")
+                for ln in batch.lines
+                if ln.region not in known
+            ],
+        )
 
     @as_writer("climate")
     def load_energy(self, path: str | Path, name: str | None = None) -> ClimateImport:
@@ -74,8 +102,7 @@ class ClimateOps:
         p = Path(path)
         shown = name or str(p)
         batch = read_energy_use(p, fuel_factors(), name=shown)
-        rejects = batch.rejects + self._known(shown, [(ln.row, ln.region) for ln in batch.lines])
-        _refuse(shown, rejects)
+        self._checked(shown, batch)
         return self.store.import_energy(batch.lines, shown)
 
     @as_writer("climate")
@@ -84,8 +111,7 @@ class ClimateOps:
         p = Path(path)
         shown = name or str(p)
         batch = read_gdp(p, name=shown)
-        rejects = batch.rejects + self._known(shown, [(ln.row, ln.region) for ln in batch.lines])
-        _refuse(shown, rejects)
+        self._checked(shown, batch)
         return self.store.import_gdp(batch.lines, shown)
 
     def _grid(self, grid: Path | None, region: str, series: str) -> dict[int, GridFactor]:
@@ -160,8 +186,7 @@ class ClimateOps:
         p = Path(path)
         shown = name or str(p)
         batch = read_totals(p, name=shown)
-        rejects = batch.rejects + self._known(shown, [(ln.row, ln.region) for ln in batch.lines])
-        _refuse(shown, rejects)
+        self._checked(shown, batch)
         return self.store.import_totals(batch.lines, shown)
 
     # -- the carbon market -------------------------------------------------------
@@ -171,8 +196,7 @@ class ClimateOps:
         p = Path(path)
         shown = name or str(p)
         batch = read_market(p, name=shown)
-        rejects = batch.rejects + self._known(shown, [(ln.row, ln.region) for ln in batch.lines])
-        _refuse(shown, rejects)
+        self._checked(shown, batch)
         return self.store.import_market(batch.lines, shown)
 
     def market(
