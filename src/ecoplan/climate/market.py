@@ -101,9 +101,7 @@ def read_market(path: Path, *, name: str | None = None) -> MarketBatch:
     who: dict[str, tuple[str, str, str, str]] = {}
     for r in records(path, MARKET_MAP, _REQUIRED, name or path.name, batch.rejects):
         v = r.v
-        for f in _REQUIRED:
-            if not v[f]:
-                r.bad(f, "missing")
+        r.require(*_REQUIRED)
         year = r.year(low=2000) if v["year"] else 0
         amounts: dict[str, float | None] = {}
         for f in _AMOUNTS:

@@ -196,6 +196,12 @@ class Cells:
         """Refuse the cell of column ``f`` for ``reason`` (a code of :data:`REASONS`)."""
         self.rejects.append(Reject(self.shown, self.row, f, self.v.get(f, ""), reason))
 
+    def require(self, *columns: str) -> None:
+        """A ``missing`` reject for each of ``columns`` left empty."""
+        for f in columns:
+            if not self.v[f]:
+                self.bad(f, "missing")
+
     def year(self, low: int = 1949) -> int:
         """The ``year`` cell as a whole number (0 when it is none); outside ``low``–2100 a ``bad_year``."""
         try:
@@ -274,9 +280,7 @@ def read_energy_use(path: Path, factors: Mapping[str, FuelFactor], *, name: str 
 
 def _line(r: Cells, factors: Mapping[str, FuelFactor]) -> Line | None:
     v = r.v
-    for f in _REQUIRED:
-        if not v[f]:
-            r.bad(f, "missing")
+    r.require(*_REQUIRED)
     year = r.year() if v["year"] else 0
     fuel = _fuel(v["fuel"], factors) if v["fuel"] else None
     if v["fuel"] and fuel is None:
@@ -356,8 +360,7 @@ def read_gdp(path: Path, *, name: str | None = None) -> GdpBatch:
     seen: set[tuple[str, int]] = set()
     for r in records(path, GDP_MAP, ("region", "year", ("gdp", "index")), name or path.name, batch.rejects):
         v = r.v
-        if not v["region"]:
-            r.bad("region", "missing")
+        r.require("region")
         year = r.year()
         gdp = idx = None
         if v.get("gdp"):
@@ -417,8 +420,7 @@ def read_totals(path: Path, *, name: str | None = None) -> TotalsBatch:
     seen: set[tuple[str, int]] = set()
     for r in records(path, TOTALS_MAP, ("region", "year", "total"), name or path.name, batch.rejects):
         v = r.v
-        if not v["region"]:
-            r.bad("region", "missing")
+        r.require("region")
         year = r.year()
         total = _positive(v["total"]) if v["total"] else None
         if total is None:
