@@ -198,7 +198,7 @@ def _licensed_shipments(m: pd.DataFrame, ln: pd.DataFrame, led: pd.DataFrame, ok
     # an unlicensed receiver the same day leaves the day's 委外 records uncounted (the ledger
     # does not say which load each record was), never counted as licensed
     judged = cand.merge(asked, on=["receiver_id", "code", "day"])
-    every = judged.groupby(["producer_id", "code", "day"], as_index=False)["ok"].all()
+    every = judged.groupby(["producer_id", "code", "day"], as_index=False).agg(ok=("ok", "all"))
     good = every[every["ok"]][["producer_id", "code", "day"]].assign(hit=True)
     hit = keys.merge(good, on=["producer_id", "code", "day"], how="left")["hit"].fillna(False).astype(bool)
     out.loc[shipped.index] = hit.to_numpy()
